@@ -1,0 +1,157 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "tender-config.h"
+#include "tender-error.h"
+
+#define TENDER_CONFIG_STOP_TIMEOUT_MAX 3600
+#define TENDER_CONFIG_WORKLOADS_MAX    100000
+
+/**
+ * tender_config_new:
+ *
+ * Returns: (transfer full): the built-in defaults
+ */
+TenderConfig *
+tender_config_new(void)
+{
+	TenderConfig *self = g_new0(TenderConfig, 1);
+	self->state_dir = g_strdup(TENDER_CONFIG_DEFAULT_STATE_DIR);
+	self->shim = g_strdup(TENDER_CONFIG_DEFAULT_SHIM);
+	self->stop_timeout_sec = 10;
+	self->max_workloads = 1024;
+	return self;
+}
+
+/**
+ * tender_config_free:
+ * @self: (nullable): a #TenderConfig
+ */
+void
+tender_config_free(TenderConfig *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->state_dir);
+	g_free(self->shim);
+	g_free(self);
+}
+
+static gboolean
+tender_config_get_uint(GKeyFile *kf,
+		       const gchar *path,
+		       const gchar *key,
+		       guint min,
+		       guint max,
+		       guint *out,
+		       GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_value(kf, "daemon", key, NULL);
+	guint64 value = 0;
+
+	if (text == NULL)
+		return TRUE;
+	if (!g_ascii_string_to_unsigned(g_strstrip(text), 10, min, max, &value, NULL)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s: [daemon] %s=%s is not a number from %u to %u",
+			    path,
+			    key,
+			    text,
+			    min,
+			    max);
+		return FALSE;
+	}
+	*out = (guint)value;
+	return TRUE;
+}
+
+static gboolean
+tender_config_get_path(GKeyFile *kf,
+		       const gchar *path,
+		       const gchar *key,
+		       gchar **out,
+		       GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_string(kf, "daemon", key, NULL);
+
+	if (text == NULL)
+		return TRUE;
+	g_strstrip(text);
+	if (!g_path_is_absolute(text)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s: [daemon] %s=%s is not an absolute path",
+			    path,
+			    key,
+			    text);
+		return FALSE;
+	}
+	g_free(*out);
+	*out = g_steal_pointer(&text);
+	return TRUE;
+}
+
+/**
+ * tender_config_load:
+ * @self: a #TenderConfig
+ * @path: a GKeyFile
+ * @required: whether a missing file is an error
+ * @error: (nullable): a #GError
+ *
+ * Reads the [daemon] group of @path over the defaults.  Unknown groups and keys are ignored
+ * with a warning, so a newer file still starts an older tenderd.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_config_load(TenderConfig *self, const gchar *path, gboolean required, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) error_local = NULL;
+	g_auto(GStrv) keys = NULL;
+	const gchar *known[] = {"state-dir", "shim", "stop-timeout-sec", "max-workloads", NULL};
+
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &error_local)) {
+		if (!required && g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			return TRUE;
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Cannot read %s: %s",
+			    path,
+			    error_local->message);
+		return FALSE;
+	}
+	keys = g_key_file_get_keys(kf, "daemon", NULL, NULL);
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+		if (!g_strv_contains(known, keys[i]))
+			g_warning("%s: unknown key [daemon] %s ignored", path, keys[i]);
+	}
+	if (!tender_config_get_path(kf, path, "state-dir", &self->state_dir, error))
+		return FALSE;
+	if (!tender_config_get_path(kf, path, "shim", &self->shim, error))
+		return FALSE;
+	if (!tender_config_get_uint(kf,
+				    path,
+				    "stop-timeout-sec",
+				    1,
+				    TENDER_CONFIG_STOP_TIMEOUT_MAX,
+				    &self->stop_timeout_sec,
+				    error))
+		return FALSE;
+	if (!tender_config_get_uint(kf,
+				    path,
+				    "max-workloads",
+				    1,
+				    TENDER_CONFIG_WORKLOADS_MAX,
+				    &self->max_workloads,
+				    error))
+		return FALSE;
+	return TRUE;
+}

@@ -1,0 +1,587 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "tender-dbus-daemon.h"
+#include "tender-error.h"
+#include "tender-resources.h"
+
+/*
+ * TenderDbusDaemon is the D-Bus front-end: it exports the Manager and one object per
+ * workload, authorizes each call, turns messages into engine requests and engine answers into
+ * replies.  It holds no workload logic of its own.
+ */
+
+struct _TenderDbusDaemon {
+	GObject parent_instance;
+	TenderEngine *engine;
+	GDBusConnection *connection;
+	GDBusNodeInfo *introspection;
+	guint manager_id;
+	GHashTable *objects; /* TenderWorkload* → registration id */
+	gulong added_id;
+	gulong removed_id;
+};
+
+G_DEFINE_TYPE(TenderDbusDaemon, tender_dbus_daemon, G_TYPE_OBJECT)
+
+typedef void (*TenderDbusMethodFunc)(TenderDbusDaemon *self, GDBusMethodInvocation *invocation);
+
+typedef struct {
+	TenderDbusDaemon *self;
+	GDBusMethodInvocation *invocation;
+	TenderDbusMethodFunc func;
+} TenderDbusAuthHelper;
+
+static void
+tender_dbus_auth_helper_free(TenderDbusAuthHelper *helper)
+{
+	g_object_unref(helper->self);
+	g_object_unref(helper->invocation);
+	g_free(helper);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderDbusAuthHelper, tender_dbus_auth_helper_free)
+
+static void
+tender_dbus_daemon_return_error(GDBusMethodInvocation *invocation, GError *error)
+{
+	tender_error_convert(&error);
+	g_dbus_method_invocation_return_gerror(invocation, error);
+}
+
+/* --- workload objects --- */
+
+static GVariant *
+tender_dbus_daemon_workload_property(TenderDbusDaemon *self,
+				     TenderWorkload *w,
+				     const gchar *property)
+{
+	if (g_strcmp0(property, "Name") == 0)
+		return g_variant_new_string(tender_workload_get_name(w));
+	if (g_strcmp0(property, "State") == 0)
+		return g_variant_new_string(tender_state_to_string(tender_workload_get_state(w)));
+	if (g_strcmp0(property, "Reason") == 0)
+		return g_variant_new_string(tender_workload_get_reason(w));
+	if (g_strcmp0(property, "Unit") == 0)
+		return g_variant_new_string(tender_workload_get_unit(w));
+	if (g_strcmp0(property, "ControlGroup") == 0)
+		return g_variant_new_string(tender_workload_get_control_group(w));
+	if (g_strcmp0(property, "MainPID") == 0)
+		return g_variant_new_uint32(tender_workload_get_main_pid(w));
+	if (g_strcmp0(property, "ExitCode") == 0)
+		return g_variant_new_int32(tender_workload_get_exit_code(w));
+	if (g_strcmp0(property, "ExitSignal") == 0)
+		return g_variant_new_int32(tender_workload_get_exit_signal(w));
+	if (g_strcmp0(property, "CreatedAt") == 0)
+		return g_variant_new_string(tender_workload_get_created_at(w));
+	if (g_strcmp0(property, "StartedAt") == 0)
+		return g_variant_new_string(tender_workload_get_started_at(w));
+	if (g_strcmp0(property, "StoppedAt") == 0)
+		return g_variant_new_string(tender_workload_get_stopped_at(w));
+	if (g_strcmp0(property, "Command") == 0)
+		return g_variant_new_strv(
+		    (const gchar *const *)tender_workload_get_spec(w)->argv, -1);
+	if (g_strcmp0(property, "Spec") == 0)
+		return tender_spec_to_variant(tender_workload_get_spec(w));
+	if (g_strcmp0(property, "Limits") == 0)
+		return tender_engine_get_limits(self->engine, w);
+	return NULL;
+}
+
+static GVariant *
+tender_dbus_daemon_workload_get_property(GDBusConnection *connection,
+					 const gchar *sender,
+					 const gchar *object_path,
+					 const gchar *interface_name,
+					 const gchar *property_name,
+					 GError **error,
+					 gpointer user_data)
+{
+	TenderWorkload *w = TENDER_WORKLOAD(user_data);
+	TenderDbusDaemon *self = g_object_get_data(G_OBJECT(w), "tender-dbus-daemon");
+	GVariant *value = tender_dbus_daemon_workload_property(self, w, property_name);
+
+	if (value == NULL)
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_UNKNOWN_PROPERTY,
+			    "No property %s",
+			    property_name);
+	return value;
+}
+
+static void
+tender_dbus_daemon_workload_changed_cb(TenderWorkload *w, const gchar *property, gpointer user_data)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+	GVariantBuilder changed;
+	g_autoptr(GError) error = NULL;
+
+	g_variant_builder_init(&changed, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&changed,
+			      "{sv}",
+			      property,
+			      tender_dbus_daemon_workload_property(self, w, property));
+	if (!g_dbus_connection_emit_signal(self->connection,
+					   NULL,
+					   tender_workload_get_object_path(w),
+					   "org.freedesktop.DBus.Properties",
+					   "PropertiesChanged",
+					   g_variant_new("(sa{sv}as)",
+							 TENDER_DBUS_WORKLOAD_IFACE,
+							 &changed,
+							 NULL),
+					   &error))
+		g_warning("cannot emit PropertiesChanged: %s", error->message);
+}
+
+static const GDBusInterfaceVTable tender_dbus_daemon_workload_vtable = {
+    .get_property = tender_dbus_daemon_workload_get_property,
+};
+
+static void
+tender_dbus_daemon_export_workload(TenderDbusDaemon *self, TenderWorkload *w)
+{
+	g_autoptr(GError) error = NULL;
+	GDBusInterfaceInfo *iface =
+	    g_dbus_node_info_lookup_interface(self->introspection, TENDER_DBUS_WORKLOAD_IFACE);
+	guint id;
+
+	g_object_set_data(G_OBJECT(w), "tender-dbus-daemon", self);
+	id = g_dbus_connection_register_object(self->connection,
+					       tender_workload_get_object_path(w),
+					       iface,
+					       &tender_dbus_daemon_workload_vtable,
+					       g_object_ref(w),
+					       g_object_unref,
+					       &error);
+	if (id == 0) {
+		g_warning("cannot export %s: %s",
+			  tender_workload_get_object_path(w),
+			  error->message);
+		return;
+	}
+	g_hash_table_insert(self->objects, g_object_ref(w), GUINT_TO_POINTER(id));
+	g_signal_connect_object(w,
+				"changed",
+				G_CALLBACK(tender_dbus_daemon_workload_changed_cb),
+				self,
+				0);
+}
+
+static void
+tender_dbus_daemon_emit_manager_signal(TenderDbusDaemon *self,
+				       const gchar *signal,
+				       TenderWorkload *w)
+{
+	g_autoptr(GError) error = NULL;
+	if (!g_dbus_connection_emit_signal(self->connection,
+					   NULL,
+					   TENDER_DBUS_PATH,
+					   TENDER_DBUS_MANAGER_IFACE,
+					   signal,
+					   g_variant_new("(so)",
+							 tender_workload_get_name(w),
+							 tender_workload_get_object_path(w)),
+					   &error))
+		g_warning("cannot emit %s: %s", signal, error->message);
+}
+
+static void
+tender_dbus_daemon_workload_added_cb(TenderEngine *engine, TenderWorkload *w, gpointer user_data)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+	tender_dbus_daemon_export_workload(self, w);
+	tender_dbus_daemon_emit_manager_signal(self, "WorkloadNew", w);
+}
+
+static void
+tender_dbus_daemon_workload_removed_cb(TenderEngine *engine, TenderWorkload *w, gpointer user_data)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+	gpointer id = NULL;
+
+	if (g_hash_table_lookup_extended(self->objects, w, NULL, &id)) {
+		g_dbus_connection_unregister_object(self->connection, GPOINTER_TO_UINT(id));
+		g_signal_handlers_disconnect_by_data(w, self);
+		g_hash_table_remove(self->objects, w);
+	}
+	tender_dbus_daemon_emit_manager_signal(self, "WorkloadRemoved", w);
+}
+
+/* --- manager methods --- */
+
+static void
+tender_dbus_daemon_create(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *name = NULL;
+	g_autoptr(GVariant) spec = NULL;
+	g_autoptr(GVariant) options = NULL;
+	GError *error = NULL;
+	TenderWorkload *w;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
+		      "(&s@a{sv}@a{sv})",
+		      &name,
+		      &spec,
+		      &options);
+	w = tender_engine_create_workload(self->engine, name, spec, options, &error);
+	if (w == NULL) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation,
+					      g_variant_new("(o)", tender_workload_get_object_path(w)));
+}
+
+static void
+tender_dbus_daemon_async_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = G_DBUS_METHOD_INVOCATION(user_data);
+	GError *error = NULL;
+
+	/* every engine operation finishes a GTask<gboolean> */
+	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
+static void
+tender_dbus_daemon_start(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *name = NULL;
+	g_autoptr(GVariant) options = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
+		      "(&s@a{sv})",
+		      &name,
+		      &options);
+	tender_engine_start_workload_async(self->engine,
+					   name,
+					   options,
+					   NULL,
+					   tender_dbus_daemon_async_cb,
+					   g_object_ref(invocation));
+}
+
+static void
+tender_dbus_daemon_stop(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *name = NULL;
+	g_autoptr(GVariant) options = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
+		      "(&s@a{sv})",
+		      &name,
+		      &options);
+	tender_engine_stop_workload_async(self->engine,
+					  name,
+					  options,
+					  NULL,
+					  tender_dbus_daemon_async_cb,
+					  g_object_ref(invocation));
+}
+
+static void
+tender_dbus_daemon_remove(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *name = NULL;
+	g_autoptr(GVariant) options = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
+		      "(&s@a{sv})",
+		      &name,
+		      &options);
+	tender_engine_remove_workload_async(self->engine,
+					    name,
+					    options,
+					    NULL,
+					    tender_dbus_daemon_async_cb,
+					    g_object_ref(invocation));
+}
+
+static void
+tender_dbus_daemon_kill(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *name = NULL;
+	gint32 signo = 0;
+	GError *error = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&si)", &name, &signo);
+	if (!tender_engine_kill_workload(self->engine, name, signo, &error)) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
+static void
+tender_dbus_daemon_list(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	g_autoptr(GPtrArray) workloads = tender_engine_get_workloads(self->engine);
+	GVariantBuilder builder;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(ssso)"));
+	for (guint i = 0; i < workloads->len; i++) {
+		TenderWorkload *w = g_ptr_array_index(workloads, i);
+		g_variant_builder_add(&builder,
+				      "(ssso)",
+				      tender_workload_get_name(w),
+				      tender_state_to_string(tender_workload_get_state(w)),
+				      tender_workload_get_unit(w),
+				      tender_workload_get_object_path(w));
+	}
+	g_dbus_method_invocation_return_value(invocation, g_variant_new("(a(ssso))", &builder));
+}
+
+static void
+tender_dbus_daemon_get(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *name = NULL;
+	GError *error = NULL;
+	TenderWorkload *w;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &name);
+	w = tender_engine_get_workload(self->engine, name, &error);
+	if (w == NULL) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation,
+					      g_variant_new("(o)", tender_workload_get_object_path(w)));
+}
+
+static const struct {
+	const gchar *name;
+	TenderDbusMethodFunc func;
+} tender_dbus_daemon_methods[] = {
+    {"CreateWorkload", tender_dbus_daemon_create},
+    {"StartWorkload", tender_dbus_daemon_start},
+    {"StopWorkload", tender_dbus_daemon_stop},
+    {"KillWorkload", tender_dbus_daemon_kill},
+    {"RemoveWorkload", tender_dbus_daemon_remove},
+    {"ListWorkloads", tender_dbus_daemon_list},
+    {"GetWorkload", tender_dbus_daemon_get},
+};
+
+/*
+ * Until polkit checks exist, only root (and the user tenderd itself runs as, for a session
+ * bus) may call: the bus policy says so too, this is the second lock.
+ */
+static void
+tender_dbus_daemon_authorize_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderDbusAuthHelper) helper = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	guint32 uid = G_MAXUINT32;
+
+	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+	if (reply != NULL)
+		g_variant_get(reply, "(u)", &uid);
+	if (uid != 0 && uid != (guint32)getuid()) {
+		g_dbus_method_invocation_return_error(helper->invocation,
+						      TENDER_ERROR,
+						      TENDER_ERROR_ACCESS_DENIED,
+						      "Only root may manage workloads");
+		return;
+	}
+	helper->func(helper->self, helper->invocation);
+}
+
+static void
+tender_dbus_daemon_manager_method_call(GDBusConnection *connection,
+				       const gchar *sender,
+				       const gchar *object_path,
+				       const gchar *interface_name,
+				       const gchar *method_name,
+				       GVariant *parameters,
+				       GDBusMethodInvocation *invocation,
+				       gpointer user_data)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+	g_autoptr(TenderDbusAuthHelper) helper = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(tender_dbus_daemon_methods); i++) {
+		if (g_strcmp0(method_name, tender_dbus_daemon_methods[i].name) != 0)
+			continue;
+		helper = g_new0(TenderDbusAuthHelper, 1);
+		helper->self = g_object_ref(self);
+		helper->invocation = g_object_ref(invocation);
+		helper->func = tender_dbus_daemon_methods[i].func;
+		if (sender == NULL) {
+			/* a peer-to-peer connection: whoever could connect is trusted */
+			helper->func(self, invocation);
+			return;
+		}
+		g_dbus_connection_call(connection,
+				       "org.freedesktop.DBus",
+				       "/org/freedesktop/DBus",
+				       "org.freedesktop.DBus",
+				       "GetConnectionUnixUser",
+				       g_variant_new("(s)", sender),
+				       G_VARIANT_TYPE("(u)"),
+				       G_DBUS_CALL_FLAGS_NONE,
+				       -1,
+				       NULL,
+				       tender_dbus_daemon_authorize_cb,
+				       g_steal_pointer(&helper));
+		return;
+	}
+	g_dbus_method_invocation_return_error(invocation,
+					      G_DBUS_ERROR,
+					      G_DBUS_ERROR_UNKNOWN_METHOD,
+					      "No method %s",
+					      method_name);
+}
+
+static GVariant *
+tender_dbus_daemon_manager_get_property(GDBusConnection *connection,
+					const gchar *sender,
+					const gchar *object_path,
+					const gchar *interface_name,
+					const gchar *property_name,
+					GError **error,
+					gpointer user_data)
+{
+	if (g_strcmp0(property_name, "Version") == 0)
+		return g_variant_new_string(PACKAGE_VERSION);
+	g_set_error(error,
+		    G_DBUS_ERROR,
+		    G_DBUS_ERROR_UNKNOWN_PROPERTY,
+		    "No property %s",
+		    property_name);
+	return NULL;
+}
+
+static const GDBusInterfaceVTable tender_dbus_daemon_manager_vtable = {
+    .method_call = tender_dbus_daemon_manager_method_call,
+    .get_property = tender_dbus_daemon_manager_get_property,
+};
+
+/**
+ * tender_dbus_daemon_register:
+ * @self: a #TenderDbusDaemon
+ * @connection: the bus to export on
+ * @error: (nullable): a #GError
+ *
+ * Exports the Manager and every workload on @connection.  The caller owns the bus name.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection, GError **error)
+{
+	g_autoptr(GBytes) xml = NULL;
+	g_autoptr(GPtrArray) workloads = NULL;
+
+	g_return_val_if_fail(TENDER_IS_DBUS_DAEMON(self), FALSE);
+	xml = g_resource_lookup_data(tender_get_resource(),
+				     "/org/tender/Agent1/org.tender.Agent1.xml",
+				     G_RESOURCE_LOOKUP_FLAGS_NONE,
+				     error);
+	if (xml == NULL)
+		return FALSE;
+	self->introspection = g_dbus_node_info_new_for_xml(g_bytes_get_data(xml, NULL), error);
+	if (self->introspection == NULL)
+		return FALSE;
+	self->connection = g_object_ref(connection);
+	self->manager_id = g_dbus_connection_register_object(
+	    connection,
+	    TENDER_DBUS_PATH,
+	    g_dbus_node_info_lookup_interface(self->introspection, TENDER_DBUS_MANAGER_IFACE),
+	    &tender_dbus_daemon_manager_vtable,
+	    self,
+	    NULL,
+	    error);
+	if (self->manager_id == 0)
+		return FALSE;
+	workloads = tender_engine_get_workloads(self->engine);
+	for (guint i = 0; i < workloads->len; i++)
+		tender_dbus_daemon_export_workload(self, g_ptr_array_index(workloads, i));
+	self->added_id = g_signal_connect(self->engine,
+					  "workload-added",
+					  G_CALLBACK(tender_dbus_daemon_workload_added_cb),
+					  self);
+	self->removed_id = g_signal_connect(self->engine,
+					    "workload-removed",
+					    G_CALLBACK(tender_dbus_daemon_workload_removed_cb),
+					    self);
+	return TRUE;
+}
+
+static void
+tender_dbus_daemon_dispose(GObject *object)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(object);
+	GHashTableIter iter;
+	gpointer key;
+	gpointer value;
+
+	if (self->engine != NULL) {
+		g_clear_signal_handler(&self->added_id, self->engine);
+		g_clear_signal_handler(&self->removed_id, self->engine);
+	}
+	if (self->connection != NULL) {
+		g_hash_table_iter_init(&iter, self->objects);
+		while (g_hash_table_iter_next(&iter, &key, &value)) {
+			g_signal_handlers_disconnect_by_data(key, self);
+			g_dbus_connection_unregister_object(self->connection,
+							    GPOINTER_TO_UINT(value));
+		}
+		g_hash_table_remove_all(self->objects);
+		if (self->manager_id != 0)
+			g_dbus_connection_unregister_object(self->connection, self->manager_id);
+		self->manager_id = 0;
+	}
+	g_clear_object(&self->connection);
+	g_clear_object(&self->engine);
+	G_OBJECT_CLASS(tender_dbus_daemon_parent_class)->dispose(object);
+}
+
+static void
+tender_dbus_daemon_finalize(GObject *object)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(object);
+	g_hash_table_unref(self->objects);
+	if (self->introspection != NULL)
+		g_dbus_node_info_unref(self->introspection);
+	G_OBJECT_CLASS(tender_dbus_daemon_parent_class)->finalize(object);
+}
+
+static void
+tender_dbus_daemon_class_init(TenderDbusDaemonClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	object_class->dispose = tender_dbus_daemon_dispose;
+	object_class->finalize = tender_dbus_daemon_finalize;
+}
+
+static void
+tender_dbus_daemon_init(TenderDbusDaemon *self)
+{
+	self->objects = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
+}
+
+/**
+ * tender_dbus_daemon_new:
+ * @engine: the engine to serve
+ *
+ * Returns: (transfer full): a #TenderDbusDaemon
+ */
+TenderDbusDaemon *
+tender_dbus_daemon_new(TenderEngine *engine)
+{
+	TenderDbusDaemon *self = g_object_new(TENDER_TYPE_DBUS_DAEMON, NULL);
+	self->engine = g_object_ref(engine);
+	/* register the error domain before the first reply */
+	(void)tender_error_quark();
+	return self;
+}

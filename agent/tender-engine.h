@@ -1,0 +1,66 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tender-cgroup.h"
+#include "tender-config.h"
+#include "tender-workload.h"
+
+G_BEGIN_DECLS
+
+#define TENDER_TYPE_ENGINE (tender_engine_get_type())
+G_DECLARE_FINAL_TYPE(TenderEngine, tender_engine, TENDER, ENGINE, GObject)
+
+#define TENDER_ENGINE_STOP_TIMEOUT_MAX 3600
+
+TenderEngine *
+tender_engine_new(const TenderConfig *config, TenderCgroup *cgroup);
+gboolean
+tender_engine_setup(TenderEngine *self, GDBusConnection *system_bus, GError **error);
+TenderWorkload *
+tender_engine_create_workload(TenderEngine *self,
+			      const gchar *name,
+			      GVariant *spec,
+			      GVariant *options,
+			      GError **error);
+void
+tender_engine_start_workload_async(TenderEngine *self,
+				   const gchar *name,
+				   GVariant *options,
+				   GCancellable *cancellable,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data);
+gboolean
+tender_engine_start_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error);
+void
+tender_engine_stop_workload_async(TenderEngine *self,
+				  const gchar *name,
+				  GVariant *options,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data);
+gboolean
+tender_engine_stop_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error);
+gboolean
+tender_engine_kill_workload(TenderEngine *self, const gchar *name, gint signo, GError **error);
+void
+tender_engine_remove_workload_async(TenderEngine *self,
+				    const gchar *name,
+				    GVariant *options,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data);
+gboolean
+tender_engine_remove_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error);
+TenderWorkload *
+tender_engine_get_workload(TenderEngine *self, const gchar *name, GError **error);
+GPtrArray *
+tender_engine_get_workloads(TenderEngine *self);
+GVariant *
+tender_engine_get_limits(TenderEngine *self, TenderWorkload *workload);
+
+G_END_DECLS

@@ -1,0 +1,41 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define TENDER_ERROR (tender_error_quark())
+
+/**
+ * TenderError:
+ * @TENDER_ERROR_INVALID_ARGUMENT: a name, key, option or value is malformed
+ * @TENDER_ERROR_NOT_FOUND: no such workload
+ * @TENDER_ERROR_ALREADY_EXISTS: the workload exists already
+ * @TENDER_ERROR_INVALID_STATE: the request does not fit the workload's state
+ * @TENDER_ERROR_ACCESS_DENIED: the caller is not authorized
+ * @TENDER_ERROR_FAILED: systemd or the kernel refused
+ *
+ * The error domain shared by the D-Bus API (as org.tender.Agent1.Error.*) and the HTTP mirror.
+ */
+typedef enum {
+	TENDER_ERROR_INVALID_ARGUMENT,
+	TENDER_ERROR_NOT_FOUND,
+	TENDER_ERROR_ALREADY_EXISTS,
+	TENDER_ERROR_INVALID_STATE,
+	TENDER_ERROR_ACCESS_DENIED,
+	TENDER_ERROR_FAILED,
+	TENDER_ERROR_LAST, /*< skip >*/
+} TenderError;
+
+GQuark
+tender_error_quark(void);
+const gchar *
+tender_error_to_dbus_name(TenderError code);
+void
+tender_error_convert(GError **error);
+
+G_END_DECLS

@@ -1,0 +1,205 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <systemd/sd-daemon.h>
+
+#include "tender-cgroup.h"
+#include "tender-config.h"
+#include "tender-dbus-daemon.h"
+#include "tender-engine.h"
+#include "tender-error.h"
+
+/*
+ * tenderd: the host workload agent.  Owns org.tender.Agent1 and runs workloads in transient
+ * systemd scopes.  SIGTERM and SIGINT end tenderd cleanly and leave every workload running:
+ * systemd owns them.
+ */
+
+typedef struct {
+	GMainLoop *loop;
+	TenderEngine *engine;
+	TenderDbusDaemon *dbus_daemon;
+	GDBusConnection *connection;
+	guint owner_id;
+	gint exit_status;
+} TenderDaemon;
+
+static void
+tender_daemon_clear(TenderDaemon *daemon)
+{
+	if (daemon->owner_id != 0)
+		g_bus_unown_name(daemon->owner_id);
+	g_clear_object(&daemon->dbus_daemon);
+	g_clear_object(&daemon->engine);
+	g_clear_object(&daemon->connection);
+	g_clear_pointer(&daemon->loop, g_main_loop_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TenderDaemon, tender_daemon_clear)
+
+static gboolean
+tender_daemon_quit_cb(gpointer user_data)
+{
+	TenderDaemon *daemon = user_data;
+	g_info("asked to quit; workloads keep running");
+	(void)sd_notify(0, "STOPPING=1");
+	g_main_loop_quit(daemon->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+tender_daemon_watchdog_cb(gpointer user_data)
+{
+	(void)sd_notify(0, "WATCHDOG=1");
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+tender_daemon_name_acquired_cb(GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+	g_info("acquired %s, ready", name);
+	(void)sd_notify(0, "READY=1\nSTATUS=Serving " TENDER_DBUS_NAME);
+}
+
+static void
+tender_daemon_name_lost_cb(GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+	TenderDaemon *daemon = user_data;
+	if (connection == NULL)
+		g_warning("lost the connection to the bus");
+	else
+		g_warning("cannot own %s: is another tenderd running?", name);
+	daemon->exit_status = EXIT_FAILURE;
+	g_main_loop_quit(daemon->loop);
+}
+
+static GDBusConnection *
+tender_daemon_open_bus(const gchar *bus, GError **error)
+{
+	if (bus == NULL || g_strcmp0(bus, "system") == 0)
+		return g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, error);
+	if (g_strcmp0(bus, "session") == 0)
+		return g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
+	return g_dbus_connection_new_for_address_sync(
+	    bus,
+	    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+		G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+	    NULL,
+	    NULL,
+	    error);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_auto(TenderDaemon) daemon = {0};
+	g_autoptr(GOptionContext) context = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderCgroup) cgroup = NULL;
+	g_autoptr(GDBusConnection) system_bus = NULL;
+	g_autofree gchar *config_path = NULL;
+	g_autofree gchar *state_dir = NULL;
+	g_autofree gchar *bus = NULL;
+	g_autofree gchar *cgroup_root = NULL;
+	gboolean verbose = FALSE;
+	gboolean version = FALSE;
+	guint64 watchdog_usec = 0;
+	const GOptionEntry entries[] = {
+	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+	     "Read settings from FILE (default " TENDER_CONFIG_DEFAULT_PATH ")", "FILE"},
+	    {"state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
+	     "Keep state in DIR (default " TENDER_CONFIG_DEFAULT_STATE_DIR ")", "DIR"},
+	    {"bus", 0, 0, G_OPTION_ARG_STRING, &bus,
+	     "Serve on the system bus (default), the session bus, or the bus at ADDRESS",
+	     "system|session|ADDRESS"},
+	    {"cgroup-root", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &cgroup_root,
+	     "Where the cgroup file systems are mounted", "DIR"},
+	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL},
+	    {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the version and exit", NULL},
+	    {NULL}};
+
+	setlocale(LC_ALL, "");
+	context = g_option_context_new(NULL);
+	g_option_context_set_summary(context,
+				     "tenderd runs workloads in transient systemd scopes with "
+				     "kernel-enforced limits,\nand serves " TENDER_DBUS_NAME
+				     " on D-Bus.  Workloads outlive tenderd: SIGTERM leaves\n"
+				     "them running.");
+	g_option_context_add_main_entries(context, entries, NULL);
+	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		g_printerr("tenderd: %s\nTry 'tenderd --help'.\n", error->message);
+		return 2;
+	}
+	if (argc > 1) {
+		g_printerr("tenderd: unexpected argument '%s'\nTry 'tenderd --help'.\n", argv[1]);
+		return 2;
+	}
+	if (version) {
+		g_print("tenderd %s\n", PACKAGE_VERSION);
+		return EXIT_SUCCESS;
+	}
+	if (verbose)
+		g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
+
+	if (!tender_config_load(config,
+				config_path != NULL ? config_path : TENDER_CONFIG_DEFAULT_PATH,
+				config_path != NULL,
+				&error)) {
+		g_printerr("tenderd: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	if (state_dir != NULL) {
+		g_free(config->state_dir);
+		config->state_dir = g_steal_pointer(&state_dir);
+	}
+
+	cgroup = tender_cgroup_new(cgroup_root);
+	if (tender_cgroup_get_version(cgroup) == TENDER_CGROUP_VERSION_UNKNOWN)
+		g_warning("no cgroup file system below %s: limits cannot be read back",
+			  tender_cgroup_get_root(cgroup));
+
+	/* systemd is always on the system bus, wherever tenderd serves */
+	system_bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &error);
+	if (system_bus == NULL) {
+		g_printerr("tenderd: cannot connect to the system bus: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	daemon.engine = tender_engine_new(config, cgroup);
+	if (!tender_engine_setup(daemon.engine, system_bus, &error)) {
+		g_printerr("tenderd: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	daemon.connection = tender_daemon_open_bus(bus, &error);
+	if (daemon.connection == NULL) {
+		g_printerr("tenderd: cannot connect to the bus: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	g_dbus_connection_set_exit_on_close(daemon.connection, FALSE);
+	daemon.dbus_daemon = tender_dbus_daemon_new(daemon.engine);
+	if (!tender_dbus_daemon_register(daemon.dbus_daemon, daemon.connection, &error)) {
+		g_printerr("tenderd: cannot export the D-Bus API: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+
+	daemon.loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGTERM, tender_daemon_quit_cb, &daemon);
+	g_unix_signal_add(SIGINT, tender_daemon_quit_cb, &daemon);
+	if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0)
+		g_timeout_add((guint)(watchdog_usec / 2 / 1000), tender_daemon_watchdog_cb, NULL);
+	daemon.owner_id = g_bus_own_name_on_connection(daemon.connection,
+						       TENDER_DBUS_NAME,
+						       G_BUS_NAME_OWNER_FLAGS_NONE,
+						       tender_daemon_name_acquired_cb,
+						       tender_daemon_name_lost_cb,
+						       &daemon,
+						       NULL);
+	g_main_loop_run(daemon.loop);
+	return daemon.exit_status;
+}

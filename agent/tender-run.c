@@ -1,0 +1,647 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <gio/gunixinputstream.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tender-error.h"
+#include "tender-run.h"
+#include "tender-units.h"
+#include "tender-util.h"
+
+/*
+ * TenderRun is one run of a workload: it spawns tender-shim, has systemd move it into a new
+ * transient scope with the spec's limits, tells it to go, learns the command's PID, and, when
+ * the shim exits, reads the exit record the shim wrote and sets the workload's final state.
+ * Nothing here blocks: every step is a callback on the main loop.
+ */
+
+#define TENDER_RUN_SLICE "tender.slice"
+
+struct _TenderRun {
+	GObject parent_instance;
+	TenderWorkload *workload;
+	TenderSystemd *systemd;
+	TenderCgroup *cgroup;
+	gchar *shim_path;
+	gchar *record_path;
+	gchar *run_id;
+	GSubprocess *shim;
+	GPid shim_pid;
+	gint go_fd;
+	GDataInputStream *status;
+	GTask *start_task;
+	gchar *start_error; /* why the start failed, before the shim has ended */
+	gboolean stop_requested;
+	gboolean stop_escalated;
+	guint kill_timeout_id;
+	gboolean shim_exited;
+	gboolean status_done;
+	gboolean ended;
+};
+
+G_DEFINE_TYPE(TenderRun, tender_run, G_TYPE_OBJECT)
+
+enum { SIGNAL_ENDED, SIGNAL_LAST };
+static guint signals[SIGNAL_LAST] = {0};
+
+static gchar *
+tender_run_signal_name(gint signo)
+{
+	const gchar *name = tender_units_signal_to_string(signo);
+	return name != NULL ? g_strdup(name) : g_strdup_printf("%d", signo);
+}
+
+static void
+tender_run_close_go(TenderRun *self)
+{
+	if (self->go_fd >= 0) {
+		(void)close(self->go_fd);
+		self->go_fd = -1;
+	}
+}
+
+/* the start failed before the command ran: remember why; the end comes with the shim's exit */
+static void
+tender_run_fail_start(TenderRun *self, const gchar *reason)
+{
+	if (self->start_error == NULL)
+		self->start_error = g_strdup(reason);
+	tender_run_close_go(self);
+	if (self->shim != NULL && !self->shim_exited)
+		g_subprocess_force_exit(self->shim);
+}
+
+static gboolean
+tender_run_read_record(TenderRun *self, JsonObject **out, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonNode *root;
+	JsonObject *obj;
+
+	if (!json_parser_load_from_file(parser, self->record_path, error))
+		return FALSE;
+	root = json_parser_get_root(parser);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "%s is not a JSON object",
+			    self->record_path);
+		return FALSE;
+	}
+	obj = json_node_get_object(root);
+	if (g_strcmp0(json_object_get_string_member_with_default(obj, "run_id", ""),
+		      self->run_id) != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "%s belongs to another run",
+			    self->record_path);
+		return FALSE;
+	}
+	*out = json_object_ref(obj);
+	return TRUE;
+}
+
+static void
+tender_run_finish_start(TenderRun *self, GError *error)
+{
+	g_autoptr(GTask) task = g_steal_pointer(&self->start_task);
+	if (task == NULL) {
+		if (error != NULL)
+			g_error_free(error);
+		return;
+	}
+	if (error != NULL)
+		g_task_return_error(task, error);
+	else
+		g_task_return_boolean(task, TRUE);
+}
+
+/* both the shim has exited and its status pipe is drained: settle the workload's state */
+static void
+tender_run_end(TenderRun *self)
+{
+	TenderWorkload *w = self->workload;
+	g_autoptr(JsonObject) record = NULL;
+	g_autoptr(GError) error_record = NULL;
+	g_autofree gchar *reason = NULL;
+	g_autofree gchar *now = NULL;
+	gint64 ended_usec = 0;
+	TenderState state;
+	gint exit_code = -1;
+	gint signo = 0;
+
+	if (self->ended || !self->shim_exited || !self->status_done)
+		return;
+	self->ended = TRUE;
+	g_clear_handle_id(&self->kill_timeout_id, g_source_remove);
+	tender_run_close_go(self);
+
+	if (!tender_run_read_record(self, &record, &error_record))
+		g_debug("workload %s: no exit record: %s",
+			tender_workload_get_name(w),
+			error_record->message);
+
+	if (record != NULL) {
+		const gchar *status = json_object_get_string_member_with_default(record, "status", "");
+		gint err = (gint)json_object_get_int_member_with_default(record, "errno", 0);
+		ended_usec = json_object_get_int_member_with_default(record, "ended_usec", 0);
+		exit_code = (gint)json_object_get_int_member_with_default(record, "exit_code", -1);
+		signo = (gint)json_object_get_int_member_with_default(record, "signal", 0);
+		if (g_strcmp0(status, "exec-failed") == 0 && self->start_error == NULL)
+			self->start_error = g_strdup_printf("exec: %s", g_strerror(err));
+		else if (g_strcmp0(status, "fork-failed") == 0 && self->start_error == NULL)
+			self->start_error = g_strdup_printf("fork: %s", g_strerror(err));
+	} else if (self->shim != NULL && g_subprocess_get_if_signaled(self->shim)) {
+		/* the shim itself was SIGKILLed (by a stop's escalation, or by someone) */
+		signo = g_subprocess_get_term_sig(self->shim);
+	}
+
+	now = ended_usec > 0 ? tender_util_timestamp_format(ended_usec)
+			     : tender_util_timestamp_now();
+	tender_workload_set_main_pid(w, 0);
+
+	if (self->start_task != NULL || tender_workload_get_state(w) == TENDER_STATE_STARTING) {
+		if (self->start_error == NULL)
+			self->start_error =
+			    g_strdup("tender-shim ended before the command was executed");
+		tender_workload_set_exit(w, -1, 0);
+		tender_workload_set_stopped_at(w, now);
+		tender_workload_set_state(w, TENDER_STATE_FAILED, self->start_error);
+		tender_run_finish_start(self,
+					g_error_new(TENDER_ERROR,
+						    TENDER_ERROR_FAILED,
+						    "Cannot start workload '%s': %s",
+						    tender_workload_get_name(w),
+						    self->start_error));
+		g_signal_emit(self, signals[SIGNAL_ENDED], 0);
+		return;
+	}
+
+	tender_workload_set_exit(w, exit_code, signo);
+	tender_workload_set_stopped_at(w, now);
+	if (self->stop_requested) {
+		state = TENDER_STATE_STOPPED;
+		reason = g_strdup(self->stop_escalated ? "stop-timeout" : "");
+	} else if (signo != 0) {
+		g_autofree gchar *signame = tender_run_signal_name(signo);
+		state = TENDER_STATE_FAILED;
+		reason = g_strdup_printf("signal: %s", signame);
+	} else if (exit_code >= 0) {
+		state = TENDER_STATE_EXITED;
+		reason = g_strdup_printf("exit-code: %d", exit_code);
+	} else {
+		state = TENDER_STATE_FAILED;
+		reason = g_strdup("tender-shim ended without an exit record");
+	}
+	tender_workload_set_state(w, state, reason);
+	g_signal_emit(self, signals[SIGNAL_ENDED], 0);
+}
+
+static void
+tender_run_shim_exited_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderRun) self = TENDER_RUN(user_data);
+	g_autoptr(GError) error = NULL;
+
+	if (!g_subprocess_wait_finish(G_SUBPROCESS(source), res, &error))
+		g_warning("waiting for tender-shim failed: %s", error->message);
+	self->shim_exited = TRUE;
+	tender_run_end(self);
+}
+
+static void
+tender_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderRun) self = TENDER_RUN(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *line = NULL;
+	guint64 value = 0;
+
+	line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), res, NULL, &error);
+	if (line == NULL) {
+		/* EOF: the shim has said all it will say */
+		self->status_done = TRUE;
+		g_clear_object(&self->status);
+		tender_run_end(self);
+		return;
+	}
+	if (g_str_has_prefix(line, "R ") &&
+	    g_ascii_string_to_unsigned(line + 2, 10, 1, G_MAXINT32, &value, NULL)) {
+		g_autofree gchar *now = tender_util_timestamp_now();
+		TenderWorkload *w = self->workload;
+		tender_workload_set_exit(w, -1, 0);
+		tender_workload_set_main_pid(w, (guint32)value);
+		tender_workload_set_started_at(w, now);
+		tender_workload_set_stopped_at(w, "");
+		tender_workload_set_state(w, TENDER_STATE_RUNNING, "");
+		tender_run_finish_start(self, NULL);
+	} else if (g_str_has_prefix(line, "E ") &&
+		   g_ascii_string_to_unsigned(line + 2, 10, 1, G_MAXINT32, &value, NULL)) {
+		g_autofree gchar *why = g_strdup_printf("exec: %s", g_strerror((gint)value));
+		tender_run_fail_start(self, why);
+	} else {
+		g_warning("tender-shim said something unexpected: %s", line);
+	}
+	g_data_input_stream_read_line_async(self->status,
+					    G_PRIORITY_DEFAULT,
+					    NULL,
+					    tender_run_status_line_cb,
+					    g_object_ref(self));
+}
+
+static void
+tender_run_scope_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderRun) self = TENDER_RUN(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *cgroup = NULL;
+
+	cgroup = tender_systemd_start_scope_finish(TENDER_SYSTEMD(source), res, &error);
+	if (cgroup == NULL) {
+		g_autofree gchar *why = g_strdup_printf("scope: %s", error->message);
+		tender_run_fail_start(self, why);
+		return;
+	}
+	tender_workload_set_control_group(self->workload, cgroup);
+	if (self->shim_exited) {
+		tender_run_fail_start(self, "tender-shim ended before its scope was ready");
+		return;
+	}
+	/* the shim is in its scope with every limit applied: only now may the command run */
+	if (write(self->go_fd, "G", 1) != 1) {
+		g_autofree gchar *why = g_strdup_printf("tender-shim: %s", g_strerror(errno));
+		tender_run_fail_start(self, why);
+		return;
+	}
+	tender_run_close_go(self);
+}
+
+static GVariant *
+tender_run_build_properties(TenderRun *self)
+{
+	const TenderSpec *spec = tender_workload_get_spec(self->workload);
+	GVariantBuilder builder;
+	g_autofree gchar *description = NULL;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(sv)"));
+	description = spec->description != NULL
+			  ? g_strdup(spec->description)
+			  : g_strdup_printf("tender workload %s",
+					    tender_workload_get_name(self->workload));
+	g_variant_builder_add(&builder, "(sv)", "Description", g_variant_new_string(description));
+	g_variant_builder_add(&builder, "(sv)", "Slice", g_variant_new_string(TENDER_RUN_SLICE));
+	g_variant_builder_add(&builder,
+			      "(sv)",
+			      "PIDs",
+			      g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32,
+							&(guint32){(guint32)self->shim_pid},
+							1,
+							sizeof(guint32)));
+	g_variant_builder_add(&builder,
+			      "(sv)",
+			      "CollectMode",
+			      g_variant_new_string("inactive-or-failed"));
+	if (spec->memory_max > 0)
+		g_variant_builder_add(&builder,
+				      "(sv)",
+				      "MemoryMax",
+				      g_variant_new_uint64(spec->memory_max));
+	if (spec->cpu_quota_percent > 0)
+		g_variant_builder_add(&builder,
+				      "(sv)",
+				      "CPUQuotaPerSecUSec",
+				      g_variant_new_uint64((guint64)spec->cpu_quota_percent * 10000));
+	if (spec->tasks_max > 0)
+		g_variant_builder_add(&builder,
+				      "(sv)",
+				      "TasksMax",
+				      g_variant_new_uint64(spec->tasks_max));
+	if (spec->io_read_bandwidth_max > 0) {
+		GVariant *item = g_variant_new("(st)",
+					       spec->working_directory,
+					       spec->io_read_bandwidth_max);
+		g_variant_builder_add(&builder,
+				      "(sv)",
+				      "IOReadBandwidthMax",
+				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
+	}
+	if (spec->io_write_bandwidth_max > 0) {
+		GVariant *item = g_variant_new("(st)",
+					       spec->working_directory,
+					       spec->io_write_bandwidth_max);
+		g_variant_builder_add(&builder,
+				      "(sv)",
+				      "IOWriteBandwidthMax",
+				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
+	}
+	return g_variant_builder_end(&builder);
+}
+
+static gboolean
+tender_run_spawn_shim(TenderRun *self, GError **error)
+{
+	const TenderSpec *spec = tender_workload_get_spec(self->workload);
+	g_autoptr(GSubprocessLauncher) launcher = NULL;
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_auto(GStrv) envp = tender_spec_build_environ(spec);
+	gint go[2] = {-1, -1};
+	gint status[2] = {-1, -1};
+	g_autoptr(GInputStream) stream = NULL;
+	const gchar *ident;
+
+	if (!g_unix_open_pipe(go, FD_CLOEXEC, error))
+		return FALSE;
+	if (!g_unix_open_pipe(status, FD_CLOEXEC, error)) {
+		(void)close(go[0]);
+		(void)close(go[1]);
+		return FALSE;
+	}
+	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+	g_subprocess_launcher_set_environ(launcher, envp);
+	g_subprocess_launcher_set_cwd(launcher, spec->working_directory);
+	g_subprocess_launcher_take_fd(launcher, go[0], 3);
+	g_subprocess_launcher_take_fd(launcher, status[1], 4);
+	self->go_fd = go[1];
+	stream = g_unix_input_stream_new(status[0], TRUE);
+	self->status = g_data_input_stream_new(stream);
+
+	g_ptr_array_add(argv, self->shim_path);
+	g_ptr_array_add(argv, (gpointer) "--name");
+	g_ptr_array_add(argv, (gpointer)tender_workload_get_name(self->workload));
+	g_ptr_array_add(argv, (gpointer) "--record");
+	g_ptr_array_add(argv, self->record_path);
+	g_ptr_array_add(argv, (gpointer) "--run-id");
+	g_ptr_array_add(argv, self->run_id);
+	g_ptr_array_add(argv, (gpointer) "--");
+	for (guint i = 0; spec->argv[i] != NULL; i++)
+		g_ptr_array_add(argv, spec->argv[i]);
+	g_ptr_array_add(argv, NULL);
+
+	self->shim = g_subprocess_launcher_spawnv(launcher,
+						  (const gchar *const *)argv->pdata,
+						  error);
+	/* the launcher closes the child's ends of both pipes when it goes */
+	if (self->shim == NULL)
+		return FALSE;
+	ident = g_subprocess_get_identifier(self->shim);
+	self->shim_pid = (GPid)g_ascii_strtoll(ident, NULL, 10);
+	return TRUE;
+}
+
+/**
+ * tender_run_start_async:
+ * @self: a #TenderRun
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the command runs, or could not be started
+ * @user_data: for @callback
+ *
+ * Starts the run.  The workload must be in state "starting" already.
+ */
+void
+tender_run_start_async(TenderRun *self,
+		       GCancellable *cancellable,
+		       GAsyncReadyCallback callback,
+		       gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_return_if_fail(TENDER_IS_RUN(self));
+	g_return_if_fail(self->start_task == NULL);
+	self->start_task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(self->start_task, tender_run_start_async);
+
+	if (g_unlink(self->record_path) < 0 && errno != ENOENT)
+		g_warning("cannot remove %s: %s", self->record_path, g_strerror(errno));
+	if (!tender_run_spawn_shim(self, &error)) {
+		g_autofree gchar *why = g_strdup_printf("spawn: %s", error->message);
+		/* nothing was started: end the run right here */
+		self->shim_exited = TRUE;
+		self->status_done = TRUE;
+		self->start_error = g_steal_pointer(&why);
+		tender_run_close_go(self);
+		tender_run_end(self);
+		return;
+	}
+	g_subprocess_wait_async(self->shim, NULL, tender_run_shim_exited_cb, g_object_ref(self));
+	g_data_input_stream_read_line_async(self->status,
+					    G_PRIORITY_DEFAULT,
+					    NULL,
+					    tender_run_status_line_cb,
+					    g_object_ref(self));
+	tender_systemd_start_scope_async(self->systemd,
+					 tender_workload_get_unit(self->workload),
+					 tender_run_build_properties(self),
+					 NULL,
+					 tender_run_scope_started_cb,
+					 g_object_ref(self));
+}
+
+/**
+ * tender_run_start_finish:
+ * @self: a #TenderRun
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the command runs
+ */
+gboolean
+tender_run_start_finish(TenderRun *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+static gboolean
+tender_run_kill_timeout_cb(gpointer user_data)
+{
+	TenderRun *self = TENDER_RUN(user_data);
+	g_autoptr(GError) error = NULL;
+	const gchar *cgroup = tender_workload_get_control_group(self->workload);
+
+	self->kill_timeout_id = 0;
+	self->stop_escalated = TRUE;
+	g_info("workload %s did not stop in time: sending SIGKILL",
+	       tender_workload_get_name(self->workload));
+	if (!tender_cgroup_kill(self->cgroup, cgroup, SIGKILL, self->shim_pid, NULL, &error))
+		g_warning("workload %s: %s", tender_workload_get_name(self->workload), error->message);
+	return G_SOURCE_REMOVE;
+}
+
+/**
+ * tender_run_stop:
+ * @self: a #TenderRun
+ * @timeout_sec: seconds between SIGTERM and SIGKILL
+ * @error: (nullable): a #GError
+ *
+ * Sends SIGTERM (and SIGCONT, so that a stopped process sees it) to every process of the
+ * workload but tender-shim, and SIGKILL after @timeout_sec.  The run ends, and ::ended is
+ * emitted, when the shim has reaped the command.
+ *
+ * Returns: %TRUE if the stop has begun (or had begun already)
+ */
+gboolean
+tender_run_stop(TenderRun *self, guint timeout_sec, GError **error)
+{
+	const gchar *cgroup;
+
+	g_return_val_if_fail(TENDER_IS_RUN(self), FALSE);
+	if (self->stop_requested || self->ended)
+		return TRUE;
+	cgroup = tender_workload_get_control_group(self->workload);
+	self->stop_requested = TRUE;
+	tender_workload_set_state(self->workload, TENDER_STATE_STOPPING, "");
+	if (!tender_cgroup_kill(self->cgroup, cgroup, SIGTERM, self->shim_pid, NULL, error))
+		return FALSE;
+	(void)tender_cgroup_kill(self->cgroup, cgroup, SIGCONT, self->shim_pid, NULL, NULL);
+	self->kill_timeout_id = g_timeout_add_seconds_full(G_PRIORITY_DEFAULT,
+							   timeout_sec,
+							   tender_run_kill_timeout_cb,
+							   g_object_ref(self),
+							   g_object_unref);
+	return TRUE;
+}
+
+/**
+ * tender_run_kill:
+ * @self: a #TenderRun
+ * @signo: a signal
+ * @error: (nullable): a #GError
+ *
+ * Sends @signo to every process of the workload but tender-shim.
+ *
+ * Returns: %TRUE if at least one process was signalled
+ */
+gboolean
+tender_run_kill(TenderRun *self, gint signo, GError **error)
+{
+	guint n = 0;
+
+	g_return_val_if_fail(TENDER_IS_RUN(self), FALSE);
+	if (!tender_cgroup_kill(self->cgroup,
+				tender_workload_get_control_group(self->workload),
+				signo,
+				self->shim_pid,
+				&n,
+				error))
+		return FALSE;
+	if (n == 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_STATE,
+			    "Workload '%s' has no process left to signal",
+			    tender_workload_get_name(self->workload));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_run_has_ended:
+ * @self: a #TenderRun
+ *
+ * Returns: %TRUE once the run's final state is settled
+ */
+gboolean
+tender_run_has_ended(TenderRun *self)
+{
+	g_return_val_if_fail(TENDER_IS_RUN(self), TRUE);
+	return self->ended;
+}
+
+static void
+tender_run_dispose(GObject *object)
+{
+	TenderRun *self = TENDER_RUN(object);
+	g_clear_handle_id(&self->kill_timeout_id, g_source_remove);
+	tender_run_close_go(self);
+	G_OBJECT_CLASS(tender_run_parent_class)->dispose(object);
+}
+
+static void
+tender_run_finalize(GObject *object)
+{
+	TenderRun *self = TENDER_RUN(object);
+	g_object_unref(self->workload);
+	g_object_unref(self->systemd);
+	g_object_unref(self->cgroup);
+	g_clear_object(&self->shim);
+	g_clear_object(&self->status);
+	g_clear_object(&self->start_task);
+	g_free(self->shim_path);
+	g_free(self->record_path);
+	g_free(self->run_id);
+	g_free(self->start_error);
+	G_OBJECT_CLASS(tender_run_parent_class)->finalize(object);
+}
+
+static void
+tender_run_class_init(TenderRunClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	object_class->dispose = tender_run_dispose;
+	object_class->finalize = tender_run_finalize;
+
+	/**
+	 * TenderRun::ended:
+	 * @self: the run
+	 *
+	 * The workload's final state, exit code and signal are set.
+	 */
+	signals[SIGNAL_ENDED] = g_signal_new("ended",
+					     G_TYPE_FROM_CLASS(klass),
+					     G_SIGNAL_RUN_LAST,
+					     0,
+					     NULL,
+					     NULL,
+					     NULL,
+					     G_TYPE_NONE,
+					     0);
+}
+
+static void
+tender_run_init(TenderRun *self)
+{
+	self->go_fd = -1;
+}
+
+/**
+ * tender_run_new:
+ * @workload: the workload to run
+ * @systemd: the connection to PID 1
+ * @cgroup: the cgroup reader
+ * @shim_path: where tender-shim is
+ * @record_path: where the shim writes the exit record
+ *
+ * Returns: (transfer full): a #TenderRun
+ */
+TenderRun *
+tender_run_new(TenderWorkload *workload,
+	       TenderSystemd *systemd,
+	       TenderCgroup *cgroup,
+	       const gchar *shim_path,
+	       const gchar *record_path)
+{
+	TenderRun *self = g_object_new(TENDER_TYPE_RUN, NULL);
+	g_autofree gchar *uuid = g_uuid_string_random();
+	g_auto(GStrv) parts = g_strsplit(uuid, "-", -1);
+
+	self->workload = g_object_ref(workload);
+	self->systemd = g_object_ref(systemd);
+	self->cgroup = g_object_ref(cgroup);
+	self->shim_path = g_strdup(shim_path);
+	self->record_path = g_strdup(record_path);
+	self->run_id = g_strjoinv("", parts);
+	return self;
+}

@@ -1,0 +1,383 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "tender-error.h"
+#include "tender-systemd.h"
+
+/*
+ * TenderSystemd talks to PID 1 over D-Bus: it creates transient scopes and waits for their
+ * start jobs without ever blocking the main loop.
+ */
+
+#define SYSTEMD_BUS_NAME      "org.freedesktop.systemd1"
+#define SYSTEMD_OBJECT_PATH   "/org/freedesktop/systemd1"
+#define SYSTEMD_MANAGER_IFACE "org.freedesktop.systemd1.Manager"
+
+/* StartTransientUnit can race with the garbage collection of an ended scope of the same name */
+#define TENDER_SYSTEMD_UNIT_EXISTS_RETRIES 50
+#define TENDER_SYSTEMD_UNIT_EXISTS_DELAY_MS 20
+
+struct _TenderSystemd {
+	GObject parent_instance;
+	GDBusConnection *connection;
+	guint job_removed_id;
+	GHashTable *pending; /* unit name → GTask (a reference) */
+};
+
+G_DEFINE_TYPE(TenderSystemd, tender_systemd, G_TYPE_OBJECT)
+
+typedef struct {
+	gchar *unit;
+	GVariant *properties;
+	gchar *job;
+	gchar *result; /* from JobRemoved, possibly before the call returned */
+	guint retries;
+} TenderSystemdStart;
+
+static void
+tender_systemd_start_free(TenderSystemdStart *data)
+{
+	g_free(data->unit);
+	g_variant_unref(data->properties);
+	g_free(data->job);
+	g_free(data->result);
+	g_free(data);
+}
+
+static void
+tender_systemd_call_start(GTask *task);
+
+static void
+tender_systemd_get_cgroup_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) value = NULL;
+
+	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+	if (reply == NULL) {
+		tender_error_convert(&error);
+		g_prefix_error(&error, "Cannot read the scope's control group: ");
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_variant_get(reply, "(v)", &value);
+	g_task_return_pointer(task, g_variant_dup_string(value, NULL), g_free);
+}
+
+static void
+tender_systemd_get_unit_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	GCancellable *cancellable = g_task_get_cancellable(task);
+	const gchar *path = NULL;
+
+	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+	if (reply == NULL) {
+		tender_error_convert(&error);
+		g_prefix_error(&error, "The scope vanished right after it started: ");
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_variant_get(reply, "(&o)", &path);
+	g_dbus_connection_call(G_DBUS_CONNECTION(source),
+			       SYSTEMD_BUS_NAME,
+			       path,
+			       "org.freedesktop.DBus.Properties",
+			       "Get",
+			       g_variant_new("(ss)", "org.freedesktop.systemd1.Scope", "ControlGroup"),
+			       G_VARIANT_TYPE("(v)"),
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       cancellable,
+			       tender_systemd_get_cgroup_cb,
+			       g_steal_pointer(&task));
+}
+
+/* called once both the call has returned and JobRemoved has been seen */
+static void
+tender_systemd_start_complete(TenderSystemd *self, GTask *task_borrowed)
+{
+	g_autoptr(GTask) task = g_object_ref(task_borrowed);
+	TenderSystemdStart *data = g_task_get_task_data(task);
+	GCancellable *cancellable = g_task_get_cancellable(task);
+
+	g_hash_table_remove(self->pending, data->unit);
+	if (g_strcmp0(data->result, "done") != 0) {
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_FAILED,
+					"systemd could not start %s: the job's result is '%s'",
+					data->unit,
+					data->result);
+		return;
+	}
+	g_dbus_connection_call(self->connection,
+			       SYSTEMD_BUS_NAME,
+			       SYSTEMD_OBJECT_PATH,
+			       SYSTEMD_MANAGER_IFACE,
+			       "GetUnit",
+			       g_variant_new("(s)", data->unit),
+			       G_VARIANT_TYPE("(o)"),
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       cancellable,
+			       tender_systemd_get_unit_cb,
+			       g_steal_pointer(&task));
+}
+
+static void
+tender_systemd_job_removed_cb(GDBusConnection *connection,
+			      const gchar *sender_name,
+			      const gchar *object_path,
+			      const gchar *interface_name,
+			      const gchar *signal_name,
+			      GVariant *parameters,
+			      gpointer user_data)
+{
+	TenderSystemd *self = TENDER_SYSTEMD(user_data);
+	const gchar *job = NULL;
+	const gchar *unit = NULL;
+	const gchar *result = NULL;
+	guint32 id = 0;
+	GTask *task;
+	TenderSystemdStart *data;
+
+	if (!g_variant_is_of_type(parameters, G_VARIANT_TYPE("(uoss)")))
+		return;
+	g_variant_get(parameters, "(u&o&s&s)", &id, &job, &unit, &result);
+	task = g_hash_table_lookup(self->pending, unit);
+	if (task == NULL)
+		return;
+	data = g_task_get_task_data(task);
+	if (data->result != NULL)
+		return;
+	/* a job of an earlier call for the same unit is not ours */
+	if (data->job != NULL && g_strcmp0(data->job, job) != 0)
+		return;
+	data->result = g_strdup(result);
+	if (data->job != NULL)
+		tender_systemd_start_complete(self, task);
+}
+
+static gboolean
+tender_systemd_retry_cb(gpointer user_data)
+{
+	tender_systemd_call_start(G_TASK(user_data));
+	return G_SOURCE_REMOVE;
+}
+
+static void
+tender_systemd_start_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	TenderSystemd *self = g_task_get_source_object(task);
+	TenderSystemdStart *data = g_task_get_task_data(task);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autofree gchar *remote = NULL;
+
+	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+	if (reply == NULL) {
+		remote = g_dbus_error_get_remote_error(error);
+		if (g_strcmp0(remote, "org.freedesktop.systemd1.UnitExists") == 0 &&
+		    data->retries++ < TENDER_SYSTEMD_UNIT_EXISTS_RETRIES) {
+			/* an ended scope of that name is not collected yet: give PID 1 a moment */
+			g_dbus_connection_call(self->connection,
+					       SYSTEMD_BUS_NAME,
+					       SYSTEMD_OBJECT_PATH,
+					       SYSTEMD_MANAGER_IFACE,
+					       "ResetFailedUnit",
+					       g_variant_new("(s)", data->unit),
+					       NULL,
+					       G_DBUS_CALL_FLAGS_NONE,
+					       -1,
+					       NULL,
+					       NULL,
+					       NULL);
+			g_timeout_add_full(G_PRIORITY_DEFAULT,
+					   TENDER_SYSTEMD_UNIT_EXISTS_DELAY_MS,
+					   tender_systemd_retry_cb,
+					   g_steal_pointer(&task),
+					   g_object_unref);
+			return;
+		}
+		g_hash_table_remove(self->pending, data->unit);
+		tender_error_convert(&error);
+		g_prefix_error(&error, "systemd refused to create %s: ", data->unit);
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_variant_get(reply, "(o)", &data->job);
+	if (data->result != NULL)
+		tender_systemd_start_complete(self, task);
+}
+
+static void
+tender_systemd_call_start(GTask *task)
+{
+	TenderSystemd *self = g_task_get_source_object(task);
+	TenderSystemdStart *data = g_task_get_task_data(task);
+
+	g_clear_pointer(&data->result, g_free);
+	g_clear_pointer(&data->job, g_free);
+	g_hash_table_replace(self->pending, g_strdup(data->unit), g_object_ref(task));
+	g_dbus_connection_call(self->connection,
+			       SYSTEMD_BUS_NAME,
+			       SYSTEMD_OBJECT_PATH,
+			       SYSTEMD_MANAGER_IFACE,
+			       "StartTransientUnit",
+			       g_variant_new("(ss@a(sv)a(sa(sv)))",
+					     data->unit,
+					     "fail",
+					     data->properties,
+					     NULL),
+			       G_VARIANT_TYPE("(o)"),
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       g_task_get_cancellable(task),
+			       tender_systemd_start_cb,
+			       g_object_ref(task));
+}
+
+/**
+ * tender_systemd_start_scope_async:
+ * @self: a #TenderSystemd
+ * @unit: the scope's unit name
+ * @properties: an a(sv) of unit properties, PIDs among them
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the start job has finished
+ * @user_data: for @callback
+ *
+ * Creates a transient scope with StartTransientUnit and waits for its job.
+ */
+void
+tender_systemd_start_scope_async(TenderSystemd *self,
+				 const gchar *unit,
+				 GVariant *properties,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	TenderSystemdStart *data = g_new0(TenderSystemdStart, 1);
+
+	g_return_if_fail(TENDER_IS_SYSTEMD(self));
+	data->unit = g_strdup(unit);
+	data->properties = g_variant_ref_sink(properties);
+	g_task_set_task_data(task, data, (GDestroyNotify)tender_systemd_start_free);
+	g_task_set_source_tag(task, tender_systemd_start_scope_async);
+	if (g_hash_table_contains(self->pending, unit)) {
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_INVALID_STATE,
+					"%s is being started already",
+					unit);
+		return;
+	}
+	tender_systemd_call_start(task);
+}
+
+/**
+ * tender_systemd_start_scope_finish:
+ * @self: a #TenderSystemd
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): the scope's control group path, or %NULL
+ */
+gchar *
+tender_systemd_start_scope_finish(TenderSystemd *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), NULL);
+	return g_task_propagate_pointer(G_TASK(res), error);
+}
+
+/**
+ * tender_systemd_setup:
+ * @self: a #TenderSystemd
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): a #GError
+ *
+ * Subscribes to PID 1's signals (JobRemoved is sent only to subscribers).  Called once at
+ * start-up, before the main loop runs.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_systemd_setup(TenderSystemd *self, GCancellable *cancellable, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+
+	g_return_val_if_fail(TENDER_IS_SYSTEMD(self), FALSE);
+	self->job_removed_id = g_dbus_connection_signal_subscribe(self->connection,
+								  SYSTEMD_BUS_NAME,
+								  SYSTEMD_MANAGER_IFACE,
+								  "JobRemoved",
+								  SYSTEMD_OBJECT_PATH,
+								  NULL,
+								  G_DBUS_SIGNAL_FLAGS_NONE,
+								  tender_systemd_job_removed_cb,
+								  self,
+								  NULL);
+	reply = g_dbus_connection_call_sync(self->connection,
+					    SYSTEMD_BUS_NAME,
+					    SYSTEMD_OBJECT_PATH,
+					    SYSTEMD_MANAGER_IFACE,
+					    "Subscribe",
+					    NULL,
+					    NULL,
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    cancellable,
+					    error);
+	if (reply == NULL) {
+		tender_error_convert(error);
+		g_prefix_error(error, "Cannot subscribe to systemd: ");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+tender_systemd_finalize(GObject *object)
+{
+	TenderSystemd *self = TENDER_SYSTEMD(object);
+	if (self->job_removed_id != 0)
+		g_dbus_connection_signal_unsubscribe(self->connection, self->job_removed_id);
+	g_hash_table_unref(self->pending);
+	g_object_unref(self->connection);
+	G_OBJECT_CLASS(tender_systemd_parent_class)->finalize(object);
+}
+
+static void
+tender_systemd_class_init(TenderSystemdClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = tender_systemd_finalize;
+}
+
+static void
+tender_systemd_init(TenderSystemd *self)
+{
+	self->pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+/**
+ * tender_systemd_new:
+ * @connection: the bus PID 1 is on (the system bus)
+ *
+ * Returns: (transfer full): a #TenderSystemd
+ */
+TenderSystemd *
+tender_systemd_new(GDBusConnection *connection)
+{
+	TenderSystemd *self = g_object_new(TENDER_TYPE_SYSTEMD, NULL);
+	self->connection = g_object_ref(connection);
+	return self;
+}

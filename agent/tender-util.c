@@ -1,0 +1,221 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "tender-error.h"
+#include "tender-util.h"
+
+/**
+ * tender_util_check_name:
+ * @name: a workload name
+ * @error: (nullable): a #GError
+ *
+ * Checks @name against `[A-Za-z0-9][A-Za-z0-9_.-]{0,63}`.
+ *
+ * Returns: %TRUE if @name is a valid workload name
+ */
+gboolean
+tender_util_check_name(const gchar *name, GError **error)
+{
+	gsize len;
+
+	if (name == NULL || name[0] == '\0') {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid workload name: the name is empty");
+		return FALSE;
+	}
+	len = strlen(name);
+	if (len > TENDER_NAME_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid workload name: longer than %d characters",
+			    TENDER_NAME_MAX);
+		return FALSE;
+	}
+	if (!g_ascii_isalnum(name[0])) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid workload name: it must start with a letter or digit");
+		return FALSE;
+	}
+	for (gsize i = 1; i < len; i++) {
+		gchar c = name[i];
+		if (!g_ascii_isalnum(c) && c != '_' && c != '.' && c != '-') {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid workload name: character %u is not one of "
+				    "A-Z a-z 0-9 _ . -",
+				    (guint)i + 1);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/**
+ * tender_util_object_path_for_name:
+ * @name: a valid workload name
+ *
+ * Escapes @name into one object path element: letters and digits stay, every other byte
+ * becomes `_xx` (lower-case hex), so "my-app" is /org/tender/Agent1/workload/my_2dapp.
+ *
+ * Returns: the object path
+ */
+gchar *
+tender_util_object_path_for_name(const gchar *name)
+{
+	GString *str = g_string_new("/org/tender/Agent1/workload/");
+
+	for (const gchar *p = name; *p != '\0'; p++) {
+		if (g_ascii_isalnum(*p))
+			g_string_append_c(str, *p);
+		else
+			g_string_append_printf(str, "_%02x", (guint)(guchar)*p);
+	}
+	return g_string_free(str, FALSE);
+}
+
+/**
+ * tender_util_unit_for_name:
+ * @name: a valid workload name
+ *
+ * Every character a workload name may hold is valid in a unit name, so no escaping is needed.
+ *
+ * Returns: the scope's unit name, tender-NAME.scope
+ */
+gchar *
+tender_util_unit_for_name(const gchar *name)
+{
+	return g_strdup_printf("tender-%s.scope", name);
+}
+
+/**
+ * tender_util_timestamp_format:
+ * @usec_utc: microseconds since the epoch
+ *
+ * Returns: UTC ISO-8601 with microseconds, e.g. "2026-11-25T20:16:37.123456Z"
+ */
+gchar *
+tender_util_timestamp_format(gint64 usec_utc)
+{
+	g_autoptr(GDateTime) dt = NULL;
+	g_autofree gchar *secs = NULL;
+
+	if (usec_utc < 0)
+		return g_strdup("");
+	dt = g_date_time_new_from_unix_utc(usec_utc / G_USEC_PER_SEC);
+	if (dt == NULL)
+		return g_strdup("");
+	secs = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+	return g_strdup_printf("%s.%06" G_GINT64_FORMAT "Z", secs, usec_utc % G_USEC_PER_SEC);
+}
+
+/**
+ * tender_util_timestamp_now:
+ *
+ * Returns: the current time, formatted by tender_util_timestamp_format()
+ */
+gchar *
+tender_util_timestamp_now(void)
+{
+	return tender_util_timestamp_format(g_get_real_time());
+}
+
+/**
+ * tender_util_write_file_atomic:
+ * @path: the file to replace
+ * @contents: the new contents
+ * @length: the length of @contents, or -1 if NUL-terminated
+ * @mode: the new file's mode
+ * @error: (nullable): a #GError
+ *
+ * Writes a temporary file beside @path, fsyncs it, renames it over @path and fsyncs the
+ * directory, so that a crash leaves either the old or the new contents, never a mix.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_util_write_file_atomic(const gchar *path,
+			      const gchar *contents,
+			      gssize length,
+			      guint mode,
+			      GError **error)
+{
+	g_autofree gchar *dir = g_path_get_dirname(path);
+	g_autofree gchar *tmp = g_strdup_printf("%s.tmp.XXXXXX", path);
+	gsize left = length < 0 ? strlen(contents) : (gsize)length;
+	const gchar *p = contents;
+	gint fd;
+	gint dfd;
+
+	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, (gint)mode);
+	if (fd < 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot create %s: %s",
+			    tmp,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	while (left > 0) {
+		gssize n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			gint saved = errno;
+			(void)close(fd);
+			(void)g_unlink(tmp);
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_FAILED,
+				    "Cannot write %s: %s",
+				    tmp,
+				    g_strerror(saved));
+			return FALSE;
+		}
+		p += n;
+		left -= (gsize)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		gint saved = errno;
+		(void)g_unlink(tmp);
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot write %s: %s",
+			    tmp,
+			    g_strerror(saved));
+		return FALSE;
+	}
+	if (g_rename(tmp, path) < 0) {
+		gint saved = errno;
+		(void)g_unlink(tmp);
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot rename %s to %s: %s",
+			    tmp,
+			    path,
+			    g_strerror(saved));
+		return FALSE;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd);
+		(void)close(dfd);
+	}
+	return TRUE;
+}

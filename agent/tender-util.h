@@ -1,0 +1,30 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define TENDER_NAME_MAX 64
+
+gboolean
+tender_util_check_name(const gchar *name, GError **error);
+gchar *
+tender_util_object_path_for_name(const gchar *name);
+gchar *
+tender_util_unit_for_name(const gchar *name);
+gchar *
+tender_util_timestamp_now(void);
+gchar *
+tender_util_timestamp_format(gint64 usec_utc);
+gboolean
+tender_util_write_file_atomic(const gchar *path,
+			      const gchar *contents,
+			      gssize length,
+			      guint mode,
+			      GError **error);
+
+G_END_DECLS

@@ -1,0 +1,58 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "tender-spec.h"
+#include "tender-state.h"
+
+G_BEGIN_DECLS
+
+#define TENDER_TYPE_WORKLOAD (tender_workload_get_type())
+G_DECLARE_FINAL_TYPE(TenderWorkload, tender_workload, TENDER, WORKLOAD, GObject)
+
+TenderWorkload *
+tender_workload_new(const gchar *name, TenderSpec *spec);
+const gchar *
+tender_workload_get_name(TenderWorkload *self);
+const TenderSpec *
+tender_workload_get_spec(TenderWorkload *self);
+const gchar *
+tender_workload_get_object_path(TenderWorkload *self);
+const gchar *
+tender_workload_get_unit(TenderWorkload *self);
+TenderState
+tender_workload_get_state(TenderWorkload *self);
+const gchar *
+tender_workload_get_reason(TenderWorkload *self);
+gboolean
+tender_workload_set_state(TenderWorkload *self, TenderState state, const gchar *reason);
+const gchar *
+tender_workload_get_control_group(TenderWorkload *self);
+void
+tender_workload_set_control_group(TenderWorkload *self, const gchar *cgroup);
+guint32
+tender_workload_get_main_pid(TenderWorkload *self);
+void
+tender_workload_set_main_pid(TenderWorkload *self, guint32 pid);
+gint32
+tender_workload_get_exit_code(TenderWorkload *self);
+gint32
+tender_workload_get_exit_signal(TenderWorkload *self);
+void
+tender_workload_set_exit(TenderWorkload *self, gint32 exit_code, gint32 exit_signal);
+const gchar *
+tender_workload_get_created_at(TenderWorkload *self);
+const gchar *
+tender_workload_get_started_at(TenderWorkload *self);
+const gchar *
+tender_workload_get_stopped_at(TenderWorkload *self);
+void
+tender_workload_set_started_at(TenderWorkload *self, const gchar *timestamp);
+void
+tender_workload_set_stopped_at(TenderWorkload *self, const gchar *timestamp);
+
+G_END_DECLS

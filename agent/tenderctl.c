@@ -1,0 +1,1617 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tender-error.h"
+#include "tender-units.h"
+
+#define TENDER_CTL_BUS_NAME	    "org.tender.Agent1"
+#define TENDER_CTL_MANAGER_PATH	    "/org/tender/Agent1"
+#define TENDER_CTL_MANAGER_IFACE    "org.tender.Agent1.Manager"
+#define TENDER_CTL_WORKLOAD_IFACE   "org.tender.Agent1.Workload"
+#define TENDER_CTL_PROPERTIES_IFACE "org.freedesktop.DBus.Properties"
+
+#define TENDER_CTL_EXIT_FAILURE 1
+#define TENDER_CTL_EXIT_USAGE	2
+
+/* the width of the keys of inspect, "ControlGroup" */
+#define TENDER_CTL_KEY_WIDTH 12
+/* the width of the spec keys of inspect, "io_write_bandwidth_max" */
+#define TENDER_CTL_SPEC_KEY_WIDTH 22
+
+/* StartWorkload, StopWorkload and RemoveWorkload return only once systemd is done, which can
+ * take as long as the stop timeout (up to an hour): wait for them as systemctl waits for jobs */
+#define TENDER_CTL_TIMEOUT_DEFAULT -1
+#define TENDER_CTL_TIMEOUT_NONE	   G_MAXINT
+
+typedef enum {
+	TENDER_CTL_OPTS_NONE = 0,
+	TENDER_CTL_OPTS_SPEC = 1 << 0,
+	TENDER_CTL_OPTS_TIMEOUT = 1 << 1,
+	TENDER_CTL_OPTS_SIGNAL = 1 << 2,
+	TENDER_CTL_OPTS_FORCE = 1 << 3,
+} TenderCtlOpts;
+
+typedef enum {
+	TENDER_CTL_ARGS_NONE,	      /* no arguments */
+	TENDER_CTL_ARGS_NAMES,	      /* NAME... */
+	TENDER_CTL_ARGS_NAME_COMMAND, /* NAME -- CMD [ARG...] */
+} TenderCtlArgs;
+
+typedef struct {
+	/* global options, from before and after the command */
+	gboolean json;
+	gboolean version;
+	gchar *bus_global;
+	gchar *bus_command;
+	const gchar *bus;
+	GDBusConnection *connection;
+
+	/* the arguments after the command, and what follows "--" */
+	gchar **names;
+	gchar **argv;
+	gboolean has_separator;
+
+	/* the options of the commands as given */
+	gchar *memory;
+	gchar *cpu;
+	gchar *tasks;
+	gchar *io_read;
+	gchar *io_write;
+	gchar **env;
+	gchar *workdir;
+	gchar *description;
+	gchar **labels;
+	gchar *timeout;
+	gchar *signal;
+	gboolean force;
+
+	/* what they make */
+	GVariant *spec;
+	GVariant *options;
+	gint signo;
+
+	/* for inspect */
+	guint n_shown;
+	JsonArray *json_results;
+} TenderCtl;
+
+typedef gboolean (*TenderCtlFunc)(TenderCtl *self, GError **error);
+typedef gboolean (*TenderCtlNameFunc)(TenderCtl *self, const gchar *name, GError **error);
+
+typedef struct {
+	const gchar *name;
+	const gchar *parameters;
+	const gchar *brief;
+	const gchar *summary;
+	const gchar *description;
+	TenderCtlOpts opts;
+	TenderCtlArgs args;
+	TenderCtlFunc func;
+} TenderCtlCommand;
+
+static TenderCtl *
+tender_ctl_new(void)
+{
+	TenderCtl *self = g_new0(TenderCtl, 1);
+	self->signo = SIGTERM;
+	return self;
+}
+
+static void
+tender_ctl_free(TenderCtl *self)
+{
+	g_free(self->bus_global);
+	g_free(self->bus_command);
+	g_clear_object(&self->connection);
+	g_strfreev(self->names);
+	g_strfreev(self->argv);
+	g_free(self->memory);
+	g_free(self->cpu);
+	g_free(self->tasks);
+	g_free(self->io_read);
+	g_free(self->io_write);
+	g_strfreev(self->env);
+	g_free(self->workdir);
+	g_free(self->description);
+	g_strfreev(self->labels);
+	g_free(self->timeout);
+	g_free(self->signal);
+	g_clear_pointer(&self->spec, g_variant_unref);
+	g_clear_pointer(&self->options, g_variant_unref);
+	g_clear_pointer(&self->json_results, json_array_unref);
+	g_free(self);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderCtl, tender_ctl_free)
+
+/* ---- errors ---- */
+
+static gboolean
+tender_ctl_error_is_not_running(const GError *error)
+{
+	return g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN);
+}
+
+/* "Failed to start workload 'web': ..." unless the daemon is not there at all */
+static void
+tender_ctl_error_prefix_name(GError **error, const gchar *verb, const gchar *name)
+{
+	if (error == NULL || *error == NULL || tender_ctl_error_is_not_running(*error))
+		return;
+	g_prefix_error(error, "Failed to %s workload '%s': ", verb, name);
+}
+
+static void
+tender_ctl_print_error(const GError *error)
+{
+	g_printerr("tenderctl: %s\n", error->message);
+}
+
+static gint
+tender_ctl_usage_error(const gchar *command, const gchar *message)
+{
+	g_printerr("tenderctl: %s\n", message);
+	if (command != NULL)
+		g_printerr("Try 'tenderctl %s --help'.\n", command);
+	else
+		g_printerr("Try 'tenderctl --help'.\n");
+	return TENDER_CTL_EXIT_USAGE;
+}
+
+/* ---- D-Bus ---- */
+
+static gboolean
+tender_ctl_connect(TenderCtl *self, GError **error)
+{
+	g_autoptr(GDBusConnection) connection = NULL;
+
+	if (g_strcmp0(self->bus, "system") == 0 || g_strcmp0(self->bus, "session") == 0) {
+		GBusType bus_type =
+		    g_strcmp0(self->bus, "system") == 0 ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION;
+		connection = g_bus_get_sync(bus_type, NULL, error);
+		if (connection == NULL) {
+			g_prefix_error(error, "Failed to connect to the %s bus: ", self->bus);
+			return FALSE;
+		}
+	} else {
+		connection = g_dbus_connection_new_for_address_sync(
+		    self->bus,
+		    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		    NULL,
+		    NULL,
+		    error);
+		if (connection == NULL) {
+			g_prefix_error(error, "Failed to connect to the bus at %s: ", self->bus);
+			return FALSE;
+		}
+	}
+	self->connection = g_steal_pointer(&connection);
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_error_is_no_owner(const GError *error)
+{
+	g_autofree gchar *remote = NULL;
+
+	if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+	    g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
+		return TRUE;
+	remote = g_dbus_error_get_remote_error(error);
+	return g_strcmp0(remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
+	       g_strcmp0(remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0;
+}
+
+/* calls a method of tenderd; errors come back as plain sentences, and a missing daemon as
+ * G_DBUS_ERROR_SERVICE_UNKNOWN with a message that says so */
+static GVariant *
+tender_ctl_call(TenderCtl *self,
+		const gchar *object_path,
+		const gchar *interface_name,
+		const gchar *method_name,
+		GVariant *parameters,
+		const GVariantType *reply_type,
+		gint timeout_msec,
+		GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(GVariant) reply = NULL;
+
+	reply = g_dbus_connection_call_sync(self->connection,
+					    TENDER_CTL_BUS_NAME,
+					    object_path,
+					    interface_name,
+					    method_name,
+					    parameters,
+					    reply_type,
+					    G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+					    timeout_msec,
+					    NULL,
+					    &error_local);
+	if (reply == NULL) {
+		if (tender_ctl_error_is_no_owner(error_local)) {
+			g_set_error_literal(error,
+					    G_DBUS_ERROR,
+					    G_DBUS_ERROR_SERVICE_UNKNOWN,
+					    "tenderd is not running (" TENDER_CTL_BUS_NAME
+					    " is not on the bus)");
+			return NULL;
+		}
+		g_dbus_error_strip_remote_error(error_local);
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return NULL;
+	}
+	return g_steal_pointer(&reply);
+}
+
+static GVariant *
+tender_ctl_empty_options(void)
+{
+	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
+}
+
+/* GetWorkload, then GetAll on the object path: the a{sv} of the workload's properties */
+static GVariant *
+tender_ctl_get_properties(TenderCtl *self, const gchar *name, GError **error)
+{
+	const gchar *path = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) props = NULL;
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"GetWorkload",
+				g_variant_new("(s)", name),
+				G_VARIANT_TYPE("(o)"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (reply == NULL)
+		return NULL;
+	g_variant_get(reply, "(&o)", &path);
+	props = tender_ctl_call(self,
+				path,
+				TENDER_CTL_PROPERTIES_IFACE,
+				"GetAll",
+				g_variant_new("(s)", TENDER_CTL_WORKLOAD_IFACE),
+				G_VARIANT_TYPE("(a{sv})"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (props == NULL)
+		return NULL;
+	return g_variant_get_child_value(props, 0);
+}
+
+/* runs @func for each NAME; every failure is printed except the last, which is returned, so that
+ * each failure is reported once and in order; a missing daemon ends the loop */
+static gboolean
+tender_ctl_foreach_name(TenderCtl *self, TenderCtlNameFunc func, GError **error)
+{
+	g_autoptr(GError) error_last = NULL;
+
+	for (guint i = 0; self->names[i] != NULL; i++) {
+		g_autoptr(GError) error_local = NULL;
+		if (func(self, self->names[i], &error_local))
+			continue;
+		if (error_last != NULL)
+			tender_ctl_print_error(error_last);
+		g_clear_error(&error_last);
+		error_last = g_steal_pointer(&error_local);
+		if (tender_ctl_error_is_not_running(error_last))
+			break;
+	}
+	if (error_last != NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_last));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* ---- formatting ---- */
+
+static void
+tender_ctl_print_json(JsonNode *root)
+{
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	g_autofree gchar *data = NULL;
+
+	json_generator_set_pretty(generator, TRUE);
+	json_generator_set_root(generator, root);
+	data = json_generator_to_data(generator, NULL);
+
+	/* raw UTF-8, not converted to the locale's charset as g_print() would */
+	fputs(data, stdout);
+	fputc('\n', stdout);
+}
+
+static gboolean
+tender_ctl_is_shell_safe(const gchar *arg)
+{
+	if (arg[0] == '\0')
+		return FALSE;
+	for (const gchar *p = arg; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && strchr("@%+=:,./_-", *p) == NULL)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* the argv as one could type it into a shell */
+static gchar *
+tender_ctl_join_argv(const gchar *const *argv)
+{
+	g_autoptr(GString) str = g_string_new(NULL);
+
+	for (guint i = 0; argv[i] != NULL; i++) {
+		if (i > 0)
+			g_string_append_c(str, ' ');
+		if (tender_ctl_is_shell_safe(argv[i])) {
+			g_string_append(str, argv[i]);
+		} else {
+			g_autofree gchar *quoted = g_shell_quote(argv[i]);
+			g_string_append(str, quoted);
+		}
+	}
+	return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+/* prints "         Key: value", the first of @lines after the key and the rest below it */
+static void
+tender_ctl_print_key_lines(const gchar *key, GPtrArray *lines)
+{
+	if (lines->len == 0) {
+		g_print("%*s: -\n", TENDER_CTL_KEY_WIDTH, key);
+		return;
+	}
+	for (guint i = 0; i < lines->len; i++) {
+		const gchar *line = g_ptr_array_index(lines, i);
+		if (i == 0)
+			g_print("%*s: %s\n", TENDER_CTL_KEY_WIDTH, key, line);
+		else
+			g_print("%*s  %s\n", TENDER_CTL_KEY_WIDTH, "", line);
+	}
+}
+
+static void
+tender_ctl_print_key(const gchar *key, const gchar *value)
+{
+	g_print("%*s: %s\n",
+		TENDER_CTL_KEY_WIDTH,
+		key,
+		value != NULL && value[0] != '\0' ? value : "-");
+}
+
+/* appends "key   value" to @lines, or one line per value for lists */
+static void
+tender_ctl_add_spec_lines(GPtrArray *lines, const gchar *key, GVariant *value)
+{
+	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
+
+	if (g_str_equal(key, "memory_max") && g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64)) {
+		g_ptr_array_add(values, tender_units_format_size(g_variant_get_uint64(value)));
+	} else if ((g_str_equal(key, "io_read_bandwidth_max") ||
+		    g_str_equal(key, "io_write_bandwidth_max")) &&
+		   g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64)) {
+		g_autofree gchar *size = tender_units_format_size(g_variant_get_uint64(value));
+		g_ptr_array_add(values, g_strdup_printf("%s/s", size));
+	} else if (g_str_equal(key, "cpu_quota_percent") &&
+		   g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32)) {
+		g_ptr_array_add(values, g_strdup_printf("%u%%", g_variant_get_uint32(value)));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64)) {
+		g_ptr_array_add(values,
+				g_strdup_printf("%" G_GUINT64_FORMAT, g_variant_get_uint64(value)));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
+		g_ptr_array_add(values, g_variant_dup_string(value, NULL));
+	} else if (g_str_equal(key, "argv") &&
+		   g_variant_is_of_type(value, G_VARIANT_TYPE_STRING_ARRAY)) {
+		g_autofree const gchar **argv = g_variant_get_strv(value, NULL);
+		g_ptr_array_add(values, tender_ctl_join_argv(argv));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_STRING_ARRAY)) {
+		g_autofree const gchar **strv = g_variant_get_strv(value, NULL);
+		for (guint i = 0; strv[i] != NULL; i++)
+			g_ptr_array_add(values, g_strdup(strv[i]));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) {
+		GVariantIter iter;
+		const gchar *k = NULL;
+		const gchar *v = NULL;
+		g_variant_iter_init(&iter, value);
+		while (g_variant_iter_next(&iter, "{&s&s}", &k, &v))
+			g_ptr_array_add(values, g_strdup_printf("%s=%s", k, v));
+	} else {
+		g_ptr_array_add(values, g_variant_print(value, FALSE));
+	}
+
+	if (values->len == 0)
+		g_ptr_array_add(values, g_strdup("-"));
+	for (guint i = 0; i < values->len; i++) {
+		const gchar *text = g_ptr_array_index(values, i);
+		g_ptr_array_add(lines,
+				g_strdup_printf("%-*s %s",
+						TENDER_CTL_SPEC_KEY_WIDTH,
+						i == 0 ? key : "",
+						text));
+	}
+}
+
+static gint
+tender_ctl_strcmp_cb(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* the lines of a Spec or Limits dictionary: known keys in the order of the API, then others */
+static GPtrArray *
+tender_ctl_spec_lines(GVariant *dict)
+{
+	const gchar *known[] = {"argv",
+				"env",
+				"working_directory",
+				"description",
+				"labels",
+				"memory_max",
+				"cpu_quota_percent",
+				"tasks_max",
+				"io_read_bandwidth_max",
+				"io_write_bandwidth_max",
+				NULL};
+	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) others = g_ptr_array_new();
+	GVariantIter iter;
+	const gchar *key = NULL;
+
+	for (guint i = 0; known[i] != NULL; i++) {
+		g_autoptr(GVariant) value = g_variant_lookup_value(dict, known[i], NULL);
+		if (value != NULL)
+			tender_ctl_add_spec_lines(lines, known[i], value);
+	}
+	g_variant_iter_init(&iter, dict);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, NULL)) {
+		if (!g_strv_contains(known, key))
+			g_ptr_array_add(others, (gpointer)key);
+	}
+	g_ptr_array_sort(others, tender_ctl_strcmp_cb);
+	for (guint i = 0; i < others->len; i++) {
+		const gchar *other = g_ptr_array_index(others, i);
+		g_autoptr(GVariant) value = g_variant_lookup_value(dict, other, NULL);
+		tender_ctl_add_spec_lines(lines, other, value);
+	}
+	return g_steal_pointer(&lines);
+}
+
+static void
+tender_ctl_print_properties(GVariant *props)
+{
+	const gchar *strings[] = {"Name", "State", "Reason", "Unit", "ControlGroup", NULL};
+	const gchar *times[] = {"CreatedAt", "StartedAt", "StoppedAt", NULL};
+	const gchar *known[] = {"Name",
+				"State",
+				"Reason",
+				"Unit",
+				"ControlGroup",
+				"MainPID",
+				"ExitCode",
+				"ExitSignal",
+				"CreatedAt",
+				"StartedAt",
+				"StoppedAt",
+				"Command",
+				"Spec",
+				"Limits",
+				NULL};
+	const gchar *str = NULL;
+	guint32 pid = 0;
+	gint32 code = 0;
+	g_autofree const gchar **command = NULL;
+	g_autoptr(GVariant) spec = NULL;
+	g_autoptr(GVariant) limits = NULL;
+	GVariantIter iter;
+	const gchar *key = NULL;
+	GVariant *value = NULL;
+
+	for (guint i = 0; strings[i] != NULL; i++) {
+		if (g_variant_lookup(props, strings[i], "&s", &str))
+			tender_ctl_print_key(strings[i], str);
+	}
+	if (g_variant_lookup(props, "MainPID", "u", &pid)) {
+		g_autofree gchar *text = pid != 0 ? g_strdup_printf("%u", pid) : NULL;
+		tender_ctl_print_key("MainPID", text);
+	}
+	if (g_variant_lookup(props, "ExitCode", "i", &code)) {
+		g_autofree gchar *text = code >= 0 ? g_strdup_printf("%i", code) : NULL;
+		tender_ctl_print_key("ExitCode", text);
+	}
+	if (g_variant_lookup(props, "ExitSignal", "i", &code)) {
+		const gchar *name = tender_units_signal_to_string(code);
+		g_autofree gchar *text = NULL;
+		if (code != 0 && name != NULL)
+			text = g_strdup_printf("%i (%s)", code, name);
+		else if (code != 0)
+			text = g_strdup_printf("%i", code);
+		tender_ctl_print_key("ExitSignal", text);
+	}
+	for (guint i = 0; times[i] != NULL; i++) {
+		if (g_variant_lookup(props, times[i], "&s", &str))
+			tender_ctl_print_key(times[i], str);
+	}
+	if (g_variant_lookup(props, "Command", "^a&s", &command)) {
+		g_autofree gchar *text = tender_ctl_join_argv(command);
+		tender_ctl_print_key("Command", text);
+	}
+	spec = g_variant_lookup_value(props, "Spec", G_VARIANT_TYPE_VARDICT);
+	if (spec != NULL) {
+		g_autoptr(GPtrArray) lines = tender_ctl_spec_lines(spec);
+		tender_ctl_print_key_lines("Spec", lines);
+	}
+	limits = g_variant_lookup_value(props, "Limits", G_VARIANT_TYPE_VARDICT);
+	if (limits != NULL) {
+		g_autoptr(GPtrArray) lines = tender_ctl_spec_lines(limits);
+		tender_ctl_print_key_lines("Limits", lines);
+	}
+
+	/* properties of a newer daemon */
+	g_variant_iter_init(&iter, props);
+	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+		g_autofree gchar *text = NULL;
+		if (g_strv_contains(known, key))
+			continue;
+		text = g_variant_print(value, FALSE);
+		tender_ctl_print_key(key, text);
+	}
+}
+
+/* ---- commands ---- */
+
+static gboolean
+tender_ctl_cmd_list(TenderCtl *self, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) workloads = NULL;
+	g_autoptr(GArray) pids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	gsize n_workloads;
+	gint width_name = strlen("NAME");
+	gint width_state = strlen("STATE");
+	gint width_unit = strlen("UNIT");
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"ListWorkloads",
+				NULL,
+				G_VARIANT_TYPE("(a(ssso))"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (reply == NULL) {
+		if (!tender_ctl_error_is_not_running(*error))
+			g_prefix_error(error, "Failed to list workloads: ");
+		return FALSE;
+	}
+	workloads = g_variant_get_child_value(reply, 0);
+	n_workloads = g_variant_n_children(workloads);
+
+	/* the main PIDs, best effort: a workload may go away in between, then -1 */
+	for (gsize i = 0; i < n_workloads; i++) {
+		const gchar *path = NULL;
+		g_autoptr(GVariant) pid_reply = NULL;
+		g_autoptr(GVariant) pid = NULL;
+		gint64 pid_value = -1;
+		g_variant_get_child(workloads, i, "(&s&s&s&o)", NULL, NULL, NULL, &path);
+		pid_reply =
+		    tender_ctl_call(self,
+				    path,
+				    TENDER_CTL_PROPERTIES_IFACE,
+				    "Get",
+				    g_variant_new("(ss)", TENDER_CTL_WORKLOAD_IFACE, "MainPID"),
+				    G_VARIANT_TYPE("(v)"),
+				    TENDER_CTL_TIMEOUT_DEFAULT,
+				    NULL);
+		if (pid_reply != NULL) {
+			g_autoptr(GVariant) boxed = g_variant_get_child_value(pid_reply, 0);
+			pid = g_variant_get_variant(boxed);
+		}
+		if (pid != NULL && g_variant_is_of_type(pid, G_VARIANT_TYPE_UINT32))
+			pid_value = g_variant_get_uint32(pid);
+		g_array_append_val(pids, pid_value);
+	}
+
+	if (self->json) {
+		g_autoptr(JsonBuilder) builder = json_builder_new();
+		g_autoptr(JsonNode) root = NULL;
+		json_builder_begin_array(builder);
+		for (gsize i = 0; i < n_workloads; i++) {
+			const gchar *name = NULL;
+			const gchar *state = NULL;
+			const gchar *unit = NULL;
+			const gchar *path = NULL;
+			gint64 pid = g_array_index(pids, gint64, i);
+			g_variant_get_child(workloads,
+					    i,
+					    "(&s&s&s&o)",
+					    &name,
+					    &state,
+					    &unit,
+					    &path);
+			json_builder_begin_object(builder);
+			json_builder_set_member_name(builder, "Name");
+			json_builder_add_string_value(builder, name);
+			json_builder_set_member_name(builder, "State");
+			json_builder_add_string_value(builder, state);
+			json_builder_set_member_name(builder, "Unit");
+			json_builder_add_string_value(builder, unit);
+			json_builder_set_member_name(builder, "ObjectPath");
+			json_builder_add_string_value(builder, path);
+			if (pid >= 0) {
+				json_builder_set_member_name(builder, "MainPID");
+				json_builder_add_int_value(builder, pid);
+			}
+			json_builder_end_object(builder);
+		}
+		json_builder_end_array(builder);
+		root = json_builder_get_root(builder);
+		tender_ctl_print_json(root);
+		return TRUE;
+	}
+
+	if (n_workloads == 0) {
+		g_print("No workloads.\n");
+		return TRUE;
+	}
+	for (gsize i = 0; i < n_workloads; i++) {
+		const gchar *name = NULL;
+		const gchar *state = NULL;
+		const gchar *unit = NULL;
+		g_variant_get_child(workloads, i, "(&s&s&s&o)", &name, &state, &unit, NULL);
+		width_name = MAX(width_name, (gint)strlen(name));
+		width_state = MAX(width_state, (gint)strlen(state));
+		width_unit = MAX(width_unit, (gint)strlen(unit));
+	}
+	g_print("%-*s  %-*s  %-*s  %s\n",
+		width_name,
+		"NAME",
+		width_state,
+		"STATE",
+		width_unit,
+		"UNIT",
+		"MAINPID");
+	for (gsize i = 0; i < n_workloads; i++) {
+		const gchar *name = NULL;
+		const gchar *state = NULL;
+		const gchar *unit = NULL;
+		gint64 pid = g_array_index(pids, gint64, i);
+		g_autofree gchar *pid_text = NULL;
+		g_variant_get_child(workloads, i, "(&s&s&s&o)", &name, &state, &unit, NULL);
+		pid_text = pid > 0 ? g_strdup_printf("%" G_GINT64_FORMAT, pid) : g_strdup("-");
+		g_print("%-*s  %-*s  %-*s  %s\n",
+			width_name,
+			name,
+			width_state,
+			state,
+			width_unit,
+			unit,
+			pid_text);
+	}
+	g_print("\n%u workload%s listed.\n", (guint)n_workloads, n_workloads == 1 ? "" : "s");
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_create_one(TenderCtl *self, const gchar *name, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"CreateWorkload",
+				g_variant_new("(s@a{sv}@a{sv})",
+					      name,
+					      self->spec,
+					      tender_ctl_empty_options()),
+				G_VARIANT_TYPE("(o)"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (reply == NULL) {
+		tender_ctl_error_prefix_name(error, "create", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_start_one(TenderCtl *self, const gchar *name, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"StartWorkload",
+				g_variant_new("(s@a{sv})", name, tender_ctl_empty_options()),
+				G_VARIANT_TYPE_UNIT,
+				TENDER_CTL_TIMEOUT_NONE,
+				error);
+	if (reply == NULL) {
+		tender_ctl_error_prefix_name(error, "start", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_stop_one(TenderCtl *self, const gchar *name, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"StopWorkload",
+				g_variant_new("(s@a{sv})", name, self->options),
+				G_VARIANT_TYPE_UNIT,
+				TENDER_CTL_TIMEOUT_NONE,
+				error);
+	if (reply == NULL) {
+		tender_ctl_error_prefix_name(error, "stop", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_kill_one(TenderCtl *self, const gchar *name, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"KillWorkload",
+				g_variant_new("(si)", name, (gint32)self->signo),
+				G_VARIANT_TYPE_UNIT,
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (reply == NULL) {
+		tender_ctl_error_prefix_name(error, "kill", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_remove_one(TenderCtl *self, const gchar *name, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"RemoveWorkload",
+				g_variant_new("(s@a{sv})", name, self->options),
+				G_VARIANT_TYPE_UNIT,
+				TENDER_CTL_TIMEOUT_NONE,
+				error);
+	if (reply == NULL) {
+		tender_ctl_error_prefix_name(error, "remove", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_inspect_one(TenderCtl *self, const gchar *name, GError **error)
+{
+	g_autoptr(GVariant) props = tender_ctl_get_properties(self, name, error);
+
+	if (props == NULL) {
+		tender_ctl_error_prefix_name(error, "inspect", name);
+		return FALSE;
+	}
+	if (self->json) {
+		json_array_add_element(self->json_results, json_gvariant_serialize(props));
+		return TRUE;
+	}
+	if (self->n_shown++ > 0)
+		g_print("\n");
+	tender_ctl_print_properties(props);
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_cmd_create(TenderCtl *self, GError **error)
+{
+	return tender_ctl_create_one(self, self->names[0], error);
+}
+
+static gboolean
+tender_ctl_cmd_run(TenderCtl *self, GError **error)
+{
+	if (!tender_ctl_create_one(self, self->names[0], error))
+		return FALSE;
+	return tender_ctl_start_one(self, self->names[0], error);
+}
+
+static gboolean
+tender_ctl_cmd_start(TenderCtl *self, GError **error)
+{
+	return tender_ctl_foreach_name(self, tender_ctl_start_one, error);
+}
+
+static gboolean
+tender_ctl_cmd_stop(TenderCtl *self, GError **error)
+{
+	return tender_ctl_foreach_name(self, tender_ctl_stop_one, error);
+}
+
+static gboolean
+tender_ctl_cmd_kill(TenderCtl *self, GError **error)
+{
+	return tender_ctl_foreach_name(self, tender_ctl_kill_one, error);
+}
+
+static gboolean
+tender_ctl_cmd_remove(TenderCtl *self, GError **error)
+{
+	return tender_ctl_foreach_name(self, tender_ctl_remove_one, error);
+}
+
+static gboolean
+tender_ctl_cmd_inspect(TenderCtl *self, GError **error)
+{
+	gboolean ret;
+
+	self->json_results = json_array_new();
+	ret = tender_ctl_foreach_name(self, tender_ctl_inspect_one, error);
+
+	/* one document with what could be read; nothing at all if nothing could */
+	if (self->json && (ret || json_array_get_length(self->json_results) > 0)) {
+		g_autoptr(JsonNode) root =
+		    json_node_init_array(json_node_alloc(), self->json_results);
+		tender_ctl_print_json(root);
+	}
+	return ret;
+}
+
+#define TENDER_CTL_SPEC_HELP                                                                       \
+	"SIZE takes the suffixes K, M, G, T and P, powers of 1024 as in systemd's MemoryMax=,\n"   \
+	"e.g. 512M or 1.5G; a plain number is bytes.  PERCENT is of one CPU, e.g. 50% or 200%.\n"  \
+	"The I/O limits apply to the block device of the working directory.  A relative\n"         \
+	"--workdir is taken from the current directory.\n"
+
+static const TenderCtlCommand tender_ctl_commands[] = {
+    {
+	"list",
+	"",
+	"List workloads",
+	"List workloads: their name, state, systemd unit and main PID.",
+	"With --json, prints an array of objects with the keys Name, State, Unit, ObjectPath and\n"
+	"MainPID (absent if it could not be read).",
+	TENDER_CTL_OPTS_NONE,
+	TENDER_CTL_ARGS_NONE,
+	tender_ctl_cmd_list,
+    },
+    {
+	"create",
+	"NAME [SPEC-OPTION...] -- CMD [ARG...]",
+	"Register a workload",
+	"Register a workload without starting it; its state is \"created\".\n"
+	"\n"
+	"NAME is [A-Za-z0-9][A-Za-z0-9_.-]{0,63}.  Everything after '--' is the command and its\n"
+	"arguments; the command is looked up in PATH unless it contains a slash.",
+	TENDER_CTL_SPEC_HELP
+	"\n"
+	"Example:\n"
+	"  tenderctl create web --memory 512M --cpu 50% --env PORT=8080 -- \\\n"
+	"          python3 -m http.server 8080",
+	TENDER_CTL_OPTS_SPEC,
+	TENDER_CTL_ARGS_NAME_COMMAND,
+	tender_ctl_cmd_create,
+    },
+    {
+	"run",
+	"NAME [SPEC-OPTION...] -- CMD [ARG...]",
+	"Register a workload and start it",
+	"Register a workload and start it; returns once the command runs.\n"
+	"\n"
+	"NAME is [A-Za-z0-9][A-Za-z0-9_.-]{0,63}.  Everything after '--' is the command and its\n"
+	"arguments; the command is looked up in PATH unless it contains a slash.  If the workload\n"
+	"cannot be started it is kept in state \"failed\": 'tenderctl inspect NAME' tells why.",
+	TENDER_CTL_SPEC_HELP
+	"\n"
+	"Examples:\n"
+	"  tenderctl run web --memory 512M --cpu 50% --workdir /srv/www -- \\\n"
+	"          python3 -m http.server 8080\n"
+	"  tenderctl run batch --tasks 64 --io-write 20M --label team=data -- sh -c 'make all'",
+	TENDER_CTL_OPTS_SPEC,
+	TENDER_CTL_ARGS_NAME_COMMAND,
+	tender_ctl_cmd_run,
+    },
+    {
+	"start",
+	"NAME...",
+	"Start workloads",
+	"Start workloads that are created, stopped, exited or failed; returns once they run.",
+	"Example:\n"
+	"  tenderctl start web db",
+	TENDER_CTL_OPTS_NONE,
+	TENDER_CTL_ARGS_NAMES,
+	tender_ctl_cmd_start,
+    },
+    {
+	"stop",
+	"NAME... [--timeout=SEC]",
+	"Stop workloads",
+	"Stop running workloads: SIGTERM to every process, SIGKILL to those left after the\n"
+	"timeout.  Returns once they have ended; their state is then \"stopped\".",
+	"Example:\n"
+	"  tenderctl stop web --timeout 30",
+	TENDER_CTL_OPTS_TIMEOUT,
+	TENDER_CTL_ARGS_NAMES,
+	tender_ctl_cmd_stop,
+    },
+    {
+	"kill",
+	"NAME... [--signal=SIG]",
+	"Send a signal to workloads",
+	"Send a signal to every process of running workloads.  A workload that dies of it ends\n"
+	"\"failed\", as it was not asked to stop; use 'tenderctl stop' for that.",
+	"SIG is a name or a number: TERM, SIGKILL, hup, RTMIN+3 or 9.\n"
+	"\n"
+	"Example:\n"
+	"  tenderctl kill web --signal HUP",
+	TENDER_CTL_OPTS_SIGNAL,
+	TENDER_CTL_ARGS_NAMES,
+	tender_ctl_cmd_kill,
+    },
+    {
+	"inspect",
+	"NAME...",
+	"Show all properties of workloads",
+	"Show the state, exit status, command, spec and current limits of workloads.",
+	"With --json, prints an array with one object of D-Bus properties per workload.",
+	TENDER_CTL_OPTS_NONE,
+	TENDER_CTL_ARGS_NAMES,
+	tender_ctl_cmd_inspect,
+    },
+    {
+	"remove",
+	"NAME... [--force]",
+	"Remove workloads",
+	"Forget workloads that are not running; with --force, stop running ones first.",
+	"Example:\n"
+	"  tenderctl remove --force --timeout 5 web",
+	TENDER_CTL_OPTS_FORCE | TENDER_CTL_OPTS_TIMEOUT,
+	TENDER_CTL_ARGS_NAMES,
+	tender_ctl_cmd_remove,
+    },
+};
+
+/* ---- command line ---- */
+
+static const TenderCtlCommand *
+tender_ctl_find_command(const gchar *name)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(tender_ctl_commands); i++) {
+		if (g_strcmp0(tender_ctl_commands[i].name, name) == 0)
+			return &tender_ctl_commands[i];
+	}
+	return NULL;
+}
+
+static gchar *
+tender_ctl_main_description(void)
+{
+	g_autoptr(GString) str = g_string_new("Commands:\n");
+
+	for (guint i = 0; i < G_N_ELEMENTS(tender_ctl_commands); i++) {
+		const TenderCtlCommand *cmd = &tender_ctl_commands[i];
+		g_autofree gchar *usage = g_strdup_printf("%s %s", cmd->name, cmd->parameters);
+		g_string_append_printf(str, "  %-44s  %s\n", usage, cmd->brief);
+	}
+	g_string_append(str,
+			"\n"
+			"Run 'tenderctl COMMAND --help' for the options of a command.\n"
+			"\n"
+			"BUS is \"system\" (the default), \"session\" or a D-Bus address; the\n"
+			"environment variable TENDER_BUS sets it too.\n"
+			"\n"
+			"Exit status: 0 on success, 1 if a request failed, 2 on bad usage.");
+	return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+static void
+tender_ctl_add_global_entries(GOptionContext *context,
+			      TenderCtl *self,
+			      gchar **bus,
+			      gboolean with_version)
+{
+	const GOptionEntry entries[] = {
+	    {"json",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_NONE,
+	     &self->json,
+	     "Print list and inspect output as JSON",
+	     NULL},
+	    {"bus",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     bus,
+	     "The bus tenderd is on: system, session or a D-Bus address",
+	     "BUS"},
+	    {NULL},
+	};
+	const GOptionEntry entries_version[] = {
+	    {"version",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_NONE,
+	     &self->version,
+	     "Show the version of tenderctl",
+	     NULL},
+	    {NULL},
+	};
+
+	g_option_context_add_main_entries(context, entries, NULL);
+	if (with_version)
+		g_option_context_add_main_entries(context, entries_version, NULL);
+}
+
+static void
+tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderCtlOpts opts)
+{
+	const GOptionEntry entries_spec[] = {
+	    {"memory",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->memory,
+	     "Memory limit (MemoryMax=), e.g. 512M or 2G",
+	     "SIZE"},
+	    {"cpu",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->cpu,
+	     "CPU quota in percent of one CPU (CPUQuota=), e.g. 50% or 200%",
+	     "PERCENT"},
+	    {"tasks",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->tasks,
+	     "Maximum number of processes and threads (TasksMax=)",
+	     "N"},
+	    {"io-read",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->io_read,
+	     "Read bandwidth limit per second, e.g. 10M",
+	     "SIZE"},
+	    {"io-write",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->io_write,
+	     "Write bandwidth limit per second, e.g. 10M",
+	     "SIZE"},
+	    {"env",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME_ARRAY,
+	     &self->env,
+	     "Set an environment variable of the command (repeatable)",
+	     "KEY=VALUE"},
+	    {"workdir",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->workdir,
+	     "Working directory of the command, default /",
+	     "DIR"},
+	    {"description",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->description,
+	     "Description of the systemd scope, default \"tender workload NAME\"",
+	     "TEXT"},
+	    {"label",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME_ARRAY,
+	     &self->labels,
+	     "Attach a free-form label to the workload (repeatable)",
+	     "KEY=VALUE"},
+	    {NULL},
+	};
+	const GOptionEntry entries_timeout[] = {
+	    {"timeout",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->timeout,
+	     (opts & TENDER_CTL_OPTS_FORCE) != 0
+		 ? "With --force: seconds between SIGTERM and SIGKILL, default: tenderd's (10)"
+		 : "Seconds between SIGTERM and SIGKILL, default: tenderd's (10)",
+	     "SEC"},
+	    {NULL},
+	};
+	const GOptionEntry entries_signal[] = {
+	    {"signal",
+	     's',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->signal,
+	     "The signal to send, default TERM",
+	     "SIG"},
+	    {NULL},
+	};
+	const GOptionEntry entries_force[] = {
+	    {"force",
+	     'f',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_NONE,
+	     &self->force,
+	     "Stop the workloads first if they run",
+	     NULL},
+	    {NULL},
+	};
+
+	if (opts & TENDER_CTL_OPTS_SPEC)
+		g_option_context_add_main_entries(context, entries_spec, NULL);
+	if (opts & TENDER_CTL_OPTS_FORCE)
+		g_option_context_add_main_entries(context, entries_force, NULL);
+	if (opts & TENDER_CTL_OPTS_TIMEOUT)
+		g_option_context_add_main_entries(context, entries_timeout, NULL);
+	if (opts & TENDER_CTL_OPTS_SIGNAL)
+		g_option_context_add_main_entries(context, entries_signal, NULL);
+}
+
+/* the options are taken as bytes, as GOption would refuse UTF-8 in the C locale */
+static gboolean
+tender_ctl_check_utf8(const gchar *what, const gchar *text, GError **error)
+{
+	if (!g_utf8_validate(text, -1, NULL)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The %s is not valid UTF-8",
+			    what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* "KEY=VALUE" with a non-empty KEY */
+static gboolean
+tender_ctl_check_assignment(const gchar *what, const gchar *text, GError **error)
+{
+	if (!tender_ctl_check_utf8(what, text, error))
+		return FALSE;
+	if (text[0] == '=' || strchr(text, '=') == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid %s '%s': expected KEY=VALUE",
+			    what,
+			    text);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* a size, optionally per second as "10M/s" */
+static gboolean
+tender_ctl_parse_bandwidth(const gchar *text, guint64 *value, GError **error)
+{
+	g_autofree gchar *size = NULL;
+
+	if (g_str_has_suffix(text, "/s"))
+		size = g_strndup(text, strlen(text) - 2);
+	else
+		size = g_strdup(text);
+	return tender_units_parse_size(size, value, error);
+}
+
+static gboolean
+tender_ctl_build_spec(TenderCtl *self, GError **error)
+{
+	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "argv",
+			      g_variant_new_strv((const gchar *const *)self->argv, -1));
+
+	if (self->env != NULL) {
+		for (guint i = 0; self->env[i] != NULL; i++) {
+			if (!tender_ctl_check_assignment("environment variable",
+							 self->env[i],
+							 error))
+				return FALSE;
+		}
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "env",
+				      g_variant_new_strv((const gchar *const *)self->env, -1));
+	}
+
+	if (self->workdir != NULL) {
+		g_autofree gchar *workdir = NULL;
+		if (self->workdir[0] == '\0') {
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Invalid working directory '': the value is empty");
+			return FALSE;
+		}
+		workdir = g_path_is_absolute(self->workdir)
+			      ? g_strdup(self->workdir)
+			      : g_canonicalize_filename(self->workdir, NULL);
+		if (!tender_ctl_check_utf8("working directory", workdir, error))
+			return FALSE;
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "working_directory",
+				      g_variant_new_string(workdir));
+	}
+
+	if (self->description != NULL) {
+		if (!tender_ctl_check_utf8("description", self->description, error))
+			return FALSE;
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "description",
+				      g_variant_new_string(self->description));
+	}
+
+	if (self->labels != NULL) {
+		g_autoptr(GHashTable) seen =
+		    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		g_auto(GVariantBuilder) labels = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("a{ss}"));
+		for (guint i = 0; self->labels[i] != NULL; i++) {
+			const gchar *eq = NULL;
+			g_autofree gchar *key = NULL;
+			if (!tender_ctl_check_assignment("label", self->labels[i], error))
+				return FALSE;
+			eq = strchr(self->labels[i], '=');
+			key = g_strndup(self->labels[i], eq - self->labels[i]);
+			if (g_hash_table_contains(seen, key)) {
+				g_set_error(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Label '%s' is given twice",
+					    key);
+				return FALSE;
+			}
+			g_variant_builder_add(&labels, "{ss}", key, eq + 1);
+			g_hash_table_add(seen, g_steal_pointer(&key));
+		}
+		g_variant_builder_add(&builder, "{sv}", "labels", g_variant_builder_end(&labels));
+	}
+
+	if (self->memory != NULL) {
+		guint64 value = 0;
+		if (!tender_units_parse_size(self->memory, &value, error))
+			return FALSE;
+		g_variant_builder_add(&builder, "{sv}", "memory_max", g_variant_new_uint64(value));
+	}
+
+	if (self->cpu != NULL) {
+		guint value = 0;
+		if (!tender_units_parse_percent(self->cpu, &value, error))
+			return FALSE;
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "cpu_quota_percent",
+				      g_variant_new_uint32(value));
+	}
+
+	if (self->tasks != NULL) {
+		guint64 value = 0;
+		if (!g_ascii_string_to_unsigned(self->tasks, 10, 0, G_MAXUINT64, &value, NULL)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid number of tasks '%s': expected a whole number",
+				    self->tasks);
+			return FALSE;
+		}
+		g_variant_builder_add(&builder, "{sv}", "tasks_max", g_variant_new_uint64(value));
+	}
+
+	if (self->io_read != NULL) {
+		guint64 value = 0;
+		if (!tender_ctl_parse_bandwidth(self->io_read, &value, error))
+			return FALSE;
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "io_read_bandwidth_max",
+				      g_variant_new_uint64(value));
+	}
+
+	if (self->io_write != NULL) {
+		guint64 value = 0;
+		if (!tender_ctl_parse_bandwidth(self->io_write, &value, error))
+			return FALSE;
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "io_write_bandwidth_max",
+				      g_variant_new_uint64(value));
+	}
+
+	self->spec = g_variant_ref_sink(g_variant_builder_end(&builder));
+	return TRUE;
+}
+
+/* the option dictionaries of StopWorkload and RemoveWorkload; keys only when given */
+static gboolean
+tender_ctl_build_options(TenderCtl *self, GError **error)
+{
+	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+
+	if (self->force)
+		g_variant_builder_add(&builder, "{sv}", "force", g_variant_new_boolean(TRUE));
+	if (self->timeout != NULL) {
+		g_autofree gchar *seconds =
+		    g_str_has_suffix(self->timeout, "s")
+			? g_strndup(self->timeout, strlen(self->timeout) - 1)
+			: g_strdup(self->timeout);
+		guint64 value = 0;
+		if (!g_ascii_string_to_unsigned(seconds, 10, 0, G_MAXUINT32, &value, NULL)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid timeout '%s': expected a whole number of seconds",
+				    self->timeout);
+			return FALSE;
+		}
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "timeout_sec",
+				      g_variant_new_uint32((guint32)value));
+	}
+	self->options = g_variant_ref_sink(g_variant_builder_end(&builder));
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_check_bus(TenderCtl *self, GError **error)
+{
+	const gchar *env = g_getenv("TENDER_BUS");
+
+	if (self->bus_command != NULL)
+		self->bus = self->bus_command;
+	else if (self->bus_global != NULL)
+		self->bus = self->bus_global;
+	else if (env != NULL && env[0] != '\0')
+		self->bus = env;
+	else
+		self->bus = "system";
+	if (g_strcmp0(self->bus, "system") != 0 && g_strcmp0(self->bus, "session") != 0 &&
+	    !g_dbus_is_address(self->bus)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid bus '%s'%s: expected system, session or a D-Bus address such "
+			    "as unix:path=/run/dbus/system_bus_socket",
+			    self->bus,
+			    self->bus == env ? " in $TENDER_BUS" : "");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* checks the arguments of @cmd and turns its options into what goes on the bus */
+static gboolean
+tender_ctl_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError **error)
+{
+	guint n_names = g_strv_length(self->names);
+
+	for (guint i = 0; i < n_names; i++) {
+		if (!g_utf8_validate(self->names[i], -1, NULL)) {
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "A workload name is not valid UTF-8");
+			return FALSE;
+		}
+	}
+
+	switch (cmd->args) {
+	case TENDER_CTL_ARGS_NONE:
+		if (n_names > 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'%s' takes no arguments",
+				    cmd->name);
+			return FALSE;
+		}
+		break;
+	case TENDER_CTL_ARGS_NAMES:
+		if (n_names == 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'%s' needs at least one workload name",
+				    cmd->name);
+			return FALSE;
+		}
+		break;
+	case TENDER_CTL_ARGS_NAME_COMMAND:
+		if (n_names == 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'%s' needs a workload name",
+				    cmd->name);
+			return FALSE;
+		}
+		if (!self->has_separator) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "The command must follow '--', "
+				    "e.g. tenderctl %s %s -- sleep 100",
+				    cmd->name,
+				    self->names[0]);
+			return FALSE;
+		}
+		if (n_names > 1) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Unexpected argument '%s' before '--'",
+				    self->names[1]);
+			return FALSE;
+		}
+		if (self->argv == NULL || self->argv[0] == NULL) {
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Missing the command after '--'");
+			return FALSE;
+		}
+		for (guint i = 0; self->argv[i] != NULL; i++) {
+			if (!g_utf8_validate(self->argv[i], -1, NULL)) {
+				g_set_error(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Argument %u of the command is not valid UTF-8",
+					    i + 1);
+				return FALSE;
+			}
+		}
+		break;
+	default:
+		g_assert_not_reached();
+	}
+
+	if ((cmd->opts & TENDER_CTL_OPTS_SPEC) && !tender_ctl_build_spec(self, error))
+		return FALSE;
+	if ((cmd->opts & (TENDER_CTL_OPTS_TIMEOUT | TENDER_CTL_OPTS_FORCE)) &&
+	    !tender_ctl_build_options(self, error))
+		return FALSE;
+	if (self->signal != NULL && !tender_units_parse_signal(self->signal, &self->signo, error))
+		return FALSE;
+	return TRUE;
+}
+
+/* splits @argv at the first "--" into what GOptionContext may parse and the command */
+static void
+tender_ctl_split_argv(TenderCtl *self, gint argc, gchar **argv, gchar ***args)
+{
+	g_autoptr(GStrvBuilder) before = g_strv_builder_new();
+	g_autoptr(GStrvBuilder) after = g_strv_builder_new();
+	gint i;
+
+	for (i = 0; i < argc; i++) {
+		if (i > 0 && g_strcmp0(argv[i], "--") == 0) {
+			self->has_separator = TRUE;
+			break;
+		}
+		g_strv_builder_add(before, argv[i]);
+	}
+	for (i++; i < argc; i++)
+		g_strv_builder_add(after, argv[i]);
+	*args = g_strv_builder_end(before);
+	self->argv = g_strv_builder_end(after);
+}
+
+int
+main(int argc, char *argv[])
+{
+	g_autoptr(TenderCtl) self = tender_ctl_new();
+	g_autoptr(GOptionContext) context = NULL;
+	g_autoptr(GOptionContext) context_cmd = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GStrvBuilder) args_cmd_builder = g_strv_builder_new();
+	g_autoptr(GStrvBuilder) names = g_strv_builder_new();
+	g_auto(GStrv) args = NULL;
+	g_auto(GStrv) args_cmd = NULL;
+	g_autofree gchar *description = tender_ctl_main_description();
+	g_autofree gchar *parameters = NULL;
+	const TenderCtlCommand *cmd = NULL;
+
+	setlocale(LC_ALL, "");
+	g_set_prgname("tenderctl");
+
+	/* remote errors of tenderd arrive as TENDER_ERROR */
+	(void)tender_error_quark();
+
+	tender_ctl_split_argv(self, argc, argv, &args);
+
+	/* the global options, up to the command */
+	context = g_option_context_new("COMMAND ...");
+	g_option_context_set_strict_posix(context, TRUE);
+	g_option_context_set_summary(context, "Control tenderd, the host workload agent.");
+	g_option_context_set_description(context, description);
+	tender_ctl_add_global_entries(context, self, &self->bus_global, TRUE);
+	if (!g_option_context_parse_strv(context, &args, &error))
+		return tender_ctl_usage_error(NULL, error->message);
+	if (self->version) {
+		g_print("tenderctl %s\n", PACKAGE_VERSION);
+		return EXIT_SUCCESS;
+	}
+	if (args[1] == NULL)
+		return tender_ctl_usage_error(NULL, "Missing command");
+	if (g_strcmp0(args[1], "help") == 0) {
+		g_autofree gchar *help = g_option_context_get_help(context, TRUE, NULL);
+		g_print("%s", help);
+		return EXIT_SUCCESS;
+	}
+	cmd = tender_ctl_find_command(args[1]);
+	if (cmd == NULL) {
+		g_autofree gchar *msg = g_strdup_printf("Unknown command '%s'", args[1]);
+		return tender_ctl_usage_error(NULL, msg);
+	}
+
+	/* the options of the command, and the global ones again */
+	parameters = cmd->parameters[0] != '\0'
+			 ? g_strdup_printf("%s %s", cmd->name, cmd->parameters)
+			 : g_strdup(cmd->name);
+	context_cmd = g_option_context_new(parameters);
+	g_option_context_set_summary(context_cmd, cmd->summary);
+	if (cmd->description != NULL)
+		g_option_context_set_description(context_cmd, cmd->description);
+	tender_ctl_add_command_entries(context_cmd, self, cmd->opts);
+	tender_ctl_add_global_entries(context_cmd, self, &self->bus_command, FALSE);
+	g_strv_builder_add(args_cmd_builder, args[0]);
+	for (guint i = 2; args[i] != NULL; i++)
+		g_strv_builder_add(args_cmd_builder, args[i]);
+	args_cmd = g_strv_builder_end(args_cmd_builder);
+	if (!g_option_context_parse_strv(context_cmd, &args_cmd, &error))
+		return tender_ctl_usage_error(cmd->name, error->message);
+
+	/* the names; after "--" too, unless that is the workload's command */
+	g_strv_builder_addv(names, (const gchar **)args_cmd + 1);
+	if (cmd->args != TENDER_CTL_ARGS_NAME_COMMAND) {
+		g_strv_builder_addv(names, (const gchar **)self->argv);
+		g_clear_pointer(&self->argv, g_strfreev);
+	}
+	self->names = g_strv_builder_end(names);
+	if (!tender_ctl_prepare(self, cmd, &error))
+		return tender_ctl_usage_error(cmd->name, error->message);
+	if (!tender_ctl_check_bus(self, &error))
+		return tender_ctl_usage_error(NULL, error->message);
+
+	if (!tender_ctl_connect(self, &error) || !cmd->func(self, &error)) {
+		tender_ctl_print_error(error);
+		return TENDER_CTL_EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
