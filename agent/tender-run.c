@@ -141,6 +141,7 @@ tender_run_end(TenderRun *self)
 	TenderState state;
 	gint exit_code = -1;
 	gint signo = 0;
+	gint64 oom_kills = 0;
 
 	if (self->ended || !self->shim_exited || !self->status_done)
 		return;
@@ -159,6 +160,7 @@ tender_run_end(TenderRun *self)
 		ended_usec = json_object_get_int_member_with_default(record, "ended_usec", 0);
 		exit_code = (gint)json_object_get_int_member_with_default(record, "exit_code", -1);
 		signo = (gint)json_object_get_int_member_with_default(record, "signal", 0);
+		oom_kills = json_object_get_int_member_with_default(record, "oom_kills", 0);
 		if (g_strcmp0(status, "exec-failed") == 0 && self->start_error == NULL)
 			self->start_error = g_strdup_printf("exec: %s", g_strerror(err));
 		else if (g_strcmp0(status, "fork-failed") == 0 && self->start_error == NULL)
@@ -194,6 +196,10 @@ tender_run_end(TenderRun *self)
 	if (self->stop_requested) {
 		state = TENDER_STATE_STOPPED;
 		reason = g_strdup(self->stop_escalated ? "stop-timeout" : "");
+	} else if (signo == SIGKILL && oom_kills > 0) {
+		/* the kernel's OOM killer struck in the scope (its own counter says so) */
+		state = TENDER_STATE_FAILED;
+		reason = g_strdup("oom-kill");
 	} else if (signo != 0) {
 		g_autofree gchar *signame = tender_run_signal_name(signo);
 		state = TENDER_STATE_FAILED;

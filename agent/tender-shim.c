@@ -205,6 +205,41 @@ tender_shim_kill_leftovers(const char *procs_file)
 	return n;
 }
 
+/* how often the kernel's OOM killer has struck in our memory cgroup (v1 or v2), or -1 */
+static long long
+tender_shim_read_oom_kills(void)
+{
+	char buf[8192];
+	char path[PATH_MAX];
+	const char *v1 = NULL;
+	const char *v2 = NULL;
+	const char *hit;
+	char *line;
+	char *save = NULL;
+
+	if (tender_shim_read_small_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "0::", 3) == 0)
+			v2 = line + 3;
+		else if ((hit = strstr(line, ":memory:")) != NULL)
+			v1 = hit + strlen(":memory:");
+	}
+	if (v1 != NULL)
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/memory%s/memory.oom_control", v1);
+	else if (v2 != NULL)
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/memory.events", v2);
+	else
+		return -1;
+	if (tender_shim_read_small_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "oom_kill ", 9) == 0)
+			return strtoll(line + 9, NULL, 10);
+	}
+	return -1;
+}
+
 static void
 tender_shim_reap_all(void)
 {
@@ -237,6 +272,7 @@ tender_shim_write_record(const char *path,
 			 int exit_code,
 			 int signo,
 			 int err,
+			 long long oom_kills,
 			 int64_t started,
 			 int64_t ended)
 {
@@ -251,7 +287,7 @@ tender_shim_write_record(const char *path,
 	len = snprintf(text,
 		       sizeof(text),
 		       "{\"run_id\":\"%s\",\"shim_pid\":%d,\"main_pid\":%d,\"status\":\"%s\","
-		       "\"exit_code\":%d,\"signal\":%d,\"errno\":%d,"
+		       "\"exit_code\":%d,\"signal\":%d,\"errno\":%d,\"oom_kills\":%lld,"
 		       "\"started_usec\":%lld,\"ended_usec\":%lld}\n",
 		       run_id,
 		       (int)getpid(),
@@ -260,6 +296,7 @@ tender_shim_write_record(const char *path,
 		       exit_code,
 		       signo,
 		       err,
+		       oom_kills,
 		       (long long)started,
 		       (long long)ended);
 	if (len < 0 || (size_t)len >= sizeof(text))
@@ -345,6 +382,7 @@ main(int argc, char **argv)
 	int child_errno = 0;
 	int wstatus = 0;
 	int64_t started;
+	long long oom_kills;
 	pid_t child;
 	pid_t pid;
 
@@ -395,6 +433,7 @@ main(int argc, char **argv)
 					       -1,
 					       0,
 					       saved,
+					       -1LL,
 					       started,
 					       tender_shim_now_usec());
 		return 4;
@@ -431,6 +470,8 @@ main(int argc, char **argv)
 			break;
 		}
 	}
+	/* read while the scope still exists: the kernel's own count, not a guess from SIGKILL */
+	oom_kills = tender_shim_read_oom_kills();
 	tender_shim_cleanup_scope();
 
 	if (child_errno != 0)
@@ -441,6 +482,7 @@ main(int argc, char **argv)
 						-1,
 						0,
 						child_errno,
+						oom_kills,
 						started,
 						tender_shim_now_usec()) < 0
 			   ? 5
@@ -453,6 +495,7 @@ main(int argc, char **argv)
 						WEXITSTATUS(wstatus),
 						0,
 						0,
+						oom_kills,
 						started,
 						tender_shim_now_usec()) < 0
 			   ? 5
@@ -464,6 +507,7 @@ main(int argc, char **argv)
 					-1,
 					WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0,
 					0,
+					oom_kills,
 					started,
 					tender_shim_now_usec()) < 0
 		   ? 5

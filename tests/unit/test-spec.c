@@ -19,7 +19,7 @@ parse_text(const gchar *text)
 static void
 assert_invalid(const gchar *text, const gchar *needle)
 {
-	g_autoptr(GVariant) v = g_variant_ref_sink(parse_text(text));
+	g_autoptr(GVariant) v = parse_text(text);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
 
@@ -32,13 +32,13 @@ assert_invalid(const gchar *text, const gchar *needle)
 static void
 test_spec_full(void)
 {
-	g_autoptr(GVariant) v = g_variant_ref_sink(parse_text(
+	g_autoptr(GVariant) v = parse_text(
 	    "{'argv': <['sleep', '100']>, 'env': <['A=1', 'B=x=y']>,"
 	    " 'working_directory': <'/tmp'>, 'description': <'a test'>,"
 	    " 'labels': <{'team': 'core'}>, 'memory_max': <uint64 33554432>,"
 	    " 'cpu_quota_percent': <uint32 50>, 'tasks_max': <uint64 16>,"
 	    " 'io_read_bandwidth_max': <uint64 10485760>,"
-	    " 'io_write_bandwidth_max': <uint64 1048576>}"));
+	    " 'io_write_bandwidth_max': <uint64 1048576>}");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
 	g_autoptr(GVariant) back = NULL;
@@ -70,7 +70,7 @@ test_spec_full(void)
 static void
 test_spec_defaults(void)
 {
-	g_autoptr(GVariant) v = g_variant_ref_sink(parse_text("{'argv': <['true']>}"));
+	g_autoptr(GVariant) v = parse_text("{'argv': <['true']>}");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
 
@@ -84,8 +84,8 @@ test_spec_defaults(void)
 static void
 test_spec_environ(void)
 {
-	g_autoptr(GVariant) v = g_variant_ref_sink(
-	    parse_text("{'argv': <['true']>, 'env': <['FOO=bar', 'PATH=/x', 'FOO=baz']>}"));
+	g_autoptr(GVariant) v =
+	    parse_text("{'argv': <['true']>, 'env': <['FOO=bar', 'PATH=/x', 'FOO=baz']>}");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
 	g_auto(GStrv) envp = NULL;

@@ -88,8 +88,7 @@ count_changes_cb(TenderWorkload *w, const gchar *property, gpointer user_data)
 static void
 test_workload_lifecycle(void)
 {
-	g_autoptr(GVariant) v =
-	    g_variant_ref_sink(g_variant_parse(NULL, "{'argv': <['true']>}", NULL, NULL, NULL));
+	g_autoptr(GVariant) v = g_variant_parse(NULL, "{'argv': <['true']>}", NULL, NULL, NULL);
 	TenderSpec *spec = tender_spec_new_from_variant(v, NULL);
 	g_autoptr(TenderWorkload) w = tender_workload_new("my-app.1", spec);
 	g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func(g_free);

@@ -1,0 +1,182 @@
+# Copyright 2026 The tender authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Helpers for tender's integration tests.
+
+These tests run inside the lab (tests/lab/tender-lab), where a real systemd, dbus-daemon and
+tenderd (installed and started as tenderd.service) are running.  They talk to tenderd the way
+a user would: over the system bus, with busctl, and with tenderctl.
+"""
+
+import os
+import subprocess
+import time
+import unittest
+
+import gi
+
+gi.require_version("Gio", "2.0")
+gi.require_version("GLib", "2.0")
+from gi.repository import Gio, GLib  # noqa: E402
+
+BUS_NAME = "org.tender.Agent1"
+MANAGER_PATH = "/org/tender/Agent1"
+MANAGER_IFACE = "org.tender.Agent1.Manager"
+WORKLOAD_IFACE = "org.tender.Agent1.Workload"
+CGROUP_ROOT = "/sys/fs/cgroup"
+
+SPEC_TYPES = {
+    "argv": "as",
+    "env": "as",
+    "working_directory": "s",
+    "description": "s",
+    "labels": "a{ss}",
+    "memory_max": "t",
+    "cpu_quota_percent": "u",
+    "tasks_max": "t",
+    "io_read_bandwidth_max": "t",
+    "io_write_bandwidth_max": "t",
+}
+OPTION_TYPES = {"timeout_sec": "u", "force": "b"}
+
+
+def vardict(values, types):
+    """A dict → a{sv}; values that are already GLib.Variant are passed as they are."""
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, GLib.Variant):
+            out[key] = value
+        else:
+            out[key] = GLib.Variant(types[key], value)
+    return out
+
+
+class DBusError(Exception):
+    def __init__(self, name, message):
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
+
+
+class Tender:
+    """A client of tenderd's D-Bus API."""
+
+    def __init__(self):
+        self.bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+
+    def call(self, method, signature, *args, path=MANAGER_PATH, iface=MANAGER_IFACE,
+             timeout_ms=120000):
+        params = GLib.Variant(f"({signature})", args) if signature else None
+        try:
+            reply = self.bus.call_sync(BUS_NAME, path, iface, method, params, None,
+                                       Gio.DBusCallFlags.NONE, timeout_ms, None)
+        except GLib.Error as e:
+            name = Gio.DBusError.get_remote_error(e)
+            Gio.DBusError.strip_remote_error(e)
+            raise DBusError(name, e.message) from None
+        return reply.unpack() if reply is not None else None
+
+    def create(self, name, options=None, **spec):
+        return self.call("CreateWorkload", "sa{sv}a{sv}", name, vardict(spec, SPEC_TYPES),
+                         vardict(options or {}, OPTION_TYPES))[0]
+
+    def create_raw(self, name, spec, options=None):
+        """spec: a dict of GLib.Variant, to send wrong types on purpose."""
+        return self.call("CreateWorkload", "sa{sv}a{sv}", name, spec, options or {})[0]
+
+    def start(self, name, **options):
+        self.call("StartWorkload", "sa{sv}", name, vardict(options, OPTION_TYPES))
+
+    def stop(self, name, **options):
+        self.call("StopWorkload", "sa{sv}", name, vardict(options, OPTION_TYPES))
+
+    def kill(self, name, signo):
+        self.call("KillWorkload", "si", name, signo)
+
+    def remove(self, name, **options):
+        self.call("RemoveWorkload", "sa{sv}", name, vardict(options, OPTION_TYPES))
+
+    def list(self):
+        return self.call("ListWorkloads", "")[0]
+
+    def path(self, name):
+        return self.call("GetWorkload", "s", name)[0]
+
+    def props(self, name):
+        return self.call("GetAll", "s", WORKLOAD_IFACE, path=self.path(name),
+                         iface="org.freedesktop.DBus.Properties")[0]
+
+    def prop(self, name, prop):
+        return self.props(name)[prop]
+
+    def wait_state(self, name, states, timeout=30.0):
+        if isinstance(states, str):
+            states = (states,)
+        deadline = time.monotonic() + timeout
+        while True:
+            props = self.props(name)
+            if props["State"] in states:
+                return props
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name} is {props['State']}, not {states}: {props}")
+            time.sleep(0.05)
+
+    def cleanup(self, name):
+        try:
+            self.remove(name, force=True, timeout_sec=1)
+        except DBusError as e:
+            if e.name != "org.tender.Agent1.Error.NotFound":
+                raise
+
+
+def proc_cgroup(pid, controller="name=systemd"):
+    """The cgroup of a process in one v1 hierarchy, or the v2 one for controller None."""
+    with open(f"/proc/{pid}/cgroup") as f:
+        for line in f:
+            _, ctrls, path = line.rstrip("\n").split(":", 2)
+            if controller is None and ctrls == "":
+                return path
+            if controller is not None and controller in ctrls.split(","):
+                return path
+    return None
+
+
+def cgroup_file(controller, cgroup, name):
+    """Reads a cgroup file of the lab (cgroup v1: one hierarchy per controller)."""
+    with open(os.path.join(CGROUP_ROOT, controller, cgroup.lstrip("/"), name)) as f:
+        return f.read().strip()
+
+
+def run(cmd, check=True, **kwargs):
+    return subprocess.run(cmd, check=check, capture_output=True, text=True, **kwargs)
+
+
+def tenderd_pid():
+    return int(run(["systemctl", "show", "-P", "MainPID", "tenderd.service"]).stdout.strip())
+
+
+class TenderTestCase(unittest.TestCase):
+    """Creates a client, and removes every workload the test named in self.names."""
+
+    def setUp(self):
+        self.tender = Tender()
+        self.names = []
+        self.tenderd_pid = tenderd_pid()
+        self.assertGreater(self.tenderd_pid, 0, "tenderd.service is not running")
+
+    def tearDown(self):
+        for name in self.names:
+            self.tender.cleanup(name)
+        # whatever a test did, tenderd must still be the same, answering process
+        self.assertEqual(tenderd_pid(), self.tenderd_pid, "tenderd restarted during the test")
+        self.tender.list()
+
+    def workload(self, name):
+        self.names.append(name)
+        return name
+
+    def assertDBusError(self, name, func, *args, **kwargs):
+        with self.assertRaises(DBusError) as ctx:
+            func(*args, **kwargs)
+        self.assertEqual(ctx.exception.name, f"org.tender.Agent1.Error.{name}",
+                         ctx.exception.message)
+        return ctx.exception
