@@ -6,6 +6,7 @@
 
 #include <glib-unix.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <systemd/sd-daemon.h>
 
@@ -79,6 +80,23 @@ tender_daemon_name_lost_cb(GDBusConnection *connection, const gchar *name, gpoin
 	g_main_loop_quit(daemon->loop);
 }
 
+/* info and above always reach the journal (or stderr); debug only with --verbose */
+static GLogWriterOutput
+tender_daemon_log_writer(GLogLevelFlags level,
+			 const GLogField *fields,
+			 gsize n_fields,
+			 gpointer user_data)
+{
+	gboolean verbose = GPOINTER_TO_INT(user_data);
+
+	if ((level & G_LOG_LEVEL_DEBUG) != 0 && !verbose)
+		return G_LOG_WRITER_HANDLED;
+	if (g_log_writer_is_journald(fileno(stderr)) &&
+	    g_log_writer_journald(level, fields, n_fields, NULL) == G_LOG_WRITER_HANDLED)
+		return G_LOG_WRITER_HANDLED;
+	return g_log_writer_standard_streams(level, fields, n_fields, NULL);
+}
+
 static GDBusConnection *
 tender_daemon_open_bus(const gchar *bus, GError **error)
 {
@@ -145,8 +163,7 @@ main(int argc, char **argv)
 		g_print("tenderd %s\n", PACKAGE_VERSION);
 		return EXIT_SUCCESS;
 	}
-	if (verbose)
-		g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
+	g_log_set_writer_func(tender_daemon_log_writer, GINT_TO_POINTER(verbose), NULL);
 
 	if (!tender_config_load(config,
 				config_path != NULL ? config_path : TENDER_CONFIG_DEFAULT_PATH,
