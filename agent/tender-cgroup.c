@@ -330,12 +330,18 @@ tender_cgroup_read_limits(TenderCgroup *self, const gchar *cgroup, GError **erro
 			guint64 quota = 0;
 			guint64 period = 0;
 			if (g_strv_length(words) == 2 &&
-			    g_ascii_string_to_unsigned(words[0], 10, 1, G_MAXUINT64, &quota, NULL) &&
+			    g_ascii_string_to_unsigned(words[0],
+						       10,
+						       1,
+						       G_MAXUINT64,
+						       &quota,
+						       NULL) &&
 			    g_ascii_string_to_unsigned(words[1], 10, 1, G_MAXUINT64, &period, NULL))
 				g_variant_builder_add(&builder,
 						      "{sv}",
 						      "cpu_quota_percent",
-						      g_variant_new_uint32((guint32)(quota * 100 / period)));
+						      g_variant_new_uint32(
+							  (guint32)(quota * 100 / period)));
 		}
 	} else {
 		g_autofree gchar *quota_text = NULL;
@@ -347,29 +353,38 @@ tender_cgroup_read_limits(TenderCgroup *self, const gchar *cgroup, GError **erro
 					    "cpu.cfs_quota_us",
 					    &quota_text,
 					    NULL) &&
-		    tender_cgroup_read_u64(self, "cpu", cgroup, "cpu.cfs_period_us", &period, NULL) &&
+		    tender_cgroup_read_u64(self,
+					   "cpu",
+					   cgroup,
+					   "cpu.cfs_period_us",
+					   &period,
+					   NULL) &&
 		    period > 0) {
 			quota = g_ascii_strtoll(quota_text, NULL, 10);
 			if (quota > 0)
-				g_variant_builder_add(
-				    &builder,
-				    "{sv}",
-				    "cpu_quota_percent",
-				    g_variant_new_uint32((guint32)((guint64)quota * 100 / period)));
+				g_variant_builder_add(&builder,
+						      "{sv}",
+						      "cpu_quota_percent",
+						      g_variant_new_uint32((
+							  guint32)((guint64)quota * 100 / period)));
 		}
 	}
 
 	if (tender_cgroup_read_u64(self, "pids", cgroup, "pids.max", &value, NULL))
 		tender_cgroup_add_limit(&builder, "tasks_max", value);
 
-	tender_cgroup_add_limit(
-	    &builder,
-	    "io_read_bandwidth_max",
-	    tender_cgroup_read_io_limit(self, cgroup, "blkio.throttle.read_bps_device", "rbps"));
-	tender_cgroup_add_limit(
-	    &builder,
-	    "io_write_bandwidth_max",
-	    tender_cgroup_read_io_limit(self, cgroup, "blkio.throttle.write_bps_device", "wbps"));
+	tender_cgroup_add_limit(&builder,
+				"io_read_bandwidth_max",
+				tender_cgroup_read_io_limit(self,
+							    cgroup,
+							    "blkio.throttle.read_bps_device",
+							    "rbps"));
+	tender_cgroup_add_limit(&builder,
+				"io_write_bandwidth_max",
+				tender_cgroup_read_io_limit(self,
+							    cgroup,
+							    "blkio.throttle.write_bps_device",
+							    "wbps"));
 	return g_variant_builder_end(&builder);
 }
 

@@ -84,8 +84,8 @@ tender_dbus_daemon_workload_property(TenderDbusDaemon *self,
 	if (g_strcmp0(property, "StoppedAt") == 0)
 		return g_variant_new_string(tender_workload_get_stopped_at(w));
 	if (g_strcmp0(property, "Command") == 0)
-		return g_variant_new_strv(
-		    (const gchar *const *)tender_workload_get_spec(w)->argv, -1);
+		return g_variant_new_strv((const gchar *const *)tender_workload_get_spec(w)->argv,
+					  -1);
 	if (g_strcmp0(property, "Spec") == 0)
 		return tender_spec_to_variant(tender_workload_get_spec(w));
 	if (g_strcmp0(property, "Limits") == 0)
@@ -236,7 +236,8 @@ tender_dbus_daemon_create(TenderDbusDaemon *self, GDBusMethodInvocation *invocat
 		return;
 	}
 	g_dbus_method_invocation_return_value(invocation,
-					      g_variant_new("(o)", tender_workload_get_object_path(w)));
+					      g_variant_new("(o)",
+							    tender_workload_get_object_path(w)));
 }
 
 static void
@@ -355,7 +356,8 @@ tender_dbus_daemon_get(TenderDbusDaemon *self, GDBusMethodInvocation *invocation
 		return;
 	}
 	g_dbus_method_invocation_return_value(invocation,
-					      g_variant_new("(o)", tender_workload_get_object_path(w)));
+					      g_variant_new("(o)",
+							    tender_workload_get_object_path(w)));
 }
 
 static const struct {

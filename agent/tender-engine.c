@@ -155,7 +155,8 @@ static void
 tender_engine_remove_entry(TenderEngine *self, TenderEngineEntry *entry)
 {
 	g_autoptr(TenderWorkload) workload = g_object_ref(entry->workload);
-	g_autofree gchar *record = tender_engine_record_path(self, tender_workload_get_name(workload));
+	g_autofree gchar *record =
+	    tender_engine_record_path(self, tender_workload_get_name(workload));
 
 	if (g_unlink(record) < 0 && errno != ENOENT)
 		g_warning("cannot remove %s: %s", record, g_strerror(errno));
@@ -300,7 +301,10 @@ tender_engine_start_workload_async(TenderEngine *self,
 	    g_signal_connect(run, "ended", G_CALLBACK(tender_engine_run_ended_cb), entry);
 	tender_workload_set_state(entry->workload, TENDER_STATE_STARTING, "");
 	g_info("starting workload %s", name);
-	tender_run_start_async(run, cancellable, tender_engine_run_started_cb, g_steal_pointer(&task));
+	tender_run_start_async(run,
+			       cancellable,
+			       tender_engine_run_started_cb,
+			       g_steal_pointer(&task));
 }
 
 /**

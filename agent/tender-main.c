@@ -129,6 +129,7 @@ main(int argc, char **argv)
 	gboolean verbose = FALSE;
 	gboolean version = FALSE;
 	guint64 watchdog_usec = 0;
+	/* clang-format off */
 	const GOptionEntry entries[] = {
 	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
 	     "Read settings from FILE (default " TENDER_CONFIG_DEFAULT_PATH ")", "FILE"},
@@ -142,6 +143,7 @@ main(int argc, char **argv)
 	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL},
 	    {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the version and exit", NULL},
 	    {NULL}};
+	/* clang-format on */
 
 	setlocale(LC_ALL, "");
 	context = g_option_context_new(NULL);

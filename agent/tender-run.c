@@ -155,7 +155,8 @@ tender_run_end(TenderRun *self)
 			error_record->message);
 
 	if (record != NULL) {
-		const gchar *status = json_object_get_string_member_with_default(record, "status", "");
+		const gchar *status =
+		    json_object_get_string_member_with_default(record, "status", "");
 		gint err = (gint)json_object_get_int_member_with_default(record, "errno", 0);
 		ended_usec = json_object_get_int_member_with_default(record, "ended_usec", 0);
 		exit_code = (gint)json_object_get_int_member_with_default(record, "exit_code", -1);
@@ -170,8 +171,8 @@ tender_run_end(TenderRun *self)
 		signo = g_subprocess_get_term_sig(self->shim);
 	}
 
-	now = ended_usec > 0 ? tender_util_timestamp_format(ended_usec)
-			     : tender_util_timestamp_now();
+	now =
+	    ended_usec > 0 ? tender_util_timestamp_format(ended_usec) : tender_util_timestamp_now();
 	tender_workload_set_main_pid(w, 0);
 
 	if (self->start_task != NULL || tender_workload_get_state(w) == TENDER_STATE_STARTING) {
@@ -302,10 +303,10 @@ tender_run_build_properties(TenderRun *self)
 	g_autofree gchar *description = NULL;
 
 	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(sv)"));
-	description = spec->description != NULL
-			  ? g_strdup(spec->description)
-			  : g_strdup_printf("tender workload %s",
-					    tender_workload_get_name(self->workload));
+	description =
+	    spec->description != NULL
+		? g_strdup(spec->description)
+		: g_strdup_printf("tender workload %s", tender_workload_get_name(self->workload));
 	g_variant_builder_add(&builder, "(sv)", "Description", g_variant_new_string(description));
 	g_variant_builder_add(&builder, "(sv)", "Slice", g_variant_new_string(TENDER_RUN_SLICE));
 	g_variant_builder_add(&builder,
@@ -328,25 +329,24 @@ tender_run_build_properties(TenderRun *self)
 		g_variant_builder_add(&builder,
 				      "(sv)",
 				      "CPUQuotaPerSecUSec",
-				      g_variant_new_uint64((guint64)spec->cpu_quota_percent * 10000));
+				      g_variant_new_uint64((guint64)spec->cpu_quota_percent *
+							   10000));
 	if (spec->tasks_max > 0)
 		g_variant_builder_add(&builder,
 				      "(sv)",
 				      "TasksMax",
 				      g_variant_new_uint64(spec->tasks_max));
 	if (spec->io_read_bandwidth_max > 0) {
-		GVariant *item = g_variant_new("(st)",
-					       spec->working_directory,
-					       spec->io_read_bandwidth_max);
+		GVariant *item =
+		    g_variant_new("(st)", spec->working_directory, spec->io_read_bandwidth_max);
 		g_variant_builder_add(&builder,
 				      "(sv)",
 				      "IOReadBandwidthMax",
 				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
 	}
 	if (spec->io_write_bandwidth_max > 0) {
-		GVariant *item = g_variant_new("(st)",
-					       spec->working_directory,
-					       spec->io_write_bandwidth_max);
+		GVariant *item =
+		    g_variant_new("(st)", spec->working_directory, spec->io_write_bandwidth_max);
 		g_variant_builder_add(&builder,
 				      "(sv)",
 				      "IOWriteBandwidthMax",
@@ -395,9 +395,8 @@ tender_run_spawn_shim(TenderRun *self, GError **error)
 		g_ptr_array_add(argv, spec->argv[i]);
 	g_ptr_array_add(argv, NULL);
 
-	self->shim = g_subprocess_launcher_spawnv(launcher,
-						  (const gchar *const *)argv->pdata,
-						  error);
+	self->shim =
+	    g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, error);
 	/* the launcher closes the child's ends of both pipes when it goes */
 	if (self->shim == NULL)
 		return FALSE;
@@ -481,7 +480,9 @@ tender_run_kill_timeout_cb(gpointer user_data)
 	g_info("workload %s did not stop in time: sending SIGKILL",
 	       tender_workload_get_name(self->workload));
 	if (!tender_cgroup_kill(self->cgroup, cgroup, SIGKILL, self->shim_pid, NULL, &error))
-		g_warning("workload %s: %s", tender_workload_get_name(self->workload), error->message);
+		g_warning("workload %s: %s",
+			  tender_workload_get_name(self->workload),
+			  error->message);
 	return G_SOURCE_REMOVE;
 }
 

@@ -66,8 +66,8 @@ tender_spec_check_range(const gchar *key,
 	g_set_error(error,
 		    TENDER_ERROR,
 		    TENDER_ERROR_INVALID_ARGUMENT,
-		    "Spec key '%s' is %" G_GUINT64_FORMAT " %s; it must be between %" G_GUINT64_FORMAT
-		    " and %" G_GUINT64_FORMAT,
+		    "Spec key '%s' is %" G_GUINT64_FORMAT
+		    " %s; it must be between %" G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT,
 		    key,
 		    value,
 		    unit,
@@ -121,7 +121,8 @@ tender_spec_parse_argv(TenderSpec *self, GVariant *value, gsize *bytes, GError *
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key 'argv' has %" G_GSIZE_FORMAT " elements; at most %d are allowed",
+			    "Spec key 'argv' has %" G_GSIZE_FORMAT
+			    " elements; at most %d are allowed",
 			    n,
 			    TENDER_SPEC_ARGV_MAX);
 		return FALSE;
@@ -161,7 +162,8 @@ tender_spec_parse_env(TenderSpec *self, GVariant *value, gsize *bytes, GError **
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key 'env' has %" G_GSIZE_FORMAT " entries; at most %d are allowed",
+			    "Spec key 'env' has %" G_GSIZE_FORMAT
+			    " entries; at most %d are allowed",
 			    n,
 			    TENDER_SPEC_ENV_MAX);
 		return FALSE;
@@ -197,7 +199,8 @@ tender_spec_parse_labels(TenderSpec *self, GVariant *value, GError **error)
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key 'labels' has %" G_GSIZE_FORMAT " entries; at most %d are allowed",
+			    "Spec key 'labels' has %" G_GSIZE_FORMAT
+			    " entries; at most %d are allowed",
 			    g_variant_n_children(value),
 			    TENDER_SPEC_LABELS_MAX);
 		return FALSE;
@@ -259,7 +262,8 @@ tender_spec_parse_entry(TenderSpec *self,
 			g_set_error_literal(error,
 					    TENDER_ERROR,
 					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Spec key 'working_directory' must be an absolute path");
+					    "Spec key 'working_directory' must be an absolute "
+					    "path");
 			return FALSE;
 		}
 		g_free(self->working_directory);

@@ -17,7 +17,7 @@
 #define SYSTEMD_MANAGER_IFACE "org.freedesktop.systemd1.Manager"
 
 /* StartTransientUnit can race with the garbage collection of an ended scope of the same name */
-#define TENDER_SYSTEMD_UNIT_EXISTS_RETRIES 50
+#define TENDER_SYSTEMD_UNIT_EXISTS_RETRIES  50
 #define TENDER_SYSTEMD_UNIT_EXISTS_DELAY_MS 20
 
 struct _TenderSystemd {
@@ -91,7 +91,9 @@ tender_systemd_get_unit_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 			       path,
 			       "org.freedesktop.DBus.Properties",
 			       "Get",
-			       g_variant_new("(ss)", "org.freedesktop.systemd1.Scope", "ControlGroup"),
+			       g_variant_new("(ss)",
+					     "org.freedesktop.systemd1.Scope",
+					     "ControlGroup"),
 			       G_VARIANT_TYPE("(v)"),
 			       G_DBUS_CALL_FLAGS_NONE,
 			       -1,

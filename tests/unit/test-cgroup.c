@@ -51,16 +51,26 @@ static void
 test_cgroup_v1_limits(void)
 {
 	const gchar *files[] = {
-	    "systemd/" SCOPE "/cgroup.procs", "100\n101\n",
-	    "memory/" SCOPE "/memory.limit_in_bytes", "33554432\n",
-	    "memory/" SCOPE "/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n",
-	    "cpu/" SCOPE "/cpu.cfs_quota_us", "50000\n",
-	    "cpu/" SCOPE "/cpu.cfs_period_us", "100000\n",
-	    "pids/" SCOPE "/pids.max", "16\n",
-	    "pids/" SCOPE "/pids.current", "3\n",
-	    "blkio/" SCOPE "/blkio.throttle.read_bps_device", "254:0 10485760\n",
-	    "blkio/" SCOPE "/blkio.throttle.write_bps_device", "",
-	    NULL, NULL,
+	    "systemd/" SCOPE "/cgroup.procs",
+	    "100\n101\n",
+	    "memory/" SCOPE "/memory.limit_in_bytes",
+	    "33554432\n",
+	    "memory/" SCOPE "/memory.oom_control",
+	    "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n",
+	    "cpu/" SCOPE "/cpu.cfs_quota_us",
+	    "50000\n",
+	    "cpu/" SCOPE "/cpu.cfs_period_us",
+	    "100000\n",
+	    "pids/" SCOPE "/pids.max",
+	    "16\n",
+	    "pids/" SCOPE "/pids.current",
+	    "3\n",
+	    "blkio/" SCOPE "/blkio.throttle.read_bps_device",
+	    "254:0 10485760\n",
+	    "blkio/" SCOPE "/blkio.throttle.write_bps_device",
+	    "",
+	    NULL,
+	    NULL,
 	};
 	g_autofree gchar *root = make_tree(files);
 	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
@@ -83,11 +93,16 @@ test_cgroup_v1_limits(void)
 	g_assert_cmpuint(v, ==, 10485760);
 	g_assert_false(g_variant_lookup(limits, "io_write_bandwidth_max", "t", &v));
 
-	g_assert_true(tender_cgroup_read_keyed(cg, "memory", SCOPE, "memory.oom_control", "oom_kill",
-					       &v, &error));
+	g_assert_true(tender_cgroup_read_keyed(cg,
+					       "memory",
+					       SCOPE,
+					       "memory.oom_control",
+					       "oom_kill",
+					       &v,
+					       &error));
 	g_assert_cmpuint(v, ==, 2);
-	g_assert_false(tender_cgroup_read_keyed(cg, "memory", SCOPE, "memory.oom_control",
-						"oom", &v, &error));
+	g_assert_false(
+	    tender_cgroup_read_keyed(cg, "memory", SCOPE, "memory.oom_control", "oom", &v, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
 	g_clear_error(&error);
 	g_assert_true(tender_cgroup_read_u64(cg, "pids", SCOPE, "pids.current", &v, &error));
@@ -105,17 +120,24 @@ static void
 test_cgroup_v1_unlimited(void)
 {
 	const gchar *files[] = {
-	    "systemd/" SCOPE "/cgroup.procs", "",
-	    "memory/" SCOPE "/memory.limit_in_bytes", "9223372036854771712\n",
-	    "cpu/" SCOPE "/cpu.cfs_quota_us", "-1\n",
-	    "cpu/" SCOPE "/cpu.cfs_period_us", "100000\n",
-	    "pids/" SCOPE "/pids.max", "max\n",
-	    NULL, NULL,
+	    "systemd/" SCOPE "/cgroup.procs",
+	    "",
+	    "memory/" SCOPE "/memory.limit_in_bytes",
+	    "9223372036854771712\n",
+	    "cpu/" SCOPE "/cpu.cfs_quota_us",
+	    "-1\n",
+	    "cpu/" SCOPE "/cpu.cfs_period_us",
+	    "100000\n",
+	    "pids/" SCOPE "/pids.max",
+	    "max\n",
+	    NULL,
+	    NULL,
 	};
 	g_autofree gchar *root = make_tree(files);
 	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) limits = g_variant_ref_sink(tender_cgroup_read_limits(cg, SCOPE, &error));
+	g_autoptr(GVariant) limits =
+	    g_variant_ref_sink(tender_cgroup_read_limits(cg, SCOPE, &error));
 
 	g_assert_no_error(error);
 	g_assert_cmpuint(g_variant_n_children(limits), ==, 0);
@@ -126,15 +148,23 @@ static void
 test_cgroup_v2_limits(void)
 {
 	const gchar *files[] = {
-	    "cgroup.controllers", "cpuset cpu io memory pids\n",
-	    SCOPE "/cgroup.procs", "42\n",
-	    SCOPE "/memory.max", "67108864\n",
-	    SCOPE "/memory.events", "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\n",
-	    SCOPE "/cpu.max", "150000 100000\n",
-	    SCOPE "/pids.max", "20\n",
-	    SCOPE "/io.max", "8:0 rbps=1048576 wbps=max riops=max wiops=max\n"
-			     "8:16 rbps=max wbps=2097152 riops=max wiops=max\n",
-	    NULL, NULL,
+	    "cgroup.controllers",
+	    "cpuset cpu io memory pids\n",
+	    SCOPE "/cgroup.procs",
+	    "42\n",
+	    SCOPE "/memory.max",
+	    "67108864\n",
+	    SCOPE "/memory.events",
+	    "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\n",
+	    SCOPE "/cpu.max",
+	    "150000 100000\n",
+	    SCOPE "/pids.max",
+	    "20\n",
+	    SCOPE "/io.max",
+	    "8:0 rbps=1048576 wbps=max riops=max wiops=max\n"
+	    "8:16 rbps=max wbps=2097152 riops=max wiops=max\n",
+	    NULL,
+	    NULL,
 	};
 	g_autofree gchar *root = make_tree(files);
 	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
@@ -171,16 +201,22 @@ static void
 test_cgroup_v2_unlimited(void)
 {
 	const gchar *files[] = {
-	    "cgroup.controllers", "cpu memory pids\n",
-	    SCOPE "/memory.max", "max\n",
-	    SCOPE "/cpu.max", "max 100000\n",
-	    SCOPE "/pids.max", "max\n",
-	    NULL, NULL,
+	    "cgroup.controllers",
+	    "cpu memory pids\n",
+	    SCOPE "/memory.max",
+	    "max\n",
+	    SCOPE "/cpu.max",
+	    "max 100000\n",
+	    SCOPE "/pids.max",
+	    "max\n",
+	    NULL,
+	    NULL,
 	};
 	g_autofree gchar *root = make_tree(files);
 	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) limits = g_variant_ref_sink(tender_cgroup_read_limits(cg, SCOPE, &error));
+	g_autoptr(GVariant) limits =
+	    g_variant_ref_sink(tender_cgroup_read_limits(cg, SCOPE, &error));
 
 	g_assert_no_error(error);
 	g_assert_cmpuint(g_variant_n_children(limits), ==, 0);

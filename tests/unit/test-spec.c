@@ -32,13 +32,13 @@ assert_invalid(const gchar *text, const gchar *needle)
 static void
 test_spec_full(void)
 {
-	g_autoptr(GVariant) v = parse_text(
-	    "{'argv': <['sleep', '100']>, 'env': <['A=1', 'B=x=y']>,"
-	    " 'working_directory': <'/tmp'>, 'description': <'a test'>,"
-	    " 'labels': <{'team': 'core'}>, 'memory_max': <uint64 33554432>,"
-	    " 'cpu_quota_percent': <uint32 50>, 'tasks_max': <uint64 16>,"
-	    " 'io_read_bandwidth_max': <uint64 10485760>,"
-	    " 'io_write_bandwidth_max': <uint64 1048576>}");
+	g_autoptr(GVariant) v =
+	    parse_text("{'argv': <['sleep', '100']>, 'env': <['A=1', 'B=x=y']>,"
+		       " 'working_directory': <'/tmp'>, 'description': <'a test'>,"
+		       " 'labels': <{'team': 'core'}>, 'memory_max': <uint64 33554432>,"
+		       " 'cpu_quota_percent': <uint32 50>, 'tasks_max': <uint64 16>,"
+		       " 'io_read_bandwidth_max': <uint64 10485760>,"
+		       " 'io_write_bandwidth_max': <uint64 1048576>}");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
 	g_autoptr(GVariant) back = NULL;

@@ -50,7 +50,9 @@ test_state_transitions(void)
 					    tender_state_to_string((TenderState)to));
 			gboolean expected = g_strv_contains(allowed, pair);
 			if (tender_state_transition_is_valid(from, to) != expected)
-				g_error("transition %s: expected %s", pair, expected ? "valid" : "invalid");
+				g_error("transition %s: expected %s",
+					pair,
+					expected ? "valid" : "invalid");
 		}
 	}
 }
