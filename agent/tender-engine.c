@@ -600,7 +600,7 @@ gboolean
 tender_engine_setup(TenderEngine *self, GDBusConnection *system_bus, GError **error)
 {
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), FALSE);
-	if (g_mkdir_with_parents(self->exit_dir, 0755) < 0) {
+	if (g_mkdir_with_parents(self->exit_dir, 0700) < 0) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_FAILED,

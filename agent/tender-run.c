@@ -183,11 +183,9 @@ tender_run_end(TenderRun *self)
 		tender_workload_set_stopped_at(w, now);
 		tender_workload_set_state(w, TENDER_STATE_FAILED, self->start_error);
 		tender_run_finish_start(self,
-					g_error_new(TENDER_ERROR,
-						    TENDER_ERROR_FAILED,
-						    "Cannot start workload '%s': %s",
-						    tender_workload_get_name(w),
-						    self->start_error));
+					g_error_new_literal(TENDER_ERROR,
+							    TENDER_ERROR_FAILED,
+							    self->start_error));
 		g_signal_emit(self, signals[SIGNAL_ENDED], 0);
 		return;
 	}

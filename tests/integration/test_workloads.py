@@ -14,6 +14,15 @@ from tenderlab import TenderTestCase, cgroup_file, proc_cgroup, run
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def wait_for_file(path, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def ppid(pid):
     with open(f"/proc/{pid}/stat") as f:
         return int(f.read().rsplit(")", 1)[1].split()[1])
@@ -205,18 +214,23 @@ class LifecycleTest(TenderTestCase):
         """A signal the command handles does not end it; every process of it gets it."""
         name = self.workload("handler")
         flag = f"/tmp/{name}.usr1"
+        ready = f"/tmp/{name}.ready"
+        for path in (flag, ready):
+            if os.path.exists(path):
+                os.unlink(path)
         self.tender.create(name, argv=["sh", "-c",
-                                       f"trap 'echo got > {flag}' USR1; "
+                                       f"trap 'echo got > {flag}' USR1; touch {ready}; "
                                        "while :; do sleep 0.1; done"])
         self.tender.start(name)
+        self.assertTrue(wait_for_file(ready), "the command never set its trap")
+        pid = self.tender.prop(name, "MainPID")
         self.tender.kill(name, 10)
-        for _ in range(100):
-            if os.path.exists(flag):
-                break
-            time.sleep(0.05)
-        self.assertTrue(os.path.exists(flag))
-        self.assertEqual(self.tender.prop(name, "State"), "running")
+        self.assertTrue(wait_for_file(flag), "the command never got SIGUSR1")
+        p = self.tender.props(name)
+        self.assertEqual(p["State"], "running")
+        self.assertEqual(p["MainPID"], pid)
         os.unlink(flag)
+        os.unlink(ready)
 
     def test_leftovers_are_reaped(self):
         """When the command exits, what it left in its scope goes too: no orphans."""
