@@ -240,14 +240,40 @@ tender_dbus_daemon_create(TenderDbusDaemon *self, GDBusMethodInvocation *invocat
 							    tender_workload_get_object_path(w)));
 }
 
+typedef void (*TenderEngineAsyncFunc)(TenderEngine *engine,
+				      const gchar *name,
+				      GVariant *options,
+				      GCancellable *cancellable,
+				      GAsyncReadyCallback callback,
+				      gpointer user_data);
+typedef gboolean (*TenderEngineFinishFunc)(TenderEngine *engine, GAsyncResult *res, GError **error);
+
+/* the methods that take (s name, a{sv} options), return nothing, and finish asynchronously */
+static const struct {
+	const gchar *method;
+	TenderEngineAsyncFunc async;
+	TenderEngineFinishFunc finish;
+} tender_dbus_daemon_async_methods[] = {
+    {"StartWorkload", tender_engine_start_workload_async, tender_engine_start_workload_finish},
+    {"StopWorkload", tender_engine_stop_workload_async, tender_engine_stop_workload_finish},
+    {"RemoveWorkload", tender_engine_remove_workload_async, tender_engine_remove_workload_finish},
+};
+
+typedef struct {
+	GDBusMethodInvocation *invocation;
+	TenderEngineFinishFunc finish;
+} TenderDbusAsyncCall;
+
 static void
 tender_dbus_daemon_async_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(GDBusMethodInvocation) invocation = G_DBUS_METHOD_INVOCATION(user_data);
+	TenderDbusAsyncCall *call = user_data;
+	g_autoptr(GDBusMethodInvocation) invocation = call->invocation;
 	GError *error = NULL;
+	gboolean ok = call->finish(TENDER_ENGINE(source), res, &error);
 
-	/* every engine operation finishes a GTask<gboolean> */
-	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+	g_free(call);
+	if (!ok) {
 		tender_dbus_daemon_return_error(invocation, error);
 		return;
 	}
@@ -255,8 +281,9 @@ tender_dbus_daemon_async_cb(GObject *source, GAsyncResult *res, gpointer user_da
 }
 
 static void
-tender_dbus_daemon_start(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_name_options(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
 {
+	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
 	const gchar *name = NULL;
 	g_autoptr(GVariant) options = NULL;
 
@@ -264,48 +291,18 @@ tender_dbus_daemon_start(TenderDbusDaemon *self, GDBusMethodInvocation *invocati
 		      "(&s@a{sv})",
 		      &name,
 		      &options);
-	tender_engine_start_workload_async(self->engine,
-					   name,
-					   options,
-					   NULL,
-					   tender_dbus_daemon_async_cb,
-					   g_object_ref(invocation));
-}
-
-static void
-tender_dbus_daemon_stop(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
-{
-	const gchar *name = NULL;
-	g_autoptr(GVariant) options = NULL;
-
-	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
-		      "(&s@a{sv})",
-		      &name,
-		      &options);
-	tender_engine_stop_workload_async(self->engine,
-					  name,
-					  options,
-					  NULL,
-					  tender_dbus_daemon_async_cb,
-					  g_object_ref(invocation));
-}
-
-static void
-tender_dbus_daemon_remove(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
-{
-	const gchar *name = NULL;
-	g_autoptr(GVariant) options = NULL;
-
-	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
-		      "(&s@a{sv})",
-		      &name,
-		      &options);
-	tender_engine_remove_workload_async(self->engine,
-					    name,
-					    options,
-					    NULL,
-					    tender_dbus_daemon_async_cb,
-					    g_object_ref(invocation));
+	for (guint i = 0; i < G_N_ELEMENTS(tender_dbus_daemon_async_methods); i++) {
+		TenderDbusAsyncCall *call;
+		if (g_strcmp0(method, tender_dbus_daemon_async_methods[i].method) != 0)
+			continue;
+		call = g_new0(TenderDbusAsyncCall, 1);
+		call->invocation = g_object_ref(invocation);
+		call->finish = tender_dbus_daemon_async_methods[i].finish;
+		tender_dbus_daemon_async_methods[i]
+		    .async(self->engine, name, options, NULL, tender_dbus_daemon_async_cb, call);
+		return;
+	}
+	g_assert_not_reached();
 }
 
 static void
@@ -365,10 +362,10 @@ static const struct {
 	TenderDbusMethodFunc func;
 } tender_dbus_daemon_methods[] = {
     {"CreateWorkload", tender_dbus_daemon_create},
-    {"StartWorkload", tender_dbus_daemon_start},
-    {"StopWorkload", tender_dbus_daemon_stop},
+    {"StartWorkload", tender_dbus_daemon_name_options},
+    {"StopWorkload", tender_dbus_daemon_name_options},
     {"KillWorkload", tender_dbus_daemon_kill},
-    {"RemoveWorkload", tender_dbus_daemon_remove},
+    {"RemoveWorkload", tender_dbus_daemon_name_options},
     {"ListWorkloads", tender_dbus_daemon_list},
     {"GetWorkload", tender_dbus_daemon_get},
 };

@@ -151,13 +151,18 @@ tender_shim_write_small_file(const char *path, const char *text)
 	close(fd);
 }
 
-/* the file listing the processes of our own cgroup, in the hierarchy that tracks processes */
+/*
+ * Our own cgroup path in the v1 hierarchy whose /proc/self/cgroup tag is @v1_tag (e.g.
+ * ":name=systemd:" or ":memory:"), else in the v2 one.  Returns 1 for v1, 2 for v2, -1 if
+ * neither is there.
+ */
 static int
-tender_shim_find_procs_file(char *out, size_t len)
+tender_shim_own_cgroup(const char *v1_tag, char *out, size_t len)
 {
 	char buf[8192];
 	const char *v2 = NULL;
 	const char *v1 = NULL;
+	const char *hit;
 	char *line;
 	char *save = NULL;
 
@@ -166,22 +171,41 @@ tender_shim_find_procs_file(char *out, size_t len)
 	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, "0::", 3) == 0)
 			v2 = line + 3;
-		else if (strstr(line, ":name=systemd:") != NULL)
-			v1 = strstr(line, ":name=systemd:") + strlen(":name=systemd:");
+		else if ((hit = strstr(line, v1_tag)) != NULL)
+			v1 = hit + strlen(v1_tag);
 	}
 	if (v1 != NULL) {
-		snprintf(out, len, "/sys/fs/cgroup/systemd%s/cgroup.procs", v1);
-		return 0;
+		snprintf(out, len, "%s", v1);
+		return 1;
 	}
 	if (v2 != NULL) {
-		struct stat st;
-		snprintf(out, len, "/sys/fs/cgroup/unified%s/cgroup.procs", v2);
-		if (stat(out, &st) == 0)
-			return 0;
-		snprintf(out, len, "/sys/fs/cgroup%s/cgroup.procs", v2);
-		return 0;
+		snprintf(out, len, "%s", v2);
+		return 2;
 	}
 	return -1;
+}
+
+/* the file listing the processes of our own cgroup, in the hierarchy that tracks processes */
+static int
+tender_shim_find_procs_file(char *out, size_t len)
+{
+	char cg[PATH_MAX];
+	struct stat st;
+
+	switch (tender_shim_own_cgroup(":name=systemd:", cg, sizeof(cg))) {
+	case 1:
+		snprintf(out, len, "/sys/fs/cgroup/systemd%s/cgroup.procs", cg);
+		return 0;
+	case 2:
+		/* hybrid layouts mount v2 at /sys/fs/cgroup/unified */
+		snprintf(out, len, "/sys/fs/cgroup/unified%s/cgroup.procs", cg);
+		if (stat(out, &st) == 0)
+			return 0;
+		snprintf(out, len, "/sys/fs/cgroup%s/cgroup.procs", cg);
+		return 0;
+	default:
+		return -1;
+	}
 }
 
 /* SIGKILL everything left in the scope but ourselves; returns how many were signalled */
@@ -210,27 +234,21 @@ static long long
 tender_shim_read_oom_kills(void)
 {
 	char buf[8192];
-	char path[PATH_MAX];
-	const char *v1 = NULL;
-	const char *v2 = NULL;
-	const char *hit;
+	char cg[PATH_MAX];
+	char path[PATH_MAX + 64];
 	char *line;
 	char *save = NULL;
 
-	if (tender_shim_read_small_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+	switch (tender_shim_own_cgroup(":memory:", cg, sizeof(cg))) {
+	case 1:
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/memory%s/memory.oom_control", cg);
+		break;
+	case 2:
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/memory.events", cg);
+		break;
+	default:
 		return -1;
-	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "0::", 3) == 0)
-			v2 = line + 3;
-		else if ((hit = strstr(line, ":memory:")) != NULL)
-			v1 = hit + strlen(":memory:");
 	}
-	if (v1 != NULL)
-		snprintf(path, sizeof(path), "/sys/fs/cgroup/memory%s/memory.oom_control", v1);
-	else if (v2 != NULL)
-		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/memory.events", v2);
-	else
-		return -1;
 	if (tender_shim_read_small_file(path, buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
@@ -250,7 +268,7 @@ tender_shim_reap_all(void)
 static void
 tender_shim_cleanup_scope(void)
 {
-	char procs[PATH_MAX];
+	char procs[PATH_MAX + 64];
 	struct timespec pause = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
 
 	if (tender_shim_find_procs_file(procs, sizeof(procs)) < 0)
