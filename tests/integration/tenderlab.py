@@ -128,6 +128,16 @@ class Tender:
                 raise
 
 
+def wait_for(predicate, timeout=10.0, interval=0.02):
+    """Polls predicate until it holds (True) or timeout seconds have passed (False)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+    return True
+
+
 def proc_cgroup(pid, controller="name=systemd"):
     """The cgroup of a process in one v1 hierarchy, or the v2 one for controller None."""
     with open(f"/proc/{pid}/cgroup") as f:

@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from tenderlab import Gio, GLib, vardict, SPEC_TYPES, run
+from tenderlab import Gio, GLib, vardict, SPEC_TYPES, run, wait_for
 
 TENDERD = "/usr/sbin/tenderd"
 
@@ -32,6 +32,7 @@ class PrivateBusTest(unittest.TestCase):
             self.assertEqual(self.tenderd.wait(timeout=10), 0)
         self.bus.terminate()
         self.bus.wait(timeout=10)
+        self.bus.stdout.close()
         shutil.rmtree(self.tmp)
 
     def start_tenderd(self, *args):
@@ -60,10 +61,10 @@ class PrivateBusTest(unittest.TestCase):
 
     def test_private_bus_config_and_state_dir(self):
         conf = os.path.join(self.tmp, "tenderd.conf")
-        state = os.path.join(self.tmp, "state")
+        state_dir = os.path.join(self.tmp, "state")
         with open(conf, "w") as f:
             f.write("[daemon]\nmax-workloads=1\nstop-timeout-sec=3\n")
-        conn = self.start_tenderd("--config", conf, "--state-dir", state)
+        conn = self.start_tenderd("--config", conf, "--state-dir", state_dir)
         spec = vardict({"argv": ["sh", "-c", "exit 4"]}, SPEC_TYPES)
         self.call(conn, "CreateWorkload", "sa{sv}a{sv}", "private-one", spec, {})
         # max-workloads=1 from the config file
@@ -73,11 +74,17 @@ class PrivateBusTest(unittest.TestCase):
                          "org.tender.Agent1.Error.Failed")
         self.assertIn("max-workloads", ctx.exception.message)
         self.call(conn, "StartWorkload", "sa{sv}", "private-one", {})
-        record = os.path.join(state, "exit", "private-one.json")
-        for _ in range(200):
-            if os.path.exists(record):
-                break
-            time.sleep(0.05)
+        path = self.call(conn, "GetWorkload", "s", "private-one")[0]
+
+        def state():
+            return conn.call_sync("org.tender.Agent1", path, "org.freedesktop.DBus.Properties",
+                                  "Get", GLib.Variant("(ss)", ("org.tender.Agent1.Workload",
+                                                               "State")),
+                                  None, Gio.DBusCallFlags.NONE, -1, None).unpack()[0]
+
+        self.assertTrue(wait_for(lambda: state() == "exited"), f"still {state()}")
+        # the shim wrote its exit record into the --state-dir
+        record = os.path.join(state_dir, "exit", "private-one.json")
         with open(record) as f:
             self.assertEqual(json.load(f)["exit_code"], 4)
         # the main tenderd on the system bus knows nothing of it

@@ -11,7 +11,7 @@ import subprocess
 import time
 import unittest
 
-from tenderlab import TenderTestCase, cgroup_file, proc_cgroup
+from tenderlab import TenderTestCase, cgroup_file, proc_cgroup, wait_for
 
 TENDERCTL = os.environ.get("TENDERCTL") or shutil.which("tenderctl") or "tenderctl"
 
@@ -25,15 +25,6 @@ def tenderctl(*args):
     env.pop("TENDER_BUS", None)
     return subprocess.run([TENDERCTL, *args], capture_output=True, text=True, env=env,
                           timeout=60)
-
-
-def wait_for(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 class TenderctlTest(TenderTestCase):

@@ -4,23 +4,13 @@
 """Workloads in their scopes: limits the kernel enforces, exits, stops, kills."""
 
 import os
-import subprocess
 import threading
 import time
 import unittest
 
-from tenderlab import TenderTestCase, cgroup_file, proc_cgroup, run
+from tenderlab import TenderTestCase, cgroup_file, proc_cgroup, run, wait_for
 
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def wait_for_file(path, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if os.path.exists(path):
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def ppid(pid):
@@ -222,10 +212,10 @@ class LifecycleTest(TenderTestCase):
                                        f"trap 'echo got > {flag}' USR1; touch {ready}; "
                                        "while :; do sleep 0.1; done"])
         self.tender.start(name)
-        self.assertTrue(wait_for_file(ready), "the command never set its trap")
+        self.assertTrue(wait_for(lambda: os.path.exists(ready)), "the command never set its trap")
         pid = self.tender.prop(name, "MainPID")
         self.tender.kill(name, 10)
-        self.assertTrue(wait_for_file(flag), "the command never got SIGUSR1")
+        self.assertTrue(wait_for(lambda: os.path.exists(flag)), "the command never got SIGUSR1")
         p = self.tender.props(name)
         self.assertEqual(p["State"], "running")
         self.assertEqual(p["MainPID"], pid)
@@ -241,11 +231,8 @@ class LifecycleTest(TenderTestCase):
         self.tender.wait_state(name, "exited")
         with open(pidfile) as f:
             orphan = int(f.read())
-        for _ in range(100):
-            if not os.path.exists(f"/proc/{orphan}"):
-                break
-            time.sleep(0.05)
-        self.assertFalse(os.path.exists(f"/proc/{orphan}"))
+        self.assertTrue(wait_for(lambda: not os.path.exists(f"/proc/{orphan}")),
+                        f"process {orphan} outlived its workload")
         os.unlink(pidfile)
 
     def test_remove(self):
