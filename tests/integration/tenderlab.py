@@ -184,6 +184,24 @@ class TenderTestCase(unittest.TestCase):
         self.names.append(name)
         return name
 
+    def tmpfile(self, name):
+        """A fresh path in /tmp, removed after the test."""
+        path = f"/tmp/tender-test.{name}"
+        if os.path.exists(path):
+            os.unlink(path)
+        self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
+        return path
+
+    def start_trapping_shell(self, name, trap):
+        """Creates and starts a shell that installs @trap, then says so, so that no signal
+        can overtake the trap. Returns the workload's properties."""
+        ready = self.tmpfile(f"{name}.ready")
+        self.tender.create(self.workload(name), argv=[
+            "sh", "-c", f"{trap}; : > {ready}; while :; do sleep 0.1 || :; done"])
+        self.tender.start(name)
+        self.assertTrue(wait_for(lambda: os.path.exists(ready)), "the shell never got ready")
+        return self.tender.props(name)
+
     def assertDBusError(self, name, func, *args, **kwargs):
         with self.assertRaises(DBusError) as ctx:
             func(*args, **kwargs)

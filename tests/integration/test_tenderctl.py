@@ -66,14 +66,6 @@ class TenderctlTest(TenderTestCase):
         self.assertOk(tenderctl("run", name, "--", *(command or ("sleep", "300"))))
         return self.tender.wait_state(name, "running")
 
-    def tmpfile(self, name):
-        """A fresh path in /tmp, removed after the test."""
-        path = f"/tmp/tenderctl-test.{name}"
-        if os.path.exists(path):
-            os.unlink(path)
-        self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
-        return path
-
     def run_trapping_shell(self, name, trap):
         """Runs a shell that installs @trap, then says so: no signal can overtake the trap."""
         ready = self.tmpfile(f"{name}.ready")

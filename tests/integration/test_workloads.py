@@ -177,10 +177,8 @@ class LifecycleTest(TenderTestCase):
         self.assertEqual(proc_cgroup(p["MainPID"]), "/tender.slice/tender-sleeper.scope")
 
     def test_stop_escalates_to_sigkill(self):
-        name = self.workload("stubborn")
-        self.tender.create(name, argv=["sh", "-c",
-                                       "trap '' TERM; while :; do sleep 0.1 || :; done"])
-        self.tender.start(name)
+        name = "stubborn"
+        self.start_trapping_shell(name, "trap '' TERM")
         before = time.monotonic()
         self.tender.stop(name, timeout_sec=2)
         took = time.monotonic() - before
@@ -202,25 +200,15 @@ class LifecycleTest(TenderTestCase):
 
     def test_kill_harmless_signal(self):
         """A signal the command handles does not end it; every process of it gets it."""
-        name = self.workload("handler")
-        flag = f"/tmp/{name}.usr1"
-        ready = f"/tmp/{name}.ready"
-        for path in (flag, ready):
-            if os.path.exists(path):
-                os.unlink(path)
-        self.tender.create(name, argv=["sh", "-c",
-                                       f"trap 'echo got > {flag}' USR1; touch {ready}; "
-                                       "while :; do sleep 0.1; done"])
-        self.tender.start(name)
-        self.assertTrue(wait_for(lambda: os.path.exists(ready)), "the command never set its trap")
+        name = "handler"
+        flag = self.tmpfile(f"{name}.usr1")
+        self.start_trapping_shell(name, f"trap 'echo got > {flag}' USR1")
         pid = self.tender.prop(name, "MainPID")
         self.tender.kill(name, 10)
         self.assertTrue(wait_for(lambda: os.path.exists(flag)), "the command never got SIGUSR1")
         p = self.tender.props(name)
         self.assertEqual(p["State"], "running")
         self.assertEqual(p["MainPID"], pid)
-        os.unlink(flag)
-        os.unlink(ready)
 
     def test_leftovers_are_reaped(self):
         """When the command exits, what it left in its scope goes too: no orphans."""
