@@ -88,6 +88,12 @@ tender_dbus_daemon_workload_property(TenderDbusDaemon *self,
 					  -1);
 	if (g_strcmp0(property, "Spec") == 0)
 		return tender_spec_to_variant(tender_workload_get_spec(w));
+	if (g_strcmp0(property, "RestartCount") == 0)
+		return g_variant_new_uint32(tender_workload_get_restart_count(w));
+	if (g_strcmp0(property, "OOMKilled") == 0)
+		return g_variant_new_boolean(tender_workload_get_oom_killed(w));
+	if (g_strcmp0(property, "Health") == 0)
+		return g_variant_new_string(tender_workload_get_health(w));
 	if (g_strcmp0(property, "Limits") == 0)
 		return tender_engine_get_limits(self->engine, w);
 	return NULL;
@@ -140,6 +146,31 @@ tender_dbus_daemon_workload_changed_cb(TenderWorkload *w, const gchar *property,
 		g_warning("cannot emit PropertiesChanged: %s", error->message);
 }
 
+static void
+tender_dbus_daemon_workload_state_changed_cb(TenderWorkload *w,
+					     guint old_state,
+					     guint new_state,
+					     const gchar *reason,
+					     gpointer user_data)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+	g_autoptr(GError) error = NULL;
+
+	if (!g_dbus_connection_emit_signal(
+		self->connection,
+		NULL,
+		TENDER_DBUS_PATH,
+		TENDER_DBUS_MANAGER_IFACE,
+		"WorkloadStateChanged",
+		g_variant_new("(ssss)",
+			      tender_workload_get_name(w),
+			      tender_state_to_string((TenderState)old_state),
+			      tender_state_to_string((TenderState)new_state),
+			      reason),
+		&error))
+		g_warning("cannot emit WorkloadStateChanged: %s", error->message);
+}
+
 static const GDBusInterfaceVTable tender_dbus_daemon_workload_vtable = {
     .get_property = tender_dbus_daemon_workload_get_property,
 };
@@ -170,6 +201,11 @@ tender_dbus_daemon_export_workload(TenderDbusDaemon *self, TenderWorkload *w)
 	g_signal_connect_object(w,
 				"changed",
 				G_CALLBACK(tender_dbus_daemon_workload_changed_cb),
+				self,
+				0);
+	g_signal_connect_object(w,
+				"state-changed",
+				G_CALLBACK(tender_dbus_daemon_workload_state_changed_cb),
 				self,
 				0);
 }

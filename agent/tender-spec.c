@@ -18,7 +18,48 @@ tender_spec_new(void)
 	TenderSpec *self = g_new0(TenderSpec, 1);
 	self->labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	self->working_directory = g_strdup("/");
+	self->restart_max = TENDER_SPEC_RESTART_MAX_DEFAULT;
+	self->restart_delay_ms = TENDER_SPEC_RESTART_DELAY_DEFAULT;
 	return self;
+}
+
+static void
+tender_spec_health_free(TenderHealthSpec *health)
+{
+	if (health == NULL)
+		return;
+	g_strfreev(health->command);
+	g_free(health->http_url);
+	g_free(health);
+}
+
+static const gchar *const tender_spec_restart_names[] = {"no", "on-failure", "always", NULL};
+static const gchar *const tender_spec_health_action_names[] = {"none", "restart", "stop", NULL};
+
+/**
+ * tender_spec_restart_to_string:
+ * @policy: a #TenderRestartPolicy
+ *
+ * Returns: "no", "on-failure" or "always"
+ */
+const gchar *
+tender_spec_restart_to_string(TenderRestartPolicy policy)
+{
+	g_return_val_if_fail(policy <= TENDER_RESTART_ALWAYS, NULL);
+	return tender_spec_restart_names[policy];
+}
+
+/**
+ * tender_spec_health_action_to_string:
+ * @action: a #TenderHealthAction
+ *
+ * Returns: "none", "restart" or "stop"
+ */
+const gchar *
+tender_spec_health_action_to_string(TenderHealthAction action)
+{
+	g_return_val_if_fail(action <= TENDER_HEALTH_ACTION_STOP, NULL);
+	return tender_spec_health_action_names[action];
 }
 
 /**
@@ -35,6 +76,7 @@ tender_spec_free(TenderSpec *self)
 	g_free(self->working_directory);
 	g_free(self->description);
 	g_hash_table_unref(self->labels);
+	tender_spec_health_free(self->health);
 	g_free(self);
 }
 
@@ -241,6 +283,199 @@ tender_spec_parse_u64(const gchar *key,
 }
 
 static gboolean
+tender_spec_parse_u32(const gchar *key,
+		      GVariant *value,
+		      guint min,
+		      guint max,
+		      const gchar *unit,
+		      guint *out,
+		      GError **error)
+{
+	if (!tender_spec_check_type(key, value, "u", error))
+		return FALSE;
+	if (!tender_spec_check_range(key, g_variant_get_uint32(value), min, max, unit, error))
+		return FALSE;
+	*out = g_variant_get_uint32(value);
+	return TRUE;
+}
+
+/* @value is one of @names; its index goes to @out */
+static gboolean
+tender_spec_parse_enum(const gchar *key,
+		       GVariant *value,
+		       const gchar *const *names,
+		       guint *out,
+		       GError **error)
+{
+	const gchar *str;
+	g_autofree gchar *all = NULL;
+
+	if (!tender_spec_check_type(key, value, "s", error))
+		return FALSE;
+	str = g_variant_get_string(value, NULL);
+	for (guint i = 0; names[i] != NULL; i++) {
+		if (g_strcmp0(str, names[i]) == 0) {
+			*out = i;
+			return TRUE;
+		}
+	}
+	all = g_strjoinv("', '", (gchar **)names);
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Spec key '%s' must be one of '%s'",
+		    key,
+		    all);
+	return FALSE;
+}
+
+static gboolean
+tender_spec_parse_health_url(TenderHealthSpec *health, GVariant *value, GError **error)
+{
+	const gchar *url;
+	g_autoptr(GUri) uri = NULL;
+
+	if (!tender_spec_check_type("health.http_url", value, "s", error))
+		return FALSE;
+	url = g_variant_get_string(value, NULL);
+	if (!tender_spec_check_text("health.http_url", url, TENDER_SPEC_HEALTH_URL_MAX, error))
+		return FALSE;
+	uri = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
+	if (uri == NULL || g_uri_get_host(uri) == NULL || g_uri_get_host(uri)[0] == '\0' ||
+	    (g_strcmp0(g_uri_get_scheme(uri), "http") != 0 &&
+	     g_strcmp0(g_uri_get_scheme(uri), "https") != 0)) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key 'health.http_url' must be an http:// or https:// URL "
+				    "with a host");
+		return FALSE;
+	}
+	health->http_url = g_strdup(url);
+	return TRUE;
+}
+
+static gboolean
+tender_spec_parse_health_entry(TenderHealthSpec *health,
+			       const gchar *key,
+			       GVariant *value,
+			       GError **error)
+{
+	if (g_strcmp0(key, "command") == 0) {
+		gsize n = 0;
+		gsize bytes = 0;
+		g_autofree const gchar **strv = NULL;
+		if (!tender_spec_check_type("health.command", value, "as", error))
+			return FALSE;
+		strv = g_variant_get_strv(value, &n);
+		if (n == 0 || strv[0][0] == '\0' || n > TENDER_SPEC_ARGV_MAX) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key 'health.command' must name a command, with at most "
+				    "%d elements",
+				    TENDER_SPEC_ARGV_MAX);
+			return FALSE;
+		}
+		for (gsize i = 0; i < n; i++)
+			bytes += strlen(strv[i]) + 1;
+		if (bytes > TENDER_SPEC_STRINGS_BYTES_MAX) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key 'health.command' holds more than %d bytes",
+				    TENDER_SPEC_STRINGS_BYTES_MAX);
+			return FALSE;
+		}
+		health->command = g_variant_dup_strv(value, NULL);
+		return TRUE;
+	}
+	if (g_strcmp0(key, "http_url") == 0)
+		return tender_spec_parse_health_url(health, value, error);
+	if (g_strcmp0(key, "interval_sec") == 0)
+		return tender_spec_parse_u32("health.interval_sec",
+					     value,
+					     1,
+					     TENDER_SPEC_HEALTH_INTERVAL_MAX,
+					     "seconds",
+					     &health->interval_sec,
+					     error);
+	if (g_strcmp0(key, "timeout_sec") == 0)
+		return tender_spec_parse_u32("health.timeout_sec",
+					     value,
+					     1,
+					     TENDER_SPEC_HEALTH_TIMEOUT_MAX,
+					     "seconds",
+					     &health->timeout_sec,
+					     error);
+	if (g_strcmp0(key, "retries") == 0)
+		return tender_spec_parse_u32("health.retries",
+					     value,
+					     1,
+					     TENDER_SPEC_HEALTH_RETRIES_MAX,
+					     "checks",
+					     &health->retries,
+					     error);
+	if (g_strcmp0(key, "start_period_sec") == 0)
+		return tender_spec_parse_u32("health.start_period_sec",
+					     value,
+					     0,
+					     TENDER_SPEC_HEALTH_INTERVAL_MAX,
+					     "seconds",
+					     &health->start_period_sec,
+					     error);
+	if (g_strcmp0(key, "on_unhealthy") == 0) {
+		guint action = 0;
+		if (!tender_spec_parse_enum("health.on_unhealthy",
+					    value,
+					    tender_spec_health_action_names,
+					    &action,
+					    error))
+			return FALSE;
+		health->on_unhealthy = (TenderHealthAction)action;
+		return TRUE;
+	}
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Unknown spec key 'health.%s'",
+		    key);
+	return FALSE;
+}
+
+static gboolean
+tender_spec_parse_health(TenderSpec *self, GVariant *value, GError **error)
+{
+	TenderHealthSpec *health;
+	GVariantIter iter;
+	const gchar *key;
+	GVariant *child;
+
+	if (!tender_spec_check_type("health", value, "a{sv}", error))
+		return FALSE;
+	health = g_new0(TenderHealthSpec, 1);
+	health->interval_sec = TENDER_SPEC_HEALTH_INTERVAL_DEFAULT;
+	health->timeout_sec = TENDER_SPEC_HEALTH_TIMEOUT_DEFAULT;
+	health->retries = TENDER_SPEC_HEALTH_RETRIES_DEFAULT;
+	tender_spec_health_free(self->health);
+	self->health = health;
+	g_variant_iter_init(&iter, value);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &child)) {
+		g_autoptr(GVariant) owned = child;
+		if (!tender_spec_parse_health_entry(health, key, owned, error))
+			return FALSE;
+	}
+	if ((health->command == NULL) == (health->http_url == NULL)) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key 'health' must have either 'command' or 'http_url'");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
 tender_spec_parse_entry(TenderSpec *self,
 			const gchar *key,
 			GVariant *value,
@@ -327,6 +562,39 @@ tender_spec_parse_entry(TenderSpec *self,
 					     "bytes/s",
 					     &self->io_write_bandwidth_max,
 					     error);
+	if (g_strcmp0(key, "restart") == 0) {
+		guint policy = 0;
+		if (!tender_spec_parse_enum(key, value, tender_spec_restart_names, &policy, error))
+			return FALSE;
+		self->restart = (TenderRestartPolicy)policy;
+		return TRUE;
+	}
+	if (g_strcmp0(key, "restart_max") == 0)
+		return tender_spec_parse_u32(key,
+					     value,
+					     0,
+					     TENDER_SPEC_RESTART_MAX_MAX,
+					     "restarts",
+					     &self->restart_max,
+					     error);
+	if (g_strcmp0(key, "restart_delay_ms") == 0)
+		return tender_spec_parse_u32(key,
+					     value,
+					     0,
+					     TENDER_SPEC_RESTART_DELAY_MAX,
+					     "ms",
+					     &self->restart_delay_ms,
+					     error);
+	if (g_strcmp0(key, "max_runtime_sec") == 0)
+		return tender_spec_parse_u64(key,
+					     value,
+					     1,
+					     TENDER_SPEC_MAX_RUNTIME_MAX,
+					     "seconds",
+					     &self->max_runtime_sec,
+					     error);
+	if (g_strcmp0(key, "health") == 0)
+		return tender_spec_parse_health(self, value, error);
 	g_set_error(error,
 		    TENDER_ERROR,
 		    TENDER_ERROR_INVALID_ARGUMENT,
@@ -397,6 +665,44 @@ tender_spec_new_from_variant(GVariant *value, GError **error)
 	return g_steal_pointer(&self);
 }
 
+static GVariant *
+tender_spec_health_to_variant(const TenderHealthSpec *health)
+{
+	GVariantBuilder builder;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	if (health->command != NULL)
+		g_variant_builder_add(
+		    &builder,
+		    "{sv}",
+		    "command",
+		    g_variant_new_strv((const gchar *const *)health->command, -1));
+	if (health->http_url != NULL)
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "http_url",
+				      g_variant_new_string(health->http_url));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "interval_sec",
+			      g_variant_new_uint32(health->interval_sec));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "timeout_sec",
+			      g_variant_new_uint32(health->timeout_sec));
+	g_variant_builder_add(&builder, "{sv}", "retries", g_variant_new_uint32(health->retries));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "start_period_sec",
+			      g_variant_new_uint32(health->start_period_sec));
+	g_variant_builder_add(
+	    &builder,
+	    "{sv}",
+	    "on_unhealthy",
+	    g_variant_new_string(tender_spec_health_action_to_string(health->on_unhealthy)));
+	return g_variant_builder_end(&builder);
+}
+
 /**
  * tender_spec_to_variant:
  * @self: a #TenderSpec
@@ -464,6 +770,28 @@ tender_spec_to_variant(const TenderSpec *self)
 				      "{sv}",
 				      "io_write_bandwidth_max",
 				      g_variant_new_uint64(self->io_write_bandwidth_max));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "restart",
+			      g_variant_new_string(tender_spec_restart_to_string(self->restart)));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "restart_max",
+			      g_variant_new_uint32(self->restart_max));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "restart_delay_ms",
+			      g_variant_new_uint32(self->restart_delay_ms));
+	if (self->max_runtime_sec > 0)
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "max_runtime_sec",
+				      g_variant_new_uint64(self->max_runtime_sec));
+	if (self->health != NULL)
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "health",
+				      tender_spec_health_to_variant(self->health));
 	return g_variant_builder_end(&builder);
 }
 
@@ -487,4 +815,264 @@ tender_spec_build_environ(const TenderSpec *self)
 		envp = g_environ_setenv(envp, key, eq + 1, TRUE);
 	}
 	return g_steal_pointer(&envp);
+}
+
+/* --- JSON, for export, import and the state files --- */
+
+static JsonNode *
+tender_spec_variant_to_json(GVariant *value)
+{
+	JsonNode *node;
+
+	if (g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
+		node = json_node_new(JSON_NODE_VALUE);
+		json_node_set_string(node, g_variant_get_string(value, NULL));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32)) {
+		node = json_node_new(JSON_NODE_VALUE);
+		json_node_set_int(node, g_variant_get_uint32(value));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64)) {
+		/* every uint64 in a spec is bounded well below 2^53 */
+		node = json_node_new(JSON_NODE_VALUE);
+		json_node_set_int(node, (gint64)g_variant_get_uint64(value));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_STRING_ARRAY)) {
+		JsonArray *array = json_array_new();
+		GVariantIter iter;
+		const gchar *str;
+		g_variant_iter_init(&iter, value);
+		while (g_variant_iter_next(&iter, "&s", &str))
+			json_array_add_string_element(array, str);
+		node = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(node, array);
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) {
+		JsonObject *obj = json_object_new();
+		GVariantIter iter;
+		const gchar *k;
+		const gchar *v;
+		g_variant_iter_init(&iter, value);
+		while (g_variant_iter_next(&iter, "{&s&s}", &k, &v))
+			json_object_set_string_member(obj, k, v);
+		node = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(node, obj);
+	} else {
+		JsonObject *obj = json_object_new();
+		GVariantIter iter;
+		const gchar *k;
+		GVariant *child;
+		g_assert(g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT));
+		g_variant_iter_init(&iter, value);
+		while (g_variant_iter_next(&iter, "{&sv}", &k, &child)) {
+			g_autoptr(GVariant) owned = child;
+			json_object_set_member(obj, k, tender_spec_variant_to_json(owned));
+		}
+		node = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(node, obj);
+	}
+	return node;
+}
+
+/**
+ * tender_spec_to_json:
+ * @self: a #TenderSpec
+ *
+ * Returns: (transfer full): the spec as a JSON object with the keys and values of
+ * tender_spec_to_variant(): strings, numbers, arrays of strings, and objects
+ */
+JsonNode *
+tender_spec_to_json(const TenderSpec *self)
+{
+	g_autoptr(GVariant) value = g_variant_ref_sink(tender_spec_to_variant(self));
+	return tender_spec_variant_to_json(value);
+}
+
+typedef struct {
+	const gchar *key;
+	const gchar *type;
+} TenderSpecKeyType;
+
+static const TenderSpecKeyType tender_spec_json_keys[] = {
+    {"argv", "as"},
+    {"env", "as"},
+    {"working_directory", "s"},
+    {"description", "s"},
+    {"labels", "a{ss}"},
+    {"memory_max", "t"},
+    {"cpu_quota_percent", "u"},
+    {"tasks_max", "t"},
+    {"io_read_bandwidth_max", "t"},
+    {"io_write_bandwidth_max", "t"},
+    {"restart", "s"},
+    {"restart_max", "u"},
+    {"restart_delay_ms", "u"},
+    {"max_runtime_sec", "t"},
+    {"health", "a{sv}"},
+    {NULL, NULL},
+};
+
+static const TenderSpecKeyType tender_spec_json_health_keys[] = {
+    {"command", "as"},
+    {"http_url", "s"},
+    {"interval_sec", "u"},
+    {"timeout_sec", "u"},
+    {"retries", "u"},
+    {"start_period_sec", "u"},
+    {"on_unhealthy", "s"},
+    {NULL, NULL},
+};
+
+static GVariant *
+tender_spec_json_object_to_variant(JsonObject *obj,
+				   const TenderSpecKeyType *keys,
+				   const gchar *prefix,
+				   GError **error);
+
+static GVariant *
+tender_spec_json_to_variant(JsonNode *node, const gchar *key, const gchar *type, GError **error)
+{
+	JsonNodeType node_type = json_node_get_node_type(node);
+	GType value_type = json_node_get_value_type(node);
+
+	if (g_strcmp0(type, "s") == 0 && node_type == JSON_NODE_VALUE &&
+	    value_type == G_TYPE_STRING)
+		return g_variant_new_string(json_node_get_string(node));
+	if ((g_strcmp0(type, "u") == 0 || g_strcmp0(type, "t") == 0) &&
+	    node_type == JSON_NODE_VALUE && value_type == G_TYPE_INT64) {
+		gint64 v = json_node_get_int(node);
+		if (v < 0 || (g_strcmp0(type, "u") == 0 && v > G_MAXUINT32)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key '%s' is %" G_GINT64_FORMAT ", out of range",
+				    key,
+				    v);
+			return NULL;
+		}
+		return g_strcmp0(type, "u") == 0 ? g_variant_new_uint32((guint32)v)
+						 : g_variant_new_uint64((guint64)v);
+	}
+	if (g_strcmp0(type, "as") == 0 && node_type == JSON_NODE_ARRAY) {
+		JsonArray *array = json_node_get_array(node);
+		GVariantBuilder builder;
+		g_variant_builder_init(&builder, G_VARIANT_TYPE_STRING_ARRAY);
+		for (guint i = 0; i < json_array_get_length(array); i++) {
+			JsonNode *el = json_array_get_element(array, i);
+			if (!JSON_NODE_HOLDS_VALUE(el) ||
+			    json_node_get_value_type(el) != G_TYPE_STRING) {
+				g_variant_builder_clear(&builder);
+				g_set_error(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Spec key '%s' must be an array of strings",
+					    key);
+				return NULL;
+			}
+			g_variant_builder_add(&builder, "s", json_node_get_string(el));
+		}
+		return g_variant_builder_end(&builder);
+	}
+	if (g_strcmp0(type, "a{ss}") == 0 && node_type == JSON_NODE_OBJECT) {
+		JsonObject *obj = json_node_get_object(node);
+		JsonObjectIter iter;
+		const gchar *k;
+		JsonNode *v;
+		GVariantBuilder builder;
+		g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
+		json_object_iter_init(&iter, obj);
+		while (json_object_iter_next(&iter, &k, &v)) {
+			if (!JSON_NODE_HOLDS_VALUE(v) ||
+			    json_node_get_value_type(v) != G_TYPE_STRING) {
+				g_variant_builder_clear(&builder);
+				g_set_error(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Spec key '%s' must map strings to strings",
+					    key);
+				return NULL;
+			}
+			g_variant_builder_add(&builder, "{ss}", k, json_node_get_string(v));
+		}
+		return g_variant_builder_end(&builder);
+	}
+	if (g_strcmp0(type, "a{sv}") == 0 && node_type == JSON_NODE_OBJECT)
+		return tender_spec_json_object_to_variant(json_node_get_object(node),
+							  tender_spec_json_health_keys,
+							  "health.",
+							  error);
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Spec key '%s' has the wrong JSON type",
+		    key);
+	return NULL;
+}
+
+static GVariant *
+tender_spec_json_object_to_variant(JsonObject *obj,
+				   const TenderSpecKeyType *keys,
+				   const gchar *prefix,
+				   GError **error)
+{
+	GVariantBuilder builder;
+	JsonObjectIter iter;
+	const gchar *key;
+	JsonNode *member;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	json_object_iter_init(&iter, obj);
+	while (json_object_iter_next(&iter, &key, &member)) {
+		g_autofree gchar *full = g_strconcat(prefix, key, NULL);
+		const gchar *type = NULL;
+		GVariant *value;
+		for (guint i = 0; keys[i].key != NULL; i++) {
+			if (g_strcmp0(keys[i].key, key) == 0)
+				type = keys[i].type;
+		}
+		if (type == NULL) {
+			g_variant_builder_clear(&builder);
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Unknown spec key '%s'",
+				    full);
+			return NULL;
+		}
+		value = tender_spec_json_to_variant(member, full, type, error);
+		if (value == NULL) {
+			g_variant_builder_clear(&builder);
+			return NULL;
+		}
+		g_variant_builder_add(&builder, "{sv}", key, value);
+	}
+	return g_variant_builder_end(&builder);
+}
+
+/**
+ * tender_spec_new_from_json:
+ * @node: a JSON object, as tender_spec_to_json() writes it
+ * @error: (nullable): a #GError
+ *
+ * Parses and checks a spec exactly as tender_spec_new_from_variant() does; a JSON value of the
+ * wrong type is refused with %TENDER_ERROR_INVALID_ARGUMENT naming the key.
+ *
+ * Returns: (transfer full): the spec, or %NULL
+ */
+TenderSpec *
+tender_spec_new_from_json(JsonNode *node, GError **error)
+{
+	g_autoptr(GVariant) value = NULL;
+
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "The spec must be a JSON object");
+		return NULL;
+	}
+	value = tender_spec_json_object_to_variant(json_node_get_object(node),
+						   tender_spec_json_keys,
+						   "",
+						   error);
+	if (value == NULL)
+		return NULL;
+	g_variant_ref_sink(value);
+	return tender_spec_new_from_variant(value, error);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -22,7 +23,64 @@ G_BEGIN_DECLS
 #define TENDER_SPEC_TASKS_MAX	      G_GUINT64_CONSTANT(4194304)
 #define TENDER_SPEC_IO_MIN	      G_GUINT64_CONSTANT(1024)
 
+#define TENDER_SPEC_RESTART_MAX_DEFAULT	   5
+#define TENDER_SPEC_RESTART_MAX_MAX	   10000
+#define TENDER_SPEC_RESTART_DELAY_DEFAULT  100
+#define TENDER_SPEC_RESTART_DELAY_MAX	   60000
+#define TENDER_SPEC_MAX_RUNTIME_MAX	   (G_GUINT64_CONSTANT(10) * 366 * 24 * 3600)
+#define TENDER_SPEC_HEALTH_INTERVAL_DEFAULT 30
+#define TENDER_SPEC_HEALTH_INTERVAL_MAX	   86400
+#define TENDER_SPEC_HEALTH_TIMEOUT_DEFAULT 30
+#define TENDER_SPEC_HEALTH_TIMEOUT_MAX	   3600
+#define TENDER_SPEC_HEALTH_RETRIES_DEFAULT 3
+#define TENDER_SPEC_HEALTH_RETRIES_MAX	   100
+#define TENDER_SPEC_HEALTH_URL_MAX	   2048
+
 #define TENDER_SPEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/**
+ * TenderRestartPolicy:
+ * @TENDER_RESTART_NO: never restarted by tenderd
+ * @TENDER_RESTART_ON_FAILURE: restarted when it ends other than with exit status 0
+ * @TENDER_RESTART_ALWAYS: restarted whenever it ends by itself
+ *
+ * What tenderd does when a workload ends without a StopWorkload.
+ */
+typedef enum {
+	TENDER_RESTART_NO,
+	TENDER_RESTART_ON_FAILURE,
+	TENDER_RESTART_ALWAYS,
+} TenderRestartPolicy;
+
+/**
+ * TenderHealthAction:
+ * @TENDER_HEALTH_ACTION_NONE: only report "unhealthy"
+ * @TENDER_HEALTH_ACTION_RESTART: stop the workload and start it again
+ * @TENDER_HEALTH_ACTION_STOP: stop the workload
+ *
+ * What tenderd does when a workload becomes unhealthy.
+ */
+typedef enum {
+	TENDER_HEALTH_ACTION_NONE,
+	TENDER_HEALTH_ACTION_RESTART,
+	TENDER_HEALTH_ACTION_STOP,
+} TenderHealthAction;
+
+/**
+ * TenderHealthSpec:
+ *
+ * How a workload's health is checked: either @command (run in the workload's scope, healthy
+ * if it exits 0 within @timeout_sec) or @http_url (healthy on a 2xx or 3xx answer).
+ */
+typedef struct {
+	gchar **command;
+	gchar *http_url;
+	guint interval_sec;
+	guint timeout_sec;
+	guint retries;
+	guint start_period_sec;
+	TenderHealthAction on_unhealthy;
+} TenderHealthSpec;
 
 /**
  * TenderSpec:
@@ -40,6 +98,11 @@ typedef struct {
 	guint64 tasks_max;
 	guint64 io_read_bandwidth_max;
 	guint64 io_write_bandwidth_max;
+	TenderRestartPolicy restart;
+	guint restart_max;
+	guint restart_delay_ms;
+	guint64 max_runtime_sec;
+	TenderHealthSpec *health; /* NULL if there is no health check */
 } TenderSpec;
 
 TenderSpec *
@@ -52,6 +115,14 @@ GVariant *
 tender_spec_to_variant(const TenderSpec *self);
 gchar **
 tender_spec_build_environ(const TenderSpec *self);
+JsonNode *
+tender_spec_to_json(const TenderSpec *self);
+TenderSpec *
+tender_spec_new_from_json(JsonNode *node, GError **error);
+const gchar *
+tender_spec_restart_to_string(TenderRestartPolicy policy);
+const gchar *
+tender_spec_health_action_to_string(TenderHealthAction action);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderSpec, tender_spec_free)
 

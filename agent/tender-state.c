@@ -15,6 +15,7 @@ static const gchar *tender_state_names[] = {
     [TENDER_STATE_STOPPED] = "stopped",
     [TENDER_STATE_EXITED] = "exited",
     [TENDER_STATE_FAILED] = "failed",
+    [TENDER_STATE_PAUSED] = "paused",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(tender_state_names) == TENDER_STATE_LAST);
@@ -53,13 +54,14 @@ tender_state_from_string(const gchar *str)
  * tender_state_is_active:
  * @state: a #TenderState
  *
- * Returns: %TRUE while a scope may exist for the workload (starting, running, stopping)
+ * Returns: %TRUE while a scope may exist for the workload (starting, running, paused,
+ * stopping)
  */
 gboolean
 tender_state_is_active(TenderState state)
 {
 	return state == TENDER_STATE_STARTING || state == TENDER_STATE_RUNNING ||
-	       state == TENDER_STATE_STOPPING;
+	       state == TENDER_STATE_PAUSED || state == TENDER_STATE_STOPPING;
 }
 
 /**
@@ -69,7 +71,10 @@ tender_state_is_active(TenderState state)
  *
  * The lifecycle: created → starting → running → (stopping → stopped | exited | failed), and
  * any ended state (stopped, exited, failed) may start again.  A start may fail, and a stop
- * may be overtaken by the workload ending by itself, which still counts as stopped.
+ * may be overtaken by the workload ending by itself, which still counts as stopped.  A stop
+ * that tenderd itself made (max_runtime_sec) ends failed.  A running workload may be paused
+ * and resumed; a paused one may be stopped, and may still end (a SIGKILL reaches frozen
+ * processes).
  *
  * Returns: %TRUE if the workload may go from @from to @to
  */
@@ -86,9 +91,12 @@ tender_state_transition_is_valid(TenderState from, TenderState to)
 		return to == TENDER_STATE_RUNNING || to == TENDER_STATE_FAILED;
 	case TENDER_STATE_RUNNING:
 		return to == TENDER_STATE_STOPPING || to == TENDER_STATE_EXITED ||
-		       to == TENDER_STATE_FAILED;
+		       to == TENDER_STATE_FAILED || to == TENDER_STATE_PAUSED;
+	case TENDER_STATE_PAUSED:
+		return to == TENDER_STATE_RUNNING || to == TENDER_STATE_STOPPING ||
+		       to == TENDER_STATE_EXITED || to == TENDER_STATE_FAILED;
 	case TENDER_STATE_STOPPING:
-		return to == TENDER_STATE_STOPPED;
+		return to == TENDER_STATE_STOPPED || to == TENDER_STATE_FAILED;
 	case TENDER_STATE_LAST:
 	default:
 		return FALSE;
@@ -129,7 +137,8 @@ tender_state_check_startable(TenderState state, const gchar *name, GError **erro
 gboolean
 tender_state_check_stoppable(TenderState state, const gchar *name, GError **error)
 {
-	if (state == TENDER_STATE_RUNNING || state == TENDER_STATE_STOPPING)
+	if (state == TENDER_STATE_RUNNING || state == TENDER_STATE_PAUSED ||
+	    state == TENDER_STATE_STOPPING)
 		return TRUE;
 	g_set_error(error,
 		    TENDER_ERROR,

@@ -17,6 +17,7 @@ G_BEGIN_DECLS
  * @TENDER_STATE_STOPPED: ended after a stop request
  * @TENDER_STATE_EXITED: ended by itself
  * @TENDER_STATE_FAILED: killed by a signal it was not asked to take, or could not start
+ * @TENDER_STATE_PAUSED: running, but frozen by the cgroup freezer
  *
  * The lifecycle of a workload.
  */
@@ -28,6 +29,7 @@ typedef enum {
 	TENDER_STATE_STOPPED,
 	TENDER_STATE_EXITED,
 	TENDER_STATE_FAILED,
+	TENDER_STATE_PAUSED,
 	TENDER_STATE_LAST,
 } TenderState;
 

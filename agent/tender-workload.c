@@ -28,11 +28,14 @@ struct _TenderWorkload {
 	gchar *created_at;
 	gchar *started_at;
 	gchar *stopped_at;
+	guint32 restart_count;
+	gboolean oom_killed;
+	gchar *health;
 };
 
 G_DEFINE_TYPE(TenderWorkload, tender_workload, G_TYPE_OBJECT)
 
-enum { SIGNAL_CHANGED, SIGNAL_LAST };
+enum { SIGNAL_CHANGED, SIGNAL_STATE_CHANGED, SIGNAL_LAST };
 static guint signals[SIGNAL_LAST] = {0};
 
 static void
@@ -112,6 +115,8 @@ tender_workload_get_reason(TenderWorkload *self)
 gboolean
 tender_workload_set_state(TenderWorkload *self, TenderState state, const gchar *reason)
 {
+	TenderState old;
+
 	g_return_val_if_fail(TENDER_IS_WORKLOAD(self), FALSE);
 	if (!tender_state_transition_is_valid(self->state, state)) {
 		g_warning("workload %s: refusing the transition %s -> %s",
@@ -126,9 +131,11 @@ tender_workload_set_state(TenderWorkload *self, TenderState state, const gchar *
 		tender_state_to_string(state),
 		reason != NULL && reason[0] != '\0' ? ": " : "",
 		reason != NULL ? reason : "");
+	old = self->state;
 	tender_workload_set_string(self, &self->reason, reason, "Reason");
 	self->state = state;
 	tender_workload_changed(self, "State");
+	g_signal_emit(self, signals[SIGNAL_STATE_CHANGED], 0, old, state, self->reason);
 	return TRUE;
 }
 
@@ -232,6 +239,60 @@ tender_workload_set_stopped_at(TenderWorkload *self, const gchar *timestamp)
 	tender_workload_set_string(self, &self->stopped_at, timestamp, "StoppedAt");
 }
 
+guint32
+tender_workload_get_restart_count(TenderWorkload *self)
+{
+	g_return_val_if_fail(TENDER_IS_WORKLOAD(self), 0);
+	return self->restart_count;
+}
+
+void
+tender_workload_set_restart_count(TenderWorkload *self, guint32 count)
+{
+	g_return_if_fail(TENDER_IS_WORKLOAD(self));
+	if (self->restart_count == count)
+		return;
+	self->restart_count = count;
+	tender_workload_changed(self, "RestartCount");
+}
+
+gboolean
+tender_workload_get_oom_killed(TenderWorkload *self)
+{
+	g_return_val_if_fail(TENDER_IS_WORKLOAD(self), FALSE);
+	return self->oom_killed;
+}
+
+void
+tender_workload_set_oom_killed(TenderWorkload *self, gboolean oom_killed)
+{
+	g_return_if_fail(TENDER_IS_WORKLOAD(self));
+	if (self->oom_killed == !!oom_killed)
+		return;
+	self->oom_killed = !!oom_killed;
+	tender_workload_changed(self, "OOMKilled");
+}
+
+/**
+ * tender_workload_get_health:
+ * @self: a #TenderWorkload
+ *
+ * Returns: "none", "starting", "healthy" or "unhealthy"
+ */
+const gchar *
+tender_workload_get_health(TenderWorkload *self)
+{
+	g_return_val_if_fail(TENDER_IS_WORKLOAD(self), NULL);
+	return self->health;
+}
+
+void
+tender_workload_set_health(TenderWorkload *self, const gchar *health)
+{
+	g_return_if_fail(TENDER_IS_WORKLOAD(self));
+	tender_workload_set_string(self, &self->health, health, "Health");
+}
+
 static void
 tender_workload_finalize(GObject *object)
 {
@@ -245,6 +306,7 @@ tender_workload_finalize(GObject *object)
 	g_free(self->created_at);
 	g_free(self->started_at);
 	g_free(self->stopped_at);
+	g_free(self->health);
 	G_OBJECT_CLASS(tender_workload_parent_class)->finalize(object);
 }
 
@@ -268,6 +330,27 @@ tender_workload_class_init(TenderWorkloadClass *klass)
 					       G_TYPE_NONE,
 					       1,
 					       G_TYPE_STRING);
+	/**
+	 * TenderWorkload::state-changed:
+	 * @self: the workload
+	 * @old_state: the #TenderState it left
+	 * @new_state: the #TenderState it is in
+	 * @reason: the new Reason
+	 *
+	 * Emitted for every transition, in order, after ::changed.
+	 */
+	signals[SIGNAL_STATE_CHANGED] = g_signal_new("state-changed",
+						     G_TYPE_FROM_CLASS(klass),
+						     G_SIGNAL_RUN_LAST,
+						     0,
+						     NULL,
+						     NULL,
+						     NULL,
+						     G_TYPE_NONE,
+						     3,
+						     G_TYPE_UINT,
+						     G_TYPE_UINT,
+						     G_TYPE_STRING);
 }
 
 static void
@@ -279,6 +362,7 @@ tender_workload_init(TenderWorkload *self)
 	self->control_group = g_strdup("");
 	self->started_at = g_strdup("");
 	self->stopped_at = g_strdup("");
+	self->health = g_strdup("none");
 }
 
 /**

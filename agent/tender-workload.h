@@ -54,5 +54,17 @@ void
 tender_workload_set_started_at(TenderWorkload *self, const gchar *timestamp);
 void
 tender_workload_set_stopped_at(TenderWorkload *self, const gchar *timestamp);
+guint32
+tender_workload_get_restart_count(TenderWorkload *self);
+void
+tender_workload_set_restart_count(TenderWorkload *self, guint32 count);
+gboolean
+tender_workload_get_oom_killed(TenderWorkload *self);
+void
+tender_workload_set_oom_killed(TenderWorkload *self, gboolean oom_killed);
+const gchar *
+tender_workload_get_health(TenderWorkload *self);
+void
+tender_workload_set_health(TenderWorkload *self, const gchar *health);
 
 G_END_DECLS

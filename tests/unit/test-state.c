@@ -36,7 +36,13 @@ test_state_transitions(void)
 	    "running>stopping",
 	    "running>exited",
 	    "running>failed",
+	    "running>paused",
+	    "paused>running",
+	    "paused>stopping",
+	    "paused>exited",
+	    "paused>failed",
 	    "stopping>stopped",
+	    "stopping>failed",
 	    "stopped>starting",
 	    "exited>starting",
 	    "failed>starting",
@@ -70,11 +76,13 @@ test_state_checks(void)
 
 	g_assert_true(tender_state_check_stoppable(TENDER_STATE_RUNNING, "w", NULL));
 	g_assert_true(tender_state_check_stoppable(TENDER_STATE_STOPPING, "w", NULL));
+	g_assert_true(tender_state_check_stoppable(TENDER_STATE_PAUSED, "w", NULL));
 	g_assert_false(tender_state_check_stoppable(TENDER_STATE_CREATED, "w", &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE);
 	g_clear_error(&error);
 
 	g_assert_true(tender_state_check_removable(TENDER_STATE_FAILED, "w", NULL));
+	g_assert_false(tender_state_check_removable(TENDER_STATE_PAUSED, "w", NULL));
 	g_assert_false(tender_state_check_removable(TENDER_STATE_RUNNING, "w", &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE);
 	g_assert_nonnull(strstr(error->message, "force"));
