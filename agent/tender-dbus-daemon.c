@@ -156,18 +156,19 @@ tender_dbus_daemon_workload_state_changed_cb(TenderWorkload *w,
 	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
 	g_autoptr(GError) error = NULL;
 
-	if (!g_dbus_connection_emit_signal(
-		self->connection,
-		NULL,
-		TENDER_DBUS_PATH,
-		TENDER_DBUS_MANAGER_IFACE,
-		"WorkloadStateChanged",
-		g_variant_new("(ssss)",
-			      tender_workload_get_name(w),
-			      tender_state_to_string((TenderState)old_state),
-			      tender_state_to_string((TenderState)new_state),
-			      reason),
-		&error))
+	if (!g_dbus_connection_emit_signal(self->connection,
+					   NULL,
+					   TENDER_DBUS_PATH,
+					   TENDER_DBUS_MANAGER_IFACE,
+					   "WorkloadStateChanged",
+					   g_variant_new("(ssss)",
+							 tender_workload_get_name(w),
+							 tender_state_to_string(
+							     (TenderState)old_state),
+							 tender_state_to_string(
+							     (TenderState)new_state),
+							 reason),
+					   &error))
 		g_warning("cannot emit WorkloadStateChanged: %s", error->message);
 }
 
@@ -393,10 +394,50 @@ tender_dbus_daemon_get(TenderDbusDaemon *self, GDBusMethodInvocation *invocation
 							    tender_workload_get_object_path(w)));
 }
 
+static void
+tender_dbus_daemon_export(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *name = NULL;
+	GError *error = NULL;
+	g_autofree gchar *json = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &name);
+	json = tender_engine_export_workload(self->engine, name, &error);
+	if (json == NULL) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation, g_variant_new("(s)", json));
+}
+
+static void
+tender_dbus_daemon_import(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *json = NULL;
+	g_autoptr(GVariant) options = NULL;
+	GError *error = NULL;
+	TenderWorkload *w;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
+		      "(&s@a{sv})",
+		      &json,
+		      &options);
+	w = tender_engine_import_workload(self->engine, json, options, &error);
+	if (w == NULL) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation,
+					      g_variant_new("(o)",
+							    tender_workload_get_object_path(w)));
+}
+
 static const struct {
 	const gchar *name;
 	TenderDbusMethodFunc func;
 } tender_dbus_daemon_methods[] = {
+    {"ExportWorkload", tender_dbus_daemon_export},
+    {"ImportWorkload", tender_dbus_daemon_import},
     {"CreateWorkload", tender_dbus_daemon_create},
     {"StartWorkload", tender_dbus_daemon_name_options},
     {"StopWorkload", tender_dbus_daemon_name_options},

@@ -11,6 +11,7 @@
 #include "tender-engine.h"
 #include "tender-error.h"
 #include "tender-run.h"
+#include "tender-store.h"
 #include "tender-systemd.h"
 #include "tender-util.h"
 
@@ -25,6 +26,7 @@ struct _TenderEngine {
 	TenderConfig *config;
 	TenderCgroup *cgroup;
 	TenderSystemd *systemd;
+	TenderStore *store;
 	gchar *exit_dir;
 	GHashTable *entries; /* name → TenderEngineEntry */
 };
@@ -34,13 +36,25 @@ G_DEFINE_TYPE(TenderEngine, tender_engine, G_TYPE_OBJECT)
 enum { SIGNAL_WORKLOAD_ADDED, SIGNAL_WORKLOAD_REMOVED, SIGNAL_LAST };
 static guint signals[SIGNAL_LAST] = {0};
 
+/* why a run is being stopped: it decides the state the workload ends in */
+typedef enum {
+	TENDER_ENGINE_STOP_NONE,
+	TENDER_ENGINE_STOP_USER,      /* StopWorkload, RemoveWorkload: stopped */
+	TENDER_ENGINE_STOP_TIMEOUT,   /* max_runtime_sec: failed, "timeout" */
+	TENDER_ENGINE_STOP_UNHEALTHY, /* on_unhealthy "stop": stopped, "unhealthy" */
+} TenderEngineStop;
+
 typedef struct {
 	TenderEngine *engine; /* not owned */
 	TenderWorkload *workload;
 	TenderRun *run;
 	gulong ended_id;
+	gulong state_id;
 	GPtrArray *waiters; /* GTask, completed when the run ends */
 	gboolean remove_when_ended;
+	TenderEngineStop stop_cause;
+	guint restart_id; /* a restart is due when it fires */
+	guint runtime_id; /* max_runtime_sec is over when it fires */
 } TenderEngineEntry;
 
 static void
@@ -50,15 +64,36 @@ tender_engine_entry_free(TenderEngineEntry *entry)
 		g_signal_handler_disconnect(entry->run, entry->ended_id);
 		g_object_unref(entry->run);
 	}
+	g_clear_handle_id(&entry->restart_id, g_source_remove);
+	g_clear_handle_id(&entry->runtime_id, g_source_remove);
+	g_clear_signal_handler(&entry->state_id, entry->workload);
 	g_object_unref(entry->workload);
 	g_ptr_array_unref(entry->waiters);
 	g_free(entry);
 }
 
+/* writes the entry's state file; a failure is logged, the workload goes on */
+static void
+tender_engine_save(TenderEngine *self, TenderEngineEntry *entry)
+{
+	g_autoptr(GError) error = NULL;
+	TenderStoreRun run = {NULL};
+
+	if (entry->run != NULL) {
+		run.run_id = (gchar *)tender_run_get_id(entry->run);
+		run.shim_pid = tender_run_get_shim_pid(entry->run);
+	}
+	run.restart_pending = entry->restart_id != 0;
+	if (!tender_store_save(self->store, entry->workload, &run, &error))
+		g_warning("cannot save the state of workload %s: %s",
+			  tender_workload_get_name(entry->workload),
+			  error->message);
+}
+
 typedef struct {
 	const gchar *key;
 	const gchar *type;
-	gpointer value; /* guint32* for "u", gboolean* for "b" */
+	gpointer value; /* guint32* for "u", gboolean* for "b", gchar** for "s" */
 } TenderEngineOption;
 
 static gboolean
@@ -107,6 +142,10 @@ tender_engine_parse_options(GVariant *options, const TenderEngineOption *table, 
 			*(guint32 *)opt->value = g_variant_get_uint32(value);
 		else if (g_strcmp0(opt->type, "b") == 0)
 			*(gboolean *)opt->value = g_variant_get_boolean(value);
+		else if (g_strcmp0(opt->type, "s") == 0) {
+			g_free(*(gchar **)opt->value);
+			*(gchar **)opt->value = g_variant_dup_string(value, NULL);
+		}
 	}
 	return TRUE;
 }
@@ -158,21 +197,119 @@ tender_engine_remove_entry(TenderEngine *self, TenderEngineEntry *entry)
 	g_autofree gchar *record =
 	    tender_engine_record_path(self, tender_workload_get_name(workload));
 
+	g_autoptr(GError) error = NULL;
+
 	if (g_unlink(record) < 0 && errno != ENOENT)
 		g_warning("cannot remove %s: %s", record, g_strerror(errno));
+	if (!tender_store_delete(self->store, tender_workload_get_name(workload), &error))
+		g_warning("%s", error->message);
 	g_hash_table_remove(self->entries, tender_workload_get_name(workload));
 	g_info("workload %s removed", tender_workload_get_name(workload));
 	g_signal_emit(self, signals[SIGNAL_WORKLOAD_REMOVED], 0, workload);
 }
 
 static void
-tender_engine_run_ended_cb(TenderRun *run, gpointer user_data)
+tender_engine_start_entry(TenderEngine *self, TenderEngineEntry *entry, GTask *task);
+
+/* the delay before restart number @count (1, 2, ...): restart_delay_ms, doubled each time */
+static guint
+tender_engine_restart_delay(const TenderSpec *spec, guint count)
+{
+	guint64 delay = spec->restart_delay_ms;
+
+	for (guint i = 1; i < count && delay < TENDER_SPEC_RESTART_DELAY_MAX; i++)
+		delay *= 2;
+	return (guint)MIN(delay, TENDER_SPEC_RESTART_DELAY_MAX);
+}
+
+static gboolean
+tender_engine_restart_cb(gpointer user_data)
+{
+	TenderEngineEntry *entry = user_data;
+	TenderWorkload *w = entry->workload;
+
+	entry->restart_id = 0;
+	tender_workload_set_restart_count(w, tender_workload_get_restart_count(w) + 1);
+	g_info("restarting workload %s (restart %u of %u)",
+	       tender_workload_get_name(w),
+	       tender_workload_get_restart_count(w),
+	       tender_workload_get_spec(w)->restart_max);
+	tender_engine_start_entry(entry->engine, entry, NULL);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+tender_engine_schedule_restart(TenderEngineEntry *entry)
+{
+	TenderWorkload *w = entry->workload;
+	guint delay = tender_engine_restart_delay(tender_workload_get_spec(w),
+						  tender_workload_get_restart_count(w) + 1);
+
+	g_clear_handle_id(&entry->restart_id, g_source_remove);
+	entry->restart_id = g_timeout_add(delay, tender_engine_restart_cb, entry);
+	g_info("workload %s will be restarted in %u ms", tender_workload_get_name(w), delay);
+}
+
+/* does the restart policy ask for a restart after a run that ended in @state? */
+static gboolean
+tender_engine_policy_wants_restart(TenderEngineEntry *entry, TenderState state)
+{
+	const TenderSpec *spec = tender_workload_get_spec(entry->workload);
+
+	if (entry->stop_cause == TENDER_ENGINE_STOP_USER ||
+	    entry->stop_cause == TENDER_ENGINE_STOP_UNHEALTHY || state == TENDER_STATE_STOPPED)
+		return FALSE;
+	if (spec->restart == TENDER_RESTART_ALWAYS)
+		return state == TENDER_STATE_EXITED || state == TENDER_STATE_FAILED;
+	if (spec->restart == TENDER_RESTART_ON_FAILURE)
+		return state == TENDER_STATE_FAILED ||
+		       (state == TENDER_STATE_EXITED &&
+			tender_workload_get_exit_code(entry->workload) != 0);
+	return FALSE;
+}
+
+static void
+tender_engine_run_ended_cb(TenderRun *run,
+			   guint ended_state,
+			   const gchar *ended_reason,
+			   gpointer user_data)
 {
 	TenderEngineEntry *entry = user_data;
 	TenderEngine *self = entry->engine;
+	TenderWorkload *w = entry->workload;
 	g_autoptr(GPtrArray) waiters = g_steal_pointer(&entry->waiters);
+	TenderState state = (TenderState)ended_state;
+	const gchar *reason = ended_reason;
+	TenderState current = tender_workload_get_state(w);
+	gboolean started = current != TENDER_STATE_STARTING;
 
 	entry->waiters = g_ptr_array_new_with_free_func(g_object_unref);
+	g_clear_handle_id(&entry->runtime_id, g_source_remove);
+
+	/* the stop that was asked for decides, whatever the command did meanwhile */
+	if (entry->stop_cause == TENDER_ENGINE_STOP_TIMEOUT) {
+		state = TENDER_STATE_FAILED;
+		reason = "timeout";
+	} else if (entry->stop_cause == TENDER_ENGINE_STOP_UNHEALTHY) {
+		state = TENDER_STATE_STOPPED;
+		reason = "unhealthy";
+	} else if (current == TENDER_STATE_STOPPING && state != TENDER_STATE_STOPPED) {
+		state = TENDER_STATE_STOPPED;
+		reason = "";
+	}
+	/* a run that never started is not restarted: its next start would fail the same way */
+	if (started && !entry->remove_when_ended &&
+	    tender_engine_policy_wants_restart(entry, state)) {
+		if (tender_workload_get_restart_count(w) <
+		    tender_workload_get_spec(w)->restart_max) {
+			tender_engine_schedule_restart(entry);
+		} else {
+			state = TENDER_STATE_FAILED;
+			reason = "restart-limit";
+		}
+	}
+	entry->stop_cause = TENDER_ENGINE_STOP_NONE;
+	tender_workload_set_state(w, state, reason);
 	g_info("workload %s is %s%s%s",
 	       tender_workload_get_name(entry->workload),
 	       tender_state_to_string(tender_workload_get_state(entry->workload)),
@@ -182,6 +319,103 @@ tender_engine_run_ended_cb(TenderRun *run, gpointer user_data)
 		tender_engine_remove_entry(self, entry);
 	for (guint i = 0; i < waiters->len; i++)
 		g_task_return_boolean(g_ptr_array_index(waiters, i), TRUE);
+}
+
+static gboolean
+tender_engine_runtime_cb(gpointer user_data)
+{
+	TenderEngineEntry *entry = user_data;
+	g_autoptr(GError) error = NULL;
+
+	entry->runtime_id = 0;
+	if (entry->run == NULL || tender_run_has_ended(entry->run))
+		return G_SOURCE_REMOVE;
+	g_info("workload %s ran for max_runtime_sec (%" G_GUINT64_FORMAT " s): stopping it",
+	       tender_workload_get_name(entry->workload),
+	       tender_workload_get_spec(entry->workload)->max_runtime_sec);
+	if (entry->stop_cause == TENDER_ENGINE_STOP_NONE)
+		entry->stop_cause = TENDER_ENGINE_STOP_TIMEOUT;
+	if (!tender_run_stop(entry->run, entry->engine->config->stop_timeout_sec, &error))
+		g_warning("workload %s: %s",
+			  tender_workload_get_name(entry->workload),
+			  error->message);
+	return G_SOURCE_REMOVE;
+}
+
+/* max_runtime_sec counts from StartedAt, also across a restart of tenderd */
+static void
+tender_engine_arm_runtime(TenderEngineEntry *entry)
+{
+	const TenderSpec *spec = tender_workload_get_spec(entry->workload);
+	g_autoptr(GDateTime) started = NULL;
+	gint64 left_ms;
+
+	g_clear_handle_id(&entry->runtime_id, g_source_remove);
+	if (spec->max_runtime_sec == 0)
+		return;
+	started =
+	    g_date_time_new_from_iso8601(tender_workload_get_started_at(entry->workload), NULL);
+	left_ms = (gint64)spec->max_runtime_sec * 1000;
+	if (started != NULL)
+		left_ms -= g_get_real_time() / 1000 - (g_date_time_to_unix(started) * 1000 +
+						       g_date_time_get_microsecond(started) / 1000);
+	entry->runtime_id =
+	    g_timeout_add((guint)CLAMP(left_ms, 0, G_MAXINT32), tender_engine_runtime_cb, entry);
+}
+
+static void
+tender_engine_state_changed_cb(TenderWorkload *w,
+			       guint old_state,
+			       guint new_state,
+			       const gchar *reason,
+			       gpointer user_data)
+{
+	TenderEngineEntry *entry = user_data;
+
+	if (old_state == TENDER_STATE_STARTING && new_state == TENDER_STATE_RUNNING)
+		tender_engine_arm_runtime(entry);
+	tender_engine_save(entry->engine, entry);
+}
+
+static TenderEngineEntry *
+tender_engine_add_entry(TenderEngine *self, TenderWorkload *workload)
+{
+	TenderEngineEntry *entry = g_new0(TenderEngineEntry, 1);
+
+	entry->engine = self;
+	entry->workload = workload;
+	entry->waiters = g_ptr_array_new_with_free_func(g_object_unref);
+	entry->state_id = g_signal_connect(workload,
+					   "state-changed",
+					   G_CALLBACK(tender_engine_state_changed_cb),
+					   entry);
+	g_hash_table_insert(self->entries, g_strdup(tender_workload_get_name(workload)), entry);
+	return entry;
+}
+
+static gboolean
+tender_engine_check_new_name(TenderEngine *self, const gchar *name, GError **error)
+{
+	if (!tender_util_check_name(name, error))
+		return FALSE;
+	if (g_hash_table_contains(self->entries, name)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_ALREADY_EXISTS,
+			    "A workload named '%s' exists already",
+			    name);
+		return FALSE;
+	}
+	if (g_hash_table_size(self->entries) >= self->config->max_workloads) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "There are %u workloads already, the most this tenderd allows "
+			    "(max-workloads in tenderd.conf)",
+			    g_hash_table_size(self->entries));
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /**
@@ -205,25 +439,8 @@ tender_engine_create_workload(TenderEngine *self,
 	TenderSpec *parsed;
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
-	if (!tender_util_check_name(name, error))
+	if (!tender_engine_check_new_name(self, name, error))
 		return NULL;
-	if (g_hash_table_contains(self->entries, name)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_ALREADY_EXISTS,
-			    "A workload named '%s' exists already",
-			    name);
-		return NULL;
-	}
-	if (g_hash_table_size(self->entries) >= self->config->max_workloads) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "There are %u workloads already, the most this tenderd allows "
-			    "(max-workloads in tenderd.conf)",
-			    g_hash_table_size(self->entries));
-		return NULL;
-	}
 	parsed = tender_spec_new_from_variant(spec, error);
 	if (parsed == NULL)
 		return NULL;
@@ -231,11 +448,8 @@ tender_engine_create_workload(TenderEngine *self,
 		tender_spec_free(parsed);
 		return NULL;
 	}
-	entry = g_new0(TenderEngineEntry, 1);
-	entry->engine = self;
-	entry->workload = tender_workload_new(name, parsed);
-	entry->waiters = g_ptr_array_new_with_free_func(g_object_unref);
-	g_hash_table_insert(self->entries, g_strdup(name), entry);
+	entry = tender_engine_add_entry(self, tender_workload_new(name, parsed));
+	tender_engine_save(self, entry);
 	g_info("workload %s created", name);
 	g_signal_emit(self, signals[SIGNAL_WORKLOAD_ADDED], 0, entry->workload);
 	return entry->workload;
@@ -244,14 +458,46 @@ tender_engine_create_workload(TenderEngine *self,
 static void
 tender_engine_run_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(GTask) task = G_TASK(user_data);
+	g_autoptr(GTask) task = user_data != NULL ? G_TASK(user_data) : NULL;
 	g_autoptr(GError) error = NULL;
 
 	if (!tender_run_start_finish(TENDER_RUN(source), res, &error)) {
-		g_task_return_error(task, g_steal_pointer(&error));
+		if (task != NULL)
+			g_task_return_error(task, g_steal_pointer(&error));
+		else
+			g_info("%s", error->message);
 		return;
 	}
-	g_task_return_boolean(task, TRUE);
+	if (task != NULL)
+		g_task_return_boolean(task, TRUE);
+}
+
+/* starts a new run of @entry; @task, if any, completes once it runs or has failed */
+static void
+tender_engine_start_entry(TenderEngine *self, TenderEngineEntry *entry, GTask *task)
+{
+	const gchar *name = tender_workload_get_name(entry->workload);
+	g_autofree gchar *record = tender_engine_record_path(self, name);
+
+	if (entry->run != NULL) {
+		g_signal_handler_disconnect(entry->run, entry->ended_id);
+		g_clear_object(&entry->run);
+	}
+	entry->stop_cause = TENDER_ENGINE_STOP_NONE;
+	entry->run = tender_run_new(entry->workload,
+				    self->systemd,
+				    self->cgroup,
+				    self->config->shim,
+				    record);
+	entry->ended_id =
+	    g_signal_connect(entry->run, "ended", G_CALLBACK(tender_engine_run_ended_cb), entry);
+	tender_workload_set_oom_killed(entry->workload, FALSE);
+	tender_workload_set_state(entry->workload, TENDER_STATE_STARTING, "");
+	g_info("starting workload %s", name);
+	tender_run_start_async(entry->run,
+			       NULL,
+			       tender_engine_run_started_cb,
+			       task != NULL ? g_object_ref(task) : NULL);
 }
 
 /**
@@ -262,6 +508,8 @@ tender_engine_run_started_cb(GObject *source, GAsyncResult *res, gpointer user_d
  * @cancellable: (nullable): a #GCancellable
  * @callback: called once the command runs or could not be started
  * @user_data: for @callback
+ *
+ * Starts the workload, resetting RestartCount; a restart that was due is cancelled.
  */
 void
 tender_engine_start_workload_async(TenderEngine *self,
@@ -273,9 +521,7 @@ tender_engine_start_workload_async(TenderEngine *self,
 {
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *record = NULL;
 	TenderEngineEntry *entry;
-	TenderRun *run;
 
 	g_task_set_source_tag(task, tender_engine_start_workload_async);
 	entry = tender_engine_lookup(self, name, &error);
@@ -286,25 +532,9 @@ tender_engine_start_workload_async(TenderEngine *self,
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
-	if (entry->run != NULL) {
-		g_signal_handler_disconnect(entry->run, entry->ended_id);
-		g_clear_object(&entry->run);
-	}
-	record = tender_engine_record_path(self, name);
-	run = tender_run_new(entry->workload,
-			     self->systemd,
-			     self->cgroup,
-			     self->config->shim,
-			     record);
-	entry->run = run;
-	entry->ended_id =
-	    g_signal_connect(run, "ended", G_CALLBACK(tender_engine_run_ended_cb), entry);
-	tender_workload_set_state(entry->workload, TENDER_STATE_STARTING, "");
-	g_info("starting workload %s", name);
-	tender_run_start_async(run,
-			       cancellable,
-			       tender_engine_run_started_cb,
-			       g_steal_pointer(&task));
+	g_clear_handle_id(&entry->restart_id, g_source_remove);
+	tender_workload_set_restart_count(entry->workload, 0);
+	tender_engine_start_entry(self, entry, task);
 }
 
 /**
@@ -369,14 +599,27 @@ tender_engine_stop_workload_async(TenderEngine *self,
 	g_task_set_source_tag(task, tender_engine_stop_workload_async);
 	entry = tender_engine_lookup(self, name, &error);
 	if (entry == NULL || !tender_engine_parse_options(options, table, &error) ||
-	    !tender_engine_check_timeout(timeout, &error) ||
-	    !tender_state_check_stoppable(tender_workload_get_state(entry->workload),
+	    !tender_engine_check_timeout(timeout, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	if (entry->restart_id != 0) {
+		/* ended, waiting to be restarted: the stop cancels the restart */
+		g_clear_handle_id(&entry->restart_id, g_source_remove);
+		tender_engine_save(self, entry);
+		g_info("workload %s will not be restarted: it was stopped", name);
+		g_task_return_boolean(task, TRUE);
+		return;
+	}
+	if (!tender_state_check_stoppable(tender_workload_get_state(entry->workload),
 					  name,
 					  &error) ||
 	    !tender_engine_stop_entry(self, entry, timeout, task, &error)) {
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
+	if (entry->stop_cause == TENDER_ENGINE_STOP_NONE)
+		entry->stop_cause = TENDER_ENGINE_STOP_USER;
 	g_info("stopping workload %s (SIGKILL after %u s)", name, timeout);
 }
 
@@ -492,6 +735,8 @@ tender_engine_remove_workload_async(TenderEngine *self,
 		return;
 	}
 	entry->remove_when_ended = TRUE;
+	if (entry->stop_cause == TENDER_ENGINE_STOP_NONE)
+		entry->stop_cause = TENDER_ENGINE_STOP_USER;
 	if (!tender_engine_stop_entry(self, entry, timeout, task, &error)) {
 		entry->remove_when_ended = FALSE;
 		g_task_return_error(task, g_steal_pointer(&error));
@@ -586,19 +831,153 @@ tender_engine_get_limits(TenderEngine *self, TenderWorkload *workload)
 	return limits;
 }
 
+/* --- export and import --- */
+
+/**
+ * tender_engine_export_workload:
+ * @self: a #TenderEngine
+ * @name: the workload
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): the workload as JSON, as ExportWorkload documents it
+ */
+gchar *
+tender_engine_export_workload(TenderEngine *self, const gchar *name, GError **error)
+{
+	TenderEngineEntry *entry;
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+
+	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
+	entry = tender_engine_lookup(self, name, error);
+	if (entry == NULL)
+		return NULL;
+	root = tender_workload_to_json(entry->workload);
+	json_generator_set_root(generator, root);
+	json_generator_set_pretty(generator, TRUE);
+	return json_generator_to_data(generator, NULL);
+}
+
+/**
+ * tender_engine_import_workload:
+ * @self: a #TenderEngine
+ * @json: what ExportWorkload returned; its "state" is ignored
+ * @options: (nullable): an a{sv}: name s, to create it under another name
+ * @error: (nullable): a #GError
+ *
+ * Creates a workload from an export, checking it exactly as CreateWorkload does.
+ *
+ * Returns: (transfer none): the new workload, in state "created"
+ */
+TenderWorkload *
+tender_engine_import_workload(TenderEngine *self,
+			      const gchar *json,
+			      GVariant *options,
+			      GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *name = NULL;
+	const TenderEngineOption table[] = {{"name", "s", &name}, {NULL}};
+	TenderWorkload *workload;
+	TenderEngineEntry *entry;
+
+	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
+	if (!tender_engine_parse_options(options, table, error))
+		return NULL;
+	if (strlen(json) > TENDER_ENGINE_IMPORT_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The workload to import has more than %d bytes",
+			    TENDER_ENGINE_IMPORT_MAX);
+		return NULL;
+	}
+	if (!json_parser_load_from_data(parser, json, -1, &error_local)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The workload to import is not valid JSON: %s",
+			    error_local->message);
+		return NULL;
+	}
+	workload = tender_workload_new_from_json(json_parser_get_root(parser), name, FALSE, error);
+	if (workload == NULL)
+		return NULL;
+	if (!tender_engine_check_new_name(self, tender_workload_get_name(workload), error)) {
+		g_object_unref(workload);
+		return NULL;
+	}
+	entry = tender_engine_add_entry(self, workload);
+	tender_engine_save(self, entry);
+	g_info("workload %s imported", tender_workload_get_name(workload));
+	g_signal_emit(self, signals[SIGNAL_WORKLOAD_ADDED], 0, workload);
+	return workload;
+}
+
+/* --- a restart of tenderd --- */
+
+/* takes over the workload of a state file, and its run if it had one */
+static void
+tender_engine_restore(TenderEngine *self, TenderStoreItem *item)
+{
+	TenderWorkload *w = g_object_ref(item->workload);
+	const gchar *name = tender_workload_get_name(w);
+	TenderState state = tender_workload_get_state(w);
+	TenderEngineEntry *entry;
+	g_autofree gchar *record = NULL;
+
+	if (g_hash_table_contains(self->entries, name)) {
+		g_object_unref(w);
+		return;
+	}
+	entry = tender_engine_add_entry(self, w);
+	if (!tender_state_is_active(state)) {
+		if (item->run.restart_pending)
+			tender_engine_schedule_restart(entry);
+		return;
+	}
+	/* starting: the command may have been executed before tenderd went away */
+	if (state == TENDER_STATE_STARTING)
+		tender_workload_reset_state(w, TENDER_STATE_RUNNING, "");
+	record = tender_engine_record_path(self, name);
+	entry->run = tender_run_new(w, self->systemd, self->cgroup, self->config->shim, record);
+	entry->ended_id =
+	    g_signal_connect(entry->run, "ended", G_CALLBACK(tender_engine_run_ended_cb), entry);
+	tender_run_adopt(entry->run,
+			 item->run.run_id != NULL ? item->run.run_id : "",
+			 item->run.shim_pid);
+	if (tender_run_has_ended(entry->run))
+		return;
+	tender_engine_arm_runtime(entry);
+	if (state == TENDER_STATE_STOPPING) {
+		/* the stop was under way: finish it */
+		g_autoptr(GError) error = NULL;
+		entry->stop_cause = TENDER_ENGINE_STOP_USER;
+		tender_workload_reset_state(w, TENDER_STATE_RUNNING, "");
+		if (!tender_run_stop(entry->run, self->config->stop_timeout_sec, &error))
+			g_warning("workload %s: %s", name, error->message);
+	}
+	tender_engine_save(self, entry);
+}
+
 /**
  * tender_engine_setup:
  * @self: a #TenderEngine
  * @system_bus: the bus PID 1 is on
  * @error: (nullable): a #GError
  *
- * Creates the state directory and subscribes to systemd.
+ * Creates the state directory, subscribes to systemd, and takes over the workloads of a
+ * previous tenderd: those that still run are re-adopted, those that ended meanwhile get the
+ * state their exit record gives.
  *
  * Returns: %TRUE on success
  */
 gboolean
 tender_engine_setup(TenderEngine *self, GDBusConnection *system_bus, GError **error)
 {
+	g_autoptr(GPtrArray) items = NULL;
+
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), FALSE);
 	if (g_mkdir_with_parents(self->exit_dir, 0700) < 0) {
 		g_set_error(error,
@@ -618,7 +997,18 @@ tender_engine_setup(TenderEngine *self, GDBusConnection *system_bus, GError **er
 		return FALSE;
 	}
 	self->systemd = tender_systemd_new(system_bus);
-	return tender_systemd_setup(self->systemd, NULL, error);
+	if (!tender_systemd_setup(self->systemd, NULL, error))
+		return FALSE;
+	if (!tender_store_setup(self->store, error))
+		return FALSE;
+	items = tender_store_load(self->store);
+	for (guint i = 0; i < items->len; i++)
+		tender_engine_restore(self, g_ptr_array_index(items, i));
+	if (items->len > 0)
+		g_info("restored %u workloads from %s",
+		       items->len,
+		       tender_store_get_dir(self->store));
+	return TRUE;
 }
 
 static void
@@ -627,6 +1017,7 @@ tender_engine_finalize(GObject *object)
 	TenderEngine *self = TENDER_ENGINE(object);
 	g_hash_table_unref(self->entries);
 	g_clear_object(&self->systemd);
+	g_object_unref(self->store);
 	g_object_unref(self->cgroup);
 	g_free(self->exit_dir);
 	tender_config_free(self->config);
@@ -699,5 +1090,6 @@ tender_engine_new(const TenderConfig *config, TenderCgroup *cgroup)
 	self->config->max_workloads = config->max_workloads;
 	self->cgroup = g_object_ref(cgroup);
 	self->exit_dir = g_build_filename(config->state_dir, "exit", NULL);
+	self->store = tender_store_new(config->state_dir);
 	return self;
 }

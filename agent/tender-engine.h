@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(TenderEngine, tender_engine, TENDER, ENGINE, GObject)
 
 #define TENDER_ENGINE_STOP_TIMEOUT_MAX 3600
+#define TENDER_ENGINE_IMPORT_MAX       (1024 * 1024)
 
 TenderEngine *
 tender_engine_new(const TenderConfig *config, TenderCgroup *cgroup);
@@ -62,5 +63,12 @@ GPtrArray *
 tender_engine_get_workloads(TenderEngine *self);
 GVariant *
 tender_engine_get_limits(TenderEngine *self, TenderWorkload *workload);
+gchar *
+tender_engine_export_workload(TenderEngine *self, const gchar *name, GError **error);
+TenderWorkload *
+tender_engine_import_workload(TenderEngine *self,
+			      const gchar *json,
+			      GVariant *options,
+			      GError **error);
 
 G_END_DECLS

@@ -10,7 +10,9 @@
 #include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <unistd.h>
 
 #include "tender-error.h"
@@ -46,7 +48,11 @@ struct _TenderRun {
 	guint kill_timeout_id;
 	gboolean shim_exited;
 	gboolean status_done;
+	gboolean reached_running;
 	gboolean ended;
+	gboolean adopted; /* started by a previous tenderd */
+	gint pidfd;	  /* the adopted shim, which is not our child */
+	guint pidfd_id;
 };
 
 G_DEFINE_TYPE(TenderRun, tender_run, G_TYPE_OBJECT)
@@ -147,6 +153,7 @@ tender_run_end(TenderRun *self)
 		return;
 	self->ended = TRUE;
 	g_clear_handle_id(&self->kill_timeout_id, g_source_remove);
+	g_clear_handle_id(&self->pidfd_id, g_source_remove);
 	tender_run_close_go(self);
 
 	if (!tender_run_read_record(self, &record, &error_record))
@@ -175,18 +182,22 @@ tender_run_end(TenderRun *self)
 	    ended_usec > 0 ? tender_util_timestamp_format(ended_usec) : tender_util_timestamp_now();
 	tender_workload_set_main_pid(w, 0);
 
-	if (self->start_task != NULL || tender_workload_get_state(w) == TENDER_STATE_STARTING) {
+	tender_workload_set_oom_killed(w, oom_kills > 0);
+	if (!self->reached_running) {
 		if (self->start_error == NULL)
 			self->start_error =
 			    g_strdup("tender-shim ended before the command was executed");
 		tender_workload_set_exit(w, -1, 0);
 		tender_workload_set_stopped_at(w, now);
-		tender_workload_set_state(w, TENDER_STATE_FAILED, self->start_error);
+		g_signal_emit(self,
+			      signals[SIGNAL_ENDED],
+			      0,
+			      (guint)TENDER_STATE_FAILED,
+			      self->start_error);
 		tender_run_finish_start(self,
 					g_error_new_literal(TENDER_ERROR,
 							    TENDER_ERROR_FAILED,
 							    self->start_error));
-		g_signal_emit(self, signals[SIGNAL_ENDED], 0);
 		return;
 	}
 
@@ -206,12 +217,21 @@ tender_run_end(TenderRun *self)
 	} else if (exit_code >= 0) {
 		state = TENDER_STATE_EXITED;
 		reason = g_strdup_printf("exit-code: %d", exit_code);
+	} else if (self->adopted) {
+		/* adopted after a restart of tenderd, and the shim left no word */
+		state = TENDER_STATE_FAILED;
+		reason = g_strdup("lost: tender-shim ended without an exit record");
 	} else {
 		state = TENDER_STATE_FAILED;
 		reason = g_strdup("tender-shim ended without an exit record");
 	}
-	tender_workload_set_state(w, state, reason);
-	g_signal_emit(self, signals[SIGNAL_ENDED], 0);
+	if (record == NULL) {
+		/* whatever the shim left behind must not live on unseen */
+		const gchar *cgroup = tender_workload_get_control_group(w);
+		if (cgroup[0] != '\0')
+			(void)tender_cgroup_kill(self->cgroup, cgroup, SIGKILL, 0, NULL, NULL);
+	}
+	g_signal_emit(self, signals[SIGNAL_ENDED], 0, (guint)state, reason);
 }
 
 static void
@@ -250,6 +270,7 @@ tender_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data
 		tender_workload_set_main_pid(w, (guint32)value);
 		tender_workload_set_started_at(w, now);
 		tender_workload_set_stopped_at(w, "");
+		self->reached_running = TRUE;
 		tender_workload_set_state(w, TENDER_STATE_RUNNING, "");
 		tender_run_finish_start(self, NULL);
 	} else if (g_str_has_prefix(line, "E ") &&
@@ -552,6 +573,129 @@ tender_run_kill(TenderRun *self, gint signo, GError **error)
 	return TRUE;
 }
 
+static gboolean
+tender_run_pidfd_cb(gint fd, GIOCondition condition, gpointer user_data)
+{
+	TenderRun *self = TENDER_RUN(user_data);
+
+	self->pidfd_id = 0;
+	self->shim_exited = TRUE;
+	tender_run_end(self);
+	return G_SOURCE_REMOVE;
+}
+
+/* is @pid, known by @pidfd, the shim of run @run_id? */
+static gboolean
+tender_run_check_shim(gint pidfd, GPid pid, const gchar *run_id, GError **error)
+{
+	g_autofree gchar *path = g_strdup_printf("/proc/%d/cmdline", (gint)pid);
+	g_autofree gchar *cmdline = NULL;
+	gsize len = 0;
+	gboolean found = FALSE;
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+
+	if (!g_file_get_contents(path, &cmdline, &len, error))
+		return FALSE;
+	for (gsize i = 0; i < len; i += strlen(cmdline + i) + 1) {
+		if (g_strcmp0(cmdline + i, "--run-id") == 0 && i + 9 < len &&
+		    g_strcmp0(cmdline + i + 9, run_id) == 0)
+			found = TRUE;
+		if (g_strcmp0(cmdline + i, "--") == 0)
+			break;
+	}
+	/* the PID still belongs to the process of @pidfd, so the cmdline read was its own */
+	if (poll(&pfd, 1, 0) != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "PID %d has exited",
+			    (gint)pid);
+		return FALSE;
+	}
+	if (!found) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "PID %d is not the tender-shim of run %s",
+			    (gint)pid,
+			    run_id);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_run_adopt:
+ * @self: a new #TenderRun
+ * @run_id: the run that a previous tenderd started
+ * @shim_pid: the PID its tender-shim had
+ *
+ * Takes over a run that a previous tenderd started.  If its tender-shim still runs (checked
+ * by its command line, which names @run_id, through a pidfd so that a reused PID cannot
+ * fool it), the run goes on and ends as any other.  Otherwise it ends right away, with the
+ * state the shim's exit record gives, or failed "lost: ..." if there is none (and then any
+ * process left in the scope is killed).  Connect to ::ended first.
+ */
+void
+tender_run_adopt(TenderRun *self, const gchar *run_id, GPid shim_pid)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_return_if_fail(TENDER_IS_RUN(self));
+	g_free(self->run_id);
+	self->run_id = g_strdup(run_id);
+	self->shim_pid = shim_pid;
+	self->adopted = TRUE;
+	self->status_done = TRUE;
+	self->reached_running = TRUE;
+	if (shim_pid > 0)
+		self->pidfd = pidfd_open(shim_pid, 0);
+	if (self->pidfd < 0) {
+		g_debug("workload %s: tender-shim PID %d is gone",
+			tender_workload_get_name(self->workload),
+			(gint)shim_pid);
+	} else if (!tender_run_check_shim(self->pidfd, shim_pid, run_id, &error)) {
+		g_debug("workload %s: %s",
+			tender_workload_get_name(self->workload),
+			error->message);
+	} else {
+		self->pidfd_id = g_unix_fd_add(self->pidfd, G_IO_IN, tender_run_pidfd_cb, self);
+		g_info("workload %s: re-adopted run %s (tender-shim PID %d)",
+		       tender_workload_get_name(self->workload),
+		       run_id,
+		       (gint)shim_pid);
+		return;
+	}
+	self->shim_exited = TRUE;
+	tender_run_end(self);
+}
+
+/**
+ * tender_run_get_id:
+ * @self: a #TenderRun
+ *
+ * Returns: the run's unique ID, which tender-shim's command line and exit record carry
+ */
+const gchar *
+tender_run_get_id(TenderRun *self)
+{
+	g_return_val_if_fail(TENDER_IS_RUN(self), NULL);
+	return self->run_id;
+}
+
+/**
+ * tender_run_get_shim_pid:
+ * @self: a #TenderRun
+ *
+ * Returns: the PID of tender-shim, or 0 before it is spawned
+ */
+GPid
+tender_run_get_shim_pid(TenderRun *self)
+{
+	g_return_val_if_fail(TENDER_IS_RUN(self), 0);
+	return self->shim_pid;
+}
+
 /**
  * tender_run_has_ended:
  * @self: a #TenderRun
@@ -570,7 +714,12 @@ tender_run_dispose(GObject *object)
 {
 	TenderRun *self = TENDER_RUN(object);
 	g_clear_handle_id(&self->kill_timeout_id, g_source_remove);
+	g_clear_handle_id(&self->pidfd_id, g_source_remove);
 	tender_run_close_go(self);
+	if (self->pidfd >= 0) {
+		(void)close(self->pidfd);
+		self->pidfd = -1;
+	}
 	G_OBJECT_CLASS(tender_run_parent_class)->dispose(object);
 }
 
@@ -601,8 +750,12 @@ tender_run_class_init(TenderRunClass *klass)
 	/**
 	 * TenderRun::ended:
 	 * @self: the run
+	 * @state: the #TenderState the run ended in: stopped, exited or failed
+	 * @reason: why
 	 *
-	 * The workload's final state, exit code and signal are set.
+	 * The run is over: the workload's exit code, signal, OOMKilled and StoppedAt are set.
+	 * The handler sets its state (it may decide otherwise, e.g. for a restart limit).  A
+	 * start that failed completes after this signal.
 	 */
 	signals[SIGNAL_ENDED] = g_signal_new("ended",
 					     G_TYPE_FROM_CLASS(klass),
@@ -612,13 +765,16 @@ tender_run_class_init(TenderRunClass *klass)
 					     NULL,
 					     NULL,
 					     G_TYPE_NONE,
-					     0);
+					     2,
+					     G_TYPE_UINT,
+					     G_TYPE_STRING);
 }
 
 static void
 tender_run_init(TenderRun *self)
 {
 	self->go_fd = -1;
+	self->pidfd = -1;
 }
 
 /**

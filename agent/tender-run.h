@@ -34,5 +34,11 @@ gboolean
 tender_run_kill(TenderRun *self, gint signo, GError **error);
 gboolean
 tender_run_has_ended(TenderRun *self);
+void
+tender_run_adopt(TenderRun *self, const gchar *run_id, GPid shim_pid);
+const gchar *
+tender_run_get_id(TenderRun *self);
+GPid
+tender_run_get_shim_pid(TenderRun *self);
 
 G_END_DECLS

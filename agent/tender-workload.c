@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "tender-error.h"
 #include "tender-util.h"
 #include "tender-workload.h"
 
@@ -137,6 +138,24 @@ tender_workload_set_state(TenderWorkload *self, TenderState state, const gchar *
 	tender_workload_changed(self, "State");
 	g_signal_emit(self, signals[SIGNAL_STATE_CHANGED], 0, old, state, self->reason);
 	return TRUE;
+}
+
+/**
+ * tender_workload_reset_state:
+ * @self: a #TenderWorkload
+ * @state: the state
+ * @reason: (nullable): why
+ *
+ * Sets the state without checking the lifecycle and without announcing it: only for a
+ * workload being restored from a state file, before anyone can see it.
+ */
+void
+tender_workload_reset_state(TenderWorkload *self, TenderState state, const gchar *reason)
+{
+	g_return_if_fail(TENDER_IS_WORKLOAD(self));
+	self->state = state;
+	g_free(self->reason);
+	self->reason = g_strdup(reason != NULL ? reason : "");
 }
 
 const gchar *
@@ -382,4 +401,188 @@ tender_workload_new(const gchar *name, TenderSpec *spec)
 	self->spec = spec;
 	self->created_at = tender_util_timestamp_now();
 	return self;
+}
+
+/**
+ * tender_workload_to_json:
+ * @self: a #TenderWorkload
+ *
+ * Returns: (transfer full): the workload as ExportWorkload documents it:
+ * {"format": "tender-workload/1", "name": ..., "spec": {...}, "state": {...}}
+ */
+JsonNode *
+tender_workload_to_json(TenderWorkload *self)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+
+	g_return_val_if_fail(TENDER_IS_WORKLOAD(self), NULL);
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "format");
+	json_builder_add_string_value(builder, TENDER_WORKLOAD_JSON_FORMAT);
+	json_builder_set_member_name(builder, "name");
+	json_builder_add_string_value(builder, self->name);
+	json_builder_set_member_name(builder, "spec");
+	json_builder_add_value(builder, tender_spec_to_json(self->spec));
+	json_builder_set_member_name(builder, "state");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "state");
+	json_builder_add_string_value(builder, tender_state_to_string(self->state));
+	json_builder_set_member_name(builder, "reason");
+	json_builder_add_string_value(builder, self->reason);
+	json_builder_set_member_name(builder, "exit_code");
+	json_builder_add_int_value(builder, self->exit_code);
+	json_builder_set_member_name(builder, "exit_signal");
+	json_builder_add_int_value(builder, self->exit_signal);
+	json_builder_set_member_name(builder, "restart_count");
+	json_builder_add_int_value(builder, self->restart_count);
+	json_builder_set_member_name(builder, "oom_killed");
+	json_builder_add_boolean_value(builder, self->oom_killed);
+	json_builder_set_member_name(builder, "main_pid");
+	json_builder_add_int_value(builder, self->main_pid);
+	json_builder_set_member_name(builder, "control_group");
+	json_builder_add_string_value(builder, self->control_group);
+	json_builder_set_member_name(builder, "created_at");
+	json_builder_add_string_value(builder, self->created_at);
+	json_builder_set_member_name(builder, "started_at");
+	json_builder_add_string_value(builder, self->started_at);
+	json_builder_set_member_name(builder, "stopped_at");
+	json_builder_add_string_value(builder, self->stopped_at);
+	json_builder_end_object(builder);
+	json_builder_end_object(builder);
+	return json_builder_get_root(builder);
+}
+
+static gboolean
+tender_workload_json_string(JsonObject *obj,
+			    const gchar *member,
+			    gboolean required,
+			    const gchar **out,
+			    GError **error)
+{
+	JsonNode *node = json_object_get_member(obj, member);
+
+	if (node == NULL && !required)
+		return TRUE;
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
+	    json_node_get_value_type(node) != G_TYPE_STRING) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "'%s' must be a string",
+			    member);
+		return FALSE;
+	}
+	*out = json_node_get_string(node);
+	return TRUE;
+}
+
+/* the last known state, from a state file: trusted as tenderd wrote it, but checked */
+static gboolean
+tender_workload_restore_state(TenderWorkload *self, JsonObject *obj, GError **error)
+{
+	const gchar *state = NULL;
+	const gchar *timestamps[] = {"created_at", "started_at", "stopped_at"};
+	gchar **fields[] = {&self->created_at, &self->started_at, &self->stopped_at};
+
+	if (!tender_workload_json_string(obj, "state", TRUE, &state, error))
+		return FALSE;
+	self->state = tender_state_from_string(state);
+	if (self->state == TENDER_STATE_LAST) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Unknown state '%s'",
+			    state);
+		return FALSE;
+	}
+	g_free(self->reason);
+	self->reason = g_strdup(json_object_get_string_member_with_default(obj, "reason", ""));
+	self->exit_code = (gint32)json_object_get_int_member_with_default(obj, "exit_code", -1);
+	self->exit_signal = (gint32)json_object_get_int_member_with_default(obj, "exit_signal", 0);
+	self->restart_count =
+	    (guint32)json_object_get_int_member_with_default(obj, "restart_count", 0);
+	self->oom_killed = json_object_get_boolean_member_with_default(obj, "oom_killed", FALSE);
+	self->main_pid = (guint32)json_object_get_int_member_with_default(obj, "main_pid", 0);
+	g_free(self->control_group);
+	self->control_group =
+	    g_strdup(json_object_get_string_member_with_default(obj, "control_group", ""));
+	for (guint i = 0; i < G_N_ELEMENTS(timestamps); i++) {
+		const gchar *value = "";
+		if (!tender_workload_json_string(obj, timestamps[i], FALSE, &value, error))
+			return FALSE;
+		if (i == 0 && value[0] == '\0')
+			continue; /* keep the new workload's own */
+		g_free(*fields[i]);
+		*fields[i] = g_strdup(value);
+	}
+	return TRUE;
+}
+
+/**
+ * tender_workload_new_from_json:
+ * @node: what tender_workload_to_json() returned
+ * @name: (nullable): the name to give the workload, or %NULL for the one in @node
+ * @restore_state: %TRUE to take the state from @node too (tenderd's own state files),
+ *   %FALSE for a new workload in state "created" (an import)
+ * @error: (nullable): a #GError
+ *
+ * Checks the spec exactly as tender_spec_new_from_variant() does.
+ *
+ * Returns: (transfer full): the workload, or %NULL with %TENDER_ERROR_INVALID_ARGUMENT
+ */
+TenderWorkload *
+tender_workload_new_from_json(JsonNode *node,
+			      const gchar *name,
+			      gboolean restore_state,
+			      GError **error)
+{
+	JsonObject *obj;
+	JsonNode *state;
+	const gchar *format = NULL;
+	const gchar *own_name = NULL;
+	TenderSpec *spec;
+	g_autoptr(TenderWorkload) self = NULL;
+
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "A workload must be a JSON object");
+		return NULL;
+	}
+	obj = json_node_get_object(node);
+	if (!tender_workload_json_string(obj, "format", TRUE, &format, error))
+		return NULL;
+	if (g_strcmp0(format, TENDER_WORKLOAD_JSON_FORMAT) != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Unknown format '%s'; this tenderd reads '%s'",
+			    format,
+			    TENDER_WORKLOAD_JSON_FORMAT);
+		return NULL;
+	}
+	if (!tender_workload_json_string(obj, "name", name == NULL, &own_name, error))
+		return NULL;
+	if (name == NULL)
+		name = own_name;
+	if (!tender_util_check_name(name, error))
+		return NULL;
+	spec = tender_spec_new_from_json(json_object_get_member(obj, "spec"), error);
+	if (spec == NULL)
+		return NULL;
+	self = tender_workload_new(name, spec);
+	if (!restore_state)
+		return g_steal_pointer(&self);
+	state = json_object_get_member(obj, "state");
+	if (state == NULL || !JSON_NODE_HOLDS_OBJECT(state)) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'state' must be an object");
+		return NULL;
+	}
+	if (!tender_workload_restore_state(self, json_node_get_object(state), error))
+		return NULL;
+	return g_steal_pointer(&self);
 }

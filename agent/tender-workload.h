@@ -5,11 +5,15 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "tender-spec.h"
 #include "tender-state.h"
 
 G_BEGIN_DECLS
+
+/* the "format" of tender_workload_to_json(): what ExportWorkload returns */
+#define TENDER_WORKLOAD_JSON_FORMAT "tender-workload/1"
 
 #define TENDER_TYPE_WORKLOAD (tender_workload_get_type())
 G_DECLARE_FINAL_TYPE(TenderWorkload, tender_workload, TENDER, WORKLOAD, GObject)
@@ -30,6 +34,8 @@ const gchar *
 tender_workload_get_reason(TenderWorkload *self);
 gboolean
 tender_workload_set_state(TenderWorkload *self, TenderState state, const gchar *reason);
+void
+tender_workload_reset_state(TenderWorkload *self, TenderState state, const gchar *reason);
 const gchar *
 tender_workload_get_control_group(TenderWorkload *self);
 void
@@ -66,5 +72,13 @@ const gchar *
 tender_workload_get_health(TenderWorkload *self);
 void
 tender_workload_set_health(TenderWorkload *self, const gchar *health);
+
+JsonNode *
+tender_workload_to_json(TenderWorkload *self);
+TenderWorkload *
+tender_workload_new_from_json(JsonNode *node,
+			      const gchar *name,
+			      gboolean restore_state,
+			      GError **error);
 
 G_END_DECLS
