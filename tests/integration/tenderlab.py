@@ -35,8 +35,21 @@ SPEC_TYPES = {
     "tasks_max": "t",
     "io_read_bandwidth_max": "t",
     "io_write_bandwidth_max": "t",
+    "restart": "s",
+    "restart_max": "u",
+    "restart_delay_ms": "u",
+    "max_runtime_sec": "t",
 }
-OPTION_TYPES = {"timeout_sec": "u", "force": "b"}
+HEALTH_TYPES = {
+    "command": "as",
+    "http_url": "s",
+    "interval_sec": "u",
+    "timeout_sec": "u",
+    "retries": "u",
+    "start_period_sec": "u",
+    "on_unhealthy": "s",
+}
+OPTION_TYPES = {"timeout_sec": "u", "force": "b", "name": "s"}
 
 
 def vardict(values, types):
@@ -45,6 +58,8 @@ def vardict(values, types):
     for key, value in values.items():
         if isinstance(value, GLib.Variant):
             out[key] = value
+        elif key == "health" and types is SPEC_TYPES:
+            out[key] = GLib.Variant("a{sv}", vardict(value, HEALTH_TYPES))
         else:
             out[key] = GLib.Variant(types[key], value)
     return out
@@ -98,6 +113,12 @@ class Tender:
     def list(self):
         return self.call("ListWorkloads", "")[0]
 
+    def export(self, name):
+        return self.call("ExportWorkload", "s", name)[0]
+
+    def import_(self, json_text, **options):
+        return self.call("ImportWorkload", "sa{sv}", json_text, vardict(options, OPTION_TYPES))[0]
+
     def path(self, name):
         return self.call("GetWorkload", "s", name)[0]
 
@@ -126,6 +147,57 @@ class Tender:
         except DBusError as e:
             if e.name != "org.tender.Agent1.Error.NotFound":
                 raise
+
+
+class StateRecorder:
+    """Records the Manager's WorkloadStateChanged signals, in the order they come."""
+
+    def __init__(self, tender):
+        self.bus = tender.bus
+        self.events = []
+        self.id = self.bus.signal_subscribe(BUS_NAME, MANAGER_IFACE, "WorkloadStateChanged",
+                                            MANAGER_PATH, None, Gio.DBusSignalFlags.NONE,
+                                            self._on_signal)
+
+    def _on_signal(self, conn, sender, path, iface, signal, params):
+        self.events.append(tuple(params.unpack()))
+
+    def pump(self):
+        ctx = GLib.MainContext.default()
+        while ctx.iteration(False):
+            pass
+
+    def of(self, name):
+        """(old, new, reason) of every transition of @name seen so far."""
+        self.pump()
+        return [e[1:] for e in self.events if e[0] == name]
+
+    def wait(self, name, new_state, count=1, timeout=30.0):
+        """Waits until @name has entered @new_state @count times; returns its transitions."""
+        ok = wait_for(lambda: sum(1 for e in self.of(name) if e[1] == new_state) >= count,
+                      timeout=timeout)
+        if not ok:
+            raise AssertionError(f"{name} never entered {new_state} {count} times: "
+                                 f"{self.of(name)}")
+        return self.of(name)
+
+    def close(self):
+        self.bus.signal_unsubscribe(self.id)
+
+
+def tenderd_restart_settings(restart_sec):
+    """A runtime drop-in for tenderd.service; returns a function that removes it."""
+    d = "/run/systemd/system/tenderd.service.d"
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, "test-restart.conf")
+    with open(path, "w") as f:
+        f.write(f"[Service]\nRestartSec={restart_sec}\n")
+    run(["systemctl", "daemon-reload"])
+
+    def undo():
+        os.unlink(path)
+        run(["systemctl", "daemon-reload"])
+    return undo
 
 
 def wait_for(predicate, timeout=10.0, interval=0.02):

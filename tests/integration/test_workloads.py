@@ -253,7 +253,8 @@ class LifecycleTest(TenderTestCase):
         os.unlink(out)
 
     def test_workloads_outlive_tenderd(self):
-        """SIGTERM ends tenderd cleanly and leaves the workloads running in their scopes."""
+        """SIGTERM ends tenderd cleanly and leaves the workloads running in their scopes, and
+        the next tenderd takes them over."""
         name = self.workload("survivor")
         self.tender.create(name, argv=["sleep", "300"])
         self.tender.start(name)
@@ -268,9 +269,12 @@ class LifecycleTest(TenderTestCase):
         run(["systemctl", "start", "tenderd.service"])
         self.tenderd_pid = int(run(["systemctl", "show", "-P", "MainPID",
                                     "tenderd.service"]).stdout)
-        # re-adoption comes with the workload-depth work; clean up by hand meanwhile
-        run(["systemctl", "stop", "tender-survivor.scope"])
-        self.names.remove(name)
+        # the new tenderd has re-adopted it
+        p = self.tender.props(name)
+        self.assertEqual((p["State"], p["MainPID"]), ("running", pid))
+        self.tender.stop(name)
+        self.assertEqual(self.tender.prop(name, "State"), "stopped")
+        self.assertFalse(os.path.exists(f"/proc/{pid}"))
 
 
 class DaemonTest(TenderTestCase):
