@@ -132,6 +132,12 @@ tender_store_move_aside(const gchar *path, const gchar *why)
 	g_warning("cannot use %s: %s; moved it to %s", path, why, aside);
 }
 
+static gint
+tender_store_compare_names_cb(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
 static TenderStoreItem *
 tender_store_load_file(const gchar *path, const gchar *name, GError **error)
 {
@@ -209,7 +215,7 @@ tender_store_load(TenderStore *self)
 	}
 	while ((entry = g_dir_read_name(dir)) != NULL)
 		g_ptr_array_add(names, g_strdup(entry));
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(names, tender_store_compare_names_cb);
 	for (guint i = 0; i < names->len; i++) {
 		const gchar *basename = g_ptr_array_index(names, i);
 		g_autofree gchar *path = g_build_filename(self->dir, basename, NULL);

@@ -186,6 +186,132 @@ test_spec_not_a_dict(void)
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
 }
 
+static void
+test_spec_policy_and_health(void)
+{
+	g_autoptr(GVariant) v =
+	    parse_text("{'argv': <['true']>, 'restart': <'on-failure'>, 'restart_max': <uint32 7>,"
+		       " 'restart_delay_ms': <uint32 250>, 'max_runtime_sec': <uint64 3600>,"
+		       " 'health': <{'command': <['check', '--quick']>, 'interval_sec': <uint32 5>,"
+		       " 'on_unhealthy': <'restart'>}>}");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
+	g_autoptr(TenderSpec) defaults = NULL;
+	g_autoptr(GVariant) plain = parse_text("{'argv': <['true']>}");
+
+	g_assert_no_error(error);
+	g_assert_cmpint(spec->restart, ==, TENDER_RESTART_ON_FAILURE);
+	g_assert_cmpuint(spec->restart_max, ==, 7);
+	g_assert_cmpuint(spec->restart_delay_ms, ==, 250);
+	g_assert_cmpuint(spec->max_runtime_sec, ==, 3600);
+	g_assert_nonnull(spec->health);
+	g_assert_cmpstr(spec->health->command[1], ==, "--quick");
+	g_assert_null(spec->health->http_url);
+	g_assert_cmpuint(spec->health->interval_sec, ==, 5);
+	g_assert_cmpuint(spec->health->timeout_sec, ==, TENDER_SPEC_HEALTH_TIMEOUT_DEFAULT);
+	g_assert_cmpuint(spec->health->retries, ==, TENDER_SPEC_HEALTH_RETRIES_DEFAULT);
+	g_assert_cmpuint(spec->health->start_period_sec, ==, 0);
+	g_assert_cmpint(spec->health->on_unhealthy, ==, TENDER_HEALTH_ACTION_RESTART);
+
+	defaults = tender_spec_new_from_variant(plain, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(defaults->restart, ==, TENDER_RESTART_NO);
+	g_assert_cmpuint(defaults->restart_max, ==, 5);
+	g_assert_cmpuint(defaults->restart_delay_ms, ==, 100);
+	g_assert_cmpuint(defaults->max_runtime_sec, ==, 0);
+	g_assert_null(defaults->health);
+
+	assert_invalid("{'argv': <['true']>, 'restart': <'sometimes'>}",
+		       "'restart' must be one of");
+	assert_invalid("{'argv': <['true']>, 'restart_max': <uint64 1>}", "'restart_max'");
+	assert_invalid("{'argv': <['true']>, 'restart_delay_ms': <uint32 60001>}",
+		       "'restart_delay_ms'");
+	assert_invalid("{'argv': <['true']>, 'max_runtime_sec': <uint64 0>}", "'max_runtime_sec'");
+	assert_invalid("{'argv': <['true']>, 'health': <{'interval_sec': <uint32 5>}>}",
+		       "either 'command' or 'http_url'");
+	assert_invalid("{'argv': <['true']>, 'health': <{'command': <['a']>,"
+		       " 'http_url': <'http://127.0.0.1/'>}>}",
+		       "either 'command' or 'http_url'");
+	assert_invalid("{'argv': <['true']>, 'health': <{'command': <@as []>}>}",
+		       "'health.command'");
+	assert_invalid("{'argv': <['true']>, 'health': <{'http_url': <'ftp://x/'>}>}",
+		       "'health.http_url'");
+	assert_invalid("{'argv': <['true']>, 'health': <{'http_url': <'not a url'>}>}",
+		       "'health.http_url'");
+	assert_invalid("{'argv': <['true']>, 'health': <{'command': <['a']>,"
+		       " 'retries': <uint32 0>}>}",
+		       "'health.retries'");
+	assert_invalid("{'argv': <['true']>, 'health': <{'command': <['a']>,"
+		       " 'on_unhealthy': <'panic'>}>}",
+		       "'health.on_unhealthy'");
+	assert_invalid("{'argv': <['true']>, 'health': <{'command': <['a']>, 'colour': <1>}>}",
+		       "Unknown spec key 'health.colour'");
+	assert_invalid("{'argv': <['true']>, 'health': <'yes'>}", "'health' must be of type");
+}
+
+static TenderSpec *
+spec_from_json(const gchar *text, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_assert_true(json_parser_load_from_data(parser, text, -1, NULL));
+	return tender_spec_new_from_json(json_parser_get_root(parser), error);
+}
+
+static void
+assert_json_invalid(const gchar *text, const gchar *needle)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderSpec) spec = spec_from_json(text, &error);
+
+	g_assert_null(spec);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	if (strstr(error->message, needle) == NULL)
+		g_error("'%s' does not mention '%s'", error->message, needle);
+}
+
+static void
+test_spec_json(void)
+{
+	g_autoptr(GVariant) v = parse_text(
+	    "{'argv': <['sleep', '100']>, 'env': <['A=1']>, 'labels': <{'team': 'core'}>,"
+	    " 'memory_max': <uint64 1125899906842624>, 'cpu_quota_percent': <uint32 50>,"
+	    " 'restart': <'always'>, 'max_runtime_sec': <uint64 60>,"
+	    " 'health': <{'http_url': <'http://127.0.0.1:8080/health'>}>}");
+	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, NULL);
+	g_autoptr(JsonNode) node = tender_spec_to_json(spec);
+	g_autofree gchar *text = json_to_string(node, FALSE);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderSpec) back = spec_from_json(text, &error);
+	g_autoptr(GVariant) v1 = NULL;
+	g_autoptr(GVariant) v2 = NULL;
+
+	g_assert_no_error(error);
+	/* the round trip loses nothing, not even a 2^50 limit */
+	v1 = g_variant_ref_sink(tender_spec_to_variant(spec));
+	v2 = g_variant_ref_sink(tender_spec_to_variant(back));
+	g_assert_true(g_variant_equal(v1, v2));
+	g_assert_cmpuint(back->memory_max, ==, G_GUINT64_CONSTANT(1) << 50);
+	g_assert_cmpstr(back->health->http_url, ==, "http://127.0.0.1:8080/health");
+
+	/* JSON gets exactly the checks a{sv} gets, and wrong JSON types are named */
+	assert_json_invalid("[1]", "JSON object");
+	assert_json_invalid("{\"argv\": []}", "'argv'");
+	assert_json_invalid("{\"argv\": [\"true\", 1]}", "'argv' must be an array of strings");
+	assert_json_invalid("{\"argv\": [\"true\"], \"memory_max\": \"1G\"}",
+			    "'memory_max' has the wrong JSON type");
+	assert_json_invalid("{\"argv\": [\"true\"], \"memory_max\": -5}", "'memory_max' is -5");
+	assert_json_invalid("{\"argv\": [\"true\"], \"cpu_quota_percent\": 4294967296}",
+			    "'cpu_quota_percent'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"memory_max\": 1}", "'memory_max' is 1");
+	assert_json_invalid("{\"argv\": [\"true\"], \"labels\": {\"a\": 1}}", "'labels'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"nope\": 1}", "Unknown spec key 'nope'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"health\": {\"command\": [\"x\"],"
+			    " \"nope\": 1}}",
+			    "Unknown spec key 'health.nope'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"health\": {\"retries\": true}}",
+			    "'health.retries'");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -197,5 +323,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/duplicate-key", test_spec_duplicate_key);
 	g_test_add_func("/spec/limits-on-size", test_spec_limits_on_size);
 	g_test_add_func("/spec/not-a-dict", test_spec_not_a_dict);
+	g_test_add_func("/spec/policy-and-health", test_spec_policy_and_health);
+	g_test_add_func("/spec/json", test_spec_json);
 	return g_test_run();
 }
