@@ -311,6 +311,72 @@ tender_units_parse_percent(const gchar *text, guint *value, GError **error)
 	return TRUE;
 }
 
+/**
+ * tender_units_parse_duration:
+ * @text: a duration such as "30", "30s", "500ms", "5m", "1h30m" or "2d"
+ * @msec: (out): the duration in milliseconds
+ * @error: (nullable): optional return location for an error
+ *
+ * Parses a duration as a sum of whole numbers, each followed by a unit: ms, s (sec), m
+ * (min), h or d; a plain number is seconds.
+ *
+ * Returns: %TRUE for success, or %FALSE with a #TENDER_ERROR_INVALID_ARGUMENT that quotes @text
+ */
+gboolean
+tender_units_parse_duration(const gchar *text, guint64 *msec, GError **error)
+{
+	const struct {
+		const gchar *suffix;
+		guint64 msec;
+	} units[] = {{"ms", 1},
+		     {"min", 60000},
+		     {"sec", 1000},
+		     {"s", 1000},
+		     {"m", 60000},
+		     {"h", 3600000},
+		     {"d", 86400000}};
+	const gchar *p = text;
+	guint64 total = 0;
+
+	g_return_val_if_fail(msec != NULL, FALSE);
+	if (!tender_units_check_start("duration", text, error))
+		return FALSE;
+	while (*p != '\0') {
+		guint64 n = 0;
+		guint64 unit = 0;
+		if (!tender_units_scan_uint("duration", text, &p, &n, error))
+			return FALSE;
+		for (guint i = 0; i < G_N_ELEMENTS(units) && unit == 0; i++) {
+			if (g_str_has_prefix(p, units[i].suffix)) {
+				unit = units[i].msec;
+				p += strlen(units[i].suffix);
+			}
+		}
+		if (unit == 0 && *p == '\0' && p != text && total == 0)
+			unit = 1000; /* a plain number is seconds */
+		if (unit == 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid duration '%s': expected numbers with the units ms, s, "
+				    "m, h or d, e.g. 90s or 1h30m",
+				    text);
+			return FALSE;
+		}
+		if (n > (G_MAXUINT64 - total) / unit) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid duration '%s': it is too long",
+				    text);
+			return FALSE;
+		}
+		total += n * unit;
+	}
+	*msec = total;
+	return TRUE;
+}
+
 /* parses "RTMIN", "RTMIN+N", "RTMAX" or "RTMAX-N", without "SIG" */
 static gboolean
 tender_units_parse_rt_signal(const gchar *text, const gchar *name, gint *signo, GError **error)

@@ -16,6 +16,8 @@ tender_units_parse_size(const gchar *text, guint64 *value, GError **error);
 gboolean
 tender_units_parse_percent(const gchar *text, guint *value, GError **error);
 gboolean
+tender_units_parse_duration(const gchar *text, guint64 *msec, GError **error);
+gboolean
 tender_units_parse_signal(const gchar *text, gint *signo, GError **error);
 gchar *
 tender_units_format_size(guint64 bytes);

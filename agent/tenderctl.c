@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <signal.h>
@@ -24,6 +25,9 @@
 #define TENDER_CTL_EXIT_FAILURE 1
 #define TENDER_CTL_EXIT_USAGE	2
 
+/* the most ImportWorkload takes */
+#define TENDER_CTL_IMPORT_MAX (1024 * 1024)
+
 /* the width of the keys of inspect, "ControlGroup" */
 #define TENDER_CTL_KEY_WIDTH 12
 /* the width of the spec keys of inspect, "io_write_bandwidth_max" */
@@ -40,12 +44,15 @@ typedef enum {
 	TENDER_CTL_OPTS_TIMEOUT = 1 << 1,
 	TENDER_CTL_OPTS_SIGNAL = 1 << 2,
 	TENDER_CTL_OPTS_FORCE = 1 << 3,
+	TENDER_CTL_OPTS_OUTPUT = 1 << 4,
+	TENDER_CTL_OPTS_NAME = 1 << 5,
 } TenderCtlOpts;
 
 typedef enum {
 	TENDER_CTL_ARGS_NONE,	      /* no arguments */
 	TENDER_CTL_ARGS_NAMES,	      /* NAME... */
 	TENDER_CTL_ARGS_NAME_COMMAND, /* NAME -- CMD [ARG...] */
+	TENDER_CTL_ARGS_ONE,	      /* exactly one argument */
 } TenderCtlArgs;
 
 typedef struct {
@@ -72,9 +79,15 @@ typedef struct {
 	gchar *workdir;
 	gchar *description;
 	gchar **labels;
+	gchar *restart;
+	gchar *restart_max;
+	gchar *restart_delay;
+	gchar *max_runtime;
 	gchar *timeout;
 	gchar *signal;
 	gboolean force;
+	gchar *output;
+	gchar *import_name;
 
 	/* what they make */
 	GVariant *spec;
@@ -125,8 +138,14 @@ tender_ctl_free(TenderCtl *self)
 	g_free(self->workdir);
 	g_free(self->description);
 	g_strfreev(self->labels);
+	g_free(self->restart);
+	g_free(self->restart_max);
+	g_free(self->restart_delay);
+	g_free(self->max_runtime);
 	g_free(self->timeout);
 	g_free(self->signal);
+	g_free(self->output);
+	g_free(self->import_name);
 	g_clear_pointer(&self->spec, g_variant_unref);
 	g_clear_pointer(&self->options, g_variant_unref);
 	g_clear_pointer(&self->json_results, json_array_unref);
@@ -465,6 +484,11 @@ tender_ctl_spec_lines(GVariant *dict)
 				"tasks_max",
 				"io_read_bandwidth_max",
 				"io_write_bandwidth_max",
+				"restart",
+				"restart_max",
+				"restart_delay_ms",
+				"max_runtime_sec",
+				"health",
 				NULL};
 	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) others = g_ptr_array_new();
@@ -491,6 +515,13 @@ tender_ctl_spec_lines(GVariant *dict)
 }
 
 static void
+tender_ctl_print_key_uint(const gchar *key, guint value)
+{
+	g_autofree gchar *text = g_strdup_printf("%u", value);
+	tender_ctl_print_key(key, text);
+}
+
+static void
 tender_ctl_print_properties(GVariant *props)
 {
 	const gchar *strings[] = {"Name", "State", "Reason", "Unit", "ControlGroup", NULL};
@@ -506,11 +537,15 @@ tender_ctl_print_properties(GVariant *props)
 				"CreatedAt",
 				"StartedAt",
 				"StoppedAt",
+				"RestartCount",
+				"OOMKilled",
+				"Health",
 				"Command",
 				"Spec",
 				"Limits",
 				NULL};
 	const gchar *str = NULL;
+	gboolean flag = FALSE;
 	guint32 pid = 0;
 	gint32 code = 0;
 	g_autofree const gchar **command = NULL;
@@ -545,6 +580,12 @@ tender_ctl_print_properties(GVariant *props)
 		if (g_variant_lookup(props, times[i], "&s", &str))
 			tender_ctl_print_key(times[i], str);
 	}
+	if (g_variant_lookup(props, "RestartCount", "u", &pid))
+		tender_ctl_print_key_uint("RestartCount", pid);
+	if (g_variant_lookup(props, "OOMKilled", "b", &flag))
+		tender_ctl_print_key("OOMKilled", flag ? "yes" : "no");
+	if (g_variant_lookup(props, "Health", "&s", &str))
+		tender_ctl_print_key("Health", str);
 	if (g_variant_lookup(props, "Command", "^a&s", &command)) {
 		g_autofree gchar *text = tender_ctl_join_argv(command);
 		tender_ctl_print_key("Command", text);
@@ -882,11 +923,133 @@ tender_ctl_cmd_inspect(TenderCtl *self, GError **error)
 	return ret;
 }
 
+static gboolean
+tender_ctl_cmd_export(TenderCtl *self, GError **error)
+{
+	const gchar *name = self->names[0];
+	g_autoptr(GVariant) reply = NULL;
+	const gchar *json = NULL;
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"ExportWorkload",
+				g_variant_new("(s)", name),
+				G_VARIANT_TYPE("(s)"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (reply == NULL) {
+		tender_ctl_error_prefix_name(error, "export", name);
+		return FALSE;
+	}
+	g_variant_get(reply, "(&s)", &json);
+	if (self->output == NULL || g_strcmp0(self->output, "-") == 0) {
+		g_print("%s\n", json);
+		return TRUE;
+	}
+	if (!g_file_set_contents_full(self->output,
+				      json,
+				      -1,
+				      G_FILE_SET_CONTENTS_CONSISTENT,
+				      0600,
+				      error)) {
+		g_prefix_error(error, "Cannot write the export of '%s': ", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* reads what is to be imported, at most TENDER_CTL_IMPORT_MAX bytes of UTF-8 */
+static gboolean
+tender_ctl_read_import(const gchar *path, gchar **json, GError **error)
+{
+	g_autoptr(GFile) file = NULL;
+	g_autoptr(GInputStream) stream = NULL;
+	g_autoptr(GByteArray) data = g_byte_array_new();
+	guint8 buf[8192];
+
+	if (g_strcmp0(path, "-") == 0) {
+		stream = g_unix_input_stream_new(STDIN_FILENO, FALSE);
+	} else {
+		file = g_file_new_for_commandline_arg(path);
+		stream = G_INPUT_STREAM(g_file_read(file, NULL, error));
+		if (stream == NULL)
+			return FALSE;
+	}
+	for (;;) {
+		gssize n = g_input_stream_read(stream, buf, sizeof(buf), NULL, error);
+		if (n < 0)
+			return FALSE;
+		if (n == 0)
+			break;
+		g_byte_array_append(data, buf, (guint)n);
+		if (data->len > TENDER_CTL_IMPORT_MAX) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "%s has more than %d bytes, more than a workload can have",
+				    path,
+				    TENDER_CTL_IMPORT_MAX);
+			return FALSE;
+		}
+	}
+	if (memchr(data->data, '\0', data->len) != NULL ||
+	    !g_utf8_validate((const gchar *)data->data, (gssize)data->len, NULL)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s is not a JSON text",
+			    path);
+		return FALSE;
+	}
+	g_byte_array_append(data, (const guint8 *)"", 1);
+	*json = (gchar *)g_byte_array_free(g_steal_pointer(&data), FALSE);
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_cmd_import(TenderCtl *self, GError **error)
+{
+	g_autofree gchar *json = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_auto(GVariantBuilder) options = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+
+	if (!tender_ctl_read_import(self->names[0], &json, error))
+		return FALSE;
+	if (self->import_name != NULL) {
+		if (!g_utf8_validate(self->import_name, -1, NULL)) {
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "The name is not valid UTF-8");
+			return FALSE;
+		}
+		g_variant_builder_add(&options,
+				      "{sv}",
+				      "name",
+				      g_variant_new_string(self->import_name));
+	}
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"ImportWorkload",
+				g_variant_new("(sa{sv})", json, &options),
+				G_VARIANT_TYPE("(o)"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (reply == NULL) {
+		g_prefix_error(error, "Cannot import %s: ", self->names[0]);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 #define TENDER_CTL_SPEC_HELP                                                                       \
 	"SIZE takes the suffixes K, M, G, T and P, powers of 1024 as in systemd's MemoryMax=,\n"   \
 	"e.g. 512M or 1.5G; a plain number is bytes.  PERCENT is of one CPU, e.g. 50% or 200%.\n"  \
 	"The I/O limits apply to the block device of the working directory.  A relative\n"         \
-	"--workdir is taken from the current directory.\n"
+	"--workdir is taken from the current directory.  DURATION is a sum of numbers with\n"      \
+	"the units ms, s, m, h and d, e.g. 500ms, 90s or 1h30m; a plain number is seconds.\n"
 
 static const TenderCtlCommand tender_ctl_commands[] = {
     {
@@ -982,6 +1145,33 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	TENDER_CTL_OPTS_NONE,
 	TENDER_CTL_ARGS_NAMES,
 	tender_ctl_cmd_inspect,
+    },
+    {
+	"export",
+	"NAME [-o FILE]",
+	"Print a workload as JSON",
+	"Print a workload's spec and state as JSON, for 'tenderctl import' here or on another\n"
+	"host.",
+	"The format is \"tender-workload/1\": an object with the keys format, name, spec and\n"
+	"state; see ExportWorkload in org.tender.Agent1.xml.\n"
+	"\n"
+	"Example:\n"
+	"  tenderctl export web -o web.json",
+	TENDER_CTL_OPTS_OUTPUT,
+	TENDER_CTL_ARGS_ONE,
+	tender_ctl_cmd_export,
+    },
+    {
+	"import",
+	"FILE [--name NAME]",
+	"Create a workload from an export",
+	"Create a workload from what 'tenderctl export' wrote; its state is \"created\".  FILE\n"
+	"may be - for standard input.  The spec is checked exactly as for 'tenderctl create'.",
+	"Example:\n"
+	"  tenderctl import web.json --name web-copy",
+	TENDER_CTL_OPTS_NAME,
+	TENDER_CTL_ARGS_ONE,
+	tender_ctl_cmd_import,
     },
     {
 	"remove",
@@ -1135,6 +1325,54 @@ tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderC
 	     &self->labels,
 	     "Attach a free-form label to the workload (repeatable)",
 	     "KEY=VALUE"},
+	    {"restart",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->restart,
+	     "Restart when it ends by itself: no (default), on-failure or always",
+	     "POLICY"},
+	    {"restart-max",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->restart_max,
+	     "Restarts before it is left failed, default 5",
+	     "N"},
+	    {"restart-delay",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->restart_delay,
+	     "Delay before the first restart, doubled for each next one (up to 60s), default 100ms",
+	     "DURATION"},
+	    {"max-runtime",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->max_runtime,
+	     "Stop it once it has run this long; it then ends failed, Reason \"timeout\"",
+	     "DURATION"},
+	    {NULL},
+	};
+	const GOptionEntry entries_output[] = {
+	    {"output",
+	     'o',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->output,
+	     "Write to FILE (mode 0600) instead of standard output",
+	     "FILE"},
+	    {NULL},
+	};
+	const GOptionEntry entries_name[] = {
+	    {"name",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->import_name,
+	     "Create the workload under this name instead of the exported one",
+	     "NAME"},
 	    {NULL},
 	};
 	const GOptionEntry entries_timeout[] = {
@@ -1178,6 +1416,10 @@ tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderC
 		g_option_context_add_main_entries(context, entries_timeout, NULL);
 	if (opts & TENDER_CTL_OPTS_SIGNAL)
 		g_option_context_add_main_entries(context, entries_signal, NULL);
+	if (opts & TENDER_CTL_OPTS_OUTPUT)
+		g_option_context_add_main_entries(context, entries_output, NULL);
+	if (opts & TENDER_CTL_OPTS_NAME)
+		g_option_context_add_main_entries(context, entries_name, NULL);
 }
 
 /* the options are taken as bytes, as GOption would refuse UTF-8 in the C locale */
@@ -1353,6 +1595,61 @@ tender_ctl_build_spec(TenderCtl *self, GError **error)
 				      g_variant_new_uint64(value));
 	}
 
+	if (self->restart != NULL)
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "restart",
+				      g_variant_new_string(self->restart));
+
+	if (self->restart_max != NULL) {
+		guint64 value = 0;
+		if (!g_ascii_string_to_unsigned(self->restart_max,
+						10,
+						0,
+						G_MAXUINT32,
+						&value,
+						NULL)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid number of restarts '%s': expected a whole number",
+				    self->restart_max);
+			return FALSE;
+		}
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "restart_max",
+				      g_variant_new_uint32((guint32)value));
+	}
+
+	if (self->restart_delay != NULL) {
+		guint64 msec = 0;
+		if (!tender_units_parse_duration(self->restart_delay, &msec, error))
+			return FALSE;
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "restart_delay_ms",
+				      g_variant_new_uint32((guint32)MIN(msec, G_MAXUINT32)));
+	}
+
+	if (self->max_runtime != NULL) {
+		guint64 msec = 0;
+		if (!tender_units_parse_duration(self->max_runtime, &msec, error))
+			return FALSE;
+		if (msec % 1000 != 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid maximum run time '%s': it must be whole seconds",
+				    self->max_runtime);
+			return FALSE;
+		}
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "max_runtime_sec",
+				      g_variant_new_uint64(msec / 1000));
+	}
+
 	self->spec = g_variant_ref_sink(g_variant_builder_end(&builder));
 	return TRUE;
 }
@@ -1449,6 +1746,17 @@ tender_ctl_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError **error)
 				    TENDER_ERROR_INVALID_ARGUMENT,
 				    "'%s' needs at least one workload name",
 				    cmd->name);
+			return FALSE;
+		}
+		break;
+	case TENDER_CTL_ARGS_ONE:
+		if (n_names != 1) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'%s' takes exactly one argument: %s",
+				    cmd->name,
+				    cmd->parameters);
 			return FALSE;
 		}
 		break;

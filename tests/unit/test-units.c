@@ -356,6 +356,54 @@ tender_units_format_size_roundtrip_func(void)
 	}
 }
 
+static void
+tender_units_duration_func(void)
+{
+	const struct {
+		const gchar *text;
+		guint64 msec;
+	} good[] = {
+	    {"0", 0},
+	    {"30", 30000},
+	    {"30s", 30000},
+	    {"30sec", 30000},
+	    {"500ms", 500},
+	    {"5m", 300000},
+	    {"5min", 300000},
+	    {"2h", 7200000},
+	    {"1d", 86400000},
+	    {"1h30m", 5400000},
+	    {"1m30s250ms", 90250},
+	};
+	const gchar *bad[] = {"",
+			      "-1",
+			      "s",
+			      "1x",
+			      "1.5s",
+			      "1h30",
+			      "30 s",
+			      "ms5",
+			      "99999999999999999999d",
+			      "213503982334601d"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
+		g_autoptr(GError) error = NULL;
+		guint64 msec = G_MAXUINT64;
+		g_assert_true(tender_units_parse_duration(good[i].text, &msec, &error));
+		g_assert_no_error(error);
+		g_assert_cmpuint(msec, ==, good[i].msec);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) error = NULL;
+		guint64 msec = 7;
+		if (tender_units_parse_duration(bad[i], &msec, &error))
+			g_error("'%s' was accepted as %" G_GUINT64_FORMAT " ms", bad[i], msec);
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		g_assert_nonnull(strstr(error->message, "duration"));
+		g_assert_cmpuint(msec, ==, 7);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -366,6 +414,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tender/units/size/message", tender_units_size_message_func);
 	g_test_add_func("/tender/units/percent/good", tender_units_percent_good_func);
 	g_test_add_func("/tender/units/percent/bad", tender_units_percent_bad_func);
+	g_test_add_func("/tender/units/duration", tender_units_duration_func);
 	g_test_add_func("/tender/units/signal/good", tender_units_signal_good_func);
 	g_test_add_func("/tender/units/signal/rt", tender_units_signal_rt_func);
 	g_test_add_func("/tender/units/signal/bad", tender_units_signal_bad_func);
