@@ -92,11 +92,11 @@ class RestartTest(PolicyTestCase):
 
     def test_stop_cancels_a_due_restart(self):
         name = self.workload("r-pending")
-        self.tender.create(name, argv=["false"], restart="on-failure", restart_delay_ms=1500)
+        self.tender.create(name, argv=["false"], restart="on-failure", restart_delay_ms=2000)
         self.tender.start(name)
         self.tender.wait_state(name, "exited")
         self.tender.stop(name)
-        time.sleep(2.5)
+        time.sleep(2.6)
         p = self.tender.props(name)
         self.assertEqual((p["State"], p["RestartCount"]), ("exited", 0))
         self.assertEqual([e[1] for e in self.events.of(name)], ["starting", "running", "exited"])
