@@ -160,6 +160,20 @@ class PersistenceTest(TenderTestCase):
         for bad in broken:
             self.assertIn(f"cannot use {wdir}/{bad}.json", journal)
 
+    def test_due_restart_survives(self):
+        """A restart that was due when tenderd died is carried out by the next tenderd."""
+        name = self.workload("p-due")
+        self.tender.create(name, argv=["false"], restart="on-failure", restart_delay_ms=2000)
+        self.tender.start(name)
+        self.tender.wait_state(name, "exited")
+        self.assertEqual(self.tender.prop(name, "RestartCount"), 0)
+        old = self.tenderd_pid
+        os.kill(old, signal.SIGKILL)
+        self.restarted_tenderd(old)
+        self.assertTrue(wait_for(lambda: self.tender.prop(name, "RestartCount") == 1,
+                                 timeout=30), "the due restart was lost")
+        self.assertEqual(self.tender.wait_state(name, "exited")["ExitCode"], 1)
+
     def test_lost_run(self):
         """A run whose tender-shim died without a record ends failed, and leaves nothing."""
         name = self.workload("p-lost")
