@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tender-cgroup.h"
 #include "tender-error.h"
@@ -496,4 +497,76 @@ tender_cgroup_parse_proc_cgroup(const gchar *contents, const gchar *controller)
 		}
 	}
 	return NULL;
+}
+
+static gint
+tender_cgroup_strcmp_cb(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/**
+ * tender_cgroup_get_procs_files:
+ * @self: a #TenderCgroup
+ * @cgroup: a cgroup path such as "/tender.slice/tender-web.scope"
+ * @error: (nullable): a #GError
+ *
+ * The files a process writes "0" into to join @cgroup as its processes are: on v2 the one
+ * cgroup.procs of the unified hierarchy; on v1 a cgroup.procs in each hierarchy, name=systemd
+ * (and the unified one of a hybrid layout) included: that of @cgroup where it has a
+ * directory, else that of its nearest ancestor, as systemd places a scope's processes in a
+ * hierarchy the scope has no directory in.  A hierarchy mounted under several names
+ * (symbolic links such as cpu → cpu,cpuacct) is listed once; directories below the root
+ * that hold no cgroup.procs are no hierarchies and are left out.
+ *
+ * Returns: (transfer full): the paths, sorted; %NULL with %TENDER_ERROR_NOT_FOUND if @cgroup
+ *   does not exist
+ */
+gchar **
+tender_cgroup_get_procs_files(TenderCgroup *self, const gchar *cgroup, GError **error)
+{
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *tracking = NULL;
+
+	g_return_val_if_fail(TENDER_IS_CGROUP(self), NULL);
+	tracking = tender_cgroup_build_path(self, NULL, cgroup, NULL);
+	if (!g_file_test(tracking, G_FILE_TEST_IS_DIR)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_FOUND,
+			    "Control group %s does not exist",
+			    cgroup);
+		return NULL;
+	}
+	if (self->version == TENDER_CGROUP_VERSION_2) {
+		g_ptr_array_add(files, g_build_filename(tracking, "cgroup.procs", NULL));
+	} else {
+		g_autoptr(GDir) dir = g_dir_open(self->root, 0, NULL);
+		const gchar *name;
+		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+			g_autofree gchar *mount = g_build_filename(self->root, name, NULL);
+			g_autofree gchar *path = NULL;
+			if (g_file_test(mount, G_FILE_TEST_IS_SYMLINK) ||
+			    !g_file_test(mount, G_FILE_TEST_IS_DIR))
+				continue;
+			path = g_build_filename(mount, cgroup, NULL);
+			while (strlen(path) >= strlen(mount)) {
+				g_autofree gchar *procs =
+				    g_build_filename(path, "cgroup.procs", NULL);
+				g_autofree gchar *parent = NULL;
+				if (g_file_test(procs, G_FILE_TEST_EXISTS)) {
+					g_ptr_array_add(files, g_steal_pointer(&procs));
+					break;
+				}
+				if (strcmp(path, mount) == 0)
+					break;
+				parent = g_path_get_dirname(path);
+				g_free(path);
+				path = g_steal_pointer(&parent);
+			}
+		}
+		g_ptr_array_sort(files, tender_cgroup_strcmp_cb);
+	}
+	g_ptr_array_add(files, NULL);
+	return (gchar **)g_ptr_array_free(g_steal_pointer(&files), FALSE);
 }

@@ -62,5 +62,7 @@ tender_cgroup_kill(TenderCgroup *self,
 		   GError **error);
 gchar *
 tender_cgroup_parse_proc_cgroup(const gchar *contents, const gchar *controller);
+gchar **
+tender_cgroup_get_procs_files(TenderCgroup *self, const gchar *cgroup, GError **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "tender-cgroup.h"
 #include "tender-error.h"
@@ -271,6 +272,96 @@ test_cgroup_proc_parse(void)
 	g_assert_null(d);
 }
 
+static void
+test_cgroup_procs_files_v1(void)
+{
+	const gchar *files[] = {
+	    "systemd/cgroup.procs",
+	    "",
+	    "systemd/" SCOPE "/cgroup.procs",
+	    "",
+	    "unified/cgroup.procs",
+	    "",
+	    "unified/" SCOPE "/cgroup.procs",
+	    "",
+	    "memory/cgroup.procs",
+	    "",
+	    "memory/" SCOPE "/cgroup.procs",
+	    "",
+	    "cpu,cpuacct/cgroup.procs",
+	    "",
+	    "cpu,cpuacct/" SCOPE "/cgroup.procs",
+	    "",
+	    /* no directory of the scope: its nearest ancestor */
+	    "pids/cgroup.procs",
+	    "",
+	    "pids/tender.slice/cgroup.procs",
+	    "",
+	    "cpuset/cgroup.procs",
+	    "",
+	    /* not a hierarchy */
+	    "hugetlb/README",
+	    "",
+	    NULL,
+	    NULL,
+	};
+	const gchar *want[] = {
+	    "cpu,cpuacct" SCOPE,
+	    "cpuset",
+	    "memory" SCOPE,
+	    "pids/tender.slice",
+	    "systemd" SCOPE,
+	    "unified" SCOPE,
+	};
+	g_autofree gchar *root = make_tree(files);
+	g_autofree gchar *link = g_build_filename(root, "cpu", NULL);
+	g_autoptr(TenderCgroup) cg = NULL;
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) procs = NULL;
+	g_auto(GStrv) missing = NULL;
+
+	/* a hierarchy mounted under two names is joined once */
+	g_assert_cmpint(symlink("cpu,cpuacct", link), ==, 0);
+	cg = tender_cgroup_new(root);
+	procs = tender_cgroup_get_procs_files(cg, SCOPE, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(procs);
+	g_assert_cmpuint(g_strv_length(procs), ==, G_N_ELEMENTS(want));
+	for (guint i = 0; procs[i] != NULL; i++) {
+		g_autofree gchar *path = g_build_filename(root, want[i], "cgroup.procs", NULL);
+		g_assert_cmpstr(procs[i], ==, path);
+	}
+	missing = tender_cgroup_get_procs_files(cg, "/tender.slice/tender-gone.scope", &error);
+	g_assert_null(missing);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_assert_cmpint(g_unlink(link), ==, 0);
+	remove_tree(root);
+}
+
+static void
+test_cgroup_procs_files_v2(void)
+{
+	const gchar *files[] = {
+	    "cgroup.controllers",
+	    "cpu memory pids\n",
+	    SCOPE "/cgroup.procs",
+	    "",
+	    NULL,
+	    NULL,
+	};
+	g_autofree gchar *root = make_tree(files);
+	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) procs = tender_cgroup_get_procs_files(cg, SCOPE, &error);
+	g_autofree gchar *want = g_build_filename(root, SCOPE, "cgroup.procs", NULL);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(procs);
+	g_assert_cmpuint(g_strv_length(procs), ==, 1);
+	g_assert_cmpstr(procs[0], ==, want);
+	remove_tree(root);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -282,5 +373,7 @@ main(int argc, char **argv)
 	g_test_add_func("/cgroup/missing", test_cgroup_missing);
 	g_test_add_func("/cgroup/unknown", test_cgroup_unknown);
 	g_test_add_func("/cgroup/proc-parse", test_cgroup_proc_parse);
+	g_test_add_func("/cgroup/v1/procs-files", test_cgroup_procs_files_v1);
+	g_test_add_func("/cgroup/v2/procs-files", test_cgroup_procs_files_v2);
 	return g_test_run();
 }
