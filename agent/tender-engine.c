@@ -10,6 +10,7 @@
 
 #include "tender-engine.h"
 #include "tender-error.h"
+#include "tender-health.h"
 #include "tender-run.h"
 #include "tender-store.h"
 #include "tender-systemd.h"
@@ -55,6 +56,8 @@ typedef struct {
 	TenderEngineStop stop_cause;
 	guint restart_id; /* a restart is due when it fires */
 	guint runtime_id; /* max_runtime_sec is over when it fires */
+	/* the run's health check, while it runs or is paused */
+	TenderHealth *health;
 } TenderEngineEntry;
 
 static void
@@ -67,6 +70,9 @@ tender_engine_entry_free(TenderEngineEntry *entry)
 	g_clear_handle_id(&entry->restart_id, g_source_remove);
 	g_clear_handle_id(&entry->runtime_id, g_source_remove);
 	g_clear_signal_handler(&entry->state_id, entry->workload);
+	if (entry->health != NULL)
+		g_signal_handlers_disconnect_by_data(entry->health, entry);
+	g_clear_object(&entry->health);
 	g_object_unref(entry->workload);
 	g_ptr_array_unref(entry->waiters);
 	g_free(entry);
@@ -268,6 +274,109 @@ tender_engine_policy_wants_restart(TenderEngineEntry *entry, TenderState state)
 	return FALSE;
 }
 
+/* --- health checks --- */
+
+static void
+tender_engine_health_status_cb(TenderHealth *health, guint status, gpointer user_data)
+{
+	TenderEngineEntry *entry = user_data;
+	tender_workload_set_health(entry->workload,
+				   tender_health_status_to_string((TenderHealthStatus)status));
+}
+
+/* on_unhealthy "stop" and "restart" both stop the run; the end of the run decides the rest */
+static void
+tender_engine_health_unhealthy_cb(TenderHealth *health, gpointer user_data)
+{
+	TenderEngineEntry *entry = user_data;
+	const TenderHealthSpec *spec = tender_workload_get_spec(entry->workload)->health;
+	const gchar *name = tender_workload_get_name(entry->workload);
+	g_autoptr(GError) error = NULL;
+
+	if (spec->on_unhealthy == TENDER_HEALTH_ACTION_NONE || entry->run == NULL ||
+	    tender_run_has_ended(entry->run))
+		return;
+	g_info("workload %s is unhealthy: %s it",
+	       name,
+	       spec->on_unhealthy == TENDER_HEALTH_ACTION_RESTART ? "restarting" : "stopping");
+	if (entry->stop_cause == TENDER_ENGINE_STOP_NONE)
+		entry->stop_cause = TENDER_ENGINE_STOP_UNHEALTHY;
+	if (!tender_run_stop(entry->run, entry->engine->config->stop_timeout_sec, &error))
+		g_warning("workload %s: %s", name, error->message);
+}
+
+static void
+tender_engine_health_clear(TenderEngineEntry *entry)
+{
+	if (entry->health == NULL)
+		return;
+	g_signal_handlers_disconnect_by_data(entry->health, entry);
+	g_clear_object(&entry->health);
+}
+
+/*
+ * Health checks follow the run's state: they begin (status "starting") when it reaches
+ * running, also when tenderd re-adopts it; they are suspended while it is paused; they end
+ * when it leaves running and paused.  Health is "none" once the run has ended; while it
+ * stops, the last verdict stays.
+ */
+static void
+tender_engine_health_state_changed(TenderEngineEntry *entry, TenderState state)
+{
+	TenderWorkload *w = entry->workload;
+
+	if (tender_workload_get_spec(w)->health == NULL)
+		return;
+	if (state == TENDER_STATE_RUNNING) {
+		if (entry->health == NULL) {
+			entry->health = tender_health_new(w, entry->engine->cgroup);
+			g_signal_connect(entry->health,
+					 "status-changed",
+					 G_CALLBACK(tender_engine_health_status_cb),
+					 entry);
+			g_signal_connect(entry->health,
+					 "unhealthy",
+					 G_CALLBACK(tender_engine_health_unhealthy_cb),
+					 entry);
+			tender_workload_set_health(w,
+						   tender_health_status_to_string(
+						       tender_health_get_status(entry->health)));
+		}
+		tender_health_start(entry->health);
+	} else if (state == TENDER_STATE_PAUSED) {
+		if (entry->health != NULL)
+			tender_health_suspend(entry->health);
+	} else {
+		tender_engine_health_clear(entry);
+		if (state != TENDER_STATE_STOPPING)
+			tender_workload_set_health(w, "none");
+	}
+}
+
+/*
+ * A run that was stopped for being unhealthy has ended.  With on_unhealthy "restart" it is
+ * started again as the restart policy would: after restart_delay_ms, counted in RestartCount,
+ * at most restart_max times.  A StopWorkload or RemoveWorkload that came meanwhile wins.
+ */
+static void
+tender_engine_health_run_ended(TenderEngineEntry *entry, gboolean stop_requested)
+{
+	TenderWorkload *w = entry->workload;
+	const TenderSpec *spec = tender_workload_get_spec(w);
+
+	if (entry->stop_cause != TENDER_ENGINE_STOP_UNHEALTHY || spec->health == NULL ||
+	    spec->health->on_unhealthy != TENDER_HEALTH_ACTION_RESTART ||
+	    entry->remove_when_ended || stop_requested)
+		return;
+	if (tender_workload_get_restart_count(w) >= spec->restart_max) {
+		g_info("workload %s will not be restarted: it was restarted restart_max (%u) times",
+		       tender_workload_get_name(w),
+		       spec->restart_max);
+		return;
+	}
+	tender_engine_schedule_restart(entry);
+}
+
 static void
 tender_engine_run_ended_cb(TenderRun *run,
 			   guint ended_state,
@@ -308,6 +417,7 @@ tender_engine_run_ended_cb(TenderRun *run,
 			reason = "restart-limit";
 		}
 	}
+	tender_engine_health_run_ended(entry, waiters->len > 0);
 	entry->stop_cause = TENDER_ENGINE_STOP_NONE;
 	tender_workload_set_state(w, state, reason);
 	g_info("workload %s is %s%s%s",
@@ -374,6 +484,7 @@ tender_engine_state_changed_cb(TenderWorkload *w,
 
 	if (old_state == TENDER_STATE_STARTING && new_state == TENDER_STATE_RUNNING)
 		tender_engine_arm_runtime(entry);
+	tender_engine_health_state_changed(entry, (TenderState)new_state);
 	tender_engine_save(entry->engine, entry);
 }
 
@@ -958,6 +1069,8 @@ tender_engine_restore(TenderEngine *self, TenderStoreItem *item)
 		if (!tender_run_stop(entry->run, self->config->stop_timeout_sec, &error))
 			g_warning("workload %s: %s", name, error->message);
 	}
+	if (tender_workload_get_state(w) == TENDER_STATE_RUNNING)
+		tender_engine_health_state_changed(entry, TENDER_STATE_RUNNING);
 	tender_engine_save(self, entry);
 }
 
