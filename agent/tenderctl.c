@@ -83,6 +83,13 @@ typedef struct {
 	gchar *restart_max;
 	gchar *restart_delay;
 	gchar *max_runtime;
+	gchar *health_cmd;
+	gchar *health_url;
+	gchar *health_interval;
+	gchar *health_timeout;
+	gchar *health_retries;
+	gchar *health_start_period;
+	gchar *health_on_unhealthy;
 	gchar *timeout;
 	gchar *signal;
 	gboolean force;
@@ -142,6 +149,13 @@ tender_ctl_free(TenderCtl *self)
 	g_free(self->restart_max);
 	g_free(self->restart_delay);
 	g_free(self->max_runtime);
+	g_free(self->health_cmd);
+	g_free(self->health_url);
+	g_free(self->health_interval);
+	g_free(self->health_timeout);
+	g_free(self->health_retries);
+	g_free(self->health_start_period);
+	g_free(self->health_on_unhealthy);
 	g_free(self->timeout);
 	g_free(self->signal);
 	g_free(self->output);
@@ -441,6 +455,28 @@ tender_ctl_add_spec_lines(GPtrArray *lines, const gchar *key, GVariant *value)
 		g_autofree const gchar **strv = g_variant_get_strv(value, NULL);
 		for (guint i = 0; strv[i] != NULL; i++)
 			g_ptr_array_add(values, g_strdup(strv[i]));
+	} else if (g_str_equal(key, "health") &&
+		   g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT)) {
+		/* one KEY=VALUE line per key of the health check */
+		GVariantIter iter;
+		const gchar *k = NULL;
+		GVariant *child = NULL;
+		g_variant_iter_init(&iter, value);
+		while (g_variant_iter_next(&iter, "{&sv}", &k, &child)) {
+			g_autoptr(GVariant) v = child;
+			g_autofree gchar *text = NULL;
+			if (g_variant_is_of_type(v, G_VARIANT_TYPE_STRING_ARRAY)) {
+				g_autofree const gchar **argv = g_variant_get_strv(v, NULL);
+				text = tender_ctl_join_argv(argv);
+			} else if (g_variant_is_of_type(v, G_VARIANT_TYPE_STRING)) {
+				text = g_variant_dup_string(v, NULL);
+			} else if (g_variant_is_of_type(v, G_VARIANT_TYPE_UINT32)) {
+				text = g_strdup_printf("%u", g_variant_get_uint32(v));
+			} else {
+				text = g_variant_print(v, FALSE);
+			}
+			g_ptr_array_add(values, g_strdup_printf("%s=%s", k, text));
+		}
 	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) {
 		GVariantIter iter;
 		const gchar *k = NULL;
@@ -1355,6 +1391,58 @@ tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderC
 	     "DURATION"},
 	    {NULL},
 	};
+	const GOptionEntry entries_health[] = {
+	    {"health-cmd",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->health_cmd,
+	     "Health check: a shell command run in the workload (sh -c CMD); healthy if it exits 0",
+	     "CMD"},
+	    {"health-url",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->health_url,
+	     "Health check: an http:// or https:// URL; healthy on a 2xx or 3xx answer",
+	     "URL"},
+	    {"health-interval",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->health_interval,
+	     "Time between health checks, whole seconds, default 30s",
+	     "DURATION"},
+	    {"health-timeout",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->health_timeout,
+	     "A health check that takes longer fails, whole seconds, default 30s",
+	     "DURATION"},
+	    {"health-retries",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->health_retries,
+	     "Failed health checks in a row that make it unhealthy, default 3",
+	     "N"},
+	    {"health-start-period",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->health_start_period,
+	     "Failed health checks this soon after the start do not count, default 0s",
+	     "DURATION"},
+	    {"health-on-unhealthy",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->health_on_unhealthy,
+	     "What to do when it becomes unhealthy: none (default), restart or stop",
+	     "ACTION"},
+	    {NULL},
+	};
 	const GOptionEntry entries_output[] = {
 	    {"output",
 	     'o',
@@ -1410,6 +1498,8 @@ tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderC
 
 	if (opts & TENDER_CTL_OPTS_SPEC)
 		g_option_context_add_main_entries(context, entries_spec, NULL);
+	if (opts & TENDER_CTL_OPTS_SPEC)
+		g_option_context_add_main_entries(context, entries_health, NULL);
 	if (opts & TENDER_CTL_OPTS_FORCE)
 		g_option_context_add_main_entries(context, entries_force, NULL);
 	if (opts & TENDER_CTL_OPTS_TIMEOUT)
@@ -1466,6 +1556,133 @@ tender_ctl_parse_bandwidth(const gchar *text, guint64 *value, GError **error)
 	else
 		size = g_strdup(text);
 	return tender_units_parse_size(size, value, error);
+}
+
+/* a duration in whole seconds, for the health check options */
+static gboolean
+tender_ctl_parse_seconds(const gchar *option, const gchar *text, guint32 *value, GError **error)
+{
+	guint64 msec = 0;
+
+	if (!tender_units_parse_duration(text, &msec, error))
+		return FALSE;
+	if (msec % 1000 != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid %s '%s': it must be whole seconds",
+			    option,
+			    text);
+		return FALSE;
+	}
+	*value = (guint32)MIN(msec / 1000, G_MAXUINT32);
+	return TRUE;
+}
+
+/* the "health" key of the spec, from the --health-* options */
+static gboolean
+tender_ctl_build_health(TenderCtl *self, GVariantBuilder *spec, GError **error)
+{
+	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+	struct {
+		const gchar *option;
+		const gchar *key;
+		const gchar *text;
+	} seconds[] = {
+	    {"--health-interval", "interval_sec", self->health_interval},
+	    {"--health-timeout", "timeout_sec", self->health_timeout},
+	    {"--health-start-period", "start_period_sec", self->health_start_period},
+	};
+
+	if (self->health_cmd == NULL && self->health_url == NULL) {
+		const gchar *const others[][2] = {
+		    {"--health-interval", self->health_interval},
+		    {"--health-timeout", self->health_timeout},
+		    {"--health-retries", self->health_retries},
+		    {"--health-start-period", self->health_start_period},
+		    {"--health-on-unhealthy", self->health_on_unhealthy},
+		};
+		for (guint i = 0; i < G_N_ELEMENTS(others); i++) {
+			if (others[i][1] == NULL)
+				continue;
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "%s needs a health check: --health-cmd or --health-url",
+				    others[i][0]);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (self->health_cmd != NULL && self->health_url != NULL) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "--health-cmd and --health-url cannot be given together");
+		return FALSE;
+	}
+	if (self->health_cmd != NULL) {
+		const gchar *argv[] = {"sh", "-c", self->health_cmd, NULL};
+		if (!tender_ctl_check_utf8("health command", self->health_cmd, error))
+			return FALSE;
+		if (self->health_cmd[0] == '\0') {
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Invalid health command '': the value is empty");
+			return FALSE;
+		}
+		g_variant_builder_add(&builder, "{sv}", "command", g_variant_new_strv(argv, -1));
+	} else {
+		if (!tender_ctl_check_utf8("health URL", self->health_url, error))
+			return FALSE;
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "http_url",
+				      g_variant_new_string(self->health_url));
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(seconds); i++) {
+		guint32 value = 0;
+		if (seconds[i].text == NULL)
+			continue;
+		if (!tender_ctl_parse_seconds(seconds[i].option, seconds[i].text, &value, error))
+			return FALSE;
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      seconds[i].key,
+				      g_variant_new_uint32(value));
+	}
+	if (self->health_retries != NULL) {
+		guint64 value = 0;
+		if (!g_ascii_string_to_unsigned(self->health_retries,
+						10,
+						0,
+						G_MAXUINT32,
+						&value,
+						NULL)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid number of health check retries '%s': expected a whole "
+				    "number",
+				    self->health_retries);
+			return FALSE;
+		}
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "retries",
+				      g_variant_new_uint32((guint32)value));
+	}
+	if (self->health_on_unhealthy != NULL) {
+		if (!tender_ctl_check_utf8("health action", self->health_on_unhealthy, error))
+			return FALSE;
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "on_unhealthy",
+				      g_variant_new_string(self->health_on_unhealthy));
+	}
+	g_variant_builder_add(spec, "{sv}", "health", g_variant_builder_end(&builder));
+	return TRUE;
 }
 
 static gboolean
@@ -1649,6 +1866,9 @@ tender_ctl_build_spec(TenderCtl *self, GError **error)
 				      "max_runtime_sec",
 				      g_variant_new_uint64(msec / 1000));
 	}
+
+	if (!tender_ctl_build_health(self, &builder, error))
+		return FALSE;
 
 	self->spec = g_variant_ref_sink(g_variant_builder_end(&builder));
 	return TRUE;
