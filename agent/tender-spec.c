@@ -672,11 +672,11 @@ tender_spec_health_to_variant(const TenderHealthSpec *health)
 
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
 	if (health->command != NULL)
-		g_variant_builder_add(
-		    &builder,
-		    "{sv}",
-		    "command",
-		    g_variant_new_strv((const gchar *const *)health->command, -1));
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "command",
+				      g_variant_new_strv((const gchar *const *)health->command,
+							 -1));
 	if (health->http_url != NULL)
 		g_variant_builder_add(&builder,
 				      "{sv}",
@@ -695,11 +695,11 @@ tender_spec_health_to_variant(const TenderHealthSpec *health)
 			      "{sv}",
 			      "start_period_sec",
 			      g_variant_new_uint32(health->start_period_sec));
-	g_variant_builder_add(
-	    &builder,
-	    "{sv}",
-	    "on_unhealthy",
-	    g_variant_new_string(tender_spec_health_action_to_string(health->on_unhealthy)));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "on_unhealthy",
+			      g_variant_new_string(
+				  tender_spec_health_action_to_string(health->on_unhealthy)));
 	return g_variant_builder_end(&builder);
 }
 
