@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <gio/gunixfdlist.h>
 #include <unistd.h>
 
 #include "tender-dbus-daemon.h"
@@ -432,6 +433,73 @@ tender_dbus_daemon_import(TenderDbusDaemon *self, GDBusMethodInvocation *invocat
 							    tender_workload_get_object_path(w)));
 }
 
+static void
+tender_dbus_daemon_get_logs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	g_autoptr(GVariant) entries = NULL;
+	GError *error = NULL;
+
+	entries = tender_engine_get_logs_finish(TENDER_ENGINE(source), res, &error);
+	if (entries == NULL) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation, g_variant_new("(@aa{sv})", entries));
+}
+
+static void
+tender_dbus_daemon_get_logs(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *name = NULL;
+	g_autoptr(GVariant) options = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
+		      "(&s@a{sv})",
+		      &name,
+		      &options);
+	tender_engine_get_logs_async(self->engine,
+				     name,
+				     options,
+				     NULL,
+				     tender_dbus_daemon_get_logs_cb,
+				     g_object_ref(invocation));
+}
+
+static void
+tender_dbus_daemon_follow_logs(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	GDBusConnection *connection = g_dbus_method_invocation_get_connection(invocation);
+	const gchar *name = NULL;
+	g_autoptr(GVariant) options = NULL;
+	g_autoptr(GUnixFDList) fd_list = NULL;
+	GError *error = NULL;
+	gint fd = -1;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
+		      "(&s@a{sv})",
+		      &name,
+		      &options);
+	if ((g_dbus_connection_get_capabilities(connection) &
+	     G_DBUS_CAPABILITY_FLAGS_UNIX_FD_PASSING) == 0) {
+		g_dbus_method_invocation_return_error_literal(
+		    invocation,
+		    TENDER_ERROR,
+		    TENDER_ERROR_FAILED,
+		    "This connection cannot pass file descriptors, which FollowLogs needs");
+		return;
+	}
+	if (!tender_engine_follow_logs(self->engine, name, options, &fd, &error)) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	/* the list owns the descriptor from here, and closes it once the reply is sent */
+	fd_list = g_unix_fd_list_new_from_array(&fd, 1);
+	g_dbus_method_invocation_return_value_with_unix_fd_list(invocation,
+								g_variant_new("(h)", 0),
+								fd_list);
+}
+
 static const struct {
 	const gchar *name;
 	TenderDbusMethodFunc func;
@@ -445,6 +513,8 @@ static const struct {
     {"RemoveWorkload", tender_dbus_daemon_name_options},
     {"ListWorkloads", tender_dbus_daemon_list},
     {"GetWorkload", tender_dbus_daemon_get},
+    {"GetLogs", tender_dbus_daemon_get_logs},
+    {"FollowLogs", tender_dbus_daemon_follow_logs},
 };
 
 /*

@@ -57,6 +57,21 @@ tender_engine_remove_workload_async(TenderEngine *self,
 				    gpointer user_data);
 gboolean
 tender_engine_remove_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error);
+void
+tender_engine_get_logs_async(TenderEngine *self,
+			     const gchar *name,
+			     GVariant *options,
+			     GCancellable *cancellable,
+			     GAsyncReadyCallback callback,
+			     gpointer user_data);
+GVariant *
+tender_engine_get_logs_finish(TenderEngine *self, GAsyncResult *res, GError **error);
+gboolean
+tender_engine_follow_logs(TenderEngine *self,
+			  const gchar *name,
+			  GVariant *options,
+			  gint *fd,
+			  GError **error);
 TenderWorkload *
 tender_engine_get_workload(TenderEngine *self, const gchar *name, GError **error);
 GPtrArray *

@@ -15,6 +15,13 @@
  * limits.  It reaps COMMAND, kills whatever COMMAND left behind in the scope, and writes the
  * exit status to PATH (atomically) before it exits, so the status survives tenderd.
  *
+ * COMMAND's stdout and stderr are pipes to the shim, which relays each line to the journal
+ * with sd_journal_send(): TENDER_WORKLOAD=NAME, TENDER_STREAM=stdout|stderr, PRIORITY 6 or 3,
+ * and OBJECT_SYSTEMD_UNIT=tender-NAME.scope, so that `journalctl -u` finds every line even
+ * when journald could not see the sender's cgroup any more.  It reads the pipes while COMMAND
+ * runs, so COMMAND never waits on a full pipe for long, and its memory stays the same however
+ * much COMMAND prints: one buffer per stream; longer lines are split.
+ *
  * It uses no GLib: it lives as long as the workload and should cost next to nothing.
  */
 
@@ -28,18 +35,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
+/* no CODE_FILE=tender-shim.c and friends on the workload's lines */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
+
+#include "tender-line-buffer.h"
 
 #define TENDER_SHIM_GO_FD     3
 #define TENDER_SHIM_STATUS_FD 4
+
+/* how much of a pipe is read at once */
+#define TENDER_SHIM_READ_CHUNK 65536
+/* a journald that takes longer than this for one chunk's lines is skipped for the rest */
+#define TENDER_SHIM_SEND_TIMEOUT_SEC 10
+/* after the scope is empty: how long to wait for the pipes' ends */
+#define TENDER_SHIM_DRAIN_TIMEOUT_MSEC 5000
 
 extern char **environ;
 
@@ -348,6 +369,201 @@ tender_shim_write_record(const char *path,
 	return 0;
 }
 
+/* --- the relay of the command's output to the journal --- */
+
+static volatile sig_atomic_t tender_shim_send_timed_out = 0;
+
+typedef struct {
+	int fd; /* our end of the pipe, -1 once at its end */
+	const char *priority;
+	const char *stream;
+	TenderLineBuffer lines;
+} TenderShimStream;
+
+typedef struct {
+	TenderShimStream out;
+	TenderShimStream err;
+	char workload[128];
+	char unit[160];
+	char ident[300];
+	char message[sizeof("MESSAGE=") - 1 + TENDER_LINE_BUFFER_MAX];
+	TenderShimStream *current;
+} TenderShimRelay;
+
+static void
+tender_shim_alarm_cb(int signo)
+{
+	tender_shim_send_timed_out = 1;
+}
+
+/* bounds the time sd_journal_sendv() may block on a journald that does not read */
+static void
+tender_shim_send_timeout(int arm)
+{
+	struct itimerval it = {{0, 0}, {0, 0}};
+
+	if (arm) {
+		tender_shim_send_timed_out = 0;
+		/* again every second, in case the first alarm came just before a send */
+		it.it_value.tv_sec = TENDER_SHIM_SEND_TIMEOUT_SEC;
+		it.it_interval.tv_sec = 1;
+	}
+	(void)setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void
+tender_shim_relay_line_cb(const char *line, size_t len, void *user_data)
+{
+	TenderShimRelay *relay = user_data;
+	const size_t prefix = sizeof("MESSAGE=") - 1;
+	struct iovec iov[6];
+
+	/* a journald that hangs: drop the line, as journald drops lines over its rate limit */
+	if (tender_shim_send_timed_out)
+		return;
+	memcpy(relay->message + prefix, line, len);
+	iov[0].iov_base = relay->message;
+	iov[0].iov_len = prefix + len;
+	iov[1].iov_base = (void *)relay->current->priority;
+	iov[1].iov_len = strlen(relay->current->priority);
+	iov[2].iov_base = (void *)relay->current->stream;
+	iov[2].iov_len = strlen(relay->current->stream);
+	iov[3].iov_base = relay->ident;
+	iov[3].iov_len = strlen(relay->ident);
+	iov[4].iov_base = relay->workload;
+	iov[4].iov_len = strlen(relay->workload);
+	iov[5].iov_base = relay->unit;
+	iov[5].iov_len = strlen(relay->unit);
+	/* a line journald does not take is lost; the command goes on regardless */
+	(void)sd_journal_sendv(iov, 6);
+}
+
+static void
+tender_shim_relay_init(TenderShimRelay *relay, const TenderShimArgs *args)
+{
+	const char *base = strrchr(args->argv[0], '/');
+
+	base = base != NULL && base[1] != '\0' ? base + 1 : args->argv[0];
+	relay->out.fd = -1;
+	relay->out.priority = "PRIORITY=6";
+	relay->out.stream = "TENDER_STREAM=stdout";
+	tender_line_buffer_init(&relay->out.lines);
+	relay->err.fd = -1;
+	relay->err.priority = "PRIORITY=3";
+	relay->err.stream = "TENDER_STREAM=stderr";
+	tender_line_buffer_init(&relay->err.lines);
+	snprintf(relay->workload, sizeof(relay->workload), "TENDER_WORKLOAD=%s", args->name);
+	snprintf(relay->unit,
+		 sizeof(relay->unit),
+		 "OBJECT_SYSTEMD_UNIT=tender-%s.scope",
+		 args->name);
+	snprintf(relay->ident, sizeof(relay->ident), "SYSLOG_IDENTIFIER=%s", base);
+	memcpy(relay->message, "MESSAGE=", sizeof("MESSAGE=") - 1);
+}
+
+static void
+tender_shim_relay_flush(TenderShimRelay *relay, TenderShimStream *stream)
+{
+	relay->current = stream;
+	tender_shim_send_timeout(1);
+	tender_line_buffer_flush(&stream->lines, tender_shim_relay_line_cb, relay);
+	tender_shim_send_timeout(0);
+	if (stream->fd >= 0)
+		close(stream->fd);
+	stream->fd = -1;
+}
+
+/* reads what @stream's pipe holds and sends its lines; at the pipe's end, the last line too */
+static void
+tender_shim_relay_read(TenderShimRelay *relay, TenderShimStream *stream)
+{
+	char buf[TENDER_SHIM_READ_CHUNK];
+	ssize_t n = read(stream->fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		tender_shim_relay_flush(relay, stream);
+		return;
+	}
+	relay->current = stream;
+	tender_shim_send_timeout(1);
+	tender_line_buffer_feed(&stream->lines, buf, (size_t)n, tender_shim_relay_line_cb, relay);
+	tender_shim_send_timeout(0);
+}
+
+/* one round of poll(): relays what the pipes hold; returns whether @sig_fd is readable */
+static int
+tender_shim_relay_poll(TenderShimRelay *relay, int sig_fd, int timeout_msec)
+{
+	struct pollfd fds[3] = {
+	    {.fd = sig_fd, .events = POLLIN},
+	    {.fd = relay->out.fd, .events = POLLIN},
+	    {.fd = relay->err.fd, .events = POLLIN},
+	};
+	struct timespec pause = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
+	int n = poll(fds, 3, timeout_msec);
+
+	if (n < 0) {
+		if (errno != EINTR)
+			nanosleep(&pause, NULL);
+		return 0;
+	}
+	if (fds[1].revents != 0)
+		tender_shim_relay_read(relay, &relay->out);
+	if (fds[2].revents != 0)
+		tender_shim_relay_read(relay, &relay->err);
+	return fds[0].revents != 0;
+}
+
+/* relays until @child has ended (returning its wait status), reaping orphans on the way */
+static int
+tender_shim_relay_until_exit(TenderShimRelay *relay, int sig_fd, pid_t child)
+{
+	struct signalfd_siginfo info;
+
+	for (;;) {
+		int st = 0;
+		pid_t pid;
+
+		/* without a signalfd, look for the end ten times a second */
+		if (tender_shim_relay_poll(relay, sig_fd, sig_fd >= 0 ? -1 : 100)) {
+			while (read(sig_fd, &info, sizeof(info)) == sizeof(info))
+				;
+		}
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (pid == child)
+				return st;
+		}
+		if (pid < 0 && errno != EINTR)
+			return 0;
+	}
+}
+
+/* the scope is empty: relays what is left in the pipes, for a bounded time */
+static void
+tender_shim_relay_drain(TenderShimRelay *relay)
+{
+	struct timespec now;
+	int64_t deadline;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	deadline =
+	    (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 + TENDER_SHIM_DRAIN_TIMEOUT_MSEC;
+	while (relay->out.fd >= 0 || relay->err.fd >= 0) {
+		int64_t left;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = deadline - ((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+		if (left <= 0)
+			break;
+		/* no signalfd here: the SIGCHLDs of the killed leftovers would wake us at once */
+		(void)tender_shim_relay_poll(relay, -1, (int)left);
+	}
+	/* a process that escaped the scope still holds a pipe: give up on it */
+	tender_shim_relay_flush(relay, &relay->out);
+	tender_shim_relay_flush(relay, &relay->err);
+}
+
 /* in the child, between fork and exec: only async-signal-safe calls */
 static void
 tender_shim_exec_child(const TenderShimArgs *args,
@@ -389,20 +605,23 @@ int
 main(int argc, char **argv)
 {
 	TenderShimArgs args = {0};
+	static TenderShimRelay relay;
 	struct sigaction ign = {.sa_handler = SIG_IGN};
+	struct sigaction alarm_sa = {.sa_handler = tender_shim_alarm_cb};
+	sigset_t chld;
 	const int ignored[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE};
 	char go = 0;
 	char oom_adj[32] = "";
 	char line[64];
 	int err_pipe[2];
-	int out_fd;
-	int errout_fd;
+	int out_pipe[2];
+	int errout_pipe[2];
+	int sig_fd;
 	int child_errno = 0;
 	int wstatus = 0;
 	int64_t started;
 	long long oom_kills;
 	pid_t child;
-	pid_t pid;
 
 	if (tender_shim_parse_args(argc, argv, &args) < 0) {
 		tender_shim_usage();
@@ -415,6 +634,8 @@ main(int argc, char **argv)
 	(void)setsid();
 	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
 		(void)sigaction(ignored[i], &ign, NULL);
+	/* no SA_RESTART: the alarm interrupts a send to a journald that does not read */
+	(void)sigaction(SIGALRM, &alarm_sa, NULL);
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	(void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 
@@ -428,16 +649,22 @@ main(int argc, char **argv)
 		oom_adj[0] = '\0';
 	tender_shim_write_small_file("/proc/self/oom_score_adj", "-1000");
 
-	/* the workload's output goes to the journal, attributed to this scope */
-	out_fd = sd_journal_stream_fd(args.name, LOG_INFO, 0);
-	errout_fd = sd_journal_stream_fd(args.name, LOG_ERR, 0);
-	if (out_fd >= 0)
-		(void)fcntl(out_fd, F_SETFD, FD_CLOEXEC);
-	if (errout_fd >= 0)
-		(void)fcntl(errout_fd, F_SETFD, FD_CLOEXEC);
-
-	if (pipe2(err_pipe, O_CLOEXEC) < 0)
+	/* the workload's output comes to us, and goes on to the journal from this scope */
+	tender_shim_relay_init(&relay, &args);
+	if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
+	    pipe2(errout_pipe, O_CLOEXEC) < 0)
 		return 4;
+	(void)fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+	(void)fcntl(errout_pipe[0], F_SETFL, O_NONBLOCK);
+	relay.out.fd = out_pipe[0];
+	relay.err.fd = errout_pipe[0];
+
+	/* the command's end comes as a SIGCHLD on a signalfd, between reads of its output */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	(void)sigprocmask(SIG_BLOCK, &chld, NULL);
+	sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+
 	started = tender_shim_now_usec();
 	child = fork();
 	if (child < 0) {
@@ -457,13 +684,11 @@ main(int argc, char **argv)
 		return 4;
 	}
 	if (child == 0)
-		tender_shim_exec_child(&args, err_pipe[1], out_fd, errout_fd, oom_adj);
+		tender_shim_exec_child(&args, err_pipe[1], out_pipe[1], errout_pipe[1], oom_adj);
 
 	close(err_pipe[1]);
-	if (out_fd >= 0)
-		close(out_fd);
-	if (errout_fd >= 0)
-		close(errout_fd);
+	close(out_pipe[1]);
+	close(errout_pipe[1]);
 	if (tender_shim_read_full(err_pipe[0], &child_errno, sizeof(child_errno)) !=
 	    sizeof(child_errno))
 		child_errno = 0;
@@ -475,22 +700,14 @@ main(int argc, char **argv)
 	(void)tender_shim_write_full(TENDER_SHIM_STATUS_FD, line, strlen(line));
 	close(TENDER_SHIM_STATUS_FD);
 
-	/* reap until the workload itself is gone; orphans of it come to us as subreaper */
-	for (;;) {
-		int st = 0;
-		pid = waitpid(-1, &st, 0);
-		if (pid < 0 && errno == EINTR)
-			continue;
-		if (pid < 0)
-			break;
-		if (pid == child) {
-			wstatus = st;
-			break;
-		}
-	}
+	/* relay and reap until the workload itself is gone; orphans of it come to us as
+	 * subreaper */
+	wstatus = tender_shim_relay_until_exit(&relay, sig_fd, child);
 	/* read while the scope still exists: the kernel's own count, not a guess from SIGKILL */
 	oom_kills = tender_shim_read_oom_kills();
 	tender_shim_cleanup_scope();
+	/* nothing is left to write into the pipes: the rest of the output, then the record */
+	tender_shim_relay_drain(&relay);
 
 	if (child_errno != 0)
 		return tender_shim_write_record(args.record,

@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <gio/gunixfdlist.h>
 #include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <signal.h>
@@ -46,11 +48,13 @@ typedef enum {
 	TENDER_CTL_OPTS_FORCE = 1 << 3,
 	TENDER_CTL_OPTS_OUTPUT = 1 << 4,
 	TENDER_CTL_OPTS_NAME = 1 << 5,
+	TENDER_CTL_OPTS_LOGS = 1 << 6,
 } TenderCtlOpts;
 
 typedef enum {
 	TENDER_CTL_ARGS_NONE,	      /* no arguments */
 	TENDER_CTL_ARGS_NAMES,	      /* NAME... */
+	TENDER_CTL_ARGS_NAME,	      /* NAME */
 	TENDER_CTL_ARGS_NAME_COMMAND, /* NAME -- CMD [ARG...] */
 	TENDER_CTL_ARGS_ONE,	      /* exactly one argument */
 } TenderCtlArgs;
@@ -95,6 +99,9 @@ typedef struct {
 	gboolean force;
 	gchar *output;
 	gchar *import_name;
+	gchar *lines;
+	gboolean follow;
+	gchar *stream;
 
 	/* what they make */
 	GVariant *spec;
@@ -104,6 +111,11 @@ typedef struct {
 	/* for inspect */
 	guint n_shown;
 	JsonArray *json_results;
+
+	/* for logs --follow */
+	GMainLoop *loop;
+	GDataInputStream *log_stream;
+	FILE *log_last;
 } TenderCtl;
 
 typedef gboolean (*TenderCtlFunc)(TenderCtl *self, GError **error);
@@ -160,9 +172,13 @@ tender_ctl_free(TenderCtl *self)
 	g_free(self->signal);
 	g_free(self->output);
 	g_free(self->import_name);
+	g_free(self->lines);
+	g_free(self->stream);
 	g_clear_pointer(&self->spec, g_variant_unref);
 	g_clear_pointer(&self->options, g_variant_unref);
 	g_clear_pointer(&self->json_results, json_array_unref);
+	g_clear_pointer(&self->loop, g_main_loop_unref);
+	g_clear_object(&self->log_stream);
 	g_free(self);
 }
 
@@ -1080,6 +1096,237 @@ tender_ctl_cmd_import(TenderCtl *self, GError **error)
 	return TRUE;
 }
 
+/* ---- logs ---- */
+
+/* an entry of GetLogs or FollowLogs: the message to stdout or stderr as the workload printed
+ * it, or the entry as one line of JSON */
+static void
+tender_ctl_print_log_entry(TenderCtl *self,
+			   const gchar *message,
+			   const gchar *stream,
+			   const gchar *json)
+{
+	FILE *out = self->json || g_strcmp0(stream, "stderr") != 0 ? stdout : stderr;
+
+	/* stdout is buffered, stderr is not: keep the order where both go to the same place */
+	if (self->log_last != NULL && self->log_last != out)
+		fflush(self->log_last);
+	self->log_last = out;
+	/* raw UTF-8, not converted to the locale's charset as g_print() would */
+	fputs(self->json ? json : message, out);
+	fputc('\n', out);
+}
+
+static gboolean
+tender_ctl_logs_get(TenderCtl *self, const gchar *name, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) entries = NULL;
+	GVariantIter iter;
+	GVariant *entry = NULL;
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"GetLogs",
+				g_variant_new("(s@a{sv})", name, self->options),
+				G_VARIANT_TYPE("(aa{sv})"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (reply == NULL) {
+		tender_ctl_error_prefix_name(error, "read the logs of", name);
+		return FALSE;
+	}
+	entries = g_variant_get_child_value(reply, 0);
+	g_variant_iter_init(&iter, entries);
+	while (g_variant_iter_loop(&iter, "@a{sv}", &entry)) {
+		const gchar *message = "";
+		const gchar *stream = "";
+		g_autofree gchar *json = NULL;
+		g_autoptr(JsonNode) node = NULL;
+		(void)g_variant_lookup(entry, "message", "&s", &message);
+		(void)g_variant_lookup(entry, "stream", "&s", &stream);
+		if (self->json) {
+			node = json_gvariant_serialize(entry);
+			json = json_to_string(node, FALSE);
+		}
+		tender_ctl_print_log_entry(self, message, stream, json);
+	}
+	return TRUE;
+}
+
+static void
+tender_ctl_logs_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	TenderCtl *self = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autofree gchar *line = NULL;
+	JsonNode *root;
+
+	line = g_data_input_stream_read_line_finish_utf8(G_DATA_INPUT_STREAM(source),
+							 res,
+							 NULL,
+							 &error);
+	if (line == NULL) {
+		/* the end: the workload was removed, or tenderd went away */
+		if (error != NULL && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+			g_printerr("tenderctl: %s\n", error->message);
+		g_main_loop_quit(self->loop);
+		return;
+	}
+	/* a line cut short by the end of the pipe is no entry */
+	if (json_parser_load_from_data(parser, line, -1, NULL) &&
+	    (root = json_parser_get_root(parser)) != NULL && JSON_NODE_HOLDS_OBJECT(root)) {
+		JsonObject *obj = json_node_get_object(root);
+		tender_ctl_print_log_entry(self,
+					   json_object_get_string_member_with_default(obj,
+										      "message",
+										      ""),
+					   json_object_get_string_member_with_default(obj,
+										      "stream",
+										      ""),
+					   line);
+		fflush(self->log_last);
+	}
+	g_data_input_stream_read_line_async(self->log_stream,
+					    G_PRIORITY_DEFAULT,
+					    NULL,
+					    tender_ctl_logs_line_cb,
+					    self);
+}
+
+static gboolean
+tender_ctl_logs_interrupt_cb(gpointer user_data)
+{
+	TenderCtl *self = user_data;
+	g_main_loop_quit(self->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+tender_ctl_logs_follow(TenderCtl *self, const gchar *name, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GUnixFDList) fd_list = NULL;
+	g_autoptr(GInputStream) input = NULL;
+	gint32 index = -1;
+	gint fd;
+	guint sigint_id;
+	guint sigterm_id;
+
+	reply = g_dbus_connection_call_with_unix_fd_list_sync(
+	    self->connection,
+	    TENDER_CTL_BUS_NAME,
+	    TENDER_CTL_MANAGER_PATH,
+	    TENDER_CTL_MANAGER_IFACE,
+	    "FollowLogs",
+	    g_variant_new("(s@a{sv})", name, self->options),
+	    G_VARIANT_TYPE("(h)"),
+	    G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+	    TENDER_CTL_TIMEOUT_DEFAULT,
+	    NULL,
+	    &fd_list,
+	    NULL,
+	    &error_local);
+	if (reply == NULL) {
+		if (tender_ctl_error_is_no_owner(error_local)) {
+			g_set_error_literal(error,
+					    G_DBUS_ERROR,
+					    G_DBUS_ERROR_SERVICE_UNKNOWN,
+					    "tenderd is not running (" TENDER_CTL_BUS_NAME
+					    " is not on the bus)");
+			return FALSE;
+		}
+		g_dbus_error_strip_remote_error(error_local);
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		tender_ctl_error_prefix_name(error, "follow the logs of", name);
+		return FALSE;
+	}
+	g_variant_get(reply, "(h)", &index);
+	fd = fd_list != NULL ? g_unix_fd_list_get(fd_list, index, error) : -1;
+	if (fd < 0) {
+		if (error != NULL && *error == NULL)
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_FAILED,
+					    "tenderd sent no file descriptor");
+		g_prefix_error(error, "Failed to follow the logs of workload '%s': ", name);
+		return FALSE;
+	}
+	input = g_unix_input_stream_new(fd, TRUE);
+	self->log_stream = g_data_input_stream_new(input);
+	self->loop = g_main_loop_new(NULL, FALSE);
+	/* Ctrl-C ends it, as it ends `journalctl -f`: a normal end */
+	sigint_id = g_unix_signal_add(SIGINT, tender_ctl_logs_interrupt_cb, self);
+	sigterm_id = g_unix_signal_add(SIGTERM, tender_ctl_logs_interrupt_cb, self);
+	g_data_input_stream_read_line_async(self->log_stream,
+					    G_PRIORITY_DEFAULT,
+					    NULL,
+					    tender_ctl_logs_line_cb,
+					    self);
+	g_main_loop_run(self->loop);
+	g_source_remove(sigint_id);
+	g_source_remove(sigterm_id);
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_cmd_logs(TenderCtl *self, GError **error)
+{
+	gboolean ret;
+
+	if (self->follow)
+		ret = tender_ctl_logs_follow(self, self->names[0], error);
+	else
+		ret = tender_ctl_logs_get(self, self->names[0], error);
+	fflush(stdout);
+	return ret;
+}
+
+/* the options of GetLogs and FollowLogs; keys only when given */
+static gboolean
+tender_ctl_build_log_options(TenderCtl *self, GError **error)
+{
+	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+
+	if (self->lines != NULL) {
+		guint64 value = 0;
+		if (!g_ascii_string_to_unsigned(self->lines, 10, 0, 10000, &value, NULL)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid number of lines '%s': expected a whole number from 0 "
+				    "to 10000",
+				    self->lines);
+			return FALSE;
+		}
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "lines",
+				      g_variant_new_uint32((guint32)value));
+	}
+	if (self->stream != NULL) {
+		if (g_strcmp0(self->stream, "stdout") != 0 &&
+		    g_strcmp0(self->stream, "stderr") != 0 &&
+		    g_strcmp0(self->stream, "both") != 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid stream '%s': expected stdout, stderr or both",
+				    self->stream);
+			return FALSE;
+		}
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "stream",
+				      g_variant_new_string(self->stream));
+	}
+	self->options = g_variant_ref_sink(g_variant_builder_end(&builder));
+	return TRUE;
+}
+
 #define TENDER_CTL_SPEC_HELP                                                                       \
 	"SIZE takes the suffixes K, M, G, T and P, powers of 1024 as in systemd's MemoryMax=,\n"   \
 	"e.g. 512M or 1.5G; a plain number is bytes.  PERCENT is of one CPU, e.g. 50% or 200%.\n"  \
@@ -1220,6 +1467,22 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	TENDER_CTL_ARGS_NAMES,
 	tender_ctl_cmd_remove,
     },
+    {
+	"logs",
+	"NAME [-n N] [-f] [--stream=STREAM]",
+	"Show what a workload printed",
+	"Show what a workload printed, across all its runs, from the journal: what it wrote to\n"
+	"stdout on stdout, what it wrote to stderr on stderr.",
+	"STREAM is stdout, stderr or both (the default).  With --json, prints one JSON object per\n"
+	"line, with the keys message, stream, timestamp (UTC) and cursor.\n"
+	"\n"
+	"Examples:\n"
+	"  tenderctl logs web -n 20\n"
+	"  tenderctl logs web -f --stream stderr",
+	TENDER_CTL_OPTS_LOGS,
+	TENDER_CTL_ARGS_NAME,
+	tender_ctl_cmd_logs,
+    },
 };
 
 /* ---- command line ---- */
@@ -1267,7 +1530,7 @@ tender_ctl_add_global_entries(GOptionContext *context,
 	     G_OPTION_FLAG_NONE,
 	     G_OPTION_ARG_NONE,
 	     &self->json,
-	     "Print list and inspect output as JSON",
+	     "Print list, inspect and logs output as JSON",
 	     NULL},
 	    {"bus",
 	     '\0',
@@ -1485,6 +1748,30 @@ tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderC
 	     "SIG"},
 	    {NULL},
 	};
+	const GOptionEntry entries_logs[] = {
+	    {"lines",
+	     'n',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->lines,
+	     "Show the last N lines (default 100, with --follow 10; at most 10000)",
+	     "N"},
+	    {"follow",
+	     'f',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_NONE,
+	     &self->follow,
+	     "Then print new lines as the workload prints them, until Ctrl-C",
+	     NULL},
+	    {"stream",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->stream,
+	     "Show only stdout or stderr",
+	     "STREAM"},
+	    {NULL},
+	};
 	const GOptionEntry entries_force[] = {
 	    {"force",
 	     'f',
@@ -1510,6 +1797,8 @@ tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderC
 		g_option_context_add_main_entries(context, entries_output, NULL);
 	if (opts & TENDER_CTL_OPTS_NAME)
 		g_option_context_add_main_entries(context, entries_name, NULL);
+	if (opts & TENDER_CTL_OPTS_LOGS)
+		g_option_context_add_main_entries(context, entries_logs, NULL);
 }
 
 /* the options are taken as bytes, as GOption would refuse UTF-8 in the C locale */
@@ -1969,6 +2258,17 @@ tender_ctl_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError **error)
 			return FALSE;
 		}
 		break;
+	case TENDER_CTL_ARGS_NAME:
+		if (n_names != 1) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    n_names == 0 ? "'%s' needs a workload name"
+						 : "'%s' takes one workload name",
+				    cmd->name);
+			return FALSE;
+		}
+		break;
 	case TENDER_CTL_ARGS_ONE:
 		if (n_names != 1) {
 			g_set_error(error,
@@ -2033,6 +2333,8 @@ tender_ctl_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError **error)
 		return FALSE;
 	if ((cmd->opts & (TENDER_CTL_OPTS_TIMEOUT | TENDER_CTL_OPTS_FORCE)) &&
 	    !tender_ctl_build_options(self, error))
+		return FALSE;
+	if ((cmd->opts & TENDER_CTL_OPTS_LOGS) && !tender_ctl_build_log_options(self, error))
 		return FALSE;
 	if (self->signal != NULL && !tender_units_parse_signal(self->signal, &self->signo, error))
 		return FALSE;
