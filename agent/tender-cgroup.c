@@ -1060,7 +1060,8 @@ tender_cgroup_join_freezer(TenderCgroup *self, const gchar *cgroup, GError **err
  *
  * Asks the kernel to freeze or thaw @cgroup: v1 freezer.state in the freezer hierarchy (see
  * tender_cgroup_join_freezer()), v2 cgroup.freeze.  Freezing takes a while: wait until
- * tender_cgroup_get_frozen() says so.
+ * tender_cgroup_get_frozen() says so.  Thawing a v1 scope that has no freezer cgroup (it was
+ * never frozen) does nothing.
  *
  * Returns: %TRUE if the kernel took the request
  */
@@ -1076,6 +1077,13 @@ tender_cgroup_set_frozen(TenderCgroup *self, const gchar *cgroup, gboolean froze
 						  frozen ? "1\n" : "0\n",
 						  O_TRUNC,
 						  error);
+	if (!frozen) {
+		/* a scope that never was frozen has no freezer cgroup: it is thawed */
+		gchar path[PATH_MAX];
+		if (tender_cgroup_format_path(self, path, sizeof(path), "freezer", cgroup, NULL) &&
+		    access(path, F_OK) < 0 && errno == ENOENT)
+			return TRUE;
+	}
 	return tender_cgroup_write_string(self,
 					  "freezer",
 					  cgroup,

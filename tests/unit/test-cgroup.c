@@ -537,6 +537,9 @@ test_cgroup_v1_freezer(void)
 	g_assert_false(frozen);
 	g_assert_true(tender_cgroup_remove_freezer(cg, "/tender.slice/tender-other.scope", &error));
 	g_assert_no_error(error);
+	g_assert_true(
+	    tender_cgroup_set_frozen(cg, "/tender.slice/tender-other.scope", FALSE, &error));
+	g_assert_no_error(error);
 	frozen = TRUE;
 	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
 	g_assert_no_error(error);
