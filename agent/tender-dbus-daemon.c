@@ -343,6 +343,62 @@ tender_dbus_daemon_name_options(TenderDbusDaemon *self, GDBusMethodInvocation *i
 	g_assert_not_reached();
 }
 
+typedef void (*TenderEngineNameAsyncFunc)(TenderEngine *engine,
+					  const gchar *name,
+					  GCancellable *cancellable,
+					  GAsyncReadyCallback callback,
+					  gpointer user_data);
+
+/* the methods that take (s name), return nothing, and finish asynchronously */
+static const struct {
+	const gchar *method;
+	TenderEngineNameAsyncFunc async;
+	TenderEngineFinishFunc finish;
+} tender_dbus_daemon_name_async_methods[] = {
+    {"PauseWorkload", tender_engine_pause_workload_async, tender_engine_pause_workload_finish},
+    {"ResumeWorkload", tender_engine_resume_workload_async, tender_engine_resume_workload_finish},
+};
+
+static void
+tender_dbus_daemon_name_only(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
+	const gchar *name = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &name);
+	for (guint i = 0; i < G_N_ELEMENTS(tender_dbus_daemon_name_async_methods); i++) {
+		TenderDbusAsyncCall *call;
+		if (g_strcmp0(method, tender_dbus_daemon_name_async_methods[i].method) != 0)
+			continue;
+		call = g_new0(TenderDbusAsyncCall, 1);
+		call->invocation = g_object_ref(invocation);
+		call->finish = tender_dbus_daemon_name_async_methods[i].finish;
+		tender_dbus_daemon_name_async_methods[i].async(self->engine,
+							       name,
+							       NULL,
+							       tender_dbus_daemon_async_cb,
+							       call);
+		return;
+	}
+	g_assert_not_reached();
+}
+
+static void
+tender_dbus_daemon_get_metrics(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *name = NULL;
+	GError *error = NULL;
+	GVariant *metrics;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &name);
+	metrics = tender_engine_get_metrics(self->engine, name, &error);
+	if (metrics == NULL) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation, g_variant_new_tuple(&metrics, 1));
+}
+
 static void
 tender_dbus_daemon_kill(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
 {
@@ -515,6 +571,9 @@ static const struct {
     {"GetWorkload", tender_dbus_daemon_get},
     {"GetLogs", tender_dbus_daemon_get_logs},
     {"FollowLogs", tender_dbus_daemon_follow_logs},
+    {"PauseWorkload", tender_dbus_daemon_name_only},
+    {"ResumeWorkload", tender_dbus_daemon_name_only},
+    {"GetMetrics", tender_dbus_daemon_get_metrics},
 };
 
 /*

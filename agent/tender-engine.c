@@ -15,6 +15,7 @@
 #include "tender-health.h"
 #include "tender-journal.h"
 #include "tender-log-follower.h"
+#include "tender-freezer.h"
 #include "tender-run.h"
 #include "tender-store.h"
 #include "tender-systemd.h"
@@ -65,6 +66,13 @@ typedef struct {
 	guint runtime_id; /* max_runtime_sec is over when it fires */
 	/* the run's health check, while it runs or is paused */
 	TenderHealth *health;
+
+	/* pause and resume: one is under way */
+	gboolean freezer_busy;
+	/* GetMetrics: the previous sample, for cpu_percent; StartedAt tells its run */
+	gint64 metrics_started_usec;
+	guint64 metrics_usage_nsec;
+	gint64 metrics_time; /* g_get_monotonic_time() */
 } TenderEngineEntry;
 
 static void
@@ -481,6 +489,9 @@ tender_engine_arm_runtime(TenderEngineEntry *entry)
 }
 
 static void
+tender_engine_observe_state(TenderEngineEntry *entry, TenderState old_state, TenderState new_state);
+
+static void
 tender_engine_state_changed_cb(TenderWorkload *w,
 			       guint old_state,
 			       guint new_state,
@@ -492,6 +503,7 @@ tender_engine_state_changed_cb(TenderWorkload *w,
 	if (old_state == TENDER_STATE_STARTING && new_state == TENDER_STATE_RUNNING)
 		tender_engine_arm_runtime(entry);
 	tender_engine_health_state_changed(entry, (TenderState)new_state);
+	tender_engine_observe_state(entry, (TenderState)old_state, (TenderState)new_state);
 	tender_engine_save(entry->engine, entry);
 }
 
@@ -785,7 +797,8 @@ tender_engine_kill_workload(TenderEngine *self, const gchar *name, gint signo, G
 		return FALSE;
 	}
 	state = tender_workload_get_state(entry->workload);
-	if (state != TENDER_STATE_RUNNING && state != TENDER_STATE_STOPPING) {
+	if (state != TENDER_STATE_RUNNING && state != TENDER_STATE_STOPPING &&
+	    state != TENDER_STATE_PAUSED) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_STATE,
@@ -1174,6 +1187,463 @@ tender_engine_get_limits(TenderEngine *self, TenderWorkload *workload)
 	if (limits == NULL)
 		limits = g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
 	return limits;
+}
+
+/* --- metrics, pause and resume --- */
+
+/* StartedAt in microseconds since the epoch, or -1 */
+static gint64
+tender_engine_started_usec(TenderWorkload *workload)
+{
+	g_autoptr(GDateTime) started =
+	    g_date_time_new_from_iso8601(tender_workload_get_started_at(workload), NULL);
+
+	if (started == NULL)
+		return -1;
+	return g_date_time_to_unix(started) * G_USEC_PER_SEC + g_date_time_get_microsecond(started);
+}
+
+/**
+ * tender_engine_get_metrics:
+ * @self: a #TenderEngine
+ * @name: the workload
+ * @error: (nullable): a #GError
+ *
+ * Reads the usage of a running or paused workload from its scope's cgroup files.
+ * cpu_percent is the CPU used since the previous call for the same run of the workload (or
+ * since StartedAt, for the first), in percent of one CPU.
+ *
+ * Returns: (transfer floating): an a{sv} as GetMetrics documents it, or %NULL
+ */
+GVariant *
+tender_engine_get_metrics(TenderEngine *self, const gchar *name, GError **error)
+{
+	TenderEngineEntry *entry;
+	TenderCgroupMetrics metrics = {0};
+	TenderState state;
+	const gchar *cgroup;
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *timestamp = NULL;
+	GVariantBuilder builder;
+	gint64 now = g_get_monotonic_time();
+	gint64 now_utc = g_get_real_time();
+	gint64 started;
+	gint64 elapsed_usec = 0;
+	guint64 previous_nsec = 0;
+	gdouble percent = 0.0;
+
+	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
+	entry = tender_engine_lookup(self, name, error);
+	if (entry == NULL)
+		return NULL;
+	state = tender_workload_get_state(entry->workload);
+	cgroup = tender_workload_get_control_group(entry->workload);
+	if ((state != TENDER_STATE_RUNNING && state != TENDER_STATE_PAUSED) || cgroup[0] == '\0') {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_STATE,
+			    "Workload '%s' is %s; it has metrics only while it runs or is paused",
+			    name,
+			    tender_state_to_string(state));
+		return NULL;
+	}
+	if (!tender_cgroup_read_metrics(self->cgroup, cgroup, &metrics, &error_local)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot read the metrics of workload '%s': %s",
+			    name,
+			    error_local->message);
+		return NULL;
+	}
+
+	/* the previous sample counts only if it was taken in this run */
+	started = tender_engine_started_usec(entry->workload);
+	if (entry->metrics_time != 0 && entry->metrics_started_usec == started) {
+		previous_nsec = entry->metrics_usage_nsec;
+		elapsed_usec = now - entry->metrics_time;
+	} else if (started >= 0) {
+		elapsed_usec = now_utc - started;
+	}
+	if (elapsed_usec > 0 && metrics.cpu_usage_nsec >= previous_nsec)
+		percent = (gdouble)(metrics.cpu_usage_nsec - previous_nsec) * 100.0 /
+			  ((gdouble)elapsed_usec * 1000.0);
+	entry->metrics_started_usec = started;
+	entry->metrics_usage_nsec = metrics.cpu_usage_nsec;
+	entry->metrics_time = now;
+
+	timestamp = tender_util_timestamp_format(now_utc);
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "cpu_usage_nsec",
+			      g_variant_new_uint64(metrics.cpu_usage_nsec));
+	g_variant_builder_add(&builder, "{sv}", "cpu_percent", g_variant_new_double(percent));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "memory_bytes",
+			      g_variant_new_uint64(metrics.memory_bytes));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "memory_peak_bytes",
+			      g_variant_new_uint64(metrics.memory_peak_bytes));
+	g_variant_builder_add(&builder, "{sv}", "tasks", g_variant_new_uint64(metrics.tasks));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "io_read_bytes",
+			      g_variant_new_uint64(metrics.io_read_bytes));
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "io_write_bytes",
+			      g_variant_new_uint64(metrics.io_write_bytes));
+	g_variant_builder_add(&builder, "{sv}", "timestamp", g_variant_new_string(timestamp));
+	return g_variant_builder_end(&builder);
+}
+
+/* a pause or resume under way */
+typedef struct {
+	gchar *name;
+	TenderWorkload *workload; /* tells the entry from a later one of the same name */
+	TenderRun *run;
+} TenderEngineFreeze;
+
+static void
+tender_engine_freeze_free(TenderEngineFreeze *op)
+{
+	g_free(op->name);
+	g_object_unref(op->workload);
+	g_object_unref(op->run);
+	g_free(op);
+}
+
+/* the entry of @op, if it is still there: the busy flag is cleared on it */
+static TenderEngineEntry *
+tender_engine_freeze_done(TenderEngine *self, TenderEngineFreeze *op)
+{
+	TenderEngineEntry *entry = g_hash_table_lookup(self->entries, op->name);
+
+	if (entry == NULL || entry->workload != op->workload)
+		return NULL;
+	entry->freezer_busy = FALSE;
+	return entry;
+}
+
+typedef struct {
+	TenderFreezer *freezer;
+	gchar *cgroup;
+} TenderEngineFreezerRun;
+
+static void
+tender_engine_freezer_run_free(gpointer data, GClosure *closure)
+{
+	TenderEngineFreezerRun *watch = data;
+	g_object_unref(watch->freezer);
+	g_free(watch->cgroup);
+	g_free(watch);
+}
+
+static void
+tender_engine_freezer_run_ended_cb(TenderRun *run,
+				   guint ended_state,
+				   const gchar *ended_reason,
+				   gpointer user_data)
+{
+	TenderEngineFreezerRun *watch = user_data;
+	tender_freezer_release(watch->freezer, watch->cgroup);
+}
+
+/* the freezer cgroup of a run (cgroup v1) is removed when the run ends */
+static void
+tender_engine_freezer_watch_run(TenderEngineEntry *entry, TenderFreezer *freezer)
+{
+	TenderEngineFreezerRun *watch;
+
+	if (g_signal_handler_find(entry->run,
+				  G_SIGNAL_MATCH_FUNC,
+				  0,
+				  0,
+				  NULL,
+				  tender_engine_freezer_run_ended_cb,
+				  NULL) != 0)
+		return;
+	watch = g_new0(TenderEngineFreezerRun, 1);
+	watch->freezer = g_object_ref(freezer);
+	watch->cgroup = g_strdup(tender_workload_get_control_group(entry->workload));
+	g_signal_connect_data(entry->run,
+			      "ended",
+			      G_CALLBACK(tender_engine_freezer_run_ended_cb),
+			      watch,
+			      tender_engine_freezer_run_free,
+			      0);
+}
+
+/* a pause or resume may start if the workload is in state @wanted and no other is under way;
+ * otherwise @task has returned the error */
+static gboolean
+tender_engine_freeze_begin(TenderEngine *self,
+			   const gchar *name,
+			   TenderState wanted,
+			   GTask *task,
+			   TenderFreezer **freezer)
+{
+	g_autoptr(GError) error = NULL;
+	TenderEngineEntry *entry = tender_engine_lookup(self, name, &error);
+	TenderEngineFreeze *op;
+	TenderState state;
+
+	if (entry == NULL) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return FALSE;
+	}
+	state = tender_workload_get_state(entry->workload);
+	if (state != wanted || entry->run == NULL || tender_run_has_ended(entry->run)) {
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_INVALID_STATE,
+					"Workload '%s' is %s, not %s",
+					name,
+					tender_state_to_string(state),
+					tender_state_to_string(wanted));
+		return FALSE;
+	}
+	if (entry->freezer_busy) {
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_INVALID_STATE,
+					"Workload '%s' is being paused or resumed already",
+					name);
+		return FALSE;
+	}
+	entry->freezer_busy = TRUE;
+	*freezer = tender_freezer_new(self->cgroup, self->systemd);
+	tender_engine_freezer_watch_run(entry, *freezer);
+	op = g_new0(TenderEngineFreeze, 1);
+	op->name = g_strdup(name);
+	op->workload = g_object_ref(entry->workload);
+	op->run = g_object_ref(entry->run);
+	g_task_set_task_data(task, op, (GDestroyNotify)tender_engine_freeze_free);
+	return TRUE;
+}
+
+static void
+tender_engine_thawed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autofree gchar *name = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (!tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error))
+		g_warning("workload %s: %s", name, error->message);
+}
+
+/* called when a workload goes from paused to stopping: the stop has sent SIGTERM, which its
+ * frozen processes take only once thawed (on cgroup v1 not even SIGKILL reaches them) */
+static void
+tender_engine_thaw_to_stop(TenderEngineEntry *entry)
+{
+	TenderEngine *self = entry->engine;
+	TenderWorkload *w = entry->workload;
+	g_autoptr(TenderFreezer) freezer = tender_freezer_new(self->cgroup, self->systemd);
+
+	g_info("thawing workload %s so that it can stop", tender_workload_get_name(w));
+	tender_freezer_thaw_async(freezer,
+				  tender_workload_get_unit(w),
+				  tender_workload_get_control_group(w),
+				  NULL,
+				  tender_engine_thawed_cb,
+				  g_strdup(tender_workload_get_name(w)));
+}
+
+/* the first sample of a run, for the cpu_percent of the first GetMetrics */
+static void
+tender_engine_metrics_baseline(TenderEngineEntry *entry)
+{
+	TenderCgroupMetrics metrics = {0};
+	const gchar *cgroup = tender_workload_get_control_group(entry->workload);
+
+	entry->metrics_time = 0;
+	if (cgroup[0] == '\0' ||
+	    !tender_cgroup_read_metrics(entry->engine->cgroup, cgroup, &metrics, NULL))
+		return;
+	entry->metrics_started_usec = tender_engine_started_usec(entry->workload);
+	entry->metrics_usage_nsec = metrics.cpu_usage_nsec;
+	entry->metrics_time = g_get_monotonic_time();
+}
+
+/* what metrics and pause need to know of a workload's transitions */
+static void
+tender_engine_observe_state(TenderEngineEntry *entry, TenderState old_state, TenderState new_state)
+{
+	/* a new run: its CPU use counts from now, not from before the command was executed */
+	if (old_state == TENDER_STATE_STARTING && new_state == TENDER_STATE_RUNNING)
+		tender_engine_metrics_baseline(entry);
+	/* every stop of a paused workload: its processes take the signals once thawed */
+	if (old_state == TENDER_STATE_PAUSED && new_state == TENDER_STATE_STOPPING)
+		tender_engine_thaw_to_stop(entry);
+}
+
+static void
+tender_engine_paused_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	TenderEngine *self = g_task_get_source_object(task);
+	TenderEngineFreeze *op = g_task_get_task_data(task);
+	TenderEngineEntry *entry = tender_engine_freeze_done(self, op);
+	g_autoptr(GError) error = NULL;
+	TenderState state = tender_workload_get_state(op->workload);
+
+	if (!tender_freezer_freeze_finish(TENDER_FREEZER(source), res, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	if (entry == NULL || entry->run != op->run || tender_run_has_ended(op->run) ||
+	    state != TENDER_STATE_RUNNING) {
+		/* stopped (or ended) while being frozen: let it carry on with that */
+		if (!tender_run_has_ended(op->run))
+			tender_freezer_thaw_async(TENDER_FREEZER(source),
+						  tender_workload_get_unit(op->workload),
+						  tender_workload_get_control_group(op->workload),
+						  NULL,
+						  tender_engine_thawed_cb,
+						  g_strdup(op->name));
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_INVALID_STATE,
+					"Workload '%s' became %s while it was being paused",
+					op->name,
+					tender_state_to_string(state));
+		return;
+	}
+	tender_workload_set_state(op->workload, TENDER_STATE_PAUSED, "");
+	g_info("workload %s paused", op->name);
+	g_task_return_boolean(task, TRUE);
+}
+
+/**
+ * tender_engine_pause_workload_async:
+ * @self: a #TenderEngine
+ * @name: the workload
+ * @cancellable: (nullable): a #GCancellable (not used: a freeze is not left half done)
+ * @callback: called once every process of the workload is frozen, or the freeze failed
+ * @user_data: for @callback
+ *
+ * Freezes a running workload (see #TenderFreezer); its state becomes "paused".  A freeze that
+ * fails is undone, and the workload runs on.
+ */
+void
+tender_engine_pause_workload_async(TenderEngine *self,
+				   const gchar *name,
+				   GCancellable *cancellable,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	g_autoptr(TenderFreezer) freezer = NULL;
+	TenderEngineFreeze *op;
+
+	g_task_set_source_tag(task, tender_engine_pause_workload_async);
+	if (!tender_engine_freeze_begin(self, name, TENDER_STATE_RUNNING, task, &freezer))
+		return;
+	op = g_task_get_task_data(task);
+	g_info("pausing workload %s", name);
+	tender_freezer_freeze_async(freezer,
+				    tender_workload_get_unit(op->workload),
+				    tender_workload_get_control_group(op->workload),
+				    NULL,
+				    tender_engine_paused_cb,
+				    g_steal_pointer(&task));
+}
+
+/**
+ * tender_engine_pause_workload_finish:
+ * @self: a #TenderEngine
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the workload is paused
+ */
+gboolean
+tender_engine_pause_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+static void
+tender_engine_resumed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	TenderEngine *self = g_task_get_source_object(task);
+	TenderEngineFreeze *op = g_task_get_task_data(task);
+	TenderEngineEntry *entry = tender_engine_freeze_done(self, op);
+	g_autoptr(GError) error = NULL;
+	TenderState state = tender_workload_get_state(op->workload);
+
+	if (!tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	if (entry == NULL || entry->run != op->run || tender_run_has_ended(op->run) ||
+	    state != TENDER_STATE_PAUSED) {
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_INVALID_STATE,
+					"Workload '%s' became %s while it was being resumed",
+					op->name,
+					tender_state_to_string(state));
+		return;
+	}
+	tender_workload_set_state(op->workload, TENDER_STATE_RUNNING, "");
+	g_info("workload %s resumed", op->name);
+	g_task_return_boolean(task, TRUE);
+}
+
+/**
+ * tender_engine_resume_workload_async:
+ * @self: a #TenderEngine
+ * @name: the workload
+ * @cancellable: (nullable): a #GCancellable (not used)
+ * @callback: called once the workload's processes run again, or the thaw failed
+ * @user_data: for @callback
+ *
+ * Thaws a paused workload; its state becomes "running" again.
+ */
+void
+tender_engine_resume_workload_async(TenderEngine *self,
+				    const gchar *name,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	g_autoptr(TenderFreezer) freezer = NULL;
+	TenderEngineFreeze *op;
+
+	g_task_set_source_tag(task, tender_engine_resume_workload_async);
+	if (!tender_engine_freeze_begin(self, name, TENDER_STATE_PAUSED, task, &freezer))
+		return;
+	op = g_task_get_task_data(task);
+	g_info("resuming workload %s", name);
+	tender_freezer_thaw_async(freezer,
+				  tender_workload_get_unit(op->workload),
+				  tender_workload_get_control_group(op->workload),
+				  NULL,
+				  tender_engine_resumed_cb,
+				  g_steal_pointer(&task));
+}
+
+/**
+ * tender_engine_resume_workload_finish:
+ * @self: a #TenderEngine
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the workload runs again
+ */
+gboolean
+tender_engine_resume_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
 }
 
 /* --- export and import --- */

@@ -78,6 +78,24 @@ GPtrArray *
 tender_engine_get_workloads(TenderEngine *self);
 GVariant *
 tender_engine_get_limits(TenderEngine *self, TenderWorkload *workload);
+GVariant *
+tender_engine_get_metrics(TenderEngine *self, const gchar *name, GError **error);
+void
+tender_engine_pause_workload_async(TenderEngine *self,
+				   const gchar *name,
+				   GCancellable *cancellable,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data);
+gboolean
+tender_engine_pause_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error);
+void
+tender_engine_resume_workload_async(TenderEngine *self,
+				    const gchar *name,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data);
+gboolean
+tender_engine_resume_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error);
 gchar *
 tender_engine_export_workload(TenderEngine *self, const gchar *name, GError **error);
 TenderWorkload *

@@ -339,6 +339,11 @@ tender_run_build_properties(TenderRun *self)
 			      "(sv)",
 			      "CollectMode",
 			      g_variant_new_string("inactive-or-failed"));
+	/* GetMetrics reads the scope's own cgroups, in every controller it reports on */
+	g_variant_builder_add(&builder, "(sv)", "CPUAccounting", g_variant_new_boolean(TRUE));
+	g_variant_builder_add(&builder, "(sv)", "MemoryAccounting", g_variant_new_boolean(TRUE));
+	g_variant_builder_add(&builder, "(sv)", "TasksAccounting", g_variant_new_boolean(TRUE));
+	g_variant_builder_add(&builder, "(sv)", "IOAccounting", g_variant_new_boolean(TRUE));
 	if (spec->memory_max > 0)
 		g_variant_builder_add(&builder,
 				      "(sv)",

@@ -301,6 +301,75 @@ tender_systemd_start_scope_finish(TenderSystemd *self, GAsyncResult *res, GError
 	return g_task_propagate_pointer(G_TASK(res), error);
 }
 
+static void
+tender_systemd_freeze_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+
+	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+	if (reply == NULL) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_task_return_boolean(task, TRUE);
+}
+
+/**
+ * tender_systemd_freeze_unit_async:
+ * @self: a #TenderSystemd
+ * @unit: a unit name
+ * @freeze: %TRUE for FreezeUnit, %FALSE for ThawUnit
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once systemd has frozen or thawed the unit, or refused to
+ * @user_data: for @callback
+ *
+ * Calls FreezeUnit or ThawUnit, which systemd answers once the unit's cgroup is frozen or
+ * thawed (cgroup v2 only).
+ */
+void
+tender_systemd_freeze_unit_async(TenderSystemd *self,
+				 const gchar *unit,
+				 gboolean freeze,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+
+	g_return_if_fail(TENDER_IS_SYSTEMD(self));
+	g_task_set_source_tag(task, tender_systemd_freeze_unit_async);
+	g_dbus_connection_call(self->connection,
+			       SYSTEMD_BUS_NAME,
+			       SYSTEMD_OBJECT_PATH,
+			       SYSTEMD_MANAGER_IFACE,
+			       freeze ? "FreezeUnit" : "ThawUnit",
+			       g_variant_new("(s)", unit),
+			       G_VARIANT_TYPE_UNIT,
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       cancellable,
+			       tender_systemd_freeze_cb,
+			       g_steal_pointer(&task));
+}
+
+/**
+ * tender_systemd_freeze_unit_finish:
+ * @self: a #TenderSystemd
+ * @res: the result
+ * @error: (nullable): a #GError, as it came from the bus (its remote name tells whether
+ *   systemd cannot freeze at all: org.freedesktop.DBus.Error.NotSupported or UnknownMethod)
+ *
+ * Returns: %TRUE if the unit is frozen or thawed
+ */
+gboolean
+tender_systemd_freeze_unit_finish(TenderSystemd *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
 /**
  * tender_systemd_setup:
  * @self: a #TenderSystemd

@@ -24,5 +24,14 @@ tender_systemd_start_scope_async(TenderSystemd *self,
 				 gpointer user_data);
 gchar *
 tender_systemd_start_scope_finish(TenderSystemd *self, GAsyncResult *res, GError **error);
+void
+tender_systemd_freeze_unit_async(TenderSystemd *self,
+				 const gchar *unit,
+				 gboolean freeze,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data);
+gboolean
+tender_systemd_freeze_unit_finish(TenderSystemd *self, GAsyncResult *res, GError **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tender-cgroup.h"
@@ -362,6 +363,421 @@ test_cgroup_procs_files_v2(void)
 	remove_tree(root);
 }
 
+static void
+assert_metrics(const TenderCgroupMetrics *m,
+	       guint64 cpu,
+	       guint64 memory,
+	       guint64 peak,
+	       guint64 tasks,
+	       guint64 io_read,
+	       guint64 io_write)
+{
+	g_assert_cmpuint(m->cpu_usage_nsec, ==, cpu);
+	g_assert_cmpuint(m->memory_bytes, ==, memory);
+	g_assert_cmpuint(m->memory_peak_bytes, ==, peak);
+	g_assert_cmpuint(m->tasks, ==, tasks);
+	g_assert_cmpuint(m->io_read_bytes, ==, io_read);
+	g_assert_cmpuint(m->io_write_bytes, ==, io_write);
+}
+
+static void
+test_cgroup_v1_metrics(void)
+{
+	const gchar *files[] = {
+	    "systemd/" SCOPE "/cgroup.procs",
+	    "100\n",
+	    "cpuacct/" SCOPE "/cpuacct.usage",
+	    "1234567890\n",
+	    "memory/" SCOPE "/memory.usage_in_bytes",
+	    "67108864\n",
+	    "memory/" SCOPE "/memory.max_usage_in_bytes",
+	    "100663296\n",
+	    "pids/" SCOPE "/pids.current",
+	    "3\n",
+	    /* the recursive statistics win over the others */
+	    "blkio/" SCOPE "/blkio.throttle.io_service_bytes_recursive",
+	    "8:0 Read 4096\n8:0 Write 8192\n8:0 Sync 12288\n8:0 Async 0\n8:0 Discard 0\n"
+	    "8:0 Total 12288\n254:0 Read 1000\n254:0 Write 24\n254:0 Total 1024\nTotal 13312\n",
+	    "blkio/" SCOPE "/blkio.throttle.io_service_bytes",
+	    "8:0 Read 1\n8:0 Write 1\n",
+	    /* the unified hierarchy of a hybrid layout: cpuacct is read first */
+	    "unified/" SCOPE "/cpu.stat",
+	    "usage_usec 5\n",
+	    NULL,
+	    NULL,
+	};
+	g_autofree gchar *root = make_tree(files);
+	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(GError) error = NULL;
+	TenderCgroupMetrics m;
+
+	g_assert_true(tender_cgroup_read_metrics(cg, SCOPE, &m, &error));
+	g_assert_no_error(error);
+	assert_metrics(&m, 1234567890, 67108864, 100663296, 3, 5096, 8216);
+	remove_tree(root);
+}
+
+static void
+test_cgroup_v1_metrics_hybrid(void)
+{
+	/* cpu and cpuacct mounted apart: systemd leaves the scope out of cpuacct */
+	const gchar *files[] = {
+	    "systemd/" SCOPE "/cgroup.procs",
+	    "100\n",
+	    "cpuacct/cpuacct.usage",
+	    "999999\n",
+	    "unified/" SCOPE "/cpu.stat",
+	    "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\n",
+	    "blkio/" SCOPE "/blkio.throttle.io_service_bytes",
+	    "8:0 Read 10\n8:0 Write 20\nTotal 30\n",
+	    NULL,
+	    NULL,
+	};
+	g_autofree gchar *root = make_tree(files);
+	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(GError) error = NULL;
+	TenderCgroupMetrics m;
+
+	g_assert_true(tender_cgroup_read_metrics(cg, SCOPE, &m, &error));
+	g_assert_no_error(error);
+	assert_metrics(&m, 2500000, 0, 0, 0, 10, 20);
+	remove_tree(root);
+}
+
+static void
+test_cgroup_v2_metrics(void)
+{
+	const gchar *files[] = {
+	    "cgroup.controllers",
+	    "cpu io memory pids\n",
+	    SCOPE "/cgroup.procs",
+	    "42\n",
+	    SCOPE "/cpu.stat",
+	    "usage_usec 1500000\nuser_usec 1000000\nsystem_usec 500000\nnr_periods 0\n",
+	    SCOPE "/memory.current",
+	    "1048576\n",
+	    SCOPE "/memory.peak",
+	    "2097152\n",
+	    SCOPE "/pids.current",
+	    "7\n",
+	    SCOPE "/io.stat",
+	    "8:0 rbytes=1000 wbytes=2000 rios=1 wios=2 dbytes=0 dios=0\n"
+	    "8:16 rbytes=30 wbytes=40 rios=3 wios=4 dbytes=512 dios=1\n",
+	    NULL,
+	    NULL,
+	};
+	g_autofree gchar *root = make_tree(files);
+	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(GError) error = NULL;
+	TenderCgroupMetrics m;
+
+	g_assert_true(tender_cgroup_read_metrics(cg, SCOPE, &m, &error));
+	g_assert_no_error(error);
+	assert_metrics(&m, 1500000000, 1048576, 2097152, 7, 1030, 2040);
+	remove_tree(root);
+}
+
+static void
+test_cgroup_metrics_missing_files(void)
+{
+	/* no controller files at all (memory.peak is missing before Linux 5.19): zeros */
+	const gchar *files_v2[] =
+	    {"cgroup.controllers", "\n", SCOPE "/cgroup.procs", "", NULL, NULL};
+	const gchar *files_v1[] = {"systemd/" SCOPE "/cgroup.procs", "", NULL, NULL};
+	g_autofree gchar *root_v2 = make_tree(files_v2);
+	g_autofree gchar *root_v1 = make_tree(files_v1);
+	g_autoptr(TenderCgroup) cg_v2 = tender_cgroup_new(root_v2);
+	g_autoptr(TenderCgroup) cg_v1 = tender_cgroup_new(root_v1);
+	g_autoptr(GError) error = NULL;
+	TenderCgroupMetrics m;
+
+	memset(&m, 0xff, sizeof(m));
+	g_assert_true(tender_cgroup_read_metrics(cg_v2, SCOPE, &m, &error));
+	g_assert_no_error(error);
+	assert_metrics(&m, 0, 0, 0, 0, 0, 0);
+	memset(&m, 0xff, sizeof(m));
+	g_assert_true(tender_cgroup_read_metrics(cg_v1, SCOPE, &m, &error));
+	g_assert_no_error(error);
+	assert_metrics(&m, 0, 0, 0, 0, 0, 0);
+
+	/* but a cgroup that does not exist is an error */
+	g_assert_false(tender_cgroup_read_metrics(cg_v2, "/tender.slice/nope.scope", &m, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+	g_assert_false(tender_cgroup_read_metrics(cg_v1, "/tender.slice/nope.scope", &m, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	remove_tree(root_v2);
+	remove_tree(root_v1);
+}
+
+static void
+test_cgroup_metrics_malformed(void)
+{
+	g_autofree gchar *long_line = g_strnfill(2000, 'x');
+	g_autofree gchar *io_stat = g_strdup_printf("junk\n"
+						    "8:0 rbytes=12 wbytes=oops rios=1\n"
+						    "8:16 rbytes=99999999999999999999999 wbytes=5\n"
+						    "rbytes=1000 wbytes=1000\n"
+						    "%s rbytes=1000 wbytes=1000\n"
+						    "8:32 rbytes=1 wbytes=1 rbytes=-1 wbytes=+2\n"
+						    "8:48 rbytes=7",
+						    long_line);
+	const gchar *files_v2[] = {
+	    "cgroup.controllers",
+	    "cpu io memory pids\n",
+	    SCOPE "/cgroup.procs",
+	    "",
+	    SCOPE "/cpu.stat",
+	    "usage_usec twelve\nusage_usec 3\n",
+	    SCOPE "/memory.current",
+	    "abc\n",
+	    SCOPE "/memory.peak",
+	    "12 34\n",
+	    SCOPE "/pids.current",
+	    "",
+	    SCOPE "/io.stat",
+	    io_stat,
+	    NULL,
+	    NULL,
+	};
+	const gchar *files_v1[] = {
+	    "systemd/" SCOPE "/cgroup.procs",
+	    "",
+	    "cpuacct/" SCOPE "/cpuacct.usage",
+	    "18446744073709551616\n",
+	    "memory/" SCOPE "/memory.usage_in_bytes",
+	    "-5\n",
+	    "memory/" SCOPE "/memory.max_usage_in_bytes",
+	    "  \n",
+	    "pids/" SCOPE "/pids.current",
+	    "4 tasks\n",
+	    "blkio/" SCOPE "/blkio.throttle.io_service_bytes_recursive",
+	    "254:0 Read\nRead 5\n254:0 Write -3\n254:0 Read 9x\nTotal 100\n254:0 Write 6\n"
+	    "254:0 Read 18446744073709551615\n254:0 Read 2\n",
+	    NULL,
+	    NULL,
+	};
+	g_autofree gchar *root_v2 = make_tree(files_v2);
+	g_autofree gchar *root_v1 = make_tree(files_v1);
+	g_autoptr(TenderCgroup) cg_v2 = tender_cgroup_new(root_v2);
+	g_autoptr(TenderCgroup) cg_v1 = tender_cgroup_new(root_v1);
+	g_autoptr(GError) error = NULL;
+	TenderCgroupMetrics m;
+
+	/* what cannot be read is 0; the lines that can be read still count */
+	g_assert_true(tender_cgroup_read_metrics(cg_v2, SCOPE, &m, &error));
+	g_assert_no_error(error);
+	assert_metrics(&m, 3000, 0, 0, 0, 12 + 1 + 7, 5 + 1);
+	/* the sum saturates instead of wrapping around */
+	g_assert_true(tender_cgroup_read_metrics(cg_v1, SCOPE, &m, &error));
+	g_assert_no_error(error);
+	assert_metrics(&m, 0, 0, 0, 0, G_MAXUINT64, 6);
+	remove_tree(root_v2);
+	remove_tree(root_v1);
+}
+
+static gchar *
+read_fixture(const gchar *root, const gchar *path)
+{
+	g_autofree gchar *full = g_build_filename(root, path, NULL);
+	g_autoptr(GError) error = NULL;
+	gchar *contents = NULL;
+
+	g_assert_true(g_file_get_contents(full, &contents, NULL, &error));
+	g_assert_no_error(error);
+	return contents;
+}
+
+static void
+write_fixture(const gchar *root, const gchar *path, const gchar *contents)
+{
+	g_autofree gchar *full = g_build_filename(root, path, NULL);
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(g_file_set_contents(full, contents, -1, &error));
+	g_assert_no_error(error);
+}
+
+static void
+test_cgroup_v1_freezer(void)
+{
+	/* the kernel makes cgroup.procs with the directory; here it is made beforehand */
+	const gchar *files[] = {"systemd/" SCOPE "/cgroup.procs",
+				"100\n101\n",
+				"freezer/" SCOPE "/cgroup.procs",
+				"",
+				"freezer/" SCOPE "/freezer.state",
+				"THAWED\n",
+				"systemd/tender.slice/tender-other.scope/cgroup.procs",
+				"",
+				NULL,
+				NULL};
+	g_autofree gchar *root = make_tree(files);
+	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *procs = NULL;
+	g_autofree gchar *state = NULL;
+	g_auto(GStrv) moved = NULL;
+	gboolean frozen = TRUE;
+
+	/* never frozen: no freezer cgroup, and that is no error */
+	g_assert_true(
+	    tender_cgroup_get_frozen(cg, "/tender.slice/tender-other.scope", &frozen, &error));
+	g_assert_no_error(error);
+	g_assert_false(frozen);
+	g_assert_true(tender_cgroup_remove_freezer(cg, "/tender.slice/tender-other.scope", &error));
+	g_assert_no_error(error);
+	g_assert_true(
+	    tender_cgroup_set_frozen(cg, "/tender.slice/tender-other.scope", FALSE, &error));
+	g_assert_no_error(error);
+	frozen = TRUE;
+	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_no_error(error);
+	g_assert_false(frozen);
+
+	/* every process of the scope is moved into the freezer cgroup of the same path */
+	g_assert_true(tender_cgroup_join_freezer(cg, SCOPE, &error));
+	g_assert_no_error(error);
+	procs = read_fixture(root, "freezer/" SCOPE "/cgroup.procs");
+	moved = g_strsplit(g_strstrip(procs), "\n", -1);
+	g_assert_cmpuint(g_strv_length(moved), ==, 2);
+	g_assert_true(g_strv_contains((const gchar *const *)moved, "100"));
+	g_assert_true(g_strv_contains((const gchar *const *)moved, "101"));
+	/* those in it already are not moved again */
+	g_assert_true(tender_cgroup_join_freezer(cg, SCOPE, &error));
+	g_assert_no_error(error);
+	g_free(procs);
+	procs = read_fixture(root, "freezer/" SCOPE "/cgroup.procs");
+	g_assert_cmpstr(procs, ==, "100\n101\n");
+
+	g_assert_true(tender_cgroup_set_frozen(cg, SCOPE, TRUE, &error));
+	g_assert_no_error(error);
+	state = read_fixture(root, "freezer/" SCOPE "/freezer.state");
+	g_assert_cmpstr(state, ==, "FROZEN\n");
+	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_no_error(error);
+	g_assert_true(frozen);
+
+	/* still freezing is not frozen */
+	write_fixture(root, "freezer/" SCOPE "/freezer.state", "FREEZING\n");
+	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_false(frozen);
+	write_fixture(root, "freezer/" SCOPE "/freezer.state", "MELTING\n");
+	g_assert_false(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_clear_error(&error);
+
+	g_assert_true(tender_cgroup_set_frozen(cg, SCOPE, FALSE, &error));
+	g_assert_no_error(error);
+	g_free(state);
+	state = read_fixture(root, "freezer/" SCOPE "/freezer.state");
+	g_assert_cmpstr(state, ==, "THAWED\n");
+	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_false(frozen);
+
+	/* a scope that is gone cannot be asked */
+	g_assert_false(tender_cgroup_get_frozen(cg, "/tender.slice/nope.scope", &frozen, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+	g_assert_false(tender_cgroup_join_freezer(cg, "/tender.slice/nope.scope", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+
+	/* the kernel refuses to remove a cgroup that is not empty, as rmdir does here */
+	g_assert_false(tender_cgroup_remove_freezer(cg, SCOPE, &error));
+	g_assert_nonnull(error);
+	g_clear_error(&error);
+	remove_tree(root);
+}
+
+static void
+test_cgroup_v1_freezer_escapes(void)
+{
+	/* processes that never show up in the freezer cgroup: the move gives up, it does not
+	 * loop forever */
+	const gchar *files[] = {"systemd/" SCOPE "/cgroup.procs",
+				"100\n",
+				"freezer/" SCOPE "/freezer.state",
+				"THAWED\n",
+				NULL,
+				NULL};
+	g_autofree gchar *root = make_tree(files);
+	g_autofree gchar *procs = g_build_filename(root, "freezer/" SCOPE "/cgroup.procs", NULL);
+	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(GError) error = NULL;
+
+	g_assert_cmpint(symlink("/dev/null", procs), ==, 0);
+	g_assert_false(tender_cgroup_join_freezer(cg, SCOPE, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_assert_nonnull(strstr(error->message, "kept appearing"));
+	remove_tree(root);
+}
+
+static void
+test_cgroup_v1_freezer_not_mounted(void)
+{
+	const gchar *files[] = {"systemd/" SCOPE "/cgroup.procs", "100\n", NULL, NULL};
+	g_autofree gchar *root = make_tree(files);
+	g_autofree gchar *freezer = g_build_filename(root, "freezer", NULL);
+	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(GError) error = NULL;
+
+	g_assert_false(tender_cgroup_join_freezer(cg, SCOPE, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_assert_nonnull(strstr(error->message, "not mounted"));
+	/* and nothing was made in its place */
+	g_assert_false(g_file_test(freezer, G_FILE_TEST_EXISTS));
+	remove_tree(root);
+}
+
+static void
+test_cgroup_v2_freezer(void)
+{
+	const gchar *files[] = {"cgroup.controllers",
+				"cpu memory pids\n",
+				SCOPE "/cgroup.procs",
+				"42\n",
+				SCOPE "/cgroup.events",
+				"populated 1\nfrozen 0\n",
+				SCOPE "/cgroup.freeze",
+				"0\n",
+				NULL,
+				NULL};
+	g_autofree gchar *root = make_tree(files);
+	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *freeze = NULL;
+	g_autofree gchar *freezer = g_build_filename(root, "freezer", NULL);
+	gboolean frozen = TRUE;
+
+	/* the scope's own cgroup is frozen: nothing to join or remove */
+	g_assert_true(tender_cgroup_join_freezer(cg, SCOPE, &error));
+	g_assert_no_error(error);
+	g_assert_false(g_file_test(freezer, G_FILE_TEST_EXISTS));
+	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_no_error(error);
+	g_assert_false(frozen);
+	g_assert_true(tender_cgroup_set_frozen(cg, SCOPE, TRUE, &error));
+	g_assert_no_error(error);
+	freeze = read_fixture(root, SCOPE "/cgroup.freeze");
+	g_assert_cmpstr(freeze, ==, "1\n");
+	write_fixture(root, SCOPE "/cgroup.events", "populated 1\nfrozen 1\n");
+	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_true(frozen);
+	g_assert_true(tender_cgroup_set_frozen(cg, SCOPE, FALSE, &error));
+	g_free(freeze);
+	freeze = read_fixture(root, SCOPE "/cgroup.freeze");
+	g_assert_cmpstr(freeze, ==, "0\n");
+	g_assert_true(tender_cgroup_remove_freezer(cg, SCOPE, &error));
+	g_assert_no_error(error);
+
+	/* a kernel without the freezer (before 5.2) has no "frozen" key */
+	write_fixture(root, SCOPE "/cgroup.events", "populated 1\n");
+	g_assert_false(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	remove_tree(root);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -375,5 +791,14 @@ main(int argc, char **argv)
 	g_test_add_func("/cgroup/proc-parse", test_cgroup_proc_parse);
 	g_test_add_func("/cgroup/v1/procs-files", test_cgroup_procs_files_v1);
 	g_test_add_func("/cgroup/v2/procs-files", test_cgroup_procs_files_v2);
+	g_test_add_func("/cgroup/v1/metrics", test_cgroup_v1_metrics);
+	g_test_add_func("/cgroup/v1/metrics-hybrid", test_cgroup_v1_metrics_hybrid);
+	g_test_add_func("/cgroup/v2/metrics", test_cgroup_v2_metrics);
+	g_test_add_func("/cgroup/metrics/missing-files", test_cgroup_metrics_missing_files);
+	g_test_add_func("/cgroup/metrics/malformed", test_cgroup_metrics_malformed);
+	g_test_add_func("/cgroup/v1/freezer", test_cgroup_v1_freezer);
+	g_test_add_func("/cgroup/v1/freezer-escapes", test_cgroup_v1_freezer_escapes);
+	g_test_add_func("/cgroup/v1/freezer-not-mounted", test_cgroup_v1_freezer_not_mounted);
+	g_test_add_func("/cgroup/v2/freezer", test_cgroup_v2_freezer);
 	return g_test_run();
 }
