@@ -1741,6 +1741,9 @@ tender_engine_restore(TenderEngine *self, TenderStoreItem *item)
 	TenderState state = tender_workload_get_state(w);
 	TenderEngineEntry *entry;
 	g_autofree gchar *record = NULL;
+	g_autoptr(TenderFreezer) freezer = NULL;
+	g_autoptr(GError) error = NULL;
+	gboolean frozen = FALSE;
 
 	if (g_hash_table_contains(self->entries, name)) {
 		g_object_unref(w);
@@ -1759,19 +1762,34 @@ tender_engine_restore(TenderEngine *self, TenderStoreItem *item)
 	entry->run = tender_run_new(w, self->systemd, self->cgroup, self->config->shim, record);
 	entry->ended_id =
 	    g_signal_connect(entry->run, "ended", G_CALLBACK(tender_engine_run_ended_cb), entry);
+	/* a freezer cgroup of the run (v1) goes when it ends, whether it was paused or not */
+	freezer = tender_freezer_new(self->cgroup, self->systemd);
+	tender_engine_freezer_watch_run(entry, freezer);
 	tender_run_adopt(entry->run,
 			 item->run.run_id != NULL ? item->run.run_id : "",
 			 item->run.shim_pid);
 	if (tender_run_has_ended(entry->run))
 		return;
 	tender_engine_arm_runtime(entry);
+	/* paused or not is what the kernel says: a pause or resume may have been under way */
+	if (!tender_cgroup_get_frozen(self->cgroup,
+				      tender_workload_get_control_group(w),
+				      &frozen,
+				      &error))
+		g_debug("workload %s: %s", name, error->message);
+	g_clear_error(&error);
 	if (state == TENDER_STATE_STOPPING) {
-		/* the stop was under way: finish it */
-		g_autoptr(GError) error = NULL;
+		/* the stop was under way: finish it (a frozen run is thawed on the way) */
 		entry->stop_cause = TENDER_ENGINE_STOP_USER;
-		tender_workload_reset_state(w, TENDER_STATE_RUNNING, "");
+		tender_workload_reset_state(w,
+					    frozen ? TENDER_STATE_PAUSED : TENDER_STATE_RUNNING,
+					    "");
 		if (!tender_run_stop(entry->run, self->config->stop_timeout_sec, &error))
 			g_warning("workload %s: %s", name, error->message);
+	} else {
+		tender_workload_reset_state(w,
+					    frozen ? TENDER_STATE_PAUSED : TENDER_STATE_RUNNING,
+					    "");
 	}
 	if (tender_workload_get_state(w) == TENDER_STATE_RUNNING)
 		tender_engine_health_state_changed(entry, TENDER_STATE_RUNNING);

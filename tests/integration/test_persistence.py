@@ -174,6 +174,38 @@ class PersistenceTest(TenderTestCase):
                                  timeout=30), "the due restart was lost")
         self.assertEqual(self.tender.wait_state(name, "exited")["ExitCode"], 1)
 
+    def test_paused_survives(self):
+        """A paused workload is still paused after a restart of tenderd, and can be resumed,
+        paused again and stopped; its freezer cgroup goes with it."""
+        name = self.workload("p-paused")
+        count = self.tmpfile(f"{name}.count")
+        self.tender.create(name, argv=["sh", "-c",
+                                       f"i=0; while :; do i=$((i+1)); echo $i > {count}; "
+                                       "sleep 0.05; done"])
+        self.tender.start(name)
+        self.assertTrue(wait_for(lambda: os.path.exists(count)))
+        self.tender.call("PauseWorkload", "s", name)
+        pid = self.tender.prop(name, "MainPID")
+        freezer = f"/sys/fs/cgroup/freezer/tender.slice/tender-{name}.scope"
+        old = self.tenderd_pid
+        os.kill(old, signal.SIGKILL)
+        self.restarted_tenderd(old)
+        p = self.tender.props(name)
+        self.assertEqual((p["State"], p["MainPID"]), ("paused", pid))
+        with open(f"{freezer}/freezer.state") as f:
+            self.assertEqual(f.read().strip(), "FROZEN")
+        self.tender.call("ResumeWorkload", "s", name)
+        self.assertEqual(self.tender.prop(name, "State"), "running")
+        with open(count) as f:
+            before = int(f.read() or 0)
+        self.assertTrue(wait_for(lambda: int(open(count).read() or 0) > before),
+                        "the resumed workload does not count on")
+        self.tender.call("PauseWorkload", "s", name)
+        self.tender.stop(name)
+        self.assertEqual(self.tender.prop(name, "State"), "stopped")
+        self.assertTrue(wait_for(lambda: not os.path.exists(freezer)),
+                        "the freezer cgroup outlived the run")
+
     def test_lost_run(self):
         """A run whose tender-shim died without a record ends failed, and leaves nothing."""
         name = self.workload("p-lost")
