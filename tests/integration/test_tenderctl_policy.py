@@ -7,9 +7,12 @@ import."""
 import json
 import os
 import re
+import signal
 import subprocess
+import threading
 import unittest
 
+from tenderlab import wait_for  # noqa: E402
 from test_tenderctl import TENDERCTL, TenderctlTest, tenderctl
 
 
@@ -98,6 +101,66 @@ class TenderctlPolicyTest(TenderctlTest):
         with open(big, "w") as f:
             f.write(" " * (1024 * 1024 + 1))
         self.assertPlainError(tenderctl("import", big), "more than 1048576 bytes")
+
+    def events(self, *args):
+        """Starts `tenderctl events ARGS`; returns the process and the list its lines go to,
+        once it is seen to receive events."""
+        env = dict(os.environ, LC_ALL="C.UTF-8")
+        probe = self.workload("ctl-ev-probe")
+        if any(not a.startswith("-") for a in args):
+            args = (*args, probe)
+        proc = subprocess.Popen([TENDERCTL, "events", *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+        lines = []
+        reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")))
+        reader.start()
+        self.addCleanup(reader.join)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        # it subscribes in the background: a probe tells when it hears
+        for _ in range(50):
+            self.tender.create(probe, argv=["true"])
+            self.tender.start(probe)
+            self.tender.remove(probe, force=True)
+            if wait_for(lambda: any(probe in line for line in lines), timeout=0.5):
+                break
+        self.assertTrue(any(probe in line for line in lines), "tenderctl events hears nothing")
+        return proc, lines
+
+    def test_events(self):
+        name = self.workload("ctl-ev")
+        other = self.workload("ctl-ev-other")
+        proc, lines = self.events("--json", name)
+        seen = len(lines)
+        self.tender.create(other, argv=["true"])
+        self.tender.start(other)
+        self.tender.create(name, argv=["sh", "-c", "exit 3"])
+        self.tender.start(name)
+        self.tender.wait_state(name, "exited")
+        self.assertTrue(wait_for(lambda: sum(name in line for line in lines[seen:]) >= 3))
+        proc.send_signal(signal.SIGINT)
+        self.assertEqual(proc.wait(timeout=10), 0)
+        got = [json.loads(line) for line in lines[seen:]]
+        got = [e for e in got if e["name"] != "ctl-ev-probe"]
+        self.assertEqual([(e["name"], e["old_state"], e["new_state"], e["reason"]) for e in got],
+                         [(name, "created", "starting", ""), (name, "starting", "running", ""),
+                          (name, "running", "exited", "exit-code: 3")])
+        for e in got:
+            self.assertRegex(e["timestamp"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+
+    def test_events_text(self):
+        name = self.workload("ctl-ev-text")
+        proc, lines = self.events()
+        seen = len(lines)
+        self.tender.create(name, argv=["sleep", "300"])
+        self.tender.start(name)
+        self.tender.kill(name, signal.SIGKILL)
+        self.tender.wait_state(name, "failed")
+        self.assertTrue(wait_for(lambda: sum(name in line for line in lines[seen:]) >= 3))
+        proc.terminate()
+        self.assertEqual(proc.wait(timeout=10), 0)
+        mine = [line.split(" ", 1)[1].rstrip("\n") for line in lines[seen:] if name in line]
+        self.assertEqual(mine, [f"{name} created -> starting", f"{name} starting -> running",
+                                f"{name} running -> failed (signal: KILL)"])
 
     def test_help_mentions_new_options(self):
         r = tenderctl("run", "--help")
