@@ -1262,8 +1262,21 @@ tender_cgroup_remove_freezer(TenderCgroup *self, const gchar *cgroup, GError **e
 		return TRUE;
 	if (!tender_cgroup_format_path(self, path, sizeof(path), "freezer", cgroup, NULL))
 		return TRUE;
-	if (rmdir(path) == 0 || errno == ENOENT)
+	if (rmdir(path) == 0 || errno == ENOENT) {
+		/* and the slices made for it, once no other scope needs them: a process that
+		 * joins the scope's nearest cgroup in each hierarchy (a health check) must not
+		 * find a stray tender.slice in the freezer hierarchy */
+		gchar root[PATH_MAX];
+		gchar *slash;
+		if (!tender_cgroup_format_path(self, root, sizeof(root), "freezer", "/", NULL))
+			return TRUE;
+		while ((slash = strrchr(path, '/')) != NULL) {
+			*slash = '\0';
+			if (strlen(path) <= strlen(root) || rmdir(path) < 0)
+				break;
+		}
 		return TRUE;
+	}
 	g_set_error(error,
 		    TENDER_ERROR,
 		    errno == EBUSY ? TENDER_ERROR_INVALID_STATE : TENDER_ERROR_FAILED,

@@ -687,6 +687,29 @@ test_cgroup_v1_freezer(void)
 	g_assert_false(tender_cgroup_remove_freezer(cg, SCOPE, &error));
 	g_assert_nonnull(error);
 	g_clear_error(&error);
+
+	/* once empty it goes, and so does its slice, unless another scope is still in it */
+	{
+		g_autofree gchar *scope = g_build_filename(root, "freezer", SCOPE, NULL);
+		g_autofree gchar *slice = g_build_filename(root, "freezer", "tender.slice", NULL);
+		g_autofree gchar *other = g_build_filename(slice, "tender-other.scope", NULL);
+		g_autofree gchar *mount = g_build_filename(root, "freezer", NULL);
+		g_autofree gchar *procs_file = g_build_filename(scope, "cgroup.procs", NULL);
+		g_autofree gchar *state_file = g_build_filename(scope, "freezer.state", NULL);
+
+		g_assert_cmpint(g_mkdir(other, 0755), ==, 0);
+		g_assert_cmpint(g_unlink(procs_file), ==, 0);
+		g_assert_cmpint(g_unlink(state_file), ==, 0);
+		g_assert_true(tender_cgroup_remove_freezer(cg, SCOPE, &error));
+		g_assert_no_error(error);
+		g_assert_false(g_file_test(scope, G_FILE_TEST_EXISTS));
+		g_assert_true(g_file_test(other, G_FILE_TEST_IS_DIR));
+		g_assert_true(
+		    tender_cgroup_remove_freezer(cg, "/tender.slice/tender-other.scope", &error));
+		g_assert_no_error(error);
+		g_assert_false(g_file_test(slice, G_FILE_TEST_EXISTS));
+		g_assert_true(g_file_test(mount, G_FILE_TEST_IS_DIR));
+	}
 	remove_tree(root);
 }
 
