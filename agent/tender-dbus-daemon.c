@@ -7,6 +7,7 @@
 #include <gio/gunixfdlist.h>
 #include <unistd.h>
 
+#include "tender-authority.h"
 #include "tender-dbus-daemon.h"
 #include "tender-error.h"
 #include "tender-resources.h"
@@ -22,6 +23,7 @@ struct _TenderDbusDaemon {
 	TenderEngine *engine;
 	GDBusConnection *connection;
 	GDBusNodeInfo *introspection;
+	TenderAuthority *authority;
 	guint manager_id;
 	GHashTable *objects; /* TenderWorkload* → registration id */
 	gulong added_id;
@@ -576,26 +578,15 @@ static const struct {
     {"GetMetrics", tender_dbus_daemon_get_metrics},
 };
 
-/*
- * Until polkit checks exist, only root (and the user tenderd itself runs as, for a session
- * bus) may call: the bus policy says so too, this is the second lock.
- */
+/* every call is authorized, asynchronously, before the engine sees it */
 static void
 tender_dbus_daemon_authorize_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(TenderDbusAuthHelper) helper = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = NULL;
-	guint32 uid = G_MAXUINT32;
+	GError *error = NULL;
 
-	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-	if (reply != NULL)
-		g_variant_get(reply, "(u)", &uid);
-	if (uid != 0 && uid != (guint32)getuid()) {
-		g_dbus_method_invocation_return_error(helper->invocation,
-						      TENDER_ERROR,
-						      TENDER_ERROR_ACCESS_DENIED,
-						      "Only root may manage workloads");
+	if (!tender_authority_check_finish(TENDER_AUTHORITY(source), res, &error)) {
+		tender_dbus_daemon_return_error(helper->invocation, error);
 		return;
 	}
 	helper->func(helper->self, helper->invocation);
@@ -613,8 +604,10 @@ tender_dbus_daemon_manager_method_call(GDBusConnection *connection,
 {
 	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
 	g_autoptr(TenderDbusAuthHelper) helper = NULL;
+	g_autoptr(TenderAuthoritySubject) subject = NULL;
+	const gchar *action = tender_authority_action_for_method(method_name);
 
-	for (guint i = 0; i < G_N_ELEMENTS(tender_dbus_daemon_methods); i++) {
+	for (guint i = 0; action != NULL && i < G_N_ELEMENTS(tender_dbus_daemon_methods); i++) {
 		if (g_strcmp0(method_name, tender_dbus_daemon_methods[i].name) != 0)
 			continue;
 		helper = g_new0(TenderDbusAuthHelper, 1);
@@ -626,18 +619,17 @@ tender_dbus_daemon_manager_method_call(GDBusConnection *connection,
 			helper->func(self, invocation);
 			return;
 		}
-		g_dbus_connection_call(connection,
-				       "org.freedesktop.DBus",
-				       "/org/freedesktop/DBus",
-				       "org.freedesktop.DBus",
-				       "GetConnectionUnixUser",
-				       g_variant_new("(s)", sender),
-				       G_VARIANT_TYPE("(u)"),
-				       G_DBUS_CALL_FLAGS_NONE,
-				       -1,
-				       NULL,
-				       tender_dbus_daemon_authorize_cb,
-				       g_steal_pointer(&helper));
+		subject = tender_authority_subject_new_bus_name(sender);
+		tender_authority_check_async(
+		    self->authority,
+		    subject,
+		    action,
+		    NULL,
+		    (g_dbus_message_get_flags(g_dbus_method_invocation_get_message(invocation)) &
+		     G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0,
+		    NULL,
+		    tender_dbus_daemon_authorize_cb,
+		    g_steal_pointer(&helper));
 		return;
 	}
 	g_dbus_method_invocation_return_error(invocation,
@@ -698,6 +690,7 @@ tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection,
 	if (self->introspection == NULL)
 		return FALSE;
 	self->connection = g_object_ref(connection);
+	self->authority = tender_authority_new(connection);
 	self->manager_id = g_dbus_connection_register_object(
 	    connection,
 	    TENDER_DBUS_PATH,
@@ -747,6 +740,7 @@ tender_dbus_daemon_dispose(GObject *object)
 		self->manager_id = 0;
 	}
 	g_clear_object(&self->connection);
+	g_clear_object(&self->authority);
 	g_clear_object(&self->engine);
 	G_OBJECT_CLASS(tender_dbus_daemon_parent_class)->dispose(object);
 }

@@ -1,0 +1,55 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define TENDER_AUTHORITY_ACTION_READ   "org.tender.workloads.read"
+#define TENDER_AUTHORITY_ACTION_MANAGE "org.tender.workloads.manage"
+
+/**
+ * TenderAuthoritySubject:
+ *
+ * Who asks: a D-Bus caller (its unique bus name), a local process (an HTTP client on the
+ * unix socket, from SO_PEERCRED), or a user known only by uid (an HTTP client on TCP, from
+ * its bearer token).
+ */
+typedef struct _TenderAuthoritySubject TenderAuthoritySubject;
+
+TenderAuthoritySubject *
+tender_authority_subject_new_bus_name(const gchar *bus_name);
+TenderAuthoritySubject *
+tender_authority_subject_new_process(GPid pid, guint32 uid);
+TenderAuthoritySubject *
+tender_authority_subject_new_uid(guint32 uid);
+void
+tender_authority_subject_free(TenderAuthoritySubject *subject);
+gchar *
+tender_authority_subject_to_string(const TenderAuthoritySubject *subject);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAuthoritySubject, tender_authority_subject_free)
+
+#define TENDER_TYPE_AUTHORITY (tender_authority_get_type())
+G_DECLARE_FINAL_TYPE(TenderAuthority, tender_authority, TENDER, AUTHORITY, GObject)
+
+TenderAuthority *
+tender_authority_new(GDBusConnection *system_bus);
+const gchar *
+tender_authority_action_for_method(const gchar *method);
+void
+tender_authority_check_async(TenderAuthority *self,
+			     const TenderAuthoritySubject *subject,
+			     const gchar *action_id,
+			     GHashTable *details,
+			     gboolean allow_interaction,
+			     GCancellable *cancellable,
+			     GAsyncReadyCallback callback,
+			     gpointer user_data);
+gboolean
+tender_authority_check_finish(TenderAuthority *self, GAsyncResult *res, GError **error);
+
+G_END_DECLS
