@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tender-authority.h"
@@ -12,8 +14,16 @@
 /*
  * TenderAuthority decides whether a subject may do what it asks, for every front-end alike:
  * the D-Bus API and the HTTP mirror ask it with the same action for the same method.  root
- * (and the user tenderd runs as) is always allowed.
+ * (and the user tenderd runs as) is always allowed without asking anyone; everyone else is
+ * allowed if polkit says so (org.freedesktop.PolicyKit1.Authority.CheckAuthorization on the
+ * system bus, asynchronously), and refused when polkit refuses, cannot be reached or does not
+ * answer in time.  Nothing is cached, so that a change of polkit rules applies to the next
+ * call; polkit itself remembers an auth_admin_keep authentication for a few minutes.
  */
+
+/* how long polkitd may take: it answers at once unless it asks a person for a password */
+#define TENDER_AUTHORITY_TIMEOUT_MS		25000
+#define TENDER_AUTHORITY_INTERACTIVE_TIMEOUT_MS (5 * 60 * 1000)
 
 typedef enum {
 	TENDER_AUTHORITY_SUBJECT_BUS_NAME,
@@ -119,7 +129,8 @@ tender_authority_subject_to_string(const TenderAuthoritySubject *subject)
 
 struct _TenderAuthority {
 	GObject parent_instance;
-	GDBusConnection *bus; /* where callers by bus name are */
+	GDBusConnection *bus;	     /* where callers by bus name are */
+	GDBusConnection *polkit_bus; /* the system bus, where polkitd is; NULL: no polkit */
 };
 
 G_DEFINE_TYPE(TenderAuthority, tender_authority, G_TYPE_OBJECT)
@@ -165,45 +176,322 @@ tender_authority_action_for_method(const gchar *method)
 typedef struct {
 	TenderAuthoritySubject *subject;
 	gchar *action_id;
+	GHashTable *details; /* owned copy, or NULL */
+	gboolean allow_interaction;
+	guint32 uid;	       /* the subject's, once known */
+	GSubprocess *stand_in; /* a uid subject's stand-in process, see below */
+	GCancellable *cancellable;
 } TenderAuthorityCheck;
 
 static void
 tender_authority_check_free(TenderAuthorityCheck *check)
 {
+	if (check->stand_in != NULL) {
+		/* it has done its part: end it, and reap it without waiting here */
+		g_subprocess_force_exit(check->stand_in);
+		g_subprocess_wait_async(check->stand_in, NULL, NULL, NULL);
+		g_object_unref(check->stand_in);
+	}
 	tender_authority_subject_free(check->subject);
 	g_free(check->action_id);
+	if (check->details != NULL)
+		g_hash_table_unref(check->details);
+	g_clear_object(&check->cancellable);
 	g_free(check);
 }
 
+static const gchar *
+tender_authority_action_verb(const gchar *action_id)
+{
+	return g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_READ) == 0 ? "inspect" : "manage";
+}
+
 static void
-tender_authority_decide(GTask *task, guint32 uid)
+tender_authority_deny(GTask *task, const gchar *why)
 {
 	TenderAuthorityCheck *check = g_task_get_task_data(task);
 
-	if (uid == 0 || uid == (guint32)getuid()) {
-		g_task_return_boolean(task, TRUE);
-		return;
-	}
 	g_task_return_new_error(task,
 				TENDER_ERROR,
 				TENDER_ERROR_ACCESS_DENIED,
-				"Not authorized to %s workloads",
-				g_strcmp0(check->action_id, TENDER_AUTHORITY_ACTION_READ) == 0
-				    ? "inspect"
-				    : "manage");
+				"Not authorized to %s workloads (polkit action %s): %s",
+				tender_authority_action_verb(check->action_id),
+				check->action_id,
+				why);
+}
+
+static void
+tender_authority_check_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) result_details = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *who = NULL;
+	TenderAuthorityCheck *check = g_task_get_task_data(task);
+	gboolean authorized = FALSE;
+	gboolean challenge = FALSE;
+
+	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+	who = tender_authority_subject_to_string(check->subject);
+	if (reply == NULL) {
+		g_autofree gchar *why = NULL;
+		g_dbus_error_strip_remote_error(error);
+		g_warning("polkit did not decide on %s for %s, refusing: %s",
+			  check->action_id,
+			  who,
+			  error->message);
+		why = g_strdup_printf("polkit could not be asked (%s)", error->message);
+		tender_authority_deny(task, why);
+		return;
+	}
+	g_variant_get(reply, "((bb@a{ss}))", &authorized, &challenge, &result_details);
+	if (authorized) {
+		g_debug("polkit allows %s to %s", who, check->action_id);
+		g_task_return_boolean(task, TRUE);
+		return;
+	}
+	g_info("polkit refuses %s to %s", who, check->action_id);
+	if (challenge && !check->allow_interaction) {
+		tender_authority_deny(task,
+				      "authentication is required (call with interactive "
+				      "authorization allowed, e.g. from tenderctl in a session "
+				      "with a polkit agent)");
+		return;
+	}
+	tender_authority_deny(task, "polkit refused");
+}
+
+/* asks polkitd; the subject is (sa{sv}) as CheckAuthorization takes it */
+static void
+tender_authority_ask_polkit(TenderAuthority *self, GTask *task, GVariant *subject)
+{
+	TenderAuthorityCheck *check = g_task_get_task_data(task);
+	GVariantBuilder details;
+	GHashTableIter iter;
+	gpointer key;
+	gpointer value;
+
+	g_variant_builder_init(&details, G_VARIANT_TYPE("a{ss}"));
+	if (check->details != NULL) {
+		g_hash_table_iter_init(&iter, check->details);
+		while (g_hash_table_iter_next(&iter, &key, &value))
+			g_variant_builder_add(&details, "{ss}", key, value);
+	}
+	g_dbus_connection_call(self->polkit_bus,
+			       "org.freedesktop.PolicyKit1",
+			       "/org/freedesktop/PolicyKit1/Authority",
+			       "org.freedesktop.PolicyKit1.Authority",
+			       "CheckAuthorization",
+			       g_variant_new("(@(sa{sv})sa{ss}us)",
+					     subject,
+					     check->action_id,
+					     &details,
+					     check->allow_interaction
+						 ? 1u
+						 : 0u, /* AllowUserInteraction */
+					     ""),
+			       G_VARIANT_TYPE("((bba{ss}))"),
+			       G_DBUS_CALL_FLAGS_NONE,
+			       /* a person may take a while to type a password */
+			       check->allow_interaction ? TENDER_AUTHORITY_INTERACTIVE_TIMEOUT_MS
+							: TENDER_AUTHORITY_TIMEOUT_MS,
+			       check->cancellable,
+			       tender_authority_check_cb,
+			       task);
+}
+
+/* field 22 of /proc/PID/stat: when the process started, in clock ticks since boot */
+static gboolean
+tender_authority_process_start_time(GPid pid, guint64 *start_time, GError **error)
+{
+	g_autofree gchar *path = g_strdup_printf("/proc/%d/stat", (gint)pid);
+	g_autofree gchar *stat = NULL;
+	g_auto(GStrv) fields = NULL;
+	const gchar *after_comm;
+
+	if (!g_file_get_contents(path, &stat, NULL, error))
+		return FALSE;
+	/* the command name (field 2) may hold spaces and parentheses: skip to its last ')' */
+	after_comm = strrchr(stat, ')');
+	if (after_comm == NULL) {
+		g_set_error(error, TENDER_ERROR, TENDER_ERROR_FAILED, "%s cannot be parsed", path);
+		return FALSE;
+	}
+	/* after_comm + 2 is field 3, so field 22 is its 20th */
+	fields = g_strsplit(after_comm + 2, " ", 21);
+	if (g_strv_length(fields) < 21 ||
+	    !g_ascii_string_to_unsigned(fields[19], 10, 0, G_MAXUINT64, start_time, NULL)) {
+		g_set_error(error, TENDER_ERROR, TENDER_ERROR_FAILED, "%s cannot be parsed", path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+tender_authority_ask_for_process(TenderAuthority *self, GTask *task, GPid pid, guint32 uid)
+{
+	GVariantBuilder subject;
+	guint64 start_time = 0;
+	g_autoptr(GError) error = NULL;
+
+	if (!tender_authority_process_start_time(pid, &start_time, &error)) {
+		g_autofree gchar *why =
+		    g_strdup_printf("its process cannot be identified (%s)", error->message);
+		tender_authority_deny(task, why);
+		g_object_unref(task);
+		return;
+	}
+	g_variant_builder_init(&subject, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&subject, "{sv}", "pid", g_variant_new_uint32((guint32)pid));
+	g_variant_builder_add(&subject, "{sv}", "start-time", g_variant_new_uint64(start_time));
+	g_variant_builder_add(&subject, "{sv}", "uid", g_variant_new_int32((gint32)uid));
+	tender_authority_ask_polkit(self,
+				    task,
+				    g_variant_new("(s@a{sv})",
+						  "unix-process",
+						  g_variant_builder_end(&subject)));
+}
+
+/*
+ * A user known only by uid (an HTTP client on TCP, by its bearer token) has no process polkit
+ * could look at, and polkit has no subject for a bare uid: its subjects are a process, a
+ * session or a bus name, all of them things that exist on this host.  Passing tenderd's own
+ * process with a claimed uid would ask polkit to believe a uid its own checks of the process
+ * contradict.  Instead tenderd starts a stand-in: a process that runs as that uid (setpriv
+ * --reuid, no groups, so it holds nothing of the user's but the uid) and does nothing but wait
+ * for its stdin to close.  polkit then sees what it expects, a unix-process of that uid, in no
+ * login session: the allow_any defaults apply (a remote user is not at the console), and rules
+ * decide on the user as they would for any process of theirs (subject.user, isInGroup: polkit
+ * takes the groups from the user database, not from the process).  The stand-in reports
+ * "ready" only after it has dropped to the uid, so polkit never sees it as root, and it ends as
+ * soon as polkit has answered.
+ */
+static void
+tender_authority_stand_in_ready_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = G_TASK(user_data);
+	TenderAuthority *self = g_task_get_source_object(task);
+	TenderAuthorityCheck *check = g_task_get_task_data(task);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) line = NULL;
+	const gchar *pid_text;
+
+	line = g_input_stream_read_bytes_finish(G_INPUT_STREAM(source), res, &error);
+	if (line == NULL || g_bytes_get_size(line) < 6 ||
+	    memcmp(g_bytes_get_data(line, NULL), "ready\n", 6) != 0) {
+		g_autofree gchar *why =
+		    g_strdup_printf("no process could be started as uid %u to stand in for it (%s)",
+				    check->uid,
+				    error != NULL ? error->message : "it did not get ready");
+		tender_authority_deny(task, why);
+		g_object_unref(task);
+		return;
+	}
+	pid_text = g_subprocess_get_identifier(check->stand_in);
+	tender_authority_ask_for_process(self, task, (GPid)atoi(pid_text), check->uid);
+}
+
+static void
+tender_authority_ask_for_uid(TenderAuthority *self, GTask *task)
+{
+	TenderAuthorityCheck *check = g_task_get_task_data(task);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *reuid = g_strdup_printf("--reuid=%u", check->uid);
+	g_autofree gchar *why = NULL;
+
+	check->stand_in =
+	    g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+			     &error,
+			     "setpriv",
+			     reuid,
+			     "--regid=65534",
+			     "--clear-groups",
+			     "--",
+			     "/bin/sh",
+			     "-c",
+			     "echo ready && exec cat >/dev/null",
+			     NULL);
+	if (check->stand_in != NULL) {
+		g_input_stream_read_bytes_async(g_subprocess_get_stdout_pipe(check->stand_in),
+						6,
+						G_PRIORITY_DEFAULT,
+						check->cancellable,
+						tender_authority_stand_in_ready_cb,
+						task);
+		return;
+	}
+	why = g_strdup_printf("no process could be started as uid %u to stand in for it (%s)",
+			      check->uid,
+			      error->message);
+	tender_authority_deny(task, why);
+	g_object_unref(task);
+}
+
+/* root and tenderd's own user are always allowed; the others are polkit's to decide */
+static void
+tender_authority_decide(GTask *task)
+{
+	TenderAuthority *self = g_task_get_source_object(task);
+	TenderAuthorityCheck *check = g_task_get_task_data(task);
+
+	if (check->uid == 0 || check->uid == (guint32)getuid()) {
+		g_task_return_boolean(task, TRUE);
+		g_object_unref(task);
+		return;
+	}
+	if (self->polkit_bus == NULL) {
+		tender_authority_deny(task,
+				      "tenderd does not serve the system bus, so polkit cannot "
+				      "vouch for the caller, and only root and tenderd's own user "
+				      "are allowed");
+		g_object_unref(task);
+		return;
+	}
+	switch (check->subject->kind) {
+	case TENDER_AUTHORITY_SUBJECT_BUS_NAME: {
+		GVariantBuilder subject;
+		g_variant_builder_init(&subject, G_VARIANT_TYPE_VARDICT);
+		g_variant_builder_add(&subject,
+				      "{sv}",
+				      "name",
+				      g_variant_new_string(check->subject->bus_name));
+		tender_authority_ask_polkit(self,
+					    task,
+					    g_variant_new("(s@a{sv})",
+							  "system-bus-name",
+							  g_variant_builder_end(&subject)));
+		return;
+	}
+	case TENDER_AUTHORITY_SUBJECT_PROCESS:
+		tender_authority_ask_for_process(self, task, check->subject->pid, check->uid);
+		return;
+	case TENDER_AUTHORITY_SUBJECT_UID:
+	default:
+		tender_authority_ask_for_uid(self, task);
+		return;
+	}
 }
 
 static void
 tender_authority_uid_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(GTask) task = G_TASK(user_data);
+	GTask *task = G_TASK(user_data);
+	TenderAuthorityCheck *check = g_task_get_task_data(task);
 	g_autoptr(GVariant) reply = NULL;
-	guint32 uid = G_MAXUINT32;
+	g_autoptr(GError) error = NULL;
 
-	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, NULL);
-	if (reply != NULL)
-		g_variant_get(reply, "(u)", &uid);
-	tender_authority_decide(task, uid);
+	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+	if (reply == NULL) {
+		g_autofree gchar *why = NULL;
+		g_dbus_error_strip_remote_error(error);
+		why = g_strdup_printf("the bus does not know the caller (%s)", error->message);
+		tender_authority_deny(task, why);
+		g_object_unref(task);
+		return;
+	}
+	g_variant_get(reply, "(u)", &check->uid);
+	tender_authority_decide(task);
 }
 
 /**
@@ -211,13 +499,18 @@ tender_authority_uid_cb(GObject *source, GAsyncResult *res, gpointer user_data)
  * @self: a #TenderAuthority
  * @subject: who asks
  * @action_id: what for, e.g. %TENDER_AUTHORITY_ACTION_MANAGE
- * @details: (nullable): gchar* → gchar*, for rules to decide on (workload name, command line)
- * @allow_interaction: whether the subject may be asked to authenticate
+ * @details: (nullable): gchar* → gchar*, for rules to decide on (see
+ *   tender_engine_get_call_details())
+ * @allow_interaction: whether the subject may be asked to authenticate (only when the caller
+ *   asked for it, e.g. with the D-Bus flag ALLOW_INTERACTIVE_AUTHORIZATION)
  * @cancellable: (nullable): a #GCancellable
  * @callback: called with the decision
  * @user_data: for @callback
  *
- * Decides, without blocking, whether @subject may do @action_id.
+ * Decides, without blocking, whether @subject may do @action_id: root and the user tenderd
+ * runs as are always allowed; anyone else is allowed only if polkit says so, and denied when
+ * polkit cannot be asked (fail closed).  Nothing is cached: every call asks polkit again, so
+ * a change of rules applies to the next call.
  */
 void
 tender_authority_check_async(TenderAuthority *self,
@@ -229,16 +522,22 @@ tender_authority_check_async(TenderAuthority *self,
 			     GAsyncReadyCallback callback,
 			     gpointer user_data)
 {
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
 	TenderAuthorityCheck *check = g_new0(TenderAuthorityCheck, 1);
 
 	g_return_if_fail(TENDER_IS_AUTHORITY(self));
 	g_task_set_source_tag(task, tender_authority_check_async);
 	check->subject = tender_authority_subject_copy(subject);
 	check->action_id = g_strdup(action_id);
+	if (details != NULL)
+		check->details = g_hash_table_ref(details);
+	check->allow_interaction = allow_interaction;
+	check->uid = subject->uid;
+	if (cancellable != NULL)
+		check->cancellable = g_object_ref(cancellable);
 	g_task_set_task_data(task, check, (GDestroyNotify)tender_authority_check_free);
 	if (subject->kind != TENDER_AUTHORITY_SUBJECT_BUS_NAME) {
-		tender_authority_decide(task, subject->uid);
+		tender_authority_decide(task);
 		return;
 	}
 	g_dbus_connection_call(self->bus,
@@ -252,7 +551,7 @@ tender_authority_check_async(TenderAuthority *self,
 			       -1,
 			       cancellable,
 			       tender_authority_uid_cb,
-			       g_steal_pointer(&task));
+			       task);
 }
 
 /**
@@ -275,6 +574,7 @@ tender_authority_finalize(GObject *object)
 {
 	TenderAuthority *self = TENDER_AUTHORITY(object);
 	g_clear_object(&self->bus);
+	g_clear_object(&self->polkit_bus);
 	G_OBJECT_CLASS(tender_authority_parent_class)->finalize(object);
 }
 
@@ -290,15 +590,42 @@ tender_authority_init(TenderAuthority *self)
 }
 
 /**
+ * tender_authority_new_full:
+ * @bus: the bus callers by bus name are on
+ * @polkit_bus: (nullable): the system bus, where polkitd is, or %NULL to ask no one (then
+ *   only root and tenderd's own user are allowed)
+ *
+ * polkit is asked about bus names only when @bus is @polkit_bus: a name on another bus (a
+ * session or private bus, where anyone may own any name) means nothing to polkitd.
+ *
+ * Returns: (transfer full): a #TenderAuthority
+ */
+TenderAuthority *
+tender_authority_new_full(GDBusConnection *bus, GDBusConnection *polkit_bus)
+{
+	TenderAuthority *self = g_object_new(TENDER_TYPE_AUTHORITY, NULL);
+	self->bus = g_object_ref(bus);
+	if (polkit_bus != NULL)
+		self->polkit_bus = g_object_ref(polkit_bus);
+	return self;
+}
+
+/**
  * tender_authority_new:
  * @bus: the bus callers by bus name are on
+ *
+ * An authority that asks polkit if @bus is the system bus (the connection tenderd opened to
+ * it at startup), and allows only root and tenderd's own user otherwise (tenderd --bus
+ * session, or a private bus).
  *
  * Returns: (transfer full): a #TenderAuthority
  */
 TenderAuthority *
 tender_authority_new(GDBusConnection *bus)
 {
-	TenderAuthority *self = g_object_new(TENDER_TYPE_AUTHORITY, NULL);
-	self->bus = g_object_ref(bus);
-	return self;
+	/* tenderd connects to the system bus before anything else, so this returns its shared
+	 * connection at once; a bus at another address is never taken for the system bus */
+	g_autoptr(GDBusConnection) system_bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, NULL);
+
+	return tender_authority_new_full(bus, bus == system_bus ? bus : NULL);
 }

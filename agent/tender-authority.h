@@ -37,7 +37,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAuthoritySubject, tender_authority_subject_f
 G_DECLARE_FINAL_TYPE(TenderAuthority, tender_authority, TENDER, AUTHORITY, GObject)
 
 TenderAuthority *
-tender_authority_new(GDBusConnection *system_bus);
+tender_authority_new(GDBusConnection *bus);
+TenderAuthority *
+tender_authority_new_full(GDBusConnection *bus, GDBusConnection *polkit_bus);
 const gchar *
 tender_authority_action_for_method(const gchar *method);
 void

@@ -57,6 +57,80 @@ tender_dbus_daemon_return_error(GDBusMethodInvocation *invocation, GError *error
 	g_dbus_method_invocation_return_gerror(invocation, error);
 }
 
+/* --- authorization --- */
+
+/* every call is authorized, asynchronously, before the engine sees it */
+static void
+tender_dbus_daemon_authorize_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderDbusAuthHelper) helper = user_data;
+	GError *error = NULL;
+
+	if (!tender_authority_check_finish(TENDER_AUTHORITY(source), res, &error)) {
+		tender_dbus_daemon_return_error(helper->invocation, error);
+		return;
+	}
+	helper->func(helper->self, helper->invocation);
+}
+
+/* runs @func once the caller is allowed @action, with @details for polkit rules */
+static void
+tender_dbus_daemon_authorize(TenderDbusDaemon *self,
+			     const gchar *sender,
+			     GDBusMethodInvocation *invocation,
+			     const gchar *action,
+			     GHashTable *details,
+			     TenderDbusMethodFunc func)
+{
+	g_autoptr(TenderDbusAuthHelper) helper = NULL;
+	g_autoptr(TenderAuthoritySubject) subject = NULL;
+	GDBusMessage *message = g_dbus_method_invocation_get_message(invocation);
+
+	if (sender == NULL) {
+		/* a peer-to-peer connection: whoever could connect is trusted */
+		func(self, invocation);
+		return;
+	}
+	helper = g_new0(TenderDbusAuthHelper, 1);
+	helper->self = g_object_ref(self);
+	helper->invocation = g_object_ref(invocation);
+	helper->func = func;
+	subject = tender_authority_subject_new_bus_name(sender);
+	tender_authority_check_async(self->authority,
+				     subject,
+				     action,
+				     details,
+				     (g_dbus_message_get_flags(message) &
+				      G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0,
+				     NULL,
+				     tender_dbus_daemon_authorize_cb,
+				     g_steal_pointer(&helper));
+}
+
+/* the details polkit rules see, from the call's arguments (checked against the XML already) */
+static GHashTable *
+tender_dbus_daemon_call_details(TenderDbusDaemon *self, const gchar *method, GVariant *parameters)
+{
+	const gchar *name = NULL;
+	const gchar *json = NULL;
+	g_autoptr(GVariant) spec = NULL;
+	g_autoptr(GVariant) options = NULL;
+
+	if (g_strcmp0(method, "ImportWorkload") == 0) {
+		g_variant_get(parameters, "(&s@a{sv})", &json, &options);
+		if (!g_variant_lookup(options, "name", "&s", &name))
+			name = NULL;
+	} else if (g_variant_n_children(parameters) > 0) {
+		g_autoptr(GVariant) first = g_variant_get_child_value(parameters, 0);
+		if (g_variant_is_of_type(first, G_VARIANT_TYPE_STRING))
+			name = g_variant_get_string(first, NULL);
+		if (g_strcmp0(method, "CreateWorkload") == 0)
+			spec = g_variant_get_child_value(parameters, 1);
+	}
+	/* name and json point into @parameters, which outlives this call */
+	return tender_engine_get_call_details(self->engine, method, name, spec, json);
+}
+
 /* --- workload objects --- */
 
 static GVariant *
@@ -102,26 +176,85 @@ tender_dbus_daemon_workload_property(TenderDbusDaemon *self,
 	return NULL;
 }
 
-static GVariant *
-tender_dbus_daemon_workload_get_property(GDBusConnection *connection,
-					 const gchar *sender,
-					 const gchar *object_path,
-					 const gchar *interface_name,
-					 const gchar *property_name,
-					 GError **error,
-					 gpointer user_data)
+/* Properties.Get or GetAll of a workload, once authorized */
+static void
+tender_dbus_daemon_workload_properties(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	TenderWorkload *w = TENDER_WORKLOAD(g_dbus_method_invocation_get_user_data(invocation));
+	GVariant *parameters = g_dbus_method_invocation_get_parameters(invocation);
+	GDBusInterfaceInfo *iface =
+	    g_dbus_node_info_lookup_interface(self->introspection, TENDER_DBUS_WORKLOAD_IFACE);
+	GVariantBuilder all;
+	const gchar *property = NULL;
+	GVariant *value;
+
+	if (g_strcmp0(g_dbus_method_invocation_get_method_name(invocation), "GetAll") == 0) {
+		g_variant_builder_init(&all, G_VARIANT_TYPE_VARDICT);
+		for (guint i = 0; iface->properties != NULL && iface->properties[i] != NULL; i++) {
+			value = tender_dbus_daemon_workload_property(self,
+								     w,
+								     iface->properties[i]->name);
+			if (value != NULL)
+				g_variant_builder_add(&all,
+						      "{sv}",
+						      iface->properties[i]->name,
+						      value);
+		}
+		g_dbus_method_invocation_return_value(invocation, g_variant_new("(a{sv})", &all));
+		return;
+	}
+	g_variant_get(parameters, "(&s&s)", NULL, &property);
+	value = tender_dbus_daemon_workload_property(self, w, property);
+	if (value == NULL) {
+		g_dbus_method_invocation_return_error(invocation,
+						      G_DBUS_ERROR,
+						      G_DBUS_ERROR_UNKNOWN_PROPERTY,
+						      "No property %s",
+						      property);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation, g_variant_new("(v)", value));
+}
+
+/*
+ * The workload vtable has no get_property, so GDBus hands Properties.Get and GetAll (already
+ * checked against the XML) to this method_call: they need org.tender.workloads.read, like
+ * GetWorkload, and polkit is asked asynchronously.
+ */
+static void
+tender_dbus_daemon_workload_method_call(GDBusConnection *connection,
+					const gchar *sender,
+					const gchar *object_path,
+					const gchar *interface_name,
+					const gchar *method_name,
+					GVariant *parameters,
+					GDBusMethodInvocation *invocation,
+					gpointer user_data)
 {
 	TenderWorkload *w = TENDER_WORKLOAD(user_data);
 	TenderDbusDaemon *self = g_object_get_data(G_OBJECT(w), "tender-dbus-daemon");
-	GVariant *value = tender_dbus_daemon_workload_property(self, w, property_name);
+	g_autoptr(GHashTable) details = NULL;
 
-	if (value == NULL)
-		g_set_error(error,
-			    G_DBUS_ERROR,
-			    G_DBUS_ERROR_UNKNOWN_PROPERTY,
-			    "No property %s",
-			    property_name);
-	return value;
+	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") != 0 ||
+	    (g_strcmp0(method_name, "Get") != 0 && g_strcmp0(method_name, "GetAll") != 0)) {
+		g_dbus_method_invocation_return_error(invocation,
+						      G_DBUS_ERROR,
+						      G_DBUS_ERROR_UNKNOWN_METHOD,
+						      "No method %s",
+						      method_name);
+		return;
+	}
+	details = tender_engine_get_call_details(self->engine,
+						 method_name,
+						 tender_workload_get_name(w),
+						 NULL,
+						 NULL);
+	tender_dbus_daemon_authorize(self,
+				     sender,
+				     invocation,
+				     TENDER_AUTHORITY_ACTION_READ,
+				     details,
+				     tender_dbus_daemon_workload_properties);
 }
 
 static void
@@ -176,7 +309,7 @@ tender_dbus_daemon_workload_state_changed_cb(TenderWorkload *w,
 }
 
 static const GDBusInterfaceVTable tender_dbus_daemon_workload_vtable = {
-    .get_property = tender_dbus_daemon_workload_get_property,
+    .method_call = tender_dbus_daemon_workload_method_call,
 };
 
 static void
@@ -578,20 +711,6 @@ static const struct {
     {"GetMetrics", tender_dbus_daemon_get_metrics},
 };
 
-/* every call is authorized, asynchronously, before the engine sees it */
-static void
-tender_dbus_daemon_authorize_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(TenderDbusAuthHelper) helper = user_data;
-	GError *error = NULL;
-
-	if (!tender_authority_check_finish(TENDER_AUTHORITY(source), res, &error)) {
-		tender_dbus_daemon_return_error(helper->invocation, error);
-		return;
-	}
-	helper->func(helper->self, helper->invocation);
-}
-
 static void
 tender_dbus_daemon_manager_method_call(GDBusConnection *connection,
 				       const gchar *sender,
@@ -603,33 +722,19 @@ tender_dbus_daemon_manager_method_call(GDBusConnection *connection,
 				       gpointer user_data)
 {
 	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
-	g_autoptr(TenderDbusAuthHelper) helper = NULL;
-	g_autoptr(TenderAuthoritySubject) subject = NULL;
 	const gchar *action = tender_authority_action_for_method(method_name);
 
 	for (guint i = 0; action != NULL && i < G_N_ELEMENTS(tender_dbus_daemon_methods); i++) {
+		g_autoptr(GHashTable) details = NULL;
 		if (g_strcmp0(method_name, tender_dbus_daemon_methods[i].name) != 0)
 			continue;
-		helper = g_new0(TenderDbusAuthHelper, 1);
-		helper->self = g_object_ref(self);
-		helper->invocation = g_object_ref(invocation);
-		helper->func = tender_dbus_daemon_methods[i].func;
-		if (sender == NULL) {
-			/* a peer-to-peer connection: whoever could connect is trusted */
-			helper->func(self, invocation);
-			return;
-		}
-		subject = tender_authority_subject_new_bus_name(sender);
-		tender_authority_check_async(
-		    self->authority,
-		    subject,
-		    action,
-		    NULL,
-		    (g_dbus_message_get_flags(g_dbus_method_invocation_get_message(invocation)) &
-		     G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0,
-		    NULL,
-		    tender_dbus_daemon_authorize_cb,
-		    g_steal_pointer(&helper));
+		details = tender_dbus_daemon_call_details(self, method_name, parameters);
+		tender_dbus_daemon_authorize(self,
+					     sender,
+					     invocation,
+					     action,
+					     details,
+					     tender_dbus_daemon_methods[i].func);
 		return;
 	}
 	g_dbus_method_invocation_return_error(invocation,

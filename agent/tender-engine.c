@@ -1796,6 +1796,104 @@ tender_engine_restore(TenderEngine *self, TenderStoreItem *item)
 	tender_engine_save(self, entry);
 }
 
+/* --- what an authorization check is told about a call --- */
+
+/* argv as one line for people and polkit rules: words with blanks or quotes shell-quoted */
+static gchar *
+tender_engine_command_line(const gchar *const *argv)
+{
+	GString *line = g_string_new(NULL);
+
+	for (guint i = 0; argv != NULL && argv[i] != NULL; i++) {
+		g_autofree gchar *quoted = NULL;
+		if (i > 0)
+			g_string_append_c(line, ' ');
+		if (argv[i][0] != '\0' && strpbrk(argv[i], " \t\n'\"\\$`;&|<>()*?[]#~") == NULL) {
+			g_string_append(line, argv[i]);
+			continue;
+		}
+		quoted = g_shell_quote(argv[i]);
+		g_string_append(line, quoted);
+	}
+	return g_string_free(line, FALSE);
+}
+
+static void
+tender_engine_details_add_argv(GHashTable *details, const gchar *const *argv)
+{
+	if (argv == NULL || argv[0] == NULL)
+		return;
+	g_hash_table_insert(details, g_strdup("program"), g_strdup(argv[0]));
+	g_hash_table_insert(details, g_strdup("command_line"), tender_engine_command_line(argv));
+}
+
+/**
+ * tender_engine_get_call_details:
+ * @self: a #TenderEngine
+ * @method: the Manager method called, e.g. "StartWorkload"
+ * @name: (nullable): the workload it names (for ImportWorkload: the option "name", if given)
+ * @spec: (nullable): the spec (a{sv}) of a CreateWorkload
+ * @json: (nullable): the text of an ImportWorkload
+ *
+ * What polkit rules may decide on, the same for every front-end: "method" (the Manager method),
+ * "workload" (its name), "program" (argv[0]) and "command_line" (argv, shell-quoted where
+ * needed).  The command is the one the call brings for CreateWorkload and ImportWorkload, and
+ * the workload's own for a method on an existing workload.  Keys whose value is not known (a
+ * malformed spec, no such workload) are left out; the call itself refuses those afterwards.
+ *
+ * Returns: (transfer full): gchar* → gchar*
+ */
+GHashTable *
+tender_engine_get_call_details(TenderEngine *self,
+			       const gchar *method,
+			       const gchar *name,
+			       GVariant *spec,
+			       const gchar *json)
+{
+	GHashTable *details = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	TenderEngineEntry *entry = NULL;
+
+	g_return_val_if_fail(TENDER_IS_ENGINE(self), details);
+	g_hash_table_insert(details, g_strdup("method"), g_strdup(method));
+	if (json != NULL && strlen(json) <= TENDER_ENGINE_IMPORT_MAX) {
+		g_autoptr(JsonParser) parser = json_parser_new();
+		g_autoptr(TenderWorkload) imported = NULL;
+		if (json_parser_load_from_data(parser, json, -1, NULL))
+			imported = tender_workload_new_from_json(json_parser_get_root(parser),
+								 name,
+								 FALSE,
+								 NULL);
+		if (imported != NULL) {
+			g_hash_table_insert(details,
+					    g_strdup("workload"),
+					    g_strdup(tender_workload_get_name(imported)));
+			tender_engine_details_add_argv(details,
+						       (const gchar *const *)
+							   tender_workload_get_spec(imported)
+							       ->argv);
+		}
+		return details;
+	}
+	if (name == NULL)
+		return details;
+	g_hash_table_insert(details, g_strdup("workload"), g_strdup(name));
+	if (spec != NULL) {
+		g_autoptr(GVariant) argv =
+		    g_variant_lookup_value(spec, "argv", G_VARIANT_TYPE_STRING_ARRAY);
+		g_autofree const gchar **strv =
+		    argv != NULL ? g_variant_get_strv(argv, NULL) : NULL;
+		tender_engine_details_add_argv(details, strv);
+		return details;
+	}
+	entry = g_hash_table_lookup(self->entries, name);
+	if (entry != NULL)
+		tender_engine_details_add_argv(details,
+					       (const gchar *const *)tender_workload_get_spec(
+						   entry->workload)
+						   ->argv);
+	return details;
+}
+
 /**
  * tender_engine_setup:
  * @self: a #TenderEngine

@@ -103,5 +103,11 @@ tender_engine_import_workload(TenderEngine *self,
 			      const gchar *json,
 			      GVariant *options,
 			      GError **error);
+GHashTable *
+tender_engine_get_call_details(TenderEngine *self,
+			       const gchar *method,
+			       const gchar *name,
+			       GVariant *spec,
+			       const gchar *json);
 
 G_END_DECLS
