@@ -105,22 +105,29 @@ class ApiTest(TenderTestCase):
                                   ("State", "running"), ("State", "exited"),
                                   ("WorkloadRemoved", name)])
 
-    def test_non_root_is_refused(self):
-        """No local user but root can reach tenderd (until polkit decides per call)."""
+    def test_non_root_is_refused_by_polkit(self):
+        """The bus lets any local user call; polkit refuses one in no session by default."""
         if run(["id", "-u", "tenderlabuser"], check=False).returncode != 0:
             run(["useradd", "--system", "--no-create-home", "tenderlabuser"])
+        self.addCleanup(run, ["userdel", "tenderlabuser"], check=False)
         uid = pwd.getpwnam("tenderlabuser").pw_uid
+        mgr = ["org.tender.Agent1", "/org/tender/Agent1"]
         for method, sig, args in (("ListWorkloads", "", []),
                                   ("CreateWorkload", "sa{sv}a{sv}",
                                    ["evil", "1", "argv", "as", "1", "id", "0"])):
-            r = subprocess.run(["busctl", "--system", "call", "org.tender.Agent1",
-                                "/org/tender/Agent1", "org.tender.Agent1.Manager", method,
-                                *( [sig] if sig else []), *args],
+            r = subprocess.run(["busctl", "--system", "call", *mgr, "org.tender.Agent1.Manager",
+                                method, *([sig] if sig else []), *args],
                                user=uid, capture_output=True, text=True)
             self.assertNotEqual(r.returncode, 0)
-            self.assertIn("Access denied", r.stderr)
+            self.assertIn("Not authorized to", r.stderr)
+            self.assertIn("polkit", r.stderr)
         self.assertNotIn("evil", [w[0] for w in self.tender.list()])
-
+        # what is public is not polkit's to decide
+        r = subprocess.run(["busctl", "--system", "get-property", *mgr,
+                            "org.tender.Agent1.Manager", "Version"],
+                           user=uid, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith('s "'), r.stdout)
 
 class ErrorTest(TenderTestCase):
     def test_invalid_specs(self):
