@@ -236,7 +236,18 @@ tender_authority_check_cb(GObject *source, GAsyncResult *res, gpointer user_data
 	who = tender_authority_subject_to_string(check->subject);
 	if (reply == NULL) {
 		g_autofree gchar *why = NULL;
+		g_autofree gchar *remote = g_dbus_error_get_remote_error(error);
 		g_dbus_error_strip_remote_error(error);
+		if (g_str_has_prefix(remote, "org.freedesktop.PolicyKit1.Error.")) {
+			/* polkitd answered, with an error: e.g. "No authentication agent found." */
+			g_info("polkit refuses %s to %s: %s",
+			       who,
+			       check->action_id,
+			       error->message);
+			why = g_strdup_printf("polkit refused (%s)", error->message);
+			tender_authority_deny(task, why);
+			return;
+		}
 		g_warning("polkit did not decide on %s for %s, refusing: %s",
 			  check->action_id,
 			  who,

@@ -7,6 +7,7 @@ import grp
 import json
 import os
 import pwd
+import shutil
 import subprocess
 import sys
 import unittest
@@ -58,6 +59,7 @@ READ = {
     "ExportWorkload": ("s", '("{name}",)'),
 }
 DENIED = "org.tender.Agent1.Error.AccessDenied"
+TENDERCTL = os.environ.get("TENDERCTL") or shutil.which("tenderctl") or "tenderctl"
 
 
 def ensure_user():
@@ -234,6 +236,26 @@ polkit.addRule(function(action, subject) {{
         self.assertDenied("ImportWorkload", "sa{sv}", f"({imported}, @a{{sv}} {{}})")
         self.assertEqual([w[0] for w in self.tender.list() if w[0].startswith("pk-")],
                          ["pk-existing", ok])
+
+    def test_tenderctl_as_a_user(self):
+        # tenderctl allows interactive authentication; with no agent polkit still refuses
+        def tenderctl(*args):
+            return subprocess.run([TENDERCTL, *args], user=self.uid, capture_output=True,
+                                  text=True, timeout=60)
+
+        r = tenderctl("list")
+        self.assertEqual(r.returncode, 1, r)
+        self.assertTrue(r.stderr.startswith("tenderctl: Not authorized to inspect workloads"),
+                        r.stderr)
+        self.read_rule()
+        r = tenderctl("list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(self.existing, r.stdout)
+        r = tenderctl("stop", self.existing)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertTrue(r.stderr.startswith("tenderctl: Not authorized to manage workloads"),
+                        r.stderr)
+        self.assertUntouched()
 
     def test_polkit_down_denies_but_root_works(self):
         self.read_rule()
