@@ -265,12 +265,12 @@ tender_authority_check_cb(GObject *source, GAsyncResult *res, gpointer user_data
 	g_info("polkit refuses %s to %s", who, check->action_id);
 	if (challenge && !check->allow_interaction) {
 		tender_authority_deny(task,
-				      "authentication is required (call with interactive "
-				      "authorization allowed, e.g. from tenderctl in a session "
+				      "authentication is required, and the call did not allow "
+				      "interactive authorization (tenderctl does, in a session "
 				      "with a polkit agent)");
 		return;
 	}
-	tender_authority_deny(task, "polkit refused");
+	tender_authority_deny(task, "polkit does not allow it");
 }
 
 /* asks polkitd; the subject is (sa{sv}) as CheckAuthorization takes it */

@@ -245,16 +245,16 @@ polkit.addRule(function(action, subject) {{
 
         r = tenderctl("list")
         self.assertEqual(r.returncode, 1, r)
-        self.assertTrue(r.stderr.startswith("tenderctl: Not authorized to inspect workloads"),
-                        r.stderr)
+        self.assertTrue(r.stderr.startswith("tenderctl: "), r.stderr)
+        self.assertIn("Not authorized to inspect workloads", r.stderr)
         self.read_rule()
         r = tenderctl("list")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn(self.existing, r.stdout)
         r = tenderctl("stop", self.existing)
         self.assertEqual(r.returncode, 1, r)
-        self.assertTrue(r.stderr.startswith("tenderctl: Not authorized to manage workloads"),
-                        r.stderr)
+        self.assertTrue(r.stderr.startswith("tenderctl: "), r.stderr)
+        self.assertIn("Not authorized to manage workloads", r.stderr)
         self.assertUntouched()
 
     def test_polkit_down_denies_but_root_works(self):
