@@ -25,6 +25,9 @@
 #define TENDER_AUTHORITY_TIMEOUT_MS		25000
 #define TENDER_AUTHORITY_INTERACTIVE_TIMEOUT_MS (5 * 60 * 1000)
 
+/* CheckAuthorization's flag: polkit may ask the subject's authentication agent */
+#define TENDER_AUTHORITY_POLKIT_ALLOW_USER_INTERACTION 1u
+
 typedef enum {
 	TENDER_AUTHORITY_SUBJECT_BUS_NAME,
 	TENDER_AUTHORITY_SUBJECT_PROCESS,
@@ -299,8 +302,8 @@ tender_authority_ask_polkit(TenderAuthority *self, GTask *task, GVariant *subjec
 					     check->action_id,
 					     &details,
 					     check->allow_interaction
-						 ? 1u
-						 : 0u, /* AllowUserInteraction */
+						 ? TENDER_AUTHORITY_POLKIT_ALLOW_USER_INTERACTION
+						 : 0u,
 					     ""),
 			       G_VARIANT_TYPE("((bba{ss}))"),
 			       G_DBUS_CALL_FLAGS_NONE,
