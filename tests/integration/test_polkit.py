@@ -60,6 +60,9 @@ READ = {
 }
 DENIED = "org.tender.Agent1.Error.AccessDenied"
 TENDERCTL = os.environ.get("TENDERCTL") or shutil.which("tenderctl") or "tenderctl"
+AUTHORITY_CHECK = os.environ.get("TENDER_AUTHORITY_CHECK")
+READ_ACTION = "org.tender.workloads.read"
+MANAGE_ACTION = "org.tender.workloads.manage"
 
 
 def ensure_user():
@@ -256,6 +259,37 @@ polkit.addRule(function(action, subject) {{
         self.assertTrue(r.stderr.startswith("tenderctl: "), r.stderr)
         self.assertIn("Not authorized to manage workloads", r.stderr)
         self.assertUntouched()
+
+    @unittest.skipUnless(AUTHORITY_CHECK, "TENDER_AUTHORITY_CHECK is not set")
+    def test_uid_and_process_subjects(self):
+        """What the HTTP mirror asks: a process (SO_PEERCRED) or a bare uid (a token)."""
+        def check(*args):
+            r = subprocess.run([AUTHORITY_CHECK, *map(str, args)], capture_output=True,
+                               text=True, timeout=60)
+            self.assertIn(r.returncode, (0, 1), r.stderr)
+            return r.stdout.strip()
+
+        def processes_of_user():
+            return run(["pgrep", "-u", str(self.uid)], check=False).stdout.split()
+
+        self.assertTrue(check("uid", self.uid, READ_ACTION).startswith("denied: "))
+        self.assertEqual(check("uid", 0, MANAGE_ACTION), "allowed")
+        self.read_rule()
+        self.assertEqual(check("uid", self.uid, READ_ACTION), "allowed")
+        out = check("uid", self.uid, MANAGE_ACTION)
+        self.assertTrue(out.startswith("denied: Not authorized to manage workloads"), out)
+        # the process that stood in for the uid is gone
+        self.assertTrue(wait_for(lambda: processes_of_user() == []), processes_of_user())
+        proc = subprocess.Popen(["sleep", "300"], user=self.uid)
+        self.addCleanup(proc.wait)
+        self.addCleanup(proc.kill)
+        self.assertEqual(check("process", proc.pid, self.uid, READ_ACTION), "allowed")
+        self.assertTrue(check("process", proc.pid, self.uid, MANAGE_ACTION)
+                        .startswith("denied: "))
+        proc.kill()
+        proc.wait()
+        out = check("process", proc.pid, self.uid, READ_ACTION)
+        self.assertTrue(out.startswith("denied: "), out)
 
     def test_polkit_down_denies_but_root_works(self):
         self.read_rule()
