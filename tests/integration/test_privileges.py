@@ -214,7 +214,8 @@ class PrivilegesTest(TenderTestCase):
         err = self.assertDBusError("Failed", self.tender.start, name)
         self.assertIn("pre_start: hook could not be executed", err.message)
         reason = self.tender.wait_state(name, "failed")["Reason"]
-        self.assertEqual(reason, "pre_start: hook could not be executed: No such file or directory")
+        self.assertEqual(reason,
+                         "pre_start: hook could not be executed: No such file or directory")
         self.assertIn(reason, err.message)
 
     def test_user_removed_after_create(self):
