@@ -45,6 +45,7 @@ struct _TenderHealth {
 	guint interval_id;
 	TenderHealthCheck *check; /* the check under way */
 	gboolean join_warned;
+	TenderIdentity *identity; /* the workload's user, looked up once, at the first check */
 };
 
 G_DEFINE_TYPE(TenderHealth, tender_health, G_TYPE_OBJECT)
@@ -273,7 +274,7 @@ tender_health_spawn(TenderHealth *self, TenderHealthCheck *check, GError **error
 {
 	const TenderSpec *spec = tender_workload_get_spec(self->workload);
 	g_autoptr(GSubprocessLauncher) launcher = NULL;
-	g_autoptr(TenderIdentity) identity = tender_identity_new_from_spec(spec, error);
+	const TenderIdentity *identity;
 	g_auto(GStrv) envp = NULL;
 	g_auto(GStrv) files = NULL;
 	TenderHealthJoin join = {NULL, -1, NULL};
@@ -281,8 +282,12 @@ tender_health_spawn(TenderHealth *self, TenderHealthCheck *check, GError **error
 	gint report[2] = {-1, -1};
 	const gchar *identifier;
 
-	if (identity == NULL)
+	/* the user database is read once per run, not at every check */
+	if (self->identity == NULL)
+		self->identity = tender_identity_new_from_spec(spec, error);
+	if (self->identity == NULL)
 		return FALSE;
+	identity = self->identity;
 	envp = tender_identity_build_environ(identity, spec);
 	files = tender_cgroup_get_procs_files(self->cgroup,
 					      tender_workload_get_control_group(self->workload),
@@ -493,6 +498,7 @@ tender_health_finalize(GObject *object)
 	TenderHealth *self = TENDER_HEALTH(object);
 
 	g_clear_object(&self->session);
+	g_clear_pointer(&self->identity, tender_identity_free);
 	g_object_unref(self->cgroup);
 	g_object_unref(self->workload);
 	G_OBJECT_CLASS(tender_health_parent_class)->finalize(object);

@@ -516,7 +516,11 @@ tender_run_start_async(TenderRun *self,
 	if (g_unlink(self->record_path) < 0 && errno != ENOENT)
 		g_warning("cannot remove %s: %s", self->record_path, g_strerror(errno));
 	if (!tender_run_spawn_shim(self, &error)) {
-		g_autofree gchar *why = g_strdup_printf("spawn: %s", error->message);
+		/* a user or group that no longer exists is the spec's fault, not the spawn's */
+		g_autofree gchar *why =
+		    g_error_matches(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT)
+			? g_strdup(error->message)
+			: g_strdup_printf("spawn: %s", error->message);
 		/* nothing was started: end the run right here */
 		self->shim_exited = TRUE;
 		self->status_done = TRUE;

@@ -169,11 +169,14 @@ class PrivilegesTest(TenderTestCase):
         hook_file = self.tmpfile("priv-hook.root")
         own_file = self.tmpfile("priv-hook.own")
         cgroup_file = self.tmpfile("priv-hook.cgroup")
+        env_file = self.tmpfile("priv-hook.env")
         os.chmod("/tmp", 0o1777)
         self.tender.create(name, argv=["sh", "-c", f"echo x > {own_file}; exec sleep 300"],
+                           env=["FOO=bar"], working_directory="/tmp",
                            **privileges(user="nobody", pre_start=[
                                ["sh", "-c", f"id -u > {hook_file}"],
-                               ["sh", "-c", f"cat /proc/self/cgroup > {cgroup_file}"]]))
+                               ["sh", "-c", f"cat /proc/self/cgroup > {cgroup_file}"],
+                               ["sh", "-c", f'echo "$FOO $(pwd)" > {env_file}']]))
         self.tender.start(name)
         p = self.tender.wait_state(name, "running")
         self.assertEqual(os.stat(hook_file).st_uid, 0)
@@ -187,6 +190,9 @@ class PrivilegesTest(TenderTestCase):
         with open(f"/proc/{p['MainPID']}/cgroup") as f:
             self.assertEqual(hook_cgroups, f.read())
         self.assertEqual(proc_cgroup(p["MainPID"]), f"/tender.slice/tender-{name}.scope")
+        # with the workload's environment and working directory
+        with open(env_file) as f:
+            self.assertEqual(f.read(), "bar /tmp\n")
 
     def test_failing_pre_start(self):
         name = self.workload("priv-hookfail")
@@ -226,7 +232,8 @@ class PrivilegesTest(TenderTestCase):
         run(["userdel", "tender-gone"])
         err = self.assertDBusError("Failed", self.tender.start, name)
         self.assertIn("no user 'tender-gone'", err.message)
-        self.assertIn("no user 'tender-gone'", self.tender.wait_state(name, "failed")["Reason"])
+        self.assertEqual(self.tender.wait_state(name, "failed")["Reason"],
+                         "Spec key 'user': no user 'tender-gone' exists")
 
     def test_export_keeps_the_keys(self):
         name = self.workload("priv-export")
