@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tender-engine.h"
+#include "tender-identity.h"
 #include "tender-error.h"
 #include "tender-health.h"
 #include "tender-journal.h"
@@ -548,6 +549,14 @@ tender_engine_check_new_name(TenderEngine *self, const gchar *name, GError **err
 	return TRUE;
 }
 
+/* the spec's user and group must exist now; tender-run resolves them again at each start */
+static gboolean
+tender_engine_check_identity(const TenderSpec *spec, GError **error)
+{
+	g_autoptr(TenderIdentity) identity = tender_identity_new_from_spec(spec, error);
+	return identity != NULL;
+}
+
 /**
  * tender_engine_create_workload:
  * @self: a #TenderEngine
@@ -574,7 +583,8 @@ tender_engine_create_workload(TenderEngine *self,
 	parsed = tender_spec_new_from_variant(spec, error);
 	if (parsed == NULL)
 		return NULL;
-	if (!tender_engine_parse_options(options, NULL, error)) {
+	if (!tender_engine_parse_options(options, NULL, error) ||
+	    !tender_engine_check_identity(parsed, error)) {
 		tender_spec_free(parsed);
 		return NULL;
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tender-health.h"
+#include "tender-identity.h"
 
 /*
  * TenderHealth runs the health check of one run of a workload, on the main loop: a timer
@@ -44,6 +45,7 @@ struct _TenderHealth {
 	guint interval_id;
 	TenderHealthCheck *check; /* the check under way */
 	gboolean join_warned;
+	TenderIdentity *identity; /* the workload's user, looked up once, at the first check */
 };
 
 G_DEFINE_TYPE(TenderHealth, tender_health, G_TYPE_OBJECT)
@@ -75,10 +77,11 @@ struct _TenderHealthCheck {
 typedef struct {
 	gchar **files; /* the cgroup.procs files to write "0" into */
 	gint report_fd;
+	const TenderPrivdrop *drop; /* the workload's user, or NULL for root */
 } TenderHealthJoin;
 
 typedef struct {
-	gint32 index; /* into TenderHealthJoin.files; -1 for setpgid() */
+	gint32 index; /* into TenderHealthJoin.files; -1 for setpgid(), -2 for the user */
 	gint32 error; /* an errno */
 } TenderHealthJoinError;
 
@@ -220,11 +223,12 @@ tender_health_child_setup(gpointer user_data)
 		}
 		(void)close(fd);
 	}
-	/*
-	 * The workload's user applies here, once workloads can run as another user than root:
-	 * setgroups(), setgid() and setuid() to it, after joining the control groups (which
-	 * takes root) and before the command is executed.
-	 */
+	/* as the workload's user, after joining the control groups (which takes root) */
+	if (join->drop != NULL) {
+		gint rc = tender_privdrop_apply(join->drop);
+		if (rc < 0)
+			tender_health_child_fail(join, -2, -rc);
+	}
 }
 
 static void
@@ -241,7 +245,11 @@ tender_health_process_exited_cb(GObject *source, GAsyncResult *res, gpointer use
 		why = g_strdup(error->message);
 	} else if (check->timed_out) {
 		why = g_strdup_printf("no result within %u s: killed", check->timeout_sec);
-	} else if (read(check->report_fd, &report, sizeof(report)) == sizeof(report)) {
+	} else if (read(check->report_fd, &report, sizeof(report)) == sizeof(report) &&
+		   report.index == -2) {
+		why = g_strdup_printf("it could not take the workload's user: %s",
+				      g_strerror(report.error));
+	} else if (report.error != 0) {
 		why = g_strdup_printf("it could not join the workload's control groups: %s",
 				      g_strerror(report.error));
 		if (check->health != NULL && !check->health->join_warned) {
@@ -266,12 +274,21 @@ tender_health_spawn(TenderHealth *self, TenderHealthCheck *check, GError **error
 {
 	const TenderSpec *spec = tender_workload_get_spec(self->workload);
 	g_autoptr(GSubprocessLauncher) launcher = NULL;
-	g_auto(GStrv) envp = tender_spec_build_environ(spec);
+	const TenderIdentity *identity;
+	g_auto(GStrv) envp = NULL;
 	g_auto(GStrv) files = NULL;
-	TenderHealthJoin join = {NULL, -1};
+	TenderHealthJoin join = {NULL, -1, NULL};
+	TenderPrivdrop drop = {0};
 	gint report[2] = {-1, -1};
 	const gchar *identifier;
 
+	/* the user database is read once per run, not at every check */
+	if (self->identity == NULL)
+		self->identity = tender_identity_new_from_spec(spec, error);
+	if (self->identity == NULL)
+		return FALSE;
+	identity = self->identity;
+	envp = tender_identity_build_environ(identity, spec);
 	files = tender_cgroup_get_procs_files(self->cgroup,
 					      tender_workload_get_control_group(self->workload),
 					      error);
@@ -284,8 +301,14 @@ tender_health_spawn(TenderHealth *self, TenderHealthCheck *check, GError **error
 		(void)close(report[1]);
 		return FALSE;
 	}
+	if (identity->drop && !tender_identity_prepare_drop(identity, &drop, error)) {
+		(void)close(report[0]);
+		(void)close(report[1]);
+		return FALSE;
+	}
 	join.files = files;
 	join.report_fd = report[1];
+	join.drop = identity->drop ? &drop : NULL;
 	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
 					     G_SUBPROCESS_FLAGS_STDERR_SILENCE |
 					     G_SUBPROCESS_FLAGS_SEARCH_PATH_FROM_ENVP);
@@ -297,6 +320,7 @@ tender_health_spawn(TenderHealth *self, TenderHealthCheck *check, GError **error
 						      (const gchar *const *)self->spec->command,
 						      error);
 	(void)close(report[1]);
+	tender_privdrop_clear(&drop);
 	if (check->process == NULL) {
 		(void)close(report[0]);
 		return FALSE;
@@ -474,6 +498,7 @@ tender_health_finalize(GObject *object)
 	TenderHealth *self = TENDER_HEALTH(object);
 
 	g_clear_object(&self->session);
+	g_clear_pointer(&self->identity, tender_identity_free);
 	g_object_unref(self->cgroup);
 	g_object_unref(self->workload);
 	G_OBJECT_CLASS(tender_health_parent_class)->finalize(object);

@@ -17,6 +17,7 @@
 
 #include "tender-error.h"
 #include "tender-run.h"
+#include "tender-identity.h"
 #include "tender-units.h"
 #include "tender-util.h"
 
@@ -246,6 +247,23 @@ tender_run_shim_exited_cb(GObject *source, GAsyncResult *res, gpointer user_data
 	tender_run_end(self);
 }
 
+/* one line of valid UTF-8 without control characters, at most 4 KiB */
+static gchar *
+tender_run_sanitize_reason(const gchar *text)
+{
+	g_autofree gchar *valid = g_utf8_make_valid(text, -1);
+	GString *out = g_string_new(NULL);
+	const gchar *p;
+
+	for (p = valid; *p != '\0' && out->len < 4096; p++)
+		g_string_append_c(out, g_ascii_iscntrl(*p) ? ' ' : *p);
+	g_free(valid);
+	/* the cut may have split a character */
+	valid = g_utf8_make_valid(out->str, (gssize)out->len);
+	g_string_free(out, TRUE);
+	return g_steal_pointer(&valid);
+}
+
 static void
 tender_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -273,6 +291,11 @@ tender_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data
 		self->reached_running = TRUE;
 		tender_workload_set_state(w, TENDER_STATE_RUNNING, "");
 		tender_run_finish_start(self, NULL);
+	} else if (g_str_has_prefix(line, "P ")) {
+		/* a pre_start hook failed: the shim ends without running the command */
+		g_autofree gchar *why = tender_run_sanitize_reason(line + 2);
+		if (self->start_error == NULL)
+			self->start_error = g_steal_pointer(&why);
 	} else if (g_str_has_prefix(line, "E ") &&
 		   g_ascii_string_to_unsigned(line + 2, 10, 1, G_MAXINT32, &value, NULL)) {
 		g_autofree gchar *why = g_strdup_printf("exec: %s", g_strerror((gint)value));
@@ -379,18 +402,56 @@ tender_run_build_properties(TenderRun *self)
 	return g_variant_builder_end(&builder);
 }
 
+/* tender-shim's arguments for the user to run as and the pre_start hooks; @owned keeps the
+ * strings made here */
+static void
+tender_run_add_identity_args(const TenderIdentity *identity,
+			     const TenderSpec *spec,
+			     GPtrArray *argv,
+			     GPtrArray *owned)
+{
+	if (identity->drop) {
+		gchar *uid = g_strdup_printf("%u", identity->uid);
+		gchar *gid = g_strdup_printf("%u", identity->gid);
+		gchar *caps = tender_identity_caps_to_string(identity);
+		g_ptr_array_add(owned, uid);
+		g_ptr_array_add(owned, gid);
+		g_ptr_array_add(owned, caps);
+		g_ptr_array_add(argv, (gpointer) "--uid");
+		g_ptr_array_add(argv, uid);
+		g_ptr_array_add(argv, (gpointer) "--gid");
+		g_ptr_array_add(argv, gid);
+		g_ptr_array_add(argv, (gpointer) "--caps");
+		g_ptr_array_add(argv, caps);
+	}
+	for (guint i = 0; spec->pre_start != NULL && i < spec->pre_start->len; i++) {
+		gchar **hook = g_ptr_array_index(spec->pre_start, i);
+		gchar *count = g_strdup_printf("%u", g_strv_length(hook));
+		g_ptr_array_add(owned, count);
+		g_ptr_array_add(argv, (gpointer) "--pre-start");
+		g_ptr_array_add(argv, count);
+		for (guint j = 0; hook[j] != NULL; j++)
+			g_ptr_array_add(argv, hook[j]);
+	}
+}
+
 static gboolean
 tender_run_spawn_shim(TenderRun *self, GError **error)
 {
 	const TenderSpec *spec = tender_workload_get_spec(self->workload);
 	g_autoptr(GSubprocessLauncher) launcher = NULL;
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_auto(GStrv) envp = tender_spec_build_environ(spec);
+	g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(TenderIdentity) identity = tender_identity_new_from_spec(spec, error);
+	g_auto(GStrv) envp = NULL;
 	gint go[2] = {-1, -1};
 	gint status[2] = {-1, -1};
 	g_autoptr(GInputStream) stream = NULL;
 	const gchar *ident;
 
+	if (identity == NULL)
+		return FALSE;
+	envp = tender_identity_build_environ(identity, spec);
 	if (!g_unix_open_pipe(go, FD_CLOEXEC, error))
 		return FALSE;
 	if (!g_unix_open_pipe(status, FD_CLOEXEC, error)) {
@@ -414,6 +475,7 @@ tender_run_spawn_shim(TenderRun *self, GError **error)
 	g_ptr_array_add(argv, self->record_path);
 	g_ptr_array_add(argv, (gpointer) "--run-id");
 	g_ptr_array_add(argv, self->run_id);
+	tender_run_add_identity_args(identity, spec, argv, owned);
 	g_ptr_array_add(argv, (gpointer) "--");
 	for (guint i = 0; spec->argv[i] != NULL; i++)
 		g_ptr_array_add(argv, spec->argv[i]);
@@ -454,7 +516,11 @@ tender_run_start_async(TenderRun *self,
 	if (g_unlink(self->record_path) < 0 && errno != ENOENT)
 		g_warning("cannot remove %s: %s", self->record_path, g_strerror(errno));
 	if (!tender_run_spawn_shim(self, &error)) {
-		g_autofree gchar *why = g_strdup_printf("spawn: %s", error->message);
+		/* a user or group that no longer exists is the spec's fault, not the spawn's */
+		g_autofree gchar *why =
+		    g_error_matches(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT)
+			? g_strdup(error->message)
+			: g_strdup_printf("spawn: %s", error->message);
 		/* nothing was started: end the run right here */
 		self->shim_exited = TRUE;
 		self->status_done = TRUE;

@@ -6,7 +6,8 @@
 /*
  * tender-shim: the first process of a workload's scope.
  *
- *   tender-shim --name NAME --record PATH --run-id ID -- COMMAND [ARG...]
+ *   tender-shim --name NAME --record PATH --run-id ID [--uid UID --gid GID --caps LIST]
+ *               [--pre-start N HOOK-ARG...]... -- COMMAND [ARG...]
  *
  * tenderd spawns it with two pipes: fd 3, from which it reads one byte once tenderd has moved
  * it into the workload's scope (EOF instead means "give up"), and fd 4, on which it reports
@@ -21,6 +22,14 @@
  * when journald could not see the sender's cgroup any more.  It reads the pipes while COMMAND
  * runs, so COMMAND never waits on a full pipe for long, and its memory stays the same however
  * much COMMAND prints: one buffer per stream; longer lines are split.
+ *
+ * Before COMMAND, each --pre-start hook (N arguments follow) runs to completion, as root, in
+ * the scope, with the shim's environment and working directory; its output goes to the journal
+ * as COMMAND's does.  A hook that fails (or runs longer than TENDER_SHIM_HOOK_TIMEOUT_SEC) ends
+ * the shim: it reports "P <why>" on fd 4, with the tail of the hook's stderr, and COMMAND never
+ * runs.  With --uid, COMMAND (only COMMAND, not the hooks) runs as UID and GID with no other
+ * group, no capability but those of LIST (numbers separated by commas, kept as ambient) in any
+ * set, the bounding set included, and no_new_privs.
  *
  * It uses no GLib: it lives as long as the workload and should cost next to nothing.
  */
@@ -51,6 +60,7 @@
 #include <systemd/sd-journal.h>
 
 #include "tender-line-buffer.h"
+#include "tender-privdrop.h"
 
 #define TENDER_SHIM_GO_FD     3
 #define TENDER_SHIM_STATUS_FD 4
@@ -61,6 +71,11 @@
 #define TENDER_SHIM_SEND_TIMEOUT_SEC 10
 /* after the scope is empty: how long to wait for the pipes' ends */
 #define TENDER_SHIM_DRAIN_TIMEOUT_MSEC 5000
+/* a pre_start hook that runs longer is killed, and the start fails */
+#define TENDER_SHIM_HOOK_TIMEOUT_SEC 300
+#define TENDER_SHIM_HOOKS_MAX	     16
+/* how much of a failed hook's stderr goes into the reason */
+#define TENDER_SHIM_HOOK_TAIL 4096
 
 extern char **environ;
 
@@ -69,6 +84,12 @@ typedef struct {
 	const char *record;
 	const char *run_id;
 	char **argv;
+	int drop; /* --uid was given */
+	const char *uid;
+	const char *gid;
+	const char *caps;
+	int n_hooks;
+	char **hooks[TENDER_SHIM_HOOKS_MAX]; /* each NULL-terminated */
 } TenderShimArgs;
 
 static int64_t
@@ -83,7 +104,8 @@ static void
 tender_shim_usage(void)
 {
 	fprintf(stderr,
-		"Usage: tender-shim --name NAME --record PATH --run-id ID -- COMMAND [ARG...]\n"
+		"Usage: tender-shim --name NAME --record PATH --run-id ID [--uid UID --gid GID "
+		"--caps LIST] [--pre-start N HOOK-ARG...]... -- COMMAND [ARG...]\n"
 		"tender-shim is started by tenderd; it is not meant to be run by hand.\n");
 }
 
@@ -99,15 +121,37 @@ tender_shim_parse_args(int argc, char **argv, TenderShimArgs *args)
 		}
 		if (i + 1 >= argc)
 			return -1;
+		if (strcmp(argv[i], "--pre-start") == 0) {
+			long n = strtol(argv[i + 1], NULL, 10);
+			char **hook;
+			if (n <= 0 || n > argc - i - 2 || args->n_hooks >= TENDER_SHIM_HOOKS_MAX)
+				return -1;
+			hook = calloc((size_t)n + 1, sizeof(char *));
+			if (hook == NULL)
+				return -1;
+			memcpy(hook, argv + i + 2, sizeof(char *) * (size_t)n);
+			args->hooks[args->n_hooks++] = hook;
+			i += 1 + (int)n;
+			continue;
+		}
 		if (strcmp(argv[i], "--name") == 0)
 			args->name = argv[++i];
 		else if (strcmp(argv[i], "--record") == 0)
 			args->record = argv[++i];
 		else if (strcmp(argv[i], "--run-id") == 0)
 			args->run_id = argv[++i];
+		else if (strcmp(argv[i], "--uid") == 0)
+			args->uid = argv[++i];
+		else if (strcmp(argv[i], "--gid") == 0)
+			args->gid = argv[++i];
+		else if (strcmp(argv[i], "--caps") == 0)
+			args->caps = argv[++i];
 		else
 			return -1;
 	}
+	args->drop = args->uid != NULL;
+	if (args->drop && (args->gid == NULL || args->caps == NULL))
+		return -1;
 	if (args->name == NULL || args->record == NULL || args->run_id == NULL ||
 	    args->argv == NULL)
 		return -1;
@@ -388,6 +432,10 @@ typedef struct {
 	char ident[300];
 	char message[sizeof("MESSAGE=") - 1 + TENDER_LINE_BUFFER_MAX];
 	TenderShimStream *current;
+	/* while a hook runs: the last bytes of its stderr */
+	int keep_tail;
+	size_t tail_len;
+	char tail[TENDER_SHIM_HOOK_TAIL];
 } TenderShimRelay;
 
 static void
@@ -473,6 +521,25 @@ tender_shim_relay_flush(TenderShimRelay *relay, TenderShimStream *stream)
 	stream->fd = -1;
 }
 
+static void
+tender_shim_relay_keep_tail(TenderShimRelay *relay, const char *buf, size_t n)
+{
+	const size_t max = sizeof(relay->tail);
+
+	if (n >= max) {
+		memcpy(relay->tail, buf + n - max, max);
+		relay->tail_len = max;
+		return;
+	}
+	if (relay->tail_len + n > max) {
+		size_t drop = relay->tail_len + n - max;
+		memmove(relay->tail, relay->tail + drop, relay->tail_len - drop);
+		relay->tail_len -= drop;
+	}
+	memcpy(relay->tail + relay->tail_len, buf, n);
+	relay->tail_len += n;
+}
+
 /* reads what @stream's pipe holds and sends its lines; at the pipe's end, the last line too */
 static void
 tender_shim_relay_read(TenderShimRelay *relay, TenderShimStream *stream)
@@ -486,6 +553,8 @@ tender_shim_relay_read(TenderShimRelay *relay, TenderShimStream *stream)
 		tender_shim_relay_flush(relay, stream);
 		return;
 	}
+	if (relay->keep_tail && stream == &relay->err)
+		tender_shim_relay_keep_tail(relay, buf, (size_t)n);
 	relay->current = stream;
 	tender_shim_send_timeout(1);
 	tender_line_buffer_feed(&stream->lines, buf, (size_t)n, tender_shim_relay_line_cb, relay);
@@ -516,18 +585,46 @@ tender_shim_relay_poll(TenderShimRelay *relay, int sig_fd, int timeout_msec)
 	return fds[0].revents != 0;
 }
 
-/* relays until @child has ended (returning its wait status), reaping orphans on the way */
+static int64_t
+tender_shim_monotonic_msec(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/*
+ * Relays until @child has ended (returning its wait status), reaping orphans on the way.
+ * With a @deadline (monotonic msec, 0 for none), @child's process group is SIGKILLed then,
+ * and *@timed_out set.
+ */
 static int
-tender_shim_relay_until_exit(TenderShimRelay *relay, int sig_fd, pid_t child)
+tender_shim_relay_until_exit(TenderShimRelay *relay,
+			     int sig_fd,
+			     pid_t child,
+			     int64_t deadline,
+			     int *timed_out)
 {
 	struct signalfd_siginfo info;
 
 	for (;;) {
 		int st = 0;
 		pid_t pid;
-
 		/* without a signalfd, look for the end ten times a second */
-		if (tender_shim_relay_poll(relay, sig_fd, sig_fd >= 0 ? -1 : 100)) {
+		int timeout = sig_fd >= 0 ? -1 : 100;
+
+		if (deadline > 0 && !*timed_out) {
+			int64_t left = deadline - tender_shim_monotonic_msec();
+			if (left <= 0) {
+				*timed_out = 1;
+				(void)kill(-child, SIGKILL);
+				(void)kill(child, SIGKILL);
+				left = 100;
+			}
+			if (timeout < 0 || left < timeout)
+				timeout = (int)(left > 1000 ? 1000 : left);
+		}
+		if (tender_shim_relay_poll(relay, sig_fd, timeout)) {
 			while (read(sig_fd, &info, sizeof(info)) == sizeof(info))
 				;
 		}
@@ -566,16 +663,11 @@ tender_shim_relay_drain(TenderShimRelay *relay)
 
 /* in the child, between fork and exec: only async-signal-safe calls */
 static void
-tender_shim_exec_child(const TenderShimArgs *args,
-		       int err_fd,
-		       int out_fd,
-		       int errout_fd,
-		       const char *oom_adj)
+tender_shim_child_setup(int out_fd, int errout_fd, const char *oom_adj)
 {
 	struct sigaction sa = {.sa_handler = SIG_DFL};
 	sigset_t mask;
 	int null_fd;
-	int saved;
 
 	for (int sig = 1; sig < NSIG; sig++) {
 		if (sig != SIGKILL && sig != SIGSTOP)
@@ -594,11 +686,202 @@ tender_shim_exec_child(const TenderShimArgs *args,
 		(void)dup2(out_fd, STDOUT_FILENO);
 	if (errout_fd >= 0)
 		(void)dup2(errout_fd, STDERR_FILENO);
+}
 
+static void
+tender_shim_exec_child(const TenderShimArgs *args,
+		       const TenderPrivdrop *drop,
+		       int err_fd,
+		       int out_fd,
+		       int errout_fd,
+		       const char *oom_adj)
+{
+	int saved;
+
+	tender_shim_child_setup(out_fd, errout_fd, oom_adj);
+	if (drop != NULL) {
+		int rc = tender_privdrop_apply(drop);
+		if (rc < 0) {
+			saved = -rc;
+			(void)tender_shim_write_full(err_fd, (const char *)&saved, sizeof(saved));
+			_exit(127);
+		}
+	}
 	execvp(args->argv[0], args->argv);
 	saved = errno;
 	(void)tender_shim_write_full(err_fd, (const char *)&saved, sizeof(saved));
 	_exit(127);
+}
+
+/* the hook's stderr tail as one line of printable text, at most @len bytes with the NUL */
+static void
+tender_shim_hook_tail(const TenderShimRelay *relay, char *out, size_t len)
+{
+	size_t start = 0;
+	size_t end = relay->tail_len;
+	size_t n = 0;
+
+	while (start < end && (unsigned char)relay->tail[start] <= ' ')
+		start++;
+	while (end > start && (unsigned char)relay->tail[end - 1] <= ' ')
+		end--;
+	for (size_t i = start; i < end && n + 1 < len; i++) {
+		unsigned char c = (unsigned char)relay->tail[i];
+		out[n++] = c < ' ' || c == 0x7f ? ' ' : (char)c;
+	}
+	out[n] = '\0';
+}
+
+/*
+ * Runs pre_start hook @hook to completion, its output relayed like the command's.  Returns 0
+ * if it exited with status 0; else writes why into @why.
+ */
+static int
+tender_shim_run_hook(TenderShimRelay *relay,
+		     char **hook,
+		     int sig_fd,
+		     const char *oom_adj,
+		     char *why,
+		     size_t why_len)
+{
+	char tail[TENDER_SHIM_HOOK_TAIL + 1];
+	const char *base = strrchr(hook[0], '/');
+	int err_pipe[2];
+	int out_pipe[2];
+	int errout_pipe[2];
+	int child_errno = 0;
+	int timed_out = 0;
+	int wstatus;
+	pid_t child;
+
+	base = base != NULL && base[1] != '\0' ? base + 1 : hook[0];
+	if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
+	    pipe2(errout_pipe, O_CLOEXEC) < 0) {
+		snprintf(why, why_len, "pre_start: %s: pipe: %s", base, strerror(errno));
+		return -1;
+	}
+	(void)fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+	(void)fcntl(errout_pipe[0], F_SETFL, O_NONBLOCK);
+	tender_line_buffer_init(&relay->out.lines);
+	tender_line_buffer_init(&relay->err.lines);
+	relay->out.fd = out_pipe[0];
+	relay->err.fd = errout_pipe[0];
+	relay->keep_tail = 1;
+	relay->tail_len = 0;
+	snprintf(relay->ident, sizeof(relay->ident), "SYSLOG_IDENTIFIER=%s", base);
+
+	child = fork();
+	if (child < 0) {
+		snprintf(why, why_len, "pre_start: %s: fork: %s", base, strerror(errno));
+		return -1;
+	}
+	if (child == 0) {
+		int saved;
+		tender_shim_child_setup(out_pipe[1], errout_pipe[1], oom_adj);
+		execvp(hook[0], hook);
+		saved = errno;
+		(void)tender_shim_write_full(err_pipe[1], (const char *)&saved, sizeof(saved));
+		_exit(127);
+	}
+	close(err_pipe[1]);
+	close(out_pipe[1]);
+	close(errout_pipe[1]);
+	if (tender_shim_read_full(err_pipe[0], &child_errno, sizeof(child_errno)) !=
+	    sizeof(child_errno))
+		child_errno = 0;
+	close(err_pipe[0]);
+	wstatus = tender_shim_relay_until_exit(relay,
+					       sig_fd,
+					       child,
+					       tender_shim_monotonic_msec() +
+						   TENDER_SHIM_HOOK_TIMEOUT_SEC * 1000LL,
+					       &timed_out);
+	/* whatever the hook left behind in its process group goes with it */
+	(void)kill(-child, SIGKILL);
+	tender_shim_relay_drain(relay);
+	relay->keep_tail = 0;
+	tender_shim_hook_tail(relay, tail, sizeof(tail));
+	if (child_errno != 0) {
+		snprintf(why,
+			 why_len,
+			 "pre_start: %s could not be executed: %s",
+			 base,
+			 strerror(child_errno));
+		return -1;
+	}
+	if (timed_out) {
+		snprintf(why,
+			 why_len,
+			 "pre_start: %s did not finish within %d s: killed%s%s",
+			 base,
+			 TENDER_SHIM_HOOK_TIMEOUT_SEC,
+			 tail[0] != '\0' ? ": " : "",
+			 tail);
+		return -1;
+	}
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+		return 0;
+	if (WIFEXITED(wstatus))
+		snprintf(why,
+			 why_len,
+			 "pre_start: %s exited with status %d%s%s",
+			 base,
+			 WEXITSTATUS(wstatus),
+			 tail[0] != '\0' ? ": " : "",
+			 tail);
+	else
+		snprintf(why,
+			 why_len,
+			 "pre_start: %s was killed by signal %d%s%s",
+			 base,
+			 WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0,
+			 tail[0] != '\0' ? ": " : "",
+			 tail);
+	return -1;
+}
+
+/* runs the hooks in turn; on a failure, reports it to tenderd and writes the exit record */
+static int
+tender_shim_run_hooks(const TenderShimArgs *args,
+		      TenderShimRelay *relay,
+		      int sig_fd,
+		      const char *oom_adj,
+		      int64_t started)
+{
+	static char why[TENDER_SHIM_HOOK_TAIL + 1024];
+	static char line[sizeof(why) + 4];
+	const char *base = strrchr(args->argv[0], '/');
+
+	for (int i = 0; i < args->n_hooks; i++) {
+		if (tender_shim_run_hook(relay,
+					 args->hooks[i],
+					 sig_fd,
+					 oom_adj,
+					 why,
+					 sizeof(why)) == 0)
+			continue;
+		snprintf(line, sizeof(line), "P %s\n", why);
+		(void)tender_shim_write_full(TENDER_SHIM_STATUS_FD, line, strlen(line));
+		close(TENDER_SHIM_STATUS_FD);
+		tender_shim_cleanup_scope();
+		(void)tender_shim_write_record(args->record,
+					       args->run_id,
+					       0,
+					       "pre-start-failed",
+					       -1,
+					       0,
+					       0,
+					       -1LL,
+					       started,
+					       tender_shim_now_usec());
+		return -1;
+	}
+	/* the command's lines carry its own name again */
+	base = base != NULL && base[1] != '\0' ? base + 1 : args->argv[0];
+	snprintf(relay->ident, sizeof(relay->ident), "SYSLOG_IDENTIFIER=%s", base);
+	tender_line_buffer_init(&relay->out.lines);
+	tender_line_buffer_init(&relay->err.lines);
+	return 0;
 }
 
 int
@@ -606,6 +889,8 @@ main(int argc, char **argv)
 {
 	TenderShimArgs args = {0};
 	static TenderShimRelay relay;
+	static TenderPrivdrop drop;
+	int timed_out = 0;
 	struct sigaction ign = {.sa_handler = SIG_IGN};
 	struct sigaction alarm_sa = {.sa_handler = tender_shim_alarm_cb};
 	sigset_t chld;
@@ -651,13 +936,6 @@ main(int argc, char **argv)
 
 	/* the workload's output comes to us, and goes on to the journal from this scope */
 	tender_shim_relay_init(&relay, &args);
-	if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
-	    pipe2(errout_pipe, O_CLOEXEC) < 0)
-		return 4;
-	(void)fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-	(void)fcntl(errout_pipe[0], F_SETFL, O_NONBLOCK);
-	relay.out.fd = out_pipe[0];
-	relay.err.fd = errout_pipe[0];
 
 	/* the command's end comes as a SIGCHLD on a signalfd, between reads of its output */
 	sigemptyset(&chld);
@@ -666,6 +944,31 @@ main(int argc, char **argv)
 	sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
 
 	started = tender_shim_now_usec();
+	/* the pre_start hooks, as root, in the scope, before the command */
+	if (tender_shim_run_hooks(&args, &relay, sig_fd, oom_adj, started) < 0)
+		return 0;
+
+	if (args.drop) {
+		cap_value_t keep[TENDER_PRIVDROP_CAPS_MAX];
+		int n_keep = tender_privdrop_parse_caps(args.caps, keep, TENDER_PRIVDROP_CAPS_MAX);
+		char *end_uid = NULL;
+		char *end_gid = NULL;
+		unsigned long uid = strtoul(args.uid, &end_uid, 10);
+		unsigned long gid = strtoul(args.gid, &end_gid, 10);
+		if (n_keep < 0 || *end_uid != '\0' || *end_gid != '\0' ||
+		    tender_privdrop_init(&drop, (uid_t)uid, (gid_t)gid, keep, n_keep) < 0) {
+			tender_shim_usage();
+			return 2;
+		}
+	}
+	if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
+	    pipe2(errout_pipe, O_CLOEXEC) < 0)
+		return 4;
+	(void)fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+	(void)fcntl(errout_pipe[0], F_SETFL, O_NONBLOCK);
+	relay.out.fd = out_pipe[0];
+	relay.err.fd = errout_pipe[0];
+
 	child = fork();
 	if (child < 0) {
 		int saved = errno;
@@ -684,7 +987,13 @@ main(int argc, char **argv)
 		return 4;
 	}
 	if (child == 0)
-		tender_shim_exec_child(&args, err_pipe[1], out_pipe[1], errout_pipe[1], oom_adj);
+		tender_shim_exec_child(&args,
+				       args.drop ? &drop : NULL,
+				       err_pipe[1],
+				       out_pipe[1],
+				       errout_pipe[1],
+				       oom_adj);
+	tender_privdrop_clear(&drop);
 
 	close(err_pipe[1]);
 	close(out_pipe[1]);
@@ -702,7 +1011,7 @@ main(int argc, char **argv)
 
 	/* relay and reap until the workload itself is gone; orphans of it come to us as
 	 * subreaper */
-	wstatus = tender_shim_relay_until_exit(&relay, sig_fd, child);
+	wstatus = tender_shim_relay_until_exit(&relay, sig_fd, child, 0, &timed_out);
 	/* read while the scope still exists: the kernel's own count, not a guess from SIGKILL */
 	oom_kills = tender_shim_read_oom_kills();
 	tender_shim_cleanup_scope();

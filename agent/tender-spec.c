@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <sys/capability.h>
+
 #include "tender-error.h"
 #include "tender-spec.h"
 
@@ -77,6 +79,11 @@ tender_spec_free(TenderSpec *self)
 	g_free(self->description);
 	g_hash_table_unref(self->labels);
 	tender_spec_health_free(self->health);
+	g_free(self->user);
+	g_free(self->group);
+	g_strfreev(self->capabilities);
+	if (self->pre_start != NULL)
+		g_ptr_array_unref(self->pre_start);
 	g_free(self);
 }
 
@@ -475,6 +482,205 @@ tender_spec_parse_health(TenderSpec *self, GVariant *value, GError **error)
 	return TRUE;
 }
 
+/* --- user, group, capabilities and pre_start --- */
+
+/**
+ * tender_spec_drops_privileges:
+ * @self: a #TenderSpec
+ *
+ * Returns: %TRUE if the workload runs with other ids or fewer capabilities than root's: the
+ * spec has a user, a group or capabilities
+ */
+gboolean
+tender_spec_drops_privileges(const TenderSpec *self)
+{
+	return self->user != NULL || self->group != NULL || self->capabilities != NULL;
+}
+
+/* a user or group: a name as useradd(8) takes it, or a numeric id */
+static gboolean
+tender_spec_parse_identity(const gchar *key, GVariant *value, gchar **out, GError **error)
+{
+	const gchar *text;
+
+	if (!tender_spec_check_type(key, value, "s", error))
+		return FALSE;
+	text = g_variant_get_string(value, NULL);
+	if (text[0] == '\0' || strlen(text) > TENDER_SPEC_IDENTITY_NAME_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' must be a name or a numeric id of 1 to %d bytes",
+			    key,
+			    TENDER_SPEC_IDENTITY_NAME_MAX);
+		return FALSE;
+	}
+	if (g_ascii_isdigit(text[0])) {
+		guint64 id = 0;
+		if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT32 - 1, &id, NULL)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key '%s' is '%s', which is not a valid numeric id",
+				    key,
+				    text);
+			return FALSE;
+		}
+	} else {
+		for (const gchar *p = text; *p != '\0'; p++) {
+			if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.' &&
+			    !(*p == '$' && p[1] == '\0')) {
+				g_set_error(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Spec key '%s' must be a name of letters, digits, '_', "
+					    "'-' and '.', or a numeric id",
+					    key);
+				return FALSE;
+			}
+		}
+		if (text[0] == '-' || text[0] == '.') {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key '%s' must not begin with '%c'",
+				    key,
+				    text[0]);
+			return FALSE;
+		}
+	}
+	g_free(*out);
+	*out = g_strdup(text);
+	return TRUE;
+}
+
+/**
+ * tender_spec_capability_from_name:
+ * @name: "CAP_NET_BIND_SERVICE", "cap_net_bind_service" or "net_bind_service"
+ * @value: (out) (optional): the capability's number
+ *
+ * Returns: (transfer full) (nullable): the canonical name, e.g. "CAP_NET_BIND_SERVICE", or
+ * %NULL if libcap or the running kernel does not know the capability
+ */
+gchar *
+tender_spec_capability_from_name(const gchar *name, gint *value)
+{
+	g_autofree gchar *lower = g_ascii_strdown(name, -1);
+	g_autofree gchar *full = NULL;
+	g_autofree gchar *canonical = NULL;
+	cap_value_t cap = 0;
+	gchar *text;
+
+	if (lower[0] == '\0' || strlen(lower) > 64)
+		return NULL;
+	for (const gchar *p = lower; *p != '\0'; p++) {
+		if (!g_ascii_isalpha(*p) && *p != '_')
+			return NULL;
+	}
+	full = g_str_has_prefix(lower, "cap_") ? g_strdup(lower) : g_strconcat("cap_", lower, NULL);
+	if (cap_from_name(full, &cap) != 0 || cap < 0 || cap >= (cap_value_t)cap_max_bits())
+		return NULL;
+	text = cap_to_name(cap);
+	if (text == NULL)
+		return NULL;
+	canonical = g_ascii_strup(text, -1);
+	cap_free(text);
+	if (value != NULL)
+		*value = (gint)cap;
+	return g_steal_pointer(&canonical);
+}
+
+static gboolean
+tender_spec_parse_capabilities(TenderSpec *self, GVariant *value, GError **error)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	GVariantIter iter;
+	const gchar *name;
+
+	if (!tender_spec_check_type("capabilities", value, "as", error))
+		return FALSE;
+	if (g_variant_n_children(value) > TENDER_SPEC_CAPABILITIES_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key 'capabilities' has more than %d elements",
+			    TENDER_SPEC_CAPABILITIES_MAX);
+		return FALSE;
+	}
+	g_variant_iter_init(&iter, value);
+	while (g_variant_iter_next(&iter, "&s", &name)) {
+		g_autofree gchar *canonical = tender_spec_capability_from_name(name, NULL);
+		g_autofree gchar *shown = g_strescape(name, NULL);
+		if (canonical == NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key 'capabilities' names an unknown capability '%.64s'",
+				    shown);
+			return FALSE;
+		}
+		if (!g_ptr_array_find_with_equal_func(names, canonical, g_str_equal, NULL))
+			g_ptr_array_add(names, g_steal_pointer(&canonical));
+	}
+	g_ptr_array_add(names, NULL);
+	g_strfreev(self->capabilities);
+	self->capabilities = (gchar **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
+	return TRUE;
+}
+
+static gboolean
+tender_spec_parse_pre_start(TenderSpec *self, GVariant *value, gsize *bytes, GError **error)
+{
+	g_autoptr(GPtrArray) hooks = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	GVariantIter iter;
+	GVariant *child;
+	gsize n_hooks = 0;
+
+	if (!tender_spec_check_type("pre_start", value, "aas", error))
+		return FALSE;
+	n_hooks = g_variant_n_children(value);
+	if (n_hooks > TENDER_SPEC_PRE_START_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key 'pre_start' has %" G_GSIZE_FORMAT
+			    " commands; at most %d are allowed",
+			    n_hooks,
+			    TENDER_SPEC_PRE_START_MAX);
+		return FALSE;
+	}
+	g_variant_iter_init(&iter, value);
+	while ((child = g_variant_iter_next_value(&iter)) != NULL) {
+		g_autoptr(GVariant) owned = child;
+		gsize n = 0;
+		g_autofree const gchar **strv = g_variant_get_strv(owned, &n);
+		if (n == 0 || strv[0][0] == '\0') {
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Spec key 'pre_start' has an empty command");
+			return FALSE;
+		}
+		if (n > TENDER_SPEC_ARGV_MAX) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key 'pre_start' has a command of %" G_GSIZE_FORMAT
+				    " elements; at most %d are allowed",
+				    n,
+				    TENDER_SPEC_ARGV_MAX);
+			return FALSE;
+		}
+		for (gsize i = 0; i < n; i++)
+			*bytes += strlen(strv[i]) + 1;
+		g_ptr_array_add(hooks, g_variant_dup_strv(owned, NULL));
+	}
+	if (self->pre_start != NULL)
+		g_ptr_array_unref(self->pre_start);
+	self->pre_start = hooks->len > 0 ? g_steal_pointer(&hooks) : NULL;
+	return TRUE;
+}
+
 static gboolean
 tender_spec_parse_entry(TenderSpec *self,
 			const gchar *key,
@@ -595,6 +801,14 @@ tender_spec_parse_entry(TenderSpec *self,
 					     error);
 	if (g_strcmp0(key, "health") == 0)
 		return tender_spec_parse_health(self, value, error);
+	if (g_strcmp0(key, "user") == 0)
+		return tender_spec_parse_identity(key, value, &self->user, error);
+	if (g_strcmp0(key, "group") == 0)
+		return tender_spec_parse_identity(key, value, &self->group, error);
+	if (g_strcmp0(key, "capabilities") == 0)
+		return tender_spec_parse_capabilities(self, value, error);
+	if (g_strcmp0(key, "pre_start") == 0)
+		return tender_spec_parse_pre_start(self, value, bytes, error);
 	g_set_error(error,
 		    TENDER_ERROR,
 		    TENDER_ERROR_INVALID_ARGUMENT,
@@ -656,7 +870,7 @@ tender_spec_new_from_variant(GVariant *value, GError **error)
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec keys 'argv' and 'env' hold %" G_GSIZE_FORMAT
+			    "Spec keys 'argv', 'env' and 'pre_start' hold %" G_GSIZE_FORMAT
 			    " bytes; at most %d are allowed",
 			    bytes,
 			    TENDER_SPEC_STRINGS_BYTES_MAX);
@@ -792,6 +1006,25 @@ tender_spec_to_variant(const TenderSpec *self)
 				      "{sv}",
 				      "health",
 				      tender_spec_health_to_variant(self->health));
+	if (self->user != NULL)
+		g_variant_builder_add(&builder, "{sv}", "user", g_variant_new_string(self->user));
+	if (self->group != NULL)
+		g_variant_builder_add(&builder, "{sv}", "group", g_variant_new_string(self->group));
+	if (self->capabilities != NULL)
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "capabilities",
+				      g_variant_new_strv((const gchar *const *)self->capabilities,
+							 -1));
+	if (self->pre_start != NULL) {
+		GVariantBuilder hooks;
+		g_variant_builder_init(&hooks, G_VARIANT_TYPE("aas"));
+		for (guint i = 0; i < self->pre_start->len; i++)
+			g_variant_builder_add_value(
+			    &hooks,
+			    g_variant_new_strv(g_ptr_array_index(self->pre_start, i), -1));
+		g_variant_builder_add(&builder, "{sv}", "pre_start", g_variant_builder_end(&hooks));
+	}
 	return g_variant_builder_end(&builder);
 }
 
@@ -841,6 +1074,17 @@ tender_spec_variant_to_json(GVariant *value)
 		g_variant_iter_init(&iter, value);
 		while (g_variant_iter_next(&iter, "&s", &str))
 			json_array_add_string_element(array, str);
+		node = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(node, array);
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("aas"))) {
+		JsonArray *array = json_array_new();
+		GVariantIter iter;
+		GVariant *child;
+		g_variant_iter_init(&iter, value);
+		while ((child = g_variant_iter_next_value(&iter)) != NULL) {
+			g_autoptr(GVariant) owned = child;
+			json_array_add_element(array, tender_spec_variant_to_json(owned));
+		}
 		node = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(node, array);
 	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) {
@@ -905,6 +1149,10 @@ static const TenderSpecKeyType tender_spec_json_keys[] = {
     {"restart_delay_ms", "u"},
     {"max_runtime_sec", "t"},
     {"health", "a{sv}"},
+    {"user", "s"},
+    {"group", "s"},
+    {"capabilities", "as"},
+    {"pre_start", "aas"},
     {NULL, NULL},
 };
 
@@ -966,6 +1214,23 @@ tender_spec_json_to_variant(JsonNode *node, const gchar *key, const gchar *type,
 				return NULL;
 			}
 			g_variant_builder_add(&builder, "s", json_node_get_string(el));
+		}
+		return g_variant_builder_end(&builder);
+	}
+	if (g_strcmp0(type, "aas") == 0 && node_type == JSON_NODE_ARRAY) {
+		JsonArray *array = json_node_get_array(node);
+		GVariantBuilder builder;
+		g_variant_builder_init(&builder, G_VARIANT_TYPE("aas"));
+		for (guint i = 0; i < json_array_get_length(array); i++) {
+			GVariant *el = tender_spec_json_to_variant(json_array_get_element(array, i),
+								   key,
+								   "as",
+								   error);
+			if (el == NULL) {
+				g_variant_builder_clear(&builder);
+				return NULL;
+			}
+			g_variant_builder_add_value(&builder, el);
 		}
 		return g_variant_builder_end(&builder);
 	}

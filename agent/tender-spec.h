@@ -35,6 +35,9 @@ G_BEGIN_DECLS
 #define TENDER_SPEC_HEALTH_RETRIES_DEFAULT  3
 #define TENDER_SPEC_HEALTH_RETRIES_MAX	    100
 #define TENDER_SPEC_HEALTH_URL_MAX	    2048
+#define TENDER_SPEC_IDENTITY_NAME_MAX	    256
+#define TENDER_SPEC_CAPABILITIES_MAX	    64
+#define TENDER_SPEC_PRE_START_MAX	    16
 
 #define TENDER_SPEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -103,6 +106,10 @@ typedef struct {
 	guint restart_delay_ms;
 	guint64 max_runtime_sec;
 	TenderHealthSpec *health; /* NULL if there is no health check */
+	gchar *user;		  /* a name or a numeric id; NULL: root */
+	gchar *group;		  /* likewise; NULL: the user's primary group */
+	gchar **capabilities;	  /* canonical names, e.g. "CAP_NET_BIND_SERVICE"; or NULL */
+	GPtrArray *pre_start;	  /* of gchar** (argv); NULL if there are no hooks */
 } TenderSpec;
 
 TenderSpec *
@@ -123,6 +130,10 @@ const gchar *
 tender_spec_restart_to_string(TenderRestartPolicy policy);
 const gchar *
 tender_spec_health_action_to_string(TenderHealthAction action);
+gboolean
+tender_spec_drops_privileges(const TenderSpec *self);
+gchar *
+tender_spec_capability_from_name(const gchar *name, gint *value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderSpec, tender_spec_free)
 

@@ -99,6 +99,10 @@ typedef struct {
 	gchar *health_retries;
 	gchar *health_start_period;
 	gchar *health_on_unhealthy;
+	gchar *user;
+	gchar *group;
+	gchar **caps;
+	gchar **pre_start;
 	gchar *timeout;
 	gchar *signal;
 	gboolean force;
@@ -174,6 +178,10 @@ tender_ctl_free(TenderCtl *self)
 	g_free(self->health_retries);
 	g_free(self->health_start_period);
 	g_free(self->health_on_unhealthy);
+	g_free(self->user);
+	g_free(self->group);
+	g_strfreev(self->caps);
+	g_strfreev(self->pre_start);
 	g_free(self->timeout);
 	g_free(self->signal);
 	g_free(self->output);
@@ -2210,6 +2218,38 @@ tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderC
 	     "ACTION"},
 	    {NULL},
 	};
+	const GOptionEntry entries_privileges[] = {
+	    {"user",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_STRING,
+	     &self->user,
+	     "Run the command as this user (name or id), with no capability but those of --cap",
+	     "USER"},
+	    {"group",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_STRING,
+	     &self->group,
+	     "Run the command with this group (name or id), default the user's own",
+	     "GROUP"},
+	    {"cap",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_STRING_ARRAY,
+	     &self->caps,
+	     "Keep this capability, e.g. CAP_NET_BIND_SERVICE or net_bind_service (repeatable)",
+	     "CAPABILITY"},
+	    {"pre-start",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_STRING_ARRAY,
+	     &self->pre_start,
+	     "Run this shell command (sh -c CMD) as root in the workload's scope before the "
+	     "command; if it fails, the start fails (repeatable)",
+	     "CMD"},
+	    {NULL},
+	};
 	const GOptionEntry entries_output[] = {
 	    {"output",
 	     'o',
@@ -2302,6 +2342,8 @@ tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderC
 		g_option_context_add_main_entries(context, entries_spec, NULL);
 	if (opts & TENDER_CTL_OPTS_SPEC)
 		g_option_context_add_main_entries(context, entries_health, NULL);
+	if (opts & TENDER_CTL_OPTS_SPEC)
+		g_option_context_add_main_entries(context, entries_privileges, NULL);
 	if (opts & TENDER_CTL_OPTS_FORCE)
 		g_option_context_add_main_entries(context, entries_force, NULL);
 	if (opts & TENDER_CTL_OPTS_TIMEOUT)
@@ -2491,6 +2533,38 @@ tender_ctl_build_health(TenderCtl *self, GVariantBuilder *spec, GError **error)
 	return TRUE;
 }
 
+/* --user, --group, --cap and --pre-start: the spec's user, group, capabilities, pre_start */
+static gboolean
+tender_ctl_build_privileges(TenderCtl *self, GVariantBuilder *spec, GError **error)
+{
+	if (self->user != NULL)
+		g_variant_builder_add(spec, "{sv}", "user", g_variant_new_string(self->user));
+	if (self->group != NULL)
+		g_variant_builder_add(spec, "{sv}", "group", g_variant_new_string(self->group));
+	if (self->caps != NULL)
+		g_variant_builder_add(spec,
+				      "{sv}",
+				      "capabilities",
+				      g_variant_new_strv((const gchar *const *)self->caps, -1));
+	if (self->pre_start != NULL) {
+		g_auto(GVariantBuilder) hooks = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("aas"));
+		for (guint i = 0; self->pre_start[i] != NULL; i++) {
+			const gchar *hook[] = {"sh", "-c", self->pre_start[i], NULL};
+			if (self->pre_start[i][0] == '\0') {
+				g_set_error_literal(error,
+						    TENDER_ERROR,
+						    TENDER_ERROR_INVALID_ARGUMENT,
+						    "Invalid pre-start command '': the value is "
+						    "empty");
+				return FALSE;
+			}
+			g_variant_builder_add_value(&hooks, g_variant_new_strv(hook, -1));
+		}
+		g_variant_builder_add(spec, "{sv}", "pre_start", g_variant_builder_end(&hooks));
+	}
+	return TRUE;
+}
+
 static gboolean
 tender_ctl_build_spec(TenderCtl *self, GError **error)
 {
@@ -2674,6 +2748,8 @@ tender_ctl_build_spec(TenderCtl *self, GError **error)
 	}
 
 	if (!tender_ctl_build_health(self, &builder, error))
+		return FALSE;
+	if (!tender_ctl_build_privileges(self, &builder, error))
 		return FALSE;
 
 	self->spec = g_variant_ref_sink(g_variant_builder_end(&builder));

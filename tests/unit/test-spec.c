@@ -312,6 +312,98 @@ test_spec_json(void)
 			    "'health.retries'");
 }
 
+static void
+test_spec_privileges(void)
+{
+	g_autoptr(GVariant) v = parse_text(
+	    "{'argv': <['true']>, 'user': <'nobody'>, 'group': <'65534'>,"
+	    " 'capabilities': <['net_bind_service', 'CAP_NET_RAW', 'cap_net_bind_service']>,"
+	    " 'pre_start': <[['tc', 'qdisc', 'add'], ['true']]>}");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
+	g_autoptr(TenderSpec) plain = NULL;
+	g_autoptr(GVariant) plain_v = parse_text("{'argv': <['true']>}");
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *text = NULL;
+	g_autoptr(TenderSpec) back = NULL;
+	g_autoptr(GVariant) v1 = NULL;
+	g_autoptr(GVariant) v2 = NULL;
+	g_autofree gchar *name = NULL;
+	const gchar *const caps[] = {"CAP_NET_BIND_SERVICE", "CAP_NET_RAW", NULL};
+	gchar **hook;
+	gint value = -1;
+
+	g_assert_no_error(error);
+	g_assert_cmpstr(spec->user, ==, "nobody");
+	g_assert_cmpstr(spec->group, ==, "65534");
+	/* canonical names, each once */
+	g_assert_true(g_strv_equal((const gchar *const *)spec->capabilities, caps));
+	g_assert_nonnull(spec->pre_start);
+	g_assert_cmpuint(spec->pre_start->len, ==, 2);
+	hook = g_ptr_array_index(spec->pre_start, 0);
+	g_assert_cmpstr(hook[0], ==, "tc");
+	g_assert_cmpstr(hook[2], ==, "add");
+	g_assert_null(hook[3]);
+	g_assert_true(tender_spec_drops_privileges(spec));
+
+	plain = tender_spec_new_from_variant(plain_v, NULL);
+	g_assert_false(tender_spec_drops_privileges(plain));
+	g_assert_null(plain->pre_start);
+
+	/* the keys survive a round trip through a{sv} and JSON */
+	node = tender_spec_to_json(spec);
+	text = json_to_string(node, FALSE);
+	back = spec_from_json(text, &error);
+	g_assert_no_error(error);
+	v1 = g_variant_ref_sink(tender_spec_to_variant(spec));
+	v2 = g_variant_ref_sink(tender_spec_to_variant(back));
+	g_assert_true(g_variant_equal(v1, v2));
+	g_assert_cmpuint(back->pre_start->len, ==, 2);
+
+	name = tender_spec_capability_from_name("Net_Admin", &value);
+	g_assert_cmpstr(name, ==, "CAP_NET_ADMIN");
+	g_assert_cmpint(value, ==, 12);
+	g_assert_null(tender_spec_capability_from_name("12", NULL));
+	g_assert_null(tender_spec_capability_from_name("", NULL));
+	g_assert_null(tender_spec_capability_from_name("cap_", NULL));
+}
+
+static void
+test_spec_privileges_invalid(void)
+{
+	g_autoptr(GPtrArray) hooks = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *joined = NULL;
+	g_autofree gchar *too_many = NULL;
+
+	assert_invalid("{'argv': <['true']>, 'user': <''>}", "'user'");
+	assert_invalid("{'argv': <['true']>, 'user': <uint32 0>}", "'user' must be of type 's'");
+	assert_invalid("{'argv': <['true']>, 'user': <'two words'>}", "'user'");
+	assert_invalid("{'argv': <['true']>, 'user': <'-rf'>}", "'user'");
+	assert_invalid("{'argv': <['true']>, 'user': <'4294967295'>}", "'user'");
+	assert_invalid("{'argv': <['true']>, 'user': <'12ab'>}", "'user'");
+	assert_invalid("{'argv': <['true']>, 'group': <'a:b'>}", "'group'");
+	assert_invalid("{'argv': <['true']>, 'group': <'x\\ny'>}", "'group'");
+	assert_invalid("{'argv': <['true']>, 'capabilities': <['CAP_NO_SUCH']>}",
+		       "'capabilities' names an unknown capability 'CAP_NO_SUCH'");
+	assert_invalid("{'argv': <['true']>, 'capabilities': <['']>}", "'capabilities'");
+	assert_invalid("{'argv': <['true']>, 'capabilities': <['all']>}", "'capabilities'");
+	assert_invalid("{'argv': <['true']>, 'capabilities': <'CAP_NET_RAW'>}",
+		       "'capabilities' must be of type 'as'");
+	assert_invalid("{'argv': <['true']>, 'pre_start': <['true']>}",
+		       "'pre_start' must be of type 'aas'");
+	assert_invalid("{'argv': <['true']>, 'pre_start': <[@as []]>}", "'pre_start'");
+	assert_invalid("{'argv': <['true']>, 'pre_start': <[['']]>}", "'pre_start'");
+	for (guint i = 0; i < TENDER_SPEC_PRE_START_MAX + 1; i++)
+		g_ptr_array_add(hooks, g_strdup("['true']"));
+	g_ptr_array_add(hooks, NULL);
+	joined = g_strjoinv(", ", (gchar **)hooks->pdata);
+	too_many = g_strdup_printf("{'argv': <['true']>, 'pre_start': <[%s]>}", joined);
+	assert_invalid(too_many, "at most 16");
+	assert_json_invalid("{\"argv\": [\"true\"], \"pre_start\": [\"true\"]}", "'pre_start'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"pre_start\": [[1]]}", "'pre_start'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"user\": 0}", "'user'");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -325,5 +417,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/not-a-dict", test_spec_not_a_dict);
 	g_test_add_func("/spec/policy-and-health", test_spec_policy_and_health);
 	g_test_add_func("/spec/json", test_spec_json);
+	g_test_add_func("/spec/privileges", test_spec_privileges);
+	g_test_add_func("/spec/privileges-invalid", test_spec_privileges_invalid);
 	return g_test_run();
 }
