@@ -86,8 +86,11 @@ class Tender:
                                        Gio.DBusCallFlags.NONE, timeout_ms, None)
         except GLib.Error as e:
             name = Gio.DBusError.get_remote_error(e)
-            Gio.DBusError.strip_remote_error(e)
-            raise DBusError(name, e.message) from None
+            message = e.message
+            # GDBus puts "GDBus.Error:NAME: " before the message; a user sees only the rest
+            if name and message.startswith(f"GDBus.Error:{name}: "):
+                message = message[len(f"GDBus.Error:{name}: "):]
+            raise DBusError(name, message) from None
         return reply.unpack() if reply is not None else None
 
     def create(self, name, options=None, **spec):
