@@ -15,6 +15,7 @@
 #include "tender-dbus-daemon.h"
 #include "tender-engine.h"
 #include "tender-error.h"
+#include "tender-http-server.h"
 
 /*
  * tenderd: the host workload agent.  Owns org.tender.Agent1 and runs workloads in transient
@@ -26,6 +27,7 @@ typedef struct {
 	GMainLoop *loop;
 	TenderEngine *engine;
 	TenderDbusDaemon *dbus_daemon;
+	TenderHttpServer *http_server;
 	GDBusConnection *connection;
 	guint owner_id;
 	gint exit_status;
@@ -36,6 +38,7 @@ tender_daemon_clear(TenderDaemon *daemon)
 {
 	if (daemon->owner_id != 0)
 		g_bus_unown_name(daemon->owner_id);
+	g_clear_object(&daemon->http_server);
 	g_clear_object(&daemon->dbus_daemon);
 	g_clear_object(&daemon->engine);
 	g_clear_object(&daemon->connection);
@@ -204,6 +207,12 @@ main(int argc, char **argv)
 	daemon.dbus_daemon = tender_dbus_daemon_new(daemon.engine);
 	if (!tender_dbus_daemon_register(daemon.dbus_daemon, daemon.connection, &error)) {
 		g_printerr("tenderd: cannot export the D-Bus API: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+
+	daemon.http_server = tender_http_server_new(daemon.engine, config, system_bus);
+	if (!tender_http_server_listen(daemon.http_server, &error)) {
+		g_printerr("tenderd: cannot serve the HTTP API: %s\n", error->message);
 		return EXIT_FAILURE;
 	}
 
