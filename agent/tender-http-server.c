@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -45,7 +46,7 @@ struct _TenderHttpServer {
 	guint header_timeout_sec;
 	guint idle_timeout_sec;
 	guint max_connections;
-	guint *connections; /* a GRcBox shared with every connection */
+	GPtrArray *sockets; /* GSocket of the open connections (closed ones until pruned) */
 	GQueue events;	    /* TenderHttpEvent, oldest first */
 	guint64 last_event_id;
 	GPtrArray *subscribers; /* TenderHttpStream of GET /v1/events */
@@ -247,19 +248,20 @@ tender_http_server_find_route(const gchar *method,
 /* --- connections --- */
 
 typedef struct {
-	guint *connections;
 	gboolean is_unix;
 	gboolean over_limit;
 	GPid pid;
 	guint32 uid;
 } TenderHttpConnection;
 
+/* the connections libsoup has closed meanwhile no longer count */
 static void
-tender_http_connection_free(TenderHttpConnection *conn)
+tender_http_server_prune_sockets(TenderHttpServer *self)
 {
-	(*conn->connections)--;
-	g_rc_box_release(conn->connections);
-	g_free(conn);
+	for (guint i = self->sockets->len; i > 0; i--) {
+		if (g_socket_is_closed(g_ptr_array_index(self->sockets, i - 1)))
+			g_ptr_array_remove_index_fast(self->sockets, i - 1);
+	}
 }
 
 static TenderHttpConnection *
@@ -269,13 +271,22 @@ tender_http_server_get_connection(SoupServerMessage *msg)
 	return sock != NULL ? g_object_get_data(G_OBJECT(sock), "tender-http-connection") : NULL;
 }
 
+static void
+tender_http_server_weak_ref_free(GWeakRef *ref)
+{
+	g_weak_ref_clear(ref);
+	g_free(ref);
+}
+
+/* holds the message weakly: a client that goes away takes its message and socket along */
 static gboolean
 tender_http_server_header_timeout_cb(gpointer user_data)
 {
-	SoupServerMessage *msg = SOUP_SERVER_MESSAGE(user_data);
-	GSocket *sock = soup_server_message_get_socket(msg);
+	g_autoptr(SoupServerMessage) msg = g_weak_ref_get((GWeakRef *)user_data);
+	GSocket *sock = msg != NULL ? soup_server_message_get_socket(msg) : NULL;
 
-	g_object_set_data(G_OBJECT(msg), "tender-http-header-timeout", NULL);
+	if (msg != NULL)
+		g_object_set_data(G_OBJECT(msg), "tender-http-header-timeout", NULL);
 	if (sock != NULL)
 		(void)g_socket_shutdown(sock, TRUE, TRUE, NULL);
 	return G_SOURCE_REMOVE;
@@ -308,16 +319,22 @@ tender_http_server_request_started_cb(SoupServer *server,
 	TenderHttpServer *self = TENDER_HTTP_SERVER(user_data);
 	GSocket *sock = soup_server_message_get_socket(msg);
 	TenderHttpConnection *conn;
+	GWeakRef *ref = g_new0(GWeakRef, 1);
 	guint id;
 
-	if (sock == NULL)
+	g_weak_ref_init(ref, msg);
+	if (sock == NULL) {
+		tender_http_server_weak_ref_free(ref);
 		return;
+	}
 	if (g_object_get_data(G_OBJECT(sock), "tender-http-connection") == NULL) {
 		g_autoptr(GCredentials) creds = NULL;
 
 		conn = g_new0(TenderHttpConnection, 1);
-		conn->connections = g_rc_box_acquire(self->connections);
-		conn->over_limit = ++(*self->connections) > self->max_connections;
+		tender_http_server_prune_sockets(self);
+		conn->over_limit = self->sockets->len >= self->max_connections;
+		if (!conn->over_limit)
+			g_ptr_array_add(self->sockets, g_object_ref(sock));
 		conn->is_unix = g_socket_get_family(sock) == G_SOCKET_FAMILY_UNIX;
 		conn->uid = G_MAXUINT32;
 		conn->pid = -1;
@@ -329,17 +346,14 @@ tender_http_server_request_started_cb(SoupServer *server,
 			}
 		}
 		g_socket_set_timeout(sock, self->idle_timeout_sec);
-		g_object_set_data_full(G_OBJECT(sock),
-				       "tender-http-connection",
-				       conn,
-				       (GDestroyNotify)tender_http_connection_free);
+		g_object_set_data_full(G_OBJECT(sock), "tender-http-connection", conn, g_free);
 	}
 	/* the request's headers must come within the header timeout */
 	id = g_timeout_add_seconds_full(G_PRIORITY_DEFAULT,
 					self->header_timeout_sec,
 					tender_http_server_header_timeout_cb,
-					g_object_ref(msg),
-					g_object_unref);
+					ref,
+					(GDestroyNotify)tender_http_server_weak_ref_free);
 	g_object_set_data(G_OBJECT(msg), "tender-http-header-timeout", GUINT_TO_POINTER(id));
 }
 
@@ -814,6 +828,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 {
 	g_autoptr(TenderHttpRequest) req = owned;
 	TenderEngine *engine = req->self->engine;
+	const gchar *name = req->name;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) body = NULL;
 	g_autoptr(GVariant) options = NULL;
@@ -879,7 +894,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 				  "tender-http-finish",
 				  tender_engine_start_workload_finish);
 		tender_engine_start_workload_async(engine,
-						   req->name,
+						   name,
 						   options,
 						   NULL,
 						   tender_http_request_async_cb,
@@ -890,7 +905,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 				  "tender-http-finish",
 				  tender_engine_stop_workload_finish);
 		tender_engine_stop_workload_async(engine,
-						  req->name,
+						  name,
 						  options,
 						  NULL,
 						  tender_http_request_async_cb,
@@ -901,7 +916,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 				  "tender-http-finish",
 				  tender_engine_remove_workload_finish);
 		tender_engine_remove_workload_async(engine,
-						    req->name,
+						    name,
 						    options,
 						    NULL,
 						    tender_http_request_async_cb,
@@ -912,7 +927,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 				  "tender-http-finish",
 				  tender_engine_pause_workload_finish);
 		tender_engine_pause_workload_async(engine,
-						   req->name,
+						   name,
 						   NULL,
 						   tender_http_request_async_cb,
 						   g_steal_pointer(&req));
@@ -923,7 +938,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 				  "tender-http-finish",
 				  tender_engine_resume_workload_finish);
 		tender_engine_resume_workload_async(engine,
-						    req->name,
+						    name,
 						    NULL,
 						    tender_http_request_async_cb,
 						    g_steal_pointer(&req));
@@ -943,6 +958,7 @@ typedef struct {
 	GInputStream *input; /* logs: the pipe from the engine */
 	GCancellable *cancellable;
 	gboolean reading;
+	GSource *hangup; /* watches for the client closing its end */
 } TenderHttpStream;
 
 static void
@@ -955,6 +971,9 @@ tender_http_stream_clear(TenderHttpStream *stream)
 		(void)g_input_stream_close(stream->input, NULL, NULL);
 	g_clear_object(&stream->input);
 	g_clear_object(&stream->cancellable);
+	if (stream->hangup != NULL)
+		g_source_destroy(stream->hangup);
+	g_clear_pointer(&stream->hangup, g_source_unref);
 }
 
 static void
@@ -976,6 +995,7 @@ tender_http_stream_append(TenderHttpStream *stream, const gchar *data, gsize len
 	soup_server_message_unpause(stream->msg);
 }
 
+/* ends the stream: libsoup notices when it writes the last chunk into the closed socket */
 static void
 tender_http_stream_drop(TenderHttpStream *stream)
 {
@@ -983,6 +1003,29 @@ tender_http_stream_drop(TenderHttpStream *stream)
 
 	if (sock != NULL)
 		(void)g_socket_shutdown(sock, TRUE, TRUE, NULL);
+	if (stream->finished)
+		return;
+	soup_message_body_complete(soup_server_message_get_response_body(stream->msg));
+	soup_server_message_unpause(stream->msg);
+}
+
+/* libsoup does not read while it streams a response: a client that hangs up is seen here */
+static gboolean
+tender_http_stream_hangup_cb(GSocket *sock, GIOCondition condition, gpointer user_data)
+{
+	TenderHttpStream *stream = user_data;
+	gchar byte;
+	gssize n = recv(g_socket_get_fd(sock), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return G_SOURCE_CONTINUE;
+	/* the client went away, or sent more than it should while streaming */
+	if (stream->self != NULL)
+		g_ptr_array_remove(stream->self->subscribers, stream);
+	stream->self = NULL;
+	tender_http_stream_drop(stream);
+	g_clear_pointer(&stream->hangup, g_source_unref);
+	return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1007,6 +1050,9 @@ tender_http_stream_finished_cb(SoupServerMessage *msg, gpointer user_data)
 	stream->finished = TRUE;
 	if (stream->cancellable != NULL)
 		g_cancellable_cancel(stream->cancellable);
+	if (stream->hangup != NULL)
+		g_source_destroy(stream->hangup);
+	g_clear_pointer(&stream->hangup, g_source_unref);
 	if (stream->self != NULL)
 		g_ptr_array_remove(stream->self->subscribers, stream);
 	g_clear_signal_handler(&stream->finished_id, stream->msg);
@@ -1079,6 +1125,14 @@ tender_http_stream_new(TenderHttpServer *self, SoupServerMessage *msg, const gch
 					    "wrote-body-data",
 					    G_CALLBACK(tender_http_stream_wrote_cb),
 					    stream);
+	if (sock != NULL) {
+		stream->hangup = g_socket_create_source(sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+		g_source_set_callback(stream->hangup,
+				      G_SOURCE_FUNC(tender_http_stream_hangup_cb),
+				      stream,
+				      NULL);
+		g_source_attach(stream->hangup, NULL);
+	}
 	return stream;
 }
 
@@ -1090,6 +1144,8 @@ static void
 tender_http_request_logs(TenderHttpRequest *owned)
 {
 	g_autoptr(TenderHttpRequest) req = owned;
+	TenderEngine *engine = req->self->engine;
+	const gchar *name = req->name;
 	g_autoptr(GError) error = NULL;
 	const gchar *const keys[] = {"lines", "u", "since", "s", "stream", "s", NULL};
 	const gchar *const ignored[] = {"follow", NULL};
@@ -1113,8 +1169,8 @@ tender_http_request_logs(TenderHttpRequest *owned)
 	}
 	if (follow == NULL || follow[0] == '0' || follow[0] == 'f') {
 		soup_server_message_pause(req->msg);
-		tender_engine_get_logs_async(req->self->engine,
-					     req->name,
+		tender_engine_get_logs_async(engine,
+					     name,
 					     options,
 					     NULL,
 					     tender_http_request_get_logs_cb,
@@ -1439,8 +1495,6 @@ tender_http_server_early_cb(SoupServer *server,
 		}
 		g_object_set_data(G_OBJECT(msg), "tender-http-uid", GUINT_TO_POINTER(uid + 1));
 	}
-	/* keep-alive is fine for requests that will be read in full */
-	soup_message_headers_remove(soup_server_message_get_response_headers(msg), "Connection");
 }
 
 static void
@@ -1657,7 +1711,7 @@ tender_http_server_finalize(GObject *object)
 
 	g_queue_clear_full(&self->events, (GDestroyNotify)tender_http_event_free);
 	g_ptr_array_unref(self->subscribers);
-	g_rc_box_release(self->connections);
+	g_ptr_array_unref(self->sockets);
 	g_free(self->listen);
 	g_free(self->socket_path);
 	g_free(self->tokens);
@@ -1677,7 +1731,7 @@ tender_http_server_init(TenderHttpServer *self)
 {
 	g_queue_init(&self->events);
 	self->subscribers = g_ptr_array_new();
-	self->connections = g_rc_box_new0(guint);
+	self->sockets = g_ptr_array_new_with_free_func(g_object_unref);
 }
 
 /**
