@@ -241,11 +241,19 @@ tender_prometheus_render(TenderEngine *engine)
 					      "t",
 					      &value))
 				continue;
-			g_string_append_printf(out,
-					       "%s{%s} %.9g\n",
-					       tender_prometheus_metrics[k].name,
-					       (const gchar *)g_ptr_array_index(labels, i),
-					       (gdouble)value * tender_prometheus_metrics[k].scale);
+			if (tender_prometheus_metrics[k].scale == 1)
+				g_string_append_printf(out,
+						       "%s{%s} %" G_GUINT64_FORMAT "\n",
+						       tender_prometheus_metrics[k].name,
+						       (const gchar *)g_ptr_array_index(labels, i),
+						       value);
+			else
+				g_string_append_printf(out,
+						       "%s{%s} %.9f\n",
+						       tender_prometheus_metrics[k].name,
+						       (const gchar *)g_ptr_array_index(labels, i),
+						       (gdouble)value *
+							   tender_prometheus_metrics[k].scale);
 		}
 	}
 	if (!tender_prometheus_read_process("/proc/self", out, &error))

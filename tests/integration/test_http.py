@@ -423,5 +423,34 @@ class ReadmeTest(HttpTestCase):
         self.assertServing()
 
 
+class SocketActivationTest(unittest.TestCase):
+    """tenderd.socket: systemd holds the unix socket and starts tenderd on the first
+    connection, which then serves on the socket it was passed."""
+
+    def systemctl(self, *args):
+        return run(["systemctl", *args], check=False).stdout.strip()
+
+    def restore(self):
+        self.systemctl("stop", "tenderd.service")
+        self.systemctl("stop", "tenderd.socket")
+        run(["systemctl", "start", "tenderd.service"])
+        self.assertTrue(wait_for(lambda: os.path.exists(SOCKET)))
+
+    def test_socket_activation(self):
+        self.addCleanup(self.restore)
+        run(["systemctl", "stop", "tenderd.service"])
+        run(["systemctl", "start", "tenderd.socket"])
+        self.assertEqual(self.systemctl("is-active", "tenderd.service"), "inactive")
+        st = os.stat(SOCKET)
+        self.assertEqual(st.st_mode & 0o777, 0o666)
+        status, _, text = curl("GET", "/api/health")
+        self.assertEqual(status, 200, text)
+        self.assertEqual(self.systemctl("is-active", "tenderd.service"), "active")
+        pid = self.systemctl("show", "-P", "MainPID", "tenderd.service")
+        log = run(["journalctl", "--no-pager", "-o", "cat", f"_PID={pid}"]).stdout
+        self.assertIn("HTTP API on a socket from systemd", log)
+        self.assertEqual(curl("GET", "/v1/workloads")[0], 200)
+
+
 if __name__ == "__main__":
     unittest.main()
