@@ -1580,11 +1580,28 @@ tender_http_server_listen_unix(TenderHttpServer *self, GError **error)
 	if (chmod(dir, 0755) != 0)
 		g_warning("cannot make %s accessible: %s", dir, g_strerror(errno));
 	if (lstat(self->socket_path, &st) == 0) {
+		g_autoptr(GSocket) probe = NULL;
+		g_autoptr(GSocketAddress) existing = NULL;
+
 		if (!S_ISSOCK(st.st_mode)) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_FAILED,
 				    "%s exists and is not a socket",
+				    self->socket_path);
+			return FALSE;
+		}
+		/* never take the socket of a tenderd that still serves on it */
+		probe = g_socket_new(G_SOCKET_FAMILY_UNIX,
+				     G_SOCKET_TYPE_STREAM,
+				     G_SOCKET_PROTOCOL_DEFAULT,
+				     NULL);
+		existing = g_unix_socket_address_new(self->socket_path);
+		if (probe != NULL && g_socket_connect(probe, existing, NULL, NULL)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_FAILED,
+				    "%s is in use by another process",
 				    self->socket_path);
 			return FALSE;
 		}

@@ -452,5 +452,45 @@ class SocketActivationTest(unittest.TestCase):
         self.assertEqual(curl("GET", "/v1/workloads")[0], 200)
 
 
+class ConnectionLimitTest(unittest.TestCase):
+    """[http] max-connections: beyond it a request gets 503, and tenderd serves again once
+    connections close."""
+
+    CONF = "/etc/tender/tenderd.conf"
+
+    def restart(self):
+        run(["systemctl", "restart", "tenderd.service"])
+        self.assertTrue(wait_for(lambda: curl("GET", "/api/health")[0] == 200, timeout=30))
+
+    def test_max_connections(self):
+        old = open(self.CONF).read() if os.path.exists(self.CONF) else None
+
+        def restore():
+            if old is None:
+                os.unlink(self.CONF)
+            else:
+                with open(self.CONF, "w") as f:
+                    f.write(old)
+            self.restart()
+        os.makedirs(os.path.dirname(self.CONF), exist_ok=True)
+        with open(self.CONF, "w") as f:
+            f.write("[http]\nmax-connections=2\nheader-timeout-sec=30\n")
+        self.addCleanup(restore)
+        self.restart()
+        idle = []
+        for _ in range(2):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(SOCKET)
+            idle.append(s)
+        # the connections count once tenderd has accepted them
+        self.assertTrue(wait_for(lambda: curl("GET", "/api/health")[0] == 503))
+        status, _, text = curl("GET", "/api/health")
+        self.assertEqual(status, 503)
+        self.assertEqual(json.loads(text)["error"]["name"], "org.tender.Agent1.Error.Failed")
+        for s in idle:
+            s.close()
+        self.assertTrue(wait_for(lambda: curl("GET", "/api/health")[0] == 200))
+
+
 if __name__ == "__main__":
     unittest.main()
