@@ -359,6 +359,8 @@ tender_http_server_request_started_cb(SoupServer *server,
 
 /* --- requests --- */
 
+typedef gboolean (*TenderEngineFinishFunc)(TenderEngine *engine, GAsyncResult *res, GError **error);
+
 typedef struct {
 	TenderHttpServer *self;
 	SoupServerMessage *msg;
@@ -367,6 +369,7 @@ typedef struct {
 	GHashTable *query;
 	gboolean finished;
 	gulong finished_id;
+	TenderEngineFinishFunc finish; /* of the asynchronous engine call under way */
 } TenderHttpRequest;
 
 static void
@@ -799,15 +802,12 @@ tender_http_request_health(SoupServerMessage *msg, TenderHttpServer *self)
 	tender_http_server_reply_json(msg, SOUP_STATUS_OK, root);
 }
 
-typedef gboolean (*TenderEngineFinishFunc)(TenderEngine *engine, GAsyncResult *res, GError **error);
-
 static void
 tender_http_request_async_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(TenderHttpRequest) req = user_data;
 	g_autoptr(GError) error = NULL;
-	TenderEngineFinishFunc finish = g_object_get_data(G_OBJECT(req->msg), "tender-http-finish");
-	gboolean ok = finish(TENDER_ENGINE(source), res, &error);
+	gboolean ok = req->finish(TENDER_ENGINE(source), res, &error);
 
 	if (!tender_http_request_resume(req))
 		return;
@@ -890,9 +890,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 	soup_server_message_pause(req->msg);
 	switch (req->route) {
 	case TENDER_HTTP_ROUTE_START:
-		g_object_set_data(G_OBJECT(req->msg),
-				  "tender-http-finish",
-				  tender_engine_start_workload_finish);
+		req->finish = tender_engine_start_workload_finish;
 		tender_engine_start_workload_async(engine,
 						   name,
 						   options,
@@ -901,9 +899,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 						   g_steal_pointer(&req));
 		break;
 	case TENDER_HTTP_ROUTE_STOP:
-		g_object_set_data(G_OBJECT(req->msg),
-				  "tender-http-finish",
-				  tender_engine_stop_workload_finish);
+		req->finish = tender_engine_stop_workload_finish;
 		tender_engine_stop_workload_async(engine,
 						  name,
 						  options,
@@ -912,9 +908,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 						  g_steal_pointer(&req));
 		break;
 	case TENDER_HTTP_ROUTE_REMOVE:
-		g_object_set_data(G_OBJECT(req->msg),
-				  "tender-http-finish",
-				  tender_engine_remove_workload_finish);
+		req->finish = tender_engine_remove_workload_finish;
 		tender_engine_remove_workload_async(engine,
 						    name,
 						    options,
@@ -923,9 +917,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 						    g_steal_pointer(&req));
 		break;
 	case TENDER_HTTP_ROUTE_PAUSE:
-		g_object_set_data(G_OBJECT(req->msg),
-				  "tender-http-finish",
-				  tender_engine_pause_workload_finish);
+		req->finish = tender_engine_pause_workload_finish;
 		tender_engine_pause_workload_async(engine,
 						   name,
 						   NULL,
@@ -934,9 +926,7 @@ tender_http_request_action(TenderHttpRequest *owned)
 		break;
 	case TENDER_HTTP_ROUTE_RESUME:
 	default:
-		g_object_set_data(G_OBJECT(req->msg),
-				  "tender-http-finish",
-				  tender_engine_resume_workload_finish);
+		req->finish = tender_engine_resume_workload_finish;
 		tender_engine_resume_workload_async(engine,
 						    name,
 						    NULL,
