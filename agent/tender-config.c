@@ -23,6 +23,13 @@ tender_config_new(void)
 	self->shim = g_strdup(TENDER_CONFIG_DEFAULT_SHIM);
 	self->stop_timeout_sec = 10;
 	self->max_workloads = 1024;
+	self->http_listen = g_strdup(TENDER_CONFIG_DEFAULT_HTTP_LISTEN);
+	self->http_socket = g_strdup(TENDER_CONFIG_DEFAULT_HTTP_SOCKET);
+	self->http_tokens = g_strdup(TENDER_CONFIG_DEFAULT_HTTP_TOKENS);
+	self->http_body_max = 1024 * 1024;
+	self->http_header_timeout_sec = 10;
+	self->http_idle_timeout_sec = 60;
+	self->http_max_connections = 64;
 	return self;
 }
 
@@ -37,6 +44,9 @@ tender_config_free(TenderConfig *self)
 		return;
 	g_free(self->state_dir);
 	g_free(self->shim);
+	g_free(self->http_listen);
+	g_free(self->http_socket);
+	g_free(self->http_tokens);
 	g_free(self);
 }
 
@@ -97,6 +107,124 @@ tender_config_get_path(GKeyFile *kf,
 	return TRUE;
 }
 
+/* --- the [http] group --- */
+
+static gboolean
+tender_config_get_http_uint(GKeyFile *kf,
+			    const gchar *path,
+			    const gchar *key,
+			    guint min,
+			    guint max,
+			    guint *out,
+			    GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_value(kf, "http", key, NULL);
+	guint64 value = 0;
+
+	if (text == NULL)
+		return TRUE;
+	if (!g_ascii_string_to_unsigned(g_strstrip(text), 10, min, max, &value, NULL)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s: [http] %s=%s is not a number from %u to %u",
+			    path,
+			    key,
+			    text,
+			    min,
+			    max);
+		return FALSE;
+	}
+	*out = (guint)value;
+	return TRUE;
+}
+
+static gboolean
+tender_config_get_http_string(GKeyFile *kf,
+			      const gchar *path,
+			      const gchar *key,
+			      gboolean absolute,
+			      gchar **out,
+			      GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_string(kf, "http", key, NULL);
+
+	if (text == NULL)
+		return TRUE;
+	g_strstrip(text);
+	if (absolute && !g_path_is_absolute(text)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s: [http] %s=%s is not an absolute path",
+			    path,
+			    key,
+			    text);
+		return FALSE;
+	}
+	g_free(*out);
+	*out = g_steal_pointer(&text);
+	return TRUE;
+}
+
+static gboolean
+tender_config_load_http(TenderConfig *self, GKeyFile *kf, const gchar *path, GError **error)
+{
+	g_auto(GStrv) keys = g_key_file_get_keys(kf, "http", NULL, NULL);
+	const gchar *known[] = {"listen",
+				"socket",
+				"tokens",
+				"body-max",
+				"header-timeout-sec",
+				"idle-timeout-sec",
+				"max-connections",
+				NULL};
+
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+		if (!g_strv_contains(known, keys[i]))
+			g_warning("%s: unknown key [http] %s ignored", path, keys[i]);
+	}
+	if (!tender_config_get_http_string(kf, path, "listen", FALSE, &self->http_listen, error))
+		return FALSE;
+	if (!tender_config_get_http_string(kf, path, "socket", TRUE, &self->http_socket, error))
+		return FALSE;
+	if (!tender_config_get_http_string(kf, path, "tokens", TRUE, &self->http_tokens, error))
+		return FALSE;
+	if (!tender_config_get_http_uint(kf,
+					 path,
+					 "body-max",
+					 1024,
+					 64 * 1024 * 1024,
+					 &self->http_body_max,
+					 error))
+		return FALSE;
+	if (!tender_config_get_http_uint(kf,
+					 path,
+					 "header-timeout-sec",
+					 1,
+					 3600,
+					 &self->http_header_timeout_sec,
+					 error))
+		return FALSE;
+	if (!tender_config_get_http_uint(kf,
+					 path,
+					 "idle-timeout-sec",
+					 1,
+					 86400,
+					 &self->http_idle_timeout_sec,
+					 error))
+		return FALSE;
+	if (!tender_config_get_http_uint(kf,
+					 path,
+					 "max-connections",
+					 1,
+					 10000,
+					 &self->http_max_connections,
+					 error))
+		return FALSE;
+	return TRUE;
+}
+
 /**
  * tender_config_load:
  * @self: a #TenderConfig
@@ -104,8 +232,8 @@ tender_config_get_path(GKeyFile *kf,
  * @required: whether a missing file is an error
  * @error: (nullable): a #GError
  *
- * Reads the [daemon] group of @path over the defaults.  Unknown groups and keys are ignored
- * with a warning, so a newer file still starts an older tenderd.
+ * Reads the [daemon] and [http] groups of @path over the defaults.  Unknown groups and keys are
+ * ignored with a warning, so a newer file still starts an older tenderd.
  *
  * Returns: %TRUE on success
  */
@@ -153,5 +281,5 @@ tender_config_load(TenderConfig *self, const gchar *path, gboolean required, GEr
 				    &self->max_workloads,
 				    error))
 		return FALSE;
-	return TRUE;
+	return tender_config_load_http(self, kf, path, error);
 }

@@ -8,9 +8,12 @@
 
 G_BEGIN_DECLS
 
-#define TENDER_CONFIG_DEFAULT_PATH	TENDER_SYSCONFDIR "/tender/tenderd.conf"
-#define TENDER_CONFIG_DEFAULT_STATE_DIR TENDER_LOCALSTATEDIR "/lib/tender"
-#define TENDER_CONFIG_DEFAULT_SHIM	TENDER_LIBEXECDIR "/tender-shim"
+#define TENDER_CONFIG_DEFAULT_PATH	  TENDER_SYSCONFDIR "/tender/tenderd.conf"
+#define TENDER_CONFIG_DEFAULT_STATE_DIR	  TENDER_LOCALSTATEDIR "/lib/tender"
+#define TENDER_CONFIG_DEFAULT_SHIM	  TENDER_LIBEXECDIR "/tender-shim"
+#define TENDER_CONFIG_DEFAULT_HTTP_LISTEN "127.0.0.1:8086"
+#define TENDER_CONFIG_DEFAULT_HTTP_SOCKET "/run/tender/http.sock"
+#define TENDER_CONFIG_DEFAULT_HTTP_TOKENS TENDER_SYSCONFDIR "/tender/tokens"
 
 /**
  * TenderConfig:
@@ -18,6 +21,13 @@ G_BEGIN_DECLS
  * @shim: the path of tender-shim
  * @stop_timeout_sec: the default time between SIGTERM and SIGKILL
  * @max_workloads: how many workloads may exist at once
+ * @http_listen: the TCP address of the HTTP API ("" for none)
+ * @http_socket: the unix socket of the HTTP API
+ * @http_tokens: the bearer token file for HTTP over TCP
+ * @http_body_max: the largest request body, in bytes
+ * @http_header_timeout_sec: how long a client may take to send a request's headers
+ * @http_idle_timeout_sec: how long a connection may stay silent
+ * @http_max_connections: how many HTTP connections may be open at once
  *
  * tenderd's settings, from /etc/tender/tenderd.conf and the command line.
  */
@@ -26,6 +36,13 @@ typedef struct {
 	gchar *shim;
 	guint stop_timeout_sec;
 	guint max_workloads;
+	gchar *http_listen;
+	gchar *http_socket;
+	gchar *http_tokens;
+	guint http_body_max;
+	guint http_header_timeout_sec;
+	guint http_idle_timeout_sec;
+	guint http_max_connections;
 } TenderConfig;
 
 TenderConfig *

@@ -15,6 +15,7 @@
 #include "tender-dbus-daemon.h"
 #include "tender-engine.h"
 #include "tender-error.h"
+#include "tender-http-server.h"
 
 /*
  * tenderd: the host workload agent.  Owns org.tender.Agent1 and runs workloads in transient
@@ -26,6 +27,9 @@ typedef struct {
 	GMainLoop *loop;
 	TenderEngine *engine;
 	TenderDbusDaemon *dbus_daemon;
+	TenderHttpServer *http_server;
+	const TenderConfig *config;
+	GDBusConnection *system_bus;
 	GDBusConnection *connection;
 	guint owner_id;
 	gint exit_status;
@@ -36,6 +40,8 @@ tender_daemon_clear(TenderDaemon *daemon)
 {
 	if (daemon->owner_id != 0)
 		g_bus_unown_name(daemon->owner_id);
+	g_clear_object(&daemon->http_server);
+	g_clear_object(&daemon->system_bus);
 	g_clear_object(&daemon->dbus_daemon);
 	g_clear_object(&daemon->engine);
 	g_clear_object(&daemon->connection);
@@ -61,9 +67,29 @@ tender_daemon_watchdog_cb(gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
+/*
+ * The HTTP API starts once the bus name is ours, so that a second tenderd never touches the
+ * first one's sockets.  tenderd serves D-Bus even if it cannot listen for HTTP.
+ */
+static void
+tender_daemon_start_http(TenderDaemon *daemon)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (daemon->http_server != NULL)
+		return;
+	daemon->http_server =
+	    tender_http_server_new(daemon->engine, daemon->config, daemon->system_bus);
+	if (!tender_http_server_listen(daemon->http_server, &error)) {
+		g_warning("cannot serve the HTTP API: %s", error->message);
+		g_clear_object(&daemon->http_server);
+	}
+}
+
 static void
 tender_daemon_name_acquired_cb(GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
+	tender_daemon_start_http(user_data);
 	g_info("acquired %s, ready", name);
 	(void)sd_notify(0, "READY=1\nSTATUS=Serving " TENDER_DBUS_NAME);
 }
@@ -207,6 +233,8 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
+	daemon.config = config;
+	daemon.system_bus = g_object_ref(system_bus);
 	daemon.loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, tender_daemon_quit_cb, &daemon);
 	g_unix_signal_add(SIGINT, tender_daemon_quit_cb, &daemon);

@@ -1341,3 +1341,34 @@ tender_spec_new_from_json(JsonNode *node, GError **error)
 	g_variant_ref_sink(value);
 	return tender_spec_new_from_variant(value, error);
 }
+
+/**
+ * tender_spec_variant_from_json:
+ * @node: a JSON object, as tender_spec_new_from_json() reads it
+ * @error: (nullable): a #GError
+ *
+ * Converts a spec in JSON to the a{sv} that CreateWorkload takes, checking only the key
+ * names and JSON types (the engine checks the values).
+ *
+ * Returns: (transfer full): a floating-free a{sv}, or %NULL
+ */
+GVariant *
+tender_spec_variant_from_json(JsonNode *node, GError **error)
+{
+	GVariant *value;
+
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "The spec must be a JSON object");
+		return NULL;
+	}
+	value = tender_spec_json_object_to_variant(json_node_get_object(node),
+						   tender_spec_json_keys,
+						   "",
+						   error);
+	if (value == NULL)
+		return NULL;
+	return g_variant_ref_sink(value);
+}

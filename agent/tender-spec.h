@@ -126,6 +126,8 @@ JsonNode *
 tender_spec_to_json(const TenderSpec *self);
 TenderSpec *
 tender_spec_new_from_json(JsonNode *node, GError **error);
+GVariant *
+tender_spec_variant_from_json(JsonNode *node, GError **error);
 const gchar *
 tender_spec_restart_to_string(TenderRestartPolicy policy);
 const gchar *

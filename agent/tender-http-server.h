@@ -1,0 +1,28 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tender-config.h"
+#include "tender-engine.h"
+
+G_BEGIN_DECLS
+
+#define TENDER_HTTP_SERVER_EVENTS_MAX 1024
+
+#define TENDER_TYPE_HTTP_SERVER (tender_http_server_get_type())
+G_DECLARE_FINAL_TYPE(TenderHttpServer, tender_http_server, TENDER, HTTP_SERVER, GObject)
+
+TenderHttpServer *
+tender_http_server_new(TenderEngine *engine,
+		       const TenderConfig *config,
+		       GDBusConnection *system_bus);
+gboolean
+tender_http_server_listen(TenderHttpServer *self, GError **error);
+guint
+tender_http_server_status_for_error(const GError *error);
+
+G_END_DECLS

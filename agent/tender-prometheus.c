@@ -1,0 +1,262 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tender-error.h"
+#include "tender-prometheus.h"
+
+/*
+ * The Prometheus text exposition (format 0.0.4) of GET /metrics: every workload's metrics,
+ * as GetMetrics reads them, with the labels workload and unit, its state and restarts, and
+ * tenderd's own process metrics from /proc/self.
+ */
+
+/**
+ * tender_prometheus_escape_label:
+ * @value: a label value
+ *
+ * Returns: (transfer full): @value with backslash, double quote and newline escaped
+ */
+gchar *
+tender_prometheus_escape_label(const gchar *value)
+{
+	GString *out = g_string_new(NULL);
+
+	for (const gchar *p = value != NULL ? value : ""; *p != '\0'; p++) {
+		if (*p == '\\')
+			g_string_append(out, "\\\\");
+		else if (*p == '"')
+			g_string_append(out, "\\\"");
+		else if (*p == '\n')
+			g_string_append(out, "\\n");
+		else
+			g_string_append_c(out, *p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static void
+tender_prometheus_header(GString *out, const gchar *name, const gchar *type, const gchar *help)
+{
+	g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/**
+ * tender_prometheus_read_process:
+ * @proc_dir: a process's /proc directory, e.g. "/proc/self"
+ * @out: where the metrics are appended
+ * @error: (nullable): a #GError
+ *
+ * Appends process_cpu_seconds_total, process_resident_memory_bytes,
+ * process_virtual_memory_bytes, process_start_time_seconds and process_open_fds.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_prometheus_read_process(const gchar *proc_dir, GString *out, GError **error)
+{
+	g_autofree gchar *stat_path = g_build_filename(proc_dir, "stat", NULL);
+	g_autofree gchar *fd_path = g_build_filename(proc_dir, "fd", NULL);
+	g_autofree gchar *stat = NULL;
+	g_autofree gchar *sys_stat = NULL;
+	g_auto(GStrv) fields = NULL;
+	g_autoptr(GDir) dir = NULL;
+	const gchar *rest;
+	gdouble ticks = (gdouble)sysconf(_SC_CLK_TCK);
+	gdouble page = (gdouble)sysconf(_SC_PAGESIZE);
+	guint64 btime = 0;
+	guint fds = 0;
+
+	if (!g_file_get_contents(stat_path, &stat, NULL, error))
+		return FALSE;
+	/* the command name may hold spaces and parentheses: the fields start after the last ')' */
+	rest = strrchr(stat, ')');
+	if (rest == NULL) {
+		g_set_error(error, TENDER_ERROR, TENDER_ERROR_FAILED, "%s is malformed", stat_path);
+		return FALSE;
+	}
+	fields = g_strsplit(rest + 2, " ", -1);
+	/* fields[0] is field 3 (state): utime 14, stime 15, starttime 22, vsize 23, rss 24 */
+	if (g_strv_length(fields) < 23) {
+		g_set_error(error, TENDER_ERROR, TENDER_ERROR_FAILED, "%s is too short", stat_path);
+		return FALSE;
+	}
+	if (g_file_get_contents("/proc/stat", &sys_stat, NULL, NULL)) {
+		const gchar *b = strstr(sys_stat, "\nbtime ");
+		if (b != NULL)
+			btime = g_ascii_strtoull(b + 7, NULL, 10);
+	}
+	dir = g_dir_open(fd_path, 0, NULL);
+	while (dir != NULL && g_dir_read_name(dir) != NULL)
+		fds++;
+
+	tender_prometheus_header(out,
+				 "process_cpu_seconds_total",
+				 "counter",
+				 "Total user and system CPU time spent in seconds.");
+	g_string_append_printf(out,
+			       "process_cpu_seconds_total %.2f\n",
+			       (gdouble)(g_ascii_strtoull(fields[11], NULL, 10) +
+					 g_ascii_strtoull(fields[12], NULL, 10)) /
+				   ticks);
+	tender_prometheus_header(out,
+				 "process_resident_memory_bytes",
+				 "gauge",
+				 "Resident memory size in bytes.");
+	g_string_append_printf(out,
+			       "process_resident_memory_bytes %.0f\n",
+			       (gdouble)g_ascii_strtoull(fields[21], NULL, 10) * page);
+	tender_prometheus_header(out,
+				 "process_virtual_memory_bytes",
+				 "gauge",
+				 "Virtual memory size in bytes.");
+	g_string_append_printf(out,
+			       "process_virtual_memory_bytes %" G_GUINT64_FORMAT "\n",
+			       g_ascii_strtoull(fields[20], NULL, 10));
+	tender_prometheus_header(out,
+				 "process_start_time_seconds",
+				 "gauge",
+				 "Start time of the process since unix epoch in seconds.");
+	g_string_append_printf(out,
+			       "process_start_time_seconds %.2f\n",
+			       (gdouble)btime +
+				   (gdouble)g_ascii_strtoull(fields[19], NULL, 10) / ticks);
+	tender_prometheus_header(out,
+				 "process_open_fds",
+				 "gauge",
+				 "Number of open file descriptors.");
+	/* the directory listing itself holds one */
+	g_string_append_printf(out, "process_open_fds %u\n", fds > 0 ? fds - 1 : 0);
+	return TRUE;
+}
+
+static const struct {
+	const gchar *key;
+	const gchar *name;
+	const gchar *type;
+	const gchar *help;
+	gdouble scale;
+} tender_prometheus_metrics[] = {
+    {"cpu_usage_nsec",
+     "tender_workload_cpu_usage_seconds_total",
+     "counter",
+     "CPU time used by the workload's scope since it started.",
+     1e-9},
+    {"memory_bytes",
+     "tender_workload_memory_bytes",
+     "gauge",
+     "Memory in use by the workload's scope.",
+     1},
+    {"memory_peak_bytes",
+     "tender_workload_memory_peak_bytes",
+     "gauge",
+     "The most memory the workload's scope ever used (0 where the kernel does not say).",
+     1},
+    {"tasks", "tender_workload_tasks", "gauge", "Processes and threads in the scope.", 1},
+    {"io_read_bytes",
+     "tender_workload_io_read_bytes_total",
+     "counter",
+     "Bytes the scope read from block devices.",
+     1},
+    {"io_write_bytes",
+     "tender_workload_io_write_bytes_total",
+     "counter",
+     "Bytes the scope wrote to block devices.",
+     1},
+};
+
+/**
+ * tender_prometheus_render:
+ * @engine: the engine
+ *
+ * Returns: (transfer full): the exposition text
+ */
+gchar *
+tender_prometheus_render(TenderEngine *engine)
+{
+	g_autoptr(GPtrArray) workloads = tender_engine_get_workloads(engine);
+	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) metrics =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
+	g_autoptr(GError) error = NULL;
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; i < workloads->len; i++) {
+		TenderWorkload *w = g_ptr_array_index(workloads, i);
+		g_autofree gchar *name =
+		    tender_prometheus_escape_label(tender_workload_get_name(w));
+		g_autofree gchar *unit =
+		    tender_prometheus_escape_label(tender_workload_get_unit(w));
+		TenderState state = tender_workload_get_state(w);
+		GVariant *m = NULL;
+
+		g_ptr_array_add(labels, g_strdup_printf("workload=\"%s\",unit=\"%s\"", name, unit));
+		if (state == TENDER_STATE_RUNNING || state == TENDER_STATE_PAUSED)
+			m = tender_engine_get_metrics(engine, tender_workload_get_name(w), NULL);
+		g_ptr_array_add(metrics,
+				m != NULL ? m : g_variant_ref_sink(g_variant_new("a{sv}", NULL)));
+	}
+
+	tender_prometheus_header(out, "tender_workloads", "gauge", "Workloads known to tenderd.");
+	g_string_append_printf(out, "tender_workloads %u\n", workloads->len);
+	tender_prometheus_header(out,
+				 "tender_workload_state",
+				 "gauge",
+				 "1 for the state the workload is in, 0 for the others.");
+	for (guint i = 0; i < workloads->len; i++) {
+		TenderWorkload *w = g_ptr_array_index(workloads, i);
+		for (guint s = 0; s < TENDER_STATE_LAST; s++) {
+			g_string_append_printf(out,
+					       "tender_workload_state{%s,state=\"%s\"} %d\n",
+					       (const gchar *)g_ptr_array_index(labels, i),
+					       tender_state_to_string((TenderState)s),
+					       tender_workload_get_state(w) == (TenderState)s);
+		}
+	}
+	tender_prometheus_header(out,
+				 "tender_workload_restarts_total",
+				 "counter",
+				 "Restarts of the workload by its restart policy.");
+	for (guint i = 0; i < workloads->len; i++) {
+		g_string_append_printf(out,
+				       "tender_workload_restarts_total{%s} %u\n",
+				       (const gchar *)g_ptr_array_index(labels, i),
+				       tender_workload_get_restart_count(
+					   g_ptr_array_index(workloads, i)));
+	}
+	for (guint k = 0; k < G_N_ELEMENTS(tender_prometheus_metrics); k++) {
+		tender_prometheus_header(out,
+					 tender_prometheus_metrics[k].name,
+					 tender_prometheus_metrics[k].type,
+					 tender_prometheus_metrics[k].help);
+		for (guint i = 0; i < workloads->len; i++) {
+			guint64 value = 0;
+			if (!g_variant_lookup(g_ptr_array_index(metrics, i),
+					      tender_prometheus_metrics[k].key,
+					      "t",
+					      &value))
+				continue;
+			if (tender_prometheus_metrics[k].scale == 1)
+				g_string_append_printf(out,
+						       "%s{%s} %" G_GUINT64_FORMAT "\n",
+						       tender_prometheus_metrics[k].name,
+						       (const gchar *)g_ptr_array_index(labels, i),
+						       value);
+			else
+				g_string_append_printf(out,
+						       "%s{%s} %.9f\n",
+						       tender_prometheus_metrics[k].name,
+						       (const gchar *)g_ptr_array_index(labels, i),
+						       (gdouble)value *
+							   tender_prometheus_metrics[k].scale);
+		}
+	}
+	if (!tender_prometheus_read_process("/proc/self", out, &error))
+		g_warning("cannot read tenderd's process metrics: %s", error->message);
+	return g_string_free(out, FALSE);
+}
