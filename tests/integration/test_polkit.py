@@ -208,6 +208,42 @@ polkit.addRule(function(action, subject) {{
         self.assertAllowed("RemoveWorkload", "sa{sv}", '("{name}", @a{sv} {})', name=name)
         self.assertNotIn(name, [w[0] for w in self.tender.list()])
 
+    def test_http_follows_the_same_rules(self):
+        """The HTTP API asks polkit as D-Bus does: over the unix socket for the client's
+        process, over TCP for the uid its token stands for."""
+        from test_http import TOKENS, curl
+        token = "pk-user-token-0123456789abcdef"
+        os.makedirs(os.path.dirname(TOKENS), exist_ok=True)
+        self.assertFalse(os.path.exists(TOKENS))
+        fd = os.open(TOKENS, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(f"{token} {self.uid}\n")
+        self.addCleanup(os.unlink, TOKENS)
+        name = self.workload("pk-http")
+        body = {"name": name, "spec": {"argv": ["sleep", "300"]}}
+        for unix, tok in ((True, None), (False, token)):
+            for method, path, data in (("GET", "/v1/workloads", None),
+                                       ("POST", "/v1/workloads", body),
+                                       ("POST", f"/v1/workloads/{self.existing}/stop", None),
+                                       ("DELETE", f"/v1/workloads/{self.existing}", None)):
+                status, _, text = curl(method, path, data, unix=unix, token=tok, user=self.uid)
+                self.assertEqual(status, 403, f"{method} {path}: {text}")
+                self.assertEqual(json.loads(text)["error"]["name"], DENIED)
+        self.assertEqual(self.tender.prop(self.existing, "State"), "running")
+        self.assertNotIn(name, [w[0] for w in self.tender.list()])
+
+        with open(EXAMPLE) as f:
+            example = f.read()
+        run(["usermod", "-a", "-G", GROUP, USER])
+        self.add_rules("50-tender.rules", example)
+        self.assertTrue(wait_for(lambda: curl("POST", "/v1/workloads", body,
+                                              user=self.uid)[0] == 201, timeout=30),
+                        "polkitd never applied the example rule to the HTTP client")
+        status, _, text = curl("POST", f"/v1/workloads/{name}/start", unix=False, token=token,
+                               user=self.uid)
+        self.assertEqual(status, 200, text)
+        self.assertEqual(self.tender.prop(name, "State"), "running")
+
     def test_rules_decide_on_the_details(self):
         self.add_rules("10-tender-test-details.rules", f"""
 polkit.addRule(function(action, subject) {{
