@@ -812,6 +812,33 @@ tender_ctl_cmd_list(TenderCtl *self, GError **error)
 	return TRUE;
 }
 
+/* calls a Manager method about workload @name that returns nothing; a failure is told as
+ * "Failed to VERB workload 'NAME': ..." */
+static gboolean
+tender_ctl_call_on(TenderCtl *self,
+		   const gchar *name,
+		   const gchar *method,
+		   GVariant *parameters,
+		   gint timeout_msec,
+		   const gchar *verb,
+		   GError **error)
+{
+	g_autoptr(GVariant) reply = tender_ctl_call(self,
+						    TENDER_CTL_MANAGER_PATH,
+						    TENDER_CTL_MANAGER_IFACE,
+						    method,
+						    parameters,
+						    G_VARIANT_TYPE_UNIT,
+						    timeout_msec,
+						    error);
+
+	if (reply == NULL) {
+		tender_ctl_error_prefix_name(error, verb, name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 tender_ctl_create_one(TenderCtl *self, const gchar *name, GError **error)
 {
@@ -838,81 +865,49 @@ tender_ctl_create_one(TenderCtl *self, const gchar *name, GError **error)
 static gboolean
 tender_ctl_start_one(TenderCtl *self, const gchar *name, GError **error)
 {
-	g_autoptr(GVariant) reply = NULL;
-
-	reply = tender_ctl_call(self,
-				TENDER_CTL_MANAGER_PATH,
-				TENDER_CTL_MANAGER_IFACE,
-				"StartWorkload",
-				g_variant_new("(s@a{sv})", name, tender_ctl_empty_options()),
-				G_VARIANT_TYPE_UNIT,
-				TENDER_CTL_TIMEOUT_NONE,
-				error);
-	if (reply == NULL) {
-		tender_ctl_error_prefix_name(error, "start", name);
-		return FALSE;
-	}
-	return TRUE;
+	return tender_ctl_call_on(self,
+				  name,
+				  "StartWorkload",
+				  g_variant_new("(s@a{sv})", name, tender_ctl_empty_options()),
+				  TENDER_CTL_TIMEOUT_NONE,
+				  "start",
+				  error);
 }
 
 static gboolean
 tender_ctl_stop_one(TenderCtl *self, const gchar *name, GError **error)
 {
-	g_autoptr(GVariant) reply = NULL;
-
-	reply = tender_ctl_call(self,
-				TENDER_CTL_MANAGER_PATH,
-				TENDER_CTL_MANAGER_IFACE,
-				"StopWorkload",
-				g_variant_new("(s@a{sv})", name, self->options),
-				G_VARIANT_TYPE_UNIT,
-				TENDER_CTL_TIMEOUT_NONE,
-				error);
-	if (reply == NULL) {
-		tender_ctl_error_prefix_name(error, "stop", name);
-		return FALSE;
-	}
-	return TRUE;
+	return tender_ctl_call_on(self,
+				  name,
+				  "StopWorkload",
+				  g_variant_new("(s@a{sv})", name, self->options),
+				  TENDER_CTL_TIMEOUT_NONE,
+				  "stop",
+				  error);
 }
 
 static gboolean
 tender_ctl_kill_one(TenderCtl *self, const gchar *name, GError **error)
 {
-	g_autoptr(GVariant) reply = NULL;
-
-	reply = tender_ctl_call(self,
-				TENDER_CTL_MANAGER_PATH,
-				TENDER_CTL_MANAGER_IFACE,
-				"KillWorkload",
-				g_variant_new("(si)", name, (gint32)self->signo),
-				G_VARIANT_TYPE_UNIT,
-				TENDER_CTL_TIMEOUT_DEFAULT,
-				error);
-	if (reply == NULL) {
-		tender_ctl_error_prefix_name(error, "kill", name);
-		return FALSE;
-	}
-	return TRUE;
+	return tender_ctl_call_on(self,
+				  name,
+				  "KillWorkload",
+				  g_variant_new("(si)", name, (gint32)self->signo),
+				  TENDER_CTL_TIMEOUT_DEFAULT,
+				  "kill",
+				  error);
 }
 
 static gboolean
 tender_ctl_remove_one(TenderCtl *self, const gchar *name, GError **error)
 {
-	g_autoptr(GVariant) reply = NULL;
-
-	reply = tender_ctl_call(self,
-				TENDER_CTL_MANAGER_PATH,
-				TENDER_CTL_MANAGER_IFACE,
-				"RemoveWorkload",
-				g_variant_new("(s@a{sv})", name, self->options),
-				G_VARIANT_TYPE_UNIT,
-				TENDER_CTL_TIMEOUT_NONE,
-				error);
-	if (reply == NULL) {
-		tender_ctl_error_prefix_name(error, "remove", name);
-		return FALSE;
-	}
-	return TRUE;
+	return tender_ctl_call_on(self,
+				  name,
+				  "RemoveWorkload",
+				  g_variant_new("(s@a{sv})", name, self->options),
+				  TENDER_CTL_TIMEOUT_NONE,
+				  "remove",
+				  error);
 }
 
 static gboolean
@@ -1351,41 +1346,25 @@ tender_ctl_build_log_options(TenderCtl *self, GError **error)
 static gboolean
 tender_ctl_pause_one(TenderCtl *self, const gchar *name, GError **error)
 {
-	g_autoptr(GVariant) reply = NULL;
-
-	reply = tender_ctl_call(self,
-				TENDER_CTL_MANAGER_PATH,
-				TENDER_CTL_MANAGER_IFACE,
-				"PauseWorkload",
-				g_variant_new("(s)", name),
-				G_VARIANT_TYPE_UNIT,
-				TENDER_CTL_TIMEOUT_DEFAULT,
-				error);
-	if (reply == NULL) {
-		tender_ctl_error_prefix_name(error, "pause", name);
-		return FALSE;
-	}
-	return TRUE;
+	return tender_ctl_call_on(self,
+				  name,
+				  "PauseWorkload",
+				  g_variant_new("(s)", name),
+				  TENDER_CTL_TIMEOUT_DEFAULT,
+				  "pause",
+				  error);
 }
 
 static gboolean
 tender_ctl_resume_one(TenderCtl *self, const gchar *name, GError **error)
 {
-	g_autoptr(GVariant) reply = NULL;
-
-	reply = tender_ctl_call(self,
-				TENDER_CTL_MANAGER_PATH,
-				TENDER_CTL_MANAGER_IFACE,
-				"ResumeWorkload",
-				g_variant_new("(s)", name),
-				G_VARIANT_TYPE_UNIT,
-				TENDER_CTL_TIMEOUT_DEFAULT,
-				error);
-	if (reply == NULL) {
-		tender_ctl_error_prefix_name(error, "resume", name);
-		return FALSE;
-	}
-	return TRUE;
+	return tender_ctl_call_on(self,
+				  name,
+				  "ResumeWorkload",
+				  g_variant_new("(s)", name),
+				  TENDER_CTL_TIMEOUT_DEFAULT,
+				  "resume",
+				  error);
 }
 
 static gboolean
