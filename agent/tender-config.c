@@ -53,13 +53,14 @@ tender_config_free(TenderConfig *self)
 static gboolean
 tender_config_get_uint(GKeyFile *kf,
 		       const gchar *path,
+		       const gchar *group,
 		       const gchar *key,
 		       guint min,
 		       guint max,
 		       guint *out,
 		       GError **error)
 {
-	g_autofree gchar *text = g_key_file_get_value(kf, "daemon", key, NULL);
+	g_autofree gchar *text = g_key_file_get_value(kf, group, key, NULL);
 	guint64 value = 0;
 
 	if (text == NULL)
@@ -68,8 +69,9 @@ tender_config_get_uint(GKeyFile *kf,
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "%s: [daemon] %s=%s is not a number from %u to %u",
+			    "%s: [%s] %s=%s is not a number from %u to %u",
 			    path,
+			    group,
 			    key,
 			    text,
 			    min,
@@ -77,77 +79,21 @@ tender_config_get_uint(GKeyFile *kf,
 		return FALSE;
 	}
 	*out = (guint)value;
-	return TRUE;
-}
-
-static gboolean
-tender_config_get_path(GKeyFile *kf,
-		       const gchar *path,
-		       const gchar *key,
-		       gchar **out,
-		       GError **error)
-{
-	g_autofree gchar *text = g_key_file_get_string(kf, "daemon", key, NULL);
-
-	if (text == NULL)
-		return TRUE;
-	g_strstrip(text);
-	if (!g_path_is_absolute(text)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "%s: [daemon] %s=%s is not an absolute path",
-			    path,
-			    key,
-			    text);
-		return FALSE;
-	}
-	g_free(*out);
-	*out = g_steal_pointer(&text);
 	return TRUE;
 }
 
 /* --- the [http] group --- */
 
 static gboolean
-tender_config_get_http_uint(GKeyFile *kf,
-			    const gchar *path,
-			    const gchar *key,
-			    guint min,
-			    guint max,
-			    guint *out,
-			    GError **error)
+tender_config_get_string(GKeyFile *kf,
+			 const gchar *path,
+			 const gchar *group,
+			 const gchar *key,
+			 gboolean absolute,
+			 gchar **out,
+			 GError **error)
 {
-	g_autofree gchar *text = g_key_file_get_value(kf, "http", key, NULL);
-	guint64 value = 0;
-
-	if (text == NULL)
-		return TRUE;
-	if (!g_ascii_string_to_unsigned(g_strstrip(text), 10, min, max, &value, NULL)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "%s: [http] %s=%s is not a number from %u to %u",
-			    path,
-			    key,
-			    text,
-			    min,
-			    max);
-		return FALSE;
-	}
-	*out = (guint)value;
-	return TRUE;
-}
-
-static gboolean
-tender_config_get_http_string(GKeyFile *kf,
-			      const gchar *path,
-			      const gchar *key,
-			      gboolean absolute,
-			      gchar **out,
-			      GError **error)
-{
-	g_autofree gchar *text = g_key_file_get_string(kf, "http", key, NULL);
+	g_autofree gchar *text = g_key_file_get_string(kf, group, key, NULL);
 
 	if (text == NULL)
 		return TRUE;
@@ -156,8 +102,9 @@ tender_config_get_http_string(GKeyFile *kf,
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "%s: [http] %s=%s is not an absolute path",
+			    "%s: [%s] %s=%s is not an absolute path",
 			    path,
+			    group,
 			    key,
 			    text);
 		return FALSE;
@@ -184,43 +131,47 @@ tender_config_load_http(TenderConfig *self, GKeyFile *kf, const gchar *path, GEr
 		if (!g_strv_contains(known, keys[i]))
 			g_warning("%s: unknown key [http] %s ignored", path, keys[i]);
 	}
-	if (!tender_config_get_http_string(kf, path, "listen", FALSE, &self->http_listen, error))
+	if (!tender_config_get_string(kf, path, "http", "listen", FALSE, &self->http_listen, error))
 		return FALSE;
-	if (!tender_config_get_http_string(kf, path, "socket", TRUE, &self->http_socket, error))
+	if (!tender_config_get_string(kf, path, "http", "socket", TRUE, &self->http_socket, error))
 		return FALSE;
-	if (!tender_config_get_http_string(kf, path, "tokens", TRUE, &self->http_tokens, error))
+	if (!tender_config_get_string(kf, path, "http", "tokens", TRUE, &self->http_tokens, error))
 		return FALSE;
-	if (!tender_config_get_http_uint(kf,
-					 path,
-					 "body-max",
-					 1024,
-					 64 * 1024 * 1024,
-					 &self->http_body_max,
-					 error))
+	if (!tender_config_get_uint(kf,
+				    path,
+				    "http",
+				    "body-max",
+				    1024,
+				    64 * 1024 * 1024,
+				    &self->http_body_max,
+				    error))
 		return FALSE;
-	if (!tender_config_get_http_uint(kf,
-					 path,
-					 "header-timeout-sec",
-					 1,
-					 3600,
-					 &self->http_header_timeout_sec,
-					 error))
+	if (!tender_config_get_uint(kf,
+				    path,
+				    "http",
+				    "header-timeout-sec",
+				    1,
+				    3600,
+				    &self->http_header_timeout_sec,
+				    error))
 		return FALSE;
-	if (!tender_config_get_http_uint(kf,
-					 path,
-					 "idle-timeout-sec",
-					 1,
-					 86400,
-					 &self->http_idle_timeout_sec,
-					 error))
+	if (!tender_config_get_uint(kf,
+				    path,
+				    "http",
+				    "idle-timeout-sec",
+				    1,
+				    86400,
+				    &self->http_idle_timeout_sec,
+				    error))
 		return FALSE;
-	if (!tender_config_get_http_uint(kf,
-					 path,
-					 "max-connections",
-					 1,
-					 10000,
-					 &self->http_max_connections,
-					 error))
+	if (!tender_config_get_uint(kf,
+				    path,
+				    "http",
+				    "max-connections",
+				    1,
+				    10000,
+				    &self->http_max_connections,
+				    error))
 		return FALSE;
 	return TRUE;
 }
@@ -261,12 +212,19 @@ tender_config_load(TenderConfig *self, const gchar *path, gboolean required, GEr
 		if (!g_strv_contains(known, keys[i]))
 			g_warning("%s: unknown key [daemon] %s ignored", path, keys[i]);
 	}
-	if (!tender_config_get_path(kf, path, "state-dir", &self->state_dir, error))
+	if (!tender_config_get_string(kf,
+				      path,
+				      "daemon",
+				      "state-dir",
+				      TRUE,
+				      &self->state_dir,
+				      error))
 		return FALSE;
-	if (!tender_config_get_path(kf, path, "shim", &self->shim, error))
+	if (!tender_config_get_string(kf, path, "daemon", "shim", TRUE, &self->shim, error))
 		return FALSE;
 	if (!tender_config_get_uint(kf,
 				    path,
+				    "daemon",
 				    "stop-timeout-sec",
 				    1,
 				    TENDER_CONFIG_STOP_TIMEOUT_MAX,
@@ -275,6 +233,7 @@ tender_config_load(TenderConfig *self, const gchar *path, gboolean required, GEr
 		return FALSE;
 	if (!tender_config_get_uint(kf,
 				    path,
+				    "daemon",
 				    "max-workloads",
 				    1,
 				    TENDER_CONFIG_WORKLOADS_MAX,
