@@ -30,6 +30,11 @@ tender_config_new(void)
 	self->http_header_timeout_sec = 10;
 	self->http_idle_timeout_sec = 60;
 	self->http_max_connections = 64;
+	self->adapters_dir = g_strdup(TENDER_CONFIG_DEFAULT_ADAPTERS_DIR);
+	self->plugin_path = g_new0(gchar *, 2);
+	self->plugin_path[0] = g_strdup(TENDER_CONFIG_DEFAULT_PLUGIN_DIR);
+	self->plugins_disabled = g_new0(gchar *, 1);
+	self->keyfile = g_key_file_new();
 	return self;
 }
 
@@ -47,6 +52,10 @@ tender_config_free(TenderConfig *self)
 	g_free(self->http_listen);
 	g_free(self->http_socket);
 	g_free(self->http_tokens);
+	g_free(self->adapters_dir);
+	g_strfreev(self->plugin_path);
+	g_strfreev(self->plugins_disabled);
+	g_key_file_unref(self->keyfile);
 	g_free(self);
 }
 
@@ -176,6 +185,51 @@ tender_config_load_http(TenderConfig *self, GKeyFile *kf, const gchar *path, GEr
 	return TRUE;
 }
 
+/* [plugins] path= comes before the built-in directory, so a plugin there wins */
+static gboolean
+tender_config_load_plugins(TenderConfig *self, GKeyFile *kf, const gchar *path, GError **error)
+{
+	g_auto(GStrv) keys = g_key_file_get_keys(kf, "plugins", NULL, NULL);
+	g_auto(GStrv) dirs = NULL;
+	g_auto(GStrv) disabled = NULL;
+	const gchar *known[] = {"path", "disabled", NULL};
+
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+		if (!g_strv_contains(known, keys[i]))
+			g_warning("%s: unknown key [plugins] %s ignored", path, keys[i]);
+	}
+	dirs = g_key_file_get_string_list(kf, "plugins", "path", NULL, NULL);
+	if (dirs != NULL) {
+		g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+		for (guint i = 0; dirs[i] != NULL; i++) {
+			g_strstrip(dirs[i]);
+			if (dirs[i][0] == '\0')
+				continue;
+			if (!g_path_is_absolute(dirs[i])) {
+				g_set_error(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "%s: [plugins] path: %s is not an absolute path",
+					    path,
+					    dirs[i]);
+				return FALSE;
+			}
+			g_strv_builder_add(builder, dirs[i]);
+		}
+		g_strv_builder_addv(builder, (const gchar **)self->plugin_path);
+		g_strfreev(self->plugin_path);
+		self->plugin_path = g_strv_builder_end(builder);
+	}
+	disabled = g_key_file_get_string_list(kf, "plugins", "disabled", NULL, NULL);
+	if (disabled != NULL) {
+		for (guint i = 0; disabled[i] != NULL; i++)
+			g_strstrip(disabled[i]);
+		g_strfreev(self->plugins_disabled);
+		self->plugins_disabled = g_steal_pointer(&disabled);
+	}
+	return TRUE;
+}
+
 /**
  * tender_config_load:
  * @self: a #TenderConfig
@@ -183,7 +237,7 @@ tender_config_load_http(TenderConfig *self, GKeyFile *kf, const gchar *path, GEr
  * @required: whether a missing file is an error
  * @error: (nullable): a #GError
  *
- * Reads the [daemon] and [http] groups of @path over the defaults.  Unknown groups and keys are
+ * Reads the [daemon], [http] and [plugins] groups of @path over the defaults.  Unknown groups and keys are
  * ignored with a warning, so a newer file still starts an older tenderd.
  *
  * Returns: %TRUE on success
@@ -194,7 +248,8 @@ tender_config_load(TenderConfig *self, const gchar *path, gboolean required, GEr
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) error_local = NULL;
 	g_auto(GStrv) keys = NULL;
-	const gchar *known[] = {"state-dir", "shim", "stop-timeout-sec", "max-workloads", NULL};
+	const gchar *known[] =
+	    {"state-dir", "shim", "stop-timeout-sec", "max-workloads", "adapters-dir", NULL};
 
 	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &error_local)) {
 		if (!required && g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -222,6 +277,14 @@ tender_config_load(TenderConfig *self, const gchar *path, gboolean required, GEr
 		return FALSE;
 	if (!tender_config_get_string(kf, path, "daemon", "shim", TRUE, &self->shim, error))
 		return FALSE;
+	if (!tender_config_get_string(kf,
+				      path,
+				      "daemon",
+				      "adapters-dir",
+				      TRUE,
+				      &self->adapters_dir,
+				      error))
+		return FALSE;
 	if (!tender_config_get_uint(kf,
 				    path,
 				    "daemon",
@@ -240,5 +303,11 @@ tender_config_load(TenderConfig *self, const gchar *path, gboolean required, GEr
 				    &self->max_workloads,
 				    error))
 		return FALSE;
-	return tender_config_load_http(self, kf, path, error);
+	if (!tender_config_load_http(self, kf, path, error))
+		return FALSE;
+	if (!tender_config_load_plugins(self, kf, path, error))
+		return FALSE;
+	g_key_file_unref(self->keyfile);
+	self->keyfile = g_steal_pointer(&kf);
+	return TRUE;
 }

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 #define TENDER_CONFIG_DEFAULT_HTTP_LISTEN "127.0.0.1:8086"
 #define TENDER_CONFIG_DEFAULT_HTTP_SOCKET "/run/tender/http.sock"
 #define TENDER_CONFIG_DEFAULT_HTTP_TOKENS TENDER_SYSCONFDIR "/tender/tokens"
+#define TENDER_CONFIG_DEFAULT_ADAPTERS_DIR TENDER_SYSCONFDIR "/tender/adapters"
+#define TENDER_CONFIG_DEFAULT_PLUGIN_DIR   TENDER_PLUGINDIR
 
 /**
  * TenderConfig:
@@ -28,6 +30,10 @@ G_BEGIN_DECLS
  * @http_header_timeout_sec: how long a client may take to send a request's headers
  * @http_idle_timeout_sec: how long a connection may stay silent
  * @http_max_connections: how many HTTP connections may be open at once
+ * @adapters_dir: where the adapter instance files are ([daemon] adapters-dir)
+ * @plugin_path: the directories plugins are loaded from, in order ([plugins] path)
+ * @plugins_disabled: the names of plugins not to load ([plugins] disabled)
+ * @keyfile: the whole file, for the [plugin NAME] groups that plugins read
  *
  * tenderd's settings, from /etc/tender/tenderd.conf and the command line.
  */
@@ -43,6 +49,10 @@ typedef struct {
 	guint http_header_timeout_sec;
 	guint http_idle_timeout_sec;
 	guint http_max_connections;
+	gchar *adapters_dir;
+	gchar **plugin_path;
+	gchar **plugins_disabled;
+	GKeyFile *keyfile;
 } TenderConfig;
 
 TenderConfig *

@@ -1,0 +1,117 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/*
+ * Adapters: the per-application contract of the Container Control Core, in C.
+ *
+ * An adapter plugin registers a TenderAdapterClass with tender_plugin_register_adapter().
+ * The administrator configures instances of it, one key file per instance in
+ * /etc/tender/adapters/INSTANCE.conf:
+ *
+ *   [adapter]
+ *   type=exec                     # the TenderAdapterClass name
+ *   primary_payload_key=command   # a start payload without it is refused (HTTP 400)
+ *   run_as_user=app               # the workload runs as this user; absent: root
+ *   root_api=false                # true: also answer on /api/* and /metrics
+ *
+ *   [limits]                      # the workload's limits, as in a workload spec
+ *   memory_max=256M
+ *
+ *   [exec]                        # the adapter's own keys, in a group named after it
+ *
+ * The core owns everything the adapter would otherwise get wrong: the instance's workload
+ * (named adapter-INSTANCE, in its own scope, with the instance's limits), the privilege drop
+ * to run_as_user, running the pre-start hooks as root before it, restart-on-start, metrics
+ * from the workload's cgroup, authorization, and the D-Bus object and HTTP routes.  The
+ * adapter only turns payloads into a command line and live updates into actions.
+ *
+ * Every operation gets a GTask to complete, at once or later: adapters may ask other
+ * processes (the script adapter does).  The core never runs two operations of one instance
+ * at once.
+ */
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * TenderAdapterUpdateResult:
+ * @TENDER_ADAPTER_UPDATE_APPLIED: the workload took the change, without a restart
+ * @TENDER_ADAPTER_UPDATE_UNSUPPORTED: the adapter does not know how to apply (some of) it
+ * @TENDER_ADAPTER_UPDATE_NOT_RUNNING: there is no running workload to update
+ *
+ * What an update came to; over HTTP 200, 409 and 400.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+	TENDER_ADAPTER_UPDATE_APPLIED,
+	TENDER_ADAPTER_UPDATE_UNSUPPORTED,
+	TENDER_ADAPTER_UPDATE_NOT_RUNNING,
+} TenderAdapterUpdateResult;
+
+#define TENDER_TYPE_ADAPTER (tender_adapter_get_type())
+G_DECLARE_FINAL_TYPE(TenderAdapter, tender_adapter, TENDER, ADAPTER, GObject)
+
+/**
+ * TenderAdapterClass:
+ * @name: the adapter's name, used as type= in instance files, `[a-z0-9][a-z0-9_-]{0,31}`
+ * @struct_size: sizeof(TenderAdapterClass) as the plugin saw it
+ * @setup: (nullable): checks the instance's own group of the instance file and keeps what
+ *   it needs with tender_adapter_set_data(); %FALSE refuses the instance
+ * @start: turns a start payload into the workload to run: complete @task with
+ *   g_task_return_pointer() of a new reference to an a{sv} spec as CreateWorkload takes
+ *   (argv, and optionally env, working_directory, description, labels; the core refuses
+ *   user, group, capabilities and pre_start, and sets the instance's limits), or an error
+ * @pre_start_hooks: (nullable): the privileged set-up of a start: complete @task with a new
+ *   reference to an "aas" of commands (or %NULL for none); they run as root, in the
+ *   workload's scope, in order, before the privilege drop, and a failing one fails the start
+ * @update: (nullable): applies a live update to the running workload: complete @task with
+ *   g_task_return_int() of a #TenderAdapterUpdateResult, or an error.  Only called while
+ *   the workload runs.  Without it every update is unsupported
+ * @stop: (nullable): called before the core stops the workload (SIGTERM, then SIGKILL);
+ *   complete @task with g_task_return_boolean(); an error is logged and the stop goes on
+ * @get_metrics: (nullable): the adapter's own metrics: complete @task with a new reference
+ *   to a JsonObject (or %NULL), shown under "adapter" next to the workload's metrics
+ *
+ * Since: 0.1
+ */
+typedef struct {
+	const gchar *name;
+	guint32 struct_size;
+	gboolean (*setup)(TenderAdapter *adapter, GError **error);
+	void (*start)(TenderAdapter *adapter, JsonObject *payload, GTask *task);
+	void (*pre_start_hooks)(TenderAdapter *adapter, JsonObject *payload, GTask *task);
+	void (*update)(TenderAdapter *adapter, JsonObject *payload, GTask *task);
+	void (*stop)(TenderAdapter *adapter, GTask *task);
+	void (*get_metrics)(TenderAdapter *adapter, GTask *task);
+	/*< private >*/
+	gpointer padding[8];
+} TenderAdapterClass;
+
+const gchar *
+tender_adapter_get_name(TenderAdapter *self);
+const gchar *
+tender_adapter_get_workload_name(TenderAdapter *self);
+gchar *
+tender_adapter_get_config_string(TenderAdapter *self,
+				 const gchar *key,
+				 const gchar *default_value);
+GKeyFile *
+tender_adapter_get_keyfile(TenderAdapter *self);
+void
+tender_adapter_set_data(TenderAdapter *self, gpointer data, GDestroyNotify destroy);
+gpointer
+tender_adapter_get_data(TenderAdapter *self);
+guint32
+tender_adapter_get_main_pid(TenderAdapter *self);
+gboolean
+tender_adapter_kill(TenderAdapter *self, gint signo, GError **error);
+JsonObject *
+tender_adapter_get_payload(TenderAdapter *self);
+
+G_END_DECLS

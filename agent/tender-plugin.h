@@ -1,0 +1,310 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/*
+ * The tender plugin API, installed as <tender-1/tender-plugin.h> with tender-plugin-1.pc.
+ *
+ * A plugin is a shared object in $libdir/tender/plugins-1 (or in a directory named by
+ * [plugins] path= in tenderd.conf) that exports exactly one symbol,
+ * tender_plugin_describe(), best written with TENDER_PLUGIN_DEFINE().  tenderd checks the
+ * descriptor's ABI version, calls init(), and keeps the module resident.  Everything a
+ * plugin does goes through the functions below: its workloads are engine workloads (scopes,
+ * limits, logs, metrics, state that survives restarts), and its D-Bus methods and HTTP
+ * routes are authorized by polkit in the core before the plugin sees them.
+ *
+ * All functions must be called from tenderd's main thread.
+ */
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "tender-adapter.h"
+#include "tender-caller.h"
+#include "tender-error.h"
+#include "tender-plugin-request.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TENDER_PLUGIN_ABI_VERSION:
+ *
+ * The plugin ABI this header describes.  It changes whenever a change to this API would
+ * break a built plugin; the plugin directory carries it in its name (plugins-1).
+ *
+ * Since: 0.1
+ */
+#define TENDER_PLUGIN_ABI_VERSION 1
+
+/**
+ * TENDER_PLUGIN_ENTRY_POINT:
+ *
+ * The one symbol a plugin exports, a #TenderPluginDescribeFunc.
+ *
+ * Since: 0.1
+ */
+#define TENDER_PLUGIN_ENTRY_POINT "tender_plugin_describe"
+
+#define TENDER_TYPE_PLUGIN (tender_plugin_get_type())
+G_DECLARE_FINAL_TYPE(TenderPlugin, tender_plugin, TENDER, PLUGIN, GObject)
+
+/**
+ * TenderPluginDescriptor:
+ * @abi_version: %TENDER_PLUGIN_ABI_VERSION of the header the plugin was built with
+ * @struct_size: sizeof(TenderPluginDescriptor) as the plugin saw it
+ * @name: the plugin's name, `[a-z0-9][a-z0-9_-]{0,31}`, unique among loaded plugins
+ * @version: the plugin's own version, free-form (e.g. "1.2.0")
+ * @description: one line for `tenderctl plugins`
+ * @init: registers what the plugin provides; on %FALSE with @error set the plugin is
+ *   refused (its registrations are undone) and tenderd goes on without it
+ * @shutdown: (nullable): called once when tenderd exits, for plugins whose init succeeded
+ *
+ * What a plugin is.  Returned by its entry point; must stay valid while tenderd runs
+ * (a static const).
+ *
+ * Since: 0.1
+ */
+typedef struct {
+	guint32 abi_version;
+	guint32 struct_size;
+	const gchar *name;
+	const gchar *version;
+	const gchar *description;
+	gboolean (*init)(TenderPlugin *plugin, GError **error);
+	void (*shutdown)(TenderPlugin *plugin);
+	/*< private >*/
+	gpointer padding[8];
+} TenderPluginDescriptor;
+
+/**
+ * TenderPluginDescribeFunc:
+ *
+ * The type of %TENDER_PLUGIN_ENTRY_POINT.
+ *
+ * Since: 0.1
+ */
+typedef const TenderPluginDescriptor *(*TenderPluginDescribeFunc)(void);
+
+/**
+ * TENDER_PLUGIN_DEFINE:
+ * @name: the plugin's name, a string literal
+ * @version: its version, a string literal
+ * @description: one line, a string literal
+ * @init: its init function
+ * @shutdown: its shutdown function or %NULL
+ *
+ * Defines the entry point of a plugin.  Use it once, in one source file of the plugin.
+ *
+ * Since: 0.1
+ */
+#define TENDER_PLUGIN_DEFINE(name, version, description, init, shutdown)                           \
+	G_MODULE_EXPORT const TenderPluginDescriptor *tender_plugin_describe(void);                \
+	G_MODULE_EXPORT const TenderPluginDescriptor *tender_plugin_describe(void)                 \
+	{                                                                                          \
+		static const TenderPluginDescriptor descriptor = {                                 \
+		    TENDER_PLUGIN_ABI_VERSION,                                                     \
+		    (guint32)sizeof(TenderPluginDescriptor),                                       \
+		    (name),                                                                        \
+		    (version),                                                                     \
+		    (description),                                                                 \
+		    (init),                                                                        \
+		    (shutdown),                                                                    \
+		    {NULL}};                                                                       \
+		return &descriptor;                                                                \
+	}
+
+/* --- the plugin itself --- */
+
+const gchar *
+tender_plugin_get_name(TenderPlugin *self);
+void
+tender_plugin_set_data(TenderPlugin *self, gpointer data, GDestroyNotify destroy);
+gpointer
+tender_plugin_get_data(TenderPlugin *self);
+const gchar *
+tender_plugin_get_state_dir(TenderPlugin *self);
+gchar *
+tender_plugin_get_config_string(TenderPlugin *self, const gchar *key, const gchar *default_value);
+gboolean
+tender_plugin_get_config_boolean(TenderPlugin *self,
+				 const gchar *key,
+				 gboolean default_value,
+				 GError **error);
+gboolean
+tender_plugin_get_config_uint64(TenderPlugin *self,
+				const gchar *key,
+				guint64 default_value,
+				guint64 max,
+				guint64 *value,
+				GError **error);
+
+/* --- workloads, through the engine --- */
+
+gboolean
+tender_plugin_create_workload(TenderPlugin *self,
+			      const gchar *name,
+			      GVariant *spec,
+			      GError **error);
+void
+tender_plugin_start_workload_async(TenderPlugin *self,
+				   const gchar *name,
+				   GCancellable *cancellable,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data);
+gboolean
+tender_plugin_start_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error);
+void
+tender_plugin_stop_workload_async(TenderPlugin *self,
+				  const gchar *name,
+				  guint timeout_sec,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data);
+gboolean
+tender_plugin_stop_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error);
+void
+tender_plugin_remove_workload_async(TenderPlugin *self,
+				    const gchar *name,
+				    gboolean force,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data);
+gboolean
+tender_plugin_remove_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error);
+gboolean
+tender_plugin_kill_workload(TenderPlugin *self, const gchar *name, gint signo, GError **error);
+GVariant *
+tender_plugin_get_workload(TenderPlugin *self, const gchar *name, GError **error);
+GVariant *
+tender_plugin_get_workload_metrics(TenderPlugin *self, const gchar *name, GError **error);
+
+/**
+ * TenderPluginStateFunc:
+ * @plugin: the plugin that watches
+ * @workload: the workload's name
+ * @old_state: its state before, "" for a workload just created or restored
+ * @new_state: its state now, "" for a workload just removed
+ * @reason: the Reason property (e.g. "oom-kill", "exit-code"), or ""
+ * @user_data: what was given to tender_plugin_watch_workloads()
+ *
+ * Called for every state transition of every workload, in order, after the
+ * org.tender.Agent1.Manager WorkloadStateChanged signal of the same transition.
+ *
+ * Since: 0.1
+ */
+typedef void (*TenderPluginStateFunc)(TenderPlugin *plugin,
+				      const gchar *workload,
+				      const gchar *old_state,
+				      const gchar *new_state,
+				      const gchar *reason,
+				      gpointer user_data);
+
+guint
+tender_plugin_watch_workloads(TenderPlugin *self,
+			      TenderPluginStateFunc func,
+			      gpointer user_data,
+			      GDestroyNotify destroy);
+void
+tender_plugin_unwatch_workloads(TenderPlugin *self, guint watch_id);
+
+/* --- authorization --- */
+
+void
+tender_plugin_check_authorization_async(TenderPlugin *self,
+					const TenderCaller *caller,
+					const gchar *action_id,
+					GHashTable *details,
+					GCancellable *cancellable,
+					GAsyncReadyCallback callback,
+					gpointer user_data);
+gboolean
+tender_plugin_check_authorization_finish(TenderPlugin *self, GAsyncResult *res, GError **error);
+
+/* --- D-Bus, below /org/tender/Agent1/plugin/NAME --- */
+
+/**
+ * TenderPluginMethodAction:
+ * @method: a method of the interface
+ * @action_id: the polkit action that authorizes a call of it
+ *
+ * One entry of the table given to tender_plugin_add_dbus_object(); the table ends with an
+ * entry whose @method is %NULL.
+ *
+ * Since: 0.1
+ */
+typedef struct {
+	const gchar *method;
+	const gchar *action_id;
+} TenderPluginMethodAction;
+
+/**
+ * TenderPluginMethodFunc:
+ * @plugin: the plugin
+ * @caller: who called, already authorized for the method's action
+ * @invocation: (transfer full): the call; the function must return a value or an error
+ *   on it, now or later
+ * @user_data: what was given to tender_plugin_add_dbus_object()
+ *
+ * Since: 0.1
+ */
+typedef void (*TenderPluginMethodFunc)(TenderPlugin *plugin,
+				       const TenderCaller *caller,
+				       GDBusMethodInvocation *invocation,
+				       gpointer user_data);
+
+gboolean
+tender_plugin_add_dbus_object(TenderPlugin *self,
+			      const gchar *subpath,
+			      const gchar *introspection_xml,
+			      const TenderPluginMethodAction *actions,
+			      TenderPluginMethodFunc func,
+			      gpointer user_data,
+			      GDestroyNotify destroy,
+			      GError **error);
+gboolean
+tender_plugin_remove_dbus_object(TenderPlugin *self, const gchar *subpath, GError **error);
+gchar *
+tender_plugin_get_object_path(TenderPlugin *self, const gchar *subpath);
+gboolean
+tender_plugin_emit_dbus_signal(TenderPlugin *self,
+			       const gchar *subpath,
+			       const gchar *interface_name,
+			       const gchar *signal_name,
+			       GVariant *parameters,
+			       GError **error);
+
+/* --- HTTP, below /v1/plugins/NAME/ --- */
+
+/**
+ * TenderPluginRouteFunc:
+ * @plugin: the plugin
+ * @request: the request, already authorized for the route's action; reply on it with
+ *   one of the tender_plugin_request_reply_*() functions, now or later (keep a reference)
+ * @user_data: what was given to tender_plugin_add_http_route()
+ *
+ * Since: 0.1
+ */
+typedef void (*TenderPluginRouteFunc)(TenderPlugin *plugin,
+				      TenderPluginRequest *request,
+				      gpointer user_data);
+
+gboolean
+tender_plugin_add_http_route(TenderPlugin *self,
+			     const gchar *method,
+			     const gchar *path,
+			     const gchar *action_id,
+			     TenderPluginRouteFunc func,
+			     gpointer user_data,
+			     GDestroyNotify destroy,
+			     GError **error);
+
+/* --- adapters --- */
+
+gboolean
+tender_plugin_register_adapter(TenderPlugin *self,
+			       const TenderAdapterClass *klass,
+			       GError **error);
+
+G_END_DECLS
