@@ -29,7 +29,8 @@
  * adapter only turns payloads into a command line and live updates into actions.
  *
  * Every operation gets a GTask to complete, at once or later: adapters may ask other
- * processes (the script adapter does).  The core never runs two operations of one instance
+ * processes (the script adapter does).  The task stays the core's: an adapter that completes
+ * it after returning takes a reference (g_object_ref()) and drops it once it has.  The core never runs two operations of one instance
  * at once.
  */
 

@@ -1,0 +1,107 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "tender-adapter.h"
+#include "tender-engine.h"
+
+G_BEGIN_DECLS
+
+/* the longest instance name: its workload, "adapter-NAME", must be a valid workload name */
+#define TENDER_ADAPTER_INSTANCE_MAX (TENDER_NAME_MAX - 8)
+/* the largest start or update payload, as JSON text */
+#define TENDER_ADAPTER_PAYLOAD_MAX (256 * 1024)
+/* how many operations of one instance may wait for the one under way */
+#define TENDER_ADAPTER_QUEUE_MAX 16
+
+/**
+ * TenderAdapterConfig:
+ * @type: the adapter class ([adapter] type)
+ * @primary_payload_key: the key every start payload needs
+ * @run_as_user: (nullable): the workload's user; %NULL: root
+ * @root_api: whether the instance also answers on /api/... and /metrics
+ * @limits: an a{sv} of spec keys from [limits]
+ *
+ * An instance file, parsed and checked.
+ */
+typedef struct {
+	gchar *type;
+	gchar *primary_payload_key;
+	gchar *run_as_user;
+	gboolean root_api;
+	GVariant *limits;
+} TenderAdapterConfig;
+
+TenderAdapterConfig *
+tender_adapter_config_new_from_keyfile(GKeyFile *keyfile, const gchar *path, GError **error);
+void
+tender_adapter_config_free(TenderAdapterConfig *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAdapterConfig, tender_adapter_config_free)
+
+gboolean
+tender_adapter_check_payload(JsonObject *payload, const gchar *primary_key, GError **error);
+const gchar *
+tender_adapter_update_result_to_string(TenderAdapterUpdateResult result);
+gchar *
+tender_adapter_render_prometheus(const gchar *instance, JsonObject *metrics);
+
+TenderAdapter *
+tender_adapter_new(TenderEngine *engine,
+		   const TenderAdapterClass *klass,
+		   const gchar *name,
+		   const gchar *path,
+		   GKeyFile *keyfile,
+		   TenderAdapterConfig *config,
+		   const gchar *state_dir,
+		   GError **error);
+const gchar *
+tender_adapter_get_type_name(TenderAdapter *self);
+const gchar *
+tender_adapter_get_object_path(TenderAdapter *self);
+const gchar *
+tender_adapter_get_run_as_user(TenderAdapter *self);
+const gchar *
+tender_adapter_get_primary_payload_key(TenderAdapter *self);
+gboolean
+tender_adapter_get_root_api(TenderAdapter *self);
+
+void
+tender_adapter_start_async(TenderAdapter *self,
+			   JsonObject *payload,
+			   GCancellable *cancellable,
+			   GAsyncReadyCallback callback,
+			   gpointer user_data);
+gboolean
+tender_adapter_start_finish(TenderAdapter *self, GAsyncResult *res, GError **error);
+void
+tender_adapter_update_async(TenderAdapter *self,
+			    JsonObject *payload,
+			    GCancellable *cancellable,
+			    GAsyncReadyCallback callback,
+			    gpointer user_data);
+gboolean
+tender_adapter_update_finish(TenderAdapter *self,
+			     GAsyncResult *res,
+			     TenderAdapterUpdateResult *result,
+			     GError **error);
+void
+tender_adapter_stop_async(TenderAdapter *self,
+			  GCancellable *cancellable,
+			  GAsyncReadyCallback callback,
+			  gpointer user_data);
+gboolean
+tender_adapter_stop_finish(TenderAdapter *self, GAsyncResult *res, GError **error);
+void
+tender_adapter_get_metrics_async(TenderAdapter *self,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data);
+JsonObject *
+tender_adapter_get_metrics_finish(TenderAdapter *self, GAsyncResult *res, GError **error);
+JsonObject *
+tender_adapter_get_health(TenderAdapter *self);
+
+G_END_DECLS

@@ -1,0 +1,1559 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "tender-adapter-private.h"
+#include "tender-error.h"
+#include "tender-spec.h"
+#include "tender-state.h"
+#include "tender-units.h"
+#include "tender-util.h"
+
+/*
+ * TenderAdapter is one configured instance of an adapter class: its instance file, its
+ * workload "adapter-NAME" in the engine, and the operations of seed 000's contract (start,
+ * update, stop, metrics, health).  Operations of one instance run one after the other, in
+ * the order they were asked for; each calls the class and the engine asynchronously.  The
+ * last start payload is kept in STATE_DIR/adapters/NAME.json, so that an instance knows it
+ * after tenderd restarts (its workload, an engine workload, survives by itself).
+ */
+
+#define TENDER_ADAPTER_PATH_PREFIX "/org/tender/Agent1/adapter/"
+
+struct _TenderAdapter {
+	GObject parent_instance;
+	TenderEngine *engine;
+	const TenderAdapterClass *klass;
+	gchar *name;
+	gchar *workload_name;
+	gchar *object_path;
+	gchar *path;
+	gchar *state_path;
+	GKeyFile *keyfile;
+	TenderAdapterConfig *config;
+	JsonObject *payload; /* the last start payload, or NULL */
+	gpointer data;
+	GDestroyNotify data_destroy;
+	GQueue queue; /* GTask of the operations waiting, oldest first */
+	GTask *current;
+};
+
+/* the GObject class structure; TenderAdapterClass is the adapter's vtable */
+typedef struct {
+	GObjectClass parent_class;
+} TenderAdapterObjectClass;
+typedef TenderAdapter TenderAdapterObject;
+
+G_DEFINE_TYPE(TenderAdapterObject, tender_adapter, G_TYPE_OBJECT)
+
+/* --- the instance file --- */
+
+/**
+ * tender_adapter_config_free:
+ * @self: a #TenderAdapterConfig
+ */
+void
+tender_adapter_config_free(TenderAdapterConfig *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->type);
+	g_free(self->primary_payload_key);
+	g_free(self->run_as_user);
+	if (self->limits != NULL)
+		g_variant_unref(self->limits);
+	g_free(self);
+}
+
+static gboolean
+tender_adapter_config_error(GError **error,
+			    const gchar *path,
+			    const gchar *group,
+			    const gchar *key,
+			    const gchar *message)
+{
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "%s: [%s] %s: %s",
+		    path,
+		    group,
+		    key,
+		    message);
+	return FALSE;
+}
+
+/* a class name, as in TenderAdapterClass: [a-z0-9][a-z0-9_-]{0,31} */
+static gboolean
+tender_adapter_check_type_name(const gchar *name)
+{
+	gsize len = strlen(name);
+
+	if (len == 0 || len > 32 || !(g_ascii_islower(name[0]) || g_ascii_isdigit(name[0])))
+		return FALSE;
+	for (gsize i = 0; i < len; i++) {
+		if (!g_ascii_islower(name[i]) && !g_ascii_isdigit(name[i]) && name[i] != '_' &&
+		    name[i] != '-')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* the [limits] keys: how each is written in the file and which spec type it becomes */
+typedef enum {
+	TENDER_ADAPTER_LIMIT_SIZE,
+	TENDER_ADAPTER_LIMIT_COUNT,
+	TENDER_ADAPTER_LIMIT_COUNT32,
+	TENDER_ADAPTER_LIMIT_PERCENT,
+	TENDER_ADAPTER_LIMIT_SECONDS,
+	TENDER_ADAPTER_LIMIT_STRING,
+} TenderAdapterLimitKind;
+
+static const struct {
+	const gchar *key;
+	TenderAdapterLimitKind kind;
+} tender_adapter_limits[] = {
+    {"memory_max", TENDER_ADAPTER_LIMIT_SIZE},
+    {"io_read_bandwidth_max", TENDER_ADAPTER_LIMIT_SIZE},
+    {"io_write_bandwidth_max", TENDER_ADAPTER_LIMIT_SIZE},
+    {"tasks_max", TENDER_ADAPTER_LIMIT_COUNT},
+    {"cpu_quota_percent", TENDER_ADAPTER_LIMIT_PERCENT},
+    {"max_runtime_sec", TENDER_ADAPTER_LIMIT_SECONDS},
+    {"restart", TENDER_ADAPTER_LIMIT_STRING},
+    {"restart_max", TENDER_ADAPTER_LIMIT_COUNT32},
+    {"restart_delay_ms", TENDER_ADAPTER_LIMIT_COUNT32},
+};
+
+static GVariant *
+tender_adapter_config_limit(TenderAdapterLimitKind kind, const gchar *text, GError **error)
+{
+	guint64 value = 0;
+	guint percent = 0;
+
+	switch (kind) {
+	case TENDER_ADAPTER_LIMIT_SIZE:
+		if (!tender_units_parse_size(text, &value, error))
+			return NULL;
+		return g_variant_new_uint64(value);
+	case TENDER_ADAPTER_LIMIT_PERCENT:
+		if (!tender_units_parse_percent(text, &percent, error))
+			return NULL;
+		return g_variant_new_uint32(percent);
+	case TENDER_ADAPTER_LIMIT_SECONDS:
+		if (!tender_units_parse_duration(text, &value, error))
+			return NULL;
+		if (value % 1000 != 0) {
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "must be whole seconds");
+			return NULL;
+		}
+		return g_variant_new_uint64(value / 1000);
+	case TENDER_ADAPTER_LIMIT_COUNT:
+	case TENDER_ADAPTER_LIMIT_COUNT32:
+		if (!g_ascii_string_to_unsigned(text,
+						10,
+						0,
+						kind == TENDER_ADAPTER_LIMIT_COUNT ? G_MAXUINT64
+										   : G_MAXUINT32,
+						&value,
+						NULL)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'%s' is not a whole number in range",
+				    text);
+			return NULL;
+		}
+		return kind == TENDER_ADAPTER_LIMIT_COUNT ? g_variant_new_uint64(value)
+							  : g_variant_new_uint32((guint32)value);
+	case TENDER_ADAPTER_LIMIT_STRING:
+	default:
+		return g_variant_new_string(text);
+	}
+}
+
+static gboolean
+tender_adapter_config_parse_limits(GKeyFile *keyfile,
+				   const gchar *path,
+				   TenderAdapterConfig *config,
+				   GError **error)
+{
+	g_auto(GStrv) keys = NULL;
+	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+	g_auto(GVariantBuilder) spec = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+	g_autoptr(TenderSpec) parsed = NULL;
+	g_autoptr(GError) error_local = NULL;
+	const gchar *argv[] = {"true", NULL};
+
+	if (g_key_file_has_group(keyfile, "limits"))
+		keys = g_key_file_get_keys(keyfile, "limits", NULL, NULL);
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+		g_autofree gchar *text = g_key_file_get_string(keyfile, "limits", keys[i], NULL);
+		GVariant *value = NULL;
+		gboolean known = FALSE;
+
+		for (guint k = 0; k < G_N_ELEMENTS(tender_adapter_limits); k++) {
+			if (g_strcmp0(keys[i], tender_adapter_limits[k].key) != 0)
+				continue;
+			known = TRUE;
+			if (text == NULL)
+				break;
+			value = tender_adapter_config_limit(tender_adapter_limits[k].kind,
+							    text,
+							    &error_local);
+			break;
+		}
+		if (!known)
+			return tender_adapter_config_error(error,
+							   path,
+							   "limits",
+							   keys[i],
+							   "unknown key");
+		if (value == NULL)
+			return tender_adapter_config_error(error,
+							   path,
+							   "limits",
+							   keys[i],
+							   error_local != NULL
+							       ? error_local->message
+							       : "not a valid value");
+		g_variant_builder_add(&builder, "{sv}", keys[i], value);
+		g_variant_builder_add(&spec, "{sv}", keys[i], value);
+	}
+	/* the spec decides which values are in range, with its own messages */
+	g_variant_builder_add(&spec, "{sv}", "argv", g_variant_new_strv(argv, -1));
+	parsed = tender_spec_new_from_variant(g_variant_builder_end(&spec), &error_local);
+	if (parsed == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s: [limits] %s",
+			    path,
+			    error_local->message);
+		return FALSE;
+	}
+	config->limits = g_variant_ref_sink(g_variant_builder_end(&builder));
+	return TRUE;
+}
+
+static gboolean
+tender_adapter_config_parse_adapter(GKeyFile *keyfile,
+				    const gchar *path,
+				    TenderAdapterConfig *config,
+				    GError **error)
+{
+	g_auto(GStrv) keys = NULL;
+	const gchar *required[] = {"type", "primary_payload_key"};
+
+	if (!g_key_file_has_group(keyfile, "adapter")) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s: the group [adapter] is missing",
+			    path);
+		return FALSE;
+	}
+	keys = g_key_file_get_keys(keyfile, "adapter", NULL, NULL);
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+		g_autofree gchar *text = g_key_file_get_string(keyfile, "adapter", keys[i], NULL);
+
+		if (text == NULL)
+			return tender_adapter_config_error(error,
+							   path,
+							   "adapter",
+							   keys[i],
+							   "not a valid string");
+		if (g_strcmp0(keys[i], "type") == 0) {
+			if (!tender_adapter_check_type_name(text))
+				return tender_adapter_config_error(error,
+								   path,
+								   "adapter",
+								   keys[i],
+								   "must be an adapter name, "
+								   "[a-z0-9][a-z0-9_-]{0,31}");
+			config->type = g_steal_pointer(&text);
+		} else if (g_strcmp0(keys[i], "primary_payload_key") == 0) {
+			if (text[0] == '\0' || strlen(text) > 128)
+				return tender_adapter_config_error(error,
+								   path,
+								   "adapter",
+								   keys[i],
+								   "must be a key of 1 to 128 "
+								   "characters");
+			config->primary_payload_key = g_steal_pointer(&text);
+		} else if (g_strcmp0(keys[i], "run_as_user") == 0) {
+			if (text[0] == '\0' || strlen(text) > TENDER_SPEC_IDENTITY_NAME_MAX ||
+			    strpbrk(text, " \t:/") != NULL)
+				return tender_adapter_config_error(error,
+								   path,
+								   "adapter",
+								   keys[i],
+								   "must be a user name or id");
+			config->run_as_user = g_steal_pointer(&text);
+		} else if (g_strcmp0(keys[i], "root_api") == 0) {
+			g_autoptr(GError) error_local = NULL;
+			config->root_api =
+			    g_key_file_get_boolean(keyfile, "adapter", keys[i], &error_local);
+			if (error_local != NULL)
+				return tender_adapter_config_error(error,
+								   path,
+								   "adapter",
+								   keys[i],
+								   "must be true or false");
+		} else {
+			return tender_adapter_config_error(error,
+							   path,
+							   "adapter",
+							   keys[i],
+							   "unknown key");
+		}
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(required); i++) {
+		if (!g_key_file_has_key(keyfile, "adapter", required[i], NULL))
+			return tender_adapter_config_error(error,
+							   path,
+							   "adapter",
+							   required[i],
+							   "is required");
+	}
+	return TRUE;
+}
+
+/**
+ * tender_adapter_config_new_from_keyfile:
+ * @keyfile: an instance file
+ * @path: its path, for messages
+ * @error: (nullable): a #GError
+ *
+ * Checks the [adapter] and [limits] groups of an instance file; the only other group allowed
+ * is the one named after the adapter type, which the adapter class checks.
+ *
+ * Returns: (transfer full): the instance's settings, or %NULL
+ */
+TenderAdapterConfig *
+tender_adapter_config_new_from_keyfile(GKeyFile *keyfile, const gchar *path, GError **error)
+{
+	g_autoptr(TenderAdapterConfig) config = g_new0(TenderAdapterConfig, 1);
+	g_auto(GStrv) groups = NULL;
+
+	if (!tender_adapter_config_parse_adapter(keyfile, path, config, error) ||
+	    !tender_adapter_config_parse_limits(keyfile, path, config, error))
+		return NULL;
+	groups = g_key_file_get_groups(keyfile, NULL);
+	for (guint i = 0; groups[i] != NULL; i++) {
+		if (g_strcmp0(groups[i], "adapter") == 0 || g_strcmp0(groups[i], "limits") == 0 ||
+		    g_strcmp0(groups[i], config->type) == 0)
+			continue;
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s: unknown group [%s]; an instance of type %s has [adapter], "
+			    "[limits] and [%s]",
+			    path,
+			    groups[i],
+			    config->type,
+			    config->type);
+		return NULL;
+	}
+	return g_steal_pointer(&config);
+}
+
+/**
+ * tender_adapter_check_payload:
+ * @payload: (nullable): a start payload
+ * @primary_key: the key it must hold
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if @payload is an object holding @primary_key
+ */
+gboolean
+tender_adapter_check_payload(JsonObject *payload, const gchar *primary_key, GError **error)
+{
+	if (payload == NULL || !json_object_has_member(payload, primary_key) ||
+	    JSON_NODE_HOLDS_NULL(json_object_get_member(payload, primary_key))) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The start payload needs the key '%s'",
+			    primary_key);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_adapter_update_result_to_string:
+ * @result: a #TenderAdapterUpdateResult
+ *
+ * Returns: "applied", "unsupported" or "not-running"
+ */
+const gchar *
+tender_adapter_update_result_to_string(TenderAdapterUpdateResult result)
+{
+	switch (result) {
+	case TENDER_ADAPTER_UPDATE_APPLIED:
+		return "applied";
+	case TENDER_ADAPTER_UPDATE_NOT_RUNNING:
+		return "not-running";
+	case TENDER_ADAPTER_UPDATE_UNSUPPORTED:
+	default:
+		return "unsupported";
+	}
+}
+
+/* a metric name from a JSON key: [a-zA-Z0-9_], everything else becomes '_' */
+static gchar *
+tender_adapter_metric_name(const gchar *prefix, const gchar *key)
+{
+	GString *str = g_string_new(prefix);
+
+	for (const gchar *p = key; *p != '\0'; p++)
+		g_string_append_c(str, g_ascii_isalnum(*p) ? *p : '_');
+	return g_string_free(str, FALSE);
+}
+
+static gboolean
+tender_adapter_metric_value(JsonNode *node, gdouble *value)
+{
+	GType type;
+
+	if (!JSON_NODE_HOLDS_VALUE(node))
+		return FALSE;
+	type = json_node_get_value_type(node);
+	if (type == G_TYPE_INT64)
+		*value = (gdouble)json_node_get_int(node);
+	else if (type == G_TYPE_DOUBLE)
+		*value = json_node_get_double(node);
+	else if (type == G_TYPE_BOOLEAN)
+		*value = json_node_get_boolean(node) ? 1.0 : 0.0;
+	else
+		return FALSE;
+	return TRUE;
+}
+
+static void
+tender_adapter_render_members(GString *out,
+			      const gchar *prefix,
+			      const gchar *labels,
+			      JsonObject *obj,
+			      const gchar *skip)
+{
+	JsonObjectIter iter;
+	const gchar *key;
+	JsonNode *member;
+
+	json_object_iter_init(&iter, obj);
+	while (json_object_iter_next(&iter, &key, &member)) {
+		g_autofree gchar *name = NULL;
+		gdouble value = 0.0;
+
+		if (g_strcmp0(key, skip) == 0 || !tender_adapter_metric_value(member, &value))
+			continue;
+		name = tender_adapter_metric_name(prefix, key);
+		g_string_append_printf(out, "# TYPE %s gauge\n", name);
+		g_string_append_printf(out, "%s{%s} %.17g\n", name, labels, value);
+	}
+}
+
+/**
+ * tender_adapter_render_prometheus:
+ * @instance: the instance's name
+ * @metrics: what tender_adapter_get_metrics_finish() returned
+ *
+ * The Prometheus text of one instance: its workload's numbers as tender_adapter_NAME and
+ * the adapter's own numbers (and booleans, as 0 or 1) as tender_adapter_custom_NAME, each
+ * labelled with adapter="INSTANCE".
+ *
+ * Returns: (transfer full): the exposition text
+ */
+gchar *
+tender_adapter_render_prometheus(const gchar *instance, JsonObject *metrics)
+{
+	GString *out = g_string_new(NULL);
+	g_autofree gchar *labels = NULL;
+	GString *escaped = g_string_new(NULL);
+	JsonNode *adapter = json_object_get_member(metrics, "adapter");
+
+	for (const gchar *p = instance; *p != '\0'; p++) {
+		if (*p == '\\' || *p == '"')
+			g_string_append_c(escaped, '\\');
+		g_string_append_c(escaped, *p);
+	}
+	labels = g_strdup_printf("adapter=\"%s\"", escaped->str);
+	g_string_free(escaped, TRUE);
+	tender_adapter_render_members(out, "tender_adapter_", labels, metrics, "adapter");
+	if (adapter != NULL && JSON_NODE_HOLDS_OBJECT(adapter))
+		tender_adapter_render_members(out,
+					      "tender_adapter_custom_",
+					      labels,
+					      json_node_get_object(adapter),
+					      NULL);
+	return g_string_free(out, FALSE);
+}
+
+/* --- the object --- */
+
+static void
+tender_adapter_finalize(GObject *object)
+{
+	TenderAdapter *self = TENDER_ADAPTER(object);
+
+	if (self->data_destroy != NULL)
+		self->data_destroy(self->data);
+	g_clear_object(&self->engine);
+	g_free(self->name);
+	g_free(self->workload_name);
+	g_free(self->object_path);
+	g_free(self->path);
+	g_free(self->state_path);
+	if (self->keyfile != NULL)
+		g_key_file_unref(self->keyfile);
+	tender_adapter_config_free(self->config);
+	if (self->payload != NULL)
+		json_object_unref(self->payload);
+	G_OBJECT_CLASS(tender_adapter_parent_class)->finalize(object);
+}
+
+static void
+tender_adapter_class_init(TenderAdapterObjectClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	object_class->finalize = tender_adapter_finalize;
+}
+
+static void
+tender_adapter_init(TenderAdapter *self)
+{
+	g_queue_init(&self->queue);
+}
+
+/* --- what adapter classes see --- */
+
+/**
+ * tender_adapter_get_name:
+ * @self: a #TenderAdapter
+ *
+ * Returns: the instance's name, the name of its file without .conf
+ *
+ * Since: 0.1
+ */
+const gchar *
+tender_adapter_get_name(TenderAdapter *self)
+{
+	g_return_val_if_fail(TENDER_IS_ADAPTER(self), NULL);
+	return self->name;
+}
+
+/**
+ * tender_adapter_get_workload_name:
+ * @self: a #TenderAdapter
+ *
+ * Returns: the name of the instance's engine workload, adapter-NAME
+ *
+ * Since: 0.1
+ */
+const gchar *
+tender_adapter_get_workload_name(TenderAdapter *self)
+{
+	g_return_val_if_fail(TENDER_IS_ADAPTER(self), NULL);
+	return self->workload_name;
+}
+
+/**
+ * tender_adapter_get_config_string:
+ * @self: a #TenderAdapter
+ * @key: a key of the adapter's own group, named after its type
+ * @default_value: (nullable): what to return when the key is not there
+ *
+ * Returns: (transfer full) (nullable): the value, or a copy of @default_value
+ *
+ * Since: 0.1
+ */
+gchar *
+tender_adapter_get_config_string(TenderAdapter *self, const gchar *key, const gchar *default_value)
+{
+	gchar *value;
+
+	g_return_val_if_fail(TENDER_IS_ADAPTER(self), NULL);
+	value = g_key_file_get_string(self->keyfile, self->config->type, key, NULL);
+	return value != NULL ? value : g_strdup(default_value);
+}
+
+/**
+ * tender_adapter_get_keyfile:
+ * @self: a #TenderAdapter
+ *
+ * Returns: (transfer none): the whole instance file
+ *
+ * Since: 0.1
+ */
+GKeyFile *
+tender_adapter_get_keyfile(TenderAdapter *self)
+{
+	g_return_val_if_fail(TENDER_IS_ADAPTER(self), NULL);
+	return self->keyfile;
+}
+
+/**
+ * tender_adapter_set_data:
+ * @self: a #TenderAdapter
+ * @data: (nullable): the adapter's state for this instance
+ * @destroy: (nullable): frees @data with the instance
+ *
+ * Since: 0.1
+ */
+void
+tender_adapter_set_data(TenderAdapter *self, gpointer data, GDestroyNotify destroy)
+{
+	g_return_if_fail(TENDER_IS_ADAPTER(self));
+	if (self->data_destroy != NULL)
+		self->data_destroy(self->data);
+	self->data = data;
+	self->data_destroy = destroy;
+}
+
+/**
+ * tender_adapter_get_data:
+ * @self: a #TenderAdapter
+ *
+ * Returns: (transfer none) (nullable): what tender_adapter_set_data() set
+ *
+ * Since: 0.1
+ */
+gpointer
+tender_adapter_get_data(TenderAdapter *self)
+{
+	g_return_val_if_fail(TENDER_IS_ADAPTER(self), NULL);
+	return self->data;
+}
+
+static TenderWorkload *
+tender_adapter_get_workload(TenderAdapter *self)
+{
+	return tender_engine_get_workload(self->engine, self->workload_name, NULL);
+}
+
+static TenderState
+tender_adapter_get_state(TenderAdapter *self)
+{
+	TenderWorkload *w = tender_adapter_get_workload(self);
+	return w != NULL ? tender_workload_get_state(w) : TENDER_STATE_LAST;
+}
+
+/**
+ * tender_adapter_get_main_pid:
+ * @self: a #TenderAdapter
+ *
+ * Returns: the PID of the workload's command, or 0 when it does not run
+ *
+ * Since: 0.1
+ */
+guint32
+tender_adapter_get_main_pid(TenderAdapter *self)
+{
+	TenderWorkload *w;
+
+	g_return_val_if_fail(TENDER_IS_ADAPTER(self), 0);
+	w = tender_adapter_get_workload(self);
+	if (w == NULL || !tender_state_is_active(tender_workload_get_state(w)))
+		return 0;
+	return tender_workload_get_main_pid(w);
+}
+
+/**
+ * tender_adapter_kill:
+ * @self: a #TenderAdapter
+ * @signo: a signal number
+ * @error: (nullable): a #GError
+ *
+ * Sends @signo to every process of the instance's workload.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_adapter_kill(TenderAdapter *self, gint signo, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_ADAPTER(self), FALSE);
+	return tender_engine_kill_workload(self->engine, self->workload_name, signo, error);
+}
+
+/**
+ * tender_adapter_get_payload:
+ * @self: a #TenderAdapter
+ *
+ * Returns: (transfer none) (nullable): the payload of the last successful start, kept
+ *   across restarts of tenderd, or %NULL
+ *
+ * Since: 0.1
+ */
+JsonObject *
+tender_adapter_get_payload(TenderAdapter *self)
+{
+	g_return_val_if_fail(TENDER_IS_ADAPTER(self), NULL);
+	return self->payload;
+}
+
+/* --- what the core sees --- */
+
+const gchar *
+tender_adapter_get_type_name(TenderAdapter *self)
+{
+	return self->config->type;
+}
+
+const gchar *
+tender_adapter_get_object_path(TenderAdapter *self)
+{
+	return self->object_path;
+}
+
+const gchar *
+tender_adapter_get_run_as_user(TenderAdapter *self)
+{
+	return self->config->run_as_user != NULL ? self->config->run_as_user : "";
+}
+
+const gchar *
+tender_adapter_get_primary_payload_key(TenderAdapter *self)
+{
+	return self->config->primary_payload_key;
+}
+
+gboolean
+tender_adapter_get_root_api(TenderAdapter *self)
+{
+	return self->config->root_api;
+}
+
+/* --- the last start payload, kept in the state directory --- */
+
+static void
+tender_adapter_load_payload(TenderAdapter *self)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	JsonNode *root;
+
+	if (!g_file_test(self->state_path, G_FILE_TEST_EXISTS))
+		return;
+	if (!json_parser_load_from_mapped_file(parser, self->state_path, &error)) {
+		g_warning("adapter %s: ignoring %s: %s",
+			  self->name,
+			  self->state_path,
+			  error->message);
+		return;
+	}
+	root = json_parser_get_root(parser);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+		g_warning("adapter %s: ignoring %s: not a JSON object",
+			  self->name,
+			  self->state_path);
+		return;
+	}
+	self->payload = json_object_ref(json_node_get_object(root));
+}
+
+static void
+tender_adapter_save_payload(TenderAdapter *self, JsonObject *payload)
+{
+	g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), payload);
+	g_autofree gchar *text = json_to_string(node, FALSE);
+	g_autofree gchar *dir = g_path_get_dirname(self->state_path);
+	g_autoptr(GError) error = NULL;
+
+	if (self->payload != NULL)
+		json_object_unref(self->payload);
+	self->payload = json_object_ref(payload);
+	if (g_mkdir_with_parents(dir, 0700) != 0) {
+		g_warning("adapter %s: cannot create %s: %s", self->name, dir, g_strerror(errno));
+		return;
+	}
+	if (!tender_util_write_file_atomic(self->state_path, text, -1, 0600, &error))
+		g_warning("adapter %s: cannot keep the payload: %s", self->name, error->message);
+}
+
+/* --- operations, one at a time --- */
+
+typedef enum {
+	TENDER_ADAPTER_OP_START,
+	TENDER_ADAPTER_OP_UPDATE,
+	TENDER_ADAPTER_OP_STOP,
+	TENDER_ADAPTER_OP_METRICS,
+} TenderAdapterOpKind;
+
+typedef struct {
+	TenderAdapterOpKind kind;
+	JsonObject *payload;
+	GVariant *spec;	     /* start: the workload's spec, once built */
+	JsonObject *metrics; /* metrics: the answer, once built */
+	TenderAdapterUpdateResult result;
+} TenderAdapterOp;
+
+static void
+tender_adapter_op_free(TenderAdapterOp *op)
+{
+	if (op->payload != NULL)
+		json_object_unref(op->payload);
+	if (op->spec != NULL)
+		g_variant_unref(op->spec);
+	if (op->metrics != NULL)
+		json_object_unref(op->metrics);
+	g_free(op);
+}
+
+static void
+tender_adapter_run_next(TenderAdapter *self);
+
+/* ends the operation under way, then starts the next */
+static void
+tender_adapter_op_done(TenderAdapter *self, GError *error)
+{
+	g_autoptr(GTask) task = g_steal_pointer(&self->current);
+	TenderAdapterOp *op = g_task_get_task_data(task);
+
+	if (error != NULL) {
+		g_task_return_error(task, error);
+	} else if (op->kind == TENDER_ADAPTER_OP_UPDATE) {
+		g_task_return_int(task, op->result);
+	} else if (op->kind == TENDER_ADAPTER_OP_METRICS) {
+		g_task_return_pointer(task,
+				      g_steal_pointer(&op->metrics),
+				      (GDestroyNotify)json_object_unref);
+	} else {
+		g_task_return_boolean(task, TRUE);
+	}
+	tender_adapter_run_next(self);
+}
+
+static TenderAdapterOp *
+tender_adapter_current_op(TenderAdapter *self)
+{
+	return g_task_get_task_data(self->current);
+}
+
+/*
+ * The task given to a class function; its result comes back to @callback.  The caller keeps
+ * its reference and drops it after the call: a class that completes the task later takes
+ * its own.
+ */
+static GTask *
+tender_adapter_class_task(TenderAdapter *self, GAsyncReadyCallback callback)
+{
+	GTask *task = g_task_new(self, NULL, callback, NULL);
+	g_task_set_source_tag(task, tender_adapter_class_task);
+	return task;
+}
+
+/* stopping the workload: the class first, then the engine */
+
+static void
+tender_adapter_stop_engine_cb(GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+tender_adapter_stop_engine(TenderAdapter *self)
+{
+	tender_engine_stop_workload_async(self->engine,
+					  self->workload_name,
+					  NULL,
+					  NULL,
+					  tender_adapter_stop_engine_cb,
+					  g_object_ref(self));
+}
+
+static void
+tender_adapter_class_stop_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	TenderAdapter *self = TENDER_ADAPTER(source);
+	g_autoptr(GError) error = NULL;
+
+	if (!g_task_propagate_boolean(G_TASK(res), &error))
+		g_warning("adapter %s: stop: %s; stopping the workload anyway",
+			  self->name,
+			  error->message);
+	tender_adapter_stop_engine(self);
+}
+
+static void
+tender_adapter_start_replace(TenderAdapter *self);
+
+static void
+tender_adapter_stop_engine_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderAdapter) self = TENDER_ADAPTER(user_data);
+	GError *error = NULL;
+
+	if (!tender_engine_stop_workload_finish(TENDER_ENGINE(source), res, &error) &&
+	    !g_error_matches(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE)) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	/* a workload that ended meanwhile is stopped as well */
+	g_clear_error(&error);
+	if (tender_adapter_current_op(self)->kind == TENDER_ADAPTER_OP_START) {
+		tender_adapter_start_replace(self);
+		return;
+	}
+	tender_adapter_op_done(self, NULL);
+}
+
+/* stops the workload if it runs, then goes on with the operation under way */
+static void
+tender_adapter_stop_workload(TenderAdapter *self)
+{
+	TenderState state = tender_adapter_get_state(self);
+
+	if (state == TENDER_STATE_LAST || !tender_state_is_active(state)) {
+		if (tender_adapter_current_op(self)->kind == TENDER_ADAPTER_OP_START)
+			tender_adapter_start_replace(self);
+		else
+			tender_adapter_op_done(self, NULL);
+		return;
+	}
+	if (self->klass->stop != NULL && state != TENDER_STATE_STOPPING) {
+		g_autoptr(GTask) task = tender_adapter_class_task(self, tender_adapter_class_stop_cb);
+		self->klass->stop(self, task);
+		return;
+	}
+	tender_adapter_stop_engine(self);
+}
+
+/* start: the class' spec, the hooks, then the old workload replaced by the new one */
+
+static const gchar *tender_adapter_reserved_keys[] = {
+    "user",
+    "group",
+    "capabilities",
+    "pre_start",
+};
+
+static GVariant *
+tender_adapter_build_spec(TenderAdapter *self,
+			  GVariant *class_spec,
+			  GVariant *hooks,
+			  GError **error)
+{
+	g_autoptr(GVariantDict) dict = NULL;
+	g_autoptr(GVariant) labels = NULL;
+	g_autoptr(GVariant) spec = NULL;
+	g_autoptr(TenderSpec) parsed = NULL;
+	gchar *description = NULL;
+	GVariantBuilder builder;
+	GVariantIter iter;
+	const gchar *key;
+	GVariant *value;
+
+	if (class_spec == NULL || !g_variant_is_of_type(class_spec, G_VARIANT_TYPE_VARDICT)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Adapter %s gave no spec of type a{sv} for instance %s",
+			    self->config->type,
+			    self->name);
+		return NULL;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(tender_adapter_reserved_keys); i++) {
+		if (!g_variant_lookup_value(class_spec, tender_adapter_reserved_keys[i], NULL))
+			continue;
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Adapter %s may not set the spec key '%s' (instance %s)",
+			    self->config->type,
+			    tender_adapter_reserved_keys[i],
+			    self->name);
+		return NULL;
+	}
+	description = g_strdup_printf("adapter %s (%s)", self->name, self->config->type);
+	dict = g_variant_dict_new(class_spec);
+	g_variant_iter_init(&iter, self->config->limits);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+		g_variant_dict_insert_value(dict, key, value);
+		g_variant_unref(value);
+	}
+	if (self->config->run_as_user != NULL)
+		g_variant_dict_insert(dict, "user", "s", self->config->run_as_user);
+	if (hooks != NULL)
+		g_variant_dict_insert_value(dict, "pre_start", hooks);
+	if (!g_variant_dict_contains(dict, "description"))
+		g_variant_dict_insert_value(dict,
+					    "description",
+					    g_variant_new_take_string(description));
+	else
+		g_free(description);
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
+	labels = g_variant_lookup_value(class_spec, "labels", G_VARIANT_TYPE("a{ss}"));
+	if (labels != NULL) {
+		const gchar *v;
+		g_variant_iter_init(&iter, labels);
+		while (g_variant_iter_next(&iter, "{&s&s}", &key, &v)) {
+			if (g_strcmp0(key, "tender.adapter") != 0)
+				g_variant_builder_add(&builder, "{ss}", key, v);
+		}
+	}
+	g_variant_builder_add(&builder, "{ss}", "tender.adapter", self->name);
+	g_variant_dict_insert_value(dict, "labels", g_variant_builder_end(&builder));
+	spec = g_variant_ref_sink(g_variant_dict_end(dict));
+	/* refused here, before the running workload is stopped */
+	parsed = tender_spec_new_from_variant(spec, error);
+	if (parsed == NULL)
+		return NULL;
+	return g_steal_pointer(&spec);
+}
+
+static void
+tender_adapter_start_engine_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderAdapter) self = TENDER_ADAPTER(user_data);
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	GError *error = NULL;
+
+	if (!tender_engine_start_workload_finish(TENDER_ENGINE(source), res, &error)) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	tender_adapter_save_payload(self, op->payload);
+	g_info("adapter %s started workload %s", self->name, self->workload_name);
+	tender_adapter_op_done(self, NULL);
+}
+
+static void
+tender_adapter_start_create(TenderAdapter *self)
+{
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	GError *error = NULL;
+
+	if (tender_engine_create_workload(self->engine,
+					  self->workload_name,
+					  op->spec,
+					  NULL,
+					  &error) == NULL) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	tender_engine_start_workload_async(self->engine,
+					   self->workload_name,
+					   NULL,
+					   NULL,
+					   tender_adapter_start_engine_cb,
+					   g_object_ref(self));
+}
+
+static void
+tender_adapter_start_removed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderAdapter) self = TENDER_ADAPTER(user_data);
+	GError *error = NULL;
+
+	if (!tender_engine_remove_workload_finish(TENDER_ENGINE(source), res, &error)) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	tender_adapter_start_create(self);
+}
+
+/* the old workload, stopped, makes room for the new spec */
+static void
+tender_adapter_start_replace(TenderAdapter *self)
+{
+	if (tender_adapter_get_workload(self) == NULL) {
+		tender_adapter_start_create(self);
+		return;
+	}
+	tender_engine_remove_workload_async(self->engine,
+					    self->workload_name,
+					    NULL,
+					    NULL,
+					    tender_adapter_start_removed_cb,
+					    g_object_ref(self));
+}
+
+static void
+tender_adapter_class_hooks_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	TenderAdapter *self = TENDER_ADAPTER(source);
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	GError *error = NULL;
+	g_autoptr(GVariant) hooks = g_task_propagate_pointer(G_TASK(res), &error);
+	g_autoptr(GVariant) class_spec = g_steal_pointer(&op->spec);
+
+	if (error != NULL) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	if (hooks != NULL)
+		g_variant_take_ref(hooks);
+	if (hooks != NULL && !g_variant_is_of_type(hooks, G_VARIANT_TYPE("aas"))) {
+		tender_adapter_op_done(self,
+				       g_error_new(TENDER_ERROR,
+						   TENDER_ERROR_FAILED,
+						   "Adapter %s gave pre-start hooks of type %s, "
+						   "not aas",
+						   self->config->type,
+						   g_variant_get_type_string(hooks)));
+		return;
+	}
+	if (hooks != NULL && g_variant_n_children(hooks) == 0)
+		g_clear_pointer(&hooks, g_variant_unref);
+	op->spec = tender_adapter_build_spec(self, class_spec, hooks, &error);
+	if (op->spec == NULL) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	tender_adapter_stop_workload(self);
+}
+
+static void
+tender_adapter_class_start_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	TenderAdapter *self = TENDER_ADAPTER(source);
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	GError *error = NULL;
+	GVariant *spec = g_task_propagate_pointer(G_TASK(res), &error);
+
+	if (spec == NULL) {
+		if (error == NULL)
+			error = g_error_new(TENDER_ERROR,
+					    TENDER_ERROR_FAILED,
+					    "Adapter %s gave no spec for instance %s",
+					    self->config->type,
+					    self->name);
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	op->spec = g_variant_take_ref(spec);
+	if (self->klass->pre_start_hooks != NULL) {
+		g_autoptr(GTask) task = tender_adapter_class_task(self, tender_adapter_class_hooks_cb);
+		self->klass->pre_start_hooks(self, op->payload, task);
+		return;
+	}
+	{
+		g_autoptr(GVariant) class_spec = g_steal_pointer(&op->spec);
+		op->spec = tender_adapter_build_spec(self, class_spec, NULL, &error);
+	}
+	if (op->spec == NULL) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	tender_adapter_stop_workload(self);
+}
+
+/* update */
+
+static void
+tender_adapter_class_update_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	TenderAdapter *self = TENDER_ADAPTER(source);
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	GError *error = NULL;
+	gssize result = g_task_propagate_int(G_TASK(res), &error);
+
+	if (error != NULL) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	if (result < TENDER_ADAPTER_UPDATE_APPLIED || result > TENDER_ADAPTER_UPDATE_NOT_RUNNING) {
+		tender_adapter_op_done(self,
+				       g_error_new(TENDER_ERROR,
+						   TENDER_ERROR_FAILED,
+						   "Adapter %s gave the unknown update result %d",
+						   self->config->type,
+						   (gint)result));
+		return;
+	}
+	op->result = (TenderAdapterUpdateResult)result;
+	g_info("adapter %s: update %s",
+	       self->name,
+	       tender_adapter_update_result_to_string(op->result));
+	tender_adapter_op_done(self, NULL);
+}
+
+/* metrics */
+
+static void
+tender_adapter_class_metrics_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	TenderAdapter *self = TENDER_ADAPTER(source);
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) adapter = g_task_propagate_pointer(G_TASK(res), &error);
+
+	if (error != NULL) {
+		/* the workload's metrics are still worth having */
+		g_warning("adapter %s: metrics: %s", self->name, error->message);
+		json_object_set_string_member(op->metrics, "adapter_error", error->message);
+	}
+	if (adapter != NULL)
+		json_object_set_object_member(op->metrics, "adapter", g_steal_pointer(&adapter));
+	else
+		json_object_set_null_member(op->metrics, "adapter");
+	tender_adapter_op_done(self, NULL);
+}
+
+static JsonObject *
+tender_adapter_workload_metrics(TenderAdapter *self)
+{
+	JsonObject *obj = json_object_new();
+	TenderWorkload *w = tender_adapter_get_workload(self);
+	TenderState state = w != NULL ? tender_workload_get_state(w) : TENDER_STATE_LAST;
+	g_autofree gchar *timestamp = tender_util_timestamp_now();
+
+	json_object_set_string_member(obj, "instance", self->name);
+	json_object_set_string_member(obj, "type", self->config->type);
+	json_object_set_string_member(obj, "workload", self->workload_name);
+	json_object_set_string_member(obj,
+				      "state",
+				      w != NULL ? tender_state_to_string(state) : "absent");
+	json_object_set_boolean_member(obj, "running", state == TENDER_STATE_RUNNING);
+	json_object_set_int_member(obj, "main_pid", tender_adapter_get_main_pid(self));
+	if (state == TENDER_STATE_RUNNING || state == TENDER_STATE_PAUSED) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GVariant) metrics =
+		    tender_engine_get_metrics(self->engine, self->workload_name, &error);
+		GVariantIter iter;
+		const gchar *key;
+		GVariant *value;
+
+		if (metrics == NULL) {
+			g_debug("adapter %s: %s", self->name, error->message);
+		} else {
+			g_variant_ref_sink(metrics);
+			g_variant_iter_init(&iter, metrics);
+			while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+				if (g_strcmp0(key, "timestamp") != 0)
+					json_object_set_member(obj,
+							       key,
+							       json_gvariant_serialize(value));
+				g_variant_unref(value);
+			}
+		}
+	}
+	json_object_set_string_member(obj, "timestamp", timestamp);
+	return obj;
+}
+
+/* runs the operation at the head of the queue, if none is under way */
+static void
+tender_adapter_run_next(TenderAdapter *self)
+{
+	TenderAdapterOp *op;
+	TenderState state;
+	GTask *task;
+
+	if (self->current != NULL || g_queue_is_empty(&self->queue))
+		return;
+	self->current = g_queue_pop_head(&self->queue);
+	op = tender_adapter_current_op(self);
+	switch (op->kind) {
+	case TENDER_ADAPTER_OP_START:
+		task = tender_adapter_class_task(self, tender_adapter_class_start_cb);
+		self->klass->start(self, op->payload, task);
+		g_object_unref(task);
+		break;
+	case TENDER_ADAPTER_OP_UPDATE:
+		state = tender_adapter_get_state(self);
+		if (state != TENDER_STATE_RUNNING) {
+			op->result = TENDER_ADAPTER_UPDATE_NOT_RUNNING;
+			tender_adapter_op_done(self, NULL);
+			break;
+		}
+		if (self->klass->update == NULL) {
+			op->result = TENDER_ADAPTER_UPDATE_UNSUPPORTED;
+			tender_adapter_op_done(self, NULL);
+			break;
+		}
+		task = tender_adapter_class_task(self, tender_adapter_class_update_cb);
+		self->klass->update(self, op->payload, task);
+		g_object_unref(task);
+		break;
+	case TENDER_ADAPTER_OP_STOP:
+		tender_adapter_stop_workload(self);
+		break;
+	case TENDER_ADAPTER_OP_METRICS:
+	default:
+		op->metrics = tender_adapter_workload_metrics(self);
+		if (self->klass->get_metrics == NULL) {
+			json_object_set_null_member(op->metrics, "adapter");
+			tender_adapter_op_done(self, NULL);
+			break;
+		}
+		task = tender_adapter_class_task(self, tender_adapter_class_metrics_cb);
+		self->klass->get_metrics(self, task);
+		g_object_unref(task);
+		break;
+	}
+}
+
+static void
+tender_adapter_queue(TenderAdapter *self,
+		     TenderAdapterOpKind kind,
+		     JsonObject *payload,
+		     GCancellable *cancellable,
+		     GAsyncReadyCallback callback,
+		     gpointer user_data,
+		     gpointer source_tag)
+{
+	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	TenderAdapterOp *op = g_new0(TenderAdapterOp, 1);
+
+	g_task_set_source_tag(task, source_tag);
+	op->kind = kind;
+	op->payload = payload != NULL ? json_object_ref(payload) : NULL;
+	g_task_set_task_data(task, op, (GDestroyNotify)tender_adapter_op_free);
+	if (g_queue_get_length(&self->queue) >= TENDER_ADAPTER_QUEUE_MAX) {
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_INVALID_STATE,
+					"Adapter instance '%s' has %u operations waiting already",
+					self->name,
+					(guint)TENDER_ADAPTER_QUEUE_MAX);
+		return;
+	}
+	g_queue_push_tail(&self->queue, g_steal_pointer(&task));
+	tender_adapter_run_next(self);
+}
+
+/**
+ * tender_adapter_start_async:
+ * @self: a #TenderAdapter
+ * @payload: the start payload, which must hold the primary payload key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the workload runs or could not start
+ * @user_data: for @callback
+ *
+ * Starts the instance's workload from @payload, stopping the one that runs first.
+ */
+void
+tender_adapter_start_async(TenderAdapter *self,
+			   JsonObject *payload,
+			   GCancellable *cancellable,
+			   GAsyncReadyCallback callback,
+			   gpointer user_data)
+{
+	GError *error = NULL;
+
+	g_return_if_fail(TENDER_IS_ADAPTER(self));
+	if (!tender_adapter_check_payload(payload, self->config->primary_payload_key, &error)) {
+		g_task_report_error(self, callback, user_data, tender_adapter_start_async, error);
+		return;
+	}
+	tender_adapter_queue(self,
+			     TENDER_ADAPTER_OP_START,
+			     payload,
+			     cancellable,
+			     callback,
+			     user_data,
+			     tender_adapter_start_async);
+}
+
+gboolean
+tender_adapter_start_finish(TenderAdapter *self, GAsyncResult *res, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/**
+ * tender_adapter_update_async:
+ * @self: a #TenderAdapter
+ * @payload: the update
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the result
+ * @user_data: for @callback
+ *
+ * Asks the adapter to apply @payload to the running workload, without a restart.
+ */
+void
+tender_adapter_update_async(TenderAdapter *self,
+			    JsonObject *payload,
+			    GCancellable *cancellable,
+			    GAsyncReadyCallback callback,
+			    gpointer user_data)
+{
+	g_return_if_fail(TENDER_IS_ADAPTER(self));
+	g_return_if_fail(payload != NULL);
+	tender_adapter_queue(self,
+			     TENDER_ADAPTER_OP_UPDATE,
+			     payload,
+			     cancellable,
+			     callback,
+			     user_data,
+			     tender_adapter_update_async);
+}
+
+gboolean
+tender_adapter_update_finish(TenderAdapter *self,
+			     GAsyncResult *res,
+			     TenderAdapterUpdateResult *result,
+			     GError **error)
+{
+	GError *error_local = NULL;
+	gssize value = g_task_propagate_int(G_TASK(res), &error_local);
+
+	if (error_local != NULL) {
+		g_propagate_error(error, error_local);
+		return FALSE;
+	}
+	*result = (TenderAdapterUpdateResult)value;
+	return TRUE;
+}
+
+/**
+ * tender_adapter_stop_async:
+ * @self: a #TenderAdapter
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the workload has ended (at once if it does not run)
+ * @user_data: for @callback
+ */
+void
+tender_adapter_stop_async(TenderAdapter *self,
+			  GCancellable *cancellable,
+			  GAsyncReadyCallback callback,
+			  gpointer user_data)
+{
+	g_return_if_fail(TENDER_IS_ADAPTER(self));
+	tender_adapter_queue(self,
+			     TENDER_ADAPTER_OP_STOP,
+			     NULL,
+			     cancellable,
+			     callback,
+			     user_data,
+			     tender_adapter_stop_async);
+}
+
+gboolean
+tender_adapter_stop_finish(TenderAdapter *self, GAsyncResult *res, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/**
+ * tender_adapter_get_metrics_async:
+ * @self: a #TenderAdapter
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the metrics
+ * @user_data: for @callback
+ *
+ * The workload's own usage from its cgroup (while it runs), the adapter's metrics under
+ * "adapter", and "timestamp".
+ */
+void
+tender_adapter_get_metrics_async(TenderAdapter *self,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data)
+{
+	g_return_if_fail(TENDER_IS_ADAPTER(self));
+	tender_adapter_queue(self,
+			     TENDER_ADAPTER_OP_METRICS,
+			     NULL,
+			     cancellable,
+			     callback,
+			     user_data,
+			     tender_adapter_get_metrics_async);
+}
+
+JsonObject *
+tender_adapter_get_metrics_finish(TenderAdapter *self, GAsyncResult *res, GError **error)
+{
+	return g_task_propagate_pointer(G_TASK(res), error);
+}
+
+/**
+ * tender_adapter_get_health:
+ * @self: a #TenderAdapter
+ *
+ * Returns: (transfer full): the liveness answer: status, instance, running, timestamp
+ */
+JsonObject *
+tender_adapter_get_health(TenderAdapter *self)
+{
+	JsonObject *obj = json_object_new();
+	g_autofree gchar *timestamp = tender_util_timestamp_now();
+
+	json_object_set_string_member(obj, "status", "ok");
+	json_object_set_string_member(obj, "instance", self->name);
+	json_object_set_boolean_member(obj,
+				       "running",
+				       tender_adapter_get_state(self) == TENDER_STATE_RUNNING);
+	json_object_set_string_member(obj, "timestamp", timestamp);
+	return obj;
+}
+
+/**
+ * tender_adapter_new:
+ * @engine: the engine
+ * @klass: the instance's adapter class
+ * @name: the instance's name
+ * @path: its file
+ * @keyfile: its file's contents
+ * @config: (transfer full): what tender_adapter_config_new_from_keyfile() made of them
+ * @state_dir: tenderd's state directory
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): the instance, set up by its class, or %NULL
+ */
+TenderAdapter *
+tender_adapter_new(TenderEngine *engine,
+		   const TenderAdapterClass *klass,
+		   const gchar *name,
+		   const gchar *path,
+		   GKeyFile *keyfile,
+		   TenderAdapterConfig *config,
+		   const gchar *state_dir,
+		   GError **error)
+{
+	g_autoptr(TenderAdapter) self = g_object_new(TENDER_TYPE_ADAPTER, NULL);
+	g_autofree gchar *workload_path = NULL;
+	g_autoptr(GError) error_local = NULL;
+
+	self->config = config;
+	if (!tender_util_check_name(name, &error_local) ||
+	    strlen(name) > TENDER_ADAPTER_INSTANCE_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s: '%s' is not a valid instance name: %s",
+			    path,
+			    name,
+			    error_local != NULL ? error_local->message : "it is too long");
+		return NULL;
+	}
+	if (klass->start == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Adapter %s has no start function",
+			    klass->name);
+		return NULL;
+	}
+	self->engine = g_object_ref(engine);
+	self->klass = klass;
+	self->name = g_strdup(name);
+	self->workload_name = g_strdup_printf("adapter-%s", name);
+	workload_path = tender_util_object_path_for_name(name);
+	self->object_path =
+	    g_strdup_printf("%s%s", TENDER_ADAPTER_PATH_PREFIX, strrchr(workload_path, '/') + 1);
+	self->path = g_strdup(path);
+	self->state_path = g_strdup_printf("%s/adapters/%s.json", state_dir, name);
+	self->keyfile = g_key_file_ref(keyfile);
+	tender_adapter_load_payload(self);
+	if (klass->setup != NULL && !klass->setup(self, &error_local)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s: %s",
+			    path,
+			    error_local != NULL ? error_local->message
+						: "the adapter refused the instance");
+		return NULL;
+	}
+	return g_steal_pointer(&self);
+}
