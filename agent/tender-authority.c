@@ -156,6 +156,14 @@ static const struct {
     {"PauseWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
     {"ResumeWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
     {"ImportWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
+    /* adapter instances: the Manager's ListAdapters, and the methods and properties of
+     * org.tender.Agent1.Adapter, which the HTTP routes of adapters share */
+    {"ListAdapters", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
+    {"Adapter.Get", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
+    {"Adapter.GetMetrics", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
+    {"Adapter.Start", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
+    {"Adapter.Update", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
+    {"Adapter.Stop", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
 };
 
 /**
@@ -206,7 +214,16 @@ tender_authority_check_free(TenderAuthorityCheck *check)
 static const gchar *
 tender_authority_action_verb(const gchar *action_id)
 {
-	return g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_READ) == 0 ? "inspect" : "manage";
+	return g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_READ) == 0 ||
+		       g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_ADAPTERS_READ) == 0
+		   ? "inspect"
+		   : "manage";
+}
+
+static const gchar *
+tender_authority_action_object(const gchar *action_id)
+{
+	return g_str_has_prefix(action_id, "org.tender.adapters.") ? "adapters" : "workloads";
 }
 
 static void
@@ -217,8 +234,9 @@ tender_authority_deny(GTask *task, const gchar *why)
 	g_task_return_new_error(task,
 				TENDER_ERROR,
 				TENDER_ERROR_ACCESS_DENIED,
-				"Not authorized to %s workloads (polkit action %s): %s",
+				"Not authorized to %s %s (polkit action %s): %s",
 				tender_authority_action_verb(check->action_id),
+				tender_authority_action_object(check->action_id),
 				check->action_id,
 				why);
 }
