@@ -43,6 +43,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAdapterConfig, tender_adapter_config_free)
 
 gboolean
 tender_adapter_check_payload(JsonObject *payload, const gchar *primary_key, GError **error);
+JsonObject *
+tender_adapter_payload_from_json(const gchar *text, GError **error);
+JsonObject *
+tender_adapter_payload_from_variant(GVariant *value, GError **error);
 const gchar *
 tender_adapter_update_result_to_string(TenderAdapterUpdateResult result);
 gchar *

@@ -389,6 +389,86 @@ tender_adapter_check_payload(JsonObject *payload, const gchar *primary_key, GErr
 }
 
 /**
+ * tender_adapter_payload_from_json:
+ * @text: a payload as JSON text
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): the payload, a JSON object of at most
+ *   %TENDER_ADAPTER_PAYLOAD_MAX bytes, or %NULL
+ */
+JsonObject *
+tender_adapter_payload_from_json(const gchar *text, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error_local = NULL;
+	JsonNode *root;
+
+	if (strlen(text) > TENDER_ADAPTER_PAYLOAD_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The payload is larger than %u bytes",
+			    (guint)TENDER_ADAPTER_PAYLOAD_MAX);
+		return NULL;
+	}
+	if (!json_parser_load_from_data(parser, text, -1, &error_local)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The payload is not valid JSON: %s",
+			    error_local->message);
+		return NULL;
+	}
+	root = json_parser_get_root(parser);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "The payload must be a JSON object");
+		return NULL;
+	}
+	return json_object_ref(json_node_get_object(root));
+}
+
+/**
+ * tender_adapter_payload_from_variant:
+ * @value: a payload as an a{sv}
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): the payload as a JSON object, or %NULL
+ */
+JsonObject *
+tender_adapter_payload_from_variant(GVariant *value, GError **error)
+{
+	g_autoptr(JsonNode) node = NULL;
+
+	if (!g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT)) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "The payload must be an a{sv}");
+		return NULL;
+	}
+	if (g_variant_get_size(value) > TENDER_ADAPTER_PAYLOAD_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The payload is larger than %u bytes",
+			    (guint)TENDER_ADAPTER_PAYLOAD_MAX);
+		return NULL;
+	}
+	node = json_gvariant_serialize(value);
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "The payload cannot be turned into JSON");
+		return NULL;
+	}
+	return json_object_ref(json_node_get_object(node));
+}
+
+/**
  * tender_adapter_update_result_to_string:
  * @result: a #TenderAdapterUpdateResult
  *
@@ -919,7 +999,8 @@ tender_adapter_stop_workload(TenderAdapter *self)
 		return;
 	}
 	if (self->klass->stop != NULL && state != TENDER_STATE_STOPPING) {
-		g_autoptr(GTask) task = tender_adapter_class_task(self, tender_adapter_class_stop_cb);
+		g_autoptr(GTask) task =
+		    tender_adapter_class_task(self, tender_adapter_class_stop_cb);
 		self->klass->stop(self, task);
 		return;
 	}
@@ -1131,7 +1212,8 @@ tender_adapter_class_start_cb(GObject *source, GAsyncResult *res, gpointer user_
 	}
 	op->spec = g_variant_take_ref(spec);
 	if (self->klass->pre_start_hooks != NULL) {
-		g_autoptr(GTask) task = tender_adapter_class_task(self, tender_adapter_class_hooks_cb);
+		g_autoptr(GTask) task =
+		    tender_adapter_class_task(self, tender_adapter_class_hooks_cb);
 		self->klass->pre_start_hooks(self, op->payload, task);
 		return;
 	}

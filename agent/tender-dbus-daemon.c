@@ -5,8 +5,10 @@
 #include "config.h"
 
 #include <gio/gunixfdlist.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "tender-adapter-list.h"
 #include "tender-authority.h"
 #include "tender-dbus-daemon.h"
 #include "tender-error.h"
@@ -28,6 +30,8 @@ struct _TenderDbusDaemon {
 	GHashTable *objects; /* TenderWorkload* → registration id */
 	gulong added_id;
 	gulong removed_id;
+	TenderAdapterList *adapters;
+	GArray *adapter_ids; /* registration ids of the adapter objects */
 };
 
 G_DEFINE_TYPE(TenderDbusDaemon, tender_dbus_daemon, G_TYPE_OBJECT)
@@ -691,6 +695,289 @@ tender_dbus_daemon_follow_logs(TenderDbusDaemon *self, GDBusMethodInvocation *in
 								fd_list);
 }
 
+/* --- adapter instances --- */
+
+static void
+tender_dbus_daemon_list_adapters(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	g_autoptr(GPtrArray) adapters = NULL;
+	GVariantBuilder builder;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(sso)"));
+	if (self->adapters != NULL)
+		adapters = tender_adapter_list_get_adapters(self->adapters);
+	for (guint i = 0; adapters != NULL && i < adapters->len; i++) {
+		TenderAdapter *adapter = g_ptr_array_index(adapters, i);
+		g_variant_builder_add(&builder,
+				      "(sso)",
+				      tender_adapter_get_name(adapter),
+				      tender_adapter_get_type_name(adapter),
+				      tender_adapter_get_object_path(adapter));
+	}
+	g_dbus_method_invocation_return_value(invocation, g_variant_new("(a(sso))", &builder));
+}
+
+static GVariant *
+tender_dbus_daemon_adapter_property(TenderAdapter *adapter, const gchar *property)
+{
+	if (g_strcmp0(property, "Name") == 0)
+		return g_variant_new_string(tender_adapter_get_name(adapter));
+	if (g_strcmp0(property, "Type") == 0)
+		return g_variant_new_string(tender_adapter_get_type_name(adapter));
+	if (g_strcmp0(property, "Workload") == 0)
+		return g_variant_new_string(tender_adapter_get_workload_name(adapter));
+	if (g_strcmp0(property, "RunAsUser") == 0)
+		return g_variant_new_string(tender_adapter_get_run_as_user(adapter));
+	if (g_strcmp0(property, "RootApi") == 0)
+		return g_variant_new_boolean(tender_adapter_get_root_api(adapter));
+	if (g_strcmp0(property, "PrimaryPayloadKey") == 0)
+		return g_variant_new_string(tender_adapter_get_primary_payload_key(adapter));
+	return NULL;
+}
+
+static void
+tender_dbus_daemon_adapter_properties(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	TenderAdapter *adapter = g_dbus_method_invocation_get_user_data(invocation);
+	GVariant *parameters = g_dbus_method_invocation_get_parameters(invocation);
+	GDBusInterfaceInfo *iface =
+	    g_dbus_node_info_lookup_interface(self->introspection, TENDER_DBUS_ADAPTER_IFACE);
+	const gchar *property = NULL;
+	GVariantBuilder all;
+	GVariant *value;
+
+	if (g_strcmp0(g_dbus_method_invocation_get_method_name(invocation), "GetAll") == 0) {
+		g_variant_builder_init(&all, G_VARIANT_TYPE_VARDICT);
+		for (guint i = 0; iface->properties != NULL && iface->properties[i] != NULL; i++) {
+			value = tender_dbus_daemon_adapter_property(adapter,
+								    iface->properties[i]->name);
+			if (value != NULL)
+				g_variant_builder_add(&all,
+						      "{sv}",
+						      iface->properties[i]->name,
+						      value);
+		}
+		g_dbus_method_invocation_return_value(invocation, g_variant_new("(a{sv})", &all));
+		return;
+	}
+	g_variant_get(parameters, "(&s&s)", NULL, &property);
+	value = tender_dbus_daemon_adapter_property(adapter, property);
+	if (value == NULL) {
+		g_dbus_method_invocation_return_error(invocation,
+						      G_DBUS_ERROR,
+						      G_DBUS_ERROR_UNKNOWN_PROPERTY,
+						      "No property %s",
+						      property);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation, g_variant_new("(v)", value));
+}
+
+static void
+tender_dbus_daemon_adapter_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	TenderAdapter *adapter = TENDER_ADAPTER(source);
+	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
+	TenderAdapterUpdateResult result = TENDER_ADAPTER_UPDATE_UNSUPPORTED;
+	GError *error = NULL;
+
+	if (g_str_has_prefix(method, "Update")) {
+		if (!tender_adapter_update_finish(adapter, res, &result, &error)) {
+			tender_dbus_daemon_return_error(invocation, error);
+			return;
+		}
+		g_dbus_method_invocation_return_value(
+		    invocation,
+		    g_variant_new("(s)", tender_adapter_update_result_to_string(result)));
+		return;
+	}
+	if (g_strcmp0(method, "GetMetrics") == 0) {
+		g_autoptr(JsonObject) metrics =
+		    tender_adapter_get_metrics_finish(adapter, res, &error);
+		g_autoptr(JsonNode) node = NULL;
+		g_autofree gchar *text = NULL;
+
+		if (metrics == NULL) {
+			tender_dbus_daemon_return_error(invocation, error);
+			return;
+		}
+		node = json_node_init_object(json_node_alloc(), metrics);
+		text = json_to_string(node, FALSE);
+		g_dbus_method_invocation_return_value(invocation, g_variant_new("(s)", text));
+		return;
+	}
+	if (!(g_str_has_prefix(method, "Start")
+		  ? tender_adapter_start_finish(adapter, res, &error)
+		  : tender_adapter_stop_finish(adapter, res, &error))) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
+/* a method of an adapter object, once authorized */
+static void
+tender_dbus_daemon_adapter_call(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	TenderAdapter *adapter = g_dbus_method_invocation_get_user_data(invocation);
+	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
+	GVariant *parameters = g_dbus_method_invocation_get_parameters(invocation);
+	g_autoptr(JsonObject) payload = NULL;
+	GError *error = NULL;
+
+	if (g_strcmp0(method, "Stop") == 0) {
+		tender_adapter_stop_async(adapter,
+					  NULL,
+					  tender_dbus_daemon_adapter_done_cb,
+					  g_object_ref(invocation));
+		return;
+	}
+	if (g_strcmp0(method, "GetMetrics") == 0) {
+		tender_adapter_get_metrics_async(adapter,
+						 NULL,
+						 tender_dbus_daemon_adapter_done_cb,
+						 g_object_ref(invocation));
+		return;
+	}
+	if (g_str_has_suffix(method, "Json")) {
+		const gchar *text = NULL;
+		g_variant_get(parameters, "(&s)", &text);
+		payload = tender_adapter_payload_from_json(text, &error);
+	} else {
+		g_autoptr(GVariant) value = g_variant_get_child_value(parameters, 0);
+		payload = tender_adapter_payload_from_variant(value, &error);
+	}
+	if (payload == NULL) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	if (g_str_has_prefix(method, "Start"))
+		tender_adapter_start_async(adapter,
+					   payload,
+					   NULL,
+					   tender_dbus_daemon_adapter_done_cb,
+					   g_object_ref(invocation));
+	else
+		tender_adapter_update_async(adapter,
+					    payload,
+					    NULL,
+					    tender_dbus_daemon_adapter_done_cb,
+					    g_object_ref(invocation));
+}
+
+/*
+ * Every call on an adapter object, Properties.Get and GetAll included (the vtable has no
+ * get_property), is authorized first: the action is the one of "Adapter.METHOD", with the
+ * details method and adapter for polkit rules.
+ */
+static void
+tender_dbus_daemon_adapter_method_call(GDBusConnection *connection,
+				       const gchar *sender,
+				       const gchar *object_path,
+				       const gchar *interface_name,
+				       const gchar *method_name,
+				       GVariant *parameters,
+				       GDBusMethodInvocation *invocation,
+				       gpointer user_data)
+{
+	TenderAdapter *adapter = TENDER_ADAPTER(user_data);
+	TenderDbusDaemon *self = g_object_get_data(G_OBJECT(adapter), "tender-dbus-daemon");
+	g_autoptr(GHashTable) details = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autofree gchar *key = NULL;
+	gboolean properties = g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") == 0;
+	const gchar *action;
+	TenderDbusMethodFunc func = tender_dbus_daemon_adapter_call;
+
+	if (properties &&
+	    (g_strcmp0(method_name, "Get") == 0 || g_strcmp0(method_name, "GetAll") == 0)) {
+		key = g_strdup("Adapter.Get");
+		func = tender_dbus_daemon_adapter_properties;
+	} else if (!properties) {
+		key = g_strdup_printf("Adapter.%.*s",
+				      g_str_has_suffix(method_name, "Json")
+					  ? (gint)(strlen(method_name) - strlen("Json"))
+					  : (gint)strlen(method_name),
+				      method_name);
+	}
+	action = key != NULL ? tender_authority_action_for_method(key) : NULL;
+	if (action == NULL) {
+		g_dbus_method_invocation_return_error(invocation,
+						      G_DBUS_ERROR,
+						      G_DBUS_ERROR_UNKNOWN_METHOD,
+						      "No method %s",
+						      method_name);
+		return;
+	}
+	g_hash_table_insert(details, (gpointer) "method", key);
+	g_hash_table_insert(details,
+			    (gpointer) "adapter",
+			    (gpointer)tender_adapter_get_name(adapter));
+	tender_dbus_daemon_authorize(self, sender, invocation, action, details, func);
+}
+
+static const GDBusInterfaceVTable tender_dbus_daemon_adapter_vtable = {
+    .method_call = tender_dbus_daemon_adapter_method_call,
+};
+
+static void
+tender_dbus_daemon_export_adapters(TenderDbusDaemon *self)
+{
+	g_autoptr(GPtrArray) adapters = NULL;
+	GDBusInterfaceInfo *iface;
+
+	if (self->adapters == NULL || self->connection == NULL)
+		return;
+	iface = g_dbus_node_info_lookup_interface(self->introspection, TENDER_DBUS_ADAPTER_IFACE);
+	adapters = tender_adapter_list_get_adapters(self->adapters);
+	for (guint i = 0; i < adapters->len; i++) {
+		TenderAdapter *adapter = g_ptr_array_index(adapters, i);
+		g_autoptr(GError) error = NULL;
+		guint id;
+
+		g_object_set_data(G_OBJECT(adapter), "tender-dbus-daemon", self);
+		id = g_dbus_connection_register_object(self->connection,
+						       tender_adapter_get_object_path(adapter),
+						       iface,
+						       &tender_dbus_daemon_adapter_vtable,
+						       g_object_ref(adapter),
+						       g_object_unref,
+						       &error);
+		if (id == 0) {
+			g_warning("cannot export %s: %s",
+				  tender_adapter_get_object_path(adapter),
+				  error->message);
+			continue;
+		}
+		g_array_append_val(self->adapter_ids, id);
+	}
+}
+
+static void
+tender_dbus_daemon_unexport_adapters(TenderDbusDaemon *self)
+{
+	for (guint i = 0; self->connection != NULL && i < self->adapter_ids->len; i++)
+		g_dbus_connection_unregister_object(self->connection,
+						    g_array_index(self->adapter_ids, guint, i));
+	g_array_set_size(self->adapter_ids, 0);
+}
+
+/**
+ * tender_dbus_daemon_set_adapters:
+ * @self: a #TenderDbusDaemon
+ * @adapters: the adapter instances to export
+ *
+ * Exports one org.tender.Agent1.Adapter object per instance, now or when registered.
+ */
+void
+tender_dbus_daemon_set_adapters(TenderDbusDaemon *self, TenderAdapterList *adapters)
+{
+	g_return_if_fail(TENDER_IS_DBUS_DAEMON(self));
+	tender_dbus_daemon_unexport_adapters(self);
+	g_set_object(&self->adapters, adapters);
+	tender_dbus_daemon_export_adapters(self);
+}
+
 static const struct {
 	const gchar *name;
 	TenderDbusMethodFunc func;
@@ -709,6 +996,7 @@ static const struct {
     {"PauseWorkload", tender_dbus_daemon_name_only},
     {"ResumeWorkload", tender_dbus_daemon_name_only},
     {"GetMetrics", tender_dbus_daemon_get_metrics},
+    {"ListAdapters", tender_dbus_daemon_list_adapters},
 };
 
 static void
@@ -817,6 +1105,7 @@ tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection,
 					    "workload-removed",
 					    G_CALLBACK(tender_dbus_daemon_workload_removed_cb),
 					    self);
+	tender_dbus_daemon_export_adapters(self);
 	return TRUE;
 }
 
@@ -840,12 +1129,14 @@ tender_dbus_daemon_dispose(GObject *object)
 							    GPOINTER_TO_UINT(value));
 		}
 		g_hash_table_remove_all(self->objects);
+		tender_dbus_daemon_unexport_adapters(self);
 		if (self->manager_id != 0)
 			g_dbus_connection_unregister_object(self->connection, self->manager_id);
 		self->manager_id = 0;
 	}
 	g_clear_object(&self->connection);
 	g_clear_object(&self->authority);
+	g_clear_object(&self->adapters);
 	g_clear_object(&self->engine);
 	G_OBJECT_CLASS(tender_dbus_daemon_parent_class)->dispose(object);
 }
@@ -855,6 +1146,7 @@ tender_dbus_daemon_finalize(GObject *object)
 {
 	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(object);
 	g_hash_table_unref(self->objects);
+	g_array_unref(self->adapter_ids);
 	if (self->introspection != NULL)
 		g_dbus_node_info_unref(self->introspection);
 	G_OBJECT_CLASS(tender_dbus_daemon_parent_class)->finalize(object);
@@ -872,6 +1164,7 @@ static void
 tender_dbus_daemon_init(TenderDbusDaemon *self)
 {
 	self->objects = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
+	self->adapter_ids = g_array_new(FALSE, FALSE, sizeof(guint));
 }
 
 /**

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "tender-adapter-list.h"
 #include "tender-engine.h"
 
 G_BEGIN_DECLS
@@ -17,10 +18,13 @@ G_DECLARE_FINAL_TYPE(TenderDbusDaemon, tender_dbus_daemon, TENDER, DBUS_DAEMON, 
 #define TENDER_DBUS_PATH	   "/org/tender/Agent1"
 #define TENDER_DBUS_MANAGER_IFACE  "org.tender.Agent1.Manager"
 #define TENDER_DBUS_WORKLOAD_IFACE "org.tender.Agent1.Workload"
+#define TENDER_DBUS_ADAPTER_IFACE  "org.tender.Agent1.Adapter"
 
 TenderDbusDaemon *
 tender_dbus_daemon_new(TenderEngine *engine);
 gboolean
 tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection, GError **error);
+void
+tender_dbus_daemon_set_adapters(TenderDbusDaemon *self, TenderAdapterList *adapters);
 
 G_END_DECLS
