@@ -15,12 +15,14 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include "tender-adapter-list.h"
 #include "tender-authority.h"
 #include "tender-error.h"
 #include "tender-http-server.h"
 #include "tender-http-tokens.h"
 #include "tender-prometheus.h"
 #include "tender-spec.h"
+#include "tender-util.h"
 
 /*
  * TenderHttpServer is the HTTP front-end, a mirror of the D-Bus Manager: it routes each
@@ -51,6 +53,7 @@ struct _TenderHttpServer {
 	guint64 last_event_id;
 	GPtrArray *subscribers; /* TenderHttpStream of GET /v1/events */
 	gulong added_id;
+	TenderAdapterList *adapters;
 };
 
 G_DEFINE_TYPE(TenderHttpServer, tender_http_server, G_TYPE_OBJECT)
@@ -158,6 +161,14 @@ typedef enum {
 	TENDER_HTTP_ROUTE_RESUME,
 	TENDER_HTTP_ROUTE_LOGS,
 	TENDER_HTTP_ROUTE_METRICS,
+	TENDER_HTTP_ROUTE_PROMETHEUS_ALL,
+	TENDER_HTTP_ROUTE_ADAPTERS,
+	TENDER_HTTP_ROUTE_ADAPTER_START,
+	TENDER_HTTP_ROUTE_ADAPTER_UPDATE,
+	TENDER_HTTP_ROUTE_ADAPTER_STOP,
+	TENDER_HTTP_ROUTE_ADAPTER_METRICS,
+	TENDER_HTTP_ROUTE_ADAPTER_HEALTH,
+	TENDER_HTTP_ROUTE_ADAPTER_PROMETHEUS,
 } TenderHttpRoute;
 
 /* each route and the Manager method whose authorization it needs (NULL: none) */
@@ -184,6 +195,30 @@ static const struct {
     {"POST", "/v1/workloads/*/resume", TENDER_HTTP_ROUTE_RESUME, "ResumeWorkload", FALSE},
     {"GET", "/v1/workloads/*/logs", TENDER_HTTP_ROUTE_LOGS, "GetLogs", FALSE},
     {"GET", "/v1/workloads/*/metrics", TENDER_HTTP_ROUTE_METRICS, "GetMetrics", FALSE},
+    /* tender's own Prometheus text, also when a root_api adapter answers on /metrics */
+    {"GET", "/v1/metrics", TENDER_HTTP_ROUTE_PROMETHEUS_ALL, "GetMetrics", FALSE},
+    /* adapter instances: '*' is the instance's name */
+    {"GET", "/v1/adapters", TENDER_HTTP_ROUTE_ADAPTERS, "ListAdapters", FALSE},
+    {"POST", "/v1/adapters/*/api/start", TENDER_HTTP_ROUTE_ADAPTER_START, "Adapter.Start", TRUE},
+    {"POST", "/v1/adapters/*/api/update", TENDER_HTTP_ROUTE_ADAPTER_UPDATE, "Adapter.Update", TRUE},
+    {"POST", "/v1/adapters/*/api/stop", TENDER_HTTP_ROUTE_ADAPTER_STOP, "Adapter.Stop", FALSE},
+    {"GET",
+     "/v1/adapters/*/api/metrics",
+     TENDER_HTTP_ROUTE_ADAPTER_METRICS,
+     "Adapter.GetMetrics",
+     FALSE},
+    {"GET", "/v1/adapters/*/api/health", TENDER_HTTP_ROUTE_ADAPTER_HEALTH, NULL, FALSE},
+    {"GET",
+     "/v1/adapters/*/metrics",
+     TENDER_HTTP_ROUTE_ADAPTER_PROMETHEUS,
+     "Adapter.GetMetrics",
+     FALSE},
+    /* the instance with root_api=true, where seed 000's core answered (/api/health and
+     * /metrics above are its own then) */
+    {"POST", "/api/start", TENDER_HTTP_ROUTE_ADAPTER_START, "Adapter.Start", TRUE},
+    {"POST", "/api/update", TENDER_HTTP_ROUTE_ADAPTER_UPDATE, "Adapter.Update", TRUE},
+    {"POST", "/api/stop", TENDER_HTTP_ROUTE_ADAPTER_STOP, "Adapter.Stop", FALSE},
+    {"GET", "/api/metrics", TENDER_HTTP_ROUTE_ADAPTER_METRICS, "Adapter.GetMetrics", FALSE},
 };
 
 /* does @path match @pattern; the '*' segment goes to @name */
@@ -1313,12 +1348,308 @@ tender_http_request_events(TenderHttpRequest *req)
 	tender_http_stream_release(stream);
 }
 
+/* --- adapter instances --- */
+
+/* the instance an adapter route is about: named in the path, or the root_api one */
+static TenderAdapter *
+tender_http_server_find_adapter(TenderHttpServer *self, const gchar *name, GError **error)
+{
+	TenderAdapter *adapter = NULL;
+
+	if (self->adapters != NULL && name != NULL)
+		return tender_adapter_list_find(self->adapters, name, error);
+	if (self->adapters != NULL)
+		adapter = tender_adapter_list_get_root_api(self->adapters);
+	if (adapter == NULL && name == NULL)
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_NOT_FOUND,
+				    "No adapter instance answers on /api/...: none has "
+				    "root_api=true");
+	else if (adapter == NULL)
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_FOUND,
+			    "No adapter instance '%s'",
+			    name);
+	return adapter;
+}
+
+static gboolean
+tender_http_server_has_root_api(TenderHttpServer *self)
+{
+	return self->adapters != NULL && tender_adapter_list_get_root_api(self->adapters) != NULL;
+}
+
+/* the method whose action a route needs: /metrics is the root_api instance's, if any */
+static const gchar *
+tender_http_server_route_method(TenderHttpServer *self, gint route)
+{
+	if (tender_http_server_routes[route].route == TENDER_HTTP_ROUTE_PROMETHEUS &&
+	    tender_http_server_has_root_api(self))
+		return "Adapter.GetMetrics";
+	return tender_http_server_routes[route].dbus_method;
+}
+
+/* what polkit rules see of an adapter call: method and adapter */
+static GHashTable *
+tender_http_server_adapter_details(TenderHttpServer *self,
+				   TenderHttpRequest *req,
+				   const gchar *dbus_method)
+{
+	GHashTable *details;
+	TenderAdapter *adapter;
+
+	if (!g_str_has_prefix(dbus_method, "Adapter."))
+		return NULL;
+	details = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	g_hash_table_insert(details, (gpointer) "method", g_strdup(dbus_method));
+	adapter = tender_http_server_find_adapter(self, req->name, NULL);
+	if (adapter != NULL)
+		g_hash_table_insert(details,
+				    (gpointer) "adapter",
+				    g_strdup(tender_adapter_get_name(adapter)));
+	return details;
+}
+
+static gboolean
+tender_http_request_adapter_route(TenderHttpRequest *req)
+{
+	switch (req->route) {
+	case TENDER_HTTP_ROUTE_ADAPTER_START:
+	case TENDER_HTTP_ROUTE_ADAPTER_UPDATE:
+	case TENDER_HTTP_ROUTE_ADAPTER_STOP:
+	case TENDER_HTTP_ROUTE_ADAPTER_METRICS:
+	case TENDER_HTTP_ROUTE_ADAPTER_HEALTH:
+	case TENDER_HTTP_ROUTE_ADAPTER_PROMETHEUS:
+		return TRUE;
+	case TENDER_HTTP_ROUTE_HEALTH:
+		if (!tender_http_server_has_root_api(req->self))
+			return FALSE;
+		req->route = TENDER_HTTP_ROUTE_ADAPTER_HEALTH;
+		return TRUE;
+	case TENDER_HTTP_ROUTE_PROMETHEUS:
+		if (!tender_http_server_has_root_api(req->self))
+			return FALSE;
+		req->route = TENDER_HTTP_ROUTE_ADAPTER_PROMETHEUS;
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+static void
+tender_http_request_list_adapters(TenderHttpRequest *req)
+{
+	g_autoptr(GPtrArray) adapters = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_array(b);
+	if (req->self->adapters != NULL)
+		adapters = tender_adapter_list_get_adapters(req->self->adapters);
+	for (guint i = 0; adapters != NULL && i < adapters->len; i++) {
+		TenderAdapter *adapter = g_ptr_array_index(adapters, i);
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "name");
+		json_builder_add_string_value(b, tender_adapter_get_name(adapter));
+		json_builder_set_member_name(b, "type");
+		json_builder_add_string_value(b, tender_adapter_get_type_name(adapter));
+		json_builder_set_member_name(b, "workload");
+		json_builder_add_string_value(b, tender_adapter_get_workload_name(adapter));
+		json_builder_set_member_name(b, "run_as_user");
+		json_builder_add_string_value(b, tender_adapter_get_run_as_user(adapter));
+		json_builder_set_member_name(b, "primary_payload_key");
+		json_builder_add_string_value(b, tender_adapter_get_primary_payload_key(adapter));
+		json_builder_set_member_name(b, "root_api");
+		json_builder_add_boolean_value(b, tender_adapter_get_root_api(adapter));
+		json_builder_set_member_name(b, "object_path");
+		json_builder_add_string_value(b, tender_adapter_get_object_path(adapter));
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	root = json_builder_get_root(b);
+	tender_http_server_reply_json(req->msg, SOUP_STATUS_OK, root);
+}
+
+static void
+tender_http_request_reply_adapter_status(TenderHttpRequest *req,
+					 TenderAdapter *adapter,
+					 const gchar *status)
+{
+	g_autoptr(JsonObject) obj = json_object_new();
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *timestamp = tender_util_timestamp_now();
+
+	json_object_set_string_member(obj, "status", status);
+	json_object_set_string_member(obj, "instance", tender_adapter_get_name(adapter));
+	json_object_set_string_member(obj, "workload", tender_adapter_get_workload_name(adapter));
+	json_object_set_int_member(obj, "main_pid", tender_adapter_get_main_pid(adapter));
+	json_object_set_string_member(obj, "timestamp", timestamp);
+	node = json_node_init_object(json_node_alloc(), obj);
+	tender_http_server_reply_json(req->msg, SOUP_STATUS_OK, node);
+}
+
+static void
+tender_http_request_adapter_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderHttpRequest) req = user_data;
+	TenderAdapter *adapter = TENDER_ADAPTER(source);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) metrics = NULL;
+	TenderAdapterUpdateResult result = TENDER_ADAPTER_UPDATE_UNSUPPORTED;
+	gboolean ok;
+
+	switch (req->route) {
+	case TENDER_HTTP_ROUTE_ADAPTER_START:
+		ok = tender_adapter_start_finish(adapter, res, &error);
+		break;
+	case TENDER_HTTP_ROUTE_ADAPTER_UPDATE:
+		ok = tender_adapter_update_finish(adapter, res, &result, &error);
+		break;
+	case TENDER_HTTP_ROUTE_ADAPTER_STOP:
+		ok = tender_adapter_stop_finish(adapter, res, &error);
+		break;
+	default:
+		metrics = tender_adapter_get_metrics_finish(adapter, res, &error);
+		ok = metrics != NULL;
+		break;
+	}
+	if (!tender_http_request_resume(req))
+		return;
+	if (!ok) {
+		tender_http_server_reply_gerror(req->msg, g_steal_pointer(&error));
+		return;
+	}
+	if (req->route == TENDER_HTTP_ROUTE_ADAPTER_START) {
+		tender_http_request_reply_adapter_status(req, adapter, "started");
+	} else if (req->route == TENDER_HTTP_ROUTE_ADAPTER_STOP) {
+		tender_http_request_reply_adapter_status(req, adapter, "stopped");
+	} else if (req->route == TENDER_HTTP_ROUTE_ADAPTER_UPDATE) {
+		/* seed 000: 200 applied, 409 unsupported, 400 not running */
+		g_autoptr(JsonObject) obj = json_object_new();
+		g_autoptr(JsonNode) node = NULL;
+		guint status = result == TENDER_ADAPTER_UPDATE_APPLIED ? SOUP_STATUS_OK
+			       : result == TENDER_ADAPTER_UPDATE_NOT_RUNNING
+				   ? SOUP_STATUS_BAD_REQUEST
+				   : SOUP_STATUS_CONFLICT;
+		json_object_set_string_member(obj,
+					      "result",
+					      tender_adapter_update_result_to_string(result));
+		node = json_node_init_object(json_node_alloc(), obj);
+		tender_http_server_reply_json(req->msg, status, node);
+	} else if (req->route == TENDER_HTTP_ROUTE_ADAPTER_PROMETHEUS) {
+		gchar *text =
+		    tender_adapter_render_prometheus(tender_adapter_get_name(adapter), metrics);
+		soup_server_message_set_status(req->msg, SOUP_STATUS_OK, NULL);
+		soup_server_message_set_response(req->msg,
+						 "text/plain; version=0.0.4; charset=utf-8",
+						 SOUP_MEMORY_TAKE,
+						 text,
+						 strlen(text));
+	} else {
+		g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), metrics);
+		tender_http_server_reply_json(req->msg, SOUP_STATUS_OK, node);
+	}
+}
+
+/* takes @owned */
+static void
+tender_http_request_adapter(TenderHttpRequest *owned)
+{
+	g_autoptr(TenderHttpRequest) req = owned;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) body = NULL;
+	JsonObject *payload = NULL;
+	TenderAdapter *adapter;
+
+	adapter = tender_http_server_find_adapter(req->self, req->name, &error);
+	if (adapter == NULL) {
+		tender_http_server_reply_gerror(req->msg, g_steal_pointer(&error));
+		return;
+	}
+	if (req->route == TENDER_HTTP_ROUTE_ADAPTER_HEALTH) {
+		g_autoptr(JsonObject) health = tender_adapter_get_health(adapter);
+		g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), health);
+		tender_http_server_reply_json(req->msg, SOUP_STATUS_OK, node);
+		return;
+	}
+	if (req->route == TENDER_HTTP_ROUTE_ADAPTER_START ||
+	    req->route == TENDER_HTTP_ROUTE_ADAPTER_UPDATE) {
+		body = tender_http_request_body(req, &error);
+		if (error != NULL) {
+			tender_http_server_reply_gerror(req->msg, g_steal_pointer(&error));
+			return;
+		}
+		if (body != NULL)
+			payload = json_node_get_object(body);
+		if (payload == NULL && req->route == TENDER_HTTP_ROUTE_ADAPTER_UPDATE) {
+			tender_http_server_reply_error(req->msg,
+						       SOUP_STATUS_BAD_REQUEST,
+						       TENDER_ERROR_INVALID_ARGUMENT,
+						       "An update needs a JSON object");
+			return;
+		}
+	}
+	soup_server_message_pause(req->msg);
+	switch (req->route) {
+	case TENDER_HTTP_ROUTE_ADAPTER_START:
+		tender_adapter_start_async(adapter,
+					   payload,
+					   NULL,
+					   tender_http_request_adapter_cb,
+					   g_steal_pointer(&req));
+		break;
+	case TENDER_HTTP_ROUTE_ADAPTER_UPDATE:
+		tender_adapter_update_async(adapter,
+					    payload,
+					    NULL,
+					    tender_http_request_adapter_cb,
+					    g_steal_pointer(&req));
+		break;
+	case TENDER_HTTP_ROUTE_ADAPTER_STOP:
+		tender_adapter_stop_async(adapter,
+					  NULL,
+					  tender_http_request_adapter_cb,
+					  g_steal_pointer(&req));
+		break;
+	default:
+		tender_adapter_get_metrics_async(adapter,
+						 NULL,
+						 tender_http_request_adapter_cb,
+						 g_steal_pointer(&req));
+		break;
+	}
+}
+
+/**
+ * tender_http_server_set_adapters:
+ * @self: a #TenderHttpServer
+ * @adapters: the adapter instances to serve below /v1/adapters/ (and /api/...)
+ */
+void
+tender_http_server_set_adapters(TenderHttpServer *self, TenderAdapterList *adapters)
+{
+	g_return_if_fail(TENDER_IS_HTTP_SERVER(self));
+	g_set_object(&self->adapters, adapters);
+}
+
 /* --- dispatch --- */
 
 static void
 tender_http_request_dispatch(TenderHttpRequest *req)
 {
+	if (tender_http_request_adapter_route(req)) {
+		tender_http_request_adapter(g_steal_pointer(&req));
+		return;
+	}
 	switch (req->route) {
+	case TENDER_HTTP_ROUTE_PROMETHEUS_ALL:
+		tender_http_request_prometheus(req);
+		break;
+	case TENDER_HTTP_ROUTE_ADAPTERS:
+		tender_http_request_list_adapters(req);
+		break;
 	case TENDER_HTTP_ROUTE_PROMETHEUS:
 		tender_http_request_prometheus(req);
 		break;
@@ -1499,9 +1830,11 @@ tender_http_server_handler_cb(SoupServer *server,
 	g_autoptr(TenderHttpRequest) req = g_new0(TenderHttpRequest, 1);
 	g_autoptr(GString) allow = g_string_new(NULL);
 	g_autoptr(TenderAuthoritySubject) subject = NULL;
+	g_autoptr(GHashTable) details = NULL;
 	guint status = 0;
 	gint route;
 	const gchar *action;
+	const gchar *dbus_method;
 
 	req->self = g_object_ref(self);
 	req->msg = g_object_ref(msg);
@@ -1516,11 +1849,13 @@ tender_http_server_handler_cb(SoupServer *server,
 		return;
 	}
 	req->route = tender_http_server_routes[route].route;
-	if (tender_http_server_routes[route].dbus_method == NULL) {
+	dbus_method = tender_http_server_route_method(self, route);
+	if (dbus_method == NULL) {
 		tender_http_request_dispatch(g_steal_pointer(&req));
 		return;
 	}
-	action = tender_authority_action_for_method(tender_http_server_routes[route].dbus_method);
+	action = tender_authority_action_for_method(dbus_method);
+	details = tender_http_server_adapter_details(self, req, dbus_method);
 	if (conn != NULL && conn->is_unix) {
 		subject = tender_authority_subject_new_process(conn->pid, conn->uid);
 	} else {
@@ -1540,7 +1875,7 @@ tender_http_server_handler_cb(SoupServer *server,
 	tender_authority_check_async(self->authority,
 				     subject,
 				     action,
-				     NULL,
+				     details,
 				     FALSE,
 				     NULL,
 				     tender_http_request_authorize_cb,
@@ -1707,6 +2042,7 @@ tender_http_server_dispose(GObject *object)
 		soup_server_disconnect(self->server);
 	g_clear_object(&self->server);
 	g_clear_object(&self->authority);
+	g_clear_object(&self->adapters);
 	g_clear_object(&self->engine);
 	G_OBJECT_CLASS(tender_http_server_parent_class)->dispose(object);
 }

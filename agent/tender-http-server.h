@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "tender-adapter-list.h"
 #include "tender-config.h"
 #include "tender-engine.h"
 
@@ -24,5 +25,7 @@ gboolean
 tender_http_server_listen(TenderHttpServer *self, GError **error);
 guint
 tender_http_server_status_for_error(const GError *error);
+void
+tender_http_server_set_adapters(TenderHttpServer *self, TenderAdapterList *adapters);
 
 G_END_DECLS
