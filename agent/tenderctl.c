@@ -53,6 +53,7 @@ typedef enum {
 	TENDER_CTL_OPTS_NAME = 1 << 5,
 	TENDER_CTL_OPTS_LOGS = 1 << 6,
 	TENDER_CTL_OPTS_WATCH = 1 << 7,
+	TENDER_CTL_OPTS_PAYLOAD = 1 << 8,
 } TenderCtlOpts;
 
 typedef enum {
@@ -62,6 +63,7 @@ typedef enum {
 	TENDER_CTL_ARGS_NAME_COMMAND, /* NAME -- CMD [ARG...] */
 	TENDER_CTL_ARGS_ONE,	      /* exactly one argument */
 	TENDER_CTL_ARGS_ANY_NAMES,    /* [NAME...] */
+	TENDER_CTL_ARGS_ADAPTER,      /* VERB INSTANCE [KEY=VALUE...] */
 } TenderCtlArgs;
 
 typedef struct {
@@ -112,6 +114,7 @@ typedef struct {
 	gboolean follow;
 	gchar *stream;
 	gboolean watch;
+	gchar *payload;
 
 	/* what they make */
 	GVariant *spec;
@@ -188,6 +191,7 @@ tender_ctl_free(TenderCtl *self)
 	g_free(self->import_name);
 	g_free(self->lines);
 	g_free(self->stream);
+	g_free(self->payload);
 	g_clear_pointer(&self->spec, g_variant_unref);
 	g_clear_pointer(&self->options, g_variant_unref);
 	g_clear_pointer(&self->json_results, json_array_unref);
@@ -1753,6 +1757,273 @@ tender_ctl_cmd_events(TenderCtl *self, GError **error)
 	return TRUE;
 }
 
+/* ---- adapters ---- */
+
+#define TENDER_CTL_ADAPTER_IFACE "org.tender.Agent1.Adapter"
+
+static gboolean
+tender_ctl_cmd_adapters(TenderCtl *self, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) adapters = NULL;
+	g_autoptr(JsonArray) array = json_array_new();
+	GVariantIter iter;
+	const gchar *name;
+	const gchar *type;
+	const gchar *path;
+	gint width_name = strlen("NAME");
+	gint width_type = strlen("TYPE");
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"ListAdapters",
+				NULL,
+				G_VARIANT_TYPE("(a(sso))"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (reply == NULL)
+		return FALSE;
+	adapters = g_variant_get_child_value(reply, 0);
+	g_variant_iter_init(&iter, adapters);
+	while (g_variant_iter_next(&iter, "(&s&s&o)", &name, &type, &path)) {
+		width_name = MAX(width_name, (gint)strlen(name));
+		width_type = MAX(width_type, (gint)strlen(type));
+	}
+	if (!self->json)
+		g_print("%-*s  %-*s  %s\n", width_name, "NAME", width_type, "TYPE", "OBJECT PATH");
+	g_variant_iter_init(&iter, adapters);
+	while (g_variant_iter_next(&iter, "(&s&s&o)", &name, &type, &path)) {
+		JsonObject *obj;
+
+		if (!self->json) {
+			g_print("%-*s  %-*s  %s\n", width_name, name, width_type, type, path);
+			continue;
+		}
+		obj = json_object_new();
+		json_object_set_string_member(obj, "Name", name);
+		json_object_set_string_member(obj, "Type", type);
+		json_object_set_string_member(obj, "ObjectPath", path);
+		json_array_add_object_element(array, obj);
+	}
+	if (self->json) {
+		g_autoptr(JsonNode) root = json_node_init_array(json_node_alloc(), array);
+		tender_ctl_print_json(root);
+	}
+	return TRUE;
+}
+
+static const gchar *const tender_ctl_adapter_verbs[] = {"start", "update", "stop", "metrics"};
+
+/* VERB INSTANCE [KEY=VALUE...]: the payload is built here, so that a bad one is a usage error */
+static gboolean
+tender_ctl_check_adapter_args(TenderCtl *self, GError **error)
+{
+	guint n_names = g_strv_length(self->names);
+	gboolean known = FALSE;
+	gboolean takes_payload;
+	g_autoptr(JsonObject) payload = json_object_new();
+
+	if (n_names < 2) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'adapter' needs a verb (start, update, stop or metrics) and "
+				    "an "
+				    "instance name");
+		return FALSE;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(tender_ctl_adapter_verbs); i++)
+		known = known || g_strcmp0(self->names[0], tender_ctl_adapter_verbs[i]) == 0;
+	if (!known) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Unknown adapter verb '%s'; use start, update, stop or metrics",
+			    self->names[0]);
+		return FALSE;
+	}
+	takes_payload =
+	    g_strcmp0(self->names[0], "start") == 0 || g_strcmp0(self->names[0], "update") == 0;
+	if (!takes_payload && (n_names > 2 || self->payload != NULL)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "'adapter %s' takes only an instance name",
+			    self->names[0]);
+		return FALSE;
+	}
+	if (!takes_payload)
+		return TRUE;
+	if (self->payload != NULL) {
+		g_autoptr(JsonParser) parser = json_parser_new();
+		g_autoptr(GError) error_local = NULL;
+		JsonNode *root;
+
+		if (!json_parser_load_from_data(parser, self->payload, -1, &error_local)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "--payload is not valid JSON: %s",
+				    error_local->message);
+			return FALSE;
+		}
+		root = json_parser_get_root(parser);
+		if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "--payload must be a JSON object");
+			return FALSE;
+		}
+		json_object_unref(payload);
+		payload = json_object_ref(json_node_get_object(root));
+	}
+	for (guint i = 2; i < n_names; i++) {
+		g_autoptr(JsonParser) parser = json_parser_new();
+		const gchar *eq = strchr(self->names[i], '=');
+		g_autofree gchar *key = NULL;
+
+		if (eq == NULL || eq == self->names[i]) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'%s' is not KEY=VALUE",
+				    self->names[i]);
+			return FALSE;
+		}
+		key = g_strndup(self->names[i], (gsize)(eq - self->names[i]));
+		if (eq[1] != '\0' && json_parser_load_from_data(parser, eq + 1, -1, NULL) &&
+		    json_parser_get_root(parser) != NULL)
+			json_object_set_member(payload,
+					       key,
+					       json_node_copy(json_parser_get_root(parser)));
+		else
+			json_object_set_string_member(payload, key, eq + 1);
+	}
+	{
+		g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), payload);
+		g_free(self->payload);
+		self->payload = json_to_string(node, FALSE);
+	}
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
+{
+	const gchar *verb = self->names[0];
+	const gchar *instance = self->names[1];
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) adapters = NULL;
+	g_autofree gchar *path = NULL;
+	GVariantIter iter;
+	const gchar *name;
+	const gchar *p;
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"ListAdapters",
+				NULL,
+				G_VARIANT_TYPE("(a(sso))"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (reply == NULL)
+		return FALSE;
+	adapters = g_variant_get_child_value(reply, 0);
+	g_variant_iter_init(&iter, adapters);
+	while (path == NULL && g_variant_iter_next(&iter, "(&s&s&o)", &name, NULL, &p)) {
+		if (g_strcmp0(name, instance) == 0)
+			path = g_strdup(p);
+	}
+	if (path == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_FOUND,
+			    "No adapter instance '%s'",
+			    instance);
+		return FALSE;
+	}
+	g_clear_pointer(&reply, g_variant_unref);
+	if (g_strcmp0(verb, "metrics") == 0) {
+		g_autoptr(JsonParser) parser = json_parser_new();
+		const gchar *json = NULL;
+
+		reply = tender_ctl_call(self,
+					path,
+					TENDER_CTL_ADAPTER_IFACE,
+					"GetMetrics",
+					NULL,
+					G_VARIANT_TYPE("(s)"),
+					TENDER_CTL_TIMEOUT_DEFAULT,
+					error);
+		if (reply == NULL)
+			return FALSE;
+		g_variant_get(reply, "(&s)", &json);
+		if (!json_parser_load_from_data(parser, json, -1, error))
+			return FALSE;
+		tender_ctl_print_json(json_parser_get_root(parser));
+		return TRUE;
+	}
+	if (g_strcmp0(verb, "stop") == 0) {
+		reply = tender_ctl_call(self,
+					path,
+					TENDER_CTL_ADAPTER_IFACE,
+					"Stop",
+					NULL,
+					NULL,
+					TENDER_CTL_TIMEOUT_NONE,
+					error);
+		if (reply == NULL)
+			g_prefix_error(error, "Failed to stop adapter instance '%s': ", instance);
+		return reply != NULL;
+	}
+	if (g_strcmp0(verb, "start") == 0) {
+		reply = tender_ctl_call(self,
+					path,
+					TENDER_CTL_ADAPTER_IFACE,
+					"StartJson",
+					g_variant_new("(s)", self->payload),
+					NULL,
+					TENDER_CTL_TIMEOUT_NONE,
+					error);
+		if (reply == NULL)
+			g_prefix_error(error, "Failed to start adapter instance '%s': ", instance);
+		return reply != NULL;
+	}
+	{
+		const gchar *result = NULL;
+
+		reply = tender_ctl_call(self,
+					path,
+					TENDER_CTL_ADAPTER_IFACE,
+					"UpdateJson",
+					g_variant_new("(s)", self->payload),
+					G_VARIANT_TYPE("(s)"),
+					TENDER_CTL_TIMEOUT_NONE,
+					error);
+		if (reply == NULL) {
+			g_prefix_error(error, "Failed to update adapter instance '%s': ", instance);
+			return FALSE;
+		}
+		g_variant_get(reply, "(&s)", &result);
+		if (g_strcmp0(result, "applied") != 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_STATE,
+				    "Failed to update adapter instance '%s': %s",
+				    instance,
+				    g_strcmp0(result, "not-running") == 0
+					? "its workload does not run (not-running)"
+					: "the adapter cannot apply this update (unsupported)");
+			return FALSE;
+		}
+		g_print("%s\n", result);
+	}
+	return TRUE;
+}
+
 #define TENDER_CTL_SPEC_HELP                                                                       \
 	"SIZE takes the suffixes K, M, G, T and P, powers of 1024 as in systemd's MemoryMax=,\n"   \
 	"e.g. 512M or 1.5G; a plain number is bytes.  PERCENT is of one CPU, e.g. 50% or 200%.\n"  \
@@ -1973,6 +2244,38 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	TENDER_CTL_OPTS_LOGS,
 	TENDER_CTL_ARGS_NAME,
 	tender_ctl_cmd_logs,
+    },
+    {
+	"adapters",
+	"",
+	"List adapter instances",
+	"List the adapter instances tenderd loaded from /etc/tender/adapters: their name, type\n"
+	"(the adapter) and object path.",
+	"With --json, prints an array of objects with the keys Name, Type and ObjectPath.",
+	TENDER_CTL_OPTS_NONE,
+	TENDER_CTL_ARGS_NONE,
+	tender_ctl_cmd_adapters,
+    },
+    {
+	"adapter",
+	"start|update|stop|metrics INSTANCE [KEY=VALUE...]",
+	"Start, update, stop an adapter instance, or show its metrics",
+	"Start, update or stop the workload of an adapter instance, or show its metrics (JSON).\n"
+	"\n"
+	"start and update take a payload: a JSON object given with --payload, plus one key for\n"
+	"each KEY=VALUE argument.  A VALUE that is valid JSON (a number, true, [\"a\", \"b\"]) is\n"
+	"taken as such, anything else as a string.  start restarts a running workload.",
+	"update prints \"applied\"; it fails (exit status 1) if the adapter cannot apply the\n"
+	"payload (\"unsupported\") or the workload does not run (\"not-running\").\n"
+	"\n"
+	"Examples:\n"
+	"  tenderctl adapter start flows flowfile=/srv/flows.json bandwidth=20\n"
+	"  tenderctl adapter update flows log_level=debug\n"
+	"  tenderctl adapter start web --payload '{\"command\": [\"sleep\", \"100\"]}'\n"
+	"  tenderctl adapter metrics flows",
+	TENDER_CTL_OPTS_PAYLOAD,
+	TENDER_CTL_ARGS_ADAPTER,
+	tender_ctl_cmd_adapter,
     },
 };
 
@@ -2306,6 +2609,16 @@ tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderC
 	     NULL},
 	    {NULL},
 	};
+	const GOptionEntry entries_payload[] = {
+	    {"payload",
+	     'p',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_FILENAME,
+	     &self->payload,
+	     "The payload as a JSON object; KEY=VALUE arguments are added to it",
+	     "JSON"},
+	    {NULL},
+	};
 	const GOptionEntry entries_force[] = {
 	    {"force",
 	     'f',
@@ -2337,6 +2650,8 @@ tender_ctl_add_command_entries(GOptionContext *context, TenderCtl *self, TenderC
 		g_option_context_add_main_entries(context, entries_logs, NULL);
 	if (opts & TENDER_CTL_OPTS_WATCH)
 		g_option_context_add_main_entries(context, entries_watch, NULL);
+	if (opts & TENDER_CTL_OPTS_PAYLOAD)
+		g_option_context_add_main_entries(context, entries_payload, NULL);
 }
 
 /* the options are taken as bytes, as GOption would refuse UTF-8 in the C locale */
@@ -2843,6 +3158,10 @@ tender_ctl_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError **error)
 		break;
 
 	case TENDER_CTL_ARGS_ANY_NAMES:
+		break;
+	case TENDER_CTL_ARGS_ADAPTER:
+		if (!tender_ctl_check_adapter_args(self, error))
+			return FALSE;
 		break;
 	case TENDER_CTL_ARGS_ONE:
 		if (n_names != 1) {
