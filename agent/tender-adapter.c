@@ -189,6 +189,7 @@ tender_adapter_config_parse_limits(GKeyFile *keyfile,
 	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
 	g_auto(GVariantBuilder) spec = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
 	g_autoptr(TenderSpec) parsed = NULL;
+	g_autoptr(GVariant) spec_value = NULL;
 	g_autoptr(GError) error_local = NULL;
 	const gchar *argv[] = {"true", NULL};
 
@@ -229,7 +230,8 @@ tender_adapter_config_parse_limits(GKeyFile *keyfile,
 	}
 	/* the spec decides which values are in range, with its own messages */
 	g_variant_builder_add(&spec, "{sv}", "argv", g_variant_new_strv(argv, -1));
-	parsed = tender_spec_new_from_variant(g_variant_builder_end(&spec), &error_local);
+	spec_value = g_variant_ref_sink(g_variant_builder_end(&spec));
+	parsed = tender_spec_new_from_variant(spec_value, &error_local);
 	if (parsed == NULL) {
 		g_set_error(error,
 			    TENDER_ERROR,

@@ -30,8 +30,8 @@
  *
  * Every operation gets a GTask to complete, at once or later: adapters may ask other
  * processes (the script adapter does).  The task stays the core's: an adapter that completes
- * it after returning takes a reference (g_object_ref()) and drops it once it has.  The core never runs two operations of one instance
- * at once.
+ * it after returning takes a reference (g_object_ref()) and drops it once it has.  The core never
+ * runs two operations of one instance at once.
  */
 
 #include <gio/gio.h>

@@ -1,0 +1,487 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "exec-config.h"
+#include "script-protocol.h"
+#include "tender-adapter-private.h"
+#include "tender-error.h"
+
+/* --- instance files --- */
+
+static TenderAdapterConfig *
+tender_test_config(const gchar *text, GError **error)
+{
+	g_autoptr(GKeyFile) keyfile = g_key_file_new();
+
+	g_assert_true(g_key_file_load_from_data(keyfile, text, -1, G_KEY_FILE_NONE, NULL));
+	return tender_adapter_config_new_from_keyfile(keyfile,
+						      "/etc/tender/adapters/x.conf",
+						      error);
+}
+
+static void
+tender_adapter_config_good_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderAdapterConfig) config = NULL;
+	guint64 memory = 0;
+	guint32 cpu = 0;
+	guint64 runtime = 0;
+	const gchar *restart = NULL;
+
+	config = tender_test_config("[adapter]\n"
+				    "type=exec\n"
+				    "primary_payload_key=command\n"
+				    "run_as_user=app\n"
+				    "root_api=true\n"
+				    "[limits]\n"
+				    "memory_max=256M\n"
+				    "cpu_quota_percent=50%\n"
+				    "max_runtime_sec=1h\n"
+				    "restart=on-failure\n"
+				    "[exec]\n"
+				    "anything=is for the adapter\n",
+				    &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(config);
+	g_assert_cmpstr(config->type, ==, "exec");
+	g_assert_cmpstr(config->primary_payload_key, ==, "command");
+	g_assert_cmpstr(config->run_as_user, ==, "app");
+	g_assert_true(config->root_api);
+	g_assert_true(g_variant_lookup(config->limits, "memory_max", "t", &memory));
+	g_assert_cmpuint(memory, ==, 256 * 1024 * 1024);
+	g_assert_true(g_variant_lookup(config->limits, "cpu_quota_percent", "u", &cpu));
+	g_assert_cmpuint(cpu, ==, 50);
+	g_assert_true(g_variant_lookup(config->limits, "max_runtime_sec", "t", &runtime));
+	g_assert_cmpuint(runtime, ==, 3600);
+	g_assert_true(g_variant_lookup(config->limits, "restart", "&s", &restart));
+	g_assert_cmpstr(restart, ==, "on-failure");
+}
+
+static void
+tender_adapter_config_minimal_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderAdapterConfig) config = NULL;
+
+	config =
+	    tender_test_config("[adapter]\ntype=script\nprimary_payload_key=flowfile\n", &error);
+	g_assert_no_error(error);
+	g_assert_null(config->run_as_user);
+	g_assert_false(config->root_api);
+	g_assert_cmpuint(g_variant_n_children(config->limits), ==, 0);
+}
+
+static void
+tender_adapter_config_bad_func(void)
+{
+	struct {
+		const gchar *text;
+		const gchar *message; /* a part of the error message */
+	} cases[] = {
+	    {"[limits]\nmemory_max=1G\n", "the group [adapter] is missing"},
+	    {"[adapter]\nprimary_payload_key=k\n", "[adapter] type: is required"},
+	    {"[adapter]\ntype=exec\n", "[adapter] primary_payload_key: is required"},
+	    {"[adapter]\ntype=Exec!\nprimary_payload_key=k\n", "[adapter] type: must be"},
+	    {"[adapter]\ntype=exec\nprimary_payload_key=k\ncolour=red\n",
+	     "[adapter] colour: unknown key"},
+	    {"[adapter]\ntype=exec\nprimary_payload_key=k\nroot_api=perhaps\n",
+	     "[adapter] root_api: must be true or false"},
+	    {"[adapter]\ntype=exec\nprimary_payload_key=k\nrun_as_user=a b\n",
+	     "[adapter] run_as_user: must be a user name"},
+	    {"[adapter]\ntype=exec\nprimary_payload_key=k\n[limits]\nmemory=1G\n",
+	     "[limits] memory: unknown key"},
+	    {"[adapter]\ntype=exec\nprimary_payload_key=k\n[limits]\nmemory_max=lots\n",
+	     "[limits] memory_max:"},
+	    {"[adapter]\ntype=exec\nprimary_payload_key=k\n[limits]\ntasks_max=-1\n",
+	     "[limits] tasks_max:"},
+	    {"[adapter]\ntype=exec\nprimary_payload_key=k\n[limits]\nmemory_max=1K\n", "[limits] "},
+	    {"[adapter]\ntype=exec\nprimary_payload_key=k\n[limits]\nrestart=sometimes\n",
+	     "[limits] "},
+	    {"[adapter]\ntype=exec\nprimary_payload_key=k\n[script]\nprogram=/bin/true\n",
+	     "unknown group [script]"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(TenderAdapterConfig) config = tender_test_config(cases[i].text, &error);
+		g_assert_null(config);
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		g_assert_nonnull(strstr(error->message, "/etc/tender/adapters/x.conf"));
+		if (strstr(error->message, cases[i].message) == NULL)
+			g_error("case %u: '%s' does not say '%s'",
+				i,
+				error->message,
+				cases[i].message);
+	}
+}
+
+static JsonObject *
+tender_test_object(const gchar *json)
+{
+	g_autoptr(GError) error = NULL;
+	JsonObject *obj = tender_adapter_payload_from_json(json, &error);
+
+	g_assert_no_error(error);
+	return obj;
+}
+
+static void
+tender_adapter_payload_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) good = tender_test_object("{\"flowfile\": \"/x\"}");
+	g_autoptr(JsonObject) null = tender_test_object("{\"flowfile\": null}");
+	g_autoptr(JsonObject) other = tender_test_object("{\"other\": 1}");
+	g_autoptr(JsonObject) bad = NULL;
+	g_autoptr(JsonObject) from_variant = NULL;
+	g_autoptr(GVariant) dict = NULL;
+
+	g_assert_true(tender_adapter_check_payload(good, "flowfile", NULL));
+	g_assert_false(tender_adapter_check_payload(null, "flowfile", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "'flowfile'"));
+	g_clear_error(&error);
+	g_assert_false(tender_adapter_check_payload(other, "flowfile", NULL));
+	g_assert_false(tender_adapter_check_payload(NULL, "flowfile", NULL));
+
+	bad = tender_adapter_payload_from_json("[1, 2]", &error);
+	g_assert_null(bad);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	bad = tender_adapter_payload_from_json("{not json", &error);
+	g_assert_null(bad);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+
+	dict = g_variant_ref_sink(g_variant_new_parsed("{'flowfile': <'/x'>, 'bw': <@u 20>}"));
+	from_variant = tender_adapter_payload_from_variant(dict, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(json_object_get_string_member(from_variant, "flowfile"), ==, "/x");
+	g_assert_cmpint(json_object_get_int_member(from_variant, "bw"), ==, 20);
+}
+
+static void
+tender_adapter_prometheus_func(void)
+{
+	g_autoptr(JsonObject) metrics = tender_test_object(
+	    "{\"instance\": \"web\", \"running\": true, \"memory_bytes\": 1048576, "
+	    "\"timestamp\": \"2026-11-25T20:16:37.123456Z\", "
+	    "\"adapter\": {\"flows-active\": 3, \"name\": \"x\"}}");
+	g_autofree gchar *text = tender_adapter_render_prometheus("we\"b", metrics);
+
+	g_assert_nonnull(strstr(text, "tender_adapter_running{adapter=\"we\\\"b\"} 1\n"));
+	g_assert_nonnull(
+	    strstr(text, "tender_adapter_memory_bytes{adapter=\"we\\\"b\"} 1048576\n"));
+	g_assert_nonnull(
+	    strstr(text, "tender_adapter_custom_flows_active{adapter=\"we\\\"b\"} 3\n"));
+	/* strings are no metrics */
+	g_assert_null(strstr(text, "instance"));
+	g_assert_null(strstr(text, "timestamp"));
+	g_assert_null(strstr(text, "custom_name"));
+}
+
+/* --- the exec adapter --- */
+
+static ExecConfig *
+tender_test_exec_config(const gchar *text, GError **error)
+{
+	g_autoptr(GKeyFile) keyfile = g_key_file_new();
+
+	g_assert_true(g_key_file_load_from_data(keyfile, text, -1, G_KEY_FILE_NONE, NULL));
+	return exec_config_new_from_keyfile(keyfile, "exec", error);
+}
+
+static void
+tender_exec_config_good_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ExecConfig) config = NULL;
+	ExecUpdateAction *action;
+
+	config = tender_test_exec_config("[exec]\n"
+					 "working_directory=/srv\n"
+					 "pre_start.10=/bin/echo ten \"two words\"\n"
+					 "pre_start.2=/bin/echo two\n"
+					 "update.log_level.signal=SIGUSR1\n"
+					 "update.log_level.file=/run/app/level\n"
+					 "update.reload.signal=hup\n"
+					 "update.limit.file=/run/app/limit\n",
+					 &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(config->working_directory, ==, "/srv");
+	g_assert_cmpuint(config->pre_start->len, ==, 2);
+	/* by number, not by text */
+	g_assert_cmpstr(((gchar **)g_ptr_array_index(config->pre_start, 0))[1], ==, "two");
+	g_assert_cmpstr(((gchar **)g_ptr_array_index(config->pre_start, 1))[2], ==, "two words");
+	g_assert_cmpuint(config->updates->len, ==, 3);
+	action = g_ptr_array_index(config->updates, 0);
+	g_assert_cmpstr(action->key, ==, "log_level");
+	g_assert_cmpint(action->signo, ==, SIGUSR1);
+	g_assert_cmpstr(action->file, ==, "/run/app/level");
+	action = g_ptr_array_index(config->updates, 1);
+	g_assert_cmpint(action->signo, ==, SIGHUP);
+	g_assert_null(action->file);
+	action = g_ptr_array_index(config->updates, 2);
+	g_assert_cmpint(action->signo, ==, 0);
+}
+
+static void
+tender_exec_config_bad_func(void)
+{
+	const gchar *cases[][2] = {
+	    {"[exec]\ncolour=red\n", "[exec] colour: unknown key"},
+	    {"[exec]\nworking_directory=srv\n", "[exec] working_directory: must be an absolute"},
+	    {"[exec]\npre_start.x=/bin/true\n", "[exec] pre_start.x: must be pre_start.N"},
+	    {"[exec]\npre_start.1=/bin/echo 'open\n", "[exec] pre_start.1:"},
+	    {"[exec]\nupdate.level.signal=SIGNOPE\n",
+	     "[exec] update.level.signal: must be a signal"},
+	    {"[exec]\nupdate.level.signal=99\n", "[exec] update.level.signal: must be a signal"},
+	    {"[exec]\nupdate.level.file=relative\n",
+	     "[exec] update.level.file: must be an absolute"},
+	    {"[exec]\nupdate.level.colour=red\n", "[exec] update.level.colour: must be update.KEY"},
+	    {"[exec]\nupdate.level=SIGHUP\n", "[exec] update.level: must be update.KEY"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(ExecConfig) config = tender_test_exec_config(cases[i][0], &error);
+		g_assert_null(config);
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		if (strstr(error->message, cases[i][1]) == NULL)
+			g_error("case %u: '%s' does not say '%s'", i, error->message, cases[i][1]);
+	}
+}
+
+static void
+tender_exec_plan_update_func(void)
+{
+	g_autoptr(ExecConfig) config = tender_test_exec_config("[exec]\n"
+							       "update.log_level.signal=USR1\n"
+							       "update.limit.file=/run/limit\n",
+							       NULL);
+	g_autoptr(JsonObject) both = tender_test_object("{\"limit\": 5, \"log_level\": \"debug\"}");
+	g_autoptr(JsonObject) unknown = tender_test_object("{\"limit\": 5, \"colour\": \"red\"}");
+	g_autoptr(JsonObject) empty = tender_test_object("{}");
+	g_autoptr(GPtrArray) plan = NULL;
+	g_autofree gchar *unsupported = NULL;
+	g_autofree gchar *none = NULL;
+
+	plan = exec_config_plan_update(config, both, NULL);
+	g_assert_nonnull(plan);
+	g_assert_cmpuint(plan->len, ==, 2);
+	g_assert_cmpstr(((ExecUpdateAction *)g_ptr_array_index(plan, 0))->key, ==, "limit");
+	g_assert_null(exec_config_plan_update(config, unknown, &unsupported));
+	g_assert_cmpstr(unsupported, ==, "colour");
+	g_assert_null(exec_config_plan_update(config, empty, &none));
+}
+
+static void
+tender_exec_command_func(void)
+{
+	g_autoptr(JsonObject) payload = tender_test_object(
+	    "{\"array\": [\"sleep\", \"10\"], \"line\": \"sh -c 'echo $HOME; x'\", "
+	    "\"empty\": [], \"mixed\": [\"a\", 1], \"number\": 5, \"open\": \"echo 'x\"}");
+	const gchar *bad[] = {"empty", "mixed", "number", "open", "absent"};
+	g_auto(GStrv) array = NULL;
+	g_auto(GStrv) line = NULL;
+
+	array = exec_config_parse_command(json_object_get_member(payload, "array"), "array", NULL);
+	g_assert_cmpuint(g_strv_length(array), ==, 2);
+	g_assert_cmpstr(array[1], ==, "10");
+	line = exec_config_parse_command(json_object_get_member(payload, "line"), "line", NULL);
+	g_assert_cmpuint(g_strv_length(line), ==, 3);
+	g_assert_cmpstr(line[2], ==, "echo $HOME; x");
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) error = NULL;
+		g_auto(GStrv) argv =
+		    exec_config_parse_command(json_object_get_member(payload, bad[i]),
+					      bad[i],
+					      &error);
+		g_assert_null(argv);
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		g_assert_nonnull(strstr(error->message, bad[i]));
+	}
+}
+
+static void
+tender_exec_env_func(void)
+{
+	g_autoptr(JsonObject) payload = tender_test_object(
+	    "{\"command\": [\"x\"], \"band-width\": 20, \"name\": \"a; rm -rf /\", "
+	    "\"on\": true, \"list\": [1, 2], \"nothing\": null}");
+	g_auto(GStrv) env = exec_config_build_env(payload, "command", NULL);
+	g_autofree gchar *name = exec_config_env_name("a.b-c");
+
+	g_assert_cmpstr(name, ==, "TENDER_PAYLOAD_A_B_C");
+	g_assert_nonnull(env);
+	g_assert_cmpuint(g_strv_length(env), ==, 5);
+	g_assert_true(g_strv_contains((const gchar *const *)env, "TENDER_PAYLOAD_BAND_WIDTH=20"));
+	/* a value is data, as it is */
+	g_assert_true(
+	    g_strv_contains((const gchar *const *)env, "TENDER_PAYLOAD_NAME=a; rm -rf /"));
+	g_assert_true(g_strv_contains((const gchar *const *)env, "TENDER_PAYLOAD_ON=true"));
+	g_assert_true(g_strv_contains((const gchar *const *)env, "TENDER_PAYLOAD_LIST=[1,2]"));
+	g_assert_true(g_strv_contains((const gchar *const *)env, "TENDER_PAYLOAD_NOTHING="));
+}
+
+/* --- the script adapter's protocol --- */
+
+static void
+tender_script_request_func(void)
+{
+	g_autoptr(JsonObject) payload = tender_test_object("{\"flowfile\": \"/x\"}");
+	g_autofree gchar *line = script_protocol_request("update", "flows", payload, 42);
+	g_autofree gchar *stop = script_protocol_request("stop", "flows", NULL, 0);
+
+	g_assert_cmpstr(line,
+			==,
+			"{\"op\":\"update\",\"instance\":\"flows\",\"payload\":{\"flowfile\":"
+			"\"/x\"},\"main_pid\":42}\n");
+	g_assert_cmpstr(stop,
+			==,
+			"{\"op\":\"stop\",\"instance\":\"flows\",\"payload\":null,\"main_pid\":0}"
+			"\n");
+}
+
+static JsonObject *
+tender_test_reply(const gchar *output, GError **error)
+{
+	return script_protocol_parse_reply(output, strlen(output), error);
+}
+
+static void
+tender_script_reply_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) reply = NULL;
+	const gchar *bad[] = {"", "\n{}", "not json\n", "[1]\n", "{\"a\": 1"};
+
+	reply = tender_test_reply("{\"result\": \"applied\"}\nignored\n", &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(json_object_get_string_member(reply, "result"), ==, "applied");
+	g_clear_pointer(&reply, json_object_unref);
+
+	/* the script's refusal is its own message */
+	reply = tender_test_reply("{\"error\": \"no flowfile named x\"}\n", &error);
+	g_assert_null(reply);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message, ==, "no flowfile named x");
+	g_clear_error(&error);
+
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		reply = tender_test_reply(bad[i], &error);
+		g_assert_null(reply);
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+		g_clear_error(&error);
+	}
+}
+
+static void
+tender_script_start_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) reply =
+	    tender_test_object("{\"argv\": [\"sleep\", \"100\"], \"env\": {\"A\": \"1\"}, "
+			       "\"working_directory\": \"/tmp\"}");
+	g_autoptr(GVariant) spec = script_protocol_parse_start(reply, &error);
+	const gchar *bad[] = {
+	    "{}",
+	    "{\"argv\": []}",
+	    "{\"argv\": \"sleep 1\"}",
+	    "{\"argv\": [\"a\", 1]}",
+	    "{\"argv\": [\"a\"], \"env\": {\"A\": 1}}",
+	    "{\"argv\": [\"a\"], \"env\": {\"A=B\": \"1\"}}",
+	    "{\"argv\": [\"a\"], \"user\": \"root\"}",
+	};
+	g_autofree const gchar **argv = NULL;
+	g_autofree const gchar **env = NULL;
+	const gchar *dir = NULL;
+
+	g_assert_no_error(error);
+	g_assert_true(g_variant_lookup(spec, "argv", "^a&s", &argv));
+	g_assert_cmpstr(argv[1], ==, "100");
+	g_assert_true(g_variant_lookup(spec, "env", "^a&s", &env));
+	g_assert_cmpstr(env[0], ==, "A=1");
+	g_assert_true(g_variant_lookup(spec, "working_directory", "&s", &dir));
+	g_assert_cmpstr(dir, ==, "/tmp");
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(JsonObject) r = tender_test_object(bad[i]);
+		g_autoptr(GVariant) s = script_protocol_parse_start(r, &error);
+		g_assert_null(s);
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+		g_clear_error(&error);
+	}
+}
+
+static void
+tender_script_other_replies_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) commands = tender_test_object("{\"commands\": [[\"tc\", \"x\"]]}");
+	g_autoptr(JsonObject) empty = tender_test_object("{}");
+	g_autoptr(JsonObject) bad_commands = tender_test_object("{\"commands\": [\"tc x\"]}");
+	g_autoptr(JsonObject) applied = tender_test_object("{\"result\": \"applied\"}");
+	g_autoptr(JsonObject) not_running = tender_test_object("{\"result\": \"not-running\"}");
+	g_autoptr(JsonObject) maybe = tender_test_object("{\"result\": \"maybe\"}");
+	g_autoptr(JsonObject) metrics = tender_test_object("{\"metrics\": {\"flows\": 3}}");
+	g_autoptr(JsonObject) bad_metrics = tender_test_object("{\"metrics\": 3}");
+	g_autoptr(GVariant) hooks = NULL;
+	g_autoptr(JsonObject) m = NULL;
+	gint result = -1;
+
+	g_assert_true(script_protocol_parse_pre_start(commands, &hooks, &error));
+	g_assert_cmpstr(g_variant_get_type_string(hooks), ==, "aas");
+	g_assert_cmpuint(g_variant_n_children(hooks), ==, 1);
+	g_clear_pointer(&hooks, g_variant_unref);
+	g_assert_true(script_protocol_parse_pre_start(empty, &hooks, &error));
+	g_assert_null(hooks);
+	g_assert_false(script_protocol_parse_pre_start(bad_commands, &hooks, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_clear_error(&error);
+
+	g_assert_true(script_protocol_parse_update(applied, &result, NULL));
+	g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_APPLIED);
+	g_assert_true(script_protocol_parse_update(not_running, &result, NULL));
+	g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_NOT_RUNNING);
+	g_assert_true(script_protocol_parse_update(empty, &result, NULL));
+	g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_UNSUPPORTED);
+	g_assert_false(script_protocol_parse_update(maybe, &result, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_clear_error(&error);
+
+	g_assert_true(script_protocol_parse_metrics(metrics, &m, NULL));
+	g_assert_cmpint(json_object_get_int_member(m, "flows"), ==, 3);
+	g_clear_pointer(&m, json_object_unref);
+	g_assert_true(script_protocol_parse_metrics(empty, &m, NULL));
+	g_assert_null(m);
+	g_assert_false(script_protocol_parse_metrics(bad_metrics, &m, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/adapter/config/good", tender_adapter_config_good_func);
+	g_test_add_func("/adapter/config/minimal", tender_adapter_config_minimal_func);
+	g_test_add_func("/adapter/config/bad", tender_adapter_config_bad_func);
+	g_test_add_func("/adapter/payload", tender_adapter_payload_func);
+	g_test_add_func("/adapter/prometheus", tender_adapter_prometheus_func);
+	g_test_add_func("/adapter/exec/config/good", tender_exec_config_good_func);
+	g_test_add_func("/adapter/exec/config/bad", tender_exec_config_bad_func);
+	g_test_add_func("/adapter/exec/plan-update", tender_exec_plan_update_func);
+	g_test_add_func("/adapter/exec/command", tender_exec_command_func);
+	g_test_add_func("/adapter/exec/env", tender_exec_env_func);
+	g_test_add_func("/adapter/script/request", tender_script_request_func);
+	g_test_add_func("/adapter/script/reply", tender_script_reply_func);
+	g_test_add_func("/adapter/script/start", tender_script_start_func);
+	g_test_add_func("/adapter/script/other-replies", tender_script_other_replies_func);
+	return g_test_run();
+}
