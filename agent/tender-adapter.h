@@ -15,7 +15,7 @@
  *   type=exec                     # the TenderAdapterClass name
  *   primary_payload_key=command   # a start payload without it is refused (HTTP 400)
  *   run_as_user=app               # the workload runs as this user; absent: root
- *   root_api=false                # true: also answer on /api/* and /metrics
+ *   root_api=false                # true: also answer on /api/... and /metrics
  *
  *   [limits]                      # the workload's limits, as in a workload spec
  *   memory_max=256M
@@ -54,8 +54,17 @@ typedef enum {
 	TENDER_ADAPTER_UPDATE_NOT_RUNNING,
 } TenderAdapterUpdateResult;
 
-#define TENDER_TYPE_ADAPTER (tender_adapter_get_type())
-G_DECLARE_FINAL_TYPE(TenderAdapter, tender_adapter, TENDER, ADAPTER, GObject)
+/*
+ * TenderAdapter is a GObject, declared by hand: G_DECLARE_FINAL_TYPE() would name its class
+ * structure TenderAdapterClass, which is the adapter's vtable below.
+ */
+#define TENDER_TYPE_ADAPTER    (tender_adapter_get_type())
+#define TENDER_ADAPTER(obj)    (G_TYPE_CHECK_INSTANCE_CAST((obj), TENDER_TYPE_ADAPTER, TenderAdapter))
+#define TENDER_IS_ADAPTER(obj) (G_TYPE_CHECK_INSTANCE_TYPE((obj), TENDER_TYPE_ADAPTER))
+typedef struct _TenderAdapter TenderAdapter;
+GType
+tender_adapter_get_type(void);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAdapter, g_object_unref)
 
 /**
  * TenderAdapterClass:
@@ -98,9 +107,7 @@ tender_adapter_get_name(TenderAdapter *self);
 const gchar *
 tender_adapter_get_workload_name(TenderAdapter *self);
 gchar *
-tender_adapter_get_config_string(TenderAdapter *self,
-				 const gchar *key,
-				 const gchar *default_value);
+tender_adapter_get_config_string(TenderAdapter *self, const gchar *key, const gchar *default_value);
 GKeyFile *
 tender_adapter_get_keyfile(TenderAdapter *self);
 void

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "tender-engine.h"
+#include "tender-plugin-list.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,8 @@ G_DECLARE_FINAL_TYPE(TenderDbusDaemon, tender_dbus_daemon, TENDER, DBUS_DAEMON, 
 
 TenderDbusDaemon *
 tender_dbus_daemon_new(TenderEngine *engine);
+void
+tender_dbus_daemon_set_plugins(TenderDbusDaemon *self, TenderPluginList *plugins);
 gboolean
 tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection, GError **error);
 

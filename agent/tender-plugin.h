@@ -103,15 +103,15 @@ typedef const TenderPluginDescriptor *(*TenderPluginDescribeFunc)(void);
 	G_MODULE_EXPORT const TenderPluginDescriptor *tender_plugin_describe(void);                \
 	G_MODULE_EXPORT const TenderPluginDescriptor *tender_plugin_describe(void)                 \
 	{                                                                                          \
-		static const TenderPluginDescriptor descriptor = {                                 \
-		    TENDER_PLUGIN_ABI_VERSION,                                                     \
-		    (guint32)sizeof(TenderPluginDescriptor),                                       \
-		    (name),                                                                        \
-		    (version),                                                                     \
-		    (description),                                                                 \
-		    (init),                                                                        \
-		    (shutdown),                                                                    \
-		    {NULL}};                                                                       \
+		static const TenderPluginDescriptor descriptor = {TENDER_PLUGIN_ABI_VERSION,       \
+								  (guint32)sizeof(                 \
+								      TenderPluginDescriptor),     \
+								  (name),                          \
+								  (version),                       \
+								  (description),                   \
+								  (init),                          \
+								  (shutdown),                      \
+								  {NULL}};                         \
 		return &descriptor;                                                                \
 	}
 
@@ -303,8 +303,6 @@ tender_plugin_add_http_route(TenderPlugin *self,
 /* --- adapters --- */
 
 gboolean
-tender_plugin_register_adapter(TenderPlugin *self,
-			       const TenderAdapterClass *klass,
-			       GError **error);
+tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterClass *klass, GError **error);
 
 G_END_DECLS
