@@ -68,12 +68,14 @@ tender_plugin_list_check_name(const gchar *what, const gchar *name, GError **err
 	return TRUE;
 }
 
+/* a plugin other than @except that took @name (an active or a disabled one) */
 static TenderPlugin *
-tender_plugin_list_find(TenderPluginList *self, const gchar *name)
+tender_plugin_list_find(TenderPluginList *self, const gchar *name, TenderPlugin *except)
 {
 	for (guint i = 0; i < self->plugins->len; i++) {
 		TenderPlugin *plugin = g_ptr_array_index(self->plugins, i);
-		if (tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_FAILED &&
+		if (plugin != except &&
+		    tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_FAILED &&
 		    g_strcmp0(tender_plugin_get_name(plugin), name) == 0)
 			return plugin;
 	}
@@ -83,6 +85,7 @@ tender_plugin_list_find(TenderPluginList *self, const gchar *name)
 /* the descriptor makes sense for this tenderd */
 static gboolean
 tender_plugin_list_check_descriptor(TenderPluginList *self,
+				    TenderPlugin *plugin,
 				    const TenderPluginDescriptor *descriptor,
 				    GError **error)
 {
@@ -123,7 +126,7 @@ tender_plugin_list_check_descriptor(TenderPluginList *self,
 				    "its descriptor has no init function");
 		return FALSE;
 	}
-	other = tender_plugin_list_find(self, descriptor->name);
+	other = tender_plugin_list_find(self, descriptor->name, plugin);
 	if (other != NULL) {
 		g_set_error(error,
 			    TENDER_ERROR,
@@ -162,7 +165,7 @@ tender_plugin_list_load_file(TenderPluginList *self, TenderPlugin *plugin)
 		return;
 	}
 	descriptor = describe();
-	if (!tender_plugin_list_check_descriptor(self, descriptor, &error)) {
+	if (!tender_plugin_list_check_descriptor(self, plugin, descriptor, &error)) {
 		tender_plugin_set_status(plugin, TENDER_PLUGIN_STATUS_FAILED, error->message);
 		g_module_close(module);
 		return;

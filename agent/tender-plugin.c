@@ -1484,7 +1484,8 @@ tender_plugin_class_init(TenderPluginClass *klass)
 static void
 tender_plugin_init(TenderPlugin *self)
 {
-	self->status_message = g_strdup("");
+	self->status = TENDER_PLUGIN_STATUS_FAILED;
+	self->status_message = g_strdup("not loaded yet");
 	self->dbus_objects =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_dbus_object_free);
 	self->routes = g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_route_free);
