@@ -783,6 +783,71 @@ tender_plugin_get_workload_metrics(TenderPlugin *self, const gchar *name, GError
 	return tender_engine_get_metrics(self->engine, name, error);
 }
 
+static void
+tender_plugin_logs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	g_autoptr(GError) error = NULL;
+	GVariant *entries = tender_engine_get_logs_finish(TENDER_ENGINE(source), res, &error);
+
+	if (entries == NULL) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_task_return_pointer(task, entries, (GDestroyNotify)g_variant_unref);
+}
+
+/**
+ * tender_plugin_get_workload_logs_async:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @options: (nullable): an a{sv} as GetLogs takes it: lines u, since s, stream s
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the entries
+ * @user_data: for @callback
+ *
+ * Reads the workload's output from the journal, as GetLogs does (with its limits), in a
+ * worker thread.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_get_workload_logs_async(TenderPlugin *self,
+				      const gchar *name,
+				      GVariant *options,
+				      GCancellable *cancellable,
+				      GAsyncReadyCallback callback,
+				      gpointer user_data)
+{
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
+
+	g_task_set_source_tag(task, tender_plugin_get_workload_logs_async);
+	tender_engine_get_logs_async(self->engine,
+				     name,
+				     options,
+				     cancellable,
+				     tender_plugin_logs_cb,
+				     task);
+}
+
+/**
+ * tender_plugin_get_workload_logs_finish:
+ * @self: a #TenderPlugin
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): the aa{sv} of entries, oldest first, each with message, stream,
+ *   timestamp and cursor, as GetLogs returns them
+ *
+ * Since: 0.1
+ */
+GVariant *
+tender_plugin_get_workload_logs_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), NULL);
+	return g_task_propagate_pointer(G_TASK(res), error);
+}
+
 /**
  * tender_plugin_watch_workloads:
  * @self: a #TenderPlugin

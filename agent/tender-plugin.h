@@ -179,6 +179,15 @@ GVariant *
 tender_plugin_get_workload(TenderPlugin *self, const gchar *name, GError **error);
 GVariant *
 tender_plugin_get_workload_metrics(TenderPlugin *self, const gchar *name, GError **error);
+void
+tender_plugin_get_workload_logs_async(TenderPlugin *self,
+				      const gchar *name,
+				      GVariant *options,
+				      GCancellable *cancellable,
+				      GAsyncReadyCallback callback,
+				      gpointer user_data);
+GVariant *
+tender_plugin_get_workload_logs_finish(TenderPlugin *self, GAsyncResult *res, GError **error);
 
 /**
  * TenderPluginStateFunc:

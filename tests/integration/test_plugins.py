@@ -189,6 +189,12 @@ class DbusTest(PluginTestCase):
         self.assertEqual(os.stat(state_dir).st_mode & 0o777, 0o700)
         with open(os.path.join(state_dir, "last-event")) as f:
             self.assertTrue(f.read().startswith(name + " "))
+        # its output, from the journal
+        out = self.workload("hello-output")
+        self.hello("Spawn", "sas", out, ["sh", "-c", "echo one; echo two >&2"])
+        self.tender.wait_state(out, ["exited"])
+        self.assertTrue(wait_for(lambda: len(self.hello("Logs", "s", out)[0]) == 2))
+        self.assertEqual(sorted(self.hello("Logs", "s", out)[0]), ["one", "two"])
         # errors of the engine reach the caller unchanged
         with self.assertRaises(DBusError) as ctx:
             self.hello("Spawn", "sas", name, ["true"])

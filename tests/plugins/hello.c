@@ -44,6 +44,10 @@ static const gchar hello_xml[] = "<node>"
 				 "      <arg name='argv' type='as' direction='in'/>"
 				 "      <arg name='main_pid' type='u' direction='out'/>"
 				 "    </method>"
+				 "    <method name='Logs'>"
+				 "      <arg name='name' type='s' direction='in'/>"
+				 "      <arg name='lines' type='as' direction='out'/>"
+				 "    </method>"
 				 "    <method name='Events'>"
 				 "      <arg name='events' type='as' direction='out'/>"
 				 "    </method>"
@@ -55,6 +59,7 @@ static const TenderPluginMethodAction hello_actions[] = {
     {"Whoami", "org.tender.workloads.read"},
     {"Spawn", "org.tender.workloads.manage"},
     {"Events", "org.tender.workloads.read"},
+    {"Logs", "org.tender.workloads.read"},
     {NULL, NULL},
 };
 
@@ -155,6 +160,30 @@ hello_spawn(TenderPlugin *plugin, HelloSpawn *spawn, const gchar *const *argv, G
 }
 
 static void
+hello_logs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) entries = NULL;
+	g_autoptr(GPtrArray) lines = g_ptr_array_new();
+
+	entries = tender_plugin_get_workload_logs_finish(TENDER_PLUGIN(source), res, &error);
+	if (entries == NULL) {
+		g_dbus_method_invocation_return_gerror(g_steal_pointer(&invocation), error);
+		return;
+	}
+	for (gsize i = 0; i < g_variant_n_children(entries); i++) {
+		g_autoptr(GVariant) entry = g_variant_get_child_value(entries, i);
+		const gchar *message = NULL;
+		if (g_variant_lookup(entry, "message", "&s", &message))
+			g_ptr_array_add(lines, (gpointer)message);
+	}
+	g_ptr_array_add(lines, NULL);
+	g_dbus_method_invocation_return_value(g_steal_pointer(&invocation),
+					      g_variant_new("(^as)", (gchar **)lines->pdata));
+}
+
+static void
 hello_method_cb(TenderPlugin *plugin,
 		const TenderCaller *caller,
 		GDBusMethodInvocation *invocation,
@@ -192,6 +221,17 @@ hello_method_cb(TenderPlugin *plugin,
 							       error);
 			hello_spawn_free(spawn);
 		}
+		return;
+	}
+	if (g_strcmp0(method, "Logs") == 0) {
+		const gchar *name = NULL;
+		g_variant_get(params, "(&s)", &name);
+		tender_plugin_get_workload_logs_async(plugin,
+						      name,
+						      NULL,
+						      NULL,
+						      hello_logs_cb,
+						      invocation);
 		return;
 	}
 	/* Events */
