@@ -27,7 +27,7 @@ HELLO_PATH = "/org/tender/Agent1/plugin/hello"
 HELLO_IFACE = "org.tender.Test.Hello"
 # what the bus says of an object that is not there
 UNKNOWN = ("org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownMethod")
-PLUGINS = ["hello", "bad-abi", "failing-init", "not-a-plugin", "missing-symbol"]
+PLUGINS = ["hello", "greeter", "bad-abi", "failing-init", "not-a-plugin", "missing-symbol"]
 
 
 def build_plugins():
@@ -237,6 +237,22 @@ class HttpTest(PluginTestCase):
         status, _, text = curl("GET", "/v1/plugins/hello/health", unix=False)
         self.assertEqual((status, text), (200, "ok\n"))
         self.assertEqual(curl("GET", "/v1/plugins/hello/greet/bob", unix=False)[0], 401)
+
+
+class ReadmeTest(PluginTestCase):
+    def test_readme_example(self):
+        """The plugin of README.md, "Writing a plugin", as it stands there, works."""
+        def code(text):
+            start = text.index("#include <tender-plugin.h>")
+            end = text.index("TENDER_PLUGIN_DEFINE(\"greeter\"")
+            return text[start:end]
+        with open(os.path.join(os.path.dirname(SOURCES), "..", "README.md")) as f:
+            readme = f.read()
+        with open(os.path.join(SOURCES, "greeter.c")) as f:
+            self.assertEqual(code(readme), code(f.read()))
+        self.assertEqual(self.plugins()["greeter"], ("1.0", "active"))
+        status, _, text = curl("GET", "/v1/plugins/greeter/greet")
+        self.assertEqual((status, json.loads(text)), (200, "hello"))
 
 
 class DisabledTest(PluginTestCase):
