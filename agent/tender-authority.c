@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tender-authority.h"
+#include "tender-caller.h"
 #include "tender-error.h"
 
 /*
@@ -102,7 +103,13 @@ tender_authority_subject_free(TenderAuthoritySubject *subject)
 	g_free(subject);
 }
 
-static TenderAuthoritySubject *
+/**
+ * tender_authority_subject_copy:
+ * @subject: a subject
+ *
+ * Returns: (transfer full): a copy of @subject
+ */
+TenderAuthoritySubject *
 tender_authority_subject_copy(const TenderAuthoritySubject *subject)
 {
 	TenderAuthoritySubject *copy = g_memdup2(subject, sizeof(*subject));
@@ -130,6 +137,52 @@ tender_authority_subject_to_string(const TenderAuthoritySubject *subject)
 	}
 }
 
+/**
+ * tender_authority_subject_set_uid:
+ * @subject: a subject
+ * @uid: its uid, as the bus or the kernel says
+ *
+ * Records the uid of a subject known by bus name, for tender_caller_get_uid().
+ */
+void
+tender_authority_subject_set_uid(TenderAuthoritySubject *subject, guint32 uid)
+{
+	subject->uid = uid;
+}
+
+/**
+ * tender_caller_get_uid:
+ * @caller: a caller
+ *
+ * Returns: the uid the caller runs as (a D-Bus client's, from the bus; an HTTP client's,
+ *   from its socket or its token)
+ *
+ * Since: 0.1
+ */
+guint32
+tender_caller_get_uid(const TenderCaller *caller)
+{
+	g_return_val_if_fail(caller != NULL, G_MAXUINT32);
+	return caller->uid;
+}
+
+/**
+ * tender_caller_to_string:
+ * @caller: a caller
+ *
+ * Returns: (transfer full): a description for logs, e.g. "uid 1000 (pid 4242)"
+ *
+ * Since: 0.1
+ */
+gchar *
+tender_caller_to_string(const TenderCaller *caller)
+{
+	g_return_val_if_fail(caller != NULL, NULL);
+	if (caller->kind == TENDER_AUTHORITY_SUBJECT_BUS_NAME && caller->uid != G_MAXUINT32)
+		return g_strdup_printf("uid %u (bus name %s)", caller->uid, caller->bus_name);
+	return tender_authority_subject_to_string(caller);
+}
+
 struct _TenderAuthority {
 	GObject parent_instance;
 	GDBusConnection *bus;	     /* where callers by bus name are */
@@ -148,6 +201,7 @@ static const struct {
     {"FollowLogs", TENDER_AUTHORITY_ACTION_READ},
     {"GetMetrics", TENDER_AUTHORITY_ACTION_READ},
     {"ExportWorkload", TENDER_AUTHORITY_ACTION_READ},
+    {"ListPlugins", TENDER_AUTHORITY_ACTION_READ},
     {"CreateWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
     {"StartWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
     {"StopWorkload", TENDER_AUTHORITY_ACTION_MANAGE},

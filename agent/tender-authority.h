@@ -34,6 +34,10 @@ void
 tender_authority_subject_free(TenderAuthoritySubject *subject);
 gchar *
 tender_authority_subject_to_string(const TenderAuthoritySubject *subject);
+void
+tender_authority_subject_set_uid(TenderAuthoritySubject *subject, guint32 uid);
+TenderAuthoritySubject *
+tender_authority_subject_copy(const TenderAuthoritySubject *subject);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAuthoritySubject, tender_authority_subject_free)
 

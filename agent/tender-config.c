@@ -237,8 +237,8 @@ tender_config_load_plugins(TenderConfig *self, GKeyFile *kf, const gchar *path, 
  * @required: whether a missing file is an error
  * @error: (nullable): a #GError
  *
- * Reads the [daemon], [http] and [plugins] groups of @path over the defaults.  Unknown groups and keys are
- * ignored with a warning, so a newer file still starts an older tenderd.
+ * Reads the [daemon], [http] and [plugins] groups of @path over the defaults.  Unknown groups and
+ * keys are ignored with a warning, so a newer file still starts an older tenderd.
  *
  * Returns: %TRUE on success
  */

@@ -10,6 +10,8 @@
 
 #include "tender-adapter-list.h"
 #include "tender-authority.h"
+#include "tender-plugin-list.h"
+#include "tender-plugin-private.h"
 #include "tender-dbus-daemon.h"
 #include "tender-error.h"
 #include "tender-resources.h"
@@ -30,6 +32,7 @@ struct _TenderDbusDaemon {
 	GHashTable *objects; /* TenderWorkload* → registration id */
 	gulong added_id;
 	gulong removed_id;
+	TenderPluginList *plugins;
 	TenderAdapterList *adapters;
 	GArray *adapter_ids; /* registration ids of the adapter objects */
 };
@@ -137,49 +140,6 @@ tender_dbus_daemon_call_details(TenderDbusDaemon *self, const gchar *method, GVa
 
 /* --- workload objects --- */
 
-static GVariant *
-tender_dbus_daemon_workload_property(TenderDbusDaemon *self,
-				     TenderWorkload *w,
-				     const gchar *property)
-{
-	if (g_strcmp0(property, "Name") == 0)
-		return g_variant_new_string(tender_workload_get_name(w));
-	if (g_strcmp0(property, "State") == 0)
-		return g_variant_new_string(tender_state_to_string(tender_workload_get_state(w)));
-	if (g_strcmp0(property, "Reason") == 0)
-		return g_variant_new_string(tender_workload_get_reason(w));
-	if (g_strcmp0(property, "Unit") == 0)
-		return g_variant_new_string(tender_workload_get_unit(w));
-	if (g_strcmp0(property, "ControlGroup") == 0)
-		return g_variant_new_string(tender_workload_get_control_group(w));
-	if (g_strcmp0(property, "MainPID") == 0)
-		return g_variant_new_uint32(tender_workload_get_main_pid(w));
-	if (g_strcmp0(property, "ExitCode") == 0)
-		return g_variant_new_int32(tender_workload_get_exit_code(w));
-	if (g_strcmp0(property, "ExitSignal") == 0)
-		return g_variant_new_int32(tender_workload_get_exit_signal(w));
-	if (g_strcmp0(property, "CreatedAt") == 0)
-		return g_variant_new_string(tender_workload_get_created_at(w));
-	if (g_strcmp0(property, "StartedAt") == 0)
-		return g_variant_new_string(tender_workload_get_started_at(w));
-	if (g_strcmp0(property, "StoppedAt") == 0)
-		return g_variant_new_string(tender_workload_get_stopped_at(w));
-	if (g_strcmp0(property, "Command") == 0)
-		return g_variant_new_strv((const gchar *const *)tender_workload_get_spec(w)->argv,
-					  -1);
-	if (g_strcmp0(property, "Spec") == 0)
-		return tender_spec_to_variant(tender_workload_get_spec(w));
-	if (g_strcmp0(property, "RestartCount") == 0)
-		return g_variant_new_uint32(tender_workload_get_restart_count(w));
-	if (g_strcmp0(property, "OOMKilled") == 0)
-		return g_variant_new_boolean(tender_workload_get_oom_killed(w));
-	if (g_strcmp0(property, "Health") == 0)
-		return g_variant_new_string(tender_workload_get_health(w));
-	if (g_strcmp0(property, "Limits") == 0)
-		return tender_engine_get_limits(self->engine, w);
-	return NULL;
-}
-
 /* Properties.Get or GetAll of a workload, once authorized */
 static void
 tender_dbus_daemon_workload_properties(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
@@ -195,9 +155,9 @@ tender_dbus_daemon_workload_properties(TenderDbusDaemon *self, GDBusMethodInvoca
 	if (g_strcmp0(g_dbus_method_invocation_get_method_name(invocation), "GetAll") == 0) {
 		g_variant_builder_init(&all, G_VARIANT_TYPE_VARDICT);
 		for (guint i = 0; iface->properties != NULL && iface->properties[i] != NULL; i++) {
-			value = tender_dbus_daemon_workload_property(self,
-								     w,
-								     iface->properties[i]->name);
+			value = tender_engine_get_workload_property(self->engine,
+								    w,
+								    iface->properties[i]->name);
 			if (value != NULL)
 				g_variant_builder_add(&all,
 						      "{sv}",
@@ -208,7 +168,7 @@ tender_dbus_daemon_workload_properties(TenderDbusDaemon *self, GDBusMethodInvoca
 		return;
 	}
 	g_variant_get(parameters, "(&s&s)", NULL, &property);
-	value = tender_dbus_daemon_workload_property(self, w, property);
+	value = tender_engine_get_workload_property(self->engine, w, property);
 	if (value == NULL) {
 		g_dbus_method_invocation_return_error(invocation,
 						      G_DBUS_ERROR,
@@ -272,7 +232,7 @@ tender_dbus_daemon_workload_changed_cb(TenderWorkload *w, const gchar *property,
 	g_variant_builder_add(&changed,
 			      "{sv}",
 			      property,
-			      tender_dbus_daemon_workload_property(self, w, property));
+			      tender_engine_get_workload_property(self->engine, w, property));
 	if (!g_dbus_connection_emit_signal(self->connection,
 					   NULL,
 					   tender_workload_get_object_path(w),
@@ -695,6 +655,277 @@ tender_dbus_daemon_follow_logs(TenderDbusDaemon *self, GDBusMethodInvocation *in
 								fd_list);
 }
 
+/* --- plugins --- */
+
+static void
+tender_dbus_daemon_list_plugins(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	GVariant *list = self->plugins != NULL
+			     ? tender_plugin_list_to_variant(self->plugins)
+			     : g_variant_new_array(G_VARIANT_TYPE("(sss)"), NULL, 0);
+	g_dbus_method_invocation_return_value(invocation, g_variant_new_tuple(&list, 1));
+}
+
+/* the object a plugin registered at @object_path, if it is still there */
+static TenderPluginDbusObject *
+tender_dbus_daemon_find_plugin_object(TenderDbusDaemon *self, const gchar *object_path)
+{
+	GPtrArray *plugins = tender_plugin_list_get_plugins(self->plugins);
+
+	for (guint i = 0; i < plugins->len; i++) {
+		GPtrArray *objects = tender_plugin_get_dbus_objects(g_ptr_array_index(plugins, i));
+		for (guint j = 0; j < objects->len; j++) {
+			TenderPluginDbusObject *obj = g_ptr_array_index(objects, j);
+			if (g_strcmp0(obj->object_path, object_path) == 0)
+				return obj;
+		}
+	}
+	return NULL;
+}
+
+typedef struct {
+	TenderDbusDaemon *self;
+	GDBusMethodInvocation *invocation;
+	TenderAuthoritySubject *caller;
+} TenderDbusPluginCall;
+
+static void
+tender_dbus_plugin_call_free(TenderDbusPluginCall *call)
+{
+	g_object_unref(call->self);
+	g_object_unref(call->invocation);
+	tender_authority_subject_free(call->caller);
+	g_free(call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderDbusPluginCall, tender_dbus_plugin_call_free)
+
+/* hands an authorized call, with its caller's uid, to the plugin */
+static void
+tender_dbus_daemon_plugin_dispatch(TenderDbusPluginCall *call)
+{
+	const gchar *path = g_dbus_method_invocation_get_object_path(call->invocation);
+	TenderPluginDbusObject *obj = tender_dbus_daemon_find_plugin_object(call->self, path);
+
+	if (obj == NULL) {
+		g_dbus_method_invocation_return_error(call->invocation,
+						      TENDER_ERROR,
+						      TENDER_ERROR_NOT_FOUND,
+						      "The object %s went away",
+						      path);
+		return;
+	}
+	obj->func(obj->plugin, call->caller, g_object_ref(call->invocation), obj->user_data);
+}
+
+static void
+tender_dbus_daemon_plugin_uid_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderDbusPluginCall) call = user_data;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GError) error = NULL;
+	guint32 uid = 0;
+
+	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+	if (reply == NULL) {
+		g_dbus_method_invocation_return_error(call->invocation,
+						      TENDER_ERROR,
+						      TENDER_ERROR_ACCESS_DENIED,
+						      "The caller cannot be identified: %s",
+						      error->message);
+		return;
+	}
+	g_variant_get(reply, "(u)", &uid);
+	tender_authority_subject_set_uid(call->caller, uid);
+	tender_dbus_daemon_plugin_dispatch(call);
+}
+
+/* authorized: find out the caller's uid, which plugins may key their state on */
+static void
+tender_dbus_daemon_plugin_call(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	g_autoptr(TenderDbusPluginCall) call = g_new0(TenderDbusPluginCall, 1);
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+
+	call->self = g_object_ref(self);
+	call->invocation = g_object_ref(invocation);
+	if (sender == NULL) {
+		/* a peer-to-peer connection: the peer is trusted, as tenderd's own user */
+		call->caller = tender_authority_subject_new_uid((guint32)getuid());
+		tender_dbus_daemon_plugin_dispatch(call);
+		return;
+	}
+	call->caller = tender_authority_subject_new_bus_name(sender);
+	g_dbus_connection_call(self->connection,
+			       "org.freedesktop.DBus",
+			       "/org/freedesktop/DBus",
+			       "org.freedesktop.DBus",
+			       "GetConnectionUnixUser",
+			       g_variant_new("(s)", sender),
+			       G_VARIANT_TYPE("(u)"),
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       NULL,
+			       tender_dbus_daemon_plugin_uid_cb,
+			       g_steal_pointer(&call));
+}
+
+static void
+tender_dbus_daemon_plugin_method_call(GDBusConnection *connection,
+				      const gchar *sender,
+				      const gchar *object_path,
+				      const gchar *interface_name,
+				      const gchar *method_name,
+				      GVariant *parameters,
+				      GDBusMethodInvocation *invocation,
+				      gpointer user_data)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+	TenderPluginDbusObject *obj = tender_dbus_daemon_find_plugin_object(self, object_path);
+	g_autoptr(GHashTable) details = NULL;
+	const gchar *action;
+
+	/* plugin interfaces have no properties (tender_plugin_add_dbus_object refuses them) */
+	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") == 0) {
+		if (g_strcmp0(method_name, "GetAll") == 0) {
+			g_dbus_method_invocation_return_value(invocation,
+							      g_variant_new_parsed("(@a{sv} {},)"));
+			return;
+		}
+		g_dbus_method_invocation_return_error(invocation,
+						      G_DBUS_ERROR,
+						      G_DBUS_ERROR_UNKNOWN_PROPERTY,
+						      "%s has no properties",
+						      interface_name);
+		return;
+	}
+	action = obj != NULL ? g_hash_table_lookup(obj->actions, method_name) : NULL;
+	if (action == NULL) {
+		g_dbus_method_invocation_return_error(invocation,
+						      G_DBUS_ERROR,
+						      G_DBUS_ERROR_UNKNOWN_METHOD,
+						      "No method %s",
+						      method_name);
+		return;
+	}
+	details = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_hash_table_insert(details,
+			    g_strdup("plugin"),
+			    g_strdup(tender_plugin_get_name(obj->plugin)));
+	g_hash_table_insert(details, g_strdup("method"), g_strdup(method_name));
+	g_hash_table_insert(details, g_strdup("object_path"), g_strdup(object_path));
+	tender_dbus_daemon_authorize(self,
+				     sender,
+				     invocation,
+				     action,
+				     details,
+				     tender_dbus_daemon_plugin_call);
+}
+
+static const GDBusInterfaceVTable tender_dbus_daemon_plugin_vtable = {
+    .method_call = tender_dbus_daemon_plugin_method_call,
+};
+
+static void
+tender_dbus_daemon_plugin_object_added_cb(TenderPlugin *plugin, gpointer data, gpointer user_data)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+	TenderPluginDbusObject *obj = data;
+	g_autoptr(GError) error = NULL;
+
+	obj->registration_id = g_dbus_connection_register_object(self->connection,
+								 obj->object_path,
+								 obj->iface,
+								 &tender_dbus_daemon_plugin_vtable,
+								 self,
+								 NULL,
+								 &error);
+	if (obj->registration_id == 0)
+		g_warning("plugin %s: cannot export %s: %s",
+			  tender_plugin_get_name(plugin),
+			  obj->object_path,
+			  error->message);
+}
+
+static void
+tender_dbus_daemon_plugin_object_removed_cb(TenderPlugin *plugin, gpointer data, gpointer user_data)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+	TenderPluginDbusObject *obj = data;
+
+	if (obj->registration_id != 0)
+		g_dbus_connection_unregister_object(self->connection, obj->registration_id);
+	obj->registration_id = 0;
+}
+
+/* puts the objects of every active plugin on the bus, now and as they come */
+static void
+tender_dbus_daemon_register_plugins(TenderDbusDaemon *self)
+{
+	GPtrArray *plugins;
+
+	if (self->plugins == NULL)
+		return;
+	plugins = tender_plugin_list_get_plugins(self->plugins);
+	for (guint i = 0; i < plugins->len; i++) {
+		TenderPlugin *plugin = g_ptr_array_index(plugins, i);
+		GPtrArray *objects = tender_plugin_get_dbus_objects(plugin);
+
+		if (tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_ACTIVE)
+			continue;
+		tender_plugin_set_connection(plugin, self->connection);
+		for (guint j = 0; j < objects->len; j++)
+			tender_dbus_daemon_plugin_object_added_cb(plugin,
+								  g_ptr_array_index(objects, j),
+								  self);
+		g_signal_connect_object(plugin,
+					"dbus-object-added",
+					G_CALLBACK(tender_dbus_daemon_plugin_object_added_cb),
+					self,
+					0);
+		g_signal_connect_object(plugin,
+					"dbus-object-removed",
+					G_CALLBACK(tender_dbus_daemon_plugin_object_removed_cb),
+					self,
+					0);
+	}
+}
+
+static void
+tender_dbus_daemon_unregister_plugins(TenderDbusDaemon *self)
+{
+	GPtrArray *plugins;
+
+	if (self->plugins == NULL || self->connection == NULL)
+		return;
+	plugins = tender_plugin_list_get_plugins(self->plugins);
+	for (guint i = 0; i < plugins->len; i++) {
+		TenderPlugin *plugin = g_ptr_array_index(plugins, i);
+		GPtrArray *objects = tender_plugin_get_dbus_objects(plugin);
+
+		g_signal_handlers_disconnect_by_data(plugin, self);
+		for (guint j = 0; j < objects->len; j++)
+			tender_dbus_daemon_plugin_object_removed_cb(plugin,
+								    g_ptr_array_index(objects, j),
+								    self);
+		tender_plugin_set_connection(plugin, NULL);
+	}
+}
+
+/**
+ * tender_dbus_daemon_set_plugins:
+ * @self: a #TenderDbusDaemon
+ * @plugins: the loaded plugins
+ *
+ * Serves ListPlugins and the plugins' objects.  Call before tender_dbus_daemon_register().
+ */
+void
+tender_dbus_daemon_set_plugins(TenderDbusDaemon *self, TenderPluginList *plugins)
+{
+	g_return_if_fail(TENDER_IS_DBUS_DAEMON(self));
+	g_set_object(&self->plugins, plugins);
+}
+
 /* --- adapter instances --- */
 
 static void
@@ -996,6 +1227,7 @@ static const struct {
     {"PauseWorkload", tender_dbus_daemon_name_only},
     {"ResumeWorkload", tender_dbus_daemon_name_only},
     {"GetMetrics", tender_dbus_daemon_get_metrics},
+    {"ListPlugins", tender_dbus_daemon_list_plugins},
     {"ListAdapters", tender_dbus_daemon_list_adapters},
 };
 
@@ -1105,6 +1337,7 @@ tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection,
 					    "workload-removed",
 					    G_CALLBACK(tender_dbus_daemon_workload_removed_cb),
 					    self);
+	tender_dbus_daemon_register_plugins(self);
 	tender_dbus_daemon_export_adapters(self);
 	return TRUE;
 }
@@ -1129,6 +1362,7 @@ tender_dbus_daemon_dispose(GObject *object)
 							    GPOINTER_TO_UINT(value));
 		}
 		g_hash_table_remove_all(self->objects);
+		tender_dbus_daemon_unregister_plugins(self);
 		tender_dbus_daemon_unexport_adapters(self);
 		if (self->manager_id != 0)
 			g_dbus_connection_unregister_object(self->connection, self->manager_id);
@@ -1136,6 +1370,7 @@ tender_dbus_daemon_dispose(GObject *object)
 	}
 	g_clear_object(&self->connection);
 	g_clear_object(&self->authority);
+	g_clear_object(&self->plugins);
 	g_clear_object(&self->adapters);
 	g_clear_object(&self->engine);
 	G_OBJECT_CLASS(tender_dbus_daemon_parent_class)->dispose(object);

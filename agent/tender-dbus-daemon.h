@@ -8,6 +8,7 @@
 
 #include "tender-adapter-list.h"
 #include "tender-engine.h"
+#include "tender-plugin-list.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,8 @@ G_DECLARE_FINAL_TYPE(TenderDbusDaemon, tender_dbus_daemon, TENDER, DBUS_DAEMON, 
 
 TenderDbusDaemon *
 tender_dbus_daemon_new(TenderEngine *engine);
+void
+tender_dbus_daemon_set_plugins(TenderDbusDaemon *self, TenderPluginList *plugins);
 gboolean
 tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection, GError **error);
 void

@@ -1838,6 +1838,102 @@ tender_engine_details_add_argv(GHashTable *details, const gchar *const *argv)
 }
 
 /**
+ * tender_engine_get_workload_property:
+ * @self: a #TenderEngine
+ * @w: a workload
+ * @property: the name of an org.tender.Agent1.Workload property, e.g. "State"
+ *
+ * Returns: (transfer floating) (nullable): its value, or %NULL for no such property
+ */
+GVariant *
+tender_engine_get_workload_property(TenderEngine *self, TenderWorkload *w, const gchar *property)
+{
+	if (g_strcmp0(property, "Name") == 0)
+		return g_variant_new_string(tender_workload_get_name(w));
+	if (g_strcmp0(property, "State") == 0)
+		return g_variant_new_string(tender_state_to_string(tender_workload_get_state(w)));
+	if (g_strcmp0(property, "Reason") == 0)
+		return g_variant_new_string(tender_workload_get_reason(w));
+	if (g_strcmp0(property, "Unit") == 0)
+		return g_variant_new_string(tender_workload_get_unit(w));
+	if (g_strcmp0(property, "ControlGroup") == 0)
+		return g_variant_new_string(tender_workload_get_control_group(w));
+	if (g_strcmp0(property, "MainPID") == 0)
+		return g_variant_new_uint32(tender_workload_get_main_pid(w));
+	if (g_strcmp0(property, "ExitCode") == 0)
+		return g_variant_new_int32(tender_workload_get_exit_code(w));
+	if (g_strcmp0(property, "ExitSignal") == 0)
+		return g_variant_new_int32(tender_workload_get_exit_signal(w));
+	if (g_strcmp0(property, "CreatedAt") == 0)
+		return g_variant_new_string(tender_workload_get_created_at(w));
+	if (g_strcmp0(property, "StartedAt") == 0)
+		return g_variant_new_string(tender_workload_get_started_at(w));
+	if (g_strcmp0(property, "StoppedAt") == 0)
+		return g_variant_new_string(tender_workload_get_stopped_at(w));
+	if (g_strcmp0(property, "Command") == 0)
+		return g_variant_new_strv((const gchar *const *)tender_workload_get_spec(w)->argv,
+					  -1);
+	if (g_strcmp0(property, "Spec") == 0)
+		return tender_spec_to_variant(tender_workload_get_spec(w));
+	if (g_strcmp0(property, "RestartCount") == 0)
+		return g_variant_new_uint32(tender_workload_get_restart_count(w));
+	if (g_strcmp0(property, "OOMKilled") == 0)
+		return g_variant_new_boolean(tender_workload_get_oom_killed(w));
+	if (g_strcmp0(property, "Health") == 0)
+		return g_variant_new_string(tender_workload_get_health(w));
+	if (g_strcmp0(property, "Limits") == 0)
+		return tender_engine_get_limits(self, w);
+	return NULL;
+}
+
+/* every property of org.tender.Agent1.Workload */
+static const gchar *const tender_engine_workload_properties[] = {"Name",
+								 "State",
+								 "Reason",
+								 "Unit",
+								 "ControlGroup",
+								 "MainPID",
+								 "ExitCode",
+								 "ExitSignal",
+								 "CreatedAt",
+								 "StartedAt",
+								 "StoppedAt",
+								 "Command",
+								 "Spec",
+								 "RestartCount",
+								 "OOMKilled",
+								 "Health",
+								 "Limits",
+								 NULL};
+
+/**
+ * tender_engine_get_workload_properties:
+ * @self: a #TenderEngine
+ * @name: a workload
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): an a{sv} of all the org.tender.Agent1.Workload properties
+ */
+GVariant *
+tender_engine_get_workload_properties(TenderEngine *self, const gchar *name, GError **error)
+{
+	TenderWorkload *w = tender_engine_get_workload(self, name, error);
+	GVariantBuilder builder;
+
+	if (w == NULL)
+		return NULL;
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	for (guint i = 0; tender_engine_workload_properties[i] != NULL; i++) {
+		const gchar *property = tender_engine_workload_properties[i];
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      property,
+				      tender_engine_get_workload_property(self, w, property));
+	}
+	return g_variant_ref_sink(g_variant_builder_end(&builder));
+}
+
+/**
  * tender_engine_get_call_details:
  * @self: a #TenderEngine
  * @method: the Manager method called, e.g. "StartWorkload"

@@ -103,6 +103,10 @@ tender_engine_import_workload(TenderEngine *self,
 			      const gchar *json,
 			      GVariant *options,
 			      GError **error);
+GVariant *
+tender_engine_get_workload_property(TenderEngine *self, TenderWorkload *w, const gchar *property);
+GVariant *
+tender_engine_get_workload_properties(TenderEngine *self, const gchar *name, GError **error);
 GHashTable *
 tender_engine_get_call_details(TenderEngine *self,
 			       const gchar *method,

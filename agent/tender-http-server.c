@@ -17,6 +17,8 @@
 
 #include "tender-adapter-list.h"
 #include "tender-authority.h"
+#include "tender-plugin-list.h"
+#include "tender-plugin-private.h"
 #include "tender-error.h"
 #include "tender-http-server.h"
 #include "tender-http-tokens.h"
@@ -53,6 +55,7 @@ struct _TenderHttpServer {
 	guint64 last_event_id;
 	GPtrArray *subscribers; /* TenderHttpStream of GET /v1/events */
 	gulong added_id;
+	TenderPluginList *plugins;
 	TenderAdapterList *adapters;
 };
 
@@ -132,6 +135,7 @@ tender_http_server_reply_error(SoupServerMessage *msg,
 					     "Bearer realm=\"tender\"");
 }
 
+/* takes @error */
 static void
 tender_http_server_reply_gerror(SoupServerMessage *msg, GError *error)
 {
@@ -140,6 +144,7 @@ tender_http_server_reply_gerror(SoupServerMessage *msg, GError *error)
 				       tender_http_server_status_for_error(error),
 				       (TenderError)error->code,
 				       error->message);
+	g_error_free(error);
 }
 
 /* --- routes --- */
@@ -161,6 +166,8 @@ typedef enum {
 	TENDER_HTTP_ROUTE_RESUME,
 	TENDER_HTTP_ROUTE_LOGS,
 	TENDER_HTTP_ROUTE_METRICS,
+	TENDER_HTTP_ROUTE_PLUGINS,
+	TENDER_HTTP_ROUTE_PLUGIN, /* a route a plugin registered */
 	TENDER_HTTP_ROUTE_PROMETHEUS_ALL,
 	TENDER_HTTP_ROUTE_ADAPTERS,
 	TENDER_HTTP_ROUTE_ADAPTER_START,
@@ -195,6 +202,7 @@ static const struct {
     {"POST", "/v1/workloads/*/resume", TENDER_HTTP_ROUTE_RESUME, "ResumeWorkload", FALSE},
     {"GET", "/v1/workloads/*/logs", TENDER_HTTP_ROUTE_LOGS, "GetLogs", FALSE},
     {"GET", "/v1/workloads/*/metrics", TENDER_HTTP_ROUTE_METRICS, "GetMetrics", FALSE},
+    {"GET", "/v1/plugins", TENDER_HTTP_ROUTE_PLUGINS, "ListPlugins", FALSE},
     /* tender's own Prometheus text, also when a root_api adapter answers on /metrics */
     {"GET", "/v1/metrics", TENDER_HTTP_ROUTE_PROMETHEUS_ALL, "GetMetrics", FALSE},
     /* adapter instances: '*' is the instance's name */
@@ -220,6 +228,107 @@ static const struct {
     {"POST", "/api/stop", TENDER_HTTP_ROUTE_ADAPTER_STOP, "Adapter.Stop", FALSE},
     {"GET", "/api/metrics", TENDER_HTTP_ROUTE_ADAPTER_METRICS, "Adapter.GetMetrics", FALSE},
 };
+
+/* --- plugin routes, below /v1/plugins/NAME/ --- */
+
+#define TENDER_HTTP_PLUGIN_PREFIX "/v1/plugins/"
+
+typedef struct {
+	TenderPlugin *plugin;	  /* unowned: plugins live as long as tenderd */
+	TenderPluginRoute *route; /* unowned: routes too */
+	gchar *path;		  /* below the prefix and the plugin's name */
+	GPtrArray *captures;
+} TenderHttpPluginMatch;
+
+static void
+tender_http_plugin_match_clear(TenderHttpPluginMatch *match)
+{
+	g_clear_pointer(&match->path, g_free);
+	g_clear_pointer(&match->captures, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TenderHttpPluginMatch, tender_http_plugin_match_clear)
+
+/* does @path match the route @pattern; its '*' segments go to @captures */
+static gboolean
+tender_http_server_match_plugin_path(const gchar *pattern, const gchar *path, GPtrArray *captures)
+{
+	g_auto(GStrv) p = g_strsplit(pattern, "/", -1);
+	g_auto(GStrv) s = g_strsplit(path, "/", -1);
+
+	g_ptr_array_set_size(captures, 0);
+	if (g_strv_length(p) != g_strv_length(s))
+		return FALSE;
+	for (guint i = 0; p[i] != NULL; i++) {
+		if (g_strcmp0(p[i], "*") == 0 && s[i][0] != '\0') {
+			g_ptr_array_add(captures, g_strdup(s[i]));
+			continue;
+		}
+		if (g_strcmp0(p[i], s[i]) != 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * The route of an active plugin that @path is for; %FALSE with the status (404 or 405) and
+ * the allowed methods when there is none.
+ */
+static gboolean
+tender_http_server_find_plugin_route(TenderHttpServer *self,
+				     const gchar *method,
+				     const gchar *path,
+				     TenderHttpPluginMatch *match,
+				     guint *status,
+				     GString *allow)
+{
+	g_autofree gchar *name = NULL;
+	const gchar *rest;
+	const gchar *slash;
+	GPtrArray *plugins;
+	GPtrArray *routes;
+	TenderPlugin *plugin = NULL;
+
+	*status = SOUP_STATUS_NOT_FOUND;
+	if (self->plugins == NULL || !g_str_has_prefix(path, TENDER_HTTP_PLUGIN_PREFIX))
+		return FALSE;
+	rest = path + strlen(TENDER_HTTP_PLUGIN_PREFIX);
+	slash = strchr(rest, '/');
+	if (slash == NULL)
+		return FALSE;
+	name = g_strndup(rest, (gsize)(slash - rest));
+	plugins = tender_plugin_list_get_plugins(self->plugins);
+	for (guint i = 0; i < plugins->len && plugin == NULL; i++) {
+		TenderPlugin *p = g_ptr_array_index(plugins, i);
+		if (tender_plugin_get_status(p) == TENDER_PLUGIN_STATUS_ACTIVE &&
+		    g_strcmp0(tender_plugin_get_name(p), name) == 0)
+			plugin = p;
+	}
+	if (plugin == NULL)
+		return FALSE;
+	match->captures = g_ptr_array_new_with_free_func(g_free);
+	routes = tender_plugin_get_routes(plugin);
+	for (guint i = 0; i < routes->len; i++) {
+		TenderPluginRoute *route = g_ptr_array_index(routes, i);
+		if (!tender_http_server_match_plugin_path(route->path, slash + 1, match->captures))
+			continue;
+		if (g_strcmp0(route->method, method) == 0 ||
+		    (g_strcmp0(method, "HEAD") == 0 && g_strcmp0(route->method, "GET") == 0)) {
+			match->plugin = plugin;
+			match->route = route;
+			match->path = g_strdup(slash + 1);
+			return TRUE;
+		}
+		*status = SOUP_STATUS_METHOD_NOT_ALLOWED;
+		if (strstr(allow->str, route->method) == NULL)
+			g_string_append_printf(allow,
+					       "%s%s",
+					       allow->len > 0 ? ", " : "",
+					       route->method);
+	}
+	tender_http_plugin_match_clear(match);
+	return FALSE;
+}
 
 /* does @path match @pattern; the '*' segment goes to @name */
 static gboolean
@@ -405,6 +514,8 @@ typedef struct {
 	gboolean finished;
 	gulong finished_id;
 	TenderEngineFinishFunc finish; /* of the asynchronous engine call under way */
+	TenderHttpPluginMatch plugin;  /* for TENDER_HTTP_ROUTE_PLUGIN */
+	TenderAuthoritySubject *subject;
 } TenderHttpRequest;
 
 static void
@@ -416,6 +527,8 @@ tender_http_request_free(TenderHttpRequest *req)
 	g_free(req->name);
 	if (req->query != NULL)
 		g_hash_table_unref(req->query);
+	tender_http_plugin_match_clear(&req->plugin);
+	tender_authority_subject_free(req->subject);
 	g_free(req);
 }
 
@@ -473,6 +586,50 @@ tender_http_request_body(TenderHttpRequest *req, GError **error)
 		return NULL;
 	}
 	return json_node_copy(json_parser_get_root(parser));
+}
+
+/* --- replies for plugin routes (tender-plugin-request.c) --- */
+
+/**
+ * tender_http_server_message_reply_json:
+ * @msg: a message
+ * @status: an HTTP status
+ * @node: the body
+ *
+ * Answers @msg with a JSON body.
+ */
+void
+tender_http_server_message_reply_json(SoupServerMessage *msg, guint status, JsonNode *node)
+{
+	tender_http_server_reply_json(msg, status, node);
+}
+
+/**
+ * tender_http_server_message_reply_error:
+ * @msg: a message
+ * @error: any error; converted to %TENDER_ERROR and its status as for the core's routes
+ *
+ * Answers @msg with {"error": {"name", "message"}}.
+ */
+void
+tender_http_server_message_reply_error(SoupServerMessage *msg, const GError *error)
+{
+	tender_http_server_reply_gerror(msg, g_error_copy(error));
+}
+
+/**
+ * tender_http_server_message_get_body:
+ * @msg: a message
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full) (nullable): the body, a JSON object, or %NULL without error when
+ *   there is none
+ */
+JsonNode *
+tender_http_server_message_get_body(SoupServerMessage *msg, GError **error)
+{
+	TenderHttpRequest req = {.msg = msg};
+	return tender_http_request_body(&req, error);
 }
 
 /* a JSON object of options as the a{sv} the engine takes: strings, booleans, numbers */
@@ -1348,6 +1505,54 @@ tender_http_request_events(TenderHttpRequest *req)
 	tender_http_stream_release(stream);
 }
 
+/* --- plugins --- */
+
+static void
+tender_http_request_plugins(TenderHttpRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	GPtrArray *plugins =
+	    req->self->plugins != NULL ? tender_plugin_list_get_plugins(req->self->plugins) : NULL;
+
+	json_builder_begin_array(b);
+	for (guint i = 0; plugins != NULL && i < plugins->len; i++) {
+		TenderPlugin *plugin = g_ptr_array_index(plugins, i);
+		g_autofree gchar *status = tender_plugin_get_status_string(plugin);
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "name");
+		json_builder_add_string_value(b, tender_plugin_get_name(plugin));
+		json_builder_set_member_name(b, "version");
+		json_builder_add_string_value(b, tender_plugin_get_version(plugin));
+		json_builder_set_member_name(b, "status");
+		json_builder_add_string_value(b, status);
+		json_builder_set_member_name(b, "description");
+		json_builder_add_string_value(b, tender_plugin_get_description(plugin));
+		json_builder_set_member_name(b, "file");
+		json_builder_add_string_value(b, tender_plugin_get_filename(plugin));
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	root = json_builder_get_root(b);
+	tender_http_server_reply_json(req->msg, SOUP_STATUS_OK, root);
+}
+
+/* hands the request to the plugin, which may answer later */
+static void
+tender_http_request_plugin(TenderHttpRequest *req)
+{
+	g_autoptr(TenderPluginRequest) preq = NULL;
+
+	preq = tender_plugin_request_new(req->msg,
+					 req->plugin.path,
+					 g_steal_pointer(&req->plugin.captures),
+					 req->query,
+					 g_steal_pointer(&req->subject));
+	req->plugin.route->func(req->plugin.plugin, preq, req->plugin.route->user_data);
+	if (!tender_plugin_request_get_replied(preq))
+		tender_plugin_request_pause(preq);
+}
+
 /* --- adapter instances --- */
 
 /* the instance an adapter route is about: named in the path, or the root_api one */
@@ -1677,6 +1882,12 @@ tender_http_request_dispatch(TenderHttpRequest *req)
 	case TENDER_HTTP_ROUTE_METRICS:
 		tender_http_request_metrics(req);
 		break;
+	case TENDER_HTTP_ROUTE_PLUGINS:
+		tender_http_request_plugins(req);
+		break;
+	case TENDER_HTTP_ROUTE_PLUGIN:
+		tender_http_request_plugin(req);
+		break;
 	case TENDER_HTTP_ROUTE_REMOVE:
 	case TENDER_HTTP_ROUTE_START:
 	case TENDER_HTTP_ROUTE_STOP:
@@ -1725,8 +1936,10 @@ tender_http_server_early_cb(SoupServer *server,
 	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
 	g_autoptr(GString) allow = g_string_new(NULL);
 	g_autofree gchar *name = NULL;
+	g_auto(TenderHttpPluginMatch) match = {NULL};
 	guint status = 0;
 	gint route;
+	gboolean needs_auth;
 	goffset length;
 	SoupEncoding encoding;
 
@@ -1746,7 +1959,16 @@ tender_http_server_early_cb(SoupServer *server,
 					      &name,
 					      &status,
 					      allow);
-	if (route < 0) {
+	if (route >= 0)
+		needs_auth = tender_http_server_routes[route].dbus_method != NULL;
+	else if (tender_http_server_find_plugin_route(self,
+						      soup_server_message_get_method(msg),
+						      path,
+						      &match,
+						      &status,
+						      allow))
+		needs_auth = match.route->action_id != NULL;
+	else {
 		g_autofree gchar *message = NULL;
 		if (status == SOUP_STATUS_METHOD_NOT_ALLOWED) {
 			message = g_strdup_printf("%s is not allowed on %s; use %s",
@@ -1794,8 +2016,7 @@ tender_http_server_early_cb(SoupServer *server,
 			return;
 		}
 	}
-	if (conn != NULL && !conn->is_unix &&
-	    tender_http_server_routes[route].dbus_method != NULL) {
+	if (conn != NULL && !conn->is_unix && needs_auth) {
 		const gchar *auth = soup_message_headers_get_one(headers, "Authorization");
 		g_autoptr(GError) error = NULL;
 		guint32 uid = 0;
@@ -1834,7 +2055,6 @@ tender_http_server_handler_cb(SoupServer *server,
 	guint status = 0;
 	gint route;
 	const gchar *action;
-	const gchar *dbus_method;
 
 	req->self = g_object_ref(self);
 	req->msg = g_object_ref(msg);
@@ -1844,30 +2064,50 @@ tender_http_server_handler_cb(SoupServer *server,
 					      &req->name,
 					      &status,
 					      allow);
-	if (route < 0) {
+	if (route >= 0) {
+		const gchar *method = tender_http_server_route_method(self, route);
+		req->route = tender_http_server_routes[route].route;
+		action = method != NULL ? tender_authority_action_for_method(method) : NULL;
+		if (method != NULL)
+			details = tender_http_server_adapter_details(self, req, method);
+	} else if (tender_http_server_find_plugin_route(self,
+							soup_server_message_get_method(msg),
+							path,
+							&req->plugin,
+							&status,
+							allow)) {
+		req->route = TENDER_HTTP_ROUTE_PLUGIN;
+		action = req->plugin.route->action_id;
+		details = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		g_hash_table_insert(details,
+				    g_strdup("plugin"),
+				    g_strdup(tender_plugin_get_name(req->plugin.plugin)));
+		g_hash_table_insert(details,
+				    g_strdup("method"),
+				    g_strdup(soup_server_message_get_method(msg)));
+		g_hash_table_insert(details, g_strdup("path"), g_strdup(path));
+	} else {
 		/* the early handler answered already */
 		return;
 	}
-	req->route = tender_http_server_routes[route].route;
-	dbus_method = tender_http_server_route_method(self, route);
-	if (dbus_method == NULL) {
-		tender_http_request_dispatch(g_steal_pointer(&req));
-		return;
-	}
-	action = tender_authority_action_for_method(dbus_method);
-	details = tender_http_server_adapter_details(self, req, dbus_method);
 	if (conn != NULL && conn->is_unix) {
 		subject = tender_authority_subject_new_process(conn->pid, conn->uid);
 	} else {
 		guint uid = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(msg), "tender-http-uid"));
-		if (uid == 0) {
+		if (uid == 0 && action != NULL) {
 			tender_http_server_reply_error(msg,
 						       SOUP_STATUS_UNAUTHORIZED,
 						       TENDER_ERROR_ACCESS_DENIED,
 						       "A bearer token is required");
 			return;
 		}
+		/* without a token (for a route anyone may call) the caller is nobody known */
 		subject = tender_authority_subject_new_uid(uid - 1);
+	}
+	req->subject = tender_authority_subject_copy(subject);
+	if (action == NULL) {
+		tender_http_request_dispatch(g_steal_pointer(&req));
+		return;
 	}
 	req->finished_id =
 	    g_signal_connect(msg, "finished", G_CALLBACK(tender_http_request_finished_cb), req);
@@ -1880,6 +2120,20 @@ tender_http_server_handler_cb(SoupServer *server,
 				     NULL,
 				     tender_http_request_authorize_cb,
 				     g_steal_pointer(&req));
+}
+
+/**
+ * tender_http_server_set_plugins:
+ * @self: a #TenderHttpServer
+ * @plugins: the loaded plugins
+ *
+ * Serves /v1/plugins and the plugins' routes below /v1/plugins/NAME/.
+ */
+void
+tender_http_server_set_plugins(TenderHttpServer *self, TenderPluginList *plugins)
+{
+	g_return_if_fail(TENDER_IS_HTTP_SERVER(self));
+	g_set_object(&self->plugins, plugins);
 }
 
 /* --- listening --- */
@@ -2042,6 +2296,7 @@ tender_http_server_dispose(GObject *object)
 		soup_server_disconnect(self->server);
 	g_clear_object(&self->server);
 	g_clear_object(&self->authority);
+	g_clear_object(&self->plugins);
 	g_clear_object(&self->adapters);
 	g_clear_object(&self->engine);
 	G_OBJECT_CLASS(tender_http_server_parent_class)->dispose(object);

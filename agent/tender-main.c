@@ -16,6 +16,8 @@
 #include "tender-engine.h"
 #include "tender-error.h"
 #include "tender-http-server.h"
+#include "tender-adapter-list.h"
+#include "tender-plugin-list.h"
 
 /*
  * tenderd: the host workload agent.  Owns org.tender.Agent1 and runs workloads in transient
@@ -28,6 +30,8 @@ typedef struct {
 	TenderEngine *engine;
 	TenderDbusDaemon *dbus_daemon;
 	TenderHttpServer *http_server;
+	TenderPluginList *plugins;
+	TenderAdapterList *adapters;
 	const TenderConfig *config;
 	GDBusConnection *system_bus;
 	GDBusConnection *connection;
@@ -43,6 +47,8 @@ tender_daemon_clear(TenderDaemon *daemon)
 	g_clear_object(&daemon->http_server);
 	g_clear_object(&daemon->system_bus);
 	g_clear_object(&daemon->dbus_daemon);
+	g_clear_object(&daemon->adapters);
+	g_clear_object(&daemon->plugins);
 	g_clear_object(&daemon->engine);
 	g_clear_object(&daemon->connection);
 	g_clear_pointer(&daemon->loop, g_main_loop_unref);
@@ -80,6 +86,8 @@ tender_daemon_start_http(TenderDaemon *daemon)
 		return;
 	daemon->http_server =
 	    tender_http_server_new(daemon->engine, daemon->config, daemon->system_bus);
+	tender_http_server_set_plugins(daemon->http_server, daemon->plugins);
+	tender_http_server_set_adapters(daemon->http_server, daemon->adapters);
 	if (!tender_http_server_listen(daemon->http_server, &error)) {
 		g_warning("cannot serve the HTTP API: %s", error->message);
 		g_clear_object(&daemon->http_server);
@@ -148,6 +156,7 @@ main(int argc, char **argv)
 	g_autoptr(TenderConfig) config = tender_config_new();
 	g_autoptr(TenderCgroup) cgroup = NULL;
 	g_autoptr(GDBusConnection) system_bus = NULL;
+	g_autoptr(TenderAuthority) authority = NULL;
 	g_autofree gchar *config_path = NULL;
 	g_autofree gchar *state_dir = NULL;
 	g_autofree gchar *bus = NULL;
@@ -227,7 +236,16 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	g_dbus_connection_set_exit_on_close(daemon.connection, FALSE);
+	/* plugins register their objects and routes before tenderd serves anything */
+	authority = tender_authority_new(daemon.connection);
+	daemon.plugins = tender_plugin_list_new(daemon.engine, config, authority);
+	tender_plugin_list_load(daemon.plugins);
+	/* adapter instances, of the types the plugins registered */
+	daemon.adapters = tender_adapter_list_new(daemon.engine, daemon.plugins, config);
+	tender_adapter_list_load(daemon.adapters);
 	daemon.dbus_daemon = tender_dbus_daemon_new(daemon.engine);
+	tender_dbus_daemon_set_plugins(daemon.dbus_daemon, daemon.plugins);
+	tender_dbus_daemon_set_adapters(daemon.dbus_daemon, daemon.adapters);
 	if (!tender_dbus_daemon_register(daemon.dbus_daemon, daemon.connection, &error)) {
 		g_printerr("tenderd: cannot export the D-Bus API: %s\n", error->message);
 		return EXIT_FAILURE;

@@ -20,7 +20,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(TenderPluginList, tender_plugin_list, TENDER, PLUGIN_LIST, GObject)
 
 TenderPluginList *
-tender_plugin_list_new(TenderEngine *engine, const TenderConfig *config, TenderAuthority *authority);
+tender_plugin_list_new(TenderEngine *engine,
+		       const TenderConfig *config,
+		       TenderAuthority *authority);
 void
 tender_plugin_list_load(TenderPluginList *self);
 void

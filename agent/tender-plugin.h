@@ -103,15 +103,15 @@ typedef const TenderPluginDescriptor *(*TenderPluginDescribeFunc)(void);
 	G_MODULE_EXPORT const TenderPluginDescriptor *tender_plugin_describe(void);                \
 	G_MODULE_EXPORT const TenderPluginDescriptor *tender_plugin_describe(void)                 \
 	{                                                                                          \
-		static const TenderPluginDescriptor descriptor = {                                 \
-		    TENDER_PLUGIN_ABI_VERSION,                                                     \
-		    (guint32)sizeof(TenderPluginDescriptor),                                       \
-		    (name),                                                                        \
-		    (version),                                                                     \
-		    (description),                                                                 \
-		    (init),                                                                        \
-		    (shutdown),                                                                    \
-		    {NULL}};                                                                       \
+		static const TenderPluginDescriptor descriptor = {TENDER_PLUGIN_ABI_VERSION,       \
+								  (guint32)sizeof(                 \
+								      TenderPluginDescriptor),     \
+								  (name),                          \
+								  (version),                       \
+								  (description),                   \
+								  (init),                          \
+								  (shutdown),                      \
+								  {NULL}};                         \
 		return &descriptor;                                                                \
 	}
 
@@ -179,6 +179,15 @@ GVariant *
 tender_plugin_get_workload(TenderPlugin *self, const gchar *name, GError **error);
 GVariant *
 tender_plugin_get_workload_metrics(TenderPlugin *self, const gchar *name, GError **error);
+void
+tender_plugin_get_workload_logs_async(TenderPlugin *self,
+				      const gchar *name,
+				      GVariant *options,
+				      GCancellable *cancellable,
+				      GAsyncReadyCallback callback,
+				      gpointer user_data);
+GVariant *
+tender_plugin_get_workload_logs_finish(TenderPlugin *self, GAsyncResult *res, GError **error);
 
 /**
  * TenderPluginStateFunc:
@@ -303,8 +312,6 @@ tender_plugin_add_http_route(TenderPlugin *self,
 /* --- adapters --- */
 
 gboolean
-tender_plugin_register_adapter(TenderPlugin *self,
-			       const TenderAdapterClass *klass,
-			       GError **error);
+tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterClass *klass, GError **error);
 
 G_END_DECLS

@@ -2031,6 +2031,82 @@ tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 	"--workdir is taken from the current directory.  DURATION is a sum of numbers with\n"      \
 	"the units ms, s, m, h and d, e.g. 500ms, 90s or 1h30m; a plain number is seconds.\n"
 
+/* --- plugins --- */
+
+static gboolean
+tender_ctl_cmd_plugins(TenderCtl *self, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) plugins = NULL;
+	gint width_name = strlen("NAME");
+	gint width_version = strlen("VERSION");
+	gsize n;
+
+	reply = tender_ctl_call(self,
+				TENDER_CTL_MANAGER_PATH,
+				TENDER_CTL_MANAGER_IFACE,
+				"ListPlugins",
+				NULL,
+				G_VARIANT_TYPE("(a(sss))"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				error);
+	if (reply == NULL) {
+		if (!tender_ctl_error_is_not_running(*error))
+			g_prefix_error(error, "Failed to list plugins: ");
+		return FALSE;
+	}
+	plugins = g_variant_get_child_value(reply, 0);
+	n = g_variant_n_children(plugins);
+	if (self->json) {
+		g_autoptr(JsonBuilder) builder = json_builder_new();
+		g_autoptr(JsonNode) root = NULL;
+		json_builder_begin_array(builder);
+		for (gsize i = 0; i < n; i++) {
+			const gchar *name = NULL;
+			const gchar *version = NULL;
+			const gchar *status = NULL;
+			g_variant_get_child(plugins, i, "(&s&s&s)", &name, &version, &status);
+			json_builder_begin_object(builder);
+			json_builder_set_member_name(builder, "Name");
+			json_builder_add_string_value(builder, name);
+			json_builder_set_member_name(builder, "Version");
+			json_builder_add_string_value(builder, version);
+			json_builder_set_member_name(builder, "Status");
+			json_builder_add_string_value(builder, status);
+			json_builder_end_object(builder);
+		}
+		json_builder_end_array(builder);
+		root = json_builder_get_root(builder);
+		tender_ctl_print_json(root);
+		return TRUE;
+	}
+	if (n == 0) {
+		g_print("No plugins.\n");
+		return TRUE;
+	}
+	for (gsize i = 0; i < n; i++) {
+		const gchar *name = NULL;
+		const gchar *version = NULL;
+		g_variant_get_child(plugins, i, "(&s&s&s)", &name, &version, NULL);
+		width_name = MAX(width_name, (gint)strlen(name));
+		width_version = MAX(width_version, (gint)strlen(version));
+	}
+	g_print("%-*s  %-*s  %s\n", width_name, "NAME", width_version, "VERSION", "STATUS");
+	for (gsize i = 0; i < n; i++) {
+		const gchar *name = NULL;
+		const gchar *version = NULL;
+		const gchar *status = NULL;
+		g_variant_get_child(plugins, i, "(&s&s&s)", &name, &version, &status);
+		g_print("%-*s  %-*s  %s\n",
+			width_name,
+			name,
+			width_version,
+			version[0] != '\0' ? version : "-",
+			status);
+	}
+	return TRUE;
+}
+
 static const TenderCtlCommand tender_ctl_commands[] = {
     {
 	"list",
@@ -2202,6 +2278,21 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	TENDER_CTL_OPTS_NONE,
 	TENDER_CTL_ARGS_NAMES,
 	tender_ctl_cmd_resume,
+    },
+    {
+	"plugins",
+	"",
+	"List plugins",
+	"List the plugins tenderd found when it started: their name, version and status, which\n"
+	"is \"active\", \"disabled\" (by [plugins] disabled= in tenderd.conf) or \"failed:\"\n"
+	"and the reason it was refused (the journal of tenderd.service says the same).",
+	"With --json, prints an array of objects with the keys Name, Version and Status.\n"
+	"\n"
+	"Example:\n"
+	"  tenderctl plugins",
+	TENDER_CTL_OPTS_NONE,
+	TENDER_CTL_ARGS_NONE,
+	tender_ctl_cmd_plugins,
     },
     {
 	"events",

@@ -1,0 +1,111 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "tender-authority.h"
+#include "tender-config.h"
+#include "tender-engine.h"
+#include "tender-plugin.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The core's side of TenderPlugin: what the loader, the D-Bus daemon and the HTTP server use.
+ * Plugins see only tender-plugin.h.
+ */
+
+typedef enum {
+	TENDER_PLUGIN_STATUS_ACTIVE,
+	TENDER_PLUGIN_STATUS_DISABLED,
+	TENDER_PLUGIN_STATUS_FAILED,
+} TenderPluginStatus;
+
+/* the longest introspection XML, subpath and route a plugin may register */
+#define TENDER_PLUGIN_XML_MAX	       (64 * 1024)
+#define TENDER_PLUGIN_SUBPATH_MAX      128
+#define TENDER_PLUGIN_DBUS_OBJECTS_MAX 1024
+#define TENDER_PLUGIN_ROUTES_MAX       64
+
+/* one object a plugin put on the bus */
+typedef struct {
+	TenderPlugin *plugin; /* unowned: the plugin outlives its objects */
+	gchar *subpath;
+	gchar *object_path;
+	GDBusNodeInfo *node;
+	GDBusInterfaceInfo *iface;
+	GHashTable *actions; /* method name -> polkit action id */
+	TenderPluginMethodFunc func;
+	gpointer user_data;
+	GDestroyNotify destroy;
+	guint registration_id; /* the D-Bus daemon's */
+} TenderPluginDbusObject;
+
+/* one HTTP route of a plugin */
+typedef struct {
+	gchar *method;
+	gchar *path; /* below /v1/plugins/NAME/, '*' is one segment */
+	gchar *action_id;
+	TenderPluginRouteFunc func;
+	gpointer user_data;
+	GDestroyNotify destroy;
+} TenderPluginRoute;
+
+TenderPlugin *
+tender_plugin_new(const gchar *filename,
+		  TenderEngine *engine,
+		  const TenderConfig *config,
+		  TenderAuthority *authority);
+const gchar *
+tender_plugin_get_filename(TenderPlugin *self);
+const gchar *
+tender_plugin_get_version(TenderPlugin *self);
+const gchar *
+tender_plugin_get_description(TenderPlugin *self);
+TenderPluginStatus
+tender_plugin_get_status(TenderPlugin *self);
+const gchar *
+tender_plugin_get_status_message(TenderPlugin *self);
+gchar *
+tender_plugin_get_status_string(TenderPlugin *self);
+void
+tender_plugin_set_descriptor(TenderPlugin *self,
+			     GModule *module,
+			     const TenderPluginDescriptor *descriptor);
+void
+tender_plugin_set_status(TenderPlugin *self, TenderPluginStatus status, const gchar *message);
+gboolean
+tender_plugin_init_plugin(TenderPlugin *self, GError **error);
+void
+tender_plugin_shutdown_plugin(TenderPlugin *self);
+void
+tender_plugin_dispatch_state(TenderPlugin *self,
+			     const gchar *workload,
+			     const gchar *old_state,
+			     const gchar *new_state,
+			     const gchar *reason);
+void
+tender_plugin_set_connection(TenderPlugin *self, GDBusConnection *connection);
+GPtrArray *
+tender_plugin_get_dbus_objects(TenderPlugin *self);
+GPtrArray *
+tender_plugin_get_routes(TenderPlugin *self);
+GPtrArray *
+tender_plugin_get_adapters(TenderPlugin *self);
+
+/* the core's side of TenderPluginRequest */
+TenderPluginRequest *
+tender_plugin_request_new(SoupServerMessage *msg,
+			  const gchar *path,
+			  GPtrArray *captures,
+			  GHashTable *query,
+			  TenderAuthoritySubject *caller);
+gboolean
+tender_plugin_request_get_replied(TenderPluginRequest *self);
+void
+tender_plugin_request_pause(TenderPluginRequest *self);
+
+G_END_DECLS

@@ -1,0 +1,1560 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "tender-error.h"
+#include "tender-plugin-list.h"
+#include "tender-plugin-private.h"
+#include "tender-state.h"
+
+/*
+ * TenderPlugin: one plugin file and, once loaded, what it registered.  Each public function
+ * is a thin door into the engine or the front-ends' registries; no plugin gets at tenderd's
+ * internals any other way.
+ */
+
+struct _TenderPlugin {
+	GObject parent_instance;
+	gchar *filename;
+	gchar *name;
+	gchar *version;
+	gchar *description;
+	TenderPluginStatus status;
+	gchar *status_message;
+	GModule *module;
+	const TenderPluginDescriptor *descriptor;
+	gboolean initialized;
+	TenderEngine *engine;
+	const TenderConfig *config;
+	TenderAuthority *authority;
+	GDBusConnection *connection;
+	gchar *state_dir;
+	gchar *config_group;
+	gpointer data;
+	GDestroyNotify data_destroy;
+	GPtrArray *dbus_objects; /* of TenderPluginDbusObject */
+	GPtrArray *routes;	 /* of TenderPluginRoute */
+	GPtrArray *adapters;	 /* of const TenderAdapterClass */
+	GArray *watches;	 /* of TenderPluginWatch */
+	guint next_watch_id;
+};
+
+typedef struct {
+	guint id;
+	TenderPluginStateFunc func;
+	gpointer user_data;
+	GDestroyNotify destroy;
+} TenderPluginWatch;
+
+G_DEFINE_TYPE(TenderPlugin, tender_plugin, G_TYPE_OBJECT)
+
+enum {
+	SIGNAL_DBUS_OBJECT_ADDED,
+	SIGNAL_DBUS_OBJECT_REMOVED,
+	SIGNAL_LAST,
+};
+static guint signals[SIGNAL_LAST] = {0};
+
+static void
+tender_plugin_dbus_object_free(TenderPluginDbusObject *obj)
+{
+	if (obj->destroy != NULL)
+		obj->destroy(obj->user_data);
+	g_free(obj->subpath);
+	g_free(obj->object_path);
+	if (obj->node != NULL)
+		g_dbus_node_info_unref(obj->node);
+	if (obj->actions != NULL)
+		g_hash_table_unref(obj->actions);
+	g_free(obj);
+}
+
+static void
+tender_plugin_route_free(TenderPluginRoute *route)
+{
+	if (route->destroy != NULL)
+		route->destroy(route->user_data);
+	g_free(route->method);
+	g_free(route->path);
+	g_free(route->action_id);
+	g_free(route);
+}
+
+static void
+tender_plugin_watch_clear(gpointer data)
+{
+	TenderPluginWatch *watch = data;
+	if (watch->destroy != NULL)
+		watch->destroy(watch->user_data);
+}
+
+/* --- the core's side --- */
+
+/**
+ * tender_plugin_new:
+ * @filename: the shared object
+ * @engine: the engine its workloads go to
+ * @config: tenderd's settings
+ * @authority: the polkit authority
+ *
+ * Returns: (transfer full): a plugin not loaded yet, named after its file
+ */
+TenderPlugin *
+tender_plugin_new(const gchar *filename,
+		  TenderEngine *engine,
+		  const TenderConfig *config,
+		  TenderAuthority *authority)
+{
+	TenderPlugin *self = g_object_new(TENDER_TYPE_PLUGIN, NULL);
+	g_autofree gchar *base = g_path_get_basename(filename);
+
+	if (g_str_has_suffix(base, "." G_MODULE_SUFFIX))
+		base[strlen(base) - strlen("." G_MODULE_SUFFIX)] = '\0';
+	self->filename = g_strdup(filename);
+	self->name = g_steal_pointer(&base);
+	self->version = g_strdup("");
+	self->description = g_strdup("");
+	self->engine = engine;
+	self->config = config;
+	self->authority = g_object_ref(authority);
+	return self;
+}
+
+const gchar *
+tender_plugin_get_filename(TenderPlugin *self)
+{
+	return self->filename;
+}
+
+const gchar *
+tender_plugin_get_version(TenderPlugin *self)
+{
+	return self->version;
+}
+
+const gchar *
+tender_plugin_get_description(TenderPlugin *self)
+{
+	return self->description;
+}
+
+TenderPluginStatus
+tender_plugin_get_status(TenderPlugin *self)
+{
+	return self->status;
+}
+
+const gchar *
+tender_plugin_get_status_message(TenderPlugin *self)
+{
+	return self->status_message;
+}
+
+/**
+ * tender_plugin_get_status_string:
+ * @self: a #TenderPlugin
+ *
+ * Returns: "active", "disabled", or "failed: " and why, as ListPlugins shows it
+ */
+gchar *
+tender_plugin_get_status_string(TenderPlugin *self)
+{
+	switch (self->status) {
+	case TENDER_PLUGIN_STATUS_ACTIVE:
+		return g_strdup("active");
+	case TENDER_PLUGIN_STATUS_DISABLED:
+		return g_strdup("disabled");
+	case TENDER_PLUGIN_STATUS_FAILED:
+	default:
+		return g_strdup_printf("failed: %s", self->status_message);
+	}
+}
+
+void
+tender_plugin_set_status(TenderPlugin *self, TenderPluginStatus status, const gchar *message)
+{
+	self->status = status;
+	g_free(self->status_message);
+	self->status_message = g_strdup(message != NULL ? message : "");
+}
+
+/**
+ * tender_plugin_set_descriptor:
+ * @self: a #TenderPlugin
+ * @module: (transfer full) (nullable): the module the descriptor came from
+ * @descriptor: a checked descriptor
+ *
+ * Takes the name, version and description of the plugin from @descriptor.
+ */
+void
+tender_plugin_set_descriptor(TenderPlugin *self,
+			     GModule *module,
+			     const TenderPluginDescriptor *descriptor)
+{
+	self->module = module;
+	self->descriptor = descriptor;
+	g_free(self->name);
+	self->name = g_strdup(descriptor->name);
+	g_free(self->version);
+	self->version = g_strdup(descriptor->version != NULL ? descriptor->version : "");
+	g_free(self->description);
+	self->description =
+	    g_strdup(descriptor->description != NULL ? descriptor->description : "");
+	g_free(self->config_group);
+	self->config_group = g_strdup_printf("plugin %s", self->name);
+}
+
+/* undo what a failed init registered, so nothing of it is ever served */
+static void
+tender_plugin_clear_registrations(TenderPlugin *self)
+{
+	while (self->dbus_objects->len > 0) {
+		TenderPluginDbusObject *obj = g_ptr_array_index(self->dbus_objects, 0);
+		g_signal_emit(self, signals[SIGNAL_DBUS_OBJECT_REMOVED], 0, obj);
+		g_ptr_array_remove_index(self->dbus_objects, 0);
+	}
+	g_ptr_array_set_size(self->routes, 0);
+	g_ptr_array_set_size(self->adapters, 0);
+	g_array_set_size(self->watches, 0);
+	if (self->data_destroy != NULL)
+		self->data_destroy(self->data);
+	self->data = NULL;
+	self->data_destroy = NULL;
+}
+
+/**
+ * tender_plugin_init_plugin:
+ * @self: a #TenderPlugin with a descriptor
+ * @error: (nullable): a #GError
+ *
+ * Makes the state directory and calls the plugin's init.  On failure, whatever the plugin
+ * registered is dropped again.
+ *
+ * Returns: %TRUE if the plugin is active
+ */
+gboolean
+tender_plugin_init_plugin(TenderPlugin *self, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	self->state_dir = g_build_filename(self->config->state_dir, "plugins", self->name, NULL);
+	if (g_mkdir_with_parents(self->state_dir, 0700) != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot create %s: %s",
+			    self->state_dir,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	if (!self->descriptor->init(self, &error_local)) {
+		tender_plugin_clear_registrations(self);
+		if (error_local == NULL) {
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_FAILED,
+					    "its init failed without saying why");
+			return FALSE;
+		}
+		g_propagate_prefixed_error(error,
+					   g_steal_pointer(&error_local),
+					   "its init failed: ");
+		return FALSE;
+	}
+	self->initialized = TRUE;
+	return TRUE;
+}
+
+/**
+ * tender_plugin_shutdown_plugin:
+ * @self: a #TenderPlugin
+ *
+ * Calls the plugin's shutdown once, if its init succeeded.
+ */
+void
+tender_plugin_shutdown_plugin(TenderPlugin *self)
+{
+	if (!self->initialized)
+		return;
+	self->initialized = FALSE;
+	if (self->descriptor->shutdown != NULL)
+		self->descriptor->shutdown(self);
+}
+
+/**
+ * tender_plugin_dispatch_state:
+ * @self: a #TenderPlugin
+ * @workload: the workload's name
+ * @old_state: its state before, or ""
+ * @new_state: its state now, or ""
+ * @reason: its Reason
+ *
+ * Calls the plugin's watches.
+ */
+void
+tender_plugin_dispatch_state(TenderPlugin *self,
+			     const gchar *workload,
+			     const gchar *old_state,
+			     const gchar *new_state,
+			     const gchar *reason)
+{
+	if (self->status != TENDER_PLUGIN_STATUS_ACTIVE)
+		return;
+	/* a watch may remove itself (or add one): go by id, from a copy */
+	for (guint i = 0; i < self->watches->len; i++) {
+		TenderPluginWatch watch = g_array_index(self->watches, TenderPluginWatch, i);
+		watch.func(self, workload, old_state, new_state, reason, watch.user_data);
+		if (i < self->watches->len &&
+		    g_array_index(self->watches, TenderPluginWatch, i).id != watch.id)
+			i--;
+	}
+}
+
+void
+tender_plugin_set_connection(TenderPlugin *self, GDBusConnection *connection)
+{
+	g_set_object(&self->connection, connection);
+}
+
+GPtrArray *
+tender_plugin_get_dbus_objects(TenderPlugin *self)
+{
+	return self->dbus_objects;
+}
+
+GPtrArray *
+tender_plugin_get_routes(TenderPlugin *self)
+{
+	return self->routes;
+}
+
+GPtrArray *
+tender_plugin_get_adapters(TenderPlugin *self)
+{
+	return self->adapters;
+}
+
+/* --- the plugin API: the plugin itself --- */
+
+/**
+ * tender_plugin_get_name:
+ * @self: a #TenderPlugin
+ *
+ * Returns: the plugin's name, from its descriptor
+ *
+ * Since: 0.1
+ */
+const gchar *
+tender_plugin_get_name(TenderPlugin *self)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
+	return self->name;
+}
+
+/**
+ * tender_plugin_set_data:
+ * @self: a #TenderPlugin
+ * @data: (nullable): the plugin's own state
+ * @destroy: (nullable): frees @data when tenderd exits, or when init fails
+ *
+ * Keeps one pointer for the plugin; a previous one is destroyed.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_set_data(TenderPlugin *self, gpointer data, GDestroyNotify destroy)
+{
+	g_return_if_fail(TENDER_IS_PLUGIN(self));
+	if (self->data_destroy != NULL)
+		self->data_destroy(self->data);
+	self->data = data;
+	self->data_destroy = destroy;
+}
+
+/**
+ * tender_plugin_get_data:
+ * @self: a #TenderPlugin
+ *
+ * Returns: (transfer none) (nullable): what tender_plugin_set_data() kept
+ *
+ * Since: 0.1
+ */
+gpointer
+tender_plugin_get_data(TenderPlugin *self)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
+	return self->data;
+}
+
+/**
+ * tender_plugin_get_state_dir:
+ * @self: a #TenderPlugin
+ *
+ * The plugin's own directory for state that must survive restarts and reboots,
+ * STATE_DIR/plugins/NAME (by default /var/lib/tender/plugins/NAME), mode 0700, owned by
+ * root.  It exists before init is called.
+ *
+ * Returns: an absolute path
+ *
+ * Since: 0.1
+ */
+const gchar *
+tender_plugin_get_state_dir(TenderPlugin *self)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
+	return self->state_dir;
+}
+
+/**
+ * tender_plugin_get_config_string:
+ * @self: a #TenderPlugin
+ * @key: a key of the group [plugin NAME] in tenderd.conf
+ * @default_value: (nullable): what to return when the key is not there
+ *
+ * Returns: (transfer full) (nullable): the value, without surrounding blanks
+ *
+ * Since: 0.1
+ */
+gchar *
+tender_plugin_get_config_string(TenderPlugin *self, const gchar *key, const gchar *default_value)
+{
+	gchar *value;
+
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
+	g_return_val_if_fail(key != NULL, NULL);
+	value = g_key_file_get_string(self->config->keyfile, self->config_group, key, NULL);
+	if (value == NULL)
+		return g_strdup(default_value);
+	return g_strstrip(value);
+}
+
+/**
+ * tender_plugin_get_config_boolean:
+ * @self: a #TenderPlugin
+ * @key: a key of the group [plugin NAME] in tenderd.conf
+ * @default_value: what to return when the key is not there
+ * @error: (nullable): a #GError, set when the value is not true or false
+ *
+ * Returns: the value; on error %FALSE
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_get_config_boolean(TenderPlugin *self,
+				 const gchar *key,
+				 gboolean default_value,
+				 GError **error)
+{
+	g_autofree gchar *text = tender_plugin_get_config_string(self, key, NULL);
+
+	if (text == NULL)
+		return default_value;
+	if (g_strcmp0(text, "true") == 0)
+		return TRUE;
+	if (g_strcmp0(text, "false") != 0)
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "[%s] %s=%s is neither true nor false",
+			    self->config_group,
+			    key,
+			    text);
+	return FALSE;
+}
+
+/**
+ * tender_plugin_get_config_uint64:
+ * @self: a #TenderPlugin
+ * @key: a key of the group [plugin NAME] in tenderd.conf
+ * @default_value: what to use when the key is not there
+ * @max: the largest value allowed
+ * @value: (out): the value
+ * @error: (nullable): a #GError, set when the value is not a number from 0 to @max
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_get_config_uint64(TenderPlugin *self,
+				const gchar *key,
+				guint64 default_value,
+				guint64 max,
+				guint64 *value,
+				GError **error)
+{
+	g_autofree gchar *text = tender_plugin_get_config_string(self, key, NULL);
+
+	g_return_val_if_fail(value != NULL, FALSE);
+	if (text == NULL) {
+		*value = default_value;
+		return TRUE;
+	}
+	if (!g_ascii_string_to_unsigned(text, 10, 0, max, value, NULL)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "[%s] %s=%s is not a number from 0 to %" G_GUINT64_FORMAT,
+			    self->config_group,
+			    key,
+			    text,
+			    max);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* --- the plugin API: workloads --- */
+
+/**
+ * tender_plugin_create_workload:
+ * @self: a #TenderPlugin
+ * @name: the new workload's name
+ * @spec: an a{sv} spec, as org.tender.Agent1.Manager.CreateWorkload takes it
+ * @error: (nullable): a #GError
+ *
+ * Creates a workload exactly as CreateWorkload does: the same checks, the same limits, the
+ * same state file; it shows up in ListWorkloads and tenderctl like any other.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_create_workload(TenderPlugin *self, const gchar *name, GVariant *spec, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	return tender_engine_create_workload(self->engine, name, spec, NULL, error) != NULL;
+}
+
+static void
+tender_plugin_engine_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	gboolean (*finish)(TenderEngine *, GAsyncResult *, GError **) = g_task_get_task_data(task);
+	g_autoptr(GError) error = NULL;
+
+	if (!finish(TENDER_ENGINE(source), res, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_task_return_boolean(task, TRUE);
+}
+
+static GTask *
+tender_plugin_engine_task(TenderPlugin *self,
+			  gpointer tag,
+			  gboolean (*finish)(TenderEngine *, GAsyncResult *, GError **),
+			  GCancellable *cancellable,
+			  GAsyncReadyCallback callback,
+			  gpointer user_data)
+{
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, tag);
+	g_task_set_task_data(task, (gpointer)finish, NULL);
+	return task;
+}
+
+/**
+ * tender_plugin_start_workload_async:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the workload runs in its scope, or failed to
+ * @user_data: for @callback
+ *
+ * Starts a workload, as StartWorkload does.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_start_workload_async(TenderPlugin *self,
+				   const gchar *name,
+				   GCancellable *cancellable,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data)
+{
+	GTask *task = tender_plugin_engine_task(self,
+						tender_plugin_start_workload_async,
+						tender_engine_start_workload_finish,
+						cancellable,
+						callback,
+						user_data);
+	tender_engine_start_workload_async(self->engine,
+					   name,
+					   NULL,
+					   cancellable,
+					   tender_plugin_engine_cb,
+					   task);
+}
+
+/**
+ * tender_plugin_start_workload_finish:
+ * @self: a #TenderPlugin
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the workload runs
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_start_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/**
+ * tender_plugin_stop_workload_async:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @timeout_sec: seconds from SIGTERM to SIGKILL, 0 for tenderd's default
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the workload has stopped
+ * @user_data: for @callback
+ *
+ * Stops a workload, as StopWorkload does.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_stop_workload_async(TenderPlugin *self,
+				  const gchar *name,
+				  guint timeout_sec,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data)
+{
+	GTask *task = tender_plugin_engine_task(self,
+						tender_plugin_stop_workload_async,
+						tender_engine_stop_workload_finish,
+						cancellable,
+						callback,
+						user_data);
+	g_autoptr(GVariant) options = NULL;
+	GVariantDict dict;
+
+	g_variant_dict_init(&dict, NULL);
+	if (timeout_sec > 0)
+		g_variant_dict_insert(&dict, "timeout_sec", "u", (guint32)timeout_sec);
+	options = g_variant_ref_sink(g_variant_dict_end(&dict));
+	tender_engine_stop_workload_async(self->engine,
+					  name,
+					  options,
+					  cancellable,
+					  tender_plugin_engine_cb,
+					  task);
+}
+
+/**
+ * tender_plugin_stop_workload_finish:
+ * @self: a #TenderPlugin
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the workload has stopped
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_stop_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/**
+ * tender_plugin_remove_workload_async:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @force: stop it first if it runs (else a running workload is an error)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the workload is gone
+ * @user_data: for @callback
+ *
+ * Removes a workload, as RemoveWorkload does.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_remove_workload_async(TenderPlugin *self,
+				    const gchar *name,
+				    gboolean force,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data)
+{
+	GTask *task = tender_plugin_engine_task(self,
+						tender_plugin_remove_workload_async,
+						tender_engine_remove_workload_finish,
+						cancellable,
+						callback,
+						user_data);
+	g_autoptr(GVariant) options = NULL;
+	GVariantDict dict;
+
+	g_variant_dict_init(&dict, NULL);
+	g_variant_dict_insert(&dict, "force", "b", force);
+	options = g_variant_ref_sink(g_variant_dict_end(&dict));
+	tender_engine_remove_workload_async(self->engine,
+					    name,
+					    options,
+					    cancellable,
+					    tender_plugin_engine_cb,
+					    task);
+}
+
+/**
+ * tender_plugin_remove_workload_finish:
+ * @self: a #TenderPlugin
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the workload is gone
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_remove_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/**
+ * tender_plugin_kill_workload:
+ * @self: a #TenderPlugin
+ * @name: a running workload
+ * @signo: a signal number
+ * @error: (nullable): a #GError
+ *
+ * Sends @signo to every process of the workload, as KillWorkload does.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_kill_workload(TenderPlugin *self, const gchar *name, gint signo, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	return tender_engine_kill_workload(self->engine, name, signo, error);
+}
+
+/**
+ * tender_plugin_get_workload:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): an a{sv} of the workload's org.tender.Agent1.Workload
+ *   properties (State, MainPID, ExitCode, Reason, ...), or %NULL if there is no such workload
+ *
+ * Since: 0.1
+ */
+GVariant *
+tender_plugin_get_workload(TenderPlugin *self, const gchar *name, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
+	return tender_engine_get_workload_properties(self->engine, name, error);
+}
+
+/**
+ * tender_plugin_get_workload_metrics:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): an a{sv} of the workload's metrics from its cgroup, as
+ *   GetMetrics returns them
+ *
+ * Since: 0.1
+ */
+GVariant *
+tender_plugin_get_workload_metrics(TenderPlugin *self, const gchar *name, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
+	return tender_engine_get_metrics(self->engine, name, error);
+}
+
+static void
+tender_plugin_logs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	g_autoptr(GError) error = NULL;
+	GVariant *entries = tender_engine_get_logs_finish(TENDER_ENGINE(source), res, &error);
+
+	if (entries == NULL) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_task_return_pointer(task, entries, (GDestroyNotify)g_variant_unref);
+}
+
+/**
+ * tender_plugin_get_workload_logs_async:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @options: (nullable): an a{sv} as GetLogs takes it: lines u, since s, stream s
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the entries
+ * @user_data: for @callback
+ *
+ * Reads the workload's output from the journal, as GetLogs does (with its limits), in a
+ * worker thread.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_get_workload_logs_async(TenderPlugin *self,
+				      const gchar *name,
+				      GVariant *options,
+				      GCancellable *cancellable,
+				      GAsyncReadyCallback callback,
+				      gpointer user_data)
+{
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
+
+	g_task_set_source_tag(task, tender_plugin_get_workload_logs_async);
+	tender_engine_get_logs_async(self->engine,
+				     name,
+				     options,
+				     cancellable,
+				     tender_plugin_logs_cb,
+				     task);
+}
+
+/**
+ * tender_plugin_get_workload_logs_finish:
+ * @self: a #TenderPlugin
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): the aa{sv} of entries, oldest first, each with message, stream,
+ *   timestamp and cursor, as GetLogs returns them
+ *
+ * Since: 0.1
+ */
+GVariant *
+tender_plugin_get_workload_logs_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), NULL);
+	return g_task_propagate_pointer(G_TASK(res), error);
+}
+
+/**
+ * tender_plugin_watch_workloads:
+ * @self: a #TenderPlugin
+ * @func: called for every state transition of every workload
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data when the watch goes
+ *
+ * Returns: the watch's id, for tender_plugin_unwatch_workloads()
+ *
+ * Since: 0.1
+ */
+guint
+tender_plugin_watch_workloads(TenderPlugin *self,
+			      TenderPluginStateFunc func,
+			      gpointer user_data,
+			      GDestroyNotify destroy)
+{
+	TenderPluginWatch watch = {++self->next_watch_id, func, user_data, destroy};
+
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), 0);
+	g_return_val_if_fail(func != NULL, 0);
+	g_array_append_val(self->watches, watch);
+	return watch.id;
+}
+
+/**
+ * tender_plugin_unwatch_workloads:
+ * @self: a #TenderPlugin
+ * @watch_id: what tender_plugin_watch_workloads() returned
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_unwatch_workloads(TenderPlugin *self, guint watch_id)
+{
+	g_return_if_fail(TENDER_IS_PLUGIN(self));
+	for (guint i = 0; i < self->watches->len; i++) {
+		if (g_array_index(self->watches, TenderPluginWatch, i).id == watch_id) {
+			g_array_remove_index(self->watches, i);
+			return;
+		}
+	}
+}
+
+/* --- the plugin API: authorization --- */
+
+static void
+tender_plugin_check_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	g_autoptr(GError) error = NULL;
+
+	if (!tender_authority_check_finish(TENDER_AUTHORITY(source), res, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_task_return_boolean(task, TRUE);
+}
+
+/**
+ * tender_plugin_check_authorization_async:
+ * @self: a #TenderPlugin
+ * @caller: who asks, from a request
+ * @action_id: a polkit action, e.g. one the plugin ships in its own policy file
+ * @details: (nullable): a string to string #GHashTable of details for polkit rules;
+ *   "plugin" is always added
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with polkit's answer
+ * @user_data: for @callback
+ *
+ * Asks polkit whether @caller may do @action_id, without user interaction, as the core
+ * does for every method and route.  For checks beyond the one the core made already.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_check_authorization_async(TenderPlugin *self,
+					const TenderCaller *caller,
+					const gchar *action_id,
+					GHashTable *details,
+					GCancellable *cancellable,
+					GAsyncReadyCallback callback,
+					gpointer user_data)
+{
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
+	g_autoptr(GHashTable) all = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	GHashTableIter iter;
+	gpointer key;
+	gpointer value;
+
+	g_task_set_source_tag(task, tender_plugin_check_authorization_async);
+	if (details != NULL) {
+		g_hash_table_iter_init(&iter, details);
+		while (g_hash_table_iter_next(&iter, &key, &value))
+			g_hash_table_insert(all, g_strdup(key), g_strdup(value));
+	}
+	g_hash_table_insert(all, g_strdup("plugin"), g_strdup(self->name));
+	tender_authority_check_async(self->authority,
+				     caller,
+				     action_id,
+				     all,
+				     FALSE,
+				     cancellable,
+				     tender_plugin_check_cb,
+				     task);
+}
+
+/**
+ * tender_plugin_check_authorization_finish:
+ * @self: a #TenderPlugin
+ * @res: the result
+ * @error: (nullable): a #GError, %TENDER_ERROR_ACCESS_DENIED when polkit says no
+ *
+ * Returns: %TRUE if the caller is authorized
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_check_authorization_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/* --- the plugin API: D-Bus --- */
+
+/* a subpath is empty or ELEMENT[/ELEMENT...], each element [A-Za-z0-9_]+ */
+static gboolean
+tender_plugin_check_subpath(const gchar *subpath, GError **error)
+{
+	gboolean element = FALSE;
+
+	if (strlen(subpath) > TENDER_PLUGIN_SUBPATH_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The subpath is longer than %d characters",
+			    TENDER_PLUGIN_SUBPATH_MAX);
+		return FALSE;
+	}
+	for (const gchar *p = subpath; *p != '\0'; p++) {
+		if (*p == '/' && element) {
+			element = FALSE;
+			continue;
+		}
+		if (!g_ascii_isalnum(*p) && *p != '_') {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid subpath '%s': elements are letters, digits and '_', "
+				    "separated by single '/'",
+				    subpath);
+			return FALSE;
+		}
+		element = TRUE;
+	}
+	if (subpath[0] != '\0' && !element) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid subpath '%s': it ends with '/'",
+			    subpath);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_plugin_get_object_path:
+ * @self: a #TenderPlugin
+ * @subpath: (nullable): "" or %NULL for the plugin's own object, else a relative path
+ *
+ * Returns: (transfer full): /org/tender/Agent1/plugin/NAME[/SUBPATH], with NAME escaped as
+ *   workload names are ("my-plugin" is my_2dplugin)
+ *
+ * Since: 0.1
+ */
+gchar *
+tender_plugin_get_object_path(TenderPlugin *self, const gchar *subpath)
+{
+	GString *str = g_string_new("/org/tender/Agent1/plugin/");
+
+	for (const gchar *p = self->name; *p != '\0'; p++) {
+		if (g_ascii_isalnum(*p))
+			g_string_append_c(str, *p);
+		else
+			g_string_append_printf(str, "_%02x", (guint)(guchar)*p);
+	}
+	if (subpath != NULL && subpath[0] != '\0')
+		g_string_append_printf(str, "/%s", subpath);
+	return g_string_free(str, FALSE);
+}
+
+static TenderPluginDbusObject *
+tender_plugin_find_dbus_object(TenderPlugin *self, const gchar *subpath, guint *index)
+{
+	for (guint i = 0; i < self->dbus_objects->len; i++) {
+		TenderPluginDbusObject *obj = g_ptr_array_index(self->dbus_objects, i);
+		if (g_strcmp0(obj->subpath, subpath) == 0) {
+			if (index != NULL)
+				*index = i;
+			return obj;
+		}
+	}
+	return NULL;
+}
+
+/* every method needs an action: a call nobody authorizes is never dispatched */
+static GHashTable *
+tender_plugin_map_actions(GDBusInterfaceInfo *iface,
+			  const TenderPluginMethodAction *actions,
+			  GError **error)
+{
+	g_autoptr(GHashTable) map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+	for (guint i = 0; actions != NULL && actions[i].method != NULL; i++) {
+		if (g_dbus_interface_info_lookup_method(iface, actions[i].method) == NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Interface %s has no method %s",
+				    iface->name,
+				    actions[i].method);
+			return NULL;
+		}
+		if (actions[i].action_id == NULL || actions[i].action_id[0] == '\0') {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Method %s has no polkit action",
+				    actions[i].method);
+			return NULL;
+		}
+		g_hash_table_insert(map,
+				    g_strdup(actions[i].method),
+				    g_strdup(actions[i].action_id));
+	}
+	for (guint i = 0; iface->methods != NULL && iface->methods[i] != NULL; i++) {
+		if (!g_hash_table_contains(map, iface->methods[i]->name)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Method %s.%s has no polkit action: every method needs one",
+				    iface->name,
+				    iface->methods[i]->name);
+			return NULL;
+		}
+	}
+	return g_steal_pointer(&map);
+}
+
+/**
+ * tender_plugin_add_dbus_object:
+ * @self: a #TenderPlugin
+ * @subpath: (nullable): "" or %NULL for /org/tender/Agent1/plugin/NAME itself, else a path
+ *   below it ("sessions/s1"); elements are letters, digits and '_'
+ * @introspection_xml: a <node> with exactly one <interface>, and no properties
+ * @actions: the polkit action of every method of the interface, ending with {NULL, NULL}
+ * @func: called for each authorized call
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data when the object goes
+ * @error: (nullable): a #GError
+ *
+ * Puts an object on the bus, now or (during init) as soon as tenderd serves.  Before @func
+ * sees a call, the core asks polkit about the method's action for the caller (with details
+ * "plugin", "method" and "object_path") and answers org.tender.Agent1.Error.AccessDenied
+ * itself when polkit says no.  A method without an action refuses the whole object.
+ * Objects may be added and removed at any time, at most 1024 per plugin.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_add_dbus_object(TenderPlugin *self,
+			      const gchar *subpath,
+			      const gchar *introspection_xml,
+			      const TenderPluginMethodAction *actions,
+			      TenderPluginMethodFunc func,
+			      gpointer user_data,
+			      GDestroyNotify destroy,
+			      GError **error)
+{
+	g_autoptr(GDBusNodeInfo) node = NULL;
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(GHashTable) map = NULL;
+	TenderPluginDbusObject *obj;
+
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	g_return_val_if_fail(introspection_xml != NULL, FALSE);
+	g_return_val_if_fail(func != NULL, FALSE);
+	if (subpath == NULL)
+		subpath = "";
+	if (!tender_plugin_check_subpath(subpath, error))
+		return FALSE;
+	if (tender_plugin_find_dbus_object(self, subpath, NULL) != NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_ALREADY_EXISTS,
+			    "The plugin has an object at '%s' already",
+			    subpath);
+		return FALSE;
+	}
+	if (self->dbus_objects->len >= TENDER_PLUGIN_DBUS_OBJECTS_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "The plugin has %d objects already, the most allowed",
+			    TENDER_PLUGIN_DBUS_OBJECTS_MAX);
+		return FALSE;
+	}
+	if (strlen(introspection_xml) > TENDER_PLUGIN_XML_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The introspection XML is larger than %d bytes",
+			    TENDER_PLUGIN_XML_MAX);
+		return FALSE;
+	}
+	node = g_dbus_node_info_new_for_xml(introspection_xml, &error_local);
+	if (node == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid introspection XML: %s",
+			    error_local->message);
+		return FALSE;
+	}
+	if (node->interfaces == NULL || node->interfaces[0] == NULL ||
+	    node->interfaces[1] != NULL) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "The introspection XML must have exactly one interface");
+		return FALSE;
+	}
+	if (node->interfaces[0]->properties != NULL && node->interfaces[0]->properties[0] != NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Interface %s has properties; plugins expose state through methods, "
+			    "which are authorized",
+			    node->interfaces[0]->name);
+		return FALSE;
+	}
+	map = tender_plugin_map_actions(node->interfaces[0], actions, error);
+	if (map == NULL)
+		return FALSE;
+	obj = g_new0(TenderPluginDbusObject, 1);
+	obj->plugin = self;
+	obj->subpath = g_strdup(subpath);
+	obj->object_path = tender_plugin_get_object_path(self, subpath);
+	obj->iface = node->interfaces[0];
+	obj->node = g_steal_pointer(&node);
+	obj->actions = g_steal_pointer(&map);
+	obj->func = func;
+	obj->user_data = user_data;
+	obj->destroy = destroy;
+	g_ptr_array_add(self->dbus_objects, obj);
+	g_signal_emit(self, signals[SIGNAL_DBUS_OBJECT_ADDED], 0, obj);
+	return TRUE;
+}
+
+/**
+ * tender_plugin_remove_dbus_object:
+ * @self: a #TenderPlugin
+ * @subpath: (nullable): as given to tender_plugin_add_dbus_object()
+ * @error: (nullable): a #GError
+ *
+ * Takes an object off the bus.
+ *
+ * Returns: %TRUE on success, %FALSE if there is no such object
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_remove_dbus_object(TenderPlugin *self, const gchar *subpath, GError **error)
+{
+	TenderPluginDbusObject *obj;
+	guint index = 0;
+
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	obj = tender_plugin_find_dbus_object(self, subpath != NULL ? subpath : "", &index);
+	if (obj == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_FOUND,
+			    "The plugin has no object at '%s'",
+			    subpath != NULL ? subpath : "");
+		return FALSE;
+	}
+	g_signal_emit(self, signals[SIGNAL_DBUS_OBJECT_REMOVED], 0, obj);
+	g_ptr_array_remove_index(self->dbus_objects, index);
+	return TRUE;
+}
+
+/**
+ * tender_plugin_emit_dbus_signal:
+ * @self: a #TenderPlugin
+ * @subpath: (nullable): the object, as given to tender_plugin_add_dbus_object()
+ * @interface_name: the interface
+ * @signal_name: the signal
+ * @parameters: (nullable): a tuple, sunk if floating
+ * @error: (nullable): a #GError
+ *
+ * Broadcasts a signal from one of the plugin's objects.  Anyone on the bus may receive it:
+ * put nothing in a signal that polkit should guard.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_emit_dbus_signal(TenderPlugin *self,
+			       const gchar *subpath,
+			       const gchar *interface_name,
+			       const gchar *signal_name,
+			       GVariant *parameters,
+			       GError **error)
+{
+	g_autoptr(GVariant) params = parameters != NULL ? g_variant_ref_sink(parameters) : NULL;
+	TenderPluginDbusObject *obj;
+
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	obj = tender_plugin_find_dbus_object(self, subpath != NULL ? subpath : "", NULL);
+	if (obj == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_FOUND,
+			    "The plugin has no object at '%s'",
+			    subpath != NULL ? subpath : "");
+		return FALSE;
+	}
+	if (self->connection == NULL) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_STATE,
+				    "tenderd is not on the bus yet");
+		return FALSE;
+	}
+	return g_dbus_connection_emit_signal(self->connection,
+					     NULL,
+					     obj->object_path,
+					     interface_name,
+					     signal_name,
+					     params,
+					     error);
+}
+
+/* --- the plugin API: HTTP --- */
+
+/* a route path is ELEMENT[/ELEMENT...], each element '*' or [A-Za-z0-9_.-]+ */
+static gboolean
+tender_plugin_check_route_path(const gchar *path, GError **error)
+{
+	g_auto(GStrv) elements = NULL;
+
+	if (path[0] == '\0' || path[0] == '/' || strlen(path) > TENDER_PLUGIN_SUBPATH_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid route '%s': give a relative path of at most %d characters",
+			    path,
+			    TENDER_PLUGIN_SUBPATH_MAX);
+		return FALSE;
+	}
+	elements = g_strsplit(path, "/", -1);
+	for (guint i = 0; elements[i] != NULL; i++) {
+		const gchar *e = elements[i];
+		if (g_strcmp0(e, "*") == 0)
+			continue;
+		if (e[0] == '\0' || g_strcmp0(e, ".") == 0 || g_strcmp0(e, "..") == 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid route '%s': empty, '.' or '..' element",
+				    path);
+			return FALSE;
+		}
+		for (const gchar *p = e; *p != '\0'; p++) {
+			if (!g_ascii_isalnum(*p) && strchr("_.-", *p) == NULL) {
+				g_set_error(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Invalid route '%s': elements are '*' or letters, "
+					    "digits, '_', '.' and '-'",
+					    path);
+				return FALSE;
+			}
+		}
+	}
+	return TRUE;
+}
+
+/**
+ * tender_plugin_add_http_route:
+ * @self: a #TenderPlugin
+ * @method: "GET", "POST", "PUT" or "DELETE" (HEAD is answered for GET)
+ * @path: relative to /v1/plugins/NAME/, e.g. "sessions/ * /files" (without the blanks); a
+ *   '*' element matches one path segment, see tender_plugin_request_get_capture()
+ * @action_id: (nullable): the polkit action the caller needs; %NULL only for routes anyone
+ *   may call (a health check), which also need no bearer token over TCP
+ * @func: called for each authorized request
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data when tenderd exits
+ * @error: (nullable): a #GError
+ *
+ * Serves a route on the HTTP API.  The core checks the request (size, JSON content type,
+ * token, polkit, with details "plugin", "method" and "path") before @func sees it, and
+ * answers 404 and 405 itself.  At most 64 routes per plugin.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_add_http_route(TenderPlugin *self,
+			     const gchar *method,
+			     const gchar *path,
+			     const gchar *action_id,
+			     TenderPluginRouteFunc func,
+			     gpointer user_data,
+			     GDestroyNotify destroy,
+			     GError **error)
+{
+	const gchar *methods[] = {"GET", "POST", "PUT", "DELETE", NULL};
+	TenderPluginRoute *route;
+
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	g_return_val_if_fail(func != NULL, FALSE);
+	if (method == NULL || !g_strv_contains(methods, method)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid HTTP method '%s': use GET, POST, PUT or DELETE",
+			    method != NULL ? method : "");
+		return FALSE;
+	}
+	if (path == NULL || !tender_plugin_check_route_path(path, error))
+		return FALSE;
+	for (guint i = 0; i < self->routes->len; i++) {
+		TenderPluginRoute *r = g_ptr_array_index(self->routes, i);
+		if (g_strcmp0(r->method, method) == 0 && g_strcmp0(r->path, path) == 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_ALREADY_EXISTS,
+				    "The plugin has a route %s %s already",
+				    method,
+				    path);
+			return FALSE;
+		}
+	}
+	if (self->routes->len >= TENDER_PLUGIN_ROUTES_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "The plugin has %d routes already, the most allowed",
+			    TENDER_PLUGIN_ROUTES_MAX);
+		return FALSE;
+	}
+	route = g_new0(TenderPluginRoute, 1);
+	route->method = g_strdup(method);
+	route->path = g_strdup(path);
+	route->action_id = g_strdup(action_id);
+	route->func = func;
+	route->user_data = user_data;
+	route->destroy = destroy;
+	g_ptr_array_add(self->routes, route);
+	return TRUE;
+}
+
+/* --- the plugin API: adapters --- */
+
+/**
+ * tender_plugin_register_adapter:
+ * @self: a #TenderPlugin
+ * @klass: a static adapter class
+ * @error: (nullable): a #GError
+ *
+ * Makes the adapter @klass available to instance files (type=NAME); see tender-adapter.h.
+ * Adapter names are unique across all plugins.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterClass *klass, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	g_return_val_if_fail(klass != NULL, FALSE);
+	if (klass->struct_size < G_STRUCT_OFFSET(TenderAdapterClass, padding)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The adapter class is %u bytes, from an older or broken header",
+			    klass->struct_size);
+		return FALSE;
+	}
+	if (!tender_plugin_list_check_name("adapter", klass->name, error))
+		return FALSE;
+	if (klass->start == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Adapter %s has no start function",
+			    klass->name);
+		return FALSE;
+	}
+	for (guint i = 0; i < self->adapters->len; i++) {
+		const TenderAdapterClass *k = g_ptr_array_index(self->adapters, i);
+		if (g_strcmp0(k->name, klass->name) == 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_ALREADY_EXISTS,
+				    "Adapter %s is registered already",
+				    klass->name);
+			return FALSE;
+		}
+	}
+	g_ptr_array_add(self->adapters, (gpointer)klass);
+	return TRUE;
+}
+
+/* --- GObject --- */
+
+static void
+tender_plugin_dispose(GObject *object)
+{
+	TenderPlugin *self = TENDER_PLUGIN(object);
+
+	tender_plugin_shutdown_plugin(self);
+	tender_plugin_clear_registrations(self);
+	g_clear_object(&self->connection);
+	G_OBJECT_CLASS(tender_plugin_parent_class)->dispose(object);
+}
+
+static void
+tender_plugin_finalize(GObject *object)
+{
+	TenderPlugin *self = TENDER_PLUGIN(object);
+
+	/* the module stays resident: its GTypes may be registered */
+	g_ptr_array_unref(self->dbus_objects);
+	g_ptr_array_unref(self->routes);
+	g_ptr_array_unref(self->adapters);
+	g_array_unref(self->watches);
+	g_object_unref(self->authority);
+	g_free(self->filename);
+	g_free(self->name);
+	g_free(self->version);
+	g_free(self->description);
+	g_free(self->status_message);
+	g_free(self->state_dir);
+	g_free(self->config_group);
+	G_OBJECT_CLASS(tender_plugin_parent_class)->finalize(object);
+}
+
+static void
+tender_plugin_class_init(TenderPluginClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+
+	object_class->dispose = tender_plugin_dispose;
+	object_class->finalize = tender_plugin_finalize;
+
+	/**
+	 * TenderPlugin::dbus-object-added:
+	 * @self: the plugin
+	 * @object: the #TenderPluginDbusObject to put on the bus
+	 */
+	signals[SIGNAL_DBUS_OBJECT_ADDED] = g_signal_new("dbus-object-added",
+							 G_TYPE_FROM_CLASS(klass),
+							 G_SIGNAL_RUN_LAST,
+							 0,
+							 NULL,
+							 NULL,
+							 NULL,
+							 G_TYPE_NONE,
+							 1,
+							 G_TYPE_POINTER);
+	/**
+	 * TenderPlugin::dbus-object-removed:
+	 * @self: the plugin
+	 * @object: the #TenderPluginDbusObject to take off the bus, still valid
+	 */
+	signals[SIGNAL_DBUS_OBJECT_REMOVED] = g_signal_new("dbus-object-removed",
+							   G_TYPE_FROM_CLASS(klass),
+							   G_SIGNAL_RUN_LAST,
+							   0,
+							   NULL,
+							   NULL,
+							   NULL,
+							   G_TYPE_NONE,
+							   1,
+							   G_TYPE_POINTER);
+}
+
+static void
+tender_plugin_init(TenderPlugin *self)
+{
+	self->status = TENDER_PLUGIN_STATUS_FAILED;
+	self->status_message = g_strdup("not loaded yet");
+	self->dbus_objects =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_dbus_object_free);
+	self->routes = g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_route_free);
+	self->adapters = g_ptr_array_new();
+	self->watches = g_array_new(FALSE, FALSE, sizeof(TenderPluginWatch));
+	g_array_set_clear_func(self->watches, tender_plugin_watch_clear);
+}

@@ -1,0 +1,272 @@
+#!/usr/bin/python3
+# Copyright 2026 The tender authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Plugins: built out of tree against the installed headers and tender-plugin-1.pc, loaded by
+the real tenderd, driven over D-Bus, HTTP and tenderctl; and the plugins tenderd must refuse
+(another ABI, a failing init, a shared object that is no plugin, a missing symbol), each with a
+clear journal message, while tenderd keeps serving."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tenderlab import (DBusError, TenderTestCase, proc_cgroup, cgroup_file,  # noqa: E402
+                       run, tenderd_pid, wait_for)
+from test_http import NOBODY, curl  # noqa: E402
+
+SOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plugins")
+PLUGIN_DIR = "/var/lib/tender-test/plugins"
+CONF = "/etc/tender/tenderd.conf"
+TENDERCTL = os.environ.get("TENDERCTL") or shutil.which("tenderctl") or "tenderctl"
+HELLO_PATH = "/org/tender/Agent1/plugin/hello"
+HELLO_IFACE = "org.tender.Test.Hello"
+# what the bus says of an object that is not there
+UNKNOWN = ("org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownMethod")
+PLUGINS = ["hello", "greeter", "bad-abi", "failing-init", "not-a-plugin", "missing-symbol"]
+
+
+def build_plugins():
+    """Builds the test plugins as a user would: cc and pkg-config, nothing of the build tree."""
+    os.makedirs(PLUGIN_DIR, exist_ok=True)
+    flags = run(["pkg-config", "--cflags", "--libs", "tender-plugin-1"]).stdout.split()
+    for name in PLUGINS:
+        out = os.path.join(PLUGIN_DIR, f"{name}.so")
+        src = os.path.join(SOURCES, f"{name}.c")
+        if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(src):
+            continue
+        # the headers must be clean at a high warning level
+        run(["cc", "-shared", "-fPIC", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter",
+             "-o", out + ".tmp", src, *flags])
+        os.rename(out + ".tmp", out)
+
+
+def configure(extra=""):
+    """tenderd.conf with the test plugin directory, then a restart of tenderd."""
+    with open(CONF, "w") as f:
+        f.write(f"[plugins]\npath={PLUGIN_DIR}\n{extra}\n[plugin hello]\ngreeting=Howdy\n")
+    restart_tenderd()
+
+
+def restart_tenderd():
+    # the tests restart tenderd more often than its unit's start rate limit allows
+    run(["systemctl", "reset-failed", "tenderd.service"], check=False)
+    run(["systemctl", "restart", "tenderd.service"])
+    assert wait_for(lambda: run(["busctl", "status", "org.tender.Agent1"], check=False)
+                    .returncode == 0, timeout=30)
+
+
+class PluginTestCase(TenderTestCase):
+    @classmethod
+    def setUpClass(cls):
+        with open(CONF) as f:
+            cls.saved_conf = f.read()
+        build_plugins()
+        configure()
+
+    @classmethod
+    def tearDownClass(cls):
+        with open(CONF, "w") as f:
+            f.write(cls.saved_conf)
+        restart_tenderd()
+
+    def plugins(self):
+        return {name: (version, status)
+                for name, version, status in self.tender.call("ListPlugins", "")[0]}
+
+    def hello(self, method, signature="", *args):
+        return self.tender.call(method, signature, *args, path=HELLO_PATH, iface=HELLO_IFACE)
+
+    def journal(self):
+        """What the running tenderd logged."""
+        return run(["journalctl", "-u", "tenderd.service", f"_PID={tenderd_pid()}", "-o", "cat",
+                    "--no-pager"]).stdout
+
+
+class LoadTest(PluginTestCase):
+    def test_good_and_bad_plugins(self):
+        plugins = self.plugins()
+        self.assertEqual(plugins["hello"], ("1.0.0", "active"))
+        # another ABI: refused before its init runs (which would abort tenderd)
+        self.assertEqual(plugins["bad-abi"][1],
+                         "failed: built for plugin ABI 99, but this tenderd has ABI 1: "
+                         "rebuild it against tender-plugin-1")
+        self.assertEqual(plugins["failing-init"][1],
+                         "failed: its init failed: the license server cannot be reached")
+        self.assertEqual(plugins["not-a-plugin"][1],
+                         "failed: not a tender plugin: it has no tender_plugin_describe() "
+                         "entry point")
+        self.assertTrue(plugins["missing-symbol"][1].startswith("failed: cannot load it: "))
+        self.assertIn("undefined symbol: tender_plugin_from_the_future",
+                      plugins["missing-symbol"][1])
+        # each refusal is in the journal, naming the file
+        journal = self.journal()
+        for name in ["bad-abi", "failing-init", "not-a-plugin", "missing-symbol"]:
+            self.assertIn(f"plugin {PLUGIN_DIR}/{name}.so refused: ", journal)
+        self.assertIn(f"plugin hello 1.0.0 loaded from {PLUGIN_DIR}/hello.so", journal)
+        # and tenderd serves on
+        self.tender.list()
+        self.assertEqual(curl("GET", "/api/health")[0], 200)
+
+    def test_failed_init_leaves_nothing_behind(self):
+        # it registered an object and a route before failing: neither is served
+        with self.assertRaises(DBusError) as ctx:
+            self.tender.call("Ping", "", path="/org/tender/Agent1/plugin/failing_2dinit",
+                             iface="org.tender.Test.Failing")
+        self.assertIn(ctx.exception.name, UNKNOWN)
+        nodes = run(["busctl", "tree", "--list", "org.tender.Agent1"]).stdout.split()
+        self.assertIn(HELLO_PATH, nodes)
+        self.assertNotIn("/org/tender/Agent1/plugin/failing_2dinit", nodes)
+        status, _, text = curl("GET", "/v1/plugins/failing-init/ping")
+        self.assertEqual(status, 404, text)
+
+    def test_tenderctl_and_http_list(self):
+        out = subprocess.run([TENDERCTL, "plugins"], capture_output=True, text=True)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        lines = out.stdout.splitlines()
+        self.assertEqual(lines[0].split(), ["NAME", "VERSION", "STATUS"])
+        self.assertIn(["hello", "1.0.0", "active"], [line.split() for line in lines[1:]])
+        out = subprocess.run([TENDERCTL, "plugins", "--json"], capture_output=True, text=True)
+        listed = {p["Name"]: p["Status"] for p in json.loads(out.stdout)}
+        self.assertEqual(listed["hello"], "active")
+        self.assertTrue(listed["bad-abi"].startswith("failed: built for plugin ABI 99"))
+        status, _, text = curl("GET", "/v1/plugins")
+        self.assertEqual(status, 200, text)
+        hello = [p for p in json.loads(text) if p["name"] == "hello"][0]
+        self.assertEqual(hello, {"name": "hello", "version": "1.0.0", "status": "active",
+                                 "description": "says hello, and spawns workloads",
+                                 "file": f"{PLUGIN_DIR}/hello.so"})
+        # as any Manager method, the list needs org.tender.workloads.read
+        status, _, text = curl("GET", "/v1/plugins", user=NOBODY)
+        self.assertEqual(status, 403, text)
+        out = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
+                              "--clear-groups", TENDERCTL, "plugins"],
+                             capture_output=True, text=True)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("not authorized", out.stderr.lower())
+
+
+class DbusTest(PluginTestCase):
+    def test_methods_and_config(self):
+        # [plugin hello] greeting= from tenderd.conf
+        self.assertEqual(self.hello("Greet", "s", "you"), ("Howdy, you!",))
+        self.assertEqual(self.hello("Whoami"), (0,))
+        out = run(["busctl", "call", "org.tender.Agent1", HELLO_PATH, HELLO_IFACE, "Greet", "s",
+                   "busctl"])
+        self.assertEqual(out.stdout.strip(), 's "Howdy, busctl!"')
+
+    def test_methods_are_authorized_by_the_core(self):
+        out = run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                   "busctl", "call", "org.tender.Agent1", HELLO_PATH, HELLO_IFACE, "Greet", "s",
+                   "x"], check=False)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("not authorized", out.stderr.lower())
+
+    def test_spawned_workload_is_an_engine_workload(self):
+        name = self.workload("hello-spawned")
+        (pid,) = self.hello("Spawn", "sas", name, ["sleep", "1000"])
+        props = self.tender.props(name)
+        self.assertEqual(props["State"], "running")
+        self.assertEqual(props["MainPID"], pid)
+        # in its own scope, with the limit the plugin asked for, like any workload
+        self.assertEqual(proc_cgroup(pid), "/tender.slice/tender-hello-spawned.scope")
+        self.assertEqual(cgroup_file("memory", proc_cgroup(pid, "memory"),
+                                     "memory.limit_in_bytes"), str(64 * 1024 * 1024))
+        self.assertIn(name, [w[0] for w in self.tender.list()])
+        # the plugin saw the events, and kept the last one in its state directory
+        self.tender.stop(name)
+        self.assertTrue(wait_for(lambda: any(e.split()[:1] == [name] and e.split()[2] == "stopped"
+                                             for e in self.hello("Events")[0])),
+                        self.hello("Events"))
+        events = [e for e in self.hello("Events")[0] if e.startswith(name + " ")]
+        self.assertEqual(events[0], f"{name} - created -")
+        self.assertIn(f"{name} created starting -", events)
+        state_dir = "/var/lib/tender/plugins/hello"
+        self.assertEqual(os.stat(state_dir).st_mode & 0o777, 0o700)
+        with open(os.path.join(state_dir, "last-event")) as f:
+            self.assertTrue(f.read().startswith(name + " "))
+        # its output, from the journal
+        out = self.workload("hello-output")
+        self.hello("Spawn", "sas", out, ["sh", "-c", "echo one; echo two >&2"])
+        self.tender.wait_state(out, ["exited"])
+        self.assertTrue(wait_for(lambda: len(self.hello("Logs", "s", out)[0]) == 2))
+        self.assertEqual(sorted(self.hello("Logs", "s", out)[0]), ["one", "two"])
+        # errors of the engine reach the caller unchanged
+        with self.assertRaises(DBusError) as ctx:
+            self.hello("Spawn", "sas", name, ["true"])
+        self.assertEqual(ctx.exception.name, "org.tender.Agent1.Error.AlreadyExists")
+
+
+class HttpTest(PluginTestCase):
+    def test_routes(self):
+        status, _, text = curl("GET", "/v1/plugins/hello/greet/bob")
+        self.assertEqual(status, 200, text)
+        self.assertEqual(json.loads(text), {"text": "Howdy, bob!", "uid": 0})
+        name = self.workload("hello-http")
+        status, _, text = curl("POST", "/v1/plugins/hello/spawn",
+                               {"name": name, "argv": ["sleep", "1000"]})
+        self.assertEqual(status, 201, text)
+        pid = json.loads(text)["main_pid"]
+        self.assertEqual(proc_cgroup(pid), "/tender.slice/tender-hello-http.scope")
+        # the plugin's errors get the core's error bodies
+        status, _, text = curl("POST", "/v1/plugins/hello/spawn", {"name": name, "argv": []})
+        self.assertEqual(status, 409, text)
+        self.assertEqual(json.loads(text)["error"]["name"],
+                         "org.tender.Agent1.Error.AlreadyExists")
+        status, _, text = curl("POST", "/v1/plugins/hello/spawn", {"argv": ["true"]})
+        self.assertEqual(status, 400, text)
+
+    def test_core_checks_come_first(self):
+        # 404 and 405 from the core
+        self.assertEqual(curl("GET", "/v1/plugins/hello/nothing")[0], 404)
+        self.assertEqual(curl("GET", "/v1/plugins/no-such-plugin/greet/x")[0], 404)
+        status, hdrs, _ = curl("DELETE", "/v1/plugins/hello/spawn")
+        self.assertEqual(status, 405)
+        self.assertEqual(hdrs["allow"], "POST")
+        self.assertEqual(curl("POST", "/v1/plugins/hello/spawn", raw_body="x",
+                              content_type="text/plain")[0], 415)
+        # polkit: nobody may not read, nor manage
+        self.assertEqual(curl("GET", "/v1/plugins/hello/greet/bob", user=NOBODY)[0], 403)
+        self.assertEqual(curl("POST", "/v1/plugins/hello/spawn", {"name": "x", "argv": ["true"]},
+                              user=NOBODY)[0], 403)
+        # a route without an action is open, over TCP too, without a token
+        status, _, text = curl("GET", "/v1/plugins/hello/health", unix=False)
+        self.assertEqual((status, text), (200, "ok\n"))
+        self.assertEqual(curl("GET", "/v1/plugins/hello/greet/bob", unix=False)[0], 401)
+
+
+class ReadmeTest(PluginTestCase):
+    def test_readme_example(self):
+        """The plugin of README.md, "Writing a plugin", as it stands there, works."""
+        def code(text):
+            start = text.index("#include <tender-plugin.h>")
+            end = text.index("TENDER_PLUGIN_DEFINE(\"greeter\"")
+            return text[start:end]
+        with open(os.path.join(os.path.dirname(SOURCES), "..", "README.md")) as f:
+            readme = f.read()
+        with open(os.path.join(SOURCES, "greeter.c")) as f:
+            self.assertEqual(code(readme), code(f.read()))
+        self.assertEqual(self.plugins()["greeter"], ("1.0", "active"))
+        status, _, text = curl("GET", "/v1/plugins/greeter/greet")
+        self.assertEqual((status, json.loads(text)), (200, "hello"))
+
+
+class DisabledTest(PluginTestCase):
+    def test_disabled_plugin(self):
+        configure("disabled=hello;not-there\n")
+        self.tenderd_pid = tenderd_pid()
+        self.assertEqual(self.plugins()["hello"], ("1.0.0", "disabled"))
+        self.assertEqual(curl("GET", "/v1/plugins/hello/greet/bob")[0], 404)
+        with self.assertRaises(DBusError) as ctx:
+            self.hello("Greet", "s", "x")
+        self.assertIn(ctx.exception.name, UNKNOWN)
+        self.assertIn("plugin hello", self.journal())
+        self.assertIn("is disabled in tenderd.conf", self.journal())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,364 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A plugin built out of tree, as a user would build one, against the installed headers:
+ *
+ *   cc -shared -fPIC -o hello.so hello.c $(pkg-config --cflags --libs tender-plugin-1)
+ *
+ * It uses every part of the plugin API: its config group, its state directory, a D-Bus
+ * object and HTTP routes (authorized by the core), workloads through the engine, events,
+ * and the caller.  tests/integration/test_plugins.py builds and drives it.
+ */
+#define G_LOG_DOMAIN "hello"
+
+#include <tender-plugin.h>
+
+#define HELLO_EVENTS_MAX 256
+
+typedef struct {
+	gchar *greeting;
+	GPtrArray *events; /* "WORKLOAD OLD NEW REASON", the last HELLO_EVENTS_MAX */
+} Hello;
+
+static void
+hello_free(gpointer data)
+{
+	Hello *hello = data;
+	g_free(hello->greeting);
+	g_ptr_array_unref(hello->events);
+	g_free(hello);
+}
+
+static const gchar hello_xml[] = "<node>"
+				 "  <interface name='org.tender.Test.Hello'>"
+				 "    <method name='Greet'>"
+				 "      <arg name='name' type='s' direction='in'/>"
+				 "      <arg name='text' type='s' direction='out'/>"
+				 "    </method>"
+				 "    <method name='Whoami'>"
+				 "      <arg name='uid' type='u' direction='out'/>"
+				 "    </method>"
+				 "    <method name='Spawn'>"
+				 "      <arg name='name' type='s' direction='in'/>"
+				 "      <arg name='argv' type='as' direction='in'/>"
+				 "      <arg name='main_pid' type='u' direction='out'/>"
+				 "    </method>"
+				 "    <method name='Logs'>"
+				 "      <arg name='name' type='s' direction='in'/>"
+				 "      <arg name='lines' type='as' direction='out'/>"
+				 "    </method>"
+				 "    <method name='Events'>"
+				 "      <arg name='events' type='as' direction='out'/>"
+				 "    </method>"
+				 "  </interface>"
+				 "</node>";
+
+static const TenderPluginMethodAction hello_actions[] = {
+    {"Greet", "org.tender.workloads.read"},
+    {"Whoami", "org.tender.workloads.read"},
+    {"Spawn", "org.tender.workloads.manage"},
+    {"Events", "org.tender.workloads.read"},
+    {"Logs", "org.tender.workloads.read"},
+    {NULL, NULL},
+};
+
+static void
+hello_state_cb(TenderPlugin *plugin,
+	       const gchar *workload,
+	       const gchar *old_state,
+	       const gchar *new_state,
+	       const gchar *reason,
+	       gpointer user_data)
+{
+	Hello *hello = user_data;
+	g_autofree gchar *path = NULL;
+	gchar *line = g_strdup_printf("%s %s %s %s",
+				      workload,
+				      old_state[0] != '\0' ? old_state : "-",
+				      new_state[0] != '\0' ? new_state : "-",
+				      reason[0] != '\0' ? reason : "-");
+
+	if (hello->events->len >= HELLO_EVENTS_MAX)
+		g_ptr_array_remove_index(hello->events, 0);
+	g_ptr_array_add(hello->events, line);
+	/* the state directory is the plugin's own */
+	path = g_build_filename(tender_plugin_get_state_dir(plugin), "last-event", NULL);
+	if (!g_file_set_contents(path, line, -1, NULL))
+		g_warning("cannot write %s", path);
+}
+
+/* a workload to spawn: create it, start it, answer with its MainPID */
+typedef struct {
+	GDBusMethodInvocation *invocation;
+	TenderPluginRequest *request;
+	gchar *name;
+} HelloSpawn;
+
+static void
+hello_spawn_free(HelloSpawn *spawn)
+{
+	g_clear_object(&spawn->invocation);
+	g_clear_pointer(&spawn->request, tender_plugin_request_unref);
+	g_free(spawn->name);
+	g_free(spawn);
+}
+
+static void
+hello_spawn_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HelloSpawn *spawn = user_data;
+	TenderPlugin *plugin = TENDER_PLUGIN(source);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) props = NULL;
+	guint32 pid = 0;
+
+	if (tender_plugin_start_workload_finish(plugin, res, &error))
+		props = tender_plugin_get_workload(plugin, spawn->name, &error);
+	if (props != NULL && !g_variant_lookup(props, "MainPID", "u", &pid))
+		g_set_error_literal(&error, TENDER_ERROR, TENDER_ERROR_FAILED, "no MainPID");
+	if (spawn->invocation != NULL) {
+		if (error != NULL)
+			g_dbus_method_invocation_return_gerror(g_steal_pointer(&spawn->invocation),
+							       error);
+		else
+			g_dbus_method_invocation_return_value(g_steal_pointer(&spawn->invocation),
+							      g_variant_new("(u)", pid));
+	} else if (error != NULL) {
+		tender_plugin_request_reply_error(spawn->request, error);
+	} else {
+		g_autoptr(JsonBuilder) b = json_builder_new();
+		g_autoptr(JsonNode) root = NULL;
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "name");
+		json_builder_add_string_value(b, spawn->name);
+		json_builder_set_member_name(b, "main_pid");
+		json_builder_add_int_value(b, pid);
+		json_builder_end_object(b);
+		root = json_builder_get_root(b);
+		tender_plugin_request_reply_json(spawn->request, 201, root);
+	}
+	hello_spawn_free(spawn);
+}
+
+static gboolean
+hello_spawn(TenderPlugin *plugin, HelloSpawn *spawn, const gchar *const *argv, GError **error)
+{
+	GVariantDict spec;
+
+	g_variant_dict_init(&spec, NULL);
+	g_variant_dict_insert_value(&spec, "argv", g_variant_new_strv(argv, -1));
+	g_variant_dict_insert(&spec, "memory_max", "t", (guint64)64 * 1024 * 1024);
+	if (!tender_plugin_create_workload(plugin, spawn->name, g_variant_dict_end(&spec), error))
+		return FALSE;
+	tender_plugin_start_workload_async(plugin,
+					   spawn->name,
+					   NULL,
+					   hello_spawn_started_cb,
+					   spawn);
+	return TRUE;
+}
+
+static void
+hello_logs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) entries = NULL;
+	g_autoptr(GPtrArray) lines = g_ptr_array_new();
+
+	entries = tender_plugin_get_workload_logs_finish(TENDER_PLUGIN(source), res, &error);
+	if (entries == NULL) {
+		g_dbus_method_invocation_return_gerror(g_steal_pointer(&invocation), error);
+		return;
+	}
+	for (gsize i = 0; i < g_variant_n_children(entries); i++) {
+		g_autoptr(GVariant) entry = g_variant_get_child_value(entries, i);
+		const gchar *message = NULL;
+		if (g_variant_lookup(entry, "message", "&s", &message))
+			g_ptr_array_add(lines, (gpointer)message);
+	}
+	g_ptr_array_add(lines, NULL);
+	g_dbus_method_invocation_return_value(g_steal_pointer(&invocation),
+					      g_variant_new("(^as)", (gchar **)lines->pdata));
+}
+
+static void
+hello_method_cb(TenderPlugin *plugin,
+		const TenderCaller *caller,
+		GDBusMethodInvocation *invocation,
+		gpointer user_data)
+{
+	Hello *hello = user_data;
+	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
+	GVariant *params = g_dbus_method_invocation_get_parameters(invocation);
+
+	if (g_strcmp0(method, "Greet") == 0) {
+		const gchar *name = NULL;
+		g_autofree gchar *text = NULL;
+		g_variant_get(params, "(&s)", &name);
+		text = g_strdup_printf("%s, %s!", hello->greeting, name);
+		g_dbus_method_invocation_return_value(invocation, g_variant_new("(s)", text));
+		return;
+	}
+	if (g_strcmp0(method, "Whoami") == 0) {
+		g_dbus_method_invocation_return_value(invocation,
+						      g_variant_new("(u)",
+								    tender_caller_get_uid(caller)));
+		return;
+	}
+	if (g_strcmp0(method, "Spawn") == 0) {
+		g_autofree const gchar **argv = NULL;
+		g_autoptr(GError) error = NULL;
+		HelloSpawn *spawn = g_new0(HelloSpawn, 1);
+		const gchar *name = NULL;
+
+		g_variant_get(params, "(&s^a&s)", &name, &argv);
+		spawn->name = g_strdup(name);
+		spawn->invocation = invocation;
+		if (!hello_spawn(plugin, spawn, argv, &error)) {
+			g_dbus_method_invocation_return_gerror(g_steal_pointer(&spawn->invocation),
+							       error);
+			hello_spawn_free(spawn);
+		}
+		return;
+	}
+	if (g_strcmp0(method, "Logs") == 0) {
+		const gchar *name = NULL;
+		g_variant_get(params, "(&s)", &name);
+		tender_plugin_get_workload_logs_async(plugin,
+						      name,
+						      NULL,
+						      NULL,
+						      hello_logs_cb,
+						      invocation);
+		return;
+	}
+	/* Events */
+	g_ptr_array_add(hello->events, NULL);
+	g_dbus_method_invocation_return_value(invocation,
+					      g_variant_new("(^as)",
+							    (gchar **)hello->events->pdata));
+	g_ptr_array_remove_index(hello->events, hello->events->len - 1);
+}
+
+/* GET greet/NAME: {"text": "GREETING, NAME!", "uid": CALLER} */
+static void
+hello_route_greet(TenderPlugin *plugin, TenderPluginRequest *request, gpointer user_data)
+{
+	Hello *hello = user_data;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *text = g_strdup_printf("%s, %s!",
+						 hello->greeting,
+						 tender_plugin_request_get_capture(request, 0));
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "text");
+	json_builder_add_string_value(b, text);
+	json_builder_set_member_name(b, "uid");
+	json_builder_add_int_value(b,
+				   tender_caller_get_uid(
+				       tender_plugin_request_get_caller(request)));
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	tender_plugin_request_reply_json(request, 200, root);
+}
+
+/* POST spawn {"name": NAME, "argv": [...]}: 201 {"name", "main_pid"} once it runs */
+static void
+hello_route_spawn(TenderPlugin *plugin, TenderPluginRequest *request, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) body = tender_plugin_request_get_body(request, &error);
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	JsonObject *obj;
+	JsonArray *array;
+	HelloSpawn *spawn;
+
+	if (body == NULL) {
+		if (error == NULL)
+			g_set_error_literal(&error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "A body is required");
+		tender_plugin_request_reply_error(request, error);
+		return;
+	}
+	obj = json_node_get_object(body);
+	if (!json_object_has_member(obj, "name") || !json_object_has_member(obj, "argv") ||
+	    !JSON_NODE_HOLDS_ARRAY(json_object_get_member(obj, "argv"))) {
+		g_set_error_literal(&error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Give name and argv");
+		tender_plugin_request_reply_error(request, error);
+		return;
+	}
+	array = json_object_get_array_member(obj, "argv");
+	for (guint i = 0; i < json_array_get_length(array); i++)
+		g_ptr_array_add(argv, (gpointer)json_array_get_string_element(array, i));
+	g_ptr_array_add(argv, NULL);
+	spawn = g_new0(HelloSpawn, 1);
+	spawn->name = g_strdup(json_object_get_string_member(obj, "name"));
+	spawn->request = tender_plugin_request_ref(request);
+	if (!hello_spawn(plugin, spawn, (const gchar *const *)argv->pdata, &error)) {
+		tender_plugin_request_reply_error(request, error);
+		hello_spawn_free(spawn);
+	}
+}
+
+/* GET health: anyone may ask */
+static void
+hello_route_health(TenderPlugin *plugin, TenderPluginRequest *request, gpointer user_data)
+{
+	tender_plugin_request_reply_text(request, 200, "text/plain", "ok\n");
+}
+
+static gboolean
+hello_init(TenderPlugin *plugin, GError **error)
+{
+	Hello *hello = g_new0(Hello, 1);
+
+	hello->greeting = tender_plugin_get_config_string(plugin, "greeting", "Hello");
+	hello->events = g_ptr_array_new_with_free_func(g_free);
+	tender_plugin_set_data(plugin, hello, hello_free);
+	tender_plugin_watch_workloads(plugin, hello_state_cb, hello, NULL);
+	if (!tender_plugin_add_dbus_object(plugin,
+					   NULL,
+					   hello_xml,
+					   hello_actions,
+					   hello_method_cb,
+					   hello,
+					   NULL,
+					   error))
+		return FALSE;
+	if (!tender_plugin_add_http_route(plugin,
+					  "GET",
+					  "greet/*",
+					  "org.tender.workloads.read",
+					  hello_route_greet,
+					  hello,
+					  NULL,
+					  error))
+		return FALSE;
+	if (!tender_plugin_add_http_route(plugin,
+					  "POST",
+					  "spawn",
+					  "org.tender.workloads.manage",
+					  hello_route_spawn,
+					  hello,
+					  NULL,
+					  error))
+		return FALSE;
+	return tender_plugin_add_http_route(plugin,
+					    "GET",
+					    "health",
+					    NULL,
+					    hello_route_health,
+					    hello,
+					    NULL,
+					    error);
+}
+
+TENDER_PLUGIN_DEFINE("hello", "1.0.0", "says hello, and spawns workloads", hello_init, NULL)
