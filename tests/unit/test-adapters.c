@@ -375,6 +375,12 @@ tender_script_reply_func(void)
 	g_assert_cmpstr(error->message, ==, "no flowfile named x");
 	g_clear_error(&error);
 
+	/* a program that wrote nothing at all */
+	reply = script_protocol_parse_reply(NULL, 0, &error);
+	g_assert_null(reply);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_clear_error(&error);
+
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		reply = tender_test_reply(bad[i], &error);
 		g_assert_null(reply);

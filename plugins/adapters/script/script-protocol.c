@@ -76,7 +76,7 @@ script_protocol_error(GError **error, const gchar *message)
 
 /**
  * script_protocol_parse_reply:
- * @output: what the program wrote to stdout
+ * @output: (nullable): what the program wrote to stdout
  * @len: its length
  * @error: (nullable): a #GError
  *
@@ -88,7 +88,7 @@ script_protocol_parse_reply(const gchar *output, gsize len, GError **error)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(GError) error_local = NULL;
-	const gchar *end = memchr(output, '\n', len);
+	const gchar *end = len > 0 ? memchr(output, '\n', len) : NULL;
 	JsonNode *root;
 	JsonObject *reply;
 	JsonNode *message;
