@@ -289,9 +289,10 @@ tender_http_server_find_plugin_route(TenderHttpServer *self,
 	GPtrArray *routes;
 	TenderPlugin *plugin = NULL;
 
-	*status = SOUP_STATUS_NOT_FOUND;
+	/* elsewhere the core's routes said 404 or 405 already */
 	if (self->plugins == NULL || !g_str_has_prefix(path, TENDER_HTTP_PLUGIN_PREFIX))
 		return FALSE;
+	*status = SOUP_STATUS_NOT_FOUND;
 	rest = path + strlen(TENDER_HTTP_PLUGIN_PREFIX);
 	slash = strchr(rest, '/');
 	if (slash == NULL)

@@ -98,9 +98,9 @@ tender_plugin_watch_clear(gpointer data)
 /**
  * tender_plugin_new:
  * @filename: the shared object
- * @engine: the engine its workloads go to
+ * @engine: (nullable): the engine its workloads go to (%NULL only in unit tests)
  * @config: tenderd's settings
- * @authority: the polkit authority
+ * @authority: (nullable): the polkit authority (%NULL only in unit tests)
  *
  * Returns: (transfer full): a plugin not loaded yet, named after its file
  */
@@ -121,7 +121,7 @@ tender_plugin_new(const gchar *filename,
 	self->description = g_strdup("");
 	self->engine = engine;
 	self->config = config;
-	self->authority = g_object_ref(authority);
+	self->authority = authority != NULL ? g_object_ref(authority) : NULL;
 	return self;
 }
 
@@ -1495,7 +1495,7 @@ tender_plugin_finalize(GObject *object)
 	g_ptr_array_unref(self->routes);
 	g_ptr_array_unref(self->adapters);
 	g_array_unref(self->watches);
-	g_object_unref(self->authority);
+	g_clear_object(&self->authority);
 	g_free(self->filename);
 	g_free(self->name);
 	g_free(self->version);

@@ -1,0 +1,333 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * What the plugin API refuses to register, checked without loading anything: the rules that
+ * keep a plugin from serving a call nobody authorized, or from registering without bounds.
+ */
+#include "config.h"
+
+#include "tender-error.h"
+#include "tender-plugin-list.h"
+#include "tender-plugin-private.h"
+
+static TenderPlugin *
+new_plugin(TenderConfig *config)
+{
+	static const TenderPluginDescriptor descriptor = {
+	    TENDER_PLUGIN_ABI_VERSION,
+	    sizeof(TenderPluginDescriptor),
+	    "my-plugin",
+	    "1.0",
+	    "a test",
+	    NULL,
+	    NULL,
+	    {NULL},
+	};
+	TenderPlugin *plugin = tender_plugin_new("/nowhere/my-plugin.so", NULL, config, NULL);
+	tender_plugin_set_descriptor(plugin, NULL, &descriptor);
+	return plugin;
+}
+
+static void
+method_cb(TenderPlugin *plugin,
+	  const TenderCaller *caller,
+	  GDBusMethodInvocation *invocation,
+	  gpointer user_data)
+{
+}
+
+static void
+route_cb(TenderPlugin *plugin, TenderPluginRequest *request, gpointer user_data)
+{
+}
+
+static const gchar xml[] = "<node><interface name='org.example.Test'>"
+			   "<method name='A'/><method name='B'/></interface></node>";
+
+static void
+test_plugin_names(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *long_name = g_strnfill(TENDER_PLUGIN_NAME_MAX + 1, 'a');
+
+	g_assert_true(tender_plugin_list_check_name("plugin", "exec", NULL));
+	g_assert_true(tender_plugin_list_check_name("plugin", "my-plugin_2", NULL));
+	g_assert_false(tender_plugin_list_check_name("plugin", "", NULL));
+	g_assert_false(tender_plugin_list_check_name("plugin", NULL, NULL));
+	g_assert_false(tender_plugin_list_check_name("plugin", "-x", NULL));
+	g_assert_false(tender_plugin_list_check_name("plugin", "Upper", NULL));
+	g_assert_false(tender_plugin_list_check_name("plugin", "a/b", NULL));
+	g_assert_false(tender_plugin_list_check_name("adapter", long_name, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "Invalid adapter name"));
+}
+
+static void
+test_plugin_dbus_objects(void)
+{
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) plugin = new_plugin(config);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = NULL;
+	const TenderPluginMethodAction all[] = {{"A", "org.example.a"},
+						{"B", "org.example.b"},
+						{NULL, NULL}};
+	const TenderPluginMethodAction missing[] = {{"A", "org.example.a"}, {NULL, NULL}};
+	const TenderPluginMethodAction unknown[] = {{"A", "org.example.a"},
+						    {"B", "org.example.b"},
+						    {"C", "org.example.c"},
+						    {NULL, NULL}};
+	const gchar *bad_subpaths[] = {"/a", "a/", "a//b", "a-b", "a b", NULL};
+
+	/* every method needs a polkit action */
+	g_assert_false(tender_plugin_add_dbus_object(plugin,
+						     NULL,
+						     xml,
+						     missing,
+						     method_cb,
+						     NULL,
+						     NULL,
+						     &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "org.example.Test.B has no polkit action"));
+	g_clear_error(&error);
+	g_assert_false(tender_plugin_add_dbus_object(plugin,
+						     NULL,
+						     xml,
+						     unknown,
+						     method_cb,
+						     NULL,
+						     NULL,
+						     &error));
+	g_assert_nonnull(strstr(error->message, "has no method C"));
+	g_clear_error(&error);
+	/* no properties, one interface, valid XML */
+	g_assert_false(
+	    tender_plugin_add_dbus_object(plugin,
+					  NULL,
+					  "<node><interface name='org.example.P'><property "
+					  "name='X' type='s' access='read'/>"
+					  "</interface></node>",
+					  NULL,
+					  method_cb,
+					  NULL,
+					  NULL,
+					  &error));
+	g_assert_nonnull(strstr(error->message, "has properties"));
+	g_clear_error(&error);
+	g_assert_false(tender_plugin_add_dbus_object(plugin,
+						     NULL,
+						     "<node><interface name='a.B'/><interface "
+						     "name='a.C'/></node>",
+						     NULL,
+						     method_cb,
+						     NULL,
+						     NULL,
+						     &error));
+	g_assert_nonnull(strstr(error->message, "exactly one interface"));
+	g_clear_error(&error);
+	g_assert_false(tender_plugin_add_dbus_object(plugin,
+						     NULL,
+						     "<node",
+						     NULL,
+						     method_cb,
+						     NULL,
+						     NULL,
+						     &error));
+	g_assert_nonnull(strstr(error->message, "Invalid introspection XML"));
+	g_clear_error(&error);
+	for (guint i = 0; bad_subpaths[i] != NULL; i++) {
+		g_assert_false(tender_plugin_add_dbus_object(plugin,
+							     bad_subpaths[i],
+							     xml,
+							     all,
+							     method_cb,
+							     NULL,
+							     NULL,
+							     &error));
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		g_clear_error(&error);
+	}
+	g_assert_cmpuint(tender_plugin_get_dbus_objects(plugin)->len, ==, 0);
+
+	/* a good one, once per subpath, at an escaped path */
+	g_assert_true(
+	    tender_plugin_add_dbus_object(plugin, NULL, xml, all, method_cb, NULL, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_true(tender_plugin_add_dbus_object(plugin,
+						    "sessions/s_1",
+						    xml,
+						    all,
+						    method_cb,
+						    NULL,
+						    NULL,
+						    &error));
+	g_assert_false(
+	    tender_plugin_add_dbus_object(plugin, "", xml, all, method_cb, NULL, NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
+	g_clear_error(&error);
+	path = tender_plugin_get_object_path(plugin, "sessions/s_1");
+	g_assert_cmpstr(path, ==, "/org/tender/Agent1/plugin/my_2dplugin/sessions/s_1");
+	/* no bus yet: a signal cannot go out */
+	g_assert_false(
+	    tender_plugin_emit_dbus_signal(plugin, NULL, "org.example.Test", "S", NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE);
+	g_clear_error(&error);
+	g_assert_true(tender_plugin_remove_dbus_object(plugin, "sessions/s_1", &error));
+	g_assert_false(tender_plugin_remove_dbus_object(plugin, "sessions/s_1", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_assert_cmpuint(tender_plugin_get_dbus_objects(plugin)->len, ==, 1);
+}
+
+static void
+test_plugin_routes(void)
+{
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) plugin = new_plugin(config);
+	g_autoptr(GError) error = NULL;
+	const gchar *bad_paths[] = {"", "/abs", "a//b", "a/../b", "./a", "a b", "a/?", NULL};
+
+	for (guint i = 0; bad_paths[i] != NULL; i++) {
+		g_assert_false(tender_plugin_add_http_route(plugin,
+							    "GET",
+							    bad_paths[i],
+							    NULL,
+							    route_cb,
+							    NULL,
+							    NULL,
+							    &error));
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		g_clear_error(&error);
+	}
+	g_assert_false(
+	    tender_plugin_add_http_route(plugin, "PATCH", "a", NULL, route_cb, NULL, NULL, &error));
+	g_assert_nonnull(strstr(error->message, "Invalid HTTP method"));
+	g_clear_error(&error);
+	g_assert_true(tender_plugin_add_http_route(plugin,
+						   "GET",
+						   "sessions/*/files",
+						   "org.example.read",
+						   route_cb,
+						   NULL,
+						   NULL,
+						   &error));
+	g_assert_false(tender_plugin_add_http_route(plugin,
+						    "GET",
+						    "sessions/*/files",
+						    NULL,
+						    route_cb,
+						    NULL,
+						    NULL,
+						    &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
+	g_clear_error(&error);
+	/* at most TENDER_PLUGIN_ROUTES_MAX */
+	for (guint i = 1; i < TENDER_PLUGIN_ROUTES_MAX; i++) {
+		g_autofree gchar *p = g_strdup_printf("r%u", i);
+		g_assert_true(tender_plugin_add_http_route(plugin,
+							   "POST",
+							   p,
+							   NULL,
+							   route_cb,
+							   NULL,
+							   NULL,
+							   &error));
+	}
+	g_assert_false(tender_plugin_add_http_route(plugin,
+						    "POST",
+						    "one-more",
+						    NULL,
+						    route_cb,
+						    NULL,
+						    NULL,
+						    &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_assert_cmpuint(tender_plugin_get_routes(plugin)->len, ==, TENDER_PLUGIN_ROUTES_MAX);
+}
+
+static void
+adapter_start(TenderAdapter *adapter, JsonObject *payload, GTask *task)
+{
+}
+
+static void
+test_plugin_adapters(void)
+{
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) plugin = new_plugin(config);
+	g_autoptr(GError) error = NULL;
+	static const TenderAdapterClass good = {"app",
+						sizeof(TenderAdapterClass),
+						NULL,
+						adapter_start};
+	static const TenderAdapterClass no_start = {"other", sizeof(TenderAdapterClass)};
+	static const TenderAdapterClass bad_name = {"Bad Name",
+						    sizeof(TenderAdapterClass),
+						    NULL,
+						    adapter_start};
+	static const TenderAdapterClass small = {"small", 8, NULL, adapter_start};
+
+	g_assert_true(tender_plugin_register_adapter(plugin, &good, &error));
+	g_assert_no_error(error);
+	g_assert_false(tender_plugin_register_adapter(plugin, &good, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
+	g_clear_error(&error);
+	g_assert_false(tender_plugin_register_adapter(plugin, &no_start, &error));
+	g_assert_nonnull(strstr(error->message, "no start function"));
+	g_clear_error(&error);
+	g_assert_false(tender_plugin_register_adapter(plugin, &bad_name, &error));
+	g_assert_nonnull(strstr(error->message, "Invalid adapter name"));
+	g_clear_error(&error);
+	g_assert_false(tender_plugin_register_adapter(plugin, &small, &error));
+	g_assert_nonnull(strstr(error->message, "older or broken header"));
+	g_assert_cmpuint(tender_plugin_get_adapters(plugin)->len, ==, 1);
+}
+
+static void
+test_plugin_config(void)
+{
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) plugin = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *greeting = NULL;
+	g_autofree gchar *fallback = NULL;
+	guint64 value = 0;
+
+	g_assert_true(g_key_file_load_from_data(config->keyfile,
+						"[plugin my-plugin]\ngreeting= Howdy \n"
+						"verbose=true\nbad=maybe\nn=42\nbig=1000\n",
+						-1,
+						G_KEY_FILE_NONE,
+						NULL));
+	plugin = new_plugin(config);
+	greeting = tender_plugin_get_config_string(plugin, "greeting", "Hello");
+	g_assert_cmpstr(greeting, ==, "Howdy");
+	fallback = tender_plugin_get_config_string(plugin, "none", "Hello");
+	g_assert_cmpstr(fallback, ==, "Hello");
+	g_assert_true(tender_plugin_get_config_boolean(plugin, "verbose", FALSE, &error));
+	g_assert_true(tender_plugin_get_config_boolean(plugin, "none", TRUE, &error));
+	g_assert_no_error(error);
+	g_assert_false(tender_plugin_get_config_boolean(plugin, "bad", TRUE, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "[plugin my-plugin] bad=maybe"));
+	g_clear_error(&error);
+	g_assert_true(tender_plugin_get_config_uint64(plugin, "n", 1, 100, &value, &error));
+	g_assert_cmpuint(value, ==, 42);
+	g_assert_true(tender_plugin_get_config_uint64(plugin, "none", 7, 100, &value, &error));
+	g_assert_cmpuint(value, ==, 7);
+	g_assert_false(tender_plugin_get_config_uint64(plugin, "big", 1, 100, &value, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/plugin/names", test_plugin_names);
+	g_test_add_func("/plugin/dbus-objects", test_plugin_dbus_objects);
+	g_test_add_func("/plugin/routes", test_plugin_routes);
+	g_test_add_func("/plugin/adapters", test_plugin_adapters);
+	g_test_add_func("/plugin/config", test_plugin_config);
+	return g_test_run();
+}
