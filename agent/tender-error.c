@@ -22,6 +22,8 @@ G_STATIC_ASSERT(G_N_ELEMENTS(tender_error_entries) == TENDER_ERROR_LAST);
  *
  * Returns: the error domain, registered with GDBus so that errors cross the bus by name and
  * come back as #TENDER_ERROR on the client side.
+ *
+ * Since: 0.1
  */
 GQuark
 tender_error_quark(void)
@@ -39,6 +41,8 @@ tender_error_quark(void)
  * @code: a #TenderError
  *
  * Returns: the D-Bus error name, e.g. "org.tender.Agent1.Error.NotFound".
+ *
+ * Since: 0.1
  */
 const gchar *
 tender_error_to_dbus_name(TenderError code)
@@ -53,6 +57,8 @@ tender_error_to_dbus_name(TenderError code)
  * @error: (nullable): an error from GIO, GLib or GDBus
  *
  * Maps foreign errors onto #TENDER_ERROR so that every reply carries one of our names.
+ *
+ * Since: 0.1
  */
 void
 tender_error_convert(GError **error)
