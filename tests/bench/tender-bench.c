@@ -98,6 +98,20 @@ static void
 bench_next(Bench *b);
 
 static void
+bench_clear(Bench *b)
+{
+	g_clear_object(&b->bus);
+	g_clear_pointer(&b->loop, g_main_loop_unref);
+	g_clear_pointer(&b->floor_pending, g_hash_table_unref);
+	g_clear_pointer(&b->names, g_ptr_array_unref);
+	g_clear_pointer(&b->true_path, g_free);
+	g_clear_pointer(&b->name_prefix, g_free);
+	g_clear_pointer(&b->first_error, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Bench, bench_clear)
+
+static void
 bench_launch_free(BenchLaunch *l)
 {
 	if (l->go_fd >= 0)
@@ -820,7 +834,7 @@ main(int argc, char **argv)
 	gint64 memory_max = 64 * 1024 * 1024;
 	gint64 tasks_max = 16;
 	gboolean systemd_peer = FALSE;
-	g_autofree gchar *prefix = g_strdup("scale");
+	g_autofree gchar *prefix = NULL; /* GOption does not free a default */
 	/* clang-format off */
 	GOptionEntry entries[] = {
 		{"count", 'n', 0, G_OPTION_ARG_INT, &count, "launches, workloads or repetitions", "N"},
@@ -838,7 +852,7 @@ main(int argc, char **argv)
 	g_autoptr(GString) out = g_string_new(NULL);
 	gchar *true_argv[] = {(gchar *)"true", NULL};
 	gchar *sleep_argv[] = {(gchar *)"sleep", (gchar *)"infinity", NULL};
-	Bench bench = {0};
+	g_auto(Bench) bench = {0};
 	Bench *b = &bench;
 	const gchar *command;
 	g_autofree gchar *escaped = NULL;
@@ -854,6 +868,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	command = argv[1];
+	if (prefix == NULL)
+		prefix = g_strdup("scale");
 	/* the floor's children are reaped by a child watch; systemd-run's by GSubprocess */
 	signal(SIGPIPE, SIG_IGN);
 	if (!bench_setup(b, &error)) {
@@ -933,7 +949,8 @@ main(int argc, char **argv)
 		gdouble wall;
 		b->samples = samples;
 		b->workload_argv = sleep_argv;
-		b->name_prefix = prefix;
+		g_free(b->name_prefix);
+		b->name_prefix = g_strdup(prefix);
 		b->remove_after = FALSE;
 		wall = bench_phase(b, OP_TENDER, (guint)count, (guint)jobs);
 		ok = samples->len;
