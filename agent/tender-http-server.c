@@ -1633,7 +1633,9 @@ tender_http_server_early_cb(SoupServer *server,
 					      allow);
 	if (route >= 0)
 		needs_auth = tender_http_server_routes[route].dbus_method != NULL;
-	else if (tender_http_server_find_plugin_route(self,
+	/* a core route's 405 stands: plugin routes are all below /v1/plugins/NAME/ */
+	else if (status == SOUP_STATUS_NOT_FOUND &&
+		 tender_http_server_find_plugin_route(self,
 						      soup_server_message_get_method(msg),
 						      path,
 						      &match,
