@@ -433,7 +433,8 @@ tender_cgroup_get_pids(TenderCgroup *self, const gchar *cgroup, GError **error)
  * @error: (nullable): a #GError
  *
  * Sends @signo to every process in @cgroup but @exclude.  A process that is gone already is
- * not an error.
+ * not an error, nor is a cgroup that is gone already (systemd removes a scope's cgroup once
+ * its last process has exited): nothing is signalled then.
  *
  * Returns: %TRUE on success
  */
@@ -445,11 +446,18 @@ tender_cgroup_kill(TenderCgroup *self,
 		   guint *n_signalled,
 		   GError **error)
 {
-	g_autoptr(GArray) pids = tender_cgroup_get_pids(self, cgroup, error);
+	g_autoptr(GError) local_error = NULL;
+	g_autoptr(GArray) pids = tender_cgroup_get_pids(self, cgroup, &local_error);
 	guint n = 0;
 
-	if (pids == NULL)
+	if (n_signalled != NULL)
+		*n_signalled = 0;
+	if (pids == NULL) {
+		if (g_error_matches(local_error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND))
+			return TRUE;
+		g_propagate_error(error, g_steal_pointer(&local_error));
 		return FALSE;
+	}
 	for (guint i = 0; i < pids->len; i++) {
 		GPid pid = g_array_index(pids, GPid, i);
 		if (pid == exclude)

@@ -9,6 +9,8 @@
 #include <glib-unix.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include "tender-health.h"
@@ -209,7 +211,13 @@ static void
 tender_health_child_setup(gpointer user_data)
 {
 	const TenderHealthJoin *join = user_data;
+	struct rlimit nofile;
 
+	/* the soft limit of open files of a workload, not tenderd's raised one (tender-shim) */
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur > FD_SETSIZE) {
+		nofile.rlim_cur = FD_SETSIZE;
+		(void)setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	if (setpgid(0, 0) < 0)
 		tender_health_child_fail(join, -1, errno);
 	for (gint i = 0; join->files[i] != NULL; i++) {

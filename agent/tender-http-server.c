@@ -37,6 +37,9 @@
 
 #define TENDER_HTTP_SERVER_STREAM_BACKLOG (256 * 1024)
 #define TENDER_HTTP_SERVER_READ_SIZE	  8192
+/* connections the kernel queues until tenderd accepts them; GLib's default, 10, makes
+ * clients beyond it wait for a SYN retransmission (1 s and more) under a burst */
+#define TENDER_HTTP_SERVER_LISTEN_BACKLOG 256
 
 struct _TenderHttpServer {
 	GObject parent_instance;
@@ -1962,7 +1965,9 @@ tender_http_server_early_cb(SoupServer *server,
 					      allow);
 	if (route >= 0)
 		needs_auth = tender_http_server_routes[route].dbus_method != NULL;
-	else if (tender_http_server_find_plugin_route(self,
+	/* a core route's 405 stands: plugin routes are all below /v1/plugins/NAME/ */
+	else if (status == SOUP_STATUS_NOT_FOUND &&
+		 tender_http_server_find_plugin_route(self,
 						      soup_server_message_get_method(msg),
 						      path,
 						      &match,
@@ -2206,6 +2211,7 @@ tender_http_server_listen_unix(TenderHttpServer *self, GError **error)
 			    g_strerror(errno));
 		return FALSE;
 	}
+	g_socket_set_listen_backlog(sock, TENDER_HTTP_SERVER_LISTEN_BACKLOG);
 	if (!g_socket_listen(sock, error))
 		return FALSE;
 	return soup_server_listen_socket(self->server, sock, 0, error);
@@ -2217,6 +2223,7 @@ tender_http_server_listen_tcp(TenderHttpServer *self, GError **error)
 	g_autoptr(GSocketConnectable) connectable = NULL;
 	g_autoptr(GInetAddress) inet = NULL;
 	g_autoptr(GSocketAddress) address = NULL;
+	g_autoptr(GSocket) sock = NULL;
 	const gchar *host;
 
 	connectable = g_network_address_parse(self->listen, 8086, error);
@@ -2235,7 +2242,19 @@ tender_http_server_listen_tcp(TenderHttpServer *self, GError **error)
 	address =
 	    g_inet_socket_address_new(inet,
 				      g_network_address_get_port(G_NETWORK_ADDRESS(connectable)));
-	return soup_server_listen(self->server, address, 0, error);
+	/* our own socket rather than soup_server_listen(), for its backlog */
+	sock = g_socket_new(g_inet_address_get_family(inet),
+			    G_SOCKET_TYPE_STREAM,
+			    G_SOCKET_PROTOCOL_TCP,
+			    error);
+	if (sock == NULL)
+		return FALSE;
+	if (!g_socket_bind(sock, address, TRUE, error))
+		return FALSE;
+	g_socket_set_listen_backlog(sock, TENDER_HTTP_SERVER_LISTEN_BACKLOG);
+	if (!g_socket_listen(sock, error))
+		return FALSE;
+	return soup_server_listen_socket(self->server, sock, 0, error);
 }
 
 /**

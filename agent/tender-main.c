@@ -18,6 +18,7 @@
 #include "tender-http-server.h"
 #include "tender-adapter-list.h"
 #include "tender-plugin-list.h"
+#include "tender-util.h"
 
 /*
  * tenderd: the host workload agent.  Owns org.tender.Agent1 and runs workloads in transient
@@ -201,6 +202,8 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	g_log_set_writer_func(tender_daemon_log_writer, GINT_TO_POINTER(verbose), NULL);
+	/* a few descriptors per running workload: max-workloads of them need more than 1024 */
+	tender_util_raise_fd_limit();
 
 	if (!tender_config_load(config,
 				config_path != NULL ? config_path : TENDER_CONFIG_DEFAULT_PATH,

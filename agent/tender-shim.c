@@ -46,6 +46,8 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -884,6 +886,19 @@ tender_shim_run_hooks(const TenderShimArgs *args,
 	return 0;
 }
 
+/* tenderd raises its soft limit of open files; the workload starts with the usual one
+ * (FD_SETSIZE, what select() handles), as a service of systemd does, the hard limit kept */
+static void
+tender_shim_reset_fd_limit(void)
+{
+	struct rlimit nofile;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur > FD_SETSIZE) {
+		nofile.rlim_cur = FD_SETSIZE;
+		(void)setrlimit(RLIMIT_NOFILE, &nofile);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -914,6 +929,7 @@ main(int argc, char **argv)
 	}
 	(void)fcntl(TENDER_SHIM_GO_FD, F_SETFD, FD_CLOEXEC);
 	(void)fcntl(TENDER_SHIM_STATUS_FD, F_SETFD, FD_CLOEXEC);
+	tender_shim_reset_fd_limit();
 
 	/* never die of a signal meant for the workload; our own life ends with the workload's */
 	(void)setsid();

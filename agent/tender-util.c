@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "tender-error.h"
@@ -218,4 +219,25 @@ tender_util_write_file_atomic(const gchar *path,
 		(void)close(dfd);
 	}
 	return TRUE;
+}
+
+/**
+ * tender_util_raise_fd_limit:
+ *
+ * Raises the soft limit of open files to the hard limit.  tenderd holds a few descriptors
+ * for every running workload, and systemd starts services with a soft limit of 1024 (and a
+ * hard one of 524288), expecting those that need more to raise it themselves; tenderd's
+ * children go back to 1024 (FD_SETSIZE) before they exec anything (tender-shim, health
+ * checks), as systemd's own children do.
+ */
+void
+tender_util_raise_fd_limit(void)
+{
+	struct rlimit nofile;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0 || nofile.rlim_cur >= nofile.rlim_max)
+		return;
+	nofile.rlim_cur = nofile.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &nofile) < 0)
+		g_warning("cannot raise the limit of open files: %s", g_strerror(errno));
 }

@@ -20,6 +20,8 @@ gchar *
 tender_util_timestamp_now(void);
 gchar *
 tender_util_timestamp_format(gint64 usec_utc);
+void
+tender_util_raise_fd_limit(void);
 gboolean
 tender_util_write_file_atomic(const gchar *path,
 			      const gchar *contents,

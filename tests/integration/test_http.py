@@ -458,6 +458,20 @@ class ConnectionLimitTest(unittest.TestCase):
 
     CONF = "/etc/tender/tenderd.conf"
 
+    def test_listen_backlog(self):
+        """A burst of connections waits in the kernel's queue for tenderd to accept it: the
+        queue (Send-Q of a listening socket in ss) holds far more than GLib's default of 10,
+        which made clients beyond it wait for a SYN retransmission, a second or more."""
+        out = run(["ss", "-H", "-l", "-n", "-t", "-x"]).stdout
+        backlogs = {}
+        for line in out.splitlines():
+            fields = line.split()
+            if len(fields) >= 5 and fields[4] in ("127.0.0.1:8086", SOCKET):
+                backlogs[fields[4]] = int(fields[3])
+        self.assertEqual(set(backlogs), {"127.0.0.1:8086", SOCKET}, out)
+        for where, backlog in backlogs.items():
+            self.assertGreaterEqual(backlog, 128, where)
+
     def restart(self):
         run(["systemctl", "restart", "tenderd.service"])
         self.assertTrue(wait_for(lambda: curl("GET", "/api/health")[0] == 200, timeout=30))

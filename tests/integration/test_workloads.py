@@ -237,6 +237,32 @@ class LifecycleTest(TenderTestCase):
         self.tender.create(name, argv=["true"])
         self.tender.remove(name)
 
+    def test_force_remove_right_after_the_command_ended(self):
+        """A forced remove of a short command that ended a moment ago works, also once
+        systemd has removed its scope before tenderd has seen the end of the run."""
+        for i in range(20):
+            name = self.workload(f"short{i}")
+            self.tender.create(name, argv=["true"])
+            self.tender.start(name)
+            self.tender.remove(name, force=True, timeout_sec=5)
+            self.assertDBusError("NotFound", self.tender.path, name)
+
+    def test_open_files_limit(self):
+        """tenderd may hold more descriptors than systemd's soft limit of 1024 (a few per
+        running workload); its workloads still start with the usual soft limit, 1024."""
+        def nofile(pid):
+            with open(f"/proc/{pid}/limits") as f:
+                line = [l for l in f if l.startswith("Max open files")][0]
+            return [int(x) for x in line.split()[3:5]]
+
+        soft, hard = nofile(self.tenderd_pid)
+        self.assertEqual(soft, hard)
+        self.assertGreater(soft, 1024)
+        name = self.workload("nofile")
+        self.tender.create(name, argv=["sleep", "300"])
+        self.tender.start(name)
+        self.assertEqual(nofile(self.tender.prop(name, "MainPID")), [1024, hard])
+
     def test_environment_and_workdir(self):
         name = self.workload("envy")
         out = f"/tmp/{name}.out"

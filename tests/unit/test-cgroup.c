@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -241,6 +242,23 @@ test_cgroup_missing(void)
 	pids = tender_cgroup_get_pids(cg, "/nope.scope", &error);
 	g_assert_null(pids);
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	remove_tree(root);
+}
+
+/* a scope whose last process has exited is gone: signalling it signals no one, and is no
+ * error (a forced remove right after a short command ended must not fail) */
+static void
+test_cgroup_kill_gone(void)
+{
+	const gchar *files[] = {"cgroup.controllers", "memory\n", NULL, NULL};
+	g_autofree gchar *root = make_tree(files);
+	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(GError) error = NULL;
+	guint n = 42;
+
+	g_assert_true(tender_cgroup_kill(cg, "/nope.scope", SIGTERM, 0, &n, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(n, ==, 0);
 	remove_tree(root);
 }
 
@@ -810,6 +828,7 @@ main(int argc, char **argv)
 	g_test_add_func("/cgroup/v2/limits", test_cgroup_v2_limits);
 	g_test_add_func("/cgroup/v2/unlimited", test_cgroup_v2_unlimited);
 	g_test_add_func("/cgroup/missing", test_cgroup_missing);
+	g_test_add_func("/cgroup/kill-gone", test_cgroup_kill_gone);
 	g_test_add_func("/cgroup/unknown", test_cgroup_unknown);
 	g_test_add_func("/cgroup/proc-parse", test_cgroup_proc_parse);
 	g_test_add_func("/cgroup/v1/procs-files", test_cgroup_procs_files_v1);

@@ -1,0 +1,682 @@
+#!/usr/bin/python3
+# Copyright 2026 The tender authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The benchmarks of tender, run inside the lab, where tenderd.service runs.
+
+tests/bench/run boots the lab, installs a build there and runs this; meson's test
+'bench-smoke' (suite 'bench') runs it with --smoke after the integration tests.  Every figure
+is measured beside its peer in the same run, interleaved, and given as a ratio:
+
+  1. launch latency   tender-bench latency: tender vs the floor vs systemd-run --scope
+  2. throughput       tender-bench throughput: the same with 16 launches in flight
+  3. HTTP             wrk on /api/health and /metrics (100 workloads) of tenderd and of a
+                      FastAPI + uvicorn server with seed 000's two endpoints
+  4. memory, scale    tenderd's RSS idle and with 1,000 and 5,000 sleepers; list and metrics
+  5. Docker           docker run --rm busybox true vs the same through tender (once a Docker
+                      plugin exists)
+
+The table goes to stdout (Markdown); --json FILE writes every raw figure.  Exits 1 if the
+machinery failed (a launch, a call, a request that should work did not), whatever the speed.
+"""
+
+import argparse
+import glob
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CONF = "/etc/tender/tenderd.conf"
+TOKENS = "/etc/tender/tokens"
+TENDER_TCP = "http://127.0.0.1:8086"
+HTTP_SOCKET = "/run/tender/http.sock"
+REF_PORT = 8087
+CGROUP_SYSTEMD = "/sys/fs/cgroup/systemd/tender.slice"
+PYTHON = "/usr/bin/python3"
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.errors = []
+        self.results = {}
+        self.client = args.client or os.environ.get("TENDER_BENCH") or os.path.join(
+            args.builddir, "tests/bench/tender-bench"
+        )
+
+    # ---- helpers ----
+
+    def log(self, msg):
+        print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+    def error(self, msg):
+        self.errors.append(msg)
+        print(f"bench: ERROR: {msg}", file=sys.stderr, flush=True)
+
+    def client_run(self, *argv):
+        """runs tender-bench, returns its JSON (also when it reports failures)"""
+        cmd = [self.client, *[str(a) for a in argv]]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        sys.stderr.write(proc.stderr)
+        try:
+            out = json.loads(proc.stdout)
+        except ValueError:
+            self.error(f"{' '.join(cmd[1:])}: no result (exit status {proc.returncode})")
+            return None
+        if out.get("failures"):
+            self.error(
+                f"{' '.join(cmd[1:])}: {out['failures']} failed, first: {out['first_error']}"
+            )
+        return out
+
+    def tenderd_pid(self):
+        out = subprocess.run(
+            ["systemctl", "show", "-P", "MainPID", "tenderd.service"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        return int(out or 0)
+
+    @staticmethod
+    def status_kb(pid, key):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith(key + ":"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    @staticmethod
+    def cpu_ms(pid):
+        """user + system CPU time of @pid"""
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return 0
+
+    @staticmethod
+    def pss_kb(pid):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def scope_pids(self, prefix):
+        """{workload name: [pids]} of the scopes tender-PREFIX*.scope"""
+        out = {}
+        for d in glob.glob(f"{CGROUP_SYSTEMD}/tender-{prefix}*.scope"):
+            name = os.path.basename(d)[len("tender-") : -len(".scope")]
+            try:
+                with open(f"{d}/cgroup.procs") as f:
+                    out[name] = [int(p) for p in f.read().split()]
+            except OSError:
+                pass
+        return out
+
+    def wait_scopes_gone(self, prefix, timeout=120):
+        deadline = time.monotonic() + timeout
+        left = self.scope_pids(prefix)
+        while left and time.monotonic() < deadline:
+            time.sleep(0.2)
+            left = self.scope_pids(prefix)
+        if left:
+            self.error(f"{len(left)} scopes tender-{prefix}*.scope left after {timeout} s")
+        return len(left)
+
+    def http_unix_get(self, path, headers=None):
+        """GET over tenderd's unix socket: (status, body)"""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC) as s:
+            s.settimeout(120)
+            s.connect(HTTP_SOCKET)
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+            chunks = []
+            while True:
+                b = s.recv(1 << 20)
+                if not b:
+                    break
+                chunks.append(b)
+        raw = b"".join(chunks)
+        head, _, body = raw.partition(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1]) if head else 0
+        return status, body.decode(errors="replace")
+
+    # ---- set-up ----
+
+    def configure(self):
+        """raises max-workloads and restarts tenderd, so that it starts idle"""
+        with open(CONF) as f:
+            text = f.read()
+        text, n = re.subn(r"(?m)^#?max-workloads=.*$", "max-workloads=20000", text)
+        if n == 0:
+            text = text.replace("[daemon]\n", "[daemon]\nmax-workloads=20000\n", 1)
+        with open(CONF, "w") as f:
+            f.write(text)
+        subprocess.run(["systemctl", "reset-failed", "tenderd.service"], check=False)
+        subprocess.run(["systemctl", "restart", "tenderd.service"], check=True)
+        time.sleep(1)
+
+    def machine(self):
+        cpu = "unknown"
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        systemd = subprocess.run(
+            ["systemctl", "--version"], capture_output=True, text=True
+        ).stdout.split("\n")[0]
+        build = {}
+        info = os.path.join(self.args.builddir, "meson-info/intro-buildoptions.json")
+        try:
+            with open(info) as f:
+                for o in json.load(f):
+                    if o["name"] in ("buildtype", "b_sanitize"):
+                        build[o["name"]] = o["value"]
+        except (OSError, ValueError):
+            pass
+        with open("/proc/meminfo") as f:
+            mem_kb = int(f.readline().split()[1])
+        self.results["machine"] = {
+            "cpus": os.cpu_count(),
+            "cpu": cpu,
+            "memory_gib": round(mem_kb / 1048576),
+            "kernel": platform.release(),
+            "systemd": systemd,
+            "build": build,
+            "cgroup": "v1 (the lab)",
+        }
+
+    # ---- 1 and 2: launches ----
+
+    def launches(self):
+        a = self.args
+        self.log(f"launch latency: {a.count} sequential launches of each peer, interleaved")
+        cpu0 = self.cpu_ms(self.tenderd_pid()), self.cpu_ms(1)
+        lat = self.client_run("latency", "--count", a.count)
+        cpu1 = self.cpu_ms(self.tenderd_pid()), self.cpu_ms(1)
+        if lat:
+            # tenderd works only for the tender launches; PID 1 for all three peers
+            lat["tenderd_cpu_ms_per_launch"] = (cpu1[0] - cpu0[0]) / a.count
+            lat["systemd_cpu_ms_per_launch"] = (cpu1[1] - cpu0[1]) / (3 * a.count)
+        self.log(
+            f"launch throughput: {a.tp_count} launches x {a.rounds} rounds, {a.jobs} in flight"
+        )
+        tp = self.client_run(
+            "throughput", "--count", a.tp_count, "--jobs", a.jobs, "--rounds", a.rounds
+        )
+        self.results["latency"] = lat
+        self.results["throughput"] = tp
+
+    # ---- 3: HTTP ----
+
+    def wrk(self, url, token):
+        a = self.args
+        env = dict(os.environ, TENDER_BENCH_TOKEN=token or "")
+        cmd = [
+            "wrk",
+            f"-t{a.wrk_threads}",
+            f"-c{a.wrk_connections}",
+            f"-d{a.http_duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            os.path.join(HERE, "wrk-report.lua"),
+            url,
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        line = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+        if proc.returncode != 0 or not line:
+            self.error(f"wrk {url}: exit status {proc.returncode}: {proc.stderr.strip()}")
+            return None
+        r = json.loads(line[-1])
+        r["rps"] = r["requests"] / (r["duration_us"] / 1e6) if r["duration_us"] else 0
+        bad = r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["status_errors"]
+        bad += r["timeouts"]
+        if bad:
+            r["errors"] = bad
+            self.error(f"wrk {url}: {bad} errors of {r['requests']} requests: {line[-1]}")
+        return r
+
+    def http(self):
+        a = self.args
+        prefix = f"bench-http{os.getpid()}-"
+        token = secrets.token_hex(16)
+        saved = None
+        if os.path.exists(TOKENS):
+            with open(TOKENS) as f:
+                saved = f.read()
+        fd = os.open(TOKENS, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        os.fchmod(fd, 0o600)
+        os.write(fd, f"{token} 0\n".encode())
+        os.close(fd)
+        ref = None
+        pids_file = tempfile.NamedTemporaryFile("w", prefix="bench-pids.", delete=False)
+        try:
+            self.log(f"HTTP: {a.http_workloads} workloads, then wrk against tenderd and FastAPI")
+            sp = self.client_run(
+                "spawn", "--count", a.http_workloads, "--prefix", prefix.rstrip("-"), "--jobs", a.jobs
+            )
+            if sp is None:
+                return
+            for name, pids in sorted(self.scope_pids(prefix).items()):
+                mains = [p for p in pids if self.comm(p) != "tender-shim"]
+                if mains:
+                    pids_file.write(f"{name} {mains[0]}\n")
+            pids_file.close()
+            ref = subprocess.Popen(
+                [PYTHON, os.path.join(HERE, "reference_server.py"), "--port", str(REF_PORT),
+                 "--pids-file", pids_file.name],
+                stdout=subprocess.DEVNULL,
+            )
+            ref_url = f"http://127.0.0.1:{REF_PORT}"
+            if not self.wait_http(ref_url + "/api/health", 30):
+                self.error("the FastAPI reference server did not answer within 30 s")
+                return
+            # both answer, with every workload, before anything is timed
+            for base, tok in ((TENDER_TCP, token), (ref_url, None)):
+                body = self.http_get(base + "/metrics", tok)
+                want = "tender_workload_memory_bytes{" if tok else "ref_workload_memory_bytes{"
+                if body is None or body.count(want) < a.http_workloads:
+                    self.error(f"{base}/metrics lacks the {a.http_workloads} workloads")
+            runs = {}
+            targets = [
+                ("tender", "health", TENDER_TCP + "/api/health", None),
+                ("fastapi", "health", ref_url + "/api/health", None),
+                ("tender", "metrics", TENDER_TCP + "/metrics", token),
+                ("fastapi", "metrics", ref_url + "/metrics", None),
+            ]
+            for r in range(a.http_rounds):
+                order = targets[r % 2 :] + targets[: r % 2]
+                for who, what, url, tok in order:
+                    self.log(f"HTTP round {r + 1}/{a.http_rounds}: {who} {what}")
+                    res = self.wrk(url, tok)
+                    if res is not None:
+                        runs.setdefault(f"{who}/{what}", []).append(res)
+            self.results["http"] = {
+                "workloads": a.http_workloads,
+                "wrk": f"-t{a.wrk_threads} -c{a.wrk_connections} -d{a.http_duration}s",
+                "rounds": a.http_rounds,
+                "runs": runs,
+            }
+        finally:
+            if ref is not None:
+                ref.terminate()
+                try:
+                    ref.wait(10)
+                except subprocess.TimeoutExpired:
+                    ref.kill()
+                    ref.wait()
+            os.unlink(pids_file.name)
+            if saved is None:
+                os.unlink(TOKENS)
+            else:
+                with open(TOKENS, "w") as f:
+                    f.write(saved)
+            self.client_run("remove", "--prefix", prefix, "--jobs", a.jobs)
+            self.wait_scopes_gone(prefix)
+
+    @staticmethod
+    def comm(pid):
+        try:
+            with open(f"/proc/{pid}/comm") as f:
+                return f.read().strip()
+        except OSError:
+            return ""
+
+    @staticmethod
+    def http_get(url, token):
+        req = urllib.request.Request(url)
+        if token:
+            req.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.read().decode()
+        except OSError:
+            return None
+
+    def wait_http(self, url, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.http_get(url, None) is not None:
+                return True
+            time.sleep(0.2)
+        return False
+
+    # ---- 4: memory and scale ----
+
+    def rss(self):
+        pid = self.tenderd_pid()
+        return {
+            "tenderd_rss_kb": self.status_kb(pid, "VmRSS"),
+            "tenderd_pss_kb": self.pss_kb(pid),
+            "systemd_rss_kb": self.status_kb(1, "VmRSS"),
+        }
+
+    def scale(self, idle):
+        a = self.args
+        prefix = f"bench-scale{os.getpid()}"
+        points = []
+        running = 0
+        before = self.rss()
+        try:
+            for size in a.scale:
+                self.log(f"scale: {size} sleepers")
+                sp = self.client_run(
+                    "spawn", "--count", size - running, "--prefix", f"{prefix}-{size}",
+                    "--jobs", a.jobs,
+                )
+                if sp is None:
+                    return
+                running = size
+                time.sleep(1)
+                point = {"workloads": size, "spawn": sp, **self.rss()}
+                scopes = self.scope_pids(prefix)
+                point["scopes"] = len(scopes)
+                if len(scopes) != size:
+                    self.error(f"{size} workloads started, but {len(scopes)} scopes exist")
+                shim = [p for ps in scopes.values() for p in ps if self.comm(p) == "tender-shim"]
+                point["shim_pss_kb_avg"] = (
+                    sum(self.pss_kb(p) for p in shim) / len(shim) if shim else 0
+                )
+                point["list"] = self.client_run("list", "--count", a.list_reps)
+                point["list_systemd"] = self.client_run("list", "--systemd", "--count", a.list_reps)
+                point["metrics_dbus"] = self.client_run(
+                    "metrics", "--prefix", prefix, "--count", a.metrics_reps, "--jobs", a.jobs
+                )
+                times = []
+                for _ in range(a.metrics_reps):
+                    t0 = time.monotonic()
+                    status, body = self.http_unix_get("/metrics")
+                    times.append((time.monotonic() - t0) * 1000)
+                    n = body.count("tender_workload_memory_bytes{")
+                    if status != 200 or n < size:
+                        self.error(f"GET /metrics: status {status}, {n} of {size} workloads")
+                point["metrics_http_ms"] = statistics.median(times)
+                point["metrics_http_bytes"] = len(body)
+                points.append(point)
+        finally:
+            self.log("scale: removing the sleepers")
+            t0 = time.monotonic()
+            rm = self.client_run("remove", "--prefix", prefix, "--jobs", a.jobs)
+            left = self.wait_scopes_gone(prefix)
+            self.results["scale"] = {
+                "idle": idle,
+                "before": before,
+                "points": points,
+                "remove": rm,
+                "remove_until_gone_s": time.monotonic() - t0,
+                "scopes_left": left,
+                "after": self.rss(),
+            }
+
+    # ---- 5: Docker ----
+
+    def docker(self):
+        why = None
+        if shutil.which("docker") is None:
+            why = "skipped: no docker command"
+        elif subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
+            why = "skipped: no dockerd reachable in the lab"
+        else:
+            plugins = subprocess.run(["tenderctl", "plugins"], capture_output=True, text=True)
+            if "docker" not in plugins.stdout.lower():
+                why = "not measured: no Docker plugin yet"
+        self.results["docker"] = {"status": why or "not measured: no Docker plugin yet"}
+
+    # ---- all ----
+
+    def run(self):
+        a = self.args
+        if a.configure:
+            self.configure()
+        self.machine()
+        idle = self.rss()
+        sections = a.sections
+        if "launch" in sections:
+            self.launches()
+        if "http" in sections:
+            self.http()
+        if "scale" in sections:
+            self.scale(idle)
+        if "docker" in sections:
+            self.docker()
+        self.results["errors"] = self.errors
+        self.results["settings"] = {
+            k: v for k, v in vars(a).items() if k not in ("json", "client", "builddir")
+        }
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump(self.results, f, indent=2)
+        print(render(self.results))
+        if self.errors:
+            print(f"bench: {len(self.errors)} errors of the benchmark machinery:", file=sys.stderr)
+            for e in self.errors:
+                print(f"  {e}", file=sys.stderr)
+            return 1
+        return 0
+
+
+# ---- the table ----
+
+
+def ratio(a, b):
+    if not a or not b:
+        return "-"
+    return f"{a / b:.2f}"
+
+
+def fmt(v, digits=2):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}"
+    return f"{v:,}"
+
+
+def table(header, rows):
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    out = ["| " + " | ".join(str(h).ljust(w) for h, w in zip(header, widths)) + " |"]
+    out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        out.append("| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |")
+    return "\n".join(out)
+
+
+def render(res):
+    out = []
+    m = res.get("machine", {})
+    b = m.get("build", {})
+    out.append(
+        f"Machine: {m.get('cpus')} CPUs ({m.get('cpu')}), {m.get('memory_gib')} GiB, "
+        f"Linux {m.get('kernel')}, {m.get('systemd')}, cgroup {m.get('cgroup')}; "
+        f"tender build: {b.get('buildtype', '?')}, sanitizers: {b.get('b_sanitize', '?')}"
+    )
+    lat, tp = res.get("latency"), res.get("throughput")
+    if lat:
+        out.append("")
+        out.append(
+            f"1. Launch latency: {lat['count']} sequential launches of `true` per peer, "
+            "interleaved; from the first call until the command runs in its scope with "
+            "MemoryMax and TasksMax applied"
+        )
+        out.append("")
+        t, f, s = lat["tender"], lat["floor"], lat["systemd-run"]
+        rows = []
+        for key, label in (("p50_ms", "p50 (ms)"), ("p99_ms", "p99 (ms)"), ("mean_ms", "mean (ms)")):
+            rows.append([label, fmt(t[key]), fmt(f[key]), fmt(s[key]),
+                         ratio(t[key], f[key]), ratio(t[key], s[key])])
+        per = [1000 / x["mean_ms"] if x["mean_ms"] else 0 for x in (t, f, s)]
+        rows.append(["launches/s (1/mean)", fmt(per[0], 1), fmt(per[1], 1), fmt(per[2], 1),
+                     ratio(per[0], per[1]), ratio(per[0], per[2])])
+        out.append(table(["", "tender", "floor (no agent)", "systemd-run --scope",
+                          "tender/floor", "tender/systemd-run"], rows))
+        out.append("")
+        out.append(
+            f"Of tender's p50, CreateWorkload alone: {fmt(lat['tender_create']['p50_ms'])} ms. "
+            f"CPU per launch: tenderd {fmt(lat.get('tenderd_cpu_ms_per_launch'))} ms, "
+            f"systemd (PID 1, mean over the three peers) "
+            f"{fmt(lat.get('systemd_cpu_ms_per_launch'))} ms."
+        )
+    if tp:
+        out.append("")
+        out.append(
+            f"2. Launch throughput: {tp['count']} launches per peer and round, {tp['jobs']} in "
+            f"flight, {tp['rounds']} rounds (median)"
+        )
+        out.append("")
+        rates = {}
+        p50 = {}
+        for p in ("tender", "floor", "systemd-run"):
+            walls = tp[p]["wall_ms"]
+            rates[p] = statistics.median(tp["count"] / (w / 1000) for w in walls) if walls else 0
+            p50[p] = tp[p]["latency"]["p50_ms"]
+        rows = [
+            ["launches/s", fmt(rates["tender"], 1), fmt(rates["floor"], 1),
+             fmt(rates["systemd-run"], 1), ratio(rates["tender"], rates["floor"]),
+             ratio(rates["tender"], rates["systemd-run"])],
+            ["p50 latency under load (ms)", fmt(p50["tender"]), fmt(p50["floor"]),
+             fmt(p50["systemd-run"]), ratio(p50["tender"], p50["floor"]),
+             ratio(p50["tender"], p50["systemd-run"])],
+        ]
+        out.append(table(["", "tender", "floor (no agent)", "systemd-run --scope",
+                          "tender/floor", "tender/systemd-run"], rows))
+    http = res.get("http")
+    if http and http.get("runs"):
+        out.append("")
+        out.append(
+            f"3. HTTP: wrk {http['wrk']} over TCP on 127.0.0.1, {http['rounds']} rounds "
+            f"(median); /metrics with {http['workloads']} workloads (tenderd: bearer token)"
+        )
+        out.append("")
+        rows = []
+        for what, label in (("health", "/api/health"), ("metrics", "/metrics")):
+            t = http["runs"].get(f"tender/{what}", [])
+            f = http["runs"].get(f"fastapi/{what}", [])
+            if not t or not f:
+                continue
+            t_rps = statistics.median(r["rps"] for r in t)
+            f_rps = statistics.median(r["rps"] for r in f)
+            t_p99 = statistics.median(r["p99_us"] for r in t) / 1000
+            f_p99 = statistics.median(r["p99_us"] for r in f) / 1000
+            t_p50 = statistics.median(r["p50_us"] for r in t) / 1000
+            f_p50 = statistics.median(r["p50_us"] for r in f) / 1000
+            rows.append([f"{label} req/s", fmt(t_rps, 0), fmt(f_rps, 0), ratio(t_rps, f_rps)])
+            rows.append([f"{label} p50 (ms)", fmt(t_p50), fmt(f_p50), ratio(t_p50, f_p50)])
+            rows.append([f"{label} p99 (ms)", fmt(t_p99), fmt(f_p99), ratio(t_p99, f_p99)])
+        out.append(table(["", "tenderd", "FastAPI + uvicorn", "tenderd/FastAPI"], rows))
+    sc = res.get("scale")
+    if sc and sc.get("points"):
+        idle, before = sc["idle"], sc["before"]
+        out.append("")
+        out.append(
+            "4. Memory and scale: workloads `sleep infinity` with MemoryMax and TasksMax, "
+            "started 16 in flight; systemd (PID 1 of the lab) beside tenderd"
+        )
+        out.append("")
+        rows = [["tenderd RSS (KiB)", fmt(idle["tenderd_rss_kb"]), fmt(before["tenderd_rss_kb"])]
+                + [fmt(p["tenderd_rss_kb"]) for p in sc["points"]]]
+        rows.append(["tenderd KiB per workload", "-", "-"]
+                    + [fmt((p["tenderd_rss_kb"] - before["tenderd_rss_kb"]) / p["workloads"], 1)
+                       for p in sc["points"]])
+        rows.append(["systemd (PID 1) RSS (KiB)", fmt(idle["systemd_rss_kb"]),
+                     fmt(before["systemd_rss_kb"])]
+                    + [fmt(p["systemd_rss_kb"]) for p in sc["points"]])
+        rows.append(["systemd (PID 1) KiB per workload", "-", "-"]
+                    + [fmt((p["systemd_rss_kb"] - before["systemd_rss_kb"]) / p["workloads"], 1)
+                       for p in sc["points"]])
+        rows.append(["ratio KiB per workload tenderd/systemd", "-", "-"]
+                    + [ratio(p["tenderd_rss_kb"] - before["tenderd_rss_kb"],
+                             p["systemd_rss_kb"] - before["systemd_rss_kb"])
+                       for p in sc["points"]])
+        rows.append(["tender-shim PSS per workload (KiB)", "-", "-"]
+                    + [fmt(p["shim_pss_kb_avg"], 0) for p in sc["points"]])
+        rows.append(["start rate (launches/s, 16 in flight)", "-", "-"]
+                    + [fmt(p["spawn"]["started"] / (p["spawn"]["wall_ms"] / 1000), 1)
+                       if p.get("spawn") and p["spawn"]["wall_ms"] else "-" for p in sc["points"]])
+        rows.append(["ListWorkloads, all (ms, p50)", "-", "-"]
+                    + [fmt(p["list"]["latency"]["p50_ms"]) if p.get("list") else "-"
+                       for p in sc["points"]])
+        rows.append(["systemd ListUnitsByPatterns tender-*.scope (ms, p50)", "-", "-"]
+                    + [fmt(p["list_systemd"]["latency"]["p50_ms"]) if p.get("list_systemd") else "-"
+                       for p in sc["points"]])
+        rows.append(["ratio list tender/systemd", "-", "-"]
+                    + [ratio(p["list"]["latency"]["p50_ms"], p["list_systemd"]["latency"]["p50_ms"])
+                       if p.get("list") and p.get("list_systemd") else "-" for p in sc["points"]])
+        rows.append(["GetMetrics of all, 16 in flight (ms, p50)", "-", "-"]
+                    + [fmt(p["metrics_dbus"]["wall"]["p50_ms"]) if p.get("metrics_dbus") else "-"
+                       for p in sc["points"]])
+        rows.append(["GET /metrics, unix socket (ms, median)", "-", "-"]
+                    + [fmt(p["metrics_http_ms"]) for p in sc["points"]])
+        out.append(table(["", "idle (fresh tenderd)", "0 (after 1-3)"] + [f"{p['workloads']:,} workloads" for p in sc["points"]],
+                         rows))
+        rm = sc.get("remove") or {}
+        out.append("")
+        out.append(
+            f"Removing all {sc['points'][-1]['workloads']:,}: "
+            f"{fmt(rm.get('wall', {}).get('p50_ms', 0) / 1000)} s; every scope gone after "
+            f"{fmt(sc['remove_until_gone_s'])} s ({sc['scopes_left']} left); tenderd RSS after: "
+            f"{fmt(sc['after']['tenderd_rss_kb'])} KiB"
+        )
+    d = res.get("docker")
+    if d:
+        out.append("")
+        out.append(f"5. Docker (docker run --rm busybox true vs through tender): {d['status']}")
+    return "\n".join(out)
+
+
+def main():
+    p = argparse.ArgumentParser(
+        description="tender's benchmarks, inside the lab (see tests/bench/run)."
+    )
+    p.add_argument("--smoke", action="store_true",
+                   help="tiny counts, a few seconds: checks the machinery only")
+    p.add_argument("-n", "--count", type=int, default=500, help="launches per peer (latency)")
+    p.add_argument("--tp-count", type=int, default=200,
+                   help="launches per peer and round (throughput)")
+    p.add_argument("--rounds", type=int, default=3, help="throughput rounds")
+    p.add_argument("--jobs", type=int, default=16, help="calls in flight")
+    p.add_argument("--http-duration", type=int, default=10, help="seconds of each wrk run")
+    p.add_argument("--http-rounds", type=int, default=3)
+    p.add_argument("--http-workloads", type=int, default=100)
+    p.add_argument("--scale", default="1000,5000", help="workload counts, ascending")
+    p.add_argument("--sections", default="launch,http,scale,docker")
+    p.add_argument("--configure", action="store_true",
+                   help="raise max-workloads in tenderd.conf and restart tenderd first")
+    p.add_argument("--json", help="also write every raw figure to this file")
+    p.add_argument("--builddir", default="build")
+    p.add_argument("--client", help="the tender-bench program (default: from --builddir)")
+    args = p.parse_args()
+    if args.smoke:
+        args.count, args.tp_count, args.rounds, args.jobs = 3, 6, 1, 4
+        args.http_duration, args.http_rounds, args.http_workloads = 1, 1, 5
+        args.scale = "5,12"
+        args.list_reps, args.metrics_reps = 2, 1
+        args.wrk_threads, args.wrk_connections = 1, 4
+    else:
+        args.list_reps, args.metrics_reps = 20, 5
+        args.wrk_threads, args.wrk_connections = 2, 32
+    args.scale = [int(x) for x in args.scale.split(",")]
+    args.sections = args.sections.split(",")
+    return Bench(args).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
