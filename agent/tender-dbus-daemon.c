@@ -140,14 +140,22 @@ tender_dbus_daemon_call_details(TenderDbusDaemon *self, const gchar *method, GVa
 
 /* --- workload objects --- */
 
-/* Properties.Get or GetAll of a workload, once authorized */
+/* a property of the object a call is for, or NULL for no such property */
+typedef GVariant *(*TenderDbusPropertyFunc)(TenderDbusDaemon *self,
+					    gpointer object,
+					    const gchar *property);
+
+/* Properties.Get or GetAll of @iface on the call's object, once authorized */
 static void
-tender_dbus_daemon_workload_properties(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_return_properties(TenderDbusDaemon *self,
+				     GDBusMethodInvocation *invocation,
+				     const gchar *iface_name,
+				     TenderDbusPropertyFunc func)
 {
-	TenderWorkload *w = TENDER_WORKLOAD(g_dbus_method_invocation_get_user_data(invocation));
+	gpointer object = g_dbus_method_invocation_get_user_data(invocation);
 	GVariant *parameters = g_dbus_method_invocation_get_parameters(invocation);
 	GDBusInterfaceInfo *iface =
-	    g_dbus_node_info_lookup_interface(self->introspection, TENDER_DBUS_WORKLOAD_IFACE);
+	    g_dbus_node_info_lookup_interface(self->introspection, iface_name);
 	GVariantBuilder all;
 	const gchar *property = NULL;
 	GVariant *value;
@@ -155,9 +163,7 @@ tender_dbus_daemon_workload_properties(TenderDbusDaemon *self, GDBusMethodInvoca
 	if (g_strcmp0(g_dbus_method_invocation_get_method_name(invocation), "GetAll") == 0) {
 		g_variant_builder_init(&all, G_VARIANT_TYPE_VARDICT);
 		for (guint i = 0; iface->properties != NULL && iface->properties[i] != NULL; i++) {
-			value = tender_engine_get_workload_property(self->engine,
-								    w,
-								    iface->properties[i]->name);
+			value = func(self, object, iface->properties[i]->name);
 			if (value != NULL)
 				g_variant_builder_add(&all,
 						      "{sv}",
@@ -168,7 +174,7 @@ tender_dbus_daemon_workload_properties(TenderDbusDaemon *self, GDBusMethodInvoca
 		return;
 	}
 	g_variant_get(parameters, "(&s&s)", NULL, &property);
-	value = tender_engine_get_workload_property(self->engine, w, property);
+	value = func(self, object, property);
 	if (value == NULL) {
 		g_dbus_method_invocation_return_error(invocation,
 						      G_DBUS_ERROR,
@@ -178,6 +184,22 @@ tender_dbus_daemon_workload_properties(TenderDbusDaemon *self, GDBusMethodInvoca
 		return;
 	}
 	g_dbus_method_invocation_return_value(invocation, g_variant_new("(v)", value));
+}
+
+static GVariant *
+tender_dbus_daemon_workload_property(TenderDbusDaemon *self, gpointer object, const gchar *property)
+{
+	return tender_engine_get_workload_property(self->engine, TENDER_WORKLOAD(object), property);
+}
+
+/* Properties.Get or GetAll of a workload, once authorized */
+static void
+tender_dbus_daemon_workload_properties(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+{
+	tender_dbus_daemon_return_properties(self,
+					     invocation,
+					     TENDER_DBUS_WORKLOAD_IFACE,
+					     tender_dbus_daemon_workload_property);
 }
 
 /*
@@ -949,8 +971,10 @@ tender_dbus_daemon_list_adapters(TenderDbusDaemon *self, GDBusMethodInvocation *
 }
 
 static GVariant *
-tender_dbus_daemon_adapter_property(TenderAdapter *adapter, const gchar *property)
+tender_dbus_daemon_adapter_property(TenderDbusDaemon *self, gpointer object, const gchar *property)
 {
+	TenderAdapter *adapter = object;
+
 	if (g_strcmp0(property, "Name") == 0)
 		return g_variant_new_string(tender_adapter_get_name(adapter));
 	if (g_strcmp0(property, "Type") == 0)
@@ -969,39 +993,10 @@ tender_dbus_daemon_adapter_property(TenderAdapter *adapter, const gchar *propert
 static void
 tender_dbus_daemon_adapter_properties(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
 {
-	TenderAdapter *adapter = g_dbus_method_invocation_get_user_data(invocation);
-	GVariant *parameters = g_dbus_method_invocation_get_parameters(invocation);
-	GDBusInterfaceInfo *iface =
-	    g_dbus_node_info_lookup_interface(self->introspection, TENDER_DBUS_ADAPTER_IFACE);
-	const gchar *property = NULL;
-	GVariantBuilder all;
-	GVariant *value;
-
-	if (g_strcmp0(g_dbus_method_invocation_get_method_name(invocation), "GetAll") == 0) {
-		g_variant_builder_init(&all, G_VARIANT_TYPE_VARDICT);
-		for (guint i = 0; iface->properties != NULL && iface->properties[i] != NULL; i++) {
-			value = tender_dbus_daemon_adapter_property(adapter,
-								    iface->properties[i]->name);
-			if (value != NULL)
-				g_variant_builder_add(&all,
-						      "{sv}",
-						      iface->properties[i]->name,
-						      value);
-		}
-		g_dbus_method_invocation_return_value(invocation, g_variant_new("(a{sv})", &all));
-		return;
-	}
-	g_variant_get(parameters, "(&s&s)", NULL, &property);
-	value = tender_dbus_daemon_adapter_property(adapter, property);
-	if (value == NULL) {
-		g_dbus_method_invocation_return_error(invocation,
-						      G_DBUS_ERROR,
-						      G_DBUS_ERROR_UNKNOWN_PROPERTY,
-						      "No property %s",
-						      property);
-		return;
-	}
-	g_dbus_method_invocation_return_value(invocation, g_variant_new("(v)", value));
+	tender_dbus_daemon_return_properties(self,
+					     invocation,
+					     TENDER_DBUS_ADAPTER_IFACE,
+					     tender_dbus_daemon_adapter_property);
 }
 
 static void
