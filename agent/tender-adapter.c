@@ -1595,7 +1595,6 @@ tender_adapter_new(TenderEngine *engine,
 		   GError **error)
 {
 	g_autoptr(TenderAdapter) self = g_object_new(TENDER_TYPE_ADAPTER, NULL);
-	g_autofree gchar *workload_path = NULL;
 	g_autoptr(GError) error_local = NULL;
 
 	self->config = config;
@@ -1622,9 +1621,7 @@ tender_adapter_new(TenderEngine *engine,
 	self->klass = klass;
 	self->name = g_strdup(name);
 	self->workload_name = g_strdup_printf("adapter-%s", name);
-	workload_path = tender_util_object_path_for_name(name);
-	self->object_path =
-	    g_strdup_printf("%s%s", TENDER_ADAPTER_PATH_PREFIX, strrchr(workload_path, '/') + 1);
+	self->object_path = tender_util_object_path_escape(TENDER_ADAPTER_PATH_PREFIX, name);
 	self->path = g_strdup(path);
 	self->state_path = g_strdup_printf("%s/adapters/%s.json", state_dir, name);
 	self->keyfile = g_key_file_ref(keyfile);

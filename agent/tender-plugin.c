@@ -11,6 +11,7 @@
 #include "tender-plugin-list.h"
 #include "tender-plugin-private.h"
 #include "tender-state.h"
+#include "tender-util.h"
 
 /*
  * TenderPlugin: one plugin file and, once loaded, what it registered.  Each public function
@@ -1028,17 +1029,12 @@ tender_plugin_check_subpath(const gchar *subpath, GError **error)
 gchar *
 tender_plugin_get_object_path(TenderPlugin *self, const gchar *subpath)
 {
-	GString *str = g_string_new("/org/tender/Agent1/plugin/");
+	g_autofree gchar *path =
+	    tender_util_object_path_escape("/org/tender/Agent1/plugin/", self->name);
 
-	for (const gchar *p = self->name; *p != '\0'; p++) {
-		if (g_ascii_isalnum(*p))
-			g_string_append_c(str, *p);
-		else
-			g_string_append_printf(str, "_%02x", (guint)(guchar)*p);
-	}
-	if (subpath != NULL && subpath[0] != '\0')
-		g_string_append_printf(str, "/%s", subpath);
-	return g_string_free(str, FALSE);
+	if (subpath == NULL || subpath[0] == '\0')
+		return g_steal_pointer(&path);
+	return g_strdup_printf("%s/%s", path, subpath);
 }
 
 static TenderPluginDbusObject *

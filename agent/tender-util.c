@@ -66,18 +66,19 @@ tender_util_check_name(const gchar *name, GError **error)
 }
 
 /**
- * tender_util_object_path_for_name:
- * @name: a valid workload name
+ * tender_util_object_path_escape:
+ * @prefix: an object path ending in '/'
+ * @name: a workload, adapter or plugin name
  *
- * Escapes @name into one object path element: letters and digits stay, every other byte
- * becomes `_xx` (lower-case hex), so "my-app" is /org/tender/Agent1/workload/my_2dapp.
+ * Escapes @name into one object path element after @prefix: letters and digits stay, every
+ * other byte becomes `_xx` (lower-case hex), so "my-app" is my_2dapp.
  *
  * Returns: the object path
  */
 gchar *
-tender_util_object_path_for_name(const gchar *name)
+tender_util_object_path_escape(const gchar *prefix, const gchar *name)
 {
-	GString *str = g_string_new("/org/tender/Agent1/workload/");
+	GString *str = g_string_new(prefix);
 
 	for (const gchar *p = name; *p != '\0'; p++) {
 		if (g_ascii_isalnum(*p))
@@ -86,6 +87,18 @@ tender_util_object_path_for_name(const gchar *name)
 			g_string_append_printf(str, "_%02x", (guint)(guchar)*p);
 	}
 	return g_string_free(str, FALSE);
+}
+
+/**
+ * tender_util_object_path_for_name:
+ * @name: a valid workload name
+ *
+ * Returns: the workload's object path, e.g. /org/tender/Agent1/workload/my_2dapp for "my-app"
+ */
+gchar *
+tender_util_object_path_for_name(const gchar *name)
+{
+	return tender_util_object_path_escape("/org/tender/Agent1/workload/", name);
 }
 
 /**

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 gboolean
 tender_util_check_name(const gchar *name, GError **error);
 gchar *
+tender_util_object_path_escape(const gchar *prefix, const gchar *name);
+gchar *
 tender_util_object_path_for_name(const gchar *name);
 gchar *
 tender_util_unit_for_name(const gchar *name);
