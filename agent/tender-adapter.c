@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tender-adapter-private.h"
@@ -844,23 +845,42 @@ tender_adapter_load_payload(TenderAdapter *self)
 	self->payload = json_object_ref(json_node_get_object(root));
 }
 
-static void
-tender_adapter_save_payload(TenderAdapter *self, JsonObject *payload)
+/* writes @payload (or, for %NULL, no payload) to the state file */
+static gboolean
+tender_adapter_write_payload(TenderAdapter *self, JsonObject *payload, GError **error)
 {
-	g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), payload);
-	g_autofree gchar *text = json_to_string(node, FALSE);
 	g_autofree gchar *dir = g_path_get_dirname(self->state_path);
-	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *text = NULL;
 
-	if (self->payload != NULL)
-		json_object_unref(self->payload);
-	self->payload = json_object_ref(payload);
-	if (g_mkdir_with_parents(dir, 0700) != 0) {
-		g_warning("adapter %s: cannot create %s: %s", self->name, dir, g_strerror(errno));
-		return;
+	if (payload == NULL) {
+		if (g_unlink(self->state_path) < 0 && errno != ENOENT) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_FAILED,
+				    "Cannot remove %s: %s",
+				    self->state_path,
+				    g_strerror(errno));
+			return FALSE;
+		}
+		return TRUE;
 	}
-	if (!tender_util_write_file_atomic(self->state_path, text, -1, 0600, &error))
-		g_warning("adapter %s: cannot keep the payload: %s", self->name, error->message);
+	if (g_mkdir_with_parents(dir, 0700) != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot create %s: %s",
+			    dir,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	node = json_node_init_object(json_node_alloc(), payload);
+	text = json_to_string(node, FALSE);
+	if (!tender_util_write_file_atomic(self->state_path, text, -1, 0600, error)) {
+		g_prefix_error(error, "Adapter %s cannot keep the payload: ", self->name);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /* --- operations, one at a time --- */
@@ -878,6 +898,7 @@ typedef struct {
 	GVariant *spec;	     /* start: the workload's spec, once built */
 	JsonObject *metrics; /* metrics: the answer, once built */
 	TenderAdapterUpdateResult result;
+	gboolean payload_written; /* start: the state file holds op->payload already */
 } TenderAdapterOp;
 
 static void
@@ -902,6 +923,12 @@ tender_adapter_op_done(TenderAdapter *self, GError *error)
 	g_autoptr(GTask) task = g_steal_pointer(&self->current);
 	TenderAdapterOp *op = g_task_get_task_data(task);
 
+	if (error != NULL && op->payload_written) {
+		/* the start failed: the file goes back to the payload of the last start */
+		g_autoptr(GError) error_undo = NULL;
+		if (!tender_adapter_write_payload(self, self->payload, &error_undo))
+			g_warning("%s", error_undo->message);
+	}
 	if (error != NULL) {
 		g_task_return_error(task, error);
 	} else if (op->kind == TENDER_ADAPTER_OP_UPDATE) {
@@ -1009,6 +1036,22 @@ tender_adapter_stop_workload(TenderAdapter *self)
 	tender_adapter_stop_engine(self);
 }
 
+/* a start keeps its payload before it touches the workload: if the payload cannot be kept,
+ * the old workload goes on as it was */
+static void
+tender_adapter_start_workload(TenderAdapter *self)
+{
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	GError *error = NULL;
+
+	if (!tender_adapter_write_payload(self, op->payload, &error)) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	op->payload_written = TRUE;
+	tender_adapter_stop_workload(self);
+}
+
 /* start: the class' spec, the hooks, then the old workload replaced by the new one */
 
 static const gchar *tender_adapter_reserved_keys[] = {
@@ -1103,7 +1146,10 @@ tender_adapter_start_engine_cb(GObject *source, GAsyncResult *res, gpointer user
 		tender_adapter_op_done(self, error);
 		return;
 	}
-	tender_adapter_save_payload(self, op->payload);
+	/* what tender_adapter_start_workload() wrote is now the payload of the running one */
+	if (self->payload != NULL)
+		json_object_unref(self->payload);
+	self->payload = op->payload != NULL ? json_object_ref(op->payload) : NULL;
 	g_info("adapter %s started workload %s", self->name, self->workload_name);
 	tender_adapter_op_done(self, NULL);
 }
@@ -1191,7 +1237,7 @@ tender_adapter_class_hooks_cb(GObject *source, GAsyncResult *res, gpointer user_
 		tender_adapter_op_done(self, error);
 		return;
 	}
-	tender_adapter_stop_workload(self);
+	tender_adapter_start_workload(self);
 }
 
 static void
@@ -1227,7 +1273,7 @@ tender_adapter_class_start_cb(GObject *source, GAsyncResult *res, gpointer user_
 		tender_adapter_op_done(self, error);
 		return;
 	}
-	tender_adapter_stop_workload(self);
+	tender_adapter_start_workload(self);
 }
 
 /* update */

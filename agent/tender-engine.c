@@ -52,6 +52,7 @@ typedef enum {
 	TENDER_ENGINE_STOP_USER,      /* StopWorkload, RemoveWorkload: stopped */
 	TENDER_ENGINE_STOP_TIMEOUT,   /* max_runtime_sec: failed, "timeout" */
 	TENDER_ENGINE_STOP_UNHEALTHY, /* on_unhealthy "stop": stopped, "unhealthy" */
+	TENDER_ENGINE_STOP_UNSAVED,   /* its running state could not be saved: failed */
 } TenderEngineStop;
 
 typedef struct {
@@ -74,6 +75,14 @@ typedef struct {
 	gint64 metrics_started_usec;
 	guint64 metrics_usage_nsec;
 	gint64 metrics_time; /* g_get_monotonic_time() */
+
+	/* the state file holds the new state already: the state-changed handler skips it */
+	gboolean saved_ahead;
+	/* why the last write of the state file failed, until one succeeds */
+	GError *save_error;
+	/* a start whose running state could not be saved: its tasks fail once the run is over */
+	GPtrArray *unsaved_starts; /* GTask */
+	GError *unsaved_error;
 } TenderEngineEntry;
 
 static void
@@ -91,25 +100,87 @@ tender_engine_entry_free(TenderEngineEntry *entry)
 	g_clear_object(&entry->health);
 	g_object_unref(entry->workload);
 	g_ptr_array_unref(entry->waiters);
+	g_ptr_array_unref(entry->unsaved_starts);
+	g_clear_error(&entry->save_error);
+	g_clear_error(&entry->unsaved_error);
 	g_free(entry);
 }
 
-/* writes the entry's state file; a failure is logged, the workload goes on */
-static void
-tender_engine_save(TenderEngine *self, TenderEngineEntry *entry)
+/*
+ * Durability: a call succeeds only once what it changed is in the state file.  Create and
+ * import write the file before the workload exists; start and stop write the new state
+ * (starting, stopping) before they spawn or signal anything, and undo nothing because they
+ * changed nothing yet when the write fails.  A start whose running state then cannot be
+ * written is stopped again and fails.  States that tenderd reaches by itself (a run ended,
+ * a restart is due) are written as they come; a failure there is logged, and the previous
+ * file is what a restarted tenderd finds.
+ */
+
+/* writes @workload's state file, with @entry's run if there is one */
+static gboolean
+tender_engine_save_workload(TenderEngine *self,
+			    TenderWorkload *workload,
+			    TenderEngineEntry *entry,
+			    GError **error)
 {
-	g_autoptr(GError) error = NULL;
 	TenderStoreRun run = {NULL};
 
-	if (entry->run != NULL) {
+	if (entry != NULL && entry->run != NULL) {
 		run.run_id = (gchar *)tender_run_get_id(entry->run);
 		run.shim_pid = tender_run_get_shim_pid(entry->run);
 	}
-	run.restart_pending = entry->restart_id != 0;
-	if (!tender_store_save(self->store, entry->workload, &run, &error))
-		g_warning("cannot save the state of workload %s: %s",
-			  tender_workload_get_name(entry->workload),
-			  error->message);
+	run.restart_pending = entry != NULL && entry->restart_id != 0;
+	if (!tender_store_save(self->store, workload, &run, error)) {
+		g_prefix_error(error,
+			       "Cannot save the state of workload '%s': ",
+			       tender_workload_get_name(workload));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+tender_engine_save(TenderEngine *self, TenderEngineEntry *entry, GError **error)
+{
+	return tender_engine_save_workload(self, entry->workload, entry, error);
+}
+
+/*
+ * Moves the workload to @state only once the state file says so: on failure nothing has
+ * changed, neither the file nor what anyone sees.
+ */
+static gboolean
+tender_engine_set_state_durable(TenderEngine *self,
+				TenderEngineEntry *entry,
+				TenderState state,
+				const gchar *reason,
+				GError **error)
+{
+	TenderWorkload *w = entry->workload;
+	TenderState old_state = tender_workload_get_state(w);
+	g_autofree gchar *old_reason = g_strdup(tender_workload_get_reason(w));
+	gboolean ok;
+
+	if (!tender_state_transition_is_valid(old_state, state)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_STATE,
+			    "Workload '%s' cannot go from %s to %s",
+			    tender_workload_get_name(w),
+			    tender_state_to_string(old_state),
+			    tender_state_to_string(state));
+		return FALSE;
+	}
+	tender_workload_reset_state(w, state, reason);
+	ok = tender_engine_save(self, entry, error);
+	tender_workload_reset_state(w, old_state, old_reason);
+	if (!ok)
+		return FALSE;
+	g_clear_error(&entry->save_error);
+	entry->saved_ahead = TRUE;
+	tender_workload_set_state(w, state, reason);
+	entry->saved_ahead = FALSE;
+	return TRUE;
 }
 
 typedef struct {
@@ -212,26 +283,29 @@ tender_engine_record_path(TenderEngine *self, const gchar *name)
 	return g_build_filename(self->exit_dir, basename, NULL);
 }
 
-static void
-tender_engine_remove_entry(TenderEngine *self, TenderEngineEntry *entry)
+/* removes the state file first: a workload whose file is still there is not gone */
+static gboolean
+tender_engine_remove_entry(TenderEngine *self, TenderEngineEntry *entry, GError **error)
 {
 	g_autoptr(TenderWorkload) workload = g_object_ref(entry->workload);
 	g_autofree gchar *record =
 	    tender_engine_record_path(self, tender_workload_get_name(workload));
 
-	g_autoptr(GError) error = NULL;
-
+	if (!tender_store_delete(self->store, tender_workload_get_name(workload), error))
+		return FALSE;
 	if (g_unlink(record) < 0 && errno != ENOENT)
 		g_warning("cannot remove %s: %s", record, g_strerror(errno));
-	if (!tender_store_delete(self->store, tender_workload_get_name(workload), &error))
-		g_warning("%s", error->message);
 	g_hash_table_remove(self->entries, tender_workload_get_name(workload));
 	g_info("workload %s removed", tender_workload_get_name(workload));
 	g_signal_emit(self, signals[SIGNAL_WORKLOAD_REMOVED], 0, workload);
+	return TRUE;
 }
 
-static void
-tender_engine_start_entry(TenderEngine *self, TenderEngineEntry *entry, GTask *task);
+static gboolean
+tender_engine_start_entry(TenderEngine *self,
+			  TenderEngineEntry *entry,
+			  GTask *task,
+			  GError **error);
 
 /* the delay before restart number @count (1, 2, ...): restart_delay_ms, doubled each time */
 static guint
@@ -250,13 +324,22 @@ tender_engine_restart_cb(gpointer user_data)
 	TenderEngineEntry *entry = user_data;
 	TenderWorkload *w = entry->workload;
 
+	g_autoptr(GError) error = NULL;
+	guint count = tender_workload_get_restart_count(w);
+
 	entry->restart_id = 0;
-	tender_workload_set_restart_count(w, tender_workload_get_restart_count(w) + 1);
+	tender_workload_set_restart_count(w, count + 1);
 	g_info("restarting workload %s (restart %u of %u)",
 	       tender_workload_get_name(w),
-	       tender_workload_get_restart_count(w),
+	       count + 1,
 	       tender_workload_get_spec(w)->restart_max);
-	tender_engine_start_entry(entry->engine, entry, NULL);
+	if (!tender_engine_start_entry(entry->engine, entry, NULL, &error)) {
+		/* the state file still says a restart is due: a restarted tenderd tries again */
+		tender_workload_set_restart_count(w, count);
+		g_warning("workload %s is not restarted: %s",
+			  tender_workload_get_name(w),
+			  error->message);
+	}
 	return G_SOURCE_REMOVE;
 }
 
@@ -403,16 +486,29 @@ tender_engine_run_ended_cb(TenderRun *run,
 	TenderEngine *self = entry->engine;
 	TenderWorkload *w = entry->workload;
 	g_autoptr(GPtrArray) waiters = g_steal_pointer(&entry->waiters);
+	g_autoptr(GPtrArray) unsaved_starts = g_steal_pointer(&entry->unsaved_starts);
+	g_autoptr(GError) unsaved_error = g_steal_pointer(&entry->unsaved_error);
+	g_autoptr(GError) remove_error = NULL;
+	g_autofree gchar *unsaved_reason = NULL;
 	TenderState state = (TenderState)ended_state;
 	const gchar *reason = ended_reason;
 	TenderState current = tender_workload_get_state(w);
-	gboolean started = current != TENDER_STATE_STARTING;
+	/* a start that a previous tenderd left unfinished did start, as far as anyone knows */
+	gboolean started = current != TENDER_STATE_STARTING || tender_run_was_abandoned(run);
 
 	entry->waiters = g_ptr_array_new_with_free_func(g_object_unref);
+	entry->unsaved_starts = g_ptr_array_new_with_free_func(g_object_unref);
 	g_clear_handle_id(&entry->runtime_id, g_source_remove);
 
 	/* the stop that was asked for decides, whatever the command did meanwhile */
-	if (entry->stop_cause == TENDER_ENGINE_STOP_TIMEOUT) {
+	if (entry->stop_cause == TENDER_ENGINE_STOP_UNSAVED) {
+		state = TENDER_STATE_FAILED;
+		unsaved_reason = g_strdup_printf("unsaved: %s",
+						 unsaved_error != NULL ? unsaved_error->message
+								       : "the state file");
+		reason = unsaved_reason;
+		started = FALSE;
+	} else if (entry->stop_cause == TENDER_ENGINE_STOP_TIMEOUT) {
 		state = TENDER_STATE_FAILED;
 		reason = "timeout";
 	} else if (entry->stop_cause == TENDER_ENGINE_STOP_UNHEALTHY) {
@@ -441,10 +537,22 @@ tender_engine_run_ended_cb(TenderRun *run,
 	       tender_state_to_string(tender_workload_get_state(entry->workload)),
 	       tender_workload_get_reason(entry->workload)[0] != '\0' ? ": " : "",
 	       tender_workload_get_reason(entry->workload));
-	if (entry->remove_when_ended)
-		tender_engine_remove_entry(self, entry);
-	for (guint i = 0; i < waiters->len; i++)
-		g_task_return_boolean(g_ptr_array_index(waiters, i), TRUE);
+	if (entry->remove_when_ended && !tender_engine_remove_entry(self, entry, &remove_error))
+		entry->remove_when_ended = FALSE;
+	for (guint i = 0; i < waiters->len; i++) {
+		if (remove_error != NULL)
+			g_task_return_error(g_ptr_array_index(waiters, i),
+					    g_error_copy(remove_error));
+		else
+			g_task_return_boolean(g_ptr_array_index(waiters, i), TRUE);
+	}
+	for (guint i = 0; i < unsaved_starts->len; i++)
+		g_task_return_error(g_ptr_array_index(unsaved_starts, i),
+				    unsaved_error != NULL
+					? g_error_copy(unsaved_error)
+					: g_error_new_literal(TENDER_ERROR,
+							      TENDER_ERROR_FAILED,
+							      "Cannot save the workload's state"));
 }
 
 static gboolean
@@ -505,7 +613,11 @@ tender_engine_state_changed_cb(TenderWorkload *w,
 		tender_engine_arm_runtime(entry);
 	tender_engine_health_state_changed(entry, (TenderState)new_state);
 	tender_engine_observe_state(entry, (TenderState)old_state, (TenderState)new_state);
-	tender_engine_save(entry->engine, entry);
+	if (entry->saved_ahead)
+		return;
+	g_clear_error(&entry->save_error);
+	if (!tender_engine_save(entry->engine, entry, &entry->save_error))
+		g_warning("%s", entry->save_error->message);
 }
 
 static TenderEngineEntry *
@@ -516,6 +628,7 @@ tender_engine_add_entry(TenderEngine *self, TenderWorkload *workload)
 	entry->engine = self;
 	entry->workload = workload;
 	entry->waiters = g_ptr_array_new_with_free_func(g_object_unref);
+	entry->unsaved_starts = g_ptr_array_new_with_free_func(g_object_unref);
 	entry->state_id = g_signal_connect(workload,
 					   "state-changed",
 					   G_CALLBACK(tender_engine_state_changed_cb),
@@ -576,6 +689,7 @@ tender_engine_create_workload(TenderEngine *self,
 {
 	TenderEngineEntry *entry;
 	TenderSpec *parsed;
+	g_autoptr(TenderWorkload) workload = NULL;
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
 	if (!tender_engine_check_new_name(self, name, error))
@@ -588,56 +702,100 @@ tender_engine_create_workload(TenderEngine *self,
 		tender_spec_free(parsed);
 		return NULL;
 	}
-	entry = tender_engine_add_entry(self, tender_workload_new(name, parsed));
-	tender_engine_save(self, entry);
+	workload = tender_workload_new(name, parsed);
+	if (!tender_engine_save_workload(self, workload, NULL, error))
+		return NULL;
+	entry = tender_engine_add_entry(self, g_steal_pointer(&workload));
 	g_info("workload %s created", name);
 	g_signal_emit(self, signals[SIGNAL_WORKLOAD_ADDED], 0, entry->workload);
 	return entry->workload;
 }
 
+typedef struct {
+	TenderEngine *engine;
+	gchar *name;
+	GTask *task; /* nullable: a restart of the policy has no caller */
+} TenderEngineStart;
+
+static void
+tender_engine_start_free(TenderEngineStart *start)
+{
+	g_object_unref(start->engine);
+	g_free(start->name);
+	g_clear_object(&start->task);
+	g_free(start);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderEngineStart, tender_engine_start_free)
+
 static void
 tender_engine_run_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(GTask) task = user_data != NULL ? G_TASK(user_data) : NULL;
+	g_autoptr(TenderEngineStart) start = user_data;
 	g_autoptr(GError) error = NULL;
+	TenderEngineEntry *entry;
 
 	if (!tender_run_start_finish(TENDER_RUN(source), res, &error)) {
-		if (task != NULL)
-			g_task_return_error(task, g_steal_pointer(&error));
+		if (start->task != NULL)
+			g_task_return_error(start->task, g_steal_pointer(&error));
 		else
 			g_info("%s", error->message);
 		return;
 	}
-	if (task != NULL)
-		g_task_return_boolean(task, TRUE);
+	entry = g_hash_table_lookup(start->engine->entries, start->name);
+	if (entry != NULL && entry->run == TENDER_RUN(source) && entry->save_error != NULL &&
+	    tender_workload_get_state(entry->workload) == TENDER_STATE_RUNNING) {
+		/* a restarted tenderd would not know that it runs: it must not run */
+		g_warning("workload %s runs, but its state could not be saved: stopping it",
+			  start->name);
+		g_clear_error(&entry->unsaved_error);
+		entry->unsaved_error = g_error_copy(entry->save_error);
+		if (start->task != NULL)
+			g_ptr_array_add(entry->unsaved_starts, g_steal_pointer(&start->task));
+		entry->stop_cause = TENDER_ENGINE_STOP_UNSAVED;
+		if (!tender_run_stop(entry->run, 0, &error))
+			g_warning("workload %s: %s", start->name, error->message);
+		return;
+	}
+	tender_util_crash_point("start-running");
+	if (start->task != NULL)
+		g_task_return_boolean(start->task, TRUE);
 }
 
-/* starts a new run of @entry; @task, if any, completes once it runs or has failed */
-static void
-tender_engine_start_entry(TenderEngine *self, TenderEngineEntry *entry, GTask *task)
+/* starts a new run of @entry once its state file says "starting"; @task, if any, completes
+ * once it runs or has failed */
+static gboolean
+tender_engine_start_entry(TenderEngine *self, TenderEngineEntry *entry, GTask *task, GError **error)
 {
 	const gchar *name = tender_workload_get_name(entry->workload);
 	g_autofree gchar *record = tender_engine_record_path(self, name);
+	g_autoptr(TenderRun) previous = g_steal_pointer(&entry->run);
+	TenderEngineStart *start;
 
-	if (entry->run != NULL) {
-		g_signal_handler_disconnect(entry->run, entry->ended_id);
-		g_clear_object(&entry->run);
-	}
-	entry->stop_cause = TENDER_ENGINE_STOP_NONE;
 	entry->run = tender_run_new(entry->workload,
 				    self->systemd,
 				    self->cgroup,
 				    self->config->shim,
 				    record);
+	if (!tender_engine_set_state_durable(self, entry, TENDER_STATE_STARTING, "", error)) {
+		g_clear_object(&entry->run);
+		entry->run = g_steal_pointer(&previous);
+		return FALSE;
+	}
+	if (previous != NULL)
+		g_clear_signal_handler(&entry->ended_id, previous);
+	tender_util_crash_point("start-saved");
+	entry->stop_cause = TENDER_ENGINE_STOP_NONE;
 	entry->ended_id =
 	    g_signal_connect(entry->run, "ended", G_CALLBACK(tender_engine_run_ended_cb), entry);
 	tender_workload_set_oom_killed(entry->workload, FALSE);
-	tender_workload_set_state(entry->workload, TENDER_STATE_STARTING, "");
 	g_info("starting workload %s", name);
-	tender_run_start_async(entry->run,
-			       NULL,
-			       tender_engine_run_started_cb,
-			       task != NULL ? g_object_ref(task) : NULL);
+	start = g_new0(TenderEngineStart, 1);
+	start->engine = g_object_ref(self);
+	start->name = g_strdup(name);
+	start->task = task != NULL ? g_object_ref(task) : NULL;
+	tender_run_start_async(entry->run, NULL, tender_engine_run_started_cb, start);
+	return TRUE;
 }
 
 /**
@@ -662,6 +820,8 @@ tender_engine_start_workload_async(TenderEngine *self,
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 	g_autoptr(GError) error = NULL;
 	TenderEngineEntry *entry;
+	guint restart_id;
+	guint restart_count;
 
 	g_task_set_source_tag(task, tender_engine_start_workload_async);
 	entry = tender_engine_lookup(self, name, &error);
@@ -672,9 +832,19 @@ tender_engine_start_workload_async(TenderEngine *self,
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
-	g_clear_handle_id(&entry->restart_id, g_source_remove);
+	restart_id = entry->restart_id;
+	restart_count = tender_workload_get_restart_count(entry->workload);
+	entry->restart_id = 0;
 	tender_workload_set_restart_count(entry->workload, 0);
-	tender_engine_start_entry(self, entry, task);
+	if (!tender_engine_start_entry(self, entry, task, &error)) {
+		/* as it was: the restart that was due is still due */
+		entry->restart_id = restart_id;
+		tender_workload_set_restart_count(entry->workload, restart_count);
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	if (restart_id != 0)
+		g_source_remove(restart_id);
 }
 
 /**
@@ -704,6 +874,10 @@ tender_engine_stop_entry(TenderEngine *self,
 		g_task_return_boolean(task, TRUE);
 		return TRUE;
 	}
+	/* once "stopping" is saved, a restarted tenderd finishes the stop */
+	if (tender_workload_get_state(entry->workload) != TENDER_STATE_STOPPING &&
+	    !tender_engine_set_state_durable(self, entry, TENDER_STATE_STOPPING, "", error))
+		return FALSE;
 	if (!tender_run_stop(entry->run, timeout, error))
 		return FALSE;
 	g_ptr_array_add(entry->waiters, g_object_ref(task));
@@ -744,9 +918,15 @@ tender_engine_stop_workload_async(TenderEngine *self,
 		return;
 	}
 	if (entry->restart_id != 0) {
-		/* ended, waiting to be restarted: the stop cancels the restart */
-		g_clear_handle_id(&entry->restart_id, g_source_remove);
-		tender_engine_save(self, entry);
+		/* ended, waiting to be restarted: the stop cancels the restart, once saved */
+		guint restart_id = entry->restart_id;
+		entry->restart_id = 0;
+		if (!tender_engine_save(self, entry, &error)) {
+			entry->restart_id = restart_id;
+			g_task_return_error(task, g_steal_pointer(&error));
+			return;
+		}
+		g_source_remove(restart_id);
 		g_info("workload %s will not be restarted: it was stopped", name);
 		g_task_return_boolean(task, TRUE);
 		return;
@@ -857,7 +1037,10 @@ tender_engine_remove_workload_async(TenderEngine *self,
 	}
 	state = tender_workload_get_state(entry->workload);
 	if (!tender_state_is_active(state)) {
-		tender_engine_remove_entry(self, entry);
+		if (!tender_engine_remove_entry(self, entry, &error)) {
+			g_task_return_error(task, g_steal_pointer(&error));
+			return;
+		}
 		g_task_return_boolean(task, TRUE);
 		return;
 	}
@@ -1705,7 +1888,6 @@ tender_engine_import_workload(TenderEngine *self,
 	g_autofree gchar *name = NULL;
 	const TenderEngineOption table[] = {{"name", "s", &name}, {NULL}};
 	TenderWorkload *workload;
-	TenderEngineEntry *entry;
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
 	if (!tender_engine_parse_options(options, table, error))
@@ -1729,12 +1911,12 @@ tender_engine_import_workload(TenderEngine *self,
 	workload = tender_workload_new_from_json(json_parser_get_root(parser), name, FALSE, error);
 	if (workload == NULL)
 		return NULL;
-	if (!tender_engine_check_new_name(self, tender_workload_get_name(workload), error)) {
+	if (!tender_engine_check_new_name(self, tender_workload_get_name(workload), error) ||
+	    !tender_engine_save_workload(self, workload, NULL, error)) {
 		g_object_unref(workload);
 		return NULL;
 	}
-	entry = tender_engine_add_entry(self, workload);
-	tender_engine_save(self, entry);
+	(void)tender_engine_add_entry(self, workload);
 	g_info("workload %s imported", tender_workload_get_name(workload));
 	g_signal_emit(self, signals[SIGNAL_WORKLOAD_ADDED], 0, workload);
 	return workload;
@@ -1765,13 +1947,16 @@ tender_engine_restore(TenderEngine *self, TenderStoreItem *item)
 			tender_engine_schedule_restart(entry);
 		return;
 	}
-	/* starting: the command may have been executed before tenderd went away */
-	if (state == TENDER_STATE_STARTING)
-		tender_workload_reset_state(w, TENDER_STATE_RUNNING, "");
 	record = tender_engine_record_path(self, name);
 	entry->run = tender_run_new(w, self->systemd, self->cgroup, self->config->shim, record);
 	entry->ended_id =
 	    g_signal_connect(entry->run, "ended", G_CALLBACK(tender_engine_run_ended_cb), entry);
+	if (state == TENDER_STATE_STARTING) {
+		/* tenderd went away in the middle of the start, before the caller heard of a
+		 * command that runs: whatever of it runs is stopped, and the run ends */
+		tender_run_abandon(entry->run, item->run.run_id != NULL ? item->run.run_id : "");
+		return;
+	}
 	/* a freezer cgroup of the run (v1) goes when it ends, whether it was paused or not */
 	freezer = tender_freezer_new(self->cgroup, self->systemd);
 	tender_engine_freezer_watch_run(entry, freezer);
@@ -1803,7 +1988,8 @@ tender_engine_restore(TenderEngine *self, TenderStoreItem *item)
 	}
 	if (tender_workload_get_state(w) == TENDER_STATE_RUNNING)
 		tender_engine_health_state_changed(entry, TENDER_STATE_RUNNING);
-	tender_engine_save(self, entry);
+	if (!tender_engine_save(self, entry, &error))
+		g_warning("%s", error->message);
 }
 
 /* --- what an authorization check is told about a call --- */

@@ -29,6 +29,9 @@
  */
 
 #define TENDER_RUN_SLICE "tender.slice"
+/* an abandoned run: how often, and how many times, its scope is checked and killed again */
+#define TENDER_RUN_ABANDON_INTERVAL_MS 20
+#define TENDER_RUN_ABANDON_TRIES       250
 
 struct _TenderRun {
 	GObject parent_instance;
@@ -51,8 +54,11 @@ struct _TenderRun {
 	gboolean status_done;
 	gboolean reached_running;
 	gboolean ended;
-	gboolean adopted; /* started by a previous tenderd */
-	gint pidfd;	  /* the adopted shim, which is not our child */
+	gboolean adopted;   /* started by a previous tenderd */
+	gboolean abandoned; /* ... which went away before the start was over */
+	guint abandon_id;
+	guint abandon_tries;
+	gint pidfd; /* the adopted shim, which is not our child */
 	guint pidfd_id;
 };
 
@@ -218,6 +224,10 @@ tender_run_end(TenderRun *self)
 	} else if (exit_code >= 0) {
 		state = TENDER_STATE_EXITED;
 		reason = g_strdup_printf("exit-code: %d", exit_code);
+	} else if (self->abandoned) {
+		state = TENDER_STATE_FAILED;
+		reason = g_strdup("lost: tenderd stopped while starting it; its processes were "
+				  "killed");
 	} else if (self->adopted) {
 		/* adopted after a restart of tenderd, and the shim left no word */
 		state = TENDER_STATE_FAILED;
@@ -289,6 +299,7 @@ tender_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data
 		tender_workload_set_started_at(w, now);
 		tender_workload_set_stopped_at(w, "");
 		self->reached_running = TRUE;
+		tender_util_crash_point("start-pid");
 		tender_workload_set_state(w, TENDER_STATE_RUNNING, "");
 		tender_run_finish_start(self, NULL);
 	} else if (g_str_has_prefix(line, "P ")) {
@@ -324,6 +335,7 @@ tender_run_scope_started_cb(GObject *source, GAsyncResult *res, gpointer user_da
 		return;
 	}
 	tender_workload_set_control_group(self->workload, cgroup);
+	tender_util_crash_point("start-scope");
 	if (self->shim_exited) {
 		tender_run_fail_start(self, "tender-shim ended before its scope was ready");
 		return;
@@ -335,6 +347,7 @@ tender_run_scope_started_cb(GObject *source, GAsyncResult *res, gpointer user_da
 		return;
 	}
 	tender_run_close_go(self);
+	tender_util_crash_point("start-go");
 }
 
 static GVariant *
@@ -529,6 +542,7 @@ tender_run_start_async(TenderRun *self,
 		tender_run_end(self);
 		return;
 	}
+	tender_util_crash_point("start-spawned");
 	g_subprocess_wait_async(self->shim, NULL, tender_run_shim_exited_cb, g_object_ref(self));
 	g_data_input_stream_read_line_async(self->status,
 					    G_PRIORITY_DEFAULT,
@@ -598,7 +612,8 @@ tender_run_stop(TenderRun *self, guint timeout_sec, GError **error)
 		return TRUE;
 	cgroup = tender_workload_get_control_group(self->workload);
 	self->stop_requested = TRUE;
-	tender_workload_set_state(self->workload, TENDER_STATE_STOPPING, "");
+	if (tender_workload_get_state(self->workload) != TENDER_STATE_STOPPING)
+		tender_workload_set_state(self->workload, TENDER_STATE_STOPPING, "");
 	if (!tender_cgroup_kill(self->cgroup, cgroup, SIGTERM, self->shim_pid, NULL, error))
 		return FALSE;
 	(void)tender_cgroup_kill(self->cgroup, cgroup, SIGCONT, self->shim_pid, NULL, NULL);
@@ -741,6 +756,84 @@ tender_run_adopt(TenderRun *self, const gchar *run_id, GPid shim_pid)
 	tender_run_end(self);
 }
 
+/* the scope's cgroup is empty, or the cgroup is gone: the abandoned run is over */
+static gboolean
+tender_run_abandon_cb(gpointer user_data)
+{
+	TenderRun *self = TENDER_RUN(user_data);
+	const gchar *cgroup = tender_workload_get_control_group(self->workload);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GArray) pids = tender_cgroup_get_pids(self->cgroup, cgroup, &error);
+
+	if (pids != NULL && pids->len > 0 && self->abandon_tries++ < TENDER_RUN_ABANDON_TRIES) {
+		/* again: a process may have forked while the others were killed */
+		(void)tender_cgroup_kill(self->cgroup, cgroup, SIGKILL, 0, NULL, NULL);
+		return G_SOURCE_CONTINUE;
+	}
+	if (pids != NULL && pids->len > 0)
+		g_warning("workload %s: %u processes of %s survive SIGKILL",
+			  tender_workload_get_name(self->workload),
+			  pids->len,
+			  cgroup);
+	else if (pids == NULL && !g_error_matches(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND))
+		g_warning("workload %s: %s",
+			  tender_workload_get_name(self->workload),
+			  error->message);
+	self->abandon_id = 0;
+	self->shim_exited = TRUE;
+	tender_run_end(self);
+	return G_SOURCE_REMOVE;
+}
+
+/**
+ * tender_run_abandon:
+ * @self: a new #TenderRun
+ * @run_id: the run that a previous tenderd was starting
+ *
+ * Ends a run that a previous tenderd was starting when it went away.  Its caller never heard
+ * that the command runs, and nothing says what its PID would be, so it is not adopted:
+ * everything in the workload's scope is killed (a tender-shim that never got the word to go
+ * gives up by itself), and once the scope is empty the run ends with what its exit record
+ * says or, without one, failed "lost: ...".  The scope then goes, so that the workload can be
+ * started again.  Connect to ::ended first.
+ */
+void
+tender_run_abandon(TenderRun *self, const gchar *run_id)
+{
+	g_autofree gchar *cgroup = NULL;
+
+	g_return_if_fail(TENDER_IS_RUN(self));
+	g_free(self->run_id);
+	self->run_id = g_strdup(run_id);
+	self->adopted = TRUE;
+	self->abandoned = TRUE;
+	self->status_done = TRUE;
+	self->reached_running = TRUE;
+	/* the scope may exist although the old tenderd never learnt its cgroup */
+	cgroup =
+	    g_strdup_printf("/%s/%s", TENDER_RUN_SLICE, tender_workload_get_unit(self->workload));
+	tender_workload_set_control_group(self->workload, cgroup);
+	g_info("workload %s: tenderd stopped while starting run %s; killing what is left of it",
+	       tender_workload_get_name(self->workload),
+	       run_id);
+	(void)tender_cgroup_kill(self->cgroup, cgroup, SIGKILL, 0, NULL, NULL);
+	self->abandon_id =
+	    g_timeout_add(TENDER_RUN_ABANDON_INTERVAL_MS, tender_run_abandon_cb, self);
+}
+
+/**
+ * tender_run_was_abandoned:
+ * @self: a #TenderRun
+ *
+ * Returns: %TRUE if the run was ended by tender_run_abandon()
+ */
+gboolean
+tender_run_was_abandoned(TenderRun *self)
+{
+	g_return_val_if_fail(TENDER_IS_RUN(self), FALSE);
+	return self->abandoned;
+}
+
 /**
  * tender_run_get_id:
  * @self: a #TenderRun
@@ -786,6 +879,7 @@ tender_run_dispose(GObject *object)
 	TenderRun *self = TENDER_RUN(object);
 	g_clear_handle_id(&self->kill_timeout_id, g_source_remove);
 	g_clear_handle_id(&self->pidfd_id, g_source_remove);
+	g_clear_handle_id(&self->abandon_id, g_source_remove);
 	tender_run_close_go(self);
 	if (self->pidfd >= 0) {
 		(void)close(self->pidfd);

@@ -36,6 +36,10 @@ gboolean
 tender_run_has_ended(TenderRun *self);
 void
 tender_run_adopt(TenderRun *self, const gchar *run_id, GPid shim_pid);
+void
+tender_run_abandon(TenderRun *self, const gchar *run_id);
+gboolean
+tender_run_was_abandoned(TenderRun *self);
 const gchar *
 tender_run_get_id(TenderRun *self);
 GPid

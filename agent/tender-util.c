@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -253,4 +254,23 @@ tender_util_raise_fd_limit(void)
 	nofile.rlim_cur = nofile.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &nofile) < 0)
 		g_warning("cannot raise the limit of open files: %s", g_strerror(errno));
+}
+
+/**
+ * tender_util_crash_point:
+ * @point: a named step, such as "start-go"
+ *
+ * For the tests of what a crash leaves behind: if the environment variable
+ * TENDER_TEST_CRASH_AT names @point, tenderd kills itself with SIGKILL right here, as
+ * `kill -9` would at that moment.  Without the variable this does nothing.
+ */
+void
+tender_util_crash_point(const gchar *point)
+{
+	const gchar *wanted = g_getenv("TENDER_TEST_CRASH_AT");
+
+	if (wanted == NULL || g_strcmp0(wanted, point) != 0)
+		return;
+	g_message("crashing at %s, as TENDER_TEST_CRASH_AT asks", point);
+	(void)kill(getpid(), SIGKILL);
 }

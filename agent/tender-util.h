@@ -30,5 +30,7 @@ tender_util_write_file_atomic(const gchar *path,
 			      gssize length,
 			      guint mode,
 			      GError **error);
+void
+tender_util_crash_point(const gchar *point);
 
 G_END_DECLS

@@ -39,6 +39,7 @@ SPEC_TYPES = {
     "restart_max": "u",
     "restart_delay_ms": "u",
     "max_runtime_sec": "t",
+    "pre_start": "aas",
 }
 HEALTH_TYPES = {
     "command": "as",
