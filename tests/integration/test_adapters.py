@@ -546,6 +546,37 @@ class ListAndFilesTest(AdapterTestCase):
         status, _, text = curl("POST", "/v1/adapters/t-exec/api/update", {"log_level": "x"})
         self.assertEqual(status, 200, text)
 
+    def test_payload_that_cannot_be_kept_changes_nothing(self):
+        """A start whose payload cannot be written fails, and the running workload and the
+        kept payload stay as they were."""
+        self.forget("t-exec")
+        with open(f"{WORK}/t-exec.sh", "w") as f:
+            f.write(f": > {WORK}/t-exec.ready\nexec sleep 1000\n")
+        status, _, text = curl("POST", "/v1/adapters/t-exec/api/start",
+                               {"command": ["/bin/sh", f"{WORK}/t-exec.sh"], "note": "first"})
+        self.assertEqual(status, 200, text)
+        pid = json.loads(text)["main_pid"]
+        os.makedirs(STATE, exist_ok=True)
+        run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", STATE])
+        self.addCleanup(lambda: run(["umount", STATE]))
+        with open(f"{STATE}/t-exec.json", "w") as f:
+            json.dump({"note": "first"}, f)
+        with open(f"{STATE}/filler", "wb", buffering=0) as f:
+            try:
+                while True:
+                    f.write(b"\0" * 4096)
+            except OSError:
+                pass
+        self.addCleanup(lambda: os.unlink(f"{STATE}/filler"))
+        status, _, text = curl("POST", "/v1/adapters/t-exec/api/start",
+                               {"command": ["/bin/sh", f"{WORK}/t-exec.sh"], "note": "second"})
+        self.assertEqual(status, 500, text)
+        self.assertIn("No space left on device", text)
+        self.assertEqual(self.workload_props("t-exec")["MainPID"], pid)
+        self.assertEqual(self.workload_props("t-exec")["State"], "running")
+        with open(f"{STATE}/t-exec.json") as f:
+            self.assertEqual(json.load(f)["note"], "first")
+
 
 class RootApiTest(AdapterTestCase):
     INSTANCES = dict(INSTANCES, **ROOT_INSTANCES)
