@@ -865,15 +865,8 @@ tender_adapter_write_payload(TenderAdapter *self, JsonObject *payload, GError **
 		}
 		return TRUE;
 	}
-	if (g_mkdir_with_parents(dir, 0700) != 0) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Cannot create %s: %s",
-			    dir,
-			    g_strerror(errno));
+	if (!tender_util_mkdir_with_parents(dir, 0700, error))
 		return FALSE;
-	}
 	node = json_node_init_object(json_node_alloc(), payload);
 	text = json_to_string(node, FALSE);
 	if (!tender_util_write_file_atomic(self->state_path, text, -1, 0600, error)) {

@@ -15,6 +15,7 @@
 
 #include "tender-cgroup.h"
 #include "tender-error.h"
+#include "tender-util.h"
 
 /*
  * TenderCgroup resolves and reads cgroup files below one root (normally /sys/fs/cgroup), so
@@ -1077,15 +1078,8 @@ tender_cgroup_join_freezer(TenderCgroup *self, const gchar *cgroup, GError **err
 	}
 	g_free(dir);
 	dir = tender_cgroup_build_path(self, "freezer", cgroup, NULL);
-	if (g_mkdir_with_parents(dir, 0755) < 0) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Cannot create %s: %s",
-			    dir,
-			    g_strerror(errno));
+	if (!tender_util_mkdir_with_parents(dir, 0755, error))
 		return FALSE;
-	}
 	for (guint round = 0; round < TENDER_CGROUP_FREEZER_ROUNDS; round++) {
 		g_autoptr(GHashTable) scope = tender_cgroup_get_pid_set(self, NULL, cgroup, error);
 		g_autoptr(GHashTable) frozen = NULL;

@@ -274,3 +274,26 @@ tender_util_crash_point(const gchar *point)
 	g_message("crashing at %s, as TENDER_TEST_CRASH_AT asks", point);
 	(void)kill(getpid(), SIGKILL);
 }
+
+/**
+ * tender_util_mkdir_with_parents:
+ * @path: a directory
+ * @mode: the mode of the directories made
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if @path is a directory now
+ */
+gboolean
+tender_util_mkdir_with_parents(const gchar *path, gint mode, GError **error)
+{
+	if (g_mkdir_with_parents(path, mode) != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot create %s: %s",
+			    path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}

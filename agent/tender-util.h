@@ -30,6 +30,8 @@ tender_util_write_file_atomic(const gchar *path,
 			      gssize length,
 			      guint mode,
 			      GError **error);
+gboolean
+tender_util_mkdir_with_parents(const gchar *path, gint mode, GError **error);
 void
 tender_util_crash_point(const gchar *point);
 

@@ -189,19 +189,25 @@ class StateRecorder:
         self.bus.signal_unsubscribe(self.id)
 
 
-def tenderd_restart_settings(restart_sec):
-    """A runtime drop-in for tenderd.service; returns a function that removes it."""
+def tenderd_dropin(name, service_lines):
+    """A runtime drop-in NAME.conf for tenderd.service, with these lines in [Service];
+    returns a function that removes it.  Either takes effect at tenderd's next start."""
     d = "/run/systemd/system/tenderd.service.d"
     os.makedirs(d, exist_ok=True)
-    path = os.path.join(d, "test-restart.conf")
+    path = os.path.join(d, f"{name}.conf")
     with open(path, "w") as f:
-        f.write(f"[Service]\nRestartSec={restart_sec}\n")
+        f.write("[Service]\n" + "".join(f"{line}\n" for line in service_lines))
     run(["systemctl", "daemon-reload"])
 
     def undo():
         os.unlink(path)
         run(["systemctl", "daemon-reload"])
     return undo
+
+
+def tenderd_restart_settings(restart_sec):
+    """A runtime drop-in for tenderd.service; returns a function that removes it."""
+    return tenderd_dropin("test-restart", [f"RestartSec={restart_sec}"])
 
 
 def wait_for(predicate, timeout=10.0, interval=0.02):

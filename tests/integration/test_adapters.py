@@ -525,14 +525,18 @@ class ListAndFilesTest(AdapterTestCase):
         # and tenderd serves
         self.assertEqual(curl("GET", "/api/health")[0], 200)
 
-    def test_payload_survives_a_restart(self):
+    def start_sleeper(self, note):
+        """Starts t-exec with a payload that carries @note; returns the command's PID."""
         self.forget("t-exec")
         with open(f"{WORK}/t-exec.sh", "w") as f:
             f.write(f": > {WORK}/t-exec.ready\nexec sleep 1000\n")
         status, _, text = curl("POST", "/v1/adapters/t-exec/api/start",
-                               {"command": ["/bin/sh", f"{WORK}/t-exec.sh"], "note": "kept"})
+                               {"command": ["/bin/sh", f"{WORK}/t-exec.sh"], "note": note})
         self.assertEqual(status, 200, text)
-        pid = json.loads(text)["main_pid"]
+        return json.loads(text)["main_pid"]
+
+    def test_payload_survives_a_restart(self):
+        pid = self.start_sleeper("kept")
         path = f"{STATE}/t-exec.json"
         self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
         with open(path) as f:
@@ -549,13 +553,7 @@ class ListAndFilesTest(AdapterTestCase):
     def test_payload_that_cannot_be_kept_changes_nothing(self):
         """A start whose payload cannot be written fails, and the running workload and the
         kept payload stay as they were."""
-        self.forget("t-exec")
-        with open(f"{WORK}/t-exec.sh", "w") as f:
-            f.write(f": > {WORK}/t-exec.ready\nexec sleep 1000\n")
-        status, _, text = curl("POST", "/v1/adapters/t-exec/api/start",
-                               {"command": ["/bin/sh", f"{WORK}/t-exec.sh"], "note": "first"})
-        self.assertEqual(status, 200, text)
-        pid = json.loads(text)["main_pid"]
+        pid = self.start_sleeper("first")
         os.makedirs(STATE, exist_ok=True)
         run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", STATE])
         self.addCleanup(lambda: run(["umount", STATE]))

@@ -8,15 +8,14 @@ import errno
 import glob
 import os
 import signal
-import subprocess
 import sys
 import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tenderlab import (BUS_NAME, MANAGER_IFACE, MANAGER_PATH, SPEC_TYPES,  # noqa: E402
-                       DBusError, Gio, GLib, TenderTestCase, proc_cgroup, run, tenderd_pid,
-                       vardict, wait_for)
+                       DBusError, Gio, GLib, TenderTestCase, proc_cgroup, run, tenderd_dropin,
+                       tenderd_pid, vardict, wait_for)
 
 STATE_DIR = "/var/lib/tender"
 WDIR = f"{STATE_DIR}/workloads"
@@ -212,18 +211,12 @@ class CrashDuringStartTest(DurabilityMixin, TenderTestCase):
     """tenderd is killed (SIGKILL) at each step of a start, by TENDER_TEST_CRASH_AT."""
 
     def arm(self, point):
-        d = "/run/systemd/system/tenderd.service.d"
-        os.makedirs(d, exist_ok=True)
-        path = os.path.join(d, "test-crash.conf")
-        with open(path, "w") as f:
-            f.write(f"[Service]\nEnvironment=TENDER_TEST_CRASH_AT={point}\n")
-        run(["systemctl", "daemon-reload"])
+        undo = tenderd_dropin("test-crash", [f"Environment=TENDER_TEST_CRASH_AT={point}"])
         try:
             self.restart_tenderd()
         finally:
             # the next tenderd, which systemd starts after the crash, is an ordinary one
-            os.unlink(path)
-            run(["systemctl", "daemon-reload"])
+            undo()
 
     def crash_during_start(self, point):
         name = self.workload(f"crash-{point}")
