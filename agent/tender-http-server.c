@@ -8,6 +8,8 @@
 #include <gio/gunixinputstream.h>
 #include <gio/gunixsocketaddress.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -40,6 +42,10 @@
 /* connections the kernel queues until tenderd accepts them; GLib's default, 10, makes
  * clients beyond it wait for a SYN retransmission (1 s and more) under a burst */
 #define TENDER_HTTP_SERVER_LISTEN_BACKLOG 256
+/* connections accepted in one go before the main loop gets to other sources */
+#define TENDER_HTTP_SERVER_ACCEPT_BATCH 32
+/* how long tenderd stops accepting when it is out of descriptors or memory */
+#define TENDER_HTTP_SERVER_ACCEPT_PAUSE_MSEC 1000
 
 struct _TenderHttpServer {
 	GObject parent_instance;
@@ -53,8 +59,10 @@ struct _TenderHttpServer {
 	guint header_timeout_sec;
 	guint idle_timeout_sec;
 	guint max_connections;
-	GPtrArray *sockets; /* GSocket of the open connections (closed ones until pruned) */
-	GQueue events;	    /* TenderHttpEvent, oldest first */
+	GPtrArray *listeners;	/* TenderHttpListener, one per listening socket */
+	GPtrArray *connections; /* TenderHttpConnection of the open connections within
+				   max-connections (closed ones until pruned) */
+	GQueue events;		/* TenderHttpEvent, oldest first */
 	guint64 last_event_id;
 	GPtrArray *subscribers; /* TenderHttpStream of GET /v1/events */
 	gulong added_id;
@@ -395,28 +403,131 @@ tender_http_server_find_route(const gchar *method,
 
 /* --- connections --- */
 
+/*
+ * tenderd accepts connections itself and hands each one to libsoup with
+ * soup_server_accept_iostream(), instead of letting libsoup listen (soup_server_listen_socket):
+ * the listener of libsoup 3.2 keeps a reference to the GSocket of every connection it accepts
+ * (fixed in libsoup 3.4), so tenderd lost about 0.4 KiB a request.  Accepting here also settles
+ * a connection's count, timeout and client credentials before libsoup reads a byte of it.
+ *
+ * libsoup keeps connections alive only on a server with listeners of its own: each connection
+ * serves one request, and responses say so (Connection: close).  Keep-alive of libsoup 3.2
+ * would not help: it never closes an idle connection whose next request fails to come (the
+ * client hangs up, or the idle timeout strikes), and loses it with its descriptor.
+ */
+
+#define TENDER_HTTP_CONNECTION_KEY "tender-http-connection"
+
 typedef struct {
+	GSocketConnection *stream;
 	gboolean is_unix;
-	gboolean over_limit;
+	gboolean over_limit; /* answered 503 */
 	GPid pid;
 	guint32 uid;
 } TenderHttpConnection;
 
+static void
+tender_http_connection_clear(TenderHttpConnection *conn)
+{
+	g_clear_object(&conn->stream);
+}
+
+static void
+tender_http_connection_release(TenderHttpConnection *conn)
+{
+	g_rc_box_release_full(conn, (GDestroyNotify)tender_http_connection_clear);
+}
+
+static GSocket *
+tender_http_connection_get_socket(TenderHttpConnection *conn)
+{
+	return g_socket_connection_get_socket(conn->stream);
+}
+
 /* the connections libsoup has closed meanwhile no longer count */
 static void
-tender_http_server_prune_sockets(TenderHttpServer *self)
+tender_http_server_prune_connections(TenderHttpServer *self)
 {
-	for (guint i = self->sockets->len; i > 0; i--) {
-		if (g_socket_is_closed(g_ptr_array_index(self->sockets, i - 1)))
-			g_ptr_array_remove_index_fast(self->sockets, i - 1);
+	for (guint i = self->connections->len; i > 0; i--) {
+		TenderHttpConnection *conn = g_ptr_array_index(self->connections, i - 1);
+		if (g_io_stream_is_closed(G_IO_STREAM(conn->stream)))
+			g_ptr_array_remove_index_fast(self->connections, i - 1);
 	}
 }
 
+/* the connection hangs on its remote address, the object libsoup has from
+ * soup_server_accept_iostream() and gives back for each of its messages */
 static TenderHttpConnection *
 tender_http_server_get_connection(SoupServerMessage *msg)
 {
-	GSocket *sock = soup_server_message_get_socket(msg);
-	return sock != NULL ? g_object_get_data(G_OBJECT(sock), "tender-http-connection") : NULL;
+	GSocketAddress *remote = soup_server_message_get_remote_address(msg);
+	return remote != NULL ? g_object_get_data(G_OBJECT(remote), TENDER_HTTP_CONNECTION_KEY)
+			      : NULL;
+}
+
+static GSocket *
+tender_http_server_get_socket(SoupServerMessage *msg)
+{
+	TenderHttpConnection *conn = tender_http_server_get_connection(msg);
+	return conn != NULL ? tender_http_connection_get_socket(conn) : NULL;
+}
+
+/* takes @fd, a connection just accepted, and hands it to libsoup */
+static void
+tender_http_server_accept(TenderHttpServer *self, gint fd)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSocket) sock = g_socket_new_from_fd(fd, &error);
+	g_autoptr(GSocketAddress) local = NULL;
+	g_autoptr(GSocketAddress) remote = NULL;
+	g_autoptr(GCredentials) creds = NULL;
+	TenderHttpConnection *conn;
+
+	if (sock == NULL) {
+		g_debug("HTTP connection dropped: %s", error->message);
+		(void)close(fd);
+		return;
+	}
+	local = g_socket_get_local_address(sock, &error);
+	if (local != NULL)
+		remote = g_socket_get_remote_address(sock, &error);
+	if (remote == NULL) {
+		/* the client has gone already */
+		g_debug("HTTP connection dropped: %s", error->message);
+		return;
+	}
+	conn = g_rc_box_new0(TenderHttpConnection);
+	conn->stream = g_socket_connection_factory_create_connection(sock);
+	conn->is_unix = g_socket_get_family(sock) == G_SOCKET_FAMILY_UNIX;
+	conn->uid = G_MAXUINT32;
+	conn->pid = -1;
+	if (conn->is_unix) {
+		creds = g_socket_get_credentials(sock, NULL);
+		if (creds != NULL) {
+			conn->uid = (guint32)g_credentials_get_unix_user(creds, NULL);
+			conn->pid = g_credentials_get_unix_pid(creds, NULL);
+		}
+	} else {
+		/* a response goes out in several writes, the last one must not wait */
+		(void)g_socket_set_option(sock, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+	}
+	g_socket_set_timeout(sock, self->idle_timeout_sec);
+	tender_http_server_prune_connections(self);
+	conn->over_limit = self->connections->len >= self->max_connections;
+	if (!conn->over_limit)
+		g_ptr_array_add(self->connections, g_rc_box_acquire(conn));
+	g_object_set_data_full(G_OBJECT(remote),
+			       TENDER_HTTP_CONNECTION_KEY,
+			       conn,
+			       (GDestroyNotify)tender_http_connection_release);
+	if (!soup_server_accept_iostream(self->server,
+					 G_IO_STREAM(conn->stream),
+					 local,
+					 remote,
+					 &error)) {
+		g_warning("HTTP connection dropped: %s", error->message);
+		(void)g_io_stream_close(G_IO_STREAM(conn->stream), NULL, NULL);
+	}
 }
 
 static void
@@ -431,7 +542,7 @@ static gboolean
 tender_http_server_header_timeout_cb(gpointer user_data)
 {
 	g_autoptr(SoupServerMessage) msg = g_weak_ref_get((GWeakRef *)user_data);
-	GSocket *sock = msg != NULL ? soup_server_message_get_socket(msg) : NULL;
+	GSocket *sock = msg != NULL ? tender_http_server_get_socket(msg) : NULL;
 
 	if (msg != NULL)
 		g_object_set_data(G_OBJECT(msg), "tender-http-header-timeout", NULL);
@@ -465,37 +576,10 @@ tender_http_server_request_started_cb(SoupServer *server,
 				      gpointer user_data)
 {
 	TenderHttpServer *self = TENDER_HTTP_SERVER(user_data);
-	GSocket *sock = soup_server_message_get_socket(msg);
-	TenderHttpConnection *conn;
 	GWeakRef *ref = g_new0(GWeakRef, 1);
 	guint id;
 
 	g_weak_ref_init(ref, msg);
-	if (sock == NULL) {
-		tender_http_server_weak_ref_free(ref);
-		return;
-	}
-	if (g_object_get_data(G_OBJECT(sock), "tender-http-connection") == NULL) {
-		g_autoptr(GCredentials) creds = NULL;
-
-		conn = g_new0(TenderHttpConnection, 1);
-		tender_http_server_prune_sockets(self);
-		conn->over_limit = self->sockets->len >= self->max_connections;
-		if (!conn->over_limit)
-			g_ptr_array_add(self->sockets, g_object_ref(sock));
-		conn->is_unix = g_socket_get_family(sock) == G_SOCKET_FAMILY_UNIX;
-		conn->uid = G_MAXUINT32;
-		conn->pid = -1;
-		if (conn->is_unix) {
-			creds = g_socket_get_credentials(sock, NULL);
-			if (creds != NULL) {
-				conn->uid = (guint32)g_credentials_get_unix_user(creds, NULL);
-				conn->pid = g_credentials_get_unix_pid(creds, NULL);
-			}
-		}
-		g_socket_set_timeout(sock, self->idle_timeout_sec);
-		g_object_set_data_full(G_OBJECT(sock), "tender-http-connection", conn, g_free);
-	}
 	/* the request's headers must come within the header timeout */
 	id = g_timeout_add_seconds_full(G_PRIORITY_DEFAULT,
 					self->header_timeout_sec,
@@ -1185,7 +1269,7 @@ tender_http_stream_append(TenderHttpStream *stream, const gchar *data, gsize len
 static void
 tender_http_stream_drop(TenderHttpStream *stream)
 {
-	GSocket *sock = soup_server_message_get_socket(stream->msg);
+	GSocket *sock = tender_http_server_get_socket(stream->msg);
 
 	if (sock != NULL)
 		(void)g_socket_shutdown(sock, TRUE, TRUE, NULL);
@@ -1289,7 +1373,7 @@ tender_http_stream_new(TenderHttpServer *self, SoupServerMessage *msg, const gch
 {
 	TenderHttpStream *stream = g_rc_box_new0(TenderHttpStream);
 	SoupMessageHeaders *headers = soup_server_message_get_response_headers(msg);
-	GSocket *sock = soup_server_message_get_socket(msg);
+	GSocket *sock = tender_http_server_get_socket(msg);
 
 	stream->self = self;
 	stream->msg = g_object_ref(msg);
@@ -1948,6 +2032,7 @@ tender_http_server_early_cb(SoupServer *server,
 	SoupEncoding encoding;
 
 	tender_http_server_cancel_header_timeout(msg);
+	/* one request per connection: see "connections" above */
 	soup_message_headers_replace(soup_server_message_get_response_headers(msg),
 				     "Connection",
 				     "close");
@@ -2144,6 +2229,115 @@ tender_http_server_set_plugins(TenderHttpServer *self, TenderPluginList *plugins
 
 /* --- listening --- */
 
+typedef struct {
+	TenderHttpServer *self;
+	GSocket *socket;
+	GSource *source; /* ready to accept; NULL while paused */
+	guint resume_id; /* ends a pause */
+} TenderHttpListener;
+
+static void
+tender_http_listener_free(TenderHttpListener *listener)
+{
+	if (listener->source != NULL)
+		g_source_destroy(listener->source);
+	g_clear_pointer(&listener->source, g_source_unref);
+	g_clear_handle_id(&listener->resume_id, g_source_remove);
+	(void)g_socket_close(listener->socket, NULL);
+	g_object_unref(listener->socket);
+	g_free(listener);
+}
+
+static void
+tender_http_listener_start(TenderHttpListener *listener);
+
+static gboolean
+tender_http_listener_resume_cb(gpointer user_data)
+{
+	TenderHttpListener *listener = user_data;
+
+	listener->resume_id = 0;
+	tender_http_listener_start(listener);
+	return G_SOURCE_REMOVE;
+}
+
+/* errors of accept(2) that concern one connection only: the next one may do */
+static gboolean
+tender_http_listener_error_is_transient(gint err)
+{
+	switch (err) {
+	case EINTR:
+	case ECONNABORTED:
+	case EPROTO:
+	case EPERM:
+	case ENETDOWN:
+	case ENETUNREACH:
+	case ENONET:
+	case ENOPROTOOPT:
+	case EHOSTDOWN:
+	case EHOSTUNREACH:
+	case EOPNOTSUPP:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+/* the listening socket is readable: connections wait (GSocket makes every fd non-blocking) */
+static gboolean
+tender_http_listener_ready_cb(GSocket *sock, GIOCondition condition, gpointer user_data)
+{
+	TenderHttpListener *listener = user_data;
+
+	for (guint i = 0; i < TENDER_HTTP_SERVER_ACCEPT_BATCH; i++) {
+		gint fd = accept4(g_socket_get_fd(sock), NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		gint err = errno;
+
+		if (fd >= 0) {
+			tender_http_server_accept(listener->self, fd);
+			continue;
+		}
+		if (err == EAGAIN || err == EWOULDBLOCK)
+			break;
+		if (tender_http_listener_error_is_transient(err))
+			continue;
+		/* out of descriptors or memory: the connection stays queued and the socket
+		 * readable, so wait rather than spin */
+		g_warning("HTTP API: cannot accept a connection: %s; trying again in %u ms",
+			  g_strerror(err),
+			  (guint)TENDER_HTTP_SERVER_ACCEPT_PAUSE_MSEC);
+		g_clear_pointer(&listener->source, g_source_unref);
+		listener->resume_id = g_timeout_add(TENDER_HTTP_SERVER_ACCEPT_PAUSE_MSEC,
+						    tender_http_listener_resume_cb,
+						    listener);
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+tender_http_listener_start(TenderHttpListener *listener)
+{
+	listener->source = g_socket_create_source(listener->socket, G_IO_IN, NULL);
+	g_source_set_callback(listener->source,
+			      G_SOURCE_FUNC(tender_http_listener_ready_cb),
+			      listener,
+			      NULL);
+	g_source_attach(listener->source, NULL);
+}
+
+/* accepts the connections to @sock, a listening socket */
+static void
+tender_http_server_add_listener(TenderHttpServer *self, GSocket *sock)
+{
+	TenderHttpListener *listener = g_new0(TenderHttpListener, 1);
+
+	listener->self = self;
+	listener->socket = g_object_ref(sock);
+	tender_http_listener_start(listener);
+	g_ptr_array_add(self->listeners, listener);
+}
+
 static gboolean
 tender_http_server_listen_unix(TenderHttpServer *self, GError **error)
 {
@@ -2214,7 +2408,8 @@ tender_http_server_listen_unix(TenderHttpServer *self, GError **error)
 	g_socket_set_listen_backlog(sock, TENDER_HTTP_SERVER_LISTEN_BACKLOG);
 	if (!g_socket_listen(sock, error))
 		return FALSE;
-	return soup_server_listen_socket(self->server, sock, 0, error);
+	tender_http_server_add_listener(self, sock);
+	return TRUE;
 }
 
 static gboolean
@@ -2254,7 +2449,8 @@ tender_http_server_listen_tcp(TenderHttpServer *self, GError **error)
 	g_socket_set_listen_backlog(sock, TENDER_HTTP_SERVER_LISTEN_BACKLOG);
 	if (!g_socket_listen(sock, error))
 		return FALSE;
-	return soup_server_listen_socket(self->server, sock, 0, error);
+	tender_http_server_add_listener(self, sock);
+	return TRUE;
 }
 
 /**
@@ -2282,8 +2478,7 @@ tender_http_server_listen(TenderHttpServer *self, GError **error)
 			have_unix = TRUE;
 		else
 			have_tcp = TRUE;
-		if (!soup_server_listen_socket(self->server, sock, 0, error))
-			return FALSE;
+		tender_http_server_add_listener(self, sock);
 		g_info("HTTP API on a socket from systemd");
 	}
 	if (!have_unix) {
@@ -2312,6 +2507,10 @@ tender_http_server_dispose(GObject *object)
 	}
 	if (self->subscribers != NULL)
 		g_ptr_array_set_size(self->subscribers, 0);
+	if (self->listeners != NULL)
+		g_ptr_array_set_size(self->listeners, 0);
+	if (self->connections != NULL)
+		g_ptr_array_set_size(self->connections, 0);
 	if (self->server != NULL)
 		soup_server_disconnect(self->server);
 	g_clear_object(&self->server);
@@ -2329,7 +2528,8 @@ tender_http_server_finalize(GObject *object)
 
 	g_queue_clear_full(&self->events, (GDestroyNotify)tender_http_event_free);
 	g_ptr_array_unref(self->subscribers);
-	g_ptr_array_unref(self->sockets);
+	g_ptr_array_unref(self->listeners);
+	g_ptr_array_unref(self->connections);
 	g_free(self->listen);
 	g_free(self->socket_path);
 	g_free(self->tokens);
@@ -2349,7 +2549,9 @@ tender_http_server_init(TenderHttpServer *self)
 {
 	g_queue_init(&self->events);
 	self->subscribers = g_ptr_array_new();
-	self->sockets = g_ptr_array_new_with_free_func(g_object_unref);
+	self->listeners = g_ptr_array_new_with_free_func((GDestroyNotify)tender_http_listener_free);
+	self->connections =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_http_connection_release);
 }
 
 /**
