@@ -164,7 +164,7 @@ test_json_huge(void)
 	g_autoptr(GString) arrays = g_string_new(NULL);
 	g_autoptr(GString) objects = g_string_new(NULL);
 	g_autoptr(GString) flat = g_string_new("[");
-	g_autoptr(GTimer) timer = g_timer_new();
+	g_autoptr(GTimer) timer = NULL;
 
 	for (guint i = 0; i < depth; i++) {
 		g_string_append_c(arrays, '[');
@@ -175,11 +175,13 @@ test_json_huge(void)
 	g_string_append(flat, "1]");
 
 	/* refused at the 65th byte, never given to json-glib */
+	timer = g_timer_new();
 	assert_too_deep(arrays->str, TENDER_JSON_DEPTH_MAX);
 	assert_too_deep(objects->str, TENDER_JSON_DEPTH_MAX);
 	/* the same when they come after something json-glib may read otherwise */
 	g_string_prepend(arrays, "['', ");
 	assert_too_deep(arrays->str, TENDER_JSON_DEPTH_MAX);
+	g_assert_cmpfloat(g_timer_elapsed(timer, NULL), <, 1.0);
 	/* and a megabyte that nests one level is one pass */
 	{
 		g_autoptr(JsonNode) node = assert_parses(flat->str, TENDER_JSON_DEPTH_MAX);
@@ -187,7 +189,6 @@ test_json_huge(void)
 				 ==,
 				 (1 << 20) / 2 + 1);
 	}
-	g_assert_cmpfloat(g_timer_elapsed(timer, NULL), <, 30.0);
 }
 
 static void
