@@ -30,8 +30,6 @@
  */
 
 #define TENDER_RUN_SLICE "tender.slice"
-/* tender-shim writes less than 1 KiB */
-#define TENDER_RUN_RECORD_MAX (64 * 1024)
 
 struct _TenderRun {
 	GObject parent_instance;
@@ -90,6 +88,9 @@ tender_run_fail_start(TenderRun *self, const gchar *reason)
 	if (self->shim != NULL && !self->shim_exited)
 		g_subprocess_force_exit(self->shim);
 }
+
+/* tender-shim writes less than 1 KiB */
+#define TENDER_RUN_RECORD_MAX (64 * 1024)
 
 static gboolean
 tender_run_read_record(TenderRun *self, JsonObject **out, GError **error)

@@ -516,6 +516,20 @@ class ScriptAdapterTest(RoutesMixin, AdapterTestCase):
 
 
 class ListAndFilesTest(AdapterTestCase):
+    def test_deeply_nested_payload_file_is_ignored(self):
+        """A saved payload nested deeper than 64 levels is ignored unparsed; 400,000 levels
+        used to overflow the stack of every tenderd that started."""
+        path = f"{STATE}/t-exec.json"
+        os.makedirs(STATE, mode=0o700, exist_ok=True)
+        with open(path, "w") as f:
+            f.write('{"command": ' + "[" * 400000 + "]" * 400000 + "}")
+        self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
+        restart_tenderd()
+        self.tenderd_pid = tenderd_pid()
+        self.assertIn(f"adapter t-exec: ignoring {path}: it nests deeper than the limit of 64 "
+                      "levels", journal())
+        self.assertEqual(curl("GET", "/api/health")[0], 200)
+
     def test_list(self):
         status, _, text = curl("GET", "/v1/adapters")
         self.assertEqual(status, 200, text)
@@ -564,20 +578,6 @@ class ListAndFilesTest(AdapterTestCase):
         self.assertEqual(json.loads(text)["main_pid"], pid)
         status, _, text = curl("POST", "/v1/adapters/t-exec/api/update", {"log_level": "x"})
         self.assertEqual(status, 200, text)
-
-    def test_deeply_nested_payload_file_is_ignored(self):
-        """A saved payload nested deeper than 64 levels is ignored unparsed; 400,000 levels
-        used to overflow the stack of every tenderd that started."""
-        path = f"{STATE}/t-exec.json"
-        os.makedirs(STATE, mode=0o700, exist_ok=True)
-        with open(path, "w") as f:
-            f.write('{"command": ' + "[" * 400000 + "]" * 400000 + "}")
-        self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
-        restart_tenderd()
-        self.tenderd_pid = tenderd_pid()
-        self.assertIn(f"adapter t-exec: ignoring {path}: it nests deeper than the limit of 64 "
-                      "levels", journal())
-        self.assertEqual(curl("GET", "/api/health")[0], 200)
 
 
 class RootApiTest(AdapterTestCase):
