@@ -10,6 +10,7 @@
 
 #include "tender-adapter-private.h"
 #include "tender-error.h"
+#include "tender-json.h"
 #include "tender-spec.h"
 #include "tender-state.h"
 #include "tender-units.h"
@@ -402,9 +403,8 @@ tender_adapter_check_payload(JsonObject *payload, const gchar *primary_key, GErr
 JsonObject *
 tender_adapter_payload_from_json(const gchar *text, GError **error)
 {
-	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GError) error_local = NULL;
-	JsonNode *root;
 
 	if (strlen(text) > TENDER_ADAPTER_PAYLOAD_MAX) {
 		g_set_error(error,
@@ -414,7 +414,8 @@ tender_adapter_payload_from_json(const gchar *text, GError **error)
 			    (guint)TENDER_ADAPTER_PAYLOAD_MAX);
 		return NULL;
 	}
-	if (!json_parser_load_from_data(parser, text, -1, &error_local)) {
+	root = tender_json_parse(text, -1, TENDER_JSON_DEPTH_MAX, &error_local);
+	if (root == NULL) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
@@ -422,8 +423,7 @@ tender_adapter_payload_from_json(const gchar *text, GError **error)
 			    error_local->message);
 		return NULL;
 	}
-	root = json_parser_get_root(parser);
-	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+	if (!JSON_NODE_HOLDS_OBJECT(root)) {
 		g_set_error_literal(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
@@ -466,6 +466,11 @@ tender_adapter_payload_from_variant(GVariant *value, GError **error)
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
 				    "The payload cannot be turned into JSON");
+		return NULL;
+	}
+	/* it is saved, and read back when tenderd starts */
+	if (!tender_json_node_check_depth(node, TENDER_JSON_DEPTH_MAX, error)) {
+		g_prefix_error(error, "The payload cannot be turned into JSON: ");
 		return NULL;
 	}
 	return json_object_ref(json_node_get_object(node));
@@ -822,21 +827,23 @@ tender_adapter_get_root_api(TenderAdapter *self)
 static void
 tender_adapter_load_payload(TenderAdapter *self)
 {
-	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autofree gchar *data = NULL;
+	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GError) error = NULL;
-	JsonNode *root;
+	gsize len = 0;
 
 	if (!g_file_test(self->state_path, G_FILE_TEST_EXISTS))
 		return;
-	if (!json_parser_load_from_mapped_file(parser, self->state_path, &error)) {
+	if (g_file_get_contents(self->state_path, &data, &len, &error))
+		root = tender_json_parse(data, (gssize)len, TENDER_JSON_DEPTH_MAX, &error);
+	if (root == NULL) {
 		g_warning("adapter %s: ignoring %s: %s",
 			  self->name,
 			  self->state_path,
 			  error->message);
 		return;
 	}
-	root = json_parser_get_root(parser);
-	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+	if (!JSON_NODE_HOLDS_OBJECT(root)) {
 		g_warning("adapter %s: ignoring %s: not a JSON object",
 			  self->name,
 			  self->state_path);

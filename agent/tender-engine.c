@@ -15,6 +15,7 @@
 #include "tender-error.h"
 #include "tender-health.h"
 #include "tender-journal.h"
+#include "tender-json.h"
 #include "tender-log-follower.h"
 #include "tender-freezer.h"
 #include "tender-run.h"
@@ -1883,7 +1884,7 @@ tender_engine_import_workload(TenderEngine *self,
 			      GVariant *options,
 			      GError **error)
 {
-	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *name = NULL;
 	const TenderEngineOption table[] = {{"name", "s", &name}, {NULL}};
@@ -1900,7 +1901,8 @@ tender_engine_import_workload(TenderEngine *self,
 			    TENDER_ENGINE_IMPORT_MAX);
 		return NULL;
 	}
-	if (!json_parser_load_from_data(parser, json, -1, &error_local)) {
+	root = tender_json_parse(json, -1, TENDER_JSON_DEPTH_MAX, &error_local);
+	if (root == NULL) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
@@ -1908,7 +1910,7 @@ tender_engine_import_workload(TenderEngine *self,
 			    error_local->message);
 		return NULL;
 	}
-	workload = tender_workload_new_from_json(json_parser_get_root(parser), name, FALSE, error);
+	workload = tender_workload_new_from_json(root, name, FALSE, error);
 	if (workload == NULL)
 		return NULL;
 	if (!tender_engine_check_new_name(self, tender_workload_get_name(workload), error) ||
@@ -2148,13 +2150,10 @@ tender_engine_get_call_details(TenderEngine *self,
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), details);
 	g_hash_table_insert(details, g_strdup("method"), g_strdup(method));
 	if (json != NULL && strlen(json) <= TENDER_ENGINE_IMPORT_MAX) {
-		g_autoptr(JsonParser) parser = json_parser_new();
+		g_autoptr(JsonNode) root = tender_json_parse(json, -1, TENDER_JSON_DEPTH_MAX, NULL);
 		g_autoptr(TenderWorkload) imported = NULL;
-		if (json_parser_load_from_data(parser, json, -1, NULL))
-			imported = tender_workload_new_from_json(json_parser_get_root(parser),
-								 name,
-								 FALSE,
-								 NULL);
+		if (root != NULL)
+			imported = tender_workload_new_from_json(root, name, FALSE, NULL);
 		if (imported != NULL) {
 			g_hash_table_insert(details,
 					    g_strdup("workload"),

@@ -24,6 +24,7 @@
 #include "tender-error.h"
 #include "tender-http-server.h"
 #include "tender-http-tokens.h"
+#include "tender-json.h"
 #include "tender-prometheus.h"
 #include "tender-spec.h"
 #include "tender-util.h"
@@ -651,14 +652,15 @@ tender_http_request_body(TenderHttpRequest *req, GError **error)
 {
 	SoupMessageBody *body = soup_server_message_get_request_body(req->msg);
 	g_autoptr(GBytes) bytes = soup_message_body_flatten(body);
-	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GError) error_local = NULL;
 	gsize len = 0;
 	const gchar *data = g_bytes_get_data(bytes, &len);
 
 	if (len == 0)
 		return NULL;
-	if (!json_parser_load_from_data(parser, data, (gssize)len, &error_local)) {
+	root = tender_json_parse(data, (gssize)len, TENDER_JSON_DEPTH_MAX, &error_local);
+	if (root == NULL) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
@@ -666,14 +668,14 @@ tender_http_request_body(TenderHttpRequest *req, GError **error)
 			    error_local->message);
 		return NULL;
 	}
-	if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+	if (!JSON_NODE_HOLDS_OBJECT(root)) {
 		g_set_error_literal(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
 				    "The request body must be a JSON object");
 		return NULL;
 	}
-	return json_node_copy(json_parser_get_root(parser));
+	return g_steal_pointer(&root);
 }
 
 /* --- replies for plugin routes (tender-plugin-request.c) --- */

@@ -24,6 +24,7 @@
 #include "tender-adapter.h"
 #include "tender-caller.h"
 #include "tender-error.h"
+#include "tender-json.h"
 #include "tender-plugin-request.h"
 
 G_BEGIN_DECLS

@@ -18,6 +18,7 @@
 #include "tender-error.h"
 #include "tender-run.h"
 #include "tender-identity.h"
+#include "tender-json.h"
 #include "tender-units.h"
 #include "tender-util.h"
 
@@ -94,17 +95,34 @@ tender_run_fail_start(TenderRun *self, const gchar *reason)
 		g_subprocess_force_exit(self->shim);
 }
 
+/* tender-shim writes less than 1 KiB */
+#define TENDER_RUN_RECORD_MAX (64 * 1024)
+
 static gboolean
 tender_run_read_record(TenderRun *self, JsonObject **out, GError **error)
 {
-	g_autoptr(JsonParser) parser = json_parser_new();
-	JsonNode *root;
+	g_autofree gchar *data = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	gsize len = 0;
 	JsonObject *obj;
 
-	if (!json_parser_load_from_file(parser, self->record_path, error))
+	if (!g_file_get_contents(self->record_path, &data, &len, error))
 		return FALSE;
-	root = json_parser_get_root(parser);
-	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+	if (len > TENDER_RUN_RECORD_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "%s has more than %d bytes",
+			    self->record_path,
+			    TENDER_RUN_RECORD_MAX);
+		return FALSE;
+	}
+	root = tender_json_parse(data, (gssize)len, TENDER_JSON_DEPTH_MAX, error);
+	if (root == NULL) {
+		g_prefix_error(error, "%s: ", self->record_path);
+		return FALSE;
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(root)) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_FAILED,

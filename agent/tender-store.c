@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "tender-error.h"
+#include "tender-json.h"
 #include "tender-store.h"
 #include "tender-util.h"
 
@@ -141,10 +142,9 @@ tender_store_compare_names_cb(gconstpointer a, gconstpointer b)
 static TenderStoreItem *
 tender_store_load_file(const gchar *path, const gchar *name, GError **error)
 {
-	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonNode) root = NULL;
 	g_autofree gchar *data = NULL;
 	gsize len = 0;
-	JsonNode *root;
 	JsonNode *run;
 	TenderStoreItem *item;
 	TenderWorkload *workload;
@@ -159,9 +159,9 @@ tender_store_load_file(const gchar *path, const gchar *name, GError **error)
 			    len);
 		return NULL;
 	}
-	if (!json_parser_load_from_data(parser, data, (gssize)len, error))
+	root = tender_json_parse(data, (gssize)len, TENDER_JSON_DEPTH_MAX, error);
+	if (root == NULL)
 		return NULL;
-	root = json_parser_get_root(parser);
 	workload = tender_workload_new_from_json(root, NULL, TRUE, error);
 	if (workload == NULL)
 		return NULL;

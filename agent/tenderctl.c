@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "tender-error.h"
+#include "tender-json.h"
 #include "tender-units.h"
 
 #define TENDER_CTL_BUS_NAME	    "org.tender.Agent1"
@@ -1173,9 +1174,8 @@ tender_ctl_logs_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	TenderCtl *self = user_data;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonNode) root = NULL;
 	g_autofree gchar *line = NULL;
-	JsonNode *root;
 
 	line = g_data_input_stream_read_line_finish_utf8(G_DATA_INPUT_STREAM(source),
 							 res,
@@ -1189,8 +1189,8 @@ tender_ctl_logs_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	/* a line cut short by the end of the pipe is no entry */
-	if (json_parser_load_from_data(parser, line, -1, NULL) &&
-	    (root = json_parser_get_root(parser)) != NULL && JSON_NODE_HOLDS_OBJECT(root)) {
+	root = tender_json_parse(line, -1, TENDER_JSON_DEPTH_MAX, NULL);
+	if (root != NULL && JSON_NODE_HOLDS_OBJECT(root)) {
 		JsonObject *obj = json_node_get_object(root);
 		tender_ctl_print_log_entry(self,
 					   json_object_get_string_member_with_default(obj,
@@ -1856,11 +1856,11 @@ tender_ctl_check_adapter_args(TenderCtl *self, GError **error)
 	if (!takes_payload)
 		return TRUE;
 	if (self->payload != NULL) {
-		g_autoptr(JsonParser) parser = json_parser_new();
 		g_autoptr(GError) error_local = NULL;
-		JsonNode *root;
+		g_autoptr(JsonNode) root =
+		    tender_json_parse(self->payload, -1, TENDER_JSON_DEPTH_MAX, &error_local);
 
-		if (!json_parser_load_from_data(parser, self->payload, -1, &error_local)) {
+		if (root == NULL) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
@@ -1868,8 +1868,7 @@ tender_ctl_check_adapter_args(TenderCtl *self, GError **error)
 				    error_local->message);
 			return FALSE;
 		}
-		root = json_parser_get_root(parser);
-		if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+		if (!JSON_NODE_HOLDS_OBJECT(root)) {
 			g_set_error_literal(error,
 					    TENDER_ERROR,
 					    TENDER_ERROR_INVALID_ARGUMENT,
@@ -1880,9 +1879,9 @@ tender_ctl_check_adapter_args(TenderCtl *self, GError **error)
 		payload = json_object_ref(json_node_get_object(root));
 	}
 	for (guint i = 2; i < n_names; i++) {
-		g_autoptr(JsonParser) parser = json_parser_new();
 		const gchar *eq = strchr(self->names[i], '=');
 		g_autofree gchar *key = NULL;
+		JsonNode *value = NULL;
 
 		if (eq == NULL || eq == self->names[i]) {
 			g_set_error(error,
@@ -1893,11 +1892,10 @@ tender_ctl_check_adapter_args(TenderCtl *self, GError **error)
 			return FALSE;
 		}
 		key = g_strndup(self->names[i], (gsize)(eq - self->names[i]));
-		if (eq[1] != '\0' && json_parser_load_from_data(parser, eq + 1, -1, NULL) &&
-		    json_parser_get_root(parser) != NULL)
-			json_object_set_member(payload,
-					       key,
-					       json_node_copy(json_parser_get_root(parser)));
+		if (eq[1] != '\0')
+			value = tender_json_parse(eq + 1, -1, TENDER_JSON_DEPTH_MAX, NULL);
+		if (value != NULL)
+			json_object_set_member(payload, key, value);
 		else
 			json_object_set_string_member(payload, key, eq + 1);
 	}
@@ -1947,7 +1945,7 @@ tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 	}
 	g_clear_pointer(&reply, g_variant_unref);
 	if (g_strcmp0(verb, "metrics") == 0) {
-		g_autoptr(JsonParser) parser = json_parser_new();
+		g_autoptr(JsonNode) root = NULL;
 		const gchar *json = NULL;
 
 		reply = tender_ctl_call(self,
@@ -1961,9 +1959,12 @@ tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 		if (reply == NULL)
 			return FALSE;
 		g_variant_get(reply, "(&s)", &json);
-		if (!json_parser_load_from_data(parser, json, -1, error))
+		root = tender_json_parse(json, -1, TENDER_JSON_DEPTH_MAX, error);
+		if (root == NULL) {
+			g_prefix_error(error, "The metrics are not valid JSON: ");
 			return FALSE;
-		tender_ctl_print_json(json_parser_get_root(parser));
+		}
+		tender_ctl_print_json(root);
 		return TRUE;
 	}
 	if (g_strcmp0(verb, "stop") == 0) {

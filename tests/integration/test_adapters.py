@@ -37,6 +37,9 @@ SCRIPT = """#!/usr/bin/python3
 import json, os, signal, sys
 req = json.loads(sys.stdin.readline())
 op, p, pid = req["op"], req["payload"] or {}, req["main_pid"]
+if p.get("deep_reply"):
+    print("[" * 400000)
+    sys.exit()
 if op == "start" and not p["flowfile"].startswith("/"):
     reply = {"error": "flowfile must be an absolute path"}
 elif op == "start":
@@ -396,6 +399,11 @@ class RoutesMixin:
             result = tenderctl(*bad)
             self.assertEqual(result.returncode, 2, bad)
             self.assertTrue(result.stderr.startswith("tenderctl: "), result.stderr)
+        # a payload nested deeper than 64 levels is refused before it is parsed
+        result = tenderctl("adapter", "start", self.NAME, "--payload", "[" * 100000)
+        self.assertEqual(result.returncode, 2, result.stderr[:200])
+        self.assertIn("--payload is not valid JSON: it nests deeper than the limit of 64 levels",
+                      result.stderr)
         result = tenderctl("adapter", "start", "t-nosuch", "command=x")
         self.assertEqual(result.returncode, 1)
         self.assertIn("No adapter instance 't-nosuch'", result.stderr)
@@ -495,8 +503,33 @@ class ScriptAdapterTest(RoutesMixin, AdapterTestCase):
         self.assertIn(f"The adapter script {WORK}/adapter.py failed (exit status 1)",
                       json.loads(text)["error"]["message"])
 
+    def test_deeply_nested_reply(self):
+        """A reply nested deeper than 64 levels fails the call; 400,000 levels used to overflow
+        tenderd's stack."""
+        self.forget(self.NAME)
+        status, _, text = self.api("POST", self.NAME, "api/start",
+                                   {"flowfile": "/x", "deep_reply": True})
+        self.assertEqual(status, 500, text)
+        self.assertEqual(json.loads(text)["error"]["message"], "The adapter script's reply is "
+                         "not JSON: it nests deeper than the limit of 64 levels")
+        self.assertEqual(curl("GET", "/api/health")[0], 200)
+
 
 class ListAndFilesTest(AdapterTestCase):
+    def test_deeply_nested_payload_file_is_ignored(self):
+        """A saved payload nested deeper than 64 levels is ignored unparsed; 400,000 levels
+        used to overflow the stack of every tenderd that started."""
+        path = f"{STATE}/t-exec.json"
+        os.makedirs(STATE, mode=0o700, exist_ok=True)
+        with open(path, "w") as f:
+            f.write('{"command": ' + "[" * 400000 + "]" * 400000 + "}")
+        self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
+        restart_tenderd()
+        self.tenderd_pid = tenderd_pid()
+        self.assertIn(f"adapter t-exec: ignoring {path}: it nests deeper than the limit of 64 "
+                      "levels", journal())
+        self.assertEqual(curl("GET", "/api/health")[0], 200)
+
     def test_list(self):
         status, _, text = curl("GET", "/v1/adapters")
         self.assertEqual(status, 200, text)

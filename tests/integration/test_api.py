@@ -245,6 +245,37 @@ class ErrorTest(TenderTestCase):
         self.assertNotEqual(r.returncode, 0)
         self.tender.list()
 
+    def test_deeply_nested_import(self):
+        """ImportWorkload refuses JSON nested deeper than 64 levels before it parses it; 400,000
+        levels used to overflow tenderd's stack."""
+        deep = 400000
+        for text in ("[" * deep,
+                     '{"format": "tender-workload/1", "name": "deep", "spec": {"argv": '
+                     + "[" * deep + "]" * deep + "}}"):
+            err = self.assertDBusError("InvalidArgument", self.tender.import_, text)
+            self.assertEqual(err.message, "The workload to import is not valid JSON: it nests "
+                             "deeper than the limit of 64 levels")
+        self.assertNotIn("deep", [w[0] for w in self.tender.list()])
+
+    def test_deeply_nested_import_by_anyone(self):
+        """tenderd reads the JSON of ImportWorkload for polkit's details before polkit decides:
+        a caller polkit refuses must not bring it down either."""
+        if run(["id", "-u", "tenderlabuser"], check=False).returncode != 0:
+            run(["useradd", "--system", "--no-create-home", "tenderlabuser"])
+        self.addCleanup(run, ["userdel", "tenderlabuser"], check=False)
+        script = ("from gi.repository import Gio, GLib\n"
+                  "bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)\n"
+                  "try:\n"
+                  "    bus.call_sync('org.tender.Agent1', '/org/tender/Agent1',\n"
+                  "                  'org.tender.Agent1.Manager', 'ImportWorkload',\n"
+                  "                  GLib.Variant('(sa{sv})', ('[' * 400000, {})), None,\n"
+                  "                  Gio.DBusCallFlags.NONE, 60000, None)\n"
+                  "except GLib.Error as e:\n"
+                  "    print(Gio.DBusError.get_remote_error(e))\n")
+        r = subprocess.run(["python3", "-c", script], user=pwd.getpwnam("tenderlabuser").pw_uid,
+                           capture_output=True, text=True, timeout=90)
+        self.assertEqual(r.stdout.strip(), "org.tender.Agent1.Error.AccessDenied", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

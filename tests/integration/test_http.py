@@ -232,6 +232,27 @@ class LimitsTest(HttpTestCase):
         self.assertError(curl("POST", "/v1/workloads", raw_body="[1, 2]"), 400, "InvalidArgument")
         self.assertServing()
 
+    def test_deeply_nested_json(self):
+        """A body nested deeper than 64 levels is refused before it is parsed: 1 MiB of '['
+        used to overflow tenderd's stack, and cut every client off until systemd restarted it."""
+        deep = 100000
+        for body in ("[" * (1 << 20),
+                     "{" * 65 + "}" * 65,
+                     json.dumps({"name": "x", "spec": {"argv": ["["] * 3}})[:-2]
+                     + ', "colour": ' + "[" * deep + "]" * deep + "}}"):
+            error = self.assertError(curl("POST", "/v1/workloads", raw_body=body), 400,
+                                     "InvalidArgument")
+            self.assertEqual(error["message"], "The request body is not valid JSON: it nests "
+                             "deeper than the limit of 64 levels")
+        self.assertServing()
+        # up to the limit, and '[' in strings, are only JSON
+        body = json.dumps({"name": "x", "spec": {"argv": ["[" * 1000]}})[:-2]
+        body += ', "colour": ' + "[" * 62 + "]" * 62 + "}}"
+        error = self.assertError(curl("POST", "/v1/workloads", raw_body=body), 400,
+                                 "InvalidArgument")
+        self.assertIn("Unknown spec key 'colour'", error["message"])
+        self.assertServing()
+
     def test_wrong_content_type(self):
         self.assertError(curl("POST", "/v1/workloads", {"name": "x", "spec": spec(SLEEP)},
                               content_type="text/plain"), 415, "InvalidArgument")

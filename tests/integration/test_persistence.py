@@ -160,6 +160,31 @@ class PersistenceTest(TenderTestCase):
         for bad in broken:
             self.assertIn(f"cannot use {wdir}/{bad}.json", journal)
 
+    def test_deeply_nested_state_file_is_moved_aside(self):
+        """A state file nested deeper than 64 levels is moved aside unparsed; 400,000 levels
+        used to overflow the stack of every tenderd that started."""
+        wdir = f"{STATE_DIR}/workloads"
+        path = f"{wdir}/p-deep.json"
+        text = ('{"format": "tender-workload/1", "name": "p-deep", "spec": {"argv": '
+                + "[" * 400000 + "]" * 400000 + '}, "state": {"state": "created"}}')
+        old = self.tenderd_pid
+        run(["systemctl", "stop", "tenderd.service"])
+        with open(path, "w") as f:
+            f.write(text)
+        self.addCleanup(lambda: [os.unlink(p) for p in glob.glob(f"{path}*")])
+        since = run(["date", "+%Y-%m-%d %H:%M:%S"]).stdout.strip()
+        run(["systemctl", "start", "tenderd.service"])
+        self.restarted_tenderd(old)
+        self.assertNotIn("p-deep", [n for n, _, _, _ in self.tender.list()])
+        self.assertFalse(os.path.exists(path))
+        aside = glob.glob(f"{path}.broken-*")
+        self.assertEqual(len(aside), 1, aside)
+        with open(aside[0]) as f:
+            self.assertEqual(f.read(), text)
+        journal = run(["journalctl", "-u", "tenderd.service", "--since", since,
+                       "-p", "warning", "-o", "cat"]).stdout
+        self.assertIn(f"cannot use {path}: it nests deeper than the limit of 64 levels", journal)
+
     def test_due_restart_survives(self):
         """A restart that was due when tenderd died is carried out by the next tenderd."""
         name = self.workload("p-due")

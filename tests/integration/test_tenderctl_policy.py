@@ -101,6 +101,11 @@ class TenderctlPolicyTest(TenderctlTest):
         with open(big, "w") as f:
             f.write(" " * (1024 * 1024 + 1))
         self.assertPlainError(tenderctl("import", big), "more than 1048576 bytes")
+        deep = self.tmpfile("ctl-deep.json")
+        with open(deep, "w") as f:
+            f.write("[" * 400000)
+        self.assertPlainError(tenderctl("import", deep), f"Cannot import {deep}",
+                              "deeper than the limit of 64 levels")
 
     def events(self, *args):
         """Starts `tenderctl events ARGS`; returns the process and the list its lines go to,

@@ -11,6 +11,7 @@
 #include "script-protocol.h"
 #include "tender-adapter-private.h"
 #include "tender-error.h"
+#include "tender-json.h"
 
 /* --- instance files --- */
 
@@ -142,6 +143,8 @@ tender_adapter_payload_func(void)
 	g_autoptr(JsonObject) bad = NULL;
 	g_autoptr(JsonObject) from_variant = NULL;
 	g_autoptr(GVariant) dict = NULL;
+	g_autoptr(GString) deep = g_string_new(NULL);
+	GVariant *nested = g_variant_ref_sink(g_variant_new_int32(1));
 
 	g_assert_true(tender_adapter_check_payload(good, "flowfile", NULL));
 	g_assert_false(tender_adapter_check_payload(null, "flowfile", &error));
@@ -158,6 +161,41 @@ tender_adapter_payload_func(void)
 	bad = tender_adapter_payload_from_json("{not json", &error);
 	g_assert_null(bad);
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	for (guint i = 0; i < 50000; i++)
+		g_string_append(deep, "{\"a\":");
+	bad = tender_adapter_payload_from_json(deep->str, &error);
+	g_assert_null(bad);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message,
+			==,
+			"The payload is not valid JSON: "
+			"it nests deeper than the limit of 64 levels");
+	g_clear_error(&error);
+
+	/* what comes over D-Bus is saved as JSON, and must load again */
+	for (guint i = 0; i <= TENDER_JSON_DEPTH_MAX; i++) {
+		g_autoptr(GVariant) inner = nested;
+		g_autoptr(JsonObject) obj = NULL;
+		GVariantBuilder builder;
+
+		g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+		g_variant_builder_add(&builder, "{sv}", "a", inner);
+		nested = g_variant_ref_sink(g_variant_builder_end(&builder));
+		obj = tender_adapter_payload_from_variant(nested, &error);
+		if (i < TENDER_JSON_DEPTH_MAX) {
+			g_assert_no_error(error);
+			g_assert_nonnull(obj);
+		} else {
+			g_assert_null(obj);
+			g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+			g_assert_cmpstr(error->message,
+					==,
+					"The payload cannot be turned into JSON: "
+					"it nests deeper than the limit of 64 levels");
+		}
+	}
+	g_variant_unref(nested);
 	g_clear_error(&error);
 
 	dict = g_variant_ref_sink(g_variant_new_parsed("{'flowfile': <'/x'>, 'bw': <@u 20>}"));
@@ -361,6 +399,7 @@ tender_script_reply_func(void)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) reply = NULL;
+	g_autoptr(GString) deep = g_string_new(NULL);
 	const gchar *bad[] = {"", "\n{}", "not json\n", "[1]\n", "{\"a\": 1"};
 
 	reply = tender_test_reply("{\"result\": \"applied\"}\nignored\n", &error);
@@ -387,6 +426,19 @@ tender_script_reply_func(void)
 		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
 		g_clear_error(&error);
 	}
+
+	/* a reply nested deeper than the limit is refused before it is parsed: as the script's
+	 * failure, not as its own message */
+	for (guint i = 0; i < 400000; i++)
+		g_string_append_c(deep, '[');
+	g_string_append_c(deep, '\n');
+	reply = script_protocol_parse_reply(deep->str, deep->len, &error);
+	g_assert_null(reply);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_assert_cmpstr(error->message,
+			==,
+			"The adapter script's reply is not JSON: "
+			"it nests deeper than the limit of 64 levels");
 }
 
 static void

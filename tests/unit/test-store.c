@@ -123,8 +123,13 @@ test_store_broken_files(void)
 	g_autoptr(GPtrArray) items = NULL;
 	g_autoptr(GDir) d = NULL;
 	const gchar *entry;
+	g_autoptr(GString) deep = g_string_new("{\"format\": \"tender-workload/1\", \"name\": "
+					       "\"deep\", \"spec\": {\"argv\": ");
 	guint aside = 0;
 
+	/* 400,000 levels: more than json-glib's recursion survives */
+	for (guint i = 0; i < 400000; i++)
+		g_string_append_c(deep, '[');
 	g_assert_true(tender_store_setup(store, NULL));
 	g_assert_true(tender_store_save(store, w, NULL, NULL));
 	write_file(dir, "garbage.json", "{ nope");
@@ -139,9 +144,11 @@ test_store_broken_files(void)
 	write_file(dir, "-bad-name.json", "{}");
 	write_file(dir, "good.json.tmp.XYZ123", "{ half");
 	write_file(dir, "README", "not a state file");
+	write_file(dir, "deep.json", deep->str);
 
 	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*cannot use*-bad-name.json*");
 	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*cannot use*badstate.json*dancing*");
+	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*deep.json: it nests deeper than*");
 	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*cannot use*garbage.json*");
 	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*cannot use*other.json*'good'*");
 	items = tender_store_load(store);
@@ -159,7 +166,7 @@ test_store_broken_files(void)
 		if (strstr(entry, ".json.broken-") != NULL)
 			aside++;
 	}
-	g_assert_cmpuint(aside, ==, 4);
+	g_assert_cmpuint(aside, ==, 5);
 	g_assert_true(g_file_test(wdir, G_FILE_TEST_IS_DIR));
 	rm_rf(dir);
 }

@@ -86,10 +86,9 @@ script_protocol_error(GError **error, const gchar *message)
 JsonObject *
 script_protocol_parse_reply(const gchar *output, gsize len, GError **error)
 {
-	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GError) error_local = NULL;
 	const gchar *end = len > 0 ? memchr(output, '\n', len) : NULL;
-	JsonNode *root;
 	JsonObject *reply;
 	JsonNode *message;
 
@@ -99,7 +98,8 @@ script_protocol_parse_reply(const gchar *output, gsize len, GError **error)
 		script_protocol_error(error, "is missing: no line on stdout");
 		return NULL;
 	}
-	if (!json_parser_load_from_data(parser, output, (gssize)len, &error_local)) {
+	root = tender_json_parse(output, (gssize)len, TENDER_JSON_DEPTH_MAX, &error_local);
+	if (root == NULL) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_FAILED,
@@ -107,8 +107,7 @@ script_protocol_parse_reply(const gchar *output, gsize len, GError **error)
 			    error_local->message);
 		return NULL;
 	}
-	root = json_parser_get_root(parser);
-	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+	if (!JSON_NODE_HOLDS_OBJECT(root)) {
 		script_protocol_error(error, "is not a JSON object");
 		return NULL;
 	}
