@@ -504,9 +504,8 @@ tender_engine_run_ended_cb(TenderRun *run,
 	/* the stop that was asked for decides, whatever the command did meanwhile */
 	if (entry->stop_cause == TENDER_ENGINE_STOP_UNSAVED) {
 		state = TENDER_STATE_FAILED;
-		unsaved_reason = g_strdup_printf("unsaved: %s",
-						 unsaved_error != NULL ? unsaved_error->message
-								       : "the state file");
+		/* set with the stop cause, in tender_engine_run_started_cb() */
+		unsaved_reason = g_strdup_printf("unsaved: %s", unsaved_error->message);
 		reason = unsaved_reason;
 		started = FALSE;
 	} else if (entry->stop_cause == TENDER_ENGINE_STOP_TIMEOUT) {
@@ -547,13 +546,10 @@ tender_engine_run_ended_cb(TenderRun *run,
 		else
 			g_task_return_boolean(g_ptr_array_index(waiters, i), TRUE);
 	}
+	/* only a start whose running state was not saved is kept here, with unsaved_error */
 	for (guint i = 0; i < unsaved_starts->len; i++)
 		g_task_return_error(g_ptr_array_index(unsaved_starts, i),
-				    unsaved_error != NULL
-					? g_error_copy(unsaved_error)
-					: g_error_new_literal(TENDER_ERROR,
-							      TENDER_ERROR_FAILED,
-							      "Cannot save the workload's state"));
+				    g_error_copy(unsaved_error));
 }
 
 static gboolean
