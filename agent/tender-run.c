@@ -774,6 +774,21 @@ tender_run_adopt(TenderRun *self, const gchar *run_id, GPid shim_pid)
 	tender_run_end(self);
 }
 
+static void
+tender_run_abandon_stopped_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderRun) self = TENDER_RUN(user_data);
+	g_autoptr(GError) error = NULL;
+
+	if (!tender_systemd_stop_unit_finish(TENDER_SYSTEMD(source), res, &error))
+		g_warning("workload %s: cannot stop %s: %s",
+			  tender_workload_get_name(self->workload),
+			  tender_workload_get_unit(self->workload),
+			  error->message);
+	self->shim_exited = TRUE;
+	tender_run_end(self);
+}
+
 /* the scope's cgroup is empty, or the cgroup is gone: the abandoned run is over */
 static gboolean
 tender_run_abandon_cb(gpointer user_data)
@@ -798,8 +813,14 @@ tender_run_abandon_cb(gpointer user_data)
 			  tender_workload_get_name(self->workload),
 			  error->message);
 	self->abandon_id = 0;
-	self->shim_exited = TRUE;
-	tender_run_end(self);
+	/* systemd may not have seen the scope's cgroup go empty (a shim that died before or
+	 * while it was moved there): its stop makes sure the scope goes, so that the workload
+	 * can start again */
+	tender_systemd_stop_unit_async(self->systemd,
+				       tender_workload_get_unit(self->workload),
+				       NULL,
+				       tender_run_abandon_stopped_cb,
+				       g_object_ref(self));
 	return G_SOURCE_REMOVE;
 }
 

@@ -301,8 +301,9 @@ tender_systemd_start_scope_finish(TenderSystemd *self, GAsyncResult *res, GError
 	return g_task_propagate_pointer(G_TASK(res), error);
 }
 
+/* a method of PID 1's manager on one unit, whose reply says nothing more than success */
 static void
-tender_systemd_freeze_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_systemd_unit_call_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
 	g_autoptr(GError) error = NULL;
@@ -314,6 +315,27 @@ tender_systemd_freeze_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	g_task_return_boolean(task, TRUE);
+}
+
+static void
+tender_systemd_unit_call(TenderSystemd *self,
+			 const gchar *method,
+			 GVariant *parameters,
+			 const GVariantType *reply_type,
+			 GTask *task)
+{
+	g_dbus_connection_call(self->connection,
+			       SYSTEMD_BUS_NAME,
+			       SYSTEMD_OBJECT_PATH,
+			       SYSTEMD_MANAGER_IFACE,
+			       method,
+			       parameters,
+			       reply_type,
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       g_task_get_cancellable(task),
+			       tender_systemd_unit_call_cb,
+			       task);
 }
 
 /**
@@ -340,18 +362,11 @@ tender_systemd_freeze_unit_async(TenderSystemd *self,
 
 	g_return_if_fail(TENDER_IS_SYSTEMD(self));
 	g_task_set_source_tag(task, tender_systemd_freeze_unit_async);
-	g_dbus_connection_call(self->connection,
-			       SYSTEMD_BUS_NAME,
-			       SYSTEMD_OBJECT_PATH,
-			       SYSTEMD_MANAGER_IFACE,
-			       freeze ? "FreezeUnit" : "ThawUnit",
-			       g_variant_new("(s)", unit),
-			       G_VARIANT_TYPE_UNIT,
-			       G_DBUS_CALL_FLAGS_NONE,
-			       -1,
-			       cancellable,
-			       tender_systemd_freeze_cb,
-			       g_steal_pointer(&task));
+	tender_systemd_unit_call(self,
+				 freeze ? "FreezeUnit" : "ThawUnit",
+				 g_variant_new("(s)", unit),
+				 G_VARIANT_TYPE_UNIT,
+				 g_steal_pointer(&task));
 }
 
 /**
@@ -368,6 +383,59 @@ tender_systemd_freeze_unit_finish(TenderSystemd *self, GAsyncResult *res, GError
 {
 	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
 	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/**
+ * tender_systemd_stop_unit_async:
+ * @self: a #TenderSystemd
+ * @unit: a unit name
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once systemd has queued the stop job, or refused to
+ * @user_data: for @callback
+ *
+ * Calls StopUnit(@unit, "replace").  A scope whose processes are all gone stops at once,
+ * even when systemd has not noticed yet that its cgroup is empty.
+ */
+void
+tender_systemd_stop_unit_async(TenderSystemd *self,
+			       const gchar *unit,
+			       GCancellable *cancellable,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+
+	g_return_if_fail(TENDER_IS_SYSTEMD(self));
+	g_task_set_source_tag(task, tender_systemd_stop_unit_async);
+	tender_systemd_unit_call(self,
+				 "StopUnit",
+				 g_variant_new("(ss)", unit, "replace"),
+				 G_VARIANT_TYPE("(o)"),
+				 g_steal_pointer(&task));
+}
+
+/**
+ * tender_systemd_stop_unit_finish:
+ * @self: a #TenderSystemd
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the stop job is queued, or there is no such unit
+ */
+gboolean
+tender_systemd_stop_unit_finish(TenderSystemd *self, GAsyncResult *res, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *remote = NULL;
+
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	if (g_task_propagate_boolean(G_TASK(res), &error_local))
+		return TRUE;
+	remote = g_dbus_error_get_remote_error(error_local);
+	if (g_strcmp0(remote, "org.freedesktop.systemd1.NoSuchUnit") == 0)
+		return TRUE;
+	g_propagate_error(error, g_steal_pointer(&error_local));
+	return FALSE;
 }
 
 /**

@@ -33,5 +33,13 @@ tender_systemd_freeze_unit_async(TenderSystemd *self,
 				 gpointer user_data);
 gboolean
 tender_systemd_freeze_unit_finish(TenderSystemd *self, GAsyncResult *res, GError **error);
+void
+tender_systemd_stop_unit_async(TenderSystemd *self,
+			       const gchar *unit,
+			       GCancellable *cancellable,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data);
+gboolean
+tender_systemd_stop_unit_finish(TenderSystemd *self, GAsyncResult *res, GError **error);
 
 G_END_DECLS
