@@ -24,7 +24,7 @@ def main():
     tenderd, root = sys.argv[1], sys.argv[2]
     declared = {"tender_plugin_get_type"}  # from G_DECLARE_FINAL_TYPE
     for header in HEADERS:
-        with open(os.path.join(root, "agent", header)) as f:
+        with open(os.path.join(root, "agent", "include", "tender-1", header)) as f:
             declared |= set(re.findall(r"^(tender_[a-z0-9_]+)\(", f.read(), re.M))
     out = subprocess.run(["nm", "-D", "--defined-only", tenderd], check=True,
                          capture_output=True, text=True).stdout
@@ -36,7 +36,7 @@ def main():
     for name in sorted(exported - declared):
         failures.append(f"tenderd exports {name}, which no installed header declares")
     sources = ""
-    for path in glob.glob(os.path.join(root, "agent", "*.c")):
+    for path in glob.glob(os.path.join(root, "agent", "**", "*.c"), recursive=True):
         with open(path) as f:
             sources += f.read()
     for name in sorted(declared - {"tender_plugin_get_type", "tender_adapter_get_type"}):
