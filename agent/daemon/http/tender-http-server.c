@@ -21,7 +21,7 @@
 #include "tender-authority.h"
 #include "tender-plugin-list.h"
 #include "tender-plugin-private.h"
-#include "tender-error.h"
+#include "tender-error-private.h"
 #include "tender-http-server.h"
 #include "tender-http-tokens.h"
 #include "tender-json.h"
@@ -75,36 +75,6 @@ G_DEFINE_TYPE(TenderHttpServer, tender_http_server, G_TYPE_OBJECT)
 
 /* --- errors --- */
 
-/* THE table: the error domain of the D-Bus API, as HTTP status codes */
-static const struct {
-	TenderError code;
-	guint status;
-} tender_http_server_errors[] = {
-    {TENDER_ERROR_INVALID_ARGUMENT, SOUP_STATUS_BAD_REQUEST},
-    {TENDER_ERROR_NOT_FOUND, SOUP_STATUS_NOT_FOUND},
-    {TENDER_ERROR_ALREADY_EXISTS, SOUP_STATUS_CONFLICT},
-    {TENDER_ERROR_INVALID_STATE, SOUP_STATUS_CONFLICT},
-    {TENDER_ERROR_ACCESS_DENIED, SOUP_STATUS_FORBIDDEN},
-    {TENDER_ERROR_FAILED, SOUP_STATUS_INTERNAL_SERVER_ERROR},
-};
-
-/**
- * tender_http_server_status_for_error:
- * @error: a #TENDER_ERROR
- *
- * Returns: the HTTP status code for @error
- */
-guint
-tender_http_server_status_for_error(const GError *error)
-{
-	for (guint i = 0; i < G_N_ELEMENTS(tender_http_server_errors); i++) {
-		if (error->domain == TENDER_ERROR &&
-		    error->code == (gint)tender_http_server_errors[i].code)
-			return tender_http_server_errors[i].status;
-	}
-	return SOUP_STATUS_INTERNAL_SERVER_ERROR;
-}
-
 static void
 tender_http_server_reply_json(SoupServerMessage *msg, guint status, JsonNode *node)
 {
@@ -153,7 +123,7 @@ tender_http_server_reply_gerror(SoupServerMessage *msg, GError *error)
 {
 	tender_error_convert(&error);
 	tender_http_server_reply_error(msg,
-				       tender_http_server_status_for_error(error),
+				       tender_error_to_http_status(error),
 				       (TenderError)error->code,
 				       error->message);
 	g_error_free(error);

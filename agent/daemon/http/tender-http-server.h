@@ -28,8 +28,6 @@ void
 tender_http_server_set_plugins(TenderHttpServer *self, TenderPluginList *plugins);
 gboolean
 tender_http_server_listen(TenderHttpServer *self, GError **error);
-guint
-tender_http_server_status_for_error(const GError *error);
 void
 tender_http_server_message_reply_json(SoupServerMessage *msg, guint status, JsonNode *node);
 void
