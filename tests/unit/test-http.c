@@ -5,10 +5,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <libsoup/soup.h>
 
 #include "tender-error-private.h"
-#include "tender-http-server.h"
+#include "tender-http-router.h"
 #include "tender-http-tokens.h"
 #include "tender-prometheus.h"
 #include "tender-spec.h"
@@ -176,6 +175,86 @@ test_error_codes(void)
 	g_assert_cmpuint(tender_error_to_http_status(foreign), ==, 500);
 }
 
+/* one match a request: the route, its workload or instance, and what a miss answers */
+static void
+test_router_match(void)
+{
+	const struct {
+		const gchar *method;
+		const gchar *path;
+		gint route; /* -1: no route */
+		const gchar *name;
+		const gchar *dbus_method;
+		guint status; /* of a miss */
+		const gchar *allow;
+	} cases[] = {
+	    {"GET", "/v1/workloads", TENDER_HTTP_ROUTE_LIST, NULL, "ListWorkloads", 0, NULL},
+	    {"HEAD", "/v1/workloads", TENDER_HTTP_ROUTE_LIST, NULL, "ListWorkloads", 0, NULL},
+	    {"POST", "/v1/workloads", TENDER_HTTP_ROUTE_CREATE, NULL, "CreateWorkload", 0, NULL},
+	    {"GET", "/v1/workloads/web", TENDER_HTTP_ROUTE_GET, "web", "GetWorkload", 0, NULL},
+	    {"POST",
+	     "/v1/workloads/web/start",
+	     TENDER_HTTP_ROUTE_START,
+	     "web",
+	     "StartWorkload",
+	     0,
+	     NULL},
+	    /* the literal wins for POST; GET is a workload of that name */
+	    {"POST",
+	     "/v1/workloads/import",
+	     TENDER_HTTP_ROUTE_IMPORT,
+	     NULL,
+	     "ImportWorkload",
+	     0,
+	     NULL},
+	    {"GET",
+	     "/v1/workloads/import",
+	     TENDER_HTTP_ROUTE_GET,
+	     "import",
+	     "GetWorkload",
+	     0,
+	     NULL},
+	    {"GET", "/api/health", TENDER_HTTP_ROUTE_HEALTH, NULL, NULL, 0, NULL},
+	    {"GET",
+	     "/v1/adapters/a1/api/health",
+	     TENDER_HTTP_ROUTE_ADAPTER_HEALTH,
+	     "a1",
+	     NULL,
+	     0,
+	     NULL},
+	    {"PUT", "/v1/workloads", -1, NULL, NULL, 405, "GET, POST"},
+	    {"POST", "/v1/workloads/web", -1, NULL, NULL, 405, "GET, DELETE"},
+	    {"GET", "/v1/workloads//start", -1, NULL, NULL, 404, NULL},
+	    {"GET", "/v1/nothing", -1, NULL, NULL, 404, NULL},
+	    /* no plugins: nothing below /v1/plugins/NAME/ */
+	    {"GET", "/v1/plugins/hello/greeting", -1, NULL, NULL, 404, NULL},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_auto(TenderHttpMatch) match = {0};
+		g_autoptr(GString) allow = g_string_new(NULL);
+		guint status = 0;
+		gboolean found = tender_http_router_match(NULL,
+							  cases[i].method,
+							  cases[i].path,
+							  &match,
+							  &status,
+							  allow);
+
+		g_test_message("%s %s", cases[i].method, cases[i].path);
+		g_assert_cmpint(found, ==, cases[i].route >= 0);
+		if (!found) {
+			g_assert_cmpuint(status, ==, cases[i].status);
+			if (cases[i].allow != NULL)
+				g_assert_cmpstr(allow->str, ==, cases[i].allow);
+			continue;
+		}
+		g_assert_cmpint(match.route, ==, cases[i].route);
+		g_assert_cmpstr(match.name, ==, cases[i].name);
+		g_assert_cmpstr(match.dbus_method, ==, cases[i].dbus_method);
+	}
+}
+
 static void
 test_spec_variant_from_json(void)
 {
@@ -212,6 +291,7 @@ main(int argc, char **argv)
 	g_test_add_func("/http/prometheus/escape", test_prometheus_escape);
 	g_test_add_func("/http/prometheus/process", test_prometheus_process);
 	g_test_add_func("/http/error-codes", test_error_codes);
+	g_test_add_func("/http/router/match", test_router_match);
 	g_test_add_func("/http/spec-variant-from-json", test_spec_variant_from_json);
 	return g_test_run();
 }
