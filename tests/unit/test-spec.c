@@ -312,6 +312,90 @@ test_spec_json(void)
 			    "'health.retries'");
 }
 
+/* the a{sv} and the JSON of a spec, byte for byte, as state files and ExportWorkload hold them */
+static void
+test_spec_output_stable(void)
+{
+	g_autoptr(GVariant) full = parse_text(
+	    "{'argv': <['sleep', '100']>, 'env': <['A=1', 'B=\"q\"']>,"
+	    " 'working_directory': <'/tmp'>, 'description': <'a test'>,"
+	    " 'labels': <{'team': 'core', 'app': 'web'}>, 'memory_max': <uint64 33554432>,"
+	    " 'cpu_quota_percent': <uint32 50>, 'tasks_max': <uint64 16>,"
+	    " 'io_read_bandwidth_max': <uint64 10485760>,"
+	    " 'io_write_bandwidth_max': <uint64 1048576>, 'restart': <'on-failure'>,"
+	    " 'restart_max': <uint32 7>, 'restart_delay_ms': <uint32 250>,"
+	    " 'max_runtime_sec': <uint64 3600>, 'health': <{'command': <['check', '--quick']>,"
+	    " 'interval_sec': <uint32 5>, 'on_unhealthy': <'restart'>}>, 'user': <'nobody'>,"
+	    " 'group': <'65534'>, 'capabilities': <['net_raw']>,"
+	    " 'pre_start': <[['true'], ['echo', 'hi']]>}");
+	g_autoptr(GVariant) small =
+	    parse_text("{'argv': <['true']>, 'health': <{'http_url': <'http://127.0.0.1/'>}>}");
+	const gchar *full_variant =
+	    "{'argv': <['sleep', '100']>, 'env': <['A=1', 'B=\"q\"']>, 'working_directory': "
+	    "<'/tmp'>, 'description': <'a test'>, 'labels': <{'app': 'web', 'team': 'core'}>, "
+	    "'memory_max': <uint64 33554432>, 'cpu_quota_percent': <uint32 50>, 'tasks_max': "
+	    "<uint64 16>, 'io_read_bandwidth_max': <uint64 10485760>, 'io_write_bandwidth_max': "
+	    "<uint64 1048576>, 'restart': <'on-failure'>, 'restart_max': <uint32 7>, "
+	    "'restart_delay_ms': <uint32 250>, 'max_runtime_sec': <uint64 3600>, 'health': "
+	    "<{'command': <['check', '--quick']>, 'interval_sec': <uint32 5>, 'timeout_sec': "
+	    "<uint32 30>, 'retries': <uint32 3>, 'start_period_sec': <uint32 0>, 'on_unhealthy': "
+	    "<'restart'>}>, 'user': <'nobody'>, 'group': <'65534'>, 'capabilities': "
+	    "<['CAP_NET_RAW']>, 'pre_start': <[['true'], ['echo', 'hi']]>}";
+	const gchar *full_json =
+	    "{\"argv\":[\"sleep\",\"100\"],\"env\":[\"A=1\",\"B=\\\"q\\\"\"],\"working_directory\":"
+	    "\"/tmp\",\"description\":\"a test\",\"labels\":{\"app\":\"web\",\"team\":\"core\"},"
+	    "\"memory_max\":33554432,\"cpu_quota_percent\":50,\"tasks_max\":16,"
+	    "\"io_read_bandwidth_max\":10485760,\"io_write_bandwidth_max\":1048576,\"restart\":"
+	    "\"on-failure\",\"restart_max\":7,\"restart_delay_ms\":250,\"max_runtime_sec\":3600,"
+	    "\"health\":{\"command\":[\"check\",\"--quick\"],\"interval_sec\":5,\"timeout_sec\":30,"
+	    "\"retries\":3,\"start_period_sec\":0,\"on_unhealthy\":\"restart\"},\"user\":"
+	    "\"nobody\",\"group\":\"65534\",\"capabilities\":[\"CAP_NET_RAW\"],\"pre_start\":"
+	    "[[\"true\"],[\"echo\",\"hi\"]]}";
+	const gchar *small_variant =
+	    "{'argv': <['true']>, 'working_directory': <'/'>, 'labels': <@a{ss} {}>, 'restart': "
+	    "<'no'>, 'restart_max': <uint32 5>, 'restart_delay_ms': <uint32 100>, 'health': "
+	    "<{'http_url': <'http://127.0.0.1/'>, 'interval_sec': <uint32 30>, 'timeout_sec': "
+	    "<uint32 30>, 'retries': <uint32 3>, 'start_period_sec': <uint32 0>, 'on_unhealthy': "
+	    "<'none'>}>}";
+	const gchar *small_json =
+	    "{\"argv\":[\"true\"],\"working_directory\":\"/\",\"labels\":{},\"restart\":\"no\","
+	    "\"restart_max\":5,\"restart_delay_ms\":100,\"health\":{\"http_url\":"
+	    "\"http://127.0.0.1/\",\"interval_sec\":30,\"timeout_sec\":30,\"retries\":3,"
+	    "\"start_period_sec\":0,\"on_unhealthy\":\"none\"}}";
+	struct {
+		GVariant *in;
+		const gchar *variant;
+		const gchar *json;
+	} cases[] = {{full, full_variant, full_json}, {small, small_variant, small_json}};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(cases[i].in, &error);
+		g_autoptr(GVariant) out = NULL;
+		g_autoptr(JsonNode) node = NULL;
+		g_autofree gchar *printed = NULL;
+		g_autofree gchar *json = NULL;
+		g_autoptr(TenderSpec) back = NULL;
+		g_autoptr(GVariant) again = NULL;
+
+		g_assert_no_error(error);
+		out = g_variant_ref_sink(tender_spec_to_variant(spec));
+		printed = g_variant_print(out, TRUE);
+		g_assert_cmpstr(printed, ==, cases[i].variant);
+		node = tender_spec_to_json(spec);
+		json = json_to_string(node, FALSE);
+		g_assert_cmpstr(json, ==, cases[i].json);
+		/* and what a state file holds reads back to the same bytes */
+		back = spec_from_json(json, &error);
+		g_assert_no_error(error);
+		again = g_variant_ref_sink(tender_spec_to_variant(back));
+		g_assert_cmpmem(g_variant_get_data(again),
+				g_variant_get_size(again),
+				g_variant_get_data(out),
+				g_variant_get_size(out));
+	}
+}
+
 static void
 test_spec_privileges(void)
 {
@@ -417,6 +501,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/not-a-dict", test_spec_not_a_dict);
 	g_test_add_func("/spec/policy-and-health", test_spec_policy_and_health);
 	g_test_add_func("/spec/json", test_spec_json);
+	g_test_add_func("/spec/output-stable", test_spec_output_stable);
 	g_test_add_func("/spec/privileges", test_spec_privileges);
 	g_test_add_func("/spec/privileges-invalid", test_spec_privileges_invalid);
 	return g_test_run();
