@@ -5,9 +5,19 @@
 #include "config.h"
 
 #include "tender-error.h"
+#include "tender-spec-keys.h"
 #include "tender-spec.h"
 
-/* --- JSON, for export, import and the state files --- */
+/*
+ * The JSON of a spec, for export, import and the state files: an object with the keys and
+ * values of tender_spec_to_variant(), typed by the key table.  Numbers, strings, arrays of
+ * strings and objects map one to one.  An x-NAME key (an a{sv} of any content, for a plugin
+ * runtime) is a JSON string holding its GVariant text format with type annotations
+ * (g_variant_print(value, TRUE)), e.g. "{'image': <'nginx'>, 'ports': <[uint16 80]>}":
+ * unlike JSON, it keeps every GVariant type (u or t, as or av, nested a{sv}), so the value
+ * read back is the very value given; the spec parser refuses a value whose text would not
+ * read back.
+ */
 
 static JsonNode *
 tender_spec_variant_to_json(GVariant *value)
@@ -76,59 +86,36 @@ tender_spec_variant_to_json(GVariant *value)
  * @self: a #TenderSpec
  *
  * Returns: (transfer full): the spec as a JSON object with the keys and values of
- * tender_spec_to_variant(): strings, numbers, arrays of strings, and objects
+ * tender_spec_to_variant(): strings, numbers, arrays of strings, and objects; an x-NAME key
+ * as a string of GVariant text
  */
 JsonNode *
 tender_spec_to_json(const TenderSpec *self)
 {
 	g_autoptr(GVariant) value = g_variant_ref_sink(tender_spec_to_variant(self));
-	return tender_spec_variant_to_json(value);
+	JsonObject *obj = json_object_new();
+	JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+	GVariantIter iter;
+	const gchar *name;
+	GVariant *child;
+
+	g_variant_iter_init(&iter, value);
+	while (g_variant_iter_next(&iter, "{&sv}", &name, &child)) {
+		g_autoptr(GVariant) owned = child;
+		const TenderSpecKey *key = tender_spec_key_lookup(NULL, name);
+		if (key != NULL && key->kind == TENDER_SPEC_KEY_KIND_EXTENSION) {
+			g_autofree gchar *text = g_variant_print(owned, TRUE);
+			json_object_set_string_member(obj, name, text);
+			continue;
+		}
+		json_object_set_member(obj, name, tender_spec_variant_to_json(owned));
+	}
+	json_node_take_object(node, obj);
+	return node;
 }
 
-typedef struct {
-	const gchar *key;
-	const gchar *type;
-} TenderSpecKeyType;
-
-static const TenderSpecKeyType tender_spec_json_keys[] = {
-    {"argv", "as"},
-    {"env", "as"},
-    {"working_directory", "s"},
-    {"description", "s"},
-    {"labels", "a{ss}"},
-    {"memory_max", "t"},
-    {"cpu_quota_percent", "u"},
-    {"tasks_max", "t"},
-    {"io_read_bandwidth_max", "t"},
-    {"io_write_bandwidth_max", "t"},
-    {"restart", "s"},
-    {"restart_max", "u"},
-    {"restart_delay_ms", "u"},
-    {"max_runtime_sec", "t"},
-    {"health", "a{sv}"},
-    {"user", "s"},
-    {"group", "s"},
-    {"capabilities", "as"},
-    {"pre_start", "aas"},
-    {NULL, NULL},
-};
-
-static const TenderSpecKeyType tender_spec_json_health_keys[] = {
-    {"command", "as"},
-    {"http_url", "s"},
-    {"interval_sec", "u"},
-    {"timeout_sec", "u"},
-    {"retries", "u"},
-    {"start_period_sec", "u"},
-    {"on_unhealthy", "s"},
-    {NULL, NULL},
-};
-
 static GVariant *
-tender_spec_json_object_to_variant(JsonObject *obj,
-				   const TenderSpecKeyType *keys,
-				   const gchar *prefix,
-				   GError **error);
+tender_spec_json_object_to_variant(JsonObject *obj, const TenderSpecKey *parent, GError **error);
 
 static GVariant *
 tender_spec_json_to_variant(JsonNode *node, const gchar *key, const gchar *type, GError **error)
@@ -214,11 +201,6 @@ tender_spec_json_to_variant(JsonNode *node, const gchar *key, const gchar *type,
 		}
 		return g_variant_builder_end(&builder);
 	}
-	if (g_strcmp0(type, "a{sv}") == 0 && node_type == JSON_NODE_OBJECT)
-		return tender_spec_json_object_to_variant(json_node_get_object(node),
-							  tender_spec_json_health_keys,
-							  "health.",
-							  error);
 	g_set_error(error,
 		    TENDER_ERROR,
 		    TENDER_ERROR_INVALID_ARGUMENT,
@@ -227,28 +209,63 @@ tender_spec_json_to_variant(JsonNode *node, const gchar *key, const gchar *type,
 	return NULL;
 }
 
+/* an x-NAME key: a string of GVariant text */
 static GVariant *
-tender_spec_json_object_to_variant(JsonObject *obj,
-				   const TenderSpecKeyType *keys,
-				   const gchar *prefix,
-				   GError **error)
+tender_spec_json_extension_to_variant(JsonNode *node, const gchar *key, GError **error)
+{
+	const gchar *text;
+	g_autoptr(GError) error_local = NULL;
+	GVariant *value;
+
+	if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' must be a string: an a{sv} in GVariant text format",
+			    key);
+		return NULL;
+	}
+	text = json_node_get_string(node);
+	if (strlen(text) > TENDER_SPEC_EXTENSION_TEXT_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' is longer than %d bytes as GVariant text",
+			    key,
+			    TENDER_SPEC_EXTENSION_TEXT_MAX);
+		return NULL;
+	}
+	value = g_variant_parse(G_VARIANT_TYPE_VARDICT, text, NULL, NULL, &error_local);
+	if (value == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' is not an a{sv} in GVariant text format: %s",
+			    key,
+			    error_local->message);
+		return NULL;
+	}
+	return value;
+}
+
+/* the members of @obj, the keys of @parent (or of the spec, if %NULL) */
+static GVariant *
+tender_spec_json_object_to_variant(JsonObject *obj, const TenderSpecKey *parent, GError **error)
 {
 	GVariantBuilder builder;
 	JsonObjectIter iter;
-	const gchar *key;
+	const gchar *name;
 	JsonNode *member;
 
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
 	json_object_iter_init(&iter, obj);
-	while (json_object_iter_next(&iter, &key, &member)) {
-		g_autofree gchar *full = g_strconcat(prefix, key, NULL);
-		const gchar *type = NULL;
+	while (json_object_iter_next(&iter, &name, &member)) {
+		g_autofree gchar *full =
+		    parent != NULL ? g_strdup_printf("%s.%s", parent->name, name) : g_strdup(name);
+		const TenderSpecKey *key = tender_spec_key_lookup(parent, name);
 		GVariant *value;
-		for (guint i = 0; keys[i].key != NULL; i++) {
-			if (g_strcmp0(keys[i].key, key) == 0)
-				type = keys[i].type;
-		}
-		if (type == NULL) {
+
+		if (key == NULL) {
 			g_variant_builder_clear(&builder);
 			g_set_error(error,
 				    TENDER_ERROR,
@@ -257,12 +274,19 @@ tender_spec_json_object_to_variant(JsonObject *obj,
 				    full);
 			return NULL;
 		}
-		value = tender_spec_json_to_variant(member, full, type, error);
+		if (key->kind == TENDER_SPEC_KEY_KIND_EXTENSION)
+			value = tender_spec_json_extension_to_variant(member, full, error);
+		else if (key->children != NULL && JSON_NODE_HOLDS_OBJECT(member))
+			value = tender_spec_json_object_to_variant(json_node_get_object(member),
+								   key,
+								   error);
+		else
+			value = tender_spec_json_to_variant(member, full, key->type, error);
 		if (value == NULL) {
 			g_variant_builder_clear(&builder);
 			return NULL;
 		}
-		g_variant_builder_add(&builder, "{sv}", key, value);
+		g_variant_builder_add(&builder, "{sv}", name, value);
 	}
 	return g_variant_builder_end(&builder);
 }
@@ -289,10 +313,7 @@ tender_spec_new_from_json(JsonNode *node, GError **error)
 				    "The spec must be a JSON object");
 		return NULL;
 	}
-	value = tender_spec_json_object_to_variant(json_node_get_object(node),
-						   tender_spec_json_keys,
-						   "",
-						   error);
+	value = tender_spec_json_object_to_variant(json_node_get_object(node), NULL, error);
 	if (value == NULL)
 		return NULL;
 	g_variant_ref_sink(value);
@@ -321,10 +342,7 @@ tender_spec_variant_from_json(JsonNode *node, GError **error)
 				    "The spec must be a JSON object");
 		return NULL;
 	}
-	value = tender_spec_json_object_to_variant(json_node_get_object(node),
-						   tender_spec_json_keys,
-						   "",
-						   error);
+	value = tender_spec_json_object_to_variant(json_node_get_object(node), NULL, error);
 	if (value == NULL)
 		return NULL;
 	return g_variant_ref_sink(value);

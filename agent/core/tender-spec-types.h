@@ -47,11 +47,11 @@ G_BEGIN_DECLS
 #define TENDER_SPEC_RUNTIME_NAME_MAX 32
 /* the x-NAME keys: how many, how large (serialized, and as GVariant text), and how many
  * containers (arrays, dictionaries, tuples, variants) deep, the a{sv} itself included */
-#define TENDER_SPEC_EXTENSIONS_MAX	    8
-#define TENDER_SPEC_EXTENSION_SIZE_MAX	    (64 * 1024)
-#define TENDER_SPEC_EXTENSION_TEXT_MAX	    (256 * 1024)
-#define TENDER_SPEC_EXTENSION_DEPTH_MAX	    32
-#define TENDER_SPEC_EXTENSION_PREFIX	    "x-"
+#define TENDER_SPEC_EXTENSIONS_MAX	8
+#define TENDER_SPEC_EXTENSION_SIZE_MAX	(64 * 1024)
+#define TENDER_SPEC_EXTENSION_TEXT_MAX	(256 * 1024)
+#define TENDER_SPEC_EXTENSION_DEPTH_MAX 32
+#define TENDER_SPEC_EXTENSION_PREFIX	"x-"
 
 #define TENDER_SPEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

@@ -33,6 +33,12 @@ const gchar *
 tender_spec_health_action_to_string(TenderHealthAction action);
 gboolean
 tender_spec_drops_privileges(const TenderSpec *self);
+const gchar *
+tender_spec_get_runtime(const TenderSpec *self);
+GVariant *
+tender_spec_get_extension(const TenderSpec *self, const gchar *name);
+gchar **
+tender_spec_get_extension_names(const TenderSpec *self);
 gchar *
 tender_spec_capability_from_name(const gchar *name, gint *value);
 

@@ -4,7 +4,10 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "tender-error.h"
+#include "tender-spec-keys.h"
 #include "tender-spec.h"
 
 static GVariant *
@@ -397,6 +400,333 @@ test_spec_output_stable(void)
 }
 
 static void
+test_spec_runtime(void)
+{
+	g_autoptr(GVariant) plain = parse_text("{'argv': <['true']>}");
+	g_autoptr(GVariant) scope = parse_text("{'argv': <['true']>, 'runtime': <'scope'>}");
+	g_autoptr(GVariant) other = parse_text("{'argv': <['true']>, 'runtime': <'my-vm2'>}");
+	g_autoptr(TenderSpec) spec = NULL;
+	g_autoptr(TenderSpec) back = NULL;
+	g_autoptr(GVariant) out = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *json = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *long_name = g_strnfill(33, 'a');
+	g_autofree gchar *too_long = NULL;
+	g_autofree gchar *longest = NULL;
+
+	/* the default is the scope runtime, and it is not written out */
+	spec = tender_spec_new_from_variant(plain, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(tender_spec_get_runtime(spec), ==, "scope");
+	out = g_variant_ref_sink(tender_spec_to_variant(spec));
+	g_assert_false(g_variant_lookup(out, "runtime", "&s", NULL));
+	g_clear_pointer(&spec, tender_spec_free);
+	g_clear_pointer(&out, g_variant_unref);
+	spec = tender_spec_new_from_variant(scope, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(tender_spec_get_runtime(spec), ==, "scope");
+	out = g_variant_ref_sink(tender_spec_to_variant(spec));
+	g_assert_false(g_variant_lookup(out, "runtime", "&s", NULL));
+	g_clear_pointer(&spec, tender_spec_free);
+	g_clear_pointer(&out, g_variant_unref);
+
+	/* another runtime is kept, and round-trips through a{sv} and JSON */
+	spec = tender_spec_new_from_variant(other, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(tender_spec_get_runtime(spec), ==, "my-vm2");
+	node = tender_spec_to_json(spec);
+	json = json_to_string(node, FALSE);
+	g_assert_nonnull(strstr(json, "\"runtime\":\"my-vm2\""));
+	back = spec_from_json(json, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(tender_spec_get_runtime(back), ==, "my-vm2");
+
+	/* only the form is checked: [a-z][a-z0-9-]{0,31} */
+	longest = g_strdup_printf("{'argv': <['true']>, 'runtime': <'%.32s'>}", long_name);
+	g_clear_pointer(&spec, tender_spec_free);
+	g_clear_pointer(&out, g_variant_unref);
+	out = parse_text(longest);
+	spec = tender_spec_new_from_variant(out, &error);
+	g_assert_no_error(error);
+	too_long = g_strdup_printf("{'argv': <['true']>, 'runtime': <'%s'>}", long_name);
+	assert_invalid(too_long, "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <''>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'Docker'>}", "'runtime' is 'Docker'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'1vm'>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'-vm'>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'my_vm'>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'a b'>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'vm\\n'>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <uint32 1>}",
+		       "'runtime' must be of type 's'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"runtime\": 1}", "'runtime'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"runtime\": \"Vm\"}", "'runtime'");
+}
+
+#define X_NESTED                                                                                   \
+	"{'s': <'text \\'quoted\\''>, 'x': <int64 -9007199254740993>, 'b': <true>,"                \
+	" 'd': <0.1>, 'as': <['a', 'b']>, 'empty': <@as []>, 'u': <uint32 7>,"                     \
+	" 't': <uint64 18446744073709551615>, 'ay': <b'bytes'>, 'av': <[<1>, <'two'>]>,"           \
+	" 'nested': <{'inner': <{'deep': <[int16 -1, 2]>}>, 'tuple': <('a', 1.5)>}>}"
+
+static void
+test_spec_extensions(void)
+{
+	g_autoptr(GVariant) v = parse_text("{'argv': <['true']>, 'x-docker': <" X_NESTED ">,"
+					   " 'x-a': <@a{sv} {}>}");
+	g_autoptr(GVariant) nested = parse_text(X_NESTED);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
+	g_autoptr(TenderSpec) again = NULL;
+	g_autoptr(TenderSpec) back = NULL;
+	g_autoptr(GVariant) out = NULL;
+	g_autoptr(GVariant) out2 = NULL;
+	g_autoptr(GVariant) out3 = NULL;
+	g_autoptr(GVariant) from_json = NULL;
+	g_autoptr(GVariant) x_json = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autofree gchar *json = NULL;
+	g_auto(GStrv) names = NULL;
+	const gchar *const expected_names[] = {"x-a", "x-docker", NULL};
+
+	g_assert_no_error(error);
+	g_assert_true(g_variant_equal(tender_spec_get_extension(spec, "x-docker"), nested));
+	g_assert_null(tender_spec_get_extension(spec, "x-podman"));
+	names = tender_spec_get_extension_names(spec);
+	g_assert_true(g_strv_equal((const gchar *const *)names, expected_names));
+
+	/* a{sv}: the very same value comes back */
+	out = g_variant_ref_sink(tender_spec_to_variant(spec));
+	again = tender_spec_new_from_variant(out, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_variant_equal(tender_spec_get_extension(again, "x-docker"), nested));
+	out2 = g_variant_ref_sink(tender_spec_to_variant(again));
+	g_assert_true(g_variant_equal(out, out2));
+
+	/* JSON (export, import, state files, HTTP): a string of GVariant text, every type kept */
+	node = tender_spec_to_json(spec);
+	g_assert_cmpint(json_node_get_value_type(
+			    json_object_get_member(json_node_get_object(node), "x-docker")),
+			==,
+			G_TYPE_STRING);
+	json = json_to_string(node, FALSE);
+	back = spec_from_json(json, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_variant_equal(tender_spec_get_extension(back, "x-docker"), nested));
+	out3 = g_variant_ref_sink(tender_spec_to_variant(back));
+	g_assert_true(g_variant_equal(out, out3));
+	g_assert_true(json_parser_load_from_data(parser, json, -1, NULL));
+	from_json = tender_spec_variant_from_json(json_parser_get_root(parser), &error);
+	g_assert_no_error(error);
+	x_json = g_variant_lookup_value(from_json, "x-docker", NULL);
+	g_assert_true(g_variant_equal(x_json, nested));
+}
+
+static void
+test_spec_extensions_invalid(void)
+{
+	GString *many = g_string_new("{'argv': <['true']>");
+	g_autofree gchar *many_text = NULL;
+	g_autoptr(GString) deep = g_string_new(NULL);
+	g_autofree gchar *deep_text = NULL;
+	g_autofree gchar *ok_text = NULL;
+	g_autoptr(GVariant) ok = NULL;
+	g_autoptr(TenderSpec) spec = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree guint8 *blob = g_malloc0(TENDER_SPEC_EXTENSION_SIZE_MAX);
+	GVariantBuilder b;
+	GVariantBuilder x;
+	g_autoptr(GVariant) big = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *json = NULL;
+	g_autoptr(TenderSpec) back = NULL;
+	const gchar *one[] = {"true", NULL};
+
+	/* the names */
+	assert_invalid("{'argv': <['true']>, 'x-': <@a{sv} {}>}", "'x-'");
+	assert_invalid("{'argv': <['true']>, 'x-Docker': <@a{sv} {}>}", "'x-Docker' is not x-NAME");
+	assert_invalid("{'argv': <['true']>, 'x-1d': <@a{sv} {}>}", "'x-1d'");
+	assert_invalid("{'argv': <['true']>, 'x-a_b': <@a{sv} {}>}", "'x-a_b'");
+	assert_invalid("{'argv': <['true']>, 'x-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': <@a{sv} {}>}",
+		       "'x-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'");
+	/* the type */
+	assert_invalid("{'argv': <['true']>, 'x-docker': <'image'>}",
+		       "'x-docker' must be of type 'a{sv}'");
+	assert_invalid("{'argv': <['true']>, 'x-docker': <{'a': 'b'}>}",
+		       "'x-docker' must be of type 'a{sv}'");
+
+	/* at most 8 */
+	for (guint i = 0; i < TENDER_SPEC_EXTENSIONS_MAX; i++)
+		g_string_append_printf(many, ", 'x-r%u': <@a{sv} {}>", i);
+	ok_text = g_strdup_printf("%s}", many->str);
+	ok = parse_text(ok_text);
+	spec = tender_spec_new_from_variant(ok, &error);
+	g_assert_no_error(error);
+	g_string_append(many, ", 'x-one-more': <@a{sv} {}>}");
+	many_text = g_string_free(many, FALSE);
+	assert_invalid(many_text, "'x-one-more' is one x- key too many: at most 8");
+
+	/* at most 64 KiB */
+	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_init(&x, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&x,
+			      "{sv}",
+			      "blob",
+			      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
+							blob,
+							TENDER_SPEC_EXTENSION_SIZE_MAX,
+							1));
+	g_variant_builder_add(&b, "{sv}", "argv", g_variant_new_strv(one, -1));
+	g_variant_builder_add(&b, "{sv}", "x-big", g_variant_builder_end(&x));
+	big = g_variant_ref_sink(g_variant_builder_end(&b));
+	g_clear_pointer(&spec, tender_spec_free);
+	spec = tender_spec_new_from_variant(big, &error);
+	g_assert_null(spec);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "'x-big' has"));
+	g_assert_nonnull(strstr(error->message, "at most 65536"));
+	g_clear_error(&error);
+
+	/* and at most 256 KiB as GVariant text: 60000 bytes are "[byte 0x00, 0x00, ...]" */
+	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_init(&x, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&x,
+			      "{sv}",
+			      "blob",
+			      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, blob, 60000, 1));
+	g_variant_builder_add(&b, "{sv}", "argv", g_variant_new_strv(one, -1));
+	g_variant_builder_add(&b, "{sv}", "x-text", g_variant_builder_end(&x));
+	g_clear_pointer(&big, g_variant_unref);
+	big = g_variant_ref_sink(g_variant_builder_end(&b));
+	spec = tender_spec_new_from_variant(big, &error);
+	g_assert_null(spec);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "'x-text' is longer than 262144 bytes"));
+	g_clear_error(&error);
+
+	/* nesting: a{sv} in a{sv}... each level is 3 containers (a, {}, v) */
+	for (guint i = 0; i < 11; i++)
+		g_string_append(deep, "{'n': <");
+	g_string_append(deep, "1");
+	for (guint i = 0; i < 11; i++)
+		g_string_append(deep, ">}");
+	deep_text = g_strdup_printf("{'argv': <['true']>, 'x-deep': <%s>}", deep->str);
+	assert_invalid(deep_text, "'x-deep' is nested more than 32");
+
+	/* GVariant text keeps even what JSON numbers cannot: NaN and infinities */
+	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_init(&x, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&x, "{sv}", "nan", g_variant_new_double(NAN));
+	g_variant_builder_add(&x, "{sv}", "inf", g_variant_new_double(-INFINITY));
+	g_variant_builder_add(&b, "{sv}", "argv", g_variant_new_strv(one, -1));
+	g_variant_builder_add(&b, "{sv}", "x-nan", g_variant_builder_end(&x));
+	g_clear_pointer(&big, g_variant_unref);
+	big = g_variant_ref_sink(g_variant_builder_end(&b));
+	spec = tender_spec_new_from_variant(big, &error);
+	g_assert_no_error(error);
+	node = tender_spec_to_json(spec);
+	json = json_to_string(node, FALSE);
+	back = spec_from_json(json, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_variant_equal(tender_spec_get_extension(back, "x-nan"),
+				      tender_spec_get_extension(spec, "x-nan")));
+
+	/* JSON: a string of GVariant text only */
+	assert_json_invalid("{\"argv\": [\"true\"], \"x-docker\": {\"image\": \"nginx\"}}",
+			    "'x-docker' must be a string");
+	assert_json_invalid("{\"argv\": [\"true\"], \"x-docker\": \"{'image': nginx}\"}",
+			    "'x-docker' is not an a{sv} in GVariant text");
+	assert_json_invalid("{\"argv\": [\"true\"], \"x-docker\": \"['a']\"}", "'x-docker'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"x-Docker\": \"@a{sv} {}\"}", "'x-Docker'");
+}
+
+static void
+test_spec_keys(void)
+{
+	TenderSpecKeyIter iter;
+	const TenderSpecKey *key;
+	const TenderSpecKey *health;
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GVariant) value = NULL;
+	g_autoptr(GError) error = NULL;
+	guint limits = 0;
+
+	/* every key once, each with a type; the table has the JSON keys and their types */
+	tender_spec_key_iter_init(&iter, NULL);
+	while (tender_spec_key_iter_next(&iter, &key)) {
+		g_assert_true(g_hash_table_add(seen, (gpointer)key->name));
+		g_assert_true(g_variant_type_string_is_valid(key->type));
+		g_assert_nonnull(key->doc);
+		if (key->flags & TENDER_SPEC_KEY_FLAG_LIMIT)
+			limits++;
+	}
+	g_assert_cmpuint(g_hash_table_size(seen), ==, 21);
+	g_assert_cmpuint(limits, ==, 9);
+	key = tender_spec_key_lookup(NULL, "memory_max");
+	g_assert_nonnull(key);
+	g_assert_cmpstr(key->type, ==, "t");
+	g_assert_cmpint(key->unit, ==, TENDER_SPEC_UNIT_BYTES);
+	g_assert_cmpuint(key->min, ==, TENDER_SPEC_MEMORY_MIN);
+	g_assert_cmpuint(key->max, ==, TENDER_SPEC_BYTES_MAX);
+	g_assert_cmpstr(tender_spec_key_lookup(NULL, "x-docker")->name, ==, "x-");
+	g_assert_cmpint(tender_spec_key_lookup(NULL, "x-docker")->kind,
+			==,
+			TENDER_SPEC_KEY_KIND_EXTENSION);
+	g_assert_null(tender_spec_key_lookup(NULL, "bogus"));
+	g_assert_null(tender_spec_key_lookup(NULL, "health.bogus"));
+	g_assert_null(tender_spec_key_lookup(NULL, "memory_max.x"));
+	health = tender_spec_key_lookup(NULL, "health");
+	g_assert_nonnull(health->children);
+	g_assert_true(tender_spec_key_lookup(NULL, "health.retries") ==
+		      tender_spec_key_lookup(health, "retries"));
+	g_assert_cmpstr(tender_spec_key_lookup(health, "retries")->unit_name, ==, "checks");
+	g_assert_true(tender_spec_key_check_name("docker"));
+	g_assert_false(tender_spec_key_check_name("Docker"));
+
+	/* values as text, as adapter [limits] and tenderctl give them */
+	value = g_variant_ref_sink(
+	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "memory_max"), "2G", &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_variant_get_uint64(value), ==, G_GUINT64_CONSTANT(2) << 30);
+	g_clear_pointer(&value, g_variant_unref);
+	value = g_variant_ref_sink(
+	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "max_runtime_sec"),
+				       "1h",
+				       &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_variant_get_uint64(value), ==, 3600);
+	g_clear_pointer(&value, g_variant_unref);
+	value = g_variant_ref_sink(
+	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "cpu_quota_percent"),
+				       "150%",
+				       &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_variant_get_uint32(value), ==, 150);
+	g_clear_pointer(&value, g_variant_unref);
+	value = g_variant_ref_sink(
+	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "restart_delay_ms"),
+				       "250",
+				       &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_variant_get_uint32(value), ==, 250);
+	g_assert_null(tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "max_runtime_sec"),
+						 "1500ms",
+						 &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message, ==, "must be whole seconds");
+	g_clear_error(&error);
+	g_assert_null(
+	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "restart_max"), "x", &error));
+	g_assert_cmpstr(error->message, ==, "'x' is not a whole number in range");
+	g_clear_error(&error);
+	g_assert_null(
+	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "argv"), "x", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+}
+
+static void
 test_spec_privileges(void)
 {
 	g_autoptr(GVariant) v = parse_text(
@@ -502,6 +832,10 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/policy-and-health", test_spec_policy_and_health);
 	g_test_add_func("/spec/json", test_spec_json);
 	g_test_add_func("/spec/output-stable", test_spec_output_stable);
+	g_test_add_func("/spec/runtime", test_spec_runtime);
+	g_test_add_func("/spec/extensions", test_spec_extensions);
+	g_test_add_func("/spec/extensions-invalid", test_spec_extensions_invalid);
+	g_test_add_func("/spec/keys", test_spec_keys);
 	g_test_add_func("/spec/privileges", test_spec_privileges);
 	g_test_add_func("/spec/privileges-invalid", test_spec_privileges_invalid);
 	return g_test_run();
