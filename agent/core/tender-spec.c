@@ -104,6 +104,15 @@ tender_spec_clear_value(gpointer base, const TenderSpecKey *key)
 	}
 }
 
+/* replaces what @key holds in @base with @value, a pointer */
+static gboolean
+tender_spec_take_value(gpointer base, const TenderSpecKey *key, gpointer value)
+{
+	tender_spec_clear_value(base, key);
+	TENDER_SPEC_FIELD(gpointer, base, key) = value;
+	return TRUE;
+}
+
 static void
 tender_spec_clear_values(gpointer base, const TenderSpecKey *parent)
 {
@@ -262,9 +271,7 @@ tender_spec_parse_argv(gpointer base,
 	}
 	for (gsize i = 0; i < n; i++)
 		*bytes += strlen(strv[i]) + 1;
-	tender_spec_clear_value(base, key);
-	TENDER_SPEC_FIELD(gchar **, base, key) = g_variant_dup_strv(value, NULL);
-	return TRUE;
+	return tender_spec_take_value(base, key, g_variant_dup_strv(value, NULL));
 }
 
 static gboolean
@@ -319,9 +326,7 @@ tender_spec_parse_env(gpointer base,
 		}
 		*bytes += strlen(strv[i]) + 1;
 	}
-	tender_spec_clear_value(base, key);
-	TENDER_SPEC_FIELD(gchar **, base, key) = g_variant_dup_strv(value, NULL);
-	return TRUE;
+	return tender_spec_take_value(base, key, g_variant_dup_strv(value, NULL));
 }
 
 static gboolean
@@ -412,9 +417,7 @@ tender_spec_parse_url(gpointer base,
 			    name);
 		return FALSE;
 	}
-	tender_spec_clear_value(base, key);
-	TENDER_SPEC_FIELD(gchar *, base, key) = g_strdup(url);
-	return TRUE;
+	return tender_spec_take_value(base, key, g_strdup(url));
 }
 
 /* a command with its own bound on bytes (health.command) */
@@ -450,9 +453,7 @@ tender_spec_parse_command(gpointer base,
 			    TENDER_SPEC_STRINGS_BYTES_MAX);
 		return FALSE;
 	}
-	tender_spec_clear_value(base, key);
-	TENDER_SPEC_FIELD(gchar **, base, key) = g_variant_dup_strv(value, NULL);
-	return TRUE;
+	return tender_spec_take_value(base, key, g_variant_dup_strv(value, NULL));
 }
 
 static gboolean
@@ -473,8 +474,7 @@ tender_spec_parse_health(gpointer base, const TenderSpecKey *key, GVariant *valu
 	GVariant *child;
 
 	tender_spec_set_defaults(health, key);
-	tender_spec_clear_value(base, key);
-	TENDER_SPEC_FIELD(TenderHealthSpec *, base, key) = health;
+	tender_spec_take_value(base, key, health);
 	g_variant_iter_init(&iter, value);
 	while (g_variant_iter_next(&iter, "{&sv}", &child_name, &child)) {
 		g_autoptr(GVariant) owned = child;
@@ -557,9 +557,7 @@ tender_spec_parse_commands(gpointer base,
 			*bytes += strlen(strv[i]) + 1;
 		g_ptr_array_add(hooks, g_variant_dup_strv(owned, NULL));
 	}
-	tender_spec_clear_value(base, key);
-	TENDER_SPEC_FIELD(GPtrArray *, base, key) = hooks->len > 0 ? g_steal_pointer(&hooks) : NULL;
-	return TRUE;
+	return tender_spec_take_value(base, key, hooks->len > 0 ? g_steal_pointer(&hooks) : NULL);
 }
 
 /* --- runtime and the x-NAME keys --- */
@@ -585,10 +583,10 @@ tender_spec_parse_name(gpointer base,
 			    key->max);
 		return FALSE;
 	}
-	tender_spec_clear_value(base, key);
-	if (g_strcmp0(text, key->default_text) != 0)
-		TENDER_SPEC_FIELD(gchar *, base, key) = g_strdup(text);
-	return TRUE;
+	return tender_spec_take_value(base,
+				      key,
+				      g_strcmp0(text, key->default_text) != 0 ? g_strdup(text)
+									      : NULL);
 }
 
 /* checks @value of @key (called @name in messages) and keeps it in @base */
@@ -642,9 +640,7 @@ tender_spec_parse_value(gpointer base,
 					    key->max,
 					    error))
 			return FALSE;
-		tender_spec_clear_value(base, key);
-		TENDER_SPEC_FIELD(gchar *, base, key) = g_variant_dup_string(value, NULL);
-		return TRUE;
+		return tender_spec_take_value(base, key, g_variant_dup_string(value, NULL));
 	case TENDER_SPEC_KEY_KIND_PATH:
 		if (!g_path_is_absolute(g_variant_get_string(value, NULL)) ||
 		    strlen(g_variant_get_string(value, NULL)) > key->max) {
@@ -655,9 +651,7 @@ tender_spec_parse_value(gpointer base,
 				    name);
 			return FALSE;
 		}
-		tender_spec_clear_value(base, key);
-		TENDER_SPEC_FIELD(gchar *, base, key) = g_variant_dup_string(value, NULL);
-		return TRUE;
+		return tender_spec_take_value(base, key, g_variant_dup_string(value, NULL));
 	case TENDER_SPEC_KEY_KIND_IDENTITY:
 		return tender_spec_parse_identity(name,
 						  value,
@@ -678,9 +672,7 @@ tender_spec_parse_value(gpointer base,
 		gchar **names = tender_spec_parse_capabilities(key, value, error);
 		if (names == NULL)
 			return FALSE;
-		tender_spec_clear_value(base, key);
-		TENDER_SPEC_FIELD(gchar **, base, key) = names;
-		return TRUE;
+		return tender_spec_take_value(base, key, names);
 	}
 	case TENDER_SPEC_KEY_KIND_COMMANDS:
 		return tender_spec_parse_commands(base, key, value, bytes, error);

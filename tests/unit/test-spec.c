@@ -20,9 +20,8 @@ parse_text(const gchar *text)
 }
 
 static void
-assert_invalid(const gchar *text, const gchar *needle)
+assert_variant_invalid(GVariant *v, const gchar *needle)
 {
-	g_autoptr(GVariant) v = parse_text(text);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
 
@@ -30,6 +29,13 @@ assert_invalid(const gchar *text, const gchar *needle)
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
 	if (strstr(error->message, needle) == NULL)
 		g_error("'%s' does not mention '%s'", error->message, needle);
+}
+
+static void
+assert_invalid(const gchar *text, const gchar *needle)
+{
+	g_autoptr(GVariant) v = parse_text(text);
+	assert_variant_invalid(v, needle);
 }
 
 static void
@@ -414,22 +420,18 @@ test_spec_runtime(void)
 	g_autofree gchar *long_name = g_strnfill(33, 'a');
 	g_autofree gchar *too_long = NULL;
 	g_autofree gchar *longest = NULL;
+	GVariant *defaults[] = {plain, scope};
 
 	/* the default is the scope runtime, and it is not written out */
-	spec = tender_spec_new_from_variant(plain, &error);
-	g_assert_no_error(error);
-	g_assert_cmpstr(tender_spec_get_runtime(spec), ==, "scope");
-	out = g_variant_ref_sink(tender_spec_to_variant(spec));
-	g_assert_false(g_variant_lookup(out, "runtime", "&s", NULL));
-	g_clear_pointer(&spec, tender_spec_free);
-	g_clear_pointer(&out, g_variant_unref);
-	spec = tender_spec_new_from_variant(scope, &error);
-	g_assert_no_error(error);
-	g_assert_cmpstr(tender_spec_get_runtime(spec), ==, "scope");
-	out = g_variant_ref_sink(tender_spec_to_variant(spec));
-	g_assert_false(g_variant_lookup(out, "runtime", "&s", NULL));
-	g_clear_pointer(&spec, tender_spec_free);
-	g_clear_pointer(&out, g_variant_unref);
+	for (guint i = 0; i < G_N_ELEMENTS(defaults); i++) {
+		spec = tender_spec_new_from_variant(defaults[i], &error);
+		g_assert_no_error(error);
+		g_assert_cmpstr(tender_spec_get_runtime(spec), ==, "scope");
+		out = g_variant_ref_sink(tender_spec_to_variant(spec));
+		g_assert_false(g_variant_lookup(out, "runtime", "&s", NULL));
+		g_clear_pointer(&spec, tender_spec_free);
+		g_clear_pointer(&out, g_variant_unref);
+	}
 
 	/* another runtime is kept, and round-trips through a{sv} and JSON */
 	spec = tender_spec_new_from_variant(other, &error);
@@ -524,6 +526,22 @@ test_spec_extensions(void)
 	g_assert_true(g_variant_equal(x_json, nested));
 }
 
+/* {'argv': <['true']>, NAME: <{KEY: <VALUE>}>} */
+static GVariant *
+spec_with_extension(const gchar *name, const gchar *key, GVariant *value)
+{
+	GVariantBuilder b;
+	GVariantBuilder x;
+	const gchar *one[] = {"true", NULL};
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_init(&x, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&x, "{sv}", key, value);
+	g_variant_builder_add(&b, "{sv}", "argv", g_variant_new_strv(one, -1));
+	g_variant_builder_add(&b, "{sv}", name, g_variant_builder_end(&x));
+	return g_variant_ref_sink(g_variant_builder_end(&b));
+}
+
 static void
 test_spec_extensions_invalid(void)
 {
@@ -536,13 +554,10 @@ test_spec_extensions_invalid(void)
 	g_autoptr(TenderSpec) spec = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree guint8 *blob = g_malloc0(TENDER_SPEC_EXTENSION_SIZE_MAX);
-	GVariantBuilder b;
-	GVariantBuilder x;
 	g_autoptr(GVariant) big = NULL;
 	g_autoptr(JsonNode) node = NULL;
 	g_autofree gchar *json = NULL;
 	g_autoptr(TenderSpec) back = NULL;
-	const gchar *one[] = {"true", NULL};
 
 	/* the names */
 	assert_invalid("{'argv': <['true']>, 'x-': <@a{sv} {}>}", "'x-'");
@@ -569,42 +584,21 @@ test_spec_extensions_invalid(void)
 	assert_invalid(many_text, "'x-one-more' is one x- key too many: at most 8");
 
 	/* at most 64 KiB */
-	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_init(&x, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&x,
-			      "{sv}",
-			      "blob",
-			      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
-							blob,
-							TENDER_SPEC_EXTENSION_SIZE_MAX,
-							1));
-	g_variant_builder_add(&b, "{sv}", "argv", g_variant_new_strv(one, -1));
-	g_variant_builder_add(&b, "{sv}", "x-big", g_variant_builder_end(&x));
-	big = g_variant_ref_sink(g_variant_builder_end(&b));
-	g_clear_pointer(&spec, tender_spec_free);
-	spec = tender_spec_new_from_variant(big, &error);
-	g_assert_null(spec);
-	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
-	g_assert_nonnull(strstr(error->message, "'x-big' has"));
-	g_assert_nonnull(strstr(error->message, "at most 65536"));
-	g_clear_error(&error);
+	big = spec_with_extension("x-big",
+				  "blob",
+				  g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
+							    blob,
+							    TENDER_SPEC_EXTENSION_SIZE_MAX,
+							    1));
+	assert_variant_invalid(big, "'x-big' has 655");
+	assert_variant_invalid(big, "bytes; at most 65536 are allowed");
 
 	/* and at most 256 KiB as GVariant text: 60000 bytes are "[byte 0x00, 0x00, ...]" */
-	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_init(&x, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&x,
-			      "{sv}",
-			      "blob",
-			      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, blob, 60000, 1));
-	g_variant_builder_add(&b, "{sv}", "argv", g_variant_new_strv(one, -1));
-	g_variant_builder_add(&b, "{sv}", "x-text", g_variant_builder_end(&x));
 	g_clear_pointer(&big, g_variant_unref);
-	big = g_variant_ref_sink(g_variant_builder_end(&b));
-	spec = tender_spec_new_from_variant(big, &error);
-	g_assert_null(spec);
-	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
-	g_assert_nonnull(strstr(error->message, "'x-text' is longer than 262144 bytes"));
-	g_clear_error(&error);
+	big = spec_with_extension("x-text",
+				  "blob",
+				  g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, blob, 60000, 1));
+	assert_variant_invalid(big, "'x-text' is longer than 262144 bytes");
 
 	/* nesting: a{sv} in a{sv}... each level is 3 containers (a, {}, v) */
 	for (guint i = 0; i < 11; i++)
@@ -616,14 +610,9 @@ test_spec_extensions_invalid(void)
 	assert_invalid(deep_text, "'x-deep' is nested more than 32");
 
 	/* GVariant text keeps even what JSON numbers cannot: NaN and infinities */
-	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_init(&x, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&x, "{sv}", "nan", g_variant_new_double(NAN));
-	g_variant_builder_add(&x, "{sv}", "inf", g_variant_new_double(-INFINITY));
-	g_variant_builder_add(&b, "{sv}", "argv", g_variant_new_strv(one, -1));
-	g_variant_builder_add(&b, "{sv}", "x-nan", g_variant_builder_end(&x));
 	g_clear_pointer(&big, g_variant_unref);
-	big = g_variant_ref_sink(g_variant_builder_end(&b));
+	big = spec_with_extension("x-nan", "d", g_variant_new_double(NAN));
+	g_clear_pointer(&spec, tender_spec_free);
 	spec = tender_spec_new_from_variant(big, &error);
 	g_assert_no_error(error);
 	node = tender_spec_to_json(spec);
@@ -652,6 +641,19 @@ test_spec_keys(void)
 	g_autoptr(GVariant) value = NULL;
 	g_autoptr(GError) error = NULL;
 	guint limits = 0;
+	struct {
+		const gchar *key;
+		const gchar *text;
+		const gchar *value;
+	} texts[] = {
+	    {"memory_max", "2G", "uint64 2147483648"},
+	    {"io_read_bandwidth_max", "10M", "uint64 10485760"},
+	    {"max_runtime_sec", "1h", "uint64 3600"},
+	    {"cpu_quota_percent", "150%", "uint32 150"},
+	    {"restart_delay_ms", "250", "uint32 250"},
+	    {"tasks_max", "64", "uint64 64"},
+	    {"restart", "always", "'always'"},
+	};
 
 	/* every key once, each with a type; the table has the JSON keys and their types */
 	tender_spec_key_iter_init(&iter, NULL);
@@ -686,31 +688,15 @@ test_spec_keys(void)
 	g_assert_false(tender_spec_key_check_name("Docker"));
 
 	/* values as text, as adapter [limits] and tenderctl give them */
-	value = g_variant_ref_sink(
-	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "memory_max"), "2G", &error));
-	g_assert_no_error(error);
-	g_assert_cmpuint(g_variant_get_uint64(value), ==, G_GUINT64_CONSTANT(2) << 30);
-	g_clear_pointer(&value, g_variant_unref);
-	value = g_variant_ref_sink(
-	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "max_runtime_sec"),
-				       "1h",
-				       &error));
-	g_assert_no_error(error);
-	g_assert_cmpuint(g_variant_get_uint64(value), ==, 3600);
-	g_clear_pointer(&value, g_variant_unref);
-	value = g_variant_ref_sink(
-	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "cpu_quota_percent"),
-				       "150%",
-				       &error));
-	g_assert_no_error(error);
-	g_assert_cmpuint(g_variant_get_uint32(value), ==, 150);
-	g_clear_pointer(&value, g_variant_unref);
-	value = g_variant_ref_sink(
-	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "restart_delay_ms"),
-				       "250",
-				       &error));
-	g_assert_no_error(error);
-	g_assert_cmpuint(g_variant_get_uint32(value), ==, 250);
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
+		const TenderSpecKey *k = tender_spec_key_lookup(NULL, texts[i].key);
+		g_autofree gchar *printed = NULL;
+		value = g_variant_ref_sink(tender_spec_key_parse_text(k, texts[i].text, &error));
+		g_assert_no_error(error);
+		printed = g_variant_print(value, TRUE);
+		g_assert_cmpstr(printed, ==, texts[i].value);
+		g_clear_pointer(&value, g_variant_unref);
+	}
 	g_assert_null(tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "max_runtime_sec"),
 						 "1500ms",
 						 &error));
