@@ -4,10 +4,52 @@
  */
 #include "config.h"
 
-#include <sys/capability.h>
-
 #include "tender-error.h"
-#include "tender-spec.h"
+#include "tender-spec-private.h"
+
+/*
+ * A spec is parsed from and written to an a{sv} by the key table of tender-spec-keys.c: each
+ * key's kind says how it is checked, and its offset where it is kept (in TenderSpec, or in
+ * TenderHealthSpec for the keys of health).
+ */
+
+/* the field of @key in @base, a TenderSpec or a TenderHealthSpec */
+#define TENDER_SPEC_FIELD(type, base, key) G_STRUCT_MEMBER(type, base, (glong)(key)->offset)
+
+/* enums are kept as the index of their name */
+G_STATIC_ASSERT(sizeof(TenderRestartPolicy) == sizeof(guint));
+G_STATIC_ASSERT(sizeof(TenderHealthAction) == sizeof(guint));
+
+static void
+tender_spec_set_defaults(gpointer base, const TenderSpecKey *parent)
+{
+	TenderSpecKeyIter iter;
+	const TenderSpecKey *key;
+
+	tender_spec_key_iter_init(&iter, parent);
+	while (tender_spec_key_iter_next(&iter, &key)) {
+		switch (key->kind) {
+		case TENDER_SPEC_KEY_KIND_UINT64:
+			TENDER_SPEC_FIELD(guint64, base, key) = key->default_number;
+			break;
+		case TENDER_SPEC_KEY_KIND_UINT32:
+		case TENDER_SPEC_KEY_KIND_ENUM:
+			TENDER_SPEC_FIELD(guint, base, key) = (guint)key->default_number;
+			break;
+		case TENDER_SPEC_KEY_KIND_TEXT:
+		case TENDER_SPEC_KEY_KIND_PATH:
+			TENDER_SPEC_FIELD(gchar *, base, key) = g_strdup(key->default_text);
+			break;
+		case TENDER_SPEC_KEY_KIND_LABELS:
+			TENDER_SPEC_FIELD(GHashTable *, base, key) =
+			    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+			break;
+		default:
+			/* NULL: not set (or, for a name, the default) */
+			break;
+		}
+	}
+}
 
 /**
  * tender_spec_new:
@@ -18,25 +60,69 @@ TenderSpec *
 tender_spec_new(void)
 {
 	TenderSpec *self = g_new0(TenderSpec, 1);
-	self->labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	self->working_directory = g_strdup("/");
-	self->restart_max = TENDER_SPEC_RESTART_MAX_DEFAULT;
-	self->restart_delay_ms = TENDER_SPEC_RESTART_DELAY_DEFAULT;
+	tender_spec_set_defaults(self, NULL);
 	return self;
 }
 
 static void
-tender_spec_health_free(TenderHealthSpec *health)
+tender_spec_clear_values(gpointer base, const TenderSpecKey *parent);
+
+/* frees what @key holds in @base and sets it to NULL */
+static void
+tender_spec_clear_value(gpointer base, const TenderSpecKey *key)
 {
-	if (health == NULL)
-		return;
-	g_strfreev(health->command);
-	g_free(health->http_url);
-	g_free(health);
+	gpointer *field = &TENDER_SPEC_FIELD(gpointer, base, key);
+
+	switch (key->kind) {
+	case TENDER_SPEC_KEY_KIND_TEXT:
+	case TENDER_SPEC_KEY_KIND_PATH:
+	case TENDER_SPEC_KEY_KIND_IDENTITY:
+	case TENDER_SPEC_KEY_KIND_NAME:
+	case TENDER_SPEC_KEY_KIND_URL:
+		g_clear_pointer(field, g_free);
+		break;
+	case TENDER_SPEC_KEY_KIND_ARGV:
+	case TENDER_SPEC_KEY_KIND_COMMAND:
+	case TENDER_SPEC_KEY_KIND_ENV:
+	case TENDER_SPEC_KEY_KIND_CAPABILITIES:
+		g_clear_pointer(field, g_strfreev);
+		break;
+	case TENDER_SPEC_KEY_KIND_COMMANDS:
+		g_clear_pointer(field, g_ptr_array_unref);
+		break;
+	case TENDER_SPEC_KEY_KIND_LABELS:
+	case TENDER_SPEC_KEY_KIND_EXTENSION:
+		g_clear_pointer(field, g_hash_table_unref);
+		break;
+	case TENDER_SPEC_KEY_KIND_HEALTH:
+		if (*field != NULL)
+			tender_spec_clear_values(*field, key);
+		g_clear_pointer(field, g_free);
+		break;
+	default:
+		break;
+	}
 }
 
-static const gchar *const tender_spec_restart_names[] = {"no", "on-failure", "always", NULL};
-static const gchar *const tender_spec_health_action_names[] = {"none", "restart", "stop", NULL};
+/* replaces what @key holds in @base with @value, a pointer */
+static gboolean
+tender_spec_take_value(gpointer base, const TenderSpecKey *key, gpointer value)
+{
+	tender_spec_clear_value(base, key);
+	TENDER_SPEC_FIELD(gpointer, base, key) = value;
+	return TRUE;
+}
+
+static void
+tender_spec_clear_values(gpointer base, const TenderSpecKey *parent)
+{
+	TenderSpecKeyIter iter;
+	const TenderSpecKey *key;
+
+	tender_spec_key_iter_init(&iter, parent);
+	while (tender_spec_key_iter_next(&iter, &key))
+		tender_spec_clear_value(base, key);
+}
 
 /**
  * tender_spec_restart_to_string:
@@ -73,18 +159,22 @@ tender_spec_free(TenderSpec *self)
 {
 	if (self == NULL)
 		return;
-	g_strfreev(self->argv);
-	g_strfreev(self->env);
-	g_free(self->working_directory);
-	g_free(self->description);
-	g_hash_table_unref(self->labels);
-	tender_spec_health_free(self->health);
-	g_free(self->user);
-	g_free(self->group);
-	g_strfreev(self->capabilities);
-	if (self->pre_start != NULL)
-		g_ptr_array_unref(self->pre_start);
+	tender_spec_clear_values(self, NULL);
 	g_free(self);
+}
+
+/**
+ * tender_spec_get_runtime:
+ * @self: a #TenderSpec
+ *
+ * Returns: the runtime that runs the workload: the spec's "runtime", or
+ *   %TENDER_SPEC_RUNTIME_DEFAULT
+ */
+const gchar *
+tender_spec_get_runtime(const TenderSpec *self)
+{
+	g_return_val_if_fail(self != NULL, NULL);
+	return self->runtime != NULL ? self->runtime : TENDER_SPEC_RUNTIME_DEFAULT;
 }
 
 static gboolean
@@ -151,35 +241,37 @@ tender_spec_check_text(const gchar *key, const gchar *value, gsize max, GError *
 }
 
 static gboolean
-tender_spec_parse_argv(TenderSpec *self, GVariant *value, gsize *bytes, GError **error)
+tender_spec_parse_argv(gpointer base,
+		       const TenderSpecKey *key,
+		       GVariant *value,
+		       gsize *bytes,
+		       GError **error)
 {
 	gsize n = 0;
-	g_autofree const gchar **strv = NULL;
+	g_autofree const gchar **strv = g_variant_get_strv(value, &n);
 
-	if (!tender_spec_check_type("argv", value, "as", error))
-		return FALSE;
-	strv = g_variant_get_strv(value, &n);
 	if (n == 0 || strv[0][0] == '\0') {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key 'argv' must name a command: it is empty");
-		return FALSE;
-	}
-	if (n > TENDER_SPEC_ARGV_MAX) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key 'argv' has %" G_GSIZE_FORMAT
-			    " elements; at most %d are allowed",
+			    "Spec key '%s' must name a command: it is empty",
+			    key->name);
+		return FALSE;
+	}
+	if (n > key->max) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' has %" G_GSIZE_FORMAT
+			    " elements; at most %" G_GUINT64_FORMAT " are allowed",
+			    key->name,
 			    n,
-			    TENDER_SPEC_ARGV_MAX);
+			    key->max);
 		return FALSE;
 	}
 	for (gsize i = 0; i < n; i++)
 		*bytes += strlen(strv[i]) + 1;
-	self->argv = g_variant_dup_strv(value, NULL);
-	return TRUE;
+	return tender_spec_take_value(base, key, g_variant_dup_strv(value, NULL));
 }
 
 static gboolean
@@ -199,22 +291,24 @@ tender_spec_env_key_is_valid(const gchar *entry)
 }
 
 static gboolean
-tender_spec_parse_env(TenderSpec *self, GVariant *value, gsize *bytes, GError **error)
+tender_spec_parse_env(gpointer base,
+		      const TenderSpecKey *key,
+		      GVariant *value,
+		      gsize *bytes,
+		      GError **error)
 {
 	gsize n = 0;
-	g_autofree const gchar **strv = NULL;
+	g_autofree const gchar **strv = g_variant_get_strv(value, &n);
 
-	if (!tender_spec_check_type("env", value, "as", error))
-		return FALSE;
-	strv = g_variant_get_strv(value, &n);
-	if (n > TENDER_SPEC_ENV_MAX) {
+	if (n > key->max) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key 'env' has %" G_GSIZE_FORMAT
-			    " entries; at most %d are allowed",
+			    "Spec key '%s' has %" G_GSIZE_FORMAT
+			    " entries; at most %" G_GUINT64_FORMAT " are allowed",
+			    key->name,
 			    n,
-			    TENDER_SPEC_ENV_MAX);
+			    key->max);
 		return FALSE;
 	}
 	for (gsize i = 0; i < n; i++) {
@@ -223,35 +317,35 @@ tender_spec_parse_env(TenderSpec *self, GVariant *value, gsize *bytes, GError **
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key 'env': entry %" G_GSIZE_FORMAT
+				    "Spec key '%s': entry %" G_GSIZE_FORMAT
 				    " ('%s') is not KEY=VALUE with KEY made of A-Z a-z 0-9 _",
+				    key->name,
 				    i + 1,
 				    shown);
 			return FALSE;
 		}
 		*bytes += strlen(strv[i]) + 1;
 	}
-	self->env = g_variant_dup_strv(value, NULL);
-	return TRUE;
+	return tender_spec_take_value(base, key, g_variant_dup_strv(value, NULL));
 }
 
 static gboolean
-tender_spec_parse_labels(TenderSpec *self, GVariant *value, GError **error)
+tender_spec_parse_labels(gpointer base, const TenderSpecKey *key, GVariant *value, GError **error)
 {
+	GHashTable *labels = TENDER_SPEC_FIELD(GHashTable *, base, key);
 	GVariantIter iter;
 	const gchar *k;
 	const gchar *v;
 
-	if (!tender_spec_check_type("labels", value, "a{ss}", error))
-		return FALSE;
-	if (g_variant_n_children(value) > TENDER_SPEC_LABELS_MAX) {
+	if (g_variant_n_children(value) > key->max) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key 'labels' has %" G_GSIZE_FORMAT
-			    " entries; at most %d are allowed",
+			    "Spec key '%s' has %" G_GSIZE_FORMAT
+			    " entries; at most %" G_GUINT64_FORMAT " are allowed",
+			    key->name,
 			    g_variant_n_children(value),
-			    TENDER_SPEC_LABELS_MAX);
+			    key->max);
 		return FALSE;
 	}
 	g_variant_iter_init(&iter, value);
@@ -260,393 +354,179 @@ tender_spec_parse_labels(TenderSpec *self, GVariant *value, GError **error)
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key 'labels': a label key must have 1 to %d bytes",
+				    "Spec key '%s': a label key must have 1 to %d bytes",
+				    key->name,
 				    TENDER_SPEC_LABEL_KEY_MAX);
 			return FALSE;
 		}
-		if (!tender_spec_check_text("labels", k, TENDER_SPEC_LABEL_KEY_MAX, error) ||
-		    !tender_spec_check_text("labels", v, TENDER_SPEC_LABEL_VALUE_MAX, error))
+		if (!tender_spec_check_text(key->name, k, TENDER_SPEC_LABEL_KEY_MAX, error) ||
+		    !tender_spec_check_text(key->name, v, TENDER_SPEC_LABEL_VALUE_MAX, error))
 			return FALSE;
-		g_hash_table_insert(self->labels, g_strdup(k), g_strdup(v));
+		g_hash_table_insert(labels, g_strdup(k), g_strdup(v));
 	}
 	return TRUE;
 }
 
+/* @value is one of the key's choices; its index is kept */
 static gboolean
-tender_spec_parse_u64(const gchar *key,
-		      GVariant *value,
-		      guint64 min,
-		      guint64 max,
-		      const gchar *unit,
-		      guint64 *out,
-		      GError **error)
-{
-	if (!tender_spec_check_type(key, value, "t", error))
-		return FALSE;
-	if (!tender_spec_check_range(key, g_variant_get_uint64(value), min, max, unit, error))
-		return FALSE;
-	*out = g_variant_get_uint64(value);
-	return TRUE;
-}
-
-static gboolean
-tender_spec_parse_u32(const gchar *key,
-		      GVariant *value,
-		      guint min,
-		      guint max,
-		      const gchar *unit,
-		      guint *out,
-		      GError **error)
-{
-	if (!tender_spec_check_type(key, value, "u", error))
-		return FALSE;
-	if (!tender_spec_check_range(key, g_variant_get_uint32(value), min, max, unit, error))
-		return FALSE;
-	*out = g_variant_get_uint32(value);
-	return TRUE;
-}
-
-/* @value is one of @names; its index goes to @out */
-static gboolean
-tender_spec_parse_enum(const gchar *key,
+tender_spec_parse_enum(gpointer base,
+		       const TenderSpecKey *key,
+		       const gchar *name,
 		       GVariant *value,
-		       const gchar *const *names,
-		       guint *out,
 		       GError **error)
 {
-	const gchar *str;
+	const gchar *str = g_variant_get_string(value, NULL);
 	g_autofree gchar *all = NULL;
 
-	if (!tender_spec_check_type(key, value, "s", error))
-		return FALSE;
-	str = g_variant_get_string(value, NULL);
-	for (guint i = 0; names[i] != NULL; i++) {
-		if (g_strcmp0(str, names[i]) == 0) {
-			*out = i;
+	for (guint i = 0; key->choices[i] != NULL; i++) {
+		if (g_strcmp0(str, key->choices[i]) == 0) {
+			TENDER_SPEC_FIELD(guint, base, key) = i;
 			return TRUE;
 		}
 	}
-	all = g_strjoinv("', '", (gchar **)names);
+	all = g_strjoinv("', '", (gchar **)key->choices);
 	g_set_error(error,
 		    TENDER_ERROR,
 		    TENDER_ERROR_INVALID_ARGUMENT,
 		    "Spec key '%s' must be one of '%s'",
-		    key,
+		    name,
 		    all);
 	return FALSE;
 }
 
 static gboolean
-tender_spec_parse_health_url(TenderHealthSpec *health, GVariant *value, GError **error)
+tender_spec_parse_url(gpointer base,
+		      const TenderSpecKey *key,
+		      const gchar *name,
+		      GVariant *value,
+		      GError **error)
 {
-	const gchar *url;
+	const gchar *url = g_variant_get_string(value, NULL);
 	g_autoptr(GUri) uri = NULL;
 
-	if (!tender_spec_check_type("health.http_url", value, "s", error))
-		return FALSE;
-	url = g_variant_get_string(value, NULL);
-	if (!tender_spec_check_text("health.http_url", url, TENDER_SPEC_HEALTH_URL_MAX, error))
+	if (!tender_spec_check_text(name, url, key->max, error))
 		return FALSE;
 	uri = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
 	if (uri == NULL || g_uri_get_host(uri) == NULL || g_uri_get_host(uri)[0] == '\0' ||
 	    (g_strcmp0(g_uri_get_scheme(uri), "http") != 0 &&
 	     g_strcmp0(g_uri_get_scheme(uri), "https") != 0)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key 'health.http_url' must be an http:// or https:// URL "
-				    "with a host");
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' must be an http:// or https:// URL with a host",
+			    name);
 		return FALSE;
 	}
-	health->http_url = g_strdup(url);
-	return TRUE;
+	return tender_spec_take_value(base, key, g_strdup(url));
+}
+
+/* a command with its own bound on bytes (health.command) */
+static gboolean
+tender_spec_parse_command(gpointer base,
+			  const TenderSpecKey *key,
+			  const gchar *name,
+			  GVariant *value,
+			  GError **error)
+{
+	gsize n = 0;
+	gsize bytes = 0;
+	g_autofree const gchar **strv = g_variant_get_strv(value, &n);
+
+	if (n == 0 || strv[0][0] == '\0' || n > key->max) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' must name a command, with at most %" G_GUINT64_FORMAT
+			    " elements",
+			    name,
+			    key->max);
+		return FALSE;
+	}
+	for (gsize i = 0; i < n; i++)
+		bytes += strlen(strv[i]) + 1;
+	if (bytes > TENDER_SPEC_STRINGS_BYTES_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' holds more than %d bytes",
+			    name,
+			    TENDER_SPEC_STRINGS_BYTES_MAX);
+		return FALSE;
+	}
+	return tender_spec_take_value(base, key, g_variant_dup_strv(value, NULL));
 }
 
 static gboolean
-tender_spec_parse_health_entry(TenderHealthSpec *health,
-			       const gchar *key,
-			       GVariant *value,
-			       GError **error)
-{
-	if (g_strcmp0(key, "command") == 0) {
-		gsize n = 0;
-		gsize bytes = 0;
-		g_autofree const gchar **strv = NULL;
-		if (!tender_spec_check_type("health.command", value, "as", error))
-			return FALSE;
-		strv = g_variant_get_strv(value, &n);
-		if (n == 0 || strv[0][0] == '\0' || n > TENDER_SPEC_ARGV_MAX) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key 'health.command' must name a command, with at most "
-				    "%d elements",
-				    TENDER_SPEC_ARGV_MAX);
-			return FALSE;
-		}
-		for (gsize i = 0; i < n; i++)
-			bytes += strlen(strv[i]) + 1;
-		if (bytes > TENDER_SPEC_STRINGS_BYTES_MAX) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key 'health.command' holds more than %d bytes",
-				    TENDER_SPEC_STRINGS_BYTES_MAX);
-			return FALSE;
-		}
-		health->command = g_variant_dup_strv(value, NULL);
-		return TRUE;
-	}
-	if (g_strcmp0(key, "http_url") == 0)
-		return tender_spec_parse_health_url(health, value, error);
-	if (g_strcmp0(key, "interval_sec") == 0)
-		return tender_spec_parse_u32("health.interval_sec",
-					     value,
-					     1,
-					     TENDER_SPEC_HEALTH_INTERVAL_MAX,
-					     "seconds",
-					     &health->interval_sec,
-					     error);
-	if (g_strcmp0(key, "timeout_sec") == 0)
-		return tender_spec_parse_u32("health.timeout_sec",
-					     value,
-					     1,
-					     TENDER_SPEC_HEALTH_TIMEOUT_MAX,
-					     "seconds",
-					     &health->timeout_sec,
-					     error);
-	if (g_strcmp0(key, "retries") == 0)
-		return tender_spec_parse_u32("health.retries",
-					     value,
-					     1,
-					     TENDER_SPEC_HEALTH_RETRIES_MAX,
-					     "checks",
-					     &health->retries,
-					     error);
-	if (g_strcmp0(key, "start_period_sec") == 0)
-		return tender_spec_parse_u32("health.start_period_sec",
-					     value,
-					     0,
-					     TENDER_SPEC_HEALTH_INTERVAL_MAX,
-					     "seconds",
-					     &health->start_period_sec,
-					     error);
-	if (g_strcmp0(key, "on_unhealthy") == 0) {
-		guint action = 0;
-		if (!tender_spec_parse_enum("health.on_unhealthy",
-					    value,
-					    tender_spec_health_action_names,
-					    &action,
-					    error))
-			return FALSE;
-		health->on_unhealthy = (TenderHealthAction)action;
-		return TRUE;
-	}
-	g_set_error(error,
-		    TENDER_ERROR,
-		    TENDER_ERROR_INVALID_ARGUMENT,
-		    "Unknown spec key 'health.%s'",
-		    key);
-	return FALSE;
-}
+tender_spec_parse_value(gpointer base,
+			const TenderSpecKey *key,
+			const gchar *name,
+			GVariant *value,
+			gsize *bytes,
+			GError **error);
 
+/* a dictionary of the keys in @key's children, e.g. health */
 static gboolean
-tender_spec_parse_health(TenderSpec *self, GVariant *value, GError **error)
+tender_spec_parse_health(gpointer base, const TenderSpecKey *key, GVariant *value, GError **error)
 {
-	TenderHealthSpec *health;
+	TenderHealthSpec *health = g_new0(TenderHealthSpec, 1);
 	GVariantIter iter;
-	const gchar *key;
+	const gchar *child_name;
 	GVariant *child;
 
-	if (!tender_spec_check_type("health", value, "a{sv}", error))
-		return FALSE;
-	health = g_new0(TenderHealthSpec, 1);
-	health->interval_sec = TENDER_SPEC_HEALTH_INTERVAL_DEFAULT;
-	health->timeout_sec = TENDER_SPEC_HEALTH_TIMEOUT_DEFAULT;
-	health->retries = TENDER_SPEC_HEALTH_RETRIES_DEFAULT;
-	tender_spec_health_free(self->health);
-	self->health = health;
+	tender_spec_set_defaults(health, key);
+	tender_spec_take_value(base, key, health);
 	g_variant_iter_init(&iter, value);
-	while (g_variant_iter_next(&iter, "{&sv}", &key, &child)) {
+	while (g_variant_iter_next(&iter, "{&sv}", &child_name, &child)) {
 		g_autoptr(GVariant) owned = child;
-		if (!tender_spec_parse_health_entry(health, key, owned, error))
+		g_autofree gchar *full = g_strdup_printf("%s.%s", key->name, child_name);
+		const TenderSpecKey *child_key = tender_spec_key_lookup(key, child_name);
+		gsize bytes = 0;
+
+		if (child_key == NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Unknown spec key '%s'",
+				    full);
+			return FALSE;
+		}
+		if (!tender_spec_parse_value(health, child_key, full, owned, &bytes, error))
 			return FALSE;
 	}
 	if ((health->command == NULL) == (health->http_url == NULL)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key 'health' must have either 'command' or 'http_url'");
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/* --- user, group, capabilities and pre_start --- */
-
-/**
- * tender_spec_drops_privileges:
- * @self: a #TenderSpec
- *
- * Returns: %TRUE if the workload runs with other ids or fewer capabilities than root's: the
- * spec has a user, a group or capabilities
- */
-gboolean
-tender_spec_drops_privileges(const TenderSpec *self)
-{
-	return self->user != NULL || self->group != NULL || self->capabilities != NULL;
-}
-
-/* a user or group: a name as useradd(8) takes it, or a numeric id */
-static gboolean
-tender_spec_parse_identity(const gchar *key, GVariant *value, gchar **out, GError **error)
-{
-	const gchar *text;
-
-	if (!tender_spec_check_type(key, value, "s", error))
-		return FALSE;
-	text = g_variant_get_string(value, NULL);
-	if (text[0] == '\0' || strlen(text) > TENDER_SPEC_IDENTITY_NAME_MAX) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key '%s' must be a name or a numeric id of 1 to %d bytes",
-			    key,
-			    TENDER_SPEC_IDENTITY_NAME_MAX);
+			    "Spec key '%s' must have either 'command' or 'http_url'",
+			    key->name);
 		return FALSE;
 	}
-	if (g_ascii_isdigit(text[0])) {
-		guint64 id = 0;
-		if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT32 - 1, &id, NULL)) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key '%s' is '%s', which is not a valid numeric id",
-				    key,
-				    text);
-			return FALSE;
-		}
-	} else {
-		for (const gchar *p = text; *p != '\0'; p++) {
-			if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.' &&
-			    !(*p == '$' && p[1] == '\0')) {
-				g_set_error(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Spec key '%s' must be a name of letters, digits, '_', "
-					    "'-' and '.', or a numeric id",
-					    key);
-				return FALSE;
-			}
-		}
-		if (text[0] == '-' || text[0] == '.') {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key '%s' must not begin with '%c'",
-				    key,
-				    text[0]);
-			return FALSE;
-		}
-	}
-	g_free(*out);
-	*out = g_strdup(text);
 	return TRUE;
 }
 
-/**
- * tender_spec_capability_from_name:
- * @name: "CAP_NET_BIND_SERVICE", "cap_net_bind_service" or "net_bind_service"
- * @value: (out) (optional): the capability's number
- *
- * Returns: (transfer full) (nullable): the canonical name, e.g. "CAP_NET_BIND_SERVICE", or
- * %NULL if libcap or the running kernel does not know the capability
- */
-gchar *
-tender_spec_capability_from_name(const gchar *name, gint *value)
-{
-	g_autofree gchar *lower = g_ascii_strdown(name, -1);
-	g_autofree gchar *full = NULL;
-	g_autofree gchar *canonical = NULL;
-	cap_value_t cap = 0;
-	gchar *text;
-
-	if (lower[0] == '\0' || strlen(lower) > 64)
-		return NULL;
-	for (const gchar *p = lower; *p != '\0'; p++) {
-		if (!g_ascii_isalpha(*p) && *p != '_')
-			return NULL;
-	}
-	full = g_str_has_prefix(lower, "cap_") ? g_strdup(lower) : g_strconcat("cap_", lower, NULL);
-	if (cap_from_name(full, &cap) != 0 || cap < 0 || cap >= (cap_value_t)cap_max_bits())
-		return NULL;
-	text = cap_to_name(cap);
-	if (text == NULL)
-		return NULL;
-	canonical = g_ascii_strup(text, -1);
-	cap_free(text);
-	if (value != NULL)
-		*value = (gint)cap;
-	return g_steal_pointer(&canonical);
-}
+/* --- pre_start --- */
 
 static gboolean
-tender_spec_parse_capabilities(TenderSpec *self, GVariant *value, GError **error)
-{
-	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	GVariantIter iter;
-	const gchar *name;
-
-	if (!tender_spec_check_type("capabilities", value, "as", error))
-		return FALSE;
-	if (g_variant_n_children(value) > TENDER_SPEC_CAPABILITIES_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key 'capabilities' has more than %d elements",
-			    TENDER_SPEC_CAPABILITIES_MAX);
-		return FALSE;
-	}
-	g_variant_iter_init(&iter, value);
-	while (g_variant_iter_next(&iter, "&s", &name)) {
-		g_autofree gchar *canonical = tender_spec_capability_from_name(name, NULL);
-		g_autofree gchar *shown = g_strescape(name, NULL);
-		if (canonical == NULL) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key 'capabilities' names an unknown capability '%.64s'",
-				    shown);
-			return FALSE;
-		}
-		if (!g_ptr_array_find_with_equal_func(names, canonical, g_str_equal, NULL))
-			g_ptr_array_add(names, g_steal_pointer(&canonical));
-	}
-	g_ptr_array_add(names, NULL);
-	g_strfreev(self->capabilities);
-	self->capabilities = (gchar **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
-	return TRUE;
-}
-
-static gboolean
-tender_spec_parse_pre_start(TenderSpec *self, GVariant *value, gsize *bytes, GError **error)
+tender_spec_parse_commands(gpointer base,
+			   const TenderSpecKey *key,
+			   GVariant *value,
+			   gsize *bytes,
+			   GError **error)
 {
 	g_autoptr(GPtrArray) hooks = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
 	GVariantIter iter;
 	GVariant *child;
-	gsize n_hooks = 0;
+	gsize n_hooks = g_variant_n_children(value);
 
-	if (!tender_spec_check_type("pre_start", value, "aas", error))
-		return FALSE;
-	n_hooks = g_variant_n_children(value);
-	if (n_hooks > TENDER_SPEC_PRE_START_MAX) {
+	if (n_hooks > key->max) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key 'pre_start' has %" G_GSIZE_FORMAT
-			    " commands; at most %d are allowed",
+			    "Spec key '%s' has %" G_GSIZE_FORMAT
+			    " commands; at most %" G_GUINT64_FORMAT " are allowed",
+			    key->name,
 			    n_hooks,
-			    TENDER_SPEC_PRE_START_MAX);
+			    key->max);
 		return FALSE;
 	}
 	g_variant_iter_init(&iter, value);
@@ -655,18 +535,20 @@ tender_spec_parse_pre_start(TenderSpec *self, GVariant *value, gsize *bytes, GEr
 		gsize n = 0;
 		g_autofree const gchar **strv = g_variant_get_strv(owned, &n);
 		if (n == 0 || strv[0][0] == '\0') {
-			g_set_error_literal(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Spec key 'pre_start' has an empty command");
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key '%s' has an empty command",
+				    key->name);
 			return FALSE;
 		}
 		if (n > TENDER_SPEC_ARGV_MAX) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key 'pre_start' has a command of %" G_GSIZE_FORMAT
+				    "Spec key '%s' has a command of %" G_GSIZE_FORMAT
 				    " elements; at most %d are allowed",
+				    key->name,
 				    n,
 				    TENDER_SPEC_ARGV_MAX);
 			return FALSE;
@@ -675,146 +557,134 @@ tender_spec_parse_pre_start(TenderSpec *self, GVariant *value, gsize *bytes, GEr
 			*bytes += strlen(strv[i]) + 1;
 		g_ptr_array_add(hooks, g_variant_dup_strv(owned, NULL));
 	}
-	if (self->pre_start != NULL)
-		g_ptr_array_unref(self->pre_start);
-	self->pre_start = hooks->len > 0 ? g_steal_pointer(&hooks) : NULL;
-	return TRUE;
+	return tender_spec_take_value(base, key, hooks->len > 0 ? g_steal_pointer(&hooks) : NULL);
 }
 
+/* --- runtime and the x-NAME keys --- */
+
 static gboolean
-tender_spec_parse_entry(TenderSpec *self,
-			const gchar *key,
+tender_spec_parse_name(gpointer base,
+		       const TenderSpecKey *key,
+		       const gchar *name,
+		       GVariant *value,
+		       GError **error)
+{
+	const gchar *text = g_variant_get_string(value, NULL);
+
+	if (!tender_spec_key_check_name(text)) {
+		g_autofree gchar *shown = g_strescape(text, NULL);
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' is '%.64s', which is not a name of 1 to "
+			    "%" G_GUINT64_FORMAT " characters, [a-z][a-z0-9-]*",
+			    name,
+			    shown,
+			    key->max);
+		return FALSE;
+	}
+	return tender_spec_take_value(base,
+				      key,
+				      g_strcmp0(text, key->default_text) != 0 ? g_strdup(text)
+									      : NULL);
+}
+
+/* checks @value of @key (called @name in messages) and keeps it in @base */
+static gboolean
+tender_spec_parse_value(gpointer base,
+			const TenderSpecKey *key,
+			const gchar *name,
 			GVariant *value,
 			gsize *bytes,
 			GError **error)
 {
-	if (g_strcmp0(key, "argv") == 0)
-		return tender_spec_parse_argv(self, value, bytes, error);
-	if (g_strcmp0(key, "env") == 0)
-		return tender_spec_parse_env(self, value, bytes, error);
-	if (g_strcmp0(key, "labels") == 0)
-		return tender_spec_parse_labels(self, value, error);
-	if (g_strcmp0(key, "working_directory") == 0) {
-		const gchar *dir;
-		if (!tender_spec_check_type(key, value, "s", error))
-			return FALSE;
-		dir = g_variant_get_string(value, NULL);
-		if (!g_path_is_absolute(dir) || strlen(dir) >= 4096) {
-			g_set_error_literal(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Spec key 'working_directory' must be an absolute "
-					    "path");
-			return FALSE;
-		}
-		g_free(self->working_directory);
-		self->working_directory = g_strdup(dir);
-		return TRUE;
+	if (key->kind == TENDER_SPEC_KEY_KIND_EXTENSION &&
+	    !tender_spec_key_check_name(name + strlen(key->name))) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' is not x-NAME with NAME of 1 to %d characters, "
+			    "[a-z][a-z0-9-]*",
+			    name,
+			    TENDER_SPEC_RUNTIME_NAME_MAX);
+		return FALSE;
 	}
-	if (g_strcmp0(key, "description") == 0) {
-		if (!tender_spec_check_type(key, value, "s", error))
-			return FALSE;
-		if (!tender_spec_check_text(key,
-					    g_variant_get_string(value, NULL),
-					    TENDER_SPEC_DESCRIPTION_MAX,
-					    error))
-			return FALSE;
-		g_free(self->description);
-		self->description = g_variant_dup_string(value, NULL);
-		return TRUE;
-	}
-	if (g_strcmp0(key, "memory_max") == 0)
-		return tender_spec_parse_u64(key,
-					     value,
-					     TENDER_SPEC_MEMORY_MIN,
-					     TENDER_SPEC_BYTES_MAX,
-					     "bytes",
-					     &self->memory_max,
-					     error);
-	if (g_strcmp0(key, "cpu_quota_percent") == 0) {
-		if (!tender_spec_check_type(key, value, "u", error))
-			return FALSE;
-		if (!tender_spec_check_range(key,
-					     g_variant_get_uint32(value),
-					     1,
-					     TENDER_SPEC_CPU_PERCENT_MAX,
-					     "percent",
+	if (!tender_spec_check_type(name, value, key->type, error))
+		return FALSE;
+	switch (key->kind) {
+	case TENDER_SPEC_KEY_KIND_UINT64:
+		if (!tender_spec_check_range(name,
+					     g_variant_get_uint64(value),
+					     key->min,
+					     key->max,
+					     key->unit_name,
 					     error))
 			return FALSE;
-		self->cpu_quota_percent = g_variant_get_uint32(value);
+		TENDER_SPEC_FIELD(guint64, base, key) = g_variant_get_uint64(value);
 		return TRUE;
-	}
-	if (g_strcmp0(key, "tasks_max") == 0)
-		return tender_spec_parse_u64(key,
-					     value,
-					     1,
-					     TENDER_SPEC_TASKS_MAX,
-					     "tasks",
-					     &self->tasks_max,
-					     error);
-	if (g_strcmp0(key, "io_read_bandwidth_max") == 0)
-		return tender_spec_parse_u64(key,
-					     value,
-					     TENDER_SPEC_IO_MIN,
-					     TENDER_SPEC_BYTES_MAX,
-					     "bytes/s",
-					     &self->io_read_bandwidth_max,
-					     error);
-	if (g_strcmp0(key, "io_write_bandwidth_max") == 0)
-		return tender_spec_parse_u64(key,
-					     value,
-					     TENDER_SPEC_IO_MIN,
-					     TENDER_SPEC_BYTES_MAX,
-					     "bytes/s",
-					     &self->io_write_bandwidth_max,
-					     error);
-	if (g_strcmp0(key, "restart") == 0) {
-		guint policy = 0;
-		if (!tender_spec_parse_enum(key, value, tender_spec_restart_names, &policy, error))
+	case TENDER_SPEC_KEY_KIND_UINT32:
+		if (!tender_spec_check_range(name,
+					     g_variant_get_uint32(value),
+					     key->min,
+					     key->max,
+					     key->unit_name,
+					     error))
 			return FALSE;
-		self->restart = (TenderRestartPolicy)policy;
+		TENDER_SPEC_FIELD(guint, base, key) = g_variant_get_uint32(value);
 		return TRUE;
+	case TENDER_SPEC_KEY_KIND_ENUM:
+		return tender_spec_parse_enum(base, key, name, value, error);
+	case TENDER_SPEC_KEY_KIND_TEXT:
+		if (!tender_spec_check_text(name,
+					    g_variant_get_string(value, NULL),
+					    key->max,
+					    error))
+			return FALSE;
+		return tender_spec_take_value(base, key, g_variant_dup_string(value, NULL));
+	case TENDER_SPEC_KEY_KIND_PATH:
+		if (!g_path_is_absolute(g_variant_get_string(value, NULL)) ||
+		    strlen(g_variant_get_string(value, NULL)) > key->max) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key '%s' must be an absolute path",
+				    name);
+			return FALSE;
+		}
+		return tender_spec_take_value(base, key, g_variant_dup_string(value, NULL));
+	case TENDER_SPEC_KEY_KIND_IDENTITY:
+		return tender_spec_parse_identity(name,
+						  value,
+						  key->max,
+						  &TENDER_SPEC_FIELD(gchar *, base, key),
+						  error);
+	case TENDER_SPEC_KEY_KIND_NAME:
+		return tender_spec_parse_name(base, key, name, value, error);
+	case TENDER_SPEC_KEY_KIND_URL:
+		return tender_spec_parse_url(base, key, name, value, error);
+	case TENDER_SPEC_KEY_KIND_ARGV:
+		return tender_spec_parse_argv(base, key, value, bytes, error);
+	case TENDER_SPEC_KEY_KIND_COMMAND:
+		return tender_spec_parse_command(base, key, name, value, error);
+	case TENDER_SPEC_KEY_KIND_ENV:
+		return tender_spec_parse_env(base, key, value, bytes, error);
+	case TENDER_SPEC_KEY_KIND_CAPABILITIES: {
+		gchar **names = tender_spec_parse_capabilities(key, value, error);
+		if (names == NULL)
+			return FALSE;
+		return tender_spec_take_value(base, key, names);
 	}
-	if (g_strcmp0(key, "restart_max") == 0)
-		return tender_spec_parse_u32(key,
-					     value,
-					     0,
-					     TENDER_SPEC_RESTART_MAX_MAX,
-					     "restarts",
-					     &self->restart_max,
-					     error);
-	if (g_strcmp0(key, "restart_delay_ms") == 0)
-		return tender_spec_parse_u32(key,
-					     value,
-					     0,
-					     TENDER_SPEC_RESTART_DELAY_MAX,
-					     "ms",
-					     &self->restart_delay_ms,
-					     error);
-	if (g_strcmp0(key, "max_runtime_sec") == 0)
-		return tender_spec_parse_u64(key,
-					     value,
-					     1,
-					     TENDER_SPEC_MAX_RUNTIME_MAX,
-					     "seconds",
-					     &self->max_runtime_sec,
-					     error);
-	if (g_strcmp0(key, "health") == 0)
-		return tender_spec_parse_health(self, value, error);
-	if (g_strcmp0(key, "user") == 0)
-		return tender_spec_parse_identity(key, value, &self->user, error);
-	if (g_strcmp0(key, "group") == 0)
-		return tender_spec_parse_identity(key, value, &self->group, error);
-	if (g_strcmp0(key, "capabilities") == 0)
-		return tender_spec_parse_capabilities(self, value, error);
-	if (g_strcmp0(key, "pre_start") == 0)
-		return tender_spec_parse_pre_start(self, value, bytes, error);
-	g_set_error(error,
-		    TENDER_ERROR,
-		    TENDER_ERROR_INVALID_ARGUMENT,
-		    "Unknown spec key '%s'",
-		    key);
-	return FALSE;
+	case TENDER_SPEC_KEY_KIND_COMMANDS:
+		return tender_spec_parse_commands(base, key, value, bytes, error);
+	case TENDER_SPEC_KEY_KIND_LABELS:
+		return tender_spec_parse_labels(base, key, value, error);
+	case TENDER_SPEC_KEY_KIND_HEALTH:
+		return tender_spec_parse_health(base, key, value, error);
+	case TENDER_SPEC_KEY_KIND_EXTENSION:
+		return tender_spec_parse_extension(base, key, name, value, error);
+	default:
+		g_assert_not_reached();
+	}
 }
 
 /**
@@ -832,10 +702,12 @@ tender_spec_new_from_variant(GVariant *value, GError **error)
 {
 	g_autoptr(TenderSpec) self = tender_spec_new();
 	GVariantIter iter;
-	const gchar *key;
+	const gchar *name;
 	GVariant *child;
 	gsize bytes = 0;
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	TenderSpecKeyIter keys;
+	const TenderSpecKey *key;
 
 	if (!g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT)) {
 		g_set_error(error,
@@ -846,25 +718,39 @@ tender_spec_new_from_variant(GVariant *value, GError **error)
 		return NULL;
 	}
 	g_variant_iter_init(&iter, value);
-	while (g_variant_iter_next(&iter, "{&sv}", &key, &child)) {
+	while (g_variant_iter_next(&iter, "{&sv}", &name, &child)) {
 		g_autoptr(GVariant) owned = child;
-		if (!g_hash_table_add(seen, (gpointer)key)) {
+		if (!g_hash_table_add(seen, (gpointer)name)) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
 				    "Spec key '%s' is given twice",
-				    key);
+				    name);
 			return NULL;
 		}
-		if (!tender_spec_parse_entry(self, key, owned, &bytes, error))
-			return NULL;
-	}
-	if (self->argv == NULL) {
-		g_set_error_literal(error,
+		key = tender_spec_key_lookup(NULL, name);
+		if (key == NULL) {
+			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key 'argv' is required");
-		return NULL;
+				    "Unknown spec key '%s'",
+				    name);
+			return NULL;
+		}
+		if (!tender_spec_parse_value(self, key, name, owned, &bytes, error))
+			return NULL;
+	}
+	tender_spec_key_iter_init(&keys, NULL);
+	while (tender_spec_key_iter_next(&keys, &key)) {
+		if ((key->flags & TENDER_SPEC_KEY_FLAG_REQUIRED) &&
+		    TENDER_SPEC_FIELD(gpointer, self, key) == NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key '%s' is required",
+				    key->name);
+			return NULL;
+		}
 	}
 	if (bytes > TENDER_SPEC_STRINGS_BYTES_MAX) {
 		g_set_error(error,
@@ -880,40 +766,102 @@ tender_spec_new_from_variant(GVariant *value, GError **error)
 }
 
 static GVariant *
-tender_spec_health_to_variant(const TenderHealthSpec *health)
+tender_spec_values_to_variant(gconstpointer base, const TenderSpecKey *parent);
+
+/* the value of @key in @base, or %NULL if the a{sv} leaves it out */
+static GVariant *
+tender_spec_value_to_variant(gconstpointer base, const TenderSpecKey *key)
+{
+	gpointer field = G_STRUCT_MEMBER_P(base, (glong)key->offset);
+	gboolean optional = (key->flags & TENDER_SPEC_KEY_FLAG_OPTIONAL) != 0;
+
+	switch (key->kind) {
+	case TENDER_SPEC_KEY_KIND_UINT64: {
+		guint64 value = *(const guint64 *)field;
+		return optional && value == 0 ? NULL : g_variant_new_uint64(value);
+	}
+	case TENDER_SPEC_KEY_KIND_UINT32: {
+		guint value = *(const guint *)field;
+		return optional && value == 0 ? NULL : g_variant_new_uint32(value);
+	}
+	case TENDER_SPEC_KEY_KIND_ENUM:
+		return g_variant_new_string(key->choices[*(const guint *)field]);
+	case TENDER_SPEC_KEY_KIND_TEXT:
+	case TENDER_SPEC_KEY_KIND_PATH:
+	case TENDER_SPEC_KEY_KIND_IDENTITY:
+	case TENDER_SPEC_KEY_KIND_NAME:
+	case TENDER_SPEC_KEY_KIND_URL: {
+		const gchar *text = *(const gchar **)field;
+		return text == NULL ? NULL : g_variant_new_string(text);
+	}
+	case TENDER_SPEC_KEY_KIND_ARGV:
+	case TENDER_SPEC_KEY_KIND_COMMAND:
+	case TENDER_SPEC_KEY_KIND_ENV:
+	case TENDER_SPEC_KEY_KIND_CAPABILITIES: {
+		const gchar *const *strv = *(const gchar *const **)field;
+		return strv == NULL ? NULL : g_variant_new_strv(strv, -1);
+	}
+	case TENDER_SPEC_KEY_KIND_COMMANDS: {
+		GPtrArray *hooks = *(GPtrArray **)field;
+		GVariantBuilder builder;
+		if (hooks == NULL)
+			return NULL;
+		g_variant_builder_init(&builder, G_VARIANT_TYPE("aas"));
+		for (guint i = 0; i < hooks->len; i++)
+			g_variant_builder_add_value(&builder,
+						    g_variant_new_strv(g_ptr_array_index(hooks, i),
+								       -1));
+		return g_variant_builder_end(&builder);
+	}
+	case TENDER_SPEC_KEY_KIND_LABELS: {
+		GHashTable *labels = *(GHashTable **)field;
+		g_autoptr(GList) keys = g_hash_table_get_keys(labels);
+		GVariantBuilder builder;
+		g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
+		keys = g_list_sort(keys, (GCompareFunc)g_strcmp0);
+		for (GList *l = keys; l != NULL; l = l->next)
+			g_variant_builder_add(&builder,
+					      "{ss}",
+					      (const gchar *)l->data,
+					      (const gchar *)g_hash_table_lookup(labels, l->data));
+		return g_variant_builder_end(&builder);
+	}
+	case TENDER_SPEC_KEY_KIND_HEALTH: {
+		gconstpointer health = *(gconstpointer *)field;
+		return health == NULL ? NULL : tender_spec_values_to_variant(health, key);
+	}
+	case TENDER_SPEC_KEY_KIND_EXTENSION:
+	default:
+		g_assert_not_reached();
+	}
+}
+
+static GVariant *
+tender_spec_values_to_variant(gconstpointer base, const TenderSpecKey *parent)
 {
 	GVariantBuilder builder;
+	TenderSpecKeyIter iter;
+	const TenderSpecKey *key;
 
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
-	if (health->command != NULL)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "command",
-				      g_variant_new_strv((const gchar *const *)health->command,
-							 -1));
-	if (health->http_url != NULL)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "http_url",
-				      g_variant_new_string(health->http_url));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "interval_sec",
-			      g_variant_new_uint32(health->interval_sec));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "timeout_sec",
-			      g_variant_new_uint32(health->timeout_sec));
-	g_variant_builder_add(&builder, "{sv}", "retries", g_variant_new_uint32(health->retries));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "start_period_sec",
-			      g_variant_new_uint32(health->start_period_sec));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "on_unhealthy",
-			      g_variant_new_string(
-				  tender_spec_health_action_to_string(health->on_unhealthy)));
+	tender_spec_key_iter_init(&iter, parent);
+	while (tender_spec_key_iter_next(&iter, &key)) {
+		GVariant *value;
+		if (key->kind == TENDER_SPEC_KEY_KIND_EXTENSION) {
+			const TenderSpec *self = base;
+			g_auto(GStrv) names = tender_spec_get_extension_names(self);
+			for (guint i = 0; names[i] != NULL; i++)
+				g_variant_builder_add(&builder,
+						      "{sv}",
+						      names[i],
+						      g_hash_table_lookup(self->extensions,
+									  names[i]));
+			continue;
+		}
+		value = tender_spec_value_to_variant(base, key);
+		if (value != NULL)
+			g_variant_builder_add(&builder, "{sv}", key->name, value);
+	}
 	return g_variant_builder_end(&builder);
 }
 
@@ -922,110 +870,12 @@ tender_spec_health_to_variant(const TenderHealthSpec *health)
  * @self: a #TenderSpec
  *
  * Returns: (transfer floating): the spec as an a{sv} that tender_spec_new_from_variant()
- * accepts; limits that are not set are left out
+ * accepts; limits that are not set are left out, and so is the default runtime
  */
 GVariant *
 tender_spec_to_variant(const TenderSpec *self)
 {
-	GVariantBuilder builder;
-	GVariantBuilder labels;
-	g_autoptr(GList) keys = NULL;
-
-	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "argv",
-			      g_variant_new_strv((const gchar *const *)self->argv, -1));
-	if (self->env != NULL)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "env",
-				      g_variant_new_strv((const gchar *const *)self->env, -1));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "working_directory",
-			      g_variant_new_string(self->working_directory));
-	if (self->description != NULL)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "description",
-				      g_variant_new_string(self->description));
-	g_variant_builder_init(&labels, G_VARIANT_TYPE("a{ss}"));
-	keys = g_hash_table_get_keys(self->labels);
-	keys = g_list_sort(keys, (GCompareFunc)g_strcmp0);
-	for (GList *l = keys; l != NULL; l = l->next)
-		g_variant_builder_add(&labels,
-				      "{ss}",
-				      (const gchar *)l->data,
-				      (const gchar *)g_hash_table_lookup(self->labels, l->data));
-	g_variant_builder_add(&builder, "{sv}", "labels", g_variant_builder_end(&labels));
-	if (self->memory_max > 0)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "memory_max",
-				      g_variant_new_uint64(self->memory_max));
-	if (self->cpu_quota_percent > 0)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "cpu_quota_percent",
-				      g_variant_new_uint32(self->cpu_quota_percent));
-	if (self->tasks_max > 0)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "tasks_max",
-				      g_variant_new_uint64(self->tasks_max));
-	if (self->io_read_bandwidth_max > 0)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "io_read_bandwidth_max",
-				      g_variant_new_uint64(self->io_read_bandwidth_max));
-	if (self->io_write_bandwidth_max > 0)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "io_write_bandwidth_max",
-				      g_variant_new_uint64(self->io_write_bandwidth_max));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "restart",
-			      g_variant_new_string(tender_spec_restart_to_string(self->restart)));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "restart_max",
-			      g_variant_new_uint32(self->restart_max));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "restart_delay_ms",
-			      g_variant_new_uint32(self->restart_delay_ms));
-	if (self->max_runtime_sec > 0)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "max_runtime_sec",
-				      g_variant_new_uint64(self->max_runtime_sec));
-	if (self->health != NULL)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "health",
-				      tender_spec_health_to_variant(self->health));
-	if (self->user != NULL)
-		g_variant_builder_add(&builder, "{sv}", "user", g_variant_new_string(self->user));
-	if (self->group != NULL)
-		g_variant_builder_add(&builder, "{sv}", "group", g_variant_new_string(self->group));
-	if (self->capabilities != NULL)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "capabilities",
-				      g_variant_new_strv((const gchar *const *)self->capabilities,
-							 -1));
-	if (self->pre_start != NULL) {
-		GVariantBuilder hooks;
-		g_variant_builder_init(&hooks, G_VARIANT_TYPE("aas"));
-		for (guint i = 0; i < self->pre_start->len; i++)
-			g_variant_builder_add_value(
-			    &hooks,
-			    g_variant_new_strv(g_ptr_array_index(self->pre_start, i), -1));
-		g_variant_builder_add(&builder, "{sv}", "pre_start", g_variant_builder_end(&hooks));
-	}
-	return g_variant_builder_end(&builder);
+	return tender_spec_values_to_variant(self, NULL);
 }
 
 /**
@@ -1048,327 +898,4 @@ tender_spec_build_environ(const TenderSpec *self)
 		envp = g_environ_setenv(envp, key, eq + 1, TRUE);
 	}
 	return g_steal_pointer(&envp);
-}
-
-/* --- JSON, for export, import and the state files --- */
-
-static JsonNode *
-tender_spec_variant_to_json(GVariant *value)
-{
-	JsonNode *node;
-
-	if (g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
-		node = json_node_new(JSON_NODE_VALUE);
-		json_node_set_string(node, g_variant_get_string(value, NULL));
-	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32)) {
-		node = json_node_new(JSON_NODE_VALUE);
-		json_node_set_int(node, g_variant_get_uint32(value));
-	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64)) {
-		/* every uint64 in a spec is bounded well below 2^53 */
-		node = json_node_new(JSON_NODE_VALUE);
-		json_node_set_int(node, (gint64)g_variant_get_uint64(value));
-	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_STRING_ARRAY)) {
-		JsonArray *array = json_array_new();
-		GVariantIter iter;
-		const gchar *str;
-		g_variant_iter_init(&iter, value);
-		while (g_variant_iter_next(&iter, "&s", &str))
-			json_array_add_string_element(array, str);
-		node = json_node_new(JSON_NODE_ARRAY);
-		json_node_take_array(node, array);
-	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("aas"))) {
-		JsonArray *array = json_array_new();
-		GVariantIter iter;
-		GVariant *child;
-		g_variant_iter_init(&iter, value);
-		while ((child = g_variant_iter_next_value(&iter)) != NULL) {
-			g_autoptr(GVariant) owned = child;
-			json_array_add_element(array, tender_spec_variant_to_json(owned));
-		}
-		node = json_node_new(JSON_NODE_ARRAY);
-		json_node_take_array(node, array);
-	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) {
-		JsonObject *obj = json_object_new();
-		GVariantIter iter;
-		const gchar *k;
-		const gchar *v;
-		g_variant_iter_init(&iter, value);
-		while (g_variant_iter_next(&iter, "{&s&s}", &k, &v))
-			json_object_set_string_member(obj, k, v);
-		node = json_node_new(JSON_NODE_OBJECT);
-		json_node_take_object(node, obj);
-	} else {
-		JsonObject *obj = json_object_new();
-		GVariantIter iter;
-		const gchar *k;
-		GVariant *child;
-		g_assert(g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT));
-		g_variant_iter_init(&iter, value);
-		while (g_variant_iter_next(&iter, "{&sv}", &k, &child)) {
-			g_autoptr(GVariant) owned = child;
-			json_object_set_member(obj, k, tender_spec_variant_to_json(owned));
-		}
-		node = json_node_new(JSON_NODE_OBJECT);
-		json_node_take_object(node, obj);
-	}
-	return node;
-}
-
-/**
- * tender_spec_to_json:
- * @self: a #TenderSpec
- *
- * Returns: (transfer full): the spec as a JSON object with the keys and values of
- * tender_spec_to_variant(): strings, numbers, arrays of strings, and objects
- */
-JsonNode *
-tender_spec_to_json(const TenderSpec *self)
-{
-	g_autoptr(GVariant) value = g_variant_ref_sink(tender_spec_to_variant(self));
-	return tender_spec_variant_to_json(value);
-}
-
-typedef struct {
-	const gchar *key;
-	const gchar *type;
-} TenderSpecKeyType;
-
-static const TenderSpecKeyType tender_spec_json_keys[] = {
-    {"argv", "as"},
-    {"env", "as"},
-    {"working_directory", "s"},
-    {"description", "s"},
-    {"labels", "a{ss}"},
-    {"memory_max", "t"},
-    {"cpu_quota_percent", "u"},
-    {"tasks_max", "t"},
-    {"io_read_bandwidth_max", "t"},
-    {"io_write_bandwidth_max", "t"},
-    {"restart", "s"},
-    {"restart_max", "u"},
-    {"restart_delay_ms", "u"},
-    {"max_runtime_sec", "t"},
-    {"health", "a{sv}"},
-    {"user", "s"},
-    {"group", "s"},
-    {"capabilities", "as"},
-    {"pre_start", "aas"},
-    {NULL, NULL},
-};
-
-static const TenderSpecKeyType tender_spec_json_health_keys[] = {
-    {"command", "as"},
-    {"http_url", "s"},
-    {"interval_sec", "u"},
-    {"timeout_sec", "u"},
-    {"retries", "u"},
-    {"start_period_sec", "u"},
-    {"on_unhealthy", "s"},
-    {NULL, NULL},
-};
-
-static GVariant *
-tender_spec_json_object_to_variant(JsonObject *obj,
-				   const TenderSpecKeyType *keys,
-				   const gchar *prefix,
-				   GError **error);
-
-static GVariant *
-tender_spec_json_to_variant(JsonNode *node, const gchar *key, const gchar *type, GError **error)
-{
-	JsonNodeType node_type = json_node_get_node_type(node);
-	GType value_type = json_node_get_value_type(node);
-
-	if (g_strcmp0(type, "s") == 0 && node_type == JSON_NODE_VALUE &&
-	    value_type == G_TYPE_STRING)
-		return g_variant_new_string(json_node_get_string(node));
-	if ((g_strcmp0(type, "u") == 0 || g_strcmp0(type, "t") == 0) &&
-	    node_type == JSON_NODE_VALUE && value_type == G_TYPE_INT64) {
-		gint64 v = json_node_get_int(node);
-		if (v < 0 || (g_strcmp0(type, "u") == 0 && v > G_MAXUINT32)) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Spec key '%s' is %" G_GINT64_FORMAT ", out of range",
-				    key,
-				    v);
-			return NULL;
-		}
-		return g_strcmp0(type, "u") == 0 ? g_variant_new_uint32((guint32)v)
-						 : g_variant_new_uint64((guint64)v);
-	}
-	if (g_strcmp0(type, "as") == 0 && node_type == JSON_NODE_ARRAY) {
-		JsonArray *array = json_node_get_array(node);
-		GVariantBuilder builder;
-		g_variant_builder_init(&builder, G_VARIANT_TYPE_STRING_ARRAY);
-		for (guint i = 0; i < json_array_get_length(array); i++) {
-			JsonNode *el = json_array_get_element(array, i);
-			if (!JSON_NODE_HOLDS_VALUE(el) ||
-			    json_node_get_value_type(el) != G_TYPE_STRING) {
-				g_variant_builder_clear(&builder);
-				g_set_error(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Spec key '%s' must be an array of strings",
-					    key);
-				return NULL;
-			}
-			g_variant_builder_add(&builder, "s", json_node_get_string(el));
-		}
-		return g_variant_builder_end(&builder);
-	}
-	if (g_strcmp0(type, "aas") == 0 && node_type == JSON_NODE_ARRAY) {
-		JsonArray *array = json_node_get_array(node);
-		GVariantBuilder builder;
-		g_variant_builder_init(&builder, G_VARIANT_TYPE("aas"));
-		for (guint i = 0; i < json_array_get_length(array); i++) {
-			GVariant *el = tender_spec_json_to_variant(json_array_get_element(array, i),
-								   key,
-								   "as",
-								   error);
-			if (el == NULL) {
-				g_variant_builder_clear(&builder);
-				return NULL;
-			}
-			g_variant_builder_add_value(&builder, el);
-		}
-		return g_variant_builder_end(&builder);
-	}
-	if (g_strcmp0(type, "a{ss}") == 0 && node_type == JSON_NODE_OBJECT) {
-		JsonObject *obj = json_node_get_object(node);
-		JsonObjectIter iter;
-		const gchar *k;
-		JsonNode *v;
-		GVariantBuilder builder;
-		g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
-		json_object_iter_init(&iter, obj);
-		while (json_object_iter_next(&iter, &k, &v)) {
-			if (!JSON_NODE_HOLDS_VALUE(v) ||
-			    json_node_get_value_type(v) != G_TYPE_STRING) {
-				g_variant_builder_clear(&builder);
-				g_set_error(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Spec key '%s' must map strings to strings",
-					    key);
-				return NULL;
-			}
-			g_variant_builder_add(&builder, "{ss}", k, json_node_get_string(v));
-		}
-		return g_variant_builder_end(&builder);
-	}
-	if (g_strcmp0(type, "a{sv}") == 0 && node_type == JSON_NODE_OBJECT)
-		return tender_spec_json_object_to_variant(json_node_get_object(node),
-							  tender_spec_json_health_keys,
-							  "health.",
-							  error);
-	g_set_error(error,
-		    TENDER_ERROR,
-		    TENDER_ERROR_INVALID_ARGUMENT,
-		    "Spec key '%s' has the wrong JSON type",
-		    key);
-	return NULL;
-}
-
-static GVariant *
-tender_spec_json_object_to_variant(JsonObject *obj,
-				   const TenderSpecKeyType *keys,
-				   const gchar *prefix,
-				   GError **error)
-{
-	GVariantBuilder builder;
-	JsonObjectIter iter;
-	const gchar *key;
-	JsonNode *member;
-
-	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
-	json_object_iter_init(&iter, obj);
-	while (json_object_iter_next(&iter, &key, &member)) {
-		g_autofree gchar *full = g_strconcat(prefix, key, NULL);
-		const gchar *type = NULL;
-		GVariant *value;
-		for (guint i = 0; keys[i].key != NULL; i++) {
-			if (g_strcmp0(keys[i].key, key) == 0)
-				type = keys[i].type;
-		}
-		if (type == NULL) {
-			g_variant_builder_clear(&builder);
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Unknown spec key '%s'",
-				    full);
-			return NULL;
-		}
-		value = tender_spec_json_to_variant(member, full, type, error);
-		if (value == NULL) {
-			g_variant_builder_clear(&builder);
-			return NULL;
-		}
-		g_variant_builder_add(&builder, "{sv}", key, value);
-	}
-	return g_variant_builder_end(&builder);
-}
-
-/**
- * tender_spec_new_from_json:
- * @node: a JSON object, as tender_spec_to_json() writes it
- * @error: (nullable): a #GError
- *
- * Parses and checks a spec exactly as tender_spec_new_from_variant() does; a JSON value of the
- * wrong type is refused with %TENDER_ERROR_INVALID_ARGUMENT naming the key.
- *
- * Returns: (transfer full): the spec, or %NULL
- */
-TenderSpec *
-tender_spec_new_from_json(JsonNode *node, GError **error)
-{
-	g_autoptr(GVariant) value = NULL;
-
-	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "The spec must be a JSON object");
-		return NULL;
-	}
-	value = tender_spec_json_object_to_variant(json_node_get_object(node),
-						   tender_spec_json_keys,
-						   "",
-						   error);
-	if (value == NULL)
-		return NULL;
-	g_variant_ref_sink(value);
-	return tender_spec_new_from_variant(value, error);
-}
-
-/**
- * tender_spec_variant_from_json:
- * @node: a JSON object, as tender_spec_new_from_json() reads it
- * @error: (nullable): a #GError
- *
- * Converts a spec in JSON to the a{sv} that CreateWorkload takes, checking only the key
- * names and JSON types (the engine checks the values).
- *
- * Returns: (transfer full): a floating-free a{sv}, or %NULL
- */
-GVariant *
-tender_spec_variant_from_json(JsonNode *node, GError **error)
-{
-	GVariant *value;
-
-	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "The spec must be a JSON object");
-		return NULL;
-	}
-	value = tender_spec_json_object_to_variant(json_node_get_object(node),
-						   tender_spec_json_keys,
-						   "",
-						   error);
-	if (value == NULL)
-		return NULL;
-	return g_variant_ref_sink(value);
 }

@@ -41,6 +41,20 @@ tender_adapter_config_free(TenderAdapterConfig *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAdapterConfig, tender_adapter_config_free)
 
+GVariant *
+tender_adapter_config_build_spec(TenderAdapterConfig *config,
+				 const gchar *name,
+				 GVariant *class_spec,
+				 GVariant *hooks,
+				 GError **error);
+JsonObject *
+tender_adapter_payload_load(const gchar *name, const gchar *path);
+gboolean
+tender_adapter_payload_write(const gchar *name,
+			     const gchar *path,
+			     JsonObject *payload,
+			     GError **error);
+
 gboolean
 tender_adapter_check_payload(JsonObject *payload, const gchar *primary_key, GError **error);
 JsonObject *

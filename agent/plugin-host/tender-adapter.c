@@ -4,16 +4,11 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tender-adapter-private.h"
 #include "tender-error.h"
-#include "tender-json.h"
-#include "tender-spec.h"
 #include "tender-state.h"
-#include "tender-units.h"
 #include "tender-util.h"
 
 /*
@@ -52,539 +47,6 @@ typedef struct {
 typedef TenderAdapter TenderAdapterObject;
 
 G_DEFINE_TYPE(TenderAdapterObject, tender_adapter, G_TYPE_OBJECT)
-
-/* --- the instance file --- */
-
-/**
- * tender_adapter_config_free:
- * @self: a #TenderAdapterConfig
- */
-void
-tender_adapter_config_free(TenderAdapterConfig *self)
-{
-	if (self == NULL)
-		return;
-	g_free(self->type);
-	g_free(self->primary_payload_key);
-	g_free(self->run_as_user);
-	if (self->limits != NULL)
-		g_variant_unref(self->limits);
-	g_free(self);
-}
-
-static gboolean
-tender_adapter_config_error(GError **error,
-			    const gchar *path,
-			    const gchar *group,
-			    const gchar *key,
-			    const gchar *message)
-{
-	g_set_error(error,
-		    TENDER_ERROR,
-		    TENDER_ERROR_INVALID_ARGUMENT,
-		    "%s: [%s] %s: %s",
-		    path,
-		    group,
-		    key,
-		    message);
-	return FALSE;
-}
-
-/* a class name, as in TenderAdapterClass: [a-z0-9][a-z0-9_-]{0,31} */
-static gboolean
-tender_adapter_check_type_name(const gchar *name)
-{
-	gsize len = strlen(name);
-
-	if (len == 0 || len > 32 || !(g_ascii_islower(name[0]) || g_ascii_isdigit(name[0])))
-		return FALSE;
-	for (gsize i = 0; i < len; i++) {
-		if (!g_ascii_islower(name[i]) && !g_ascii_isdigit(name[i]) && name[i] != '_' &&
-		    name[i] != '-')
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* the [limits] keys: how each is written in the file and which spec type it becomes */
-typedef enum {
-	TENDER_ADAPTER_LIMIT_SIZE,
-	TENDER_ADAPTER_LIMIT_COUNT,
-	TENDER_ADAPTER_LIMIT_COUNT32,
-	TENDER_ADAPTER_LIMIT_PERCENT,
-	TENDER_ADAPTER_LIMIT_SECONDS,
-	TENDER_ADAPTER_LIMIT_STRING,
-} TenderAdapterLimitKind;
-
-static const struct {
-	const gchar *key;
-	TenderAdapterLimitKind kind;
-} tender_adapter_limits[] = {
-    {"memory_max", TENDER_ADAPTER_LIMIT_SIZE},
-    {"io_read_bandwidth_max", TENDER_ADAPTER_LIMIT_SIZE},
-    {"io_write_bandwidth_max", TENDER_ADAPTER_LIMIT_SIZE},
-    {"tasks_max", TENDER_ADAPTER_LIMIT_COUNT},
-    {"cpu_quota_percent", TENDER_ADAPTER_LIMIT_PERCENT},
-    {"max_runtime_sec", TENDER_ADAPTER_LIMIT_SECONDS},
-    {"restart", TENDER_ADAPTER_LIMIT_STRING},
-    {"restart_max", TENDER_ADAPTER_LIMIT_COUNT32},
-    {"restart_delay_ms", TENDER_ADAPTER_LIMIT_COUNT32},
-};
-
-static GVariant *
-tender_adapter_config_limit(TenderAdapterLimitKind kind, const gchar *text, GError **error)
-{
-	guint64 value = 0;
-	guint percent = 0;
-
-	switch (kind) {
-	case TENDER_ADAPTER_LIMIT_SIZE:
-		if (!tender_units_parse_size(text, &value, error))
-			return NULL;
-		return g_variant_new_uint64(value);
-	case TENDER_ADAPTER_LIMIT_PERCENT:
-		if (!tender_units_parse_percent(text, &percent, error))
-			return NULL;
-		return g_variant_new_uint32(percent);
-	case TENDER_ADAPTER_LIMIT_SECONDS:
-		if (!tender_units_parse_duration(text, &value, error))
-			return NULL;
-		if (value % 1000 != 0) {
-			g_set_error_literal(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "must be whole seconds");
-			return NULL;
-		}
-		return g_variant_new_uint64(value / 1000);
-	case TENDER_ADAPTER_LIMIT_COUNT:
-	case TENDER_ADAPTER_LIMIT_COUNT32:
-		if (!g_ascii_string_to_unsigned(text,
-						10,
-						0,
-						kind == TENDER_ADAPTER_LIMIT_COUNT ? G_MAXUINT64
-										   : G_MAXUINT32,
-						&value,
-						NULL)) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "'%s' is not a whole number in range",
-				    text);
-			return NULL;
-		}
-		return kind == TENDER_ADAPTER_LIMIT_COUNT ? g_variant_new_uint64(value)
-							  : g_variant_new_uint32((guint32)value);
-	case TENDER_ADAPTER_LIMIT_STRING:
-	default:
-		return g_variant_new_string(text);
-	}
-}
-
-static gboolean
-tender_adapter_config_parse_limits(GKeyFile *keyfile,
-				   const gchar *path,
-				   TenderAdapterConfig *config,
-				   GError **error)
-{
-	g_auto(GStrv) keys = NULL;
-	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
-	g_auto(GVariantBuilder) spec = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
-	g_autoptr(TenderSpec) parsed = NULL;
-	g_autoptr(GVariant) spec_value = NULL;
-	g_autoptr(GError) error_local = NULL;
-	const gchar *argv[] = {"true", NULL};
-
-	if (g_key_file_has_group(keyfile, "limits"))
-		keys = g_key_file_get_keys(keyfile, "limits", NULL, NULL);
-	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
-		g_autofree gchar *text = g_key_file_get_string(keyfile, "limits", keys[i], NULL);
-		GVariant *value = NULL;
-		gboolean known = FALSE;
-
-		for (guint k = 0; k < G_N_ELEMENTS(tender_adapter_limits); k++) {
-			if (g_strcmp0(keys[i], tender_adapter_limits[k].key) != 0)
-				continue;
-			known = TRUE;
-			if (text == NULL)
-				break;
-			value = tender_adapter_config_limit(tender_adapter_limits[k].kind,
-							    text,
-							    &error_local);
-			break;
-		}
-		if (!known)
-			return tender_adapter_config_error(error,
-							   path,
-							   "limits",
-							   keys[i],
-							   "unknown key");
-		if (value == NULL)
-			return tender_adapter_config_error(error,
-							   path,
-							   "limits",
-							   keys[i],
-							   error_local != NULL
-							       ? error_local->message
-							       : "not a valid value");
-		g_variant_builder_add(&builder, "{sv}", keys[i], value);
-		g_variant_builder_add(&spec, "{sv}", keys[i], value);
-	}
-	/* the spec decides which values are in range, with its own messages */
-	g_variant_builder_add(&spec, "{sv}", "argv", g_variant_new_strv(argv, -1));
-	spec_value = g_variant_ref_sink(g_variant_builder_end(&spec));
-	parsed = tender_spec_new_from_variant(spec_value, &error_local);
-	if (parsed == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "%s: [limits] %s",
-			    path,
-			    error_local->message);
-		return FALSE;
-	}
-	config->limits = g_variant_ref_sink(g_variant_builder_end(&builder));
-	return TRUE;
-}
-
-static gboolean
-tender_adapter_config_parse_adapter(GKeyFile *keyfile,
-				    const gchar *path,
-				    TenderAdapterConfig *config,
-				    GError **error)
-{
-	g_auto(GStrv) keys = NULL;
-	const gchar *required[] = {"type", "primary_payload_key"};
-
-	if (!g_key_file_has_group(keyfile, "adapter")) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "%s: the group [adapter] is missing",
-			    path);
-		return FALSE;
-	}
-	keys = g_key_file_get_keys(keyfile, "adapter", NULL, NULL);
-	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
-		g_autofree gchar *text = g_key_file_get_string(keyfile, "adapter", keys[i], NULL);
-
-		if (text == NULL)
-			return tender_adapter_config_error(error,
-							   path,
-							   "adapter",
-							   keys[i],
-							   "not a valid string");
-		if (g_strcmp0(keys[i], "type") == 0) {
-			if (!tender_adapter_check_type_name(text))
-				return tender_adapter_config_error(error,
-								   path,
-								   "adapter",
-								   keys[i],
-								   "must be an adapter name, "
-								   "[a-z0-9][a-z0-9_-]{0,31}");
-			config->type = g_steal_pointer(&text);
-		} else if (g_strcmp0(keys[i], "primary_payload_key") == 0) {
-			if (text[0] == '\0' || strlen(text) > 128)
-				return tender_adapter_config_error(error,
-								   path,
-								   "adapter",
-								   keys[i],
-								   "must be a key of 1 to 128 "
-								   "characters");
-			config->primary_payload_key = g_steal_pointer(&text);
-		} else if (g_strcmp0(keys[i], "run_as_user") == 0) {
-			if (text[0] == '\0' || strlen(text) > TENDER_SPEC_IDENTITY_NAME_MAX ||
-			    strpbrk(text, " \t:/") != NULL)
-				return tender_adapter_config_error(error,
-								   path,
-								   "adapter",
-								   keys[i],
-								   "must be a user name or id");
-			config->run_as_user = g_steal_pointer(&text);
-		} else if (g_strcmp0(keys[i], "root_api") == 0) {
-			g_autoptr(GError) error_local = NULL;
-			config->root_api =
-			    g_key_file_get_boolean(keyfile, "adapter", keys[i], &error_local);
-			if (error_local != NULL)
-				return tender_adapter_config_error(error,
-								   path,
-								   "adapter",
-								   keys[i],
-								   "must be true or false");
-		} else {
-			return tender_adapter_config_error(error,
-							   path,
-							   "adapter",
-							   keys[i],
-							   "unknown key");
-		}
-	}
-	for (guint i = 0; i < G_N_ELEMENTS(required); i++) {
-		if (!g_key_file_has_key(keyfile, "adapter", required[i], NULL))
-			return tender_adapter_config_error(error,
-							   path,
-							   "adapter",
-							   required[i],
-							   "is required");
-	}
-	return TRUE;
-}
-
-/**
- * tender_adapter_config_new_from_keyfile:
- * @keyfile: an instance file
- * @path: its path, for messages
- * @error: (nullable): a #GError
- *
- * Checks the [adapter] and [limits] groups of an instance file; the only other group allowed
- * is the one named after the adapter type, which the adapter class checks.
- *
- * Returns: (transfer full): the instance's settings, or %NULL
- */
-TenderAdapterConfig *
-tender_adapter_config_new_from_keyfile(GKeyFile *keyfile, const gchar *path, GError **error)
-{
-	g_autoptr(TenderAdapterConfig) config = g_new0(TenderAdapterConfig, 1);
-	g_auto(GStrv) groups = NULL;
-
-	if (!tender_adapter_config_parse_adapter(keyfile, path, config, error) ||
-	    !tender_adapter_config_parse_limits(keyfile, path, config, error))
-		return NULL;
-	groups = g_key_file_get_groups(keyfile, NULL);
-	for (guint i = 0; groups[i] != NULL; i++) {
-		if (g_strcmp0(groups[i], "adapter") == 0 || g_strcmp0(groups[i], "limits") == 0 ||
-		    g_strcmp0(groups[i], config->type) == 0)
-			continue;
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "%s: unknown group [%s]; an instance of type %s has [adapter], "
-			    "[limits] and [%s]",
-			    path,
-			    groups[i],
-			    config->type,
-			    config->type);
-		return NULL;
-	}
-	return g_steal_pointer(&config);
-}
-
-/**
- * tender_adapter_check_payload:
- * @payload: (nullable): a start payload
- * @primary_key: the key it must hold
- * @error: (nullable): a #GError
- *
- * Returns: %TRUE if @payload is an object holding @primary_key
- */
-gboolean
-tender_adapter_check_payload(JsonObject *payload, const gchar *primary_key, GError **error)
-{
-	if (payload == NULL || !json_object_has_member(payload, primary_key) ||
-	    JSON_NODE_HOLDS_NULL(json_object_get_member(payload, primary_key))) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "The start payload needs the key '%s'",
-			    primary_key);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/**
- * tender_adapter_payload_from_json:
- * @text: a payload as JSON text
- * @error: (nullable): a #GError
- *
- * Returns: (transfer full): the payload, a JSON object of at most
- *   %TENDER_ADAPTER_PAYLOAD_MAX bytes, or %NULL
- */
-JsonObject *
-tender_adapter_payload_from_json(const gchar *text, GError **error)
-{
-	g_autoptr(JsonNode) root = NULL;
-	g_autoptr(GError) error_local = NULL;
-
-	if (strlen(text) > TENDER_ADAPTER_PAYLOAD_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "The payload is larger than %u bytes",
-			    (guint)TENDER_ADAPTER_PAYLOAD_MAX);
-		return NULL;
-	}
-	root = tender_json_parse(text, -1, TENDER_JSON_DEPTH_MAX, &error_local);
-	if (root == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "The payload is not valid JSON: %s",
-			    error_local->message);
-		return NULL;
-	}
-	if (!JSON_NODE_HOLDS_OBJECT(root)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "The payload must be a JSON object");
-		return NULL;
-	}
-	return json_object_ref(json_node_get_object(root));
-}
-
-/**
- * tender_adapter_payload_from_variant:
- * @value: a payload as an a{sv}
- * @error: (nullable): a #GError
- *
- * Returns: (transfer full): the payload as a JSON object, or %NULL
- */
-JsonObject *
-tender_adapter_payload_from_variant(GVariant *value, GError **error)
-{
-	g_autoptr(JsonNode) node = NULL;
-
-	if (!g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "The payload must be an a{sv}");
-		return NULL;
-	}
-	if (g_variant_get_size(value) > TENDER_ADAPTER_PAYLOAD_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "The payload is larger than %u bytes",
-			    (guint)TENDER_ADAPTER_PAYLOAD_MAX);
-		return NULL;
-	}
-	node = json_gvariant_serialize(value);
-	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "The payload cannot be turned into JSON");
-		return NULL;
-	}
-	/* it is saved, and read back when tenderd starts */
-	if (!tender_json_node_check_depth(node, TENDER_JSON_DEPTH_MAX, error)) {
-		g_prefix_error(error, "The payload cannot be turned into JSON: ");
-		return NULL;
-	}
-	return json_object_ref(json_node_get_object(node));
-}
-
-/**
- * tender_adapter_update_result_to_string:
- * @result: a #TenderAdapterUpdateResult
- *
- * Returns: "applied", "unsupported" or "not-running"
- */
-const gchar *
-tender_adapter_update_result_to_string(TenderAdapterUpdateResult result)
-{
-	switch (result) {
-	case TENDER_ADAPTER_UPDATE_APPLIED:
-		return "applied";
-	case TENDER_ADAPTER_UPDATE_NOT_RUNNING:
-		return "not-running";
-	case TENDER_ADAPTER_UPDATE_UNSUPPORTED:
-	default:
-		return "unsupported";
-	}
-}
-
-/* a metric name from a JSON key: [a-zA-Z0-9_], everything else becomes '_' */
-static gchar *
-tender_adapter_metric_name(const gchar *prefix, const gchar *key)
-{
-	GString *str = g_string_new(prefix);
-
-	for (const gchar *p = key; *p != '\0'; p++)
-		g_string_append_c(str, g_ascii_isalnum(*p) ? *p : '_');
-	return g_string_free(str, FALSE);
-}
-
-static gboolean
-tender_adapter_metric_value(JsonNode *node, gdouble *value)
-{
-	GType type;
-
-	if (!JSON_NODE_HOLDS_VALUE(node))
-		return FALSE;
-	type = json_node_get_value_type(node);
-	if (type == G_TYPE_INT64)
-		*value = (gdouble)json_node_get_int(node);
-	else if (type == G_TYPE_DOUBLE)
-		*value = json_node_get_double(node);
-	else if (type == G_TYPE_BOOLEAN)
-		*value = json_node_get_boolean(node) ? 1.0 : 0.0;
-	else
-		return FALSE;
-	return TRUE;
-}
-
-static void
-tender_adapter_render_members(GString *out,
-			      const gchar *prefix,
-			      const gchar *labels,
-			      JsonObject *obj,
-			      const gchar *skip)
-{
-	JsonObjectIter iter;
-	const gchar *key;
-	JsonNode *member;
-
-	json_object_iter_init(&iter, obj);
-	while (json_object_iter_next(&iter, &key, &member)) {
-		g_autofree gchar *name = NULL;
-		gdouble value = 0.0;
-
-		if (g_strcmp0(key, skip) == 0 || !tender_adapter_metric_value(member, &value))
-			continue;
-		name = tender_adapter_metric_name(prefix, key);
-		g_string_append_printf(out, "# TYPE %s gauge\n", name);
-		g_string_append_printf(out, "%s{%s} %.17g\n", name, labels, value);
-	}
-}
-
-/**
- * tender_adapter_render_prometheus:
- * @instance: the instance's name
- * @metrics: what tender_adapter_get_metrics_finish() returned
- *
- * The Prometheus text of one instance: its workload's numbers as tender_adapter_NAME and
- * the adapter's own numbers (and booleans, as 0 or 1) as tender_adapter_custom_NAME, each
- * labelled with adapter="INSTANCE".
- *
- * Returns: (transfer full): the exposition text
- */
-gchar *
-tender_adapter_render_prometheus(const gchar *instance, JsonObject *metrics)
-{
-	GString *out = g_string_new(NULL);
-	g_autofree gchar *labels = NULL;
-	GString *escaped = g_string_new(NULL);
-	JsonNode *adapter = json_object_get_member(metrics, "adapter");
-
-	for (const gchar *p = instance; *p != '\0'; p++) {
-		if (*p == '\\' || *p == '"')
-			g_string_append_c(escaped, '\\');
-		g_string_append_c(escaped, *p);
-	}
-	labels = g_strdup_printf("adapter=\"%s\"", escaped->str);
-	g_string_free(escaped, TRUE);
-	tender_adapter_render_members(out, "tender_adapter_", labels, metrics, "adapter");
-	if (adapter != NULL && JSON_NODE_HOLDS_OBJECT(adapter))
-		tender_adapter_render_members(out,
-					      "tender_adapter_custom_",
-					      labels,
-					      json_node_get_object(adapter),
-					      NULL);
-	return g_string_free(out, FALSE);
-}
 
 /* --- the object --- */
 
@@ -822,67 +284,6 @@ tender_adapter_get_root_api(TenderAdapter *self)
 	return self->config->root_api;
 }
 
-/* --- the last start payload, kept in the state directory --- */
-
-static void
-tender_adapter_load_payload(TenderAdapter *self)
-{
-	g_autofree gchar *data = NULL;
-	g_autoptr(JsonNode) root = NULL;
-	g_autoptr(GError) error = NULL;
-	gsize len = 0;
-
-	if (!g_file_test(self->state_path, G_FILE_TEST_EXISTS))
-		return;
-	if (g_file_get_contents(self->state_path, &data, &len, &error))
-		root = tender_json_parse(data, (gssize)len, TENDER_JSON_DEPTH_MAX, &error);
-	if (root == NULL) {
-		g_warning("adapter %s: ignoring %s: %s",
-			  self->name,
-			  self->state_path,
-			  error->message);
-		return;
-	}
-	if (!JSON_NODE_HOLDS_OBJECT(root)) {
-		g_warning("adapter %s: ignoring %s: not a JSON object",
-			  self->name,
-			  self->state_path);
-		return;
-	}
-	self->payload = json_object_ref(json_node_get_object(root));
-}
-
-/* writes @payload (or, for %NULL, no payload) to the state file */
-static gboolean
-tender_adapter_write_payload(TenderAdapter *self, JsonObject *payload, GError **error)
-{
-	g_autofree gchar *dir = g_path_get_dirname(self->state_path);
-	g_autoptr(JsonNode) node = NULL;
-	g_autofree gchar *text = NULL;
-
-	if (payload == NULL) {
-		if (g_unlink(self->state_path) < 0 && errno != ENOENT) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_FAILED,
-				    "Cannot remove %s: %s",
-				    self->state_path,
-				    g_strerror(errno));
-			return FALSE;
-		}
-		return TRUE;
-	}
-	if (!tender_util_mkdir_with_parents(dir, 0700, error))
-		return FALSE;
-	node = json_node_init_object(json_node_alloc(), payload);
-	text = json_to_string(node, FALSE);
-	if (!tender_util_write_file_atomic(self->state_path, text, -1, 0600, error)) {
-		g_prefix_error(error, "Adapter %s cannot keep the payload: ", self->name);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 /* --- operations, one at a time --- */
 
 typedef enum {
@@ -926,7 +327,10 @@ tender_adapter_op_done(TenderAdapter *self, GError *error)
 	if (error != NULL && op->payload_written) {
 		/* the start failed: the file goes back to the payload of the last start */
 		g_autoptr(GError) error_undo = NULL;
-		if (!tender_adapter_write_payload(self, self->payload, &error_undo))
+		if (!tender_adapter_payload_write(self->name,
+						  self->state_path,
+						  self->payload,
+						  &error_undo))
 			g_warning("%s", error_undo->message);
 	}
 	if (error != NULL) {
@@ -1044,7 +448,7 @@ tender_adapter_start_workload(TenderAdapter *self)
 	TenderAdapterOp *op = tender_adapter_current_op(self);
 	GError *error = NULL;
 
-	if (!tender_adapter_write_payload(self, op->payload, &error)) {
+	if (!tender_adapter_payload_write(self->name, self->state_path, op->payload, &error)) {
 		tender_adapter_op_done(self, error);
 		return;
 	}
@@ -1053,87 +457,6 @@ tender_adapter_start_workload(TenderAdapter *self)
 }
 
 /* start: the class' spec, the hooks, then the old workload replaced by the new one */
-
-static const gchar *tender_adapter_reserved_keys[] = {
-    "user",
-    "group",
-    "capabilities",
-    "pre_start",
-};
-
-static GVariant *
-tender_adapter_build_spec(TenderAdapter *self,
-			  GVariant *class_spec,
-			  GVariant *hooks,
-			  GError **error)
-{
-	g_autoptr(GVariantDict) dict = NULL;
-	g_autoptr(GVariant) labels = NULL;
-	g_autoptr(GVariant) spec = NULL;
-	g_autoptr(TenderSpec) parsed = NULL;
-	gchar *description = NULL;
-	GVariantBuilder builder;
-	GVariantIter iter;
-	const gchar *key;
-	GVariant *value;
-
-	if (class_spec == NULL || !g_variant_is_of_type(class_spec, G_VARIANT_TYPE_VARDICT)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Adapter %s gave no spec of type a{sv} for instance %s",
-			    self->config->type,
-			    self->name);
-		return NULL;
-	}
-	for (guint i = 0; i < G_N_ELEMENTS(tender_adapter_reserved_keys); i++) {
-		if (!g_variant_lookup_value(class_spec, tender_adapter_reserved_keys[i], NULL))
-			continue;
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Adapter %s may not set the spec key '%s' (instance %s)",
-			    self->config->type,
-			    tender_adapter_reserved_keys[i],
-			    self->name);
-		return NULL;
-	}
-	description = g_strdup_printf("adapter %s (%s)", self->name, self->config->type);
-	dict = g_variant_dict_new(class_spec);
-	g_variant_iter_init(&iter, self->config->limits);
-	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
-		g_variant_dict_insert_value(dict, key, value);
-		g_variant_unref(value);
-	}
-	if (self->config->run_as_user != NULL)
-		g_variant_dict_insert(dict, "user", "s", self->config->run_as_user);
-	if (hooks != NULL)
-		g_variant_dict_insert_value(dict, "pre_start", hooks);
-	if (!g_variant_dict_contains(dict, "description"))
-		g_variant_dict_insert_value(dict,
-					    "description",
-					    g_variant_new_take_string(description));
-	else
-		g_free(description);
-	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
-	labels = g_variant_lookup_value(class_spec, "labels", G_VARIANT_TYPE("a{ss}"));
-	if (labels != NULL) {
-		const gchar *v;
-		g_variant_iter_init(&iter, labels);
-		while (g_variant_iter_next(&iter, "{&s&s}", &key, &v)) {
-			if (g_strcmp0(key, "tender.adapter") != 0)
-				g_variant_builder_add(&builder, "{ss}", key, v);
-		}
-	}
-	g_variant_builder_add(&builder, "{ss}", "tender.adapter", self->name);
-	g_variant_dict_insert_value(dict, "labels", g_variant_builder_end(&builder));
-	spec = g_variant_ref_sink(g_variant_dict_end(dict));
-	/* refused here, before the running workload is stopped */
-	parsed = tender_spec_new_from_variant(spec, error);
-	if (parsed == NULL)
-		return NULL;
-	return g_steal_pointer(&spec);
-}
 
 static void
 tender_adapter_start_engine_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -1232,7 +555,8 @@ tender_adapter_class_hooks_cb(GObject *source, GAsyncResult *res, gpointer user_
 	}
 	if (hooks != NULL && g_variant_n_children(hooks) == 0)
 		g_clear_pointer(&hooks, g_variant_unref);
-	op->spec = tender_adapter_build_spec(self, class_spec, hooks, &error);
+	op->spec =
+	    tender_adapter_config_build_spec(self->config, self->name, class_spec, hooks, &error);
 	if (op->spec == NULL) {
 		tender_adapter_op_done(self, error);
 		return;
@@ -1267,7 +591,11 @@ tender_adapter_class_start_cb(GObject *source, GAsyncResult *res, gpointer user_
 	}
 	{
 		g_autoptr(GVariant) class_spec = g_steal_pointer(&op->spec);
-		op->spec = tender_adapter_build_spec(self, class_spec, NULL, &error);
+		op->spec = tender_adapter_config_build_spec(self->config,
+							    self->name,
+							    class_spec,
+							    NULL,
+							    &error);
 	}
 	if (op->spec == NULL) {
 		tender_adapter_op_done(self, error);
@@ -1671,7 +999,7 @@ tender_adapter_new(TenderEngine *engine,
 	self->path = g_strdup(path);
 	self->state_path = g_strdup_printf("%s/adapters/%s.json", state_dir, name);
 	self->keyfile = g_key_file_ref(keyfile);
-	tender_adapter_load_payload(self);
+	self->payload = tender_adapter_payload_load(self->name, self->state_path);
 	if (klass->setup != NULL && !klass->setup(self, &error_local)) {
 		g_set_error(error,
 			    TENDER_ERROR,

@@ -79,6 +79,66 @@ tender_adapter_config_minimal_func(void)
 	g_assert_cmpuint(g_variant_n_children(config->limits), ==, 0);
 }
 
+/* [limits] takes exactly the spec keys marked as limits in the key table, as text */
+static void
+tender_adapter_config_limits_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderAdapterConfig) config = NULL;
+	guint64 u64 = 0;
+	guint32 u32 = 0;
+	const gchar *not_limits[] = {"argv", "env", "user", "runtime", "x-docker", "health"};
+
+	config = tender_test_config("[adapter]\n"
+				    "type=exec\n"
+				    "primary_payload_key=command\n"
+				    "[limits]\n"
+				    "memory_max=1G\n"
+				    "cpu_quota_percent=150\n"
+				    "tasks_max=64\n"
+				    "io_read_bandwidth_max=10M\n"
+				    "io_write_bandwidth_max=2048\n"
+				    "restart=always\n"
+				    "restart_max=3\n"
+				    "restart_delay_ms=250\n"
+				    "max_runtime_sec=90\n",
+				    &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_variant_n_children(config->limits), ==, 9);
+	g_assert_true(g_variant_lookup(config->limits, "tasks_max", "t", &u64));
+	g_assert_cmpuint(u64, ==, 64);
+	g_assert_true(g_variant_lookup(config->limits, "io_read_bandwidth_max", "t", &u64));
+	g_assert_cmpuint(u64, ==, 10 * 1024 * 1024);
+	g_assert_true(g_variant_lookup(config->limits, "io_write_bandwidth_max", "t", &u64));
+	g_assert_cmpuint(u64, ==, 2048);
+	g_assert_true(g_variant_lookup(config->limits, "max_runtime_sec", "t", &u64));
+	g_assert_cmpuint(u64, ==, 90);
+	g_assert_true(g_variant_lookup(config->limits, "restart_max", "u", &u32));
+	g_assert_cmpuint(u32, ==, 3);
+	g_assert_true(g_variant_lookup(config->limits, "restart_delay_ms", "u", &u32));
+	g_assert_cmpuint(u32, ==, 250);
+	g_assert_true(g_variant_lookup(config->limits, "cpu_quota_percent", "u", &u32));
+	g_assert_cmpuint(u32, ==, 150);
+
+	for (guint i = 0; i < G_N_ELEMENTS(not_limits); i++) {
+		g_autofree gchar *text = g_strdup_printf("[adapter]\ntype=exec\n"
+							 "primary_payload_key=k\n[limits]\n%s=1\n",
+							 not_limits[i]);
+		g_autofree gchar *expected =
+		    g_strdup_printf("[limits] %s: unknown key", not_limits[i]);
+		g_autoptr(GError) error_local = NULL;
+		g_autoptr(TenderAdapterConfig) bad = tender_test_config(text, &error_local);
+		g_assert_null(bad);
+		g_assert_nonnull(strstr(error_local->message, expected));
+	}
+	g_clear_pointer(&config, tender_adapter_config_free);
+	config = tender_test_config("[adapter]\ntype=exec\nprimary_payload_key=k\n"
+				    "[limits]\nmax_runtime_sec=1500ms\n",
+				    &error);
+	g_assert_null(config);
+	g_assert_nonnull(strstr(error->message, "[limits] max_runtime_sec: must be whole seconds"));
+}
+
 static void
 tender_adapter_config_bad_func(void)
 {
@@ -529,6 +589,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/adapter/config/good", tender_adapter_config_good_func);
 	g_test_add_func("/adapter/config/minimal", tender_adapter_config_minimal_func);
+	g_test_add_func("/adapter/config/limits", tender_adapter_config_limits_func);
 	g_test_add_func("/adapter/config/bad", tender_adapter_config_bad_func);
 	g_test_add_func("/adapter/payload", tender_adapter_payload_func);
 	g_test_add_func("/adapter/prometheus", tender_adapter_prometheus_func);

@@ -4,7 +4,10 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "tender-error.h"
+#include "tender-spec-keys.h"
 #include "tender-spec.h"
 
 static GVariant *
@@ -17,9 +20,8 @@ parse_text(const gchar *text)
 }
 
 static void
-assert_invalid(const gchar *text, const gchar *needle)
+assert_variant_invalid(GVariant *v, const gchar *needle)
 {
-	g_autoptr(GVariant) v = parse_text(text);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
 
@@ -27,6 +29,13 @@ assert_invalid(const gchar *text, const gchar *needle)
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
 	if (strstr(error->message, needle) == NULL)
 		g_error("'%s' does not mention '%s'", error->message, needle);
+}
+
+static void
+assert_invalid(const gchar *text, const gchar *needle)
+{
+	g_autoptr(GVariant) v = parse_text(text);
+	assert_variant_invalid(v, needle);
 }
 
 static void
@@ -312,6 +321,397 @@ test_spec_json(void)
 			    "'health.retries'");
 }
 
+/* the a{sv} and the JSON of a spec, byte for byte, as state files and ExportWorkload hold them */
+static void
+test_spec_output_stable(void)
+{
+	g_autoptr(GVariant) full = parse_text(
+	    "{'argv': <['sleep', '100']>, 'env': <['A=1', 'B=\"q\"']>,"
+	    " 'working_directory': <'/tmp'>, 'description': <'a test'>,"
+	    " 'labels': <{'team': 'core', 'app': 'web'}>, 'memory_max': <uint64 33554432>,"
+	    " 'cpu_quota_percent': <uint32 50>, 'tasks_max': <uint64 16>,"
+	    " 'io_read_bandwidth_max': <uint64 10485760>,"
+	    " 'io_write_bandwidth_max': <uint64 1048576>, 'restart': <'on-failure'>,"
+	    " 'restart_max': <uint32 7>, 'restart_delay_ms': <uint32 250>,"
+	    " 'max_runtime_sec': <uint64 3600>, 'health': <{'command': <['check', '--quick']>,"
+	    " 'interval_sec': <uint32 5>, 'on_unhealthy': <'restart'>}>, 'user': <'nobody'>,"
+	    " 'group': <'65534'>, 'capabilities': <['net_raw']>,"
+	    " 'pre_start': <[['true'], ['echo', 'hi']]>}");
+	g_autoptr(GVariant) small =
+	    parse_text("{'argv': <['true']>, 'health': <{'http_url': <'http://127.0.0.1/'>}>}");
+	const gchar *full_variant =
+	    "{'argv': <['sleep', '100']>, 'env': <['A=1', 'B=\"q\"']>, 'working_directory': "
+	    "<'/tmp'>, 'description': <'a test'>, 'labels': <{'app': 'web', 'team': 'core'}>, "
+	    "'memory_max': <uint64 33554432>, 'cpu_quota_percent': <uint32 50>, 'tasks_max': "
+	    "<uint64 16>, 'io_read_bandwidth_max': <uint64 10485760>, 'io_write_bandwidth_max': "
+	    "<uint64 1048576>, 'restart': <'on-failure'>, 'restart_max': <uint32 7>, "
+	    "'restart_delay_ms': <uint32 250>, 'max_runtime_sec': <uint64 3600>, 'health': "
+	    "<{'command': <['check', '--quick']>, 'interval_sec': <uint32 5>, 'timeout_sec': "
+	    "<uint32 30>, 'retries': <uint32 3>, 'start_period_sec': <uint32 0>, 'on_unhealthy': "
+	    "<'restart'>}>, 'user': <'nobody'>, 'group': <'65534'>, 'capabilities': "
+	    "<['CAP_NET_RAW']>, 'pre_start': <[['true'], ['echo', 'hi']]>}";
+	const gchar *full_json =
+	    "{\"argv\":[\"sleep\",\"100\"],\"env\":[\"A=1\",\"B=\\\"q\\\"\"],\"working_directory\":"
+	    "\"/tmp\",\"description\":\"a test\",\"labels\":{\"app\":\"web\",\"team\":\"core\"},"
+	    "\"memory_max\":33554432,\"cpu_quota_percent\":50,\"tasks_max\":16,"
+	    "\"io_read_bandwidth_max\":10485760,\"io_write_bandwidth_max\":1048576,\"restart\":"
+	    "\"on-failure\",\"restart_max\":7,\"restart_delay_ms\":250,\"max_runtime_sec\":3600,"
+	    "\"health\":{\"command\":[\"check\",\"--quick\"],\"interval_sec\":5,\"timeout_sec\":30,"
+	    "\"retries\":3,\"start_period_sec\":0,\"on_unhealthy\":\"restart\"},\"user\":"
+	    "\"nobody\",\"group\":\"65534\",\"capabilities\":[\"CAP_NET_RAW\"],\"pre_start\":"
+	    "[[\"true\"],[\"echo\",\"hi\"]]}";
+	const gchar *small_variant =
+	    "{'argv': <['true']>, 'working_directory': <'/'>, 'labels': <@a{ss} {}>, 'restart': "
+	    "<'no'>, 'restart_max': <uint32 5>, 'restart_delay_ms': <uint32 100>, 'health': "
+	    "<{'http_url': <'http://127.0.0.1/'>, 'interval_sec': <uint32 30>, 'timeout_sec': "
+	    "<uint32 30>, 'retries': <uint32 3>, 'start_period_sec': <uint32 0>, 'on_unhealthy': "
+	    "<'none'>}>}";
+	const gchar *small_json =
+	    "{\"argv\":[\"true\"],\"working_directory\":\"/\",\"labels\":{},\"restart\":\"no\","
+	    "\"restart_max\":5,\"restart_delay_ms\":100,\"health\":{\"http_url\":"
+	    "\"http://127.0.0.1/\",\"interval_sec\":30,\"timeout_sec\":30,\"retries\":3,"
+	    "\"start_period_sec\":0,\"on_unhealthy\":\"none\"}}";
+	struct {
+		GVariant *in;
+		const gchar *variant;
+		const gchar *json;
+	} cases[] = {{full, full_variant, full_json}, {small, small_variant, small_json}};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(cases[i].in, &error);
+		g_autoptr(GVariant) out = NULL;
+		g_autoptr(JsonNode) node = NULL;
+		g_autofree gchar *printed = NULL;
+		g_autofree gchar *json = NULL;
+		g_autoptr(TenderSpec) back = NULL;
+		g_autoptr(GVariant) again = NULL;
+
+		g_assert_no_error(error);
+		out = g_variant_ref_sink(tender_spec_to_variant(spec));
+		printed = g_variant_print(out, TRUE);
+		g_assert_cmpstr(printed, ==, cases[i].variant);
+		node = tender_spec_to_json(spec);
+		json = json_to_string(node, FALSE);
+		g_assert_cmpstr(json, ==, cases[i].json);
+		/* and what a state file holds reads back to the same bytes */
+		back = spec_from_json(json, &error);
+		g_assert_no_error(error);
+		again = g_variant_ref_sink(tender_spec_to_variant(back));
+		g_assert_cmpmem(g_variant_get_data(again),
+				g_variant_get_size(again),
+				g_variant_get_data(out),
+				g_variant_get_size(out));
+	}
+}
+
+static void
+test_spec_runtime(void)
+{
+	g_autoptr(GVariant) plain = parse_text("{'argv': <['true']>}");
+	g_autoptr(GVariant) scope = parse_text("{'argv': <['true']>, 'runtime': <'scope'>}");
+	g_autoptr(GVariant) other = parse_text("{'argv': <['true']>, 'runtime': <'my-vm2'>}");
+	g_autoptr(TenderSpec) spec = NULL;
+	g_autoptr(TenderSpec) back = NULL;
+	g_autoptr(GVariant) out = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *json = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *long_name = g_strnfill(33, 'a');
+	g_autofree gchar *too_long = NULL;
+	g_autofree gchar *longest = NULL;
+	GVariant *defaults[] = {plain, scope};
+
+	/* the default is the scope runtime, and it is not written out */
+	for (guint i = 0; i < G_N_ELEMENTS(defaults); i++) {
+		spec = tender_spec_new_from_variant(defaults[i], &error);
+		g_assert_no_error(error);
+		g_assert_cmpstr(tender_spec_get_runtime(spec), ==, "scope");
+		out = g_variant_ref_sink(tender_spec_to_variant(spec));
+		g_assert_false(g_variant_lookup(out, "runtime", "&s", NULL));
+		g_clear_pointer(&spec, tender_spec_free);
+		g_clear_pointer(&out, g_variant_unref);
+	}
+
+	/* another runtime is kept, and round-trips through a{sv} and JSON */
+	spec = tender_spec_new_from_variant(other, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(tender_spec_get_runtime(spec), ==, "my-vm2");
+	node = tender_spec_to_json(spec);
+	json = json_to_string(node, FALSE);
+	g_assert_nonnull(strstr(json, "\"runtime\":\"my-vm2\""));
+	back = spec_from_json(json, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(tender_spec_get_runtime(back), ==, "my-vm2");
+
+	/* only the form is checked: [a-z][a-z0-9-]{0,31} */
+	longest = g_strdup_printf("{'argv': <['true']>, 'runtime': <'%.32s'>}", long_name);
+	g_clear_pointer(&spec, tender_spec_free);
+	g_clear_pointer(&out, g_variant_unref);
+	out = parse_text(longest);
+	spec = tender_spec_new_from_variant(out, &error);
+	g_assert_no_error(error);
+	too_long = g_strdup_printf("{'argv': <['true']>, 'runtime': <'%s'>}", long_name);
+	assert_invalid(too_long, "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <''>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'Docker'>}", "'runtime' is 'Docker'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'1vm'>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'-vm'>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'my_vm'>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'a b'>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <'vm\\n'>}", "'runtime'");
+	assert_invalid("{'argv': <['true']>, 'runtime': <uint32 1>}",
+		       "'runtime' must be of type 's'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"runtime\": 1}", "'runtime'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"runtime\": \"Vm\"}", "'runtime'");
+}
+
+#define X_NESTED                                                                                   \
+	"{'s': <'text \\'quoted\\''>, 'x': <int64 -9007199254740993>, 'b': <true>,"                \
+	" 'd': <0.1>, 'as': <['a', 'b']>, 'empty': <@as []>, 'u': <uint32 7>,"                     \
+	" 't': <uint64 18446744073709551615>, 'ay': <b'bytes'>, 'av': <[<1>, <'two'>]>,"           \
+	" 'nested': <{'inner': <{'deep': <[int16 -1, 2]>}>, 'tuple': <('a', 1.5)>}>}"
+
+static void
+test_spec_extensions(void)
+{
+	g_autoptr(GVariant) v = parse_text("{'argv': <['true']>, 'x-docker': <" X_NESTED ">,"
+					   " 'x-a': <@a{sv} {}>}");
+	g_autoptr(GVariant) nested = parse_text(X_NESTED);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
+	g_autoptr(TenderSpec) again = NULL;
+	g_autoptr(TenderSpec) back = NULL;
+	g_autoptr(GVariant) out = NULL;
+	g_autoptr(GVariant) out2 = NULL;
+	g_autoptr(GVariant) out3 = NULL;
+	g_autoptr(GVariant) from_json = NULL;
+	g_autoptr(GVariant) x_json = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autofree gchar *json = NULL;
+	g_auto(GStrv) names = NULL;
+	const gchar *const expected_names[] = {"x-a", "x-docker", NULL};
+
+	g_assert_no_error(error);
+	g_assert_true(g_variant_equal(tender_spec_get_extension(spec, "x-docker"), nested));
+	g_assert_null(tender_spec_get_extension(spec, "x-podman"));
+	names = tender_spec_get_extension_names(spec);
+	g_assert_true(g_strv_equal((const gchar *const *)names, expected_names));
+
+	/* a{sv}: the very same value comes back */
+	out = g_variant_ref_sink(tender_spec_to_variant(spec));
+	again = tender_spec_new_from_variant(out, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_variant_equal(tender_spec_get_extension(again, "x-docker"), nested));
+	out2 = g_variant_ref_sink(tender_spec_to_variant(again));
+	g_assert_true(g_variant_equal(out, out2));
+
+	/* JSON (export, import, state files, HTTP): a string of GVariant text, every type kept */
+	node = tender_spec_to_json(spec);
+	g_assert_cmpint(json_node_get_value_type(
+			    json_object_get_member(json_node_get_object(node), "x-docker")),
+			==,
+			G_TYPE_STRING);
+	json = json_to_string(node, FALSE);
+	back = spec_from_json(json, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_variant_equal(tender_spec_get_extension(back, "x-docker"), nested));
+	out3 = g_variant_ref_sink(tender_spec_to_variant(back));
+	g_assert_true(g_variant_equal(out, out3));
+	g_assert_true(json_parser_load_from_data(parser, json, -1, NULL));
+	from_json = tender_spec_variant_from_json(json_parser_get_root(parser), &error);
+	g_assert_no_error(error);
+	x_json = g_variant_lookup_value(from_json, "x-docker", NULL);
+	g_assert_true(g_variant_equal(x_json, nested));
+}
+
+/* {'argv': <['true']>, NAME: <{KEY: <VALUE>}>} */
+static GVariant *
+spec_with_extension(const gchar *name, const gchar *key, GVariant *value)
+{
+	GVariantBuilder b;
+	GVariantBuilder x;
+	const gchar *one[] = {"true", NULL};
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_init(&x, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&x, "{sv}", key, value);
+	g_variant_builder_add(&b, "{sv}", "argv", g_variant_new_strv(one, -1));
+	g_variant_builder_add(&b, "{sv}", name, g_variant_builder_end(&x));
+	return g_variant_ref_sink(g_variant_builder_end(&b));
+}
+
+static void
+test_spec_extensions_invalid(void)
+{
+	GString *many = g_string_new("{'argv': <['true']>");
+	g_autofree gchar *many_text = NULL;
+	g_autoptr(GString) deep = g_string_new(NULL);
+	g_autofree gchar *deep_text = NULL;
+	g_autofree gchar *ok_text = NULL;
+	g_autoptr(GVariant) ok = NULL;
+	g_autoptr(TenderSpec) spec = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree guint8 *blob = g_malloc0(TENDER_SPEC_EXTENSION_SIZE_MAX);
+	g_autoptr(GVariant) big = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *json = NULL;
+	g_autoptr(TenderSpec) back = NULL;
+
+	/* the names */
+	assert_invalid("{'argv': <['true']>, 'x-': <@a{sv} {}>}", "'x-'");
+	assert_invalid("{'argv': <['true']>, 'x-Docker': <@a{sv} {}>}", "'x-Docker' is not x-NAME");
+	assert_invalid("{'argv': <['true']>, 'x-1d': <@a{sv} {}>}", "'x-1d'");
+	assert_invalid("{'argv': <['true']>, 'x-a_b': <@a{sv} {}>}", "'x-a_b'");
+	assert_invalid("{'argv': <['true']>, 'x-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': <@a{sv} {}>}",
+		       "'x-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'");
+	/* the type */
+	assert_invalid("{'argv': <['true']>, 'x-docker': <'image'>}",
+		       "'x-docker' must be of type 'a{sv}'");
+	assert_invalid("{'argv': <['true']>, 'x-docker': <{'a': 'b'}>}",
+		       "'x-docker' must be of type 'a{sv}'");
+
+	/* at most 8 */
+	for (guint i = 0; i < TENDER_SPEC_EXTENSIONS_MAX; i++)
+		g_string_append_printf(many, ", 'x-r%u': <@a{sv} {}>", i);
+	ok_text = g_strdup_printf("%s}", many->str);
+	ok = parse_text(ok_text);
+	spec = tender_spec_new_from_variant(ok, &error);
+	g_assert_no_error(error);
+	g_string_append(many, ", 'x-one-more': <@a{sv} {}>}");
+	many_text = g_string_free(many, FALSE);
+	assert_invalid(many_text, "'x-one-more' is one x- key too many: at most 8");
+
+	/* at most 64 KiB */
+	big = spec_with_extension("x-big",
+				  "blob",
+				  g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
+							    blob,
+							    TENDER_SPEC_EXTENSION_SIZE_MAX,
+							    1));
+	assert_variant_invalid(big, "'x-big' has 655");
+	assert_variant_invalid(big, "bytes; at most 65536 are allowed");
+
+	/* and at most 256 KiB as GVariant text: 60000 bytes are "[byte 0x00, 0x00, ...]" */
+	g_clear_pointer(&big, g_variant_unref);
+	big = spec_with_extension("x-text",
+				  "blob",
+				  g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, blob, 60000, 1));
+	assert_variant_invalid(big, "'x-text' is longer than 262144 bytes");
+
+	/* nesting: a{sv} in a{sv}... each level is 3 containers (a, {}, v) */
+	for (guint i = 0; i < 11; i++)
+		g_string_append(deep, "{'n': <");
+	g_string_append(deep, "1");
+	for (guint i = 0; i < 11; i++)
+		g_string_append(deep, ">}");
+	deep_text = g_strdup_printf("{'argv': <['true']>, 'x-deep': <%s>}", deep->str);
+	assert_invalid(deep_text, "'x-deep' is nested more than 32");
+
+	/* GVariant text keeps even what JSON numbers cannot: NaN and infinities */
+	g_clear_pointer(&big, g_variant_unref);
+	big = spec_with_extension("x-nan", "d", g_variant_new_double(NAN));
+	g_clear_pointer(&spec, tender_spec_free);
+	spec = tender_spec_new_from_variant(big, &error);
+	g_assert_no_error(error);
+	node = tender_spec_to_json(spec);
+	json = json_to_string(node, FALSE);
+	back = spec_from_json(json, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_variant_equal(tender_spec_get_extension(back, "x-nan"),
+				      tender_spec_get_extension(spec, "x-nan")));
+
+	/* JSON: a string of GVariant text only */
+	assert_json_invalid("{\"argv\": [\"true\"], \"x-docker\": {\"image\": \"nginx\"}}",
+			    "'x-docker' must be a string");
+	assert_json_invalid("{\"argv\": [\"true\"], \"x-docker\": \"{'image': nginx}\"}",
+			    "'x-docker' is not an a{sv} in GVariant text");
+	assert_json_invalid("{\"argv\": [\"true\"], \"x-docker\": \"['a']\"}", "'x-docker'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"x-Docker\": \"@a{sv} {}\"}", "'x-Docker'");
+}
+
+static void
+test_spec_keys(void)
+{
+	TenderSpecKeyIter iter;
+	const TenderSpecKey *key;
+	const TenderSpecKey *health;
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GVariant) value = NULL;
+	g_autoptr(GError) error = NULL;
+	guint limits = 0;
+	struct {
+		const gchar *key;
+		const gchar *text;
+		const gchar *value;
+	} texts[] = {
+	    {"memory_max", "2G", "uint64 2147483648"},
+	    {"io_read_bandwidth_max", "10M", "uint64 10485760"},
+	    {"max_runtime_sec", "1h", "uint64 3600"},
+	    {"cpu_quota_percent", "150%", "uint32 150"},
+	    {"restart_delay_ms", "250", "uint32 250"},
+	    {"tasks_max", "64", "uint64 64"},
+	    {"restart", "always", "'always'"},
+	};
+
+	/* every key once, each with a type; the table has the JSON keys and their types */
+	tender_spec_key_iter_init(&iter, NULL);
+	while (tender_spec_key_iter_next(&iter, &key)) {
+		g_assert_true(g_hash_table_add(seen, (gpointer)key->name));
+		g_assert_true(g_variant_type_string_is_valid(key->type));
+		g_assert_nonnull(key->doc);
+		if (key->flags & TENDER_SPEC_KEY_FLAG_LIMIT)
+			limits++;
+	}
+	g_assert_cmpuint(g_hash_table_size(seen), ==, 21);
+	g_assert_cmpuint(limits, ==, 9);
+	key = tender_spec_key_lookup(NULL, "memory_max");
+	g_assert_nonnull(key);
+	g_assert_cmpstr(key->type, ==, "t");
+	g_assert_cmpint(key->unit, ==, TENDER_SPEC_UNIT_BYTES);
+	g_assert_cmpuint(key->min, ==, TENDER_SPEC_MEMORY_MIN);
+	g_assert_cmpuint(key->max, ==, TENDER_SPEC_BYTES_MAX);
+	g_assert_cmpstr(tender_spec_key_lookup(NULL, "x-docker")->name, ==, "x-");
+	g_assert_cmpint(tender_spec_key_lookup(NULL, "x-docker")->kind,
+			==,
+			TENDER_SPEC_KEY_KIND_EXTENSION);
+	g_assert_null(tender_spec_key_lookup(NULL, "bogus"));
+	g_assert_null(tender_spec_key_lookup(NULL, "health.bogus"));
+	g_assert_null(tender_spec_key_lookup(NULL, "memory_max.x"));
+	health = tender_spec_key_lookup(NULL, "health");
+	g_assert_nonnull(health->children);
+	g_assert_true(tender_spec_key_lookup(NULL, "health.retries") ==
+		      tender_spec_key_lookup(health, "retries"));
+	g_assert_cmpstr(tender_spec_key_lookup(health, "retries")->unit_name, ==, "checks");
+	g_assert_true(tender_spec_key_check_name("docker"));
+	g_assert_false(tender_spec_key_check_name("Docker"));
+
+	/* values as text, as adapter [limits] and tenderctl give them */
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
+		const TenderSpecKey *k = tender_spec_key_lookup(NULL, texts[i].key);
+		g_autofree gchar *printed = NULL;
+		value = g_variant_ref_sink(tender_spec_key_parse_text(k, texts[i].text, &error));
+		g_assert_no_error(error);
+		printed = g_variant_print(value, TRUE);
+		g_assert_cmpstr(printed, ==, texts[i].value);
+		g_clear_pointer(&value, g_variant_unref);
+	}
+	g_assert_null(tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "max_runtime_sec"),
+						 "1500ms",
+						 &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message, ==, "must be whole seconds");
+	g_clear_error(&error);
+	g_assert_null(
+	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "restart_max"), "x", &error));
+	g_assert_cmpstr(error->message, ==, "'x' is not a whole number in range");
+	g_clear_error(&error);
+	g_assert_null(
+	    tender_spec_key_parse_text(tender_spec_key_lookup(NULL, "argv"), "x", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+}
+
 static void
 test_spec_privileges(void)
 {
@@ -417,6 +817,11 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/not-a-dict", test_spec_not_a_dict);
 	g_test_add_func("/spec/policy-and-health", test_spec_policy_and_health);
 	g_test_add_func("/spec/json", test_spec_json);
+	g_test_add_func("/spec/output-stable", test_spec_output_stable);
+	g_test_add_func("/spec/runtime", test_spec_runtime);
+	g_test_add_func("/spec/extensions", test_spec_extensions);
+	g_test_add_func("/spec/extensions-invalid", test_spec_extensions_invalid);
+	g_test_add_func("/spec/keys", test_spec_keys);
 	g_test_add_func("/spec/privileges", test_spec_privileges);
 	g_test_add_func("/spec/privileges-invalid", test_spec_privileges_invalid);
 	return g_test_run();
