@@ -291,7 +291,9 @@ tender_adapter_config_build_spec(TenderAdapterConfig *config,
 		return NULL;
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(tender_adapter_reserved_keys); i++) {
-		if (!g_variant_lookup_value(class_spec, tender_adapter_reserved_keys[i], NULL))
+		g_autoptr(GVariant) reserved =
+		    g_variant_lookup_value(class_spec, tender_adapter_reserved_keys[i], NULL);
+		if (reserved == NULL)
 			continue;
 		g_set_error(error,
 			    TENDER_ERROR,
