@@ -138,68 +138,22 @@ tender_http_workloads_query_options(TenderHttpRequest *req,
 	return g_variant_ref_sink(g_variant_builder_end(&builder));
 }
 
-static JsonNode *
-tender_http_workloads_to_json(TenderEngine *engine, TenderWorkload *w)
-{
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(GVariant) limits = tender_engine_get_limits(engine, w);
-	const TenderSpec *spec = tender_workload_get_spec(w);
-
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "Name");
-	json_builder_add_string_value(b, tender_workload_get_name(w));
-	json_builder_set_member_name(b, "State");
-	json_builder_add_string_value(b, tender_state_to_string(tender_workload_get_state(w)));
-	json_builder_set_member_name(b, "Reason");
-	json_builder_add_string_value(b, tender_workload_get_reason(w));
-	json_builder_set_member_name(b, "Unit");
-	json_builder_add_string_value(b, tender_workload_get_unit(w));
-	json_builder_set_member_name(b, "ControlGroup");
-	json_builder_add_string_value(b, tender_workload_get_control_group(w));
-	json_builder_set_member_name(b, "MainPID");
-	json_builder_add_int_value(b, tender_workload_get_main_pid(w));
-	json_builder_set_member_name(b, "ExitCode");
-	json_builder_add_int_value(b, tender_workload_get_exit_code(w));
-	json_builder_set_member_name(b, "ExitSignal");
-	json_builder_add_int_value(b, tender_workload_get_exit_signal(w));
-	json_builder_set_member_name(b, "CreatedAt");
-	json_builder_add_string_value(b, tender_workload_get_created_at(w));
-	json_builder_set_member_name(b, "StartedAt");
-	json_builder_add_string_value(b, tender_workload_get_started_at(w));
-	json_builder_set_member_name(b, "StoppedAt");
-	json_builder_add_string_value(b, tender_workload_get_stopped_at(w));
-	json_builder_set_member_name(b, "Command");
-	json_builder_begin_array(b);
-	for (guint i = 0; spec->argv != NULL && spec->argv[i] != NULL; i++)
-		json_builder_add_string_value(b, spec->argv[i]);
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "Spec");
-	json_builder_add_value(b, tender_spec_to_json(spec));
-	json_builder_set_member_name(b, "RestartCount");
-	json_builder_add_int_value(b, tender_workload_get_restart_count(w));
-	json_builder_set_member_name(b, "OOMKilled");
-	json_builder_add_boolean_value(b, tender_workload_get_oom_killed(w));
-	json_builder_set_member_name(b, "Health");
-	json_builder_add_string_value(b, tender_workload_get_health(w));
-	json_builder_set_member_name(b, "Limits");
-	json_builder_add_value(b, json_gvariant_serialize(limits));
-	json_builder_end_object(b);
-	return json_builder_get_root(b);
-}
-
 static void
 tender_http_workloads_reply_workload(TenderHttpRequest *req, guint status)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) node = NULL;
-	TenderEngine *engine = tender_http_server_get_engine(req->self);
-	TenderWorkload *w = tender_engine_get_workload(engine, req->match.name, &error);
+	g_autoptr(GVariant) view = NULL;
 
-	if (w == NULL) {
+	/* the view D-Bus gives (org.tender.Agent1.Workload's properties), as JSON */
+	view = tender_engine_get_workload_properties(tender_http_server_get_engine(req->self),
+						     req->match.name,
+						     &error);
+	if (view == NULL) {
 		tender_http_message_reply_gerror(req->msg, error);
 		return;
 	}
-	node = tender_http_workloads_to_json(engine, w);
+	node = json_gvariant_serialize(view);
 	tender_http_message_reply_json(req->msg, status, node);
 }
 
