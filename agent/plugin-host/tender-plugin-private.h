@@ -54,6 +54,11 @@ typedef struct {
 	GDestroyNotify destroy;
 } TenderPluginRoute;
 
+void
+tender_plugin_dbus_object_free(TenderPluginDbusObject *obj);
+void
+tender_plugin_route_free(TenderPluginRoute *route);
+
 TenderPlugin *
 tender_plugin_new(const gchar *filename,
 		  TenderEngine *engine,
@@ -89,6 +94,8 @@ tender_plugin_dispatch_state(TenderPlugin *self,
 			     const gchar *reason);
 void
 tender_plugin_set_connection(TenderPlugin *self, GDBusConnection *connection);
+GDBusConnection *
+tender_plugin_get_connection(TenderPlugin *self);
 GPtrArray *
 tender_plugin_get_dbus_objects(TenderPlugin *self);
 GPtrArray *
