@@ -30,8 +30,9 @@ tender_plugin_dbus_object_free(TenderPluginDbusObject *obj)
 
 /* --- the plugin API: D-Bus --- */
 
-/* a subpath is empty or ELEMENT[/ELEMENT...], each element [A-Za-z0-9_]+ */
-static gboolean
+/* a subpath (of an object or a service) is empty or ELEMENT[/ELEMENT...], each element
+ * [A-Za-z0-9_]+ */
+gboolean
 tender_plugin_check_subpath(const gchar *subpath, GError **error)
 {
 	gboolean element = FALSE;
@@ -92,7 +93,7 @@ tender_plugin_get_object_path(TenderPlugin *self, const gchar *subpath)
 	return g_strdup_printf("%s/%s", path, subpath);
 }
 
-static TenderPluginDbusObject *
+TenderPluginDbusObject *
 tender_plugin_find_dbus_object(TenderPlugin *self, const gchar *subpath, guint *index)
 {
 	for (guint i = 0; i < tender_plugin_get_dbus_objects(self)->len; i++) {
@@ -152,6 +153,59 @@ tender_plugin_map_actions(GDBusInterfaceInfo *iface,
 }
 
 /**
+ * tender_plugin_parse_interface:
+ * @xml: introspection XML from a plugin
+ * @error: (nullable): a #GError
+ *
+ * Parses what a plugin ships: at most %TENDER_PLUGIN_XML_MAX bytes, a <node> with exactly
+ * one <interface>, without properties.
+ *
+ * Returns: (transfer full): the node, whose interfaces[0] is the interface
+ */
+GDBusNodeInfo *
+tender_plugin_parse_interface(const gchar *xml, GError **error)
+{
+	g_autoptr(GDBusNodeInfo) node = NULL;
+	g_autoptr(GError) error_local = NULL;
+
+	if (strlen(xml) > TENDER_PLUGIN_XML_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The introspection XML is larger than %d bytes",
+			    TENDER_PLUGIN_XML_MAX);
+		return NULL;
+	}
+	node = g_dbus_node_info_new_for_xml(xml, &error_local);
+	if (node == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid introspection XML: %s",
+			    error_local->message);
+		return NULL;
+	}
+	if (node->interfaces == NULL || node->interfaces[0] == NULL ||
+	    node->interfaces[1] != NULL) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "The introspection XML must have exactly one interface");
+		return NULL;
+	}
+	if (node->interfaces[0]->properties != NULL && node->interfaces[0]->properties[0] != NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Interface %s has properties; plugins expose state through methods, "
+			    "which are authorized",
+			    node->interfaces[0]->name);
+		return NULL;
+	}
+	return g_steal_pointer(&node);
+}
+
+/**
  * tender_plugin_add_dbus_object:
  * @self: a #TenderPlugin
  * @subpath: (nullable): "" or %NULL for /org/tender/Agent1/plugin/NAME itself, else a path
@@ -184,7 +238,6 @@ tender_plugin_add_dbus_object(TenderPlugin *self,
 			      GError **error)
 {
 	g_autoptr(GDBusNodeInfo) node = NULL;
-	g_autoptr(GError) error_local = NULL;
 	g_autoptr(GHashTable) map = NULL;
 	TenderPluginDbusObject *obj;
 
@@ -195,7 +248,8 @@ tender_plugin_add_dbus_object(TenderPlugin *self,
 		subpath = "";
 	if (!tender_plugin_check_subpath(subpath, error))
 		return FALSE;
-	if (tender_plugin_find_dbus_object(self, subpath, NULL) != NULL) {
+	if (tender_plugin_find_dbus_object(self, subpath, NULL) != NULL ||
+	    tender_plugin_lookup_service(self, subpath) != NULL) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_ALREADY_EXISTS,
@@ -211,40 +265,9 @@ tender_plugin_add_dbus_object(TenderPlugin *self,
 			    TENDER_PLUGIN_DBUS_OBJECTS_MAX);
 		return FALSE;
 	}
-	if (strlen(introspection_xml) > TENDER_PLUGIN_XML_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "The introspection XML is larger than %d bytes",
-			    TENDER_PLUGIN_XML_MAX);
+	node = tender_plugin_parse_interface(introspection_xml, error);
+	if (node == NULL)
 		return FALSE;
-	}
-	node = g_dbus_node_info_new_for_xml(introspection_xml, &error_local);
-	if (node == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Invalid introspection XML: %s",
-			    error_local->message);
-		return FALSE;
-	}
-	if (node->interfaces == NULL || node->interfaces[0] == NULL ||
-	    node->interfaces[1] != NULL) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "The introspection XML must have exactly one interface");
-		return FALSE;
-	}
-	if (node->interfaces[0]->properties != NULL && node->interfaces[0]->properties[0] != NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Interface %s has properties; plugins expose state through methods, "
-			    "which are authorized",
-			    node->interfaces[0]->name);
-		return FALSE;
-	}
 	map = tender_plugin_map_actions(node->interfaces[0], actions, error);
 	if (map == NULL)
 		return FALSE;

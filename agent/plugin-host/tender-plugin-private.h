@@ -29,6 +29,7 @@ typedef enum {
 #define TENDER_PLUGIN_SUBPATH_MAX      128
 #define TENDER_PLUGIN_DBUS_OBJECTS_MAX 1024
 #define TENDER_PLUGIN_ROUTES_MAX       64
+#define TENDER_PLUGIN_SERVICES_MAX     256
 
 /* one object a plugin put on the bus */
 typedef struct {
@@ -101,7 +102,18 @@ tender_plugin_get_dbus_objects(TenderPlugin *self);
 GPtrArray *
 tender_plugin_get_routes(TenderPlugin *self);
 GPtrArray *
+tender_plugin_get_services(TenderPlugin *self);
+GPtrArray *
 tender_plugin_get_adapters(TenderPlugin *self);
+gboolean
+tender_plugin_check_subpath(const gchar *subpath, GError **error);
+GDBusNodeInfo *
+tender_plugin_parse_interface(const gchar *xml, GError **error);
+/* a TenderService, see tender-service.h */
+struct _TenderService *
+tender_plugin_lookup_service(TenderPlugin *self, const gchar *subpath);
+TenderPluginDbusObject *
+tender_plugin_find_dbus_object(TenderPlugin *self, const gchar *subpath, guint *index);
 
 /* the core's side of TenderPluginRequest */
 TenderPluginRequest *

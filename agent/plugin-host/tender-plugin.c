@@ -38,6 +38,7 @@ struct _TenderPlugin {
 	GDestroyNotify data_destroy;
 	GPtrArray *dbus_objects; /* of TenderPluginDbusObject */
 	GPtrArray *routes;	 /* of TenderPluginRoute */
+	GPtrArray *services;	 /* of TenderService */
 	GPtrArray *adapters;	 /* of const TenderAdapterClass */
 	GArray *watches;	 /* of TenderPluginWatch */
 	guint next_watch_id;
@@ -55,6 +56,8 @@ G_DEFINE_TYPE(TenderPlugin, tender_plugin, G_TYPE_OBJECT)
 enum {
 	SIGNAL_DBUS_OBJECT_ADDED,
 	SIGNAL_DBUS_OBJECT_REMOVED,
+	SIGNAL_SERVICE_ADDED,
+	SIGNAL_SERVICE_REMOVED,
 	SIGNAL_LAST,
 };
 static guint signals[SIGNAL_LAST] = {0};
@@ -192,6 +195,10 @@ tender_plugin_clear_registrations(TenderPlugin *self)
 		g_signal_emit(self, signals[SIGNAL_DBUS_OBJECT_REMOVED], 0, obj);
 		g_ptr_array_remove_index(self->dbus_objects, 0);
 	}
+	while (self->services->len > 0) {
+		g_signal_emit(self, signals[SIGNAL_SERVICE_REMOVED], 0, self->services->pdata[0]);
+		g_ptr_array_remove_index(self->services, 0);
+	}
 	g_ptr_array_set_size(self->routes, 0);
 	g_ptr_array_set_size(self->adapters, 0);
 	g_array_set_size(self->watches, 0);
@@ -311,6 +318,12 @@ GPtrArray *
 tender_plugin_get_routes(TenderPlugin *self)
 {
 	return self->routes;
+}
+
+GPtrArray *
+tender_plugin_get_services(TenderPlugin *self)
+{
+	return self->services;
 }
 
 GPtrArray *
@@ -1026,6 +1039,7 @@ tender_plugin_finalize(GObject *object)
 	/* the module stays resident: its GTypes may be registered */
 	g_ptr_array_unref(self->dbus_objects);
 	g_ptr_array_unref(self->routes);
+	g_ptr_array_unref(self->services);
 	g_ptr_array_unref(self->adapters);
 	g_array_unref(self->watches);
 	g_clear_object(&self->authority);
@@ -1077,6 +1091,36 @@ tender_plugin_class_init(TenderPluginClass *klass)
 							   G_TYPE_NONE,
 							   1,
 							   G_TYPE_POINTER);
+	/**
+	 * TenderPlugin::service-added:
+	 * @self: the plugin
+	 * @service: the #TenderService to serve
+	 */
+	signals[SIGNAL_SERVICE_ADDED] = g_signal_new("service-added",
+						     G_TYPE_FROM_CLASS(klass),
+						     G_SIGNAL_RUN_LAST,
+						     0,
+						     NULL,
+						     NULL,
+						     NULL,
+						     G_TYPE_NONE,
+						     1,
+						     G_TYPE_OBJECT);
+	/**
+	 * TenderPlugin::service-removed:
+	 * @self: the plugin
+	 * @service: the #TenderService to stop serving, still valid
+	 */
+	signals[SIGNAL_SERVICE_REMOVED] = g_signal_new("service-removed",
+						       G_TYPE_FROM_CLASS(klass),
+						       G_SIGNAL_RUN_LAST,
+						       0,
+						       NULL,
+						       NULL,
+						       NULL,
+						       G_TYPE_NONE,
+						       1,
+						       G_TYPE_OBJECT);
 }
 
 static void
@@ -1087,6 +1131,7 @@ tender_plugin_init(TenderPlugin *self)
 	self->dbus_objects =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_dbus_object_free);
 	self->routes = g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_route_free);
+	self->services = g_ptr_array_new_with_free_func(g_object_unref);
 	self->adapters = g_ptr_array_new();
 	self->watches = g_array_new(FALSE, FALSE, sizeof(TenderPluginWatch));
 	g_array_set_clear_func(self->watches, tender_plugin_watch_clear);

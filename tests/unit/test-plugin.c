@@ -9,7 +9,9 @@
 
 #include "tender-error.h"
 #include "tender-plugin-list.h"
+#include "tender-authority.h"
 #include "tender-plugin-private.h"
+#include "tender-service.h"
 
 static TenderPlugin *
 new_plugin(TenderConfig *config)
@@ -246,6 +248,207 @@ test_plugin_routes(void)
 	g_assert_cmpuint(tender_plugin_get_routes(plugin)->len, ==, TENDER_PLUGIN_ROUTES_MAX);
 }
 
+static const gchar service_xml[] = "<node><interface name='org.example.Service'>"
+				   "<method name='Add'>"
+				   "<arg name='a' type='u' direction='in'/>"
+				   "<arg name='b' type='u' direction='in'/>"
+				   "<arg name='sum' type='u' direction='out'/>"
+				   "</method>"
+				   "<method name='Fail'/>"
+				   "</interface></node>";
+
+/* Add answers a+b, or a string when a is 13 (the wrong type); Fail fails with a GIO error */
+static void
+service_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	guint32 a = 0;
+	guint32 b = 0;
+
+	g_assert_cmpstr(tender_call_get_subpath(call), ==, "calc");
+	g_assert_cmpuint(tender_caller_get_uid(tender_call_get_caller(call)), ==, 42);
+	if (g_strcmp0(tender_call_get_method(call), "Fail") == 0) {
+		g_autoptr(GError) error =
+		    g_error_new_literal(G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no such thing");
+		tender_call_return_error(call, error);
+		return;
+	}
+	g_variant_get(tender_call_get_parameters(call), "(uu)", &a, &b);
+	if (a == 13) {
+		tender_call_return_value(call, g_variant_new("(s)", "thirteen"));
+		return;
+	}
+	tender_call_return_value(call, g_variant_new("(u)", a + b));
+}
+
+typedef struct {
+	GVariant *value;
+	GError *error;
+} ServiceReply;
+
+static void
+service_reply_cb(GVariant *value, const GError *error, gpointer user_data)
+{
+	ServiceReply *reply = user_data;
+	g_assert_null(reply->value);
+	g_assert_null(reply->error);
+	reply->value = value != NULL ? g_variant_ref(value) : NULL;
+	reply->error = error != NULL ? g_error_copy(error) : NULL;
+}
+
+static void
+service_reply_clear(ServiceReply *reply)
+{
+	g_clear_pointer(&reply->value, g_variant_unref);
+	g_clear_error(&reply->error);
+}
+
+static void
+test_plugin_services(void)
+{
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) plugin = new_plugin(config);
+	g_autoptr(TenderAuthoritySubject) caller = tender_authority_subject_new_uid(42);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GHashTable) details = NULL;
+	ServiceReply reply = {NULL};
+	TenderService *service;
+	const TenderPluginServiceMethod all[] = {{"Add", "org.tender.example.add", service_cb},
+						 {"Fail", "org.tender.example.fail", service_cb},
+						 {NULL, NULL, NULL}};
+	const TenderPluginServiceMethod missing[] = {{"Add", "org.tender.x", service_cb},
+						     {NULL, NULL, NULL}};
+	const TenderPluginServiceMethod unknown[] = {{"Add", "org.tender.x", service_cb},
+						     {"Fail", "org.tender.x", service_cb},
+						     {"Other", "org.tender.x", service_cb},
+						     {NULL, NULL, NULL}};
+	const TenderPluginServiceMethod no_handler[] = {{"Add", "org.tender.x", service_cb},
+							{"Fail", "org.tender.x", NULL},
+							{NULL, NULL, NULL}};
+	const TenderPluginServiceMethod twice[] = {{"Add", "org.tender.x", service_cb},
+						   {"Fail", "org.tender.x", service_cb},
+						   {"Add", "org.tender.x", service_cb},
+						   {NULL, NULL, NULL}};
+	const gchar *bad_actions[] = {"org.example.add", "org.tender.", "org.tender.A", "", NULL};
+	struct {
+		const TenderPluginServiceMethod *methods;
+		const gchar *xml;
+		const gchar *message;
+	} refused[] = {
+	    {missing, service_xml, "Fail is not in the method table"},
+	    {unknown, service_xml, "has no method Other"},
+	    {no_handler, service_xml, "Method Fail has no handler"},
+	    {twice, service_xml, "Method Add is in the table twice"},
+	    {all, "<node", "Invalid introspection XML"},
+	    {all, "<node><interface name='a.B'/><interface name='a.C'/></node>", "exactly one"},
+	    {missing,
+	     "<node><interface name='a.B'><method name='Add'><arg type='s' direction='in'/>"
+	     "</method></interface></node>",
+	     "in-arg 0 has no name"},
+	    {missing,
+	     "<node><interface name='a.B'><method name='Add'><arg name='x' type='s' "
+	     "direction='out'/><arg name='x' type='u' "
+	     "direction='out'/></method></interface></node>",
+	     "two out-args are named x"},
+	};
+
+	/* the XML and the table agree, every action is org.tender.*, every arg has a name */
+	for (guint i = 0; i < G_N_ELEMENTS(refused); i++) {
+		g_assert_false(tender_plugin_add_service(plugin,
+							 "calc",
+							 refused[i].xml,
+							 refused[i].methods,
+							 NULL,
+							 NULL,
+							 &error));
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		g_assert_nonnull(strstr(error->message, refused[i].message));
+		g_clear_error(&error);
+	}
+	for (guint i = 0; bad_actions[i] != NULL; i++) {
+		const TenderPluginServiceMethod bad[] = {{"Add", "org.tender.x", service_cb},
+							 {"Fail", bad_actions[i], service_cb},
+							 {NULL, NULL, NULL}};
+		g_assert_false(tender_plugin_add_service(plugin,
+							 "calc",
+							 service_xml,
+							 bad,
+							 NULL,
+							 NULL,
+							 &error));
+		g_assert_nonnull(strstr(error->message, "is not a polkit action of tender"));
+		g_clear_error(&error);
+	}
+	g_assert_false(
+	    tender_plugin_add_service(plugin, "a//b", service_xml, all, NULL, NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	g_assert_cmpuint(tender_plugin_get_services(plugin)->len, ==, 0);
+
+	/* once per subpath, and not where a raw object is */
+	g_assert_true(
+	    tender_plugin_add_service(plugin, "calc", service_xml, all, NULL, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_false(
+	    tender_plugin_add_service(plugin, "calc", service_xml, all, NULL, NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
+	g_clear_error(&error);
+	g_assert_false(tender_plugin_add_dbus_object(plugin,
+						     "calc",
+						     xml,
+						     NULL,
+						     method_cb,
+						     NULL,
+						     NULL,
+						     &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
+	g_clear_error(&error);
+	service = tender_plugin_lookup_service(plugin, "calc");
+	g_assert_nonnull(service);
+	g_assert_cmpstr(tender_service_get_object_path(service),
+			==,
+			"/org/tender/Agent1/plugin/my_2dplugin/calc");
+	g_assert_cmpstr(tender_service_get_action(service, "Add"), ==, "org.tender.example.add");
+	g_assert_null(tender_service_get_action(service, "Other"));
+	details = tender_service_get_details(service, "Add");
+	g_assert_cmpstr(g_hash_table_lookup(details, "plugin"), ==, "my-plugin");
+	g_assert_cmpstr(g_hash_table_lookup(details, "method"), ==, "Add");
+	g_assert_cmpstr(g_hash_table_lookup(details, "object_path"),
+			==,
+			"/org/tender/Agent1/plugin/my_2dplugin/calc");
+
+	/* a call, its value checked against the out-signature */
+	tender_service_call(service,
+			    caller,
+			    "Add",
+			    g_variant_new("(uu)", 2, 3),
+			    service_reply_cb,
+			    &reply);
+	g_assert_no_error(reply.error);
+	g_assert_cmpstr(g_variant_get_type_string(reply.value), ==, "(u)");
+	g_assert_cmpuint(g_variant_get_uint32(g_variant_get_child_value(reply.value, 0)), ==, 5);
+	service_reply_clear(&reply);
+	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*Add returned a (s), not the (u)*");
+	tender_service_call(service,
+			    caller,
+			    "Add",
+			    g_variant_new("(uu)", 13, 0),
+			    service_reply_cb,
+			    &reply);
+	g_test_assert_expected_messages();
+	g_assert_null(reply.value);
+	g_assert_error(reply.error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	service_reply_clear(&reply);
+	/* errors of other domains map onto TENDER_ERROR, as the engine's do */
+	tender_service_call(service, caller, "Fail", g_variant_new("()"), service_reply_cb, &reply);
+	g_assert_error(reply.error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_assert_cmpstr(reply.error->message, ==, "no such thing");
+	service_reply_clear(&reply);
+
+	g_assert_true(tender_plugin_remove_service(plugin, "calc", &error));
+	g_assert_false(tender_plugin_remove_service(plugin, "calc", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+}
+
 static void
 adapter_start(TenderAdapter *adapter, JsonObject *payload, GTask *task)
 {
@@ -327,6 +530,7 @@ main(int argc, char **argv)
 	g_test_add_func("/plugin/names", test_plugin_names);
 	g_test_add_func("/plugin/dbus-objects", test_plugin_dbus_objects);
 	g_test_add_func("/plugin/routes", test_plugin_routes);
+	g_test_add_func("/plugin/services", test_plugin_services);
 	g_test_add_func("/plugin/adapters", test_plugin_adapters);
 	g_test_add_func("/plugin/config", test_plugin_config);
 	return g_test_run();

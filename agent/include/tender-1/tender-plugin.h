@@ -22,6 +22,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tender-adapter.h"
+#include "tender-call.h"
 #include "tender-caller.h"
 #include "tender-error.h"
 #include "tender-json.h"
@@ -309,6 +310,48 @@ tender_plugin_add_http_route(TenderPlugin *self,
 			     gpointer user_data,
 			     GDestroyNotify destroy,
 			     GError **error);
+
+/* --- services: methods declared once, served over D-Bus and HTTP --- */
+
+/**
+ * TenderPluginCallFunc:
+ * @plugin: the plugin
+ * @call: (transfer full): the call, its arguments checked and its caller authorized for the
+ *   method's action; complete it with tender_call_return_value() or
+ *   tender_call_return_error(), now or later
+ * @user_data: what was given to tender_plugin_add_service()
+ *
+ * Since: 0.2
+ */
+typedef void (*TenderPluginCallFunc)(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+
+/**
+ * TenderPluginServiceMethod:
+ * @method: a method of the service's interface
+ * @action_id: the polkit action that authorizes a call of it, an org.tender.* id
+ * @func: its handler
+ *
+ * One entry of the table given to tender_plugin_add_service(); the table ends with an entry
+ * whose @method is %NULL.
+ *
+ * Since: 0.2
+ */
+typedef struct {
+	const gchar *method;
+	const gchar *action_id;
+	TenderPluginCallFunc func;
+} TenderPluginServiceMethod;
+
+gboolean
+tender_plugin_add_service(TenderPlugin *self,
+			  const gchar *subpath,
+			  const gchar *introspection_xml,
+			  const TenderPluginServiceMethod *methods,
+			  gpointer user_data,
+			  GDestroyNotify destroy,
+			  GError **error);
+gboolean
+tender_plugin_remove_service(TenderPlugin *self, const gchar *subpath, GError **error);
 
 /* --- adapters --- */
 
