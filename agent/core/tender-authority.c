@@ -191,53 +191,6 @@ struct _TenderAuthority {
 
 G_DEFINE_TYPE(TenderAuthority, tender_authority, G_TYPE_OBJECT)
 
-static const struct {
-	const gchar *method;
-	const gchar *action;
-} tender_authority_methods[] = {
-    {"ListWorkloads", TENDER_AUTHORITY_ACTION_READ},
-    {"GetWorkload", TENDER_AUTHORITY_ACTION_READ},
-    {"GetLogs", TENDER_AUTHORITY_ACTION_READ},
-    {"FollowLogs", TENDER_AUTHORITY_ACTION_READ},
-    {"GetMetrics", TENDER_AUTHORITY_ACTION_READ},
-    {"ExportWorkload", TENDER_AUTHORITY_ACTION_READ},
-    {"ListPlugins", TENDER_AUTHORITY_ACTION_READ},
-    {"CreateWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
-    {"StartWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
-    {"StopWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
-    {"KillWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
-    {"RemoveWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
-    {"PauseWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
-    {"ResumeWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
-    {"ImportWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
-    /* adapter instances: the Manager's ListAdapters, and the methods and properties of
-     * org.tender.Agent1.Adapter, which the HTTP routes of adapters share */
-    {"ListAdapters", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
-    {"Adapter.Get", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
-    {"Adapter.GetMetrics", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
-    {"Adapter.Start", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
-    {"Adapter.Update", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
-    {"Adapter.Stop", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
-};
-
-/**
- * tender_authority_action_for_method:
- * @method: a Manager method name, e.g. "StartWorkload"
- *
- * The polkit action a method needs, the same whichever front-end it came through.
- *
- * Returns: the action id, or %NULL for a method that is not known (refuse it)
- */
-const gchar *
-tender_authority_action_for_method(const gchar *method)
-{
-	for (guint i = 0; i < G_N_ELEMENTS(tender_authority_methods); i++) {
-		if (g_strcmp0(method, tender_authority_methods[i].method) == 0)
-			return tender_authority_methods[i].action;
-	}
-	return NULL;
-}
-
 typedef struct {
 	TenderAuthoritySubject *subject;
 	gchar *action_id;
@@ -526,7 +479,9 @@ tender_authority_decide(GTask *task)
 		g_object_unref(task);
 		return;
 	}
-	if (self->polkit_bus == NULL) {
+	if (self->polkit_bus == NULL ||
+	    (check->subject->kind == TENDER_AUTHORITY_SUBJECT_BUS_NAME &&
+	     self->bus != self->polkit_bus)) {
 		tender_authority_deny(task,
 				      "tenderd does not serve the system bus, so polkit cannot "
 				      "vouch for the caller, and only root and tenderd's own user "
@@ -676,42 +631,24 @@ tender_authority_init(TenderAuthority *self)
 }
 
 /**
- * tender_authority_new_full:
- * @bus: the bus callers by bus name are on
+ * tender_authority_new:
+ * @bus: the bus callers by bus name are on (the one tenderd serves)
  * @polkit_bus: (nullable): the system bus, where polkitd is, or %NULL to ask no one (then
  *   only root and tenderd's own user are allowed)
  *
- * polkit is asked about bus names only when @bus is @polkit_bus: a name on another bus (a
- * session or private bus, where anyone may own any name) means nothing to polkitd.
+ * tenderd makes one authority and hands it to every front-end and plugin.  polkit is asked
+ * about bus names only when @bus is @polkit_bus: a name on another bus (a session or private
+ * bus, where anyone may own any name) means nothing to polkitd.  Processes (HTTP over the unix
+ * socket) and users (HTTP with a token) are asked about on @polkit_bus whatever @bus is.
  *
  * Returns: (transfer full): a #TenderAuthority
  */
 TenderAuthority *
-tender_authority_new_full(GDBusConnection *bus, GDBusConnection *polkit_bus)
+tender_authority_new(GDBusConnection *bus, GDBusConnection *polkit_bus)
 {
 	TenderAuthority *self = g_object_new(TENDER_TYPE_AUTHORITY, NULL);
 	self->bus = g_object_ref(bus);
 	if (polkit_bus != NULL)
 		self->polkit_bus = g_object_ref(polkit_bus);
 	return self;
-}
-
-/**
- * tender_authority_new:
- * @bus: the bus callers by bus name are on
- *
- * An authority that asks polkit if @bus is the system bus (the connection tenderd opened to
- * it at startup), and allows only root and tenderd's own user otherwise (tenderd --bus
- * session, or a private bus).
- *
- * Returns: (transfer full): a #TenderAuthority
- */
-TenderAuthority *
-tender_authority_new(GDBusConnection *bus)
-{
-	/* tenderd connects to the system bus before anything else, so this returns its shared
-	 * connection at once; a bus at another address is never taken for the system bus */
-	g_autoptr(GDBusConnection) system_bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, NULL);
-
-	return tender_authority_new_full(bus, bus == system_bus ? bus : NULL);
 }

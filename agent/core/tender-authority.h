@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define TENDER_AUTHORITY_ACTION_READ   "org.tender.workloads.read"
 #define TENDER_AUTHORITY_ACTION_MANAGE "org.tender.workloads.manage"
 
-/* adapter instances: their calls are named "Adapter.METHOD" in the method table */
+/* adapter instances: their calls are named "Adapter.METHOD" in tender-request.c's table */
 #define TENDER_AUTHORITY_ACTION_ADAPTERS_READ	"org.tender.adapters.read"
 #define TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE "org.tender.adapters.manage"
 
@@ -45,11 +45,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAuthoritySubject, tender_authority_subject_f
 G_DECLARE_FINAL_TYPE(TenderAuthority, tender_authority, TENDER, AUTHORITY, GObject)
 
 TenderAuthority *
-tender_authority_new(GDBusConnection *bus);
-TenderAuthority *
-tender_authority_new_full(GDBusConnection *bus, GDBusConnection *polkit_bus);
-const gchar *
-tender_authority_action_for_method(const gchar *method);
+tender_authority_new(GDBusConnection *bus, GDBusConnection *polkit_bus);
 void
 tender_authority_check_async(TenderAuthority *self,
 			     const TenderAuthoritySubject *subject,

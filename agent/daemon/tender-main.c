@@ -33,6 +33,7 @@ typedef struct {
 	TenderHttpServer *http_server;
 	TenderPluginList *plugins;
 	TenderAdapterList *adapters;
+	TenderAuthority *authority;
 	const TenderConfig *config;
 	GDBusConnection *system_bus;
 	GDBusConnection *connection;
@@ -50,6 +51,7 @@ tender_daemon_clear(TenderDaemon *daemon)
 	g_clear_object(&daemon->dbus_daemon);
 	g_clear_object(&daemon->adapters);
 	g_clear_object(&daemon->plugins);
+	g_clear_object(&daemon->authority);
 	g_clear_object(&daemon->engine);
 	g_clear_object(&daemon->connection);
 	g_clear_pointer(&daemon->loop, g_main_loop_unref);
@@ -86,7 +88,7 @@ tender_daemon_start_http(TenderDaemon *daemon)
 	if (daemon->http_server != NULL)
 		return;
 	daemon->http_server =
-	    tender_http_server_new(daemon->engine, daemon->config, daemon->system_bus);
+	    tender_http_server_new(daemon->engine, daemon->config, daemon->authority);
 	tender_http_server_set_plugins(daemon->http_server, daemon->plugins);
 	tender_http_server_set_adapters(daemon->http_server, daemon->adapters);
 	if (!tender_http_server_listen(daemon->http_server, &error)) {
@@ -157,7 +159,6 @@ main(int argc, char **argv)
 	g_autoptr(TenderConfig) config = tender_config_new();
 	g_autoptr(TenderCgroup) cgroup = NULL;
 	g_autoptr(GDBusConnection) system_bus = NULL;
-	g_autoptr(TenderAuthority) authority = NULL;
 	g_autofree gchar *config_path = NULL;
 	g_autofree gchar *state_dir = NULL;
 	g_autofree gchar *bus = NULL;
@@ -240,13 +241,14 @@ main(int argc, char **argv)
 	}
 	g_dbus_connection_set_exit_on_close(daemon.connection, FALSE);
 	/* plugins register their objects and routes before tenderd serves anything */
-	authority = tender_authority_new(daemon.connection);
-	daemon.plugins = tender_plugin_list_new(daemon.engine, config, authority);
+	/* one authority for every front-end and plugin: polkit is on the system bus */
+	daemon.authority = tender_authority_new(daemon.connection, system_bus);
+	daemon.plugins = tender_plugin_list_new(daemon.engine, config, daemon.authority);
 	tender_plugin_list_load(daemon.plugins);
 	/* adapter instances, of the types the plugins registered */
 	daemon.adapters = tender_adapter_list_new(daemon.engine, daemon.plugins, config);
 	tender_adapter_list_load(daemon.adapters);
-	daemon.dbus_daemon = tender_dbus_daemon_new(daemon.engine);
+	daemon.dbus_daemon = tender_dbus_daemon_new(daemon.engine, daemon.authority);
 	tender_dbus_daemon_set_plugins(daemon.dbus_daemon, daemon.plugins);
 	tender_dbus_daemon_set_adapters(daemon.dbus_daemon, daemon.adapters);
 	if (!tender_dbus_daemon_register(daemon.dbus_daemon, daemon.connection, &error)) {

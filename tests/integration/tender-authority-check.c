@@ -59,7 +59,7 @@ main(int argc, char **argv)
 		g_printerr("tender-authority-check: %s\n", error->message);
 		return 1;
 	}
-	authority = tender_authority_new(bus);
+	authority = tender_authority_new(bus, bus);
 	tender_authority_check_async(authority,
 				     subject,
 				     action,

@@ -249,8 +249,8 @@ polkit.addRule(function(action, subject) {{
 polkit.addRule(function(action, subject) {{
     if (action.id == "org.tender.workloads.manage" && subject.user == "{USER}" &&
         action.lookup("workload").indexOf("pk-ok-") == 0 &&
-        action.lookup("program") == "sleep" &&
-        action.lookup("command_line") == "sleep 300 'a b'")
+        action.lookup("program") == "sh" &&
+        action.lookup("command_line") == "sh -c 'sleep 300' 'a b'")
         return polkit.Result.YES;
 }});
 """)
@@ -262,10 +262,12 @@ polkit.addRule(function(action, subject) {{
             text = f'("{name}", {{"argv": <{json.dumps(argv)}>}}, @a{{sv}} {{}})'
             return self.call_as_user("CreateWorkload", "sa{sv}a{sv}", text)
 
-        self.assertTrue(wait_for(lambda: "reply" in create(ok, ["sleep", "300", "a b"]),
+        # a command that keeps running, with an argument that must be quoted
+        argv = ["sh", "-c", "sleep 300", "a b"]
+        self.assertTrue(wait_for(lambda: "reply" in create(ok, argv),
                                  timeout=30), "polkitd never applied the rule")
         self.assertEqual(create("pk-ok-b", ["sh", "-c", "sleep 300"]).get("error"), DENIED)
-        self.assertEqual(create("pk-no", ["sleep", "300", "a b"]).get("error"), DENIED)
+        self.assertEqual(create("pk-no", argv).get("error"), DENIED)
         # on an existing workload the details are its own: its name and its command
         self.assertAllowed("StartWorkload", "sa{sv}", '("{name}", @a{sv} {})', name=ok)
         self.tender.wait_state(ok, "running")

@@ -12,6 +12,7 @@
 #include "tender-authority.h"
 #include "tender-plugin-list.h"
 #include "tender-plugin-private.h"
+#include "tender-request.h"
 #include "tender-dbus-daemon.h"
 #include "tender-error.h"
 #include "tender-resources.h"
@@ -73,27 +74,38 @@ tender_dbus_daemon_authorize_cb(GObject *source, GAsyncResult *res, gpointer use
 	g_autoptr(TenderDbusAuthHelper) helper = user_data;
 	GError *error = NULL;
 
-	if (!tender_authority_check_finish(TENDER_AUTHORITY(source), res, &error)) {
+	if (!tender_request_authorize_finish(TENDER_REQUEST(source), res, &error)) {
 		tender_dbus_daemon_return_error(helper->invocation, error);
 		return;
 	}
 	helper->func(helper->self, helper->invocation);
 }
 
-/* runs @func once the caller is allowed @action, with @details for polkit rules */
+/* the request a call makes: the caller is the sender, who may allow interaction in the call */
+static TenderRequest *
+tender_dbus_daemon_request_new(GDBusMethodInvocation *invocation)
+{
+	GDBusMessage *message = g_dbus_method_invocation_get_message(invocation);
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+	g_autoptr(TenderAuthoritySubject) subject =
+	    tender_authority_subject_new_bus_name(sender != NULL ? sender : "");
+
+	return tender_request_new(subject,
+				  (g_dbus_message_get_flags(message) &
+				   G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0);
+}
+
+/* runs @func once the caller is allowed what @request asks, by the one request path */
 static void
 tender_dbus_daemon_authorize(TenderDbusDaemon *self,
-			     const gchar *sender,
 			     GDBusMethodInvocation *invocation,
-			     const gchar *action,
-			     GHashTable *details,
+			     TenderRequest *request,
+			     TenderEngine *engine,
 			     TenderDbusMethodFunc func)
 {
 	g_autoptr(TenderDbusAuthHelper) helper = NULL;
-	g_autoptr(TenderAuthoritySubject) subject = NULL;
-	GDBusMessage *message = g_dbus_method_invocation_get_message(invocation);
 
-	if (sender == NULL) {
+	if (g_dbus_method_invocation_get_sender(invocation) == NULL) {
 		/* a peer-to-peer connection: whoever could connect is trusted */
 		func(self, invocation);
 		return;
@@ -102,40 +114,12 @@ tender_dbus_daemon_authorize(TenderDbusDaemon *self,
 	helper->self = g_object_ref(self);
 	helper->invocation = g_object_ref(invocation);
 	helper->func = func;
-	subject = tender_authority_subject_new_bus_name(sender);
-	tender_authority_check_async(self->authority,
-				     subject,
-				     action,
-				     details,
-				     (g_dbus_message_get_flags(message) &
-				      G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0,
-				     NULL,
-				     tender_dbus_daemon_authorize_cb,
-				     g_steal_pointer(&helper));
-}
-
-/* the details polkit rules see, from the call's arguments (checked against the XML already) */
-static GHashTable *
-tender_dbus_daemon_call_details(TenderDbusDaemon *self, const gchar *method, GVariant *parameters)
-{
-	const gchar *name = NULL;
-	const gchar *json = NULL;
-	g_autoptr(GVariant) spec = NULL;
-	g_autoptr(GVariant) options = NULL;
-
-	if (g_strcmp0(method, "ImportWorkload") == 0) {
-		g_variant_get(parameters, "(&s@a{sv})", &json, &options);
-		if (!g_variant_lookup(options, "name", "&s", &name))
-			name = NULL;
-	} else if (g_variant_n_children(parameters) > 0) {
-		g_autoptr(GVariant) first = g_variant_get_child_value(parameters, 0);
-		if (g_variant_is_of_type(first, G_VARIANT_TYPE_STRING))
-			name = g_variant_get_string(first, NULL);
-		if (g_strcmp0(method, "CreateWorkload") == 0)
-			spec = g_variant_get_child_value(parameters, 1);
-	}
-	/* name and json point into @parameters, which outlives this call */
-	return tender_engine_get_call_details(self->engine, method, name, spec, json);
+	tender_request_authorize_async(request,
+				       self->authority,
+				       engine,
+				       NULL,
+				       tender_dbus_daemon_authorize_cb,
+				       g_steal_pointer(&helper));
 }
 
 /* --- workload objects --- */
@@ -219,7 +203,7 @@ tender_dbus_daemon_workload_method_call(GDBusConnection *connection,
 {
 	TenderWorkload *w = TENDER_WORKLOAD(user_data);
 	TenderDbusDaemon *self = g_object_get_data(G_OBJECT(w), "tender-dbus-daemon");
-	g_autoptr(GHashTable) details = NULL;
+	g_autoptr(TenderRequest) request = NULL;
 
 	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") != 0 ||
 	    (g_strcmp0(method_name, "Get") != 0 && g_strcmp0(method_name, "GetAll") != 0)) {
@@ -230,16 +214,13 @@ tender_dbus_daemon_workload_method_call(GDBusConnection *connection,
 						      method_name);
 		return;
 	}
-	details = tender_engine_get_call_details(self->engine,
-						 method_name,
-						 tender_workload_get_name(w),
-						 NULL,
-						 NULL);
+	request = tender_dbus_daemon_request_new(invocation);
+	tender_request_set_method_action(request, method_name, TENDER_AUTHORITY_ACTION_READ);
+	tender_request_set_workload(request, tender_workload_get_name(w));
 	tender_dbus_daemon_authorize(self,
-				     sender,
 				     invocation,
-				     TENDER_AUTHORITY_ACTION_READ,
-				     details,
+				     request,
+				     self->engine,
 				     tender_dbus_daemon_workload_properties);
 }
 
@@ -804,7 +785,7 @@ tender_dbus_daemon_plugin_method_call(GDBusConnection *connection,
 {
 	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
 	TenderPluginDbusObject *obj = tender_dbus_daemon_find_plugin_object(self, object_path);
-	g_autoptr(GHashTable) details = NULL;
+	g_autoptr(TenderRequest) request = NULL;
 	const gchar *action;
 
 	/* plugin interfaces have no properties (tender_plugin_add_dbus_object refuses them) */
@@ -830,17 +811,14 @@ tender_dbus_daemon_plugin_method_call(GDBusConnection *connection,
 						      method_name);
 		return;
 	}
-	details = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	g_hash_table_insert(details,
-			    g_strdup("plugin"),
-			    g_strdup(tender_plugin_get_name(obj->plugin)));
-	g_hash_table_insert(details, g_strdup("method"), g_strdup(method_name));
-	g_hash_table_insert(details, g_strdup("object_path"), g_strdup(object_path));
+	request = tender_dbus_daemon_request_new(invocation);
+	tender_request_set_method_action(request, method_name, action);
+	tender_request_set_detail(request, "plugin", tender_plugin_get_name(obj->plugin));
+	tender_request_set_detail(request, "object_path", object_path);
 	tender_dbus_daemon_authorize(self,
-				     sender,
 				     invocation,
-				     action,
-				     details,
+				     request,
+				     NULL,
 				     tender_dbus_daemon_plugin_call);
 }
 
@@ -1109,10 +1087,9 @@ tender_dbus_daemon_adapter_method_call(GDBusConnection *connection,
 {
 	TenderAdapter *adapter = TENDER_ADAPTER(user_data);
 	TenderDbusDaemon *self = g_object_get_data(G_OBJECT(adapter), "tender-dbus-daemon");
-	g_autoptr(GHashTable) details = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(TenderRequest) request = NULL;
 	g_autofree gchar *key = NULL;
 	gboolean properties = g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") == 0;
-	const gchar *action;
 	TenderDbusMethodFunc func = tender_dbus_daemon_adapter_call;
 
 	if (properties &&
@@ -1126,8 +1103,8 @@ tender_dbus_daemon_adapter_method_call(GDBusConnection *connection,
 					  : (gint)strlen(method_name),
 				      method_name);
 	}
-	action = key != NULL ? tender_authority_action_for_method(key) : NULL;
-	if (action == NULL) {
+	request = tender_dbus_daemon_request_new(invocation);
+	if (key == NULL || !tender_request_set_method(request, key, NULL)) {
 		g_dbus_method_invocation_return_error(invocation,
 						      G_DBUS_ERROR,
 						      G_DBUS_ERROR_UNKNOWN_METHOD,
@@ -1135,11 +1112,8 @@ tender_dbus_daemon_adapter_method_call(GDBusConnection *connection,
 						      method_name);
 		return;
 	}
-	g_hash_table_insert(details, (gpointer) "method", key);
-	g_hash_table_insert(details,
-			    (gpointer) "adapter",
-			    (gpointer)tender_adapter_get_name(adapter));
-	tender_dbus_daemon_authorize(self, sender, invocation, action, details, func);
+	tender_request_set_detail(request, "adapter", tender_adapter_get_name(adapter));
+	tender_dbus_daemon_authorize(self, invocation, request, NULL, func);
 }
 
 static const GDBusInterfaceVTable tender_dbus_daemon_adapter_vtable = {
@@ -1237,18 +1211,17 @@ tender_dbus_daemon_manager_method_call(GDBusConnection *connection,
 				       gpointer user_data)
 {
 	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
-	const gchar *action = tender_authority_action_for_method(method_name);
+	g_autoptr(TenderRequest) request = tender_dbus_daemon_request_new(invocation);
 
-	for (guint i = 0; action != NULL && i < G_N_ELEMENTS(tender_dbus_daemon_methods); i++) {
-		g_autoptr(GHashTable) details = NULL;
+	for (guint i = 0; i < G_N_ELEMENTS(tender_dbus_daemon_methods); i++) {
 		if (g_strcmp0(method_name, tender_dbus_daemon_methods[i].name) != 0)
 			continue;
-		details = tender_dbus_daemon_call_details(self, method_name, parameters);
+		if (!tender_request_set_manager_call(request, method_name, parameters, NULL))
+			break;
 		tender_dbus_daemon_authorize(self,
-					     sender,
 					     invocation,
-					     action,
-					     details,
+					     request,
+					     self->engine,
 					     tender_dbus_daemon_methods[i].func);
 		return;
 	}
@@ -1310,7 +1283,6 @@ tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection,
 	if (self->introspection == NULL)
 		return FALSE;
 	self->connection = g_object_ref(connection);
-	self->authority = tender_authority_new(connection);
 	self->manager_id = g_dbus_connection_register_object(
 	    connection,
 	    TENDER_DBUS_PATH,
@@ -1400,14 +1372,16 @@ tender_dbus_daemon_init(TenderDbusDaemon *self)
 /**
  * tender_dbus_daemon_new:
  * @engine: the engine to serve
+ * @authority: the authority every call is authorized by
  *
  * Returns: (transfer full): a #TenderDbusDaemon
  */
 TenderDbusDaemon *
-tender_dbus_daemon_new(TenderEngine *engine)
+tender_dbus_daemon_new(TenderEngine *engine, TenderAuthority *authority)
 {
 	TenderDbusDaemon *self = g_object_new(TENDER_TYPE_DBUS_DAEMON, NULL);
 	self->engine = g_object_ref(engine);
+	self->authority = g_object_ref(authority);
 	/* register the error domain before the first reply */
 	(void)tender_error_quark();
 	return self;

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "tender-adapter-list.h"
+#include "tender-authority.h"
 #include "tender-engine.h"
 #include "tender-plugin-list.h"
 
@@ -22,7 +23,7 @@ G_DECLARE_FINAL_TYPE(TenderDbusDaemon, tender_dbus_daemon, TENDER, DBUS_DAEMON, 
 #define TENDER_DBUS_ADAPTER_IFACE  "org.tender.Agent1.Adapter"
 
 TenderDbusDaemon *
-tender_dbus_daemon_new(TenderEngine *engine);
+tender_dbus_daemon_new(TenderEngine *engine, TenderAuthority *authority);
 void
 tender_dbus_daemon_set_plugins(TenderDbusDaemon *self, TenderPluginList *plugins);
 gboolean

@@ -26,6 +26,7 @@
 #include "tender-http-tokens.h"
 #include "tender-json.h"
 #include "tender-prometheus.h"
+#include "tender-request.h"
 #include "tender-spec.h"
 #include "tender-util.h"
 
@@ -2160,7 +2161,7 @@ tender_http_server_handler_cb(SoupServer *server,
 	if (route >= 0) {
 		const gchar *method = tender_http_server_route_method(self, route);
 		req->route = tender_http_server_routes[route].route;
-		action = method != NULL ? tender_authority_action_for_method(method) : NULL;
+		action = method != NULL ? tender_request_action_for_method(method) : NULL;
 		if (method != NULL)
 			details = tender_http_server_adapter_details(self, req, method);
 	} else if (tender_http_server_find_plugin_route(self,
@@ -2560,20 +2561,18 @@ tender_http_server_init(TenderHttpServer *self)
  * tender_http_server_new:
  * @engine: the engine to serve
  * @config: the [http] settings
- * @system_bus: where polkit is
+ * @authority: the authority every call is authorized by
  *
  * Returns: (transfer full): a #TenderHttpServer, not listening yet
  */
 TenderHttpServer *
-tender_http_server_new(TenderEngine *engine,
-		       const TenderConfig *config,
-		       GDBusConnection *system_bus)
+tender_http_server_new(TenderEngine *engine, const TenderConfig *config, TenderAuthority *authority)
 {
 	TenderHttpServer *self = g_object_new(TENDER_TYPE_HTTP_SERVER, NULL);
 	g_autoptr(GPtrArray) workloads = NULL;
 
 	self->engine = g_object_ref(engine);
-	self->authority = tender_authority_new(system_bus);
+	self->authority = g_object_ref(authority);
 	self->listen = g_strdup(config->http_listen);
 	self->socket_path = g_strdup(config->http_socket);
 	self->tokens = g_strdup(config->http_tokens);

@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "tender-adapter-list.h"
+#include "tender-authority.h"
 #include "tender-config.h"
 #include "tender-engine.h"
 #include "tender-plugin-list.h"
@@ -23,7 +24,7 @@ G_DECLARE_FINAL_TYPE(TenderHttpServer, tender_http_server, TENDER, HTTP_SERVER, 
 TenderHttpServer *
 tender_http_server_new(TenderEngine *engine,
 		       const TenderConfig *config,
-		       GDBusConnection *system_bus);
+		       TenderAuthority *authority);
 void
 tender_http_server_set_plugins(TenderHttpServer *self, TenderPluginList *plugins);
 gboolean

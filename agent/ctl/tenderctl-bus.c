@@ -1,0 +1,116 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* connecting to the bus, calling tenderd, and telling its errors */
+
+#include "config.h"
+
+#include "tenderctl-private.h"
+
+gboolean
+tender_ctl_bus_error_is_not_running(const GError *error)
+{
+	return g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN);
+}
+
+/* "Failed to start workload 'web': ..." unless the daemon is not there at all */
+void
+tender_ctl_bus_error_prefix_name(GError **error, const gchar *verb, const gchar *name)
+{
+	if (error == NULL || *error == NULL || tender_ctl_bus_error_is_not_running(*error))
+		return;
+	g_prefix_error(error, "Failed to %s workload '%s': ", verb, name);
+}
+
+void
+tender_ctl_bus_print_error(const GError *error)
+{
+	g_printerr("tenderctl: %s\n", error->message);
+}
+
+gboolean
+tender_ctl_bus_connect(TenderCtl *self, GError **error)
+{
+	g_autoptr(GDBusConnection) connection = NULL;
+
+	if (g_strcmp0(self->bus, "system") == 0 || g_strcmp0(self->bus, "session") == 0) {
+		GBusType bus_type =
+		    g_strcmp0(self->bus, "system") == 0 ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION;
+		connection = g_bus_get_sync(bus_type, NULL, error);
+		if (connection == NULL) {
+			g_prefix_error(error, "Failed to connect to the %s bus: ", self->bus);
+			return FALSE;
+		}
+	} else {
+		connection = g_dbus_connection_new_for_address_sync(
+		    self->bus,
+		    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		    NULL,
+		    NULL,
+		    error);
+		if (connection == NULL) {
+			g_prefix_error(error, "Failed to connect to the bus at %s: ", self->bus);
+			return FALSE;
+		}
+	}
+	self->connection = g_steal_pointer(&connection);
+	return TRUE;
+}
+
+gboolean
+tender_ctl_bus_error_is_no_owner(const GError *error)
+{
+	g_autofree gchar *remote = NULL;
+
+	if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+	    g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
+		return TRUE;
+	remote = g_dbus_error_get_remote_error(error);
+	return g_strcmp0(remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
+	       g_strcmp0(remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0;
+}
+
+/* calls a method of tenderd; errors come back as plain sentences, and a missing daemon as
+ * G_DBUS_ERROR_SERVICE_UNKNOWN with a message that says so */
+GVariant *
+tender_ctl_bus_call(TenderCtl *self,
+		    const gchar *object_path,
+		    const gchar *interface_name,
+		    const gchar *method_name,
+		    GVariant *parameters,
+		    const GVariantType *reply_type,
+		    gint timeout_msec,
+		    GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(GVariant) reply = NULL;
+
+	reply = g_dbus_connection_call_sync(self->connection,
+					    TENDER_CTL_BUS_NAME,
+					    object_path,
+					    interface_name,
+					    method_name,
+					    parameters,
+					    reply_type,
+					    G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+					    timeout_msec,
+					    NULL,
+					    &error_local);
+	if (reply == NULL) {
+		if (tender_ctl_bus_error_is_no_owner(error_local)) {
+			g_set_error_literal(error,
+					    G_DBUS_ERROR,
+					    G_DBUS_ERROR_SERVICE_UNKNOWN,
+					    "tenderd is not running (" TENDER_CTL_BUS_NAME
+					    " is not on the bus)");
+			return NULL;
+		}
+		g_dbus_error_strip_remote_error(error_local);
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return NULL;
+	}
+	return g_steal_pointer(&reply);
+}

@@ -1,0 +1,312 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* printing: JSON documents, and the properties of a workload as inspect shows them */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tender-units.h"
+#include "tenderctl-private.h"
+
+/* the width of the keys of inspect, "ControlGroup" */
+#define TENDER_CTL_KEY_WIDTH 12
+/* the width of the spec keys of inspect, "io_write_bandwidth_max" */
+#define TENDER_CTL_SPEC_KEY_WIDTH 22
+
+void
+tender_ctl_print_json(JsonNode *root)
+{
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	g_autofree gchar *data = NULL;
+
+	json_generator_set_pretty(generator, TRUE);
+	json_generator_set_root(generator, root);
+	data = json_generator_to_data(generator, NULL);
+
+	/* raw UTF-8, not converted to the locale's charset as g_print() would */
+	fputs(data, stdout);
+	fputc('\n', stdout);
+}
+
+static gboolean
+tender_ctl_is_shell_safe(const gchar *arg)
+{
+	if (arg[0] == '\0')
+		return FALSE;
+	for (const gchar *p = arg; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && strchr("@%+=:,./_-", *p) == NULL)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* the argv as one could type it into a shell */
+static gchar *
+tender_ctl_join_argv(const gchar *const *argv)
+{
+	g_autoptr(GString) str = g_string_new(NULL);
+
+	for (guint i = 0; argv[i] != NULL; i++) {
+		if (i > 0)
+			g_string_append_c(str, ' ');
+		if (tender_ctl_is_shell_safe(argv[i])) {
+			g_string_append(str, argv[i]);
+		} else {
+			g_autofree gchar *quoted = g_shell_quote(argv[i]);
+			g_string_append(str, quoted);
+		}
+	}
+	return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+/* prints "         Key: value", the first of @lines after the key and the rest below it */
+static void
+tender_ctl_print_key_lines(const gchar *key, GPtrArray *lines)
+{
+	if (lines->len == 0) {
+		g_print("%*s: -\n", TENDER_CTL_KEY_WIDTH, key);
+		return;
+	}
+	for (guint i = 0; i < lines->len; i++) {
+		const gchar *line = g_ptr_array_index(lines, i);
+		if (i == 0)
+			g_print("%*s: %s\n", TENDER_CTL_KEY_WIDTH, key, line);
+		else
+			g_print("%*s  %s\n", TENDER_CTL_KEY_WIDTH, "", line);
+	}
+}
+
+static void
+tender_ctl_print_key(const gchar *key, const gchar *value)
+{
+	g_print("%*s: %s\n",
+		TENDER_CTL_KEY_WIDTH,
+		key,
+		value != NULL && value[0] != '\0' ? value : "-");
+}
+
+/* appends "key   value" to @lines, or one line per value for lists */
+static void
+tender_ctl_add_spec_lines(GPtrArray *lines, const gchar *key, GVariant *value)
+{
+	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
+
+	if (g_str_equal(key, "memory_max") && g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64)) {
+		g_ptr_array_add(values, tender_units_format_size(g_variant_get_uint64(value)));
+	} else if ((g_str_equal(key, "io_read_bandwidth_max") ||
+		    g_str_equal(key, "io_write_bandwidth_max")) &&
+		   g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64)) {
+		g_autofree gchar *size = tender_units_format_size(g_variant_get_uint64(value));
+		g_ptr_array_add(values, g_strdup_printf("%s/s", size));
+	} else if (g_str_equal(key, "cpu_quota_percent") &&
+		   g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32)) {
+		g_ptr_array_add(values, g_strdup_printf("%u%%", g_variant_get_uint32(value)));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64)) {
+		g_ptr_array_add(values,
+				g_strdup_printf("%" G_GUINT64_FORMAT, g_variant_get_uint64(value)));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
+		g_ptr_array_add(values, g_variant_dup_string(value, NULL));
+	} else if (g_str_equal(key, "argv") &&
+		   g_variant_is_of_type(value, G_VARIANT_TYPE_STRING_ARRAY)) {
+		g_autofree const gchar **argv = g_variant_get_strv(value, NULL);
+		g_ptr_array_add(values, tender_ctl_join_argv(argv));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_STRING_ARRAY)) {
+		g_autofree const gchar **strv = g_variant_get_strv(value, NULL);
+		for (guint i = 0; strv[i] != NULL; i++)
+			g_ptr_array_add(values, g_strdup(strv[i]));
+	} else if (g_str_equal(key, "health") &&
+		   g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT)) {
+		/* one KEY=VALUE line per key of the health check */
+		GVariantIter iter;
+		const gchar *k = NULL;
+		GVariant *child = NULL;
+		g_variant_iter_init(&iter, value);
+		while (g_variant_iter_next(&iter, "{&sv}", &k, &child)) {
+			g_autoptr(GVariant) v = child;
+			g_autofree gchar *text = NULL;
+			if (g_variant_is_of_type(v, G_VARIANT_TYPE_STRING_ARRAY)) {
+				g_autofree const gchar **argv = g_variant_get_strv(v, NULL);
+				text = tender_ctl_join_argv(argv);
+			} else if (g_variant_is_of_type(v, G_VARIANT_TYPE_STRING)) {
+				text = g_variant_dup_string(v, NULL);
+			} else if (g_variant_is_of_type(v, G_VARIANT_TYPE_UINT32)) {
+				text = g_strdup_printf("%u", g_variant_get_uint32(v));
+			} else {
+				text = g_variant_print(v, FALSE);
+			}
+			g_ptr_array_add(values, g_strdup_printf("%s=%s", k, text));
+		}
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) {
+		GVariantIter iter;
+		const gchar *k = NULL;
+		const gchar *v = NULL;
+		g_variant_iter_init(&iter, value);
+		while (g_variant_iter_next(&iter, "{&s&s}", &k, &v))
+			g_ptr_array_add(values, g_strdup_printf("%s=%s", k, v));
+	} else {
+		g_ptr_array_add(values, g_variant_print(value, FALSE));
+	}
+
+	if (values->len == 0)
+		g_ptr_array_add(values, g_strdup("-"));
+	for (guint i = 0; i < values->len; i++) {
+		const gchar *text = g_ptr_array_index(values, i);
+		g_ptr_array_add(lines,
+				g_strdup_printf("%-*s %s",
+						TENDER_CTL_SPEC_KEY_WIDTH,
+						i == 0 ? key : "",
+						text));
+	}
+}
+
+static gint
+tender_ctl_strcmp_cb(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* the lines of a Spec or Limits dictionary: known keys in the order of the API, then others */
+static GPtrArray *
+tender_ctl_spec_lines(GVariant *dict)
+{
+	const gchar *known[] = {"argv",
+				"env",
+				"working_directory",
+				"description",
+				"labels",
+				"memory_max",
+				"cpu_quota_percent",
+				"tasks_max",
+				"io_read_bandwidth_max",
+				"io_write_bandwidth_max",
+				"restart",
+				"restart_max",
+				"restart_delay_ms",
+				"max_runtime_sec",
+				"health",
+				NULL};
+	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) others = g_ptr_array_new();
+	GVariantIter iter;
+	const gchar *key = NULL;
+
+	for (guint i = 0; known[i] != NULL; i++) {
+		g_autoptr(GVariant) value = g_variant_lookup_value(dict, known[i], NULL);
+		if (value != NULL)
+			tender_ctl_add_spec_lines(lines, known[i], value);
+	}
+	g_variant_iter_init(&iter, dict);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, NULL)) {
+		if (!g_strv_contains(known, key))
+			g_ptr_array_add(others, (gpointer)key);
+	}
+	g_ptr_array_sort(others, tender_ctl_strcmp_cb);
+	for (guint i = 0; i < others->len; i++) {
+		const gchar *other = g_ptr_array_index(others, i);
+		g_autoptr(GVariant) value = g_variant_lookup_value(dict, other, NULL);
+		tender_ctl_add_spec_lines(lines, other, value);
+	}
+	return g_steal_pointer(&lines);
+}
+
+static void
+tender_ctl_print_key_uint(const gchar *key, guint value)
+{
+	g_autofree gchar *text = g_strdup_printf("%u", value);
+	tender_ctl_print_key(key, text);
+}
+
+void
+tender_ctl_print_properties(GVariant *props)
+{
+	const gchar *strings[] = {"Name", "State", "Reason", "Unit", "ControlGroup", NULL};
+	const gchar *times[] = {"CreatedAt", "StartedAt", "StoppedAt", NULL};
+	const gchar *known[] = {"Name",
+				"State",
+				"Reason",
+				"Unit",
+				"ControlGroup",
+				"MainPID",
+				"ExitCode",
+				"ExitSignal",
+				"CreatedAt",
+				"StartedAt",
+				"StoppedAt",
+				"RestartCount",
+				"OOMKilled",
+				"Health",
+				"Command",
+				"Spec",
+				"Limits",
+				NULL};
+	const gchar *str = NULL;
+	gboolean flag = FALSE;
+	guint32 pid = 0;
+	gint32 code = 0;
+	g_autofree const gchar **command = NULL;
+	g_autoptr(GVariant) spec = NULL;
+	g_autoptr(GVariant) limits = NULL;
+	GVariantIter iter;
+	const gchar *key = NULL;
+	GVariant *value = NULL;
+
+	for (guint i = 0; strings[i] != NULL; i++) {
+		if (g_variant_lookup(props, strings[i], "&s", &str))
+			tender_ctl_print_key(strings[i], str);
+	}
+	if (g_variant_lookup(props, "MainPID", "u", &pid)) {
+		g_autofree gchar *text = pid != 0 ? g_strdup_printf("%u", pid) : NULL;
+		tender_ctl_print_key("MainPID", text);
+	}
+	if (g_variant_lookup(props, "ExitCode", "i", &code)) {
+		g_autofree gchar *text = code >= 0 ? g_strdup_printf("%i", code) : NULL;
+		tender_ctl_print_key("ExitCode", text);
+	}
+	if (g_variant_lookup(props, "ExitSignal", "i", &code)) {
+		const gchar *name = tender_units_signal_to_string(code);
+		g_autofree gchar *text = NULL;
+		if (code != 0 && name != NULL)
+			text = g_strdup_printf("%i (%s)", code, name);
+		else if (code != 0)
+			text = g_strdup_printf("%i", code);
+		tender_ctl_print_key("ExitSignal", text);
+	}
+	for (guint i = 0; times[i] != NULL; i++) {
+		if (g_variant_lookup(props, times[i], "&s", &str))
+			tender_ctl_print_key(times[i], str);
+	}
+	if (g_variant_lookup(props, "RestartCount", "u", &pid))
+		tender_ctl_print_key_uint("RestartCount", pid);
+	if (g_variant_lookup(props, "OOMKilled", "b", &flag))
+		tender_ctl_print_key("OOMKilled", flag ? "yes" : "no");
+	if (g_variant_lookup(props, "Health", "&s", &str))
+		tender_ctl_print_key("Health", str);
+	if (g_variant_lookup(props, "Command", "^a&s", &command)) {
+		g_autofree gchar *text = tender_ctl_join_argv(command);
+		tender_ctl_print_key("Command", text);
+	}
+	spec = g_variant_lookup_value(props, "Spec", G_VARIANT_TYPE_VARDICT);
+	if (spec != NULL) {
+		g_autoptr(GPtrArray) lines = tender_ctl_spec_lines(spec);
+		tender_ctl_print_key_lines("Spec", lines);
+	}
+	limits = g_variant_lookup_value(props, "Limits", G_VARIANT_TYPE_VARDICT);
+	if (limits != NULL) {
+		g_autoptr(GPtrArray) lines = tender_ctl_spec_lines(limits);
+		tender_ctl_print_key_lines("Limits", lines);
+	}
+
+	/* properties of a newer daemon */
+	g_variant_iter_init(&iter, props);
+	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+		g_autofree gchar *text = NULL;
+		if (g_strv_contains(known, key))
+			continue;
+		text = g_variant_print(value, FALSE);
+		tender_ctl_print_key(key, text);
+	}
+}

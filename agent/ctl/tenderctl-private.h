@@ -1,0 +1,193 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "tenderctl-spec.h"
+
+#define TENDER_CTL_BUS_NAME	    "org.tender.Agent1"
+#define TENDER_CTL_MANAGER_PATH	    "/org/tender/Agent1"
+#define TENDER_CTL_MANAGER_IFACE    "org.tender.Agent1.Manager"
+#define TENDER_CTL_WORKLOAD_IFACE   "org.tender.Agent1.Workload"
+#define TENDER_CTL_PROPERTIES_IFACE "org.freedesktop.DBus.Properties"
+
+/* StartWorkload, StopWorkload and RemoveWorkload return only once systemd is done, which can
+ * take as long as the stop timeout (up to an hour): wait for them as systemctl waits for jobs */
+#define TENDER_CTL_TIMEOUT_DEFAULT -1
+#define TENDER_CTL_TIMEOUT_NONE	   G_MAXINT
+
+typedef enum {
+	TENDER_CTL_OPTS_NONE = 0,
+	TENDER_CTL_OPTS_SPEC = 1 << 0,
+	TENDER_CTL_OPTS_TIMEOUT = 1 << 1,
+	TENDER_CTL_OPTS_SIGNAL = 1 << 2,
+	TENDER_CTL_OPTS_FORCE = 1 << 3,
+	TENDER_CTL_OPTS_OUTPUT = 1 << 4,
+	TENDER_CTL_OPTS_NAME = 1 << 5,
+	TENDER_CTL_OPTS_LOGS = 1 << 6,
+	TENDER_CTL_OPTS_WATCH = 1 << 7,
+	TENDER_CTL_OPTS_PAYLOAD = 1 << 8,
+} TenderCtlOpts;
+
+typedef enum {
+	TENDER_CTL_ARGS_NONE,	      /* no arguments */
+	TENDER_CTL_ARGS_NAMES,	      /* NAME... */
+	TENDER_CTL_ARGS_NAME,	      /* NAME */
+	TENDER_CTL_ARGS_NAME_COMMAND, /* NAME -- CMD [ARG...] */
+	TENDER_CTL_ARGS_ONE,	      /* exactly one argument */
+	TENDER_CTL_ARGS_ANY_NAMES,    /* [NAME...] */
+	TENDER_CTL_ARGS_ADAPTER,      /* VERB INSTANCE [KEY=VALUE...] */
+} TenderCtlArgs;
+
+typedef struct {
+	/* global options, from before and after the command */
+	gboolean json;
+	gboolean version;
+	gchar *bus_global;
+	gchar *bus_command;
+	const gchar *bus;
+	GDBusConnection *connection;
+
+	/* the arguments after the command, and what follows "--" */
+	gchar **names;
+	gchar **argv;
+	gboolean has_separator;
+
+	/* the options of the commands as given; those of the spec in spec_flags */
+	TenderCtlSpec *spec_flags;
+	gchar *timeout;
+	gchar *signal;
+	gboolean force;
+	gchar *output;
+	gchar *import_name;
+	gchar *lines;
+	gboolean follow;
+	gchar *stream;
+	gboolean watch;
+	gchar *payload;
+
+	/* what they make */
+	GVariant *spec;
+	GVariant *options;
+	gint signo;
+
+	/* for inspect */
+	guint n_shown;
+	JsonArray *json_results;
+
+	/* for logs --follow */
+	GMainLoop *loop;
+	GDataInputStream *log_stream;
+	FILE *log_last;
+} TenderCtl;
+
+typedef gboolean (*TenderCtlFunc)(TenderCtl *self, GError **error);
+typedef gboolean (*TenderCtlNameFunc)(TenderCtl *self, const gchar *name, GError **error);
+
+typedef struct {
+	const gchar *name;
+	const gchar *parameters;
+	const gchar *brief;
+	const gchar *summary;
+	const gchar *description;
+	TenderCtlOpts opts;
+	TenderCtlArgs args;
+	TenderCtlFunc func;
+} TenderCtlCommand;
+
+/* tenderctl-bus.c: connecting, calling tenderd, telling errors */
+gboolean
+tender_ctl_bus_error_is_not_running(const GError *error);
+void
+tender_ctl_bus_error_prefix_name(GError **error, const gchar *verb, const gchar *name);
+void
+tender_ctl_bus_print_error(const GError *error);
+gboolean
+tender_ctl_bus_connect(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_bus_error_is_no_owner(const GError *error);
+GVariant *
+tender_ctl_bus_call(TenderCtl *self,
+		    const gchar *object_path,
+		    const gchar *interface_name,
+		    const gchar *method_name,
+		    GVariant *parameters,
+		    const GVariantType *reply_type,
+		    gint timeout_msec,
+		    GError **error);
+
+/* tenderctl-options.c: the options of tenderctl and of each command, and their checks */
+void
+tender_ctl_options_add_global(GOptionContext *context,
+			      TenderCtl *self,
+			      gchar **bus,
+			      gboolean with_version);
+void
+tender_ctl_options_add_command(GOptionContext *context, TenderCtl *self, TenderCtlOpts opts);
+gboolean
+tender_ctl_options_check_bus(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_options_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError **error);
+void
+tender_ctl_options_split_argv(TenderCtl *self, gint argc, gchar **argv, gchar ***args);
+
+/* tenderctl-print.c: JSON output and the properties of inspect */
+void
+tender_ctl_print_json(JsonNode *root);
+void
+tender_ctl_print_properties(GVariant *props);
+
+/* tenderctl-workloads.c: list, create, run, start, stop, kill, inspect, export, import,
+ * pause, resume and remove */
+gboolean
+tender_ctl_cmd_list(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_create(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_run(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_start(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_stop(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_kill(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_remove(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_inspect(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_export(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_import(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_pause(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_resume(TenderCtl *self, GError **error);
+
+/* tenderctl-logs.c */
+gboolean
+tender_ctl_cmd_logs(TenderCtl *self, GError **error);
+
+/* tenderctl-stats.c */
+gboolean
+tender_ctl_cmd_stats(TenderCtl *self, GError **error);
+
+/* tenderctl-events.c */
+gboolean
+tender_ctl_cmd_events(TenderCtl *self, GError **error);
+
+/* tenderctl-adapters.c: adapters and plugins */
+gboolean
+tender_ctl_cmd_adapters(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_adapters_check_args(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_adapter(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_plugins(TenderCtl *self, GError **error);
