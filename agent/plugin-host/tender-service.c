@@ -286,24 +286,20 @@ tender_service_get_action(TenderService *self, const gchar *method)
 }
 
 /**
- * tender_service_get_details:
+ * tender_service_prepare_request:
  * @self: a #TenderService
- * @method: a method of it
+ * @request: the request a front-end made of a call
+ * @method: a method of the service
  *
- * Returns: (transfer full): the details polkit rules see, the same over D-Bus and HTTP:
- *   "plugin", "method" and "object_path"
+ * Gives @request the method's polkit action and the details polkit rules see, the same over
+ * D-Bus and HTTP: "method", "plugin" and "object_path".
  */
-GHashTable *
-tender_service_get_details(TenderService *self, const gchar *method)
+void
+tender_service_prepare_request(TenderService *self, TenderRequest *request, const gchar *method)
 {
-	GHashTable *details = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-
-	g_hash_table_insert(details,
-			    g_strdup("plugin"),
-			    g_strdup(tender_plugin_get_name(self->plugin)));
-	g_hash_table_insert(details, g_strdup("method"), g_strdup(method));
-	g_hash_table_insert(details, g_strdup("object_path"), g_strdup(self->object_path));
-	return details;
+	tender_request_set_method_action(request, method, tender_service_get_action(self, method));
+	tender_request_set_detail(request, "plugin", tender_plugin_get_name(self->plugin));
+	tender_request_set_detail(request, "object_path", self->object_path);
 }
 
 /**

@@ -6,6 +6,7 @@
 
 #include "tender-call-private.h"
 #include "tender-plugin.h"
+#include "tender-request.h"
 
 G_BEGIN_DECLS
 
@@ -32,8 +33,8 @@ GDBusMethodInfo *
 tender_service_lookup_method(TenderService *self, const gchar *method);
 const gchar *
 tender_service_get_action(TenderService *self, const gchar *method);
-GHashTable *
-tender_service_get_details(TenderService *self, const gchar *method);
+void
+tender_service_prepare_request(TenderService *self, TenderRequest *request, const gchar *method);
 void
 tender_service_call(TenderService *self,
 		    const TenderCaller *caller,

@@ -310,6 +310,7 @@ test_plugin_services(void)
 	g_autoptr(TenderAuthoritySubject) caller = tender_authority_subject_new_uid(42);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GHashTable) details = NULL;
+	g_autoptr(TenderRequest) request = NULL;
 	ServiceReply reply = {NULL};
 	TenderService *service;
 	const TenderPluginServiceMethod all[] = {{"Add", "org.tender.example.add", service_cb},
@@ -409,7 +410,10 @@ test_plugin_services(void)
 			"/org/tender/Agent1/plugin/my_2dplugin/calc");
 	g_assert_cmpstr(tender_service_get_action(service, "Add"), ==, "org.tender.example.add");
 	g_assert_null(tender_service_get_action(service, "Other"));
-	details = tender_service_get_details(service, "Add");
+	request = tender_request_new(caller, FALSE);
+	tender_service_prepare_request(service, request, "Add");
+	g_assert_cmpstr(tender_request_get_action(request), ==, "org.tender.example.add");
+	details = tender_request_get_details(request, NULL);
 	g_assert_cmpstr(g_hash_table_lookup(details, "plugin"), ==, "my-plugin");
 	g_assert_cmpstr(g_hash_table_lookup(details, "method"), ==, "Add");
 	g_assert_cmpstr(g_hash_table_lookup(details, "object_path"),
