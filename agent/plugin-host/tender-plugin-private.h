@@ -97,6 +97,8 @@ void
 tender_plugin_set_connection(TenderPlugin *self, GDBusConnection *connection);
 GDBusConnection *
 tender_plugin_get_connection(TenderPlugin *self);
+TenderEngine *
+tender_plugin_get_engine(TenderPlugin *self);
 GPtrArray *
 tender_plugin_get_dbus_objects(TenderPlugin *self);
 GPtrArray *
