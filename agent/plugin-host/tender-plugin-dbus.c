@@ -282,7 +282,9 @@ tender_plugin_add_dbus_object(TenderPlugin *self,
 	obj->user_data = user_data;
 	obj->destroy = destroy;
 	g_ptr_array_add(tender_plugin_get_dbus_objects(self), obj);
-	g_signal_emit_by_name(self, "dbus-object-added", obj);
+	/* during init or a probe, it is served once the plugin is active */
+	if (tender_plugin_get_initialized(self))
+		g_signal_emit_by_name(self, "dbus-object-added", obj);
 	return TRUE;
 }
 

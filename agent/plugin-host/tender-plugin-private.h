@@ -22,6 +22,7 @@ typedef enum {
 	TENDER_PLUGIN_STATUS_ACTIVE,
 	TENDER_PLUGIN_STATUS_DISABLED,
 	TENDER_PLUGIN_STATUS_FAILED,
+	TENDER_PLUGIN_STATUS_DEFERRED,
 } TenderPluginStatus;
 
 /* the longest introspection XML, subpath and route a plugin may register */
@@ -83,8 +84,12 @@ tender_plugin_set_descriptor(TenderPlugin *self,
 			     const TenderPluginDescriptor *descriptor);
 void
 tender_plugin_set_status(TenderPlugin *self, TenderPluginStatus status, const gchar *message);
+void
+tender_plugin_start(TenderPlugin *self);
 gboolean
-tender_plugin_init_plugin(TenderPlugin *self, GError **error);
+tender_plugin_get_initialized(TenderPlugin *self);
+void
+tender_plugin_log_status(TenderPlugin *self);
 void
 tender_plugin_shutdown_plugin(TenderPlugin *self);
 void

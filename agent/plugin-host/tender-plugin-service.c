@@ -114,7 +114,9 @@ tender_plugin_add_service(TenderPlugin *self,
 	if (service == NULL)
 		return FALSE;
 	g_ptr_array_add(tender_plugin_get_services(self), g_object_ref(service));
-	g_signal_emit_by_name(self, "service-added", service);
+	/* during init or a probe, it is served once the plugin is active */
+	if (tender_plugin_get_initialized(self))
+		g_signal_emit_by_name(self, "service-added", service);
 	return TRUE;
 }
 

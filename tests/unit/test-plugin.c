@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "tender-error.h"
 #include "tender-plugin-list.h"
 #include "tender-authority.h"
@@ -22,6 +24,7 @@ new_plugin(TenderConfig *config)
 	    "my-plugin",
 	    "1.0",
 	    "a test",
+	    NULL,
 	    NULL,
 	    NULL,
 	    {NULL},
@@ -453,6 +456,177 @@ test_plugin_services(void)
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
 }
 
+/* a probed plugin: it registers a service and watches a name, and defers probe_defers times */
+static guint probe_defers = 0;
+static guint probe_calls = 0;
+static TenderPluginProbeResult probe_final = TENDER_PLUGIN_PROBE_RESULT_SUCCESS;
+
+static TenderPluginProbeResult
+probe_cb(TenderPlugin *plugin, GError **error)
+{
+	const TenderPluginServiceMethod methods[] = {{"Add", "org.tender.x", service_cb},
+						     {"Fail", "org.tender.x", service_cb},
+						     {NULL, NULL, NULL}};
+
+	probe_calls++;
+	g_assert_true(
+	    tender_plugin_add_service(plugin, "calc", service_xml, methods, NULL, NULL, error));
+	tender_plugin_watch_name(plugin, "org.example.Needed");
+	if (probe_defers > 0) {
+		probe_defers--;
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_STATE,
+				    "the service is not up");
+		return TENDER_PLUGIN_PROBE_RESULT_DEFER;
+	}
+	if (probe_final == TENDER_PLUGIN_PROBE_RESULT_FAIL)
+		g_set_error_literal(error, TENDER_ERROR, TENDER_ERROR_FAILED, "no license");
+	return probe_final;
+}
+
+static TenderPlugin *
+new_probed_plugin(TenderConfig *config)
+{
+	static const TenderPluginDescriptor descriptor = {.abi_version = TENDER_PLUGIN_ABI_VERSION,
+							  .struct_size =
+							      sizeof(TenderPluginDescriptor),
+							  .name = "probed",
+							  .probe = probe_cb};
+	TenderPlugin *plugin = tender_plugin_new("/nowhere/probed.so", NULL, config, NULL);
+
+	tender_plugin_set_descriptor(plugin, NULL, &descriptor);
+	return plugin;
+}
+
+/* a client of the test bus */
+static GDBusConnection *
+bus_connect(GTestDBus *bus)
+{
+	g_autoptr(GError) error = NULL;
+	GDBusConnection *connection = g_dbus_connection_new_for_address_sync(
+	    g_test_dbus_get_bus_address(bus),
+	    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+		G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+	    NULL,
+	    NULL,
+	    &error);
+	g_assert_no_error(error);
+	return connection;
+}
+
+static void
+count_cb(TenderPlugin *plugin, gpointer object, gpointer user_data)
+{
+	(*(guint *)user_data)++;
+}
+
+static gboolean
+wait_timeout_cb(gpointer user_data)
+{
+	*(gboolean *)user_data = TRUE;
+	return G_SOURCE_REMOVE;
+}
+
+/* runs the main loop until @plugin is active or @ms have passed */
+static void
+wait_active(TenderPlugin *plugin, guint ms)
+{
+	gboolean timed_out = FALSE;
+	guint id = g_timeout_add(ms, wait_timeout_cb, &timed_out);
+
+	while (!timed_out && tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_ACTIVE)
+		g_main_context_iteration(NULL, TRUE);
+	if (!timed_out)
+		g_source_remove(id);
+}
+
+static void
+test_plugin_probe(void)
+{
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) plugin = NULL;
+	g_autoptr(GTestDBus) bus = g_test_dbus_new(G_TEST_DBUS_NONE);
+	g_autoptr(GDBusConnection) connection = NULL;
+	g_autoptr(GDBusConnection) other = NULL;
+	g_autofree gchar *status = NULL;
+	g_autofree gchar *state_dir = NULL;
+	g_autofree gchar *plugins_dir = NULL;
+	g_autofree gchar *probed_dir = NULL;
+	guint added = 0;
+	guint owner_id;
+	gint64 appeared;
+
+	state_dir = g_build_filename(g_test_get_dir(G_TEST_BUILT), "test-plugin-XXXXXX", NULL);
+	g_assert_nonnull(g_mkdtemp(state_dir));
+	g_free(config->state_dir);
+	config->state_dir = g_strdup(state_dir);
+
+	/* a deferred probe: nothing of it is kept, the plugin says why it waits */
+	plugin = new_probed_plugin(config);
+	g_signal_connect(plugin, "service-added", G_CALLBACK(count_cb), &added);
+	probe_calls = 0;
+	probe_defers = 2;
+	tender_plugin_start(plugin);
+	g_assert_cmpint(tender_plugin_get_status(plugin), ==, TENDER_PLUGIN_STATUS_DEFERRED);
+	status = tender_plugin_get_status_string(plugin);
+	g_assert_cmpstr(status, ==, "deferred: the service is not up");
+	g_assert_cmpuint(tender_plugin_get_services(plugin)->len, ==, 0);
+	g_assert_cmpuint(added, ==, 0);
+
+	/* probed again when the name it watches appears, well before its timer */
+	g_test_dbus_up(bus);
+	connection = bus_connect(bus);
+	other = bus_connect(bus);
+	tender_plugin_set_connection(plugin, connection);
+	appeared = g_get_monotonic_time();
+	owner_id = g_bus_own_name_on_connection(other,
+						"org.example.Needed",
+						G_BUS_NAME_OWNER_FLAGS_NONE,
+						NULL,
+						NULL,
+						NULL,
+						NULL);
+	while (probe_calls < 2)
+		g_main_context_iteration(NULL, TRUE);
+	g_assert_cmpint(g_get_monotonic_time() - appeared, <, 500 * G_TIME_SPAN_MILLISECOND);
+	g_assert_cmpint(tender_plugin_get_status(plugin), ==, TENDER_PLUGIN_STATUS_DEFERRED);
+
+	/* and on its backoff timer, 2 s after that second probe: the third succeeds */
+	wait_active(plugin, 3000);
+	g_assert_cmpuint(probe_calls, ==, 3);
+	g_assert_cmpint(tender_plugin_get_status(plugin), ==, TENDER_PLUGIN_STATUS_ACTIVE);
+	g_assert_true(tender_plugin_get_initialized(plugin));
+	/* what the successful probe registered is announced once, now */
+	g_assert_cmpuint(tender_plugin_get_services(plugin)->len, ==, 1);
+	g_assert_cmpuint(added, ==, 1);
+	g_bus_unown_name(owner_id);
+	tender_plugin_set_connection(plugin, NULL);
+	g_clear_object(&plugin);
+
+	/* a probe that fails is final */
+	plugin = new_probed_plugin(config);
+	probe_calls = 0;
+	probe_defers = 0;
+	probe_final = TENDER_PLUGIN_PROBE_RESULT_FAIL;
+	tender_plugin_start(plugin);
+	g_clear_pointer(&status, g_free);
+	status = tender_plugin_get_status_string(plugin);
+	g_assert_cmpstr(status, ==, "failed: its probe failed: no license");
+	g_assert_cmpuint(tender_plugin_get_services(plugin)->len, ==, 0);
+	probe_final = TENDER_PLUGIN_PROBE_RESULT_SUCCESS;
+	g_clear_object(&plugin);
+
+	g_clear_object(&connection);
+	g_clear_object(&other);
+	g_test_dbus_down(bus);
+	plugins_dir = g_build_filename(state_dir, "plugins", NULL);
+	probed_dir = g_build_filename(plugins_dir, "probed", NULL);
+	g_assert_cmpint(g_rmdir(probed_dir), ==, 0);
+	g_assert_cmpint(g_rmdir(plugins_dir), ==, 0);
+	g_assert_cmpint(g_rmdir(state_dir), ==, 0);
+}
+
 static void
 adapter_start(TenderAdapter *adapter, JsonObject *payload, GTask *task)
 {
@@ -535,6 +709,7 @@ main(int argc, char **argv)
 	g_test_add_func("/plugin/dbus-objects", test_plugin_dbus_objects);
 	g_test_add_func("/plugin/routes", test_plugin_routes);
 	g_test_add_func("/plugin/services", test_plugin_services);
+	g_test_add_func("/plugin/probe", test_plugin_probe);
 	g_test_add_func("/plugin/adapters", test_plugin_adapters);
 	g_test_add_func("/plugin/config", test_plugin_config);
 	return g_test_run();

@@ -874,7 +874,9 @@ tender_dbus_daemon_register_plugins(TenderDbusDaemon *self)
 		TenderPlugin *plugin = g_ptr_array_index(plugins, i);
 		GPtrArray *objects = tender_plugin_get_dbus_objects(plugin);
 
-		if (tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_ACTIVE)
+		/* a deferred plugin may become active later: its objects come then */
+		if (tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_ACTIVE &&
+		    tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_DEFERRED)
 			continue;
 		tender_plugin_set_connection(plugin, self->connection);
 		for (guint j = 0; j < objects->len; j++)
