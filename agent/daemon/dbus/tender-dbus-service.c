@@ -77,12 +77,15 @@ tender_dbus_service_reply_cb(GVariant *value, const GError *error, gpointer user
 static void
 tender_dbus_service_dispatch(TenderDbusServiceCall *call)
 {
+	GDBusMethodInvocation *invocation = g_steal_pointer(&call->invocation);
+
+	/* the reply callback owns the invocation from here */
 	tender_service_call(call->service,
 			    call->caller,
-			    g_dbus_method_invocation_get_method_name(call->invocation),
-			    g_dbus_method_invocation_get_parameters(call->invocation),
+			    g_dbus_method_invocation_get_method_name(invocation),
+			    g_dbus_method_invocation_get_parameters(invocation),
 			    tender_dbus_service_reply_cb,
-			    g_steal_pointer(&call->invocation));
+			    invocation);
 }
 
 static void
