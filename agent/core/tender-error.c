@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "tender-error.h"
+#include "tender-error-private.h"
 
 static const GDBusErrorEntry tender_error_entries[] = {
     {TENDER_ERROR_INVALID_ARGUMENT, "org.tender.Agent1.Error.InvalidArgument"},
@@ -13,9 +13,27 @@ static const GDBusErrorEntry tender_error_entries[] = {
     {TENDER_ERROR_INVALID_STATE, "org.tender.Agent1.Error.InvalidState"},
     {TENDER_ERROR_ACCESS_DENIED, "org.tender.Agent1.Error.AccessDenied"},
     {TENDER_ERROR_FAILED, "org.tender.Agent1.Error.Failed"},
+    {TENDER_ERROR_NOT_SUPPORTED, "org.tender.Agent1.Error.NotSupported"},
+    {TENDER_ERROR_BUSY, "org.tender.Agent1.Error.Busy"},
+    {TENDER_ERROR_LIMIT_REACHED, "org.tender.Agent1.Error.LimitReached"},
+};
+
+/* the same codes as HTTP status codes, for the HTTP mirror and the plugins' routes; indexed
+ * by code like the names above */
+static const guint tender_error_http_statuses[] = {
+    [TENDER_ERROR_INVALID_ARGUMENT] = 400, /* Bad Request */
+    [TENDER_ERROR_NOT_FOUND] = 404,	   /* Not Found */
+    [TENDER_ERROR_ALREADY_EXISTS] = 409,   /* Conflict */
+    [TENDER_ERROR_INVALID_STATE] = 409,	   /* Conflict */
+    [TENDER_ERROR_ACCESS_DENIED] = 403,	   /* Forbidden */
+    [TENDER_ERROR_FAILED] = 500,	   /* Internal Server Error */
+    [TENDER_ERROR_NOT_SUPPORTED] = 501,	   /* Not Implemented */
+    [TENDER_ERROR_BUSY] = 409,		   /* Conflict */
+    [TENDER_ERROR_LIMIT_REACHED] = 429,	   /* Too Many Requests */
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(tender_error_entries) == TENDER_ERROR_LAST);
+G_STATIC_ASSERT(G_N_ELEMENTS(tender_error_http_statuses) == TENDER_ERROR_LAST);
 
 /**
  * tender_error_quark:
@@ -50,6 +68,24 @@ tender_error_to_dbus_name(TenderError code)
 	if ((guint)code >= TENDER_ERROR_LAST)
 		return tender_error_entries[TENDER_ERROR_FAILED].dbus_error_name;
 	return tender_error_entries[code].dbus_error_name;
+}
+
+/**
+ * tender_error_to_http_status:
+ * @error: a #GError
+ *
+ * The HTTP mirror answers an error with the status of its code, e.g. 404 for
+ * %TENDER_ERROR_NOT_FOUND.  Errors of other domains are 500: convert them first.
+ *
+ * Returns: an HTTP status code, 4xx or 5xx
+ */
+guint
+tender_error_to_http_status(const GError *error)
+{
+	g_return_val_if_fail(error != NULL, 500);
+	if (error->domain != TENDER_ERROR || error->code < 0 || error->code >= TENDER_ERROR_LAST)
+		return tender_error_http_statuses[TENDER_ERROR_FAILED];
+	return tender_error_http_statuses[error->code];
 }
 
 /**

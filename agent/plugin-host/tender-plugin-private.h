@@ -4,8 +4,6 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
-
 #include "tender-authority.h"
 #include "tender-config.h"
 #include "tender-engine.h"
@@ -15,7 +13,8 @@ G_BEGIN_DECLS
 
 /*
  * The core's side of TenderPlugin: what the loader, the D-Bus daemon and the HTTP server use.
- * Plugins see only tender-plugin.h.
+ * Plugins see only tender-plugin.h.  No libsoup here: the HTTP side of a plugin's routes is in
+ * tender-plugin-request-private.h.
  */
 
 typedef enum {
@@ -121,17 +120,5 @@ struct _TenderService *
 tender_plugin_lookup_service(TenderPlugin *self, const gchar *subpath);
 TenderPluginDbusObject *
 tender_plugin_find_dbus_object(TenderPlugin *self, const gchar *subpath, guint *index);
-
-/* the core's side of TenderPluginRequest */
-TenderPluginRequest *
-tender_plugin_request_new(SoupServerMessage *msg,
-			  const gchar *path,
-			  GPtrArray *captures,
-			  GHashTable *query,
-			  TenderAuthoritySubject *caller);
-gboolean
-tender_plugin_request_get_replied(TenderPluginRequest *self);
-void
-tender_plugin_request_pause(TenderPluginRequest *self);
 
 G_END_DECLS

@@ -5,13 +5,13 @@
 #include "config.h"
 
 #include "tender-error.h"
-#include "tender-http-server.h"
-#include "tender-plugin-private.h"
+#include "tender-http-message.h"
+#include "tender-plugin-request-private.h"
 
 /*
  * TenderPluginRequest: a plugin's view of one HTTP request.  The replies go through the
- * HTTP server's own reply functions, so that plugin routes answer with the same error bodies
- * and status codes as the core's.
+ * HTTP mirror's reply functions (tender-http-message.h), so that plugin routes answer with the
+ * same error bodies and status codes as the core's.
  */
 
 struct _TenderPluginRequest {
@@ -130,7 +130,7 @@ tender_plugin_request_unref(TenderPluginRequest *self)
 					TENDER_ERROR_FAILED,
 					"The plugin dropped the request without an answer");
 		if (tender_plugin_request_begin_reply(self))
-			tender_http_server_message_reply_error(self->msg, error);
+			tender_http_message_reply_gerror(self->msg, error);
 	}
 	g_clear_signal_handler(&self->finished_id, self->msg);
 	g_object_unref(self->msg);
@@ -223,7 +223,7 @@ JsonNode *
 tender_plugin_request_get_body(TenderPluginRequest *self, GError **error)
 {
 	g_return_val_if_fail(self != NULL, NULL);
-	return tender_http_server_message_get_body(self->msg, error);
+	return tender_http_message_get_body(self->msg, error);
 }
 
 /**
@@ -276,7 +276,7 @@ tender_plugin_request_reply_json(TenderPluginRequest *self, guint status, JsonNo
 	g_return_if_fail(node != NULL);
 	if (!tender_plugin_request_begin_reply(self))
 		return;
-	tender_http_server_message_reply_json(self->msg, status, node);
+	tender_http_message_reply_json(self->msg, status, node);
 }
 
 /**
@@ -300,12 +300,7 @@ tender_plugin_request_reply_text(TenderPluginRequest *self,
 	g_return_if_fail(content_type != NULL && text != NULL);
 	if (!tender_plugin_request_begin_reply(self))
 		return;
-	soup_server_message_set_status(self->msg, status, NULL);
-	soup_server_message_set_response(self->msg,
-					 content_type,
-					 SOUP_MEMORY_COPY,
-					 text,
-					 strlen(text));
+	tender_http_message_reply_text(self->msg, status, content_type, g_strdup(text));
 }
 
 /**
@@ -325,5 +320,5 @@ tender_plugin_request_reply_error(TenderPluginRequest *self, const GError *error
 	g_return_if_fail(error != NULL);
 	if (!tender_plugin_request_begin_reply(self))
 		return;
-	tender_http_server_message_reply_error(self->msg, error);
+	tender_http_message_reply_gerror(self->msg, error);
 }

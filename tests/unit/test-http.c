@@ -5,10 +5,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <libsoup/soup.h>
 
-#include "tender-error.h"
-#include "tender-http-server.h"
+#include "tender-error-private.h"
+#include "tender-http-router.h"
 #include "tender-http-tokens.h"
 #include "tender-prometheus.h"
 #include "tender-spec.h"
@@ -124,26 +123,135 @@ test_prometheus_process(void)
 	g_assert_nonnull(error);
 }
 
+/* every code crosses the bus by its own name, and answers over HTTP with an error status */
 static void
-test_error_table(void)
+test_error_codes(void)
 {
 	const struct {
 		TenderError code;
+		const gchar *name;
 		guint status;
-	} expected[] = {
-	    {TENDER_ERROR_INVALID_ARGUMENT, 400},
-	    {TENDER_ERROR_NOT_FOUND, 404},
-	    {TENDER_ERROR_ALREADY_EXISTS, 409},
-	    {TENDER_ERROR_INVALID_STATE, 409},
-	    {TENDER_ERROR_ACCESS_DENIED, 403},
-	    {TENDER_ERROR_FAILED, 500},
+	} fixed[] = {
+	    /* what clients of the HTTP mirror rely on */
+	    {TENDER_ERROR_INVALID_ARGUMENT, "org.tender.Agent1.Error.InvalidArgument", 400},
+	    {TENDER_ERROR_NOT_FOUND, "org.tender.Agent1.Error.NotFound", 404},
+	    {TENDER_ERROR_ALREADY_EXISTS, "org.tender.Agent1.Error.AlreadyExists", 409},
+	    {TENDER_ERROR_ACCESS_DENIED, "org.tender.Agent1.Error.AccessDenied", 403},
+	    {TENDER_ERROR_FAILED, "org.tender.Agent1.Error.Failed", 500},
+	    {TENDER_ERROR_NOT_SUPPORTED, "org.tender.Agent1.Error.NotSupported", 501},
+	    {TENDER_ERROR_BUSY, "org.tender.Agent1.Error.Busy", 409},
+	    {TENDER_ERROR_LIMIT_REACHED, "org.tender.Agent1.Error.LimitReached", 429},
+	};
+	g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GError) foreign = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_BUSY, "x");
+
+	for (gint code = 0; code < TENDER_ERROR_LAST; code++) {
+		g_autoptr(GError) error = g_error_new_literal(TENDER_ERROR, code, "the message");
+		g_autoptr(GError) back = NULL;
+		g_autofree gchar *name = g_dbus_error_encode_gerror(error);
+		guint status = tender_error_to_http_status(error);
+
+		/* a registered name of our own, one per code, that comes back as the same code */
+		g_assert_true(g_str_has_prefix(name, "org.tender.Agent1.Error."));
+		g_assert_cmpstr(name, ==, tender_error_to_dbus_name((TenderError)code));
+		g_assert_false(g_hash_table_contains(names, name));
+		g_hash_table_add(names, g_strdup(name));
+		back = g_dbus_error_new_for_dbus_error(name, "the message");
+		g_assert_error(back, TENDER_ERROR, code);
+		g_assert_true(g_dbus_error_is_remote_error(back));
+		g_assert_true(g_dbus_error_strip_remote_error(back));
+		g_assert_cmpstr(back->message, ==, "the message");
+
+		/* a client error or a server error, never a success or a redirect */
+		g_assert_cmpuint(status, >=, 400);
+		g_assert_cmpuint(status, <, 600);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(fixed); i++) {
+		g_autoptr(GError) error = g_error_new_literal(TENDER_ERROR, fixed[i].code, "x");
+		g_assert_cmpstr(tender_error_to_dbus_name(fixed[i].code), ==, fixed[i].name);
+		g_assert_cmpuint(tender_error_to_http_status(error), ==, fixed[i].status);
+	}
+	/* convert first: another domain is a server error */
+	g_assert_cmpuint(tender_error_to_http_status(foreign), ==, 500);
+}
+
+/* one match a request: the route, its workload or instance, and what a miss answers */
+static void
+test_router_match(void)
+{
+	const struct {
+		const gchar *method;
+		const gchar *path;
+		gint route; /* -1: no route */
+		const gchar *name;
+		const gchar *dbus_method;
+		guint status; /* of a miss */
+		const gchar *allow;
+	} cases[] = {
+	    {"GET", "/v1/workloads", TENDER_HTTP_ROUTE_LIST, NULL, "ListWorkloads", 0, NULL},
+	    {"HEAD", "/v1/workloads", TENDER_HTTP_ROUTE_LIST, NULL, "ListWorkloads", 0, NULL},
+	    {"POST", "/v1/workloads", TENDER_HTTP_ROUTE_CREATE, NULL, "CreateWorkload", 0, NULL},
+	    {"GET", "/v1/workloads/web", TENDER_HTTP_ROUTE_GET, "web", "GetWorkload", 0, NULL},
+	    {"POST",
+	     "/v1/workloads/web/start",
+	     TENDER_HTTP_ROUTE_START,
+	     "web",
+	     "StartWorkload",
+	     0,
+	     NULL},
+	    /* the literal wins for POST; GET is a workload of that name */
+	    {"POST",
+	     "/v1/workloads/import",
+	     TENDER_HTTP_ROUTE_IMPORT,
+	     NULL,
+	     "ImportWorkload",
+	     0,
+	     NULL},
+	    {"GET",
+	     "/v1/workloads/import",
+	     TENDER_HTTP_ROUTE_GET,
+	     "import",
+	     "GetWorkload",
+	     0,
+	     NULL},
+	    {"GET", "/api/health", TENDER_HTTP_ROUTE_HEALTH, NULL, NULL, 0, NULL},
+	    {"GET",
+	     "/v1/adapters/a1/api/health",
+	     TENDER_HTTP_ROUTE_ADAPTER_HEALTH,
+	     "a1",
+	     NULL,
+	     0,
+	     NULL},
+	    {"PUT", "/v1/workloads", -1, NULL, NULL, 405, "GET, POST"},
+	    {"POST", "/v1/workloads/web", -1, NULL, NULL, 405, "GET, DELETE"},
+	    {"GET", "/v1/workloads//start", -1, NULL, NULL, 404, NULL},
+	    {"GET", "/v1/nothing", -1, NULL, NULL, 404, NULL},
+	    /* no plugins: nothing below /v1/plugins/NAME/ */
+	    {"GET", "/v1/plugins/hello/greeting", -1, NULL, NULL, 404, NULL},
 	};
 
-	for (guint i = 0; i < G_N_ELEMENTS(expected); i++) {
-		g_autoptr(GError) error = g_error_new_literal(TENDER_ERROR, expected[i].code, "x");
-		g_assert_cmpuint(tender_http_server_status_for_error(error),
-				 ==,
-				 expected[i].status);
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_auto(TenderHttpMatch) match = {0};
+		g_autoptr(GString) allow = g_string_new(NULL);
+		guint status = 0;
+		gboolean found = tender_http_router_match(NULL,
+							  cases[i].method,
+							  cases[i].path,
+							  &match,
+							  &status,
+							  allow);
+
+		g_test_message("%s %s", cases[i].method, cases[i].path);
+		g_assert_cmpint(found, ==, cases[i].route >= 0);
+		if (!found) {
+			g_assert_cmpuint(status, ==, cases[i].status);
+			if (cases[i].allow != NULL)
+				g_assert_cmpstr(allow->str, ==, cases[i].allow);
+			continue;
+		}
+		g_assert_cmpint(match.route, ==, cases[i].route);
+		g_assert_cmpstr(match.name, ==, cases[i].name);
+		g_assert_cmpstr(match.dbus_method, ==, cases[i].dbus_method);
 	}
 }
 
@@ -182,7 +290,8 @@ main(int argc, char **argv)
 	g_test_add_func("/http/tokens/file-mode", test_tokens_file_mode);
 	g_test_add_func("/http/prometheus/escape", test_prometheus_escape);
 	g_test_add_func("/http/prometheus/process", test_prometheus_process);
-	g_test_add_func("/http/error-table", test_error_table);
+	g_test_add_func("/http/error-codes", test_error_codes);
+	g_test_add_func("/http/router/match", test_router_match);
 	g_test_add_func("/http/spec-variant-from-json", test_spec_variant_from_json);
 	return g_test_run();
 }

@@ -5,8 +5,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
 #include "tender-adapter-list.h"
 #include "tender-authority.h"
@@ -15,8 +13,6 @@
 #include "tender-plugin-list.h"
 
 G_BEGIN_DECLS
-
-#define TENDER_HTTP_SERVER_EVENTS_MAX 1024
 
 #define TENDER_TYPE_HTTP_SERVER (tender_http_server_get_type())
 G_DECLARE_FINAL_TYPE(TenderHttpServer, tender_http_server, TENDER, HTTP_SERVER, GObject)
@@ -29,14 +25,6 @@ void
 tender_http_server_set_plugins(TenderHttpServer *self, TenderPluginList *plugins);
 gboolean
 tender_http_server_listen(TenderHttpServer *self, GError **error);
-guint
-tender_http_server_status_for_error(const GError *error);
-void
-tender_http_server_message_reply_json(SoupServerMessage *msg, guint status, JsonNode *node);
-void
-tender_http_server_message_reply_error(SoupServerMessage *msg, const GError *error);
-JsonNode *
-tender_http_server_message_get_body(SoupServerMessage *msg, GError **error);
 void
 tender_http_server_set_adapters(TenderHttpServer *self, TenderAdapterList *adapters);
 

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
  * @TENDER_ERROR_INVALID_STATE: the request does not fit the workload's state
  * @TENDER_ERROR_ACCESS_DENIED: the caller is not authorized
  * @TENDER_ERROR_FAILED: systemd or the kernel refused
+ * @TENDER_ERROR_NOT_SUPPORTED: the request is known but this host, runtime or plugin cannot do it
+ * @TENDER_ERROR_BUSY: the object is busy with another request; try again later
+ * @TENDER_ERROR_LIMIT_REACHED: a configured limit (e.g. max-workloads) does not allow more
  *
  * The error domain shared by the D-Bus API (as org.tender.Agent1.Error.*) and the HTTP mirror.
  */
@@ -28,6 +31,9 @@ typedef enum {
 	TENDER_ERROR_INVALID_STATE,
 	TENDER_ERROR_ACCESS_DENIED,
 	TENDER_ERROR_FAILED,
+	TENDER_ERROR_NOT_SUPPORTED,
+	TENDER_ERROR_BUSY,
+	TENDER_ERROR_LIMIT_REACHED,
 	TENDER_ERROR_LAST, /*< skip >*/
 } TenderError;
 

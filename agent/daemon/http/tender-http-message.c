@@ -1,0 +1,150 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tender-error-private.h"
+#include "tender-http-message.h"
+#include "tender-json.h"
+
+/*
+ * The answers of the HTTP mirror, for the core's routes and the plugins' alike: JSON bodies,
+ * errors as {"error": {"name", "message"}} with the status of their code
+ * (tender_error_to_http_status), and the request body as a JSON object.
+ */
+
+/**
+ * tender_http_message_reply_json:
+ * @msg: a message
+ * @status: an HTTP status
+ * @node: the body
+ *
+ * Answers @msg with a JSON body.
+ */
+void
+tender_http_message_reply_json(SoupServerMessage *msg, guint status, JsonNode *node)
+{
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	gchar *text;
+
+	json_generator_set_root(generator, node);
+	text = json_generator_to_data(generator, NULL);
+	tender_http_message_reply_text(msg, status, "application/json", text);
+}
+
+/**
+ * tender_http_message_reply_text:
+ * @msg: a message
+ * @status: an HTTP status
+ * @content_type: the body's type
+ * @text: (transfer full): the body
+ *
+ * Answers @msg with @text.
+ */
+void
+tender_http_message_reply_text(SoupServerMessage *msg,
+			       guint status,
+			       const gchar *content_type,
+			       gchar *text)
+{
+	soup_server_message_set_status(msg, status, NULL);
+	soup_server_message_set_response(msg, content_type, SOUP_MEMORY_TAKE, text, strlen(text));
+}
+
+/**
+ * tender_http_message_reply_error:
+ * @msg: a message
+ * @status: an HTTP status, 4xx or 5xx
+ * @code: the error's code, whose D-Bus name the body carries
+ * @message: what went wrong
+ *
+ * Answers @msg with {"error": {"name", "message"}}; a 401 also says that a bearer token is
+ * wanted.
+ */
+void
+tender_http_message_reply_error(SoupServerMessage *msg,
+				guint status,
+				TenderError code,
+				const gchar *message)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "error");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "name");
+	json_builder_add_string_value(builder, tender_error_to_dbus_name(code));
+	json_builder_set_member_name(builder, "message");
+	json_builder_add_string_value(builder, message);
+	json_builder_end_object(builder);
+	json_builder_end_object(builder);
+	root = json_builder_get_root(builder);
+	tender_http_message_reply_json(msg, status, root);
+	if (status == SOUP_STATUS_UNAUTHORIZED)
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+					     "WWW-Authenticate",
+					     "Bearer realm=\"tender\"");
+}
+
+/**
+ * tender_http_message_reply_gerror:
+ * @msg: a message
+ * @error: any error; a copy is converted to %TENDER_ERROR (tender_error_convert())
+ *
+ * Answers @msg with {"error": {"name", "message"}} and the status of the error's code.
+ */
+void
+tender_http_message_reply_gerror(SoupServerMessage *msg, const GError *error)
+{
+	g_autoptr(GError) converted = g_error_copy(error);
+
+	tender_error_convert(&converted);
+	tender_http_message_reply_error(msg,
+					tender_error_to_http_status(converted),
+					(TenderError)converted->code,
+					converted->message);
+}
+
+/**
+ * tender_http_message_get_body:
+ * @msg: a message whose body was read
+ * @error: (nullable): a #GError, %TENDER_ERROR_INVALID_ARGUMENT when the body is not a JSON
+ *   object
+ *
+ * Returns: (transfer full) (nullable): the body, a JSON object, or %NULL without error when
+ *   there is none
+ */
+JsonNode *
+tender_http_message_get_body(SoupServerMessage *msg, GError **error)
+{
+	SoupMessageBody *body = soup_server_message_get_request_body(msg);
+	g_autoptr(GBytes) bytes = soup_message_body_flatten(body);
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(GError) error_local = NULL;
+	gsize len = 0;
+	const gchar *data = g_bytes_get_data(bytes, &len);
+
+	if (len == 0)
+		return NULL;
+	root = tender_json_parse(data, (gssize)len, TENDER_JSON_DEPTH_MAX, &error_local);
+	if (root == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The request body is not valid JSON: %s",
+			    error_local->message);
+		return NULL;
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(root)) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "The request body must be a JSON object");
+		return NULL;
+	}
+	return g_steal_pointer(&root);
+}

@@ -1,0 +1,484 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tender-error.h"
+#include "tender-http-adapters.h"
+#include "tender-http-events.h"
+#include "tender-http-message.h"
+#include "tender-http-plugins.h"
+#include "tender-http-request.h"
+#include "tender-http-router.h"
+#include "tender-request.h"
+#include "tender-http-server-private.h"
+#include "tender-http-tokens.h"
+#include "tender-http-workloads.h"
+
+/*
+ * The routes of the HTTP mirror: the core's table and the plugins' routes below
+ * /v1/plugins/NAME/, matched once when a request's headers are there; who may call each
+ * (polkit); and the handler each route goes to.
+ */
+
+#define TENDER_HTTP_PLUGIN_PREFIX "/v1/plugins/"
+
+/* each route and the Manager method whose authorization it needs (NULL: none) */
+static const struct {
+	const gchar *method;
+	const gchar *pattern; /* '*' is the workload name */
+	TenderHttpRoute route;
+	const gchar *dbus_method;
+} tender_http_router_routes[] = {
+    {"GET", "/api/health", TENDER_HTTP_ROUTE_HEALTH, NULL},
+    {"GET", "/metrics", TENDER_HTTP_ROUTE_PROMETHEUS, "GetMetrics"},
+    {"GET", "/v1/events", TENDER_HTTP_ROUTE_EVENTS, "ListWorkloads"},
+    {"GET", "/v1/workloads", TENDER_HTTP_ROUTE_LIST, "ListWorkloads"},
+    {"POST", "/v1/workloads", TENDER_HTTP_ROUTE_CREATE, "CreateWorkload"},
+    {"POST", "/v1/workloads/import", TENDER_HTTP_ROUTE_IMPORT, "ImportWorkload"},
+    {"GET", "/v1/workloads/*", TENDER_HTTP_ROUTE_GET, "GetWorkload"},
+    {"DELETE", "/v1/workloads/*", TENDER_HTTP_ROUTE_REMOVE, "RemoveWorkload"},
+    {"GET", "/v1/workloads/*/export", TENDER_HTTP_ROUTE_EXPORT, "ExportWorkload"},
+    {"POST", "/v1/workloads/*/start", TENDER_HTTP_ROUTE_START, "StartWorkload"},
+    {"POST", "/v1/workloads/*/stop", TENDER_HTTP_ROUTE_STOP, "StopWorkload"},
+    {"POST", "/v1/workloads/*/kill", TENDER_HTTP_ROUTE_KILL, "KillWorkload"},
+    {"POST", "/v1/workloads/*/pause", TENDER_HTTP_ROUTE_PAUSE, "PauseWorkload"},
+    {"POST", "/v1/workloads/*/resume", TENDER_HTTP_ROUTE_RESUME, "ResumeWorkload"},
+    {"GET", "/v1/workloads/*/logs", TENDER_HTTP_ROUTE_LOGS, "GetLogs"},
+    {"GET", "/v1/workloads/*/metrics", TENDER_HTTP_ROUTE_METRICS, "GetMetrics"},
+    {"GET", "/v1/plugins", TENDER_HTTP_ROUTE_PLUGINS, "ListPlugins"},
+    /* tender's own Prometheus text, also when a root_api adapter answers on /metrics */
+    {"GET", "/v1/metrics", TENDER_HTTP_ROUTE_PROMETHEUS_ALL, "GetMetrics"},
+    /* adapter instances: '*' is the instance's name */
+    {"GET", "/v1/adapters", TENDER_HTTP_ROUTE_ADAPTERS, "ListAdapters"},
+    {"POST", "/v1/adapters/*/api/start", TENDER_HTTP_ROUTE_ADAPTER_START, "Adapter.Start"},
+    {"POST", "/v1/adapters/*/api/update", TENDER_HTTP_ROUTE_ADAPTER_UPDATE, "Adapter.Update"},
+    {"POST", "/v1/adapters/*/api/stop", TENDER_HTTP_ROUTE_ADAPTER_STOP, "Adapter.Stop"},
+    {"GET", "/v1/adapters/*/api/metrics", TENDER_HTTP_ROUTE_ADAPTER_METRICS, "Adapter.GetMetrics"},
+    {"GET", "/v1/adapters/*/api/health", TENDER_HTTP_ROUTE_ADAPTER_HEALTH, NULL},
+    {"GET", "/v1/adapters/*/metrics", TENDER_HTTP_ROUTE_ADAPTER_PROMETHEUS, "Adapter.GetMetrics"},
+    /* the instance with root_api=true, where seed 000's core answered (/api/health and
+     * /metrics above are its own then) */
+    {"POST", "/api/start", TENDER_HTTP_ROUTE_ADAPTER_START, "Adapter.Start"},
+    {"POST", "/api/update", TENDER_HTTP_ROUTE_ADAPTER_UPDATE, "Adapter.Update"},
+    {"POST", "/api/stop", TENDER_HTTP_ROUTE_ADAPTER_STOP, "Adapter.Stop"},
+    {"GET", "/api/metrics", TENDER_HTTP_ROUTE_ADAPTER_METRICS, "Adapter.GetMetrics"},
+};
+
+/* --- matching --- */
+
+/**
+ * tender_http_match_clear:
+ * @match: a #TenderHttpMatch
+ */
+void
+tender_http_match_clear(TenderHttpMatch *match)
+{
+	g_clear_pointer(&match->name, g_free);
+	g_clear_pointer(&match->plugin_path, g_free);
+	g_clear_pointer(&match->captures, g_ptr_array_unref);
+}
+
+/* does @path match the route @pattern; its '*' segments, never empty, go to @captures */
+static gboolean
+tender_http_router_match_path(const gchar *pattern, const gchar *path, GPtrArray *captures)
+{
+	g_auto(GStrv) p = g_strsplit(pattern, "/", -1);
+	g_auto(GStrv) s = g_strsplit(path, "/", -1);
+
+	g_ptr_array_set_size(captures, 0);
+	if (g_strv_length(p) != g_strv_length(s))
+		return FALSE;
+	for (guint i = 0; p[i] != NULL; i++) {
+		if (g_strcmp0(p[i], "*") == 0 && s[i][0] != '\0') {
+			g_ptr_array_add(captures, g_strdup(s[i]));
+			continue;
+		}
+		if (g_strcmp0(p[i], s[i]) != 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* does @route answer @method; HEAD is GET without the body */
+static gboolean
+tender_http_router_method_matches(const gchar *route, const gchar *method)
+{
+	return g_strcmp0(route, method) == 0 ||
+	       (g_strcmp0(method, "HEAD") == 0 && g_strcmp0(route, "GET") == 0);
+}
+
+static void
+tender_http_router_allow(GString *allow, const gchar *method)
+{
+	if (strstr(allow->str, method) == NULL)
+		g_string_append_printf(allow, "%s%s", allow->len > 0 ? ", " : "", method);
+}
+
+/* the core's route, or %FALSE with the status (404 or 405) and the allowed methods */
+static gboolean
+tender_http_router_match_core(const gchar *method,
+			      const gchar *path,
+			      TenderHttpMatch *match,
+			      guint *status,
+			      GString *allow)
+{
+	g_autoptr(GPtrArray) captures = g_ptr_array_new_with_free_func(g_free);
+	gboolean found = FALSE;
+
+	*status = SOUP_STATUS_NOT_FOUND;
+	for (guint i = 0; i < G_N_ELEMENTS(tender_http_router_routes); i++) {
+		if (!tender_http_router_match_path(tender_http_router_routes[i].pattern,
+						   path,
+						   captures))
+			continue;
+		if (tender_http_router_method_matches(tender_http_router_routes[i].method,
+						      method)) {
+			/* the literal "import" wins over a workload of that name for POST */
+			if (!found) {
+				found = TRUE;
+				match->route = tender_http_router_routes[i].route;
+				match->dbus_method = tender_http_router_routes[i].dbus_method;
+				if (captures->len > 0)
+					match->name = g_strdup(g_ptr_array_index(captures, 0));
+			}
+			continue;
+		}
+		*status = SOUP_STATUS_METHOD_NOT_ALLOWED;
+		tender_http_router_allow(allow, tender_http_router_routes[i].method);
+	}
+	return found;
+}
+
+/*
+ * The route of an active plugin that @path is for; %FALSE with the status (404 or 405) and
+ * the allowed methods when there is none.
+ */
+static gboolean
+tender_http_router_match_plugin(TenderPluginList *plugins,
+				const gchar *method,
+				const gchar *path,
+				TenderHttpMatch *match,
+				guint *status,
+				GString *allow)
+{
+	g_autofree gchar *name = NULL;
+	const gchar *rest;
+	const gchar *slash;
+	GPtrArray *list;
+	GPtrArray *routes;
+	TenderPlugin *plugin = NULL;
+
+	/* elsewhere the core's routes said 404 or 405 already */
+	if (plugins == NULL || !g_str_has_prefix(path, TENDER_HTTP_PLUGIN_PREFIX))
+		return FALSE;
+	*status = SOUP_STATUS_NOT_FOUND;
+	rest = path + strlen(TENDER_HTTP_PLUGIN_PREFIX);
+	slash = strchr(rest, '/');
+	if (slash == NULL)
+		return FALSE;
+	name = g_strndup(rest, (gsize)(slash - rest));
+	list = tender_plugin_list_get_plugins(plugins);
+	for (guint i = 0; i < list->len && plugin == NULL; i++) {
+		TenderPlugin *p = g_ptr_array_index(list, i);
+		if (tender_plugin_get_status(p) == TENDER_PLUGIN_STATUS_ACTIVE &&
+		    g_strcmp0(tender_plugin_get_name(p), name) == 0)
+			plugin = p;
+	}
+	if (plugin == NULL)
+		return FALSE;
+	match->captures = g_ptr_array_new_with_free_func(g_free);
+	routes = tender_plugin_get_routes(plugin);
+	for (guint i = 0; i < routes->len; i++) {
+		TenderPluginRoute *route = g_ptr_array_index(routes, i);
+		if (!tender_http_router_match_path(route->path, slash + 1, match->captures))
+			continue;
+		if (tender_http_router_method_matches(route->method, method)) {
+			match->route = TENDER_HTTP_ROUTE_PLUGIN;
+			match->plugin = plugin;
+			match->plugin_route = route;
+			match->plugin_path = g_strdup(slash + 1);
+			return TRUE;
+		}
+		*status = SOUP_STATUS_METHOD_NOT_ALLOWED;
+		tender_http_router_allow(allow, route->method);
+	}
+	tender_http_match_clear(match);
+	return FALSE;
+}
+
+/**
+ * tender_http_router_match:
+ * @plugins: (nullable): the loaded plugins, whose routes are below /v1/plugins/NAME/
+ * @method: the request's method
+ * @path: the request's path
+ * @match: (out caller-allocates): the route
+ * @status: (out): when there is none, 404 or 405
+ * @allow: the methods @path allows, for a 405
+ *
+ * Returns: whether a route of the core or of an active plugin answers @method on @path
+ */
+gboolean
+tender_http_router_match(TenderPluginList *plugins,
+			 const gchar *method,
+			 const gchar *path,
+			 TenderHttpMatch *match,
+			 guint *status,
+			 GString *allow)
+{
+	if (tender_http_router_match_core(method, path, match, status, allow))
+		return TRUE;
+	/* a core route's 405 stands: plugin routes are all below /v1/plugins/NAME/ */
+	if (*status != SOUP_STATUS_NOT_FOUND)
+		return FALSE;
+	return tender_http_router_match_plugin(plugins, method, path, match, status, allow);
+}
+
+/* --- authorization: who asks, and what polkit is asked for each route --- */
+
+/* does the route need authorization, and so a bearer token over TCP */
+static gboolean
+tender_http_router_needs_auth(const TenderHttpMatch *match)
+{
+	if (match->route == TENDER_HTTP_ROUTE_PLUGIN)
+		return match->plugin_route->action_id != NULL;
+	return match->dbus_method != NULL;
+}
+
+/**
+ * tender_http_router_authenticate:
+ * @req: a request whose route is known
+ * @headers: its headers
+ * @tokens: the tokens file
+ * @error: (nullable): a #GError, %TENDER_ERROR_ACCESS_DENIED: answer 401
+ *
+ * A client over TCP names itself by a bearer token of the tokens file when its route needs
+ * authorization; the token's uid is the caller then.
+ *
+ * Returns: %TRUE if the request may go on
+ */
+gboolean
+tender_http_router_authenticate(TenderHttpRequest *req,
+				SoupMessageHeaders *headers,
+				const gchar *tokens,
+				GError **error)
+{
+	const gchar *auth;
+	guint32 uid = 0;
+
+	if (req->local || !tender_http_router_needs_auth(&req->match))
+		return TRUE;
+	auth = soup_message_headers_get_one(headers, "Authorization");
+	if (auth == NULL || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_ACCESS_DENIED,
+				    "A bearer token is required");
+		return FALSE;
+	}
+	if (!tender_http_tokens_lookup(tokens, auth + 7, &uid, error))
+		return FALSE;
+	req->uid = uid;
+	req->has_token = TRUE;
+	return TRUE;
+}
+
+/* the method whose action a route needs: /metrics is the root_api instance's, if any */
+static const gchar *
+tender_http_router_route_method(TenderHttpRequest *req)
+{
+	TenderAdapterList *adapters = tender_http_server_get_adapters(req->self);
+
+	if (req->match.route == TENDER_HTTP_ROUTE_PROMETHEUS &&
+	    tender_http_adapters_has_root_api(adapters))
+		return "Adapter.GetMetrics";
+	return req->match.dbus_method;
+}
+
+/* the Manager method a route calls: GET .../logs?follow=1 is FollowLogs, as over D-Bus */
+static const gchar *
+tender_http_router_manager_method(TenderHttpRequest *req)
+{
+	const gchar *method = tender_http_router_route_method(req);
+	const gchar *follow = tender_http_request_get_query(req, "follow");
+
+	if (req->match.route == TENDER_HTTP_ROUTE_LOGS && follow != NULL &&
+	    (g_strcmp0(follow, "1") == 0 || g_strcmp0(follow, "true") == 0))
+		return "FollowLogs";
+	return method;
+}
+
+/*
+ * The one request path: the call as the D-Bus front-end makes it, with the same method, action
+ * and details.  Returns NULL for a route anyone may call (no action).
+ */
+static TenderRequest *
+tender_http_router_request_new(TenderHttpRequest *req)
+{
+	g_autoptr(TenderRequest) request = tender_request_new(req->subject, FALSE);
+	const gchar *method;
+	GVariant *params;
+
+	if (req->match.route == TENDER_HTTP_ROUTE_PLUGIN) {
+		if (req->match.plugin_route->action_id == NULL)
+			return NULL;
+		tender_request_set_method_action(request,
+						 soup_server_message_get_method(req->msg),
+						 req->match.plugin_route->action_id);
+		tender_request_set_detail(request,
+					  "plugin",
+					  tender_plugin_get_name(req->match.plugin));
+		tender_request_set_detail(request, "path", req->path);
+		return g_steal_pointer(&request);
+	}
+	method = tender_http_router_manager_method(req);
+	if (method == NULL || !tender_request_set_method(request, method, NULL))
+		return NULL;
+	if (g_str_has_prefix(method, "Adapter.")) {
+		TenderAdapter *adapter =
+		    tender_http_adapters_find(tender_http_server_get_adapters(req->self),
+					      req->match.name,
+					      NULL);
+		if (adapter != NULL)
+			tender_request_set_detail(request,
+						  "adapter",
+						  tender_adapter_get_name(adapter));
+		return g_steal_pointer(&request);
+	}
+	params = tender_http_workloads_decode(req, method);
+	if (params != NULL)
+		tender_request_set_manager_call(request, method, params, NULL);
+	else
+		tender_request_set_workload(request, req->match.name);
+	return g_steal_pointer(&request);
+}
+
+static void
+tender_http_router_dispatch(TenderHttpRequest *req);
+
+static void
+tender_http_router_authorize_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	TenderHttpRequest *req = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (!tender_request_authorize_finish(TENDER_REQUEST(source), res, &error)) {
+		if (tender_http_request_resume(req))
+			tender_http_message_reply_gerror(req->msg, error);
+		tender_http_request_free(req);
+		return;
+	}
+	if (!tender_http_request_resume(req)) {
+		tender_http_request_free(req);
+		return;
+	}
+	tender_http_router_dispatch(req);
+}
+
+/**
+ * tender_http_router_authorize:
+ * @req: (transfer full): a request whose body is read
+ *
+ * Authorizes the call by the one request path (tender_request_authorize_async()), with the
+ * action and details a D-Bus call of the same method gets, and hands the request to the
+ * route's handler if it is allowed.
+ */
+void
+tender_http_router_authorize(TenderHttpRequest *req)
+{
+	g_autoptr(TenderRequest) request = NULL;
+
+	if (req->local) {
+		req->subject = tender_authority_subject_new_process(req->pid, req->uid);
+	} else {
+		/* without a token (for a route anyone may call) the caller is nobody known */
+		req->subject = tender_authority_subject_new_uid(req->uid);
+	}
+	request = tender_http_router_request_new(req);
+	if (request == NULL) {
+		tender_http_router_dispatch(req);
+		return;
+	}
+	if (!req->local && !req->has_token) {
+		tender_http_message_reply_error(req->msg,
+						SOUP_STATUS_UNAUTHORIZED,
+						TENDER_ERROR_ACCESS_DENIED,
+						"A bearer token is required");
+		tender_http_request_free(req);
+		return;
+	}
+	tender_http_request_pause(req);
+	tender_request_authorize_async(request,
+				       tender_http_server_get_authority(req->self),
+				       tender_http_server_get_engine(req->self),
+				       NULL,
+				       tender_http_router_authorize_cb,
+				       req);
+}
+
+/* --- dispatch --- */
+
+/* takes @req */
+static void
+tender_http_router_dispatch(TenderHttpRequest *req)
+{
+	if (tender_http_adapters_claim(req)) {
+		tender_http_adapters_call(req);
+		return;
+	}
+	switch (req->match.route) {
+	case TENDER_HTTP_ROUTE_PROMETHEUS_ALL:
+	case TENDER_HTTP_ROUTE_PROMETHEUS:
+		tender_http_workloads_prometheus(req);
+		break;
+	case TENDER_HTTP_ROUTE_ADAPTERS:
+		tender_http_adapters_list(req);
+		break;
+	case TENDER_HTTP_ROUTE_EVENTS:
+		tender_http_events_subscribe(tender_http_server_get_events(req->self), req->msg);
+		break;
+	case TENDER_HTTP_ROUTE_LIST:
+		tender_http_workloads_list(req);
+		break;
+	case TENDER_HTTP_ROUTE_CREATE:
+		tender_http_workloads_create(req);
+		break;
+	case TENDER_HTTP_ROUTE_IMPORT:
+		tender_http_workloads_import(req);
+		break;
+	case TENDER_HTTP_ROUTE_GET:
+		tender_http_workloads_get(req);
+		break;
+	case TENDER_HTTP_ROUTE_EXPORT:
+		tender_http_workloads_export(req);
+		break;
+	case TENDER_HTTP_ROUTE_LOGS:
+		tender_http_workloads_logs(req);
+		return;
+	case TENDER_HTTP_ROUTE_METRICS:
+		tender_http_workloads_metrics(req);
+		break;
+	case TENDER_HTTP_ROUTE_PLUGINS:
+		tender_http_plugins_list(req);
+		break;
+	case TENDER_HTTP_ROUTE_PLUGIN:
+		tender_http_plugins_call(req);
+		break;
+	case TENDER_HTTP_ROUTE_REMOVE:
+	case TENDER_HTTP_ROUTE_START:
+	case TENDER_HTTP_ROUTE_STOP:
+	case TENDER_HTTP_ROUTE_KILL:
+	case TENDER_HTTP_ROUTE_PAUSE:
+	case TENDER_HTTP_ROUTE_RESUME:
+		tender_http_workloads_action(req);
+		return;
+	case TENDER_HTTP_ROUTE_HEALTH:
+	default:
+		tender_http_workloads_health(req);
+		break;
+	}
+	tender_http_request_free(req);
+}

@@ -1,0 +1,77 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "tender-plugin-list.h"
+#include "tender-plugin-private.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+	TENDER_HTTP_ROUTE_HEALTH,
+	TENDER_HTTP_ROUTE_PROMETHEUS,
+	TENDER_HTTP_ROUTE_EVENTS,
+	TENDER_HTTP_ROUTE_LIST,
+	TENDER_HTTP_ROUTE_CREATE,
+	TENDER_HTTP_ROUTE_IMPORT,
+	TENDER_HTTP_ROUTE_GET,
+	TENDER_HTTP_ROUTE_REMOVE,
+	TENDER_HTTP_ROUTE_EXPORT,
+	TENDER_HTTP_ROUTE_START,
+	TENDER_HTTP_ROUTE_STOP,
+	TENDER_HTTP_ROUTE_KILL,
+	TENDER_HTTP_ROUTE_PAUSE,
+	TENDER_HTTP_ROUTE_RESUME,
+	TENDER_HTTP_ROUTE_LOGS,
+	TENDER_HTTP_ROUTE_METRICS,
+	TENDER_HTTP_ROUTE_PLUGINS,
+	TENDER_HTTP_ROUTE_PLUGIN, /* a route a plugin registered */
+	TENDER_HTTP_ROUTE_PROMETHEUS_ALL,
+	TENDER_HTTP_ROUTE_ADAPTERS,
+	TENDER_HTTP_ROUTE_ADAPTER_START,
+	TENDER_HTTP_ROUTE_ADAPTER_UPDATE,
+	TENDER_HTTP_ROUTE_ADAPTER_STOP,
+	TENDER_HTTP_ROUTE_ADAPTER_METRICS,
+	TENDER_HTTP_ROUTE_ADAPTER_HEALTH,
+	TENDER_HTTP_ROUTE_ADAPTER_PROMETHEUS,
+} TenderHttpRoute;
+
+/* the route a request is for, found once when its headers are there */
+typedef struct {
+	TenderHttpRoute route;
+	const gchar *dbus_method; /* whose authorization a core route needs; NULL: none */
+	gchar *name;		  /* the '*' of a core route: a workload or adapter instance */
+	/* TENDER_HTTP_ROUTE_PLUGIN */
+	TenderPlugin *plugin;		 /* unowned: plugins live as long as tenderd */
+	TenderPluginRoute *plugin_route; /* unowned: routes too */
+	gchar *plugin_path;		 /* below the prefix and the plugin's name */
+	GPtrArray *captures;		 /* the segments that matched the route's '*' */
+} TenderHttpMatch;
+
+void
+tender_http_match_clear(TenderHttpMatch *match);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TenderHttpMatch, tender_http_match_clear)
+
+typedef struct _TenderHttpRequest TenderHttpRequest;
+
+gboolean
+tender_http_router_match(TenderPluginList *plugins,
+			 const gchar *method,
+			 const gchar *path,
+			 TenderHttpMatch *match,
+			 guint *status,
+			 GString *allow);
+gboolean
+tender_http_router_authenticate(TenderHttpRequest *req,
+				SoupMessageHeaders *headers,
+				const gchar *tokens,
+				GError **error);
+void
+tender_http_router_authorize(TenderHttpRequest *req);
+
+G_END_DECLS

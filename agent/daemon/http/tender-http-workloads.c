@@ -1,0 +1,715 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <gio/gunixinputstream.h>
+#include <signal.h>
+
+#include "tender-error.h"
+#include "tender-http-message.h"
+#include "tender-http-server-private.h"
+#include "tender-http-stream.h"
+#include "tender-http-workloads.h"
+#include "tender-json.h"
+#include "tender-prometheus.h"
+#include "tender-spec.h"
+
+/*
+ * The workloads over HTTP, a mirror of the D-Bus Manager: each route calls the engine function
+ * the D-Bus method calls, and turns the answer into JSON.  Also /api/health and the Prometheus
+ * text of /metrics.
+ */
+
+/* a JSON object of options as the a{sv} the engine takes: strings, booleans, numbers */
+static GVariant *
+tender_http_workloads_options_from_json(JsonNode *node, GError **error)
+{
+	GVariantBuilder builder;
+	JsonObjectIter iter;
+	const gchar *key;
+	JsonNode *member;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	if (node == NULL)
+		return g_variant_ref_sink(g_variant_builder_end(&builder));
+	if (!JSON_NODE_HOLDS_OBJECT(node)) {
+		g_variant_builder_clear(&builder);
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'options' must be a JSON object");
+		return NULL;
+	}
+	json_object_iter_init(&iter, json_node_get_object(node));
+	while (json_object_iter_next(&iter, &key, &member)) {
+		GType type = JSON_NODE_HOLDS_VALUE(member) ? json_node_get_value_type(member)
+							   : G_TYPE_INVALID;
+		GVariant *value = NULL;
+		if (type == G_TYPE_STRING) {
+			value = g_variant_new_string(json_node_get_string(member));
+		} else if (type == G_TYPE_BOOLEAN) {
+			value = g_variant_new_boolean(json_node_get_boolean(member));
+		} else if (type == G_TYPE_INT64) {
+			gint64 v = json_node_get_int(member);
+			value = v >= 0 && v <= G_MAXUINT32 ? g_variant_new_uint32((guint32)v)
+							   : g_variant_new_int64(v);
+		} else if (type == G_TYPE_DOUBLE) {
+			value = g_variant_new_double(json_node_get_double(member));
+		} else {
+			g_variant_builder_clear(&builder);
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Option '%s' must be a string, a number or a boolean",
+				    key);
+			return NULL;
+		}
+		g_variant_builder_add(&builder, "{sv}", key, value);
+	}
+	return g_variant_ref_sink(g_variant_builder_end(&builder));
+}
+
+/* query parameters as options, each of a known type */
+static GVariant *
+tender_http_workloads_query_options(TenderHttpRequest *req,
+				    const gchar *const *keys,
+				    const gchar *const *ignored,
+				    GError **error)
+{
+	GVariantBuilder builder;
+	GHashTableIter iter;
+	gpointer k;
+	gpointer v;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	if (req->query != NULL)
+		g_hash_table_iter_init(&iter, req->query);
+	while (req->query != NULL && g_hash_table_iter_next(&iter, &k, &v)) {
+		const gchar *key = k;
+		const gchar *text = v;
+		const gchar *type = NULL;
+		guint64 n = 0;
+
+		if (ignored != NULL && g_strv_contains(ignored, key))
+			continue;
+		for (guint i = 0; keys[i] != NULL; i += 2) {
+			if (g_strcmp0(keys[i], key) == 0)
+				type = keys[i + 1];
+		}
+		if (type == NULL) {
+			g_variant_builder_clear(&builder);
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Unknown query parameter '%s'",
+				    key);
+			return NULL;
+		}
+		if (g_strcmp0(type, "s") == 0) {
+			g_variant_builder_add(&builder, "{sv}", key, g_variant_new_string(text));
+		} else if (g_strcmp0(type, "u") == 0 &&
+			   g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT32, &n, NULL)) {
+			g_variant_builder_add(&builder,
+					      "{sv}",
+					      key,
+					      g_variant_new_uint32((guint32)n));
+		} else if (g_strcmp0(type, "b") == 0 &&
+			   (g_strcmp0(text, "1") == 0 || g_strcmp0(text, "true") == 0 ||
+			    g_strcmp0(text, "0") == 0 || g_strcmp0(text, "false") == 0)) {
+			g_variant_builder_add(&builder,
+					      "{sv}",
+					      key,
+					      g_variant_new_boolean(text[0] == '1' ||
+								    text[0] == 't'));
+		} else {
+			g_variant_builder_clear(&builder);
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Query parameter '%s' must be %s, not '%s'",
+				    key,
+				    g_strcmp0(type, "u") == 0 ? "a number" : "1, 0, true or false",
+				    text);
+			return NULL;
+		}
+	}
+	return g_variant_ref_sink(g_variant_builder_end(&builder));
+}
+
+static JsonNode *
+tender_http_workloads_to_json(TenderEngine *engine, TenderWorkload *w)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GVariant) limits = tender_engine_get_limits(engine, w);
+	const TenderSpec *spec = tender_workload_get_spec(w);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "Name");
+	json_builder_add_string_value(b, tender_workload_get_name(w));
+	json_builder_set_member_name(b, "State");
+	json_builder_add_string_value(b, tender_state_to_string(tender_workload_get_state(w)));
+	json_builder_set_member_name(b, "Reason");
+	json_builder_add_string_value(b, tender_workload_get_reason(w));
+	json_builder_set_member_name(b, "Unit");
+	json_builder_add_string_value(b, tender_workload_get_unit(w));
+	json_builder_set_member_name(b, "ControlGroup");
+	json_builder_add_string_value(b, tender_workload_get_control_group(w));
+	json_builder_set_member_name(b, "MainPID");
+	json_builder_add_int_value(b, tender_workload_get_main_pid(w));
+	json_builder_set_member_name(b, "ExitCode");
+	json_builder_add_int_value(b, tender_workload_get_exit_code(w));
+	json_builder_set_member_name(b, "ExitSignal");
+	json_builder_add_int_value(b, tender_workload_get_exit_signal(w));
+	json_builder_set_member_name(b, "CreatedAt");
+	json_builder_add_string_value(b, tender_workload_get_created_at(w));
+	json_builder_set_member_name(b, "StartedAt");
+	json_builder_add_string_value(b, tender_workload_get_started_at(w));
+	json_builder_set_member_name(b, "StoppedAt");
+	json_builder_add_string_value(b, tender_workload_get_stopped_at(w));
+	json_builder_set_member_name(b, "Command");
+	json_builder_begin_array(b);
+	for (guint i = 0; spec->argv != NULL && spec->argv[i] != NULL; i++)
+		json_builder_add_string_value(b, spec->argv[i]);
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "Spec");
+	json_builder_add_value(b, tender_spec_to_json(spec));
+	json_builder_set_member_name(b, "RestartCount");
+	json_builder_add_int_value(b, tender_workload_get_restart_count(w));
+	json_builder_set_member_name(b, "OOMKilled");
+	json_builder_add_boolean_value(b, tender_workload_get_oom_killed(w));
+	json_builder_set_member_name(b, "Health");
+	json_builder_add_string_value(b, tender_workload_get_health(w));
+	json_builder_set_member_name(b, "Limits");
+	json_builder_add_value(b, json_gvariant_serialize(limits));
+	json_builder_end_object(b);
+	return json_builder_get_root(b);
+}
+
+static void
+tender_http_workloads_reply_workload(TenderHttpRequest *req, guint status)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	TenderEngine *engine = tender_http_server_get_engine(req->self);
+	TenderWorkload *w = tender_engine_get_workload(engine, req->match.name, &error);
+
+	if (w == NULL) {
+		tender_http_message_reply_gerror(req->msg, error);
+		return;
+	}
+	node = tender_http_workloads_to_json(engine, w);
+	tender_http_message_reply_json(req->msg, status, node);
+}
+
+/**
+ * tender_http_workloads_get:
+ * @req: GET /v1/workloads/NAME
+ *
+ * Answers with the workload.
+ */
+void
+tender_http_workloads_get(TenderHttpRequest *req)
+{
+	tender_http_workloads_reply_workload(req, SOUP_STATUS_OK);
+}
+
+/**
+ * tender_http_workloads_list:
+ * @req: GET /v1/workloads
+ *
+ * Answers with the workloads, in short.
+ */
+void
+tender_http_workloads_list(TenderHttpRequest *req)
+{
+	g_autoptr(GPtrArray) workloads =
+	    tender_engine_get_workloads(tender_http_server_get_engine(req->self));
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_array(b);
+	for (guint i = 0; i < workloads->len; i++) {
+		TenderWorkload *w = g_ptr_array_index(workloads, i);
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "name");
+		json_builder_add_string_value(b, tender_workload_get_name(w));
+		json_builder_set_member_name(b, "state");
+		json_builder_add_string_value(b,
+					      tender_state_to_string(tender_workload_get_state(w)));
+		json_builder_set_member_name(b, "unit");
+		json_builder_add_string_value(b, tender_workload_get_unit(w));
+		json_builder_set_member_name(b, "object_path");
+		json_builder_add_string_value(b, tender_workload_get_object_path(w));
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	root = json_builder_get_root(b);
+	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, root);
+}
+
+/* CreateWorkload's (name, spec, options) from the body {"name", "spec", "options"} */
+static GVariant *
+tender_http_workloads_decode_create(TenderHttpRequest *req, GError **error)
+{
+	g_autoptr(JsonNode) body = tender_http_message_get_body(req->msg, error);
+	g_autoptr(GVariant) spec = NULL;
+	g_autoptr(GVariant) options = NULL;
+	JsonObject *obj;
+	JsonObjectIter iter;
+	const gchar *key;
+	JsonNode *member;
+
+	if (body == NULL) {
+		if (error != NULL && *error == NULL)
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "The request body must be {\"name\": ..., \"spec\": "
+					    "{...}}");
+		return NULL;
+	}
+	obj = json_node_get_object(body);
+	json_object_iter_init(&iter, obj);
+	while (json_object_iter_next(&iter, &key, &member)) {
+		if (g_strcmp0(key, "name") != 0 && g_strcmp0(key, "spec") != 0 &&
+		    g_strcmp0(key, "options") != 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Unknown key '%s'",
+				    key);
+			return NULL;
+		}
+	}
+	if (!json_object_has_member(obj, "name") ||
+	    json_node_get_value_type(json_object_get_member(obj, "name")) != G_TYPE_STRING) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'name' must be a string");
+		return NULL;
+	}
+	spec = tender_spec_variant_from_json(json_object_get_member(obj, "spec"), error);
+	if (spec == NULL)
+		return NULL;
+	options =
+	    tender_http_workloads_options_from_json(json_object_get_member(obj, "options"), error);
+	if (options == NULL)
+		return NULL;
+	return g_variant_ref_sink(g_variant_new("(s@a{sv}@a{sv})",
+						json_object_get_string_member(obj, "name"),
+						spec,
+						options));
+}
+
+/* ImportWorkload's (document, options) from the body and the query ?name= */
+static GVariant *
+tender_http_workloads_decode_import(TenderHttpRequest *req, GError **error)
+{
+	g_autoptr(GBytes) bytes =
+	    soup_message_body_flatten(soup_server_message_get_request_body(req->msg));
+	g_autofree gchar *json = g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+	const gchar *const keys[] = {"name", "s", NULL};
+	g_autoptr(GVariant) options = tender_http_workloads_query_options(req, keys, NULL, error);
+
+	if (options == NULL)
+		return NULL;
+	return g_variant_ref_sink(g_variant_new("(s@a{sv})", json, options));
+}
+
+/**
+ * tender_http_workloads_decode:
+ * @req: a request whose body is read
+ * @method: the Manager method its route calls
+ *
+ * Decodes what CreateWorkload and ImportWorkload bring into the arguments the Manager takes
+ * for them (req->params), or keeps why that failed (req->params_error, answered once the call
+ * is authorized, as a D-Bus call is authorized before its arguments are checked).
+ *
+ * Returns: (nullable): the arguments, owned by @req; %NULL for other methods and on error
+ */
+GVariant *
+tender_http_workloads_decode(TenderHttpRequest *req, const gchar *method)
+{
+	g_clear_pointer(&req->params, g_variant_unref);
+	g_clear_error(&req->params_error);
+	if (g_strcmp0(method, "CreateWorkload") == 0)
+		req->params = tender_http_workloads_decode_create(req, &req->params_error);
+	else if (g_strcmp0(method, "ImportWorkload") == 0)
+		req->params = tender_http_workloads_decode_import(req, &req->params_error);
+	return req->params;
+}
+
+/* the workload an import or a create made, and its answer */
+static void
+tender_http_workloads_reply_created(TenderHttpRequest *req, TenderWorkload *w, GError *error)
+{
+	if (w == NULL) {
+		tender_http_message_reply_gerror(req->msg, error);
+		return;
+	}
+	g_free(req->match.name);
+	req->match.name = g_strdup(tender_workload_get_name(w));
+	tender_http_workloads_reply_workload(req, SOUP_STATUS_CREATED);
+}
+
+/**
+ * tender_http_workloads_create:
+ * @req: POST /v1/workloads, decoded by tender_http_workloads_decode()
+ *
+ * Creates the workload {"name", "spec", "options"} and answers with it.
+ */
+void
+tender_http_workloads_create(TenderHttpRequest *req)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) spec = NULL;
+	g_autoptr(GVariant) options = NULL;
+	const gchar *name = NULL;
+	TenderWorkload *w;
+
+	if (req->params == NULL) {
+		tender_http_message_reply_gerror(req->msg, req->params_error);
+		return;
+	}
+	g_variant_get(req->params, "(&s@a{sv}@a{sv})", &name, &spec, &options);
+	w = tender_engine_create_workload(tender_http_server_get_engine(req->self),
+					  name,
+					  spec,
+					  options,
+					  &error);
+	tender_http_workloads_reply_created(req, w, error);
+}
+
+/**
+ * tender_http_workloads_import:
+ * @req: POST /v1/workloads/import, decoded by tender_http_workloads_decode()
+ *
+ * Imports the workload an export gave, and answers with it.
+ */
+void
+tender_http_workloads_import(TenderHttpRequest *req)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) options = NULL;
+	const gchar *json = NULL;
+	TenderWorkload *w;
+
+	if (req->params == NULL) {
+		tender_http_message_reply_gerror(req->msg, req->params_error);
+		return;
+	}
+	g_variant_get(req->params, "(&s@a{sv})", &json, &options);
+	w = tender_engine_import_workload(tender_http_server_get_engine(req->self),
+					  json,
+					  options,
+					  &error);
+	tender_http_workloads_reply_created(req, w, error);
+}
+
+/**
+ * tender_http_workloads_export:
+ * @req: GET /v1/workloads/NAME/export
+ *
+ * Answers with the workload as an import takes it.
+ */
+void
+tender_http_workloads_export(TenderHttpRequest *req)
+{
+	g_autoptr(GError) error = NULL;
+	gchar *json = tender_engine_export_workload(tender_http_server_get_engine(req->self),
+						    req->match.name,
+						    &error);
+
+	if (json == NULL) {
+		tender_http_message_reply_gerror(req->msg, error);
+		return;
+	}
+	tender_http_message_reply_text(req->msg, SOUP_STATUS_OK, "application/json", json);
+}
+
+/**
+ * tender_http_workloads_metrics:
+ * @req: GET /v1/workloads/NAME/metrics
+ *
+ * Answers with the workload's metrics.
+ */
+void
+tender_http_workloads_metrics(TenderHttpRequest *req)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) metrics = NULL;
+	g_autoptr(JsonNode) node = NULL;
+
+	metrics = tender_engine_get_metrics(tender_http_server_get_engine(req->self),
+					    req->match.name,
+					    &error);
+	if (metrics == NULL) {
+		tender_http_message_reply_gerror(req->msg, error);
+		return;
+	}
+	node = json_gvariant_serialize(metrics);
+	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, node);
+}
+
+/**
+ * tender_http_workloads_prometheus:
+ * @req: GET /metrics or /v1/metrics
+ *
+ * Answers with the metrics of every workload and of tenderd, in Prometheus' text format.
+ */
+void
+tender_http_workloads_prometheus(TenderHttpRequest *req)
+{
+	tender_http_message_reply_text(req->msg,
+				       SOUP_STATUS_OK,
+				       "text/plain; version=0.0.4; charset=utf-8",
+				       tender_prometheus_render(
+					   tender_http_server_get_engine(req->self)));
+}
+
+/**
+ * tender_http_workloads_health:
+ * @req: GET /api/health
+ *
+ * Answers that tenderd is there, with its version and how many workloads it has.
+ */
+void
+tender_http_workloads_health(TenderHttpRequest *req)
+{
+	g_autoptr(GPtrArray) workloads =
+	    tender_engine_get_workloads(tender_http_server_get_engine(req->self));
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "status");
+	json_builder_add_string_value(b, "ok");
+	json_builder_set_member_name(b, "version");
+	json_builder_add_string_value(b, PACKAGE_VERSION);
+	json_builder_set_member_name(b, "workloads");
+	json_builder_add_int_value(b, workloads->len);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, root);
+}
+
+static void
+tender_http_workloads_action_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderHttpRequest) req = user_data;
+	g_autoptr(GError) error = NULL;
+	gboolean ok = req->finish(TENDER_ENGINE(source), res, &error);
+
+	if (!tender_http_request_resume(req))
+		return;
+	if (!ok) {
+		tender_http_message_reply_gerror(req->msg, error);
+		return;
+	}
+	if (req->match.route == TENDER_HTTP_ROUTE_REMOVE) {
+		soup_server_message_set_status(req->msg, SOUP_STATUS_NO_CONTENT, NULL);
+		return;
+	}
+	tender_http_workloads_reply_workload(req, SOUP_STATUS_OK);
+}
+
+/**
+ * tender_http_workloads_action:
+ * @owned: (transfer full): POST /v1/workloads/NAME/{start,stop,kill,pause,resume} or
+ *   DELETE /v1/workloads/NAME
+ *
+ * Has the engine act on the workload, and answers with the workload (or 204 for a removal).
+ */
+void
+tender_http_workloads_action(TenderHttpRequest *owned)
+{
+	g_autoptr(TenderHttpRequest) req = owned;
+	TenderEngine *engine = tender_http_server_get_engine(req->self);
+	const gchar *name = req->match.name;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) body = NULL;
+	g_autoptr(GVariant) options = NULL;
+	const gchar *const remove_keys[] = {"force", "b", "timeout_sec", "u", NULL};
+
+	if (req->match.route == TENDER_HTTP_ROUTE_REMOVE) {
+		options = tender_http_workloads_query_options(req, remove_keys, NULL, &error);
+	} else {
+		body = tender_http_message_get_body(req->msg, &error);
+		if (error == NULL && req->match.route == TENDER_HTTP_ROUTE_KILL) {
+			gint64 signo = SIGTERM;
+			JsonObject *obj = body != NULL ? json_node_get_object(body) : NULL;
+			if (obj != NULL && json_object_has_member(obj, "signal")) {
+				if (json_node_get_value_type(
+					json_object_get_member(obj, "signal")) != G_TYPE_INT64) {
+					tender_http_message_reply_error(
+					    req->msg,
+					    SOUP_STATUS_BAD_REQUEST,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "'signal' must be a number");
+					return;
+				}
+				signo = json_object_get_int_member(obj, "signal");
+				json_object_remove_member(obj, "signal");
+			}
+			if (obj != NULL && json_object_get_size(obj) > 0) {
+				tender_http_message_reply_error(req->msg,
+								SOUP_STATUS_BAD_REQUEST,
+								TENDER_ERROR_INVALID_ARGUMENT,
+								"The only key of kill is 'signal'");
+				return;
+			}
+			if (signo < G_MININT32 || signo > G_MAXINT32)
+				signo = -1;
+			if (!tender_engine_kill_workload(engine,
+							 req->match.name,
+							 (gint)signo,
+							 &error)) {
+				tender_http_message_reply_gerror(req->msg, error);
+				return;
+			}
+			tender_http_workloads_reply_workload(req, SOUP_STATUS_OK);
+			return;
+		}
+		if (error == NULL &&
+		    (req->match.route == TENDER_HTTP_ROUTE_PAUSE ||
+		     req->match.route == TENDER_HTTP_ROUTE_RESUME) &&
+		    body != NULL && json_object_get_size(json_node_get_object(body)) > 0) {
+			tender_http_message_reply_error(req->msg,
+							SOUP_STATUS_BAD_REQUEST,
+							TENDER_ERROR_INVALID_ARGUMENT,
+							"Pause and resume take no options");
+			return;
+		}
+		if (error == NULL)
+			options = tender_http_workloads_options_from_json(body, &error);
+	}
+	if (error != NULL) {
+		tender_http_message_reply_gerror(req->msg, error);
+		return;
+	}
+	tender_http_request_pause(req);
+	switch (req->match.route) {
+	case TENDER_HTTP_ROUTE_START:
+		req->finish = tender_engine_start_workload_finish;
+		tender_engine_start_workload_async(engine,
+						   name,
+						   options,
+						   NULL,
+						   tender_http_workloads_action_cb,
+						   g_steal_pointer(&req));
+		break;
+	case TENDER_HTTP_ROUTE_STOP:
+		req->finish = tender_engine_stop_workload_finish;
+		tender_engine_stop_workload_async(engine,
+						  name,
+						  options,
+						  NULL,
+						  tender_http_workloads_action_cb,
+						  g_steal_pointer(&req));
+		break;
+	case TENDER_HTTP_ROUTE_REMOVE:
+		req->finish = tender_engine_remove_workload_finish;
+		tender_engine_remove_workload_async(engine,
+						    name,
+						    options,
+						    NULL,
+						    tender_http_workloads_action_cb,
+						    g_steal_pointer(&req));
+		break;
+	case TENDER_HTTP_ROUTE_PAUSE:
+		req->finish = tender_engine_pause_workload_finish;
+		tender_engine_pause_workload_async(engine,
+						   name,
+						   NULL,
+						   tender_http_workloads_action_cb,
+						   g_steal_pointer(&req));
+		break;
+	case TENDER_HTTP_ROUTE_RESUME:
+	default:
+		req->finish = tender_engine_resume_workload_finish;
+		tender_engine_resume_workload_async(engine,
+						    name,
+						    NULL,
+						    tender_http_workloads_action_cb,
+						    g_steal_pointer(&req));
+		break;
+	}
+}
+
+static void
+tender_http_workloads_logs_cb(GObject *source, GAsyncResult *res, gpointer user_data);
+
+/**
+ * tender_http_workloads_logs:
+ * @owned: (transfer full): GET /v1/workloads/NAME/logs
+ *
+ * Answers with the workload's log lines, or follows them with ?follow=1.
+ */
+void
+tender_http_workloads_logs(TenderHttpRequest *owned)
+{
+	g_autoptr(TenderHttpRequest) req = owned;
+	TenderEngine *engine = tender_http_server_get_engine(req->self);
+	const gchar *name = req->match.name;
+	g_autoptr(GError) error = NULL;
+	const gchar *const keys[] = {"lines", "u", "since", "s", "stream", "s", NULL};
+	const gchar *const ignored[] = {"follow", NULL};
+	const gchar *follow = tender_http_request_get_query(req, "follow");
+	g_autoptr(GVariant) options =
+	    tender_http_workloads_query_options(req, keys, ignored, &error);
+	TenderHttpStream *stream;
+	gint fd = -1;
+
+	if (options == NULL) {
+		tender_http_message_reply_gerror(req->msg, error);
+		return;
+	}
+	if (follow != NULL && g_strcmp0(follow, "0") != 0 && g_strcmp0(follow, "1") != 0 &&
+	    g_strcmp0(follow, "true") != 0 && g_strcmp0(follow, "false") != 0) {
+		tender_http_message_reply_error(req->msg,
+						SOUP_STATUS_BAD_REQUEST,
+						TENDER_ERROR_INVALID_ARGUMENT,
+						"Query parameter 'follow' must be 1, 0, true or "
+						"false");
+		return;
+	}
+	if (follow == NULL || follow[0] == '0' || follow[0] == 'f') {
+		tender_http_request_pause(req);
+		tender_engine_get_logs_async(engine,
+					     name,
+					     options,
+					     NULL,
+					     tender_http_workloads_logs_cb,
+					     g_steal_pointer(&req));
+		return;
+	}
+	if (!tender_engine_follow_logs(engine, name, options, &fd, &error)) {
+		tender_http_message_reply_gerror(req->msg, error);
+		return;
+	}
+	stream = tender_http_stream_new(req->msg, "application/x-ndjson");
+	tender_http_stream_read_from(stream, g_unix_input_stream_new(fd, TRUE));
+	tender_http_stream_release(stream);
+}
+
+static void
+tender_http_workloads_logs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderHttpRequest) req = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) entries =
+	    tender_engine_get_logs_finish(TENDER_ENGINE(source), res, &error);
+	g_autoptr(JsonNode) node = NULL;
+
+	if (!tender_http_request_resume(req))
+		return;
+	if (entries == NULL) {
+		tender_http_message_reply_gerror(req->msg, error);
+		return;
+	}
+	node = json_gvariant_serialize(entries);
+	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, node);
+}

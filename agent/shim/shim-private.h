@@ -1,0 +1,114 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/* what the parts of tender-shim share; plain C, no GLib */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "tender-line-buffer.h"
+
+#define TENDER_SHIM_GO_FD     3
+#define TENDER_SHIM_STATUS_FD 4
+
+/* how many --pre-start hooks there may be */
+#define TENDER_SHIM_HOOKS_MAX 16
+/* how much of a failed hook's stderr goes into the reason */
+#define TENDER_SHIM_HOOK_TAIL 4096
+
+typedef struct {
+	const char *name;
+	const char *record;
+	const char *run_id;
+	char **argv;
+	int drop; /* --uid was given */
+	const char *uid;
+	const char *gid;
+	const char *caps;
+	int n_hooks;
+	char **hooks[TENDER_SHIM_HOOKS_MAX]; /* each NULL-terminated */
+} TenderShimArgs;
+
+typedef struct {
+	int fd; /* our end of the pipe, -1 once at its end */
+	const char *priority;
+	const char *stream;
+	TenderLineBuffer lines;
+} TenderShimStream;
+
+typedef struct {
+	TenderShimStream out;
+	TenderShimStream err;
+	char workload[128];
+	char unit[160];
+	char ident[300];
+	char message[sizeof("MESSAGE=") - 1 + TENDER_LINE_BUFFER_MAX];
+	TenderShimStream *current;
+	/* while a hook runs: the last bytes of its stderr */
+	int keep_tail;
+	size_t tail_len;
+	char tail[TENDER_SHIM_HOOK_TAIL];
+} TenderShimRelay;
+
+/* shim-io.c */
+int64_t
+tender_shim_now_usec(void);
+int64_t
+tender_shim_monotonic_msec(void);
+ssize_t
+tender_shim_read_full(int fd, void *buf, size_t len);
+int
+tender_shim_write_full(int fd, const char *buf, size_t len);
+int
+tender_shim_read_small_file(const char *path, char *buf, size_t len);
+void
+tender_shim_write_small_file(const char *path, const char *text);
+
+/* shim-scope.c */
+long long
+tender_shim_read_oom_kills(void);
+void
+tender_shim_cleanup_scope(void);
+
+/* shim-record.c */
+int
+tender_shim_write_record(const char *path,
+			 const char *run_id,
+			 pid_t main_pid,
+			 const char *status,
+			 int exit_code,
+			 int signo,
+			 int err,
+			 long long oom_kills,
+			 int64_t started,
+			 int64_t ended);
+
+/* shim-relay.c */
+void
+tender_shim_alarm_cb(int signo);
+void
+tender_shim_relay_init(TenderShimRelay *relay, const TenderShimArgs *args);
+int
+tender_shim_relay_until_exit(TenderShimRelay *relay,
+			     int sig_fd,
+			     pid_t child,
+			     int64_t deadline,
+			     int *timed_out);
+void
+tender_shim_relay_drain(TenderShimRelay *relay);
+
+/* shim-hooks.c */
+int
+tender_shim_run_hooks(const TenderShimArgs *args,
+		      TenderShimRelay *relay,
+		      int sig_fd,
+		      const char *oom_adj,
+		      int64_t started);
+
+/* tender-shim.c */
+void
+tender_shim_child_setup(int out_fd, int errout_fd, const char *oom_adj);
