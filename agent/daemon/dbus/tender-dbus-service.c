@@ -116,6 +116,7 @@ tender_dbus_service_authorize_cb(GObject *source, GAsyncResult *res, gpointer us
 {
 	g_autoptr(TenderDbusServiceCall) call = user_data;
 	GDBusConnection *connection = g_dbus_method_invocation_get_connection(call->invocation);
+	const gchar *sender = g_dbus_method_invocation_get_sender(call->invocation);
 	GError *error = NULL;
 
 	if (!tender_request_authorize_finish(TENDER_REQUEST(source), res, &error)) {
@@ -128,8 +129,7 @@ tender_dbus_service_authorize_cb(GObject *source, GAsyncResult *res, gpointer us
 			       "/org/freedesktop/DBus",
 			       "org.freedesktop.DBus",
 			       "GetConnectionUnixUser",
-			       g_variant_new("(s)",
-					     g_dbus_method_invocation_get_sender(call->invocation)),
+			       g_variant_new("(s)", sender),
 			       G_VARIANT_TYPE("(u)"),
 			       G_DBUS_CALL_FLAGS_NONE,
 			       -1,

@@ -210,6 +210,9 @@ tender_http_service_call(TenderHttpRequest *owned)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) body = tender_http_message_get_body(req->msg, &error);
 	GVariant *parameters = NULL;
+	TenderService *service;
+	const TenderAuthoritySubject *subject;
+	const gchar *method;
 
 	if (error == NULL)
 		parameters = tender_http_service_parameters(info, body, &error);
@@ -217,10 +220,14 @@ tender_http_service_call(TenderHttpRequest *owned)
 		tender_http_message_reply_gerror(req->msg, error);
 		return;
 	}
+	service = req->match.service;
+	subject = req->subject;
+	method = req->match.service_method;
+	/* the reply callback owns the request from here */
 	tender_http_request_pause(req);
-	tender_service_call(req->match.service,
-			    req->subject,
-			    req->match.service_method,
+	tender_service_call(service,
+			    subject,
+			    method,
 			    parameters,
 			    tender_http_service_reply_cb,
 			    g_steal_pointer(&req));
