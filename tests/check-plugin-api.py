@@ -16,8 +16,8 @@ import re
 import subprocess
 import sys
 
-HEADERS = ["tender-plugin.h", "tender-adapter.h", "tender-caller.h", "tender-plugin-request.h",
-           "tender-error.h", "tender-json.h"]
+HEADERS = ["tender-plugin.h", "tender-adapter.h", "tender-call.h", "tender-caller.h",
+           "tender-plugin-request.h", "tender-error.h", "tender-json.h"]
 
 
 def main():

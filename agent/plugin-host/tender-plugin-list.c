@@ -18,8 +18,9 @@
  * resolved (RTLD_NOW, so a plugin that needs a symbol tenderd does not export fails here
  * and not at its first call), it exports tender_plugin_describe, the descriptor's ABI
  * version and size match, its name is valid and unique, it is not disabled, and its init
- * succeeds.  Modules that got as far as init stay resident: they may have registered GTypes,
- * which cannot be unregistered.
+ * (or probe) succeeds.  A plugin whose probe defers is listed "deferred: REASON" and probed
+ * again until it succeeds or fails (tender_plugin_start()).  Modules that got as far as init stay
+ * resident: they may have registered GTypes, which cannot be unregistered.
  */
 
 struct _TenderPluginList {
@@ -119,11 +120,11 @@ tender_plugin_list_check_descriptor(TenderPluginList *self,
 	}
 	if (!tender_plugin_list_check_name("plugin", descriptor->name, error))
 		return FALSE;
-	if (descriptor->init == NULL) {
+	if (descriptor->init == NULL && descriptor->probe == NULL) {
 		g_set_error_literal(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "its descriptor has no init function");
+				    "its descriptor has no init function and no probe");
 		return FALSE;
 	}
 	other = tender_plugin_list_find(self, descriptor->name, plugin);
@@ -178,11 +179,7 @@ tender_plugin_list_load_file(TenderPluginList *self, TenderPlugin *plugin)
 		return;
 	}
 	g_module_make_resident(module);
-	if (!tender_plugin_init_plugin(plugin, &error)) {
-		tender_plugin_set_status(plugin, TENDER_PLUGIN_STATUS_FAILED, error->message);
-		return;
-	}
-	tender_plugin_set_status(plugin, TENDER_PLUGIN_STATUS_ACTIVE, NULL);
+	tender_plugin_start(plugin);
 }
 
 static gint
@@ -219,25 +216,7 @@ tender_plugin_list_load_dir(TenderPluginList *self, const gchar *dir)
 
 		g_ptr_array_add(self->plugins, plugin);
 		tender_plugin_list_load_file(self, plugin);
-		switch (tender_plugin_get_status(plugin)) {
-		case TENDER_PLUGIN_STATUS_ACTIVE:
-			g_info("plugin %s %s loaded from %s",
-			       tender_plugin_get_name(plugin),
-			       tender_plugin_get_version(plugin),
-			       filename);
-			break;
-		case TENDER_PLUGIN_STATUS_DISABLED:
-			g_info("plugin %s (%s) is disabled in tenderd.conf",
-			       tender_plugin_get_name(plugin),
-			       filename);
-			break;
-		case TENDER_PLUGIN_STATUS_FAILED:
-		default:
-			g_warning("plugin %s refused: %s",
-				  filename,
-				  tender_plugin_get_status_message(plugin));
-			break;
-		}
+		tender_plugin_log_status(plugin);
 	}
 }
 

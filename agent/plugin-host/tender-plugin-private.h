@@ -21,6 +21,7 @@ typedef enum {
 	TENDER_PLUGIN_STATUS_ACTIVE,
 	TENDER_PLUGIN_STATUS_DISABLED,
 	TENDER_PLUGIN_STATUS_FAILED,
+	TENDER_PLUGIN_STATUS_DEFERRED,
 } TenderPluginStatus;
 
 /* the longest introspection XML, subpath and route a plugin may register */
@@ -28,6 +29,7 @@ typedef enum {
 #define TENDER_PLUGIN_SUBPATH_MAX      128
 #define TENDER_PLUGIN_DBUS_OBJECTS_MAX 1024
 #define TENDER_PLUGIN_ROUTES_MAX       64
+#define TENDER_PLUGIN_SERVICES_MAX     256
 
 /* one object a plugin put on the bus */
 typedef struct {
@@ -53,6 +55,11 @@ typedef struct {
 	GDestroyNotify destroy;
 } TenderPluginRoute;
 
+void
+tender_plugin_dbus_object_free(TenderPluginDbusObject *obj);
+void
+tender_plugin_route_free(TenderPluginRoute *route);
+
 TenderPlugin *
 tender_plugin_new(const gchar *filename,
 		  TenderEngine *engine,
@@ -76,8 +83,12 @@ tender_plugin_set_descriptor(TenderPlugin *self,
 			     const TenderPluginDescriptor *descriptor);
 void
 tender_plugin_set_status(TenderPlugin *self, TenderPluginStatus status, const gchar *message);
+void
+tender_plugin_start(TenderPlugin *self);
 gboolean
-tender_plugin_init_plugin(TenderPlugin *self, GError **error);
+tender_plugin_get_initialized(TenderPlugin *self);
+void
+tender_plugin_log_status(TenderPlugin *self);
 void
 tender_plugin_shutdown_plugin(TenderPlugin *self);
 void
@@ -88,11 +99,26 @@ tender_plugin_dispatch_state(TenderPlugin *self,
 			     const gchar *reason);
 void
 tender_plugin_set_connection(TenderPlugin *self, GDBusConnection *connection);
+GDBusConnection *
+tender_plugin_get_connection(TenderPlugin *self);
+TenderEngine *
+tender_plugin_get_engine(TenderPlugin *self);
 GPtrArray *
 tender_plugin_get_dbus_objects(TenderPlugin *self);
 GPtrArray *
 tender_plugin_get_routes(TenderPlugin *self);
 GPtrArray *
+tender_plugin_get_services(TenderPlugin *self);
+GPtrArray *
 tender_plugin_get_adapters(TenderPlugin *self);
+gboolean
+tender_plugin_check_subpath(const gchar *subpath, GError **error);
+GDBusNodeInfo *
+tender_plugin_parse_interface(const gchar *xml, GError **error);
+/* a TenderService, see tender-service.h */
+struct _TenderService *
+tender_plugin_lookup_service(TenderPlugin *self, const gchar *subpath);
+TenderPluginDbusObject *
+tender_plugin_find_dbus_object(TenderPlugin *self, const gchar *subpath, guint *index);
 
 G_END_DECLS

@@ -10,8 +10,6 @@
 #include "tender-error.h"
 #include "tender-plugin-list.h"
 #include "tender-plugin-private.h"
-#include "tender-state.h"
-#include "tender-util.h"
 
 /*
  * TenderPlugin: one plugin file and, once loaded, what it registered.  Each public function
@@ -40,10 +38,18 @@ struct _TenderPlugin {
 	GDestroyNotify data_destroy;
 	GPtrArray *dbus_objects; /* of TenderPluginDbusObject */
 	GPtrArray *routes;	 /* of TenderPluginRoute */
+	GPtrArray *services;	 /* of TenderService */
 	GPtrArray *adapters;	 /* of const TenderAdapterClass */
 	GArray *watches;	 /* of TenderPluginWatch */
 	guint next_watch_id;
+	guint probe_id;	      /* the next probe of a deferred plugin */
+	guint probe_delay_ms; /* the wait before the next probe, doubled each time */
+	GHashTable *names;    /* bus names that trigger a probe → watch id (0: no bus yet) */
 };
+
+/* a deferred plugin's probes: after 1 s, then twice as long each time, up to 60 s */
+#define TENDER_PLUGIN_PROBE_DELAY_MIN_MS 1000
+#define TENDER_PLUGIN_PROBE_DELAY_MAX_MS 60000
 
 typedef struct {
 	guint id;
@@ -57,34 +63,11 @@ G_DEFINE_TYPE(TenderPlugin, tender_plugin, G_TYPE_OBJECT)
 enum {
 	SIGNAL_DBUS_OBJECT_ADDED,
 	SIGNAL_DBUS_OBJECT_REMOVED,
+	SIGNAL_SERVICE_ADDED,
+	SIGNAL_SERVICE_REMOVED,
 	SIGNAL_LAST,
 };
 static guint signals[SIGNAL_LAST] = {0};
-
-static void
-tender_plugin_dbus_object_free(TenderPluginDbusObject *obj)
-{
-	if (obj->destroy != NULL)
-		obj->destroy(obj->user_data);
-	g_free(obj->subpath);
-	g_free(obj->object_path);
-	if (obj->node != NULL)
-		g_dbus_node_info_unref(obj->node);
-	if (obj->actions != NULL)
-		g_hash_table_unref(obj->actions);
-	g_free(obj);
-}
-
-static void
-tender_plugin_route_free(TenderPluginRoute *route)
-{
-	if (route->destroy != NULL)
-		route->destroy(route->user_data);
-	g_free(route->method);
-	g_free(route->path);
-	g_free(route->action_id);
-	g_free(route);
-}
 
 static void
 tender_plugin_watch_clear(gpointer data)
@@ -160,7 +143,8 @@ tender_plugin_get_status_message(TenderPlugin *self)
  * tender_plugin_get_status_string:
  * @self: a #TenderPlugin
  *
- * Returns: "active", "disabled", or "failed: " and why, as ListPlugins shows it
+ * Returns: "active", "disabled", "deferred: " and what it waits for, or "failed: " and why,
+ *   as ListPlugins shows it
  */
 gchar *
 tender_plugin_get_status_string(TenderPlugin *self)
@@ -170,6 +154,8 @@ tender_plugin_get_status_string(TenderPlugin *self)
 		return g_strdup("active");
 	case TENDER_PLUGIN_STATUS_DISABLED:
 		return g_strdup("disabled");
+	case TENDER_PLUGIN_STATUS_DEFERRED:
+		return g_strdup_printf("deferred: %s", self->status_message);
 	case TENDER_PLUGIN_STATUS_FAILED:
 	default:
 		return g_strdup_printf("failed: %s", self->status_message);
@@ -210,7 +196,7 @@ tender_plugin_set_descriptor(TenderPlugin *self,
 	self->config_group = g_strdup_printf("plugin %s", self->name);
 }
 
-/* undo what a failed init registered, so nothing of it is ever served */
+/* undo what a failed or deferred probe registered, so nothing of it is ever served */
 static void
 tender_plugin_clear_registrations(TenderPlugin *self)
 {
@@ -218,6 +204,10 @@ tender_plugin_clear_registrations(TenderPlugin *self)
 		TenderPluginDbusObject *obj = g_ptr_array_index(self->dbus_objects, 0);
 		g_signal_emit(self, signals[SIGNAL_DBUS_OBJECT_REMOVED], 0, obj);
 		g_ptr_array_remove_index(self->dbus_objects, 0);
+	}
+	while (self->services->len > 0) {
+		g_signal_emit(self, signals[SIGNAL_SERVICE_REMOVED], 0, self->services->pdata[0]);
+		g_ptr_array_remove_index(self->services, 0);
 	}
 	g_ptr_array_set_size(self->routes, 0);
 	g_ptr_array_set_size(self->adapters, 0);
@@ -228,22 +218,46 @@ tender_plugin_clear_registrations(TenderPlugin *self)
 	self->data_destroy = NULL;
 }
 
+/* once active, what the plugin registered is served: the front-ends hear of it */
+static void
+tender_plugin_announce_registrations(TenderPlugin *self)
+{
+	for (guint i = 0; i < self->dbus_objects->len; i++)
+		g_signal_emit(self,
+			      signals[SIGNAL_DBUS_OBJECT_ADDED],
+			      0,
+			      g_ptr_array_index(self->dbus_objects, i));
+	for (guint i = 0; i < self->services->len; i++)
+		g_signal_emit(self,
+			      signals[SIGNAL_SERVICE_ADDED],
+			      0,
+			      g_ptr_array_index(self->services, i));
+}
+
 /**
- * tender_plugin_init_plugin:
- * @self: a #TenderPlugin with a descriptor
- * @error: (nullable): a #GError
+ * tender_plugin_get_initialized:
+ * @self: a #TenderPlugin
  *
- * Makes the state directory and calls the plugin's init.  On failure, whatever the plugin
- * registered is dropped again.
- *
- * Returns: %TRUE if the plugin is active
+ * Returns: %TRUE once the plugin's init or probe succeeded: what it registers from then on
+ *   is served at once, what it registered before was announced when it succeeded
  */
 gboolean
-tender_plugin_init_plugin(TenderPlugin *self, GError **error)
+tender_plugin_get_initialized(TenderPlugin *self)
+{
+	return self->initialized;
+}
+
+/* makes the state directory, and calls the plugin's probe, or its init */
+static TenderPluginProbeResult
+tender_plugin_probe_plugin(TenderPlugin *self, GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
+	const gchar *what = self->descriptor->probe != NULL ? "probe" : "init";
+	TenderPluginProbeResult result;
 
-	self->state_dir = g_build_filename(self->config->state_dir, "plugins", self->name, NULL);
+	if (self->state_dir == NULL)
+		self->state_dir =
+		    g_build_filename(self->config->state_dir, "plugins", self->name, NULL);
 	if (g_mkdir_with_parents(self->state_dir, 0700) != 0) {
 		g_set_error(error,
 			    TENDER_ERROR,
@@ -251,35 +265,191 @@ tender_plugin_init_plugin(TenderPlugin *self, GError **error)
 			    "Cannot create %s: %s",
 			    self->state_dir,
 			    g_strerror(errno));
-		return FALSE;
+		return TENDER_PLUGIN_PROBE_RESULT_FAIL;
 	}
-	if (!self->descriptor->init(self, &error_local)) {
-		tender_plugin_clear_registrations(self);
-		if (error_local == NULL) {
-			g_set_error_literal(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_FAILED,
-					    "its init failed without saying why");
-			return FALSE;
-		}
+	if (self->descriptor->probe != NULL)
+		result = self->descriptor->probe(self, &error_local);
+	else
+		result = self->descriptor->init(self, &error_local)
+			     ? TENDER_PLUGIN_PROBE_RESULT_SUCCESS
+			     : TENDER_PLUGIN_PROBE_RESULT_FAIL;
+	if (result == TENDER_PLUGIN_PROBE_RESULT_SUCCESS)
+		return result;
+	tender_plugin_clear_registrations(self);
+	if (result != TENDER_PLUGIN_PROBE_RESULT_DEFER)
+		result = TENDER_PLUGIN_PROBE_RESULT_FAIL;
+	if (error_local == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    result == TENDER_PLUGIN_PROBE_RESULT_DEFER
+				? "its %s deferred without saying why"
+				: "its %s failed without saying why",
+			    what);
+	} else if (result == TENDER_PLUGIN_PROBE_RESULT_DEFER) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+	} else {
 		g_propagate_prefixed_error(error,
 					   g_steal_pointer(&error_local),
-					   "its init failed: ");
-		return FALSE;
+					   "its %s failed: ",
+					   what);
 	}
-	self->initialized = TRUE;
-	return TRUE;
+	return result;
+}
+
+static void
+tender_plugin_unwatch_names(TenderPlugin *self, gboolean forget)
+{
+	GHashTableIter iter;
+	gpointer id;
+
+	g_hash_table_iter_init(&iter, self->names);
+	while (g_hash_table_iter_next(&iter, NULL, &id)) {
+		if (GPOINTER_TO_UINT(id) != 0)
+			g_bus_unwatch_name(GPOINTER_TO_UINT(id));
+		g_hash_table_iter_replace(&iter, GUINT_TO_POINTER(0));
+	}
+	if (forget)
+		g_hash_table_remove_all(self->names);
+}
+
+static gboolean
+tender_plugin_probe_cb(gpointer user_data)
+{
+	TenderPlugin *self = TENDER_PLUGIN(user_data);
+
+	self->probe_id = 0;
+	tender_plugin_start(self);
+	if (self->status != TENDER_PLUGIN_STATUS_DEFERRED)
+		tender_plugin_log_status(self);
+	return G_SOURCE_REMOVE;
+}
+
+/* probes a deferred plugin again after @delay_ms, or sooner than scheduled */
+static void
+tender_plugin_schedule_probe(TenderPlugin *self, guint delay_ms)
+{
+	g_clear_handle_id(&self->probe_id, g_source_remove);
+	self->probe_id = g_timeout_add(delay_ms, tender_plugin_probe_cb, self);
+}
+
+/**
+ * tender_plugin_start:
+ * @self: a #TenderPlugin with a descriptor
+ *
+ * Probes the plugin (or calls its init) and says how it went in its status: active, failed
+ * (whatever it registered is dropped again), or deferred, to be probed again on a backoff
+ * timer and when a name it watches appears.
+ */
+void
+tender_plugin_start(TenderPlugin *self)
+{
+	g_autoptr(GError) error = NULL;
+
+	switch (tender_plugin_probe_plugin(self, &error)) {
+	case TENDER_PLUGIN_PROBE_RESULT_SUCCESS:
+		self->initialized = TRUE;
+		g_clear_handle_id(&self->probe_id, g_source_remove);
+		tender_plugin_unwatch_names(self, TRUE);
+		tender_plugin_set_status(self, TENDER_PLUGIN_STATUS_ACTIVE, NULL);
+		tender_plugin_announce_registrations(self);
+		break;
+	case TENDER_PLUGIN_PROBE_RESULT_DEFER:
+		tender_plugin_set_status(self, TENDER_PLUGIN_STATUS_DEFERRED, error->message);
+		tender_plugin_schedule_probe(self, self->probe_delay_ms);
+		g_debug("plugin %s deferred, probed again in %u ms: %s",
+			self->name,
+			self->probe_delay_ms,
+			error->message);
+		self->probe_delay_ms =
+		    MIN(self->probe_delay_ms * 2, TENDER_PLUGIN_PROBE_DELAY_MAX_MS);
+		break;
+	case TENDER_PLUGIN_PROBE_RESULT_FAIL:
+	default:
+		tender_plugin_unwatch_names(self, TRUE);
+		tender_plugin_set_status(self, TENDER_PLUGIN_STATUS_FAILED, error->message);
+		break;
+	}
+}
+
+static void
+tender_plugin_name_appeared_cb(GDBusConnection *connection,
+			       const gchar *name,
+			       const gchar *name_owner,
+			       gpointer user_data)
+{
+	TenderPlugin *self = TENDER_PLUGIN(user_data);
+
+	if (self->status != TENDER_PLUGIN_STATUS_DEFERRED)
+		return;
+	g_debug("plugin %s: %s appeared, probing it now", self->name, name);
+	tender_plugin_schedule_probe(self, 0);
+}
+
+/* watches the names on the bus tenderd serves on, once it is there */
+static void
+tender_plugin_arm_names(TenderPlugin *self)
+{
+	GHashTableIter iter;
+	gpointer name;
+	gpointer id;
+
+	g_hash_table_iter_init(&iter, self->names);
+	while (g_hash_table_iter_next(&iter, &name, &id)) {
+		if (GPOINTER_TO_UINT(id) != 0 || self->connection == NULL)
+			continue;
+		id = GUINT_TO_POINTER(g_bus_watch_name_on_connection(self->connection,
+								     name,
+								     G_BUS_NAME_WATCHER_FLAGS_NONE,
+								     tender_plugin_name_appeared_cb,
+								     NULL,
+								     self,
+								     NULL));
+		g_hash_table_iter_replace(&iter, id);
+	}
+}
+
+/**
+ * tender_plugin_log_status:
+ * @self: a #TenderPlugin
+ *
+ * Says in the journal what became of the plugin: loaded, disabled, deferred or refused.
+ */
+void
+tender_plugin_log_status(TenderPlugin *self)
+{
+	switch (self->status) {
+	case TENDER_PLUGIN_STATUS_ACTIVE:
+		g_info("plugin %s %s loaded from %s", self->name, self->version, self->filename);
+		break;
+	case TENDER_PLUGIN_STATUS_DISABLED:
+		g_info("plugin %s (%s) is disabled in tenderd.conf", self->name, self->filename);
+		break;
+	case TENDER_PLUGIN_STATUS_DEFERRED:
+		g_info("plugin %s (%s) deferred: %s",
+		       self->name,
+		       self->filename,
+		       self->status_message);
+		break;
+	case TENDER_PLUGIN_STATUS_FAILED:
+	default:
+		g_warning("plugin %s refused: %s", self->filename, self->status_message);
+		break;
+	}
 }
 
 /**
  * tender_plugin_shutdown_plugin:
  * @self: a #TenderPlugin
  *
- * Calls the plugin's shutdown once, if its init succeeded.
+ * Calls the plugin's shutdown once, if its init or probe succeeded; a deferred plugin is
+ * not probed again.
  */
 void
 tender_plugin_shutdown_plugin(TenderPlugin *self)
 {
+	g_clear_handle_id(&self->probe_id, g_source_remove);
+	tender_plugin_unwatch_names(self, TRUE);
 	if (!self->initialized)
 		return;
 	self->initialized = FALSE;
@@ -319,7 +489,21 @@ tender_plugin_dispatch_state(TenderPlugin *self,
 void
 tender_plugin_set_connection(TenderPlugin *self, GDBusConnection *connection)
 {
+	tender_plugin_unwatch_names(self, FALSE);
 	g_set_object(&self->connection, connection);
+	tender_plugin_arm_names(self);
+}
+
+TenderEngine *
+tender_plugin_get_engine(TenderPlugin *self)
+{
+	return self->engine;
+}
+
+GDBusConnection *
+tender_plugin_get_connection(TenderPlugin *self)
+{
+	return self->connection;
 }
 
 GPtrArray *
@@ -332,6 +516,12 @@ GPtrArray *
 tender_plugin_get_routes(TenderPlugin *self)
 {
 	return self->routes;
+}
+
+GPtrArray *
+tender_plugin_get_services(TenderPlugin *self)
+{
+	return self->services;
 }
 
 GPtrArray *
@@ -510,344 +700,30 @@ tender_plugin_get_config_uint64(TenderPlugin *self,
 	return TRUE;
 }
 
-/* --- the plugin API: workloads --- */
-
 /**
- * tender_plugin_create_workload:
+ * tender_plugin_watch_name:
  * @self: a #TenderPlugin
- * @name: the new workload's name
- * @spec: an a{sv} spec, as org.tender.Agent1.Manager.CreateWorkload takes it
- * @error: (nullable): a #GError
+ * @name: a well-known D-Bus name, e.g. "org.freedesktop.NetworkManager"
  *
- * Creates a workload exactly as CreateWorkload does: the same checks, the same limits, the
- * same state file; it shows up in ListWorkloads and tenderctl like any other.
+ * For a probe that is about to return %TENDER_PLUGIN_PROBE_RESULT_DEFER: probe the plugin
+ * again as soon as @name appears on the bus tenderd serves on, rather than when the backoff
+ * timer says.  Watches stay across deferred probes (watching a name twice is watching it
+ * once) and end when a probe succeeds or fails.
  *
- * Returns: %TRUE on success
- *
- * Since: 0.1
+ * Since: 0.2
  */
-gboolean
-tender_plugin_create_workload(TenderPlugin *self, const gchar *name, GVariant *spec, GError **error)
+void
+tender_plugin_watch_name(TenderPlugin *self, const gchar *name)
 {
-	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
-	return tender_engine_create_workload(self->engine, name, spec, NULL, error) != NULL;
-}
-
-static void
-tender_plugin_engine_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	gboolean (*finish)(TenderEngine *, GAsyncResult *, GError **) = g_task_get_task_data(task);
-	g_autoptr(GError) error = NULL;
-
-	if (!finish(TENDER_ENGINE(source), res, &error)) {
-		g_task_return_error(task, g_steal_pointer(&error));
+	g_return_if_fail(TENDER_IS_PLUGIN(self));
+	g_return_if_fail(name != NULL && g_dbus_is_name(name) && !g_dbus_is_unique_name(name));
+	if (self->initialized || g_hash_table_contains(self->names, name))
 		return;
-	}
-	g_task_return_boolean(task, TRUE);
+	g_hash_table_insert(self->names, g_strdup(name), GUINT_TO_POINTER(0));
+	tender_plugin_arm_names(self);
 }
 
-static GTask *
-tender_plugin_engine_task(TenderPlugin *self,
-			  gpointer tag,
-			  gboolean (*finish)(TenderEngine *, GAsyncResult *, GError **),
-			  GCancellable *cancellable,
-			  GAsyncReadyCallback callback,
-			  gpointer user_data)
-{
-	GTask *task = g_task_new(self, cancellable, callback, user_data);
-	g_task_set_source_tag(task, tag);
-	g_task_set_task_data(task, (gpointer)finish, NULL);
-	return task;
-}
-
-/**
- * tender_plugin_start_workload_async:
- * @self: a #TenderPlugin
- * @name: a workload
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the workload runs in its scope, or failed to
- * @user_data: for @callback
- *
- * Starts a workload, as StartWorkload does.
- *
- * Since: 0.1
- */
-void
-tender_plugin_start_workload_async(TenderPlugin *self,
-				   const gchar *name,
-				   GCancellable *cancellable,
-				   GAsyncReadyCallback callback,
-				   gpointer user_data)
-{
-	GTask *task = tender_plugin_engine_task(self,
-						tender_plugin_start_workload_async,
-						tender_engine_start_workload_finish,
-						cancellable,
-						callback,
-						user_data);
-	tender_engine_start_workload_async(self->engine,
-					   name,
-					   NULL,
-					   cancellable,
-					   tender_plugin_engine_cb,
-					   task);
-}
-
-/**
- * tender_plugin_start_workload_finish:
- * @self: a #TenderPlugin
- * @res: the result
- * @error: (nullable): a #GError
- *
- * Returns: %TRUE if the workload runs
- *
- * Since: 0.1
- */
-gboolean
-tender_plugin_start_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
-	return g_task_propagate_boolean(G_TASK(res), error);
-}
-
-/**
- * tender_plugin_stop_workload_async:
- * @self: a #TenderPlugin
- * @name: a workload
- * @timeout_sec: seconds from SIGTERM to SIGKILL, 0 for tenderd's default
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the workload has stopped
- * @user_data: for @callback
- *
- * Stops a workload, as StopWorkload does.
- *
- * Since: 0.1
- */
-void
-tender_plugin_stop_workload_async(TenderPlugin *self,
-				  const gchar *name,
-				  guint timeout_sec,
-				  GCancellable *cancellable,
-				  GAsyncReadyCallback callback,
-				  gpointer user_data)
-{
-	GTask *task = tender_plugin_engine_task(self,
-						tender_plugin_stop_workload_async,
-						tender_engine_stop_workload_finish,
-						cancellable,
-						callback,
-						user_data);
-	g_autoptr(GVariant) options = NULL;
-	GVariantDict dict;
-
-	g_variant_dict_init(&dict, NULL);
-	if (timeout_sec > 0)
-		g_variant_dict_insert(&dict, "timeout_sec", "u", (guint32)timeout_sec);
-	options = g_variant_ref_sink(g_variant_dict_end(&dict));
-	tender_engine_stop_workload_async(self->engine,
-					  name,
-					  options,
-					  cancellable,
-					  tender_plugin_engine_cb,
-					  task);
-}
-
-/**
- * tender_plugin_stop_workload_finish:
- * @self: a #TenderPlugin
- * @res: the result
- * @error: (nullable): a #GError
- *
- * Returns: %TRUE if the workload has stopped
- *
- * Since: 0.1
- */
-gboolean
-tender_plugin_stop_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
-	return g_task_propagate_boolean(G_TASK(res), error);
-}
-
-/**
- * tender_plugin_remove_workload_async:
- * @self: a #TenderPlugin
- * @name: a workload
- * @force: stop it first if it runs (else a running workload is an error)
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the workload is gone
- * @user_data: for @callback
- *
- * Removes a workload, as RemoveWorkload does.
- *
- * Since: 0.1
- */
-void
-tender_plugin_remove_workload_async(TenderPlugin *self,
-				    const gchar *name,
-				    gboolean force,
-				    GCancellable *cancellable,
-				    GAsyncReadyCallback callback,
-				    gpointer user_data)
-{
-	GTask *task = tender_plugin_engine_task(self,
-						tender_plugin_remove_workload_async,
-						tender_engine_remove_workload_finish,
-						cancellable,
-						callback,
-						user_data);
-	g_autoptr(GVariant) options = NULL;
-	GVariantDict dict;
-
-	g_variant_dict_init(&dict, NULL);
-	g_variant_dict_insert(&dict, "force", "b", force);
-	options = g_variant_ref_sink(g_variant_dict_end(&dict));
-	tender_engine_remove_workload_async(self->engine,
-					    name,
-					    options,
-					    cancellable,
-					    tender_plugin_engine_cb,
-					    task);
-}
-
-/**
- * tender_plugin_remove_workload_finish:
- * @self: a #TenderPlugin
- * @res: the result
- * @error: (nullable): a #GError
- *
- * Returns: %TRUE if the workload is gone
- *
- * Since: 0.1
- */
-gboolean
-tender_plugin_remove_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
-	return g_task_propagate_boolean(G_TASK(res), error);
-}
-
-/**
- * tender_plugin_kill_workload:
- * @self: a #TenderPlugin
- * @name: a running workload
- * @signo: a signal number
- * @error: (nullable): a #GError
- *
- * Sends @signo to every process of the workload, as KillWorkload does.
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-tender_plugin_kill_workload(TenderPlugin *self, const gchar *name, gint signo, GError **error)
-{
-	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
-	return tender_engine_kill_workload(self->engine, name, signo, error);
-}
-
-/**
- * tender_plugin_get_workload:
- * @self: a #TenderPlugin
- * @name: a workload
- * @error: (nullable): a #GError
- *
- * Returns: (transfer full): an a{sv} of the workload's org.tender.Agent1.Workload
- *   properties (State, MainPID, ExitCode, Reason, ...), or %NULL if there is no such workload
- *
- * Since: 0.1
- */
-GVariant *
-tender_plugin_get_workload(TenderPlugin *self, const gchar *name, GError **error)
-{
-	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
-	return tender_engine_get_workload_properties(self->engine, name, error);
-}
-
-/**
- * tender_plugin_get_workload_metrics:
- * @self: a #TenderPlugin
- * @name: a workload
- * @error: (nullable): a #GError
- *
- * Returns: (transfer full): an a{sv} of the workload's metrics from its cgroup, as
- *   GetMetrics returns them
- *
- * Since: 0.1
- */
-GVariant *
-tender_plugin_get_workload_metrics(TenderPlugin *self, const gchar *name, GError **error)
-{
-	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
-	return tender_engine_get_metrics(self->engine, name, error);
-}
-
-static void
-tender_plugin_logs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	g_autoptr(GError) error = NULL;
-	GVariant *entries = tender_engine_get_logs_finish(TENDER_ENGINE(source), res, &error);
-
-	if (entries == NULL) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	g_task_return_pointer(task, entries, (GDestroyNotify)g_variant_unref);
-}
-
-/**
- * tender_plugin_get_workload_logs_async:
- * @self: a #TenderPlugin
- * @name: a workload
- * @options: (nullable): an a{sv} as GetLogs takes it: lines u, since s, stream s
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the entries
- * @user_data: for @callback
- *
- * Reads the workload's output from the journal, as GetLogs does (with its limits), in a
- * worker thread.
- *
- * Since: 0.1
- */
-void
-tender_plugin_get_workload_logs_async(TenderPlugin *self,
-				      const gchar *name,
-				      GVariant *options,
-				      GCancellable *cancellable,
-				      GAsyncReadyCallback callback,
-				      gpointer user_data)
-{
-	GTask *task = g_task_new(self, cancellable, callback, user_data);
-
-	g_task_set_source_tag(task, tender_plugin_get_workload_logs_async);
-	tender_engine_get_logs_async(self->engine,
-				     name,
-				     options,
-				     cancellable,
-				     tender_plugin_logs_cb,
-				     task);
-}
-
-/**
- * tender_plugin_get_workload_logs_finish:
- * @self: a #TenderPlugin
- * @res: the result
- * @error: (nullable): a #GError
- *
- * Returns: (transfer full): the aa{sv} of entries, oldest first, each with message, stream,
- *   timestamp and cursor, as GetLogs returns them
- *
- * Since: 0.1
- */
-GVariant *
-tender_plugin_get_workload_logs_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(res, self), NULL);
-	return g_task_propagate_pointer(G_TASK(res), error);
-}
+/* --- the plugin API: workload events --- */
 
 /**
  * tender_plugin_watch_workloads:
@@ -973,448 +849,6 @@ tender_plugin_check_authorization_finish(TenderPlugin *self, GAsyncResult *res, 
 	return g_task_propagate_boolean(G_TASK(res), error);
 }
 
-/* --- the plugin API: D-Bus --- */
-
-/* a subpath is empty or ELEMENT[/ELEMENT...], each element [A-Za-z0-9_]+ */
-static gboolean
-tender_plugin_check_subpath(const gchar *subpath, GError **error)
-{
-	gboolean element = FALSE;
-
-	if (strlen(subpath) > TENDER_PLUGIN_SUBPATH_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "The subpath is longer than %d characters",
-			    TENDER_PLUGIN_SUBPATH_MAX);
-		return FALSE;
-	}
-	for (const gchar *p = subpath; *p != '\0'; p++) {
-		if (*p == '/' && element) {
-			element = FALSE;
-			continue;
-		}
-		if (!g_ascii_isalnum(*p) && *p != '_') {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Invalid subpath '%s': elements are letters, digits and '_', "
-				    "separated by single '/'",
-				    subpath);
-			return FALSE;
-		}
-		element = TRUE;
-	}
-	if (subpath[0] != '\0' && !element) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Invalid subpath '%s': it ends with '/'",
-			    subpath);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/**
- * tender_plugin_get_object_path:
- * @self: a #TenderPlugin
- * @subpath: (nullable): "" or %NULL for the plugin's own object, else a relative path
- *
- * Returns: (transfer full): /org/tender/Agent1/plugin/NAME[/SUBPATH], with NAME escaped as
- *   workload names are ("my-plugin" is my_2dplugin)
- *
- * Since: 0.1
- */
-gchar *
-tender_plugin_get_object_path(TenderPlugin *self, const gchar *subpath)
-{
-	g_autofree gchar *path =
-	    tender_util_object_path_escape("/org/tender/Agent1/plugin/", self->name);
-
-	if (subpath == NULL || subpath[0] == '\0')
-		return g_steal_pointer(&path);
-	return g_strdup_printf("%s/%s", path, subpath);
-}
-
-static TenderPluginDbusObject *
-tender_plugin_find_dbus_object(TenderPlugin *self, const gchar *subpath, guint *index)
-{
-	for (guint i = 0; i < self->dbus_objects->len; i++) {
-		TenderPluginDbusObject *obj = g_ptr_array_index(self->dbus_objects, i);
-		if (g_strcmp0(obj->subpath, subpath) == 0) {
-			if (index != NULL)
-				*index = i;
-			return obj;
-		}
-	}
-	return NULL;
-}
-
-/* every method needs an action: a call nobody authorizes is never dispatched */
-static GHashTable *
-tender_plugin_map_actions(GDBusInterfaceInfo *iface,
-			  const TenderPluginMethodAction *actions,
-			  GError **error)
-{
-	g_autoptr(GHashTable) map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-
-	for (guint i = 0; actions != NULL && actions[i].method != NULL; i++) {
-		if (g_dbus_interface_info_lookup_method(iface, actions[i].method) == NULL) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Interface %s has no method %s",
-				    iface->name,
-				    actions[i].method);
-			return NULL;
-		}
-		if (actions[i].action_id == NULL || actions[i].action_id[0] == '\0') {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Method %s has no polkit action",
-				    actions[i].method);
-			return NULL;
-		}
-		g_hash_table_insert(map,
-				    g_strdup(actions[i].method),
-				    g_strdup(actions[i].action_id));
-	}
-	for (guint i = 0; iface->methods != NULL && iface->methods[i] != NULL; i++) {
-		if (!g_hash_table_contains(map, iface->methods[i]->name)) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Method %s.%s has no polkit action: every method needs one",
-				    iface->name,
-				    iface->methods[i]->name);
-			return NULL;
-		}
-	}
-	return g_steal_pointer(&map);
-}
-
-/**
- * tender_plugin_add_dbus_object:
- * @self: a #TenderPlugin
- * @subpath: (nullable): "" or %NULL for /org/tender/Agent1/plugin/NAME itself, else a path
- *   below it ("sessions/s1"); elements are letters, digits and '_'
- * @introspection_xml: a <node> with exactly one <interface>, and no properties
- * @actions: the polkit action of every method of the interface, ending with {NULL, NULL}
- * @func: called for each authorized call
- * @user_data: for @func
- * @destroy: (nullable): frees @user_data when the object goes
- * @error: (nullable): a #GError
- *
- * Puts an object on the bus, now or (during init) as soon as tenderd serves.  Before @func
- * sees a call, the core asks polkit about the method's action for the caller (with details
- * "plugin", "method" and "object_path") and answers org.tender.Agent1.Error.AccessDenied
- * itself when polkit says no.  A method without an action refuses the whole object.
- * Objects may be added and removed at any time, at most 1024 per plugin.
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-tender_plugin_add_dbus_object(TenderPlugin *self,
-			      const gchar *subpath,
-			      const gchar *introspection_xml,
-			      const TenderPluginMethodAction *actions,
-			      TenderPluginMethodFunc func,
-			      gpointer user_data,
-			      GDestroyNotify destroy,
-			      GError **error)
-{
-	g_autoptr(GDBusNodeInfo) node = NULL;
-	g_autoptr(GError) error_local = NULL;
-	g_autoptr(GHashTable) map = NULL;
-	TenderPluginDbusObject *obj;
-
-	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
-	g_return_val_if_fail(introspection_xml != NULL, FALSE);
-	g_return_val_if_fail(func != NULL, FALSE);
-	if (subpath == NULL)
-		subpath = "";
-	if (!tender_plugin_check_subpath(subpath, error))
-		return FALSE;
-	if (tender_plugin_find_dbus_object(self, subpath, NULL) != NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_ALREADY_EXISTS,
-			    "The plugin has an object at '%s' already",
-			    subpath);
-		return FALSE;
-	}
-	if (self->dbus_objects->len >= TENDER_PLUGIN_DBUS_OBJECTS_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "The plugin has %d objects already, the most allowed",
-			    TENDER_PLUGIN_DBUS_OBJECTS_MAX);
-		return FALSE;
-	}
-	if (strlen(introspection_xml) > TENDER_PLUGIN_XML_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "The introspection XML is larger than %d bytes",
-			    TENDER_PLUGIN_XML_MAX);
-		return FALSE;
-	}
-	node = g_dbus_node_info_new_for_xml(introspection_xml, &error_local);
-	if (node == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Invalid introspection XML: %s",
-			    error_local->message);
-		return FALSE;
-	}
-	if (node->interfaces == NULL || node->interfaces[0] == NULL ||
-	    node->interfaces[1] != NULL) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "The introspection XML must have exactly one interface");
-		return FALSE;
-	}
-	if (node->interfaces[0]->properties != NULL && node->interfaces[0]->properties[0] != NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Interface %s has properties; plugins expose state through methods, "
-			    "which are authorized",
-			    node->interfaces[0]->name);
-		return FALSE;
-	}
-	map = tender_plugin_map_actions(node->interfaces[0], actions, error);
-	if (map == NULL)
-		return FALSE;
-	obj = g_new0(TenderPluginDbusObject, 1);
-	obj->plugin = self;
-	obj->subpath = g_strdup(subpath);
-	obj->object_path = tender_plugin_get_object_path(self, subpath);
-	obj->iface = node->interfaces[0];
-	obj->node = g_steal_pointer(&node);
-	obj->actions = g_steal_pointer(&map);
-	obj->func = func;
-	obj->user_data = user_data;
-	obj->destroy = destroy;
-	g_ptr_array_add(self->dbus_objects, obj);
-	g_signal_emit(self, signals[SIGNAL_DBUS_OBJECT_ADDED], 0, obj);
-	return TRUE;
-}
-
-/**
- * tender_plugin_remove_dbus_object:
- * @self: a #TenderPlugin
- * @subpath: (nullable): as given to tender_plugin_add_dbus_object()
- * @error: (nullable): a #GError
- *
- * Takes an object off the bus.
- *
- * Returns: %TRUE on success, %FALSE if there is no such object
- *
- * Since: 0.1
- */
-gboolean
-tender_plugin_remove_dbus_object(TenderPlugin *self, const gchar *subpath, GError **error)
-{
-	TenderPluginDbusObject *obj;
-	guint index = 0;
-
-	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
-	obj = tender_plugin_find_dbus_object(self, subpath != NULL ? subpath : "", &index);
-	if (obj == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_NOT_FOUND,
-			    "The plugin has no object at '%s'",
-			    subpath != NULL ? subpath : "");
-		return FALSE;
-	}
-	g_signal_emit(self, signals[SIGNAL_DBUS_OBJECT_REMOVED], 0, obj);
-	g_ptr_array_remove_index(self->dbus_objects, index);
-	return TRUE;
-}
-
-/**
- * tender_plugin_emit_dbus_signal:
- * @self: a #TenderPlugin
- * @subpath: (nullable): the object, as given to tender_plugin_add_dbus_object()
- * @interface_name: the interface
- * @signal_name: the signal
- * @parameters: (nullable): a tuple, sunk if floating
- * @error: (nullable): a #GError
- *
- * Broadcasts a signal from one of the plugin's objects.  Anyone on the bus may receive it:
- * put nothing in a signal that polkit should guard.
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-tender_plugin_emit_dbus_signal(TenderPlugin *self,
-			       const gchar *subpath,
-			       const gchar *interface_name,
-			       const gchar *signal_name,
-			       GVariant *parameters,
-			       GError **error)
-{
-	g_autoptr(GVariant) params = parameters != NULL ? g_variant_ref_sink(parameters) : NULL;
-	TenderPluginDbusObject *obj;
-
-	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
-	obj = tender_plugin_find_dbus_object(self, subpath != NULL ? subpath : "", NULL);
-	if (obj == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_NOT_FOUND,
-			    "The plugin has no object at '%s'",
-			    subpath != NULL ? subpath : "");
-		return FALSE;
-	}
-	if (self->connection == NULL) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_STATE,
-				    "tenderd is not on the bus yet");
-		return FALSE;
-	}
-	return g_dbus_connection_emit_signal(self->connection,
-					     NULL,
-					     obj->object_path,
-					     interface_name,
-					     signal_name,
-					     params,
-					     error);
-}
-
-/* --- the plugin API: HTTP --- */
-
-/* a route path is ELEMENT[/ELEMENT...], each element '*' or [A-Za-z0-9_.-]+ */
-static gboolean
-tender_plugin_check_route_path(const gchar *path, GError **error)
-{
-	g_auto(GStrv) elements = NULL;
-
-	if (path[0] == '\0' || path[0] == '/' || strlen(path) > TENDER_PLUGIN_SUBPATH_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Invalid route '%s': give a relative path of at most %d characters",
-			    path,
-			    TENDER_PLUGIN_SUBPATH_MAX);
-		return FALSE;
-	}
-	elements = g_strsplit(path, "/", -1);
-	for (guint i = 0; elements[i] != NULL; i++) {
-		const gchar *e = elements[i];
-		if (g_strcmp0(e, "*") == 0)
-			continue;
-		if (e[0] == '\0' || g_strcmp0(e, ".") == 0 || g_strcmp0(e, "..") == 0) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Invalid route '%s': empty, '.' or '..' element",
-				    path);
-			return FALSE;
-		}
-		for (const gchar *p = e; *p != '\0'; p++) {
-			if (!g_ascii_isalnum(*p) && strchr("_.-", *p) == NULL) {
-				g_set_error(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Invalid route '%s': elements are '*' or letters, "
-					    "digits, '_', '.' and '-'",
-					    path);
-				return FALSE;
-			}
-		}
-	}
-	return TRUE;
-}
-
-/**
- * tender_plugin_add_http_route:
- * @self: a #TenderPlugin
- * @method: "GET", "POST", "PUT" or "DELETE" (HEAD is answered for GET)
- * @path: relative to /v1/plugins/NAME/, e.g. "sessions/ * /files" (without the blanks); a
- *   '*' element matches one path segment, see tender_plugin_request_get_capture()
- * @action_id: (nullable): the polkit action the caller needs; %NULL only for routes anyone
- *   may call (a health check), which also need no bearer token over TCP
- * @func: called for each authorized request
- * @user_data: for @func
- * @destroy: (nullable): frees @user_data when tenderd exits
- * @error: (nullable): a #GError
- *
- * Serves a route on the HTTP API.  The core checks the request (size, JSON content type,
- * token, polkit, with details "plugin", "method" and "path") before @func sees it, and
- * answers 404 and 405 itself.  At most 64 routes per plugin.
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-tender_plugin_add_http_route(TenderPlugin *self,
-			     const gchar *method,
-			     const gchar *path,
-			     const gchar *action_id,
-			     TenderPluginRouteFunc func,
-			     gpointer user_data,
-			     GDestroyNotify destroy,
-			     GError **error)
-{
-	const gchar *methods[] = {"GET", "POST", "PUT", "DELETE", NULL};
-	TenderPluginRoute *route;
-
-	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
-	g_return_val_if_fail(func != NULL, FALSE);
-	if (method == NULL || !g_strv_contains(methods, method)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Invalid HTTP method '%s': use GET, POST, PUT or DELETE",
-			    method != NULL ? method : "");
-		return FALSE;
-	}
-	if (path == NULL || !tender_plugin_check_route_path(path, error))
-		return FALSE;
-	for (guint i = 0; i < self->routes->len; i++) {
-		TenderPluginRoute *r = g_ptr_array_index(self->routes, i);
-		if (g_strcmp0(r->method, method) == 0 && g_strcmp0(r->path, path) == 0) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_ALREADY_EXISTS,
-				    "The plugin has a route %s %s already",
-				    method,
-				    path);
-			return FALSE;
-		}
-	}
-	if (self->routes->len >= TENDER_PLUGIN_ROUTES_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "The plugin has %d routes already, the most allowed",
-			    TENDER_PLUGIN_ROUTES_MAX);
-		return FALSE;
-	}
-	route = g_new0(TenderPluginRoute, 1);
-	route->method = g_strdup(method);
-	route->path = g_strdup(path);
-	route->action_id = g_strdup(action_id);
-	route->func = func;
-	route->user_data = user_data;
-	route->destroy = destroy;
-	g_ptr_array_add(self->routes, route);
-	return TRUE;
-}
-
 /* --- the plugin API: adapters --- */
 
 /**
@@ -1477,6 +911,7 @@ tender_plugin_dispose(GObject *object)
 
 	tender_plugin_shutdown_plugin(self);
 	tender_plugin_clear_registrations(self);
+	tender_plugin_unwatch_names(self, TRUE);
 	g_clear_object(&self->connection);
 	G_OBJECT_CLASS(tender_plugin_parent_class)->dispose(object);
 }
@@ -1489,8 +924,10 @@ tender_plugin_finalize(GObject *object)
 	/* the module stays resident: its GTypes may be registered */
 	g_ptr_array_unref(self->dbus_objects);
 	g_ptr_array_unref(self->routes);
+	g_ptr_array_unref(self->services);
 	g_ptr_array_unref(self->adapters);
 	g_array_unref(self->watches);
+	g_hash_table_unref(self->names);
 	g_clear_object(&self->authority);
 	g_free(self->filename);
 	g_free(self->name);
@@ -1540,6 +977,36 @@ tender_plugin_class_init(TenderPluginClass *klass)
 							   G_TYPE_NONE,
 							   1,
 							   G_TYPE_POINTER);
+	/**
+	 * TenderPlugin::service-added:
+	 * @self: the plugin
+	 * @service: the #TenderService to serve
+	 */
+	signals[SIGNAL_SERVICE_ADDED] = g_signal_new("service-added",
+						     G_TYPE_FROM_CLASS(klass),
+						     G_SIGNAL_RUN_LAST,
+						     0,
+						     NULL,
+						     NULL,
+						     NULL,
+						     G_TYPE_NONE,
+						     1,
+						     G_TYPE_OBJECT);
+	/**
+	 * TenderPlugin::service-removed:
+	 * @self: the plugin
+	 * @service: the #TenderService to stop serving, still valid
+	 */
+	signals[SIGNAL_SERVICE_REMOVED] = g_signal_new("service-removed",
+						       G_TYPE_FROM_CLASS(klass),
+						       G_SIGNAL_RUN_LAST,
+						       0,
+						       NULL,
+						       NULL,
+						       NULL,
+						       G_TYPE_NONE,
+						       1,
+						       G_TYPE_OBJECT);
 }
 
 static void
@@ -1550,7 +1017,10 @@ tender_plugin_init(TenderPlugin *self)
 	self->dbus_objects =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_dbus_object_free);
 	self->routes = g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_route_free);
+	self->services = g_ptr_array_new_with_free_func(g_object_unref);
 	self->adapters = g_ptr_array_new();
 	self->watches = g_array_new(FALSE, FALSE, sizeof(TenderPluginWatch));
 	g_array_set_clear_func(self->watches, tender_plugin_watch_clear);
+	self->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	self->probe_delay_ms = TENDER_PLUGIN_PROBE_DELAY_MIN_MS;
 }

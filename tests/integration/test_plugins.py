@@ -8,6 +8,7 @@ clear journal message, while tenderd keeps serving."""
 
 import json
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tenderlab import (DBusError, TenderTestCase, proc_cgroup, cgroup_file,  # noqa: E402
                        run, tenderd_pid, wait_for)
-from test_http import NOBODY, curl  # noqa: E402
+from test_http import NOBODY, ROOT_TOKEN, TOKENS, curl  # noqa: E402
+from test_polkit import RULES_DIR, USER, ensure_user  # noqa: E402
 
 SOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plugins")
 PLUGIN_DIR = "/var/lib/tender-test/plugins"
@@ -27,7 +29,15 @@ HELLO_PATH = "/org/tender/Agent1/plugin/hello"
 HELLO_IFACE = "org.tender.Test.Hello"
 # what the bus says of an object that is not there
 UNKNOWN = ("org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownMethod")
-PLUGINS = ["hello", "greeter", "bad-abi", "failing-init", "not-a-plugin", "missing-symbol"]
+PLUGINS = ["hello", "greeter", "bad-abi", "failing-init", "not-a-plugin", "missing-symbol",
+           "deferred"]
+# hello's service, declared once (tender_plugin_add_service) and served both ways
+SERVICE_PATH = HELLO_PATH + "/service"
+SERVICE_IFACE = "org.tender.Test.HelloService"
+WELCOME = "/v1/plugins/hello/service/Welcome"
+WHOAMI = "/v1/plugins/hello/service/Whoami"
+INVALID = "org.tender.Agent1.Error.InvalidArgument"
+DENIED = "org.tender.Agent1.Error.AccessDenied"
 
 
 def build_plugins():
@@ -93,7 +103,7 @@ class LoadTest(PluginTestCase):
         self.assertEqual(plugins["hello"], ("1.0.0", "active"))
         # another ABI: refused before its init runs (which would abort tenderd)
         self.assertEqual(plugins["bad-abi"][1],
-                         "failed: built for plugin ABI 99, but this tenderd has ABI 1: "
+                         "failed: built for plugin ABI 99, but this tenderd has ABI 2: "
                          "rebuild it against tender-plugin-1")
         self.assertEqual(plugins["failing-init"][1],
                          "failed: its init failed: the license server cannot be reached")
@@ -237,6 +247,156 @@ class HttpTest(PluginTestCase):
         status, _, text = curl("GET", "/v1/plugins/hello/health", unix=False)
         self.assertEqual((status, text), (200, "ok\n"))
         self.assertEqual(curl("GET", "/v1/plugins/hello/greet/bob", unix=False)[0], 401)
+
+
+class ServiceTest(PluginTestCase):
+    """hello's service: one declaration, the same answers, errors and authorization over D-Bus
+    (busctl) and HTTP (curl, on the unix socket and over TCP with a token)."""
+
+    def setUp(self):
+        super().setUp()
+        self.tokens = {ROOT_TOKEN: 0}
+        self.write_tokens()
+        self.addCleanup(os.unlink, TOKENS)
+
+    def write_tokens(self):
+        os.makedirs(os.path.dirname(TOKENS), exist_ok=True)
+        fd = os.open(TOKENS, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write("".join(f"{token} {uid}\n" for token, uid in self.tokens.items()))
+
+    def service(self, method, signature="", *args):
+        return self.tender.call(method, signature, *args, path=SERVICE_PATH, iface=SERVICE_IFACE)
+
+    def busctl(self, method, *args, uid=None):
+        cmd = ["busctl", "call", "org.tender.Agent1", SERVICE_PATH, SERVICE_IFACE, method, *args]
+        if uid is not None:
+            gid = pwd.getpwuid(uid).pw_gid
+            cmd = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups"] + cmd
+        return run(cmd, check=False)
+
+    def test_same_answer_both_ways(self):
+        lines = ["Howdy, bob!", "Howdy, bob!"]
+        self.assertEqual(self.service("Welcome", "su", "bob", 2), (lines, 0))
+        out = self.busctl("Welcome", "su", "bob", "2")
+        self.assertEqual(out.stdout.strip(), 'asu 2 "Howdy, bob!" "Howdy, bob!" 0', out.stderr)
+        self.assertEqual(self.busctl("Whoami").stdout.strip(), "u 0")
+        for unix, token in ((True, None), (False, ROOT_TOKEN)):
+            status, hdrs, text = curl("POST", WELCOME, {"name": "bob", "count": 2}, unix=unix,
+                                      token=token)
+            self.assertEqual(status, 200, text)
+            self.assertEqual(hdrs["content-type"], "application/json")
+            self.assertEqual(json.loads(text), {"lines": lines, "uid": 0})
+            # a method without in-args is also a GET
+            for method in ("GET", "POST"):
+                status, _, text = curl(method, WHOAMI, unix=unix, token=token)
+                self.assertEqual((status, json.loads(text)), (200, {"uid": 0}))
+        # the plugin's error: the same name and message both ways
+        with self.assertRaises(DBusError) as ctx:
+            self.service("Welcome", "su", "bob", 0)
+        self.assertEqual(ctx.exception.name, INVALID)
+        status, _, text = curl("POST", WELCOME, {"name": "bob", "count": 0})
+        self.assertEqual(status, 400, text)
+        self.assertEqual(json.loads(text)["error"]["name"], INVALID)
+        self.assertEqual(json.loads(text)["error"]["message"], ctx.exception.message)
+
+    def test_arguments_are_checked_against_the_declaration(self):
+        # over D-Bus by the bus library, against the XML
+        with self.assertRaises(DBusError) as ctx:
+            self.service("Welcome", "s", "bob")
+        self.assertEqual(ctx.exception.name, "org.freedesktop.DBus.Error.InvalidArgs")
+        # over HTTP by the core, naming the argument at fault
+        for body, arg in (({"name": "bob"}, "count"),
+                          ({"name": "bob", "count": "two"}, "count"),
+                          ({"name": "bob", "count": -1}, "count"),
+                          ({"name": 7, "count": 1}, "name"),
+                          ({"name": "bob", "count": 1, "colour": "red"}, "colour")):
+            status, _, text = curl("POST", WELCOME, body)
+            self.assertEqual(status, 400, f"{body}: {text}")
+            error = json.loads(text)["error"]
+            self.assertEqual(error["name"], INVALID, body)
+            self.assertIn(f"'{arg}'", error["message"], body)
+        for raw in ("[1, 2]", "not json"):
+            self.assertEqual(curl("POST", WELCOME, raw_body=raw)[0], 400, raw)
+        # the core's 404 and 405, 401 over TCP without a token
+        self.assertEqual(curl("POST", "/v1/plugins/hello/service/Nothing", {})[0], 404)
+        self.assertEqual(curl("POST", "/v1/plugins/hello/nowhere/Welcome", {})[0], 404)
+        status, hdrs, _ = curl("GET", WELCOME)
+        self.assertEqual(status, 405)
+        self.assertEqual(hdrs["allow"], "POST")
+        self.assertEqual(curl("GET", WHOAMI, unix=False)[0], 401)
+
+    def test_a_polkit_rule_decides_both_ways(self):
+        uid, created_group = ensure_user()
+        self.addCleanup(run, ["userdel", USER], check=False)
+        if created_group:
+            self.addCleanup(run, ["groupdel", "tender"], check=False)
+        token = "service-user-token-0123456789"
+        self.tokens[token] = uid
+        self.write_tokens()
+        # the user may read, but not call hello's Welcome: the rule decides on the details
+        path = os.path.join(RULES_DIR, "10-tender-test-service.rules")
+        with open(path, "w") as f:
+            f.write(f"""
+polkit.addRule(function(action, subject) {{
+    if (action.id == "org.tender.workloads.read" && subject.user == "{USER}") {{
+        if (action.lookup("plugin") == "hello" && action.lookup("method") == "Welcome" &&
+            action.lookup("object_path") == "{SERVICE_PATH}")
+            return polkit.Result.NO;
+        return polkit.Result.YES;
+    }}
+}});
+""")
+        os.chmod(path, 0o644)
+        self.addCleanup(os.unlink, path)
+        self.assertTrue(wait_for(lambda: curl("GET", WHOAMI, user=uid)[0] == 200, timeout=30),
+                        "polkitd never applied the rule")
+        out = self.busctl("Whoami", uid=uid)
+        self.assertEqual(out.stdout.strip(), f"u {uid}", out.stderr)
+        out = self.busctl("Welcome", "su", "bob", "1", uid=uid)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("not authorized", out.stderr.lower())
+        for unix, tok in ((True, None), (False, token)):
+            status, _, text = curl("GET", WHOAMI, unix=unix, token=tok, user=uid)
+            self.assertEqual((status, json.loads(text)), (200, {"uid": uid}))
+            status, _, text = curl("POST", WELCOME, {"name": "bob", "count": 1}, unix=unix,
+                                   token=tok, user=uid)
+            self.assertEqual(status, 403, text)
+            self.assertEqual(json.loads(text)["error"]["name"], DENIED)
+        # root is not bound by the rule
+        self.assertEqual(self.service("Welcome", "su", "root", 1), (["Howdy, root!"], 0))
+
+
+class DeferTest(PluginTestCase):
+    def test_deferred_then_active(self):
+        """A plugin whose probe defers is listed as deferred, with its reason, and probed again
+        on its backoff timer until it is active; only then is it served."""
+        probes = "/var/lib/tender/plugins/deferred/probes"
+        if os.path.exists(probes):
+            os.unlink(probes)
+        restart_tenderd()
+        self.tenderd_pid = tenderd_pid()
+        version, status = self.plugins()["deferred"]
+        self.assertEqual(version, "0.1")
+        self.assertRegex(status, r"^deferred: its service is not up yet \(probe [12]\)$")
+        out = subprocess.run([TENDERCTL, "plugins", "--json"], capture_output=True, text=True)
+        listed = {p["Name"]: p["Status"] for p in json.loads(out.stdout)}
+        self.assertTrue(listed["deferred"].startswith("deferred: its service is not up yet"),
+                        listed)
+        status, _, text = curl("GET", "/v1/plugins")
+        listed = {p["name"]: p["status"] for p in json.loads(text)}
+        self.assertTrue(listed["deferred"].startswith("deferred: its service is not up yet"),
+                        listed)
+        # what a deferred probe registered is not served
+        self.assertEqual(curl("GET", "/v1/plugins/deferred/status")[0], 404)
+        # probed again after 1 s and 2 s: the third probe succeeds
+        self.assertTrue(wait_for(lambda: self.plugins()["deferred"] == ("0.1", "active"),
+                                 timeout=30), self.plugins()["deferred"])
+        with open(probes) as f:
+            self.assertEqual(f.read(), "3\n")
+        status, _, text = curl("GET", "/v1/plugins/deferred/status")
+        self.assertEqual((status, text), (200, "up\n"))
+        self.assertIn("plugin deferred 0.1 loaded from", self.journal())
 
 
 class ReadmeTest(PluginTestCase):

@@ -20,12 +20,13 @@ const TenderPluginDescriptor *
 tender_plugin_describe(void)
 {
 	static const TenderPluginDescriptor descriptor = {
-	    TENDER_PLUGIN_ABI_VERSION + 98,
+	    99,
 	    (guint32)sizeof(TenderPluginDescriptor),
 	    "bad-abi",
 	    "0.1",
 	    "built for another ABI",
 	    bad_abi_init,
+	    NULL,
 	    NULL,
 	    {NULL},
 	};

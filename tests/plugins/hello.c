@@ -7,8 +7,9 @@
  *   cc -shared -fPIC -o hello.so hello.c $(pkg-config --cflags --libs tender-plugin-1)
  *
  * It uses every part of the plugin API: its config group, its state directory, a D-Bus
- * object and HTTP routes (authorized by the core), workloads through the engine, events,
- * and the caller.  tests/integration/test_plugins.py builds and drives it.
+ * object and HTTP routes (authorized by the core), a service declared once and served both
+ * ways, workloads through the engine, events, and the caller.
+ * tests/integration/test_plugins.py builds and drives it.
  */
 #define G_LOG_DOMAIN "hello"
 
@@ -315,6 +316,72 @@ hello_route_health(TenderPlugin *plugin, TenderPluginRequest *request, gpointer 
 	tender_plugin_request_reply_text(request, 200, "text/plain", "ok\n");
 }
 
+/*
+ * A service, declared once: its XML names the methods and their args, the table gives each
+ * a polkit action and a handler.  tenderd serves it on D-Bus, on
+ * /org/tender/Agent1/plugin/hello/service, and over HTTP, as
+ * POST /v1/plugins/hello/service/Welcome {"name": "bob", "count": 2} and
+ * GET /v1/plugins/hello/service/Whoami.
+ */
+static const gchar hello_service_xml[] = "<node>"
+					 "  <interface name='org.tender.Test.HelloService'>"
+					 "    <method name='Welcome'>"
+					 "      <arg name='name' type='s' direction='in'/>"
+					 "      <arg name='count' type='u' direction='in'/>"
+					 "      <arg name='lines' type='as' direction='out'/>"
+					 "      <arg name='uid' type='u' direction='out'/>"
+					 "    </method>"
+					 "    <method name='Whoami'>"
+					 "      <arg name='uid' type='u' direction='out'/>"
+					 "    </method>"
+					 "  </interface>"
+					 "</node>";
+
+#define HELLO_WELCOME_MAX 10
+
+/* Welcome(name, count): count lines of the greeting, and who asked */
+static void
+hello_welcome_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	Hello *hello = user_data;
+	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+	const gchar *name = NULL;
+	guint32 count = 0;
+
+	g_variant_get(tender_call_get_parameters(call), "(&su)", &name, &count);
+	if (count == 0 || count > HELLO_WELCOME_MAX) {
+		g_autoptr(GError) error = g_error_new(TENDER_ERROR,
+						      TENDER_ERROR_INVALID_ARGUMENT,
+						      "count must be from 1 to %d",
+						      HELLO_WELCOME_MAX);
+		tender_call_return_error(call, error);
+		return;
+	}
+	for (guint32 i = 0; i < count; i++)
+		g_ptr_array_add(lines, g_strdup_printf("%s, %s!", hello->greeting, name));
+	g_ptr_array_add(lines, NULL);
+	tender_call_return_value(call,
+				 g_variant_new("(^asu)",
+					       (gchar **)lines->pdata,
+					       tender_caller_get_uid(
+						   tender_call_get_caller(call))));
+}
+
+static void
+hello_whoami_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	tender_call_return_value(call,
+				 g_variant_new("(u)",
+					       tender_caller_get_uid(
+						   tender_call_get_caller(call))));
+}
+
+static const TenderPluginServiceMethod hello_service_methods[] = {
+    {"Welcome", "org.tender.workloads.read", hello_welcome_cb},
+    {"Whoami", "org.tender.workloads.read", hello_whoami_cb},
+    {NULL, NULL, NULL},
+};
+
 static gboolean
 hello_init(TenderPlugin *plugin, GError **error)
 {
@@ -332,6 +399,14 @@ hello_init(TenderPlugin *plugin, GError **error)
 					   hello,
 					   NULL,
 					   error))
+		return FALSE;
+	if (!tender_plugin_add_service(plugin,
+				       "service",
+				       hello_service_xml,
+				       hello_service_methods,
+				       hello,
+				       NULL,
+				       error))
 		return FALSE;
 	if (!tender_plugin_add_http_route(plugin,
 					  "GET",

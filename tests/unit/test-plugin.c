@@ -7,9 +7,13 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "tender-error.h"
 #include "tender-plugin-list.h"
+#include "tender-authority.h"
 #include "tender-plugin-private.h"
+#include "tender-service.h"
 
 static TenderPlugin *
 new_plugin(TenderConfig *config)
@@ -20,6 +24,7 @@ new_plugin(TenderConfig *config)
 	    "my-plugin",
 	    "1.0",
 	    "a test",
+	    NULL,
 	    NULL,
 	    NULL,
 	    {NULL},
@@ -246,6 +251,382 @@ test_plugin_routes(void)
 	g_assert_cmpuint(tender_plugin_get_routes(plugin)->len, ==, TENDER_PLUGIN_ROUTES_MAX);
 }
 
+static const gchar service_xml[] = "<node><interface name='org.example.Service'>"
+				   "<method name='Add'>"
+				   "<arg name='a' type='u' direction='in'/>"
+				   "<arg name='b' type='u' direction='in'/>"
+				   "<arg name='sum' type='u' direction='out'/>"
+				   "</method>"
+				   "<method name='Fail'/>"
+				   "</interface></node>";
+
+/* Add answers a+b, or a string when a is 13 (the wrong type); Fail fails with a GIO error */
+static void
+service_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	guint32 a = 0;
+	guint32 b = 0;
+
+	g_assert_cmpstr(tender_call_get_subpath(call), ==, "calc");
+	g_assert_cmpuint(tender_caller_get_uid(tender_call_get_caller(call)), ==, 42);
+	if (g_strcmp0(tender_call_get_method(call), "Fail") == 0) {
+		g_autoptr(GError) error =
+		    g_error_new_literal(G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no such thing");
+		tender_call_return_error(call, error);
+		return;
+	}
+	g_variant_get(tender_call_get_parameters(call), "(uu)", &a, &b);
+	if (a == 13) {
+		tender_call_return_value(call, g_variant_new("(s)", "thirteen"));
+		return;
+	}
+	tender_call_return_value(call, g_variant_new("(u)", a + b));
+}
+
+typedef struct {
+	GVariant *value;
+	GError *error;
+} ServiceReply;
+
+static void
+service_reply_cb(GVariant *value, const GError *error, gpointer user_data)
+{
+	ServiceReply *reply = user_data;
+	g_assert_null(reply->value);
+	g_assert_null(reply->error);
+	reply->value = value != NULL ? g_variant_ref(value) : NULL;
+	reply->error = error != NULL ? g_error_copy(error) : NULL;
+}
+
+static void
+service_reply_clear(ServiceReply *reply)
+{
+	g_clear_pointer(&reply->value, g_variant_unref);
+	g_clear_error(&reply->error);
+}
+
+static void
+test_plugin_services(void)
+{
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) plugin = new_plugin(config);
+	g_autoptr(TenderAuthoritySubject) caller = tender_authority_subject_new_uid(42);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GHashTable) details = NULL;
+	g_autoptr(TenderRequest) request = NULL;
+	ServiceReply reply = {NULL};
+	TenderService *service;
+	const TenderPluginServiceMethod all[] = {{"Add", "org.tender.example.add", service_cb},
+						 {"Fail", "org.tender.example.fail", service_cb},
+						 {NULL, NULL, NULL}};
+	const TenderPluginServiceMethod missing[] = {{"Add", "org.tender.x", service_cb},
+						     {NULL, NULL, NULL}};
+	const TenderPluginServiceMethod unknown[] = {{"Add", "org.tender.x", service_cb},
+						     {"Fail", "org.tender.x", service_cb},
+						     {"Other", "org.tender.x", service_cb},
+						     {NULL, NULL, NULL}};
+	const TenderPluginServiceMethod no_handler[] = {{"Add", "org.tender.x", service_cb},
+							{"Fail", "org.tender.x", NULL},
+							{NULL, NULL, NULL}};
+	const TenderPluginServiceMethod twice[] = {{"Add", "org.tender.x", service_cb},
+						   {"Fail", "org.tender.x", service_cb},
+						   {"Add", "org.tender.x", service_cb},
+						   {NULL, NULL, NULL}};
+	const gchar *bad_actions[] = {"org.example.add", "org.tender.", "org.tender.A", "", NULL};
+	struct {
+		const TenderPluginServiceMethod *methods;
+		const gchar *xml;
+		const gchar *message;
+	} refused[] = {
+	    {missing, service_xml, "Fail is not in the method table"},
+	    {unknown, service_xml, "has no method Other"},
+	    {no_handler, service_xml, "Method Fail has no handler"},
+	    {twice, service_xml, "Method Add is in the table twice"},
+	    {all, "<node", "Invalid introspection XML"},
+	    {all, "<node><interface name='a.B'/><interface name='a.C'/></node>", "exactly one"},
+	    {missing,
+	     "<node><interface name='a.B'><method name='Add'><arg type='s' direction='in'/>"
+	     "</method></interface></node>",
+	     "in-arg 0 has no name"},
+	    {missing,
+	     "<node><interface name='a.B'><method name='Add'><arg name='x' type='s' "
+	     "direction='out'/><arg name='x' type='u' "
+	     "direction='out'/></method></interface></node>",
+	     "two out-args are named x"},
+	};
+
+	/* the XML and the table agree, every action is org.tender.*, every arg has a name */
+	for (guint i = 0; i < G_N_ELEMENTS(refused); i++) {
+		g_assert_false(tender_plugin_add_service(plugin,
+							 "calc",
+							 refused[i].xml,
+							 refused[i].methods,
+							 NULL,
+							 NULL,
+							 &error));
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		g_assert_nonnull(strstr(error->message, refused[i].message));
+		g_clear_error(&error);
+	}
+	for (guint i = 0; bad_actions[i] != NULL; i++) {
+		const TenderPluginServiceMethod bad[] = {{"Add", "org.tender.x", service_cb},
+							 {"Fail", bad_actions[i], service_cb},
+							 {NULL, NULL, NULL}};
+		g_assert_false(tender_plugin_add_service(plugin,
+							 "calc",
+							 service_xml,
+							 bad,
+							 NULL,
+							 NULL,
+							 &error));
+		g_assert_nonnull(strstr(error->message, "is not a polkit action of tender"));
+		g_clear_error(&error);
+	}
+	g_assert_false(
+	    tender_plugin_add_service(plugin, "a//b", service_xml, all, NULL, NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	g_assert_cmpuint(tender_plugin_get_services(plugin)->len, ==, 0);
+
+	/* once per subpath, and not where a raw object is */
+	g_assert_true(
+	    tender_plugin_add_service(plugin, "calc", service_xml, all, NULL, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_false(
+	    tender_plugin_add_service(plugin, "calc", service_xml, all, NULL, NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
+	g_clear_error(&error);
+	g_assert_false(tender_plugin_add_dbus_object(plugin,
+						     "calc",
+						     xml,
+						     NULL,
+						     method_cb,
+						     NULL,
+						     NULL,
+						     &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
+	g_clear_error(&error);
+	service = tender_plugin_lookup_service(plugin, "calc");
+	g_assert_nonnull(service);
+	g_assert_cmpstr(tender_service_get_object_path(service),
+			==,
+			"/org/tender/Agent1/plugin/my_2dplugin/calc");
+	g_assert_cmpstr(tender_service_get_action(service, "Add"), ==, "org.tender.example.add");
+	g_assert_null(tender_service_get_action(service, "Other"));
+	request = tender_request_new(caller, FALSE);
+	tender_service_prepare_request(service, request, "Add");
+	g_assert_cmpstr(tender_request_get_action(request), ==, "org.tender.example.add");
+	details = tender_request_get_details(request, NULL);
+	g_assert_cmpstr(g_hash_table_lookup(details, "plugin"), ==, "my-plugin");
+	g_assert_cmpstr(g_hash_table_lookup(details, "method"), ==, "Add");
+	g_assert_cmpstr(g_hash_table_lookup(details, "object_path"),
+			==,
+			"/org/tender/Agent1/plugin/my_2dplugin/calc");
+
+	/* a call, its value checked against the out-signature */
+	tender_service_call(service,
+			    caller,
+			    "Add",
+			    g_variant_new("(uu)", 2, 3),
+			    service_reply_cb,
+			    &reply);
+	g_assert_no_error(reply.error);
+	g_assert_cmpstr(g_variant_get_type_string(reply.value), ==, "(u)");
+	g_assert_cmpuint(g_variant_get_uint32(g_variant_get_child_value(reply.value, 0)), ==, 5);
+	service_reply_clear(&reply);
+	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*Add returned a (s), not the (u)*");
+	tender_service_call(service,
+			    caller,
+			    "Add",
+			    g_variant_new("(uu)", 13, 0),
+			    service_reply_cb,
+			    &reply);
+	g_test_assert_expected_messages();
+	g_assert_null(reply.value);
+	g_assert_error(reply.error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	service_reply_clear(&reply);
+	/* errors of other domains map onto TENDER_ERROR, as the engine's do */
+	tender_service_call(service, caller, "Fail", g_variant_new("()"), service_reply_cb, &reply);
+	g_assert_error(reply.error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_assert_cmpstr(reply.error->message, ==, "no such thing");
+	service_reply_clear(&reply);
+
+	g_assert_true(tender_plugin_remove_service(plugin, "calc", &error));
+	g_assert_false(tender_plugin_remove_service(plugin, "calc", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+}
+
+/* a probed plugin: it registers a service and watches a name, and defers probe_defers times */
+static guint probe_defers = 0;
+static guint probe_calls = 0;
+static TenderPluginProbeResult probe_final = TENDER_PLUGIN_PROBE_RESULT_SUCCESS;
+
+static TenderPluginProbeResult
+probe_cb(TenderPlugin *plugin, GError **error)
+{
+	const TenderPluginServiceMethod methods[] = {{"Add", "org.tender.x", service_cb},
+						     {"Fail", "org.tender.x", service_cb},
+						     {NULL, NULL, NULL}};
+
+	probe_calls++;
+	g_assert_true(
+	    tender_plugin_add_service(plugin, "calc", service_xml, methods, NULL, NULL, error));
+	tender_plugin_watch_name(plugin, "org.example.Needed");
+	if (probe_defers > 0) {
+		probe_defers--;
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_STATE,
+				    "the service is not up");
+		return TENDER_PLUGIN_PROBE_RESULT_DEFER;
+	}
+	if (probe_final == TENDER_PLUGIN_PROBE_RESULT_FAIL)
+		g_set_error_literal(error, TENDER_ERROR, TENDER_ERROR_FAILED, "no license");
+	return probe_final;
+}
+
+static TenderPlugin *
+new_probed_plugin(TenderConfig *config)
+{
+	static const TenderPluginDescriptor descriptor = {.abi_version = TENDER_PLUGIN_ABI_VERSION,
+							  .struct_size =
+							      sizeof(TenderPluginDescriptor),
+							  .name = "probed",
+							  .probe = probe_cb};
+	TenderPlugin *plugin = tender_plugin_new("/nowhere/probed.so", NULL, config, NULL);
+
+	tender_plugin_set_descriptor(plugin, NULL, &descriptor);
+	return plugin;
+}
+
+/* a client of the test bus */
+static GDBusConnection *
+bus_connect(GTestDBus *bus)
+{
+	g_autoptr(GError) error = NULL;
+	GDBusConnection *connection = g_dbus_connection_new_for_address_sync(
+	    g_test_dbus_get_bus_address(bus),
+	    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+		G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+	    NULL,
+	    NULL,
+	    &error);
+	g_assert_no_error(error);
+	return connection;
+}
+
+static void
+count_cb(TenderPlugin *plugin, gpointer object, gpointer user_data)
+{
+	(*(guint *)user_data)++;
+}
+
+static gboolean
+wait_timeout_cb(gpointer user_data)
+{
+	*(gboolean *)user_data = TRUE;
+	return G_SOURCE_REMOVE;
+}
+
+/* runs the main loop until @plugin is active or @ms have passed */
+static void
+wait_active(TenderPlugin *plugin, guint ms)
+{
+	gboolean timed_out = FALSE;
+	guint id = g_timeout_add(ms, wait_timeout_cb, &timed_out);
+
+	while (!timed_out && tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_ACTIVE)
+		g_main_context_iteration(NULL, TRUE);
+	if (!timed_out)
+		g_source_remove(id);
+}
+
+static void
+test_plugin_probe(void)
+{
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) plugin = NULL;
+	g_autoptr(GTestDBus) bus = g_test_dbus_new(G_TEST_DBUS_NONE);
+	g_autoptr(GDBusConnection) connection = NULL;
+	g_autoptr(GDBusConnection) other = NULL;
+	g_autofree gchar *status = NULL;
+	g_autofree gchar *state_dir = NULL;
+	g_autofree gchar *plugins_dir = NULL;
+	g_autofree gchar *probed_dir = NULL;
+	guint added = 0;
+	guint owner_id;
+	gint64 appeared;
+
+	state_dir = g_build_filename(g_test_get_dir(G_TEST_BUILT), "test-plugin-XXXXXX", NULL);
+	g_assert_nonnull(g_mkdtemp(state_dir));
+	g_free(config->state_dir);
+	config->state_dir = g_strdup(state_dir);
+
+	/* a deferred probe: nothing of it is kept, the plugin says why it waits */
+	plugin = new_probed_plugin(config);
+	g_signal_connect(plugin, "service-added", G_CALLBACK(count_cb), &added);
+	probe_calls = 0;
+	probe_defers = 2;
+	tender_plugin_start(plugin);
+	g_assert_cmpint(tender_plugin_get_status(plugin), ==, TENDER_PLUGIN_STATUS_DEFERRED);
+	status = tender_plugin_get_status_string(plugin);
+	g_assert_cmpstr(status, ==, "deferred: the service is not up");
+	g_assert_cmpuint(tender_plugin_get_services(plugin)->len, ==, 0);
+	g_assert_cmpuint(added, ==, 0);
+
+	/* probed again when the name it watches appears, well before its timer */
+	g_test_dbus_up(bus);
+	connection = bus_connect(bus);
+	other = bus_connect(bus);
+	tender_plugin_set_connection(plugin, connection);
+	appeared = g_get_monotonic_time();
+	owner_id = g_bus_own_name_on_connection(other,
+						"org.example.Needed",
+						G_BUS_NAME_OWNER_FLAGS_NONE,
+						NULL,
+						NULL,
+						NULL,
+						NULL);
+	while (probe_calls < 2)
+		g_main_context_iteration(NULL, TRUE);
+	g_assert_cmpint(g_get_monotonic_time() - appeared, <, 500 * G_TIME_SPAN_MILLISECOND);
+	g_assert_cmpint(tender_plugin_get_status(plugin), ==, TENDER_PLUGIN_STATUS_DEFERRED);
+
+	/* and on its backoff timer, 2 s after that second probe: the third succeeds */
+	wait_active(plugin, 3000);
+	g_assert_cmpuint(probe_calls, ==, 3);
+	g_assert_cmpint(tender_plugin_get_status(plugin), ==, TENDER_PLUGIN_STATUS_ACTIVE);
+	g_assert_true(tender_plugin_get_initialized(plugin));
+	/* what the successful probe registered is announced once, now */
+	g_assert_cmpuint(tender_plugin_get_services(plugin)->len, ==, 1);
+	g_assert_cmpuint(added, ==, 1);
+	g_bus_unown_name(owner_id);
+	tender_plugin_set_connection(plugin, NULL);
+	g_clear_object(&plugin);
+
+	/* a probe that fails is final */
+	plugin = new_probed_plugin(config);
+	probe_calls = 0;
+	probe_defers = 0;
+	probe_final = TENDER_PLUGIN_PROBE_RESULT_FAIL;
+	tender_plugin_start(plugin);
+	g_clear_pointer(&status, g_free);
+	status = tender_plugin_get_status_string(plugin);
+	g_assert_cmpstr(status, ==, "failed: its probe failed: no license");
+	g_assert_cmpuint(tender_plugin_get_services(plugin)->len, ==, 0);
+	probe_final = TENDER_PLUGIN_PROBE_RESULT_SUCCESS;
+	g_clear_object(&plugin);
+
+	g_clear_object(&connection);
+	g_clear_object(&other);
+	g_test_dbus_down(bus);
+	plugins_dir = g_build_filename(state_dir, "plugins", NULL);
+	probed_dir = g_build_filename(plugins_dir, "probed", NULL);
+	g_assert_cmpint(g_rmdir(probed_dir), ==, 0);
+	g_assert_cmpint(g_rmdir(plugins_dir), ==, 0);
+	g_assert_cmpint(g_rmdir(state_dir), ==, 0);
+}
+
 static void
 adapter_start(TenderAdapter *adapter, JsonObject *payload, GTask *task)
 {
@@ -327,6 +708,8 @@ main(int argc, char **argv)
 	g_test_add_func("/plugin/names", test_plugin_names);
 	g_test_add_func("/plugin/dbus-objects", test_plugin_dbus_objects);
 	g_test_add_func("/plugin/routes", test_plugin_routes);
+	g_test_add_func("/plugin/services", test_plugin_services);
+	g_test_add_func("/plugin/probe", test_plugin_probe);
 	g_test_add_func("/plugin/adapters", test_plugin_adapters);
 	g_test_add_func("/plugin/config", test_plugin_config);
 	return g_test_run();

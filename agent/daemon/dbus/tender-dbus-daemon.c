@@ -14,6 +14,7 @@
 #include "tender-plugin-private.h"
 #include "tender-request.h"
 #include "tender-dbus-daemon.h"
+#include "tender-dbus-service.h"
 #include "tender-error.h"
 #include "tender-resources.h"
 
@@ -36,6 +37,8 @@ struct _TenderDbusDaemon {
 	TenderPluginList *plugins;
 	TenderAdapterList *adapters;
 	GArray *adapter_ids; /* registration ids of the adapter objects */
+	/* the services the plugins declared, see tender-dbus-service.c */
+	TenderDbusService *services;
 };
 
 G_DEFINE_TYPE(TenderDbusDaemon, tender_dbus_daemon, G_TYPE_OBJECT)
@@ -871,7 +874,9 @@ tender_dbus_daemon_register_plugins(TenderDbusDaemon *self)
 		TenderPlugin *plugin = g_ptr_array_index(plugins, i);
 		GPtrArray *objects = tender_plugin_get_dbus_objects(plugin);
 
-		if (tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_ACTIVE)
+		/* a deferred plugin may become active later: its objects come then */
+		if (tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_ACTIVE &&
+		    tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_DEFERRED)
 			continue;
 		tender_plugin_set_connection(plugin, self->connection);
 		for (guint j = 0; j < objects->len; j++)
@@ -1305,6 +1310,9 @@ tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection,
 					    G_CALLBACK(tender_dbus_daemon_workload_removed_cb),
 					    self);
 	tender_dbus_daemon_register_plugins(self);
+	if (self->plugins != NULL)
+		self->services =
+		    tender_dbus_service_new(connection, self->authority, self->plugins);
 	tender_dbus_daemon_export_adapters(self);
 	return TRUE;
 }
@@ -1335,6 +1343,7 @@ tender_dbus_daemon_dispose(GObject *object)
 			g_dbus_connection_unregister_object(self->connection, self->manager_id);
 		self->manager_id = 0;
 	}
+	g_clear_object(&self->services);
 	g_clear_object(&self->connection);
 	g_clear_object(&self->authority);
 	g_clear_object(&self->plugins);

@@ -11,6 +11,7 @@
 #include "tender-http-events.h"
 #include "tender-http-message.h"
 #include "tender-http-plugins.h"
+#include "tender-http-service.h"
 #include "tender-http-request.h"
 #include "tender-http-router.h"
 #include "tender-request.h"
@@ -80,6 +81,8 @@ tender_http_match_clear(TenderHttpMatch *match)
 	g_clear_pointer(&match->name, g_free);
 	g_clear_pointer(&match->plugin_path, g_free);
 	g_clear_pointer(&match->captures, g_ptr_array_unref);
+	g_clear_object(&match->service);
+	g_clear_pointer(&match->service_method, g_free);
 }
 
 /* does @path match the route @pattern; its '*' segments, never empty, go to @captures */
@@ -206,6 +209,10 @@ tender_http_router_match_plugin(TenderPluginList *plugins,
 		*status = SOUP_STATUS_METHOD_NOT_ALLOWED;
 		tender_http_router_allow(allow, route->method);
 	}
+	/* no route of the plugin's own: a method of a service it declared? */
+	if (*status == SOUP_STATUS_NOT_FOUND &&
+	    tender_http_service_match(plugin, method, slash + 1, match, status, allow))
+		return TRUE;
 	tender_http_match_clear(match);
 	return FALSE;
 }
@@ -245,6 +252,8 @@ tender_http_router_needs_auth(const TenderHttpMatch *match)
 {
 	if (match->route == TENDER_HTTP_ROUTE_PLUGIN)
 		return match->plugin_route->action_id != NULL;
+	if (match->route == TENDER_HTTP_ROUTE_SERVICE)
+		return TRUE;
 	return match->dbus_method != NULL;
 }
 
@@ -332,6 +341,10 @@ tender_http_router_request_new(TenderHttpRequest *req)
 					  "plugin",
 					  tender_plugin_get_name(req->match.plugin));
 		tender_request_set_detail(request, "path", req->path);
+		return g_steal_pointer(&request);
+	}
+	if (req->match.route == TENDER_HTTP_ROUTE_SERVICE) {
+		tender_http_service_prepare(req, request);
 		return g_steal_pointer(&request);
 	}
 	method = tender_http_router_manager_method(req);
@@ -467,6 +480,9 @@ tender_http_router_dispatch(TenderHttpRequest *req)
 	case TENDER_HTTP_ROUTE_PLUGIN:
 		tender_http_plugins_call(req);
 		break;
+	case TENDER_HTTP_ROUTE_SERVICE:
+		tender_http_service_call(req);
+		return;
 	case TENDER_HTTP_ROUTE_REMOVE:
 	case TENDER_HTTP_ROUTE_START:
 	case TENDER_HTTP_ROUTE_STOP:

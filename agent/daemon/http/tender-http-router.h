@@ -29,7 +29,8 @@ typedef enum {
 	TENDER_HTTP_ROUTE_LOGS,
 	TENDER_HTTP_ROUTE_METRICS,
 	TENDER_HTTP_ROUTE_PLUGINS,
-	TENDER_HTTP_ROUTE_PLUGIN, /* a route a plugin registered */
+	TENDER_HTTP_ROUTE_PLUGIN,  /* a route a plugin registered */
+	TENDER_HTTP_ROUTE_SERVICE, /* a method of a service a plugin declared */
 	TENDER_HTTP_ROUTE_PROMETHEUS_ALL,
 	TENDER_HTTP_ROUTE_ADAPTERS,
 	TENDER_HTTP_ROUTE_ADAPTER_START,
@@ -50,6 +51,9 @@ typedef struct {
 	TenderPluginRoute *plugin_route; /* unowned: routes too */
 	gchar *plugin_path;		 /* below the prefix and the plugin's name */
 	GPtrArray *captures;		 /* the segments that matched the route's '*' */
+	/* TENDER_HTTP_ROUTE_SERVICE (tender-http-service.c), with plugin */
+	struct _TenderService *service;
+	gchar *service_method;
 } TenderHttpMatch;
 
 void

@@ -7,13 +7,15 @@
 /*
  * The tender plugin API, installed as <tender-1/tender-plugin.h> with tender-plugin-1.pc.
  *
- * A plugin is a shared object in $libdir/tender/plugins-1 (or in a directory named by
+ * A plugin is a shared object in $libdir/tender/plugins-2 (or in a directory named by
  * [plugins] path= in tenderd.conf) that exports exactly one symbol,
- * tender_plugin_describe(), best written with TENDER_PLUGIN_DEFINE().  tenderd checks the
- * descriptor's ABI version, calls init(), and keeps the module resident.  Everything a
+ * tender_plugin_describe(), best written with TENDER_PLUGIN_DEFINE() (or
+ * TENDER_PLUGIN_DEFINE_PROBE()).  tenderd checks the descriptor's ABI version, calls init()
+ * (or probes it, again later if it defers), and keeps the module resident.  Everything a
  * plugin does goes through the functions below: its workloads are engine workloads (scopes,
- * limits, logs, metrics, state that survives restarts), and its D-Bus methods and HTTP
- * routes are authorized by polkit in the core before the plugin sees them.
+ * limits, logs, metrics, state that survives restarts), and its services (methods declared
+ * once, served over D-Bus and HTTP), D-Bus methods and HTTP routes are authorized by polkit
+ * in the core before the plugin sees them.
  *
  * All functions must be called from tenderd's main thread.
  */
@@ -22,6 +24,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tender-adapter.h"
+#include "tender-call.h"
 #include "tender-caller.h"
 #include "tender-error.h"
 #include "tender-json.h"
@@ -33,11 +36,12 @@ G_BEGIN_DECLS
  * TENDER_PLUGIN_ABI_VERSION:
  *
  * The plugin ABI this header describes.  It changes whenever a change to this API would
- * break a built plugin; the plugin directory carries it in its name (plugins-1).
+ * break a built plugin; the plugin directory carries it in its name (plugins-2).  ABI 2
+ * added the probe of #TenderPluginDescriptor.
  *
  * Since: 0.1
  */
-#define TENDER_PLUGIN_ABI_VERSION 1
+#define TENDER_PLUGIN_ABI_VERSION 2
 
 /**
  * TENDER_PLUGIN_ENTRY_POINT:
@@ -52,15 +56,41 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(TenderPlugin, tender_plugin, TENDER, PLUGIN, GObject)
 
 /**
+ * TenderPluginProbeResult:
+ * @TENDER_PLUGIN_PROBE_RESULT_SUCCESS: the plugin is active
+ * @TENDER_PLUGIN_PROBE_RESULT_FAIL: the plugin is refused for good; the error says why
+ * @TENDER_PLUGIN_PROBE_RESULT_DEFER: what the plugin needs is not there yet (its service
+ *   is not up); the error says what.  tenderd probes it again, after 1 s, then after
+ *   twice as long each time up to 60 s, and at once when a name it watches appears on the
+ *   bus (tender_plugin_watch_name()), until the probe succeeds or fails
+ *
+ * What a probe says, as power-profiles-daemon's drivers do.  Whatever the plugin registered
+ * in a probe that did not succeed is undone (its data too), so each probe starts afresh.
+ *
+ * Since: 0.2
+ */
+typedef enum {
+	TENDER_PLUGIN_PROBE_RESULT_SUCCESS,
+	TENDER_PLUGIN_PROBE_RESULT_FAIL,
+	TENDER_PLUGIN_PROBE_RESULT_DEFER,
+} TenderPluginProbeResult;
+
+/**
  * TenderPluginDescriptor:
  * @abi_version: %TENDER_PLUGIN_ABI_VERSION of the header the plugin was built with
  * @struct_size: sizeof(TenderPluginDescriptor) as the plugin saw it
  * @name: the plugin's name, `[a-z0-9][a-z0-9_-]{0,31}`, unique among loaded plugins
  * @version: the plugin's own version, free-form (e.g. "1.2.0")
  * @description: one line for `tenderctl plugins`
- * @init: registers what the plugin provides; on %FALSE with @error set the plugin is
- *   refused (its registrations are undone) and tenderd goes on without it
- * @shutdown: (nullable): called once when tenderd exits, for plugins whose init succeeded
+ * @init: (nullable): registers what the plugin provides; on %FALSE with @error set the
+ *   plugin is refused (its registrations are undone) and tenderd goes on without it.
+ *   Needed unless @probe is set.  Since: 0.1
+ * @shutdown: (nullable): called once when tenderd exits, for plugins whose init or probe
+ *   succeeded.  Since: 0.1
+ * @probe: (nullable): called instead of @init when set: registers what the plugin
+ *   provides and says whether it can serve now, never, or later (see
+ *   #TenderPluginProbeResult); for a plugin whose service may not be up when tenderd
+ *   starts.  Since: 0.2
  *
  * What a plugin is.  Returned by its entry point; must stay valid while tenderd runs
  * (a static const).
@@ -75,8 +105,9 @@ typedef struct {
 	const gchar *description;
 	gboolean (*init)(TenderPlugin *plugin, GError **error);
 	void (*shutdown)(TenderPlugin *plugin);
+	TenderPluginProbeResult (*probe)(TenderPlugin *plugin, GError **error);
 	/*< private >*/
-	gpointer padding[8];
+	gpointer padding[7];
 } TenderPluginDescriptor;
 
 /**
@@ -87,6 +118,24 @@ typedef struct {
  * Since: 0.1
  */
 typedef const TenderPluginDescriptor *(*TenderPluginDescribeFunc)(void);
+
+/* the entry point, for TENDER_PLUGIN_DEFINE() and TENDER_PLUGIN_DEFINE_PROBE() */
+#define TENDER_PLUGIN_DEFINE_FULL_(name, version, description, init, shutdown, probe)              \
+	G_MODULE_EXPORT const TenderPluginDescriptor *tender_plugin_describe(void);                \
+	G_MODULE_EXPORT const TenderPluginDescriptor *tender_plugin_describe(void)                 \
+	{                                                                                          \
+		static const TenderPluginDescriptor descriptor = {TENDER_PLUGIN_ABI_VERSION,       \
+								  (guint32)sizeof(                 \
+								      TenderPluginDescriptor),     \
+								  (name),                          \
+								  (version),                       \
+								  (description),                   \
+								  (init),                          \
+								  (shutdown),                      \
+								  (probe),                         \
+								  {NULL}};                         \
+		return &descriptor;                                                                \
+	}
 
 /**
  * TENDER_PLUGIN_DEFINE:
@@ -101,20 +150,23 @@ typedef const TenderPluginDescriptor *(*TenderPluginDescribeFunc)(void);
  * Since: 0.1
  */
 #define TENDER_PLUGIN_DEFINE(name, version, description, init, shutdown)                           \
-	G_MODULE_EXPORT const TenderPluginDescriptor *tender_plugin_describe(void);                \
-	G_MODULE_EXPORT const TenderPluginDescriptor *tender_plugin_describe(void)                 \
-	{                                                                                          \
-		static const TenderPluginDescriptor descriptor = {TENDER_PLUGIN_ABI_VERSION,       \
-								  (guint32)sizeof(                 \
-								      TenderPluginDescriptor),     \
-								  (name),                          \
-								  (version),                       \
-								  (description),                   \
-								  (init),                          \
-								  (shutdown),                      \
-								  {NULL}};                         \
-		return &descriptor;                                                                \
-	}
+	TENDER_PLUGIN_DEFINE_FULL_(name, version, description, init, shutdown, NULL)
+
+/**
+ * TENDER_PLUGIN_DEFINE_PROBE:
+ * @name: the plugin's name, a string literal
+ * @version: its version, a string literal
+ * @description: one line, a string literal
+ * @probe: its probe function, see #TenderPluginProbeResult
+ * @shutdown: its shutdown function or %NULL
+ *
+ * Defines the entry point of a plugin that is probed rather than initialized: one that can
+ * wait for its service.  Use it once, in one source file of the plugin.
+ *
+ * Since: 0.2
+ */
+#define TENDER_PLUGIN_DEFINE_PROBE(name, version, description, probe, shutdown)                    \
+	TENDER_PLUGIN_DEFINE_FULL_(name, version, description, NULL, shutdown, probe)
 
 /* --- the plugin itself --- */
 
@@ -140,6 +192,8 @@ tender_plugin_get_config_uint64(TenderPlugin *self,
 				guint64 max,
 				guint64 *value,
 				GError **error);
+void
+tender_plugin_watch_name(TenderPlugin *self, const gchar *name);
 
 /* --- workloads, through the engine --- */
 
@@ -309,6 +363,48 @@ tender_plugin_add_http_route(TenderPlugin *self,
 			     gpointer user_data,
 			     GDestroyNotify destroy,
 			     GError **error);
+
+/* --- services: methods declared once, served over D-Bus and HTTP --- */
+
+/**
+ * TenderPluginCallFunc:
+ * @plugin: the plugin
+ * @call: (transfer full): the call, its arguments checked and its caller authorized for the
+ *   method's action; complete it with tender_call_return_value() or
+ *   tender_call_return_error(), now or later
+ * @user_data: what was given to tender_plugin_add_service()
+ *
+ * Since: 0.2
+ */
+typedef void (*TenderPluginCallFunc)(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+
+/**
+ * TenderPluginServiceMethod:
+ * @method: a method of the service's interface
+ * @action_id: the polkit action that authorizes a call of it, an org.tender.* id
+ * @func: its handler
+ *
+ * One entry of the table given to tender_plugin_add_service(); the table ends with an entry
+ * whose @method is %NULL.
+ *
+ * Since: 0.2
+ */
+typedef struct {
+	const gchar *method;
+	const gchar *action_id;
+	TenderPluginCallFunc func;
+} TenderPluginServiceMethod;
+
+gboolean
+tender_plugin_add_service(TenderPlugin *self,
+			  const gchar *subpath,
+			  const gchar *introspection_xml,
+			  const TenderPluginServiceMethod *methods,
+			  gpointer user_data,
+			  GDestroyNotify destroy,
+			  GError **error);
+gboolean
+tender_plugin_remove_service(TenderPlugin *self, const gchar *subpath, GError **error);
 
 /* --- adapters --- */
 

@@ -1,0 +1,327 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "tender-dbus-service.h"
+#include "tender-error.h"
+#include "tender-plugin-private.h"
+#include "tender-request.h"
+#include "tender-service.h"
+
+/*
+ * TenderDbusService: the D-Bus bridge of the service registry.  Every service a plugin
+ * declared (tender-service.c) is exported as its interface on the plugin's object; a call is
+ * authorized by the one request path (the method's polkit action, with the details "method",
+ * "plugin" and "object_path"), then handed to the plugin as a TenderCall, whose outcome
+ * becomes the reply.  What a method is, and what it may answer, the registry says.
+ */
+
+struct _TenderDbusService {
+	GObject parent_instance;
+	GDBusConnection *connection;
+	TenderAuthority *authority;
+	TenderPluginList *plugins;
+	GHashTable *exported; /* TenderService* → registration id */
+};
+
+G_DEFINE_TYPE(TenderDbusService, tender_dbus_service, G_TYPE_OBJECT)
+
+/* what one exported interface knows: the bridge outlives its registrations */
+typedef struct {
+	TenderDbusService *self;
+	TenderService *service;
+} TenderDbusServiceExport;
+
+static void
+tender_dbus_service_export_free(gpointer data)
+{
+	TenderDbusServiceExport *export = data;
+	g_object_unref(export->service);
+	g_free(export);
+}
+
+/* one call on its way through authorization and the caller's uid to the plugin */
+typedef struct {
+	TenderService *service;
+	GDBusMethodInvocation *invocation;
+	TenderAuthoritySubject *caller;
+} TenderDbusServiceCall;
+
+static void
+tender_dbus_service_call_free(TenderDbusServiceCall *call)
+{
+	g_object_unref(call->service);
+	g_clear_object(&call->invocation);
+	tender_authority_subject_free(call->caller);
+	g_free(call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderDbusServiceCall, tender_dbus_service_call_free)
+
+/* the plugin's answer, checked by the registry, becomes the reply */
+static void
+tender_dbus_service_reply_cb(GVariant *value, const GError *error, gpointer user_data)
+{
+	GDBusMethodInvocation *invocation = user_data;
+
+	if (error != NULL)
+		g_dbus_method_invocation_return_gerror(invocation, error);
+	else
+		g_dbus_method_invocation_return_value(invocation, value);
+}
+
+static void
+tender_dbus_service_dispatch(TenderDbusServiceCall *call)
+{
+	GDBusMethodInvocation *invocation = g_steal_pointer(&call->invocation);
+
+	/* the reply callback owns the invocation from here */
+	tender_service_call(call->service,
+			    call->caller,
+			    g_dbus_method_invocation_get_method_name(invocation),
+			    g_dbus_method_invocation_get_parameters(invocation),
+			    tender_dbus_service_reply_cb,
+			    invocation);
+}
+
+static void
+tender_dbus_service_uid_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderDbusServiceCall) call = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	guint32 uid = 0;
+
+	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+	if (reply == NULL) {
+		g_dbus_method_invocation_return_error(g_steal_pointer(&call->invocation),
+						      TENDER_ERROR,
+						      TENDER_ERROR_ACCESS_DENIED,
+						      "Cannot tell who called: %s",
+						      error->message);
+		return;
+	}
+	g_variant_get(reply, "(u)", &uid);
+	tender_authority_subject_set_uid(call->caller, uid);
+	tender_dbus_service_dispatch(call);
+}
+
+/* authorized: the handler gets the caller with its uid, as plugins key state on it */
+static void
+tender_dbus_service_authorize_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderDbusServiceCall) call = user_data;
+	GDBusConnection *connection = g_dbus_method_invocation_get_connection(call->invocation);
+	const gchar *sender = g_dbus_method_invocation_get_sender(call->invocation);
+	GError *error = NULL;
+
+	if (!tender_request_authorize_finish(TENDER_REQUEST(source), res, &error)) {
+		tender_error_convert(&error);
+		g_dbus_method_invocation_take_error(g_steal_pointer(&call->invocation), error);
+		return;
+	}
+	g_dbus_connection_call(connection,
+			       "org.freedesktop.DBus",
+			       "/org/freedesktop/DBus",
+			       "org.freedesktop.DBus",
+			       "GetConnectionUnixUser",
+			       g_variant_new("(s)", sender),
+			       G_VARIANT_TYPE("(u)"),
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       NULL,
+			       tender_dbus_service_uid_cb,
+			       g_steal_pointer(&call));
+}
+
+static void
+tender_dbus_service_method_call(GDBusConnection *connection,
+				const gchar *sender,
+				const gchar *object_path,
+				const gchar *interface_name,
+				const gchar *method_name,
+				GVariant *parameters,
+				GDBusMethodInvocation *invocation,
+				gpointer user_data)
+{
+	TenderDbusServiceExport *export = user_data;
+	g_autoptr(TenderDbusServiceCall) call = g_new0(TenderDbusServiceCall, 1);
+	g_autoptr(TenderRequest) request = NULL;
+	GDBusMessageFlags flags =
+	    g_dbus_message_get_flags(g_dbus_method_invocation_get_message(invocation));
+
+	call->service = g_object_ref(export->service);
+	call->invocation = g_object_ref(invocation);
+	if (sender == NULL) {
+		/* a peer-to-peer connection: the peer is trusted, as tenderd's own user */
+		call->caller = tender_authority_subject_new_uid((guint32)getuid());
+		tender_dbus_service_dispatch(call);
+		return;
+	}
+	call->caller = tender_authority_subject_new_bus_name(sender);
+	request =
+	    tender_request_new(call->caller,
+			       (flags & G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0);
+	tender_service_prepare_request(export->service, request, method_name);
+	tender_request_authorize_async(request,
+				       export->self->authority,
+				       NULL,
+				       NULL,
+				       tender_dbus_service_authorize_cb,
+				       g_steal_pointer(&call));
+}
+
+/* services have no properties: GDBus answers Properties calls itself with this in place */
+static GVariant *
+tender_dbus_service_get_property(GDBusConnection *connection,
+				 const gchar *sender,
+				 const gchar *object_path,
+				 const gchar *interface_name,
+				 const gchar *property_name,
+				 GError **error,
+				 gpointer user_data)
+{
+	g_set_error(error,
+		    G_DBUS_ERROR,
+		    G_DBUS_ERROR_UNKNOWN_PROPERTY,
+		    "%s has no properties",
+		    interface_name);
+	return NULL;
+}
+
+static const GDBusInterfaceVTable tender_dbus_service_vtable = {
+    .method_call = tender_dbus_service_method_call,
+    .get_property = tender_dbus_service_get_property,
+};
+
+static void
+tender_dbus_service_added_cb(TenderPlugin *plugin, TenderService *service, gpointer user_data)
+{
+	TenderDbusService *self = TENDER_DBUS_SERVICE(user_data);
+	TenderDbusServiceExport *export = g_new0(TenderDbusServiceExport, 1);
+	g_autoptr(GError) error = NULL;
+	guint id;
+
+	export->self = self;
+	export->service = g_object_ref(service);
+	id = g_dbus_connection_register_object(self->connection,
+					       tender_service_get_object_path(service),
+					       tender_service_get_interface(service),
+					       &tender_dbus_service_vtable,
+					       export,
+					       tender_dbus_service_export_free,
+					       &error);
+	if (id == 0) {
+		g_warning("plugin %s: cannot export %s: %s",
+			  tender_plugin_get_name(plugin),
+			  tender_service_get_object_path(service),
+			  error->message);
+		return;
+	}
+	g_hash_table_insert(self->exported, service, GUINT_TO_POINTER(id));
+}
+
+static void
+tender_dbus_service_removed_cb(TenderPlugin *plugin, TenderService *service, gpointer user_data)
+{
+	TenderDbusService *self = TENDER_DBUS_SERVICE(user_data);
+	gpointer id = NULL;
+
+	if (!g_hash_table_steal_extended(self->exported, service, NULL, &id))
+		return;
+	g_dbus_connection_unregister_object(self->connection, GPOINTER_TO_UINT(id));
+}
+
+static void
+tender_dbus_service_dispose(GObject *object)
+{
+	TenderDbusService *self = TENDER_DBUS_SERVICE(object);
+	GHashTableIter iter;
+	gpointer id;
+
+	if (self->plugins != NULL) {
+		GPtrArray *plugins = tender_plugin_list_get_plugins(self->plugins);
+		for (guint i = 0; i < plugins->len; i++)
+			g_signal_handlers_disconnect_by_data(g_ptr_array_index(plugins, i), self);
+	}
+	g_hash_table_iter_init(&iter, self->exported);
+	while (g_hash_table_iter_next(&iter, NULL, &id))
+		g_dbus_connection_unregister_object(self->connection, GPOINTER_TO_UINT(id));
+	g_hash_table_remove_all(self->exported);
+	g_clear_object(&self->plugins);
+	g_clear_object(&self->authority);
+	g_clear_object(&self->connection);
+	G_OBJECT_CLASS(tender_dbus_service_parent_class)->dispose(object);
+}
+
+static void
+tender_dbus_service_finalize(GObject *object)
+{
+	TenderDbusService *self = TENDER_DBUS_SERVICE(object);
+	g_hash_table_unref(self->exported);
+	G_OBJECT_CLASS(tender_dbus_service_parent_class)->finalize(object);
+}
+
+static void
+tender_dbus_service_class_init(TenderDbusServiceClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	object_class->dispose = tender_dbus_service_dispose;
+	object_class->finalize = tender_dbus_service_finalize;
+}
+
+static void
+tender_dbus_service_init(TenderDbusService *self)
+{
+	self->exported = g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+/**
+ * tender_dbus_service_new:
+ * @connection: the bus tenderd serves on
+ * @authority: the authority every call is authorized by
+ * @plugins: the loaded plugins
+ *
+ * Exports the services of every active plugin, and of every plugin that becomes active
+ * later (a deferred one), until the bridge is disposed.
+ *
+ * Returns: (transfer full): a #TenderDbusService
+ */
+TenderDbusService *
+tender_dbus_service_new(GDBusConnection *connection,
+			TenderAuthority *authority,
+			TenderPluginList *plugins)
+{
+	TenderDbusService *self = g_object_new(TENDER_TYPE_DBUS_SERVICE, NULL);
+	GPtrArray *list = tender_plugin_list_get_plugins(plugins);
+
+	self->connection = g_object_ref(connection);
+	self->authority = g_object_ref(authority);
+	self->plugins = g_object_ref(plugins);
+	for (guint i = 0; i < list->len; i++) {
+		TenderPlugin *plugin = g_ptr_array_index(list, i);
+		GPtrArray *services = tender_plugin_get_services(plugin);
+
+		if (tender_plugin_get_status(plugin) == TENDER_PLUGIN_STATUS_ACTIVE) {
+			for (guint j = 0; j < services->len; j++)
+				tender_dbus_service_added_cb(plugin,
+							     g_ptr_array_index(services, j),
+							     self);
+		}
+		g_signal_connect_object(plugin,
+					"service-added",
+					G_CALLBACK(tender_dbus_service_added_cb),
+					self,
+					0);
+		g_signal_connect_object(plugin,
+					"service-removed",
+					G_CALLBACK(tender_dbus_service_removed_cb),
+					self,
+					0);
+	}
+	return self;
+}

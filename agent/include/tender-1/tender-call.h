@@ -1,0 +1,41 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tender-caller.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TenderCall:
+ *
+ * One call of a method a plugin declared with tender_plugin_add_service(), whichever way it
+ * came: over D-Bus (org.tender.Agent1, the plugin's object) or over HTTP
+ * (`/v1/plugins/NAME/SUBPATH/METHOD`, JSON).  The core has already checked the arguments
+ * against the method's in-signature and asked polkit about the method's action.
+ *
+ * Complete it exactly once, now or later, with tender_call_return_value() or
+ * tender_call_return_error(); completing it frees it.  Until then the client waits.
+ *
+ * Since: 0.2
+ */
+typedef struct _TenderCall TenderCall;
+
+const TenderCaller *
+tender_call_get_caller(TenderCall *self);
+const gchar *
+tender_call_get_method(TenderCall *self);
+const gchar *
+tender_call_get_subpath(TenderCall *self);
+GVariant *
+tender_call_get_parameters(TenderCall *self);
+void
+tender_call_return_value(TenderCall *self, GVariant *value);
+void
+tender_call_return_error(TenderCall *self, const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,353 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "tender-plugin-private.h"
+
+/*
+ * TenderPlugin's workloads: a plugin creates, starts, stops and reads workloads through the
+ * engine, exactly as the Manager's methods do, with the same checks and limits.
+ */
+
+/**
+ * tender_plugin_create_workload:
+ * @self: a #TenderPlugin
+ * @name: the new workload's name
+ * @spec: an a{sv} spec, as org.tender.Agent1.Manager.CreateWorkload takes it
+ * @error: (nullable): a #GError
+ *
+ * Creates a workload exactly as CreateWorkload does: the same checks, the same limits, the
+ * same state file; it shows up in ListWorkloads and tenderctl like any other.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_create_workload(TenderPlugin *self, const gchar *name, GVariant *spec, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	return tender_engine_create_workload(tender_plugin_get_engine(self),
+					     name,
+					     spec,
+					     NULL,
+					     error) != NULL;
+}
+
+static void
+tender_plugin_engine_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	gboolean (*finish)(TenderEngine *, GAsyncResult *, GError **) = g_task_get_task_data(task);
+	g_autoptr(GError) error = NULL;
+
+	if (!finish(TENDER_ENGINE(source), res, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_task_return_boolean(task, TRUE);
+}
+
+static GTask *
+tender_plugin_engine_task(TenderPlugin *self,
+			  gpointer tag,
+			  gboolean (*finish)(TenderEngine *, GAsyncResult *, GError **),
+			  GCancellable *cancellable,
+			  GAsyncReadyCallback callback,
+			  gpointer user_data)
+{
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, tag);
+	g_task_set_task_data(task, (gpointer)finish, NULL);
+	return task;
+}
+
+/**
+ * tender_plugin_start_workload_async:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the workload runs in its scope, or failed to
+ * @user_data: for @callback
+ *
+ * Starts a workload, as StartWorkload does.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_start_workload_async(TenderPlugin *self,
+				   const gchar *name,
+				   GCancellable *cancellable,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data)
+{
+	GTask *task = tender_plugin_engine_task(self,
+						tender_plugin_start_workload_async,
+						tender_engine_start_workload_finish,
+						cancellable,
+						callback,
+						user_data);
+	tender_engine_start_workload_async(tender_plugin_get_engine(self),
+					   name,
+					   NULL,
+					   cancellable,
+					   tender_plugin_engine_cb,
+					   task);
+}
+
+/**
+ * tender_plugin_start_workload_finish:
+ * @self: a #TenderPlugin
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the workload runs
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_start_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/**
+ * tender_plugin_stop_workload_async:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @timeout_sec: seconds from SIGTERM to SIGKILL, 0 for tenderd's default
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the workload has stopped
+ * @user_data: for @callback
+ *
+ * Stops a workload, as StopWorkload does.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_stop_workload_async(TenderPlugin *self,
+				  const gchar *name,
+				  guint timeout_sec,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data)
+{
+	GTask *task = tender_plugin_engine_task(self,
+						tender_plugin_stop_workload_async,
+						tender_engine_stop_workload_finish,
+						cancellable,
+						callback,
+						user_data);
+	g_autoptr(GVariant) options = NULL;
+	GVariantDict dict;
+
+	g_variant_dict_init(&dict, NULL);
+	if (timeout_sec > 0)
+		g_variant_dict_insert(&dict, "timeout_sec", "u", (guint32)timeout_sec);
+	options = g_variant_ref_sink(g_variant_dict_end(&dict));
+	tender_engine_stop_workload_async(tender_plugin_get_engine(self),
+					  name,
+					  options,
+					  cancellable,
+					  tender_plugin_engine_cb,
+					  task);
+}
+
+/**
+ * tender_plugin_stop_workload_finish:
+ * @self: a #TenderPlugin
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the workload has stopped
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_stop_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/**
+ * tender_plugin_remove_workload_async:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @force: stop it first if it runs (else a running workload is an error)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the workload is gone
+ * @user_data: for @callback
+ *
+ * Removes a workload, as RemoveWorkload does.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_remove_workload_async(TenderPlugin *self,
+				    const gchar *name,
+				    gboolean force,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data)
+{
+	GTask *task = tender_plugin_engine_task(self,
+						tender_plugin_remove_workload_async,
+						tender_engine_remove_workload_finish,
+						cancellable,
+						callback,
+						user_data);
+	g_autoptr(GVariant) options = NULL;
+	GVariantDict dict;
+
+	g_variant_dict_init(&dict, NULL);
+	g_variant_dict_insert(&dict, "force", "b", force);
+	options = g_variant_ref_sink(g_variant_dict_end(&dict));
+	tender_engine_remove_workload_async(tender_plugin_get_engine(self),
+					    name,
+					    options,
+					    cancellable,
+					    tender_plugin_engine_cb,
+					    task);
+}
+
+/**
+ * tender_plugin_remove_workload_finish:
+ * @self: a #TenderPlugin
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the workload is gone
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_remove_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/**
+ * tender_plugin_kill_workload:
+ * @self: a #TenderPlugin
+ * @name: a running workload
+ * @signo: a signal number
+ * @error: (nullable): a #GError
+ *
+ * Sends @signo to every process of the workload, as KillWorkload does.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+tender_plugin_kill_workload(TenderPlugin *self, const gchar *name, gint signo, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	return tender_engine_kill_workload(tender_plugin_get_engine(self), name, signo, error);
+}
+
+/**
+ * tender_plugin_get_workload:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): an a{sv} of the workload's org.tender.Agent1.Workload
+ *   properties (State, MainPID, ExitCode, Reason, ...), or %NULL if there is no such workload
+ *
+ * Since: 0.1
+ */
+GVariant *
+tender_plugin_get_workload(TenderPlugin *self, const gchar *name, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
+	return tender_engine_get_workload_properties(tender_plugin_get_engine(self), name, error);
+}
+
+/**
+ * tender_plugin_get_workload_metrics:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): an a{sv} of the workload's metrics from its cgroup, as
+ *   GetMetrics returns them
+ *
+ * Since: 0.1
+ */
+GVariant *
+tender_plugin_get_workload_metrics(TenderPlugin *self, const gchar *name, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
+	return tender_engine_get_metrics(tender_plugin_get_engine(self), name, error);
+}
+
+static void
+tender_plugin_logs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	g_autoptr(GError) error = NULL;
+	GVariant *entries = tender_engine_get_logs_finish(TENDER_ENGINE(source), res, &error);
+
+	if (entries == NULL) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_task_return_pointer(task, entries, (GDestroyNotify)g_variant_unref);
+}
+
+/**
+ * tender_plugin_get_workload_logs_async:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @options: (nullable): an a{sv} as GetLogs takes it: lines u, since s, stream s
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the entries
+ * @user_data: for @callback
+ *
+ * Reads the workload's output from the journal, as GetLogs does (with its limits), in a
+ * worker thread.
+ *
+ * Since: 0.1
+ */
+void
+tender_plugin_get_workload_logs_async(TenderPlugin *self,
+				      const gchar *name,
+				      GVariant *options,
+				      GCancellable *cancellable,
+				      GAsyncReadyCallback callback,
+				      gpointer user_data)
+{
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
+
+	g_task_set_source_tag(task, tender_plugin_get_workload_logs_async);
+	tender_engine_get_logs_async(tender_plugin_get_engine(self),
+				     name,
+				     options,
+				     cancellable,
+				     tender_plugin_logs_cb,
+				     task);
+}
+
+/**
+ * tender_plugin_get_workload_logs_finish:
+ * @self: a #TenderPlugin
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): the aa{sv} of entries, oldest first, each with message, stream,
+ *   timestamp and cursor, as GetLogs returns them
+ *
+ * Since: 0.1
+ */
+GVariant *
+tender_plugin_get_workload_logs_finish(TenderPlugin *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), NULL);
+	return g_task_propagate_pointer(G_TASK(res), error);
+}

@@ -1,0 +1,370 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "tender-error.h"
+#include "tender-plugin-private.h"
+#include "tender-service.h"
+
+/*
+ * TenderService: one interface a plugin declared once, for every front-end.  Its
+ * introspection XML is the single source of the method names and their in- and out-args
+ * (with names, which HTTP maps JSON members to); the method table adds a polkit action and a
+ * handler to each method.  The D-Bus bridge (tender-dbus-service.c) and the HTTP bridge
+ * (tender-http-service.c) only authorize and dispatch: what a method is, is here.
+ */
+
+/* what the method table says of one method */
+typedef struct {
+	gchar *action_id;
+	TenderPluginCallFunc func;
+	GVariantType *out_type;
+} TenderServiceMethodEntry;
+
+struct _TenderService {
+	GObject parent_instance;
+	TenderPlugin *plugin; /* unowned: the plugin outlives its services */
+	gchar *subpath;
+	gchar *object_path;
+	GDBusNodeInfo *node;
+	GHashTable *methods; /* name -> TenderServiceMethodEntry */
+	gpointer user_data;
+	GDestroyNotify destroy;
+};
+
+G_DEFINE_TYPE(TenderService, tender_service, G_TYPE_OBJECT)
+
+static void
+tender_service_method_entry_free(TenderServiceMethodEntry *entry)
+{
+	g_free(entry->action_id);
+	g_variant_type_free(entry->out_type);
+	g_free(entry);
+}
+
+/* the tuple type of the args of one direction */
+static GVariantType *
+tender_service_args_type(GDBusArgInfo **args)
+{
+	g_autoptr(GPtrArray) types = g_ptr_array_new();
+
+	for (guint i = 0; args != NULL && args[i] != NULL; i++)
+		g_ptr_array_add(types, (gpointer)G_VARIANT_TYPE(args[i]->signature));
+	return g_variant_type_new_tuple((const GVariantType *const *)types->pdata, types->len);
+}
+
+/* HTTP maps JSON members to args by name: each arg needs one, unique in its direction */
+static gboolean
+tender_service_check_args(GDBusMethodInfo *method,
+			  GDBusArgInfo **args,
+			  const gchar *direction,
+			  GError **error)
+{
+	g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; args != NULL && args[i] != NULL; i++) {
+		const gchar *name = args[i]->name;
+		/* GDBus names an arg without a name arg_N */
+		g_autofree gchar *generated = g_strdup_printf("arg_%u", i);
+		if (name == NULL || name[0] == '\0' || g_strcmp0(name, generated) == 0) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Method %s: %s-arg %u has no name, which HTTP needs",
+				    method->name,
+				    direction,
+				    i);
+			return FALSE;
+		}
+		if (!g_hash_table_add(names, (gpointer)name)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Method %s: two %s-args are named %s",
+				    method->name,
+				    direction,
+				    name);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* org.tender.SOMETHING, of lower-case letters, digits, '.' and '-' */
+static gboolean
+tender_service_check_action(const gchar *method, const gchar *action_id, GError **error)
+{
+	gboolean valid = action_id != NULL && g_str_has_prefix(action_id, "org.tender.") &&
+			 action_id[strlen("org.tender.")] != '\0' &&
+			 !g_str_has_suffix(action_id, ".");
+
+	for (const gchar *p = action_id; valid && *p != '\0'; p++) {
+		if (!g_ascii_islower(*p) && !g_ascii_isdigit(*p) && *p != '.' && *p != '-')
+			valid = FALSE;
+	}
+	if (!valid) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Method %s: '%s' is not a polkit action of tender (org.tender.*)",
+			    method,
+			    action_id != NULL ? action_id : "");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* the method table against the XML: each method once, each with an action and a handler */
+static GHashTable *
+tender_service_map_methods(GDBusInterfaceInfo *iface,
+			   const TenderPluginServiceMethod *methods,
+			   GError **error)
+{
+	g_autoptr(GHashTable) map =
+	    g_hash_table_new_full(g_str_hash,
+				  g_str_equal,
+				  g_free,
+				  (GDestroyNotify)tender_service_method_entry_free);
+
+	for (guint i = 0; methods != NULL && methods[i].method != NULL; i++) {
+		GDBusMethodInfo *info =
+		    g_dbus_interface_info_lookup_method(iface, methods[i].method);
+		TenderServiceMethodEntry *entry;
+
+		if (info == NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Interface %s has no method %s",
+				    iface->name,
+				    methods[i].method);
+			return NULL;
+		}
+		if (g_hash_table_contains(map, info->name)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Method %s is in the table twice",
+				    info->name);
+			return NULL;
+		}
+		if (!tender_service_check_action(info->name, methods[i].action_id, error))
+			return NULL;
+		if (methods[i].func == NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Method %s has no handler",
+				    info->name);
+			return NULL;
+		}
+		if (!tender_service_check_args(info, info->in_args, "in", error) ||
+		    !tender_service_check_args(info, info->out_args, "out", error))
+			return NULL;
+		entry = g_new0(TenderServiceMethodEntry, 1);
+		entry->action_id = g_strdup(methods[i].action_id);
+		entry->func = methods[i].func;
+		entry->out_type = tender_service_args_type(info->out_args);
+		g_hash_table_insert(map, g_strdup(info->name), entry);
+	}
+	for (guint i = 0; iface->methods != NULL && iface->methods[i] != NULL; i++) {
+		if (!g_hash_table_contains(map, iface->methods[i]->name)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Method %s.%s is not in the method table: every method needs "
+				    "an "
+				    "action and a handler",
+				    iface->name,
+				    iface->methods[i]->name);
+			return NULL;
+		}
+	}
+	return g_steal_pointer(&map);
+}
+
+/**
+ * tender_service_new:
+ * @plugin: the plugin that declares it
+ * @subpath: (nullable): where, below the plugin's object path and /v1/plugins/NAME/
+ * @introspection_xml: a <node> with exactly one <interface>, no properties, named args
+ * @methods: a handler and an org.tender.* polkit action for every method of the interface,
+ *   ending with an entry whose method is %NULL
+ * @user_data: for the handlers
+ * @destroy: (nullable): frees @user_data when the service goes
+ * @error: (nullable): a #GError
+ *
+ * Checks a declaration.  On failure @destroy is not called.
+ *
+ * Returns: (transfer full) (nullable): the service
+ */
+TenderService *
+tender_service_new(TenderPlugin *plugin,
+		   const gchar *subpath,
+		   const gchar *introspection_xml,
+		   const TenderPluginServiceMethod *methods,
+		   gpointer user_data,
+		   GDestroyNotify destroy,
+		   GError **error)
+{
+	g_autoptr(GDBusNodeInfo) node = NULL;
+	g_autoptr(GHashTable) map = NULL;
+	TenderService *self;
+
+	if (subpath == NULL)
+		subpath = "";
+	if (!tender_plugin_check_subpath(subpath, error))
+		return NULL;
+	node = tender_plugin_parse_interface(introspection_xml, error);
+	if (node == NULL)
+		return NULL;
+	map = tender_service_map_methods(node->interfaces[0], methods, error);
+	if (map == NULL)
+		return NULL;
+	self = g_object_new(TENDER_TYPE_SERVICE, NULL);
+	self->plugin = plugin;
+	self->subpath = g_strdup(subpath);
+	self->object_path = tender_plugin_get_object_path(plugin, subpath);
+	self->node = g_steal_pointer(&node);
+	self->methods = g_steal_pointer(&map);
+	self->user_data = user_data;
+	self->destroy = destroy;
+	return self;
+}
+
+TenderPlugin *
+tender_service_get_plugin(TenderService *self)
+{
+	return self->plugin;
+}
+
+const gchar *
+tender_service_get_subpath(TenderService *self)
+{
+	return self->subpath;
+}
+
+const gchar *
+tender_service_get_object_path(TenderService *self)
+{
+	return self->object_path;
+}
+
+GDBusInterfaceInfo *
+tender_service_get_interface(TenderService *self)
+{
+	return self->node->interfaces[0];
+}
+
+/**
+ * tender_service_lookup_method:
+ * @self: a #TenderService
+ * @method: a method name
+ *
+ * Returns: (transfer none) (nullable): the method's args, from the XML
+ */
+GDBusMethodInfo *
+tender_service_lookup_method(TenderService *self, const gchar *method)
+{
+	return g_dbus_interface_info_lookup_method(self->node->interfaces[0], method);
+}
+
+/**
+ * tender_service_get_action:
+ * @self: a #TenderService
+ * @method: a method name
+ *
+ * Returns: (nullable): the polkit action of @method, %NULL if the service has no such method
+ */
+const gchar *
+tender_service_get_action(TenderService *self, const gchar *method)
+{
+	TenderServiceMethodEntry *entry = g_hash_table_lookup(self->methods, method);
+	return entry != NULL ? entry->action_id : NULL;
+}
+
+/**
+ * tender_service_prepare_request:
+ * @self: a #TenderService
+ * @request: the request a front-end made of a call
+ * @method: a method of the service
+ *
+ * Gives @request the method's polkit action and the details polkit rules see, the same over
+ * D-Bus and HTTP: "method", "plugin" and "object_path".
+ */
+void
+tender_service_prepare_request(TenderService *self, TenderRequest *request, const gchar *method)
+{
+	tender_request_set_method_action(request, method, tender_service_get_action(self, method));
+	tender_request_set_detail(request, "plugin", tender_plugin_get_name(self->plugin));
+	tender_request_set_detail(request, "object_path", self->object_path);
+}
+
+/**
+ * tender_service_call:
+ * @self: a #TenderService
+ * @caller: who calls, authorized already for the method's action, with its uid
+ * @method: a method of the service
+ * @parameters: the in-args, a tuple of the method's in-signature; sunk if floating
+ * @func: gets the outcome, exactly once, now or later
+ * @user_data: for @func
+ *
+ * Hands an authorized call to the plugin's handler.
+ */
+void
+tender_service_call(TenderService *self,
+		    const TenderCaller *caller,
+		    const gchar *method,
+		    GVariant *parameters,
+		    TenderCallReplyFunc func,
+		    gpointer user_data)
+{
+	TenderServiceMethodEntry *entry = g_hash_table_lookup(self->methods, method);
+	TenderCall *call;
+
+	if (entry == NULL) {
+		g_autoptr(GError) error =
+		    g_error_new(TENDER_ERROR, TENDER_ERROR_NOT_FOUND, "No method %s", method);
+		g_variant_unref(g_variant_ref_sink(parameters));
+		func(NULL, error, user_data);
+		return;
+	}
+	call = tender_call_new(tender_plugin_get_name(self->plugin),
+			       caller,
+			       self->subpath,
+			       method,
+			       parameters,
+			       entry->out_type,
+			       func,
+			       user_data);
+	entry->func(self->plugin, call, self->user_data);
+}
+
+static void
+tender_service_finalize(GObject *object)
+{
+	TenderService *self = TENDER_SERVICE(object);
+
+	if (self->destroy != NULL)
+		self->destroy(self->user_data);
+	g_free(self->subpath);
+	g_free(self->object_path);
+	if (self->node != NULL)
+		g_dbus_node_info_unref(self->node);
+	if (self->methods != NULL)
+		g_hash_table_unref(self->methods);
+	G_OBJECT_CLASS(tender_service_parent_class)->finalize(object);
+}
+
+static void
+tender_service_class_init(TenderServiceClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = tender_service_finalize;
+}
+
+static void
+tender_service_init(TenderService *self)
+{
+}
