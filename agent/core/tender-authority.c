@@ -610,6 +610,26 @@ tender_authority_check_finish(TenderAuthority *self, GAsyncResult *res, GError *
 	return g_task_propagate_boolean(G_TASK(res), error);
 }
 
+/**
+ * tender_authority_check_get_uid:
+ * @self: a #TenderAuthority
+ * @res: the result of a check
+ *
+ * Who asked, as the check found out (a bus name's uid is asked of the bus once, here, so that
+ * front-ends need not ask again).
+ *
+ * Returns: the subject's uid, or %G_MAXUINT32 if it is not known
+ */
+guint32
+tender_authority_check_get_uid(TenderAuthority *self, GAsyncResult *res)
+{
+	TenderAuthorityCheck *check;
+
+	g_return_val_if_fail(g_task_is_valid(res, self), G_MAXUINT32);
+	check = g_task_get_task_data(G_TASK(res));
+	return check != NULL ? check->uid : G_MAXUINT32;
+}
+
 static void
 tender_authority_finalize(GObject *object)
 {

@@ -57,5 +57,7 @@ tender_authority_check_async(TenderAuthority *self,
 			     gpointer user_data);
 gboolean
 tender_authority_check_finish(TenderAuthority *self, GAsyncResult *res, GError **error);
+guint32
+tender_authority_check_get_uid(TenderAuthority *self, GAsyncResult *res);
 
 G_END_DECLS

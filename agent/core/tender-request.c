@@ -268,7 +268,7 @@ tender_request_get_workload(TenderRequest *self)
  * tender_request_get_subject:
  * @self: a #TenderRequest
  *
- * Returns: who asks
+ * Returns: who asks; once the request is authorized, with their uid
  */
 const TenderAuthoritySubject *
 tender_request_get_subject(TenderRequest *self)
@@ -320,12 +320,17 @@ static void
 tender_request_authorize_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
+	TenderRequest *self = g_task_get_source_object(task);
 	GError *error = NULL;
 
 	if (!tender_authority_check_finish(TENDER_AUTHORITY(source), res, &error)) {
 		g_task_return_error(task, error);
 		return;
 	}
+	/* the caller's uid, which handlers may key state on, as the check found it */
+	tender_authority_subject_set_uid(self->subject,
+					 tender_authority_check_get_uid(TENDER_AUTHORITY(source),
+									res));
 	g_task_return_boolean(task, TRUE);
 }
 

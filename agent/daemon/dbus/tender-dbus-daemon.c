@@ -43,7 +43,9 @@ struct _TenderDbusDaemon {
 
 G_DEFINE_TYPE(TenderDbusDaemon, tender_dbus_daemon, G_TYPE_OBJECT)
 
-typedef void (*TenderDbusMethodFunc)(TenderDbusDaemon *self, GDBusMethodInvocation *invocation);
+typedef void (*TenderDbusMethodFunc)(TenderDbusDaemon *self,
+				     GDBusMethodInvocation *invocation,
+				     TenderRequest *request);
 
 typedef struct {
 	TenderDbusDaemon *self;
@@ -81,7 +83,7 @@ tender_dbus_daemon_authorize_cb(GObject *source, GAsyncResult *res, gpointer use
 		tender_dbus_daemon_return_error(helper->invocation, error);
 		return;
 	}
-	helper->func(helper->self, helper->invocation);
+	helper->func(helper->self, helper->invocation, TENDER_REQUEST(source));
 }
 
 /* the request a call makes: the caller is the sender, who may allow interaction in the call */
@@ -110,7 +112,7 @@ tender_dbus_daemon_authorize(TenderDbusDaemon *self,
 
 	if (g_dbus_method_invocation_get_sender(invocation) == NULL) {
 		/* a peer-to-peer connection: whoever could connect is trusted */
-		func(self, invocation);
+		func(self, invocation, request);
 		return;
 	}
 	helper = g_new0(TenderDbusAuthHelper, 1);
@@ -181,7 +183,9 @@ tender_dbus_daemon_workload_property(TenderDbusDaemon *self, gpointer object, co
 
 /* Properties.Get or GetAll of a workload, once authorized */
 static void
-tender_dbus_daemon_workload_properties(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_workload_properties(TenderDbusDaemon *self,
+				       GDBusMethodInvocation *invocation,
+				       TenderRequest *request)
 {
 	tender_dbus_daemon_return_properties(self,
 					     invocation,
@@ -360,7 +364,9 @@ tender_dbus_daemon_workload_removed_cb(TenderEngine *engine, TenderWorkload *w, 
 /* --- manager methods --- */
 
 static void
-tender_dbus_daemon_create(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_create(TenderDbusDaemon *self,
+			  GDBusMethodInvocation *invocation,
+			  TenderRequest *request)
 {
 	const gchar *name = NULL;
 	g_autoptr(GVariant) spec = NULL;
@@ -424,7 +430,9 @@ tender_dbus_daemon_async_cb(GObject *source, GAsyncResult *res, gpointer user_da
 }
 
 static void
-tender_dbus_daemon_name_options(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_name_options(TenderDbusDaemon *self,
+				GDBusMethodInvocation *invocation,
+				TenderRequest *request)
 {
 	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
 	const gchar *name = NULL;
@@ -465,7 +473,9 @@ static const struct {
 };
 
 static void
-tender_dbus_daemon_name_only(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_name_only(TenderDbusDaemon *self,
+			     GDBusMethodInvocation *invocation,
+			     TenderRequest *request)
 {
 	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
 	const gchar *name = NULL;
@@ -489,7 +499,9 @@ tender_dbus_daemon_name_only(TenderDbusDaemon *self, GDBusMethodInvocation *invo
 }
 
 static void
-tender_dbus_daemon_get_metrics(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_get_metrics(TenderDbusDaemon *self,
+			       GDBusMethodInvocation *invocation,
+			       TenderRequest *request)
 {
 	const gchar *name = NULL;
 	GError *error = NULL;
@@ -505,7 +517,9 @@ tender_dbus_daemon_get_metrics(TenderDbusDaemon *self, GDBusMethodInvocation *in
 }
 
 static void
-tender_dbus_daemon_kill(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_kill(TenderDbusDaemon *self,
+			GDBusMethodInvocation *invocation,
+			TenderRequest *request)
 {
 	const gchar *name = NULL;
 	gint32 signo = 0;
@@ -520,7 +534,9 @@ tender_dbus_daemon_kill(TenderDbusDaemon *self, GDBusMethodInvocation *invocatio
 }
 
 static void
-tender_dbus_daemon_list(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_list(TenderDbusDaemon *self,
+			GDBusMethodInvocation *invocation,
+			TenderRequest *request)
 {
 	g_autoptr(GPtrArray) workloads = tender_engine_get_workloads(self->engine);
 	GVariantBuilder builder;
@@ -539,7 +555,9 @@ tender_dbus_daemon_list(TenderDbusDaemon *self, GDBusMethodInvocation *invocatio
 }
 
 static void
-tender_dbus_daemon_get(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_get(TenderDbusDaemon *self,
+		       GDBusMethodInvocation *invocation,
+		       TenderRequest *request)
 {
 	const gchar *name = NULL;
 	GError *error = NULL;
@@ -557,7 +575,9 @@ tender_dbus_daemon_get(TenderDbusDaemon *self, GDBusMethodInvocation *invocation
 }
 
 static void
-tender_dbus_daemon_export(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_export(TenderDbusDaemon *self,
+			  GDBusMethodInvocation *invocation,
+			  TenderRequest *request)
 {
 	const gchar *name = NULL;
 	GError *error = NULL;
@@ -573,7 +593,9 @@ tender_dbus_daemon_export(TenderDbusDaemon *self, GDBusMethodInvocation *invocat
 }
 
 static void
-tender_dbus_daemon_import(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_import(TenderDbusDaemon *self,
+			  GDBusMethodInvocation *invocation,
+			  TenderRequest *request)
 {
 	const gchar *json = NULL;
 	g_autoptr(GVariant) options = NULL;
@@ -610,7 +632,9 @@ tender_dbus_daemon_get_logs_cb(GObject *source, GAsyncResult *res, gpointer user
 }
 
 static void
-tender_dbus_daemon_get_logs(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_get_logs(TenderDbusDaemon *self,
+			    GDBusMethodInvocation *invocation,
+			    TenderRequest *request)
 {
 	const gchar *name = NULL;
 	g_autoptr(GVariant) options = NULL;
@@ -628,7 +652,9 @@ tender_dbus_daemon_get_logs(TenderDbusDaemon *self, GDBusMethodInvocation *invoc
 }
 
 static void
-tender_dbus_daemon_follow_logs(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_follow_logs(TenderDbusDaemon *self,
+			       GDBusMethodInvocation *invocation,
+			       TenderRequest *request)
 {
 	GDBusConnection *connection = g_dbus_method_invocation_get_connection(invocation);
 	const gchar *name = NULL;
@@ -664,7 +690,9 @@ tender_dbus_daemon_follow_logs(TenderDbusDaemon *self, GDBusMethodInvocation *in
 /* --- plugins --- */
 
 static void
-tender_dbus_daemon_list_plugins(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_list_plugins(TenderDbusDaemon *self,
+				GDBusMethodInvocation *invocation,
+				TenderRequest *request)
 {
 	GVariant *list = self->plugins != NULL
 			     ? tender_plugin_list_to_variant(self->plugins)
@@ -724,56 +752,23 @@ tender_dbus_daemon_plugin_dispatch(TenderDbusPluginCall *call)
 	obj->func(obj->plugin, call->caller, g_object_ref(call->invocation), obj->user_data);
 }
 
+/* authorized: the plugin gets the caller with its uid, which plugins may key their state on */
 static void
-tender_dbus_daemon_plugin_uid_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(TenderDbusPluginCall) call = user_data;
-	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GError) error = NULL;
-	guint32 uid = 0;
-
-	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-	if (reply == NULL) {
-		g_dbus_method_invocation_return_error(call->invocation,
-						      TENDER_ERROR,
-						      TENDER_ERROR_ACCESS_DENIED,
-						      "The caller cannot be identified: %s",
-						      error->message);
-		return;
-	}
-	g_variant_get(reply, "(u)", &uid);
-	tender_authority_subject_set_uid(call->caller, uid);
-	tender_dbus_daemon_plugin_dispatch(call);
-}
-
-/* authorized: find out the caller's uid, which plugins may key their state on */
-static void
-tender_dbus_daemon_plugin_call(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_plugin_call(TenderDbusDaemon *self,
+			       GDBusMethodInvocation *invocation,
+			       TenderRequest *request)
 {
 	g_autoptr(TenderDbusPluginCall) call = g_new0(TenderDbusPluginCall, 1);
-	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 
 	call->self = g_object_ref(self);
 	call->invocation = g_object_ref(invocation);
-	if (sender == NULL) {
+	if (g_dbus_method_invocation_get_sender(invocation) == NULL) {
 		/* a peer-to-peer connection: the peer is trusted, as tenderd's own user */
 		call->caller = tender_authority_subject_new_uid((guint32)getuid());
-		tender_dbus_daemon_plugin_dispatch(call);
-		return;
+	} else {
+		call->caller = tender_authority_subject_copy(tender_request_get_subject(request));
 	}
-	call->caller = tender_authority_subject_new_bus_name(sender);
-	g_dbus_connection_call(self->connection,
-			       "org.freedesktop.DBus",
-			       "/org/freedesktop/DBus",
-			       "org.freedesktop.DBus",
-			       "GetConnectionUnixUser",
-			       g_variant_new("(s)", sender),
-			       G_VARIANT_TYPE("(u)"),
-			       G_DBUS_CALL_FLAGS_NONE,
-			       -1,
-			       NULL,
-			       tender_dbus_daemon_plugin_uid_cb,
-			       g_steal_pointer(&call));
+	tender_dbus_daemon_plugin_dispatch(call);
 }
 
 static void
@@ -934,7 +929,9 @@ tender_dbus_daemon_set_plugins(TenderDbusDaemon *self, TenderPluginList *plugins
 /* --- adapter instances --- */
 
 static void
-tender_dbus_daemon_list_adapters(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_list_adapters(TenderDbusDaemon *self,
+				 GDBusMethodInvocation *invocation,
+				 TenderRequest *request)
 {
 	g_autoptr(GPtrArray) adapters = NULL;
 	GVariantBuilder builder;
@@ -974,7 +971,9 @@ tender_dbus_daemon_adapter_property(TenderDbusDaemon *self, gpointer object, con
 }
 
 static void
-tender_dbus_daemon_adapter_properties(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_adapter_properties(TenderDbusDaemon *self,
+				      GDBusMethodInvocation *invocation,
+				      TenderRequest *request)
 {
 	tender_dbus_daemon_return_properties(self,
 					     invocation,
@@ -1027,7 +1026,9 @@ tender_dbus_daemon_adapter_done_cb(GObject *source, GAsyncResult *res, gpointer 
 
 /* a method of an adapter object, once authorized */
 static void
-tender_dbus_daemon_adapter_call(TenderDbusDaemon *self, GDBusMethodInvocation *invocation)
+tender_dbus_daemon_adapter_call(TenderDbusDaemon *self,
+				GDBusMethodInvocation *invocation,
+				TenderRequest *request)
 {
 	TenderAdapter *adapter = g_dbus_method_invocation_get_user_data(invocation);
 	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);

@@ -88,54 +88,22 @@ tender_dbus_service_dispatch(TenderDbusServiceCall *call)
 			    invocation);
 }
 
-static void
-tender_dbus_service_uid_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(TenderDbusServiceCall) call = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = NULL;
-	guint32 uid = 0;
-
-	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-	if (reply == NULL) {
-		g_dbus_method_invocation_return_error(g_steal_pointer(&call->invocation),
-						      TENDER_ERROR,
-						      TENDER_ERROR_ACCESS_DENIED,
-						      "Cannot tell who called: %s",
-						      error->message);
-		return;
-	}
-	g_variant_get(reply, "(u)", &uid);
-	tender_authority_subject_set_uid(call->caller, uid);
-	tender_dbus_service_dispatch(call);
-}
-
 /* authorized: the handler gets the caller with its uid, as plugins key state on it */
 static void
 tender_dbus_service_authorize_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(TenderDbusServiceCall) call = user_data;
-	GDBusConnection *connection = g_dbus_method_invocation_get_connection(call->invocation);
-	const gchar *sender = g_dbus_method_invocation_get_sender(call->invocation);
+	TenderRequest *request = TENDER_REQUEST(source);
 	GError *error = NULL;
 
-	if (!tender_request_authorize_finish(TENDER_REQUEST(source), res, &error)) {
+	if (!tender_request_authorize_finish(request, res, &error)) {
 		tender_error_convert(&error);
 		g_dbus_method_invocation_take_error(g_steal_pointer(&call->invocation), error);
 		return;
 	}
-	g_dbus_connection_call(connection,
-			       "org.freedesktop.DBus",
-			       "/org/freedesktop/DBus",
-			       "org.freedesktop.DBus",
-			       "GetConnectionUnixUser",
-			       g_variant_new("(s)", sender),
-			       G_VARIANT_TYPE("(u)"),
-			       G_DBUS_CALL_FLAGS_NONE,
-			       -1,
-			       NULL,
-			       tender_dbus_service_uid_cb,
-			       g_steal_pointer(&call));
+	tender_authority_subject_free(call->caller);
+	call->caller = tender_authority_subject_copy(tender_request_get_subject(request));
+	tender_dbus_service_dispatch(call);
 }
 
 static void
