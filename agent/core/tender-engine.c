@@ -4,9 +4,7 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <glib-unix.h>
-#include <glib/gstdio.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -17,10 +15,8 @@
 #include "tender-journal.h"
 #include "tender-json.h"
 #include "tender-log-follower.h"
-#include "tender-freezer.h"
-#include "tender-run.h"
+#include "tender-runtime.h"
 #include "tender-store.h"
-#include "tender-systemd.h"
 #include "tender-util.h"
 
 /*
@@ -32,11 +28,9 @@
 struct _TenderEngine {
 	GObject parent_instance;
 	TenderConfig *config;
-	TenderCgroup *cgroup;
-	TenderSystemd *systemd;
 	TenderStore *store;
-	gchar *exit_dir;
-	GHashTable *entries; /* name → TenderEngineEntry */
+	GHashTable *runtimes; /* name → TenderRuntime */
+	GHashTable *entries;  /* name → TenderEngineEntry */
 	/* the TenderLogFollowers of FollowLogs, and how many GetLogs are under way */
 	GPtrArray *followers;
 	guint log_queries;
@@ -59,7 +53,7 @@ typedef enum {
 typedef struct {
 	TenderEngine *engine; /* not owned */
 	TenderWorkload *workload;
-	TenderRun *run;
+	TenderRuntimeRun *run;
 	gulong ended_id;
 	gulong state_id;
 	GPtrArray *waiters; /* GTask, completed when the run ends */
@@ -71,11 +65,7 @@ typedef struct {
 	TenderHealth *health;
 
 	/* pause and resume: one is under way */
-	gboolean freezer_busy;
-	/* GetMetrics: the previous sample, for cpu_percent; StartedAt tells its run */
-	gint64 metrics_started_usec;
-	guint64 metrics_usage_nsec;
-	gint64 metrics_time; /* g_get_monotonic_time() */
+	gboolean pause_busy;
 
 	/* the state file holds the new state already: the state-changed handler skips it */
 	gboolean saved_ahead;
@@ -127,8 +117,8 @@ tender_engine_save_workload(TenderEngine *self,
 	TenderStoreRun run = {NULL};
 
 	if (entry != NULL && entry->run != NULL) {
-		run.run_id = (gchar *)tender_run_get_id(entry->run);
-		run.shim_pid = tender_run_get_shim_pid(entry->run);
+		run.run_id = (gchar *)tender_runtime_run_get_id(entry->run);
+		run.shim_pid = tender_runtime_run_get_pid(entry->run);
 	}
 	run.restart_pending = entry != NULL && entry->restart_id != 0;
 	if (!tender_store_save(self->store, workload, &run, error)) {
@@ -277,11 +267,56 @@ tender_engine_lookup(TenderEngine *self, const gchar *name, GError **error)
 	return entry;
 }
 
-static gchar *
-tender_engine_record_path(TenderEngine *self, const gchar *name)
+/**
+ * tender_engine_add_runtime:
+ * @self: a #TenderEngine
+ * @runtime: a runtime, by a name the engine has none of yet
+ *
+ * Makes @runtime one the workloads may run in.  Add runtimes before tender_engine_setup(),
+ * which sets them up and takes over the runs a previous tenderd left.
+ */
+void
+tender_engine_add_runtime(TenderEngine *self, TenderRuntime *runtime)
 {
-	g_autofree gchar *basename = g_strdup_printf("%s.json", name);
-	return g_build_filename(self->exit_dir, basename, NULL);
+	const gchar *name;
+
+	g_return_if_fail(TENDER_IS_ENGINE(self));
+	g_return_if_fail(TENDER_IS_RUNTIME(runtime));
+	name = tender_runtime_get_name(runtime);
+	g_return_if_fail(name != NULL && !g_hash_table_contains(self->runtimes, name));
+	g_hash_table_insert(self->runtimes, g_strdup(name), g_object_ref(runtime));
+}
+
+/**
+ * tender_engine_runtime_for_workload:
+ * @self: a #TenderEngine
+ * @workload: a workload
+ * @error: (nullable): a #GError
+ *
+ * The runtime a workload runs in is the one its spec names; a spec that names none, as every
+ * spec does until the spec key "runtime" exists, runs in "scope".
+ *
+ * Returns: (transfer none): the runtime, or %NULL if the engine has none of that name
+ */
+TenderRuntime *
+tender_engine_runtime_for_workload(TenderEngine *self, TenderWorkload *workload, GError **error)
+{
+	const gchar *name = TENDER_RUNTIME_SCOPE;
+	TenderRuntime *runtime;
+
+	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
+	g_return_val_if_fail(TENDER_IS_WORKLOAD(workload), NULL);
+	runtime = g_hash_table_lookup(self->runtimes, name);
+	if (runtime == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Workload '%s' runs in runtime '%s', which this tenderd does not have",
+			    tender_workload_get_name(workload),
+			    name);
+		return NULL;
+	}
+	return runtime;
 }
 
 /* removes the state file first: a workload whose file is still there is not gone */
@@ -289,13 +324,12 @@ static gboolean
 tender_engine_remove_entry(TenderEngine *self, TenderEngineEntry *entry, GError **error)
 {
 	g_autoptr(TenderWorkload) workload = g_object_ref(entry->workload);
-	g_autofree gchar *record =
-	    tender_engine_record_path(self, tender_workload_get_name(workload));
+	TenderRuntime *runtime = tender_engine_runtime_for_workload(self, workload, NULL);
 
 	if (!tender_store_delete(self->store, tender_workload_get_name(workload), error))
 		return FALSE;
-	if (g_unlink(record) < 0 && errno != ENOENT)
-		g_warning("cannot remove %s: %s", record, g_strerror(errno));
+	if (runtime != NULL)
+		tender_runtime_forget_workload(runtime, workload);
 	g_hash_table_remove(self->entries, tender_workload_get_name(workload));
 	g_info("workload %s removed", tender_workload_get_name(workload));
 	g_signal_emit(self, signals[SIGNAL_WORKLOAD_REMOVED], 0, workload);
@@ -394,14 +428,14 @@ tender_engine_health_unhealthy_cb(TenderHealth *health, gpointer user_data)
 	g_autoptr(GError) error = NULL;
 
 	if (spec->on_unhealthy == TENDER_HEALTH_ACTION_NONE || entry->run == NULL ||
-	    tender_run_has_ended(entry->run))
+	    tender_runtime_run_has_ended(entry->run))
 		return;
 	g_info("workload %s is unhealthy: %s it",
 	       name,
 	       spec->on_unhealthy == TENDER_HEALTH_ACTION_RESTART ? "restarting" : "stopping");
 	if (entry->stop_cause == TENDER_ENGINE_STOP_NONE)
 		entry->stop_cause = TENDER_ENGINE_STOP_UNHEALTHY;
-	if (!tender_run_stop(entry->run, entry->engine->config->stop_timeout_sec, &error))
+	if (!tender_runtime_run_stop(entry->run, entry->engine->config->stop_timeout_sec, &error))
 		g_warning("workload %s: %s", name, error->message);
 }
 
@@ -429,7 +463,7 @@ tender_engine_health_state_changed(TenderEngineEntry *entry, TenderState state)
 		return;
 	if (state == TENDER_STATE_RUNNING) {
 		if (entry->health == NULL) {
-			entry->health = tender_health_new(w, entry->engine->cgroup);
+			entry->health = tender_health_new(w, entry->run);
 			g_signal_connect(entry->health,
 					 "status-changed",
 					 G_CALLBACK(tender_engine_health_status_cb),
@@ -478,7 +512,7 @@ tender_engine_health_run_ended(TenderEngineEntry *entry, gboolean stop_requested
 }
 
 static void
-tender_engine_run_ended_cb(TenderRun *run,
+tender_engine_run_ended_cb(TenderRuntimeRun *run,
 			   guint ended_state,
 			   const gchar *ended_reason,
 			   gpointer user_data)
@@ -495,7 +529,8 @@ tender_engine_run_ended_cb(TenderRun *run,
 	const gchar *reason = ended_reason;
 	TenderState current = tender_workload_get_state(w);
 	/* a start that a previous tenderd left unfinished did start, as far as anyone knows */
-	gboolean started = current != TENDER_STATE_STARTING || tender_run_was_abandoned(run);
+	gboolean started =
+	    current != TENDER_STATE_STARTING || tender_runtime_run_was_abandoned(run);
 
 	entry->waiters = g_ptr_array_new_with_free_func(g_object_unref);
 	entry->unsaved_starts = g_ptr_array_new_with_free_func(g_object_unref);
@@ -559,14 +594,14 @@ tender_engine_runtime_cb(gpointer user_data)
 	g_autoptr(GError) error = NULL;
 
 	entry->runtime_id = 0;
-	if (entry->run == NULL || tender_run_has_ended(entry->run))
+	if (entry->run == NULL || tender_runtime_run_has_ended(entry->run))
 		return G_SOURCE_REMOVE;
 	g_info("workload %s ran for max_runtime_sec (%" G_GUINT64_FORMAT " s): stopping it",
 	       tender_workload_get_name(entry->workload),
 	       tender_workload_get_spec(entry->workload)->max_runtime_sec);
 	if (entry->stop_cause == TENDER_ENGINE_STOP_NONE)
 		entry->stop_cause = TENDER_ENGINE_STOP_TIMEOUT;
-	if (!tender_run_stop(entry->run, entry->engine->config->stop_timeout_sec, &error))
+	if (!tender_runtime_run_stop(entry->run, entry->engine->config->stop_timeout_sec, &error))
 		g_warning("workload %s: %s",
 			  tender_workload_get_name(entry->workload),
 			  error->message);
@@ -595,9 +630,6 @@ tender_engine_arm_runtime(TenderEngineEntry *entry)
 }
 
 static void
-tender_engine_observe_state(TenderEngineEntry *entry, TenderState old_state, TenderState new_state);
-
-static void
 tender_engine_state_changed_cb(TenderWorkload *w,
 			       guint old_state,
 			       guint new_state,
@@ -609,7 +641,6 @@ tender_engine_state_changed_cb(TenderWorkload *w,
 	if (old_state == TENDER_STATE_STARTING && new_state == TENDER_STATE_RUNNING)
 		tender_engine_arm_runtime(entry);
 	tender_engine_health_state_changed(entry, (TenderState)new_state);
-	tender_engine_observe_state(entry, (TenderState)old_state, (TenderState)new_state);
 	if (entry->saved_ahead)
 		return;
 	g_clear_error(&entry->save_error);
@@ -732,7 +763,7 @@ tender_engine_run_started_cb(GObject *source, GAsyncResult *res, gpointer user_d
 	g_autoptr(GError) error = NULL;
 	TenderEngineEntry *entry;
 
-	if (!tender_run_start_finish(TENDER_RUN(source), res, &error)) {
+	if (!tender_runtime_run_start_finish(TENDER_RUNTIME_RUN(source), res, &error)) {
 		if (start->task != NULL)
 			g_task_return_error(start->task, g_steal_pointer(&error));
 		else
@@ -740,7 +771,8 @@ tender_engine_run_started_cb(GObject *source, GAsyncResult *res, gpointer user_d
 		return;
 	}
 	entry = g_hash_table_lookup(start->engine->entries, start->name);
-	if (entry != NULL && entry->run == TENDER_RUN(source) && entry->save_error != NULL &&
+	if (entry != NULL && entry->run == TENDER_RUNTIME_RUN(source) &&
+	    entry->save_error != NULL &&
 	    tender_workload_get_state(entry->workload) == TENDER_STATE_RUNNING) {
 		/* a restarted tenderd would not know that it runs: it must not run */
 		g_warning("workload %s runs, but its state could not be saved: stopping it",
@@ -750,7 +782,7 @@ tender_engine_run_started_cb(GObject *source, GAsyncResult *res, gpointer user_d
 		if (start->task != NULL)
 			g_ptr_array_add(entry->unsaved_starts, g_steal_pointer(&start->task));
 		entry->stop_cause = TENDER_ENGINE_STOP_UNSAVED;
-		if (!tender_run_stop(entry->run, 0, &error))
+		if (!tender_runtime_run_stop(entry->run, 0, &error))
 			g_warning("workload %s: %s", start->name, error->message);
 		return;
 	}
@@ -765,15 +797,14 @@ static gboolean
 tender_engine_start_entry(TenderEngine *self, TenderEngineEntry *entry, GTask *task, GError **error)
 {
 	const gchar *name = tender_workload_get_name(entry->workload);
-	g_autofree gchar *record = tender_engine_record_path(self, name);
-	g_autoptr(TenderRun) previous = g_steal_pointer(&entry->run);
+	TenderRuntime *runtime = tender_engine_runtime_for_workload(self, entry->workload, error);
+	g_autoptr(TenderRuntimeRun) previous = NULL;
 	TenderEngineStart *start;
 
-	entry->run = tender_run_new(entry->workload,
-				    self->systemd,
-				    self->cgroup,
-				    self->config->shim,
-				    record);
+	if (runtime == NULL)
+		return FALSE;
+	previous = g_steal_pointer(&entry->run);
+	entry->run = tender_runtime_new_run(runtime, entry->workload);
 	if (!tender_engine_set_state_durable(self, entry, TENDER_STATE_STARTING, "", error)) {
 		g_clear_object(&entry->run);
 		entry->run = g_steal_pointer(&previous);
@@ -791,7 +822,7 @@ tender_engine_start_entry(TenderEngine *self, TenderEngineEntry *entry, GTask *t
 	start->engine = g_object_ref(self);
 	start->name = g_strdup(name);
 	start->task = task != NULL ? g_object_ref(task) : NULL;
-	tender_run_start_async(entry->run, NULL, tender_engine_run_started_cb, start);
+	tender_runtime_run_start_async(entry->run, NULL, tender_engine_run_started_cb, start);
 	return TRUE;
 }
 
@@ -867,7 +898,7 @@ tender_engine_stop_entry(TenderEngine *self,
 			 GTask *task,
 			 GError **error)
 {
-	if (entry->run == NULL || tender_run_has_ended(entry->run)) {
+	if (entry->run == NULL || tender_runtime_run_has_ended(entry->run)) {
 		g_task_return_boolean(task, TRUE);
 		return TRUE;
 	}
@@ -875,7 +906,7 @@ tender_engine_stop_entry(TenderEngine *self,
 	if (tender_workload_get_state(entry->workload) != TENDER_STATE_STOPPING &&
 	    !tender_engine_set_state_durable(self, entry, TENDER_STATE_STOPPING, "", error))
 		return FALSE;
-	if (!tender_run_stop(entry->run, timeout, error))
+	if (!tender_runtime_run_stop(entry->run, timeout, error))
 		return FALSE;
 	g_ptr_array_add(entry->waiters, g_object_ref(task));
 	return TRUE;
@@ -995,7 +1026,7 @@ tender_engine_kill_workload(TenderEngine *self, const gchar *name, gint signo, G
 		return FALSE;
 	}
 	g_info("sending signal %d to workload %s", signo, name);
-	return tender_run_kill(entry->run, signo, error);
+	return tender_runtime_run_kill(entry->run, signo, error);
 }
 
 /**
@@ -1360,20 +1391,24 @@ tender_engine_get_workloads(TenderEngine *self)
  * @self: a #TenderEngine
  * @workload: a workload
  *
- * Returns: (transfer floating): the limits the kernel holds for the workload's scope while it
+ * Returns: (transfer floating): the limits the kernel holds for the workload's run while it
  * runs, an empty a{sv} otherwise
  */
 GVariant *
 tender_engine_get_limits(TenderEngine *self, TenderWorkload *workload)
 {
-	const gchar *cgroup = tender_workload_get_control_group(workload);
+	TenderEngineEntry *entry =
+	    g_hash_table_lookup(self->entries, tender_workload_get_name(workload));
 	GVariant *limits = NULL;
 	g_autoptr(GError) error = NULL;
 
-	if (tender_state_is_active(tender_workload_get_state(workload)) && cgroup[0] != '\0')
-		limits = tender_cgroup_read_limits(self->cgroup, cgroup, &error);
+	if (tender_state_is_active(tender_workload_get_state(workload)) && entry != NULL &&
+	    entry->workload == workload && entry->run != NULL)
+		limits = tender_runtime_run_read_limits(entry->run, &error);
 	if (limits == NULL && error != NULL)
-		g_debug("cannot read the limits of %s: %s", cgroup, error->message);
+		g_debug("cannot read the limits of workload %s: %s",
+			tender_workload_get_name(workload),
+			error->message);
 	if (limits == NULL)
 		limits = g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
 	return limits;
@@ -1381,27 +1416,15 @@ tender_engine_get_limits(TenderEngine *self, TenderWorkload *workload)
 
 /* --- metrics, pause and resume --- */
 
-/* StartedAt in microseconds since the epoch, or -1 */
-static gint64
-tender_engine_started_usec(TenderWorkload *workload)
-{
-	g_autoptr(GDateTime) started =
-	    g_date_time_new_from_iso8601(tender_workload_get_started_at(workload), NULL);
-
-	if (started == NULL)
-		return -1;
-	return g_date_time_to_unix(started) * G_USEC_PER_SEC + g_date_time_get_microsecond(started);
-}
-
 /**
  * tender_engine_get_metrics:
  * @self: a #TenderEngine
  * @name: the workload
  * @error: (nullable): a #GError
  *
- * Reads the usage of a running or paused workload from its scope's cgroup files.
- * cpu_percent is the CPU used since the previous call for the same run of the workload (or
- * since StartedAt, for the first), in percent of one CPU.
+ * Reads the usage of a running or paused workload from its runtime.  cpu_percent is the CPU
+ * used since the previous call for the same run of the workload (or since StartedAt, for the
+ * first), in percent of one CPU.
  *
  * Returns: (transfer floating): an a{sv} as GetMetrics documents it, or %NULL
  */
@@ -1409,26 +1432,14 @@ GVariant *
 tender_engine_get_metrics(TenderEngine *self, const gchar *name, GError **error)
 {
 	TenderEngineEntry *entry;
-	TenderCgroupMetrics metrics = {0};
 	TenderState state;
-	const gchar *cgroup;
-	g_autoptr(GError) error_local = NULL;
-	g_autofree gchar *timestamp = NULL;
-	GVariantBuilder builder;
-	gint64 now = g_get_monotonic_time();
-	gint64 now_utc = g_get_real_time();
-	gint64 started;
-	gint64 elapsed_usec = 0;
-	guint64 previous_nsec = 0;
-	gdouble percent = 0.0;
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
 	entry = tender_engine_lookup(self, name, error);
 	if (entry == NULL)
 		return NULL;
 	state = tender_workload_get_state(entry->workload);
-	cgroup = tender_workload_get_control_group(entry->workload);
-	if ((state != TENDER_STATE_RUNNING && state != TENDER_STATE_PAUSED) || cgroup[0] == '\0') {
+	if ((state != TENDER_STATE_RUNNING && state != TENDER_STATE_PAUSED) || entry->run == NULL) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_STATE,
@@ -1437,68 +1448,18 @@ tender_engine_get_metrics(TenderEngine *self, const gchar *name, GError **error)
 			    tender_state_to_string(state));
 		return NULL;
 	}
-	if (!tender_cgroup_read_metrics(self->cgroup, cgroup, &metrics, &error_local)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Cannot read the metrics of workload '%s': %s",
-			    name,
-			    error_local->message);
-		return NULL;
-	}
-
-	/* the previous sample counts only if it was taken in this run */
-	started = tender_engine_started_usec(entry->workload);
-	if (entry->metrics_time != 0 && entry->metrics_started_usec == started) {
-		previous_nsec = entry->metrics_usage_nsec;
-		elapsed_usec = now - entry->metrics_time;
-	} else if (started >= 0) {
-		elapsed_usec = now_utc - started;
-	}
-	if (elapsed_usec > 0 && metrics.cpu_usage_nsec >= previous_nsec)
-		percent = (gdouble)(metrics.cpu_usage_nsec - previous_nsec) * 100.0 /
-			  ((gdouble)elapsed_usec * 1000.0);
-	entry->metrics_started_usec = started;
-	entry->metrics_usage_nsec = metrics.cpu_usage_nsec;
-	entry->metrics_time = now;
-
-	timestamp = tender_util_timestamp_format(now_utc);
-	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "cpu_usage_nsec",
-			      g_variant_new_uint64(metrics.cpu_usage_nsec));
-	g_variant_builder_add(&builder, "{sv}", "cpu_percent", g_variant_new_double(percent));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "memory_bytes",
-			      g_variant_new_uint64(metrics.memory_bytes));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "memory_peak_bytes",
-			      g_variant_new_uint64(metrics.memory_peak_bytes));
-	g_variant_builder_add(&builder, "{sv}", "tasks", g_variant_new_uint64(metrics.tasks));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "io_read_bytes",
-			      g_variant_new_uint64(metrics.io_read_bytes));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "io_write_bytes",
-			      g_variant_new_uint64(metrics.io_write_bytes));
-	g_variant_builder_add(&builder, "{sv}", "timestamp", g_variant_new_string(timestamp));
-	return g_variant_builder_end(&builder);
+	return tender_runtime_run_get_metrics(entry->run, error);
 }
 
 /* a pause or resume under way */
 typedef struct {
 	gchar *name;
 	TenderWorkload *workload; /* tells the entry from a later one of the same name */
-	TenderRun *run;
-} TenderEngineFreeze;
+	TenderRuntimeRun *run;
+} TenderEnginePause;
 
 static void
-tender_engine_freeze_free(TenderEngineFreeze *op)
+tender_engine_pause_free(TenderEnginePause *op)
 {
 	g_free(op->name);
 	g_object_unref(op->workload);
@@ -1506,79 +1467,14 @@ tender_engine_freeze_free(TenderEngineFreeze *op)
 	g_free(op);
 }
 
-/* the entry of @op, if it is still there: the busy flag is cleared on it */
-static TenderEngineEntry *
-tender_engine_freeze_done(TenderEngine *self, TenderEngineFreeze *op)
-{
-	TenderEngineEntry *entry = g_hash_table_lookup(self->entries, op->name);
-
-	if (entry == NULL || entry->workload != op->workload)
-		return NULL;
-	entry->freezer_busy = FALSE;
-	return entry;
-}
-
-typedef struct {
-	TenderFreezer *freezer;
-	gchar *cgroup;
-} TenderEngineFreezerRun;
-
-static void
-tender_engine_freezer_run_free(gpointer data, GClosure *closure)
-{
-	TenderEngineFreezerRun *watch = data;
-	g_object_unref(watch->freezer);
-	g_free(watch->cgroup);
-	g_free(watch);
-}
-
-static void
-tender_engine_freezer_run_ended_cb(TenderRun *run,
-				   guint ended_state,
-				   const gchar *ended_reason,
-				   gpointer user_data)
-{
-	TenderEngineFreezerRun *watch = user_data;
-	tender_freezer_release(watch->freezer, watch->cgroup);
-}
-
-/* the freezer cgroup of a run (cgroup v1) is removed when the run ends */
-static void
-tender_engine_freezer_watch_run(TenderEngineEntry *entry, TenderFreezer *freezer)
-{
-	TenderEngineFreezerRun *watch;
-
-	if (g_signal_handler_find(entry->run,
-				  G_SIGNAL_MATCH_FUNC,
-				  0,
-				  0,
-				  NULL,
-				  tender_engine_freezer_run_ended_cb,
-				  NULL) != 0)
-		return;
-	watch = g_new0(TenderEngineFreezerRun, 1);
-	watch->freezer = g_object_ref(freezer);
-	watch->cgroup = g_strdup(tender_workload_get_control_group(entry->workload));
-	g_signal_connect_data(entry->run,
-			      "ended",
-			      G_CALLBACK(tender_engine_freezer_run_ended_cb),
-			      watch,
-			      tender_engine_freezer_run_free,
-			      0);
-}
-
 /* a pause or resume may start if the workload is in state @wanted and no other is under way;
  * otherwise @task has returned the error */
 static gboolean
-tender_engine_freeze_begin(TenderEngine *self,
-			   const gchar *name,
-			   TenderState wanted,
-			   GTask *task,
-			   TenderFreezer **freezer)
+tender_engine_pause_begin(TenderEngine *self, const gchar *name, TenderState wanted, GTask *task)
 {
 	g_autoptr(GError) error = NULL;
 	TenderEngineEntry *entry = tender_engine_lookup(self, name, &error);
-	TenderEngineFreeze *op;
+	TenderEnginePause *op;
 	TenderState state;
 
 	if (entry == NULL) {
@@ -1586,7 +1482,7 @@ tender_engine_freeze_begin(TenderEngine *self,
 		return FALSE;
 	}
 	state = tender_workload_get_state(entry->workload);
-	if (state != wanted || entry->run == NULL || tender_run_has_ended(entry->run)) {
+	if (state != wanted || entry->run == NULL || tender_runtime_run_has_ended(entry->run)) {
 		g_task_return_new_error(task,
 					TENDER_ERROR,
 					TENDER_ERROR_INVALID_STATE,
@@ -1596,7 +1492,7 @@ tender_engine_freeze_begin(TenderEngine *self,
 					tender_state_to_string(wanted));
 		return FALSE;
 	}
-	if (entry->freezer_busy) {
+	if (entry->pause_busy) {
 		g_task_return_new_error(task,
 					TENDER_ERROR,
 					TENDER_ERROR_INVALID_STATE,
@@ -1604,108 +1500,60 @@ tender_engine_freeze_begin(TenderEngine *self,
 					name);
 		return FALSE;
 	}
-	entry->freezer_busy = TRUE;
-	*freezer = tender_freezer_new(self->cgroup, self->systemd);
-	tender_engine_freezer_watch_run(entry, *freezer);
-	op = g_new0(TenderEngineFreeze, 1);
+	entry->pause_busy = TRUE;
+	op = g_new0(TenderEnginePause, 1);
 	op->name = g_strdup(name);
 	op->workload = g_object_ref(entry->workload);
 	op->run = g_object_ref(entry->run);
-	g_task_set_task_data(task, op, (GDestroyNotify)tender_engine_freeze_free);
+	g_task_set_task_data(task, op, (GDestroyNotify)tender_engine_pause_free);
 	return TRUE;
 }
 
+/* the pause or resume of @task is over: moves its workload to @state if it is still in the
+ * state the operation began in (@from) and its run goes on; otherwise @task fails */
 static void
-tender_engine_thawed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_engine_pause_done(GTask *task,
+			 gboolean ok,
+			 GError *error,
+			 TenderState from,
+			 TenderState state)
 {
-	g_autofree gchar *name = user_data;
-	g_autoptr(GError) error = NULL;
+	TenderEngine *self = g_task_get_source_object(task);
+	TenderEnginePause *op = g_task_get_task_data(task);
+	TenderEngineEntry *entry = g_hash_table_lookup(self->entries, op->name);
+	TenderState current = tender_workload_get_state(op->workload);
 
-	if (!tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error))
-		g_warning("workload %s: %s", name, error->message);
-}
-
-/* called when a workload goes from paused to stopping: the stop has sent SIGTERM, which its
- * frozen processes take only once thawed (on cgroup v1 not even SIGKILL reaches them) */
-static void
-tender_engine_thaw_to_stop(TenderEngineEntry *entry)
-{
-	TenderEngine *self = entry->engine;
-	TenderWorkload *w = entry->workload;
-	g_autoptr(TenderFreezer) freezer = tender_freezer_new(self->cgroup, self->systemd);
-
-	g_info("thawing workload %s so that it can stop", tender_workload_get_name(w));
-	tender_freezer_thaw_async(freezer,
-				  tender_workload_get_unit(w),
-				  tender_workload_get_control_group(w),
-				  NULL,
-				  tender_engine_thawed_cb,
-				  g_strdup(tender_workload_get_name(w)));
-}
-
-/* the first sample of a run, for the cpu_percent of the first GetMetrics */
-static void
-tender_engine_metrics_baseline(TenderEngineEntry *entry)
-{
-	TenderCgroupMetrics metrics = {0};
-	const gchar *cgroup = tender_workload_get_control_group(entry->workload);
-
-	entry->metrics_time = 0;
-	if (cgroup[0] == '\0' ||
-	    !tender_cgroup_read_metrics(entry->engine->cgroup, cgroup, &metrics, NULL))
+	if (entry != NULL && entry->workload == op->workload)
+		entry->pause_busy = FALSE;
+	if (!ok) {
+		g_task_return_error(task, error);
 		return;
-	entry->metrics_started_usec = tender_engine_started_usec(entry->workload);
-	entry->metrics_usage_nsec = metrics.cpu_usage_nsec;
-	entry->metrics_time = g_get_monotonic_time();
-}
-
-/* what metrics and pause need to know of a workload's transitions */
-static void
-tender_engine_observe_state(TenderEngineEntry *entry, TenderState old_state, TenderState new_state)
-{
-	/* a new run: its CPU use counts from now, not from before the command was executed */
-	if (old_state == TENDER_STATE_STARTING && new_state == TENDER_STATE_RUNNING)
-		tender_engine_metrics_baseline(entry);
-	/* every stop of a paused workload: its processes take the signals once thawed */
-	if (old_state == TENDER_STATE_PAUSED && new_state == TENDER_STATE_STOPPING)
-		tender_engine_thaw_to_stop(entry);
+	}
+	if (entry == NULL || entry->workload != op->workload || entry->run != op->run ||
+	    tender_runtime_run_has_ended(op->run) || current != from) {
+		/* stopped (or ended) meanwhile: the run carries on with that */
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_INVALID_STATE,
+					"Workload '%s' became %s while it was being %s",
+					op->name,
+					tender_state_to_string(current),
+					from == TENDER_STATE_RUNNING ? "paused" : "resumed");
+		return;
+	}
+	tender_workload_set_state(op->workload, state, "");
+	g_info("workload %s %s", op->name, state == TENDER_STATE_PAUSED ? "paused" : "resumed");
+	g_task_return_boolean(task, TRUE);
 }
 
 static void
 tender_engine_paused_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
-	TenderEngine *self = g_task_get_source_object(task);
-	TenderEngineFreeze *op = g_task_get_task_data(task);
-	TenderEngineEntry *entry = tender_engine_freeze_done(self, op);
-	g_autoptr(GError) error = NULL;
-	TenderState state = tender_workload_get_state(op->workload);
+	GError *error = NULL;
+	gboolean ok = tender_runtime_run_pause_finish(TENDER_RUNTIME_RUN(source), res, &error);
 
-	if (!tender_freezer_freeze_finish(TENDER_FREEZER(source), res, &error)) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	if (entry == NULL || entry->run != op->run || tender_run_has_ended(op->run) ||
-	    state != TENDER_STATE_RUNNING) {
-		/* stopped (or ended) while being frozen: let it carry on with that */
-		if (!tender_run_has_ended(op->run))
-			tender_freezer_thaw_async(TENDER_FREEZER(source),
-						  tender_workload_get_unit(op->workload),
-						  tender_workload_get_control_group(op->workload),
-						  NULL,
-						  tender_engine_thawed_cb,
-						  g_strdup(op->name));
-		g_task_return_new_error(task,
-					TENDER_ERROR,
-					TENDER_ERROR_INVALID_STATE,
-					"Workload '%s' became %s while it was being paused",
-					op->name,
-					tender_state_to_string(state));
-		return;
-	}
-	tender_workload_set_state(op->workload, TENDER_STATE_PAUSED, "");
-	g_info("workload %s paused", op->name);
-	g_task_return_boolean(task, TRUE);
+	tender_engine_pause_done(task, ok, error, TENDER_STATE_RUNNING, TENDER_STATE_PAUSED);
 }
 
 /**
@@ -1716,8 +1564,8 @@ tender_engine_paused_cb(GObject *source, GAsyncResult *res, gpointer user_data)
  * @callback: called once every process of the workload is frozen, or the freeze failed
  * @user_data: for @callback
  *
- * Freezes a running workload (see #TenderFreezer); its state becomes "paused".  A freeze that
- * fails is undone, and the workload runs on.
+ * Freezes a running workload through its runtime; its state becomes "paused".  A freeze
+ * that fails is undone, and the workload runs on.
  */
 void
 tender_engine_pause_workload_async(TenderEngine *self,
@@ -1727,20 +1575,17 @@ tender_engine_pause_workload_async(TenderEngine *self,
 				   gpointer user_data)
 {
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	g_autoptr(TenderFreezer) freezer = NULL;
-	TenderEngineFreeze *op;
+	TenderEnginePause *op;
 
 	g_task_set_source_tag(task, tender_engine_pause_workload_async);
-	if (!tender_engine_freeze_begin(self, name, TENDER_STATE_RUNNING, task, &freezer))
+	if (!tender_engine_pause_begin(self, name, TENDER_STATE_RUNNING, task))
 		return;
 	op = g_task_get_task_data(task);
 	g_info("pausing workload %s", name);
-	tender_freezer_freeze_async(freezer,
-				    tender_workload_get_unit(op->workload),
-				    tender_workload_get_control_group(op->workload),
-				    NULL,
-				    tender_engine_paused_cb,
-				    g_steal_pointer(&task));
+	tender_runtime_run_pause_async(op->run,
+				       NULL,
+				       tender_engine_paused_cb,
+				       g_steal_pointer(&task));
 }
 
 /**
@@ -1762,29 +1607,10 @@ static void
 tender_engine_resumed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
-	TenderEngine *self = g_task_get_source_object(task);
-	TenderEngineFreeze *op = g_task_get_task_data(task);
-	TenderEngineEntry *entry = tender_engine_freeze_done(self, op);
-	g_autoptr(GError) error = NULL;
-	TenderState state = tender_workload_get_state(op->workload);
+	GError *error = NULL;
+	gboolean ok = tender_runtime_run_resume_finish(TENDER_RUNTIME_RUN(source), res, &error);
 
-	if (!tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error)) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	if (entry == NULL || entry->run != op->run || tender_run_has_ended(op->run) ||
-	    state != TENDER_STATE_PAUSED) {
-		g_task_return_new_error(task,
-					TENDER_ERROR,
-					TENDER_ERROR_INVALID_STATE,
-					"Workload '%s' became %s while it was being resumed",
-					op->name,
-					tender_state_to_string(state));
-		return;
-	}
-	tender_workload_set_state(op->workload, TENDER_STATE_RUNNING, "");
-	g_info("workload %s resumed", op->name);
-	g_task_return_boolean(task, TRUE);
+	tender_engine_pause_done(task, ok, error, TENDER_STATE_PAUSED, TENDER_STATE_RUNNING);
 }
 
 /**
@@ -1805,20 +1631,17 @@ tender_engine_resume_workload_async(TenderEngine *self,
 				    gpointer user_data)
 {
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	g_autoptr(TenderFreezer) freezer = NULL;
-	TenderEngineFreeze *op;
+	TenderEnginePause *op;
 
 	g_task_set_source_tag(task, tender_engine_resume_workload_async);
-	if (!tender_engine_freeze_begin(self, name, TENDER_STATE_PAUSED, task, &freezer))
+	if (!tender_engine_pause_begin(self, name, TENDER_STATE_PAUSED, task))
 		return;
 	op = g_task_get_task_data(task);
 	g_info("resuming workload %s", name);
-	tender_freezer_thaw_async(freezer,
-				  tender_workload_get_unit(op->workload),
-				  tender_workload_get_control_group(op->workload),
-				  NULL,
-				  tender_engine_resumed_cb,
-				  g_steal_pointer(&task));
+	tender_runtime_run_resume_async(op->run,
+					NULL,
+					tender_engine_resumed_cb,
+					g_steal_pointer(&task));
 }
 
 /**
@@ -1930,10 +1753,9 @@ tender_engine_restore(TenderEngine *self, TenderStoreItem *item)
 	const gchar *name = tender_workload_get_name(w);
 	TenderState state = tender_workload_get_state(w);
 	TenderEngineEntry *entry;
-	g_autofree gchar *record = NULL;
-	g_autoptr(TenderFreezer) freezer = NULL;
+	TenderRuntime *runtime;
 	g_autoptr(GError) error = NULL;
-	gboolean frozen = FALSE;
+	TenderState running;
 
 	if (g_hash_table_contains(self->entries, name)) {
 		g_object_unref(w);
@@ -1945,44 +1767,39 @@ tender_engine_restore(TenderEngine *self, TenderStoreItem *item)
 			tender_engine_schedule_restart(entry);
 		return;
 	}
-	record = tender_engine_record_path(self, name);
-	entry->run = tender_run_new(w, self->systemd, self->cgroup, self->config->shim, record);
+	runtime = tender_engine_runtime_for_workload(self, w, &error);
+	if (runtime == NULL) {
+		/* nothing here can reach its run: it is as good as lost */
+		g_warning("%s", error->message);
+		tender_workload_set_main_pid(w, 0);
+		tender_workload_set_state(w, TENDER_STATE_FAILED, "lost: no runtime for it");
+		return;
+	}
+	entry->run = tender_runtime_new_run(runtime, w);
 	entry->ended_id =
 	    g_signal_connect(entry->run, "ended", G_CALLBACK(tender_engine_run_ended_cb), entry);
 	if (state == TENDER_STATE_STARTING) {
 		/* tenderd went away in the middle of the start, before the caller heard of a
 		 * command that runs: whatever of it runs is stopped, and the run ends */
-		tender_run_abandon(entry->run, item->run.run_id != NULL ? item->run.run_id : "");
+		tender_runtime_run_abandon(entry->run,
+					   item->run.run_id != NULL ? item->run.run_id : "");
 		return;
 	}
-	/* a freezer cgroup of the run (v1) goes when it ends, whether it was paused or not */
-	freezer = tender_freezer_new(self->cgroup, self->systemd);
-	tender_engine_freezer_watch_run(entry, freezer);
-	tender_run_adopt(entry->run,
-			 item->run.run_id != NULL ? item->run.run_id : "",
-			 item->run.shim_pid);
-	if (tender_run_has_ended(entry->run))
+	tender_runtime_run_adopt(entry->run,
+				 item->run.run_id != NULL ? item->run.run_id : "",
+				 item->run.shim_pid);
+	if (tender_runtime_run_has_ended(entry->run))
 		return;
 	tender_engine_arm_runtime(entry);
-	/* paused or not is what the kernel says: a pause or resume may have been under way */
-	if (!tender_cgroup_get_frozen(self->cgroup,
-				      tender_workload_get_control_group(w),
-				      &frozen,
-				      &error))
-		g_debug("workload %s: %s", name, error->message);
-	g_clear_error(&error);
+	/* paused or not is what the runtime says: a pause or resume may have been under way */
+	running =
+	    tender_runtime_run_get_paused(entry->run) ? TENDER_STATE_PAUSED : TENDER_STATE_RUNNING;
+	tender_workload_reset_state(w, running, "");
 	if (state == TENDER_STATE_STOPPING) {
 		/* the stop was under way: finish it (a frozen run is thawed on the way) */
 		entry->stop_cause = TENDER_ENGINE_STOP_USER;
-		tender_workload_reset_state(w,
-					    frozen ? TENDER_STATE_PAUSED : TENDER_STATE_RUNNING,
-					    "");
-		if (!tender_run_stop(entry->run, self->config->stop_timeout_sec, &error))
+		if (!tender_runtime_run_stop(entry->run, self->config->stop_timeout_sec, &error))
 			g_warning("workload %s: %s", name, error->message);
-	} else {
-		tender_workload_reset_state(w,
-					    frozen ? TENDER_STATE_PAUSED : TENDER_STATE_RUNNING,
-					    "");
 	}
 	if (tender_workload_get_state(w) == TENDER_STATE_RUNNING)
 		tender_engine_health_state_changed(entry, TENDER_STATE_RUNNING);
@@ -2184,41 +2001,27 @@ tender_engine_get_call_details(TenderEngine *self,
 /**
  * tender_engine_setup:
  * @self: a #TenderEngine
- * @system_bus: the bus PID 1 is on
  * @error: (nullable): a #GError
  *
- * Creates the state directory, subscribes to systemd, and takes over the workloads of a
+ * Sets up every runtime, creates the state directory, and takes over the workloads of a
  * previous tenderd: those that still run are re-adopted, those that ended meanwhile get the
- * state their exit record gives.
+ * state their runtime gives.
  *
  * Returns: %TRUE on success
  */
 gboolean
-tender_engine_setup(TenderEngine *self, GDBusConnection *system_bus, GError **error)
+tender_engine_setup(TenderEngine *self, GError **error)
 {
 	g_autoptr(GPtrArray) items = NULL;
+	GHashTableIter iter;
+	gpointer runtime;
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), FALSE);
-	if (g_mkdir_with_parents(self->exit_dir, 0700) < 0) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Cannot create %s: %s",
-			    self->exit_dir,
-			    g_strerror(errno));
-		return FALSE;
+	g_hash_table_iter_init(&iter, self->runtimes);
+	while (g_hash_table_iter_next(&iter, NULL, &runtime)) {
+		if (!tender_runtime_setup(TENDER_RUNTIME(runtime), error))
+			return FALSE;
 	}
-	if (!g_file_test(self->config->shim, G_FILE_TEST_IS_EXECUTABLE)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "%s is missing or not executable (set shim= in tenderd.conf)",
-			    self->config->shim);
-		return FALSE;
-	}
-	self->systemd = tender_systemd_new(system_bus);
-	if (!tender_systemd_setup(self->systemd, NULL, error))
-		return FALSE;
 	if (!tender_store_setup(self->store, error))
 		return FALSE;
 	items = tender_store_load(self->store);
@@ -2237,10 +2040,8 @@ tender_engine_finalize(GObject *object)
 	TenderEngine *self = TENDER_ENGINE(object);
 	g_hash_table_unref(self->entries);
 	g_ptr_array_unref(self->followers);
-	g_clear_object(&self->systemd);
 	g_object_unref(self->store);
-	g_object_unref(self->cgroup);
-	g_free(self->exit_dir);
+	g_hash_table_unref(self->runtimes);
 	tender_config_free(self->config);
 	G_OBJECT_CLASS(tender_engine_parent_class)->finalize(object);
 }
@@ -2290,6 +2091,7 @@ tender_engine_init(TenderEngine *self)
 					      g_free,
 					      (GDestroyNotify)tender_engine_entry_free);
 	self->followers = g_ptr_array_new_with_free_func(g_object_unref);
+	self->runtimes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
 	g_signal_connect(self,
 			 "workload-removed",
 			 G_CALLBACK(tender_engine_logs_workload_removed_cb),
@@ -2299,23 +2101,20 @@ tender_engine_init(TenderEngine *self)
 /**
  * tender_engine_new:
  * @config: the settings (copied)
- * @cgroup: the cgroup reader
+ *
+ * Add the runtimes with tender_engine_add_runtime(), then call tender_engine_setup().
  *
  * Returns: (transfer full): a #TenderEngine
  */
 TenderEngine *
-tender_engine_new(const TenderConfig *config, TenderCgroup *cgroup)
+tender_engine_new(const TenderConfig *config)
 {
 	TenderEngine *self = g_object_new(TENDER_TYPE_ENGINE, NULL);
 	self->config = tender_config_new();
 	g_free(self->config->state_dir);
-	g_free(self->config->shim);
 	self->config->state_dir = g_strdup(config->state_dir);
-	self->config->shim = g_strdup(config->shim);
 	self->config->stop_timeout_sec = config->stop_timeout_sec;
 	self->config->max_workloads = config->max_workloads;
-	self->cgroup = g_object_ref(cgroup);
-	self->exit_dir = g_build_filename(config->state_dir, "exit", NULL);
 	self->store = tender_store_new(config->state_dir);
 	return self;
 }
