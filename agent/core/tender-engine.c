@@ -1456,6 +1456,7 @@ typedef struct {
 	gchar *name;
 	TenderWorkload *workload; /* tells the entry from a later one of the same name */
 	TenderRuntimeRun *run;
+	gboolean paused; /* what it asked for */
 } TenderEnginePause;
 
 static void
@@ -1467,19 +1468,57 @@ tender_engine_pause_free(TenderEnginePause *op)
 	g_free(op);
 }
 
-/* a pause or resume may start if the workload is in state @wanted and no other is under way;
- * otherwise @task has returned the error */
-static gboolean
-tender_engine_pause_begin(TenderEngine *self, const gchar *name, TenderState wanted, GTask *task)
+static void
+tender_engine_paused_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	TenderEngine *self = g_task_get_source_object(task);
+	TenderEnginePause *op = g_task_get_task_data(task);
+	TenderEngineEntry *entry = g_hash_table_lookup(self->entries, op->name);
+	TenderState from = op->paused ? TENDER_STATE_RUNNING : TENDER_STATE_PAUSED;
+	TenderState state = tender_workload_get_state(op->workload);
+	const gchar *verb = op->paused ? "paused" : "resumed";
+	g_autoptr(GError) error = NULL;
+
+	if (entry != NULL && entry->workload == op->workload)
+		entry->pause_busy = FALSE;
+	if (!tender_runtime_run_set_paused_finish(TENDER_RUNTIME_RUN(source), res, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	if (entry == NULL || entry->workload != op->workload || entry->run != op->run ||
+	    tender_runtime_run_has_ended(op->run) || state != from) {
+		/* stopped (or ended) meanwhile: the run carries on with that */
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_INVALID_STATE,
+					"Workload '%s' became %s while it was being %s",
+					op->name,
+					tender_state_to_string(state),
+					verb);
+		return;
+	}
+	tender_workload_set_state(op->workload,
+				  op->paused ? TENDER_STATE_PAUSED : TENDER_STATE_RUNNING,
+				  "");
+	g_info("workload %s %s", op->name, verb);
+	g_task_return_boolean(task, TRUE);
+}
+
+/* pauses (or resumes) the run of a workload that is running (or paused), if no other pause
+ * or resume is under way; @task completes once it is done or has failed */
+static void
+tender_engine_set_paused(TenderEngine *self, const gchar *name, gboolean paused, GTask *task)
 {
 	g_autoptr(GError) error = NULL;
 	TenderEngineEntry *entry = tender_engine_lookup(self, name, &error);
+	TenderState wanted = paused ? TENDER_STATE_RUNNING : TENDER_STATE_PAUSED;
 	TenderEnginePause *op;
 	TenderState state;
 
 	if (entry == NULL) {
 		g_task_return_error(task, g_steal_pointer(&error));
-		return FALSE;
+		return;
 	}
 	state = tender_workload_get_state(entry->workload);
 	if (state != wanted || entry->run == NULL || tender_runtime_run_has_ended(entry->run)) {
@@ -1490,7 +1529,7 @@ tender_engine_pause_begin(TenderEngine *self, const gchar *name, TenderState wan
 					name,
 					tender_state_to_string(state),
 					tender_state_to_string(wanted));
-		return FALSE;
+		return;
 	}
 	if (entry->pause_busy) {
 		g_task_return_new_error(task,
@@ -1498,62 +1537,21 @@ tender_engine_pause_begin(TenderEngine *self, const gchar *name, TenderState wan
 					TENDER_ERROR_INVALID_STATE,
 					"Workload '%s' is being paused or resumed already",
 					name);
-		return FALSE;
+		return;
 	}
 	entry->pause_busy = TRUE;
 	op = g_new0(TenderEnginePause, 1);
 	op->name = g_strdup(name);
 	op->workload = g_object_ref(entry->workload);
 	op->run = g_object_ref(entry->run);
+	op->paused = paused;
 	g_task_set_task_data(task, op, (GDestroyNotify)tender_engine_pause_free);
-	return TRUE;
-}
-
-/* the pause or resume of @task is over: moves its workload to @state if it is still in the
- * state the operation began in (@from) and its run goes on; otherwise @task fails */
-static void
-tender_engine_pause_done(GTask *task,
-			 gboolean ok,
-			 GError *error,
-			 TenderState from,
-			 TenderState state)
-{
-	TenderEngine *self = g_task_get_source_object(task);
-	TenderEnginePause *op = g_task_get_task_data(task);
-	TenderEngineEntry *entry = g_hash_table_lookup(self->entries, op->name);
-	TenderState current = tender_workload_get_state(op->workload);
-
-	if (entry != NULL && entry->workload == op->workload)
-		entry->pause_busy = FALSE;
-	if (!ok) {
-		g_task_return_error(task, error);
-		return;
-	}
-	if (entry == NULL || entry->workload != op->workload || entry->run != op->run ||
-	    tender_runtime_run_has_ended(op->run) || current != from) {
-		/* stopped (or ended) meanwhile: the run carries on with that */
-		g_task_return_new_error(task,
-					TENDER_ERROR,
-					TENDER_ERROR_INVALID_STATE,
-					"Workload '%s' became %s while it was being %s",
-					op->name,
-					tender_state_to_string(current),
-					from == TENDER_STATE_RUNNING ? "paused" : "resumed");
-		return;
-	}
-	tender_workload_set_state(op->workload, state, "");
-	g_info("workload %s %s", op->name, state == TENDER_STATE_PAUSED ? "paused" : "resumed");
-	g_task_return_boolean(task, TRUE);
-}
-
-static void
-tender_engine_paused_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	GError *error = NULL;
-	gboolean ok = tender_runtime_run_pause_finish(TENDER_RUNTIME_RUN(source), res, &error);
-
-	tender_engine_pause_done(task, ok, error, TENDER_STATE_RUNNING, TENDER_STATE_PAUSED);
+	g_info("%s workload %s", paused ? "pausing" : "resuming", name);
+	tender_runtime_run_set_paused_async(op->run,
+					    paused,
+					    NULL,
+					    tender_engine_paused_cb,
+					    g_object_ref(task));
 }
 
 /**
@@ -1575,17 +1573,9 @@ tender_engine_pause_workload_async(TenderEngine *self,
 				   gpointer user_data)
 {
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	TenderEnginePause *op;
 
 	g_task_set_source_tag(task, tender_engine_pause_workload_async);
-	if (!tender_engine_pause_begin(self, name, TENDER_STATE_RUNNING, task))
-		return;
-	op = g_task_get_task_data(task);
-	g_info("pausing workload %s", name);
-	tender_runtime_run_pause_async(op->run,
-				       NULL,
-				       tender_engine_paused_cb,
-				       g_steal_pointer(&task));
+	tender_engine_set_paused(self, name, TRUE, task);
 }
 
 /**
@@ -1601,16 +1591,6 @@ tender_engine_pause_workload_finish(TenderEngine *self, GAsyncResult *res, GErro
 {
 	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
 	return g_task_propagate_boolean(G_TASK(res), error);
-}
-
-static void
-tender_engine_resumed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	GError *error = NULL;
-	gboolean ok = tender_runtime_run_resume_finish(TENDER_RUNTIME_RUN(source), res, &error);
-
-	tender_engine_pause_done(task, ok, error, TENDER_STATE_PAUSED, TENDER_STATE_RUNNING);
 }
 
 /**
@@ -1631,17 +1611,9 @@ tender_engine_resume_workload_async(TenderEngine *self,
 				    gpointer user_data)
 {
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	TenderEnginePause *op;
 
 	g_task_set_source_tag(task, tender_engine_resume_workload_async);
-	if (!tender_engine_pause_begin(self, name, TENDER_STATE_PAUSED, task))
-		return;
-	op = g_task_get_task_data(task);
-	g_info("resuming workload %s", name);
-	tender_runtime_run_resume_async(op->run,
-					NULL,
-					tender_engine_resumed_cb,
-					g_steal_pointer(&task));
+	tender_engine_set_paused(self, name, FALSE, task);
 }
 
 /**

@@ -171,118 +171,59 @@ tender_runtime_run_kill(TenderRuntimeRun *self, gint signo, GError **error)
 	return TRUE;
 }
 
-static void
-tender_runtime_run_return_unsupported(TenderRuntimeRun *self,
-				      const gchar *what,
-				      gpointer source_tag,
-				      GAsyncReadyCallback callback,
-				      gpointer user_data)
+/**
+ * tender_runtime_run_set_paused_async:
+ * @self: a #TenderRuntimeRun
+ * @paused: %TRUE to freeze the run's processes, %FALSE to thaw them
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once every process of the run is frozen (or thawed), or that failed
+ * @user_data: for @callback
+ *
+ * Pauses or resumes the run.  If the run is being stopped by the time its processes are
+ * frozen, the runtime thaws them again, so that they take the stop.
+ */
+void
+tender_runtime_run_set_paused_async(TenderRuntimeRun *self,
+				    gboolean paused,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data)
 {
-	g_autoptr(GTask) task = g_task_new(self, NULL, callback, user_data);
-	g_task_set_source_tag(task, source_tag);
+	TenderRuntimeRunClass *klass = TENDER_RUNTIME_RUN_GET_CLASS(self);
+	g_autoptr(GTask) task = NULL;
+
+	g_return_if_fail(TENDER_IS_RUNTIME_RUN(self));
+	if (klass->set_paused_async != NULL) {
+		klass->set_paused_async(self, paused, cancellable, callback, user_data);
+		return;
+	}
+	task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, tender_runtime_run_set_paused_async);
 	g_task_return_new_error(task,
 				TENDER_ERROR,
 				TENDER_ERROR_FAILED,
-				"The runtime of workload '%s' cannot %s it",
-				tender_runtime_run_get_name(self),
-				what);
+				"The runtime of workload '%s' cannot pause it",
+				tender_runtime_run_get_name(self));
 }
 
 /**
- * tender_runtime_run_pause_async:
- * @self: a #TenderRuntimeRun
- * @cancellable: (nullable): a #GCancellable
- * @callback: called once every process of the run is frozen, or the freeze failed
- * @user_data: for @callback
- *
- * Freezes the run's processes.  If the run is being stopped by the time they are frozen,
- * the runtime thaws them again, so that they take the stop.
- */
-void
-tender_runtime_run_pause_async(TenderRuntimeRun *self,
-			       GCancellable *cancellable,
-			       GAsyncReadyCallback callback,
-			       gpointer user_data)
-{
-	TenderRuntimeRunClass *klass = TENDER_RUNTIME_RUN_GET_CLASS(self);
-
-	g_return_if_fail(TENDER_IS_RUNTIME_RUN(self));
-	if (klass->pause_async == NULL) {
-		tender_runtime_run_return_unsupported(self,
-						      "pause",
-						      tender_runtime_run_pause_async,
-						      callback,
-						      user_data);
-		return;
-	}
-	klass->pause_async(self, cancellable, callback, user_data);
-}
-
-/**
- * tender_runtime_run_pause_finish:
+ * tender_runtime_run_set_paused_finish:
  * @self: a #TenderRuntimeRun
  * @res: the result
  * @error: (nullable): a #GError
  *
- * Returns: %TRUE if the run's processes are frozen; on failure they run on
+ * Returns: %TRUE if the run's processes are frozen (or thawed); a freeze that fails is
+ * undone, and they run on
  */
 gboolean
-tender_runtime_run_pause_finish(TenderRuntimeRun *self, GAsyncResult *res, GError **error)
+tender_runtime_run_set_paused_finish(TenderRuntimeRun *self, GAsyncResult *res, GError **error)
 {
 	TenderRuntimeRunClass *klass = TENDER_RUNTIME_RUN_GET_CLASS(self);
 
 	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), FALSE);
-	if (klass->pause_finish == NULL ||
-	    g_async_result_is_tagged(res, tender_runtime_run_pause_async))
+	if (g_async_result_is_tagged(res, tender_runtime_run_set_paused_async))
 		return g_task_propagate_boolean(G_TASK(res), error);
-	return klass->pause_finish(self, res, error);
-}
-
-/**
- * tender_runtime_run_resume_async:
- * @self: a #TenderRuntimeRun
- * @cancellable: (nullable): a #GCancellable
- * @callback: called once the run's processes run again, or the thaw failed
- * @user_data: for @callback
- */
-void
-tender_runtime_run_resume_async(TenderRuntimeRun *self,
-				GCancellable *cancellable,
-				GAsyncReadyCallback callback,
-				gpointer user_data)
-{
-	TenderRuntimeRunClass *klass = TENDER_RUNTIME_RUN_GET_CLASS(self);
-
-	g_return_if_fail(TENDER_IS_RUNTIME_RUN(self));
-	if (klass->resume_async == NULL) {
-		tender_runtime_run_return_unsupported(self,
-						      "resume",
-						      tender_runtime_run_resume_async,
-						      callback,
-						      user_data);
-		return;
-	}
-	klass->resume_async(self, cancellable, callback, user_data);
-}
-
-/**
- * tender_runtime_run_resume_finish:
- * @self: a #TenderRuntimeRun
- * @res: the result
- * @error: (nullable): a #GError
- *
- * Returns: %TRUE if the run's processes run again
- */
-gboolean
-tender_runtime_run_resume_finish(TenderRuntimeRun *self, GAsyncResult *res, GError **error)
-{
-	TenderRuntimeRunClass *klass = TENDER_RUNTIME_RUN_GET_CLASS(self);
-
-	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), FALSE);
-	if (klass->resume_finish == NULL ||
-	    g_async_result_is_tagged(res, tender_runtime_run_resume_async))
-		return g_task_propagate_boolean(G_TASK(res), error);
-	return klass->resume_finish(self, res, error);
+	return klass->set_paused_finish(self, res, error);
 }
 
 /**

@@ -43,10 +43,9 @@ typedef struct {
  * @stop: asks the command to end (SIGTERM); the base class sends SIGKILL through @kill if
  *	the run has not ended after the timeout
  * @kill: sends @signo to the workload's processes; @n_signalled says to how many
- * @pause_async: (optional): freezes the workload's processes
- * @pause_finish: (optional): finishes @pause_async
- * @resume_async: (optional): thaws them
- * @resume_finish: (optional): finishes @resume_async
+ * @set_paused_async: (optional): freezes the workload's processes, or thaws them; a run
+ *	that is being stopped by the time they are frozen is thawed again, to take the stop
+ * @set_paused_finish: (optional): finishes @set_paused_async
  * @get_paused: (optional): whether the processes are frozen now, as the kernel says
  * @read_metrics: (optional): reads the counters of GetMetrics
  * @read_limits: (optional): the limits the kernel holds for the run, an a{sv}
@@ -71,16 +70,12 @@ struct _TenderRuntimeRunClass {
 	gboolean (*start_finish)(TenderRuntimeRun *self, GAsyncResult *res, GError **error);
 	gboolean (*stop)(TenderRuntimeRun *self, GError **error);
 	gboolean (*kill)(TenderRuntimeRun *self, gint signo, guint *n_signalled, GError **error);
-	void (*pause_async)(TenderRuntimeRun *self,
-			    GCancellable *cancellable,
-			    GAsyncReadyCallback callback,
-			    gpointer user_data);
-	gboolean (*pause_finish)(TenderRuntimeRun *self, GAsyncResult *res, GError **error);
-	void (*resume_async)(TenderRuntimeRun *self,
-			     GCancellable *cancellable,
-			     GAsyncReadyCallback callback,
-			     gpointer user_data);
-	gboolean (*resume_finish)(TenderRuntimeRun *self, GAsyncResult *res, GError **error);
+	void (*set_paused_async)(TenderRuntimeRun *self,
+				 gboolean paused,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data);
+	gboolean (*set_paused_finish)(TenderRuntimeRun *self, GAsyncResult *res, GError **error);
 	gboolean (*get_paused)(TenderRuntimeRun *self);
 	gboolean (*read_metrics)(TenderRuntimeRun *self,
 				 TenderRuntimeMetrics *metrics,
@@ -109,19 +104,13 @@ tender_runtime_run_stop(TenderRuntimeRun *self, guint timeout_sec, GError **erro
 gboolean
 tender_runtime_run_kill(TenderRuntimeRun *self, gint signo, GError **error);
 void
-tender_runtime_run_pause_async(TenderRuntimeRun *self,
-			       GCancellable *cancellable,
-			       GAsyncReadyCallback callback,
-			       gpointer user_data);
+tender_runtime_run_set_paused_async(TenderRuntimeRun *self,
+				    gboolean paused,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data);
 gboolean
-tender_runtime_run_pause_finish(TenderRuntimeRun *self, GAsyncResult *res, GError **error);
-void
-tender_runtime_run_resume_async(TenderRuntimeRun *self,
-				GCancellable *cancellable,
-				GAsyncReadyCallback callback,
-				gpointer user_data);
-gboolean
-tender_runtime_run_resume_finish(TenderRuntimeRun *self, GAsyncResult *res, GError **error);
+tender_runtime_run_set_paused_finish(TenderRuntimeRun *self, GAsyncResult *res, GError **error);
 gboolean
 tender_runtime_run_get_paused(TenderRuntimeRun *self);
 GVariant *

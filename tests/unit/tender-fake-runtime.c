@@ -205,33 +205,16 @@ tender_fake_run_set_frozen_cb(gpointer user_data)
 }
 
 static void
-tender_fake_run_set_frozen_async(TenderFakeRun *self,
-				 gboolean frozen,
+tender_fake_run_set_paused_async(TenderRuntimeRun *run,
+				 gboolean paused,
+				 GCancellable *cancellable,
 				 GAsyncReadyCallback callback,
 				 gpointer user_data)
 {
-	GTask *task = g_task_new(self, NULL, callback, user_data);
+	GTask *task = g_task_new(run, cancellable, callback, user_data);
 
-	g_task_set_task_data(task, GINT_TO_POINTER(frozen), NULL);
+	g_task_set_task_data(task, GINT_TO_POINTER(paused), NULL);
 	g_idle_add_full(G_PRIORITY_DEFAULT, tender_fake_run_set_frozen_cb, task, g_object_unref);
-}
-
-static void
-tender_fake_run_pause_async(TenderRuntimeRun *run,
-			    GCancellable *cancellable,
-			    GAsyncReadyCallback callback,
-			    gpointer user_data)
-{
-	tender_fake_run_set_frozen_async(TENDER_FAKE_RUN(run), TRUE, callback, user_data);
-}
-
-static void
-tender_fake_run_resume_async(TenderRuntimeRun *run,
-			     GCancellable *cancellable,
-			     GAsyncReadyCallback callback,
-			     gpointer user_data)
-{
-	tender_fake_run_set_frozen_async(TENDER_FAKE_RUN(run), FALSE, callback, user_data);
 }
 
 static gboolean
@@ -390,10 +373,8 @@ tender_fake_run_class_init(TenderFakeRunClass *klass)
 	run_class->start_finish = tender_fake_run_start_finish;
 	run_class->stop = tender_fake_run_stop;
 	run_class->kill = tender_fake_run_kill;
-	run_class->pause_async = tender_fake_run_pause_async;
-	run_class->pause_finish = tender_fake_run_start_finish;
-	run_class->resume_async = tender_fake_run_resume_async;
-	run_class->resume_finish = tender_fake_run_start_finish;
+	run_class->set_paused_async = tender_fake_run_set_paused_async;
+	run_class->set_paused_finish = tender_fake_run_start_finish;
 	run_class->get_paused = tender_fake_run_get_paused;
 	run_class->read_metrics = tender_fake_run_read_metrics;
 	run_class->read_limits = tender_fake_run_read_limits;

@@ -650,79 +650,64 @@ tender_scope_run_kill(TenderRuntimeRun *run, gint signo, guint *n_signalled, GEr
 }
 
 static void
-tender_scope_run_frozen_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_scope_run_paused_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
 	TenderScopeRun *self = g_task_get_source_object(task);
+	TenderRuntimeRun *run = TENDER_RUNTIME_RUN(self);
+	gboolean paused = GPOINTER_TO_INT(g_task_get_task_data(task));
 	g_autoptr(GError) error = NULL;
+	gboolean ok = paused ? tender_freezer_freeze_finish(TENDER_FREEZER(source), res, &error)
+			     : tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error);
 
-	if (!tender_freezer_freeze_finish(TENDER_FREEZER(source), res, &error)) {
+	if (!ok) {
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
-	/* stopped while being frozen: let it carry on with that */
-	if (tender_runtime_run_get_stop_requested(TENDER_RUNTIME_RUN(self)) &&
-	    !tender_runtime_run_has_ended(TENDER_RUNTIME_RUN(self)))
+	if (!paused)
+		self->frozen = FALSE;
+	else if (tender_runtime_run_has_ended(run))
+		self->frozen = FALSE;
+	else if (tender_runtime_run_get_stop_requested(run))
+		/* stopped while being frozen: let it carry on with that */
 		tender_scope_run_thaw_to_stop(self);
-	else if (!tender_runtime_run_has_ended(TENDER_RUNTIME_RUN(self)))
+	else
 		self->frozen = TRUE;
 	g_task_return_boolean(task, TRUE);
 }
 
-/* freezes every process of the scope (see TenderFreezer) */
+/* freezes (or thaws) every process of the scope, see TenderFreezer */
 static void
-tender_scope_run_pause_async(TenderRuntimeRun *run,
-			     GCancellable *cancellable,
-			     GAsyncReadyCallback callback,
-			     gpointer user_data)
+tender_scope_run_set_paused_async(TenderRuntimeRun *run,
+				  gboolean paused,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data)
 {
 	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
+	TenderWorkload *w = self->workload;
 	GTask *task = g_task_new(self, cancellable, callback, user_data);
 
-	g_task_set_source_tag(task, tender_scope_run_pause_async);
-	tender_freezer_freeze_async(tender_scope_run_get_freezer(self),
-				    tender_workload_get_unit(self->workload),
-				    tender_workload_get_control_group(self->workload),
-				    NULL,
-				    tender_scope_run_frozen_cb,
-				    task);
-}
-
-static void
-tender_scope_run_resumed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	TenderScopeRun *self = g_task_get_source_object(task);
-	g_autoptr(GError) error = NULL;
-
-	if (!tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error)) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	self->frozen = FALSE;
-	g_task_return_boolean(task, TRUE);
-}
-
-static void
-tender_scope_run_resume_async(TenderRuntimeRun *run,
-			      GCancellable *cancellable,
-			      GAsyncReadyCallback callback,
-			      gpointer user_data)
-{
-	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
-	GTask *task = g_task_new(self, cancellable, callback, user_data);
-
-	g_task_set_source_tag(task, tender_scope_run_resume_async);
-	tender_freezer_thaw_async(tender_scope_run_get_freezer(self),
-				  tender_workload_get_unit(self->workload),
-				  tender_workload_get_control_group(self->workload),
-				  NULL,
-				  tender_scope_run_resumed_cb,
-				  task);
+	g_task_set_source_tag(task, tender_scope_run_set_paused_async);
+	g_task_set_task_data(task, GINT_TO_POINTER(paused), NULL);
+	if (paused)
+		tender_freezer_freeze_async(tender_scope_run_get_freezer(self),
+					    tender_workload_get_unit(w),
+					    tender_workload_get_control_group(w),
+					    NULL,
+					    tender_scope_run_paused_cb,
+					    task);
+	else
+		tender_freezer_thaw_async(tender_scope_run_get_freezer(self),
+					  tender_workload_get_unit(w),
+					  tender_workload_get_control_group(w),
+					  NULL,
+					  tender_scope_run_paused_cb,
+					  task);
 }
 
 static gboolean
-tender_scope_run_freeze_finish(TenderRuntimeRun *run, GAsyncResult *res, GError **error)
+tender_scope_run_set_paused_finish(TenderRuntimeRun *run, GAsyncResult *res, GError **error)
 {
 	g_return_val_if_fail(g_task_is_valid(res, run), FALSE);
 	return g_task_propagate_boolean(G_TASK(res), error);
@@ -740,7 +725,6 @@ tender_scope_run_read_metrics(TenderRuntimeRun *run, TenderRuntimeMetrics *metri
 {
 	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
 	const gchar *cgroup = tender_workload_get_control_group(self->workload);
-	TenderCgroupMetrics m = {0};
 
 	if (cgroup[0] == '\0') {
 		g_set_error_literal(error,
@@ -749,15 +733,7 @@ tender_scope_run_read_metrics(TenderRuntimeRun *run, TenderRuntimeMetrics *metri
 				    "it has no control group");
 		return FALSE;
 	}
-	if (!tender_cgroup_read_metrics(self->cgroup, cgroup, &m, error))
-		return FALSE;
-	metrics->cpu_usage_nsec = m.cpu_usage_nsec;
-	metrics->memory_bytes = m.memory_bytes;
-	metrics->memory_peak_bytes = m.memory_peak_bytes;
-	metrics->tasks = m.tasks;
-	metrics->io_read_bytes = m.io_read_bytes;
-	metrics->io_write_bytes = m.io_write_bytes;
-	return TRUE;
+	return tender_cgroup_read_metrics(self->cgroup, cgroup, metrics, error);
 }
 
 /* the limits the kernel holds for the scope */
@@ -1029,10 +1005,8 @@ tender_scope_run_class_init(TenderScopeRunClass *klass)
 	run_class->start_finish = tender_scope_run_start_finish;
 	run_class->stop = tender_scope_run_stop;
 	run_class->kill = tender_scope_run_kill;
-	run_class->pause_async = tender_scope_run_pause_async;
-	run_class->pause_finish = tender_scope_run_freeze_finish;
-	run_class->resume_async = tender_scope_run_resume_async;
-	run_class->resume_finish = tender_scope_run_freeze_finish;
+	run_class->set_paused_async = tender_scope_run_set_paused_async;
+	run_class->set_paused_finish = tender_scope_run_set_paused_finish;
 	run_class->get_paused = tender_scope_run_get_paused;
 	run_class->read_metrics = tender_scope_run_read_metrics;
 	run_class->read_limits = tender_scope_run_read_limits;

@@ -30,11 +30,11 @@ struct _TenderScopeRuntime {
 
 G_DEFINE_TYPE(TenderScopeRuntime, tender_scope_runtime, TENDER_TYPE_RUNTIME)
 
+/* where the shim of the workload's run writes its exit record */
 static gchar *
 tender_scope_runtime_record_path(TenderScopeRuntime *self, const gchar *name)
 {
-	g_autofree gchar *basename = g_strdup_printf("%s.json", name);
-	return g_build_filename(self->exit_dir, basename, NULL);
+	return g_strdup_printf("%s/%s.json", self->exit_dir, name);
 }
 
 static gboolean
