@@ -81,13 +81,5 @@ tender_cgroup_read_metrics(TenderCgroup *self,
 			   const gchar *cgroup,
 			   TenderCgroupMetrics *metrics,
 			   GError **error);
-gboolean
-tender_cgroup_join_freezer(TenderCgroup *self, const gchar *cgroup, GError **error);
-gboolean
-tender_cgroup_set_frozen(TenderCgroup *self, const gchar *cgroup, gboolean frozen, GError **error);
-gboolean
-tender_cgroup_get_frozen(TenderCgroup *self, const gchar *cgroup, gboolean *frozen, GError **error);
-gboolean
-tender_cgroup_remove_freezer(TenderCgroup *self, const gchar *cgroup, GError **error);
 
 G_END_DECLS

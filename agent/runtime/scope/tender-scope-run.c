@@ -32,7 +32,6 @@
  * the main loop.
  */
 
-#define TENDER_SCOPE_RUN_SLICE "tender.slice"
 /* an abandoned run: how often, and how many times, its scope is checked and killed again */
 #define TENDER_SCOPE_RUN_ABANDON_INTERVAL_MS 20
 #define TENDER_SCOPE_RUN_ABANDON_TRIES	     250
@@ -364,74 +363,6 @@ tender_scope_run_scope_started_cb(GObject *source, GAsyncResult *res, gpointer u
 	tender_util_crash_point("start-go");
 }
 
-static GVariant *
-tender_scope_run_build_properties(TenderScopeRun *self)
-{
-	const TenderSpec *spec = tender_workload_get_spec(self->workload);
-	GVariantBuilder builder;
-	g_autofree gchar *description = NULL;
-
-	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(sv)"));
-	description =
-	    spec->description != NULL
-		? g_strdup(spec->description)
-		: g_strdup_printf("tender workload %s", tender_workload_get_name(self->workload));
-	g_variant_builder_add(&builder, "(sv)", "Description", g_variant_new_string(description));
-	g_variant_builder_add(&builder,
-			      "(sv)",
-			      "Slice",
-			      g_variant_new_string(TENDER_SCOPE_RUN_SLICE));
-	g_variant_builder_add(&builder,
-			      "(sv)",
-			      "PIDs",
-			      g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32,
-							&(guint32){(guint32)self->shim_pid},
-							1,
-							sizeof(guint32)));
-	g_variant_builder_add(&builder,
-			      "(sv)",
-			      "CollectMode",
-			      g_variant_new_string("inactive-or-failed"));
-	/* GetMetrics reads the scope's own cgroups, in every controller it reports on */
-	g_variant_builder_add(&builder, "(sv)", "CPUAccounting", g_variant_new_boolean(TRUE));
-	g_variant_builder_add(&builder, "(sv)", "MemoryAccounting", g_variant_new_boolean(TRUE));
-	g_variant_builder_add(&builder, "(sv)", "TasksAccounting", g_variant_new_boolean(TRUE));
-	g_variant_builder_add(&builder, "(sv)", "IOAccounting", g_variant_new_boolean(TRUE));
-	if (spec->memory_max > 0)
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "MemoryMax",
-				      g_variant_new_uint64(spec->memory_max));
-	if (spec->cpu_quota_percent > 0)
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "CPUQuotaPerSecUSec",
-				      g_variant_new_uint64((guint64)spec->cpu_quota_percent *
-							   10000));
-	if (spec->tasks_max > 0)
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "TasksMax",
-				      g_variant_new_uint64(spec->tasks_max));
-	if (spec->io_read_bandwidth_max > 0) {
-		GVariant *item =
-		    g_variant_new("(st)", spec->working_directory, spec->io_read_bandwidth_max);
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "IOReadBandwidthMax",
-				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
-	}
-	if (spec->io_write_bandwidth_max > 0) {
-		GVariant *item =
-		    g_variant_new("(st)", spec->working_directory, spec->io_write_bandwidth_max);
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "IOWriteBandwidthMax",
-				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
-	}
-	return g_variant_builder_end(&builder);
-}
-
 /* tender-shim's arguments for the user to run as and the pre_start hooks; @owned keeps the
  * strings made here */
 static void
@@ -565,12 +496,15 @@ tender_scope_run_start_async(TenderRuntimeRun *run,
 					    NULL,
 					    tender_scope_run_status_line_cb,
 					    g_object_ref(self));
-	tender_systemd_start_scope_async(self->systemd,
-					 tender_workload_get_unit(self->workload),
-					 tender_scope_run_build_properties(self),
-					 NULL,
-					 tender_scope_run_scope_started_cb,
-					 g_object_ref(self));
+	tender_systemd_start_scope_async(
+	    self->systemd,
+	    tender_workload_get_unit(self->workload),
+	    tender_systemd_build_scope_properties(tender_workload_get_spec(self->workload),
+						  tender_workload_get_name(self->workload),
+						  self->shim_pid),
+	    NULL,
+	    tender_scope_run_scope_started_cb,
+	    g_object_ref(self));
 }
 
 static gboolean
@@ -847,10 +781,10 @@ tender_scope_run_adopt(TenderRuntimeRun *run, const gchar *run_id, GPid shim_pid
 		       run_id,
 		       (gint)shim_pid);
 		/* a pause or resume may have been under way */
-		if (!tender_cgroup_get_frozen(self->cgroup,
-					      tender_workload_get_control_group(self->workload),
-					      &self->frozen,
-					      &error))
+		if (!tender_freezer_get_frozen(self->freezer,
+					       tender_workload_get_control_group(self->workload),
+					       &self->frozen,
+					       &error))
 			g_debug("workload %s: %s",
 				tender_workload_get_name(self->workload),
 				error->message);
@@ -937,7 +871,7 @@ tender_scope_run_abandon(TenderRuntimeRun *run, const gchar *run_id)
 	self->reached_running = TRUE;
 	/* the scope may exist although the old tenderd never learnt its cgroup */
 	cgroup = g_strdup_printf("/%s/%s",
-				 TENDER_SCOPE_RUN_SLICE,
+				 TENDER_SYSTEMD_SLICE,
 				 tender_workload_get_unit(self->workload));
 	tender_workload_set_control_group(self->workload, cgroup);
 	g_info("workload %s: tenderd stopped while starting run %s; killing what is left of it",
