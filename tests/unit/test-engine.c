@@ -252,6 +252,7 @@ test_engine_lifecycle(EngineFixture *fx, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *state_file = engine_state_file(fx, "web");
+	g_autoptr(GVariant) spec = g_variant_ref_sink(g_variant_new_parsed(SPEC_PLAIN));
 	TenderWorkload *w = engine_create(fx, "web", SPEC_PLAIN);
 	TenderFakeRun *run;
 
@@ -259,11 +260,7 @@ test_engine_lifecycle(EngineFixture *fx, gconstpointer data)
 	g_assert_cmpint(tender_workload_get_state(w), ==, TENDER_STATE_CREATED);
 	g_assert_true(g_file_test(state_file, G_FILE_TEST_EXISTS));
 	/* a workload of that name exists already */
-	g_assert_null(tender_engine_create_workload(fx->engine,
-						    "web",
-						    g_variant_new_parsed(SPEC_PLAIN),
-						    NULL,
-						    &error));
+	g_assert_null(tender_engine_create_workload(fx->engine, "web", spec, NULL, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
 	g_clear_error(&error);
 
