@@ -4,23 +4,13 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <glib-unix.h>
-#include <glib/gstdio.h>
 #include <signal.h>
-#include <unistd.h>
 
-#include "tender-engine.h"
-#include "tender-identity.h"
+#include "tender-engine-private.h"
 #include "tender-error.h"
-#include "tender-health.h"
-#include "tender-journal.h"
+#include "tender-identity.h"
 #include "tender-json.h"
-#include "tender-log-follower.h"
-#include "tender-freezer.h"
-#include "tender-run.h"
-#include "tender-store.h"
-#include "tender-systemd.h"
+#include "tender-runtime.h"
 #include "tender-util.h"
 
 /*
@@ -29,108 +19,25 @@
  * answers go out as GErrors in the TENDER_ERROR domain.
  */
 
-struct _TenderEngine {
-	GObject parent_instance;
-	TenderConfig *config;
-	TenderCgroup *cgroup;
-	TenderSystemd *systemd;
-	TenderStore *store;
-	gchar *exit_dir;
-	GHashTable *entries; /* name → TenderEngineEntry */
-	/* the TenderLogFollowers of FollowLogs, and how many GetLogs are under way */
-	GPtrArray *followers;
-	guint log_queries;
-};
-
 G_DEFINE_TYPE(TenderEngine, tender_engine, G_TYPE_OBJECT)
 
 enum { SIGNAL_WORKLOAD_ADDED, SIGNAL_WORKLOAD_REMOVED, SIGNAL_LAST };
 static guint signals[SIGNAL_LAST] = {0};
 
-/* why a run is being stopped: it decides the state the workload ends in */
-typedef enum {
-	TENDER_ENGINE_STOP_NONE,
-	TENDER_ENGINE_STOP_USER,      /* StopWorkload, RemoveWorkload: stopped */
-	TENDER_ENGINE_STOP_TIMEOUT,   /* max_runtime_sec: failed, "timeout" */
-	TENDER_ENGINE_STOP_UNHEALTHY, /* on_unhealthy "stop": stopped, "unhealthy" */
-	TENDER_ENGINE_STOP_UNSAVED,   /* its running state could not be saved: failed */
-} TenderEngineStop;
-
-typedef struct {
-	TenderEngine *engine; /* not owned */
-	TenderWorkload *workload;
-	TenderRun *run;
-	gulong ended_id;
-	gulong state_id;
-	GPtrArray *waiters; /* GTask, completed when the run ends */
-	gboolean remove_when_ended;
-	TenderEngineStop stop_cause;
-	guint restart_id; /* a restart is due when it fires */
-	guint runtime_id; /* max_runtime_sec is over when it fires */
-	/* the run's health check, while it runs or is paused */
-	TenderHealth *health;
-
-	/* pause and resume: one is under way */
-	gboolean freezer_busy;
-	/* GetMetrics: the previous sample, for cpu_percent; StartedAt tells its run */
-	gint64 metrics_started_usec;
-	guint64 metrics_usage_nsec;
-	gint64 metrics_time; /* g_get_monotonic_time() */
-
-	/* the state file holds the new state already: the state-changed handler skips it */
-	gboolean saved_ahead;
-	/* why the last write of the state file failed, until one succeeds */
-	GError *save_error;
-	/* a start whose running state could not be saved: its tasks fail once the run is over */
-	GPtrArray *unsaved_starts; /* GTask */
-	GError *unsaved_error;
-} TenderEngineEntry;
-
-static void
-tender_engine_entry_free(TenderEngineEntry *entry)
-{
-	if (entry->run != NULL) {
-		g_signal_handler_disconnect(entry->run, entry->ended_id);
-		g_object_unref(entry->run);
-	}
-	g_clear_handle_id(&entry->restart_id, g_source_remove);
-	g_clear_handle_id(&entry->runtime_id, g_source_remove);
-	g_clear_signal_handler(&entry->state_id, entry->workload);
-	if (entry->health != NULL)
-		g_signal_handlers_disconnect_by_data(entry->health, entry);
-	g_clear_object(&entry->health);
-	g_object_unref(entry->workload);
-	g_ptr_array_unref(entry->waiters);
-	g_ptr_array_unref(entry->unsaved_starts);
-	g_clear_error(&entry->save_error);
-	g_clear_error(&entry->unsaved_error);
-	g_free(entry);
-}
-
-/*
- * Durability: a call succeeds only once what it changed is in the state file.  Create and
- * import write the file before the workload exists; start and stop write the new state
- * (starting, stopping) before they spawn or signal anything, and undo nothing because they
- * changed nothing yet when the write fails.  A start whose running state then cannot be
- * written is stopped again and fails.  States that tenderd reaches by itself (a run ended,
- * a restart is due) are written as they come; a failure there is logged, and the previous
- * file is what a restarted tenderd finds.
- */
-
-/* writes @workload's state file, with @entry's run if there is one */
-static gboolean
+/* writes @workload's state file, with @supervisor's run if there is one */
+gboolean
 tender_engine_save_workload(TenderEngine *self,
 			    TenderWorkload *workload,
-			    TenderEngineEntry *entry,
+			    TenderSupervisor *supervisor,
 			    GError **error)
 {
 	TenderStoreRun run = {NULL};
 
-	if (entry != NULL && entry->run != NULL) {
-		run.run_id = (gchar *)tender_run_get_id(entry->run);
-		run.shim_pid = tender_run_get_shim_pid(entry->run);
+	if (supervisor != NULL && supervisor->run != NULL) {
+		run.run_id = (gchar *)tender_runtime_run_get_id(supervisor->run);
+		run.shim_pid = tender_runtime_run_get_pid(supervisor->run);
 	}
-	run.restart_pending = entry != NULL && entry->restart_id != 0;
+	run.restart_pending = supervisor != NULL && supervisor->restart_id != 0;
 	if (!tender_store_save(self->store, workload, &run, error)) {
 		g_prefix_error(error,
 			       "Cannot save the state of workload '%s': ",
@@ -140,57 +47,7 @@ tender_engine_save_workload(TenderEngine *self,
 	return TRUE;
 }
 
-static gboolean
-tender_engine_save(TenderEngine *self, TenderEngineEntry *entry, GError **error)
-{
-	return tender_engine_save_workload(self, entry->workload, entry, error);
-}
-
-/*
- * Moves the workload to @state only once the state file says so: on failure nothing has
- * changed, neither the file nor what anyone sees.
- */
-static gboolean
-tender_engine_set_state_durable(TenderEngine *self,
-				TenderEngineEntry *entry,
-				TenderState state,
-				const gchar *reason,
-				GError **error)
-{
-	TenderWorkload *w = entry->workload;
-	TenderState old_state = tender_workload_get_state(w);
-	g_autofree gchar *old_reason = g_strdup(tender_workload_get_reason(w));
-	gboolean ok;
-
-	if (!tender_state_transition_is_valid(old_state, state)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_STATE,
-			    "Workload '%s' cannot go from %s to %s",
-			    tender_workload_get_name(w),
-			    tender_state_to_string(old_state),
-			    tender_state_to_string(state));
-		return FALSE;
-	}
-	tender_workload_reset_state(w, state, reason);
-	ok = tender_engine_save(self, entry, error);
-	tender_workload_reset_state(w, old_state, old_reason);
-	if (!ok)
-		return FALSE;
-	g_clear_error(&entry->save_error);
-	entry->saved_ahead = TRUE;
-	tender_workload_set_state(w, state, reason);
-	entry->saved_ahead = FALSE;
-	return TRUE;
-}
-
-typedef struct {
-	const gchar *key;
-	const gchar *type;
-	gpointer value; /* guint32* for "u", gboolean* for "b", gchar** for "s" */
-} TenderEngineOption;
-
-static gboolean
+gboolean
 tender_engine_parse_options(GVariant *options, const TenderEngineOption *table, GError **error)
 {
 	GVariantIter iter;
@@ -258,10 +115,10 @@ tender_engine_check_timeout(guint32 timeout, GError **error)
 	return FALSE;
 }
 
-static TenderEngineEntry *
+TenderSupervisor *
 tender_engine_lookup(TenderEngine *self, const gchar *name, GError **error)
 {
-	TenderEngineEntry *entry;
+	TenderSupervisor *entry;
 
 	if (!tender_util_check_name(name, error))
 		return NULL;
@@ -277,361 +134,85 @@ tender_engine_lookup(TenderEngine *self, const gchar *name, GError **error)
 	return entry;
 }
 
-static gchar *
-tender_engine_record_path(TenderEngine *self, const gchar *name)
+/**
+ * tender_engine_add_runtime:
+ * @self: a #TenderEngine
+ * @runtime: a runtime, by a name the engine has none of yet
+ *
+ * Makes @runtime one the workloads may run in.  Add runtimes before tender_engine_setup(),
+ * which sets them up and takes over the runs a previous tenderd left.
+ */
+void
+tender_engine_add_runtime(TenderEngine *self, TenderRuntime *runtime)
 {
-	g_autofree gchar *basename = g_strdup_printf("%s.json", name);
-	return g_build_filename(self->exit_dir, basename, NULL);
+	const gchar *name;
+
+	g_return_if_fail(TENDER_IS_ENGINE(self));
+	g_return_if_fail(TENDER_IS_RUNTIME(runtime));
+	name = tender_runtime_get_name(runtime);
+	g_return_if_fail(name != NULL && !g_hash_table_contains(self->runtimes, name));
+	g_hash_table_insert(self->runtimes, g_strdup(name), g_object_ref(runtime));
+}
+
+/**
+ * tender_engine_runtime_for_workload:
+ * @self: a #TenderEngine
+ * @workload: a workload
+ * @error: (nullable): a #GError
+ *
+ * The runtime a workload runs in is the one its spec names; a spec that names none, as every
+ * spec does until the spec key "runtime" exists, runs in "scope".
+ *
+ * Returns: (transfer none): the runtime, or %NULL if the engine has none of that name
+ */
+TenderRuntime *
+tender_engine_runtime_for_workload(TenderEngine *self, TenderWorkload *workload, GError **error)
+{
+	const gchar *name = TENDER_RUNTIME_SCOPE;
+	TenderRuntime *runtime;
+
+	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
+	g_return_val_if_fail(TENDER_IS_WORKLOAD(workload), NULL);
+	runtime = g_hash_table_lookup(self->runtimes, name);
+	if (runtime == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Workload '%s' runs in runtime '%s', which this tenderd does not have",
+			    tender_workload_get_name(workload),
+			    name);
+		return NULL;
+	}
+	return runtime;
 }
 
 /* removes the state file first: a workload whose file is still there is not gone */
-static gboolean
-tender_engine_remove_entry(TenderEngine *self, TenderEngineEntry *entry, GError **error)
+gboolean
+tender_engine_remove_entry(TenderEngine *self, TenderSupervisor *entry, GError **error)
 {
 	g_autoptr(TenderWorkload) workload = g_object_ref(entry->workload);
-	g_autofree gchar *record =
-	    tender_engine_record_path(self, tender_workload_get_name(workload));
+	TenderRuntime *runtime = tender_engine_runtime_for_workload(self, workload, NULL);
 
 	if (!tender_store_delete(self->store, tender_workload_get_name(workload), error))
 		return FALSE;
-	if (g_unlink(record) < 0 && errno != ENOENT)
-		g_warning("cannot remove %s: %s", record, g_strerror(errno));
+	if (runtime != NULL)
+		tender_runtime_forget_workload(runtime, workload);
 	g_hash_table_remove(self->entries, tender_workload_get_name(workload));
 	g_info("workload %s removed", tender_workload_get_name(workload));
 	g_signal_emit(self, signals[SIGNAL_WORKLOAD_REMOVED], 0, workload);
 	return TRUE;
 }
 
-static gboolean
-tender_engine_start_entry(TenderEngine *self,
-			  TenderEngineEntry *entry,
-			  GTask *task,
-			  GError **error);
-
-/* the delay before restart number @count (1, 2, ...): restart_delay_ms, doubled each time */
-static guint
-tender_engine_restart_delay(const TenderSpec *spec, guint count)
-{
-	guint64 delay = spec->restart_delay_ms;
-
-	for (guint i = 1; i < count && delay < TENDER_SPEC_RESTART_DELAY_MAX; i++)
-		delay *= 2;
-	return (guint)MIN(delay, TENDER_SPEC_RESTART_DELAY_MAX);
-}
-
-static gboolean
-tender_engine_restart_cb(gpointer user_data)
-{
-	TenderEngineEntry *entry = user_data;
-	TenderWorkload *w = entry->workload;
-
-	g_autoptr(GError) error = NULL;
-	guint count = tender_workload_get_restart_count(w);
-
-	entry->restart_id = 0;
-	tender_workload_set_restart_count(w, count + 1);
-	g_info("restarting workload %s (restart %u of %u)",
-	       tender_workload_get_name(w),
-	       count + 1,
-	       tender_workload_get_spec(w)->restart_max);
-	if (!tender_engine_start_entry(entry->engine, entry, NULL, &error)) {
-		/* the state file still says a restart is due: a restarted tenderd tries again */
-		tender_workload_set_restart_count(w, count);
-		g_warning("workload %s is not restarted: %s",
-			  tender_workload_get_name(w),
-			  error->message);
-	}
-	return G_SOURCE_REMOVE;
-}
-
-static void
-tender_engine_schedule_restart(TenderEngineEntry *entry)
-{
-	TenderWorkload *w = entry->workload;
-	guint delay = tender_engine_restart_delay(tender_workload_get_spec(w),
-						  tender_workload_get_restart_count(w) + 1);
-
-	g_clear_handle_id(&entry->restart_id, g_source_remove);
-	entry->restart_id = g_timeout_add(delay, tender_engine_restart_cb, entry);
-	g_info("workload %s will be restarted in %u ms", tender_workload_get_name(w), delay);
-}
-
-/* does the restart policy ask for a restart after a run that ended in @state? */
-static gboolean
-tender_engine_policy_wants_restart(TenderEngineEntry *entry, TenderState state)
-{
-	const TenderSpec *spec = tender_workload_get_spec(entry->workload);
-
-	if (entry->stop_cause == TENDER_ENGINE_STOP_USER ||
-	    entry->stop_cause == TENDER_ENGINE_STOP_UNHEALTHY || state == TENDER_STATE_STOPPED)
-		return FALSE;
-	if (spec->restart == TENDER_RESTART_ALWAYS)
-		return state == TENDER_STATE_EXITED || state == TENDER_STATE_FAILED;
-	if (spec->restart == TENDER_RESTART_ON_FAILURE)
-		return state == TENDER_STATE_FAILED ||
-		       (state == TENDER_STATE_EXITED &&
-			tender_workload_get_exit_code(entry->workload) != 0);
-	return FALSE;
-}
-
-/* --- health checks --- */
-
-static void
-tender_engine_health_status_cb(TenderHealth *health, guint status, gpointer user_data)
-{
-	TenderEngineEntry *entry = user_data;
-	tender_workload_set_health(entry->workload,
-				   tender_health_status_to_string((TenderHealthStatus)status));
-}
-
-/* on_unhealthy "stop" and "restart" both stop the run; the end of the run decides the rest */
-static void
-tender_engine_health_unhealthy_cb(TenderHealth *health, gpointer user_data)
-{
-	TenderEngineEntry *entry = user_data;
-	const TenderHealthSpec *spec = tender_workload_get_spec(entry->workload)->health;
-	const gchar *name = tender_workload_get_name(entry->workload);
-	g_autoptr(GError) error = NULL;
-
-	if (spec->on_unhealthy == TENDER_HEALTH_ACTION_NONE || entry->run == NULL ||
-	    tender_run_has_ended(entry->run))
-		return;
-	g_info("workload %s is unhealthy: %s it",
-	       name,
-	       spec->on_unhealthy == TENDER_HEALTH_ACTION_RESTART ? "restarting" : "stopping");
-	if (entry->stop_cause == TENDER_ENGINE_STOP_NONE)
-		entry->stop_cause = TENDER_ENGINE_STOP_UNHEALTHY;
-	if (!tender_run_stop(entry->run, entry->engine->config->stop_timeout_sec, &error))
-		g_warning("workload %s: %s", name, error->message);
-}
-
-static void
-tender_engine_health_clear(TenderEngineEntry *entry)
-{
-	if (entry->health == NULL)
-		return;
-	g_signal_handlers_disconnect_by_data(entry->health, entry);
-	g_clear_object(&entry->health);
-}
-
-/*
- * Health checks follow the run's state: they begin (status "starting") when it reaches
- * running, also when tenderd re-adopts it; they are suspended while it is paused; they end
- * when it leaves running and paused.  Health is "none" once the run has ended; while it
- * stops, the last verdict stays.
- */
-static void
-tender_engine_health_state_changed(TenderEngineEntry *entry, TenderState state)
-{
-	TenderWorkload *w = entry->workload;
-
-	if (tender_workload_get_spec(w)->health == NULL)
-		return;
-	if (state == TENDER_STATE_RUNNING) {
-		if (entry->health == NULL) {
-			entry->health = tender_health_new(w, entry->engine->cgroup);
-			g_signal_connect(entry->health,
-					 "status-changed",
-					 G_CALLBACK(tender_engine_health_status_cb),
-					 entry);
-			g_signal_connect(entry->health,
-					 "unhealthy",
-					 G_CALLBACK(tender_engine_health_unhealthy_cb),
-					 entry);
-			tender_workload_set_health(w,
-						   tender_health_status_to_string(
-						       tender_health_get_status(entry->health)));
-		}
-		tender_health_start(entry->health);
-	} else if (state == TENDER_STATE_PAUSED) {
-		if (entry->health != NULL)
-			tender_health_suspend(entry->health);
-	} else {
-		tender_engine_health_clear(entry);
-		if (state != TENDER_STATE_STOPPING)
-			tender_workload_set_health(w, "none");
-	}
-}
-
-/*
- * A run that was stopped for being unhealthy has ended.  With on_unhealthy "restart" it is
- * started again as the restart policy would: after restart_delay_ms, counted in RestartCount,
- * at most restart_max times.  A StopWorkload or RemoveWorkload that came meanwhile wins.
- */
-static void
-tender_engine_health_run_ended(TenderEngineEntry *entry, gboolean stop_requested)
-{
-	TenderWorkload *w = entry->workload;
-	const TenderSpec *spec = tender_workload_get_spec(w);
-
-	if (entry->stop_cause != TENDER_ENGINE_STOP_UNHEALTHY || spec->health == NULL ||
-	    spec->health->on_unhealthy != TENDER_HEALTH_ACTION_RESTART ||
-	    entry->remove_when_ended || stop_requested)
-		return;
-	if (tender_workload_get_restart_count(w) >= spec->restart_max) {
-		g_info("workload %s will not be restarted: it was restarted restart_max (%u) times",
-		       tender_workload_get_name(w),
-		       spec->restart_max);
-		return;
-	}
-	tender_engine_schedule_restart(entry);
-}
-
-static void
-tender_engine_run_ended_cb(TenderRun *run,
-			   guint ended_state,
-			   const gchar *ended_reason,
-			   gpointer user_data)
-{
-	TenderEngineEntry *entry = user_data;
-	TenderEngine *self = entry->engine;
-	TenderWorkload *w = entry->workload;
-	g_autoptr(GPtrArray) waiters = g_steal_pointer(&entry->waiters);
-	g_autoptr(GPtrArray) unsaved_starts = g_steal_pointer(&entry->unsaved_starts);
-	g_autoptr(GError) unsaved_error = g_steal_pointer(&entry->unsaved_error);
-	g_autoptr(GError) remove_error = NULL;
-	g_autofree gchar *unsaved_reason = NULL;
-	TenderState state = (TenderState)ended_state;
-	const gchar *reason = ended_reason;
-	TenderState current = tender_workload_get_state(w);
-	/* a start that a previous tenderd left unfinished did start, as far as anyone knows */
-	gboolean started = current != TENDER_STATE_STARTING || tender_run_was_abandoned(run);
-
-	entry->waiters = g_ptr_array_new_with_free_func(g_object_unref);
-	entry->unsaved_starts = g_ptr_array_new_with_free_func(g_object_unref);
-	g_clear_handle_id(&entry->runtime_id, g_source_remove);
-
-	/* the stop that was asked for decides, whatever the command did meanwhile */
-	if (entry->stop_cause == TENDER_ENGINE_STOP_UNSAVED) {
-		state = TENDER_STATE_FAILED;
-		/* set with the stop cause, in tender_engine_run_started_cb() */
-		unsaved_reason = g_strdup_printf("unsaved: %s", unsaved_error->message);
-		reason = unsaved_reason;
-		started = FALSE;
-	} else if (entry->stop_cause == TENDER_ENGINE_STOP_TIMEOUT) {
-		state = TENDER_STATE_FAILED;
-		reason = "timeout";
-	} else if (entry->stop_cause == TENDER_ENGINE_STOP_UNHEALTHY) {
-		state = TENDER_STATE_STOPPED;
-		reason = "unhealthy";
-	} else if (current == TENDER_STATE_STOPPING && state != TENDER_STATE_STOPPED) {
-		state = TENDER_STATE_STOPPED;
-		reason = "";
-	}
-	/* a run that never started is not restarted: its next start would fail the same way */
-	if (started && !entry->remove_when_ended &&
-	    tender_engine_policy_wants_restart(entry, state)) {
-		if (tender_workload_get_restart_count(w) <
-		    tender_workload_get_spec(w)->restart_max) {
-			tender_engine_schedule_restart(entry);
-		} else {
-			state = TENDER_STATE_FAILED;
-			reason = "restart-limit";
-		}
-	}
-	tender_engine_health_run_ended(entry, waiters->len > 0);
-	entry->stop_cause = TENDER_ENGINE_STOP_NONE;
-	tender_workload_set_state(w, state, reason);
-	g_info("workload %s is %s%s%s",
-	       tender_workload_get_name(entry->workload),
-	       tender_state_to_string(tender_workload_get_state(entry->workload)),
-	       tender_workload_get_reason(entry->workload)[0] != '\0' ? ": " : "",
-	       tender_workload_get_reason(entry->workload));
-	if (entry->remove_when_ended && !tender_engine_remove_entry(self, entry, &remove_error))
-		entry->remove_when_ended = FALSE;
-	for (guint i = 0; i < waiters->len; i++) {
-		if (remove_error != NULL)
-			g_task_return_error(g_ptr_array_index(waiters, i),
-					    g_error_copy(remove_error));
-		else
-			g_task_return_boolean(g_ptr_array_index(waiters, i), TRUE);
-	}
-	/* only a start whose running state was not saved is kept here, with unsaved_error */
-	for (guint i = 0; i < unsaved_starts->len; i++)
-		g_task_return_error(g_ptr_array_index(unsaved_starts, i),
-				    g_error_copy(unsaved_error));
-}
-
-static gboolean
-tender_engine_runtime_cb(gpointer user_data)
-{
-	TenderEngineEntry *entry = user_data;
-	g_autoptr(GError) error = NULL;
-
-	entry->runtime_id = 0;
-	if (entry->run == NULL || tender_run_has_ended(entry->run))
-		return G_SOURCE_REMOVE;
-	g_info("workload %s ran for max_runtime_sec (%" G_GUINT64_FORMAT " s): stopping it",
-	       tender_workload_get_name(entry->workload),
-	       tender_workload_get_spec(entry->workload)->max_runtime_sec);
-	if (entry->stop_cause == TENDER_ENGINE_STOP_NONE)
-		entry->stop_cause = TENDER_ENGINE_STOP_TIMEOUT;
-	if (!tender_run_stop(entry->run, entry->engine->config->stop_timeout_sec, &error))
-		g_warning("workload %s: %s",
-			  tender_workload_get_name(entry->workload),
-			  error->message);
-	return G_SOURCE_REMOVE;
-}
-
-/* max_runtime_sec counts from StartedAt, also across a restart of tenderd */
-static void
-tender_engine_arm_runtime(TenderEngineEntry *entry)
-{
-	const TenderSpec *spec = tender_workload_get_spec(entry->workload);
-	g_autoptr(GDateTime) started = NULL;
-	gint64 left_ms;
-
-	g_clear_handle_id(&entry->runtime_id, g_source_remove);
-	if (spec->max_runtime_sec == 0)
-		return;
-	started =
-	    g_date_time_new_from_iso8601(tender_workload_get_started_at(entry->workload), NULL);
-	left_ms = (gint64)spec->max_runtime_sec * 1000;
-	if (started != NULL)
-		left_ms -= g_get_real_time() / 1000 - (g_date_time_to_unix(started) * 1000 +
-						       g_date_time_get_microsecond(started) / 1000);
-	entry->runtime_id =
-	    g_timeout_add((guint)CLAMP(left_ms, 0, G_MAXINT32), tender_engine_runtime_cb, entry);
-}
-
-static void
-tender_engine_observe_state(TenderEngineEntry *entry, TenderState old_state, TenderState new_state);
-
-static void
-tender_engine_state_changed_cb(TenderWorkload *w,
-			       guint old_state,
-			       guint new_state,
-			       const gchar *reason,
-			       gpointer user_data)
-{
-	TenderEngineEntry *entry = user_data;
-
-	if (old_state == TENDER_STATE_STARTING && new_state == TENDER_STATE_RUNNING)
-		tender_engine_arm_runtime(entry);
-	tender_engine_health_state_changed(entry, (TenderState)new_state);
-	tender_engine_observe_state(entry, (TenderState)old_state, (TenderState)new_state);
-	if (entry->saved_ahead)
-		return;
-	g_clear_error(&entry->save_error);
-	if (!tender_engine_save(entry->engine, entry, &entry->save_error))
-		g_warning("%s", entry->save_error->message);
-}
-
-static TenderEngineEntry *
+/* the engine holds the new workload from now on */
+static TenderSupervisor *
 tender_engine_add_entry(TenderEngine *self, TenderWorkload *workload)
 {
-	TenderEngineEntry *entry = g_new0(TenderEngineEntry, 1);
+	TenderSupervisor *supervisor = tender_supervisor_new(self, workload);
 
-	entry->engine = self;
-	entry->workload = workload;
-	entry->waiters = g_ptr_array_new_with_free_func(g_object_unref);
-	entry->unsaved_starts = g_ptr_array_new_with_free_func(g_object_unref);
-	entry->state_id = g_signal_connect(workload,
-					   "state-changed",
-					   G_CALLBACK(tender_engine_state_changed_cb),
-					   entry);
-	g_hash_table_insert(self->entries, g_strdup(tender_workload_get_name(workload)), entry);
-	return entry;
+	g_hash_table_insert(self->entries,
+			    g_strdup(tender_workload_get_name(workload)),
+			    supervisor);
+	return supervisor;
 }
 
 static gboolean
@@ -684,7 +265,7 @@ tender_engine_create_workload(TenderEngine *self,
 			      GVariant *options,
 			      GError **error)
 {
-	TenderEngineEntry *entry;
+	TenderSupervisor *entry;
 	TenderSpec *parsed;
 	g_autoptr(TenderWorkload) workload = NULL;
 
@@ -708,93 +289,6 @@ tender_engine_create_workload(TenderEngine *self,
 	return entry->workload;
 }
 
-typedef struct {
-	TenderEngine *engine;
-	gchar *name;
-	GTask *task; /* nullable: a restart of the policy has no caller */
-} TenderEngineStart;
-
-static void
-tender_engine_start_free(TenderEngineStart *start)
-{
-	g_object_unref(start->engine);
-	g_free(start->name);
-	g_clear_object(&start->task);
-	g_free(start);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderEngineStart, tender_engine_start_free)
-
-static void
-tender_engine_run_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(TenderEngineStart) start = user_data;
-	g_autoptr(GError) error = NULL;
-	TenderEngineEntry *entry;
-
-	if (!tender_run_start_finish(TENDER_RUN(source), res, &error)) {
-		if (start->task != NULL)
-			g_task_return_error(start->task, g_steal_pointer(&error));
-		else
-			g_info("%s", error->message);
-		return;
-	}
-	entry = g_hash_table_lookup(start->engine->entries, start->name);
-	if (entry != NULL && entry->run == TENDER_RUN(source) && entry->save_error != NULL &&
-	    tender_workload_get_state(entry->workload) == TENDER_STATE_RUNNING) {
-		/* a restarted tenderd would not know that it runs: it must not run */
-		g_warning("workload %s runs, but its state could not be saved: stopping it",
-			  start->name);
-		g_clear_error(&entry->unsaved_error);
-		entry->unsaved_error = g_error_copy(entry->save_error);
-		if (start->task != NULL)
-			g_ptr_array_add(entry->unsaved_starts, g_steal_pointer(&start->task));
-		entry->stop_cause = TENDER_ENGINE_STOP_UNSAVED;
-		if (!tender_run_stop(entry->run, 0, &error))
-			g_warning("workload %s: %s", start->name, error->message);
-		return;
-	}
-	tender_util_crash_point("start-running");
-	if (start->task != NULL)
-		g_task_return_boolean(start->task, TRUE);
-}
-
-/* starts a new run of @entry once its state file says "starting"; @task, if any, completes
- * once it runs or has failed */
-static gboolean
-tender_engine_start_entry(TenderEngine *self, TenderEngineEntry *entry, GTask *task, GError **error)
-{
-	const gchar *name = tender_workload_get_name(entry->workload);
-	g_autofree gchar *record = tender_engine_record_path(self, name);
-	g_autoptr(TenderRun) previous = g_steal_pointer(&entry->run);
-	TenderEngineStart *start;
-
-	entry->run = tender_run_new(entry->workload,
-				    self->systemd,
-				    self->cgroup,
-				    self->config->shim,
-				    record);
-	if (!tender_engine_set_state_durable(self, entry, TENDER_STATE_STARTING, "", error)) {
-		g_clear_object(&entry->run);
-		entry->run = g_steal_pointer(&previous);
-		return FALSE;
-	}
-	if (previous != NULL)
-		g_clear_signal_handler(&entry->ended_id, previous);
-	tender_util_crash_point("start-saved");
-	entry->stop_cause = TENDER_ENGINE_STOP_NONE;
-	entry->ended_id =
-	    g_signal_connect(entry->run, "ended", G_CALLBACK(tender_engine_run_ended_cb), entry);
-	tender_workload_set_oom_killed(entry->workload, FALSE);
-	g_info("starting workload %s", name);
-	start = g_new0(TenderEngineStart, 1);
-	start->engine = g_object_ref(self);
-	start->name = g_strdup(name);
-	start->task = task != NULL ? g_object_ref(task) : NULL;
-	tender_run_start_async(entry->run, NULL, tender_engine_run_started_cb, start);
-	return TRUE;
-}
-
 /**
  * tender_engine_start_workload_async:
  * @self: a #TenderEngine
@@ -816,7 +310,7 @@ tender_engine_start_workload_async(TenderEngine *self,
 {
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 	g_autoptr(GError) error = NULL;
-	TenderEngineEntry *entry;
+	TenderSupervisor *entry;
 	guint restart_id;
 	guint restart_count;
 
@@ -833,7 +327,7 @@ tender_engine_start_workload_async(TenderEngine *self,
 	restart_count = tender_workload_get_restart_count(entry->workload);
 	entry->restart_id = 0;
 	tender_workload_set_restart_count(entry->workload, 0);
-	if (!tender_engine_start_entry(self, entry, task, &error)) {
+	if (!tender_supervisor_start(entry, task, &error)) {
 		/* as it was: the restart that was due is still due */
 		entry->restart_id = restart_id;
 		tender_workload_set_restart_count(entry->workload, restart_count);
@@ -857,28 +351,6 @@ tender_engine_start_workload_finish(TenderEngine *self, GAsyncResult *res, GErro
 {
 	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
 	return g_task_propagate_boolean(G_TASK(res), error);
-}
-
-/* stop the entry's run and have @task completed when it has ended */
-static gboolean
-tender_engine_stop_entry(TenderEngine *self,
-			 TenderEngineEntry *entry,
-			 guint32 timeout,
-			 GTask *task,
-			 GError **error)
-{
-	if (entry->run == NULL || tender_run_has_ended(entry->run)) {
-		g_task_return_boolean(task, TRUE);
-		return TRUE;
-	}
-	/* once "stopping" is saved, a restarted tenderd finishes the stop */
-	if (tender_workload_get_state(entry->workload) != TENDER_STATE_STOPPING &&
-	    !tender_engine_set_state_durable(self, entry, TENDER_STATE_STOPPING, "", error))
-		return FALSE;
-	if (!tender_run_stop(entry->run, timeout, error))
-		return FALSE;
-	g_ptr_array_add(entry->waiters, g_object_ref(task));
-	return TRUE;
 }
 
 /**
@@ -905,7 +377,7 @@ tender_engine_stop_workload_async(TenderEngine *self,
 	g_autoptr(GError) error = NULL;
 	guint32 timeout = self->config->stop_timeout_sec;
 	const TenderEngineOption table[] = {{"timeout_sec", "u", &timeout}, {NULL}};
-	TenderEngineEntry *entry;
+	TenderSupervisor *entry;
 
 	g_task_set_source_tag(task, tender_engine_stop_workload_async);
 	entry = tender_engine_lookup(self, name, &error);
@@ -918,7 +390,7 @@ tender_engine_stop_workload_async(TenderEngine *self,
 		/* ended, waiting to be restarted: the stop cancels the restart, once saved */
 		guint restart_id = entry->restart_id;
 		entry->restart_id = 0;
-		if (!tender_engine_save(self, entry, &error)) {
+		if (!tender_supervisor_save(entry, &error)) {
 			entry->restart_id = restart_id;
 			g_task_return_error(task, g_steal_pointer(&error));
 			return;
@@ -931,12 +403,12 @@ tender_engine_stop_workload_async(TenderEngine *self,
 	if (!tender_state_check_stoppable(tender_workload_get_state(entry->workload),
 					  name,
 					  &error) ||
-	    !tender_engine_stop_entry(self, entry, timeout, task, &error)) {
+	    !tender_supervisor_stop(entry, timeout, task, &error)) {
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
-	if (entry->stop_cause == TENDER_ENGINE_STOP_NONE)
-		entry->stop_cause = TENDER_ENGINE_STOP_USER;
+	if (entry->stop_cause == TENDER_SUPERVISOR_STOP_NONE)
+		entry->stop_cause = TENDER_SUPERVISOR_STOP_USER;
 	g_info("stopping workload %s (SIGKILL after %u s)", name, timeout);
 }
 
@@ -967,7 +439,7 @@ tender_engine_stop_workload_finish(TenderEngine *self, GAsyncResult *res, GError
 gboolean
 tender_engine_kill_workload(TenderEngine *self, const gchar *name, gint signo, GError **error)
 {
-	TenderEngineEntry *entry;
+	TenderSupervisor *entry;
 	TenderState state;
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), FALSE);
@@ -995,7 +467,7 @@ tender_engine_kill_workload(TenderEngine *self, const gchar *name, gint signo, G
 		return FALSE;
 	}
 	g_info("sending signal %d to workload %s", signo, name);
-	return tender_run_kill(entry->run, signo, error);
+	return tender_runtime_run_kill(entry->run, signo, error);
 }
 
 /**
@@ -1022,7 +494,7 @@ tender_engine_remove_workload_async(TenderEngine *self,
 	const TenderEngineOption table[] = {{"force", "b", &force},
 					    {"timeout_sec", "u", &timeout},
 					    {NULL}};
-	TenderEngineEntry *entry;
+	TenderSupervisor *entry;
 	TenderState state;
 
 	g_task_set_source_tag(task, tender_engine_remove_workload_async);
@@ -1056,9 +528,9 @@ tender_engine_remove_workload_async(TenderEngine *self,
 		return;
 	}
 	entry->remove_when_ended = TRUE;
-	if (entry->stop_cause == TENDER_ENGINE_STOP_NONE)
-		entry->stop_cause = TENDER_ENGINE_STOP_USER;
-	if (!tender_engine_stop_entry(self, entry, timeout, task, &error)) {
+	if (entry->stop_cause == TENDER_SUPERVISOR_STOP_NONE)
+		entry->stop_cause = TENDER_SUPERVISOR_STOP_USER;
+	if (!tender_supervisor_stop(entry, timeout, task, &error)) {
 		entry->remove_when_ended = FALSE;
 		g_task_return_error(task, g_steal_pointer(&error));
 	}
@@ -1079,233 +551,6 @@ tender_engine_remove_workload_finish(TenderEngine *self, GAsyncResult *res, GErr
 	return g_task_propagate_boolean(G_TASK(res), error);
 }
 
-/* --- logs --- */
-
-#define TENDER_ENGINE_LOG_LINES_MAX 10000
-/* GetLogs returns at most this many bytes of messages, well below D-Bus's message size */
-#define TENDER_ENGINE_LOG_BYTES_MAX	(8 * 1024 * 1024)
-#define TENDER_ENGINE_LOG_QUERIES_MAX	16
-#define TENDER_ENGINE_LOG_FOLLOWERS_MAX 64
-
-typedef struct {
-	guint32 lines;
-	gchar *since;
-	gchar *stream_text;
-	TenderJournalStream stream;
-} TenderEngineLogOptions;
-
-static void
-tender_engine_log_options_clear(TenderEngineLogOptions *opts)
-{
-	g_clear_pointer(&opts->since, g_free);
-	g_clear_pointer(&opts->stream_text, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TenderEngineLogOptions, tender_engine_log_options_clear)
-
-/* the workload exists, and the options of GetLogs and FollowLogs are sound */
-static gboolean
-tender_engine_parse_log_options(TenderEngine *self,
-				const gchar *name,
-				GVariant *options,
-				TenderEngineLogOptions *opts,
-				GError **error)
-{
-	const TenderEngineOption table[] = {{"lines", "u", &opts->lines},
-					    {"since", "s", &opts->since},
-					    {"stream", "s", &opts->stream_text},
-					    {NULL}};
-
-	if (tender_engine_lookup(self, name, error) == NULL ||
-	    !tender_engine_parse_options(options, table, error))
-		return FALSE;
-	if (opts->lines > TENDER_ENGINE_LOG_LINES_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Option 'lines' is %u; it must be at most %d",
-			    opts->lines,
-			    TENDER_ENGINE_LOG_LINES_MAX);
-		return FALSE;
-	}
-	if (opts->since != NULL && !tender_journal_check_cursor(opts->since, error))
-		return FALSE;
-	opts->stream = TENDER_JOURNAL_STREAM_BOTH;
-	if (opts->stream_text != NULL &&
-	    !tender_journal_stream_from_string(opts->stream_text, &opts->stream)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Option 'stream' is '%s'; it must be 'stdout', 'stderr' or 'both'",
-			    opts->stream_text);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static void
-tender_engine_logs_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	TenderEngine *self = g_task_get_source_object(task);
-	g_autoptr(GError) error = NULL;
-	GVariant *entries;
-
-	self->log_queries--;
-	entries = tender_journal_query_finish(res, &error);
-	if (entries == NULL) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	g_task_return_pointer(task, entries, (GDestroyNotify)g_variant_unref);
-}
-
-/**
- * tender_engine_get_logs_async:
- * @self: a #TenderEngine
- * @name: the workload
- * @options: (nullable): an a{sv}: lines u, since s, stream s
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the entries
- * @user_data: for @callback
- *
- * Reads the workload's output from the journal, in a worker thread.
- */
-void
-tender_engine_get_logs_async(TenderEngine *self,
-			     const gchar *name,
-			     GVariant *options,
-			     GCancellable *cancellable,
-			     GAsyncReadyCallback callback,
-			     gpointer user_data)
-{
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	g_autoptr(GError) error = NULL;
-	g_auto(TenderEngineLogOptions) opts = {.lines = 100};
-
-	g_task_set_source_tag(task, tender_engine_get_logs_async);
-	if (!tender_engine_parse_log_options(self, name, options, &opts, &error)) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	if (self->log_queries >= TENDER_ENGINE_LOG_QUERIES_MAX) {
-		g_task_return_new_error(task,
-					TENDER_ERROR,
-					TENDER_ERROR_FAILED,
-					"There are %u log queries under way already, the most "
-					"tenderd allows; try again later",
-					self->log_queries);
-		return;
-	}
-	self->log_queries++;
-	tender_journal_query_async(name,
-				   opts.stream,
-				   opts.lines,
-				   opts.since,
-				   TENDER_ENGINE_LOG_BYTES_MAX,
-				   cancellable,
-				   tender_engine_logs_read_cb,
-				   g_steal_pointer(&task));
-}
-
-/**
- * tender_engine_get_logs_finish:
- * @self: a #TenderEngine
- * @res: the result
- * @error: (nullable): a #GError
- *
- * Returns: (transfer full): the entries, an aa{sv}, oldest first
- */
-GVariant *
-tender_engine_get_logs_finish(TenderEngine *self, GAsyncResult *res, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(res, self), NULL);
-	return g_task_propagate_pointer(G_TASK(res), error);
-}
-
-static void
-tender_engine_follower_closed_cb(TenderLogFollower *follower, gpointer user_data)
-{
-	TenderEngine *self = TENDER_ENGINE(user_data);
-	g_ptr_array_remove(self->followers, follower);
-}
-
-/* a removed workload's followers end: their readers see the end of the pipe */
-static void
-tender_engine_logs_workload_removed_cb(TenderEngine *self,
-				       TenderWorkload *workload,
-				       gpointer user_data)
-{
-	for (guint i = self->followers->len; i > 0; i--) {
-		TenderLogFollower *follower = g_ptr_array_index(self->followers, i - 1);
-		if (g_strcmp0(tender_log_follower_get_workload(follower),
-			      tender_workload_get_name(workload)) == 0)
-			g_ptr_array_remove_index(self->followers, i - 1);
-	}
-}
-
-/**
- * tender_engine_follow_logs:
- * @self: a #TenderEngine
- * @name: the workload
- * @options: (nullable): an a{sv}: lines u, since s, stream s
- * @fd: (out): the read end of a pipe, for the caller to pass on and close
- * @error: (nullable): a #GError
- *
- * Writes the workload's output into a pipe, one line of JSON per entry: the last lines (or
- * all after since), then every new one, until the reader closes the pipe or the workload is
- * removed.
- *
- * Returns: %TRUE on success
- */
-gboolean
-tender_engine_follow_logs(TenderEngine *self,
-			  const gchar *name,
-			  GVariant *options,
-			  gint *fd,
-			  GError **error)
-{
-	g_auto(TenderEngineLogOptions) opts = {.lines = 10};
-	g_autoptr(TenderJournal) journal = NULL;
-	g_autoptr(GError) error_pipe = NULL;
-	TenderLogFollower *follower;
-	gint fds[2] = {-1, -1};
-
-	g_return_val_if_fail(TENDER_IS_ENGINE(self), FALSE);
-	if (!tender_engine_parse_log_options(self, name, options, &opts, error))
-		return FALSE;
-	if (self->followers->len >= TENDER_ENGINE_LOG_FOLLOWERS_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "There are %u log followers already, the most tenderd allows",
-			    self->followers->len);
-		return FALSE;
-	}
-	journal = tender_journal_open(name, opts.stream, TRUE, error);
-	if (journal == NULL || !tender_journal_seek(journal, opts.lines, opts.since, error))
-		return FALSE;
-	if (!g_unix_open_pipe(fds, FD_CLOEXEC, &error_pipe) ||
-	    !g_unix_set_fd_nonblocking(fds[1], TRUE, &error_pipe)) {
-		if (fds[0] >= 0) {
-			(void)close(fds[0]);
-			(void)close(fds[1]);
-		}
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Cannot create a pipe: %s",
-			    error_pipe->message);
-		return FALSE;
-	}
-	follower = tender_log_follower_new(name, g_steal_pointer(&journal), fds[1]);
-	g_signal_connect(follower, "closed", G_CALLBACK(tender_engine_follower_closed_cb), self);
-	g_ptr_array_add(self->followers, follower);
-	g_info("following the logs of workload %s", name);
-	*fd = fds[0];
-	return TRUE;
-}
-
 /**
  * tender_engine_get_workload:
  * @self: a #TenderEngine
@@ -1317,7 +562,7 @@ tender_engine_follow_logs(TenderEngine *self,
 TenderWorkload *
 tender_engine_get_workload(TenderEngine *self, const gchar *name, GError **error)
 {
-	TenderEngineEntry *entry;
+	TenderSupervisor *entry;
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
 	entry = tender_engine_lookup(self, name, error);
@@ -1348,492 +593,11 @@ tender_engine_get_workloads(TenderEngine *self)
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), array);
 	g_hash_table_iter_init(&iter, self->entries);
 	while (g_hash_table_iter_next(&iter, NULL, &value)) {
-		TenderEngineEntry *entry = value;
+		TenderSupervisor *entry = value;
 		g_ptr_array_add(array, g_object_ref(entry->workload));
 	}
 	g_ptr_array_sort(array, tender_engine_sort_by_name_cb);
 	return array;
-}
-
-/**
- * tender_engine_get_limits:
- * @self: a #TenderEngine
- * @workload: a workload
- *
- * Returns: (transfer floating): the limits the kernel holds for the workload's scope while it
- * runs, an empty a{sv} otherwise
- */
-GVariant *
-tender_engine_get_limits(TenderEngine *self, TenderWorkload *workload)
-{
-	const gchar *cgroup = tender_workload_get_control_group(workload);
-	GVariant *limits = NULL;
-	g_autoptr(GError) error = NULL;
-
-	if (tender_state_is_active(tender_workload_get_state(workload)) && cgroup[0] != '\0')
-		limits = tender_cgroup_read_limits(self->cgroup, cgroup, &error);
-	if (limits == NULL && error != NULL)
-		g_debug("cannot read the limits of %s: %s", cgroup, error->message);
-	if (limits == NULL)
-		limits = g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-	return limits;
-}
-
-/* --- metrics, pause and resume --- */
-
-/* StartedAt in microseconds since the epoch, or -1 */
-static gint64
-tender_engine_started_usec(TenderWorkload *workload)
-{
-	g_autoptr(GDateTime) started =
-	    g_date_time_new_from_iso8601(tender_workload_get_started_at(workload), NULL);
-
-	if (started == NULL)
-		return -1;
-	return g_date_time_to_unix(started) * G_USEC_PER_SEC + g_date_time_get_microsecond(started);
-}
-
-/**
- * tender_engine_get_metrics:
- * @self: a #TenderEngine
- * @name: the workload
- * @error: (nullable): a #GError
- *
- * Reads the usage of a running or paused workload from its scope's cgroup files.
- * cpu_percent is the CPU used since the previous call for the same run of the workload (or
- * since StartedAt, for the first), in percent of one CPU.
- *
- * Returns: (transfer floating): an a{sv} as GetMetrics documents it, or %NULL
- */
-GVariant *
-tender_engine_get_metrics(TenderEngine *self, const gchar *name, GError **error)
-{
-	TenderEngineEntry *entry;
-	TenderCgroupMetrics metrics = {0};
-	TenderState state;
-	const gchar *cgroup;
-	g_autoptr(GError) error_local = NULL;
-	g_autofree gchar *timestamp = NULL;
-	GVariantBuilder builder;
-	gint64 now = g_get_monotonic_time();
-	gint64 now_utc = g_get_real_time();
-	gint64 started;
-	gint64 elapsed_usec = 0;
-	guint64 previous_nsec = 0;
-	gdouble percent = 0.0;
-
-	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
-	entry = tender_engine_lookup(self, name, error);
-	if (entry == NULL)
-		return NULL;
-	state = tender_workload_get_state(entry->workload);
-	cgroup = tender_workload_get_control_group(entry->workload);
-	if ((state != TENDER_STATE_RUNNING && state != TENDER_STATE_PAUSED) || cgroup[0] == '\0') {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_STATE,
-			    "Workload '%s' is %s; it has metrics only while it runs or is paused",
-			    name,
-			    tender_state_to_string(state));
-		return NULL;
-	}
-	if (!tender_cgroup_read_metrics(self->cgroup, cgroup, &metrics, &error_local)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Cannot read the metrics of workload '%s': %s",
-			    name,
-			    error_local->message);
-		return NULL;
-	}
-
-	/* the previous sample counts only if it was taken in this run */
-	started = tender_engine_started_usec(entry->workload);
-	if (entry->metrics_time != 0 && entry->metrics_started_usec == started) {
-		previous_nsec = entry->metrics_usage_nsec;
-		elapsed_usec = now - entry->metrics_time;
-	} else if (started >= 0) {
-		elapsed_usec = now_utc - started;
-	}
-	if (elapsed_usec > 0 && metrics.cpu_usage_nsec >= previous_nsec)
-		percent = (gdouble)(metrics.cpu_usage_nsec - previous_nsec) * 100.0 /
-			  ((gdouble)elapsed_usec * 1000.0);
-	entry->metrics_started_usec = started;
-	entry->metrics_usage_nsec = metrics.cpu_usage_nsec;
-	entry->metrics_time = now;
-
-	timestamp = tender_util_timestamp_format(now_utc);
-	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "cpu_usage_nsec",
-			      g_variant_new_uint64(metrics.cpu_usage_nsec));
-	g_variant_builder_add(&builder, "{sv}", "cpu_percent", g_variant_new_double(percent));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "memory_bytes",
-			      g_variant_new_uint64(metrics.memory_bytes));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "memory_peak_bytes",
-			      g_variant_new_uint64(metrics.memory_peak_bytes));
-	g_variant_builder_add(&builder, "{sv}", "tasks", g_variant_new_uint64(metrics.tasks));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "io_read_bytes",
-			      g_variant_new_uint64(metrics.io_read_bytes));
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "io_write_bytes",
-			      g_variant_new_uint64(metrics.io_write_bytes));
-	g_variant_builder_add(&builder, "{sv}", "timestamp", g_variant_new_string(timestamp));
-	return g_variant_builder_end(&builder);
-}
-
-/* a pause or resume under way */
-typedef struct {
-	gchar *name;
-	TenderWorkload *workload; /* tells the entry from a later one of the same name */
-	TenderRun *run;
-} TenderEngineFreeze;
-
-static void
-tender_engine_freeze_free(TenderEngineFreeze *op)
-{
-	g_free(op->name);
-	g_object_unref(op->workload);
-	g_object_unref(op->run);
-	g_free(op);
-}
-
-/* the entry of @op, if it is still there: the busy flag is cleared on it */
-static TenderEngineEntry *
-tender_engine_freeze_done(TenderEngine *self, TenderEngineFreeze *op)
-{
-	TenderEngineEntry *entry = g_hash_table_lookup(self->entries, op->name);
-
-	if (entry == NULL || entry->workload != op->workload)
-		return NULL;
-	entry->freezer_busy = FALSE;
-	return entry;
-}
-
-typedef struct {
-	TenderFreezer *freezer;
-	gchar *cgroup;
-} TenderEngineFreezerRun;
-
-static void
-tender_engine_freezer_run_free(gpointer data, GClosure *closure)
-{
-	TenderEngineFreezerRun *watch = data;
-	g_object_unref(watch->freezer);
-	g_free(watch->cgroup);
-	g_free(watch);
-}
-
-static void
-tender_engine_freezer_run_ended_cb(TenderRun *run,
-				   guint ended_state,
-				   const gchar *ended_reason,
-				   gpointer user_data)
-{
-	TenderEngineFreezerRun *watch = user_data;
-	tender_freezer_release(watch->freezer, watch->cgroup);
-}
-
-/* the freezer cgroup of a run (cgroup v1) is removed when the run ends */
-static void
-tender_engine_freezer_watch_run(TenderEngineEntry *entry, TenderFreezer *freezer)
-{
-	TenderEngineFreezerRun *watch;
-
-	if (g_signal_handler_find(entry->run,
-				  G_SIGNAL_MATCH_FUNC,
-				  0,
-				  0,
-				  NULL,
-				  tender_engine_freezer_run_ended_cb,
-				  NULL) != 0)
-		return;
-	watch = g_new0(TenderEngineFreezerRun, 1);
-	watch->freezer = g_object_ref(freezer);
-	watch->cgroup = g_strdup(tender_workload_get_control_group(entry->workload));
-	g_signal_connect_data(entry->run,
-			      "ended",
-			      G_CALLBACK(tender_engine_freezer_run_ended_cb),
-			      watch,
-			      tender_engine_freezer_run_free,
-			      0);
-}
-
-/* a pause or resume may start if the workload is in state @wanted and no other is under way;
- * otherwise @task has returned the error */
-static gboolean
-tender_engine_freeze_begin(TenderEngine *self,
-			   const gchar *name,
-			   TenderState wanted,
-			   GTask *task,
-			   TenderFreezer **freezer)
-{
-	g_autoptr(GError) error = NULL;
-	TenderEngineEntry *entry = tender_engine_lookup(self, name, &error);
-	TenderEngineFreeze *op;
-	TenderState state;
-
-	if (entry == NULL) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return FALSE;
-	}
-	state = tender_workload_get_state(entry->workload);
-	if (state != wanted || entry->run == NULL || tender_run_has_ended(entry->run)) {
-		g_task_return_new_error(task,
-					TENDER_ERROR,
-					TENDER_ERROR_INVALID_STATE,
-					"Workload '%s' is %s, not %s",
-					name,
-					tender_state_to_string(state),
-					tender_state_to_string(wanted));
-		return FALSE;
-	}
-	if (entry->freezer_busy) {
-		g_task_return_new_error(task,
-					TENDER_ERROR,
-					TENDER_ERROR_INVALID_STATE,
-					"Workload '%s' is being paused or resumed already",
-					name);
-		return FALSE;
-	}
-	entry->freezer_busy = TRUE;
-	*freezer = tender_freezer_new(self->cgroup, self->systemd);
-	tender_engine_freezer_watch_run(entry, *freezer);
-	op = g_new0(TenderEngineFreeze, 1);
-	op->name = g_strdup(name);
-	op->workload = g_object_ref(entry->workload);
-	op->run = g_object_ref(entry->run);
-	g_task_set_task_data(task, op, (GDestroyNotify)tender_engine_freeze_free);
-	return TRUE;
-}
-
-static void
-tender_engine_thawed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autofree gchar *name = user_data;
-	g_autoptr(GError) error = NULL;
-
-	if (!tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error))
-		g_warning("workload %s: %s", name, error->message);
-}
-
-/* called when a workload goes from paused to stopping: the stop has sent SIGTERM, which its
- * frozen processes take only once thawed (on cgroup v1 not even SIGKILL reaches them) */
-static void
-tender_engine_thaw_to_stop(TenderEngineEntry *entry)
-{
-	TenderEngine *self = entry->engine;
-	TenderWorkload *w = entry->workload;
-	g_autoptr(TenderFreezer) freezer = tender_freezer_new(self->cgroup, self->systemd);
-
-	g_info("thawing workload %s so that it can stop", tender_workload_get_name(w));
-	tender_freezer_thaw_async(freezer,
-				  tender_workload_get_unit(w),
-				  tender_workload_get_control_group(w),
-				  NULL,
-				  tender_engine_thawed_cb,
-				  g_strdup(tender_workload_get_name(w)));
-}
-
-/* the first sample of a run, for the cpu_percent of the first GetMetrics */
-static void
-tender_engine_metrics_baseline(TenderEngineEntry *entry)
-{
-	TenderCgroupMetrics metrics = {0};
-	const gchar *cgroup = tender_workload_get_control_group(entry->workload);
-
-	entry->metrics_time = 0;
-	if (cgroup[0] == '\0' ||
-	    !tender_cgroup_read_metrics(entry->engine->cgroup, cgroup, &metrics, NULL))
-		return;
-	entry->metrics_started_usec = tender_engine_started_usec(entry->workload);
-	entry->metrics_usage_nsec = metrics.cpu_usage_nsec;
-	entry->metrics_time = g_get_monotonic_time();
-}
-
-/* what metrics and pause need to know of a workload's transitions */
-static void
-tender_engine_observe_state(TenderEngineEntry *entry, TenderState old_state, TenderState new_state)
-{
-	/* a new run: its CPU use counts from now, not from before the command was executed */
-	if (old_state == TENDER_STATE_STARTING && new_state == TENDER_STATE_RUNNING)
-		tender_engine_metrics_baseline(entry);
-	/* every stop of a paused workload: its processes take the signals once thawed */
-	if (old_state == TENDER_STATE_PAUSED && new_state == TENDER_STATE_STOPPING)
-		tender_engine_thaw_to_stop(entry);
-}
-
-static void
-tender_engine_paused_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	TenderEngine *self = g_task_get_source_object(task);
-	TenderEngineFreeze *op = g_task_get_task_data(task);
-	TenderEngineEntry *entry = tender_engine_freeze_done(self, op);
-	g_autoptr(GError) error = NULL;
-	TenderState state = tender_workload_get_state(op->workload);
-
-	if (!tender_freezer_freeze_finish(TENDER_FREEZER(source), res, &error)) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	if (entry == NULL || entry->run != op->run || tender_run_has_ended(op->run) ||
-	    state != TENDER_STATE_RUNNING) {
-		/* stopped (or ended) while being frozen: let it carry on with that */
-		if (!tender_run_has_ended(op->run))
-			tender_freezer_thaw_async(TENDER_FREEZER(source),
-						  tender_workload_get_unit(op->workload),
-						  tender_workload_get_control_group(op->workload),
-						  NULL,
-						  tender_engine_thawed_cb,
-						  g_strdup(op->name));
-		g_task_return_new_error(task,
-					TENDER_ERROR,
-					TENDER_ERROR_INVALID_STATE,
-					"Workload '%s' became %s while it was being paused",
-					op->name,
-					tender_state_to_string(state));
-		return;
-	}
-	tender_workload_set_state(op->workload, TENDER_STATE_PAUSED, "");
-	g_info("workload %s paused", op->name);
-	g_task_return_boolean(task, TRUE);
-}
-
-/**
- * tender_engine_pause_workload_async:
- * @self: a #TenderEngine
- * @name: the workload
- * @cancellable: (nullable): a #GCancellable (not used: a freeze is not left half done)
- * @callback: called once every process of the workload is frozen, or the freeze failed
- * @user_data: for @callback
- *
- * Freezes a running workload (see #TenderFreezer); its state becomes "paused".  A freeze that
- * fails is undone, and the workload runs on.
- */
-void
-tender_engine_pause_workload_async(TenderEngine *self,
-				   const gchar *name,
-				   GCancellable *cancellable,
-				   GAsyncReadyCallback callback,
-				   gpointer user_data)
-{
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	g_autoptr(TenderFreezer) freezer = NULL;
-	TenderEngineFreeze *op;
-
-	g_task_set_source_tag(task, tender_engine_pause_workload_async);
-	if (!tender_engine_freeze_begin(self, name, TENDER_STATE_RUNNING, task, &freezer))
-		return;
-	op = g_task_get_task_data(task);
-	g_info("pausing workload %s", name);
-	tender_freezer_freeze_async(freezer,
-				    tender_workload_get_unit(op->workload),
-				    tender_workload_get_control_group(op->workload),
-				    NULL,
-				    tender_engine_paused_cb,
-				    g_steal_pointer(&task));
-}
-
-/**
- * tender_engine_pause_workload_finish:
- * @self: a #TenderEngine
- * @res: the result
- * @error: (nullable): a #GError
- *
- * Returns: %TRUE if the workload is paused
- */
-gboolean
-tender_engine_pause_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
-	return g_task_propagate_boolean(G_TASK(res), error);
-}
-
-static void
-tender_engine_resumed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	TenderEngine *self = g_task_get_source_object(task);
-	TenderEngineFreeze *op = g_task_get_task_data(task);
-	TenderEngineEntry *entry = tender_engine_freeze_done(self, op);
-	g_autoptr(GError) error = NULL;
-	TenderState state = tender_workload_get_state(op->workload);
-
-	if (!tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error)) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	if (entry == NULL || entry->run != op->run || tender_run_has_ended(op->run) ||
-	    state != TENDER_STATE_PAUSED) {
-		g_task_return_new_error(task,
-					TENDER_ERROR,
-					TENDER_ERROR_INVALID_STATE,
-					"Workload '%s' became %s while it was being resumed",
-					op->name,
-					tender_state_to_string(state));
-		return;
-	}
-	tender_workload_set_state(op->workload, TENDER_STATE_RUNNING, "");
-	g_info("workload %s resumed", op->name);
-	g_task_return_boolean(task, TRUE);
-}
-
-/**
- * tender_engine_resume_workload_async:
- * @self: a #TenderEngine
- * @name: the workload
- * @cancellable: (nullable): a #GCancellable (not used)
- * @callback: called once the workload's processes run again, or the thaw failed
- * @user_data: for @callback
- *
- * Thaws a paused workload; its state becomes "running" again.
- */
-void
-tender_engine_resume_workload_async(TenderEngine *self,
-				    const gchar *name,
-				    GCancellable *cancellable,
-				    GAsyncReadyCallback callback,
-				    gpointer user_data)
-{
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	g_autoptr(TenderFreezer) freezer = NULL;
-	TenderEngineFreeze *op;
-
-	g_task_set_source_tag(task, tender_engine_resume_workload_async);
-	if (!tender_engine_freeze_begin(self, name, TENDER_STATE_PAUSED, task, &freezer))
-		return;
-	op = g_task_get_task_data(task);
-	g_info("resuming workload %s", name);
-	tender_freezer_thaw_async(freezer,
-				  tender_workload_get_unit(op->workload),
-				  tender_workload_get_control_group(op->workload),
-				  NULL,
-				  tender_engine_resumed_cb,
-				  g_steal_pointer(&task));
-}
-
-/**
- * tender_engine_resume_workload_finish:
- * @self: a #TenderEngine
- * @res: the result
- * @error: (nullable): a #GError
- *
- * Returns: %TRUE if the workload runs again
- */
-gboolean
-tender_engine_resume_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
-	return g_task_propagate_boolean(G_TASK(res), error);
 }
 
 /* --- export and import --- */
@@ -1849,7 +613,7 @@ tender_engine_resume_workload_finish(TenderEngine *self, GAsyncResult *res, GErr
 gchar *
 tender_engine_export_workload(TenderEngine *self, const gchar *name, GError **error)
 {
-	TenderEngineEntry *entry;
+	TenderSupervisor *entry;
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(JsonGenerator) generator = json_generator_new();
 
@@ -1926,68 +690,11 @@ tender_engine_import_workload(TenderEngine *self,
 static void
 tender_engine_restore(TenderEngine *self, TenderStoreItem *item)
 {
-	TenderWorkload *w = g_object_ref(item->workload);
-	const gchar *name = tender_workload_get_name(w);
-	TenderState state = tender_workload_get_state(w);
-	TenderEngineEntry *entry;
-	g_autofree gchar *record = NULL;
-	g_autoptr(TenderFreezer) freezer = NULL;
-	g_autoptr(GError) error = NULL;
-	gboolean frozen = FALSE;
+	TenderWorkload *w = item->workload;
 
-	if (g_hash_table_contains(self->entries, name)) {
-		g_object_unref(w);
+	if (g_hash_table_contains(self->entries, tender_workload_get_name(w)))
 		return;
-	}
-	entry = tender_engine_add_entry(self, w);
-	if (!tender_state_is_active(state)) {
-		if (item->run.restart_pending)
-			tender_engine_schedule_restart(entry);
-		return;
-	}
-	record = tender_engine_record_path(self, name);
-	entry->run = tender_run_new(w, self->systemd, self->cgroup, self->config->shim, record);
-	entry->ended_id =
-	    g_signal_connect(entry->run, "ended", G_CALLBACK(tender_engine_run_ended_cb), entry);
-	if (state == TENDER_STATE_STARTING) {
-		/* tenderd went away in the middle of the start, before the caller heard of a
-		 * command that runs: whatever of it runs is stopped, and the run ends */
-		tender_run_abandon(entry->run, item->run.run_id != NULL ? item->run.run_id : "");
-		return;
-	}
-	/* a freezer cgroup of the run (v1) goes when it ends, whether it was paused or not */
-	freezer = tender_freezer_new(self->cgroup, self->systemd);
-	tender_engine_freezer_watch_run(entry, freezer);
-	tender_run_adopt(entry->run,
-			 item->run.run_id != NULL ? item->run.run_id : "",
-			 item->run.shim_pid);
-	if (tender_run_has_ended(entry->run))
-		return;
-	tender_engine_arm_runtime(entry);
-	/* paused or not is what the kernel says: a pause or resume may have been under way */
-	if (!tender_cgroup_get_frozen(self->cgroup,
-				      tender_workload_get_control_group(w),
-				      &frozen,
-				      &error))
-		g_debug("workload %s: %s", name, error->message);
-	g_clear_error(&error);
-	if (state == TENDER_STATE_STOPPING) {
-		/* the stop was under way: finish it (a frozen run is thawed on the way) */
-		entry->stop_cause = TENDER_ENGINE_STOP_USER;
-		tender_workload_reset_state(w,
-					    frozen ? TENDER_STATE_PAUSED : TENDER_STATE_RUNNING,
-					    "");
-		if (!tender_run_stop(entry->run, self->config->stop_timeout_sec, &error))
-			g_warning("workload %s: %s", name, error->message);
-	} else {
-		tender_workload_reset_state(w,
-					    frozen ? TENDER_STATE_PAUSED : TENDER_STATE_RUNNING,
-					    "");
-	}
-	if (tender_workload_get_state(w) == TENDER_STATE_RUNNING)
-		tender_engine_health_state_changed(entry, TENDER_STATE_RUNNING);
-	if (!tender_engine_save(self, entry, &error))
-		g_warning("%s", error->message);
+	tender_supervisor_take_over(tender_engine_add_entry(self, g_object_ref(w)), &item->run);
 }
 
 /* --- what an authorization check is told about a call --- */
@@ -2141,7 +848,7 @@ tender_engine_get_call_details(TenderEngine *self,
 			       const gchar *json)
 {
 	GHashTable *details = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	TenderEngineEntry *entry = NULL;
+	TenderSupervisor *entry = NULL;
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), details);
 	g_hash_table_insert(details, g_strdup("method"), g_strdup(method));
@@ -2184,41 +891,27 @@ tender_engine_get_call_details(TenderEngine *self,
 /**
  * tender_engine_setup:
  * @self: a #TenderEngine
- * @system_bus: the bus PID 1 is on
  * @error: (nullable): a #GError
  *
- * Creates the state directory, subscribes to systemd, and takes over the workloads of a
+ * Sets up every runtime, creates the state directory, and takes over the workloads of a
  * previous tenderd: those that still run are re-adopted, those that ended meanwhile get the
- * state their exit record gives.
+ * state their runtime gives.
  *
  * Returns: %TRUE on success
  */
 gboolean
-tender_engine_setup(TenderEngine *self, GDBusConnection *system_bus, GError **error)
+tender_engine_setup(TenderEngine *self, GError **error)
 {
 	g_autoptr(GPtrArray) items = NULL;
+	GHashTableIter iter;
+	gpointer runtime;
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), FALSE);
-	if (g_mkdir_with_parents(self->exit_dir, 0700) < 0) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Cannot create %s: %s",
-			    self->exit_dir,
-			    g_strerror(errno));
-		return FALSE;
+	g_hash_table_iter_init(&iter, self->runtimes);
+	while (g_hash_table_iter_next(&iter, NULL, &runtime)) {
+		if (!tender_runtime_setup(TENDER_RUNTIME(runtime), error))
+			return FALSE;
 	}
-	if (!g_file_test(self->config->shim, G_FILE_TEST_IS_EXECUTABLE)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "%s is missing or not executable (set shim= in tenderd.conf)",
-			    self->config->shim);
-		return FALSE;
-	}
-	self->systemd = tender_systemd_new(system_bus);
-	if (!tender_systemd_setup(self->systemd, NULL, error))
-		return FALSE;
 	if (!tender_store_setup(self->store, error))
 		return FALSE;
 	items = tender_store_load(self->store);
@@ -2237,10 +930,8 @@ tender_engine_finalize(GObject *object)
 	TenderEngine *self = TENDER_ENGINE(object);
 	g_hash_table_unref(self->entries);
 	g_ptr_array_unref(self->followers);
-	g_clear_object(&self->systemd);
 	g_object_unref(self->store);
-	g_object_unref(self->cgroup);
-	g_free(self->exit_dir);
+	g_hash_table_unref(self->runtimes);
 	tender_config_free(self->config);
 	G_OBJECT_CLASS(tender_engine_parent_class)->finalize(object);
 }
@@ -2288,8 +979,9 @@ tender_engine_init(TenderEngine *self)
 	self->entries = g_hash_table_new_full(g_str_hash,
 					      g_str_equal,
 					      g_free,
-					      (GDestroyNotify)tender_engine_entry_free);
+					      (GDestroyNotify)tender_supervisor_free);
 	self->followers = g_ptr_array_new_with_free_func(g_object_unref);
+	self->runtimes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
 	g_signal_connect(self,
 			 "workload-removed",
 			 G_CALLBACK(tender_engine_logs_workload_removed_cb),
@@ -2299,23 +991,20 @@ tender_engine_init(TenderEngine *self)
 /**
  * tender_engine_new:
  * @config: the settings (copied)
- * @cgroup: the cgroup reader
+ *
+ * Add the runtimes with tender_engine_add_runtime(), then call tender_engine_setup().
  *
  * Returns: (transfer full): a #TenderEngine
  */
 TenderEngine *
-tender_engine_new(const TenderConfig *config, TenderCgroup *cgroup)
+tender_engine_new(const TenderConfig *config)
 {
 	TenderEngine *self = g_object_new(TENDER_TYPE_ENGINE, NULL);
 	self->config = tender_config_new();
 	g_free(self->config->state_dir);
-	g_free(self->config->shim);
 	self->config->state_dir = g_strdup(config->state_dir);
-	self->config->shim = g_strdup(config->shim);
 	self->config->stop_timeout_sec = config->stop_timeout_sec;
 	self->config->max_workloads = config->max_workloads;
-	self->cgroup = g_object_ref(cgroup);
-	self->exit_dir = g_build_filename(config->state_dir, "exit", NULL);
 	self->store = tender_store_new(config->state_dir);
 	return self;
 }

@@ -6,8 +6,8 @@
 
 #include <gio/gio.h>
 
-#include "tender-cgroup.h"
 #include "tender-config.h"
+#include "tender-runtime.h"
 #include "tender-workload.h"
 
 G_BEGIN_DECLS
@@ -19,9 +19,13 @@ G_DECLARE_FINAL_TYPE(TenderEngine, tender_engine, TENDER, ENGINE, GObject)
 #define TENDER_ENGINE_IMPORT_MAX       (1024 * 1024)
 
 TenderEngine *
-tender_engine_new(const TenderConfig *config, TenderCgroup *cgroup);
+tender_engine_new(const TenderConfig *config);
+void
+tender_engine_add_runtime(TenderEngine *self, TenderRuntime *runtime);
+TenderRuntime *
+tender_engine_runtime_for_workload(TenderEngine *self, TenderWorkload *workload, GError **error);
 gboolean
-tender_engine_setup(TenderEngine *self, GDBusConnection *system_bus, GError **error);
+tender_engine_setup(TenderEngine *self, GError **error);
 TenderWorkload *
 tender_engine_create_workload(TenderEngine *self,
 			      const gchar *name,

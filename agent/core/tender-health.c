@@ -39,7 +39,7 @@ typedef struct _TenderHealthCheck TenderHealthCheck;
 struct _TenderHealth {
 	GObject parent_instance;
 	TenderWorkload *workload;
-	TenderCgroup *cgroup;
+	TenderRuntimeRun *run;	      /* the run the checks are of */
 	const TenderHealthSpec *spec; /* the workload's */
 	TenderHealthTracker tracker;
 	SoupSession *session; /* made by the first http_url check */
@@ -297,9 +297,7 @@ tender_health_spawn(TenderHealth *self, TenderHealthCheck *check, GError **error
 		return FALSE;
 	identity = self->identity;
 	envp = tender_identity_build_environ(identity, spec);
-	files = tender_cgroup_get_procs_files(self->cgroup,
-					      tender_workload_get_control_group(self->workload),
-					      error);
+	files = tender_runtime_run_get_join_files(self->run, error);
 	if (files == NULL)
 		return FALSE;
 	if (!g_unix_open_pipe(report, FD_CLOEXEC, error))
@@ -507,7 +505,7 @@ tender_health_finalize(GObject *object)
 
 	g_clear_object(&self->session);
 	g_clear_pointer(&self->identity, tender_identity_free);
-	g_object_unref(self->cgroup);
+	g_object_unref(self->run);
 	g_object_unref(self->workload);
 	G_OBJECT_CLASS(tender_health_parent_class)->finalize(object);
 }
@@ -575,7 +573,7 @@ tender_health_run_age(TenderWorkload *workload)
 /**
  * tender_health_new:
  * @workload: a running workload whose spec has a health check
- * @cgroup: the cgroup reader
+ * @run: its run, whose control groups a command check joins
  *
  * The start period counts from the run's StartedAt, so that it holds across a restart of
  * tenderd.  Nothing is checked before tender_health_start().
@@ -583,7 +581,7 @@ tender_health_run_age(TenderWorkload *workload)
  * Returns: (transfer full): a #TenderHealth, its status "starting"
  */
 TenderHealth *
-tender_health_new(TenderWorkload *workload, TenderCgroup *cgroup)
+tender_health_new(TenderWorkload *workload, TenderRuntimeRun *run)
 {
 	TenderHealth *self;
 	const TenderHealthSpec *spec;
@@ -593,7 +591,7 @@ tender_health_new(TenderWorkload *workload, TenderCgroup *cgroup)
 	g_return_val_if_fail(spec != NULL, NULL);
 	self = g_object_new(TENDER_TYPE_HEALTH, NULL);
 	self->workload = g_object_ref(workload);
-	self->cgroup = g_object_ref(cgroup);
+	self->run = g_object_ref(run);
 	self->spec = spec;
 	tender_health_tracker_init(&self->tracker,
 				   spec->retries,

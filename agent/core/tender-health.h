@@ -6,8 +6,8 @@
 
 #include <gio/gio.h>
 
-#include "tender-cgroup.h"
 #include "tender-health-tracker.h"
+#include "tender-runtime-run.h"
 #include "tender-workload.h"
 
 G_BEGIN_DECLS
@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(TenderHealth, tender_health, TENDER, HEALTH, GObject)
 
 TenderHealth *
-tender_health_new(TenderWorkload *workload, TenderCgroup *cgroup);
+tender_health_new(TenderWorkload *workload, TenderRuntimeRun *run);
 void
 tender_health_start(TenderHealth *self);
 void

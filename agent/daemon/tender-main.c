@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <systemd/sd-daemon.h>
 
-#include "tender-cgroup.h"
+#include "tender-scope-runtime.h"
 #include "tender-config.h"
 #include "tender-dbus-daemon.h"
 #include "tender-engine.h"
@@ -157,7 +157,7 @@ main(int argc, char **argv)
 	g_autoptr(GOptionContext) context = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TenderConfig) config = tender_config_new();
-	g_autoptr(TenderCgroup) cgroup = NULL;
+	g_autoptr(TenderScopeRuntime) scope = NULL;
 	g_autoptr(GDBusConnection) system_bus = NULL;
 	g_autofree gchar *config_path = NULL;
 	g_autofree gchar *state_dir = NULL;
@@ -218,19 +218,17 @@ main(int argc, char **argv)
 		config->state_dir = g_steal_pointer(&state_dir);
 	}
 
-	cgroup = tender_cgroup_new(cgroup_root);
-	if (tender_cgroup_get_version(cgroup) == TENDER_CGROUP_VERSION_UNKNOWN)
-		g_warning("no cgroup file system below %s: limits cannot be read back",
-			  tender_cgroup_get_root(cgroup));
-
 	/* systemd is always on the system bus, wherever tenderd serves */
 	system_bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &error);
 	if (system_bus == NULL) {
 		g_printerr("tenderd: cannot connect to the system bus: %s\n", error->message);
 		return EXIT_FAILURE;
 	}
-	daemon.engine = tender_engine_new(config, cgroup);
-	if (!tender_engine_setup(daemon.engine, system_bus, &error)) {
+	daemon.engine = tender_engine_new(config);
+	/* the core's runtime: workloads as transient systemd scopes */
+	scope = tender_scope_runtime_new(cgroup_root, system_bus, config->shim, config->state_dir);
+	tender_engine_add_runtime(daemon.engine, TENDER_RUNTIME(scope));
+	if (!tender_engine_setup(daemon.engine, &error)) {
 		g_printerr("tenderd: %s\n", error->message);
 		return EXIT_FAILURE;
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tender-cgroup.h"
+#include "tender-freezer.h"
 #include "tender-error.h"
 
 /* builds a fixture tree: pairs of relative path and contents */
@@ -632,6 +633,7 @@ test_cgroup_v1_freezer(void)
 				NULL};
 	g_autofree gchar *root = make_tree(files);
 	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(TenderFreezer) fz = tender_freezer_new(cg, NULL);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *procs = NULL;
 	g_autofree gchar *state = NULL;
@@ -640,21 +642,21 @@ test_cgroup_v1_freezer(void)
 
 	/* never frozen: no freezer cgroup, and that is no error */
 	g_assert_true(
-	    tender_cgroup_get_frozen(cg, "/tender.slice/tender-other.scope", &frozen, &error));
+	    tender_freezer_get_frozen(fz, "/tender.slice/tender-other.scope", &frozen, &error));
 	g_assert_no_error(error);
 	g_assert_false(frozen);
-	g_assert_true(tender_cgroup_remove_freezer(cg, "/tender.slice/tender-other.scope", &error));
+	g_assert_true(tender_freezer_remove(fz, "/tender.slice/tender-other.scope", &error));
 	g_assert_no_error(error);
 	g_assert_true(
-	    tender_cgroup_set_frozen(cg, "/tender.slice/tender-other.scope", FALSE, &error));
+	    tender_freezer_set_frozen(fz, "/tender.slice/tender-other.scope", FALSE, &error));
 	g_assert_no_error(error);
 	frozen = TRUE;
-	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_true(tender_freezer_get_frozen(fz, SCOPE, &frozen, &error));
 	g_assert_no_error(error);
 	g_assert_false(frozen);
 
 	/* every process of the scope is moved into the freezer cgroup of the same path */
-	g_assert_true(tender_cgroup_join_freezer(cg, SCOPE, &error));
+	g_assert_true(tender_freezer_join(fz, SCOPE, &error));
 	g_assert_no_error(error);
 	procs = read_fixture(root, "freezer/" SCOPE "/cgroup.procs");
 	moved = g_strsplit(g_strstrip(procs), "\n", -1);
@@ -662,47 +664,47 @@ test_cgroup_v1_freezer(void)
 	g_assert_true(g_strv_contains((const gchar *const *)moved, "100"));
 	g_assert_true(g_strv_contains((const gchar *const *)moved, "101"));
 	/* those in it already are not moved again */
-	g_assert_true(tender_cgroup_join_freezer(cg, SCOPE, &error));
+	g_assert_true(tender_freezer_join(fz, SCOPE, &error));
 	g_assert_no_error(error);
 	g_free(procs);
 	procs = read_fixture(root, "freezer/" SCOPE "/cgroup.procs");
 	g_assert_cmpstr(procs, ==, "100\n101\n");
 
-	g_assert_true(tender_cgroup_set_frozen(cg, SCOPE, TRUE, &error));
+	g_assert_true(tender_freezer_set_frozen(fz, SCOPE, TRUE, &error));
 	g_assert_no_error(error);
 	state = read_fixture(root, "freezer/" SCOPE "/freezer.state");
 	g_assert_cmpstr(state, ==, "FROZEN\n");
-	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_true(tender_freezer_get_frozen(fz, SCOPE, &frozen, &error));
 	g_assert_no_error(error);
 	g_assert_true(frozen);
 
 	/* still freezing is not frozen */
 	write_fixture(root, "freezer/" SCOPE "/freezer.state", "FREEZING\n");
-	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_true(tender_freezer_get_frozen(fz, SCOPE, &frozen, &error));
 	g_assert_false(frozen);
 	write_fixture(root, "freezer/" SCOPE "/freezer.state", "MELTING\n");
-	g_assert_false(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_false(tender_freezer_get_frozen(fz, SCOPE, &frozen, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
 	g_clear_error(&error);
 
-	g_assert_true(tender_cgroup_set_frozen(cg, SCOPE, FALSE, &error));
+	g_assert_true(tender_freezer_set_frozen(fz, SCOPE, FALSE, &error));
 	g_assert_no_error(error);
 	g_free(state);
 	state = read_fixture(root, "freezer/" SCOPE "/freezer.state");
 	g_assert_cmpstr(state, ==, "THAWED\n");
-	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_true(tender_freezer_get_frozen(fz, SCOPE, &frozen, &error));
 	g_assert_false(frozen);
 
 	/* a scope that is gone cannot be asked */
-	g_assert_false(tender_cgroup_get_frozen(cg, "/tender.slice/nope.scope", &frozen, &error));
+	g_assert_false(tender_freezer_get_frozen(fz, "/tender.slice/nope.scope", &frozen, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
 	g_clear_error(&error);
-	g_assert_false(tender_cgroup_join_freezer(cg, "/tender.slice/nope.scope", &error));
+	g_assert_false(tender_freezer_join(fz, "/tender.slice/nope.scope", &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
 	g_clear_error(&error);
 
 	/* the kernel refuses to remove a cgroup that is not empty, as rmdir does here */
-	g_assert_false(tender_cgroup_remove_freezer(cg, SCOPE, &error));
+	g_assert_false(tender_freezer_remove(fz, SCOPE, &error));
 	g_assert_nonnull(error);
 	g_clear_error(&error);
 
@@ -718,12 +720,12 @@ test_cgroup_v1_freezer(void)
 		g_assert_cmpint(g_mkdir(other, 0755), ==, 0);
 		g_assert_cmpint(g_unlink(procs_file), ==, 0);
 		g_assert_cmpint(g_unlink(state_file), ==, 0);
-		g_assert_true(tender_cgroup_remove_freezer(cg, SCOPE, &error));
+		g_assert_true(tender_freezer_remove(fz, SCOPE, &error));
 		g_assert_no_error(error);
 		g_assert_false(g_file_test(scope, G_FILE_TEST_EXISTS));
 		g_assert_true(g_file_test(other, G_FILE_TEST_IS_DIR));
 		g_assert_true(
-		    tender_cgroup_remove_freezer(cg, "/tender.slice/tender-other.scope", &error));
+		    tender_freezer_remove(fz, "/tender.slice/tender-other.scope", &error));
 		g_assert_no_error(error);
 		g_assert_false(g_file_test(slice, G_FILE_TEST_EXISTS));
 		g_assert_true(g_file_test(mount, G_FILE_TEST_IS_DIR));
@@ -745,10 +747,11 @@ test_cgroup_v1_freezer_escapes(void)
 	g_autofree gchar *root = make_tree(files);
 	g_autofree gchar *procs = g_build_filename(root, "freezer/" SCOPE "/cgroup.procs", NULL);
 	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(TenderFreezer) fz = tender_freezer_new(cg, NULL);
 	g_autoptr(GError) error = NULL;
 
 	g_assert_cmpint(symlink("/dev/null", procs), ==, 0);
-	g_assert_false(tender_cgroup_join_freezer(cg, SCOPE, &error));
+	g_assert_false(tender_freezer_join(fz, SCOPE, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
 	g_assert_nonnull(strstr(error->message, "kept appearing"));
 	remove_tree(root);
@@ -761,9 +764,10 @@ test_cgroup_v1_freezer_not_mounted(void)
 	g_autofree gchar *root = make_tree(files);
 	g_autofree gchar *freezer = g_build_filename(root, "freezer", NULL);
 	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(TenderFreezer) fz = tender_freezer_new(cg, NULL);
 	g_autoptr(GError) error = NULL;
 
-	g_assert_false(tender_cgroup_join_freezer(cg, SCOPE, &error));
+	g_assert_false(tender_freezer_join(fz, SCOPE, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
 	g_assert_nonnull(strstr(error->message, "not mounted"));
 	/* and nothing was made in its place */
@@ -786,35 +790,36 @@ test_cgroup_v2_freezer(void)
 				NULL};
 	g_autofree gchar *root = make_tree(files);
 	g_autoptr(TenderCgroup) cg = tender_cgroup_new(root);
+	g_autoptr(TenderFreezer) fz = tender_freezer_new(cg, NULL);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *freeze = NULL;
 	g_autofree gchar *freezer = g_build_filename(root, "freezer", NULL);
 	gboolean frozen = TRUE;
 
 	/* the scope's own cgroup is frozen: nothing to join or remove */
-	g_assert_true(tender_cgroup_join_freezer(cg, SCOPE, &error));
+	g_assert_true(tender_freezer_join(fz, SCOPE, &error));
 	g_assert_no_error(error);
 	g_assert_false(g_file_test(freezer, G_FILE_TEST_EXISTS));
-	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_true(tender_freezer_get_frozen(fz, SCOPE, &frozen, &error));
 	g_assert_no_error(error);
 	g_assert_false(frozen);
-	g_assert_true(tender_cgroup_set_frozen(cg, SCOPE, TRUE, &error));
+	g_assert_true(tender_freezer_set_frozen(fz, SCOPE, TRUE, &error));
 	g_assert_no_error(error);
 	freeze = read_fixture(root, SCOPE "/cgroup.freeze");
 	g_assert_cmpstr(freeze, ==, "1\n");
 	write_fixture(root, SCOPE "/cgroup.events", "populated 1\nfrozen 1\n");
-	g_assert_true(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_true(tender_freezer_get_frozen(fz, SCOPE, &frozen, &error));
 	g_assert_true(frozen);
-	g_assert_true(tender_cgroup_set_frozen(cg, SCOPE, FALSE, &error));
+	g_assert_true(tender_freezer_set_frozen(fz, SCOPE, FALSE, &error));
 	g_free(freeze);
 	freeze = read_fixture(root, SCOPE "/cgroup.freeze");
 	g_assert_cmpstr(freeze, ==, "0\n");
-	g_assert_true(tender_cgroup_remove_freezer(cg, SCOPE, &error));
+	g_assert_true(tender_freezer_remove(fz, SCOPE, &error));
 	g_assert_no_error(error);
 
 	/* a kernel without the freezer (before 5.2) has no "frozen" key */
 	write_fixture(root, SCOPE "/cgroup.events", "populated 1\n");
-	g_assert_false(tender_cgroup_get_frozen(cg, SCOPE, &frozen, &error));
+	g_assert_false(tender_freezer_get_frozen(fz, SCOPE, &frozen, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
 	remove_tree(root);
 }

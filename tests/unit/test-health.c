@@ -9,6 +9,7 @@
 
 #include "tender-health.h"
 #include "tender-health-tracker.h"
+#include "tender-scope-runtime.h"
 
 #define SEC G_USEC_PER_SEC
 
@@ -214,14 +215,17 @@ health_run(HealthFixture *fx, const gchar *command)
 	g_autoptr(GError) error = NULL;
 	TenderSpec *spec = tender_spec_new_from_variant(value, &error);
 	g_autoptr(TenderWorkload) workload = NULL;
-	g_autoptr(TenderCgroup) cgroup = tender_cgroup_new(fx->root);
+	g_autoptr(TenderScopeRuntime) runtime =
+	    tender_scope_runtime_new(fx->root, NULL, "tender-shim", fx->root);
+	g_autoptr(TenderRuntimeRun) run = NULL;
 	g_autoptr(TenderHealth) health = NULL;
 	guint guard;
 
 	g_assert_no_error(error);
 	workload = tender_workload_new("t", spec);
 	tender_workload_set_control_group(workload, SCOPE);
-	health = tender_health_new(workload, cgroup);
+	run = tender_runtime_new_run(TENDER_RUNTIME(runtime), workload);
+	health = tender_health_new(workload, run);
 	g_assert_cmpint(tender_health_get_status(health), ==, TENDER_HEALTH_STATUS_STARTING);
 	g_signal_connect(health, "status-changed", G_CALLBACK(health_status_cb), fx);
 	tender_health_start(health);

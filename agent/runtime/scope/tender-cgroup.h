@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "tender-runtime-run.h"
+
 G_BEGIN_DECLS
 
 #define TENDER_TYPE_CGROUP (tender_cgroup_get_type())
@@ -67,36 +69,17 @@ tender_cgroup_get_procs_files(TenderCgroup *self, const gchar *cgroup, GError **
 
 /**
  * TenderCgroupMetrics:
- * @cpu_usage_nsec: CPU time used since the cgroup was created
- * @memory_bytes: memory in use
- * @memory_peak_bytes: the most ever in use, 0 if the kernel does not say
- * @tasks: processes and threads
- * @io_read_bytes: bytes read from block devices
- * @io_write_bytes: bytes written to block devices
  *
- * What tender_cgroup_read_metrics() reads; a metric whose file is missing is 0.
+ * What tender_cgroup_read_metrics() reads, the counters of GetMetrics: @cpu_usage_nsec is the
+ * CPU time used since the cgroup was created, @memory_peak_bytes is 0 if the kernel does not
+ * say, and a metric whose file is missing is 0.
  */
-typedef struct {
-	guint64 cpu_usage_nsec;
-	guint64 memory_bytes;
-	guint64 memory_peak_bytes;
-	guint64 tasks;
-	guint64 io_read_bytes;
-	guint64 io_write_bytes;
-} TenderCgroupMetrics;
+typedef TenderRuntimeMetrics TenderCgroupMetrics;
 
 gboolean
 tender_cgroup_read_metrics(TenderCgroup *self,
 			   const gchar *cgroup,
 			   TenderCgroupMetrics *metrics,
 			   GError **error);
-gboolean
-tender_cgroup_join_freezer(TenderCgroup *self, const gchar *cgroup, GError **error);
-gboolean
-tender_cgroup_set_frozen(TenderCgroup *self, const gchar *cgroup, gboolean frozen, GError **error);
-gboolean
-tender_cgroup_get_frozen(TenderCgroup *self, const gchar *cgroup, gboolean *frozen, GError **error);
-gboolean
-tender_cgroup_remove_freezer(TenderCgroup *self, const gchar *cgroup, GError **error);
 
 G_END_DECLS

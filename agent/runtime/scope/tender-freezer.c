@@ -4,8 +4,16 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tender-cgroup-private.h"
 #include "tender-error.h"
 #include "tender-freezer.h"
+#include "tender-util.h"
 
 /*
  * TenderFreezer freezes and thaws the processes of a scope, without blocking the main loop:
@@ -31,6 +39,349 @@ struct _TenderFreezer {
 };
 
 G_DEFINE_TYPE(TenderFreezer, tender_freezer, G_TYPE_OBJECT)
+/* --- the kernel's freezer ---
+ *
+ * On cgroup v2 the scope's own cgroup is frozen (cgroup.freeze).  On v1, systemd does not
+ * manage the freezer hierarchy: the scope's processes are moved into a cgroup of the same
+ * path in it (ROOT/freezer/CGROUP), which is then frozen with freezer.state.
+ */
+
+/* how often the scope is searched for processes that escaped the move into the freezer */
+#define TENDER_FREEZER_JOIN_ROUNDS 64
+
+static gboolean
+tender_freezer_write_string(TenderCgroup *cg,
+			    const gchar *controller,
+			    const gchar *cgroup,
+			    const gchar *file,
+			    const gchar *text,
+			    gint flags,
+			    GError **error)
+{
+	gchar path[PATH_MAX];
+	gsize len = strlen(text);
+	gssize n;
+	gint fd;
+
+	if (!tender_cgroup_format_path(cg, path, sizeof(path), controller, cgroup, file)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The control group path %s is too long",
+			    cgroup);
+		return FALSE;
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | flags);
+	if (fd < 0) {
+		gint saved = errno;
+		g_set_error(error,
+			    TENDER_ERROR,
+			    saved == ENOENT ? TENDER_ERROR_NOT_FOUND : TENDER_ERROR_FAILED,
+			    "Cannot open %s: %s",
+			    path,
+			    g_strerror(saved));
+		errno = saved;
+		return FALSE;
+	}
+	do {
+		n = write(fd, text, len);
+	} while (n < 0 && errno == EINTR);
+	if (n != (gssize)len) {
+		gint saved = n < 0 ? errno : EIO;
+		(void)close(fd);
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot write '%.*s' to %s: %s",
+			    (gint)strcspn(text, "\n"),
+			    text,
+			    path,
+			    g_strerror(saved));
+		errno = saved;
+		return FALSE;
+	}
+	(void)close(fd);
+	return TRUE;
+}
+
+/* the processes of @cgroup in one hierarchy, as a set */
+static GHashTable *
+tender_freezer_get_pid_set(TenderCgroup *cg,
+			   const gchar *controller,
+			   const gchar *cgroup,
+			   GError **error)
+{
+	g_autofree gchar *contents = NULL;
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(GHashTable) set = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+	if (!tender_cgroup_read_file(cg, controller, cgroup, "cgroup.procs", &contents, error))
+		return NULL;
+	lines = g_strsplit(contents, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		guint64 pid = 0;
+		if (g_ascii_string_to_unsigned(lines[i], 10, 1, G_MAXINT32, &pid, NULL))
+			g_hash_table_add(set, GUINT_TO_POINTER((guint)pid));
+	}
+	return g_steal_pointer(&set);
+}
+
+/**
+ * tender_freezer_join:
+ * @self: a #TenderFreezer
+ * @cgroup: the cgroup path of a scope
+ * @error: (nullable): a #GError
+ *
+ * On cgroup v1, creates the cgroup of the same path in the freezer hierarchy and moves every
+ * process of @cgroup into it, again and again until none is left outside: a process forked
+ * during the move does not escape.  Nothing to do on v2.
+ *
+ * Returns: %TRUE once every process of @cgroup is in its freezer cgroup
+ */
+gboolean
+tender_freezer_join(TenderFreezer *self, const gchar *cgroup, GError **error)
+{
+	g_autofree gchar *dir = NULL;
+
+	g_return_val_if_fail(TENDER_IS_FREEZER(self), FALSE);
+	if (tender_cgroup_get_version(self->cgroup) == TENDER_CGROUP_VERSION_2)
+		return TRUE;
+	if (!tender_cgroup_check_exists(self->cgroup, cgroup, error))
+		return FALSE;
+	dir = g_build_filename(tender_cgroup_get_root(self->cgroup), "freezer", NULL);
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "The cgroup v1 freezer is not mounted at %s",
+			    dir);
+		return FALSE;
+	}
+	g_free(dir);
+	dir = tender_cgroup_build_path(self->cgroup, "freezer", cgroup, NULL);
+	if (!tender_util_mkdir_with_parents(dir, 0755, error))
+		return FALSE;
+	for (guint round = 0; round < TENDER_FREEZER_JOIN_ROUNDS; round++) {
+		g_autoptr(GHashTable) scope =
+		    tender_freezer_get_pid_set(self->cgroup, NULL, cgroup, error);
+		g_autoptr(GHashTable) frozen = NULL;
+		GHashTableIter iter;
+		gpointer key;
+		guint moved = 0;
+
+		if (scope == NULL)
+			return FALSE;
+		frozen = tender_freezer_get_pid_set(self->cgroup, "freezer", cgroup, error);
+		if (frozen == NULL)
+			return FALSE;
+		g_hash_table_iter_init(&iter, scope);
+		while (g_hash_table_iter_next(&iter, &key, NULL)) {
+			gchar pid[16];
+			g_autoptr(GError) error_local = NULL;
+			if (g_hash_table_contains(frozen, key))
+				continue;
+			moved++;
+			g_snprintf(pid, sizeof(pid), "%u\n", GPOINTER_TO_UINT(key));
+			if (tender_freezer_write_string(self->cgroup,
+							"freezer",
+							cgroup,
+							"cgroup.procs",
+							pid,
+							O_APPEND,
+							&error_local))
+				continue;
+			/* a process that is gone already needs no freezing */
+			if (errno == ESRCH)
+				continue;
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+		if (moved == 0)
+			return TRUE;
+	}
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_FAILED,
+		    "New processes kept appearing in %s while they were moved into the freezer",
+		    cgroup);
+	return FALSE;
+}
+
+/**
+ * tender_freezer_set_frozen:
+ * @self: a #TenderFreezer
+ * @cgroup: the cgroup path of a scope
+ * @frozen: %TRUE to freeze, %FALSE to thaw
+ * @error: (nullable): a #GError
+ *
+ * Asks the kernel to freeze or thaw @cgroup: v1 freezer.state in the freezer hierarchy (see
+ * tender_freezer_join()), v2 cgroup.freeze.  Freezing takes a while: wait until
+ * tender_freezer_get_frozen() says so.  Thawing a v1 scope that has no freezer cgroup (it was
+ * never frozen) does nothing.
+ *
+ * Returns: %TRUE if the kernel took the request
+ */
+gboolean
+tender_freezer_set_frozen(TenderFreezer *self, const gchar *cgroup, gboolean frozen, GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_FREEZER(self), FALSE);
+	if (tender_cgroup_get_version(self->cgroup) == TENDER_CGROUP_VERSION_2)
+		return tender_freezer_write_string(self->cgroup,
+						   NULL,
+						   cgroup,
+						   "cgroup.freeze",
+						   frozen ? "1\n" : "0\n",
+						   O_TRUNC,
+						   error);
+	if (!frozen) {
+		/* a scope that never was frozen has no freezer cgroup: it is thawed */
+		gchar path[PATH_MAX];
+		if (tender_cgroup_format_path(self->cgroup,
+					      path,
+					      sizeof(path),
+					      "freezer",
+					      cgroup,
+					      NULL) &&
+		    access(path, F_OK) < 0 && errno == ENOENT)
+			return TRUE;
+	}
+	return tender_freezer_write_string(self->cgroup,
+					   "freezer",
+					   cgroup,
+					   "freezer.state",
+					   frozen ? "FROZEN\n" : "THAWED\n",
+					   O_TRUNC,
+					   error);
+}
+
+/**
+ * tender_freezer_get_frozen:
+ * @self: a #TenderFreezer
+ * @cgroup: the cgroup path of a scope
+ * @frozen: (out): %TRUE if every process of @cgroup is frozen
+ * @error: (nullable): a #GError
+ *
+ * Tells whether @cgroup is frozen: v1 freezer.state is FROZEN (not merely FREEZING) in the
+ * freezer hierarchy, v2 cgroup.events says "frozen 1".  On v1 a scope that never was frozen
+ * has no freezer cgroup, and is not frozen.
+ *
+ * Returns: %TRUE on success; %TENDER_ERROR_NOT_FOUND if @cgroup does not exist
+ */
+gboolean
+tender_freezer_get_frozen(TenderFreezer *self,
+			  const gchar *cgroup,
+			  gboolean *frozen,
+			  GError **error)
+{
+	gchar path[PATH_MAX];
+	gchar buf[64];
+
+	g_return_val_if_fail(TENDER_IS_FREEZER(self), FALSE);
+	*frozen = FALSE;
+	if (!tender_cgroup_check_exists(self->cgroup, cgroup, error))
+		return FALSE;
+	if (tender_cgroup_get_version(self->cgroup) == TENDER_CGROUP_VERSION_2) {
+		TenderCgroupKeyed events = {"frozen", 0, FALSE};
+		if (!tender_cgroup_format_path(self->cgroup,
+					       path,
+					       sizeof(path),
+					       NULL,
+					       cgroup,
+					       "cgroup.events") ||
+		    !tender_cgroup_foreach_line(path, tender_cgroup_keyed_line_cb, &events) ||
+		    !events.found) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_FAILED,
+				    "Cannot read the freezer state of %s from cgroup.events",
+				    cgroup);
+			return FALSE;
+		}
+		*frozen = events.value == 1;
+		return TRUE;
+	}
+	if (!tender_cgroup_format_path(self->cgroup,
+				       path,
+				       sizeof(path),
+				       "freezer",
+				       cgroup,
+				       "freezer.state"))
+		return TRUE;
+	if (!tender_cgroup_read_buffer(path, buf, sizeof(buf))) {
+		if (errno == ENOENT)
+			return TRUE;
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot read %s: %s",
+			    path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	g_strchomp(buf);
+	if (strcmp(buf, "FROZEN") == 0) {
+		*frozen = TRUE;
+	} else if (strcmp(buf, "FREEZING") != 0 && strcmp(buf, "THAWED") != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Unknown freezer state '%s' in %s",
+			    buf,
+			    path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_freezer_remove:
+ * @self: a #TenderFreezer
+ * @cgroup: the cgroup path of a scope
+ * @error: (nullable): a #GError
+ *
+ * Removes the freezer cgroup that tender_freezer_join() made (v1); one that does not
+ * exist is no error.  Nothing to do on v2.
+ *
+ * Returns: %TRUE if it is gone; %TENDER_ERROR_INVALID_STATE while processes are still in it
+ */
+gboolean
+tender_freezer_remove(TenderFreezer *self, const gchar *cgroup, GError **error)
+{
+	gchar path[PATH_MAX];
+
+	g_return_val_if_fail(TENDER_IS_FREEZER(self), FALSE);
+	if (tender_cgroup_get_version(self->cgroup) == TENDER_CGROUP_VERSION_2)
+		return TRUE;
+	if (!tender_cgroup_format_path(self->cgroup, path, sizeof(path), "freezer", cgroup, NULL))
+		return TRUE;
+	if (rmdir(path) == 0 || errno == ENOENT) {
+		/* and the slices made for it, once no other scope needs them: a process that
+		 * joins the scope's nearest cgroup in each hierarchy (a health check) must not
+		 * find a stray tender.slice in the freezer hierarchy */
+		gchar root[PATH_MAX];
+		gchar *slash;
+		if (!tender_cgroup_format_path(self->cgroup,
+					       root,
+					       sizeof(root),
+					       "freezer",
+					       "/",
+					       NULL))
+			return TRUE;
+		while ((slash = strrchr(path, '/')) != NULL) {
+			*slash = '\0';
+			if (strlen(path) <= strlen(root) || rmdir(path) < 0)
+				break;
+		}
+		return TRUE;
+	}
+	g_set_error(error,
+		    TENDER_ERROR,
+		    errno == EBUSY ? TENDER_ERROR_INVALID_STATE : TENDER_ERROR_FAILED,
+		    "Cannot remove %s: %s",
+		    path,
+		    g_strerror(errno));
+	return FALSE;
+}
 
 typedef struct {
 	gchar *unit;
@@ -59,7 +410,7 @@ tender_freezer_undo(TenderFreezer *self, TenderFreezerOp *op)
 {
 	g_autoptr(GError) error = NULL;
 
-	if (op->freeze && !tender_cgroup_set_frozen(self->cgroup, op->cgroup, FALSE, &error))
+	if (op->freeze && !tender_freezer_set_frozen(self, op->cgroup, FALSE, &error))
 		g_debug("cannot thaw %s again: %s", op->unit, error->message);
 }
 
@@ -73,7 +424,7 @@ tender_freezer_poll_cb(gpointer user_data)
 	g_autoptr(GError) error = NULL;
 	gboolean frozen = FALSE;
 
-	if (!tender_cgroup_get_frozen(self->cgroup, op->cgroup, &frozen, &error)) {
+	if (!tender_freezer_get_frozen(self, op->cgroup, &frozen, &error)) {
 		tender_freezer_undo(self, op);
 		g_prefix_error(&error, "Cannot %s %s: ", tender_freezer_verb(op), op->unit);
 		g_task_return_error(task, g_steal_pointer(&error));
@@ -105,8 +456,8 @@ tender_freezer_kernel(GTask *task_owned)
 	TenderFreezerOp *op = g_task_get_task_data(task);
 	g_autoptr(GError) error = NULL;
 
-	if ((op->freeze && !tender_cgroup_join_freezer(self->cgroup, op->cgroup, &error)) ||
-	    !tender_cgroup_set_frozen(self->cgroup, op->cgroup, op->freeze, &error)) {
+	if ((op->freeze && !tender_freezer_join(self, op->cgroup, &error)) ||
+	    !tender_freezer_set_frozen(self, op->cgroup, op->freeze, &error)) {
 		tender_freezer_undo(self, op);
 		g_prefix_error(&error, "Cannot %s %s: ", tender_freezer_verb(op), op->unit);
 		g_task_return_error(task, g_steal_pointer(&error));
@@ -289,7 +640,7 @@ tender_freezer_release_cb(gpointer user_data)
 	TenderFreezerRelease *release = user_data;
 	g_autoptr(GError) error = NULL;
 
-	if (tender_cgroup_remove_freezer(release->self->cgroup, release->cgroup, &error))
+	if (tender_freezer_remove(release->self, release->cgroup, &error))
 		return G_SOURCE_REMOVE;
 	if (g_error_matches(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE) &&
 	    ++release->tries < TENDER_FREEZER_RELEASE_TRIES)

@@ -39,5 +39,19 @@ gboolean
 tender_freezer_thaw_finish(TenderFreezer *self, GAsyncResult *res, GError **error);
 void
 tender_freezer_release(TenderFreezer *self, const gchar *cgroup);
+gboolean
+tender_freezer_join(TenderFreezer *self, const gchar *cgroup, GError **error);
+gboolean
+tender_freezer_set_frozen(TenderFreezer *self,
+			  const gchar *cgroup,
+			  gboolean frozen,
+			  GError **error);
+gboolean
+tender_freezer_get_frozen(TenderFreezer *self,
+			  const gchar *cgroup,
+			  gboolean *frozen,
+			  GError **error);
+gboolean
+tender_freezer_remove(TenderFreezer *self, const gchar *cgroup, GError **error);
 
 G_END_DECLS

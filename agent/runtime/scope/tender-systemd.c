@@ -520,3 +520,77 @@ tender_systemd_new(GDBusConnection *connection)
 	self->connection = g_object_ref(connection);
 	return self;
 }
+
+/**
+ * tender_systemd_build_scope_properties:
+ * @spec: the spec of a workload
+ * @name: its name
+ * @pid: the process that goes into the scope first
+ *
+ * Returns: (transfer floating): the properties of the workload's transient scope, with the
+ * spec's limits, an a(sv) for tender_systemd_start_scope_async()
+ */
+GVariant *
+tender_systemd_build_scope_properties(const TenderSpec *spec, const gchar *name, GPid pid)
+{
+	GVariantBuilder builder;
+	g_autofree gchar *description = NULL;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(sv)"));
+	description = spec->description != NULL ? g_strdup(spec->description)
+						: g_strdup_printf("tender workload %s", name);
+	g_variant_builder_add(&builder, "(sv)", "Description", g_variant_new_string(description));
+	g_variant_builder_add(&builder,
+			      "(sv)",
+			      "Slice",
+			      g_variant_new_string(TENDER_SYSTEMD_SLICE));
+	g_variant_builder_add(&builder,
+			      "(sv)",
+			      "PIDs",
+			      g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32,
+							&(guint32){(guint32)pid},
+							1,
+							sizeof(guint32)));
+	g_variant_builder_add(&builder,
+			      "(sv)",
+			      "CollectMode",
+			      g_variant_new_string("inactive-or-failed"));
+	/* GetMetrics reads the scope's own cgroups, in every controller it reports on */
+	g_variant_builder_add(&builder, "(sv)", "CPUAccounting", g_variant_new_boolean(TRUE));
+	g_variant_builder_add(&builder, "(sv)", "MemoryAccounting", g_variant_new_boolean(TRUE));
+	g_variant_builder_add(&builder, "(sv)", "TasksAccounting", g_variant_new_boolean(TRUE));
+	g_variant_builder_add(&builder, "(sv)", "IOAccounting", g_variant_new_boolean(TRUE));
+	if (spec->memory_max > 0)
+		g_variant_builder_add(&builder,
+				      "(sv)",
+				      "MemoryMax",
+				      g_variant_new_uint64(spec->memory_max));
+	if (spec->cpu_quota_percent > 0)
+		g_variant_builder_add(&builder,
+				      "(sv)",
+				      "CPUQuotaPerSecUSec",
+				      g_variant_new_uint64((guint64)spec->cpu_quota_percent *
+							   10000));
+	if (spec->tasks_max > 0)
+		g_variant_builder_add(&builder,
+				      "(sv)",
+				      "TasksMax",
+				      g_variant_new_uint64(spec->tasks_max));
+	if (spec->io_read_bandwidth_max > 0) {
+		GVariant *item =
+		    g_variant_new("(st)", spec->working_directory, spec->io_read_bandwidth_max);
+		g_variant_builder_add(&builder,
+				      "(sv)",
+				      "IOReadBandwidthMax",
+				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
+	}
+	if (spec->io_write_bandwidth_max > 0) {
+		GVariant *item =
+		    g_variant_new("(st)", spec->working_directory, spec->io_write_bandwidth_max);
+		g_variant_builder_add(&builder,
+				      "(sv)",
+				      "IOWriteBandwidthMax",
+				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
+	}
+	return g_variant_builder_end(&builder);
+}

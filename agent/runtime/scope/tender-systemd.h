@@ -6,7 +6,12 @@
 
 #include <gio/gio.h>
 
+#include "tender-spec.h"
+
 G_BEGIN_DECLS
+
+/* the slice every workload's scope is in */
+#define TENDER_SYSTEMD_SLICE "tender.slice"
 
 #define TENDER_TYPE_SYSTEMD (tender_systemd_get_type())
 G_DECLARE_FINAL_TYPE(TenderSystemd, tender_systemd, TENDER, SYSTEMD, GObject)
@@ -41,5 +46,7 @@ tender_systemd_stop_unit_async(TenderSystemd *self,
 			       gpointer user_data);
 gboolean
 tender_systemd_stop_unit_finish(TenderSystemd *self, GAsyncResult *res, GError **error);
+GVariant *
+tender_systemd_build_scope_properties(const TenderSpec *spec, const gchar *name, GPid pid);
 
 G_END_DECLS

@@ -16,28 +16,30 @@
 #include <unistd.h>
 
 #include "tender-error.h"
-#include "tender-run.h"
+#include "tender-freezer.h"
+#include "tender-scope-run.h"
 #include "tender-identity.h"
 #include "tender-json.h"
 #include "tender-units.h"
 #include "tender-util.h"
 
 /*
- * TenderRun is one run of a workload: it spawns tender-shim, has systemd move it into a new
- * transient scope with the spec's limits, tells it to go, learns the command's PID, and, when
- * the shim exits, reads the exit record the shim wrote and sets the workload's final state.
- * Nothing here blocks: every step is a callback on the main loop.
+ * TenderScopeRun is one run of a workload in the scope runtime: it spawns tender-shim, has
+ * systemd move it into a new transient scope with the spec's limits, tells it to go, learns
+ * the command's PID, and, when the shim exits, reads the exit record the shim wrote and
+ * reports how the run ended.  Signals, metrics and limits go through the scope's cgroup,
+ * pause and resume through TenderFreezer.  Nothing here blocks: every step is a callback on
+ * the main loop.
  */
 
-#define TENDER_RUN_SLICE "tender.slice"
 /* an abandoned run: how often, and how many times, its scope is checked and killed again */
-#define TENDER_RUN_ABANDON_INTERVAL_MS 20
-#define TENDER_RUN_ABANDON_TRIES       250
+#define TENDER_SCOPE_RUN_ABANDON_INTERVAL_MS 20
+#define TENDER_SCOPE_RUN_ABANDON_TRIES	     250
 
-struct _TenderRun {
-	GObject parent_instance;
+struct _TenderScopeRun {
+	TenderRuntimeRun parent_instance;
 	TenderWorkload *workload;
-	TenderSystemd *systemd;
+	TenderSystemd *systemd; /* NULL: no scope can be started */
 	TenderCgroup *cgroup;
 	gchar *shim_path;
 	gchar *record_path;
@@ -48,35 +50,30 @@ struct _TenderRun {
 	GDataInputStream *status;
 	GTask *start_task;
 	gchar *start_error; /* why the start failed, before the shim has ended */
-	gboolean stop_requested;
-	gboolean stop_escalated;
-	guint kill_timeout_id;
 	gboolean shim_exited;
 	gboolean status_done;
 	gboolean reached_running;
-	gboolean ended;
-	gboolean adopted;   /* started by a previous tenderd */
-	gboolean abandoned; /* ... which went away before the start was over */
+	gboolean adopted; /* started by a previous tenderd */
 	guint abandon_id;
 	guint abandon_tries;
 	gint pidfd; /* the adopted shim, which is not our child */
 	guint pidfd_id;
+	/* pause and resume; on cgroup v1 its freezer cgroup is removed when the run ends */
+	TenderFreezer *freezer;
+	gboolean frozen;
 };
 
-G_DEFINE_TYPE(TenderRun, tender_run, G_TYPE_OBJECT)
-
-enum { SIGNAL_ENDED, SIGNAL_LAST };
-static guint signals[SIGNAL_LAST] = {0};
+G_DEFINE_TYPE(TenderScopeRun, tender_scope_run, TENDER_TYPE_RUNTIME_RUN)
 
 static gchar *
-tender_run_signal_name(gint signo)
+tender_scope_run_signal_name(gint signo)
 {
 	const gchar *name = tender_units_signal_to_string(signo);
 	return name != NULL ? g_strdup(name) : g_strdup_printf("%d", signo);
 }
 
 static void
-tender_run_close_go(TenderRun *self)
+tender_scope_run_close_go(TenderScopeRun *self)
 {
 	if (self->go_fd >= 0) {
 		(void)close(self->go_fd);
@@ -86,20 +83,20 @@ tender_run_close_go(TenderRun *self)
 
 /* the start failed before the command ran: remember why; the end comes with the shim's exit */
 static void
-tender_run_fail_start(TenderRun *self, const gchar *reason)
+tender_scope_run_fail_start(TenderScopeRun *self, const gchar *reason)
 {
 	if (self->start_error == NULL)
 		self->start_error = g_strdup(reason);
-	tender_run_close_go(self);
+	tender_scope_run_close_go(self);
 	if (self->shim != NULL && !self->shim_exited)
 		g_subprocess_force_exit(self->shim);
 }
 
 /* tender-shim writes less than 1 KiB */
-#define TENDER_RUN_RECORD_MAX (64 * 1024)
+#define TENDER_SCOPE_RUN_RECORD_MAX (64 * 1024)
 
 static gboolean
-tender_run_read_record(TenderRun *self, JsonObject **out, GError **error)
+tender_scope_run_read_record(TenderScopeRun *self, JsonObject **out, GError **error)
 {
 	g_autofree gchar *data = NULL;
 	g_autoptr(JsonNode) root = NULL;
@@ -108,13 +105,13 @@ tender_run_read_record(TenderRun *self, JsonObject **out, GError **error)
 
 	if (!g_file_get_contents(self->record_path, &data, &len, error))
 		return FALSE;
-	if (len > TENDER_RUN_RECORD_MAX) {
+	if (len > TENDER_SCOPE_RUN_RECORD_MAX) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_FAILED,
 			    "%s has more than %d bytes",
 			    self->record_path,
-			    TENDER_RUN_RECORD_MAX);
+			    TENDER_SCOPE_RUN_RECORD_MAX);
 		return FALSE;
 	}
 	root = tender_json_parse(data, (gssize)len, TENDER_JSON_DEPTH_MAX, error);
@@ -145,7 +142,7 @@ tender_run_read_record(TenderRun *self, JsonObject **out, GError **error)
 }
 
 static void
-tender_run_finish_start(TenderRun *self, GError *error)
+tender_scope_run_finish_start(TenderScopeRun *self, GError *error)
 {
 	g_autoptr(GTask) task = g_steal_pointer(&self->start_task);
 	if (task == NULL) {
@@ -161,8 +158,9 @@ tender_run_finish_start(TenderRun *self, GError *error)
 
 /* both the shim has exited and its status pipe is drained: settle the workload's state */
 static void
-tender_run_end(TenderRun *self)
+tender_scope_run_end(TenderScopeRun *self)
 {
+	g_autoptr(TenderScopeRun) keep = NULL;
 	TenderWorkload *w = self->workload;
 	g_autoptr(JsonObject) record = NULL;
 	g_autoptr(GError) error_record = NULL;
@@ -174,14 +172,15 @@ tender_run_end(TenderRun *self)
 	gint signo = 0;
 	gint64 oom_kills = 0;
 
-	if (self->ended || !self->shim_exited || !self->status_done)
+	if (tender_runtime_run_has_ended(TENDER_RUNTIME_RUN(self)) || !self->shim_exited ||
+	    !self->status_done)
 		return;
-	self->ended = TRUE;
-	g_clear_handle_id(&self->kill_timeout_id, g_source_remove);
+	/* the handlers of ::ended may drop the last other reference */
+	keep = g_object_ref(self);
 	g_clear_handle_id(&self->pidfd_id, g_source_remove);
-	tender_run_close_go(self);
+	tender_scope_run_close_go(self);
 
-	if (!tender_run_read_record(self, &record, &error_record))
+	if (!tender_scope_run_read_record(self, &record, &error_record))
 		g_debug("workload %s: no exit record: %s",
 			tender_workload_get_name(w),
 			error_record->message);
@@ -214,35 +213,35 @@ tender_run_end(TenderRun *self)
 			    g_strdup("tender-shim ended before the command was executed");
 		tender_workload_set_exit(w, -1, 0);
 		tender_workload_set_stopped_at(w, now);
-		g_signal_emit(self,
-			      signals[SIGNAL_ENDED],
-			      0,
-			      (guint)TENDER_STATE_FAILED,
-			      self->start_error);
-		tender_run_finish_start(self,
-					g_error_new_literal(TENDER_ERROR,
-							    TENDER_ERROR_FAILED,
-							    self->start_error));
+		tender_runtime_run_report_ended(TENDER_RUNTIME_RUN(self),
+						TENDER_STATE_FAILED,
+						self->start_error);
+		tender_scope_run_finish_start(self,
+					      g_error_new_literal(TENDER_ERROR,
+								  TENDER_ERROR_FAILED,
+								  self->start_error));
 		return;
 	}
 
 	tender_workload_set_exit(w, exit_code, signo);
 	tender_workload_set_stopped_at(w, now);
-	if (self->stop_requested) {
+	if (tender_runtime_run_get_stop_requested(TENDER_RUNTIME_RUN(self))) {
 		state = TENDER_STATE_STOPPED;
-		reason = g_strdup(self->stop_escalated ? "stop-timeout" : "");
+		reason = g_strdup(tender_runtime_run_get_stop_escalated(TENDER_RUNTIME_RUN(self))
+				      ? "stop-timeout"
+				      : "");
 	} else if (signo == SIGKILL && oom_kills > 0) {
 		/* the kernel's OOM killer struck in the scope (its own counter says so) */
 		state = TENDER_STATE_FAILED;
 		reason = g_strdup("oom-kill");
 	} else if (signo != 0) {
-		g_autofree gchar *signame = tender_run_signal_name(signo);
+		g_autofree gchar *signame = tender_scope_run_signal_name(signo);
 		state = TENDER_STATE_FAILED;
 		reason = g_strdup_printf("signal: %s", signame);
 	} else if (exit_code >= 0) {
 		state = TENDER_STATE_EXITED;
 		reason = g_strdup_printf("exit-code: %d", exit_code);
-	} else if (self->abandoned) {
+	} else if (tender_runtime_run_was_abandoned(TENDER_RUNTIME_RUN(self))) {
 		state = TENDER_STATE_FAILED;
 		reason = g_strdup("lost: tenderd stopped while starting it; its processes were "
 				  "killed");
@@ -260,24 +259,27 @@ tender_run_end(TenderRun *self)
 		if (cgroup[0] != '\0')
 			(void)tender_cgroup_kill(self->cgroup, cgroup, SIGKILL, 0, NULL, NULL);
 	}
-	g_signal_emit(self, signals[SIGNAL_ENDED], 0, (guint)state, reason);
+	tender_runtime_run_report_ended(TENDER_RUNTIME_RUN(self), state, reason);
+	/* a freezer cgroup of the run (v1) goes once it has ended */
+	if (self->freezer != NULL)
+		tender_freezer_release(self->freezer, tender_workload_get_control_group(w));
 }
 
 static void
-tender_run_shim_exited_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_scope_run_shim_exited_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(TenderRun) self = TENDER_RUN(user_data);
+	g_autoptr(TenderScopeRun) self = TENDER_SCOPE_RUN(user_data);
 	g_autoptr(GError) error = NULL;
 
 	if (!g_subprocess_wait_finish(G_SUBPROCESS(source), res, &error))
 		g_warning("waiting for tender-shim failed: %s", error->message);
 	self->shim_exited = TRUE;
-	tender_run_end(self);
+	tender_scope_run_end(self);
 }
 
 /* one line of valid UTF-8 without control characters, at most 4 KiB */
 static gchar *
-tender_run_sanitize_reason(const gchar *text)
+tender_scope_run_sanitize_reason(const gchar *text)
 {
 	g_autofree gchar *valid = g_utf8_make_valid(text, -1);
 	GString *out = g_string_new(NULL);
@@ -293,9 +295,9 @@ tender_run_sanitize_reason(const gchar *text)
 }
 
 static void
-tender_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_scope_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(TenderRun) self = TENDER_RUN(user_data);
+	g_autoptr(TenderScopeRun) self = TENDER_SCOPE_RUN(user_data);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *line = NULL;
 	guint64 value = 0;
@@ -305,141 +307,69 @@ tender_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data
 		/* EOF: the shim has said all it will say */
 		self->status_done = TRUE;
 		g_clear_object(&self->status);
-		tender_run_end(self);
+		tender_scope_run_end(self);
 		return;
 	}
 	if (g_str_has_prefix(line, "R ") &&
 	    g_ascii_string_to_unsigned(line + 2, 10, 1, G_MAXINT32, &value, NULL)) {
-		g_autofree gchar *now = tender_util_timestamp_now();
-		TenderWorkload *w = self->workload;
-		tender_workload_set_exit(w, -1, 0);
-		tender_workload_set_main_pid(w, (guint32)value);
-		tender_workload_set_started_at(w, now);
-		tender_workload_set_stopped_at(w, "");
 		self->reached_running = TRUE;
-		tender_util_crash_point("start-pid");
-		tender_workload_set_state(w, TENDER_STATE_RUNNING, "");
-		tender_run_finish_start(self, NULL);
+		tender_runtime_run_report_running(TENDER_RUNTIME_RUN(self), (guint32)value);
+		tender_scope_run_finish_start(self, NULL);
 	} else if (g_str_has_prefix(line, "P ")) {
 		/* a pre_start hook failed: the shim ends without running the command */
-		g_autofree gchar *why = tender_run_sanitize_reason(line + 2);
+		g_autofree gchar *why = tender_scope_run_sanitize_reason(line + 2);
 		if (self->start_error == NULL)
 			self->start_error = g_steal_pointer(&why);
 	} else if (g_str_has_prefix(line, "E ") &&
 		   g_ascii_string_to_unsigned(line + 2, 10, 1, G_MAXINT32, &value, NULL)) {
 		g_autofree gchar *why = g_strdup_printf("exec: %s", g_strerror((gint)value));
-		tender_run_fail_start(self, why);
+		tender_scope_run_fail_start(self, why);
 	} else {
 		g_warning("tender-shim said something unexpected: %s", line);
 	}
 	g_data_input_stream_read_line_async(self->status,
 					    G_PRIORITY_DEFAULT,
 					    NULL,
-					    tender_run_status_line_cb,
+					    tender_scope_run_status_line_cb,
 					    g_object_ref(self));
 }
 
 static void
-tender_run_scope_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_scope_run_scope_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(TenderRun) self = TENDER_RUN(user_data);
+	g_autoptr(TenderScopeRun) self = TENDER_SCOPE_RUN(user_data);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *cgroup = NULL;
 
 	cgroup = tender_systemd_start_scope_finish(TENDER_SYSTEMD(source), res, &error);
 	if (cgroup == NULL) {
 		g_autofree gchar *why = g_strdup_printf("scope: %s", error->message);
-		tender_run_fail_start(self, why);
+		tender_scope_run_fail_start(self, why);
 		return;
 	}
 	tender_workload_set_control_group(self->workload, cgroup);
 	tender_util_crash_point("start-scope");
 	if (self->shim_exited) {
-		tender_run_fail_start(self, "tender-shim ended before its scope was ready");
+		tender_scope_run_fail_start(self, "tender-shim ended before its scope was ready");
 		return;
 	}
 	/* the shim is in its scope with every limit applied: only now may the command run */
 	if (write(self->go_fd, "G", 1) != 1) {
 		g_autofree gchar *why = g_strdup_printf("tender-shim: %s", g_strerror(errno));
-		tender_run_fail_start(self, why);
+		tender_scope_run_fail_start(self, why);
 		return;
 	}
-	tender_run_close_go(self);
+	tender_scope_run_close_go(self);
 	tender_util_crash_point("start-go");
-}
-
-static GVariant *
-tender_run_build_properties(TenderRun *self)
-{
-	const TenderSpec *spec = tender_workload_get_spec(self->workload);
-	GVariantBuilder builder;
-	g_autofree gchar *description = NULL;
-
-	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(sv)"));
-	description =
-	    spec->description != NULL
-		? g_strdup(spec->description)
-		: g_strdup_printf("tender workload %s", tender_workload_get_name(self->workload));
-	g_variant_builder_add(&builder, "(sv)", "Description", g_variant_new_string(description));
-	g_variant_builder_add(&builder, "(sv)", "Slice", g_variant_new_string(TENDER_RUN_SLICE));
-	g_variant_builder_add(&builder,
-			      "(sv)",
-			      "PIDs",
-			      g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32,
-							&(guint32){(guint32)self->shim_pid},
-							1,
-							sizeof(guint32)));
-	g_variant_builder_add(&builder,
-			      "(sv)",
-			      "CollectMode",
-			      g_variant_new_string("inactive-or-failed"));
-	/* GetMetrics reads the scope's own cgroups, in every controller it reports on */
-	g_variant_builder_add(&builder, "(sv)", "CPUAccounting", g_variant_new_boolean(TRUE));
-	g_variant_builder_add(&builder, "(sv)", "MemoryAccounting", g_variant_new_boolean(TRUE));
-	g_variant_builder_add(&builder, "(sv)", "TasksAccounting", g_variant_new_boolean(TRUE));
-	g_variant_builder_add(&builder, "(sv)", "IOAccounting", g_variant_new_boolean(TRUE));
-	if (spec->memory_max > 0)
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "MemoryMax",
-				      g_variant_new_uint64(spec->memory_max));
-	if (spec->cpu_quota_percent > 0)
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "CPUQuotaPerSecUSec",
-				      g_variant_new_uint64((guint64)spec->cpu_quota_percent *
-							   10000));
-	if (spec->tasks_max > 0)
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "TasksMax",
-				      g_variant_new_uint64(spec->tasks_max));
-	if (spec->io_read_bandwidth_max > 0) {
-		GVariant *item =
-		    g_variant_new("(st)", spec->working_directory, spec->io_read_bandwidth_max);
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "IOReadBandwidthMax",
-				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
-	}
-	if (spec->io_write_bandwidth_max > 0) {
-		GVariant *item =
-		    g_variant_new("(st)", spec->working_directory, spec->io_write_bandwidth_max);
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "IOWriteBandwidthMax",
-				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
-	}
-	return g_variant_builder_end(&builder);
 }
 
 /* tender-shim's arguments for the user to run as and the pre_start hooks; @owned keeps the
  * strings made here */
 static void
-tender_run_add_identity_args(const TenderIdentity *identity,
-			     const TenderSpec *spec,
-			     GPtrArray *argv,
-			     GPtrArray *owned)
+tender_scope_run_add_identity_args(const TenderIdentity *identity,
+				   const TenderSpec *spec,
+				   GPtrArray *argv,
+				   GPtrArray *owned)
 {
 	if (identity->drop) {
 		gchar *uid = g_strdup_printf("%u", identity->uid);
@@ -467,7 +397,7 @@ tender_run_add_identity_args(const TenderIdentity *identity,
 }
 
 static gboolean
-tender_run_spawn_shim(TenderRun *self, GError **error)
+tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
 {
 	const TenderSpec *spec = tender_workload_get_spec(self->workload);
 	g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -506,7 +436,7 @@ tender_run_spawn_shim(TenderRun *self, GError **error)
 	g_ptr_array_add(argv, self->record_path);
 	g_ptr_array_add(argv, (gpointer) "--run-id");
 	g_ptr_array_add(argv, self->run_id);
-	tender_run_add_identity_args(identity, spec, argv, owned);
+	tender_scope_run_add_identity_args(identity, spec, argv, owned);
 	g_ptr_array_add(argv, (gpointer) "--");
 	for (guint i = 0; spec->argv[i] != NULL; i++)
 		g_ptr_array_add(argv, spec->argv[i]);
@@ -522,175 +452,259 @@ tender_run_spawn_shim(TenderRun *self, GError **error)
 	return TRUE;
 }
 
-/**
- * tender_run_start_async:
- * @self: a #TenderRun
- * @cancellable: (nullable): a #GCancellable
- * @callback: called once the command runs, or could not be started
- * @user_data: for @callback
- *
- * Starts the run.  The workload must be in state "starting" already.
- */
-void
-tender_run_start_async(TenderRun *self,
-		       GCancellable *cancellable,
-		       GAsyncReadyCallback callback,
-		       gpointer user_data)
+static void
+tender_scope_run_start_async(TenderRuntimeRun *run,
+			     GCancellable *cancellable,
+			     GAsyncReadyCallback callback,
+			     gpointer user_data)
 {
+	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
 	g_autoptr(GError) error = NULL;
 
-	g_return_if_fail(TENDER_IS_RUN(self));
 	g_return_if_fail(self->start_task == NULL);
 	self->start_task = g_task_new(self, cancellable, callback, user_data);
-	g_task_set_source_tag(self->start_task, tender_run_start_async);
+	g_task_set_source_tag(self->start_task, tender_scope_run_start_async);
 
 	if (g_unlink(self->record_path) < 0 && errno != ENOENT)
 		g_warning("cannot remove %s: %s", self->record_path, g_strerror(errno));
-	if (!tender_run_spawn_shim(self, &error)) {
+	if (self->systemd == NULL) {
+		g_set_error_literal(&error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_FAILED,
+				    "no connection to systemd");
+	} else if (!tender_scope_run_spawn_shim(self, &error)) {
 		/* a user or group that no longer exists is the spec's fault, not the spawn's */
-		g_autofree gchar *why =
-		    g_error_matches(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT)
-			? g_strdup(error->message)
-			: g_strdup_printf("spawn: %s", error->message);
+		if (!g_error_matches(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT))
+			g_prefix_error(&error, "spawn: ");
+	}
+	if (error != NULL) {
 		/* nothing was started: end the run right here */
 		self->shim_exited = TRUE;
 		self->status_done = TRUE;
-		self->start_error = g_steal_pointer(&why);
-		tender_run_close_go(self);
-		tender_run_end(self);
+		self->start_error = g_strdup(error->message);
+		tender_scope_run_close_go(self);
+		tender_scope_run_end(self);
 		return;
 	}
 	tender_util_crash_point("start-spawned");
-	g_subprocess_wait_async(self->shim, NULL, tender_run_shim_exited_cb, g_object_ref(self));
+	g_subprocess_wait_async(self->shim,
+				NULL,
+				tender_scope_run_shim_exited_cb,
+				g_object_ref(self));
 	g_data_input_stream_read_line_async(self->status,
 					    G_PRIORITY_DEFAULT,
 					    NULL,
-					    tender_run_status_line_cb,
+					    tender_scope_run_status_line_cb,
 					    g_object_ref(self));
-	tender_systemd_start_scope_async(self->systemd,
-					 tender_workload_get_unit(self->workload),
-					 tender_run_build_properties(self),
-					 NULL,
-					 tender_run_scope_started_cb,
-					 g_object_ref(self));
+	tender_systemd_start_scope_async(
+	    self->systemd,
+	    tender_workload_get_unit(self->workload),
+	    tender_systemd_build_scope_properties(tender_workload_get_spec(self->workload),
+						  tender_workload_get_name(self->workload),
+						  self->shim_pid),
+	    NULL,
+	    tender_scope_run_scope_started_cb,
+	    g_object_ref(self));
 }
 
-/**
- * tender_run_start_finish:
- * @self: a #TenderRun
- * @res: the result
- * @error: (nullable): a #GError
- *
- * Returns: %TRUE if the command runs
- */
-gboolean
-tender_run_start_finish(TenderRun *self, GAsyncResult *res, GError **error)
+static gboolean
+tender_scope_run_start_finish(TenderRuntimeRun *run, GAsyncResult *res, GError **error)
 {
-	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	g_return_val_if_fail(g_task_is_valid(res, run), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+static void
+tender_scope_run_thawed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autofree gchar *name = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (!tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error))
+		g_warning("workload %s: %s", name, error->message);
+}
+
+static TenderFreezer *
+tender_scope_run_get_freezer(TenderScopeRun *self)
+{
+	if (self->freezer == NULL)
+		self->freezer = tender_freezer_new(self->cgroup, self->systemd);
+	return self->freezer;
+}
+
+/* thaws the run without waiting: it is being stopped */
+static void
+tender_scope_run_thaw_to_stop(TenderScopeRun *self)
+{
+	TenderWorkload *w = self->workload;
+
+	self->frozen = FALSE;
+	tender_freezer_thaw_async(tender_scope_run_get_freezer(self),
+				  tender_workload_get_unit(w),
+				  tender_workload_get_control_group(w),
+				  NULL,
+				  tender_scope_run_thawed_cb,
+				  g_strdup(tender_workload_get_name(w)));
+}
+
+/*
+ * SIGTERM (and SIGCONT, so that a stopped process sees it) to every process of the workload
+ * but tender-shim.  A frozen workload is thawed first: its processes take the signals only
+ * once thawed (on cgroup v1 not even SIGKILL reaches them).  The run ends when the shim has
+ * reaped the command.
+ */
+static gboolean
+tender_scope_run_stop(TenderRuntimeRun *run, GError **error)
+{
+	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
+	const gchar *cgroup = tender_workload_get_control_group(self->workload);
+
+	if (self->frozen) {
+		g_info("thawing workload %s so that it can stop",
+		       tender_workload_get_name(self->workload));
+		tender_scope_run_thaw_to_stop(self);
+	}
+	if (!tender_cgroup_kill(self->cgroup, cgroup, SIGTERM, self->shim_pid, NULL, error))
+		return FALSE;
+	(void)tender_cgroup_kill(self->cgroup, cgroup, SIGCONT, self->shim_pid, NULL, NULL);
+	return TRUE;
+}
+
+/* @signo to every process of the workload but tender-shim */
+static gboolean
+tender_scope_run_kill(TenderRuntimeRun *run, gint signo, guint *n_signalled, GError **error)
+{
+	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
+	return tender_cgroup_kill(self->cgroup,
+				  tender_workload_get_control_group(self->workload),
+				  signo,
+				  self->shim_pid,
+				  n_signalled,
+				  error);
+}
+
+static void
+tender_scope_run_paused_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	TenderScopeRun *self = g_task_get_source_object(task);
+	TenderRuntimeRun *run = TENDER_RUNTIME_RUN(self);
+	gboolean paused = GPOINTER_TO_INT(g_task_get_task_data(task));
+	g_autoptr(GError) error = NULL;
+	gboolean ok = paused ? tender_freezer_freeze_finish(TENDER_FREEZER(source), res, &error)
+			     : tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error);
+
+	if (!ok) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	if (!paused)
+		self->frozen = FALSE;
+	else if (tender_runtime_run_has_ended(run))
+		self->frozen = FALSE;
+	else if (tender_runtime_run_get_stop_requested(run))
+		/* stopped while being frozen: let it carry on with that */
+		tender_scope_run_thaw_to_stop(self);
+	else
+		self->frozen = TRUE;
+	g_task_return_boolean(task, TRUE);
+}
+
+/* freezes (or thaws) every process of the scope, see TenderFreezer */
+static void
+tender_scope_run_set_paused_async(TenderRuntimeRun *run,
+				  gboolean paused,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data)
+{
+	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
+	TenderWorkload *w = self->workload;
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
+
+	g_task_set_source_tag(task, tender_scope_run_set_paused_async);
+	g_task_set_task_data(task, GINT_TO_POINTER(paused), NULL);
+	if (paused)
+		tender_freezer_freeze_async(tender_scope_run_get_freezer(self),
+					    tender_workload_get_unit(w),
+					    tender_workload_get_control_group(w),
+					    NULL,
+					    tender_scope_run_paused_cb,
+					    task);
+	else
+		tender_freezer_thaw_async(tender_scope_run_get_freezer(self),
+					  tender_workload_get_unit(w),
+					  tender_workload_get_control_group(w),
+					  NULL,
+					  tender_scope_run_paused_cb,
+					  task);
+}
+
+static gboolean
+tender_scope_run_set_paused_finish(TenderRuntimeRun *run, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, run), FALSE);
 	return g_task_propagate_boolean(G_TASK(res), error);
 }
 
 static gboolean
-tender_run_kill_timeout_cb(gpointer user_data)
+tender_scope_run_get_paused(TenderRuntimeRun *run)
 {
-	TenderRun *self = TENDER_RUN(user_data);
-	g_autoptr(GError) error = NULL;
+	return TENDER_SCOPE_RUN(run)->frozen;
+}
+
+/* the usage of the scope, from its cgroup files */
+static gboolean
+tender_scope_run_read_metrics(TenderRuntimeRun *run, TenderRuntimeMetrics *metrics, GError **error)
+{
+	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
 	const gchar *cgroup = tender_workload_get_control_group(self->workload);
 
-	self->kill_timeout_id = 0;
-	self->stop_escalated = TRUE;
-	g_info("workload %s did not stop in time: sending SIGKILL",
-	       tender_workload_get_name(self->workload));
-	if (!tender_cgroup_kill(self->cgroup, cgroup, SIGKILL, self->shim_pid, NULL, &error))
-		g_warning("workload %s: %s",
-			  tender_workload_get_name(self->workload),
-			  error->message);
-	return G_SOURCE_REMOVE;
-}
-
-/**
- * tender_run_stop:
- * @self: a #TenderRun
- * @timeout_sec: seconds between SIGTERM and SIGKILL
- * @error: (nullable): a #GError
- *
- * Sends SIGTERM (and SIGCONT, so that a stopped process sees it) to every process of the
- * workload but tender-shim, and SIGKILL after @timeout_sec.  The run ends, and ::ended is
- * emitted, when the shim has reaped the command.
- *
- * Returns: %TRUE if the stop has begun (or had begun already)
- */
-gboolean
-tender_run_stop(TenderRun *self, guint timeout_sec, GError **error)
-{
-	const gchar *cgroup;
-
-	g_return_val_if_fail(TENDER_IS_RUN(self), FALSE);
-	if (self->stop_requested || self->ended)
-		return TRUE;
-	cgroup = tender_workload_get_control_group(self->workload);
-	self->stop_requested = TRUE;
-	if (tender_workload_get_state(self->workload) != TENDER_STATE_STOPPING)
-		tender_workload_set_state(self->workload, TENDER_STATE_STOPPING, "");
-	if (!tender_cgroup_kill(self->cgroup, cgroup, SIGTERM, self->shim_pid, NULL, error))
-		return FALSE;
-	(void)tender_cgroup_kill(self->cgroup, cgroup, SIGCONT, self->shim_pid, NULL, NULL);
-	self->kill_timeout_id = g_timeout_add_seconds_full(G_PRIORITY_DEFAULT,
-							   timeout_sec,
-							   tender_run_kill_timeout_cb,
-							   g_object_ref(self),
-							   g_object_unref);
-	return TRUE;
-}
-
-/**
- * tender_run_kill:
- * @self: a #TenderRun
- * @signo: a signal
- * @error: (nullable): a #GError
- *
- * Sends @signo to every process of the workload but tender-shim.
- *
- * Returns: %TRUE if at least one process was signalled
- */
-gboolean
-tender_run_kill(TenderRun *self, gint signo, GError **error)
-{
-	guint n = 0;
-
-	g_return_val_if_fail(TENDER_IS_RUN(self), FALSE);
-	if (!tender_cgroup_kill(self->cgroup,
-				tender_workload_get_control_group(self->workload),
-				signo,
-				self->shim_pid,
-				&n,
-				error))
-		return FALSE;
-	if (n == 0) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_STATE,
-			    "Workload '%s' has no process left to signal",
-			    tender_workload_get_name(self->workload));
+	if (cgroup[0] == '\0') {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_STATE,
+				    "it has no control group");
 		return FALSE;
 	}
-	return TRUE;
+	return tender_cgroup_read_metrics(self->cgroup, cgroup, metrics, error);
+}
+
+/* the limits the kernel holds for the scope */
+static GVariant *
+tender_scope_run_read_limits(TenderRuntimeRun *run, GError **error)
+{
+	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
+	const gchar *cgroup = tender_workload_get_control_group(self->workload);
+
+	if (cgroup[0] == '\0')
+		return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
+	return tender_cgroup_read_limits(self->cgroup, cgroup, error);
+}
+
+static gchar **
+tender_scope_run_get_join_files(TenderRuntimeRun *run, GError **error)
+{
+	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
+	return tender_cgroup_get_procs_files(self->cgroup,
+					     tender_workload_get_control_group(self->workload),
+					     error);
 }
 
 static gboolean
-tender_run_pidfd_cb(gint fd, GIOCondition condition, gpointer user_data)
+tender_scope_run_pidfd_cb(gint fd, GIOCondition condition, gpointer user_data)
 {
-	TenderRun *self = TENDER_RUN(user_data);
+	TenderScopeRun *self = TENDER_SCOPE_RUN(user_data);
 
 	self->pidfd_id = 0;
 	self->shim_exited = TRUE;
-	tender_run_end(self);
+	tender_scope_run_end(self);
 	return G_SOURCE_REMOVE;
 }
 
 /* is @pid, known by @pidfd, the shim of run @run_id? */
 static gboolean
-tender_run_check_shim(gint pidfd, GPid pid, const gchar *run_id, GError **error)
+tender_scope_run_check_shim(gint pidfd, GPid pid, const gchar *run_id, GError **error)
 {
 	g_autofree gchar *path = g_strdup_printf("/proc/%d/cmdline", (gint)pid);
 	g_autofree gchar *cmdline = NULL;
@@ -728,24 +742,21 @@ tender_run_check_shim(gint pidfd, GPid pid, const gchar *run_id, GError **error)
 	return TRUE;
 }
 
-/**
- * tender_run_adopt:
- * @self: a new #TenderRun
- * @run_id: the run that a previous tenderd started
- * @shim_pid: the PID its tender-shim had
- *
+/*
  * Takes over a run that a previous tenderd started.  If its tender-shim still runs (checked
  * by its command line, which names @run_id, through a pidfd so that a reused PID cannot
- * fool it), the run goes on and ends as any other.  Otherwise it ends right away, with the
- * state the shim's exit record gives, or failed "lost: ..." if there is none (and then any
- * process left in the scope is killed).  Connect to ::ended first.
+ * fool it), the run goes on and ends as any other; paused or not is what the kernel says.
+ * Otherwise it ends right away, with the state the shim's exit record gives, or failed
+ * "lost: ..." if there is none (and then any process left in the scope is killed).
  */
-void
-tender_run_adopt(TenderRun *self, const gchar *run_id, GPid shim_pid)
+static void
+tender_scope_run_adopt(TenderRuntimeRun *run, const gchar *run_id, GPid shim_pid)
 {
+	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
 	g_autoptr(GError) error = NULL;
 
-	g_return_if_fail(TENDER_IS_RUN(self));
+	/* a freezer cgroup of the run (v1) goes when it ends, whether it was paused or not */
+	(void)tender_scope_run_get_freezer(self);
 	g_free(self->run_id);
 	self->run_id = g_strdup(run_id);
 	self->shim_pid = shim_pid;
@@ -758,26 +769,35 @@ tender_run_adopt(TenderRun *self, const gchar *run_id, GPid shim_pid)
 		g_debug("workload %s: tender-shim PID %d is gone",
 			tender_workload_get_name(self->workload),
 			(gint)shim_pid);
-	} else if (!tender_run_check_shim(self->pidfd, shim_pid, run_id, &error)) {
+	} else if (!tender_scope_run_check_shim(self->pidfd, shim_pid, run_id, &error)) {
 		g_debug("workload %s: %s",
 			tender_workload_get_name(self->workload),
 			error->message);
 	} else {
-		self->pidfd_id = g_unix_fd_add(self->pidfd, G_IO_IN, tender_run_pidfd_cb, self);
+		self->pidfd_id =
+		    g_unix_fd_add(self->pidfd, G_IO_IN, tender_scope_run_pidfd_cb, self);
 		g_info("workload %s: re-adopted run %s (tender-shim PID %d)",
 		       tender_workload_get_name(self->workload),
 		       run_id,
 		       (gint)shim_pid);
+		/* a pause or resume may have been under way */
+		if (!tender_freezer_get_frozen(self->freezer,
+					       tender_workload_get_control_group(self->workload),
+					       &self->frozen,
+					       &error))
+			g_debug("workload %s: %s",
+				tender_workload_get_name(self->workload),
+				error->message);
 		return;
 	}
 	self->shim_exited = TRUE;
-	tender_run_end(self);
+	tender_scope_run_end(self);
 }
 
 static void
-tender_run_abandon_stopped_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_scope_run_abandon_stopped_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(TenderRun) self = TENDER_RUN(user_data);
+	g_autoptr(TenderScopeRun) self = TENDER_SCOPE_RUN(user_data);
 	g_autoptr(GError) error = NULL;
 
 	if (!tender_systemd_stop_unit_finish(TENDER_SYSTEMD(source), res, &error))
@@ -786,19 +806,20 @@ tender_run_abandon_stopped_cb(GObject *source, GAsyncResult *res, gpointer user_
 			  tender_workload_get_unit(self->workload),
 			  error->message);
 	self->shim_exited = TRUE;
-	tender_run_end(self);
+	tender_scope_run_end(self);
 }
 
 /* the scope's cgroup is empty, or the cgroup is gone: the abandoned run is over */
 static gboolean
-tender_run_abandon_cb(gpointer user_data)
+tender_scope_run_abandon_cb(gpointer user_data)
 {
-	TenderRun *self = TENDER_RUN(user_data);
+	TenderScopeRun *self = TENDER_SCOPE_RUN(user_data);
 	const gchar *cgroup = tender_workload_get_control_group(self->workload);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GArray) pids = tender_cgroup_get_pids(self->cgroup, cgroup, &error);
 
-	if (pids != NULL && pids->len > 0 && self->abandon_tries++ < TENDER_RUN_ABANDON_TRIES) {
+	if (pids != NULL && pids->len > 0 &&
+	    self->abandon_tries++ < TENDER_SCOPE_RUN_ABANDON_TRIES) {
 		/* again: a process may have forked while the others were killed */
 		(void)tender_cgroup_kill(self->cgroup, cgroup, SIGKILL, 0, NULL, NULL);
 		return G_SOURCE_CONTINUE;
@@ -813,127 +834,89 @@ tender_run_abandon_cb(gpointer user_data)
 			  tender_workload_get_name(self->workload),
 			  error->message);
 	self->abandon_id = 0;
+	if (self->systemd == NULL) {
+		self->shim_exited = TRUE;
+		tender_scope_run_end(self);
+		return G_SOURCE_REMOVE;
+	}
 	/* systemd may not have seen the scope's cgroup go empty (a shim that died before or
 	 * while it was moved there): its stop makes sure the scope goes, so that the workload
 	 * can start again */
 	tender_systemd_stop_unit_async(self->systemd,
 				       tender_workload_get_unit(self->workload),
 				       NULL,
-				       tender_run_abandon_stopped_cb,
+				       tender_scope_run_abandon_stopped_cb,
 				       g_object_ref(self));
 	return G_SOURCE_REMOVE;
 }
 
-/**
- * tender_run_abandon:
- * @self: a new #TenderRun
- * @run_id: the run that a previous tenderd was starting
- *
+/*
  * Ends a run that a previous tenderd was starting when it went away.  Its caller never heard
  * that the command runs, and nothing says what its PID would be, so it is not adopted:
  * everything in the workload's scope is killed (a tender-shim that never got the word to go
  * gives up by itself), and once the scope is empty the run ends with what its exit record
  * says or, without one, failed "lost: ...".  The scope then goes, so that the workload can be
- * started again.  Connect to ::ended first.
+ * started again.
  */
-void
-tender_run_abandon(TenderRun *self, const gchar *run_id)
+static void
+tender_scope_run_abandon(TenderRuntimeRun *run, const gchar *run_id)
 {
+	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
 	g_autofree gchar *cgroup = NULL;
 
-	g_return_if_fail(TENDER_IS_RUN(self));
 	g_free(self->run_id);
 	self->run_id = g_strdup(run_id);
 	self->adopted = TRUE;
-	self->abandoned = TRUE;
 	self->status_done = TRUE;
 	self->reached_running = TRUE;
 	/* the scope may exist although the old tenderd never learnt its cgroup */
-	cgroup =
-	    g_strdup_printf("/%s/%s", TENDER_RUN_SLICE, tender_workload_get_unit(self->workload));
+	cgroup = g_strdup_printf("/%s/%s",
+				 TENDER_SYSTEMD_SLICE,
+				 tender_workload_get_unit(self->workload));
 	tender_workload_set_control_group(self->workload, cgroup);
 	g_info("workload %s: tenderd stopped while starting run %s; killing what is left of it",
 	       tender_workload_get_name(self->workload),
 	       run_id);
 	(void)tender_cgroup_kill(self->cgroup, cgroup, SIGKILL, 0, NULL, NULL);
 	self->abandon_id =
-	    g_timeout_add(TENDER_RUN_ABANDON_INTERVAL_MS, tender_run_abandon_cb, self);
+	    g_timeout_add(TENDER_SCOPE_RUN_ABANDON_INTERVAL_MS, tender_scope_run_abandon_cb, self);
 }
 
-/**
- * tender_run_was_abandoned:
- * @self: a #TenderRun
- *
- * Returns: %TRUE if the run was ended by tender_run_abandon()
- */
-gboolean
-tender_run_was_abandoned(TenderRun *self)
+static const gchar *
+tender_scope_run_get_id(TenderRuntimeRun *run)
 {
-	g_return_val_if_fail(TENDER_IS_RUN(self), FALSE);
-	return self->abandoned;
+	return TENDER_SCOPE_RUN(run)->run_id;
 }
 
-/**
- * tender_run_get_id:
- * @self: a #TenderRun
- *
- * Returns: the run's unique ID, which tender-shim's command line and exit record carry
- */
-const gchar *
-tender_run_get_id(TenderRun *self)
+/* the PID of tender-shim, or 0 before it is spawned */
+static GPid
+tender_scope_run_get_pid(TenderRuntimeRun *run)
 {
-	g_return_val_if_fail(TENDER_IS_RUN(self), NULL);
-	return self->run_id;
-}
-
-/**
- * tender_run_get_shim_pid:
- * @self: a #TenderRun
- *
- * Returns: the PID of tender-shim, or 0 before it is spawned
- */
-GPid
-tender_run_get_shim_pid(TenderRun *self)
-{
-	g_return_val_if_fail(TENDER_IS_RUN(self), 0);
-	return self->shim_pid;
-}
-
-/**
- * tender_run_has_ended:
- * @self: a #TenderRun
- *
- * Returns: %TRUE once the run's final state is settled
- */
-gboolean
-tender_run_has_ended(TenderRun *self)
-{
-	g_return_val_if_fail(TENDER_IS_RUN(self), TRUE);
-	return self->ended;
+	return TENDER_SCOPE_RUN(run)->shim_pid;
 }
 
 static void
-tender_run_dispose(GObject *object)
+tender_scope_run_dispose(GObject *object)
 {
-	TenderRun *self = TENDER_RUN(object);
-	g_clear_handle_id(&self->kill_timeout_id, g_source_remove);
+	TenderScopeRun *self = TENDER_SCOPE_RUN(object);
 	g_clear_handle_id(&self->pidfd_id, g_source_remove);
 	g_clear_handle_id(&self->abandon_id, g_source_remove);
-	tender_run_close_go(self);
+	tender_scope_run_close_go(self);
 	if (self->pidfd >= 0) {
 		(void)close(self->pidfd);
 		self->pidfd = -1;
 	}
-	G_OBJECT_CLASS(tender_run_parent_class)->dispose(object);
+	G_OBJECT_CLASS(tender_scope_run_parent_class)->dispose(object);
 }
 
 static void
-tender_run_finalize(GObject *object)
+tender_scope_run_finalize(GObject *object)
 {
-	TenderRun *self = TENDER_RUN(object);
+	TenderScopeRun *self = TENDER_SCOPE_RUN(object);
 	g_object_unref(self->workload);
-	g_object_unref(self->systemd);
+	g_clear_object(&self->systemd);
 	g_object_unref(self->cgroup);
+	g_clear_object(&self->freezer);
 	g_clear_object(&self->shim);
 	g_clear_object(&self->status);
 	g_clear_object(&self->start_task);
@@ -941,69 +924,63 @@ tender_run_finalize(GObject *object)
 	g_free(self->record_path);
 	g_free(self->run_id);
 	g_free(self->start_error);
-	G_OBJECT_CLASS(tender_run_parent_class)->finalize(object);
+	G_OBJECT_CLASS(tender_scope_run_parent_class)->finalize(object);
 }
 
 static void
-tender_run_class_init(TenderRunClass *klass)
+tender_scope_run_class_init(TenderScopeRunClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
-	object_class->dispose = tender_run_dispose;
-	object_class->finalize = tender_run_finalize;
+	TenderRuntimeRunClass *run_class = TENDER_RUNTIME_RUN_CLASS(klass);
 
-	/**
-	 * TenderRun::ended:
-	 * @self: the run
-	 * @state: the #TenderState the run ended in: stopped, exited or failed
-	 * @reason: why
-	 *
-	 * The run is over: the workload's exit code, signal, OOMKilled and StoppedAt are set.
-	 * The handler sets its state (it may decide otherwise, e.g. for a restart limit).  A
-	 * start that failed completes after this signal.
-	 */
-	signals[SIGNAL_ENDED] = g_signal_new("ended",
-					     G_TYPE_FROM_CLASS(klass),
-					     G_SIGNAL_RUN_LAST,
-					     0,
-					     NULL,
-					     NULL,
-					     NULL,
-					     G_TYPE_NONE,
-					     2,
-					     G_TYPE_UINT,
-					     G_TYPE_STRING);
+	object_class->dispose = tender_scope_run_dispose;
+	object_class->finalize = tender_scope_run_finalize;
+	run_class->start_async = tender_scope_run_start_async;
+	run_class->start_finish = tender_scope_run_start_finish;
+	run_class->stop = tender_scope_run_stop;
+	run_class->kill = tender_scope_run_kill;
+	run_class->set_paused_async = tender_scope_run_set_paused_async;
+	run_class->set_paused_finish = tender_scope_run_set_paused_finish;
+	run_class->get_paused = tender_scope_run_get_paused;
+	run_class->read_metrics = tender_scope_run_read_metrics;
+	run_class->read_limits = tender_scope_run_read_limits;
+	run_class->get_join_files = tender_scope_run_get_join_files;
+	run_class->adopt = tender_scope_run_adopt;
+	run_class->abandon = tender_scope_run_abandon;
+	run_class->get_id = tender_scope_run_get_id;
+	run_class->get_pid = tender_scope_run_get_pid;
 }
 
 static void
-tender_run_init(TenderRun *self)
+tender_scope_run_init(TenderScopeRun *self)
 {
 	self->go_fd = -1;
 	self->pidfd = -1;
 }
 
 /**
- * tender_run_new:
+ * tender_scope_run_new:
  * @workload: the workload to run
- * @systemd: the connection to PID 1
+ * @systemd: (nullable): the connection to PID 1; without it no scope can be started
  * @cgroup: the cgroup reader
  * @shim_path: where tender-shim is
  * @record_path: where the shim writes the exit record
  *
- * Returns: (transfer full): a #TenderRun
+ * Returns: (transfer full): a #TenderScopeRun
  */
-TenderRun *
-tender_run_new(TenderWorkload *workload,
-	       TenderSystemd *systemd,
-	       TenderCgroup *cgroup,
-	       const gchar *shim_path,
-	       const gchar *record_path)
+TenderScopeRun *
+tender_scope_run_new(TenderWorkload *workload,
+		     TenderSystemd *systemd,
+		     TenderCgroup *cgroup,
+		     const gchar *shim_path,
+		     const gchar *record_path)
 {
-	TenderRun *self = g_object_new(TENDER_TYPE_RUN, NULL);
+	TenderScopeRun *self = g_object_new(TENDER_TYPE_SCOPE_RUN, "workload", workload, NULL);
 	g_autofree gchar *uuid = g_uuid_string_random();
 	g_auto(GStrv) parts = g_strsplit(uuid, "-", -1);
 
 	self->workload = g_object_ref(workload);
-	self->systemd = g_object_ref(systemd);
+	self->systemd = systemd != NULL ? g_object_ref(systemd) : NULL;
 	self->cgroup = g_object_ref(cgroup);
 	self->shim_path = g_strdup(shim_path);
 	self->record_path = g_strdup(record_path);

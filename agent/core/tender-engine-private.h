@@ -1,0 +1,48 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "tender-engine.h"
+#include "tender-store.h"
+#include "tender-supervisor.h"
+
+G_BEGIN_DECLS
+
+/* what tender-engine.c, tender-engine-logs.c and tender-supervisor.c share */
+
+struct _TenderEngine {
+	GObject parent_instance;
+	TenderConfig *config;
+	TenderStore *store;
+	GHashTable *runtimes; /* name → TenderRuntime */
+	GHashTable *entries;  /* name → TenderSupervisor */
+	/* the TenderLogFollowers of FollowLogs, and how many GetLogs are under way */
+	GPtrArray *followers;
+	guint log_queries;
+};
+
+typedef struct {
+	const gchar *key;
+	const gchar *type;
+	gpointer value; /* guint32* for "u", gboolean* for "b", gchar** for "s" */
+} TenderEngineOption;
+
+gboolean
+tender_engine_parse_options(GVariant *options, const TenderEngineOption *table, GError **error);
+TenderSupervisor *
+tender_engine_lookup(TenderEngine *self, const gchar *name, GError **error);
+gboolean
+tender_engine_save_workload(TenderEngine *self,
+			    TenderWorkload *workload,
+			    TenderSupervisor *supervisor,
+			    GError **error);
+gboolean
+tender_engine_remove_entry(TenderEngine *self, TenderSupervisor *supervisor, GError **error);
+void
+tender_engine_logs_workload_removed_cb(TenderEngine *self,
+				       TenderWorkload *workload,
+				       gpointer user_data);
+
+G_END_DECLS

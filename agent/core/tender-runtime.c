@@ -1,0 +1,159 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "tender-runtime.h"
+
+/*
+ * TenderRuntime is a way for a workload to run: the core's "scope" runtime (a transient
+ * systemd scope, agent/runtime/scope), and whatever else registers one.  It makes runs
+ * (TenderRuntimeRun), one for each start or adoption of a workload.
+ *
+ * Runtimes are abstract GObject classes rather than GInterfaces so that the base classes can
+ * hold what every runtime shares (the name here; the SIGKILL after a stop's timeout, the
+ * report of the end and the metrics samples in TenderRuntimeRun), and a runtime only fills
+ * in its vfuncs.
+ */
+
+typedef struct {
+	gchar *name;
+} TenderRuntimePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE(TenderRuntime, tender_runtime, G_TYPE_OBJECT)
+
+#define GET_PRIVATE(o) (tender_runtime_get_instance_private(o))
+
+enum { PROP_0, PROP_NAME, PROP_LAST };
+
+/**
+ * tender_runtime_get_name:
+ * @self: a #TenderRuntime
+ *
+ * Returns: the runtime's name, which a workload's spec selects it by, e.g. "scope"
+ */
+const gchar *
+tender_runtime_get_name(TenderRuntime *self)
+{
+	TenderRuntimePrivate *priv = GET_PRIVATE(self);
+	g_return_val_if_fail(TENDER_IS_RUNTIME(self), NULL);
+	return priv->name;
+}
+
+/**
+ * tender_runtime_setup:
+ * @self: a #TenderRuntime
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the runtime can run workloads
+ */
+gboolean
+tender_runtime_setup(TenderRuntime *self, GError **error)
+{
+	TenderRuntimeClass *klass = TENDER_RUNTIME_GET_CLASS(self);
+
+	g_return_val_if_fail(TENDER_IS_RUNTIME(self), FALSE);
+	if (klass->setup == NULL)
+		return TRUE;
+	return klass->setup(self, error);
+}
+
+/**
+ * tender_runtime_new_run:
+ * @self: a #TenderRuntime
+ * @workload: the workload to run
+ *
+ * Returns: (transfer full): a new run of @workload, to start, adopt or abandon
+ */
+TenderRuntimeRun *
+tender_runtime_new_run(TenderRuntime *self, TenderWorkload *workload)
+{
+	g_return_val_if_fail(TENDER_IS_RUNTIME(self), NULL);
+	g_return_val_if_fail(TENDER_IS_WORKLOAD(workload), NULL);
+	return TENDER_RUNTIME_GET_CLASS(self)->new_run(self, workload);
+}
+
+/**
+ * tender_runtime_forget_workload:
+ * @self: a #TenderRuntime
+ * @workload: a workload that is being removed; it has no run under way
+ */
+void
+tender_runtime_forget_workload(TenderRuntime *self, TenderWorkload *workload)
+{
+	TenderRuntimeClass *klass = TENDER_RUNTIME_GET_CLASS(self);
+
+	g_return_if_fail(TENDER_IS_RUNTIME(self));
+	if (klass->forget_workload != NULL)
+		klass->forget_workload(self, workload);
+}
+
+static void
+tender_runtime_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+	TenderRuntimePrivate *priv = GET_PRIVATE(TENDER_RUNTIME(object));
+
+	switch (prop_id) {
+	case PROP_NAME:
+		g_value_set_string(value, priv->name);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+		break;
+	}
+}
+
+static void
+tender_runtime_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+	TenderRuntimePrivate *priv = GET_PRIVATE(TENDER_RUNTIME(object));
+
+	switch (prop_id) {
+	case PROP_NAME:
+		g_free(priv->name);
+		priv->name = g_value_dup_string(value);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+		break;
+	}
+}
+
+static void
+tender_runtime_finalize(GObject *object)
+{
+	TenderRuntimePrivate *priv = GET_PRIVATE(TENDER_RUNTIME(object));
+	g_free(priv->name);
+	G_OBJECT_CLASS(tender_runtime_parent_class)->finalize(object);
+}
+
+static void
+tender_runtime_class_init(TenderRuntimeClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+
+	object_class->get_property = tender_runtime_get_property;
+	object_class->set_property = tender_runtime_set_property;
+	object_class->finalize = tender_runtime_finalize;
+
+	/**
+	 * TenderRuntime:name:
+	 *
+	 * The name a workload's spec selects the runtime by.
+	 */
+	g_object_class_install_property(object_class,
+					PROP_NAME,
+					g_param_spec_string("name",
+							    NULL,
+							    NULL,
+							    NULL,
+							    G_PARAM_READWRITE |
+								G_PARAM_CONSTRUCT_ONLY |
+								G_PARAM_STATIC_STRINGS));
+}
+
+static void
+tender_runtime_init(TenderRuntime *self)
+{
+}

@@ -1,0 +1,48 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tender-runtime-run.h"
+#include "tender-workload.h"
+
+G_BEGIN_DECLS
+
+/* the runtime of the core: a transient systemd scope with tender-shim as its first process */
+#define TENDER_RUNTIME_SCOPE "scope"
+
+#define TENDER_TYPE_RUNTIME (tender_runtime_get_type())
+G_DECLARE_DERIVABLE_TYPE(TenderRuntime, tender_runtime, TENDER, RUNTIME, GObject)
+
+/**
+ * TenderRuntimeClass:
+ * @setup: (optional): gets ready to run workloads, before tenderd takes over those of a
+ *	previous tenderd; a failure stops tenderd
+ * @new_run: a new run of @workload, not started yet
+ * @forget_workload: (optional): @workload is being removed: drop what was kept for it
+ *
+ * How a workload runs.  The engine holds one of each by name, and keeps the lifecycle, the
+ * restart policy, health checks, the state files and the events.
+ */
+struct _TenderRuntimeClass {
+	GObjectClass parent_class;
+	gboolean (*setup)(TenderRuntime *self, GError **error);
+	TenderRuntimeRun *(*new_run)(TenderRuntime *self, TenderWorkload *workload);
+	void (*forget_workload)(TenderRuntime *self, TenderWorkload *workload);
+	/*< private >*/
+	gpointer padding[8];
+};
+
+const gchar *
+tender_runtime_get_name(TenderRuntime *self);
+gboolean
+tender_runtime_setup(TenderRuntime *self, GError **error);
+TenderRuntimeRun *
+tender_runtime_new_run(TenderRuntime *self, TenderWorkload *workload);
+void
+tender_runtime_forget_workload(TenderRuntime *self, TenderWorkload *workload);
+
+G_END_DECLS

@@ -1,0 +1,150 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "tender-cgroup.h"
+#include "tender-error.h"
+#include "tender-scope-run.h"
+#include "tender-scope-runtime.h"
+#include "tender-systemd.h"
+
+/*
+ * TenderScopeRuntime is the core's runtime, "scope": each run of a workload is a transient
+ * systemd scope in tender.slice whose first process is tender-shim (see TenderScopeRun).  It
+ * holds what its runs share: the connection to PID 1, the cgroup reader, and the directory
+ * of the exit records the shims write.
+ */
+
+struct _TenderScopeRuntime {
+	TenderRuntime parent_instance;
+	TenderCgroup *cgroup;
+	TenderSystemd *systemd; /* NULL without a system bus */
+	gchar *shim;
+	gchar *exit_dir;
+};
+
+G_DEFINE_TYPE(TenderScopeRuntime, tender_scope_runtime, TENDER_TYPE_RUNTIME)
+
+/* where the shim of the workload's run writes its exit record */
+static gchar *
+tender_scope_runtime_record_path(TenderScopeRuntime *self, const gchar *name)
+{
+	return g_strdup_printf("%s/%s.json", self->exit_dir, name);
+}
+
+static gboolean
+tender_scope_runtime_setup(TenderRuntime *runtime, GError **error)
+{
+	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(runtime);
+
+	if (tender_cgroup_get_version(self->cgroup) == TENDER_CGROUP_VERSION_UNKNOWN)
+		g_warning("no cgroup file system below %s: limits cannot be read back",
+			  tender_cgroup_get_root(self->cgroup));
+	if (g_mkdir_with_parents(self->exit_dir, 0700) < 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot create %s: %s",
+			    self->exit_dir,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	if (!g_file_test(self->shim, G_FILE_TEST_IS_EXECUTABLE)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "%s is missing or not executable (set shim= in tenderd.conf)",
+			    self->shim);
+		return FALSE;
+	}
+	if (self->systemd == NULL) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_FAILED,
+				    "The scope runtime has no connection to systemd");
+		return FALSE;
+	}
+	return tender_systemd_setup(self->systemd, NULL, error);
+}
+
+static TenderRuntimeRun *
+tender_scope_runtime_new_run(TenderRuntime *runtime, TenderWorkload *workload)
+{
+	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(runtime);
+	g_autofree gchar *record =
+	    tender_scope_runtime_record_path(self, tender_workload_get_name(workload));
+
+	return TENDER_RUNTIME_RUN(
+	    tender_scope_run_new(workload, self->systemd, self->cgroup, self->shim, record));
+}
+
+/* the exit record of the workload's last run */
+static void
+tender_scope_runtime_forget_workload(TenderRuntime *runtime, TenderWorkload *workload)
+{
+	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(runtime);
+	g_autofree gchar *record =
+	    tender_scope_runtime_record_path(self, tender_workload_get_name(workload));
+
+	if (g_unlink(record) < 0 && errno != ENOENT)
+		g_warning("cannot remove %s: %s", record, g_strerror(errno));
+}
+
+static void
+tender_scope_runtime_finalize(GObject *object)
+{
+	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(object);
+	g_object_unref(self->cgroup);
+	g_clear_object(&self->systemd);
+	g_free(self->shim);
+	g_free(self->exit_dir);
+	G_OBJECT_CLASS(tender_scope_runtime_parent_class)->finalize(object);
+}
+
+static void
+tender_scope_runtime_class_init(TenderScopeRuntimeClass *klass)
+{
+	TenderRuntimeClass *runtime_class = TENDER_RUNTIME_CLASS(klass);
+
+	G_OBJECT_CLASS(klass)->finalize = tender_scope_runtime_finalize;
+	runtime_class->setup = tender_scope_runtime_setup;
+	runtime_class->new_run = tender_scope_runtime_new_run;
+	runtime_class->forget_workload = tender_scope_runtime_forget_workload;
+}
+
+static void
+tender_scope_runtime_init(TenderScopeRuntime *self)
+{
+}
+
+/**
+ * tender_scope_runtime_new:
+ * @cgroup_root: (nullable): where the cgroup file systems are mounted, /sys/fs/cgroup if
+ *	%NULL
+ * @system_bus: (nullable): the bus PID 1 is on; without it no scope can be started (for
+ *	tests that only read cgroup files)
+ * @shim: where tender-shim is
+ * @state_dir: tenderd's state directory; the shims' exit records go into its "exit"
+ *
+ * Returns: (transfer full): the scope runtime
+ */
+TenderScopeRuntime *
+tender_scope_runtime_new(const gchar *cgroup_root,
+			 GDBusConnection *system_bus,
+			 const gchar *shim,
+			 const gchar *state_dir)
+{
+	TenderScopeRuntime *self =
+	    g_object_new(TENDER_TYPE_SCOPE_RUNTIME, "name", TENDER_RUNTIME_SCOPE, NULL);
+
+	self->cgroup = tender_cgroup_new(cgroup_root);
+	self->systemd = system_bus != NULL ? tender_systemd_new(system_bus) : NULL;
+	self->shim = g_strdup(shim);
+	self->exit_dir = g_build_filename(state_dir, "exit", NULL);
+	return self;
+}
