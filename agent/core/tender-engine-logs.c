@@ -48,13 +48,13 @@ tender_engine_parse_log_options(TenderEngine *self,
 				TenderEngineLogOptions *opts,
 				GError **error)
 {
-	const TenderEngineOption table[] = {{"lines", "u", &opts->lines},
-					    {"since", "s", &opts->since},
-					    {"stream", "s", &opts->stream_text},
+	const TenderEngineOption table[] = {{"lines", &opts->lines},
+					    {"since", &opts->since},
+					    {"stream", &opts->stream_text},
 					    {NULL}};
 
 	if (tender_engine_lookup(self, name, error) == NULL ||
-	    !tender_engine_parse_options(options, table, error))
+	    !tender_engine_parse_options("GetLogs", options, table, error))
 		return FALSE;
 	if (opts->lines > TENDER_ENGINE_LOG_LINES_MAX) {
 		g_set_error(error,

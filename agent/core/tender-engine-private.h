@@ -23,14 +23,17 @@ struct _TenderEngine {
 	guint log_queries;
 };
 
+/* where an option of a method goes; its type is the schema's (tender-options.c) */
 typedef struct {
 	const gchar *key;
-	const gchar *type;
 	gpointer value; /* guint32* for "u", gboolean* for "b", gchar** for "s" */
 } TenderEngineOption;
 
 gboolean
-tender_engine_parse_options(GVariant *options, const TenderEngineOption *table, GError **error);
+tender_engine_parse_options(const gchar *method,
+			    GVariant *options,
+			    const TenderEngineOption *table,
+			    GError **error);
 TenderSupervisor *
 tender_engine_lookup(TenderEngine *self, const gchar *name, GError **error);
 gboolean

@@ -10,8 +10,10 @@
 #include "tender-error.h"
 #include "tender-identity.h"
 #include "tender-json.h"
+#include "tender-options.h"
 #include "tender-runtime.h"
 #include "tender-util.h"
+#include "tender-workload-view.h"
 
 /*
  * TenderEngine owns the workloads and carries out every request, whichever front-end it came
@@ -47,8 +49,12 @@ tender_engine_save_workload(TenderEngine *self,
 	return TRUE;
 }
 
+/* @options of @method, checked against the one schema, into the places @table names */
 gboolean
-tender_engine_parse_options(GVariant *options, const TenderEngineOption *table, GError **error)
+tender_engine_parse_options(const gchar *method,
+			    GVariant *options,
+			    const TenderEngineOption *table,
+			    GError **error)
 {
 	GVariantIter iter;
 	const gchar *key;
@@ -66,12 +72,10 @@ tender_engine_parse_options(GVariant *options, const TenderEngineOption *table, 
 	g_variant_iter_init(&iter, options);
 	while (g_variant_iter_next(&iter, "{&sv}", &key, &child)) {
 		g_autoptr(GVariant) value = child;
-		const TenderEngineOption *opt = NULL;
-		for (guint i = 0; table != NULL && table[i].key != NULL; i++) {
-			if (g_strcmp0(table[i].key, key) == 0)
-				opt = &table[i];
-		}
-		if (opt == NULL) {
+		const gchar *type = tender_options_get_type(method, key);
+		gpointer place = NULL;
+
+		if (type == NULL) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
@@ -79,23 +83,28 @@ tender_engine_parse_options(GVariant *options, const TenderEngineOption *table, 
 				    key);
 			return FALSE;
 		}
-		if (!g_variant_is_of_type(value, G_VARIANT_TYPE(opt->type))) {
+		if (!g_variant_is_of_type(value, G_VARIANT_TYPE(type))) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
 				    "Option '%s' must be of type '%s', not '%s'",
 				    key,
-				    opt->type,
+				    type,
 				    g_variant_get_type_string(value));
 			return FALSE;
 		}
-		if (g_strcmp0(opt->type, "u") == 0)
-			*(guint32 *)opt->value = g_variant_get_uint32(value);
-		else if (g_strcmp0(opt->type, "b") == 0)
-			*(gboolean *)opt->value = g_variant_get_boolean(value);
-		else if (g_strcmp0(opt->type, "s") == 0) {
-			g_free(*(gchar **)opt->value);
-			*(gchar **)opt->value = g_variant_dup_string(value, NULL);
+		for (guint i = 0; table != NULL && table[i].key != NULL; i++) {
+			if (g_strcmp0(table[i].key, key) == 0)
+				place = table[i].value;
+		}
+		g_return_val_if_fail(place != NULL, FALSE);
+		if (g_strcmp0(type, "u") == 0)
+			*(guint32 *)place = g_variant_get_uint32(value);
+		else if (g_strcmp0(type, "b") == 0)
+			*(gboolean *)place = g_variant_get_boolean(value);
+		else if (g_strcmp0(type, "s") == 0) {
+			g_free(*(gchar **)place);
+			*(gchar **)place = g_variant_dup_string(value, NULL);
 		}
 	}
 	return TRUE;
@@ -275,7 +284,7 @@ tender_engine_create_workload(TenderEngine *self,
 	parsed = tender_spec_new_from_variant(spec, error);
 	if (parsed == NULL)
 		return NULL;
-	if (!tender_engine_parse_options(options, NULL, error) ||
+	if (!tender_engine_parse_options("CreateWorkload", options, NULL, error) ||
 	    !tender_engine_check_identity(parsed, error)) {
 		tender_spec_free(parsed);
 		return NULL;
@@ -316,7 +325,7 @@ tender_engine_start_workload_async(TenderEngine *self,
 
 	g_task_set_source_tag(task, tender_engine_start_workload_async);
 	entry = tender_engine_lookup(self, name, &error);
-	if (entry == NULL || !tender_engine_parse_options(options, NULL, &error) ||
+	if (entry == NULL || !tender_engine_parse_options("StartWorkload", options, NULL, &error) ||
 	    !tender_state_check_startable(tender_workload_get_state(entry->workload),
 					  name,
 					  &error)) {
@@ -376,12 +385,12 @@ tender_engine_stop_workload_async(TenderEngine *self,
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 	g_autoptr(GError) error = NULL;
 	guint32 timeout = self->config->stop_timeout_sec;
-	const TenderEngineOption table[] = {{"timeout_sec", "u", &timeout}, {NULL}};
+	const TenderEngineOption table[] = {{"timeout_sec", &timeout}, {NULL}};
 	TenderSupervisor *entry;
 
 	g_task_set_source_tag(task, tender_engine_stop_workload_async);
 	entry = tender_engine_lookup(self, name, &error);
-	if (entry == NULL || !tender_engine_parse_options(options, table, &error) ||
+	if (entry == NULL || !tender_engine_parse_options("StopWorkload", options, table, &error) ||
 	    !tender_engine_check_timeout(timeout, &error)) {
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
@@ -491,15 +500,14 @@ tender_engine_remove_workload_async(TenderEngine *self,
 	g_autoptr(GError) error = NULL;
 	gboolean force = FALSE;
 	guint32 timeout = self->config->stop_timeout_sec;
-	const TenderEngineOption table[] = {{"force", "b", &force},
-					    {"timeout_sec", "u", &timeout},
-					    {NULL}};
+	const TenderEngineOption table[] = {{"force", &force}, {"timeout_sec", &timeout}, {NULL}};
 	TenderSupervisor *entry;
 	TenderState state;
 
 	g_task_set_source_tag(task, tender_engine_remove_workload_async);
 	entry = tender_engine_lookup(self, name, &error);
-	if (entry == NULL || !tender_engine_parse_options(options, table, &error) ||
+	if (entry == NULL ||
+	    !tender_engine_parse_options("RemoveWorkload", options, table, &error) ||
 	    !tender_engine_check_timeout(timeout, &error)) {
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
@@ -647,11 +655,11 @@ tender_engine_import_workload(TenderEngine *self,
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *name = NULL;
-	const TenderEngineOption table[] = {{"name", "s", &name}, {NULL}};
+	const TenderEngineOption table[] = {{"name", &name}, {NULL}};
 	TenderWorkload *workload;
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
-	if (!tender_engine_parse_options(options, table, error))
+	if (!tender_engine_parse_options("ImportWorkload", options, table, error))
 		return NULL;
 	if (strlen(json) > TENDER_ENGINE_IMPORT_MAX) {
 		g_set_error(error,
@@ -739,63 +747,52 @@ tender_engine_details_add_argv(GHashTable *details, const gchar *const *argv)
 GVariant *
 tender_engine_get_workload_property(TenderEngine *self, TenderWorkload *w, const gchar *property)
 {
-	if (g_strcmp0(property, "Name") == 0)
+	TenderWorkloadProp prop;
+
+	if (!tender_workload_prop_lookup(property, &prop))
+		return NULL;
+	switch (prop) {
+	case TENDER_WORKLOAD_PROP_NAME:
 		return g_variant_new_string(tender_workload_get_name(w));
-	if (g_strcmp0(property, "State") == 0)
+	case TENDER_WORKLOAD_PROP_STATE:
 		return g_variant_new_string(tender_state_to_string(tender_workload_get_state(w)));
-	if (g_strcmp0(property, "Reason") == 0)
+	case TENDER_WORKLOAD_PROP_REASON:
 		return g_variant_new_string(tender_workload_get_reason(w));
-	if (g_strcmp0(property, "Unit") == 0)
+	case TENDER_WORKLOAD_PROP_UNIT:
 		return g_variant_new_string(tender_workload_get_unit(w));
-	if (g_strcmp0(property, "ControlGroup") == 0)
+	case TENDER_WORKLOAD_PROP_CONTROL_GROUP:
 		return g_variant_new_string(tender_workload_get_control_group(w));
-	if (g_strcmp0(property, "MainPID") == 0)
+	case TENDER_WORKLOAD_PROP_MAIN_PID:
 		return g_variant_new_uint32(tender_workload_get_main_pid(w));
-	if (g_strcmp0(property, "ExitCode") == 0)
+	case TENDER_WORKLOAD_PROP_EXIT_CODE:
 		return g_variant_new_int32(tender_workload_get_exit_code(w));
-	if (g_strcmp0(property, "ExitSignal") == 0)
+	case TENDER_WORKLOAD_PROP_EXIT_SIGNAL:
 		return g_variant_new_int32(tender_workload_get_exit_signal(w));
-	if (g_strcmp0(property, "CreatedAt") == 0)
+	case TENDER_WORKLOAD_PROP_CREATED_AT:
 		return g_variant_new_string(tender_workload_get_created_at(w));
-	if (g_strcmp0(property, "StartedAt") == 0)
+	case TENDER_WORKLOAD_PROP_STARTED_AT:
 		return g_variant_new_string(tender_workload_get_started_at(w));
-	if (g_strcmp0(property, "StoppedAt") == 0)
+	case TENDER_WORKLOAD_PROP_STOPPED_AT:
 		return g_variant_new_string(tender_workload_get_stopped_at(w));
-	if (g_strcmp0(property, "Command") == 0)
+	case TENDER_WORKLOAD_PROP_COMMAND:
 		return g_variant_new_strv((const gchar *const *)tender_workload_get_spec(w)->argv,
 					  -1);
-	if (g_strcmp0(property, "Spec") == 0)
+	case TENDER_WORKLOAD_PROP_SPEC:
 		return tender_spec_to_variant(tender_workload_get_spec(w));
-	if (g_strcmp0(property, "RestartCount") == 0)
+	case TENDER_WORKLOAD_PROP_RESTART_COUNT:
 		return g_variant_new_uint32(tender_workload_get_restart_count(w));
-	if (g_strcmp0(property, "OOMKilled") == 0)
+	case TENDER_WORKLOAD_PROP_OOM_KILLED:
 		return g_variant_new_boolean(tender_workload_get_oom_killed(w));
-	if (g_strcmp0(property, "Health") == 0)
+	case TENDER_WORKLOAD_PROP_HEALTH:
 		return g_variant_new_string(tender_workload_get_health(w));
-	if (g_strcmp0(property, "Limits") == 0)
+	case TENDER_WORKLOAD_PROP_LIMITS:
 		return tender_engine_get_limits(self, w);
+	case TENDER_WORKLOAD_PROP_LAST:
+	default:
+		break;
+	}
 	return NULL;
 }
-
-/* every property of org.tender.Agent1.Workload */
-static const gchar *const tender_engine_workload_properties[] = {"Name",
-								 "State",
-								 "Reason",
-								 "Unit",
-								 "ControlGroup",
-								 "MainPID",
-								 "ExitCode",
-								 "ExitSignal",
-								 "CreatedAt",
-								 "StartedAt",
-								 "StoppedAt",
-								 "Command",
-								 "Spec",
-								 "RestartCount",
-								 "OOMKilled",
-								 "Health",
-								 "Limits",
-								 NULL};
 
 /**
  * tender_engine_get_workload_properties:
@@ -814,8 +811,8 @@ tender_engine_get_workload_properties(TenderEngine *self, const gchar *name, GEr
 	if (w == NULL)
 		return NULL;
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
-	for (guint i = 0; tender_engine_workload_properties[i] != NULL; i++) {
-		const gchar *property = tender_engine_workload_properties[i];
+	for (guint i = 0; i < TENDER_WORKLOAD_PROP_LAST; i++) {
+		const gchar *property = tender_workload_prop_get_name((TenderWorkloadProp)i);
 		g_variant_builder_add(&builder,
 				      "{sv}",
 				      property,

@@ -7,6 +7,7 @@
 #include "tender-error.h"
 #include "tender-util.h"
 #include "tender-workload.h"
+#include "tender-workload-view.h"
 
 /*
  * TenderWorkload is the record of one workload: its spec and what is known of its last run.
@@ -40,16 +41,16 @@ enum { SIGNAL_CHANGED, SIGNAL_STATE_CHANGED, SIGNAL_LAST };
 static guint signals[SIGNAL_LAST] = {0};
 
 static void
-tender_workload_changed(TenderWorkload *self, const gchar *property)
+tender_workload_changed(TenderWorkload *self, TenderWorkloadProp prop)
 {
-	g_signal_emit(self, signals[SIGNAL_CHANGED], 0, property);
+	g_signal_emit(self, signals[SIGNAL_CHANGED], 0, tender_workload_prop_get_name(prop));
 }
 
 static void
 tender_workload_set_string(TenderWorkload *self,
 			   gchar **field,
 			   const gchar *value,
-			   const gchar *property)
+			   TenderWorkloadProp property)
 {
 	if (value == NULL)
 		value = "";
@@ -133,9 +134,9 @@ tender_workload_set_state(TenderWorkload *self, TenderState state, const gchar *
 		reason != NULL && reason[0] != '\0' ? ": " : "",
 		reason != NULL ? reason : "");
 	old = self->state;
-	tender_workload_set_string(self, &self->reason, reason, "Reason");
+	tender_workload_set_string(self, &self->reason, reason, TENDER_WORKLOAD_PROP_REASON);
 	self->state = state;
-	tender_workload_changed(self, "State");
+	tender_workload_changed(self, TENDER_WORKLOAD_PROP_STATE);
 	g_signal_emit(self, signals[SIGNAL_STATE_CHANGED], 0, old, state, self->reason);
 	return TRUE;
 }
@@ -169,7 +170,10 @@ void
 tender_workload_set_control_group(TenderWorkload *self, const gchar *cgroup)
 {
 	g_return_if_fail(TENDER_IS_WORKLOAD(self));
-	tender_workload_set_string(self, &self->control_group, cgroup, "ControlGroup");
+	tender_workload_set_string(self,
+				   &self->control_group,
+				   cgroup,
+				   TENDER_WORKLOAD_PROP_CONTROL_GROUP);
 }
 
 guint32
@@ -186,7 +190,7 @@ tender_workload_set_main_pid(TenderWorkload *self, guint32 pid)
 	if (self->main_pid == pid)
 		return;
 	self->main_pid = pid;
-	tender_workload_changed(self, "MainPID");
+	tender_workload_changed(self, TENDER_WORKLOAD_PROP_MAIN_PID);
 }
 
 gint32
@@ -215,11 +219,11 @@ tender_workload_set_exit(TenderWorkload *self, gint32 exit_code, gint32 exit_sig
 	g_return_if_fail(TENDER_IS_WORKLOAD(self));
 	if (self->exit_code != exit_code) {
 		self->exit_code = exit_code;
-		tender_workload_changed(self, "ExitCode");
+		tender_workload_changed(self, TENDER_WORKLOAD_PROP_EXIT_CODE);
 	}
 	if (self->exit_signal != exit_signal) {
 		self->exit_signal = exit_signal;
-		tender_workload_changed(self, "ExitSignal");
+		tender_workload_changed(self, TENDER_WORKLOAD_PROP_EXIT_SIGNAL);
 	}
 }
 
@@ -248,14 +252,20 @@ void
 tender_workload_set_started_at(TenderWorkload *self, const gchar *timestamp)
 {
 	g_return_if_fail(TENDER_IS_WORKLOAD(self));
-	tender_workload_set_string(self, &self->started_at, timestamp, "StartedAt");
+	tender_workload_set_string(self,
+				   &self->started_at,
+				   timestamp,
+				   TENDER_WORKLOAD_PROP_STARTED_AT);
 }
 
 void
 tender_workload_set_stopped_at(TenderWorkload *self, const gchar *timestamp)
 {
 	g_return_if_fail(TENDER_IS_WORKLOAD(self));
-	tender_workload_set_string(self, &self->stopped_at, timestamp, "StoppedAt");
+	tender_workload_set_string(self,
+				   &self->stopped_at,
+				   timestamp,
+				   TENDER_WORKLOAD_PROP_STOPPED_AT);
 }
 
 guint32
@@ -272,7 +282,7 @@ tender_workload_set_restart_count(TenderWorkload *self, guint32 count)
 	if (self->restart_count == count)
 		return;
 	self->restart_count = count;
-	tender_workload_changed(self, "RestartCount");
+	tender_workload_changed(self, TENDER_WORKLOAD_PROP_RESTART_COUNT);
 }
 
 gboolean
@@ -289,7 +299,7 @@ tender_workload_set_oom_killed(TenderWorkload *self, gboolean oom_killed)
 	if (self->oom_killed == !!oom_killed)
 		return;
 	self->oom_killed = !!oom_killed;
-	tender_workload_changed(self, "OOMKilled");
+	tender_workload_changed(self, TENDER_WORKLOAD_PROP_OOM_KILLED);
 }
 
 /**
@@ -309,7 +319,7 @@ void
 tender_workload_set_health(TenderWorkload *self, const gchar *health)
 {
 	g_return_if_fail(TENDER_IS_WORKLOAD(self));
-	tender_workload_set_string(self, &self->health, health, "Health");
+	tender_workload_set_string(self, &self->health, health, TENDER_WORKLOAD_PROP_HEALTH);
 }
 
 static void

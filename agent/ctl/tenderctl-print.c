@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tender-units.h"
+#include "tender-workload-view.h"
 #include "tenderctl-private.h"
 
 /* the width of the keys of inspect, "ControlGroup" */
@@ -220,91 +221,77 @@ tender_ctl_print_key_uint(const gchar *key, guint value)
 	tender_ctl_print_key(key, text);
 }
 
-void
-tender_ctl_print_properties(GVariant *props)
+/* one property, as its kind reads to people */
+static void
+tender_ctl_print_property(const TenderWorkloadPropInfo *info, GVariant *value)
 {
-	const gchar *strings[] = {"Name", "State", "Reason", "Unit", "ControlGroup", NULL};
-	const gchar *times[] = {"CreatedAt", "StartedAt", "StoppedAt", NULL};
-	const gchar *known[] = {"Name",
-				"State",
-				"Reason",
-				"Unit",
-				"ControlGroup",
-				"MainPID",
-				"ExitCode",
-				"ExitSignal",
-				"CreatedAt",
-				"StartedAt",
-				"StoppedAt",
-				"RestartCount",
-				"OOMKilled",
-				"Health",
-				"Command",
-				"Spec",
-				"Limits",
-				NULL};
-	const gchar *str = NULL;
-	gboolean flag = FALSE;
-	guint32 pid = 0;
-	gint32 code = 0;
-	g_autofree const gchar **command = NULL;
-	g_autoptr(GVariant) spec = NULL;
-	g_autoptr(GVariant) limits = NULL;
-	GVariantIter iter;
-	const gchar *key = NULL;
-	GVariant *value = NULL;
+	g_autofree gchar *text = NULL;
 
-	for (guint i = 0; strings[i] != NULL; i++) {
-		if (g_variant_lookup(props, strings[i], "&s", &str))
-			tender_ctl_print_key(strings[i], str);
-	}
-	if (g_variant_lookup(props, "MainPID", "u", &pid)) {
-		g_autofree gchar *text = pid != 0 ? g_strdup_printf("%u", pid) : NULL;
-		tender_ctl_print_key("MainPID", text);
-	}
-	if (g_variant_lookup(props, "ExitCode", "i", &code)) {
-		g_autofree gchar *text = code >= 0 ? g_strdup_printf("%i", code) : NULL;
-		tender_ctl_print_key("ExitCode", text);
-	}
-	if (g_variant_lookup(props, "ExitSignal", "i", &code)) {
+	switch (info->kind) {
+	case TENDER_WORKLOAD_PROP_KIND_TEXT:
+	case TENDER_WORKLOAD_PROP_KIND_TIME:
+		tender_ctl_print_key(info->name, g_variant_get_string(value, NULL));
+		return;
+	case TENDER_WORKLOAD_PROP_KIND_PID:
+		if (g_variant_get_uint32(value) != 0)
+			text = g_strdup_printf("%u", g_variant_get_uint32(value));
+		break;
+	case TENDER_WORKLOAD_PROP_KIND_CODE:
+		if (g_variant_get_int32(value) >= 0)
+			text = g_strdup_printf("%i", g_variant_get_int32(value));
+		break;
+	case TENDER_WORKLOAD_PROP_KIND_SIGNAL: {
+		gint32 code = g_variant_get_int32(value);
 		const gchar *name = tender_units_signal_to_string(code);
-		g_autofree gchar *text = NULL;
 		if (code != 0 && name != NULL)
 			text = g_strdup_printf("%i (%s)", code, name);
 		else if (code != 0)
 			text = g_strdup_printf("%i", code);
-		tender_ctl_print_key("ExitSignal", text);
+		break;
 	}
-	for (guint i = 0; times[i] != NULL; i++) {
-		if (g_variant_lookup(props, times[i], "&s", &str))
-			tender_ctl_print_key(times[i], str);
+	case TENDER_WORKLOAD_PROP_KIND_COUNT:
+		tender_ctl_print_key_uint(info->name, g_variant_get_uint32(value));
+		return;
+	case TENDER_WORKLOAD_PROP_KIND_FLAG:
+		tender_ctl_print_key(info->name, g_variant_get_boolean(value) ? "yes" : "no");
+		return;
+	case TENDER_WORKLOAD_PROP_KIND_COMMAND: {
+		g_autofree const gchar **command = g_variant_get_strv(value, NULL);
+		text = tender_ctl_join_argv(command);
+		break;
 	}
-	if (g_variant_lookup(props, "RestartCount", "u", &pid))
-		tender_ctl_print_key_uint("RestartCount", pid);
-	if (g_variant_lookup(props, "OOMKilled", "b", &flag))
-		tender_ctl_print_key("OOMKilled", flag ? "yes" : "no");
-	if (g_variant_lookup(props, "Health", "&s", &str))
-		tender_ctl_print_key("Health", str);
-	if (g_variant_lookup(props, "Command", "^a&s", &command)) {
-		g_autofree gchar *text = tender_ctl_join_argv(command);
-		tender_ctl_print_key("Command", text);
+	case TENDER_WORKLOAD_PROP_KIND_DICT:
+	default: {
+		g_autoptr(GPtrArray) lines = tender_ctl_spec_lines(value);
+		tender_ctl_print_key_lines(info->name, lines);
+		return;
 	}
-	spec = g_variant_lookup_value(props, "Spec", G_VARIANT_TYPE_VARDICT);
-	if (spec != NULL) {
-		g_autoptr(GPtrArray) lines = tender_ctl_spec_lines(spec);
-		tender_ctl_print_key_lines("Spec", lines);
 	}
-	limits = g_variant_lookup_value(props, "Limits", G_VARIANT_TYPE_VARDICT);
-	if (limits != NULL) {
-		g_autoptr(GPtrArray) lines = tender_ctl_spec_lines(limits);
-		tender_ctl_print_key_lines("Limits", lines);
-	}
+	tender_ctl_print_key(info->name, text);
+}
 
+/* the properties of the API in its order, as their kinds read; then those of a newer daemon */
+void
+tender_ctl_print_properties(GVariant *props)
+{
+	GVariantIter iter;
+	const gchar *key = NULL;
+	GVariant *value = NULL;
+
+	for (guint i = 0; i < TENDER_WORKLOAD_PROP_LAST; i++) {
+		const TenderWorkloadPropInfo *info =
+		    tender_workload_prop_get_info((TenderWorkloadProp)i);
+		g_autoptr(GVariant) v =
+		    g_variant_lookup_value(props, info->name, G_VARIANT_TYPE(info->type));
+		if (v != NULL)
+			tender_ctl_print_property(info, v);
+	}
 	/* properties of a newer daemon */
 	g_variant_iter_init(&iter, props);
 	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
 		g_autofree gchar *text = NULL;
-		if (g_strv_contains(known, key))
+		TenderWorkloadProp prop;
+		if (tender_workload_prop_lookup(key, &prop))
 			continue;
 		text = g_variant_print(value, FALSE);
 		tender_ctl_print_key(key, text);

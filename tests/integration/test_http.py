@@ -144,6 +144,15 @@ class RoutesTest(HttpTestCase):
         self.assertError(curl("GET", "/v1/workloads/http-life"), 404, "NotFound")
         self.assertNotIn("http-life", [w[0] for w in self.tender.list()])
 
+    def test_workload_json_is_the_dbus_view(self):
+        # one view of a workload: the HTTP JSON is D-Bus's GetAll, value for value
+        self.create("http-view", SLEEP, memory_max=64 << 20, labels={"k": "v"})
+        status, _, text = curl("POST", "/v1/workloads/http-view/start")
+        self.assertEqual(status, 200, text)
+        status, _, text = curl("GET", "/v1/workloads/http-view")
+        self.assertEqual(status, 200, text)
+        self.assertEqual(json.loads(text), self.tender.props("http-view"))
+
     def test_kill(self):
         self.create("http-kill")
         curl("POST", "/v1/workloads/http-kill/start")

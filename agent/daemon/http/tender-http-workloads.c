@@ -12,6 +12,7 @@
 #include "tender-http-server-private.h"
 #include "tender-http-stream.h"
 #include "tender-http-workloads.h"
+#include "tender-options.h"
 #include "tender-json.h"
 #include "tender-prometheus.h"
 #include "tender-spec.h"
@@ -67,73 +68,6 @@ tender_http_workloads_options_from_json(JsonNode *node, GError **error)
 			return NULL;
 		}
 		g_variant_builder_add(&builder, "{sv}", key, value);
-	}
-	return g_variant_ref_sink(g_variant_builder_end(&builder));
-}
-
-/* query parameters as options, each of a known type */
-static GVariant *
-tender_http_workloads_query_options(TenderHttpRequest *req,
-				    const gchar *const *keys,
-				    const gchar *const *ignored,
-				    GError **error)
-{
-	GVariantBuilder builder;
-	GHashTableIter iter;
-	gpointer k;
-	gpointer v;
-
-	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
-	if (req->query != NULL)
-		g_hash_table_iter_init(&iter, req->query);
-	while (req->query != NULL && g_hash_table_iter_next(&iter, &k, &v)) {
-		const gchar *key = k;
-		const gchar *text = v;
-		const gchar *type = NULL;
-		guint64 n = 0;
-
-		if (ignored != NULL && g_strv_contains(ignored, key))
-			continue;
-		for (guint i = 0; keys[i] != NULL; i += 2) {
-			if (g_strcmp0(keys[i], key) == 0)
-				type = keys[i + 1];
-		}
-		if (type == NULL) {
-			g_variant_builder_clear(&builder);
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Unknown query parameter '%s'",
-				    key);
-			return NULL;
-		}
-		if (g_strcmp0(type, "s") == 0) {
-			g_variant_builder_add(&builder, "{sv}", key, g_variant_new_string(text));
-		} else if (g_strcmp0(type, "u") == 0 &&
-			   g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT32, &n, NULL)) {
-			g_variant_builder_add(&builder,
-					      "{sv}",
-					      key,
-					      g_variant_new_uint32((guint32)n));
-		} else if (g_strcmp0(type, "b") == 0 &&
-			   (g_strcmp0(text, "1") == 0 || g_strcmp0(text, "true") == 0 ||
-			    g_strcmp0(text, "0") == 0 || g_strcmp0(text, "false") == 0)) {
-			g_variant_builder_add(&builder,
-					      "{sv}",
-					      key,
-					      g_variant_new_boolean(text[0] == '1' ||
-								    text[0] == 't'));
-		} else {
-			g_variant_builder_clear(&builder);
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Query parameter '%s' must be %s, not '%s'",
-				    key,
-				    g_strcmp0(type, "u") == 0 ? "a number" : "1, 0, true or false",
-				    text);
-			return NULL;
-		}
 	}
 	return g_variant_ref_sink(g_variant_builder_end(&builder));
 }
@@ -265,8 +199,8 @@ tender_http_workloads_decode_import(TenderHttpRequest *req, GError **error)
 	g_autoptr(GBytes) bytes =
 	    soup_message_body_flatten(soup_server_message_get_request_body(req->msg));
 	g_autofree gchar *json = g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
-	const gchar *const keys[] = {"name", "s", NULL};
-	g_autoptr(GVariant) options = tender_http_workloads_query_options(req, keys, NULL, error);
+	g_autoptr(GVariant) options =
+	    tender_options_from_text("ImportWorkload", req->query, NULL, error);
 
 	if (options == NULL)
 		return NULL;
@@ -486,10 +420,9 @@ tender_http_workloads_action(TenderHttpRequest *owned)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) body = NULL;
 	g_autoptr(GVariant) options = NULL;
-	const gchar *const remove_keys[] = {"force", "b", "timeout_sec", "u", NULL};
 
 	if (req->match.route == TENDER_HTTP_ROUTE_REMOVE) {
-		options = tender_http_workloads_query_options(req, remove_keys, NULL, &error);
+		options = tender_options_from_text("RemoveWorkload", req->query, NULL, &error);
 	} else {
 		body = tender_http_message_get_body(req->msg, &error);
 		if (error == NULL && req->match.route == TENDER_HTTP_ROUTE_KILL) {
@@ -609,11 +542,10 @@ tender_http_workloads_logs(TenderHttpRequest *owned)
 	TenderEngine *engine = tender_http_server_get_engine(req->self);
 	const gchar *name = req->match.name;
 	g_autoptr(GError) error = NULL;
-	const gchar *const keys[] = {"lines", "u", "since", "s", "stream", "s", NULL};
 	const gchar *const ignored[] = {"follow", NULL};
 	const gchar *follow = tender_http_request_get_query(req, "follow");
 	g_autoptr(GVariant) options =
-	    tender_http_workloads_query_options(req, keys, ignored, &error);
+	    tender_options_from_text("GetLogs", req->query, ignored, &error);
 	TenderHttpStream *stream;
 	gint fd = -1;
 
