@@ -34,6 +34,7 @@ static const TenderSpecKey tender_spec_health_keys[] = {
 	.offset = TENDER_SPEC_HEALTH_KEY_AT(command),
 	.max = TENDER_SPEC_ARGV_MAX,
 	.doc = "A command run in the workload's scope: healthy if it exits 0 in time",
+	.cli = "health-cmd",
     },
     {
 	.name = "http_url",
@@ -43,6 +44,8 @@ static const TenderSpecKey tender_spec_health_keys[] = {
 	.offset = TENDER_SPEC_HEALTH_KEY_AT(http_url),
 	.max = TENDER_SPEC_HEALTH_URL_MAX,
 	.doc = "An http:// or https:// URL: healthy on a 2xx or 3xx answer",
+	.cli = "health-url",
+	.cli_what = "health URL",
     },
     {
 	.name = "interval_sec",
@@ -55,6 +58,8 @@ static const TenderSpecKey tender_spec_health_keys[] = {
 	.unit_name = "seconds",
 	.default_number = TENDER_SPEC_HEALTH_INTERVAL_DEFAULT,
 	.doc = "Time between two checks",
+	.cli = "health-interval",
+	.cli_what = "--health-interval",
     },
     {
 	.name = "timeout_sec",
@@ -67,6 +72,8 @@ static const TenderSpecKey tender_spec_health_keys[] = {
 	.unit_name = "seconds",
 	.default_number = TENDER_SPEC_HEALTH_TIMEOUT_DEFAULT,
 	.doc = "Time a check may take",
+	.cli = "health-timeout",
+	.cli_what = "--health-timeout",
     },
     {
 	.name = "retries",
@@ -79,6 +86,7 @@ static const TenderSpecKey tender_spec_health_keys[] = {
 	.unit_name = "checks",
 	.default_number = TENDER_SPEC_HEALTH_RETRIES_DEFAULT,
 	.doc = "Failed checks in a row that make the workload unhealthy",
+	.cli_what = "number of health check retries",
     },
     {
 	.name = "start_period_sec",
@@ -90,6 +98,8 @@ static const TenderSpecKey tender_spec_health_keys[] = {
 	.unit = TENDER_SPEC_UNIT_SECONDS,
 	.unit_name = "seconds",
 	.doc = "Time after a start during which failed checks do not count",
+	.cli = "health-start-period",
+	.cli_what = "--health-start-period",
     },
     {
 	.name = "on_unhealthy",
@@ -99,6 +109,8 @@ static const TenderSpecKey tender_spec_health_keys[] = {
 	.choices = tender_spec_health_action_names,
 	.default_number = TENDER_HEALTH_ACTION_NONE,
 	.doc = "What happens when the workload becomes unhealthy: none, restart or stop",
+	.cli_arg = "ACTION",
+	.cli_what = "health action",
     },
     {NULL},
 };
@@ -113,6 +125,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.offset = TENDER_SPEC_KEY_AT(argv),
 	.max = TENDER_SPEC_ARGV_MAX,
 	.doc = "The command and its arguments",
+	.cli = "",
     },
     {
 	.name = "env",
@@ -122,6 +135,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.offset = TENDER_SPEC_KEY_AT(env),
 	.max = TENDER_SPEC_ENV_MAX,
 	.doc = "Environment variables of the command, KEY=VALUE",
+	.cli_what = "environment variable",
     },
     {
 	.name = "working_directory",
@@ -131,6 +145,8 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.max = TENDER_SPEC_WORKING_DIRECTORY_MAX,
 	.default_text = "/",
 	.doc = "The working directory of the command, an absolute path",
+	.cli = "workdir",
+	.cli_arg = "DIR",
     },
     {
 	.name = "description",
@@ -148,6 +164,8 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.offset = TENDER_SPEC_KEY_AT(labels),
 	.max = TENDER_SPEC_LABELS_MAX,
 	.doc = "Free-form labels, KEY=VALUE",
+	.cli = "label",
+	.cli_what = "label",
     },
     {
 	.name = "memory_max",
@@ -160,6 +178,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.unit = TENDER_SPEC_UNIT_BYTES,
 	.unit_name = "bytes",
 	.doc = "Memory limit (MemoryMax=)",
+	.cli = "memory",
     },
     {
 	.name = "cpu_quota_percent",
@@ -172,6 +191,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.unit = TENDER_SPEC_UNIT_PERCENT,
 	.unit_name = "percent",
 	.doc = "CPU quota in percent of one CPU (CPUQuota=)",
+	.cli = "cpu",
     },
     {
 	.name = "tasks_max",
@@ -184,6 +204,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.unit = TENDER_SPEC_UNIT_COUNT,
 	.unit_name = "tasks",
 	.doc = "Maximum number of processes and threads (TasksMax=)",
+	.cli = "tasks",
     },
     {
 	.name = "io_read_bandwidth_max",
@@ -196,6 +217,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.unit = TENDER_SPEC_UNIT_BYTES_PER_SECOND,
 	.unit_name = "bytes/s",
 	.doc = "Read bandwidth limit per second",
+	.cli = "io-read",
     },
     {
 	.name = "io_write_bandwidth_max",
@@ -208,6 +230,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.unit = TENDER_SPEC_UNIT_BYTES_PER_SECOND,
 	.unit_name = "bytes/s",
 	.doc = "Write bandwidth limit per second",
+	.cli = "io-write",
     },
     {
 	.name = "restart",
@@ -218,6 +241,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.choices = tender_spec_restart_names,
 	.default_number = TENDER_RESTART_NO,
 	.doc = "Restart when it ends by itself: no, on-failure or always",
+	.cli_arg = "POLICY",
     },
     {
 	.name = "restart_max",
@@ -244,6 +268,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.unit_name = "ms",
 	.default_number = TENDER_SPEC_RESTART_DELAY_DEFAULT,
 	.doc = "Delay before the first restart, doubled for each next one",
+	.cli = "restart-delay",
     },
     {
 	.name = "max_runtime_sec",
@@ -256,6 +281,8 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.unit = TENDER_SPEC_UNIT_SECONDS,
 	.unit_name = "seconds",
 	.doc = "Time after which tenderd stops the workload (RuntimeMaxSec=)",
+	.cli = "max-runtime",
+	.cli_what = "maximum run time",
     },
     {
 	.name = "health",
@@ -274,6 +301,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.offset = TENDER_SPEC_KEY_AT(user),
 	.max = TENDER_SPEC_IDENTITY_NAME_MAX,
 	.doc = "The user the command runs as, a name or a numeric id; default root",
+	.cli_arg = "USER",
     },
     {
 	.name = "group",
@@ -283,6 +311,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.offset = TENDER_SPEC_KEY_AT(group),
 	.max = TENDER_SPEC_IDENTITY_NAME_MAX,
 	.doc = "The group the command runs as; default the user's primary group",
+	.cli_arg = "GROUP",
     },
     {
 	.name = "capabilities",
@@ -292,6 +321,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.offset = TENDER_SPEC_KEY_AT(capabilities),
 	.max = TENDER_SPEC_CAPABILITIES_MAX,
 	.doc = "The capabilities the command keeps, e.g. CAP_NET_BIND_SERVICE",
+	.cli = "cap",
     },
     {
 	.name = "pre_start",
@@ -301,6 +331,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.offset = TENDER_SPEC_KEY_AT(pre_start),
 	.max = TENDER_SPEC_PRE_START_MAX,
 	.doc = "Commands run as root, one after the other, before the command",
+	.cli_what = "pre-start command",
     },
     {
 	.name = "runtime",
@@ -320,6 +351,7 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.offset = TENDER_SPEC_KEY_AT(extensions),
 	.max = TENDER_SPEC_EXTENSION_SIZE_MAX,
 	.doc = "x-NAME: the own keys of the runtime NAME, handed to it as they are",
+	.cli = "x",
     },
     {NULL},
 };

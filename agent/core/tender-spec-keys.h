@@ -108,6 +108,11 @@ typedef struct _TenderSpecKey TenderSpecKey;
  * @default_text: (nullable): the value of a string that is not given
  * @children: (nullable): the keys of a dictionary key (health), ending with a %NULL name
  * @doc: one line about it
+ * @cli: (nullable): tenderctl's flag for it, when it is not the name with '_' as '-' (for a
+ *   key of health: "health-" and its name); "" for none
+ * @cli_arg: (nullable): the flag's placeholder in --help, when not the one of its unit or kind
+ * @cli_what: (nullable): how tenderctl's messages name a bad value, when not "number of" and
+ *   @unit_name (a count) or its name with '_' as ' ' (for a key of health: "health " first)
  *
  * One key of a workload spec.  This table is the spec: the a{sv} parser and writer, the JSON
  * codec, the [limits] of adapter instance files and tenderctl's flags all follow it.
@@ -127,6 +132,9 @@ struct _TenderSpecKey {
 	const gchar *default_text;
 	const TenderSpecKey *children;
 	const gchar *doc;
+	const gchar *cli;
+	const gchar *cli_arg;
+	const gchar *cli_what;
 };
 
 /**

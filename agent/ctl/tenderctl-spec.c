@@ -4,77 +4,233 @@
  */
 
 /* the options of create and run that make the spec of a workload, and the spec a{sv} of
- * CreateWorkload they make */
+ * CreateWorkload they make: one flag for each key of the spec key table (tender-spec-keys.c),
+ * named, described and parsed from its row there */
 
 #include "config.h"
 
 #include <string.h>
 
 #include "tender-error.h"
+#include "tender-spec-keys.h"
 #include "tender-units.h"
 #include "tenderctl-spec.h"
 
-/* the flags as given, before they are checked */
+/* one flag: the key it sets, and what it was given, before it is checked */
+typedef struct {
+	const TenderSpecKey *key;
+	const TenderSpecKey *parent; /* health, for the keys of health */
+	const gchar *name;	     /* "memory" for --memory */
+	const gchar *arg;	     /* its placeholder in --help */
+	const gchar *help;
+	const gchar *what; /* how a message names a bad value */
+	gchar *value;
+	gchar **values; /* a flag that can be repeated */
+} TenderCtlSpecFlag;
+
 struct _TenderCtlSpec {
-	gchar *memory;
-	gchar *cpu;
-	gchar *tasks;
-	gchar *io_read;
-	gchar *io_write;
-	gchar **env;
-	gchar *workdir;
-	gchar *description;
-	gchar **labels;
-	gchar *restart;
-	gchar *restart_max;
-	gchar *restart_delay;
-	gchar *max_runtime;
-	gchar *health_cmd;
-	gchar *health_url;
-	gchar *health_interval;
-	gchar *health_timeout;
-	gchar *health_retries;
-	gchar *health_start_period;
-	gchar *health_on_unhealthy;
-	gchar *user;
-	gchar *group;
-	gchar **caps;
-	gchar **pre_start;
+	GArray *flags;	       /* of TenderCtlSpecFlag, in the order of the table; it does not
+				* grow once made, as GOption keeps the address of each value */
+	GStringChunk *strings; /* the names, placeholders and help of the flags */
 };
+
+/* by the unit of a key: the placeholder of its value in --help (else by its kind), and what
+ * --help adds to its doc */
+static const struct {
+	const gchar *placeholder;
+	const gchar *example;
+} tender_ctl_spec_units[] = {
+    [TENDER_SPEC_UNIT_BYTES] = {"SIZE", ", e.g. 512M or 2G"},
+    [TENDER_SPEC_UNIT_BYTES_PER_SECOND] = {"SIZE", ", e.g. 10M"},
+    [TENDER_SPEC_UNIT_PERCENT] = {"PERCENT", ", e.g. 50% or 200%"},
+    [TENDER_SPEC_UNIT_COUNT] = {"N", NULL},
+    [TENDER_SPEC_UNIT_MILLISECONDS] = {"DURATION", NULL},
+    [TENDER_SPEC_UNIT_SECONDS] = {"DURATION", ", whole seconds"},
+};
+static const gchar *const tender_ctl_spec_kind_placeholders[] = {
+    [TENDER_SPEC_KEY_KIND_PATH] = "PATH",
+    [TENDER_SPEC_KEY_KIND_IDENTITY] = "ID",
+    [TENDER_SPEC_KEY_KIND_NAME] = "NAME",
+    [TENDER_SPEC_KEY_KIND_URL] = "URL",
+    [TENDER_SPEC_KEY_KIND_COMMAND] = "CMD",
+    [TENDER_SPEC_KEY_KIND_COMMANDS] = "CMD",
+    [TENDER_SPEC_KEY_KIND_ENV] = "KEY=VALUE",
+    [TENDER_SPEC_KEY_KIND_LABELS] = "KEY=VALUE",
+    [TENDER_SPEC_KEY_KIND_CAPABILITIES] = "CAPABILITY",
+    [TENDER_SPEC_KEY_KIND_EXTENSION] = "NAME=TEXT",
+};
+
+static void
+tender_ctl_spec_flag_clear(gpointer data)
+{
+	TenderCtlSpecFlag *flag = data;
+	g_free(flag->value);
+	g_strfreev(flag->values);
+}
+
+/* a flag that can be given more than once: each time adds to the list */
+static gboolean
+tender_ctl_spec_kind_is_list(TenderSpecKeyKind kind)
+{
+	return kind == TENDER_SPEC_KEY_KIND_ENV || kind == TENDER_SPEC_KEY_KIND_LABELS ||
+	       kind == TENDER_SPEC_KEY_KIND_CAPABILITIES || kind == TENDER_SPEC_KEY_KIND_COMMANDS ||
+	       kind == TENDER_SPEC_KEY_KIND_EXTENSION;
+}
+
+/* values are taken as bytes, as GOption would refuse UTF-8 in the C locale, and checked
+ * later; names of users, groups and capabilities as text */
+static GOptionArg
+tender_ctl_spec_flag_arg_type(const TenderSpecKey *key)
+{
+	switch (key->kind) {
+	case TENDER_SPEC_KEY_KIND_IDENTITY:
+		return G_OPTION_ARG_STRING;
+	case TENDER_SPEC_KEY_KIND_CAPABILITIES:
+	case TENDER_SPEC_KEY_KIND_COMMANDS:
+		return G_OPTION_ARG_STRING_ARRAY;
+	default:
+		return tender_ctl_spec_kind_is_list(key->kind) ? G_OPTION_ARG_FILENAME_ARRAY
+							       : G_OPTION_ARG_FILENAME;
+	}
+}
+
+/* "memory_max" as "memory-max", "retries" of health as "health-retries" */
+static gchar *
+tender_ctl_spec_flag_name(const TenderSpecKey *key,
+			  const TenderSpecKey *parent,
+			  const gchar *sep,
+			  gchar from,
+			  gchar to)
+{
+	g_autofree gchar *name = NULL;
+
+	name =
+	    parent != NULL ? g_strconcat(parent->name, sep, key->name, NULL) : g_strdup(key->name);
+	g_strdelimit(name, (const gchar[]){from, '\0'}, to);
+	return g_steal_pointer(&name);
+}
+
+/* the placeholder of a value in --help: an enum's choices, else by unit or kind */
+static gchar *
+tender_ctl_spec_flag_placeholder(const TenderSpecKey *key)
+{
+	const gchar *placeholder = NULL;
+
+	if (key->cli_arg != NULL)
+		return g_strdup(key->cli_arg);
+	if (key->choices != NULL)
+		return g_strjoinv("|", (gchar **)key->choices);
+	if (key->unit < G_N_ELEMENTS(tender_ctl_spec_units))
+		placeholder = tender_ctl_spec_units[key->unit].placeholder;
+	if (placeholder == NULL && key->kind < G_N_ELEMENTS(tender_ctl_spec_kind_placeholders))
+		placeholder = tender_ctl_spec_kind_placeholders[key->kind];
+	return g_strdup(placeholder != NULL ? placeholder : "TEXT");
+}
+
+/* the value of a key that is not given, as a flag would give it; %NULL if none is told */
+static gchar *
+tender_ctl_spec_flag_default(const TenderSpecKey *key)
+{
+	if (key->default_text != NULL)
+		return g_strdup(key->default_text);
+	if (key->flags & TENDER_SPEC_KEY_FLAG_OPTIONAL)
+		return NULL;
+	if (key->kind == TENDER_SPEC_KEY_KIND_ENUM)
+		return g_strdup(key->choices[key->default_number]);
+	if (key->kind != TENDER_SPEC_KEY_KIND_UINT32 && key->kind != TENDER_SPEC_KEY_KIND_UINT64)
+		return NULL;
+	if (key->unit == TENDER_SPEC_UNIT_SECONDS)
+		return g_strdup_printf("%" G_GUINT64_FORMAT "s", key->default_number);
+	if (key->unit == TENDER_SPEC_UNIT_MILLISECONDS)
+		return g_strdup_printf("%" G_GUINT64_FORMAT "ms", key->default_number);
+	return g_strdup_printf("%" G_GUINT64_FORMAT, key->default_number);
+}
+
+/* the line of --help: the key's doc, an example of its unit, its default */
+static gchar *
+tender_ctl_spec_flag_help(const TenderSpecKey *key, const TenderSpecKey *parent)
+{
+	GString *help = g_string_new(NULL);
+	g_autofree gchar *fallback = tender_ctl_spec_flag_default(key);
+
+	if (parent != NULL) {
+		g_string_append_printf(help,
+				       "%c%s: %c%s",
+				       g_ascii_toupper(parent->name[0]),
+				       parent->name + 1,
+				       g_ascii_tolower(key->doc[0]),
+				       key->doc + 1);
+	} else {
+		g_string_append(help, key->doc);
+	}
+	if (key->unit < G_N_ELEMENTS(tender_ctl_spec_units) &&
+	    tender_ctl_spec_units[key->unit].example != NULL)
+		g_string_append(help, tender_ctl_spec_units[key->unit].example);
+	if (key->kind == TENDER_SPEC_KEY_KIND_COMMAND || key->kind == TENDER_SPEC_KEY_KIND_COMMANDS)
+		g_string_append(help, "; CMD runs as sh -c CMD");
+	if (fallback != NULL)
+		g_string_append_printf(help, ", default %s", fallback);
+	if (tender_ctl_spec_kind_is_list(key->kind))
+		g_string_append(help, " (repeatable)");
+	return g_string_free(help, FALSE);
+}
+
+static void
+tender_ctl_spec_add_flag(TenderCtlSpec *self, const TenderSpecKey *key, const TenderSpecKey *parent)
+{
+	TenderCtlSpecFlag flag = {.key = key, .parent = parent};
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *arg = tender_ctl_spec_flag_placeholder(key);
+	g_autofree gchar *help = tender_ctl_spec_flag_help(key, parent);
+	g_autofree gchar *what = NULL;
+
+	if (g_strcmp0(key->cli, "") == 0)
+		return;
+	name = key->cli != NULL ? g_strdup(key->cli)
+				: tender_ctl_spec_flag_name(key, parent, "-", '_', '-');
+	if (key->cli_what != NULL)
+		what = g_strdup(key->cli_what);
+	else if (key->unit == TENDER_SPEC_UNIT_COUNT)
+		what = g_strdup_printf("number of %s", key->unit_name);
+	else
+		what = tender_ctl_spec_flag_name(key, parent, " ", '_', ' ');
+	flag.name = g_string_chunk_insert(self->strings, name);
+	flag.arg = g_string_chunk_insert(self->strings, arg);
+	flag.help = g_string_chunk_insert(self->strings, help);
+	flag.what = g_string_chunk_insert(self->strings, what);
+	g_array_append_val(self->flags, flag);
+}
 
 TenderCtlSpec *
 tender_ctl_spec_new(void)
 {
-	return g_new0(TenderCtlSpec, 1);
+	TenderCtlSpec *self = g_new0(TenderCtlSpec, 1);
+	TenderSpecKeyIter iter;
+	const TenderSpecKey *key;
+
+	self->flags = g_array_new(FALSE, TRUE, sizeof(TenderCtlSpecFlag));
+	g_array_set_clear_func(self->flags, tender_ctl_spec_flag_clear);
+	self->strings = g_string_chunk_new(1024);
+	tender_spec_key_iter_init(&iter, NULL);
+	while (tender_spec_key_iter_next(&iter, &key)) {
+		TenderSpecKeyIter children;
+		const TenderSpecKey *child;
+		if (key->children == NULL) {
+			tender_ctl_spec_add_flag(self, key, NULL);
+			continue;
+		}
+		tender_spec_key_iter_init(&children, key);
+		while (tender_spec_key_iter_next(&children, &child))
+			tender_ctl_spec_add_flag(self, child, key);
+	}
+	return self;
 }
 
 void
 tender_ctl_spec_free(TenderCtlSpec *self)
 {
-	g_free(self->memory);
-	g_free(self->cpu);
-	g_free(self->tasks);
-	g_free(self->io_read);
-	g_free(self->io_write);
-	g_strfreev(self->env);
-	g_free(self->workdir);
-	g_free(self->description);
-	g_strfreev(self->labels);
-	g_free(self->restart);
-	g_free(self->restart_max);
-	g_free(self->restart_delay);
-	g_free(self->max_runtime);
-	g_free(self->health_cmd);
-	g_free(self->health_url);
-	g_free(self->health_interval);
-	g_free(self->health_timeout);
-	g_free(self->health_retries);
-	g_free(self->health_start_period);
-	g_free(self->health_on_unhealthy);
-	g_free(self->user);
-	g_free(self->group);
-	g_strfreev(self->caps);
-	g_strfreev(self->pre_start);
+	g_array_unref(self->flags);
+	g_string_chunk_free(self->strings);
 	g_free(self);
 }
 
@@ -82,183 +238,40 @@ tender_ctl_spec_free(TenderCtlSpec *self)
 void
 tender_ctl_spec_add_entries(TenderCtlSpec *self, GOptionContext *context)
 {
-	const GOptionEntry entries[] = {
-	    {"memory",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->memory,
-	     "Memory limit (MemoryMax=), e.g. 512M or 2G",
-	     "SIZE"},
-	    {"cpu",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->cpu,
-	     "CPU quota in percent of one CPU (CPUQuota=), e.g. 50% or 200%",
-	     "PERCENT"},
-	    {"tasks",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->tasks,
-	     "Maximum number of processes and threads (TasksMax=)",
-	     "N"},
-	    {"io-read",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->io_read,
-	     "Read bandwidth limit per second, e.g. 10M",
-	     "SIZE"},
-	    {"io-write",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->io_write,
-	     "Write bandwidth limit per second, e.g. 10M",
-	     "SIZE"},
-	    {"env",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME_ARRAY,
-	     &self->env,
-	     "Set an environment variable of the command (repeatable)",
-	     "KEY=VALUE"},
-	    {"workdir",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->workdir,
-	     "Working directory of the command, default /",
-	     "DIR"},
-	    {"description",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->description,
-	     "Description of the systemd scope, default \"tender workload NAME\"",
-	     "TEXT"},
-	    {"label",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME_ARRAY,
-	     &self->labels,
-	     "Attach a free-form label to the workload (repeatable)",
-	     "KEY=VALUE"},
-	    {"restart",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->restart,
-	     "Restart when it ends by itself: no (default), on-failure or always",
-	     "POLICY"},
-	    {"restart-max",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->restart_max,
-	     "Restarts before it is left failed, default 5",
-	     "N"},
-	    {"restart-delay",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->restart_delay,
-	     "Delay before the first restart, doubled for each next one (up to 60s), default 100ms",
-	     "DURATION"},
-	    {"max-runtime",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->max_runtime,
-	     "Stop it once it has run this long; it then ends failed, Reason \"timeout\"",
-	     "DURATION"},
-	    {"health-cmd",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->health_cmd,
-	     "Health check: a shell command run in the workload (sh -c CMD); healthy if it exits 0",
-	     "CMD"},
-	    {"health-url",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->health_url,
-	     "Health check: an http:// or https:// URL; healthy on a 2xx or 3xx answer",
-	     "URL"},
-	    {"health-interval",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->health_interval,
-	     "Time between health checks, whole seconds, default 30s",
-	     "DURATION"},
-	    {"health-timeout",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->health_timeout,
-	     "A health check that takes longer fails, whole seconds, default 30s",
-	     "DURATION"},
-	    {"health-retries",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->health_retries,
-	     "Failed health checks in a row that make it unhealthy, default 3",
-	     "N"},
-	    {"health-start-period",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->health_start_period,
-	     "Failed health checks this soon after the start do not count, default 0s",
-	     "DURATION"},
-	    {"health-on-unhealthy",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_FILENAME,
-	     &self->health_on_unhealthy,
-	     "What to do when it becomes unhealthy: none (default), restart or stop",
-	     "ACTION"},
-	    {"user",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_STRING,
-	     &self->user,
-	     "Run the command as this user (name or id), with no capability but those of --cap",
-	     "USER"},
-	    {"group",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_STRING,
-	     &self->group,
-	     "Run the command with this group (name or id), default the user's own",
-	     "GROUP"},
-	    {"cap",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_STRING_ARRAY,
-	     &self->caps,
-	     "Keep this capability, e.g. CAP_NET_BIND_SERVICE or net_bind_service (repeatable)",
-	     "CAPABILITY"},
-	    {"pre-start",
-	     '\0',
-	     G_OPTION_FLAG_NONE,
-	     G_OPTION_ARG_STRING_ARRAY,
-	     &self->pre_start,
-	     "Run this shell command (sh -c CMD) as root in the workload's scope before the "
-	     "command; if it fails, the start fails (repeatable)",
-	     "CMD"},
-	    {NULL},
-	};
+	g_autofree GOptionEntry *entries = g_new0(GOptionEntry, self->flags->len + 1);
 
+	for (guint i = 0; i < self->flags->len; i++) {
+		TenderCtlSpecFlag *flag = &g_array_index(self->flags, TenderCtlSpecFlag, i);
+		gboolean is_list = tender_ctl_spec_kind_is_list(flag->key->kind);
+		entries[i] = (GOptionEntry){
+		    .long_name = flag->name,
+		    .flags = G_OPTION_FLAG_NONE,
+		    .arg = tender_ctl_spec_flag_arg_type(flag->key),
+		    .arg_data = is_list ? (gpointer)&flag->values : (gpointer)&flag->value,
+		    .description = flag->help,
+		    .arg_description = flag->arg,
+		};
+	}
 	g_option_context_add_main_entries(context, entries, NULL);
 }
 
-/* the options are taken as bytes, as GOption would refuse UTF-8 in the C locale */
+static TenderCtlSpecFlag *
+tender_ctl_spec_find_flag(TenderCtlSpec *self, const TenderSpecKey *key)
+{
+	for (guint i = 0; i < self->flags->len; i++) {
+		TenderCtlSpecFlag *flag = &g_array_index(self->flags, TenderCtlSpecFlag, i);
+		if (flag->key == key)
+			return flag;
+	}
+	return NULL;
+}
+
+static gboolean
+tender_ctl_spec_flag_is_given(TenderCtlSpecFlag *flag)
+{
+	return flag->value != NULL || flag->values != NULL;
+}
+
 static gboolean
 tender_ctl_check_utf8(const gchar *what, const gchar *text, GError **error)
 {
@@ -267,6 +280,20 @@ tender_ctl_check_utf8(const gchar *what, const gchar *text, GError **error)
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
 			    "The %s is not valid UTF-8",
+			    what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+tender_ctl_check_not_empty(const gchar *what, const gchar *text, GError **error)
+{
+	if (text[0] == '\0') {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid %s '': the value is empty",
 			    what);
 		return FALSE;
 	}
@@ -291,366 +318,324 @@ tender_ctl_check_assignment(const gchar *what, const gchar *text, GError **error
 	return TRUE;
 }
 
-/* a size, optionally per second as "10M/s" */
-static gboolean
-tender_ctl_parse_bandwidth(const gchar *text, guint64 *value, GError **error)
+/* a number as its key's unit writes it; a flag takes milliseconds as a duration (100ms, 2s)
+ * and a bandwidth optionally as "10M/s" */
+static GVariant *
+tender_ctl_spec_parse_number(TenderCtlSpecFlag *flag, GError **error)
 {
-	g_autofree gchar *size = NULL;
-
-	if (g_str_has_suffix(text, "/s"))
-		size = g_strndup(text, strlen(text) - 2);
-	else
-		size = g_strdup(text);
-	return tender_units_parse_size(size, value, error);
-}
-
-/* a duration in whole seconds, for the health check options */
-static gboolean
-tender_ctl_parse_seconds(const gchar *option, const gchar *text, guint32 *value, GError **error)
-{
+	const TenderSpecKey *key = flag->key;
+	const gchar *text = flag->value;
+	g_autoptr(GError) error_local = NULL;
 	guint64 msec = 0;
+	GVariant *value = NULL;
 
-	if (!tender_units_parse_duration(text, &msec, error))
-		return FALSE;
-	if (msec % 1000 != 0) {
+	if (key->unit == TENDER_SPEC_UNIT_BYTES_PER_SECOND && g_str_has_suffix(text, "/s")) {
+		g_autofree gchar *size = g_strndup(text, strlen(text) - 2);
+		return tender_spec_key_parse_text(key, size, error);
+	}
+	if (key->unit == TENDER_SPEC_UNIT_MILLISECONDS) {
+		if (!tender_units_parse_duration(text, &msec, error))
+			return NULL;
+		if (g_strcmp0(key->type, "u") == 0)
+			return g_variant_new_uint32((guint32)MIN(msec, G_MAXUINT32));
+		return g_variant_new_uint64(msec);
+	}
+	value = tender_spec_key_parse_text(key, text, &error_local);
+	if (value != NULL)
+		return value;
+	if (key->unit == TENDER_SPEC_UNIT_SECONDS &&
+	    tender_units_parse_duration(text, &msec, NULL)) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
 			    "Invalid %s '%s': it must be whole seconds",
-			    option,
+			    flag->what,
 			    text);
-		return FALSE;
+		return NULL;
 	}
-	*value = (guint32)MIN(msec / 1000, G_MAXUINT32);
+	if (key->unit == TENDER_SPEC_UNIT_COUNT || key->unit == TENDER_SPEC_UNIT_NONE) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid %s '%s': expected a whole number",
+			    flag->what,
+			    text);
+		return NULL;
+	}
+	g_propagate_error(error, g_steal_pointer(&error_local));
+	return NULL;
+}
+
+/* --label: the a{ss} of labels, each KEY once */
+static GVariant *
+tender_ctl_spec_parse_labels(TenderCtlSpecFlag *flag, GError **error)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_auto(GVariantBuilder) labels = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("a{ss}"));
+
+	for (guint i = 0; flag->values[i] != NULL; i++) {
+		const gchar *eq = NULL;
+		g_autofree gchar *key = NULL;
+		if (!tender_ctl_check_assignment(flag->what, flag->values[i], error))
+			return NULL;
+		eq = strchr(flag->values[i], '=');
+		key = g_strndup(flag->values[i], eq - flag->values[i]);
+		if (g_hash_table_contains(seen, key)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "%c%s '%s' is given twice",
+				    g_ascii_toupper(flag->what[0]),
+				    flag->what + 1,
+				    key);
+			return NULL;
+		}
+		g_variant_builder_add(&labels, "{ss}", key, eq + 1);
+		g_hash_table_add(seen, g_steal_pointer(&key));
+	}
+	return g_variant_builder_end(&labels);
+}
+
+/* --pre-start: each a shell command, as sh -c CMD */
+static GVariant *
+tender_ctl_spec_parse_commands(TenderCtlSpecFlag *flag, GError **error)
+{
+	g_auto(GVariantBuilder) hooks = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("aas"));
+
+	for (guint i = 0; flag->values[i] != NULL; i++) {
+		const gchar *hook[] = {"sh", "-c", flag->values[i], NULL};
+		if (!tender_ctl_check_not_empty(flag->what, flag->values[i], error))
+			return NULL;
+		g_variant_builder_add_value(&hooks, g_variant_new_strv(hook, -1));
+	}
+	return g_variant_builder_end(&hooks);
+}
+
+/* --x NAME=TEXT: the key x-NAME, an a{sv} in GVariant text */
+static gboolean
+tender_ctl_spec_add_extensions(TenderCtlSpecFlag *flag, GVariantBuilder *spec, GError **error)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; flag->values[i] != NULL; i++) {
+		const gchar *eq = NULL;
+		g_autofree gchar *name = NULL;
+		g_autoptr(GError) error_local = NULL;
+		g_autoptr(GVariant) value = NULL;
+		if (!tender_ctl_check_utf8("--x value", flag->values[i], error))
+			return FALSE;
+		eq = strchr(flag->values[i], '=');
+		if (eq == NULL || eq == flag->values[i]) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid --%s '%s': expected NAME=TEXT",
+				    flag->name,
+				    flag->values[i]);
+			return FALSE;
+		}
+		name = g_strdup_printf("%s%.*s",
+				       flag->key->name,
+				       (gint)(eq - flag->values[i]),
+				       flag->values[i]);
+		if (g_hash_table_contains(seen, name)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Key '%s' is given twice",
+				    name);
+			return FALSE;
+		}
+		value = g_variant_parse(G_VARIANT_TYPE(flag->key->type),
+					eq + 1,
+					NULL,
+					NULL,
+					&error_local);
+		if (value == NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Invalid %s '%s': expected GVariant text of type %s: %s",
+				    name,
+				    eq + 1,
+				    flag->key->type,
+				    error_local->message);
+			return FALSE;
+		}
+		g_variant_builder_add(spec, "{sv}", name, value);
+		g_hash_table_add(seen, g_steal_pointer(&name));
+	}
 	return TRUE;
 }
 
-/* the "health" key of the spec, from the --health-* options */
+/* the value of one key from its flag, checked as far as tenderctl can */
+static GVariant *
+tender_ctl_spec_parse_flag(TenderCtlSpecFlag *flag, GError **error)
+{
+	const TenderSpecKey *key = flag->key;
+
+	switch (key->kind) {
+	case TENDER_SPEC_KEY_KIND_UINT64:
+	case TENDER_SPEC_KEY_KIND_UINT32:
+		return tender_ctl_spec_parse_number(flag, error);
+	case TENDER_SPEC_KEY_KIND_PATH: {
+		g_autofree gchar *path = NULL;
+		if (!tender_ctl_check_not_empty(flag->what, flag->value, error))
+			return NULL;
+		/* a relative path is taken from the current directory */
+		path = g_path_is_absolute(flag->value) ? g_strdup(flag->value)
+						       : g_canonicalize_filename(flag->value, NULL);
+		if (!tender_ctl_check_utf8(flag->what, path, error))
+			return NULL;
+		return g_variant_new_string(path);
+	}
+	case TENDER_SPEC_KEY_KIND_COMMAND: {
+		const gchar *argv[] = {"sh", "-c", flag->value, NULL};
+		if (!tender_ctl_check_utf8(flag->what, flag->value, error))
+			return NULL;
+		if (!tender_ctl_check_not_empty(flag->what, flag->value, error))
+			return NULL;
+		return g_variant_new_strv(argv, -1);
+	}
+	case TENDER_SPEC_KEY_KIND_ENV:
+		for (guint i = 0; flag->values[i] != NULL; i++) {
+			if (!tender_ctl_check_assignment(flag->what, flag->values[i], error))
+				return NULL;
+		}
+		return g_variant_new_strv((const gchar *const *)flag->values, -1);
+	case TENDER_SPEC_KEY_KIND_CAPABILITIES:
+		return g_variant_new_strv((const gchar *const *)flag->values, -1);
+	case TENDER_SPEC_KEY_KIND_LABELS:
+		return tender_ctl_spec_parse_labels(flag, error);
+	case TENDER_SPEC_KEY_KIND_COMMANDS:
+		return tender_ctl_spec_parse_commands(flag, error);
+	case TENDER_SPEC_KEY_KIND_ENUM:
+	case TENDER_SPEC_KEY_KIND_TEXT:
+	case TENDER_SPEC_KEY_KIND_IDENTITY:
+	case TENDER_SPEC_KEY_KIND_NAME:
+	case TENDER_SPEC_KEY_KIND_URL:
+		/* tenderd judges the rest */
+		if (!tender_ctl_check_utf8(flag->what, flag->value, error))
+			return NULL;
+		return tender_spec_key_parse_text(key, flag->value, error);
+	case TENDER_SPEC_KEY_KIND_ARGV:
+	case TENDER_SPEC_KEY_KIND_HEALTH:
+	case TENDER_SPEC_KEY_KIND_EXTENSION:
+	default:
+		g_assert_not_reached();
+	}
+}
+
+/* adds the key of @flag to @spec if the flag is given */
 static gboolean
-tender_ctl_build_health(TenderCtlSpec *self, GVariantBuilder *spec, GError **error)
+tender_ctl_spec_add_flag_value(TenderCtlSpecFlag *flag, GVariantBuilder *spec, GError **error)
+{
+	GVariant *value = NULL;
+
+	if (flag == NULL || !tender_ctl_spec_flag_is_given(flag))
+		return TRUE;
+	if (flag->key->kind == TENDER_SPEC_KEY_KIND_EXTENSION)
+		return tender_ctl_spec_add_extensions(flag, spec, error);
+	value = tender_ctl_spec_parse_flag(flag, error);
+	if (value == NULL)
+		return FALSE;
+	g_variant_builder_add(spec, "{sv}", flag->key->name, value);
+	return TRUE;
+}
+
+/* a key that is one check of health: a command or a URL */
+static gboolean
+tender_ctl_spec_is_check(const TenderSpecKey *key)
+{
+	return key->kind == TENDER_SPEC_KEY_KIND_COMMAND || key->kind == TENDER_SPEC_KEY_KIND_URL;
+}
+
+/* the a{sv} of @health from the flags of its keys: one check, and the others only with it */
+static gboolean
+tender_ctl_spec_add_health(TenderCtlSpec *self,
+			   const TenderSpecKey *health,
+			   GVariantBuilder *spec,
+			   GError **error)
 {
 	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
-	struct {
-		const gchar *option;
-		const gchar *key;
-		const gchar *text;
-	} seconds[] = {
-	    {"--health-interval", "interval_sec", self->health_interval},
-	    {"--health-timeout", "timeout_sec", self->health_timeout},
-	    {"--health-start-period", "start_period_sec", self->health_start_period},
-	};
+	g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func(g_free);
+	TenderCtlSpecFlag *check = NULL;
+	TenderCtlSpecFlag *other = NULL;
 
-	if (self->health_cmd == NULL && self->health_url == NULL) {
-		const gchar *const others[][2] = {
-		    {"--health-interval", self->health_interval},
-		    {"--health-timeout", self->health_timeout},
-		    {"--health-retries", self->health_retries},
-		    {"--health-start-period", self->health_start_period},
-		    {"--health-on-unhealthy", self->health_on_unhealthy},
-		};
-		for (guint i = 0; i < G_N_ELEMENTS(others); i++) {
-			if (others[i][1] == NULL)
-				continue;
+	for (guint i = 0; i < self->flags->len; i++) {
+		TenderCtlSpecFlag *flag = &g_array_index(self->flags, TenderCtlSpecFlag, i);
+		if (flag->parent != health)
+			continue;
+		if (tender_ctl_spec_is_check(flag->key))
+			g_ptr_array_add(checks, g_strdup_printf("--%s", flag->name));
+		if (!tender_ctl_spec_flag_is_given(flag))
+			continue;
+		if (!tender_ctl_spec_is_check(flag->key)) {
+			if (other == NULL)
+				other = flag;
+			continue;
+		}
+		if (check != NULL) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "%s needs a health check: --health-cmd or --health-url",
-				    others[i][0]);
+				    "--%s and --%s cannot be given together",
+				    check->name,
+				    flag->name);
 			return FALSE;
 		}
-		return TRUE;
+		check = flag;
 	}
-	if (self->health_cmd != NULL && self->health_url != NULL) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "--health-cmd and --health-url cannot be given together");
+	if (check == NULL) {
+		g_autofree gchar *names = NULL;
+		if (other == NULL)
+			return TRUE;
+		g_ptr_array_add(checks, NULL);
+		names = g_strjoinv(" or ", (gchar **)checks->pdata);
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "--%s needs a %s check: %s",
+			    other->name,
+			    health->name,
+			    names);
 		return FALSE;
 	}
-	if (self->health_cmd != NULL) {
-		const gchar *argv[] = {"sh", "-c", self->health_cmd, NULL};
-		if (!tender_ctl_check_utf8("health command", self->health_cmd, error))
+	for (guint i = 0; i < self->flags->len; i++) {
+		TenderCtlSpecFlag *flag = &g_array_index(self->flags, TenderCtlSpecFlag, i);
+		if (flag->parent == health &&
+		    !tender_ctl_spec_add_flag_value(flag, &builder, error))
 			return FALSE;
-		if (self->health_cmd[0] == '\0') {
-			g_set_error_literal(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Invalid health command '': the value is empty");
-			return FALSE;
-		}
-		g_variant_builder_add(&builder, "{sv}", "command", g_variant_new_strv(argv, -1));
-	} else {
-		if (!tender_ctl_check_utf8("health URL", self->health_url, error))
-			return FALSE;
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "http_url",
-				      g_variant_new_string(self->health_url));
 	}
-	for (guint i = 0; i < G_N_ELEMENTS(seconds); i++) {
-		guint32 value = 0;
-		if (seconds[i].text == NULL)
-			continue;
-		if (!tender_ctl_parse_seconds(seconds[i].option, seconds[i].text, &value, error))
-			return FALSE;
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      seconds[i].key,
-				      g_variant_new_uint32(value));
-	}
-	if (self->health_retries != NULL) {
-		guint64 value = 0;
-		if (!g_ascii_string_to_unsigned(self->health_retries,
-						10,
-						0,
-						G_MAXUINT32,
-						&value,
-						NULL)) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Invalid number of health check retries '%s': expected a whole "
-				    "number",
-				    self->health_retries);
-			return FALSE;
-		}
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "retries",
-				      g_variant_new_uint32((guint32)value));
-	}
-	if (self->health_on_unhealthy != NULL) {
-		if (!tender_ctl_check_utf8("health action", self->health_on_unhealthy, error))
-			return FALSE;
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "on_unhealthy",
-				      g_variant_new_string(self->health_on_unhealthy));
-	}
-	g_variant_builder_add(spec, "{sv}", "health", g_variant_builder_end(&builder));
+	g_variant_builder_add(spec, "{sv}", health->name, g_variant_builder_end(&builder));
 	return TRUE;
 }
 
-/* --user, --group, --cap and --pre-start: the spec's user, group, capabilities, pre_start */
-static gboolean
-tender_ctl_build_privileges(TenderCtlSpec *self, GVariantBuilder *spec, GError **error)
-{
-	if (self->user != NULL)
-		g_variant_builder_add(spec, "{sv}", "user", g_variant_new_string(self->user));
-	if (self->group != NULL)
-		g_variant_builder_add(spec, "{sv}", "group", g_variant_new_string(self->group));
-	if (self->caps != NULL)
-		g_variant_builder_add(spec,
-				      "{sv}",
-				      "capabilities",
-				      g_variant_new_strv((const gchar *const *)self->caps, -1));
-	if (self->pre_start != NULL) {
-		g_auto(GVariantBuilder) hooks = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("aas"));
-		for (guint i = 0; self->pre_start[i] != NULL; i++) {
-			const gchar *hook[] = {"sh", "-c", self->pre_start[i], NULL};
-			if (self->pre_start[i][0] == '\0') {
-				g_set_error_literal(error,
-						    TENDER_ERROR,
-						    TENDER_ERROR_INVALID_ARGUMENT,
-						    "Invalid pre-start command '': the value is "
-						    "empty");
-				return FALSE;
-			}
-			g_variant_builder_add_value(&hooks, g_variant_new_strv(hook, -1));
-		}
-		g_variant_builder_add(spec, "{sv}", "pre_start", g_variant_builder_end(&hooks));
-	}
-	return TRUE;
-}
-
-/* the a{sv} of CreateWorkload: the command @argv and what the flags say, each checked */
+/* the a{sv} of CreateWorkload: the command @argv and what the flags say, each checked, in the
+ * order of the table */
 gboolean
 tender_ctl_spec_build(TenderCtlSpec *self, gchar **argv, GVariant **spec, GError **error)
 {
 	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+	TenderSpecKeyIter iter;
+	const TenderSpecKey *key;
 
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "argv",
-			      g_variant_new_strv((const gchar *const *)argv, -1));
-
-	if (self->env != NULL) {
-		for (guint i = 0; self->env[i] != NULL; i++) {
-			if (!tender_ctl_check_assignment("environment variable",
-							 self->env[i],
-							 error))
+	tender_spec_key_iter_init(&iter, NULL);
+	while (tender_spec_key_iter_next(&iter, &key)) {
+		if (key->kind == TENDER_SPEC_KEY_KIND_ARGV) {
+			g_variant_builder_add(&builder,
+					      "{sv}",
+					      key->name,
+					      g_variant_new_strv((const gchar *const *)argv, -1));
+		} else if (key->children != NULL) {
+			if (!tender_ctl_spec_add_health(self, key, &builder, error))
 				return FALSE;
-		}
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "env",
-				      g_variant_new_strv((const gchar *const *)self->env, -1));
-	}
-
-	if (self->workdir != NULL) {
-		g_autofree gchar *workdir = NULL;
-		if (self->workdir[0] == '\0') {
-			g_set_error_literal(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Invalid working directory '': the value is empty");
+		} else if (!tender_ctl_spec_add_flag_value(tender_ctl_spec_find_flag(self, key),
+							   &builder,
+							   error)) {
 			return FALSE;
 		}
-		workdir = g_path_is_absolute(self->workdir)
-			      ? g_strdup(self->workdir)
-			      : g_canonicalize_filename(self->workdir, NULL);
-		if (!tender_ctl_check_utf8("working directory", workdir, error))
-			return FALSE;
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "working_directory",
-				      g_variant_new_string(workdir));
 	}
-
-	if (self->description != NULL) {
-		if (!tender_ctl_check_utf8("description", self->description, error))
-			return FALSE;
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "description",
-				      g_variant_new_string(self->description));
-	}
-
-	if (self->labels != NULL) {
-		g_autoptr(GHashTable) seen =
-		    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		g_auto(GVariantBuilder) labels = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("a{ss}"));
-		for (guint i = 0; self->labels[i] != NULL; i++) {
-			const gchar *eq = NULL;
-			g_autofree gchar *key = NULL;
-			if (!tender_ctl_check_assignment("label", self->labels[i], error))
-				return FALSE;
-			eq = strchr(self->labels[i], '=');
-			key = g_strndup(self->labels[i], eq - self->labels[i]);
-			if (g_hash_table_contains(seen, key)) {
-				g_set_error(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Label '%s' is given twice",
-					    key);
-				return FALSE;
-			}
-			g_variant_builder_add(&labels, "{ss}", key, eq + 1);
-			g_hash_table_add(seen, g_steal_pointer(&key));
-		}
-		g_variant_builder_add(&builder, "{sv}", "labels", g_variant_builder_end(&labels));
-	}
-
-	if (self->memory != NULL) {
-		guint64 value = 0;
-		if (!tender_units_parse_size(self->memory, &value, error))
-			return FALSE;
-		g_variant_builder_add(&builder, "{sv}", "memory_max", g_variant_new_uint64(value));
-	}
-
-	if (self->cpu != NULL) {
-		guint value = 0;
-		if (!tender_units_parse_percent(self->cpu, &value, error))
-			return FALSE;
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "cpu_quota_percent",
-				      g_variant_new_uint32(value));
-	}
-
-	if (self->tasks != NULL) {
-		guint64 value = 0;
-		if (!g_ascii_string_to_unsigned(self->tasks, 10, 0, G_MAXUINT64, &value, NULL)) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Invalid number of tasks '%s': expected a whole number",
-				    self->tasks);
-			return FALSE;
-		}
-		g_variant_builder_add(&builder, "{sv}", "tasks_max", g_variant_new_uint64(value));
-	}
-
-	if (self->io_read != NULL) {
-		guint64 value = 0;
-		if (!tender_ctl_parse_bandwidth(self->io_read, &value, error))
-			return FALSE;
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "io_read_bandwidth_max",
-				      g_variant_new_uint64(value));
-	}
-
-	if (self->io_write != NULL) {
-		guint64 value = 0;
-		if (!tender_ctl_parse_bandwidth(self->io_write, &value, error))
-			return FALSE;
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "io_write_bandwidth_max",
-				      g_variant_new_uint64(value));
-	}
-
-	if (self->restart != NULL)
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "restart",
-				      g_variant_new_string(self->restart));
-
-	if (self->restart_max != NULL) {
-		guint64 value = 0;
-		if (!g_ascii_string_to_unsigned(self->restart_max,
-						10,
-						0,
-						G_MAXUINT32,
-						&value,
-						NULL)) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Invalid number of restarts '%s': expected a whole number",
-				    self->restart_max);
-			return FALSE;
-		}
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "restart_max",
-				      g_variant_new_uint32((guint32)value));
-	}
-
-	if (self->restart_delay != NULL) {
-		guint64 msec = 0;
-		if (!tender_units_parse_duration(self->restart_delay, &msec, error))
-			return FALSE;
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "restart_delay_ms",
-				      g_variant_new_uint32((guint32)MIN(msec, G_MAXUINT32)));
-	}
-
-	if (self->max_runtime != NULL) {
-		guint64 msec = 0;
-		if (!tender_units_parse_duration(self->max_runtime, &msec, error))
-			return FALSE;
-		if (msec % 1000 != 0) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Invalid maximum run time '%s': it must be whole seconds",
-				    self->max_runtime);
-			return FALSE;
-		}
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "max_runtime_sec",
-				      g_variant_new_uint64(msec / 1000));
-	}
-
-	if (!tender_ctl_build_health(self, &builder, error))
-		return FALSE;
-	if (!tender_ctl_build_privileges(self, &builder, error))
-		return FALSE;
-
 	*spec = g_variant_ref_sink(g_variant_builder_end(&builder));
 	return TRUE;
 }

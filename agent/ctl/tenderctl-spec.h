@@ -7,15 +7,17 @@
 
 #include <glib.h>
 
-/* the flags of create and run that make the spec of a workload: what they mean and how they
- * become the a{sv} of CreateWorkload */
+/* the flags of create and run that make the spec of a workload, one for each key of the spec
+ * key table: what they mean and how they become the a{sv} of CreateWorkload */
 
 #define TENDER_CTL_SPEC_HELP                                                                       \
 	"SIZE takes the suffixes K, M, G, T and P, powers of 1024 as in systemd's MemoryMax=,\n"   \
 	"e.g. 512M or 1.5G; a plain number is bytes.  PERCENT is of one CPU, e.g. 50% or 200%.\n"  \
 	"The I/O limits apply to the block device of the working directory.  A relative\n"         \
 	"--workdir is taken from the current directory.  DURATION is a sum of numbers with\n"      \
-	"the units ms, s, m, h and d, e.g. 500ms, 90s or 1h30m; a plain number is seconds.\n"
+	"the units ms, s, m, h and d, e.g. 500ms, 90s or 1h30m; a plain number is seconds.\n"      \
+	"--x NAME=TEXT gives the key x-NAME, the own keys of the runtime NAME: TEXT is an a{sv}\n" \
+	"in GVariant text, e.g. --x docker=\"{'image': <'nginx'>}\".\n"
 
 typedef struct _TenderCtlSpec TenderCtlSpec;
 
