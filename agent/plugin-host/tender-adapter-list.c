@@ -42,7 +42,7 @@ tender_adapter_list_load_file(TenderAdapterList *self,
 	g_autoptr(TenderAdapterConfig) config = NULL;
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *contents = NULL;
-	const TenderAdapterClass *klass;
+	const TenderAdapterVTable *klass;
 	gsize len = 0;
 
 	if (!g_file_get_contents(path, &contents, &len, error))

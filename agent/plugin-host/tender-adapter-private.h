@@ -68,7 +68,7 @@ tender_adapter_render_prometheus(const gchar *instance, JsonObject *metrics);
 
 TenderAdapter *
 tender_adapter_new(TenderEngine *engine,
-		   const TenderAdapterClass *klass,
+		   const TenderAdapterVTable *klass,
 		   const gchar *name,
 		   const gchar *path,
 		   GKeyFile *keyfile,

@@ -39,7 +39,7 @@ struct _TenderPlugin {
 	GPtrArray *dbus_objects; /* of TenderPluginDbusObject */
 	GPtrArray *routes;	 /* of TenderPluginRoute */
 	GPtrArray *services;	 /* of TenderService */
-	GPtrArray *adapters;	 /* of const TenderAdapterClass */
+	GPtrArray *adapters;	 /* of const TenderAdapterVTable */
 	GArray *watches;	 /* of TenderPluginWatch */
 	guint next_watch_id;
 	guint probe_id;	      /* the next probe of a deferred plugin */
@@ -865,11 +865,11 @@ tender_plugin_check_authorization_finish(TenderPlugin *self, GAsyncResult *res, 
  * Since: 0.1
  */
 gboolean
-tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterClass *klass, GError **error)
+tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterVTable *klass, GError **error)
 {
 	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
 	g_return_val_if_fail(klass != NULL, FALSE);
-	if (klass->struct_size < G_STRUCT_OFFSET(TenderAdapterClass, padding)) {
+	if (klass->struct_size < G_STRUCT_OFFSET(TenderAdapterVTable, padding)) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
@@ -888,7 +888,7 @@ tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterClass *kla
 		return FALSE;
 	}
 	for (guint i = 0; i < self->adapters->len; i++) {
-		const TenderAdapterClass *k = g_ptr_array_index(self->adapters, i);
+		const TenderAdapterVTable *k = g_ptr_array_index(self->adapters, i);
 		if (g_strcmp0(k->name, klass->name) == 0) {
 			g_set_error(error,
 				    TENDER_ERROR,
