@@ -254,6 +254,12 @@ tender_adapter_get_payload(TenderAdapter *self)
 
 /* --- what the core sees --- */
 
+const TenderAdapterVTable *
+tender_adapter_get_vtable(TenderAdapter *self)
+{
+	return self->klass;
+}
+
 const gchar *
 tender_adapter_get_type_name(TenderAdapter *self)
 {

@@ -14,6 +14,7 @@
 #include "tender-plugin-private.h"
 #include "tender-request.h"
 #include "tender-dbus-daemon.h"
+#include "tender-dbus-properties.h"
 #include "tender-dbus-service.h"
 #include "tender-error.h"
 #include "tender-resources.h"
@@ -36,8 +37,7 @@ struct _TenderDbusDaemon {
 	gulong removed_id;
 	TenderPluginList *plugins;
 	TenderAdapterList *adapters;
-	GArray *adapter_ids; /* registration ids of the adapter objects */
-	/* the services the plugins declared, see tender-dbus-service.c */
+	/* the services the plugins declared, and the built-in ones: see tender-dbus-service.c */
 	TenderDbusService *services;
 };
 
@@ -129,55 +129,10 @@ tender_dbus_daemon_authorize(TenderDbusDaemon *self,
 
 /* --- workload objects --- */
 
-/* a property of the object a call is for, or NULL for no such property */
-typedef GVariant *(*TenderDbusPropertyFunc)(TenderDbusDaemon *self,
-					    gpointer object,
-					    const gchar *property);
-
-/* Properties.Get or GetAll of @iface on the call's object, once authorized */
-static void
-tender_dbus_daemon_return_properties(TenderDbusDaemon *self,
-				     GDBusMethodInvocation *invocation,
-				     const gchar *iface_name,
-				     TenderDbusPropertyFunc func)
-{
-	gpointer object = g_dbus_method_invocation_get_user_data(invocation);
-	GVariant *parameters = g_dbus_method_invocation_get_parameters(invocation);
-	GDBusInterfaceInfo *iface =
-	    g_dbus_node_info_lookup_interface(self->introspection, iface_name);
-	GVariantBuilder all;
-	const gchar *property = NULL;
-	GVariant *value;
-
-	if (g_strcmp0(g_dbus_method_invocation_get_method_name(invocation), "GetAll") == 0) {
-		g_variant_builder_init(&all, G_VARIANT_TYPE_VARDICT);
-		for (guint i = 0; iface->properties != NULL && iface->properties[i] != NULL; i++) {
-			value = func(self, object, iface->properties[i]->name);
-			if (value != NULL)
-				g_variant_builder_add(&all,
-						      "{sv}",
-						      iface->properties[i]->name,
-						      value);
-		}
-		g_dbus_method_invocation_return_value(invocation, g_variant_new("(a{sv})", &all));
-		return;
-	}
-	g_variant_get(parameters, "(&s&s)", NULL, &property);
-	value = func(self, object, property);
-	if (value == NULL) {
-		g_dbus_method_invocation_return_error(invocation,
-						      G_DBUS_ERROR,
-						      G_DBUS_ERROR_UNKNOWN_PROPERTY,
-						      "No property %s",
-						      property);
-		return;
-	}
-	g_dbus_method_invocation_return_value(invocation, g_variant_new("(v)", value));
-}
-
 static GVariant *
-tender_dbus_daemon_workload_property(TenderDbusDaemon *self, gpointer object, const gchar *property)
+tender_dbus_daemon_workload_property(gpointer data, gpointer object, const gchar *property)
 {
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(data);
 	return tender_engine_get_workload_property(self->engine, TENDER_WORKLOAD(object), property);
 }
 
@@ -187,10 +142,12 @@ tender_dbus_daemon_workload_properties(TenderDbusDaemon *self,
 				       GDBusMethodInvocation *invocation,
 				       TenderRequest *request)
 {
-	tender_dbus_daemon_return_properties(self,
-					     invocation,
-					     TENDER_DBUS_WORKLOAD_IFACE,
-					     tender_dbus_daemon_workload_property);
+	tender_dbus_properties_return(invocation,
+				      g_dbus_node_info_lookup_interface(self->introspection,
+									TENDER_DBUS_WORKLOAD_IFACE),
+				      tender_dbus_daemon_workload_property,
+				      self,
+				      g_dbus_method_invocation_get_user_data(invocation));
 }
 
 /*
@@ -926,246 +883,17 @@ tender_dbus_daemon_set_plugins(TenderDbusDaemon *self, TenderPluginList *plugins
 	g_set_object(&self->plugins, plugins);
 }
 
-/* --- adapter instances --- */
+/* --- adapter instances: org.tender.Agent1.Adapter is a built-in service --- */
 
 static void
 tender_dbus_daemon_list_adapters(TenderDbusDaemon *self,
 				 GDBusMethodInvocation *invocation,
 				 TenderRequest *request)
 {
-	g_autoptr(GPtrArray) adapters = NULL;
-	GVariantBuilder builder;
-
-	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(sso)"));
-	if (self->adapters != NULL)
-		adapters = tender_adapter_list_get_adapters(self->adapters);
-	for (guint i = 0; adapters != NULL && i < adapters->len; i++) {
-		TenderAdapter *adapter = g_ptr_array_index(adapters, i);
-		g_variant_builder_add(&builder,
-				      "(sso)",
-				      tender_adapter_get_name(adapter),
-				      tender_adapter_get_type_name(adapter),
-				      tender_adapter_get_object_path(adapter));
-	}
-	g_dbus_method_invocation_return_value(invocation, g_variant_new("(a(sso))", &builder));
-}
-
-static GVariant *
-tender_dbus_daemon_adapter_property(TenderDbusDaemon *self, gpointer object, const gchar *property)
-{
-	TenderAdapter *adapter = object;
-
-	if (g_strcmp0(property, "Name") == 0)
-		return g_variant_new_string(tender_adapter_get_name(adapter));
-	if (g_strcmp0(property, "Type") == 0)
-		return g_variant_new_string(tender_adapter_get_type_name(adapter));
-	if (g_strcmp0(property, "Workload") == 0)
-		return g_variant_new_string(tender_adapter_get_workload_name(adapter));
-	if (g_strcmp0(property, "RunAsUser") == 0)
-		return g_variant_new_string(tender_adapter_get_run_as_user(adapter));
-	if (g_strcmp0(property, "RootApi") == 0)
-		return g_variant_new_boolean(tender_adapter_get_root_api(adapter));
-	if (g_strcmp0(property, "PrimaryPayloadKey") == 0)
-		return g_variant_new_string(tender_adapter_get_primary_payload_key(adapter));
-	return NULL;
-}
-
-static void
-tender_dbus_daemon_adapter_properties(TenderDbusDaemon *self,
-				      GDBusMethodInvocation *invocation,
-				      TenderRequest *request)
-{
-	tender_dbus_daemon_return_properties(self,
-					     invocation,
-					     TENDER_DBUS_ADAPTER_IFACE,
-					     tender_dbus_daemon_adapter_property);
-}
-
-static void
-tender_dbus_daemon_adapter_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GDBusMethodInvocation) invocation = user_data;
-	TenderAdapter *adapter = TENDER_ADAPTER(source);
-	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
-	TenderAdapterUpdateResult result = TENDER_ADAPTER_UPDATE_UNSUPPORTED;
-	GError *error = NULL;
-
-	if (g_str_has_prefix(method, "Update")) {
-		if (!tender_adapter_update_finish(adapter, res, &result, &error)) {
-			tender_dbus_daemon_return_error(invocation, error);
-			return;
-		}
-		g_dbus_method_invocation_return_value(
-		    invocation,
-		    g_variant_new("(s)", tender_adapter_update_result_to_string(result)));
-		return;
-	}
-	if (g_strcmp0(method, "GetMetrics") == 0) {
-		g_autoptr(JsonObject) metrics =
-		    tender_adapter_get_metrics_finish(adapter, res, &error);
-		g_autoptr(JsonNode) node = NULL;
-		g_autofree gchar *text = NULL;
-
-		if (metrics == NULL) {
-			tender_dbus_daemon_return_error(invocation, error);
-			return;
-		}
-		node = json_node_init_object(json_node_alloc(), metrics);
-		text = json_to_string(node, FALSE);
-		g_dbus_method_invocation_return_value(invocation, g_variant_new("(s)", text));
-		return;
-	}
-	if (!(g_str_has_prefix(method, "Start")
-		  ? tender_adapter_start_finish(adapter, res, &error)
-		  : tender_adapter_stop_finish(adapter, res, &error))) {
-		tender_dbus_daemon_return_error(invocation, error);
-		return;
-	}
-	g_dbus_method_invocation_return_value(invocation, NULL);
-}
-
-/* a method of an adapter object, once authorized */
-static void
-tender_dbus_daemon_adapter_call(TenderDbusDaemon *self,
-				GDBusMethodInvocation *invocation,
-				TenderRequest *request)
-{
-	TenderAdapter *adapter = g_dbus_method_invocation_get_user_data(invocation);
-	const gchar *method = g_dbus_method_invocation_get_method_name(invocation);
-	GVariant *parameters = g_dbus_method_invocation_get_parameters(invocation);
-	g_autoptr(JsonObject) payload = NULL;
-	GError *error = NULL;
-
-	if (g_strcmp0(method, "Stop") == 0) {
-		tender_adapter_stop_async(adapter,
-					  NULL,
-					  tender_dbus_daemon_adapter_done_cb,
-					  g_object_ref(invocation));
-		return;
-	}
-	if (g_strcmp0(method, "GetMetrics") == 0) {
-		tender_adapter_get_metrics_async(adapter,
-						 NULL,
-						 tender_dbus_daemon_adapter_done_cb,
-						 g_object_ref(invocation));
-		return;
-	}
-	if (g_str_has_suffix(method, "Json")) {
-		const gchar *text = NULL;
-		g_variant_get(parameters, "(&s)", &text);
-		payload = tender_adapter_payload_from_json(text, &error);
-	} else {
-		g_autoptr(GVariant) value = g_variant_get_child_value(parameters, 0);
-		payload = tender_adapter_payload_from_variant(value, &error);
-	}
-	if (payload == NULL) {
-		tender_dbus_daemon_return_error(invocation, error);
-		return;
-	}
-	if (g_str_has_prefix(method, "Start"))
-		tender_adapter_start_async(adapter,
-					   payload,
-					   NULL,
-					   tender_dbus_daemon_adapter_done_cb,
-					   g_object_ref(invocation));
-	else
-		tender_adapter_update_async(adapter,
-					    payload,
-					    NULL,
-					    tender_dbus_daemon_adapter_done_cb,
-					    g_object_ref(invocation));
-}
-
-/*
- * Every call on an adapter object, Properties.Get and GetAll included (the vtable has no
- * get_property), is authorized first: the action is the one of "Adapter.METHOD", with the
- * details method and adapter for polkit rules.
- */
-static void
-tender_dbus_daemon_adapter_method_call(GDBusConnection *connection,
-				       const gchar *sender,
-				       const gchar *object_path,
-				       const gchar *interface_name,
-				       const gchar *method_name,
-				       GVariant *parameters,
-				       GDBusMethodInvocation *invocation,
-				       gpointer user_data)
-{
-	TenderAdapter *adapter = TENDER_ADAPTER(user_data);
-	TenderDbusDaemon *self = g_object_get_data(G_OBJECT(adapter), "tender-dbus-daemon");
-	g_autoptr(TenderRequest) request = NULL;
-	g_autofree gchar *key = NULL;
-	gboolean properties = g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") == 0;
-	TenderDbusMethodFunc func = tender_dbus_daemon_adapter_call;
-
-	if (properties &&
-	    (g_strcmp0(method_name, "Get") == 0 || g_strcmp0(method_name, "GetAll") == 0)) {
-		key = g_strdup("Adapter.Get");
-		func = tender_dbus_daemon_adapter_properties;
-	} else if (!properties) {
-		key = g_strdup_printf("Adapter.%.*s",
-				      g_str_has_suffix(method_name, "Json")
-					  ? (gint)(strlen(method_name) - strlen("Json"))
-					  : (gint)strlen(method_name),
-				      method_name);
-	}
-	request = tender_dbus_daemon_request_new(invocation);
-	if (key == NULL || !tender_request_set_method(request, key, NULL)) {
-		g_dbus_method_invocation_return_error(invocation,
-						      G_DBUS_ERROR,
-						      G_DBUS_ERROR_UNKNOWN_METHOD,
-						      "No method %s",
-						      method_name);
-		return;
-	}
-	tender_request_set_detail(request, "adapter", tender_adapter_get_name(adapter));
-	tender_dbus_daemon_authorize(self, invocation, request, NULL, func);
-}
-
-static const GDBusInterfaceVTable tender_dbus_daemon_adapter_vtable = {
-    .method_call = tender_dbus_daemon_adapter_method_call,
-};
-
-static void
-tender_dbus_daemon_export_adapters(TenderDbusDaemon *self)
-{
-	g_autoptr(GPtrArray) adapters = NULL;
-	GDBusInterfaceInfo *iface;
-
-	if (self->adapters == NULL || self->connection == NULL)
-		return;
-	iface = g_dbus_node_info_lookup_interface(self->introspection, TENDER_DBUS_ADAPTER_IFACE);
-	adapters = tender_adapter_list_get_adapters(self->adapters);
-	for (guint i = 0; i < adapters->len; i++) {
-		TenderAdapter *adapter = g_ptr_array_index(adapters, i);
-		g_autoptr(GError) error = NULL;
-		guint id;
-
-		g_object_set_data(G_OBJECT(adapter), "tender-dbus-daemon", self);
-		id = g_dbus_connection_register_object(self->connection,
-						       tender_adapter_get_object_path(adapter),
-						       iface,
-						       &tender_dbus_daemon_adapter_vtable,
-						       g_object_ref(adapter),
-						       g_object_unref,
-						       &error);
-		if (id == 0) {
-			g_warning("cannot export %s: %s",
-				  tender_adapter_get_object_path(adapter),
-				  error->message);
-			continue;
-		}
-		g_array_append_val(self->adapter_ids, id);
-	}
-}
-
-static void
-tender_dbus_daemon_unexport_adapters(TenderDbusDaemon *self)
-{
-	for (guint i = 0; self->connection != NULL && i < self->adapter_ids->len; i++)
-		g_dbus_connection_unregister_object(self->connection,
-						    g_array_index(self->adapter_ids, guint, i));
-	g_array_set_size(self->adapter_ids, 0);
+	GVariant *list = self->adapters != NULL
+			     ? tender_adapter_list_to_variant(self->adapters)
+			     : g_variant_new_array(G_VARIANT_TYPE("(sso)"), NULL, 0);
+	g_dbus_method_invocation_return_value(invocation, g_variant_new_tuple(&list, 1));
 }
 
 /**
@@ -1173,15 +901,14 @@ tender_dbus_daemon_unexport_adapters(TenderDbusDaemon *self)
  * @self: a #TenderDbusDaemon
  * @adapters: the adapter instances to export
  *
- * Exports one org.tender.Agent1.Adapter object per instance, now or when registered.
+ * Serves ListAdapters, and the instances' objects (built-in services, see
+ * tender-dbus-service.c).  Call before tender_dbus_daemon_register().
  */
 void
 tender_dbus_daemon_set_adapters(TenderDbusDaemon *self, TenderAdapterList *adapters)
 {
 	g_return_if_fail(TENDER_IS_DBUS_DAEMON(self));
-	tender_dbus_daemon_unexport_adapters(self);
 	g_set_object(&self->adapters, adapters);
-	tender_dbus_daemon_export_adapters(self);
 }
 
 static const struct {
@@ -1311,10 +1038,10 @@ tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection,
 					    G_CALLBACK(tender_dbus_daemon_workload_removed_cb),
 					    self);
 	tender_dbus_daemon_register_plugins(self);
-	if (self->plugins != NULL)
-		self->services =
-		    tender_dbus_service_new(connection, self->authority, self->plugins);
-	tender_dbus_daemon_export_adapters(self);
+	self->services = tender_dbus_service_new(connection, self->authority, self->plugins);
+	if (self->adapters != NULL)
+		tender_dbus_service_add_list(self->services,
+					     tender_adapter_list_get_services(self->adapters));
 	return TRUE;
 }
 
@@ -1339,7 +1066,6 @@ tender_dbus_daemon_dispose(GObject *object)
 		}
 		g_hash_table_remove_all(self->objects);
 		tender_dbus_daemon_unregister_plugins(self);
-		tender_dbus_daemon_unexport_adapters(self);
 		if (self->manager_id != 0)
 			g_dbus_connection_unregister_object(self->connection, self->manager_id);
 		self->manager_id = 0;
@@ -1358,7 +1084,6 @@ tender_dbus_daemon_finalize(GObject *object)
 {
 	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(object);
 	g_hash_table_unref(self->objects);
-	g_array_unref(self->adapter_ids);
 	if (self->introspection != NULL)
 		g_dbus_node_info_unref(self->introspection);
 	G_OBJECT_CLASS(tender_dbus_daemon_parent_class)->finalize(object);
@@ -1376,7 +1101,6 @@ static void
 tender_dbus_daemon_init(TenderDbusDaemon *self)
 {
 	self->objects = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
-	self->adapter_ids = g_array_new(FALSE, FALSE, sizeof(guint));
 }
 
 /**
