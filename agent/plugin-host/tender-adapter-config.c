@@ -48,7 +48,7 @@ tender_adapter_config_error(GError **error,
 	return FALSE;
 }
 
-/* a class name, as in TenderAdapterClass: [a-z0-9][a-z0-9_-]{0,31} */
+/* a class name, as in TenderAdapterVTable: [a-z0-9][a-z0-9_-]{0,31} */
 static gboolean
 tender_adapter_check_type_name(const gchar *name)
 {

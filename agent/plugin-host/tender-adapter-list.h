@@ -10,6 +10,7 @@
 #include "tender-config.h"
 #include "tender-engine.h"
 #include "tender-plugin-list.h"
+#include "tender-service-list.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,9 @@ TenderAdapter *
 tender_adapter_list_find(TenderAdapterList *self, const gchar *name, GError **error);
 TenderAdapter *
 tender_adapter_list_get_root_api(TenderAdapterList *self);
+TenderServiceList *
+tender_adapter_list_get_services(TenderAdapterList *self);
+GVariant *
+tender_adapter_list_to_variant(TenderAdapterList *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "tender-adapter.h"
 #include "tender-engine.h"
+#include "tender-service.h"
 
 G_BEGIN_DECLS
 
@@ -68,13 +69,15 @@ tender_adapter_render_prometheus(const gchar *instance, JsonObject *metrics);
 
 TenderAdapter *
 tender_adapter_new(TenderEngine *engine,
-		   const TenderAdapterClass *klass,
+		   const TenderAdapterVTable *klass,
 		   const gchar *name,
 		   const gchar *path,
 		   GKeyFile *keyfile,
 		   TenderAdapterConfig *config,
 		   const gchar *state_dir,
 		   GError **error);
+const TenderAdapterVTable *
+tender_adapter_get_vtable(TenderAdapter *self);
 const gchar *
 tender_adapter_get_type_name(TenderAdapter *self);
 const gchar *
@@ -121,5 +124,10 @@ JsonObject *
 tender_adapter_get_metrics_finish(TenderAdapter *self, GAsyncResult *res, GError **error);
 JsonObject *
 tender_adapter_get_health(TenderAdapter *self);
+
+const TenderServiceMethod *
+tender_adapter_service_get_methods(void);
+TenderService *
+tender_adapter_service_new(TenderAdapter *adapter, GDBusInterfaceInfo *iface, GError **error);
 
 G_END_DECLS

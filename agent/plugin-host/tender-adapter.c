@@ -25,7 +25,7 @@
 struct _TenderAdapter {
 	GObject parent_instance;
 	TenderEngine *engine;
-	const TenderAdapterClass *klass;
+	const TenderAdapterVTable *klass;
 	gchar *name;
 	gchar *workload_name;
 	gchar *object_path;
@@ -40,7 +40,7 @@ struct _TenderAdapter {
 	GTask *current;
 };
 
-/* the GObject class structure; TenderAdapterClass is the adapter's vtable */
+/* the GObject class structure, the core's own; the adapter's is its TenderAdapterVTable */
 typedef struct {
 	GObjectClass parent_class;
 } TenderAdapterObjectClass;
@@ -253,6 +253,12 @@ tender_adapter_get_payload(TenderAdapter *self)
 }
 
 /* --- what the core sees --- */
+
+const TenderAdapterVTable *
+tender_adapter_get_vtable(TenderAdapter *self)
+{
+	return self->klass;
+}
 
 const gchar *
 tender_adapter_get_type_name(TenderAdapter *self)
@@ -960,7 +966,7 @@ tender_adapter_get_health(TenderAdapter *self)
  */
 TenderAdapter *
 tender_adapter_new(TenderEngine *engine,
-		   const TenderAdapterClass *klass,
+		   const TenderAdapterVTable *klass,
 		   const gchar *name,
 		   const gchar *path,
 		   GKeyFile *keyfile,

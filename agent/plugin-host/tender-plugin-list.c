@@ -385,7 +385,7 @@ tender_plugin_list_to_variant(TenderPluginList *self)
  *
  * Returns: (nullable): the adapter class, from an active plugin
  */
-const TenderAdapterClass *
+const TenderAdapterVTable *
 tender_plugin_list_find_adapter(TenderPluginList *self, const gchar *name, TenderPlugin **plugin)
 {
 	g_return_val_if_fail(TENDER_IS_PLUGIN_LIST(self), NULL);
@@ -395,7 +395,7 @@ tender_plugin_list_find_adapter(TenderPluginList *self, const gchar *name, Tende
 		if (tender_plugin_get_status(p) != TENDER_PLUGIN_STATUS_ACTIVE)
 			continue;
 		for (guint j = 0; j < adapters->len; j++) {
-			const TenderAdapterClass *klass = g_ptr_array_index(adapters, j);
+			const TenderAdapterVTable *klass = g_ptr_array_index(adapters, j);
 			if (g_strcmp0(klass->name, name) != 0)
 				continue;
 			if (plugin != NULL)

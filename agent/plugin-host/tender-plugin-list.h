@@ -31,7 +31,7 @@ GPtrArray *
 tender_plugin_list_get_plugins(TenderPluginList *self);
 GVariant *
 tender_plugin_list_to_variant(TenderPluginList *self);
-const TenderAdapterClass *
+const TenderAdapterVTable *
 tender_plugin_list_find_adapter(TenderPluginList *self, const gchar *name, TenderPlugin **plugin);
 gboolean
 tender_plugin_list_check_name(const gchar *what, const gchar *name, GError **error);

@@ -39,7 +39,7 @@ struct _TenderPlugin {
 	GPtrArray *dbus_objects; /* of TenderPluginDbusObject */
 	GPtrArray *routes;	 /* of TenderPluginRoute */
 	GPtrArray *services;	 /* of TenderService */
-	GPtrArray *adapters;	 /* of const TenderAdapterClass */
+	GPtrArray *adapters;	 /* of const TenderAdapterVTable */
 	GArray *watches;	 /* of TenderPluginWatch */
 	guint next_watch_id;
 	guint probe_id;	      /* the next probe of a deferred plugin */
@@ -65,6 +65,8 @@ enum {
 	SIGNAL_DBUS_OBJECT_REMOVED,
 	SIGNAL_SERVICE_ADDED,
 	SIGNAL_SERVICE_REMOVED,
+	SIGNAL_ADAPTER_ADDED,
+	SIGNAL_ADAPTER_REMOVED,
 	SIGNAL_LAST,
 };
 static guint signals[SIGNAL_LAST] = {0};
@@ -210,7 +212,11 @@ tender_plugin_clear_registrations(TenderPlugin *self)
 		g_ptr_array_remove_index(self->services, 0);
 	}
 	g_ptr_array_set_size(self->routes, 0);
-	g_ptr_array_set_size(self->adapters, 0);
+	/* adapter types: their instances go (tender-adapter-list.c) */
+	while (self->adapters->len > 0) {
+		g_signal_emit(self, signals[SIGNAL_ADAPTER_REMOVED], 0, self->adapters->pdata[0]);
+		g_ptr_array_remove_index(self->adapters, 0);
+	}
 	g_array_set_size(self->watches, 0);
 	if (self->data_destroy != NULL)
 		self->data_destroy(self->data);
@@ -232,6 +238,12 @@ tender_plugin_announce_registrations(TenderPlugin *self)
 			      signals[SIGNAL_SERVICE_ADDED],
 			      0,
 			      g_ptr_array_index(self->services, i));
+	/* adapter types: their instances come (tender-adapter-list.c) */
+	for (guint i = 0; i < self->adapters->len; i++)
+		g_signal_emit(self,
+			      signals[SIGNAL_ADAPTER_ADDED],
+			      0,
+			      g_ptr_array_index(self->adapters, i));
 }
 
 /**
@@ -865,11 +877,11 @@ tender_plugin_check_authorization_finish(TenderPlugin *self, GAsyncResult *res, 
  * Since: 0.1
  */
 gboolean
-tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterClass *klass, GError **error)
+tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterVTable *klass, GError **error)
 {
 	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
 	g_return_val_if_fail(klass != NULL, FALSE);
-	if (klass->struct_size < G_STRUCT_OFFSET(TenderAdapterClass, padding)) {
+	if (klass->struct_size < G_STRUCT_OFFSET(TenderAdapterVTable, padding)) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
@@ -888,7 +900,7 @@ tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterClass *kla
 		return FALSE;
 	}
 	for (guint i = 0; i < self->adapters->len; i++) {
-		const TenderAdapterClass *k = g_ptr_array_index(self->adapters, i);
+		const TenderAdapterVTable *k = g_ptr_array_index(self->adapters, i);
 		if (g_strcmp0(k->name, klass->name) == 0) {
 			g_set_error(error,
 				    TENDER_ERROR,
@@ -899,6 +911,9 @@ tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterClass *kla
 		}
 	}
 	g_ptr_array_add(self->adapters, (gpointer)klass);
+	/* during init or a probe, its instances come once the plugin is active */
+	if (self->initialized)
+		g_signal_emit(self, signals[SIGNAL_ADAPTER_ADDED], 0, klass);
 	return TRUE;
 }
 
@@ -1007,6 +1022,22 @@ tender_plugin_class_init(TenderPluginClass *klass)
 						       G_TYPE_NONE,
 						       1,
 						       G_TYPE_OBJECT);
+	/*
+	 * TenderPlugin::adapter-added: (the #TenderAdapterVTable of a type it provides, active)
+	 * TenderPlugin::adapter-removed: (the #TenderAdapterVTable of a type it no longer does)
+	 */
+	for (guint i = SIGNAL_ADAPTER_ADDED; i <= SIGNAL_ADAPTER_REMOVED; i++)
+		signals[i] =
+		    g_signal_new(i == SIGNAL_ADAPTER_ADDED ? "adapter-added" : "adapter-removed",
+				 G_TYPE_FROM_CLASS(klass),
+				 G_SIGNAL_RUN_LAST,
+				 0,
+				 NULL,
+				 NULL,
+				 NULL,
+				 G_TYPE_NONE,
+				 1,
+				 G_TYPE_POINTER);
 }
 
 static void

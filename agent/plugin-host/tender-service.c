@@ -9,27 +9,33 @@
 #include "tender-service.h"
 
 /*
- * TenderService: one interface a plugin declared once, for every front-end.  Its
- * introspection XML is the single source of the method names and their in- and out-args
- * (with names, which HTTP maps JSON members to); the method table adds a polkit action and a
- * handler to each method.  The D-Bus bridge (tender-dbus-service.c) and the HTTP bridge
- * (tender-http-service.c) only authorize and dispatch: what a method is, is here.
+ * TenderService: one interface declared once, for every front-end, on one object: a
+ * plugin's (tender_plugin_add_service()), or a feature of tenderd's own, built in (an adapter
+ * instance).  Its introspection XML is the single source of the method names and their in-
+ * and out-args (with names, which HTTP maps JSON members to) and of its read-only
+ * properties; the method table adds a polkit action and a handler to each method, and a
+ * getter and a read action to the properties.  The D-Bus bridge (tender-dbus-service.c) and
+ * the HTTP bridges (tender-http-service.c, and the route aliases of tender-http-alias.c)
+ * only authorize and dispatch: what a method is, is here.
  */
 
 /* what the method table says of one method */
 typedef struct {
 	gchar *action_id;
+	gchar *detail;
 	TenderPluginCallFunc func;
 	GVariantType *out_type;
 } TenderServiceMethodEntry;
 
 struct _TenderService {
 	GObject parent_instance;
-	TenderPlugin *plugin; /* unowned: the plugin outlives its services */
+	TenderPlugin *plugin; /* unowned: the plugin outlives its services; NULL: built in */
 	gchar *subpath;
 	gchar *object_path;
-	GDBusNodeInfo *node;
+	GDBusInterfaceInfo *iface;
 	GHashTable *methods; /* name -> TenderServiceMethodEntry */
+	TenderServiceProperties properties;
+	GHashTable *details; /* what polkit rules see of every call: gchar* -> gchar* */
 	gpointer user_data;
 	GDestroyNotify destroy;
 };
@@ -40,6 +46,7 @@ static void
 tender_service_method_entry_free(TenderServiceMethodEntry *entry)
 {
 	g_free(entry->action_id);
+	g_free(entry->detail);
 	g_variant_type_free(entry->out_type);
 	g_free(entry);
 }
@@ -119,7 +126,7 @@ tender_service_check_action(const gchar *method, const gchar *action_id, GError 
 /* the method table against the XML: each method once, each with an action and a handler */
 static GHashTable *
 tender_service_map_methods(GDBusInterfaceInfo *iface,
-			   const TenderPluginServiceMethod *methods,
+			   const TenderServiceMethod *methods,
 			   GError **error)
 {
 	g_autoptr(GHashTable) map =
@@ -165,6 +172,8 @@ tender_service_map_methods(GDBusInterfaceInfo *iface,
 			return NULL;
 		entry = g_new0(TenderServiceMethodEntry, 1);
 		entry->action_id = g_strdup(methods[i].action_id);
+		entry->detail =
+		    g_strdup(methods[i].detail != NULL ? methods[i].detail : info->name);
 		entry->func = methods[i].func;
 		entry->out_type = tender_service_args_type(info->out_args);
 		g_hash_table_insert(map, g_strdup(info->name), entry);
@@ -185,6 +194,93 @@ tender_service_map_methods(GDBusInterfaceInfo *iface,
 	return g_steal_pointer(&map);
 }
 
+/* the properties of @iface, read-only, and how to read them */
+static gboolean
+tender_service_check_properties(GDBusInterfaceInfo *iface,
+				const TenderServiceProperties *properties,
+				GError **error)
+{
+	gboolean any = iface->properties != NULL && iface->properties[0] != NULL;
+
+	for (guint i = 0; any && iface->properties[i] != NULL; i++) {
+		if (iface->properties[i]->flags != G_DBUS_PROPERTY_INFO_FLAGS_READABLE) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Property %s.%s is not read-only",
+				    iface->name,
+				    iface->properties[i]->name);
+			return FALSE;
+		}
+	}
+	if (any && (properties == NULL || properties->get == NULL || properties->detail == NULL)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Interface %s has properties, but nothing reads them",
+			    iface->name);
+		return FALSE;
+	}
+	if (any && !tender_service_check_action("Get", properties->action_id, error))
+		return FALSE;
+	return TRUE;
+}
+
+/**
+ * tender_service_new_builtin:
+ * @subpath: the object's name among its kind, e.g. an adapter instance's
+ * @object_path: where it is on the bus
+ * @iface: its interface, whose every arg has a name; read-only properties are allowed
+ * @methods: a handler and an org.tender.* polkit action for every method of @iface
+ * @properties: (nullable): how the properties are read and authorized, if it has any
+ * @user_data: for the handlers and the getter
+ * @destroy: (nullable): frees @user_data when the service goes
+ * @error: (nullable): a #GError
+ *
+ * A service of tenderd itself, owned by "core": one object of a feature built in.  The
+ * details polkit rules see are the method's and those of tender_service_add_detail().
+ * On failure @destroy is not called.
+ *
+ * Returns: (transfer full) (nullable): the service
+ */
+TenderService *
+tender_service_new_builtin(const gchar *subpath,
+			   const gchar *object_path,
+			   GDBusInterfaceInfo *iface,
+			   const TenderServiceMethod *methods,
+			   const TenderServiceProperties *properties,
+			   gpointer user_data,
+			   GDestroyNotify destroy,
+			   GError **error)
+{
+	g_autoptr(GHashTable) map = NULL;
+	TenderService *self;
+
+	if (!g_variant_is_object_path(object_path)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "'%s' is not an object path",
+			    object_path);
+		return NULL;
+	}
+	map = tender_service_map_methods(iface, methods, error);
+	if (map == NULL)
+		return NULL;
+	if (!tender_service_check_properties(iface, properties, error))
+		return NULL;
+	self = g_object_new(TENDER_TYPE_SERVICE, NULL);
+	self->subpath = g_strdup(subpath != NULL ? subpath : "");
+	self->object_path = g_strdup(object_path);
+	self->iface = g_dbus_interface_info_ref(iface);
+	self->methods = g_steal_pointer(&map);
+	if (properties != NULL)
+		self->properties = *properties;
+	self->user_data = user_data;
+	self->destroy = destroy;
+	return self;
+}
+
 /**
  * tender_service_new:
  * @plugin: the plugin that declares it
@@ -196,7 +292,8 @@ tender_service_map_methods(GDBusInterfaceInfo *iface,
  * @destroy: (nullable): frees @user_data when the service goes
  * @error: (nullable): a #GError
  *
- * Checks a declaration.  On failure @destroy is not called.
+ * Checks a declaration.  Polkit rules see the details "method", "plugin" and
+ * "object_path".  On failure @destroy is not called.
  *
  * Returns: (transfer full) (nullable): the service
  */
@@ -210,7 +307,8 @@ tender_service_new(TenderPlugin *plugin,
 		   GError **error)
 {
 	g_autoptr(GDBusNodeInfo) node = NULL;
-	g_autoptr(GHashTable) map = NULL;
+	g_autoptr(GArray) table = g_array_new(TRUE, TRUE, sizeof(TenderServiceMethod));
+	g_autofree gchar *object_path = NULL;
 	TenderService *self;
 
 	if (subpath == NULL)
@@ -220,24 +318,74 @@ tender_service_new(TenderPlugin *plugin,
 	node = tender_plugin_parse_interface(introspection_xml, error);
 	if (node == NULL)
 		return NULL;
-	map = tender_service_map_methods(node->interfaces[0], methods, error);
-	if (map == NULL)
+	for (guint i = 0; methods != NULL && methods[i].method != NULL; i++) {
+		TenderServiceMethod method = {
+		    .method = methods[i].method,
+		    .action_id = methods[i].action_id,
+		    .func = methods[i].func,
+		};
+		g_array_append_val(table, method);
+	}
+	object_path = tender_plugin_get_object_path(plugin, subpath);
+	self = tender_service_new_builtin(subpath,
+					  object_path,
+					  node->interfaces[0],
+					  (const TenderServiceMethod *)(gpointer)table->data,
+					  NULL,
+					  user_data,
+					  destroy,
+					  error);
+	if (self == NULL)
 		return NULL;
-	self = g_object_new(TENDER_TYPE_SERVICE, NULL);
 	self->plugin = plugin;
-	self->subpath = g_strdup(subpath);
-	self->object_path = tender_plugin_get_object_path(plugin, subpath);
-	self->node = g_steal_pointer(&node);
-	self->methods = g_steal_pointer(&map);
-	self->user_data = user_data;
-	self->destroy = destroy;
+	tender_service_add_detail(self, "plugin", tender_plugin_get_name(plugin));
+	tender_service_add_detail(self, "object_path", self->object_path);
 	return self;
 }
 
+/**
+ * tender_service_add_detail:
+ * @self: a #TenderService
+ * @key: a detail's name, e.g. "adapter"
+ * @value: its value
+ *
+ * A detail polkit rules see of every call of the service, besides "method".
+ */
+void
+tender_service_add_detail(TenderService *self, const gchar *key, const gchar *value)
+{
+	g_hash_table_insert(self->details, g_strdup(key), g_strdup(value));
+}
+
+/**
+ * tender_service_get_plugin:
+ * @self: a #TenderService
+ *
+ * Returns: (transfer none) (nullable): the plugin that declared it, %NULL for a built-in one
+ */
 TenderPlugin *
 tender_service_get_plugin(TenderService *self)
 {
 	return self->plugin;
+}
+
+/**
+ * tender_service_get_owner:
+ * @self: a #TenderService
+ *
+ * Returns: the name of the plugin that declared it, or "core"
+ */
+const gchar *
+tender_service_get_owner(TenderService *self)
+{
+	return self->plugin != NULL ? tender_plugin_get_name(self->plugin)
+				    : TENDER_SERVICE_OWNER_CORE;
+}
+
+gpointer
+tender_service_get_user_data(TenderService *self)
+{
+	return self->user_data;
 }
 
 const gchar *
@@ -255,7 +403,7 @@ tender_service_get_object_path(TenderService *self)
 GDBusInterfaceInfo *
 tender_service_get_interface(TenderService *self)
 {
-	return self->node->interfaces[0];
+	return self->iface;
 }
 
 /**
@@ -268,7 +416,7 @@ tender_service_get_interface(TenderService *self)
 GDBusMethodInfo *
 tender_service_lookup_method(TenderService *self, const gchar *method)
 {
-	return g_dbus_interface_info_lookup_method(self->node->interfaces[0], method);
+	return g_dbus_interface_info_lookup_method(self->iface, method);
 }
 
 /**
@@ -286,20 +434,109 @@ tender_service_get_action(TenderService *self, const gchar *method)
 }
 
 /**
+ * tender_service_has_properties:
+ * @self: a #TenderService
+ *
+ * Returns: whether its interface has properties
+ */
+gboolean
+tender_service_has_properties(TenderService *self)
+{
+	return self->iface->properties != NULL && self->iface->properties[0] != NULL;
+}
+
+/**
+ * tender_service_get_property:
+ * @self: a #TenderService
+ * @property: a property name
+ *
+ * Reads a property; the caller is authorized already (tender_service_prepare_read()).
+ *
+ * Returns: (transfer floating) (nullable): its value, %NULL for no such property
+ */
+GVariant *
+tender_service_get_property(TenderService *self, const gchar *property)
+{
+	if (self->properties.get == NULL ||
+	    g_dbus_interface_info_lookup_property(self->iface, property) == NULL)
+		return NULL;
+	return self->properties.get(self->user_data, property);
+}
+
+/* the details of every call of the service */
+static void
+tender_service_add_details(TenderService *self, TenderRequest *request)
+{
+	GHashTableIter iter;
+	gpointer key;
+	gpointer value;
+
+	g_hash_table_iter_init(&iter, self->details);
+	while (g_hash_table_iter_next(&iter, &key, &value))
+		tender_request_set_detail(request, key, value);
+}
+
+/**
  * tender_service_prepare_request:
  * @self: a #TenderService
  * @request: the request a front-end made of a call
  * @method: a method of the service
  *
  * Gives @request the method's polkit action and the details polkit rules see, the same over
- * D-Bus and HTTP: "method", "plugin" and "object_path".
+ * D-Bus and HTTP: "method" (the method's detail), and the service's (a plugin's: "plugin" and
+ * "object_path").
  */
 void
 tender_service_prepare_request(TenderService *self, TenderRequest *request, const gchar *method)
 {
-	tender_request_set_method_action(request, method, tender_service_get_action(self, method));
-	tender_request_set_detail(request, "plugin", tender_plugin_get_name(self->plugin));
-	tender_request_set_detail(request, "object_path", self->object_path);
+	TenderServiceMethodEntry *entry = g_hash_table_lookup(self->methods, method);
+
+	tender_request_set_method_action(request,
+					 entry != NULL ? entry->detail : method,
+					 entry != NULL ? entry->action_id : NULL);
+	tender_service_add_details(self, request);
+}
+
+/**
+ * tender_service_prepare_read:
+ * @self: a #TenderService with properties
+ * @request: the request a front-end made of Properties.Get or GetAll
+ *
+ * Gives @request the properties' read action, their "method" detail and the service's.
+ */
+void
+tender_service_prepare_read(TenderService *self, TenderRequest *request)
+{
+	tender_request_set_method_action(request,
+					 self->properties.detail,
+					 self->properties.action_id);
+	tender_service_add_details(self, request);
+}
+
+/**
+ * tender_service_prepare_method:
+ * @methods: a method table
+ * @request: the request a front-end made of a call for an object that is not there
+ * @method: a method of the table
+ *
+ * The action and "method" detail the call would need if the object were there: the caller
+ * learns that it is not only once allowed to ask.
+ */
+void
+tender_service_prepare_method(const TenderServiceMethod *methods,
+			      TenderRequest *request,
+			      const gchar *method)
+{
+	for (guint i = 0; methods[i].method != NULL; i++) {
+		if (g_strcmp0(methods[i].method, method) != 0)
+			continue;
+		tender_request_set_method_action(request,
+						 methods[i].detail != NULL ? methods[i].detail
+									   : method,
+						 methods[i].action_id);
+		return;
+	}
+	tender_request_set_method_action(request, method, NULL);
 }
 
 /**
@@ -331,7 +568,7 @@ tender_service_call(TenderService *self,
 		func(NULL, error, user_data);
 		return;
 	}
-	call = tender_call_new(tender_plugin_get_name(self->plugin),
+	call = tender_call_new(tender_service_get_owner(self),
 			       caller,
 			       self->subpath,
 			       method,
@@ -351,10 +588,11 @@ tender_service_finalize(GObject *object)
 		self->destroy(self->user_data);
 	g_free(self->subpath);
 	g_free(self->object_path);
-	if (self->node != NULL)
-		g_dbus_node_info_unref(self->node);
+	if (self->iface != NULL)
+		g_dbus_interface_info_unref(self->iface);
 	if (self->methods != NULL)
 		g_hash_table_unref(self->methods);
+	g_hash_table_unref(self->details);
 	G_OBJECT_CLASS(tender_service_parent_class)->finalize(object);
 }
 
@@ -367,4 +605,5 @@ tender_service_class_init(TenderServiceClass *klass)
 static void
 tender_service_init(TenderService *self)
 {
+	self->details = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -661,5 +661,84 @@ class NoRootApiTest(AdapterTestCase):
         self.assertIn("tender_workloads ", text)
 
 
+LATE_PLUGIN_DIR = "/var/lib/tender-test/adapter-plugins"
+CONF = "/etc/tender/tenderd.conf"
+PLUGIN_SOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                              "plugins")
+
+
+class DeferredAdapterTest(AdapterTestCase):
+    """An adapter type of a plugin that becomes active after tenderd started (its probe
+    defers once): the instances of the type come then, over D-Bus and HTTP, without a
+    restart."""
+    INSTANCES = dict(INSTANCES, **{
+        "t-late": "[adapter]\ntype=late\nprimary_payload_key=command\n",
+    })
+
+    @classmethod
+    def setUpClass(cls):
+        with open(CONF) as f:
+            cls.saved_conf = f.read()
+        # built as a user would: cc and pkg-config, nothing of the build tree
+        os.makedirs(LATE_PLUGIN_DIR, exist_ok=True)
+        flags = run(["pkg-config", "--cflags", "--libs", "tender-plugin-1"]).stdout.split()
+        out = os.path.join(LATE_PLUGIN_DIR, "deferred-adapter.so")
+        run(["cc", "-shared", "-fPIC", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter",
+             "-o", out, os.path.join(PLUGIN_SOURCES, "deferred-adapter.c"), *flags])
+        with open(CONF, "w") as f:
+            f.write(f"[plugins]\npath={LATE_PLUGIN_DIR}\n")
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        with open(CONF, "w") as f:
+            f.write(cls.saved_conf)
+        configure(INSTANCES)
+        restart_tenderd()
+
+    def listed(self):
+        return {n: p for n, _, p in self.tender.call("ListAdapters", "")[0]}
+
+    def plugin_status(self):
+        return {n: st for n, _, st in self.tender.call("ListPlugins", "")[0]}["deferred-adapter"]
+
+    def test_instances_come_with_the_plugin(self):
+        restart_tenderd()
+        self.tenderd_pid = tenderd_pid()
+        self.forget("t-late")
+        # deferred: the type it registered in its first probe is not there, nor its instance
+        self.assertTrue(self.plugin_status().startswith("deferred: its service is not up yet"),
+                        self.plugin_status())
+        self.assertNotIn("t-late", self.listed())
+        self.assertEqual(set(self.listed()), LOADED)
+        self.assertEqual(curl("GET", "/v1/adapters/t-late/api/health")[0], 404)
+        self.assertIn("adapter instance t-late skipped: ", journal())
+        # its second probe, a second later, succeeds: the instance comes
+        self.assertTrue(wait_for(lambda: "t-late" in self.listed(), timeout=30),
+                        self.plugin_status())
+        self.assertEqual(self.plugin_status(), "active")
+        self.assertIn(f"adapter instance t-late (late) loaded from {ADAPTERS}/t-late.conf",
+                      journal())
+        # over D-Bus
+        path = self.listed()["t-late"]
+        self.assertEqual(path, "/org/tender/Agent1/adapter/t_2dlate")
+        props = self.tender.call("GetAll", "s", ADAPTER_IFACE, path=path,
+                                 iface="org.freedesktop.DBus.Properties")[0]
+        self.assertEqual((props["Name"], props["Type"], props["Workload"]),
+                         ("t-late", "late", "adapter-t-late"))
+        # and over HTTP
+        status, _, text = curl("GET", "/v1/adapters")
+        self.assertEqual(status, 200, text)
+        self.assertEqual({a["name"]: a["type"] for a in json.loads(text)}["t-late"], "late")
+        status, _, text = curl("POST", "/v1/adapters/t-late/api/start",
+                               {"command": ["/bin/sleep", "1000"]})
+        self.assertEqual(status, 200, text)
+        pid = json.loads(text)["main_pid"]
+        self.assertEqual(self.workload_props("t-late")["MainPID"], pid)
+        status, _, text = curl("GET", "/v1/adapters/t-late/api/health")
+        self.assertEqual((status, json.loads(text)["running"]), (200, True))
+        self.tender.call("Stop", "", path=path, iface=ADAPTER_IFACE)
+        self.assertEqual(self.workload_props("t-late")["State"], "stopped")
+
 if __name__ == "__main__":
     unittest.main()

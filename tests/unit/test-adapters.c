@@ -10,7 +10,10 @@
 #include "exec-config.h"
 #include "script-protocol.h"
 #include "tender-adapter-private.h"
+#include "tender-authority.h"
 #include "tender-error.h"
+#include "tender-http-alias.h"
+#include "tender-resources.h"
 #include "tender-json.h"
 
 /* --- instance files --- */
@@ -583,6 +586,113 @@ tender_script_other_replies_func(void)
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
 }
 
+/* the adapter service's table: Start and StartJson are one call for polkit rules */
+static void
+tender_adapter_service_table_func(void)
+{
+	const TenderServiceMethod *methods = tender_adapter_service_get_methods();
+	const struct {
+		const gchar *method;
+		const gchar *detail;
+		const gchar *action;
+	} cases[] = {
+	    {"Start", "Adapter.Start", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
+	    {"StartJson", "Adapter.Start", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
+	    {"UpdateJson", "Adapter.Update", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
+	    {"Stop", "Adapter.Stop", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
+	    {"GetMetrics", "Adapter.GetMetrics", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
+	    {"Frobnicate", "Frobnicate", NULL},
+	};
+	g_autoptr(TenderAuthoritySubject) subject = tender_authority_subject_new_uid(0);
+	g_autoptr(GBytes) xml = NULL;
+	g_autoptr(GDBusNodeInfo) node = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderService) service = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(TenderRequest) request = tender_request_new(subject, FALSE);
+		tender_service_prepare_method(methods, request, cases[i].method);
+		g_assert_cmpstr(tender_request_get_method(request), ==, cases[i].detail);
+		g_assert_cmpstr(tender_request_get_action(request), ==, cases[i].action);
+	}
+	/* the interface has properties: a service of it needs a getter */
+	xml = g_resource_lookup_data(tender_get_resource(),
+				     "/org/tender/Agent1/org.tender.Agent1.xml",
+				     G_RESOURCE_LOOKUP_FLAGS_NONE,
+				     &error);
+	g_assert_no_error(error);
+	node = g_dbus_node_info_new_for_xml(g_bytes_get_data(xml, NULL), &error);
+	g_assert_no_error(error);
+	service = tender_service_new_builtin(
+	    "a1",
+	    "/org/tender/Agent1/adapter/a1",
+	    g_dbus_node_info_lookup_interface(node, "org.tender.Agent1.Adapter"),
+	    methods,
+	    NULL,
+	    NULL,
+	    NULL,
+	    &error);
+	g_assert_null(service);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "nothing reads them"));
+}
+
+/* the HTTP routes of adapters are aliases of the service's methods */
+static void
+tender_adapter_http_aliases_func(void)
+{
+	const struct {
+		const gchar *verb;
+		const gchar *path;
+		gint route; /* -1: no route */
+		const gchar *name;
+		const gchar *method; /* the alias's */
+		const gchar *allow;  /* of a 405 */
+	} cases[] = {
+	    {"POST", "/v1/adapters/a1/api/start", TENDER_HTTP_ROUTE_ALIAS, "a1", "StartJson", NULL},
+	    {"POST",
+	     "/v1/adapters/a1/api/update",
+	     TENDER_HTTP_ROUTE_ALIAS,
+	     "a1",
+	     "UpdateJson",
+	     NULL},
+	    {"HEAD", "/v1/adapters/a1/metrics", TENDER_HTTP_ROUTE_ALIAS, "a1", "GetMetrics", NULL},
+	    {"GET", "/v1/adapters/a1/api/health", TENDER_HTTP_ROUTE_ALIAS, "a1", NULL, NULL},
+	    {"POST", "/api/start", TENDER_HTTP_ROUTE_ALIAS, NULL, "StartJson", NULL},
+	    {"GET", "/api/metrics", TENDER_HTTP_ROUTE_ALIAS, NULL, "GetMetrics", NULL},
+	    {"GET", "/api/start", -1, NULL, NULL, "POST"},
+	    {"DELETE", "/v1/adapters/a1/api/stop", -1, NULL, NULL, "POST"},
+	    /* tender's own, unless a root_api instance claims them once the server knows */
+	    {"GET", "/api/health", TENDER_HTTP_ROUTE_HEALTH, NULL, NULL, NULL},
+	    {"GET", "/metrics", TENDER_HTTP_ROUTE_PROMETHEUS, NULL, NULL, NULL},
+	    {"GET", "/v1/adapters", TENDER_HTTP_ROUTE_ADAPTERS, NULL, NULL, NULL},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_auto(TenderHttpMatch) match = {0};
+		g_autoptr(GString) allow = g_string_new(NULL);
+		guint status = 0;
+		gboolean found = tender_http_router_match(NULL,
+							  cases[i].verb,
+							  cases[i].path,
+							  &match,
+							  &status,
+							  allow);
+
+		g_test_message("%s %s", cases[i].verb, cases[i].path);
+		g_assert_cmpint(found, ==, cases[i].route >= 0);
+		if (!found) {
+			g_assert_cmpuint(status, ==, 405);
+			g_assert_cmpstr(allow->str, ==, cases[i].allow);
+			continue;
+		}
+		g_assert_cmpint(match.route, ==, cases[i].route);
+		g_assert_cmpstr(match.name, ==, cases[i].name);
+		if (match.route == TENDER_HTTP_ROUTE_ALIAS)
+			g_assert_cmpstr(match.alias->method, ==, cases[i].method);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -593,6 +703,8 @@ main(int argc, char **argv)
 	g_test_add_func("/adapter/config/bad", tender_adapter_config_bad_func);
 	g_test_add_func("/adapter/payload", tender_adapter_payload_func);
 	g_test_add_func("/adapter/prometheus", tender_adapter_prometheus_func);
+	g_test_add_func("/adapter/service/table", tender_adapter_service_table_func);
+	g_test_add_func("/adapter/http/aliases", tender_adapter_http_aliases_func);
 	g_test_add_func("/adapter/exec/config/good", tender_exec_config_good_func);
 	g_test_add_func("/adapter/exec/config/bad", tender_exec_config_bad_func);
 	g_test_add_func("/adapter/exec/plan-update", tender_exec_plan_update_func);

@@ -638,16 +638,16 @@ test_plugin_adapters(void)
 	g_autoptr(TenderConfig) config = tender_config_new();
 	g_autoptr(TenderPlugin) plugin = new_plugin(config);
 	g_autoptr(GError) error = NULL;
-	static const TenderAdapterClass good = {"app",
-						sizeof(TenderAdapterClass),
-						NULL,
-						adapter_start};
-	static const TenderAdapterClass no_start = {"other", sizeof(TenderAdapterClass)};
-	static const TenderAdapterClass bad_name = {"Bad Name",
-						    sizeof(TenderAdapterClass),
-						    NULL,
-						    adapter_start};
-	static const TenderAdapterClass small = {"small", 8, NULL, adapter_start};
+	static const TenderAdapterVTable good = {"app",
+						 sizeof(TenderAdapterVTable),
+						 NULL,
+						 adapter_start};
+	static const TenderAdapterVTable no_start = {"other", sizeof(TenderAdapterVTable)};
+	static const TenderAdapterVTable bad_name = {"Bad Name",
+						     sizeof(TenderAdapterVTable),
+						     NULL,
+						     adapter_start};
+	static const TenderAdapterVTable small = {"small", 8, NULL, adapter_start};
 
 	g_assert_true(tender_plugin_register_adapter(plugin, &good, &error));
 	g_assert_no_error(error);

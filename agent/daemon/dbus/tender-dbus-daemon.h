@@ -20,7 +20,6 @@ G_DECLARE_FINAL_TYPE(TenderDbusDaemon, tender_dbus_daemon, TENDER, DBUS_DAEMON, 
 #define TENDER_DBUS_PATH	   "/org/tender/Agent1"
 #define TENDER_DBUS_MANAGER_IFACE  "org.tender.Agent1.Manager"
 #define TENDER_DBUS_WORKLOAD_IFACE "org.tender.Agent1.Workload"
-#define TENDER_DBUS_ADAPTER_IFACE  "org.tender.Agent1.Adapter"
 
 TenderDbusDaemon *
 tender_dbus_daemon_new(TenderEngine *engine, TenderAuthority *authority);

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "tender-dbus-properties.h"
 #include "tender-dbus-service.h"
 #include "tender-error.h"
 #include "tender-plugin-private.h"
@@ -14,10 +15,13 @@
 
 /*
  * TenderDbusService: the D-Bus bridge of the service registry.  Every service a plugin
- * declared (tender-service.c) is exported as its interface on the plugin's object; a call is
- * authorized by the one request path (the method's polkit action, with the details "method",
- * "plugin" and "object_path"), then handed to the plugin as a TenderCall, whose outcome
- * becomes the reply.  What a method is, and what it may answer, the registry says.
+ * declared (tender-service.c) is exported as its interface on the plugin's object, and every
+ * built-in one (a TenderServiceList's, e.g. the adapter instances) on its own object; a call
+ * is authorized by the one request path (the method's polkit action, with the details the
+ * service gives: "method", and a plugin's "plugin" and "object_path"), then handed to the
+ * handler as a TenderCall, whose outcome becomes the reply.  Properties.Get and GetAll of a
+ * service with properties are authorized likewise, with its read action.  What a method is,
+ * and what it may answer, the registry says.
  */
 
 struct _TenderDbusService {
@@ -25,6 +29,7 @@ struct _TenderDbusService {
 	GDBusConnection *connection;
 	TenderAuthority *authority;
 	TenderPluginList *plugins;
+	GPtrArray *lists;     /* of TenderServiceList */
 	GHashTable *exported; /* TenderService* → registration id */
 };
 
@@ -88,6 +93,31 @@ tender_dbus_service_dispatch(TenderDbusServiceCall *call)
 			    invocation);
 }
 
+static GVariant *
+tender_dbus_service_property(gpointer data, gpointer object, const gchar *property)
+{
+	return tender_service_get_property(TENDER_SERVICE(data), property);
+}
+
+/* Properties.Get and GetAll, authorized */
+static void
+tender_dbus_service_return_properties(TenderDbusServiceCall *call)
+{
+	tender_dbus_properties_return(call->invocation,
+				      tender_service_get_interface(call->service),
+				      tender_dbus_service_property,
+				      call->service,
+				      NULL);
+}
+
+/* whether @call is Properties.Get or GetAll, which GDBus checked against the XML */
+static gboolean
+tender_dbus_service_is_properties(TenderDbusServiceCall *call)
+{
+	return g_strcmp0(g_dbus_method_invocation_get_interface_name(call->invocation),
+			 "org.freedesktop.DBus.Properties") == 0;
+}
+
 /* authorized: the handler gets the caller with its uid, as plugins key state on it */
 static void
 tender_dbus_service_authorize_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -103,7 +133,10 @@ tender_dbus_service_authorize_cb(GObject *source, GAsyncResult *res, gpointer us
 	}
 	tender_authority_subject_free(call->caller);
 	call->caller = tender_authority_subject_copy(tender_request_get_subject(request));
-	tender_dbus_service_dispatch(call);
+	if (tender_dbus_service_is_properties(call))
+		tender_dbus_service_return_properties(call);
+	else
+		tender_dbus_service_dispatch(call);
 }
 
 static void
@@ -127,14 +160,20 @@ tender_dbus_service_method_call(GDBusConnection *connection,
 	if (sender == NULL) {
 		/* a peer-to-peer connection: the peer is trusted, as tenderd's own user */
 		call->caller = tender_authority_subject_new_uid((guint32)getuid());
-		tender_dbus_service_dispatch(call);
+		if (tender_dbus_service_is_properties(call))
+			tender_dbus_service_return_properties(call);
+		else
+			tender_dbus_service_dispatch(call);
 		return;
 	}
 	call->caller = tender_authority_subject_new_bus_name(sender);
 	request =
 	    tender_request_new(call->caller,
 			       (flags & G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0);
-	tender_service_prepare_request(export->service, request, method_name);
+	if (tender_dbus_service_is_properties(call))
+		tender_service_prepare_read(export->service, request);
+	else
+		tender_service_prepare_request(export->service, request, method_name);
 	tender_request_authorize_async(request,
 				       export->self->authority,
 				       NULL,
@@ -166,8 +205,14 @@ static const GDBusInterfaceVTable tender_dbus_service_vtable = {
     .get_property = tender_dbus_service_get_property,
 };
 
+/* a service with properties: GDBus hands Properties.Get and GetAll to method_call */
+static const GDBusInterfaceVTable tender_dbus_service_properties_vtable = {
+    .method_call = tender_dbus_service_method_call,
+};
+
+/* @source: the plugin or the TenderServiceList the service is of */
 static void
-tender_dbus_service_added_cb(TenderPlugin *plugin, TenderService *service, gpointer user_data)
+tender_dbus_service_added_cb(GObject *source, TenderService *service, gpointer user_data)
 {
 	TenderDbusService *self = TENDER_DBUS_SERVICE(user_data);
 	TenderDbusServiceExport *export = g_new0(TenderDbusServiceExport, 1);
@@ -179,13 +224,15 @@ tender_dbus_service_added_cb(TenderPlugin *plugin, TenderService *service, gpoin
 	id = g_dbus_connection_register_object(self->connection,
 					       tender_service_get_object_path(service),
 					       tender_service_get_interface(service),
-					       &tender_dbus_service_vtable,
+					       tender_service_has_properties(service)
+						   ? &tender_dbus_service_properties_vtable
+						   : &tender_dbus_service_vtable,
 					       export,
 					       tender_dbus_service_export_free,
 					       &error);
 	if (id == 0) {
-		g_warning("plugin %s: cannot export %s: %s",
-			  tender_plugin_get_name(plugin),
+		g_warning("%s: cannot export %s: %s",
+			  tender_service_get_owner(service),
 			  tender_service_get_object_path(service),
 			  error->message);
 		return;
@@ -194,7 +241,7 @@ tender_dbus_service_added_cb(TenderPlugin *plugin, TenderService *service, gpoin
 }
 
 static void
-tender_dbus_service_removed_cb(TenderPlugin *plugin, TenderService *service, gpointer user_data)
+tender_dbus_service_removed_cb(GObject *source, TenderService *service, gpointer user_data)
 {
 	TenderDbusService *self = TENDER_DBUS_SERVICE(user_data);
 	gpointer id = NULL;
@@ -202,6 +249,41 @@ tender_dbus_service_removed_cb(TenderPlugin *plugin, TenderService *service, gpo
 	if (!g_hash_table_steal_extended(self->exported, service, NULL, &id))
 		return;
 	g_dbus_connection_unregister_object(self->connection, GPOINTER_TO_UINT(id));
+}
+
+/* follows a plugin or a TenderServiceList: both say so of each service they add or remove */
+static void
+tender_dbus_service_follow(TenderDbusService *self, GObject *source)
+{
+	g_signal_connect_object(source,
+				"service-added",
+				G_CALLBACK(tender_dbus_service_added_cb),
+				self,
+				0);
+	g_signal_connect_object(source,
+				"service-removed",
+				G_CALLBACK(tender_dbus_service_removed_cb),
+				self,
+				0);
+}
+
+/**
+ * tender_dbus_service_add_list:
+ * @self: a #TenderDbusService
+ * @list: built-in services
+ *
+ * Exports the services of @list, now and as they come, until the bridge is disposed.
+ */
+void
+tender_dbus_service_add_list(TenderDbusService *self, TenderServiceList *list)
+{
+	GPtrArray *services = tender_service_list_get_services(list);
+
+	g_return_if_fail(TENDER_IS_DBUS_SERVICE(self));
+	g_ptr_array_add(self->lists, g_object_ref(list));
+	for (guint i = 0; i < services->len; i++)
+		tender_dbus_service_added_cb(G_OBJECT(list), g_ptr_array_index(services, i), self);
+	tender_dbus_service_follow(self, G_OBJECT(list));
 }
 
 static void
@@ -216,6 +298,9 @@ tender_dbus_service_dispose(GObject *object)
 		for (guint i = 0; i < plugins->len; i++)
 			g_signal_handlers_disconnect_by_data(g_ptr_array_index(plugins, i), self);
 	}
+	for (guint i = 0; i < self->lists->len; i++)
+		g_signal_handlers_disconnect_by_data(g_ptr_array_index(self->lists, i), self);
+	g_ptr_array_set_size(self->lists, 0);
 	g_hash_table_iter_init(&iter, self->exported);
 	while (g_hash_table_iter_next(&iter, NULL, &id))
 		g_dbus_connection_unregister_object(self->connection, GPOINTER_TO_UINT(id));
@@ -231,6 +316,7 @@ tender_dbus_service_finalize(GObject *object)
 {
 	TenderDbusService *self = TENDER_DBUS_SERVICE(object);
 	g_hash_table_unref(self->exported);
+	g_ptr_array_unref(self->lists);
 	G_OBJECT_CLASS(tender_dbus_service_parent_class)->finalize(object);
 }
 
@@ -246,16 +332,18 @@ static void
 tender_dbus_service_init(TenderDbusService *self)
 {
 	self->exported = g_hash_table_new(g_direct_hash, g_direct_equal);
+	self->lists = g_ptr_array_new_with_free_func(g_object_unref);
 }
 
 /**
  * tender_dbus_service_new:
  * @connection: the bus tenderd serves on
  * @authority: the authority every call is authorized by
- * @plugins: the loaded plugins
+ * @plugins: (nullable): the loaded plugins
  *
  * Exports the services of every active plugin, and of every plugin that becomes active
- * later (a deferred one), until the bridge is disposed.
+ * later (a deferred one), until the bridge is disposed.  Built-in services come with
+ * tender_dbus_service_add_list().
  *
  * Returns: (transfer full): a #TenderDbusService
  */
@@ -265,31 +353,25 @@ tender_dbus_service_new(GDBusConnection *connection,
 			TenderPluginList *plugins)
 {
 	TenderDbusService *self = g_object_new(TENDER_TYPE_DBUS_SERVICE, NULL);
-	GPtrArray *list = tender_plugin_list_get_plugins(plugins);
+	GPtrArray *list = NULL;
 
 	self->connection = g_object_ref(connection);
 	self->authority = g_object_ref(authority);
+	if (plugins == NULL)
+		return self;
 	self->plugins = g_object_ref(plugins);
+	list = tender_plugin_list_get_plugins(plugins);
 	for (guint i = 0; i < list->len; i++) {
 		TenderPlugin *plugin = g_ptr_array_index(list, i);
 		GPtrArray *services = tender_plugin_get_services(plugin);
 
 		if (tender_plugin_get_status(plugin) == TENDER_PLUGIN_STATUS_ACTIVE) {
 			for (guint j = 0; j < services->len; j++)
-				tender_dbus_service_added_cb(plugin,
+				tender_dbus_service_added_cb(G_OBJECT(plugin),
 							     g_ptr_array_index(services, j),
 							     self);
 		}
-		g_signal_connect_object(plugin,
-					"service-added",
-					G_CALLBACK(tender_dbus_service_added_cb),
-					self,
-					0);
-		g_signal_connect_object(plugin,
-					"service-removed",
-					G_CALLBACK(tender_dbus_service_removed_cb),
-					self,
-					0);
+		tender_dbus_service_follow(self, G_OBJECT(plugin));
 	}
 	return self;
 }

@@ -8,6 +8,7 @@
 
 #include "tender-authority.h"
 #include "tender-plugin-list.h"
+#include "tender-service-list.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,7 @@ TenderDbusService *
 tender_dbus_service_new(GDBusConnection *connection,
 			TenderAuthority *authority,
 			TenderPluginList *plugins);
+void
+tender_dbus_service_add_list(TenderDbusService *self, TenderServiceList *list);
 
 G_END_DECLS

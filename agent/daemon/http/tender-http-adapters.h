@@ -4,20 +4,15 @@
  */
 #pragma once
 
-#include "tender-adapter-list.h"
+#include "tender-http-alias.h"
 #include "tender-http-request.h"
 
 G_BEGIN_DECLS
 
-TenderAdapter *
-tender_http_adapters_find(TenderAdapterList *adapters, const gchar *name, GError **error);
-gboolean
-tender_http_adapters_has_root_api(TenderAdapterList *adapters);
-gboolean
-tender_http_adapters_claim(TenderHttpRequest *req);
+/* the route aliases of the adapter instances */
+extern const TenderHttpAliasSet tender_http_adapters_aliases;
+
 void
 tender_http_adapters_list(TenderHttpRequest *req);
-void
-tender_http_adapters_call(TenderHttpRequest *owned);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "tender-error.h"
 #include "tender-http-adapters.h"
+#include "tender-http-alias.h"
 #include "tender-http-events.h"
 #include "tender-http-message.h"
 #include "tender-http-plugins.h"
@@ -20,9 +21,10 @@
 #include "tender-http-workloads.h"
 
 /*
- * The routes of the HTTP mirror: the core's table and the plugins' routes below
- * /v1/plugins/NAME/, matched once when a request's headers are there; who may call each
- * (polkit); and the handler each route goes to.
+ * The routes of the HTTP mirror: the core's table, the route aliases of built-in services
+ * (tender-http-alias.c), and the plugins' routes below /v1/plugins/NAME/, matched once when a
+ * request's headers are there; who may call each (polkit); and the handler each route goes
+ * to.
  */
 
 #define TENDER_HTTP_PLUGIN_PREFIX "/v1/plugins/"
@@ -51,22 +53,9 @@ static const struct {
     {"GET", "/v1/workloads/*/logs", TENDER_HTTP_ROUTE_LOGS, "GetLogs"},
     {"GET", "/v1/workloads/*/metrics", TENDER_HTTP_ROUTE_METRICS, "GetMetrics"},
     {"GET", "/v1/plugins", TENDER_HTTP_ROUTE_PLUGINS, "ListPlugins"},
-    /* tender's own Prometheus text, also when a root_api adapter answers on /metrics */
+    /* tender's own Prometheus text, also when a route alias answers on /metrics */
     {"GET", "/v1/metrics", TENDER_HTTP_ROUTE_PROMETHEUS_ALL, "GetMetrics"},
-    /* adapter instances: '*' is the instance's name */
     {"GET", "/v1/adapters", TENDER_HTTP_ROUTE_ADAPTERS, "ListAdapters"},
-    {"POST", "/v1/adapters/*/api/start", TENDER_HTTP_ROUTE_ADAPTER_START, "Adapter.Start"},
-    {"POST", "/v1/adapters/*/api/update", TENDER_HTTP_ROUTE_ADAPTER_UPDATE, "Adapter.Update"},
-    {"POST", "/v1/adapters/*/api/stop", TENDER_HTTP_ROUTE_ADAPTER_STOP, "Adapter.Stop"},
-    {"GET", "/v1/adapters/*/api/metrics", TENDER_HTTP_ROUTE_ADAPTER_METRICS, "Adapter.GetMetrics"},
-    {"GET", "/v1/adapters/*/api/health", TENDER_HTTP_ROUTE_ADAPTER_HEALTH, NULL},
-    {"GET", "/v1/adapters/*/metrics", TENDER_HTTP_ROUTE_ADAPTER_PROMETHEUS, "Adapter.GetMetrics"},
-    /* the instance with root_api=true, where seed 000's core answered (/api/health and
-     * /metrics above are its own then) */
-    {"POST", "/api/start", TENDER_HTTP_ROUTE_ADAPTER_START, "Adapter.Start"},
-    {"POST", "/api/update", TENDER_HTTP_ROUTE_ADAPTER_UPDATE, "Adapter.Update"},
-    {"POST", "/api/stop", TENDER_HTTP_ROUTE_ADAPTER_STOP, "Adapter.Stop"},
-    {"GET", "/api/metrics", TENDER_HTTP_ROUTE_ADAPTER_METRICS, "Adapter.GetMetrics"},
 };
 
 /* --- matching --- */
@@ -86,7 +75,7 @@ tender_http_match_clear(TenderHttpMatch *match)
 }
 
 /* does @path match the route @pattern; its '*' segments, never empty, go to @captures */
-static gboolean
+gboolean
 tender_http_router_match_path(const gchar *pattern, const gchar *path, GPtrArray *captures)
 {
 	g_auto(GStrv) p = g_strsplit(pattern, "/", -1);
@@ -107,7 +96,7 @@ tender_http_router_match_path(const gchar *pattern, const gchar *path, GPtrArray
 }
 
 /* does @route answer @method; HEAD is GET without the body */
-static gboolean
+gboolean
 tender_http_router_method_matches(const gchar *route, const gchar *method)
 {
 	return g_strcmp0(route, method) == 0 ||
@@ -119,6 +108,36 @@ tender_http_router_allow(GString *allow, const gchar *method)
 {
 	if (strstr(allow->str, method) == NULL)
 		g_string_append_printf(allow, "%s%s", allow->len > 0 ? ", " : "", method);
+}
+
+/**
+ * tender_http_router_match_row:
+ * @verb: a route's method
+ * @pattern: its path
+ * @method: the request's method
+ * @path: the request's path
+ * @captures: gets the '*' segments
+ * @status: (inout): 405 when @path matches but @method does not
+ * @allow: gets @verb then
+ *
+ * Returns: whether the route answers @method on @path
+ */
+gboolean
+tender_http_router_match_row(const gchar *verb,
+			     const gchar *pattern,
+			     const gchar *method,
+			     const gchar *path,
+			     GPtrArray *captures,
+			     guint *status,
+			     GString *allow)
+{
+	if (!tender_http_router_match_path(pattern, path, captures))
+		return FALSE;
+	if (tender_http_router_method_matches(verb, method))
+		return TRUE;
+	*status = SOUP_STATUS_METHOD_NOT_ALLOWED;
+	tender_http_router_allow(allow, verb);
+	return FALSE;
 }
 
 /* the core's route, or %FALSE with the status (404 or 405) and the allowed methods */
@@ -134,24 +153,21 @@ tender_http_router_match_core(const gchar *method,
 
 	*status = SOUP_STATUS_NOT_FOUND;
 	for (guint i = 0; i < G_N_ELEMENTS(tender_http_router_routes); i++) {
-		if (!tender_http_router_match_path(tender_http_router_routes[i].pattern,
-						   path,
-						   captures))
+		/* the literal "import" wins over a workload of that name for POST */
+		if (!tender_http_router_match_row(tender_http_router_routes[i].method,
+						  tender_http_router_routes[i].pattern,
+						  method,
+						  path,
+						  captures,
+						  status,
+						  allow) ||
+		    found)
 			continue;
-		if (tender_http_router_method_matches(tender_http_router_routes[i].method,
-						      method)) {
-			/* the literal "import" wins over a workload of that name for POST */
-			if (!found) {
-				found = TRUE;
-				match->route = tender_http_router_routes[i].route;
-				match->dbus_method = tender_http_router_routes[i].dbus_method;
-				if (captures->len > 0)
-					match->name = g_strdup(g_ptr_array_index(captures, 0));
-			}
-			continue;
-		}
-		*status = SOUP_STATUS_METHOD_NOT_ALLOWED;
-		tender_http_router_allow(allow, tender_http_router_routes[i].method);
+		found = TRUE;
+		match->route = tender_http_router_routes[i].route;
+		match->dbus_method = tender_http_router_routes[i].dbus_method;
+		if (captures->len > 0)
+			match->name = g_strdup(g_ptr_array_index(captures, 0));
 	}
 	return found;
 }
@@ -236,7 +252,8 @@ tender_http_router_match(TenderPluginList *plugins,
 			 guint *status,
 			 GString *allow)
 {
-	if (tender_http_router_match_core(method, path, match, status, allow))
+	if (tender_http_router_match_core(method, path, match, status, allow) ||
+	    tender_http_alias_match(method, path, match, status, allow))
 		return TRUE;
 	/* a core route's 405 stands: plugin routes are all below /v1/plugins/NAME/ */
 	if (*status != SOUP_STATUS_NOT_FOUND)
@@ -254,6 +271,8 @@ tender_http_router_needs_auth(const TenderHttpMatch *match)
 		return match->plugin_route->action_id != NULL;
 	if (match->route == TENDER_HTTP_ROUTE_SERVICE)
 		return TRUE;
+	if (match->route == TENDER_HTTP_ROUTE_ALIAS)
+		return match->alias->method != NULL;
 	return match->dbus_method != NULL;
 }
 
@@ -295,23 +314,11 @@ tender_http_router_authenticate(TenderHttpRequest *req,
 	return TRUE;
 }
 
-/* the method whose action a route needs: /metrics is the root_api instance's, if any */
-static const gchar *
-tender_http_router_route_method(TenderHttpRequest *req)
-{
-	TenderAdapterList *adapters = tender_http_server_get_adapters(req->self);
-
-	if (req->match.route == TENDER_HTTP_ROUTE_PROMETHEUS &&
-	    tender_http_adapters_has_root_api(adapters))
-		return "Adapter.GetMetrics";
-	return req->match.dbus_method;
-}
-
 /* the Manager method a route calls: GET .../logs?follow=1 is FollowLogs, as over D-Bus */
 static const gchar *
 tender_http_router_manager_method(TenderHttpRequest *req)
 {
-	const gchar *method = tender_http_router_route_method(req);
+	const gchar *method = req->match.dbus_method;
 	const gchar *follow = tender_http_request_get_query(req, "follow");
 
 	if (req->match.route == TENDER_HTTP_ROUTE_LOGS && follow != NULL &&
@@ -347,20 +354,11 @@ tender_http_router_request_new(TenderHttpRequest *req)
 		tender_http_service_prepare(req, request);
 		return g_steal_pointer(&request);
 	}
+	if (req->match.route == TENDER_HTTP_ROUTE_ALIAS)
+		return tender_http_alias_prepare(req, request) ? g_steal_pointer(&request) : NULL;
 	method = tender_http_router_manager_method(req);
 	if (method == NULL || !tender_request_set_method(request, method, NULL))
 		return NULL;
-	if (g_str_has_prefix(method, "Adapter.")) {
-		TenderAdapter *adapter =
-		    tender_http_adapters_find(tender_http_server_get_adapters(req->self),
-					      req->match.name,
-					      NULL);
-		if (adapter != NULL)
-			tender_request_set_detail(request,
-						  "adapter",
-						  tender_adapter_get_name(adapter));
-		return g_steal_pointer(&request);
-	}
 	params = tender_http_workloads_decode(req, method);
 	if (params != NULL)
 		tender_request_set_manager_call(request, method, params, NULL);
@@ -410,6 +408,8 @@ tender_http_router_authorize(TenderHttpRequest *req)
 		/* without a token (for a route anyone may call) the caller is nobody known */
 		req->subject = tender_authority_subject_new_uid(req->uid);
 	}
+	/* a route alias may answer a core route's path (a root_api adapter's /metrics) */
+	tender_http_alias_claim(req);
 	request = tender_http_router_request_new(req);
 	if (request == NULL) {
 		tender_http_router_dispatch(req);
@@ -438,10 +438,6 @@ tender_http_router_authorize(TenderHttpRequest *req)
 static void
 tender_http_router_dispatch(TenderHttpRequest *req)
 {
-	if (tender_http_adapters_claim(req)) {
-		tender_http_adapters_call(req);
-		return;
-	}
 	switch (req->match.route) {
 	case TENDER_HTTP_ROUTE_PROMETHEUS_ALL:
 	case TENDER_HTTP_ROUTE_PROMETHEUS:
@@ -482,6 +478,9 @@ tender_http_router_dispatch(TenderHttpRequest *req)
 		break;
 	case TENDER_HTTP_ROUTE_SERVICE:
 		tender_http_service_call(req);
+		return;
+	case TENDER_HTTP_ROUTE_ALIAS:
+		tender_http_alias_call(req);
 		return;
 	case TENDER_HTTP_ROUTE_REMOVE:
 	case TENDER_HTTP_ROUTE_START:

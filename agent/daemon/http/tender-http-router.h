@@ -33,27 +33,26 @@ typedef enum {
 	TENDER_HTTP_ROUTE_SERVICE, /* a method of a service a plugin declared */
 	TENDER_HTTP_ROUTE_PROMETHEUS_ALL,
 	TENDER_HTTP_ROUTE_ADAPTERS,
-	TENDER_HTTP_ROUTE_ADAPTER_START,
-	TENDER_HTTP_ROUTE_ADAPTER_UPDATE,
-	TENDER_HTTP_ROUTE_ADAPTER_STOP,
-	TENDER_HTTP_ROUTE_ADAPTER_METRICS,
-	TENDER_HTTP_ROUTE_ADAPTER_HEALTH,
-	TENDER_HTTP_ROUTE_ADAPTER_PROMETHEUS,
+	TENDER_HTTP_ROUTE_ALIAS, /* another name of a method of a built-in service */
 } TenderHttpRoute;
 
 /* the route a request is for, found once when its headers are there */
 typedef struct {
 	TenderHttpRoute route;
 	const gchar *dbus_method; /* whose authorization a core route needs; NULL: none */
-	gchar *name;		  /* the '*' of a core route: a workload or adapter instance */
+	gchar *name;		  /* the '*' of a core route or alias: a workload, an object */
 	/* TENDER_HTTP_ROUTE_PLUGIN */
 	TenderPlugin *plugin;		 /* unowned: plugins live as long as tenderd */
 	TenderPluginRoute *plugin_route; /* unowned: routes too */
 	gchar *plugin_path;		 /* below the prefix and the plugin's name */
 	GPtrArray *captures;		 /* the segments that matched the route's '*' */
-	/* TENDER_HTTP_ROUTE_SERVICE (tender-http-service.c), with plugin */
+	/* TENDER_HTTP_ROUTE_SERVICE (tender-http-service.c), with plugin; and, once found,
+	 * the object of TENDER_HTTP_ROUTE_ALIAS */
 	struct _TenderService *service;
 	gchar *service_method;
+	/* TENDER_HTTP_ROUTE_ALIAS (tender-http-alias.c): static rows */
+	const struct _TenderHttpAlias *alias;
+	const struct _TenderHttpAliasSet *alias_set;
 } TenderHttpMatch;
 
 void
@@ -63,6 +62,18 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TenderHttpMatch, tender_http_match_clear)
 
 typedef struct _TenderHttpRequest TenderHttpRequest;
 
+gboolean
+tender_http_router_match_path(const gchar *pattern, const gchar *path, GPtrArray *captures);
+gboolean
+tender_http_router_method_matches(const gchar *route, const gchar *method);
+gboolean
+tender_http_router_match_row(const gchar *verb,
+			     const gchar *pattern,
+			     const gchar *method,
+			     const gchar *path,
+			     GPtrArray *captures,
+			     guint *status,
+			     GString *allow);
 gboolean
 tender_http_router_match(TenderPluginList *plugins,
 			 const gchar *method,

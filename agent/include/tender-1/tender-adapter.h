@@ -7,12 +7,12 @@
 /*
  * Adapters: the per-application contract of the Container Control Core, in C.
  *
- * An adapter plugin registers a TenderAdapterClass with tender_plugin_register_adapter().
+ * An adapter plugin registers a TenderAdapterVTable with tender_plugin_register_adapter().
  * The administrator configures instances of it, one key file per instance in
  * /etc/tender/adapters/INSTANCE.conf:
  *
  *   [adapter]
- *   type=exec                     # the TenderAdapterClass name
+ *   type=exec                     # the TenderAdapterVTable's name
  *   primary_payload_key=command   # a start payload without it is refused (HTTP 400)
  *   run_as_user=app               # the workload runs as this user; absent: root
  *   root_api=false                # true: also answer on /api/... and /metrics
@@ -56,8 +56,8 @@ typedef enum {
 } TenderAdapterUpdateResult;
 
 /*
- * TenderAdapter is a GObject, declared by hand: G_DECLARE_FINAL_TYPE() would name its class
- * structure TenderAdapterClass, which is the adapter's vtable below.
+ * TenderAdapter is a GObject whose class structure is the core's own; what an adapter fills
+ * in is its vtable, TenderAdapterVTable, below.
  */
 #define TENDER_TYPE_ADAPTER    (tender_adapter_get_type())
 #define TENDER_ADAPTER(obj)    (G_TYPE_CHECK_INSTANCE_CAST((obj), TENDER_TYPE_ADAPTER, TenderAdapter))
@@ -68,9 +68,9 @@ tender_adapter_get_type(void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAdapter, g_object_unref)
 
 /**
- * TenderAdapterClass:
+ * TenderAdapterVTable:
  * @name: the adapter's name, used as type= in instance files, `[a-z0-9][a-z0-9_-]{0,31}`
- * @struct_size: sizeof(TenderAdapterClass) as the plugin saw it
+ * @struct_size: sizeof(TenderAdapterVTable) as the plugin saw it
  * @setup: (nullable): checks the instance's own group of the instance file and keeps what
  *   it needs with tender_adapter_set_data(); %FALSE refuses the instance
  * @start: turns a start payload into the workload to run: complete @task with
@@ -88,6 +88,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAdapter, g_object_unref)
  * @get_metrics: (nullable): the adapter's own metrics: complete @task with a new reference
  *   to a JsonObject (or %NULL), shown under "adapter" next to the workload's metrics
  *
+ * What an adapter does: a table of functions, not a GObject class (before plugin ABI 2 it
+ * was named TenderAdapterClass).
+ *
  * Since: 0.1
  */
 typedef struct {
@@ -101,7 +104,7 @@ typedef struct {
 	void (*get_metrics)(TenderAdapter *adapter, GTask *task);
 	/*< private >*/
 	gpointer padding[8];
-} TenderAdapterClass;
+} TenderAdapterVTable;
 
 const gchar *
 tender_adapter_get_name(TenderAdapter *self);

@@ -409,6 +409,8 @@ tender_plugin_remove_service(TenderPlugin *self, const gchar *subpath, GError **
 /* --- adapters --- */
 
 gboolean
-tender_plugin_register_adapter(TenderPlugin *self, const TenderAdapterClass *klass, GError **error);
+tender_plugin_register_adapter(TenderPlugin *self,
+			       const TenderAdapterVTable *klass,
+			       GError **error);
 
 G_END_DECLS

@@ -192,9 +192,9 @@ exec_adapter_get_metrics(TenderAdapter *adapter, GTask *task)
 	g_task_return_pointer(task, metrics, (GDestroyNotify)json_object_unref);
 }
 
-static const TenderAdapterClass exec_adapter_class = {
+static const TenderAdapterVTable exec_adapter_class = {
     .name = "exec",
-    .struct_size = sizeof(TenderAdapterClass),
+    .struct_size = sizeof(TenderAdapterVTable),
     .setup = exec_adapter_setup,
     .start = exec_adapter_start,
     .pre_start_hooks = exec_adapter_pre_start_hooks,

@@ -444,9 +444,9 @@ script_adapter_get_metrics(TenderAdapter *adapter, GTask *task)
 			   script_adapter_metrics_reply);
 }
 
-static const TenderAdapterClass script_adapter_class = {
+static const TenderAdapterVTable script_adapter_class = {
     .name = "script",
-    .struct_size = sizeof(TenderAdapterClass),
+    .struct_size = sizeof(TenderAdapterVTable),
     .setup = script_adapter_setup,
     .start = script_adapter_start,
     .pre_start_hooks = script_adapter_pre_start_hooks,

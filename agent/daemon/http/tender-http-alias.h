@@ -1,0 +1,90 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "tender-http-request.h"
+#include "tender-request.h"
+#include "tender-service-list.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TenderHttpAliasReplyFunc:
+ * @req: the request, whose match.service is the object
+ * @value: (nullable): the method's out-args; %NULL for a route without a method
+ *
+ * Answers @req in the route's own shape.
+ */
+typedef void (*TenderHttpAliasReplyFunc)(TenderHttpRequest *req, GVariant *value);
+
+/**
+ * TenderHttpAliasFlags:
+ * @TENDER_HTTP_ALIAS_NONE: the method takes no in-args
+ * @TENDER_HTTP_ALIAS_BODY: its one in-arg, s, is the body, a JSON object, as text; no body is
+ *   the object {}
+ * @TENDER_HTTP_ALIAS_BODY_NEEDED: likewise, but no body is a 400 (the set's @body_needed)
+ * @TENDER_HTTP_ALIAS_FALLBACK: without the set's @alias object the route is not there, and
+ *   the core's route of the same path answers
+ */
+typedef enum {
+	TENDER_HTTP_ALIAS_NONE = 0,
+	TENDER_HTTP_ALIAS_BODY = 1 << 0,
+	TENDER_HTTP_ALIAS_BODY_NEEDED = 1 << 1,
+	TENDER_HTTP_ALIAS_FALLBACK = 1 << 2,
+} TenderHttpAliasFlags;
+
+/**
+ * TenderHttpAlias:
+ * @verb: the HTTP method; GET answers HEAD too
+ * @pattern: the path; a '*' segment is the object's name; a path without one is for the
+ *   object of the set's @alias
+ * @method: (nullable): the service's method the route calls, authorized as over D-Bus;
+ *   %NULL: none, and no authorization
+ * @reply: maps the outcome to the route's answer
+ * @flags: where the in-args come from, and whether the route falls back to the core's
+ *
+ * One route of the HTTP mirror that is another name of a method of a built-in service:
+ * paths that clients know (seed 000's), kept as they are.
+ */
+typedef struct _TenderHttpAlias {
+	const gchar *verb;
+	const gchar *pattern;
+	const gchar *method;
+	TenderHttpAliasReplyFunc reply;
+	TenderHttpAliasFlags flags;
+} TenderHttpAlias;
+
+/**
+ * TenderHttpAliasSet:
+ * @aliases: the routes, ending with one whose verb is %NULL
+ * @get_services: the built-in services the routes are for, of a server, or %NULL
+ * @alias: the alias (tender_service_list_set_alias()) of the object of the routes without '*'
+ * @missing: the 404 message when no object has @alias
+ * @body_needed: the 400 message of %TENDER_HTTP_ALIAS_BODY_NEEDED without a body
+ *
+ * The route aliases of one kind of built-in service.
+ */
+typedef struct _TenderHttpAliasSet {
+	const TenderHttpAlias *aliases;
+	TenderServiceList *(*get_services)(TenderHttpServer *server);
+	const gchar *alias;
+	const gchar *missing;
+	const gchar *body_needed;
+} TenderHttpAliasSet;
+
+gboolean
+tender_http_alias_match(const gchar *method,
+			const gchar *path,
+			TenderHttpMatch *match,
+			guint *status,
+			GString *allow);
+void
+tender_http_alias_claim(TenderHttpRequest *req);
+gboolean
+tender_http_alias_prepare(TenderHttpRequest *req, TenderRequest *request);
+void
+tender_http_alias_call(TenderHttpRequest *owned);
+
+G_END_DECLS
