@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define TENDER_AUTHORITY_ACTION_READ   "org.tender.workloads.read"
 #define TENDER_AUTHORITY_ACTION_MANAGE "org.tender.workloads.manage"
 
-/* adapter instances: their calls are named "Adapter.METHOD" in tender-request.c's table */
+/* adapter instances: the "method" detail of their calls is "Adapter.METHOD" */
 #define TENDER_AUTHORITY_ACTION_ADAPTERS_READ	"org.tender.adapters.read"
 #define TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE "org.tender.adapters.manage"
 

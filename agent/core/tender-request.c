@@ -9,10 +9,10 @@
 
 /*
  * TenderRequest is one call, whatever front-end it came through: who asks (the subject, and
- * whether they may be asked to authenticate), what they ask for (a Manager method, an adapter
- * method, or a plugin's action), and what polkit rules may decide on.  The D-Bus daemon and
- * the HTTP mirror both build one and authorize it here, so that a rule sees the same action
- * and the same details for the same call over either.
+ * whether they may be asked to authenticate), what they ask for (a Manager method, or a
+ * service's or a plugin's method with its action), and what polkit rules may decide on.  The D-Bus
+ * daemon and the HTTP mirror both build one and authorize it here, so that a rule sees the same
+ * action and the same details for the same call over either.
  */
 
 struct _TenderRequest {
@@ -29,7 +29,8 @@ struct _TenderRequest {
 
 G_DEFINE_TYPE(TenderRequest, tender_request, G_TYPE_OBJECT)
 
-/* every method of the API and the polkit action it needs, whichever front-end it came through */
+/* every method of the Manager and the polkit action it needs, whichever front-end it came
+ * through; services declare their own (tender-service.c) */
 static const struct {
 	const gchar *method;
 	const gchar *action;
@@ -49,19 +50,13 @@ static const struct {
     {"PauseWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
     {"ResumeWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
     {"ImportWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
-    /* adapter instances: the Manager's ListAdapters, and the methods and properties of
-     * org.tender.Agent1.Adapter, which the HTTP routes of adapters share */
+    /* the adapter instances; their own methods are a service (tender-adapter-service.c) */
     {"ListAdapters", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
-    {"Adapter.Get", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
-    {"Adapter.GetMetrics", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
-    {"Adapter.Start", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
-    {"Adapter.Update", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
-    {"Adapter.Stop", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE},
 };
 
 /**
  * tender_request_action_for_method:
- * @method: a method name, e.g. "StartWorkload" or "Adapter.Stop"
+ * @method: a Manager method, e.g. "StartWorkload"
  *
  * The polkit action a method needs, the same whichever front-end it came through.
  *
