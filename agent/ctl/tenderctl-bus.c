@@ -73,6 +73,24 @@ tender_ctl_bus_error_is_no_owner(const GError *error)
 	       g_strcmp0(remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0;
 }
 
+/* @error_local of a call to tenderd as a plain sentence, or, if tenderd is not on the bus,
+ * G_DBUS_ERROR_SERVICE_UNKNOWN with a message that says so */
+void
+tender_ctl_bus_propagate_error(GError **error, GError *error_local)
+{
+	if (tender_ctl_bus_error_is_no_owner(error_local)) {
+		g_set_error_literal(error,
+				    G_DBUS_ERROR,
+				    G_DBUS_ERROR_SERVICE_UNKNOWN,
+				    "tenderd is not running (" TENDER_CTL_BUS_NAME
+				    " is not on the bus)");
+		g_error_free(error_local);
+		return;
+	}
+	g_dbus_error_strip_remote_error(error_local);
+	g_propagate_error(error, error_local);
+}
+
 /* calls a method of tenderd; errors come back as plain sentences, and a missing daemon as
  * G_DBUS_ERROR_SERVICE_UNKNOWN with a message that says so */
 GVariant *
@@ -100,16 +118,7 @@ tender_ctl_bus_call(TenderCtl *self,
 					    NULL,
 					    &error_local);
 	if (reply == NULL) {
-		if (tender_ctl_bus_error_is_no_owner(error_local)) {
-			g_set_error_literal(error,
-					    G_DBUS_ERROR,
-					    G_DBUS_ERROR_SERVICE_UNKNOWN,
-					    "tenderd is not running (" TENDER_CTL_BUS_NAME
-					    " is not on the bus)");
-			return NULL;
-		}
-		g_dbus_error_strip_remote_error(error_local);
-		g_propagate_error(error, g_steal_pointer(&error_local));
+		tender_ctl_bus_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}
 	return g_steal_pointer(&reply);

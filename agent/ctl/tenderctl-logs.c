@@ -148,16 +148,7 @@ tender_ctl_logs_follow(TenderCtl *self, const gchar *name, GError **error)
 	    NULL,
 	    &error_local);
 	if (reply == NULL) {
-		if (tender_ctl_bus_error_is_no_owner(error_local)) {
-			g_set_error_literal(error,
-					    G_DBUS_ERROR,
-					    G_DBUS_ERROR_SERVICE_UNKNOWN,
-					    "tenderd is not running (" TENDER_CTL_BUS_NAME
-					    " is not on the bus)");
-			return FALSE;
-		}
-		g_dbus_error_strip_remote_error(error_local);
-		g_propagate_error(error, g_steal_pointer(&error_local));
+		tender_ctl_bus_propagate_error(error, g_steal_pointer(&error_local));
 		tender_ctl_bus_error_prefix_name(error, "follow the logs of", name);
 		return FALSE;
 	}

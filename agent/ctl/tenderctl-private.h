@@ -112,6 +112,8 @@ gboolean
 tender_ctl_bus_connect(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_bus_error_is_no_owner(const GError *error);
+void
+tender_ctl_bus_propagate_error(GError **error, GError *error_local);
 GVariant *
 tender_ctl_bus_call(TenderCtl *self,
 		    const gchar *object_path,
