@@ -290,26 +290,14 @@ tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 gboolean
 tender_ctl_cmd_plugins(TenderCtl *self, GError **error)
 {
-	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) plugins = NULL;
 	gint width_name = strlen("NAME");
 	gint width_version = strlen("VERSION");
 	gsize n;
 
-	reply = tender_ctl_bus_call(self,
-				    TENDER_CTL_MANAGER_PATH,
-				    TENDER_CTL_MANAGER_IFACE,
-				    "ListPlugins",
-				    NULL,
-				    G_VARIANT_TYPE("(a(sss))"),
-				    TENDER_CTL_TIMEOUT_DEFAULT,
-				    error);
-	if (reply == NULL) {
-		if (!tender_ctl_bus_error_is_not_running(*error))
-			g_prefix_error(error, "Failed to list plugins: ");
+	plugins = tender_ctl_bus_list(self, "ListPlugins", "(a(sss))", "plugins", error);
+	if (plugins == NULL)
 		return FALSE;
-	}
-	plugins = g_variant_get_child_value(reply, 0);
 	n = g_variant_n_children(plugins);
 	if (self->json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();

@@ -123,3 +123,51 @@ tender_ctl_bus_call(TenderCtl *self,
 	}
 	return g_steal_pointer(&reply);
 }
+
+/* the array @method of the Manager returns, of type @type (as "(a(ssso))"); on failure, "Failed
+ * to list @what: ..." unless tenderd is not running */
+GVariant *
+tender_ctl_bus_list(TenderCtl *self,
+		    const gchar *method,
+		    const gchar *type,
+		    const gchar *what,
+		    GError **error)
+{
+	g_autoptr(GVariant) reply = tender_ctl_bus_call(self,
+							TENDER_CTL_MANAGER_PATH,
+							TENDER_CTL_MANAGER_IFACE,
+							method,
+							NULL,
+							G_VARIANT_TYPE(type),
+							TENDER_CTL_TIMEOUT_DEFAULT,
+							error);
+
+	if (reply == NULL) {
+		if (!tender_ctl_bus_error_is_not_running(*error))
+			g_prefix_error(error, "Failed to list %s: ", what);
+		return NULL;
+	}
+	return g_variant_get_child_value(reply, 0);
+}
+
+/* the workload property @property of the object at @path, best effort: %NULL if it cannot be
+ * read */
+GVariant *
+tender_ctl_bus_get_property(TenderCtl *self, const gchar *path, const gchar *property)
+{
+	g_autoptr(GVariant) boxed = NULL;
+	g_autoptr(GVariant) reply =
+	    tender_ctl_bus_call(self,
+				path,
+				TENDER_CTL_PROPERTIES_IFACE,
+				"Get",
+				g_variant_new("(ss)", TENDER_CTL_WORKLOAD_IFACE, property),
+				G_VARIANT_TYPE("(v)"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				NULL);
+
+	if (reply == NULL)
+		return NULL;
+	boxed = g_variant_get_child_value(reply, 0);
+	return g_variant_get_variant(boxed);
+}

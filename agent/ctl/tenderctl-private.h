@@ -115,6 +115,14 @@ tender_ctl_bus_error_is_no_owner(const GError *error);
 void
 tender_ctl_bus_propagate_error(GError **error, GError *error_local);
 GVariant *
+tender_ctl_bus_list(TenderCtl *self,
+		    const gchar *method,
+		    const gchar *type,
+		    const gchar *what,
+		    GError **error);
+GVariant *
+tender_ctl_bus_get_property(TenderCtl *self, const gchar *path, const gchar *property);
+GVariant *
 tender_ctl_bus_call(TenderCtl *self,
 		    const gchar *object_path,
 		    const gchar *interface_name,

@@ -25,28 +25,18 @@ static GStrv
 tender_ctl_stats_names(TenderCtl *self, GError **error)
 {
 	g_autoptr(GStrvBuilder) names = g_strv_builder_new();
-	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GVariantIter) iter = NULL;
+	g_autoptr(GVariant) workloads = NULL;
+	GVariantIter iter;
 	const gchar *name = NULL;
 	const gchar *state = NULL;
 
 	if (self->names[0] != NULL)
 		return g_strdupv(self->names);
-	reply = tender_ctl_bus_call(self,
-				    TENDER_CTL_MANAGER_PATH,
-				    TENDER_CTL_MANAGER_IFACE,
-				    "ListWorkloads",
-				    NULL,
-				    G_VARIANT_TYPE("(a(ssso))"),
-				    TENDER_CTL_TIMEOUT_DEFAULT,
-				    error);
-	if (reply == NULL) {
-		if (!tender_ctl_bus_error_is_not_running(*error))
-			g_prefix_error(error, "Failed to list workloads: ");
+	workloads = tender_ctl_bus_list(self, "ListWorkloads", "(a(ssso))", "workloads", error);
+	if (workloads == NULL)
 		return NULL;
-	}
-	g_variant_get(reply, "(a(ssso))", &iter);
-	while (g_variant_iter_next(iter, "(&s&s&s&o)", &name, &state, NULL, NULL)) {
+	g_variant_iter_init(&iter, workloads);
+	while (g_variant_iter_next(&iter, "(&s&s&s&o)", &name, &state, NULL, NULL)) {
 		if (g_strcmp0(state, "running") == 0 || g_strcmp0(state, "paused") == 0)
 			g_strv_builder_add(names, name);
 	}
@@ -59,7 +49,7 @@ tender_ctl_stats_one(TenderCtl *self, const gchar *name, guint64 *memory_max, GE
 {
 	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) path_reply = NULL;
-	g_autoptr(GVariant) limits_reply = NULL;
+	g_autoptr(GVariant) limits = NULL;
 	const gchar *path = NULL;
 
 	*memory_max = 0;
@@ -86,22 +76,10 @@ tender_ctl_stats_one(TenderCtl *self, const gchar *name, guint64 *memory_max, GE
 					 NULL);
 	if (path_reply != NULL) {
 		g_variant_get(path_reply, "(&o)", &path);
-		limits_reply =
-		    tender_ctl_bus_call(self,
-					path,
-					TENDER_CTL_PROPERTIES_IFACE,
-					"Get",
-					g_variant_new("(ss)", TENDER_CTL_WORKLOAD_IFACE, "Limits"),
-					G_VARIANT_TYPE("(v)"),
-					TENDER_CTL_TIMEOUT_DEFAULT,
-					NULL);
+		limits = tender_ctl_bus_get_property(self, path, "Limits");
 	}
-	if (limits_reply != NULL) {
-		g_autoptr(GVariant) boxed = g_variant_get_child_value(limits_reply, 0);
-		g_autoptr(GVariant) limits = g_variant_get_variant(boxed);
-		if (g_variant_is_of_type(limits, G_VARIANT_TYPE_VARDICT))
-			(void)g_variant_lookup(limits, "memory_max", "t", memory_max);
-	}
+	if (limits != NULL && g_variant_is_of_type(limits, G_VARIANT_TYPE_VARDICT))
+		(void)g_variant_lookup(limits, "memory_max", "t", memory_max);
 	return g_variant_get_child_value(reply, 0);
 }
 
