@@ -171,3 +171,22 @@ tender_ctl_bus_get_property(TenderCtl *self, const gchar *path, const gchar *pro
 	boxed = g_variant_get_child_value(reply, 0);
 	return g_variant_get_variant(boxed);
 }
+
+/* GetWorkload: the object path of the workload @name */
+gchar *
+tender_ctl_bus_get_workload_path(TenderCtl *self, const gchar *name, GError **error)
+{
+	g_autoptr(GVariant) reply = tender_ctl_bus_call(self,
+							TENDER_CTL_MANAGER_PATH,
+							TENDER_CTL_MANAGER_IFACE,
+							"GetWorkload",
+							g_variant_new("(s)", name),
+							G_VARIANT_TYPE("(o)"),
+							TENDER_CTL_TIMEOUT_DEFAULT,
+							error);
+	gchar *path = NULL;
+
+	if (reply != NULL)
+		g_variant_get(reply, "(o)", &path);
+	return path;
+}

@@ -122,6 +122,8 @@ tender_ctl_bus_list(TenderCtl *self,
 		    GError **error);
 GVariant *
 tender_ctl_bus_get_property(TenderCtl *self, const gchar *path, const gchar *property);
+gchar *
+tender_ctl_bus_get_workload_path(TenderCtl *self, const gchar *name, GError **error);
 GVariant *
 tender_ctl_bus_call(TenderCtl *self,
 		    const gchar *object_path,

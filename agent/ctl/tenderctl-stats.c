@@ -48,9 +48,8 @@ static GVariant *
 tender_ctl_stats_one(TenderCtl *self, const gchar *name, guint64 *memory_max, GError **error)
 {
 	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GVariant) path_reply = NULL;
+	g_autofree gchar *path = NULL;
 	g_autoptr(GVariant) limits = NULL;
-	const gchar *path = NULL;
 
 	*memory_max = 0;
 	reply = tender_ctl_bus_call(self,
@@ -66,18 +65,9 @@ tender_ctl_stats_one(TenderCtl *self, const gchar *name, guint64 *memory_max, GE
 		return NULL;
 	}
 	/* best effort: without it, the limit is shown as unknown */
-	path_reply = tender_ctl_bus_call(self,
-					 TENDER_CTL_MANAGER_PATH,
-					 TENDER_CTL_MANAGER_IFACE,
-					 "GetWorkload",
-					 g_variant_new("(s)", name),
-					 G_VARIANT_TYPE("(o)"),
-					 TENDER_CTL_TIMEOUT_DEFAULT,
-					 NULL);
-	if (path_reply != NULL) {
-		g_variant_get(path_reply, "(&o)", &path);
+	path = tender_ctl_bus_get_workload_path(self, name, NULL);
+	if (path != NULL)
 		limits = tender_ctl_bus_get_property(self, path, "Limits");
-	}
 	if (limits != NULL && g_variant_is_of_type(limits, G_VARIANT_TYPE_VARDICT))
 		(void)g_variant_lookup(limits, "memory_max", "t", memory_max);
 	return g_variant_get_child_value(reply, 0);

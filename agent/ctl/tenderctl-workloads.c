@@ -28,21 +28,11 @@ tender_ctl_empty_options(void)
 static GVariant *
 tender_ctl_get_properties(TenderCtl *self, const gchar *name, GError **error)
 {
-	const gchar *path = NULL;
-	g_autoptr(GVariant) reply = NULL;
+	g_autofree gchar *path = tender_ctl_bus_get_workload_path(self, name, error);
 	g_autoptr(GVariant) props = NULL;
 
-	reply = tender_ctl_bus_call(self,
-				    TENDER_CTL_MANAGER_PATH,
-				    TENDER_CTL_MANAGER_IFACE,
-				    "GetWorkload",
-				    g_variant_new("(s)", name),
-				    G_VARIANT_TYPE("(o)"),
-				    TENDER_CTL_TIMEOUT_DEFAULT,
-				    error);
-	if (reply == NULL)
+	if (path == NULL)
 		return NULL;
-	g_variant_get(reply, "(&o)", &path);
 	props = tender_ctl_bus_call(self,
 				    path,
 				    TENDER_CTL_PROPERTIES_IFACE,
