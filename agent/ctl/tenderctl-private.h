@@ -102,6 +102,8 @@ typedef struct {
 } TenderCtlCommand;
 
 /* tenderctl-bus.c: connecting, calling tenderd, telling errors */
+void
+tender_ctl_run_until_interrupted(GMainLoop *loop);
 gboolean
 tender_ctl_bus_error_is_not_running(const GError *error);
 void

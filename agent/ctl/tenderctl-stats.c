@@ -225,20 +225,10 @@ tender_ctl_stats_tick_cb(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean
-tender_ctl_stats_interrupt_cb(gpointer user_data)
-{
-	TenderCtlWatch *watch = user_data;
-	g_main_loop_quit(watch->loop);
-	return G_SOURCE_CONTINUE;
-}
-
 gboolean
 tender_ctl_cmd_stats(TenderCtl *self, GError **error)
 {
 	TenderCtlWatch watch = {self, NULL, NULL};
-	guint sigint_id;
-	guint sigterm_id;
 
 	/* CPU % is the use since the previous GetMetrics: take one to measure from */
 	if (!tender_ctl_stats_round(self, FALSE, error))
@@ -248,12 +238,8 @@ tender_ctl_cmd_stats(TenderCtl *self, GError **error)
 		return tender_ctl_stats_round(self, TRUE, error);
 	}
 	watch.loop = g_main_loop_new(NULL, FALSE);
-	sigint_id = g_unix_signal_add(SIGINT, tender_ctl_stats_interrupt_cb, &watch);
-	sigterm_id = g_unix_signal_add(SIGTERM, tender_ctl_stats_interrupt_cb, &watch);
 	g_timeout_add(TENDER_CTL_STATS_SAMPLE_MSEC, tender_ctl_stats_tick_cb, &watch);
-	g_main_loop_run(watch.loop);
-	g_source_remove(sigint_id);
-	g_source_remove(sigterm_id);
+	tender_ctl_run_until_interrupted(watch.loop);
 	(void)g_source_remove_by_user_data(&watch);
 	g_main_loop_unref(watch.loop);
 	if (watch.error != NULL) {
