@@ -473,15 +473,14 @@ tender_spec_parse_child(gpointer base,
 {
 	const TenderSpecKey *key = tender_spec_key_lookup(parent, child_name);
 
-	if (key == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Unknown spec key '%s'",
-			    name);
-		return FALSE;
-	}
-	return tender_spec_parse_value(base, key, name, value, bytes, error);
+	if (key != NULL)
+		return tender_spec_parse_value(base, key, name, value, bytes, error);
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Unknown spec key '%s'",
+		    name);
+	return FALSE;
 }
 
 /* a dictionary of the keys in @key's children, e.g. health */

@@ -15,24 +15,6 @@
 
 #define TENDER_CTL_ADAPTER_IFACE "org.tender.Agent1.Adapter"
 
-/* the adapter instances, an a(sso) of name, type and object path */
-static GVariant *
-tender_ctl_adapters_list(TenderCtl *self, GError **error)
-{
-	g_autoptr(GVariant) reply = tender_ctl_bus_call(self,
-							TENDER_CTL_MANAGER_PATH,
-							TENDER_CTL_MANAGER_IFACE,
-							"ListAdapters",
-							NULL,
-							G_VARIANT_TYPE("(a(sso))"),
-							TENDER_CTL_TIMEOUT_DEFAULT,
-							error);
-
-	if (reply == NULL)
-		return NULL;
-	return g_variant_get_child_value(reply, 0);
-}
-
 gboolean
 tender_ctl_cmd_adapters(TenderCtl *self, GError **error)
 {
@@ -45,7 +27,7 @@ tender_ctl_cmd_adapters(TenderCtl *self, GError **error)
 	gint width_name = strlen("NAME");
 	gint width_type = strlen("TYPE");
 
-	adapters = tender_ctl_adapters_list(self, error);
+	adapters = tender_ctl_bus_list(self, "ListAdapters", "(a(sso))", NULL, error);
 	if (adapters == NULL)
 		return FALSE;
 	g_variant_iter_init(&iter, adapters);
@@ -205,7 +187,7 @@ tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 	const gchar *name;
 	const gchar *p;
 
-	adapters = tender_ctl_adapters_list(self, error);
+	adapters = tender_ctl_bus_list(self, "ListAdapters", "(a(sso))", NULL, error);
 	if (adapters == NULL)
 		return FALSE;
 	g_variant_iter_init(&iter, adapters);

@@ -124,8 +124,8 @@ tender_ctl_bus_call(TenderCtl *self,
 	return g_steal_pointer(&reply);
 }
 
-/* the array @method of the Manager returns, of type @type (as "(a(ssso))"); on failure, "Failed
- * to list @what: ..." unless tenderd is not running */
+/* the array @method of the Manager returns, of type @type (as "(a(ssso))"); on failure, with a
+ * @what, "Failed to list @what: ..." unless tenderd is not running */
 GVariant *
 tender_ctl_bus_list(TenderCtl *self,
 		    const gchar *method,
@@ -143,7 +143,7 @@ tender_ctl_bus_list(TenderCtl *self,
 							error);
 
 	if (reply == NULL) {
-		if (!tender_ctl_bus_error_is_not_running(*error))
+		if (what != NULL && !tender_ctl_bus_error_is_not_running(*error))
 			g_prefix_error(error, "Failed to list %s: ", what);
 		return NULL;
 	}

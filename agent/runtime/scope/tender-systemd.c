@@ -111,13 +111,13 @@ static void
 tender_systemd_get_unit_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
+	GCancellable *cancellable = g_task_get_cancellable(task);
+	const gchar *path = NULL;
 	g_autoptr(GVariant) reply =
 	    tender_systemd_call_finish(source,
 				       res,
 				       task,
 				       "The scope vanished right after it started: ");
-	GCancellable *cancellable = g_task_get_cancellable(task);
-	const gchar *path = NULL;
 
 	if (reply == NULL)
 		return;
