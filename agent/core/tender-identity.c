@@ -25,63 +25,52 @@ tender_identity_is_numeric(const gchar *text, guint32 *id)
 	return TRUE;
 }
 
+/* resolves the spec's @key, "user" or "group", whose value is @text (a name or a numeric id),
+ * into @self */
 static gboolean
-tender_identity_lookup_user(TenderIdentity *self, const gchar *user, GError **error)
+tender_identity_lookup(TenderIdentity *self, const gchar *key, const gchar *text, GError **error)
 {
 	g_autofree gchar *buf = g_malloc(TENDER_IDENTITY_BUF_SIZE);
-	struct passwd pw;
-	struct passwd *found = NULL;
 	guint32 id = 0;
+	gboolean numeric = tender_identity_is_numeric(text, &id);
 	gint rc;
 
-	if (tender_identity_is_numeric(user, &id))
-		rc = getpwuid_r((uid_t)id, &pw, buf, TENDER_IDENTITY_BUF_SIZE, &found);
-	else
-		rc = getpwnam_r(user, &pw, buf, TENDER_IDENTITY_BUF_SIZE, &found);
-	if (found == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key 'user': no user '%s' exists%s%s",
-			    user,
-			    rc != 0 ? ": " : "",
-			    rc != 0 ? g_strerror(rc) : "");
-		return FALSE;
+	if (g_strcmp0(key, "user") == 0) {
+		struct passwd pw;
+		struct passwd *found = NULL;
+		rc = numeric ? getpwuid_r((uid_t)id, &pw, buf, TENDER_IDENTITY_BUF_SIZE, &found)
+			     : getpwnam_r(text, &pw, buf, TENDER_IDENTITY_BUF_SIZE, &found);
+		if (found != NULL) {
+			self->uid = (guint32)pw.pw_uid;
+			self->gid = (guint32)pw.pw_gid;
+			self->user_name = g_strdup(pw.pw_name);
+			self->home =
+			    g_strdup(pw.pw_dir != NULL && pw.pw_dir[0] != '\0' ? pw.pw_dir : "/");
+			self->shell =
+			    g_strdup(pw.pw_shell != NULL && pw.pw_shell[0] != '\0' ? pw.pw_shell
+										   : "/bin/sh");
+			return TRUE;
+		}
+	} else {
+		struct group gr;
+		struct group *found = NULL;
+		rc = numeric ? getgrgid_r((gid_t)id, &gr, buf, TENDER_IDENTITY_BUF_SIZE, &found)
+			     : getgrnam_r(text, &gr, buf, TENDER_IDENTITY_BUF_SIZE, &found);
+		if (found != NULL) {
+			self->gid = (guint32)gr.gr_gid;
+			return TRUE;
+		}
 	}
-	self->uid = (guint32)pw.pw_uid;
-	self->gid = (guint32)pw.pw_gid;
-	self->user_name = g_strdup(pw.pw_name);
-	self->home = g_strdup(pw.pw_dir != NULL && pw.pw_dir[0] != '\0' ? pw.pw_dir : "/");
-	self->shell =
-	    g_strdup(pw.pw_shell != NULL && pw.pw_shell[0] != '\0' ? pw.pw_shell : "/bin/sh");
-	return TRUE;
-}
-
-static gboolean
-tender_identity_lookup_group(TenderIdentity *self, const gchar *group, GError **error)
-{
-	g_autofree gchar *buf = g_malloc(TENDER_IDENTITY_BUF_SIZE);
-	struct group gr;
-	struct group *found = NULL;
-	guint32 id = 0;
-	gint rc;
-
-	if (tender_identity_is_numeric(group, &id))
-		rc = getgrgid_r((gid_t)id, &gr, buf, TENDER_IDENTITY_BUF_SIZE, &found);
-	else
-		rc = getgrnam_r(group, &gr, buf, TENDER_IDENTITY_BUF_SIZE, &found);
-	if (found == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key 'group': no group '%s' exists%s%s",
-			    group,
-			    rc != 0 ? ": " : "",
-			    rc != 0 ? g_strerror(rc) : "");
-		return FALSE;
-	}
-	self->gid = (guint32)gr.gr_gid;
-	return TRUE;
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Spec key '%s': no %s '%s' exists%s%s",
+		    key,
+		    key,
+		    text,
+		    rc != 0 ? ": " : "",
+		    rc != 0 ? g_strerror(rc) : "");
+	return FALSE;
 }
 
 /**
@@ -102,9 +91,9 @@ tender_identity_new_from_spec(const TenderSpec *spec, GError **error)
 	g_autoptr(TenderIdentity) self = g_new0(TenderIdentity, 1);
 
 	self->drop = tender_spec_drops_privileges(spec);
-	if (spec->user != NULL && !tender_identity_lookup_user(self, spec->user, error))
+	if (spec->user != NULL && !tender_identity_lookup(self, "user", spec->user, error))
 		return NULL;
-	if (spec->group != NULL && !tender_identity_lookup_group(self, spec->group, error))
+	if (spec->group != NULL && !tender_identity_lookup(self, "group", spec->group, error))
 		return NULL;
 	for (guint i = 0; spec->capabilities != NULL && spec->capabilities[i] != NULL; i++) {
 		g_autofree gchar *name = NULL;

@@ -304,19 +304,10 @@ tender_spec_json_object_to_variant(JsonObject *obj, const TenderSpecKey *parent,
 TenderSpec *
 tender_spec_new_from_json(JsonNode *node, GError **error)
 {
-	g_autoptr(GVariant) value = NULL;
+	g_autoptr(GVariant) value = tender_spec_variant_from_json(node, error);
 
-	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "The spec must be a JSON object");
-		return NULL;
-	}
-	value = tender_spec_json_object_to_variant(json_node_get_object(node), NULL, error);
 	if (value == NULL)
 		return NULL;
-	g_variant_ref_sink(value);
 	return tender_spec_new_from_variant(value, error);
 }
 

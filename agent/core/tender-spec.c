@@ -240,6 +240,34 @@ tender_spec_check_text(const gchar *key, const gchar *value, gsize max, GError *
 	return TRUE;
 }
 
+/* refuses @n children of @key beyond its bound, counted as @what ("entries", ...) */
+static gboolean
+tender_spec_check_count(const TenderSpecKey *key, gsize n, const gchar *what, GError **error)
+{
+	if (n <= key->max)
+		return TRUE;
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Spec key '%s' has %" G_GSIZE_FORMAT " %s; at most %" G_GUINT64_FORMAT
+		    " are allowed",
+		    key->name,
+		    n,
+		    what,
+		    key->max);
+	return FALSE;
+}
+
+/* the bytes @strv takes, each string with its NUL */
+static gsize
+tender_spec_strv_bytes(const gchar *const *strv, gsize n)
+{
+	gsize bytes = 0;
+	for (gsize i = 0; i < n; i++)
+		bytes += strlen(strv[i]) + 1;
+	return bytes;
+}
+
 static gboolean
 tender_spec_parse_argv(gpointer base,
 		       const TenderSpecKey *key,
@@ -258,19 +286,9 @@ tender_spec_parse_argv(gpointer base,
 			    key->name);
 		return FALSE;
 	}
-	if (n > key->max) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key '%s' has %" G_GSIZE_FORMAT
-			    " elements; at most %" G_GUINT64_FORMAT " are allowed",
-			    key->name,
-			    n,
-			    key->max);
+	if (!tender_spec_check_count(key, n, "elements", error))
 		return FALSE;
-	}
-	for (gsize i = 0; i < n; i++)
-		*bytes += strlen(strv[i]) + 1;
+	*bytes += tender_spec_strv_bytes(strv, n);
 	return tender_spec_take_value(base, key, g_variant_dup_strv(value, NULL));
 }
 
@@ -300,17 +318,8 @@ tender_spec_parse_env(gpointer base,
 	gsize n = 0;
 	g_autofree const gchar **strv = g_variant_get_strv(value, &n);
 
-	if (n > key->max) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key '%s' has %" G_GSIZE_FORMAT
-			    " entries; at most %" G_GUINT64_FORMAT " are allowed",
-			    key->name,
-			    n,
-			    key->max);
+	if (!tender_spec_check_count(key, n, "entries", error))
 		return FALSE;
-	}
 	for (gsize i = 0; i < n; i++) {
 		if (!tender_spec_env_key_is_valid(strv[i])) {
 			g_autofree gchar *shown = g_strndup(strv[i], 64);
@@ -337,17 +346,8 @@ tender_spec_parse_labels(gpointer base, const TenderSpecKey *key, GVariant *valu
 	const gchar *k;
 	const gchar *v;
 
-	if (g_variant_n_children(value) > key->max) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key '%s' has %" G_GSIZE_FORMAT
-			    " entries; at most %" G_GUINT64_FORMAT " are allowed",
-			    key->name,
-			    g_variant_n_children(value),
-			    key->max);
+	if (!tender_spec_check_count(key, g_variant_n_children(value), "entries", error))
 		return FALSE;
-	}
 	g_variant_iter_init(&iter, value);
 	while (g_variant_iter_next(&iter, "{&s&s}", &k, &v)) {
 		if (k[0] == '\0' || strlen(k) > TENDER_SPEC_LABEL_KEY_MAX) {
@@ -429,7 +429,6 @@ tender_spec_parse_command(gpointer base,
 			  GError **error)
 {
 	gsize n = 0;
-	gsize bytes = 0;
 	g_autofree const gchar **strv = g_variant_get_strv(value, &n);
 
 	if (n == 0 || strv[0][0] == '\0' || n > key->max) {
@@ -442,9 +441,7 @@ tender_spec_parse_command(gpointer base,
 			    key->max);
 		return FALSE;
 	}
-	for (gsize i = 0; i < n; i++)
-		bytes += strlen(strv[i]) + 1;
-	if (bytes > TENDER_SPEC_STRINGS_BYTES_MAX) {
+	if (tender_spec_strv_bytes(strv, n) > TENDER_SPEC_STRINGS_BYTES_MAX) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
@@ -464,6 +461,28 @@ tender_spec_parse_value(gpointer base,
 			gsize *bytes,
 			GError **error);
 
+/* checks @value of the key @child_name among @parent's children (called @name in messages) */
+static gboolean
+tender_spec_parse_child(gpointer base,
+			const TenderSpecKey *parent,
+			const gchar *child_name,
+			const gchar *name,
+			GVariant *value,
+			gsize *bytes,
+			GError **error)
+{
+	const TenderSpecKey *key = tender_spec_key_lookup(parent, child_name);
+
+	if (key != NULL)
+		return tender_spec_parse_value(base, key, name, value, bytes, error);
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Unknown spec key '%s'",
+		    name);
+	return FALSE;
+}
+
 /* a dictionary of the keys in @key's children, e.g. health */
 static gboolean
 tender_spec_parse_health(gpointer base, const TenderSpecKey *key, GVariant *value, GError **error)
@@ -479,18 +498,9 @@ tender_spec_parse_health(gpointer base, const TenderSpecKey *key, GVariant *valu
 	while (g_variant_iter_next(&iter, "{&sv}", &child_name, &child)) {
 		g_autoptr(GVariant) owned = child;
 		g_autofree gchar *full = g_strdup_printf("%s.%s", key->name, child_name);
-		const TenderSpecKey *child_key = tender_spec_key_lookup(key, child_name);
 		gsize bytes = 0;
 
-		if (child_key == NULL) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Unknown spec key '%s'",
-				    full);
-			return FALSE;
-		}
-		if (!tender_spec_parse_value(health, child_key, full, owned, &bytes, error))
+		if (!tender_spec_parse_child(health, key, child_name, full, owned, &bytes, error))
 			return FALSE;
 	}
 	if ((health->command == NULL) == (health->http_url == NULL)) {
@@ -518,17 +528,8 @@ tender_spec_parse_commands(gpointer base,
 	GVariant *child;
 	gsize n_hooks = g_variant_n_children(value);
 
-	if (n_hooks > key->max) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key '%s' has %" G_GSIZE_FORMAT
-			    " commands; at most %" G_GUINT64_FORMAT " are allowed",
-			    key->name,
-			    n_hooks,
-			    key->max);
+	if (!tender_spec_check_count(key, n_hooks, "commands", error))
 		return FALSE;
-	}
 	g_variant_iter_init(&iter, value);
 	while ((child = g_variant_iter_next_value(&iter)) != NULL) {
 		g_autoptr(GVariant) owned = child;
@@ -553,8 +554,7 @@ tender_spec_parse_commands(gpointer base,
 				    TENDER_SPEC_ARGV_MAX);
 			return FALSE;
 		}
-		for (gsize i = 0; i < n; i++)
-			*bytes += strlen(strv[i]) + 1;
+		*bytes += tender_spec_strv_bytes(strv, n);
 		g_ptr_array_add(hooks, g_variant_dup_strv(owned, NULL));
 	}
 	return tender_spec_take_value(base, key, hooks->len > 0 ? g_steal_pointer(&hooks) : NULL);
@@ -613,25 +613,23 @@ tender_spec_parse_value(gpointer base,
 		return FALSE;
 	switch (key->kind) {
 	case TENDER_SPEC_KEY_KIND_UINT64:
+	case TENDER_SPEC_KEY_KIND_UINT32: {
+		guint64 number = key->kind == TENDER_SPEC_KEY_KIND_UINT64
+				     ? g_variant_get_uint64(value)
+				     : g_variant_get_uint32(value);
 		if (!tender_spec_check_range(name,
-					     g_variant_get_uint64(value),
+					     number,
 					     key->min,
 					     key->max,
 					     key->unit_name,
 					     error))
 			return FALSE;
-		TENDER_SPEC_FIELD(guint64, base, key) = g_variant_get_uint64(value);
+		if (key->kind == TENDER_SPEC_KEY_KIND_UINT64)
+			TENDER_SPEC_FIELD(guint64, base, key) = number;
+		else
+			TENDER_SPEC_FIELD(guint, base, key) = (guint)number;
 		return TRUE;
-	case TENDER_SPEC_KEY_KIND_UINT32:
-		if (!tender_spec_check_range(name,
-					     g_variant_get_uint32(value),
-					     key->min,
-					     key->max,
-					     key->unit_name,
-					     error))
-			return FALSE;
-		TENDER_SPEC_FIELD(guint, base, key) = g_variant_get_uint32(value);
-		return TRUE;
+	}
 	case TENDER_SPEC_KEY_KIND_ENUM:
 		return tender_spec_parse_enum(base, key, name, value, error);
 	case TENDER_SPEC_KEY_KIND_TEXT:
@@ -728,16 +726,7 @@ tender_spec_new_from_variant(GVariant *value, GError **error)
 				    name);
 			return NULL;
 		}
-		key = tender_spec_key_lookup(NULL, name);
-		if (key == NULL) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Unknown spec key '%s'",
-				    name);
-			return NULL;
-		}
-		if (!tender_spec_parse_value(self, key, name, owned, &bytes, error))
+		if (!tender_spec_parse_child(self, NULL, name, name, owned, &bytes, error))
 			return NULL;
 	}
 	tender_spec_key_iter_init(&keys, NULL);

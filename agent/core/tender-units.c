@@ -152,6 +152,7 @@ tender_units_parse_size(const gchar *text, guint64 *value, GError **error)
 	guint64 ipart = 0;
 	guint64 factor = 1;
 	guint64 frac = 0;
+	gboolean too_large;
 
 	g_return_val_if_fail(value != NULL, FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
@@ -227,24 +228,20 @@ tender_units_parse_size(const gchar *text, guint64 *value, GError **error)
 	}
 
 	/* the integer part */
-	if (ipart > G_MAXUINT64 / factor) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Invalid size '%s': the size is too large",
-			    text);
-		return FALSE;
-	}
-	ipart *= factor;
+	too_large = ipart > G_MAXUINT64 / factor;
+	if (!too_large) {
+		ipart *= factor;
 
-	/* the fraction, exactly: Horner's scheme from the last digit, each step rounding
-	 * down, gives floor(0.d1d2...dn * factor), as floor((a + floor(x)) / 10) equals
-	 * floor((a + x) / 10) for an integer a */
-	if (frac_start != NULL) {
-		for (const gchar *q = frac_end; q > frac_start; q--)
-			frac = ((guint64)(q[-1] - '0') * factor + frac) / 10;
+		/* the fraction, exactly: Horner's scheme from the last digit, each step rounding
+		 * down, gives floor(0.d1d2...dn * factor), as floor((a + floor(x)) / 10) equals
+		 * floor((a + x) / 10) for an integer a */
+		if (frac_start != NULL) {
+			for (const gchar *q = frac_end; q > frac_start; q--)
+				frac = ((guint64)(q[-1] - '0') * factor + frac) / 10;
+		}
+		too_large = frac > G_MAXUINT64 - ipart;
 	}
-	if (frac > G_MAXUINT64 - ipart) {
+	if (too_large) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
@@ -387,18 +384,14 @@ tender_units_parse_rt_signal(const gchar *text, const gchar *name, gint *signo, 
 	gint64 tmp;
 
 	if (*p != '\0') {
-		if (*p != (from_min ? '+' : '-')) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Invalid signal '%s': expected RTMIN+N or RTMAX-N",
-				    text);
-			return FALSE;
+		gboolean valid = *p == (from_min ? '+' : '-');
+		if (valid) {
+			p++;
+			if (!tender_units_scan_uint("signal", text, &p, &offset, error))
+				return FALSE;
+			valid = *p == '\0';
 		}
-		p++;
-		if (!tender_units_scan_uint("signal", text, &p, &offset, error))
-			return FALSE;
-		if (*p != '\0') {
+		if (!valid) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,

@@ -174,6 +174,7 @@ tender_util_write_file_atomic(const gchar *path,
 	const gchar *p = contents;
 	gint fd;
 	gint dfd;
+	gint saved = 0; /* the errno of what failed */
 
 	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, (gint)mode);
 	if (fd < 0) {
@@ -190,22 +191,16 @@ tender_util_write_file_atomic(const gchar *path,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			gint saved = errno;
+			saved = errno;
 			(void)close(fd);
-			(void)g_unlink(tmp);
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_FAILED,
-				    "Cannot write %s: %s",
-				    tmp,
-				    g_strerror(saved));
-			return FALSE;
+			break;
 		}
 		p += n;
 		left -= (gsize)n;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		gint saved = errno;
+	if (saved == 0 && (fsync(fd) < 0 || close(fd) < 0))
+		saved = errno;
+	if (saved != 0) {
 		(void)g_unlink(tmp);
 		g_set_error(error,
 			    TENDER_ERROR,
@@ -216,7 +211,7 @@ tender_util_write_file_atomic(const gchar *path,
 		return FALSE;
 	}
 	if (g_rename(tmp, path) < 0) {
-		gint saved = errno;
+		saved = errno;
 		(void)g_unlink(tmp);
 		g_set_error(error,
 			    TENDER_ERROR,

@@ -18,7 +18,6 @@
 gboolean
 tender_ctl_cmd_adapters(TenderCtl *self, GError **error)
 {
-	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) adapters = NULL;
 	g_autoptr(JsonArray) array = json_array_new();
 	GVariantIter iter;
@@ -28,17 +27,9 @@ tender_ctl_cmd_adapters(TenderCtl *self, GError **error)
 	gint width_name = strlen("NAME");
 	gint width_type = strlen("TYPE");
 
-	reply = tender_ctl_bus_call(self,
-				    TENDER_CTL_MANAGER_PATH,
-				    TENDER_CTL_MANAGER_IFACE,
-				    "ListAdapters",
-				    NULL,
-				    G_VARIANT_TYPE("(a(sso))"),
-				    TENDER_CTL_TIMEOUT_DEFAULT,
-				    error);
-	if (reply == NULL)
+	adapters = tender_ctl_bus_list(self, "ListAdapters", "(a(sso))", NULL, error);
+	if (adapters == NULL)
 		return FALSE;
-	adapters = g_variant_get_child_value(reply, 0);
 	g_variant_iter_init(&iter, adapters);
 	while (g_variant_iter_next(&iter, "(&s&s&o)", &name, &type, &path)) {
 		width_name = MAX(width_name, (gint)strlen(name));
@@ -161,6 +152,29 @@ tender_ctl_adapters_check_args(TenderCtl *self, GError **error)
 	return TRUE;
 }
 
+/* calls @method of the adapter instance self->names[1] at @path, which is to @verb it */
+static GVariant *
+tender_ctl_adapter_call(TenderCtl *self,
+			const gchar *path,
+			const gchar *method,
+			GVariant *parameters,
+			const GVariantType *reply_type,
+			const gchar *verb,
+			GError **error)
+{
+	GVariant *reply = tender_ctl_bus_call(self,
+					      path,
+					      TENDER_CTL_ADAPTER_IFACE,
+					      method,
+					      parameters,
+					      reply_type,
+					      TENDER_CTL_TIMEOUT_NONE,
+					      error);
+	if (reply == NULL)
+		g_prefix_error(error, "Failed to %s adapter instance '%s': ", verb, self->names[1]);
+	return reply;
+}
+
 gboolean
 tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 {
@@ -173,17 +187,9 @@ tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 	const gchar *name;
 	const gchar *p;
 
-	reply = tender_ctl_bus_call(self,
-				    TENDER_CTL_MANAGER_PATH,
-				    TENDER_CTL_MANAGER_IFACE,
-				    "ListAdapters",
-				    NULL,
-				    G_VARIANT_TYPE("(a(sso))"),
-				    TENDER_CTL_TIMEOUT_DEFAULT,
-				    error);
-	if (reply == NULL)
+	adapters = tender_ctl_bus_list(self, "ListAdapters", "(a(sso))", NULL, error);
+	if (adapters == NULL)
 		return FALSE;
-	adapters = g_variant_get_child_value(reply, 0);
 	g_variant_iter_init(&iter, adapters);
 	while (path == NULL && g_variant_iter_next(&iter, "(&s&s&o)", &name, NULL, &p)) {
 		if (g_strcmp0(name, instance) == 0)
@@ -197,7 +203,6 @@ tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 			    instance);
 		return FALSE;
 	}
-	g_clear_pointer(&reply, g_variant_unref);
 	if (g_strcmp0(verb, "metrics") == 0) {
 		g_autoptr(JsonNode) root = NULL;
 		const gchar *json = NULL;
@@ -222,46 +227,31 @@ tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 		return TRUE;
 	}
 	if (g_strcmp0(verb, "stop") == 0) {
-		reply = tender_ctl_bus_call(self,
-					    path,
-					    TENDER_CTL_ADAPTER_IFACE,
-					    "Stop",
-					    NULL,
-					    NULL,
-					    TENDER_CTL_TIMEOUT_NONE,
-					    error);
-		if (reply == NULL)
-			g_prefix_error(error, "Failed to stop adapter instance '%s': ", instance);
+		reply = tender_ctl_adapter_call(self, path, "Stop", NULL, NULL, "stop", error);
 		return reply != NULL;
 	}
 	if (g_strcmp0(verb, "start") == 0) {
-		reply = tender_ctl_bus_call(self,
-					    path,
-					    TENDER_CTL_ADAPTER_IFACE,
-					    "StartJson",
-					    g_variant_new("(s)", self->payload),
-					    NULL,
-					    TENDER_CTL_TIMEOUT_NONE,
-					    error);
-		if (reply == NULL)
-			g_prefix_error(error, "Failed to start adapter instance '%s': ", instance);
+		reply = tender_ctl_adapter_call(self,
+						path,
+						"StartJson",
+						g_variant_new("(s)", self->payload),
+						NULL,
+						"start",
+						error);
 		return reply != NULL;
 	}
 	{
 		const gchar *result = NULL;
 
-		reply = tender_ctl_bus_call(self,
-					    path,
-					    TENDER_CTL_ADAPTER_IFACE,
-					    "UpdateJson",
-					    g_variant_new("(s)", self->payload),
-					    G_VARIANT_TYPE("(s)"),
-					    TENDER_CTL_TIMEOUT_NONE,
-					    error);
-		if (reply == NULL) {
-			g_prefix_error(error, "Failed to update adapter instance '%s': ", instance);
+		reply = tender_ctl_adapter_call(self,
+						path,
+						"UpdateJson",
+						g_variant_new("(s)", self->payload),
+						G_VARIANT_TYPE("(s)"),
+						"update",
+						error);
+		if (reply == NULL)
 			return FALSE;
-		}
 		g_variant_get(reply, "(&s)", &result);
 		if (g_strcmp0(result, "applied") != 0) {
 			g_set_error(error,
@@ -282,26 +272,14 @@ tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 gboolean
 tender_ctl_cmd_plugins(TenderCtl *self, GError **error)
 {
-	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) plugins = NULL;
 	gint width_name = strlen("NAME");
 	gint width_version = strlen("VERSION");
 	gsize n;
 
-	reply = tender_ctl_bus_call(self,
-				    TENDER_CTL_MANAGER_PATH,
-				    TENDER_CTL_MANAGER_IFACE,
-				    "ListPlugins",
-				    NULL,
-				    G_VARIANT_TYPE("(a(sss))"),
-				    TENDER_CTL_TIMEOUT_DEFAULT,
-				    error);
-	if (reply == NULL) {
-		if (!tender_ctl_bus_error_is_not_running(*error))
-			g_prefix_error(error, "Failed to list plugins: ");
+	plugins = tender_ctl_bus_list(self, "ListPlugins", "(a(sss))", "plugins", error);
+	if (plugins == NULL)
 		return FALSE;
-	}
-	plugins = g_variant_get_child_value(reply, 0);
 	n = g_variant_n_children(plugins);
 	if (self->json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();

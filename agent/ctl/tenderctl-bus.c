@@ -73,6 +73,24 @@ tender_ctl_bus_error_is_no_owner(const GError *error)
 	       g_strcmp0(remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0;
 }
 
+/* @error_local of a call to tenderd as a plain sentence, or, if tenderd is not on the bus,
+ * G_DBUS_ERROR_SERVICE_UNKNOWN with a message that says so */
+void
+tender_ctl_bus_propagate_error(GError **error, GError *error_local)
+{
+	if (tender_ctl_bus_error_is_no_owner(error_local)) {
+		g_set_error_literal(error,
+				    G_DBUS_ERROR,
+				    G_DBUS_ERROR_SERVICE_UNKNOWN,
+				    "tenderd is not running (" TENDER_CTL_BUS_NAME
+				    " is not on the bus)");
+		g_error_free(error_local);
+		return;
+	}
+	g_dbus_error_strip_remote_error(error_local);
+	g_propagate_error(error, error_local);
+}
+
 /* calls a method of tenderd; errors come back as plain sentences, and a missing daemon as
  * G_DBUS_ERROR_SERVICE_UNKNOWN with a message that says so */
 GVariant *
@@ -100,17 +118,75 @@ tender_ctl_bus_call(TenderCtl *self,
 					    NULL,
 					    &error_local);
 	if (reply == NULL) {
-		if (tender_ctl_bus_error_is_no_owner(error_local)) {
-			g_set_error_literal(error,
-					    G_DBUS_ERROR,
-					    G_DBUS_ERROR_SERVICE_UNKNOWN,
-					    "tenderd is not running (" TENDER_CTL_BUS_NAME
-					    " is not on the bus)");
-			return NULL;
-		}
-		g_dbus_error_strip_remote_error(error_local);
-		g_propagate_error(error, g_steal_pointer(&error_local));
+		tender_ctl_bus_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}
 	return g_steal_pointer(&reply);
+}
+
+/* the array @method of the Manager returns, of type @type (as "(a(ssso))"); on failure, with a
+ * @what, "Failed to list @what: ..." unless tenderd is not running */
+GVariant *
+tender_ctl_bus_list(TenderCtl *self,
+		    const gchar *method,
+		    const gchar *type,
+		    const gchar *what,
+		    GError **error)
+{
+	g_autoptr(GVariant) reply = tender_ctl_bus_call(self,
+							TENDER_CTL_MANAGER_PATH,
+							TENDER_CTL_MANAGER_IFACE,
+							method,
+							NULL,
+							G_VARIANT_TYPE(type),
+							TENDER_CTL_TIMEOUT_DEFAULT,
+							error);
+
+	if (reply == NULL) {
+		if (what != NULL && !tender_ctl_bus_error_is_not_running(*error))
+			g_prefix_error(error, "Failed to list %s: ", what);
+		return NULL;
+	}
+	return g_variant_get_child_value(reply, 0);
+}
+
+/* the workload property @property of the object at @path, best effort: %NULL if it cannot be
+ * read */
+GVariant *
+tender_ctl_bus_get_property(TenderCtl *self, const gchar *path, const gchar *property)
+{
+	g_autoptr(GVariant) boxed = NULL;
+	g_autoptr(GVariant) reply =
+	    tender_ctl_bus_call(self,
+				path,
+				TENDER_CTL_PROPERTIES_IFACE,
+				"Get",
+				g_variant_new("(ss)", TENDER_CTL_WORKLOAD_IFACE, property),
+				G_VARIANT_TYPE("(v)"),
+				TENDER_CTL_TIMEOUT_DEFAULT,
+				NULL);
+
+	if (reply == NULL)
+		return NULL;
+	boxed = g_variant_get_child_value(reply, 0);
+	return g_variant_get_variant(boxed);
+}
+
+/* GetWorkload: the object path of the workload @name */
+gchar *
+tender_ctl_bus_get_workload_path(TenderCtl *self, const gchar *name, GError **error)
+{
+	g_autoptr(GVariant) reply = tender_ctl_bus_call(self,
+							TENDER_CTL_MANAGER_PATH,
+							TENDER_CTL_MANAGER_IFACE,
+							"GetWorkload",
+							g_variant_new("(s)", name),
+							G_VARIANT_TYPE("(o)"),
+							TENDER_CTL_TIMEOUT_DEFAULT,
+							error);
+	gchar *path = NULL;
+
+	if (reply != NULL)
+		g_variant_get(reply, "(o)", &path);
+	return path;
 }

@@ -73,21 +73,11 @@ tender_ctl_events_signal_cb(GDBusConnection *connection,
 	fflush(stdout);
 }
 
-static gboolean
-tender_ctl_events_interrupt_cb(gpointer user_data)
-{
-	TenderCtlEvents *events = user_data;
-	g_main_loop_quit(events->loop);
-	return G_SOURCE_CONTINUE;
-}
-
 gboolean
 tender_ctl_cmd_events(TenderCtl *self, GError **error)
 {
 	TenderCtlEvents events = {self, g_main_loop_new(NULL, FALSE)};
 	guint sub;
-	guint sigint_id;
-	guint sigterm_id;
 
 	sub = g_dbus_connection_signal_subscribe(self->connection,
 						 TENDER_CTL_BUS_NAME,
@@ -99,12 +89,7 @@ tender_ctl_cmd_events(TenderCtl *self, GError **error)
 						 tender_ctl_events_signal_cb,
 						 &events,
 						 NULL);
-	/* Ctrl-C ends it, as it ends `busctl monitor`: a normal end */
-	sigint_id = g_unix_signal_add(SIGINT, tender_ctl_events_interrupt_cb, &events);
-	sigterm_id = g_unix_signal_add(SIGTERM, tender_ctl_events_interrupt_cb, &events);
-	g_main_loop_run(events.loop);
-	g_source_remove(sigint_id);
-	g_source_remove(sigterm_id);
+	tender_ctl_run_until_interrupted(events.loop);
 	g_dbus_connection_signal_unsubscribe(self->connection, sub);
 	g_main_loop_unref(events.loop);
 	return TRUE;

@@ -114,14 +114,6 @@ tender_ctl_logs_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static gboolean
-tender_ctl_logs_interrupt_cb(gpointer user_data)
-{
-	TenderCtl *self = user_data;
-	g_main_loop_quit(self->loop);
-	return G_SOURCE_CONTINUE;
-}
-
-static gboolean
 tender_ctl_logs_follow(TenderCtl *self, const gchar *name, GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
@@ -130,8 +122,6 @@ tender_ctl_logs_follow(TenderCtl *self, const gchar *name, GError **error)
 	g_autoptr(GInputStream) input = NULL;
 	gint32 index = -1;
 	gint fd;
-	guint sigint_id;
-	guint sigterm_id;
 
 	reply = g_dbus_connection_call_with_unix_fd_list_sync(
 	    self->connection,
@@ -148,16 +138,7 @@ tender_ctl_logs_follow(TenderCtl *self, const gchar *name, GError **error)
 	    NULL,
 	    &error_local);
 	if (reply == NULL) {
-		if (tender_ctl_bus_error_is_no_owner(error_local)) {
-			g_set_error_literal(error,
-					    G_DBUS_ERROR,
-					    G_DBUS_ERROR_SERVICE_UNKNOWN,
-					    "tenderd is not running (" TENDER_CTL_BUS_NAME
-					    " is not on the bus)");
-			return FALSE;
-		}
-		g_dbus_error_strip_remote_error(error_local);
-		g_propagate_error(error, g_steal_pointer(&error_local));
+		tender_ctl_bus_propagate_error(error, g_steal_pointer(&error_local));
 		tender_ctl_bus_error_prefix_name(error, "follow the logs of", name);
 		return FALSE;
 	}
@@ -175,17 +156,12 @@ tender_ctl_logs_follow(TenderCtl *self, const gchar *name, GError **error)
 	input = g_unix_input_stream_new(fd, TRUE);
 	self->log_stream = g_data_input_stream_new(input);
 	self->loop = g_main_loop_new(NULL, FALSE);
-	/* Ctrl-C ends it, as it ends `journalctl -f`: a normal end */
-	sigint_id = g_unix_signal_add(SIGINT, tender_ctl_logs_interrupt_cb, self);
-	sigterm_id = g_unix_signal_add(SIGTERM, tender_ctl_logs_interrupt_cb, self);
 	g_data_input_stream_read_line_async(self->log_stream,
 					    G_PRIORITY_DEFAULT,
 					    NULL,
 					    tender_ctl_logs_line_cb,
 					    self);
-	g_main_loop_run(self->loop);
-	g_source_remove(sigint_id);
-	g_source_remove(sigterm_id);
+	tender_ctl_run_until_interrupted(self->loop);
 	return TRUE;
 }
 

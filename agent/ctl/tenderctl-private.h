@@ -102,6 +102,8 @@ typedef struct {
 } TenderCtlCommand;
 
 /* tenderctl-bus.c: connecting, calling tenderd, telling errors */
+void
+tender_ctl_run_until_interrupted(GMainLoop *loop);
 gboolean
 tender_ctl_bus_error_is_not_running(const GError *error);
 void
@@ -112,6 +114,18 @@ gboolean
 tender_ctl_bus_connect(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_bus_error_is_no_owner(const GError *error);
+void
+tender_ctl_bus_propagate_error(GError **error, GError *error_local);
+GVariant *
+tender_ctl_bus_list(TenderCtl *self,
+		    const gchar *method,
+		    const gchar *type,
+		    const gchar *what,
+		    GError **error);
+GVariant *
+tender_ctl_bus_get_property(TenderCtl *self, const gchar *path, const gchar *property);
+gchar *
+tender_ctl_bus_get_workload_path(TenderCtl *self, const gchar *name, GError **error);
 GVariant *
 tender_ctl_bus_call(TenderCtl *self,
 		    const gchar *object_path,

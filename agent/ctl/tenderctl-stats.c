@@ -25,28 +25,18 @@ static GStrv
 tender_ctl_stats_names(TenderCtl *self, GError **error)
 {
 	g_autoptr(GStrvBuilder) names = g_strv_builder_new();
-	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GVariantIter) iter = NULL;
+	g_autoptr(GVariant) workloads = NULL;
+	GVariantIter iter;
 	const gchar *name = NULL;
 	const gchar *state = NULL;
 
 	if (self->names[0] != NULL)
 		return g_strdupv(self->names);
-	reply = tender_ctl_bus_call(self,
-				    TENDER_CTL_MANAGER_PATH,
-				    TENDER_CTL_MANAGER_IFACE,
-				    "ListWorkloads",
-				    NULL,
-				    G_VARIANT_TYPE("(a(ssso))"),
-				    TENDER_CTL_TIMEOUT_DEFAULT,
-				    error);
-	if (reply == NULL) {
-		if (!tender_ctl_bus_error_is_not_running(*error))
-			g_prefix_error(error, "Failed to list workloads: ");
+	workloads = tender_ctl_bus_list(self, "ListWorkloads", "(a(ssso))", "workloads", error);
+	if (workloads == NULL)
 		return NULL;
-	}
-	g_variant_get(reply, "(a(ssso))", &iter);
-	while (g_variant_iter_next(iter, "(&s&s&s&o)", &name, &state, NULL, NULL)) {
+	g_variant_iter_init(&iter, workloads);
+	while (g_variant_iter_next(&iter, "(&s&s&s&o)", &name, &state, NULL, NULL)) {
 		if (g_strcmp0(state, "running") == 0 || g_strcmp0(state, "paused") == 0)
 			g_strv_builder_add(names, name);
 	}
@@ -58,9 +48,8 @@ static GVariant *
 tender_ctl_stats_one(TenderCtl *self, const gchar *name, guint64 *memory_max, GError **error)
 {
 	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GVariant) path_reply = NULL;
-	g_autoptr(GVariant) limits_reply = NULL;
-	const gchar *path = NULL;
+	g_autofree gchar *path = NULL;
+	g_autoptr(GVariant) limits = NULL;
 
 	*memory_max = 0;
 	reply = tender_ctl_bus_call(self,
@@ -76,32 +65,11 @@ tender_ctl_stats_one(TenderCtl *self, const gchar *name, guint64 *memory_max, GE
 		return NULL;
 	}
 	/* best effort: without it, the limit is shown as unknown */
-	path_reply = tender_ctl_bus_call(self,
-					 TENDER_CTL_MANAGER_PATH,
-					 TENDER_CTL_MANAGER_IFACE,
-					 "GetWorkload",
-					 g_variant_new("(s)", name),
-					 G_VARIANT_TYPE("(o)"),
-					 TENDER_CTL_TIMEOUT_DEFAULT,
-					 NULL);
-	if (path_reply != NULL) {
-		g_variant_get(path_reply, "(&o)", &path);
-		limits_reply =
-		    tender_ctl_bus_call(self,
-					path,
-					TENDER_CTL_PROPERTIES_IFACE,
-					"Get",
-					g_variant_new("(ss)", TENDER_CTL_WORKLOAD_IFACE, "Limits"),
-					G_VARIANT_TYPE("(v)"),
-					TENDER_CTL_TIMEOUT_DEFAULT,
-					NULL);
-	}
-	if (limits_reply != NULL) {
-		g_autoptr(GVariant) boxed = g_variant_get_child_value(limits_reply, 0);
-		g_autoptr(GVariant) limits = g_variant_get_variant(boxed);
-		if (g_variant_is_of_type(limits, G_VARIANT_TYPE_VARDICT))
-			(void)g_variant_lookup(limits, "memory_max", "t", memory_max);
-	}
+	path = tender_ctl_bus_get_workload_path(self, name, NULL);
+	if (path != NULL)
+		limits = tender_ctl_bus_get_property(self, path, "Limits");
+	if (limits != NULL && g_variant_is_of_type(limits, G_VARIANT_TYPE_VARDICT))
+		(void)g_variant_lookup(limits, "memory_max", "t", memory_max);
 	return g_variant_get_child_value(reply, 0);
 }
 
@@ -257,20 +225,10 @@ tender_ctl_stats_tick_cb(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean
-tender_ctl_stats_interrupt_cb(gpointer user_data)
-{
-	TenderCtlWatch *watch = user_data;
-	g_main_loop_quit(watch->loop);
-	return G_SOURCE_CONTINUE;
-}
-
 gboolean
 tender_ctl_cmd_stats(TenderCtl *self, GError **error)
 {
 	TenderCtlWatch watch = {self, NULL, NULL};
-	guint sigint_id;
-	guint sigterm_id;
 
 	/* CPU % is the use since the previous GetMetrics: take one to measure from */
 	if (!tender_ctl_stats_round(self, FALSE, error))
@@ -280,12 +238,8 @@ tender_ctl_cmd_stats(TenderCtl *self, GError **error)
 		return tender_ctl_stats_round(self, TRUE, error);
 	}
 	watch.loop = g_main_loop_new(NULL, FALSE);
-	sigint_id = g_unix_signal_add(SIGINT, tender_ctl_stats_interrupt_cb, &watch);
-	sigterm_id = g_unix_signal_add(SIGTERM, tender_ctl_stats_interrupt_cb, &watch);
 	g_timeout_add(TENDER_CTL_STATS_SAMPLE_MSEC, tender_ctl_stats_tick_cb, &watch);
-	g_main_loop_run(watch.loop);
-	g_source_remove(sigint_id);
-	g_source_remove(sigterm_id);
+	tender_ctl_run_until_interrupted(watch.loop);
 	(void)g_source_remove_by_user_data(&watch);
 	g_main_loop_unref(watch.loop);
 	if (watch.error != NULL) {

@@ -28,21 +28,11 @@ tender_ctl_empty_options(void)
 static GVariant *
 tender_ctl_get_properties(TenderCtl *self, const gchar *name, GError **error)
 {
-	const gchar *path = NULL;
-	g_autoptr(GVariant) reply = NULL;
+	g_autofree gchar *path = tender_ctl_bus_get_workload_path(self, name, error);
 	g_autoptr(GVariant) props = NULL;
 
-	reply = tender_ctl_bus_call(self,
-				    TENDER_CTL_MANAGER_PATH,
-				    TENDER_CTL_MANAGER_IFACE,
-				    "GetWorkload",
-				    g_variant_new("(s)", name),
-				    G_VARIANT_TYPE("(o)"),
-				    TENDER_CTL_TIMEOUT_DEFAULT,
-				    error);
-	if (reply == NULL)
+	if (path == NULL)
 		return NULL;
-	g_variant_get(reply, "(&o)", &path);
 	props = tender_ctl_bus_call(self,
 				    path,
 				    TENDER_CTL_PROPERTIES_IFACE,
@@ -84,7 +74,6 @@ tender_ctl_foreach_name(TenderCtl *self, TenderCtlNameFunc func, GError **error)
 gboolean
 tender_ctl_cmd_list(TenderCtl *self, GError **error)
 {
-	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) workloads = NULL;
 	g_autoptr(GArray) pids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	gsize n_workloads;
@@ -92,42 +81,18 @@ tender_ctl_cmd_list(TenderCtl *self, GError **error)
 	gint width_state = strlen("STATE");
 	gint width_unit = strlen("UNIT");
 
-	reply = tender_ctl_bus_call(self,
-				    TENDER_CTL_MANAGER_PATH,
-				    TENDER_CTL_MANAGER_IFACE,
-				    "ListWorkloads",
-				    NULL,
-				    G_VARIANT_TYPE("(a(ssso))"),
-				    TENDER_CTL_TIMEOUT_DEFAULT,
-				    error);
-	if (reply == NULL) {
-		if (!tender_ctl_bus_error_is_not_running(*error))
-			g_prefix_error(error, "Failed to list workloads: ");
+	workloads = tender_ctl_bus_list(self, "ListWorkloads", "(a(ssso))", "workloads", error);
+	if (workloads == NULL)
 		return FALSE;
-	}
-	workloads = g_variant_get_child_value(reply, 0);
 	n_workloads = g_variant_n_children(workloads);
 
 	/* the main PIDs, best effort: a workload may go away in between, then -1 */
 	for (gsize i = 0; i < n_workloads; i++) {
 		const gchar *path = NULL;
-		g_autoptr(GVariant) pid_reply = NULL;
 		g_autoptr(GVariant) pid = NULL;
 		gint64 pid_value = -1;
 		g_variant_get_child(workloads, i, "(&s&s&s&o)", NULL, NULL, NULL, &path);
-		pid_reply =
-		    tender_ctl_bus_call(self,
-					path,
-					TENDER_CTL_PROPERTIES_IFACE,
-					"Get",
-					g_variant_new("(ss)", TENDER_CTL_WORKLOAD_IFACE, "MainPID"),
-					G_VARIANT_TYPE("(v)"),
-					TENDER_CTL_TIMEOUT_DEFAULT,
-					NULL);
-		if (pid_reply != NULL) {
-			g_autoptr(GVariant) boxed = g_variant_get_child_value(pid_reply, 0);
-			pid = g_variant_get_variant(boxed);
-		}
+		pid = tender_ctl_bus_get_property(self, path, "MainPID");
 		if (pid != NULL && g_variant_is_of_type(pid, G_VARIANT_TYPE_UINT32))
 			pid_value = g_variant_get_uint32(pid);
 		g_array_append_val(pids, pid_value);

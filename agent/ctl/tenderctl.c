@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -52,6 +53,26 @@ tender_ctl_free(TenderCtl *self)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderCtl, tender_ctl_free)
+
+static gboolean
+tender_ctl_interrupt_cb(gpointer user_data)
+{
+	g_main_loop_quit(user_data);
+	return G_SOURCE_CONTINUE;
+}
+
+/* runs @loop until it quits, or until Ctrl-C or SIGTERM end it (a normal end, as for
+ * `journalctl -f` or `busctl monitor`) */
+void
+tender_ctl_run_until_interrupted(GMainLoop *loop)
+{
+	guint sigint_id = g_unix_signal_add(SIGINT, tender_ctl_interrupt_cb, loop);
+	guint sigterm_id = g_unix_signal_add(SIGTERM, tender_ctl_interrupt_cb, loop);
+
+	g_main_loop_run(loop);
+	g_source_remove(sigint_id);
+	g_source_remove(sigterm_id);
+}
 
 static gint
 tender_ctl_usage_error(const gchar *command, const gchar *message)

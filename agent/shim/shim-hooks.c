@@ -62,17 +62,12 @@ tender_shim_run_hook(TenderShimRelay *relay,
 	pid_t child;
 
 	base = base != NULL && base[1] != '\0' ? base + 1 : hook[0];
-	if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
-	    pipe2(errout_pipe, O_CLOEXEC) < 0) {
+	if (tender_shim_relay_open_pipes(relay, err_pipe, out_pipe, errout_pipe) < 0) {
 		snprintf(why, why_len, "pre_start: %s: pipe: %s", base, strerror(errno));
 		return -1;
 	}
-	(void)fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-	(void)fcntl(errout_pipe[0], F_SETFL, O_NONBLOCK);
 	tender_line_buffer_init(&relay->out.lines);
 	tender_line_buffer_init(&relay->err.lines);
-	relay->out.fd = out_pipe[0];
-	relay->err.fd = errout_pipe[0];
 	relay->keep_tail = 1;
 	relay->tail_len = 0;
 	snprintf(relay->ident, sizeof(relay->ident), "SYSLOG_IDENTIFIER=%s", base);
@@ -90,13 +85,7 @@ tender_shim_run_hook(TenderShimRelay *relay,
 		(void)tender_shim_write_full(err_pipe[1], (const char *)&saved, sizeof(saved));
 		_exit(127);
 	}
-	close(err_pipe[1]);
-	close(out_pipe[1]);
-	close(errout_pipe[1]);
-	if (tender_shim_read_full(err_pipe[0], &child_errno, sizeof(child_errno)) !=
-	    sizeof(child_errno))
-		child_errno = 0;
-	close(err_pipe[0]);
+	child_errno = tender_shim_relay_wait_exec(err_pipe, out_pipe, errout_pipe);
 	wstatus = tender_shim_relay_until_exit(relay,
 					       sig_fd,
 					       child,

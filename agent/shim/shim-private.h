@@ -100,6 +100,13 @@ tender_shim_relay_until_exit(TenderShimRelay *relay,
 			     int *timed_out);
 void
 tender_shim_relay_drain(TenderShimRelay *relay);
+int
+tender_shim_relay_open_pipes(TenderShimRelay *relay,
+			     int err_pipe[2],
+			     int out_pipe[2],
+			     int errout_pipe[2]);
+int
+tender_shim_relay_wait_exec(int err_pipe[2], int out_pipe[2], int errout_pipe[2]);
 
 /* shim-hooks.c */
 int

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -229,16 +230,10 @@ tender_shim_relay_until_exit(TenderShimRelay *relay,
 void
 tender_shim_relay_drain(TenderShimRelay *relay)
 {
-	struct timespec now;
-	int64_t deadline;
+	int64_t deadline = tender_shim_monotonic_msec() + TENDER_SHIM_DRAIN_TIMEOUT_MSEC;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	deadline =
-	    (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 + TENDER_SHIM_DRAIN_TIMEOUT_MSEC;
 	while (relay->out.fd >= 0 || relay->err.fd >= 0) {
-		int64_t left;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = deadline - ((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+		int64_t left = deadline - tender_shim_monotonic_msec();
 		if (left <= 0)
 			break;
 		/* no signalfd here: the SIGCHLDs of the killed leftovers would wake us at once */
@@ -247,4 +242,45 @@ tender_shim_relay_drain(TenderShimRelay *relay)
 	/* a process that escaped the scope still holds a pipe: give up on it */
 	tender_shim_relay_flush(relay, &relay->out);
 	tender_shim_relay_flush(relay, &relay->err);
+}
+
+/*
+ * The pipes of a child about to be forked: @err_pipe for the errno of a failed exec, @out_pipe
+ * and @errout_pipe for its stdout and stderr, whose read ends @relay reads, non-blocking.
+ * Returns -1 with errno set if a pipe cannot be made.
+ */
+int
+tender_shim_relay_open_pipes(TenderShimRelay *relay,
+			     int err_pipe[2],
+			     int out_pipe[2],
+			     int errout_pipe[2])
+{
+	if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
+	    pipe2(errout_pipe, O_CLOEXEC) < 0)
+		return -1;
+	(void)fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+	(void)fcntl(errout_pipe[0], F_SETFL, O_NONBLOCK);
+	relay->out.fd = out_pipe[0];
+	relay->err.fd = errout_pipe[0];
+	return 0;
+}
+
+/*
+ * In the parent, once the child is forked: closes the child's ends of the pipes of
+ * tender_shim_relay_open_pipes() and waits for its exec.  Returns the errno of a failed exec,
+ * or 0 once it has exec'd.
+ */
+int
+tender_shim_relay_wait_exec(int err_pipe[2], int out_pipe[2], int errout_pipe[2])
+{
+	int child_errno = 0;
+
+	close(err_pipe[1]);
+	close(out_pipe[1]);
+	close(errout_pipe[1]);
+	if (tender_shim_read_full(err_pipe[0], &child_errno, sizeof(child_errno)) !=
+	    sizeof(child_errno))
+		child_errno = 0;
+	close(err_pipe[0]);
+	return child_errno;
 }

@@ -256,13 +256,8 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
-	    pipe2(errout_pipe, O_CLOEXEC) < 0)
+	if (tender_shim_relay_open_pipes(&relay, err_pipe, out_pipe, errout_pipe) < 0)
 		return 4;
-	(void)fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-	(void)fcntl(errout_pipe[0], F_SETFL, O_NONBLOCK);
-	relay.out.fd = out_pipe[0];
-	relay.err.fd = errout_pipe[0];
 
 	child = fork();
 	if (child < 0) {
@@ -290,13 +285,7 @@ main(int argc, char **argv)
 				       oom_adj);
 	tender_privdrop_clear(&drop);
 
-	close(err_pipe[1]);
-	close(out_pipe[1]);
-	close(errout_pipe[1]);
-	if (tender_shim_read_full(err_pipe[0], &child_errno, sizeof(child_errno)) !=
-	    sizeof(child_errno))
-		child_errno = 0;
-	close(err_pipe[0]);
+	child_errno = tender_shim_relay_wait_exec(err_pipe, out_pipe, errout_pipe);
 	if (child_errno != 0)
 		snprintf(line, sizeof(line), "E %d\n", child_errno);
 	else

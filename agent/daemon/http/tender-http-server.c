@@ -508,6 +508,17 @@ tender_http_server_add_listener(TenderHttpServer *self, GSocket *sock)
 	g_ptr_array_add(self->listeners, listener);
 }
 
+/* listens on the bound @sock, with our backlog, and accepts its connections */
+static gboolean
+tender_http_server_listen_on(TenderHttpServer *self, GSocket *sock, GError **error)
+{
+	g_socket_set_listen_backlog(sock, TENDER_HTTP_SERVER_LISTEN_BACKLOG);
+	if (!g_socket_listen(sock, error))
+		return FALSE;
+	tender_http_server_add_listener(self, sock);
+	return TRUE;
+}
+
 static gboolean
 tender_http_server_listen_unix(TenderHttpServer *self, GError **error)
 {
@@ -575,11 +586,7 @@ tender_http_server_listen_unix(TenderHttpServer *self, GError **error)
 			    g_strerror(errno));
 		return FALSE;
 	}
-	g_socket_set_listen_backlog(sock, TENDER_HTTP_SERVER_LISTEN_BACKLOG);
-	if (!g_socket_listen(sock, error))
-		return FALSE;
-	tender_http_server_add_listener(self, sock);
-	return TRUE;
+	return tender_http_server_listen_on(self, sock, error);
 }
 
 static gboolean
@@ -616,11 +623,7 @@ tender_http_server_listen_tcp(TenderHttpServer *self, GError **error)
 		return FALSE;
 	if (!g_socket_bind(sock, address, TRUE, error))
 		return FALSE;
-	g_socket_set_listen_backlog(sock, TENDER_HTTP_SERVER_LISTEN_BACKLOG);
-	if (!g_socket_listen(sock, error))
-		return FALSE;
-	tender_http_server_add_listener(self, sock);
-	return TRUE;
+	return tender_http_server_listen_on(self, sock, error);
 }
 
 /**

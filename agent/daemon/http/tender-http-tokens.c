@@ -20,6 +20,17 @@
 
 #define TENDER_HTTP_TOKENS_FILE_MAX (1024 * 1024)
 
+/* what a client is told of any token that is not accepted, whatever the reason */
+static gboolean
+tender_http_tokens_invalid(GError **error)
+{
+	g_set_error_literal(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_ACCESS_DENIED,
+			    "The bearer token is not valid");
+	return FALSE;
+}
+
 static gboolean
 tender_http_tokens_digest_equal(const gchar *a, const gchar *b)
 {
@@ -109,13 +120,8 @@ tender_http_tokens_match(const gchar *text, const gchar *token, guint32 *uid, GE
 			found_uid = (guint32)value;
 		}
 	}
-	if (!found) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_ACCESS_DENIED,
-				    "The bearer token is not valid");
-		return FALSE;
-	}
+	if (!found)
+		return tender_http_tokens_invalid(error);
 	*uid = found_uid;
 	return TRUE;
 }
@@ -141,41 +147,24 @@ tender_http_tokens_lookup(const gchar *path, const gchar *token, guint32 *uid, G
 	gsize len = 0;
 	struct stat st;
 
-	if (stat(path, &st) != 0) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_ACCESS_DENIED,
-				    "The bearer token is not valid");
-		return FALSE;
-	}
+	if (stat(path, &st) != 0)
+		return tender_http_tokens_invalid(error);
 	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) != 0 ||
 	    st.st_size > TENDER_HTTP_TOKENS_FILE_MAX) {
 		g_warning("%s is ignored: it must be a regular file of root, mode 0600 or "
 			  "stricter, of at most %d bytes",
 			  path,
 			  TENDER_HTTP_TOKENS_FILE_MAX);
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_ACCESS_DENIED,
-				    "The bearer token is not valid");
-		return FALSE;
+		return tender_http_tokens_invalid(error);
 	}
 	if (!g_file_get_contents(path, &text, &len, &error_local)) {
 		g_warning("cannot read %s: %s", path, error_local->message);
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_ACCESS_DENIED,
-				    "The bearer token is not valid");
-		return FALSE;
+		return tender_http_tokens_invalid(error);
 	}
 	if (!tender_http_tokens_match(text, token, uid, &error_local)) {
 		if (!g_error_matches(error_local, TENDER_ERROR, TENDER_ERROR_ACCESS_DENIED))
 			g_warning("%s is ignored: %s", path, error_local->message);
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_ACCESS_DENIED,
-				    "The bearer token is not valid");
-		return FALSE;
+		return tender_http_tokens_invalid(error);
 	}
 	return TRUE;
 }

@@ -72,23 +72,42 @@ tender_http_workloads_options_from_json(JsonNode *node, GError **error)
 	return g_variant_ref_sink(g_variant_builder_end(&builder));
 }
 
+/* answers with @value as JSON, or with @error if @value is %NULL */
+static void
+tender_http_workloads_reply_variant(TenderHttpRequest *req,
+				    guint status,
+				    GVariant *value,
+				    const GError *error)
+{
+	g_autoptr(JsonNode) node = NULL;
+
+	if (value == NULL) {
+		tender_http_message_reply_gerror(req->msg, error);
+		return;
+	}
+	node = json_gvariant_serialize(value);
+	tender_http_message_reply_json(req->msg, status, node);
+}
+
+/* answers with the JSON @b built */
+static void
+tender_http_workloads_reply_built(TenderHttpRequest *req, JsonBuilder *b)
+{
+	g_autoptr(JsonNode) root = json_builder_get_root(b);
+	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, root);
+}
+
 static void
 tender_http_workloads_reply_workload(TenderHttpRequest *req, guint status)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) node = NULL;
 	g_autoptr(GVariant) view = NULL;
 
 	/* the view D-Bus gives (org.tender.Agent1.Workload's properties), as JSON */
 	view = tender_engine_get_workload_properties(tender_http_server_get_engine(req->self),
 						     req->match.name,
 						     &error);
-	if (view == NULL) {
-		tender_http_message_reply_gerror(req->msg, error);
-		return;
-	}
-	node = json_gvariant_serialize(view);
-	tender_http_message_reply_json(req->msg, status, node);
+	tender_http_workloads_reply_variant(req, status, view, error);
 }
 
 /**
@@ -115,7 +134,6 @@ tender_http_workloads_list(TenderHttpRequest *req)
 	g_autoptr(GPtrArray) workloads =
 	    tender_engine_get_workloads(tender_http_server_get_engine(req->self));
 	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
 
 	json_builder_begin_array(b);
 	for (guint i = 0; i < workloads->len; i++) {
@@ -133,8 +151,7 @@ tender_http_workloads_list(TenderHttpRequest *req)
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	root = json_builder_get_root(b);
-	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, root);
+	tender_http_workloads_reply_built(req, b);
 }
 
 /* CreateWorkload's (name, spec, options) from the body {"name", "spec", "options"} */
@@ -243,6 +260,16 @@ tender_http_workloads_reply_created(TenderHttpRequest *req, TenderWorkload *w, G
 	tender_http_workloads_reply_workload(req, SOUP_STATUS_CREATED);
 }
 
+/* whether tender_http_workloads_decode() gave arguments; if not, answers why */
+static gboolean
+tender_http_workloads_check_params(TenderHttpRequest *req)
+{
+	if (req->params != NULL)
+		return TRUE;
+	tender_http_message_reply_gerror(req->msg, req->params_error);
+	return FALSE;
+}
+
 /**
  * tender_http_workloads_create:
  * @req: POST /v1/workloads, decoded by tender_http_workloads_decode()
@@ -258,10 +285,8 @@ tender_http_workloads_create(TenderHttpRequest *req)
 	const gchar *name = NULL;
 	TenderWorkload *w;
 
-	if (req->params == NULL) {
-		tender_http_message_reply_gerror(req->msg, req->params_error);
+	if (!tender_http_workloads_check_params(req))
 		return;
-	}
 	g_variant_get(req->params, "(&s@a{sv}@a{sv})", &name, &spec, &options);
 	w = tender_engine_create_workload(tender_http_server_get_engine(req->self),
 					  name,
@@ -285,10 +310,8 @@ tender_http_workloads_import(TenderHttpRequest *req)
 	const gchar *json = NULL;
 	TenderWorkload *w;
 
-	if (req->params == NULL) {
-		tender_http_message_reply_gerror(req->msg, req->params_error);
+	if (!tender_http_workloads_check_params(req))
 		return;
-	}
 	g_variant_get(req->params, "(&s@a{sv})", &json, &options);
 	w = tender_engine_import_workload(tender_http_server_get_engine(req->self),
 					  json,
@@ -329,17 +352,11 @@ tender_http_workloads_metrics(TenderHttpRequest *req)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) metrics = NULL;
-	g_autoptr(JsonNode) node = NULL;
 
 	metrics = tender_engine_get_metrics(tender_http_server_get_engine(req->self),
 					    req->match.name,
 					    &error);
-	if (metrics == NULL) {
-		tender_http_message_reply_gerror(req->msg, error);
-		return;
-	}
-	node = json_gvariant_serialize(metrics);
-	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, node);
+	tender_http_workloads_reply_variant(req, SOUP_STATUS_OK, metrics, error);
 }
 
 /**
@@ -370,7 +387,6 @@ tender_http_workloads_health(TenderHttpRequest *req)
 	g_autoptr(GPtrArray) workloads =
 	    tender_engine_get_workloads(tender_http_server_get_engine(req->self));
 	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "status");
@@ -380,8 +396,7 @@ tender_http_workloads_health(TenderHttpRequest *req)
 	json_builder_set_member_name(b, "workloads");
 	json_builder_add_int_value(b, workloads->len);
 	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, root);
+	tender_http_workloads_reply_built(req, b);
 }
 
 static void
@@ -404,6 +419,47 @@ tender_http_workloads_action_cb(GObject *source, GAsyncResult *res, gpointer use
 	tender_http_workloads_reply_workload(req, SOUP_STATUS_OK);
 }
 
+/* the engine's asynchronous call for each route of tender_http_workloads_action() but kill,
+ * with its options or without; the last is also the default */
+typedef struct {
+	TenderHttpRoute route;
+	void (*call_with_options)(TenderEngine *self,
+				  const gchar *name,
+				  GVariant *options,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data);
+	void (*call)(TenderEngine *self,
+		     const gchar *name,
+		     GCancellable *cancellable,
+		     GAsyncReadyCallback callback,
+		     gpointer user_data);
+	TenderEngineFinishFunc finish;
+} TenderHttpWorkloadsAction;
+
+static const TenderHttpWorkloadsAction tender_http_workloads_actions[] = {
+    {TENDER_HTTP_ROUTE_START,
+     tender_engine_start_workload_async,
+     NULL,
+     tender_engine_start_workload_finish},
+    {TENDER_HTTP_ROUTE_STOP,
+     tender_engine_stop_workload_async,
+     NULL,
+     tender_engine_stop_workload_finish},
+    {TENDER_HTTP_ROUTE_REMOVE,
+     tender_engine_remove_workload_async,
+     NULL,
+     tender_engine_remove_workload_finish},
+    {TENDER_HTTP_ROUTE_PAUSE,
+     NULL,
+     tender_engine_pause_workload_async,
+     tender_engine_pause_workload_finish},
+    {TENDER_HTTP_ROUTE_RESUME,
+     NULL,
+     tender_engine_resume_workload_async,
+     tender_engine_resume_workload_finish},
+};
+
 /**
  * tender_http_workloads_action:
  * @owned: (transfer full): POST /v1/workloads/NAME/{start,stop,kill,pause,resume} or
@@ -420,6 +476,7 @@ tender_http_workloads_action(TenderHttpRequest *owned)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) body = NULL;
 	g_autoptr(GVariant) options = NULL;
+	const TenderHttpWorkloadsAction *action = NULL;
 
 	if (req->match.route == TENDER_HTTP_ROUTE_REMOVE) {
 		options = tender_options_from_text("RemoveWorkload", req->query, NULL, &error);
@@ -477,53 +534,26 @@ tender_http_workloads_action(TenderHttpRequest *owned)
 		tender_http_message_reply_gerror(req->msg, error);
 		return;
 	}
-	tender_http_request_pause(req);
-	switch (req->match.route) {
-	case TENDER_HTTP_ROUTE_START:
-		req->finish = tender_engine_start_workload_finish;
-		tender_engine_start_workload_async(engine,
-						   name,
-						   options,
-						   NULL,
-						   tender_http_workloads_action_cb,
-						   g_steal_pointer(&req));
-		break;
-	case TENDER_HTTP_ROUTE_STOP:
-		req->finish = tender_engine_stop_workload_finish;
-		tender_engine_stop_workload_async(engine,
-						  name,
-						  options,
-						  NULL,
-						  tender_http_workloads_action_cb,
-						  g_steal_pointer(&req));
-		break;
-	case TENDER_HTTP_ROUTE_REMOVE:
-		req->finish = tender_engine_remove_workload_finish;
-		tender_engine_remove_workload_async(engine,
-						    name,
-						    options,
-						    NULL,
-						    tender_http_workloads_action_cb,
-						    g_steal_pointer(&req));
-		break;
-	case TENDER_HTTP_ROUTE_PAUSE:
-		req->finish = tender_engine_pause_workload_finish;
-		tender_engine_pause_workload_async(engine,
-						   name,
-						   NULL,
-						   tender_http_workloads_action_cb,
-						   g_steal_pointer(&req));
-		break;
-	case TENDER_HTTP_ROUTE_RESUME:
-	default:
-		req->finish = tender_engine_resume_workload_finish;
-		tender_engine_resume_workload_async(engine,
-						    name,
-						    NULL,
-						    tender_http_workloads_action_cb,
-						    g_steal_pointer(&req));
-		break;
+	for (guint i = 0; i < G_N_ELEMENTS(tender_http_workloads_actions); i++) {
+		action = &tender_http_workloads_actions[i];
+		if (action->route == req->match.route)
+			break;
 	}
+	tender_http_request_pause(req);
+	req->finish = action->finish;
+	if (action->call_with_options != NULL)
+		action->call_with_options(engine,
+					  name,
+					  options,
+					  NULL,
+					  tender_http_workloads_action_cb,
+					  g_steal_pointer(&req));
+	else
+		action->call(engine,
+			     name,
+			     NULL,
+			     tender_http_workloads_action_cb,
+			     g_steal_pointer(&req));
 }
 
 static void
@@ -588,14 +618,8 @@ tender_http_workloads_logs_cb(GObject *source, GAsyncResult *res, gpointer user_
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) entries =
 	    tender_engine_get_logs_finish(TENDER_ENGINE(source), res, &error);
-	g_autoptr(JsonNode) node = NULL;
 
 	if (!tender_http_request_resume(req))
 		return;
-	if (entries == NULL) {
-		tender_http_message_reply_gerror(req->msg, error);
-		return;
-	}
-	node = json_gvariant_serialize(entries);
-	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, node);
+	tender_http_workloads_reply_variant(req, SOUP_STATUS_OK, entries, error);
 }

@@ -306,19 +306,14 @@ tender_cgroup_read_limits(TenderCgroup *self, const gchar *cgroup, GError **erro
 	GVariantBuilder builder;
 	guint64 value = 0;
 	gboolean v2;
-	g_autofree gchar *dir = NULL;
+	gboolean has_quota = FALSE;
+	guint64 quota = 0;
+	guint64 period = 0;
 
 	g_return_val_if_fail(TENDER_IS_CGROUP(self), NULL);
 	v2 = self->version == TENDER_CGROUP_VERSION_2;
-	dir = tender_cgroup_build_path(self, NULL, cgroup, NULL);
-	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_NOT_FOUND,
-			    "Control group %s does not exist",
-			    cgroup);
+	if (!tender_cgroup_check_exists(self, cgroup, error))
 		return NULL;
-	}
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
 
 	if (tender_cgroup_read_u64(self,
@@ -329,30 +324,24 @@ tender_cgroup_read_limits(TenderCgroup *self, const gchar *cgroup, GError **erro
 				   NULL))
 		tender_cgroup_add_limit(&builder, "memory_max", value);
 
+	/* the CPU quota per period: cpu.max "QUOTA PERIOD" on v2 ("max PERIOD" without one),
+	 * cpu.cfs_quota_us and cpu.cfs_period_us on v1 (a quota of -1 without one) */
 	if (v2) {
 		g_autofree gchar *contents = NULL;
 		if (tender_cgroup_read_file(self, "cpu", cgroup, "cpu.max", &contents, NULL)) {
 			g_auto(GStrv) words = g_strsplit_set(g_strstrip(contents), " ", -1);
-			guint64 quota = 0;
-			guint64 period = 0;
-			if (g_strv_length(words) == 2 &&
+			has_quota =
+			    g_strv_length(words) == 2 &&
 			    g_ascii_string_to_unsigned(words[0],
 						       10,
 						       1,
 						       G_MAXUINT64,
 						       &quota,
 						       NULL) &&
-			    g_ascii_string_to_unsigned(words[1], 10, 1, G_MAXUINT64, &period, NULL))
-				g_variant_builder_add(&builder,
-						      "{sv}",
-						      "cpu_quota_percent",
-						      g_variant_new_uint32(
-							  (guint32)(quota * 100 / period)));
+			    g_ascii_string_to_unsigned(words[1], 10, 1, G_MAXUINT64, &period, NULL);
 		}
 	} else {
 		g_autofree gchar *quota_text = NULL;
-		guint64 period = 0;
-		gint64 quota = -1;
 		if (tender_cgroup_read_file(self,
 					    "cpu",
 					    cgroup,
@@ -366,15 +355,16 @@ tender_cgroup_read_limits(TenderCgroup *self, const gchar *cgroup, GError **erro
 					   &period,
 					   NULL) &&
 		    period > 0) {
-			quota = g_ascii_strtoll(quota_text, NULL, 10);
-			if (quota > 0)
-				g_variant_builder_add(&builder,
-						      "{sv}",
-						      "cpu_quota_percent",
-						      g_variant_new_uint32((
-							  guint32)((guint64)quota * 100 / period)));
+			gint64 quota_us = g_ascii_strtoll(quota_text, NULL, 10);
+			has_quota = quota_us > 0;
+			quota = has_quota ? (guint64)quota_us : 0;
 		}
 	}
+	if (has_quota)
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "cpu_quota_percent",
+				      g_variant_new_uint32((guint32)(quota * 100 / period)));
 
 	if (tender_cgroup_read_u64(self, "pids", cgroup, "pids.max", &value, NULL))
 		tender_cgroup_add_limit(&builder, "tasks_max", value);
@@ -542,15 +532,9 @@ tender_cgroup_get_procs_files(TenderCgroup *self, const gchar *cgroup, GError **
 	g_autofree gchar *tracking = NULL;
 
 	g_return_val_if_fail(TENDER_IS_CGROUP(self), NULL);
-	tracking = tender_cgroup_build_path(self, NULL, cgroup, NULL);
-	if (!g_file_test(tracking, G_FILE_TEST_IS_DIR)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_NOT_FOUND,
-			    "Control group %s does not exist",
-			    cgroup);
+	if (!tender_cgroup_check_exists(self, cgroup, error))
 		return NULL;
-	}
+	tracking = tender_cgroup_build_path(self, NULL, cgroup, NULL);
 	if (self->version == TENDER_CGROUP_VERSION_2) {
 		g_ptr_array_add(files, g_build_filename(tracking, "cgroup.procs", NULL));
 	} else {

@@ -500,24 +500,40 @@ tender_freezer_systemd_cb(GObject *source, GAsyncResult *res, gpointer user_data
 	g_task_return_error(task, g_steal_pointer(&error));
 }
 
-static void
-tender_freezer_set_async(TenderFreezer *self,
-			 const gchar *unit,
-			 const gchar *cgroup,
-			 gboolean freeze,
-			 gpointer source_tag,
-			 GCancellable *cancellable,
-			 GAsyncReadyCallback callback,
-			 gpointer user_data)
+/**
+ * tender_freezer_set_state_async:
+ * @self: a #TenderFreezer
+ * @unit: the scope's unit name
+ * @cgroup: its cgroup path
+ * @freeze: %TRUE to freeze every process of the scope, %FALSE to thaw them
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once every process of the scope is frozen (or runs again), or the freeze
+ *   (or thaw) failed
+ * @user_data: for @callback
+ *
+ * Freezes or thaws every process of a scope.  On cgroup v1 a freeze leaves a freezer cgroup
+ * behind: call tender_freezer_release() once the scope has ended.
+ */
+void
+tender_freezer_set_state_async(TenderFreezer *self,
+			       const gchar *unit,
+			       const gchar *cgroup,
+			       gboolean freeze,
+			       GCancellable *cancellable,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data)
 {
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	TenderFreezerOp *op = g_new0(TenderFreezerOp, 1);
+	g_autoptr(GTask) task = NULL;
+	TenderFreezerOp *op;
 
+	g_return_if_fail(TENDER_IS_FREEZER(self));
+	task = g_task_new(self, cancellable, callback, user_data);
+	op = g_new0(TenderFreezerOp, 1);
 	op->unit = g_strdup(unit);
 	op->cgroup = g_strdup(cgroup);
 	op->freeze = freeze;
 	g_task_set_task_data(task, op, (GDestroyNotify)tender_freezer_op_free);
-	g_task_set_source_tag(task, source_tag);
+	g_task_set_source_tag(task, tender_freezer_set_state_async);
 	if (tender_cgroup_get_version(self->cgroup) == TENDER_CGROUP_VERSION_2 &&
 	    self->systemd != NULL) {
 		tender_systemd_freeze_unit_async(self->systemd,
@@ -532,89 +548,15 @@ tender_freezer_set_async(TenderFreezer *self,
 }
 
 /**
- * tender_freezer_freeze_async:
- * @self: a #TenderFreezer
- * @unit: the scope's unit name
- * @cgroup: its cgroup path
- * @cancellable: (nullable): a #GCancellable
- * @callback: called once every process of the scope is frozen, or the freeze failed
- * @user_data: for @callback
- *
- * Freezes every process of a scope.  On cgroup v1 this leaves a freezer cgroup behind: call
- * tender_freezer_release() once the scope has ended.
- */
-void
-tender_freezer_freeze_async(TenderFreezer *self,
-			    const gchar *unit,
-			    const gchar *cgroup,
-			    GCancellable *cancellable,
-			    GAsyncReadyCallback callback,
-			    gpointer user_data)
-{
-	g_return_if_fail(TENDER_IS_FREEZER(self));
-	tender_freezer_set_async(self,
-				 unit,
-				 cgroup,
-				 TRUE,
-				 tender_freezer_freeze_async,
-				 cancellable,
-				 callback,
-				 user_data);
-}
-
-/**
- * tender_freezer_freeze_finish:
+ * tender_freezer_set_state_finish:
  * @self: a #TenderFreezer
  * @res: the result
  * @error: (nullable): a #GError
  *
- * Returns: %TRUE if the scope is frozen; on failure it is thawed again
+ * Returns: %TRUE if the scope is frozen (or thawed); a freeze that failed is thawed again
  */
 gboolean
-tender_freezer_freeze_finish(TenderFreezer *self, GAsyncResult *res, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
-	return g_task_propagate_boolean(G_TASK(res), error);
-}
-
-/**
- * tender_freezer_thaw_async:
- * @self: a #TenderFreezer
- * @unit: the scope's unit name
- * @cgroup: its cgroup path
- * @cancellable: (nullable): a #GCancellable
- * @callback: called once the scope's processes run again, or the thaw failed
- * @user_data: for @callback
- */
-void
-tender_freezer_thaw_async(TenderFreezer *self,
-			  const gchar *unit,
-			  const gchar *cgroup,
-			  GCancellable *cancellable,
-			  GAsyncReadyCallback callback,
-			  gpointer user_data)
-{
-	g_return_if_fail(TENDER_IS_FREEZER(self));
-	tender_freezer_set_async(self,
-				 unit,
-				 cgroup,
-				 FALSE,
-				 tender_freezer_thaw_async,
-				 cancellable,
-				 callback,
-				 user_data);
-}
-
-/**
- * tender_freezer_thaw_finish:
- * @self: a #TenderFreezer
- * @res: the result
- * @error: (nullable): a #GError
- *
- * Returns: %TRUE if the scope is thawed
- */
-gboolean
-tender_freezer_thaw_finish(TenderFreezer *self, GAsyncResult *res, GError **error)
+tender_freezer_set_state_finish(TenderFreezer *self, GAsyncResult *res, GError **error)
 {
 	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
 	return g_task_propagate_boolean(G_TASK(res), error);

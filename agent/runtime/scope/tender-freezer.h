@@ -20,23 +20,15 @@ G_DECLARE_FINAL_TYPE(TenderFreezer, tender_freezer, TENDER, FREEZER, GObject)
 TenderFreezer *
 tender_freezer_new(TenderCgroup *cgroup, TenderSystemd *systemd);
 void
-tender_freezer_freeze_async(TenderFreezer *self,
-			    const gchar *unit,
-			    const gchar *cgroup,
-			    GCancellable *cancellable,
-			    GAsyncReadyCallback callback,
-			    gpointer user_data);
+tender_freezer_set_state_async(TenderFreezer *self,
+			       const gchar *unit,
+			       const gchar *cgroup,
+			       gboolean freeze,
+			       GCancellable *cancellable,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data);
 gboolean
-tender_freezer_freeze_finish(TenderFreezer *self, GAsyncResult *res, GError **error);
-void
-tender_freezer_thaw_async(TenderFreezer *self,
-			  const gchar *unit,
-			  const gchar *cgroup,
-			  GCancellable *cancellable,
-			  GAsyncReadyCallback callback,
-			  gpointer user_data);
-gboolean
-tender_freezer_thaw_finish(TenderFreezer *self, GAsyncResult *res, GError **error);
+tender_freezer_set_state_finish(TenderFreezer *self, GAsyncResult *res, GError **error);
 void
 tender_freezer_release(TenderFreezer *self, const gchar *cgroup);
 gboolean

@@ -520,7 +520,7 @@ tender_scope_run_thawed_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	g_autofree gchar *name = user_data;
 	g_autoptr(GError) error = NULL;
 
-	if (!tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error))
+	if (!tender_freezer_set_state_finish(TENDER_FREEZER(source), res, &error))
 		g_warning("workload %s: %s", name, error->message);
 }
 
@@ -539,12 +539,13 @@ tender_scope_run_thaw_to_stop(TenderScopeRun *self)
 	TenderWorkload *w = self->workload;
 
 	self->frozen = FALSE;
-	tender_freezer_thaw_async(tender_scope_run_get_freezer(self),
-				  tender_workload_get_unit(w),
-				  tender_workload_get_control_group(w),
-				  NULL,
-				  tender_scope_run_thawed_cb,
-				  g_strdup(tender_workload_get_name(w)));
+	tender_freezer_set_state_async(tender_scope_run_get_freezer(self),
+				       tender_workload_get_unit(w),
+				       tender_workload_get_control_group(w),
+				       FALSE,
+				       NULL,
+				       tender_scope_run_thawed_cb,
+				       g_strdup(tender_workload_get_name(w)));
 }
 
 /*
@@ -591,10 +592,8 @@ tender_scope_run_paused_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	TenderRuntimeRun *run = TENDER_RUNTIME_RUN(self);
 	gboolean paused = GPOINTER_TO_INT(g_task_get_task_data(task));
 	g_autoptr(GError) error = NULL;
-	gboolean ok = paused ? tender_freezer_freeze_finish(TENDER_FREEZER(source), res, &error)
-			     : tender_freezer_thaw_finish(TENDER_FREEZER(source), res, &error);
 
-	if (!ok) {
+	if (!tender_freezer_set_state_finish(TENDER_FREEZER(source), res, &error)) {
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
@@ -624,20 +623,13 @@ tender_scope_run_set_paused_async(TenderRuntimeRun *run,
 
 	g_task_set_source_tag(task, tender_scope_run_set_paused_async);
 	g_task_set_task_data(task, GINT_TO_POINTER(paused), NULL);
-	if (paused)
-		tender_freezer_freeze_async(tender_scope_run_get_freezer(self),
-					    tender_workload_get_unit(w),
-					    tender_workload_get_control_group(w),
-					    NULL,
-					    tender_scope_run_paused_cb,
-					    task);
-	else
-		tender_freezer_thaw_async(tender_scope_run_get_freezer(self),
-					  tender_workload_get_unit(w),
-					  tender_workload_get_control_group(w),
-					  NULL,
-					  tender_scope_run_paused_cb,
-					  task);
+	tender_freezer_set_state_async(tender_scope_run_get_freezer(self),
+				       tender_workload_get_unit(w),
+				       tender_workload_get_control_group(w),
+				       paused,
+				       NULL,
+				       tender_scope_run_paused_cb,
+				       task);
 }
 
 static gboolean

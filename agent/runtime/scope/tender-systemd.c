@@ -50,21 +50,59 @@ tender_systemd_start_free(TenderSystemdStart *data)
 static void
 tender_systemd_call_start(GTask *task);
 
+/* calls @method of PID 1's manager */
+static void
+tender_systemd_call_manager(TenderSystemd *self,
+			    const gchar *method,
+			    GVariant *parameters,
+			    const GVariantType *reply_type,
+			    GCancellable *cancellable,
+			    GAsyncReadyCallback callback,
+			    gpointer user_data)
+{
+	g_dbus_connection_call(self->connection,
+			       SYSTEMD_BUS_NAME,
+			       SYSTEMD_OBJECT_PATH,
+			       SYSTEMD_MANAGER_IFACE,
+			       method,
+			       parameters,
+			       reply_type,
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       cancellable,
+			       callback,
+			       user_data);
+}
+
+/* the reply of a call made for @task, or %NULL once @task has returned its error, converted
+ * and prefixed with @prefix */
+static GVariant *
+tender_systemd_call_finish(GObject *source, GAsyncResult *res, GTask *task, const gchar *prefix)
+{
+	g_autoptr(GError) error = NULL;
+	GVariant *reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+
+	if (reply == NULL) {
+		tender_error_convert(&error);
+		g_prefix_error(&error, "%s", prefix);
+		g_task_return_error(task, g_steal_pointer(&error));
+	}
+	return reply;
+}
+
 static void
 tender_systemd_get_cgroup_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) reply =
+	    tender_systemd_call_finish(source,
+				       res,
+				       task,
+				       "Cannot read the scope's control group: ");
 	g_autoptr(GVariant) value = NULL;
 
-	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-	if (reply == NULL) {
-		tender_error_convert(&error);
-		g_prefix_error(&error, "Cannot read the scope's control group: ");
-		g_task_return_error(task, g_steal_pointer(&error));
+	if (reply == NULL)
 		return;
-	}
 	g_variant_get(reply, "(v)", &value);
 	g_task_return_pointer(task, g_variant_dup_string(value, NULL), g_free);
 }
@@ -73,18 +111,16 @@ static void
 tender_systemd_get_unit_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = NULL;
 	GCancellable *cancellable = g_task_get_cancellable(task);
 	const gchar *path = NULL;
+	g_autoptr(GVariant) reply =
+	    tender_systemd_call_finish(source,
+				       res,
+				       task,
+				       "The scope vanished right after it started: ");
 
-	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-	if (reply == NULL) {
-		tender_error_convert(&error);
-		g_prefix_error(&error, "The scope vanished right after it started: ");
-		g_task_return_error(task, g_steal_pointer(&error));
+	if (reply == NULL)
 		return;
-	}
 	g_variant_get(reply, "(&o)", &path);
 	g_dbus_connection_call(G_DBUS_CONNECTION(source),
 			       SYSTEMD_BUS_NAME,
@@ -120,18 +156,13 @@ tender_systemd_start_complete(TenderSystemd *self, GTask *task_borrowed)
 					data->result);
 		return;
 	}
-	g_dbus_connection_call(self->connection,
-			       SYSTEMD_BUS_NAME,
-			       SYSTEMD_OBJECT_PATH,
-			       SYSTEMD_MANAGER_IFACE,
-			       "GetUnit",
-			       g_variant_new("(s)", data->unit),
-			       G_VARIANT_TYPE("(o)"),
-			       G_DBUS_CALL_FLAGS_NONE,
-			       -1,
-			       cancellable,
-			       tender_systemd_get_unit_cb,
-			       g_steal_pointer(&task));
+	tender_systemd_call_manager(self,
+				    "GetUnit",
+				    g_variant_new("(s)", data->unit),
+				    G_VARIANT_TYPE("(o)"),
+				    cancellable,
+				    tender_systemd_get_unit_cb,
+				    g_steal_pointer(&task));
 }
 
 static void
@@ -191,18 +222,13 @@ tender_systemd_start_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		if (g_strcmp0(remote, "org.freedesktop.systemd1.UnitExists") == 0 &&
 		    data->retries++ < TENDER_SYSTEMD_UNIT_EXISTS_RETRIES) {
 			/* an ended scope of that name is not collected yet: give PID 1 a moment */
-			g_dbus_connection_call(self->connection,
-					       SYSTEMD_BUS_NAME,
-					       SYSTEMD_OBJECT_PATH,
-					       SYSTEMD_MANAGER_IFACE,
-					       "ResetFailedUnit",
-					       g_variant_new("(s)", data->unit),
-					       NULL,
-					       G_DBUS_CALL_FLAGS_NONE,
-					       -1,
-					       NULL,
-					       NULL,
-					       NULL);
+			tender_systemd_call_manager(self,
+						    "ResetFailedUnit",
+						    g_variant_new("(s)", data->unit),
+						    NULL,
+						    NULL,
+						    NULL,
+						    NULL);
 			g_timeout_add_full(G_PRIORITY_DEFAULT,
 					   TENDER_SYSTEMD_UNIT_EXISTS_DELAY_MS,
 					   tender_systemd_retry_cb,
@@ -230,22 +256,17 @@ tender_systemd_call_start(GTask *task)
 	g_clear_pointer(&data->result, g_free);
 	g_clear_pointer(&data->job, g_free);
 	g_hash_table_replace(self->pending, g_strdup(data->unit), g_object_ref(task));
-	g_dbus_connection_call(self->connection,
-			       SYSTEMD_BUS_NAME,
-			       SYSTEMD_OBJECT_PATH,
-			       SYSTEMD_MANAGER_IFACE,
-			       "StartTransientUnit",
-			       g_variant_new("(ss@a(sv)a(sa(sv)))",
-					     data->unit,
-					     "fail",
-					     data->properties,
-					     NULL),
-			       G_VARIANT_TYPE("(o)"),
-			       G_DBUS_CALL_FLAGS_NONE,
-			       -1,
-			       g_task_get_cancellable(task),
-			       tender_systemd_start_cb,
-			       g_object_ref(task));
+	tender_systemd_call_manager(self,
+				    "StartTransientUnit",
+				    g_variant_new("(ss@a(sv)a(sa(sv)))",
+						  data->unit,
+						  "fail",
+						  data->properties,
+						  NULL),
+				    G_VARIANT_TYPE("(o)"),
+				    g_task_get_cancellable(task),
+				    tender_systemd_start_cb,
+				    g_object_ref(task));
 }
 
 /**
@@ -317,25 +338,27 @@ tender_systemd_unit_call_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	g_task_return_boolean(task, TRUE);
 }
 
+/* calls @method for a task whose source tag is @source_tag and returns a boolean */
 static void
 tender_systemd_unit_call(TenderSystemd *self,
 			 const gchar *method,
 			 GVariant *parameters,
 			 const GVariantType *reply_type,
-			 GTask *task)
+			 gpointer source_tag,
+			 GCancellable *cancellable,
+			 GAsyncReadyCallback callback,
+			 gpointer user_data)
 {
-	g_dbus_connection_call(self->connection,
-			       SYSTEMD_BUS_NAME,
-			       SYSTEMD_OBJECT_PATH,
-			       SYSTEMD_MANAGER_IFACE,
-			       method,
-			       parameters,
-			       reply_type,
-			       G_DBUS_CALL_FLAGS_NONE,
-			       -1,
-			       g_task_get_cancellable(task),
-			       tender_systemd_unit_call_cb,
-			       task);
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
+
+	g_task_set_source_tag(task, source_tag);
+	tender_systemd_call_manager(self,
+				    method,
+				    parameters,
+				    reply_type,
+				    cancellable,
+				    tender_systemd_unit_call_cb,
+				    task);
 }
 
 /**
@@ -358,15 +381,15 @@ tender_systemd_freeze_unit_async(TenderSystemd *self,
 				 GAsyncReadyCallback callback,
 				 gpointer user_data)
 {
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-
 	g_return_if_fail(TENDER_IS_SYSTEMD(self));
-	g_task_set_source_tag(task, tender_systemd_freeze_unit_async);
 	tender_systemd_unit_call(self,
 				 freeze ? "FreezeUnit" : "ThawUnit",
 				 g_variant_new("(s)", unit),
 				 G_VARIANT_TYPE_UNIT,
-				 g_steal_pointer(&task));
+				 tender_systemd_freeze_unit_async,
+				 cancellable,
+				 callback,
+				 user_data);
 }
 
 /**
@@ -403,15 +426,15 @@ tender_systemd_stop_unit_async(TenderSystemd *self,
 			       GAsyncReadyCallback callback,
 			       gpointer user_data)
 {
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-
 	g_return_if_fail(TENDER_IS_SYSTEMD(self));
-	g_task_set_source_tag(task, tender_systemd_stop_unit_async);
 	tender_systemd_unit_call(self,
 				 "StopUnit",
 				 g_variant_new("(ss)", unit, "replace"),
 				 G_VARIANT_TYPE("(o)"),
-				 g_steal_pointer(&task));
+				 tender_systemd_stop_unit_async,
+				 cancellable,
+				 callback,
+				 user_data);
 }
 
 /**
@@ -521,6 +544,29 @@ tender_systemd_new(GDBusConnection *connection)
 	return self;
 }
 
+/* adds the property @name = @value, unless @value is 0; with a @path, the property is an
+ * a(st) of the one (@path, @value) */
+static void
+tender_systemd_add_limit(GVariantBuilder *builder,
+			 const gchar *name,
+			 const gchar *path,
+			 guint64 value)
+{
+	GVariant *item;
+
+	if (value == 0)
+		return;
+	if (path == NULL) {
+		g_variant_builder_add(builder, "(sv)", name, g_variant_new_uint64(value));
+		return;
+	}
+	item = g_variant_new("(st)", path, value);
+	g_variant_builder_add(builder,
+			      "(sv)",
+			      name,
+			      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
+}
+
 /**
  * tender_systemd_build_scope_properties:
  * @spec: the spec of a workload
@@ -560,37 +606,20 @@ tender_systemd_build_scope_properties(const TenderSpec *spec, const gchar *name,
 	g_variant_builder_add(&builder, "(sv)", "MemoryAccounting", g_variant_new_boolean(TRUE));
 	g_variant_builder_add(&builder, "(sv)", "TasksAccounting", g_variant_new_boolean(TRUE));
 	g_variant_builder_add(&builder, "(sv)", "IOAccounting", g_variant_new_boolean(TRUE));
-	if (spec->memory_max > 0)
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "MemoryMax",
-				      g_variant_new_uint64(spec->memory_max));
-	if (spec->cpu_quota_percent > 0)
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "CPUQuotaPerSecUSec",
-				      g_variant_new_uint64((guint64)spec->cpu_quota_percent *
-							   10000));
-	if (spec->tasks_max > 0)
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "TasksMax",
-				      g_variant_new_uint64(spec->tasks_max));
-	if (spec->io_read_bandwidth_max > 0) {
-		GVariant *item =
-		    g_variant_new("(st)", spec->working_directory, spec->io_read_bandwidth_max);
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "IOReadBandwidthMax",
-				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
-	}
-	if (spec->io_write_bandwidth_max > 0) {
-		GVariant *item =
-		    g_variant_new("(st)", spec->working_directory, spec->io_write_bandwidth_max);
-		g_variant_builder_add(&builder,
-				      "(sv)",
-				      "IOWriteBandwidthMax",
-				      g_variant_new_array(G_VARIANT_TYPE("(st)"), &item, 1));
-	}
+	/* the limits the spec sets (0: not set) */
+	tender_systemd_add_limit(&builder, "MemoryMax", NULL, spec->memory_max);
+	tender_systemd_add_limit(&builder,
+				 "CPUQuotaPerSecUSec",
+				 NULL,
+				 (guint64)spec->cpu_quota_percent * 10000);
+	tender_systemd_add_limit(&builder, "TasksMax", NULL, spec->tasks_max);
+	tender_systemd_add_limit(&builder,
+				 "IOReadBandwidthMax",
+				 spec->working_directory,
+				 spec->io_read_bandwidth_max);
+	tender_systemd_add_limit(&builder,
+				 "IOWriteBandwidthMax",
+				 spec->working_directory,
+				 spec->io_write_bandwidth_max);
 	return g_variant_builder_end(&builder);
 }
