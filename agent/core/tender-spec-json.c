@@ -16,7 +16,8 @@
  * (g_variant_print(value, TRUE)), e.g. "{'image': <'nginx'>, 'ports': <[uint16 80]>}":
  * unlike JSON, it keeps every GVariant type (u or t, as or av, nested a{sv}), so the value
  * read back is the very value given; the spec parser refuses a value whose text would not
- * read back.
+ * read back.  On the way in, a JSON object is taken too, with JSON's own types (a number is
+ * x or d, an array av): what an HTTP client writes by hand, and what GET answers.
  */
 
 static JsonNode *
@@ -209,7 +210,7 @@ tender_spec_json_to_variant(JsonNode *node, const gchar *key, const gchar *type,
 	return NULL;
 }
 
-/* an x-NAME key: a string of GVariant text */
+/* an x-NAME key: a string of GVariant text, or a JSON object */
 static GVariant *
 tender_spec_json_extension_to_variant(JsonNode *node, const gchar *key, GError **error)
 {
@@ -217,11 +218,26 @@ tender_spec_json_extension_to_variant(JsonNode *node, const gchar *key, GError *
 	g_autoptr(GError) error_local = NULL;
 	GVariant *value;
 
+	if (JSON_NODE_HOLDS_OBJECT(node)) {
+		/* written by hand (an HTTP client): JSON's own types, as json-glib maps them */
+		value = json_gvariant_deserialize(node, "a{sv}", &error_local);
+		if (value == NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key '%s' is not an object of plain values: %s",
+				    key,
+				    error_local->message);
+			return NULL;
+		}
+		return value;
+	}
 	if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key '%s' must be a string: an a{sv} in GVariant text format",
+			    "Spec key '%s' must be an object, or a string: an a{sv} in GVariant "
+			    "text format",
 			    key);
 		return NULL;
 	}

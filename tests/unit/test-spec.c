@@ -622,9 +622,21 @@ test_spec_extensions_invalid(void)
 	g_assert_true(g_variant_equal(tender_spec_get_extension(back, "x-nan"),
 				      tender_spec_get_extension(spec, "x-nan")));
 
-	/* JSON: a string of GVariant text only */
-	assert_json_invalid("{\"argv\": [\"true\"], \"x-docker\": {\"image\": \"nginx\"}}",
-			    "'x-docker' must be a string");
+	/* JSON: a string of GVariant text, or an object with JSON's own types */
+	g_clear_pointer(&back, tender_spec_free);
+	back = spec_from_json("{\"argv\": [\"true\"], \"x-docker\": {\"image\": \"nginx\", "
+			      "\"ports\": [80], \"tty\": true}}",
+			      &error);
+	g_assert_no_error(error);
+	{
+		g_autofree gchar *text =
+		    g_variant_print(tender_spec_get_extension(back, "x-docker"), TRUE);
+		g_assert_cmpstr(text,
+				==,
+				"{'image': <'nginx'>, 'ports': <[<int64 80>]>, 'tty': <true>}");
+	}
+	assert_json_invalid("{\"argv\": [\"true\"], \"x-docker\": [\"nginx\"]}",
+			    "'x-docker' must be an object, or a string");
 	assert_json_invalid("{\"argv\": [\"true\"], \"x-docker\": \"{'image': nginx}\"}",
 			    "'x-docker' is not an a{sv} in GVariant text");
 	assert_json_invalid("{\"argv\": [\"true\"], \"x-docker\": \"['a']\"}", "'x-docker'");
