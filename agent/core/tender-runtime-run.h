@@ -43,11 +43,13 @@ typedef struct {
  * @stop: asks the command to end (SIGTERM); the base class sends SIGKILL through @kill if
  *	the run has not ended after the timeout
  * @kill: sends @signo to the workload's processes; @n_signalled says to how many
- * @set_paused_async: (optional): freezes the workload's processes, or thaws them; a run
+ * @set_paused_async: (optional): freezes the workload's processes, or thaws them (without
+ *	it, a pause or resume answers %TENDER_ERROR_NOT_SUPPORTED); a run
  *	that is being stopped by the time they are frozen is thawed again, to take the stop
  * @set_paused_finish: (optional): finishes @set_paused_async
  * @get_paused: (optional): whether the processes are frozen now, as the kernel says
- * @read_metrics: (optional): reads the counters of GetMetrics
+ * @read_metrics: (optional): reads the counters of GetMetrics (without it, GetMetrics
+ *	answers %TENDER_ERROR_NOT_SUPPORTED)
  * @read_limits: (optional): the limits the kernel holds for the run, an a{sv}
  * @get_join_files: (optional): the files a process writes "0" into to join the run's
  *	control groups, for health check commands
