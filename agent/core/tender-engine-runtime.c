@@ -88,18 +88,23 @@ tender_engine_add_runtime(TenderEngine *self, TenderRuntime *runtime)
 /**
  * tender_engine_remove_runtime:
  * @self: a #TenderEngine
- * @name: the name of a runtime that was added
+ * @runtime: a runtime that was added
  *
  * The runtime goes (its plugin is dropped): workloads of it can no longer be started.  Runs
  * under way keep their #TenderRuntimeRun, which answers what it can without its runtime.
  */
 void
-tender_engine_remove_runtime(TenderEngine *self, const gchar *name)
+tender_engine_remove_runtime(TenderEngine *self, TenderRuntime *runtime)
 {
+	const gchar *name;
+
 	g_return_if_fail(TENDER_IS_ENGINE(self));
-	g_return_if_fail(g_strcmp0(name, TENDER_RUNTIME_SCOPE) != 0);
-	if (g_hash_table_remove(self->runtimes, name))
-		g_info("runtime %s removed", name);
+	g_return_if_fail(TENDER_IS_RUNTIME(runtime));
+	name = tender_runtime_get_name(runtime);
+	if (g_hash_table_lookup(self->runtimes, name) != runtime)
+		return;
+	g_info("runtime %s removed", name);
+	g_hash_table_remove(self->runtimes, name);
 }
 
 /**

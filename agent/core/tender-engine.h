@@ -23,7 +23,7 @@ tender_engine_new(const TenderConfig *config);
 void
 tender_engine_add_runtime(TenderEngine *self, TenderRuntime *runtime);
 void
-tender_engine_remove_runtime(TenderEngine *self, const gchar *name);
+tender_engine_remove_runtime(TenderEngine *self, TenderRuntime *runtime);
 gboolean
 tender_engine_has_runtime(TenderEngine *self, const gchar *name);
 gchar *

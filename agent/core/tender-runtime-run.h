@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "tender-run.h"
 #include "tender-workload.h"
 
 G_BEGIN_DECLS
@@ -15,23 +16,11 @@ G_DECLARE_DERIVABLE_TYPE(TenderRuntimeRun, tender_runtime_run, TENDER, RUNTIME_R
 
 /**
  * TenderRuntimeMetrics:
- * @cpu_usage_nsec: CPU time used since the run began
- * @memory_bytes: memory in use
- * @memory_peak_bytes: the most ever in use, 0 if not known
- * @tasks: processes and threads
- * @io_read_bytes: bytes read from block devices
- * @io_write_bytes: bytes written to block devices
  *
- * The counters a runtime reads for GetMetrics; one it does not know is 0.
+ * The counters a runtime reads for GetMetrics (see #TenderRunMetrics, the same for plugins'
+ * runtimes); one it does not know is 0.
  */
-typedef struct {
-	guint64 cpu_usage_nsec;
-	guint64 memory_bytes;
-	guint64 memory_peak_bytes;
-	guint64 tasks;
-	guint64 io_read_bytes;
-	guint64 io_write_bytes;
-} TenderRuntimeMetrics;
+typedef TenderRunMetrics TenderRuntimeMetrics;
 
 /**
  * TenderRuntimeRunClass:

@@ -531,27 +531,19 @@ tender_workload_json_string(JsonObject *obj,
 	return TRUE;
 }
 
-/* a plugin name as the plugin host allows them, or "" */
+/* "", or what may be a plugin's name: a plugin may manage the workloads it owns */
 static gboolean
 tender_workload_check_owner(const gchar *owner, GError **error)
 {
-	gboolean valid = strlen(owner) <= TENDER_WORKLOAD_OWNER_MAX &&
-			 (owner[0] == '\0' || g_ascii_isalnum(owner[0]));
-
-	for (const gchar *p = owner; valid && *p != '\0'; p++) {
-		if (!(g_ascii_isdigit(*p) || g_ascii_islower(*p) || *p == '_' || *p == '-'))
-			valid = FALSE;
-	}
-	if (!valid) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "'owner' must be the name of a plugin, at most %d of a-z, 0-9, '_' "
-			    "and '-'",
-			    TENDER_WORKLOAD_OWNER_MAX);
-		return FALSE;
-	}
-	return TRUE;
+	if (owner[0] == '\0' ||
+	    (strlen(owner) <= TENDER_WORKLOAD_OWNER_MAX && tender_util_check_name(owner, NULL)))
+		return TRUE;
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "'owner' must be the name of a plugin, at most %d characters",
+		    TENDER_WORKLOAD_OWNER_MAX);
+	return FALSE;
 }
 
 /* the last known state, from a state file: trusted as tenderd wrote it, but checked */
