@@ -6,8 +6,8 @@
  * a timer ends it, with the exit code its spec gives ("x-fakert": {"exit_after_ms": <u>,
  * "exit_code": <i>}; without exit_after_ms it runs until it is stopped), or until SIGTERM or
  * SIGKILL.  It has metrics (made up), no pause, and cannot take over runs after a restart of
- * tenderd.  Its probe defers once if the file "defer" is in its state directory (and removes
- * it), for tests of workloads that wait for their runtime.
+ * tenderd.  Its probe defers as many times as the file "defer" in its state directory says
+ * (counting down), for tests of workloads that wait for their runtime.
  *
  * Its service, org.tender.Test.Fakert on /org/tender/Agent1/plugin/fakert/service, creates
  * workloads the plugin owns (Create), and starts, stops, kills or removes workloads through
@@ -196,12 +196,32 @@ static const TenderPluginServiceMethod fakert_service_methods[] = {
     {NULL, NULL, NULL},
 };
 
+/* the file "defer" in the state directory holds how many probes are still to defer */
+static gboolean
+fakert_should_defer(TenderPlugin *plugin, GError **error)
+{
+	g_autofree gchar *path =
+	    g_build_filename(tender_plugin_get_state_dir(plugin), "defer", NULL);
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *left = NULL;
+	guint64 count;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return FALSE;
+	count = g_ascii_strtoull(text, NULL, 10);
+	if (count <= 1) {
+		(void)g_remove(path);
+	} else {
+		left = g_strdup_printf("%" G_GUINT64_FORMAT "\n", count - 1);
+		(void)g_file_set_contents(path, left, -1, NULL);
+	}
+	g_set_error_literal(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE, "asked to defer");
+	return count > 0;
+}
+
 static TenderPluginProbeResult
 fakert_probe(TenderPlugin *plugin, GError **error)
 {
-	g_autofree gchar *defer =
-	    g_build_filename(tender_plugin_get_state_dir(plugin), "defer", NULL);
-
 	if (!tender_plugin_register_runtime(plugin, "fakert", &fakert_vtable, NULL, NULL, error))
 		return TENDER_PLUGIN_PROBE_RESULT_FAIL;
 	if (!tender_plugin_add_service(plugin,
@@ -212,14 +232,9 @@ fakert_probe(TenderPlugin *plugin, GError **error)
 				       NULL,
 				       error))
 		return TENDER_PLUGIN_PROBE_RESULT_FAIL;
-	if (g_file_test(defer, G_FILE_TEST_EXISTS)) {
-		(void)g_remove(defer);
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_STATE,
-				    "asked to defer once");
+	if (fakert_should_defer(plugin, error))
 		return TENDER_PLUGIN_PROBE_RESULT_DEFER;
-	}
+	g_clear_error(error);
 	return TENDER_PLUGIN_PROBE_RESULT_SUCCESS;
 }
 
