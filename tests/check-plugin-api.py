@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 HEADERS = ["tender-plugin.h", "tender-adapter.h", "tender-call.h", "tender-caller.h",
-           "tender-plugin-request.h", "tender-error.h", "tender-json.h"]
+           "tender-plugin-request.h", "tender-error.h", "tender-json.h", "tender-run.h"]
 
 
 def main():

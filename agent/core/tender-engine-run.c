@@ -60,7 +60,7 @@ tender_engine_get_metrics(TenderEngine *self, const gchar *name, GError **error)
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
 	entry = tender_engine_lookup(self, name, error);
-	if (entry == NULL)
+	if (entry == NULL || !tender_supervisor_check_runtime(entry, error))
 		return NULL;
 	state = tender_workload_get_state(entry->workload);
 	if ((state != TENDER_STATE_RUNNING && state != TENDER_STATE_PAUSED) || entry->run == NULL) {

@@ -143,58 +143,6 @@ tender_engine_lookup(TenderEngine *self, const gchar *name, GError **error)
 	return entry;
 }
 
-/**
- * tender_engine_add_runtime:
- * @self: a #TenderEngine
- * @runtime: a runtime, by a name the engine has none of yet
- *
- * Makes @runtime one the workloads may run in.  Add runtimes before tender_engine_setup(),
- * which sets them up and takes over the runs a previous tenderd left.
- */
-void
-tender_engine_add_runtime(TenderEngine *self, TenderRuntime *runtime)
-{
-	const gchar *name;
-
-	g_return_if_fail(TENDER_IS_ENGINE(self));
-	g_return_if_fail(TENDER_IS_RUNTIME(runtime));
-	name = tender_runtime_get_name(runtime);
-	g_return_if_fail(name != NULL && !g_hash_table_contains(self->runtimes, name));
-	g_hash_table_insert(self->runtimes, g_strdup(name), g_object_ref(runtime));
-}
-
-/**
- * tender_engine_runtime_for_workload:
- * @self: a #TenderEngine
- * @workload: a workload
- * @error: (nullable): a #GError
- *
- * The runtime a workload runs in is the one its spec names; a spec that names none, as every
- * spec does until the spec key "runtime" exists, runs in "scope".
- *
- * Returns: (transfer none): the runtime, or %NULL if the engine has none of that name
- */
-TenderRuntime *
-tender_engine_runtime_for_workload(TenderEngine *self, TenderWorkload *workload, GError **error)
-{
-	const gchar *name = TENDER_RUNTIME_SCOPE;
-	TenderRuntime *runtime;
-
-	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
-	g_return_val_if_fail(TENDER_IS_WORKLOAD(workload), NULL);
-	runtime = g_hash_table_lookup(self->runtimes, name);
-	if (runtime == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Workload '%s' runs in runtime '%s', which this tenderd does not have",
-			    tender_workload_get_name(workload),
-			    name);
-		return NULL;
-	}
-	return runtime;
-}
-
 /* removes the state file first: a workload whose file is still there is not gone */
 gboolean
 tender_engine_remove_entry(TenderEngine *self, TenderSupervisor *entry, GError **error)
@@ -240,7 +188,7 @@ tender_engine_check_new_name(TenderEngine *self, const gchar *name, GError **err
 	if (g_hash_table_size(self->entries) >= self->config->max_workloads) {
 		g_set_error(error,
 			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
+			    TENDER_ERROR_LIMIT_REACHED,
 			    "There are %u workloads already, the most this tenderd allows "
 			    "(max-workloads in tenderd.conf)",
 			    g_hash_table_size(self->entries));
@@ -265,7 +213,7 @@ tender_engine_check_identity(const TenderSpec *spec, GError **error)
  * @options: (nullable): an a{sv}; none are defined yet
  * @error: (nullable): a #GError
  *
- * Returns: (transfer none): the new workload, in state "created"
+ * Returns: (transfer none): the new workload, in state "created", owned by the users
  */
 TenderWorkload *
 tender_engine_create_workload(TenderEngine *self,
@@ -273,6 +221,31 @@ tender_engine_create_workload(TenderEngine *self,
 			      GVariant *spec,
 			      GVariant *options,
 			      GError **error)
+{
+	return tender_engine_create_owned_workload(self, NULL, name, spec, options, error);
+}
+
+/**
+ * tender_engine_create_owned_workload:
+ * @self: a #TenderEngine
+ * @owner: (nullable): the plugin that creates it, or %NULL for the users
+ * @name: the new workload's name
+ * @spec: its spec, an a{sv}
+ * @options: (nullable): an a{sv}; none are defined yet
+ * @error: (nullable): a #GError
+ *
+ * Creates a workload, refused with %TENDER_ERROR_NOT_SUPPORTED if its spec names a runtime
+ * the engine does not have, and with %TENDER_ERROR_LIMIT_REACHED beyond max-workloads.
+ *
+ * Returns: (transfer none): the new workload, in state "created"
+ */
+TenderWorkload *
+tender_engine_create_owned_workload(TenderEngine *self,
+				    const gchar *owner,
+				    const gchar *name,
+				    GVariant *spec,
+				    GVariant *options,
+				    GError **error)
 {
 	TenderSupervisor *entry;
 	TenderSpec *parsed;
@@ -285,15 +258,20 @@ tender_engine_create_workload(TenderEngine *self,
 	if (parsed == NULL)
 		return NULL;
 	if (!tender_engine_parse_options("CreateWorkload", options, NULL, error) ||
+	    !tender_engine_check_runtime(self, name, parsed, error) ||
 	    !tender_engine_check_identity(parsed, error)) {
 		tender_spec_free(parsed);
 		return NULL;
 	}
 	workload = tender_workload_new(name, parsed);
+	tender_workload_set_owner(workload, owner);
 	if (!tender_engine_save_workload(self, workload, NULL, error))
 		return NULL;
 	entry = tender_engine_add_entry(self, g_steal_pointer(&workload));
-	g_info("workload %s created", name);
+	g_info("workload %s created%s%s",
+	       name,
+	       owner != NULL ? " by plugin " : "",
+	       owner != NULL ? owner : "");
 	g_signal_emit(self, signals[SIGNAL_WORKLOAD_ADDED], 0, entry->workload);
 	return entry->workload;
 }
@@ -475,6 +453,8 @@ tender_engine_kill_workload(TenderEngine *self, const gchar *name, gint signo, G
 			    tender_state_to_string(state));
 		return FALSE;
 	}
+	if (!tender_supervisor_check_runtime(entry, error))
+		return FALSE;
 	g_info("sending signal %d to workload %s", signo, name);
 	return tender_runtime_run_kill(entry->run, signo, error);
 }
@@ -524,6 +504,16 @@ tender_engine_remove_workload_async(TenderEngine *self,
 	if (!force) {
 		(void)tender_state_check_removable(state, name, &error);
 		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	if (entry->runtime_missing) {
+		/* nothing here can reach its run: forgetting it is all there is to do */
+		g_message("workload %s is removed without a stop: its runtime is not there", name);
+		if (!tender_engine_remove_entry(self, entry, &error)) {
+			g_task_return_error(task, g_steal_pointer(&error));
+			return;
+		}
+		g_task_return_boolean(task, TRUE);
 		return;
 	}
 	if (state == TENDER_STATE_STARTING) {
@@ -682,6 +672,10 @@ tender_engine_import_workload(TenderEngine *self,
 	if (workload == NULL)
 		return NULL;
 	if (!tender_engine_check_new_name(self, tender_workload_get_name(workload), error) ||
+	    !tender_engine_check_runtime(self,
+					 tender_workload_get_name(workload),
+					 tender_workload_get_spec(workload),
+					 error) ||
 	    !tender_engine_save_workload(self, workload, NULL, error)) {
 		g_object_unref(workload);
 		return NULL;
@@ -787,6 +781,8 @@ tender_engine_get_workload_property(TenderEngine *self, TenderWorkload *w, const
 		return g_variant_new_string(tender_workload_get_health(w));
 	case TENDER_WORKLOAD_PROP_LIMITS:
 		return tender_engine_get_limits(self, w);
+	case TENDER_WORKLOAD_PROP_OWNER:
+		return g_variant_new_string(tender_workload_get_owner(w));
 	case TENDER_WORKLOAD_PROP_LAST:
 	default:
 		break;
@@ -914,6 +910,7 @@ tender_engine_setup(TenderEngine *self, GError **error)
 	items = tender_store_load(self->store);
 	for (guint i = 0; i < items->len; i++)
 		tender_engine_restore(self, g_ptr_array_index(items, i));
+	self->set_up = TRUE;
 	if (items->len > 0)
 		g_info("restored %u workloads from %s",
 		       items->len,

@@ -22,6 +22,17 @@ TenderEngine *
 tender_engine_new(const TenderConfig *config);
 void
 tender_engine_add_runtime(TenderEngine *self, TenderRuntime *runtime);
+void
+tender_engine_remove_runtime(TenderEngine *self, TenderRuntime *runtime);
+gboolean
+tender_engine_has_runtime(TenderEngine *self, const gchar *name);
+gchar *
+tender_engine_dup_runtime_names(TenderEngine *self);
+gboolean
+tender_engine_check_runtime(TenderEngine *self,
+			    const gchar *name,
+			    const TenderSpec *spec,
+			    GError **error);
 TenderRuntime *
 tender_engine_runtime_for_workload(TenderEngine *self, TenderWorkload *workload, GError **error);
 gboolean
@@ -32,6 +43,13 @@ tender_engine_create_workload(TenderEngine *self,
 			      GVariant *spec,
 			      GVariant *options,
 			      GError **error);
+TenderWorkload *
+tender_engine_create_owned_workload(TenderEngine *self,
+				    const gchar *owner,
+				    const gchar *name,
+				    GVariant *spec,
+				    GVariant *options,
+				    GError **error);
 void
 tender_engine_start_workload_async(TenderEngine *self,
 				   const gchar *name,

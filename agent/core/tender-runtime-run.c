@@ -201,7 +201,7 @@ tender_runtime_run_set_paused_async(TenderRuntimeRun *self,
 	g_task_set_source_tag(task, tender_runtime_run_set_paused_async);
 	g_task_return_new_error(task,
 				TENDER_ERROR,
-				TENDER_ERROR_FAILED,
+				TENDER_ERROR_NOT_SUPPORTED,
 				"The runtime of workload '%s' cannot pause it",
 				tender_runtime_run_get_name(self));
 }
@@ -251,7 +251,7 @@ tender_runtime_run_read_metrics(TenderRuntimeRun *self,
 	if (klass->read_metrics == NULL) {
 		g_set_error_literal(error,
 				    TENDER_ERROR,
-				    TENDER_ERROR_FAILED,
+				    TENDER_ERROR_NOT_SUPPORTED,
 				    "its runtime has no metrics");
 		return FALSE;
 	}
@@ -299,9 +299,12 @@ tender_runtime_run_get_metrics(TenderRuntimeRun *self, GError **error)
 
 	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), NULL);
 	if (!tender_runtime_run_read_metrics(self, &metrics, &error_local)) {
+		/* a runtime without metrics says so; any other failure is one */
 		g_set_error(error,
 			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
+			    g_error_matches(error_local, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED)
+				? TENDER_ERROR_NOT_SUPPORTED
+				: TENDER_ERROR_FAILED,
 			    "Cannot read the metrics of workload '%s': %s",
 			    tender_runtime_run_get_name(self),
 			    error_local->message);

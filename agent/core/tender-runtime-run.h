@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "tender-run.h"
 #include "tender-workload.h"
 
 G_BEGIN_DECLS
@@ -15,23 +16,11 @@ G_DECLARE_DERIVABLE_TYPE(TenderRuntimeRun, tender_runtime_run, TENDER, RUNTIME_R
 
 /**
  * TenderRuntimeMetrics:
- * @cpu_usage_nsec: CPU time used since the run began
- * @memory_bytes: memory in use
- * @memory_peak_bytes: the most ever in use, 0 if not known
- * @tasks: processes and threads
- * @io_read_bytes: bytes read from block devices
- * @io_write_bytes: bytes written to block devices
  *
- * The counters a runtime reads for GetMetrics; one it does not know is 0.
+ * The counters a runtime reads for GetMetrics (see #TenderRunMetrics, the same for plugins'
+ * runtimes); one it does not know is 0.
  */
-typedef struct {
-	guint64 cpu_usage_nsec;
-	guint64 memory_bytes;
-	guint64 memory_peak_bytes;
-	guint64 tasks;
-	guint64 io_read_bytes;
-	guint64 io_write_bytes;
-} TenderRuntimeMetrics;
+typedef TenderRunMetrics TenderRuntimeMetrics;
 
 /**
  * TenderRuntimeRunClass:
@@ -43,11 +32,13 @@ typedef struct {
  * @stop: asks the command to end (SIGTERM); the base class sends SIGKILL through @kill if
  *	the run has not ended after the timeout
  * @kill: sends @signo to the workload's processes; @n_signalled says to how many
- * @set_paused_async: (optional): freezes the workload's processes, or thaws them; a run
+ * @set_paused_async: (optional): freezes the workload's processes, or thaws them (without
+ *	it, a pause or resume answers %TENDER_ERROR_NOT_SUPPORTED); a run
  *	that is being stopped by the time they are frozen is thawed again, to take the stop
  * @set_paused_finish: (optional): finishes @set_paused_async
  * @get_paused: (optional): whether the processes are frozen now, as the kernel says
- * @read_metrics: (optional): reads the counters of GetMetrics
+ * @read_metrics: (optional): reads the counters of GetMetrics (without it, GetMetrics
+ *	answers %TENDER_ERROR_NOT_SUPPORTED)
  * @read_limits: (optional): the limits the kernel holds for the run, an a{sv}
  * @get_join_files: (optional): the files a process writes "0" into to join the run's
  *	control groups, for health check commands

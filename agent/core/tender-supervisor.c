@@ -34,6 +34,8 @@ tender_supervisor_free(TenderSupervisor *self)
 	g_ptr_array_unref(self->unsaved_starts);
 	g_clear_error(&self->save_error);
 	g_clear_error(&self->unsaved_error);
+	g_free(self->missing_reason);
+	g_free(self->missing_run.run_id);
 	g_free(self);
 }
 
@@ -511,6 +513,8 @@ tender_supervisor_start(TenderSupervisor *self, GTask *task, GError **error)
 gboolean
 tender_supervisor_stop(TenderSupervisor *self, guint32 timeout, GTask *task, GError **error)
 {
+	if (!tender_supervisor_check_runtime(self, error))
+		return FALSE;
 	if (self->run == NULL || tender_runtime_run_has_ended(self->run)) {
 		g_task_return_boolean(task, TRUE);
 		return TRUE;
@@ -588,7 +592,12 @@ tender_supervisor_set_paused(TenderSupervisor *self, gboolean paused, GTask *tas
 	TenderState wanted = paused ? TENDER_STATE_RUNNING : TENDER_STATE_PAUSED;
 	TenderSupervisorPause *op;
 	TenderState state;
+	g_autoptr(GError) error = NULL;
 
+	if (!tender_supervisor_check_runtime(self, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
 	state = tender_workload_get_state(self->workload);
 	if (state != wanted || self->run == NULL || tender_runtime_run_has_ended(self->run)) {
 		g_task_return_new_error(task,
@@ -623,13 +632,50 @@ tender_supervisor_set_paused(TenderSupervisor *self, gboolean paused, GTask *tas
 					    g_object_ref(task));
 }
 
+/* the runtime of a workload that a state file brought back is not there (yet): the workload
+ * is kept as the file says, with a reason that says so, until the runtime is added */
+static void
+tender_supervisor_wait_for_runtime(TenderSupervisor *self,
+				   const TenderStoreRun *run,
+				   const GError *error)
+{
+	TenderWorkload *w = self->workload;
+	g_autofree gchar *reason =
+	    g_strdup_printf("no-runtime: %s", tender_spec_get_runtime(tender_workload_get_spec(w)));
+
+	g_message("%s; it is kept until that runtime is there", error->message);
+	self->runtime_missing = TRUE;
+	self->missing_reason = g_strdup(tender_workload_get_reason(w));
+	self->missing_run.run_id = g_strdup(run->run_id);
+	self->missing_run.shim_pid = run->shim_pid;
+	self->missing_run.restart_pending = run->restart_pending;
+	tender_workload_reset_state(w, tender_workload_get_state(w), reason);
+}
+
+/**
+ * tender_supervisor_check_runtime:
+ * @self: a #TenderSupervisor
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE unless the workload waits for its runtime; then %FALSE with
+ *   %TENDER_ERROR_NOT_SUPPORTED
+ */
+gboolean
+tender_supervisor_check_runtime(TenderSupervisor *self, GError **error)
+{
+	if (!self->runtime_missing)
+		return TRUE;
+	return tender_engine_runtime_for_workload(self->engine, self->workload, error) != NULL;
+}
+
 /**
  * tender_supervisor_take_over:
  * @self: the supervisor of a workload that a state file brought back
  * @run: what the state file says of its run
  *
  * After a restart of tenderd: the run that a previous tenderd left is adopted (or, if it was
- * still starting, abandoned), and a restart that was due is due again.
+ * still starting, abandoned), and a restart that was due is due again.  A workload whose
+ * runtime is not there waits for it, as its state file says.
  */
 void
 tender_supervisor_take_over(TenderSupervisor *self, const TenderStoreRun *run)
@@ -641,17 +687,14 @@ tender_supervisor_take_over(TenderSupervisor *self, const TenderStoreRun *run)
 	g_autoptr(GError) error = NULL;
 	TenderState running;
 
+	runtime = tender_engine_runtime_for_workload(self->engine, w, &error);
+	if (runtime == NULL) {
+		tender_supervisor_wait_for_runtime(self, run, error);
+		return;
+	}
 	if (!tender_state_is_active(state)) {
 		if (run->restart_pending)
 			tender_supervisor_schedule_restart(self);
-		return;
-	}
-	runtime = tender_engine_runtime_for_workload(self->engine, w, &error);
-	if (runtime == NULL) {
-		/* nothing here can reach its run: it is as good as lost */
-		g_warning("%s", error->message);
-		tender_workload_set_main_pid(w, 0);
-		tender_workload_set_state(w, TENDER_STATE_FAILED, "lost: no runtime for it");
 		return;
 	}
 	self->run = tender_runtime_new_run(runtime, w);
@@ -683,4 +726,29 @@ tender_supervisor_take_over(TenderSupervisor *self, const TenderStoreRun *run)
 		tender_supervisor_health_state_changed(self, TENDER_STATE_RUNNING);
 	if (!tender_supervisor_save(self, &error))
 		g_warning("%s", error->message);
+}
+
+/**
+ * tender_supervisor_runtime_added:
+ * @self: a supervisor whose workload waits for its runtime
+ *
+ * The runtime is there now: the workload is as its state file says again, and its run is
+ * taken over, as at a restart of tenderd.
+ */
+void
+tender_supervisor_runtime_added(TenderSupervisor *self)
+{
+	g_autofree gchar *reason = g_steal_pointer(&self->missing_reason);
+	TenderStoreRun run = self->missing_run;
+
+	g_return_if_fail(self->runtime_missing);
+	self->runtime_missing = FALSE;
+	self->missing_run.run_id = NULL;
+	tender_workload_replace_state(self->workload,
+				      tender_workload_get_state(self->workload),
+				      reason);
+	g_info("workload %s: its runtime is there, taking it over",
+	       tender_workload_get_name(self->workload));
+	tender_supervisor_take_over(self, &run);
+	g_free(run.run_id);
 }

@@ -49,6 +49,12 @@ struct _TenderSupervisor {
 	/* a start whose running state could not be saved: its tasks fail once the run is over */
 	GPtrArray *unsaved_starts; /* GTask */
 	GError *unsaved_error;
+
+	/* restored from its state file while its runtime is not there: the reason and the run
+	 * that the file holds, until the runtime is added and takes it over */
+	gboolean runtime_missing;
+	gchar *missing_reason;
+	TenderStoreRun missing_run;
 };
 
 TenderSupervisor *
@@ -72,5 +78,9 @@ void
 tender_supervisor_set_paused(TenderSupervisor *self, gboolean paused, GTask *task);
 void
 tender_supervisor_take_over(TenderSupervisor *self, const TenderStoreRun *run);
+void
+tender_supervisor_runtime_added(TenderSupervisor *self);
+gboolean
+tender_supervisor_check_runtime(TenderSupervisor *self, GError **error);
 
 G_END_DECLS

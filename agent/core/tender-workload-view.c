@@ -25,6 +25,7 @@ static const TenderWorkloadPropInfo tender_workload_props[] = {
     {"OOMKilled", "b", TENDER_WORKLOAD_PROP_KIND_FLAG},
     {"Health", "s", TENDER_WORKLOAD_PROP_KIND_TEXT},
     {"Limits", "a{sv}", TENDER_WORKLOAD_PROP_KIND_DICT},
+    {"Owner", "s", TENDER_WORKLOAD_PROP_KIND_TEXT},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(tender_workload_props) == TENDER_WORKLOAD_PROP_LAST);
 

@@ -33,6 +33,7 @@ struct _TenderWorkload {
 	guint32 restart_count;
 	gboolean oom_killed;
 	gchar *health;
+	gchar *owner; /* the plugin that created it, "" for the users */
 };
 
 G_DEFINE_TYPE(TenderWorkload, tender_workload, G_TYPE_OBJECT)
@@ -322,6 +323,53 @@ tender_workload_set_health(TenderWorkload *self, const gchar *health)
 	tender_workload_set_string(self, &self->health, health, TENDER_WORKLOAD_PROP_HEALTH);
 }
 
+/**
+ * tender_workload_get_owner:
+ * @self: a #TenderWorkload
+ *
+ * Returns: the name of the plugin that created the workload, or "" for one the users created
+ */
+const gchar *
+tender_workload_get_owner(TenderWorkload *self)
+{
+	g_return_val_if_fail(TENDER_IS_WORKLOAD(self), NULL);
+	return self->owner;
+}
+
+/**
+ * tender_workload_set_owner:
+ * @self: a new #TenderWorkload, before anyone sees it
+ * @owner: (nullable): the plugin that creates it, or %NULL for the users
+ */
+void
+tender_workload_set_owner(TenderWorkload *self, const gchar *owner)
+{
+	g_return_if_fail(TENDER_IS_WORKLOAD(self));
+	g_free(self->owner);
+	self->owner = g_strdup(owner != NULL ? owner : "");
+}
+
+/**
+ * tender_workload_replace_state:
+ * @self: a #TenderWorkload
+ * @state: the state
+ * @reason: (nullable): why
+ *
+ * Sets the state without checking the lifecycle, and announces it (::changed, not
+ * ::state-changed): for a workload whose state was known only from its state file, now that
+ * it can be reached again.
+ */
+void
+tender_workload_replace_state(TenderWorkload *self, TenderState state, const gchar *reason)
+{
+	g_return_if_fail(TENDER_IS_WORKLOAD(self));
+	tender_workload_set_string(self, &self->reason, reason, TENDER_WORKLOAD_PROP_REASON);
+	if (self->state == state)
+		return;
+	self->state = state;
+	tender_workload_changed(self, TENDER_WORKLOAD_PROP_STATE);
+}
+
 static void
 tender_workload_finalize(GObject *object)
 {
@@ -336,6 +384,7 @@ tender_workload_finalize(GObject *object)
 	g_free(self->started_at);
 	g_free(self->stopped_at);
 	g_free(self->health);
+	g_free(self->owner);
 	G_OBJECT_CLASS(tender_workload_parent_class)->finalize(object);
 }
 
@@ -392,6 +441,7 @@ tender_workload_init(TenderWorkload *self)
 	self->started_at = g_strdup("");
 	self->stopped_at = g_strdup("");
 	self->health = g_strdup("none");
+	self->owner = g_strdup("");
 }
 
 /**
@@ -418,7 +468,8 @@ tender_workload_new(const gchar *name, TenderSpec *spec)
  * @self: a #TenderWorkload
  *
  * Returns: (transfer full): the workload as ExportWorkload documents it:
- * {"format": "tender-workload/1", "name": ..., "spec": {...}, "state": {...}}
+ * {"format": "tender-workload/1", "name": ..., "spec": {...}, "state": {...}}, and "owner"
+ * for a workload a plugin created
  */
 JsonNode *
 tender_workload_to_json(TenderWorkload *self)
@@ -431,6 +482,10 @@ tender_workload_to_json(TenderWorkload *self)
 	json_builder_add_string_value(builder, TENDER_WORKLOAD_JSON_FORMAT);
 	json_builder_set_member_name(builder, "name");
 	json_builder_add_string_value(builder, self->name);
+	if (self->owner[0] != '\0') {
+		json_builder_set_member_name(builder, "owner");
+		json_builder_add_string_value(builder, self->owner);
+	}
 	json_builder_set_member_name(builder, "spec");
 	json_builder_add_value(builder, tender_spec_to_json(self->spec));
 	json_builder_set_member_name(builder, "state");
@@ -484,6 +539,21 @@ tender_workload_json_string(JsonObject *obj,
 	}
 	*out = json_node_get_string(node);
 	return TRUE;
+}
+
+/* "", or what may be a plugin's name: a plugin may manage the workloads it owns */
+static gboolean
+tender_workload_check_owner(const gchar *owner, GError **error)
+{
+	if (owner[0] == '\0' ||
+	    (strlen(owner) <= TENDER_WORKLOAD_OWNER_MAX && tender_util_check_name(owner, NULL)))
+		return TRUE;
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "'owner' must be the name of a plugin, at most %d characters",
+		    TENDER_WORKLOAD_OWNER_MAX);
+	return FALSE;
 }
 
 /* the last known state, from a state file: trusted as tenderd wrote it, but checked */
@@ -550,6 +620,7 @@ tender_workload_new_from_json(JsonNode *node,
 	JsonNode *state;
 	const gchar *format = NULL;
 	const gchar *own_name = NULL;
+	const gchar *owner = NULL;
 	TenderSpec *spec;
 	g_autoptr(TenderWorkload) self = NULL;
 
@@ -578,10 +649,15 @@ tender_workload_new_from_json(JsonNode *node,
 		name = own_name;
 	if (!tender_util_check_name(name, error))
 		return NULL;
+	if (!tender_workload_json_string(obj, "owner", FALSE, &owner, error))
+		return NULL;
+	if (owner != NULL && !tender_workload_check_owner(owner, error))
+		return NULL;
 	spec = tender_spec_new_from_json(json_object_get_member(obj, "spec"), error);
 	if (spec == NULL)
 		return NULL;
 	self = tender_workload_new(name, spec);
+	tender_workload_set_owner(self, owner);
 	if (!restore_state)
 		return g_steal_pointer(&self);
 	state = json_object_get_member(obj, "state");

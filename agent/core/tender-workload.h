@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 /* the "format" of tender_workload_to_json(): what ExportWorkload returns */
 #define TENDER_WORKLOAD_JSON_FORMAT "tender-workload/1"
 
+/* the longest owner: a plugin name */
+#define TENDER_WORKLOAD_OWNER_MAX 32
+
 #define TENDER_TYPE_WORKLOAD (tender_workload_get_type())
 G_DECLARE_FINAL_TYPE(TenderWorkload, tender_workload, TENDER, WORKLOAD, GObject)
 
@@ -36,6 +39,8 @@ gboolean
 tender_workload_set_state(TenderWorkload *self, TenderState state, const gchar *reason);
 void
 tender_workload_reset_state(TenderWorkload *self, TenderState state, const gchar *reason);
+void
+tender_workload_replace_state(TenderWorkload *self, TenderState state, const gchar *reason);
 const gchar *
 tender_workload_get_control_group(TenderWorkload *self);
 void
@@ -72,6 +77,11 @@ const gchar *
 tender_workload_get_health(TenderWorkload *self);
 void
 tender_workload_set_health(TenderWorkload *self, const gchar *health);
+
+const gchar *
+tender_workload_get_owner(TenderWorkload *self);
+void
+tender_workload_set_owner(TenderWorkload *self, const gchar *owner);
 
 JsonNode *
 tender_workload_to_json(TenderWorkload *self);

@@ -111,6 +111,8 @@ GPtrArray *
 tender_plugin_get_services(TenderPlugin *self);
 GPtrArray *
 tender_plugin_get_adapters(TenderPlugin *self);
+GPtrArray *
+tender_plugin_get_runtimes(TenderPlugin *self);
 gboolean
 tender_plugin_check_subpath(const gchar *subpath, GError **error);
 GDBusNodeInfo *

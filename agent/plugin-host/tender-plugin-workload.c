@@ -6,10 +6,57 @@
 
 #include "tender-plugin-private.h"
 
+#include "tender-error.h"
+
 /*
  * TenderPlugin's workloads: a plugin creates, starts, stops and reads workloads through the
- * engine, exactly as the Manager's methods do, with the same checks and limits.
+ * engine, exactly as the Manager's methods do, with the same checks and limits.  What a plugin
+ * creates, it owns: it may start, stop, kill and remove only those (users, through the
+ * Manager, may manage any); it may read any.
  */
+
+/* a plugin manages only the workloads it created */
+static gboolean
+tender_plugin_check_owner(TenderPlugin *self, const gchar *name, GError **error)
+{
+	TenderWorkload *w = tender_engine_get_workload(tender_plugin_get_engine(self), name, error);
+	const gchar *owner;
+
+	if (w == NULL)
+		return FALSE;
+	owner = tender_workload_get_owner(w);
+	if (g_strcmp0(owner, tender_plugin_get_name(self)) == 0)
+		return TRUE;
+	if (owner[0] == '\0')
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_ACCESS_DENIED,
+			    "Workload '%s' belongs to the users, not to plugin '%s'",
+			    name,
+			    tender_plugin_get_name(self));
+	else
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_ACCESS_DENIED,
+			    "Workload '%s' belongs to plugin '%s', not to plugin '%s'",
+			    name,
+			    owner,
+			    tender_plugin_get_name(self));
+	return FALSE;
+}
+
+/* completes @task with the error if @self may not manage @name */
+static gboolean
+tender_plugin_task_check_owner(TenderPlugin *self, const gchar *name, GTask *task)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (tender_plugin_check_owner(self, name, &error))
+		return TRUE;
+	g_task_return_error(task, g_steal_pointer(&error));
+	g_object_unref(task);
+	return FALSE;
+}
 
 /**
  * tender_plugin_create_workload:
@@ -19,7 +66,8 @@
  * @error: (nullable): a #GError
  *
  * Creates a workload exactly as CreateWorkload does: the same checks, the same limits, the
- * same state file; it shows up in ListWorkloads and tenderctl like any other.
+ * same state file; it shows up in ListWorkloads and tenderctl like any other, with the
+ * plugin's name as its Owner.  The plugin may manage only the workloads it owns.
  *
  * Returns: %TRUE on success
  *
@@ -29,11 +77,12 @@ gboolean
 tender_plugin_create_workload(TenderPlugin *self, const gchar *name, GVariant *spec, GError **error)
 {
 	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
-	return tender_engine_create_workload(tender_plugin_get_engine(self),
-					     name,
-					     spec,
-					     NULL,
-					     error) != NULL;
+	return tender_engine_create_owned_workload(tender_plugin_get_engine(self),
+						   tender_plugin_get_name(self),
+						   name,
+						   spec,
+						   NULL,
+						   error) != NULL;
 }
 
 static void
@@ -72,7 +121,8 @@ tender_plugin_engine_task(TenderPlugin *self,
  * @callback: called when the workload runs in its scope, or failed to
  * @user_data: for @callback
  *
- * Starts a workload, as StartWorkload does.
+ * Starts a workload the plugin owns, as StartWorkload does; another's is
+ * %TENDER_ERROR_ACCESS_DENIED.
  *
  * Since: 0.1
  */
@@ -89,6 +139,9 @@ tender_plugin_start_workload_async(TenderPlugin *self,
 						cancellable,
 						callback,
 						user_data);
+
+	if (!tender_plugin_task_check_owner(self, name, task))
+		return;
 	tender_engine_start_workload_async(tender_plugin_get_engine(self),
 					   name,
 					   NULL,
@@ -123,7 +176,8 @@ tender_plugin_start_workload_finish(TenderPlugin *self, GAsyncResult *res, GErro
  * @callback: called when the workload has stopped
  * @user_data: for @callback
  *
- * Stops a workload, as StopWorkload does.
+ * Stops a workload the plugin owns, as StopWorkload does; another's is
+ * %TENDER_ERROR_ACCESS_DENIED.
  *
  * Since: 0.1
  */
@@ -144,6 +198,8 @@ tender_plugin_stop_workload_async(TenderPlugin *self,
 	g_autoptr(GVariant) options = NULL;
 	GVariantDict dict;
 
+	if (!tender_plugin_task_check_owner(self, name, task))
+		return;
 	g_variant_dict_init(&dict, NULL);
 	if (timeout_sec > 0)
 		g_variant_dict_insert(&dict, "timeout_sec", "u", (guint32)timeout_sec);
@@ -182,7 +238,8 @@ tender_plugin_stop_workload_finish(TenderPlugin *self, GAsyncResult *res, GError
  * @callback: called when the workload is gone
  * @user_data: for @callback
  *
- * Removes a workload, as RemoveWorkload does.
+ * Removes a workload the plugin owns, as RemoveWorkload does; another's is
+ * %TENDER_ERROR_ACCESS_DENIED.
  *
  * Since: 0.1
  */
@@ -203,6 +260,8 @@ tender_plugin_remove_workload_async(TenderPlugin *self,
 	g_autoptr(GVariant) options = NULL;
 	GVariantDict dict;
 
+	if (!tender_plugin_task_check_owner(self, name, task))
+		return;
 	g_variant_dict_init(&dict, NULL);
 	g_variant_dict_insert(&dict, "force", "b", force);
 	options = g_variant_ref_sink(g_variant_dict_end(&dict));
@@ -238,7 +297,8 @@ tender_plugin_remove_workload_finish(TenderPlugin *self, GAsyncResult *res, GErr
  * @signo: a signal number
  * @error: (nullable): a #GError
  *
- * Sends @signo to every process of the workload, as KillWorkload does.
+ * Sends @signo to every process of a workload the plugin owns, as KillWorkload does;
+ * another's is %TENDER_ERROR_ACCESS_DENIED.
  *
  * Returns: %TRUE on success
  *
@@ -248,6 +308,8 @@ gboolean
 tender_plugin_kill_workload(TenderPlugin *self, const gchar *name, gint signo, GError **error)
 {
 	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	if (!tender_plugin_check_owner(self, name, error))
+		return FALSE;
 	return tender_engine_kill_workload(tender_plugin_get_engine(self), name, signo, error);
 }
 

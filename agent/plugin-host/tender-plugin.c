@@ -10,6 +10,7 @@
 #include "tender-error.h"
 #include "tender-plugin-list.h"
 #include "tender-plugin-private.h"
+#include "tender-plugin-runtime.h"
 
 /*
  * TenderPlugin: one plugin file and, once loaded, what it registered.  Each public function
@@ -40,6 +41,7 @@ struct _TenderPlugin {
 	GPtrArray *routes;	 /* of TenderPluginRoute */
 	GPtrArray *services;	 /* of TenderService */
 	GPtrArray *adapters;	 /* of const TenderAdapterVTable */
+	GPtrArray *runtimes;	 /* of TenderPluginRuntime */
 	GArray *watches;	 /* of TenderPluginWatch */
 	guint next_watch_id;
 	guint probe_id;	      /* the next probe of a deferred plugin */
@@ -217,6 +219,7 @@ tender_plugin_clear_registrations(TenderPlugin *self)
 		g_signal_emit(self, signals[SIGNAL_ADAPTER_REMOVED], 0, self->adapters->pdata[0]);
 		g_ptr_array_remove_index(self->adapters, 0);
 	}
+	tender_plugin_clear_runtimes(self);
 	g_array_set_size(self->watches, 0);
 	if (self->data_destroy != NULL)
 		self->data_destroy(self->data);
@@ -244,6 +247,7 @@ tender_plugin_announce_registrations(TenderPlugin *self)
 			      signals[SIGNAL_ADAPTER_ADDED],
 			      0,
 			      g_ptr_array_index(self->adapters, i));
+	tender_plugin_announce_runtimes(self);
 }
 
 /**
@@ -540,6 +544,12 @@ GPtrArray *
 tender_plugin_get_adapters(TenderPlugin *self)
 {
 	return self->adapters;
+}
+
+GPtrArray *
+tender_plugin_get_runtimes(TenderPlugin *self)
+{
+	return self->runtimes;
 }
 
 /* --- the plugin API: the plugin itself --- */
@@ -941,6 +951,7 @@ tender_plugin_finalize(GObject *object)
 	g_ptr_array_unref(self->routes);
 	g_ptr_array_unref(self->services);
 	g_ptr_array_unref(self->adapters);
+	g_ptr_array_unref(self->runtimes);
 	g_array_unref(self->watches);
 	g_hash_table_unref(self->names);
 	g_clear_object(&self->authority);
@@ -1050,6 +1061,7 @@ tender_plugin_init(TenderPlugin *self)
 	self->routes = g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_route_free);
 	self->services = g_ptr_array_new_with_free_func(g_object_unref);
 	self->adapters = g_ptr_array_new();
+	self->runtimes = g_ptr_array_new_with_free_func(g_object_unref);
 	self->watches = g_array_new(FALSE, FALSE, sizeof(TenderPluginWatch));
 	g_array_set_clear_func(self->watches, tender_plugin_watch_clear);
 	self->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

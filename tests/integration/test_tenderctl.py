@@ -309,10 +309,7 @@ class TenderctlTest(TenderTestCase):
             self.assertPlainError(r, f"Failed to create workload '{name}'", "'runtime'")
             self.assertNoWorkload(name)
 
-    # tenderd does not know its runtimes yet (the runtime seam of issue 11 is not merged): it
-    # takes runtime "nope" and runs the workload in a scope.  Once it refuses an unknown
-    # runtime this test passes, and unittest reports the unexpected success as a failure.
-    @unittest.expectedFailure
+    # a runtime tenderd does not have: refused, naming the runtimes there are
     def test_run_with_unknown_runtime(self):
         name = "ctl-no-runtime"
         self.workload(name)

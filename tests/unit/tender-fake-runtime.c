@@ -26,6 +26,7 @@ typedef struct {
 struct _TenderFakeRuntime {
 	TenderRuntime parent_instance;
 	gchar *join_file;
+	gboolean bare;
 	gboolean fail_start;
 	gboolean ignore_sigterm;
 	guint64 cpu_usage_nsec;
@@ -52,6 +53,18 @@ struct _TenderFakeRun {
 
 G_DEFINE_TYPE(TenderFakeRuntime, tender_fake_runtime, TENDER_TYPE_RUNTIME)
 G_DEFINE_TYPE(TenderFakeRun, tender_fake_run, TENDER_TYPE_RUNTIME_RUN)
+
+/* the run of a bare runtime: no pause, no metrics, no limits */
+typedef struct {
+	TenderFakeRun parent_instance;
+} TenderFakeBareRun;
+typedef struct {
+	TenderFakeRunClass parent_class;
+} TenderFakeBareRunClass;
+
+static GType
+tender_fake_bare_run_get_type(void);
+G_DEFINE_TYPE(TenderFakeBareRun, tender_fake_bare_run, TENDER_TYPE_FAKE_RUN)
 
 static TenderFakeProcess *
 tender_fake_run_get_process(TenderFakeRun *self)
@@ -392,11 +405,32 @@ tender_fake_run_init(TenderFakeRun *self)
 	self->signal_times = g_array_new(FALSE, FALSE, sizeof(gint64));
 }
 
+static void
+tender_fake_bare_run_class_init(TenderFakeBareRunClass *klass)
+{
+	TenderRuntimeRunClass *run_class = TENDER_RUNTIME_RUN_CLASS(klass);
+
+	run_class->set_paused_async = NULL;
+	run_class->set_paused_finish = NULL;
+	run_class->get_paused = NULL;
+	run_class->read_metrics = NULL;
+	run_class->read_limits = NULL;
+}
+
+static void
+tender_fake_bare_run_init(TenderFakeBareRun *self)
+{
+}
+
 static TenderRuntimeRun *
 tender_fake_runtime_new_run(TenderRuntime *runtime, TenderWorkload *workload)
 {
 	TenderFakeRuntime *self = TENDER_FAKE_RUNTIME(runtime);
-	TenderFakeRun *run = g_object_new(TENDER_TYPE_FAKE_RUN, "workload", workload, NULL);
+	TenderFakeRun *run =
+	    g_object_new(self->bare ? tender_fake_bare_run_get_type() : TENDER_TYPE_FAKE_RUN,
+			 "workload",
+			 workload,
+			 NULL);
 
 	self->n_runs++;
 	run->runtime = self;
@@ -549,5 +583,21 @@ tender_fake_runtime_new(const gchar *name, const gchar *join_file)
 {
 	TenderFakeRuntime *self = g_object_new(TENDER_TYPE_FAKE_RUNTIME, "name", name, NULL);
 	self->join_file = g_strdup(join_file);
+	return self;
+}
+
+/**
+ * tender_fake_runtime_new_bare:
+ * @name: the runtime's name
+ * @join_file: as for tender_fake_runtime_new()
+ *
+ * Returns: (transfer full): a #TenderFakeRuntime whose runs cannot be paused, and have
+ *   neither metrics nor limits: the vfuncs are not there
+ */
+TenderFakeRuntime *
+tender_fake_runtime_new_bare(const gchar *name, const gchar *join_file)
+{
+	TenderFakeRuntime *self = tender_fake_runtime_new(name, join_file);
+	self->bare = TRUE;
 	return self;
 }

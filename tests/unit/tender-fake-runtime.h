@@ -16,6 +16,8 @@ G_DECLARE_FINAL_TYPE(TenderFakeRun, tender_fake_run, TENDER, FAKE_RUN, TenderRun
 
 TenderFakeRuntime *
 tender_fake_runtime_new(const gchar *name, const gchar *join_file);
+TenderFakeRuntime *
+tender_fake_runtime_new_bare(const gchar *name, const gchar *join_file);
 void
 tender_fake_runtime_set_fail_start(TenderFakeRuntime *self, gboolean fail_start);
 void

@@ -24,6 +24,9 @@ typedef struct {
 	gchar *dir;
 	gchar *join_file;
 	TenderFakeRuntime *runtime;
+	TenderFakeRuntime *bare; /* "bare": no pause, no metrics */
+	gboolean without_bare;	 /* the next engine_open() leaves it out */
+	guint max_workloads;	 /* for the next engine_open(), if not 0 */
 	TenderEngine *engine;
 	guint added;
 	guint removed;
@@ -90,8 +93,12 @@ engine_open(EngineFixture *fx)
 	g_free(config->state_dir);
 	config->state_dir = g_build_filename(fx->dir, "state", NULL);
 	config->stop_timeout_sec = 10;
+	if (fx->max_workloads != 0)
+		config->max_workloads = fx->max_workloads;
 	fx->engine = tender_engine_new(config);
 	tender_engine_add_runtime(fx->engine, TENDER_RUNTIME(fx->runtime));
+	if (!fx->without_bare)
+		tender_engine_add_runtime(fx->engine, TENDER_RUNTIME(fx->bare));
 	g_signal_connect(fx->engine, "workload-added", G_CALLBACK(engine_added_cb), fx);
 	g_signal_connect(fx->engine, "workload-removed", G_CALLBACK(engine_removed_cb), fx);
 	g_assert_true(tender_engine_setup(fx->engine, &error));
@@ -110,6 +117,7 @@ engine_setup(EngineFixture *fx, gconstpointer data)
 	fx->join_file = g_build_filename(fx->dir, "cgroup.procs", NULL);
 	g_assert_true(g_file_set_contents(fx->join_file, "", -1, NULL));
 	fx->runtime = tender_fake_runtime_new(TENDER_RUNTIME_SCOPE, fx->join_file);
+	fx->bare = tender_fake_runtime_new_bare("bare", fx->join_file);
 	engine_open(fx);
 }
 
@@ -137,6 +145,7 @@ engine_teardown(EngineFixture *fx, gconstpointer data)
 	while (g_main_context_iteration(NULL, FALSE))
 		;
 	g_clear_object(&fx->runtime);
+	g_clear_object(&fx->bare);
 	engine_rm_rf(fx->dir);
 	g_free(fx->dir);
 	g_free(fx->join_file);
@@ -727,6 +736,192 @@ test_engine_adopt_stopping(EngineFixture *fx, gconstpointer data)
 	g_clear_object(&res);
 }
 
+#define SPEC_BARE "{'argv': <['true']>, 'runtime': <'bare'>}"
+#define SPEC_NOPE "{'argv': <['true']>, 'runtime': <'nope'>}"
+#define JSON_NOPE                                                                                  \
+	"{\"format\": \"tender-workload/1\", \"name\": \"nope\", \"spec\": {\"argv\": "            \
+	"[\"true\"], "                                                                             \
+	"\"runtime\": \"nope\"}}"
+
+static void
+test_engine_runtime_by_spec(EngineFixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) nope = g_variant_ref_sink(g_variant_new_parsed(SPEC_NOPE));
+	g_autoptr(GVariant) options =
+	    g_variant_ref_sink(g_variant_new_parsed("{'name': <'copy'>}"));
+	g_autoptr(GVariant) metrics = NULL;
+	g_autoptr(GVariant) limits = NULL;
+	g_autofree gchar *nope_file = engine_state_file(fx, "nope");
+	g_autofree gchar *json = NULL;
+	TenderWorkload *w = engine_create(fx, "job", SPEC_BARE);
+	TenderWorkload *copy;
+
+	g_assert_true(engine_start(fx, "job", &error));
+	g_assert_no_error(error);
+	g_assert_nonnull(tender_fake_runtime_get_last_run(fx->bare));
+	g_assert_null(tender_fake_runtime_get_last_run(fx->runtime));
+	g_assert_cmpint(tender_workload_get_state(w), ==, TENDER_STATE_RUNNING);
+
+	/* what its runtime cannot do */
+	g_assert_false(engine_pause(fx, "job", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+	g_clear_error(&error);
+	g_assert_cmpint(tender_workload_get_state(w), ==, TENDER_STATE_RUNNING);
+	metrics = tender_engine_get_metrics(fx->engine, "job", &error);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+	g_assert_null(metrics);
+	g_clear_error(&error);
+	limits = g_variant_ref_sink(tender_engine_get_limits(fx->engine, w));
+	g_assert_cmpuint(g_variant_n_children(limits), ==, 0);
+	tender_fake_run_exit(tender_fake_runtime_get_last_run(fx->bare), 4, 0);
+	g_assert_cmpint(tender_workload_get_state(w), ==, TENDER_STATE_EXITED);
+	g_assert_cmpint(tender_workload_get_exit_code(w), ==, 4);
+
+	/* a runtime this engine does not have: refused, naming those it has; nothing saved */
+	g_assert_null(tender_engine_create_workload(fx->engine, "nope", nope, NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+	g_assert_nonnull(strstr(error->message, "runtime 'nope'"));
+	g_assert_nonnull(strstr(error->message, "it has: bare, scope"));
+	g_clear_error(&error);
+	g_assert_false(g_file_test(nope_file, G_FILE_TEST_EXISTS));
+	g_assert_null(tender_engine_import_workload(fx->engine, JSON_NOPE, NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+	g_clear_error(&error);
+	g_assert_false(g_file_test(nope_file, G_FILE_TEST_EXISTS));
+	g_assert_null(tender_engine_get_workload(fx->engine, "nope", NULL));
+	g_assert_cmpuint(fx->added, ==, 1);
+
+	/* the runtime goes along with an export */
+	json = tender_engine_export_workload(fx->engine, "job", &error);
+	g_assert_no_error(error);
+	copy = tender_engine_import_workload(fx->engine, json, options, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(tender_spec_get_runtime(tender_workload_get_spec(copy)), ==, "bare");
+	g_assert_true(engine_start(fx, "copy", &error));
+	g_assert_cmpuint(tender_fake_runtime_get_n_starts(fx->bare), ==, 2);
+	g_assert_cmpuint(tender_fake_runtime_get_n_starts(fx->runtime), ==, 0);
+}
+
+static void
+test_engine_max_workloads(EngineFixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) spec = g_variant_ref_sink(g_variant_new_parsed(SPEC_PLAIN));
+	g_autofree gchar *json = NULL;
+	g_autofree gchar *two_file = engine_state_file(fx, "two");
+
+	g_clear_object(&fx->engine);
+	fx->max_workloads = 1;
+	engine_open(fx);
+	engine_create(fx, "one", SPEC_PLAIN);
+	g_assert_null(tender_engine_create_workload(fx->engine, "two", spec, NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_LIMIT_REACHED);
+	g_clear_error(&error);
+	json = tender_engine_export_workload(fx->engine, "one", &error);
+	g_assert_null(tender_engine_import_workload(fx->engine,
+						    json,
+						    g_variant_new_parsed("{'name': <'two'>}"),
+						    &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_LIMIT_REACHED);
+	g_clear_error(&error);
+	g_assert_false(g_file_test(two_file, G_FILE_TEST_EXISTS));
+	g_assert_true(engine_remove(fx, "one", NULL, &error));
+	engine_create(fx, "two", SPEC_PLAIN);
+}
+
+/* the error of a call on a workload whose runtime is missing */
+static void
+engine_assert_not_supported(GError **error)
+{
+	g_assert_error(*error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+	g_assert_nonnull(strstr((*error)->message, "runtime 'bare'"));
+	g_clear_error(error);
+}
+
+static void
+test_engine_runtime_missing(EngineFixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) force = g_variant_ref_sink(g_variant_new_parsed("{'force': <true>}"));
+	g_autofree gchar *gone_id = NULL;
+	g_autofree gchar *job_file = engine_state_file(fx, "job");
+	g_autofree gchar *saved = NULL;
+	g_autofree gchar *orphan_file = engine_state_file(fx, "orphan");
+	const gchar *names[] = {"job", "gone", "orphan", "done", "idle"};
+	TenderWorkload *job;
+	guint32 pid;
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+		engine_create(fx, names[i], SPEC_BARE);
+	for (guint i = 0; i < 4; i++) {
+		g_assert_true(engine_start(fx, names[i], &error));
+		if (i == 1)
+			gone_id = g_strdup(tender_runtime_run_get_id(
+			    TENDER_RUNTIME_RUN(tender_fake_runtime_get_last_run(fx->bare))));
+	}
+	tender_fake_run_exit(tender_fake_runtime_get_last_run(fx->bare), 3, 0);
+	g_assert_cmpint(engine_state(fx, "done"), ==, TENDER_STATE_EXITED);
+	pid = tender_workload_get_main_pid(engine_get(fx, "job"));
+
+	/* tenderd comes back before the plugin of the runtime does */
+	g_clear_object(&fx->engine);
+	fx->without_bare = TRUE;
+	engine_open(fx);
+	job = engine_get(fx, "job");
+	g_assert_cmpint(tender_workload_get_state(job), ==, TENDER_STATE_RUNNING);
+	g_assert_cmpstr(tender_workload_get_reason(job), ==, "no-runtime: bare");
+	g_assert_cmpint(engine_state(fx, "idle"), ==, TENDER_STATE_CREATED);
+	g_assert_cmpstr(tender_workload_get_reason(engine_get(fx, "idle")), ==, "no-runtime: bare");
+	g_assert_cmpint(engine_state(fx, "done"), ==, TENDER_STATE_EXITED);
+	g_assert_cmpint(tender_workload_get_exit_code(engine_get(fx, "done")), ==, 3);
+
+	/* it cannot be reached: every call says why */
+	g_assert_false(engine_start(fx, "idle", &error));
+	engine_assert_not_supported(&error);
+	g_assert_false(engine_stop(fx, "job", NULL, &error));
+	engine_assert_not_supported(&error);
+	g_assert_false(tender_engine_kill_workload(fx->engine, "job", SIGTERM, &error));
+	engine_assert_not_supported(&error);
+	g_assert_false(engine_pause(fx, "job", &error));
+	engine_assert_not_supported(&error);
+	g_assert_null(tender_engine_get_metrics(fx->engine, "job", &error));
+	engine_assert_not_supported(&error);
+	g_assert_cmpint(tender_workload_get_state(job), ==, TENDER_STATE_RUNNING);
+	/* the state file still says what it said */
+	g_assert_true(g_file_get_contents(job_file, &saved, NULL, NULL));
+	g_assert_null(strstr(saved, "no-runtime"));
+
+	/* but it can be removed: as any, a running one only by force */
+	g_assert_false(engine_remove(fx, "orphan", NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE);
+	g_clear_error(&error);
+	g_assert_true(engine_remove(fx, "orphan", force, &error));
+	g_assert_no_error(error);
+	g_assert_false(g_file_test(orphan_file, G_FILE_TEST_EXISTS));
+	g_assert_true(engine_remove(fx, "done", NULL, &error));
+	g_assert_no_error(error);
+
+	/* the runtime comes: the run that still runs is adopted, the one that ended ends */
+	tender_fake_runtime_kill_run(fx->bare, gone_id);
+	tender_engine_add_runtime(fx->engine, TENDER_RUNTIME(fx->bare));
+	g_assert_cmpint(tender_workload_get_state(job), ==, TENDER_STATE_RUNNING);
+	g_assert_cmpstr(tender_workload_get_reason(job), ==, "");
+	g_assert_cmpuint(tender_workload_get_main_pid(job), ==, pid);
+	g_assert_cmpint(engine_state(fx, "gone"), ==, TENDER_STATE_FAILED);
+	g_assert_cmpstr(tender_workload_get_reason(engine_get(fx, "gone")),
+			==,
+			"lost: fake process gone");
+	g_assert_cmpstr(tender_workload_get_reason(engine_get(fx, "idle")), ==, "");
+	g_assert_cmpuint(tender_fake_runtime_get_n_starts(fx->bare), ==, 4);
+	g_assert_true(engine_stop(fx, "job", NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(tender_workload_get_state(job), ==, TENDER_STATE_STOPPED);
+	g_assert_true(engine_start(fx, "idle", &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(engine_state(fx, "idle"), ==, TENDER_STATE_RUNNING);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -750,6 +945,9 @@ main(int argc, char **argv)
 	    {"/engine/health-healthy", test_engine_health_healthy},
 	    {"/engine/adopt", test_engine_adopt},
 	    {"/engine/adopt-stopping", test_engine_adopt_stopping},
+	    {"/engine/runtime-by-spec", test_engine_runtime_by_spec},
+	    {"/engine/max-workloads", test_engine_max_workloads},
+	    {"/engine/runtime-missing", test_engine_runtime_missing},
 	};
 
 	g_test_init(&argc, &argv, NULL);

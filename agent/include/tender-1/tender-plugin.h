@@ -13,7 +13,8 @@
  * TENDER_PLUGIN_DEFINE_PROBE()).  tenderd checks the descriptor's ABI version, calls init()
  * (or probes it, again later if it defers), and keeps the module resident.  Everything a
  * plugin does goes through the functions below: its workloads are engine workloads (scopes,
- * limits, logs, metrics, state that survives restarts), and its services (methods declared
+ * limits, logs, metrics, state that survives restarts) that it owns, its runtimes (see
+ * tender-run.h) run workloads whose spec names them, and its services (methods declared
  * once, served over D-Bus and HTTP), D-Bus methods and HTTP routes are authorized by polkit
  * in the core before the plugin sees them.
  *
@@ -29,6 +30,7 @@
 #include "tender-error.h"
 #include "tender-json.h"
 #include "tender-plugin-request.h"
+#include "tender-run.h"
 
 G_BEGIN_DECLS
 
@@ -411,6 +413,16 @@ tender_plugin_remove_service(TenderPlugin *self, const gchar *subpath, GError **
 gboolean
 tender_plugin_register_adapter(TenderPlugin *self,
 			       const TenderAdapterVTable *klass,
+			       GError **error);
+
+/* --- runtimes, see tender-run.h --- */
+
+gboolean
+tender_plugin_register_runtime(TenderPlugin *self,
+			       const gchar *name,
+			       const TenderRuntimeVTable *vtable,
+			       gpointer user_data,
+			       GDestroyNotify destroy,
 			       GError **error);
 
 G_END_DECLS

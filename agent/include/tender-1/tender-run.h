@@ -1,0 +1,126 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/*
+ * Runtimes of plugins: how a workload whose spec says "runtime": NAME runs, for a runtime
+ * NAME that a plugin registered with tender_plugin_register_runtime().  The engine keeps the
+ * lifecycle (states, the restart policy, max_runtime_sec, the stop's SIGKILL after its
+ * timeout, the state files, the events); the runtime only carries out each run, through the
+ * functions of its #TenderRuntimeVTable, and reports what became of it on the #TenderRun.
+ */
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * TenderRun:
+ *
+ * One run of a workload in a plugin's runtime: made for each start (or, after a restart of
+ * tenderd, for each run to take over), handed to the functions of the #TenderRuntimeVTable,
+ * and valid until the destroy function given to tender_run_set_data() is called (or, without
+ * data, until the run has ended and the vtable function returned).
+ *
+ * Since: 0.2
+ */
+typedef struct _TenderRun TenderRun;
+
+/**
+ * TenderRunMetrics:
+ * @cpu_usage_nsec: CPU time used since the run began
+ * @memory_bytes: memory in use
+ * @memory_peak_bytes: the most ever in use, 0 if not known
+ * @tasks: processes and threads
+ * @io_read_bytes: bytes read from block devices
+ * @io_write_bytes: bytes written to block devices
+ *
+ * The counters of GetMetrics; one the runtime does not know stays 0.  tenderd computes
+ * cpu_percent from two samples of @cpu_usage_nsec.
+ *
+ * Since: 0.2
+ */
+typedef struct {
+	guint64 cpu_usage_nsec;
+	guint64 memory_bytes;
+	guint64 memory_peak_bytes;
+	guint64 tasks;
+	guint64 io_read_bytes;
+	guint64 io_write_bytes;
+	/*< private >*/
+	guint64 padding[4];
+} TenderRunMetrics;
+
+/**
+ * TenderRuntimeVTable:
+ * @struct_size: sizeof(TenderRuntimeVTable) as the plugin saw it
+ * @start: starts @run.  Call tender_run_report_running() once it runs (now or later), or
+ *   tender_run_report_ended() if it could not; return %FALSE with @error set if it cannot
+ *   start at all (the run then fails with the error as its reason).  The workload is in
+ *   state "starting" meanwhile.
+ * @stop: (nullable): asks @run to end; report its end with tender_run_report_ended().
+ *   Without it, a stop is @kill with SIGTERM.  If the run has not ended after the stop's
+ *   timeout, tenderd calls @kill with SIGKILL.
+ * @kill: sends @signo to what runs; %FALSE with @error set if it could not
+ * @pause: (nullable): freezes @run; without @pause and @resume, PauseWorkload and
+ *   ResumeWorkload answer NotSupported
+ * @resume: (nullable): thaws @run
+ * @get_metrics: (nullable): fills @metrics; without it, GetMetrics answers NotSupported
+ * @get_limits: (nullable): the limits the runtime holds for @run, an a{sv} (floating or
+ *   full); without it, the Limits property is empty
+ * @adopt: (nullable): after a restart of tenderd: takes over @run, whose ID
+ *   (tender_run_get_id()) is the one the run had.  Return %TRUE if it runs on, or after
+ *   reporting its end (tender_run_report_ended()) if it ended meanwhile; %FALSE with @error
+ *   set if it is lost.  Without @adopt, every run that was running when tenderd went away is
+ *   lost.
+ * @forget_workload: (nullable): the workload @workload is removed: drop what was kept for
+ *   it
+ *
+ * What a plugin's runtime does.  Every function gets the user_data given to
+ * tender_plugin_register_runtime(), and is called on tenderd's main thread: it must not
+ * block.  The vtable must stay valid while tenderd runs (a static const).
+ *
+ * Since: 0.2
+ */
+typedef struct {
+	guint32 struct_size;
+	gboolean (*start)(TenderRun *run, gpointer user_data, GError **error);
+	gboolean (*stop)(TenderRun *run, gpointer user_data, GError **error);
+	gboolean (*kill)(TenderRun *run, gint signo, gpointer user_data, GError **error);
+	gboolean (*pause)(TenderRun *run, gpointer user_data, GError **error);
+	gboolean (*resume)(TenderRun *run, gpointer user_data, GError **error);
+	gboolean (*get_metrics)(TenderRun *run,
+				TenderRunMetrics *metrics,
+				gpointer user_data,
+				GError **error);
+	GVariant *(*get_limits)(TenderRun *run, gpointer user_data, GError **error);
+	gboolean (*adopt)(TenderRun *run, gpointer user_data, GError **error);
+	void (*forget_workload)(const gchar *workload, gpointer user_data);
+	/*< private >*/
+	gpointer padding[8];
+} TenderRuntimeVTable;
+
+const gchar *
+tender_run_get_workload_name(TenderRun *run);
+const gchar *const *
+tender_run_get_argv(TenderRun *run);
+GVariant *
+tender_run_get_extension(TenderRun *run, const gchar *key);
+const gchar *
+tender_run_get_id(TenderRun *run);
+void
+tender_run_set_id(TenderRun *run, const gchar *id);
+void
+tender_run_set_data(TenderRun *run, gpointer data, GDestroyNotify destroy);
+gpointer
+tender_run_get_data(TenderRun *run);
+gboolean
+tender_run_get_stop_requested(TenderRun *run);
+void
+tender_run_report_running(TenderRun *run, guint32 main_pid);
+void
+tender_run_report_ended(TenderRun *run, gint exit_code, gint exit_signal, const gchar *reason);
+
+G_END_DECLS
