@@ -204,6 +204,12 @@ tender_scope_run_end(TenderScopeRun *self)
 
 	now =
 	    ended_usec > 0 ? tender_util_timestamp_format(ended_usec) : tender_util_timestamp_now();
+	/* StartedAt is when tenderd heard that the command runs, which may come after a quick
+	 * command's end as the shim saw it: a run never ends before it started */
+	if (g_strcmp0(now, tender_workload_get_started_at(w)) < 0) {
+		g_free(now);
+		now = g_strdup(tender_workload_get_started_at(w));
+	}
 	tender_workload_set_main_pid(w, 0);
 
 	tender_workload_set_oom_killed(w, oom_kills > 0);
