@@ -67,11 +67,11 @@ class PrivateBusTest(unittest.TestCase):
         conn = self.start_tenderd("--config", conf, "--state-dir", state_dir)
         spec = vardict({"argv": ["sh", "-c", "exit 4"]}, SPEC_TYPES)
         self.call(conn, "CreateWorkload", "sa{sv}a{sv}", "private-one", spec, {})
-        # max-workloads=1 from the config file
+        # max-workloads=1 from the config file: a limit, named as one
         with self.assertRaises(GLib.Error) as ctx:
             self.call(conn, "CreateWorkload", "sa{sv}a{sv}", "private-two", spec, {})
         self.assertEqual(Gio.DBusError.get_remote_error(ctx.exception),
-                         "org.tender.Agent1.Error.Failed")
+                         "org.tender.Agent1.Error.LimitReached")
         self.assertIn("max-workloads", ctx.exception.message)
         self.call(conn, "StartWorkload", "sa{sv}", "private-one", {})
         path = self.call(conn, "GetWorkload", "s", "private-one")[0]
