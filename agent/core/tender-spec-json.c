@@ -210,7 +210,7 @@ tender_spec_json_to_variant(JsonNode *node, const gchar *key, const gchar *type,
 	return NULL;
 }
 
-/* an x-NAME key: a string of GVariant text, or a JSON object */
+/* an x-NAME key: a string of GVariant text, or a JSON object; (transfer full), not floating */
 static GVariant *
 tender_spec_json_extension_to_variant(JsonNode *node, const gchar *key, GError **error)
 {
@@ -230,7 +230,8 @@ tender_spec_json_extension_to_variant(JsonNode *node, const gchar *key, GError *
 				    error_local->message);
 			return NULL;
 		}
-		return value;
+		/* not floating, as g_variant_parse()'s below */
+		return g_variant_take_ref(value);
 	}
 	if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING) {
 		g_set_error(error,
@@ -279,6 +280,7 @@ tender_spec_json_object_to_variant(JsonObject *obj, const TenderSpecKey *parent,
 		g_autofree gchar *full =
 		    parent != NULL ? g_strdup_printf("%s.%s", parent->name, name) : g_strdup(name);
 		const TenderSpecKey *key = tender_spec_key_lookup(parent, name);
+		g_autoptr(GVariant) extension = NULL;
 		GVariant *value;
 
 		if (key == NULL) {
@@ -291,7 +293,9 @@ tender_spec_json_object_to_variant(JsonObject *obj, const TenderSpecKey *parent,
 			return NULL;
 		}
 		if (key->kind == TENDER_SPEC_KEY_KIND_EXTENSION)
-			value = tender_spec_json_extension_to_variant(member, full, error);
+			/* parsed, not floating: the builder takes a reference of its own */
+			extension = value =
+			    tender_spec_json_extension_to_variant(member, full, error);
 		else if (key->children != NULL && JSON_NODE_HOLDS_OBJECT(member))
 			value = tender_spec_json_object_to_variant(json_node_get_object(member),
 								   key,

@@ -810,6 +810,8 @@ test_engine_max_workloads(EngineFixture *fx, gconstpointer data)
 	g_autoptr(GVariant) spec = g_variant_ref_sink(g_variant_new_parsed(SPEC_PLAIN));
 	g_autofree gchar *json = NULL;
 	g_autofree gchar *two_file = engine_state_file(fx, "two");
+	g_autoptr(GVariant) two_options =
+	    g_variant_ref_sink(g_variant_new_parsed("{'name': <'two'>}"));
 
 	g_clear_object(&fx->engine);
 	fx->max_workloads = 1;
@@ -819,10 +821,7 @@ test_engine_max_workloads(EngineFixture *fx, gconstpointer data)
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_LIMIT_REACHED);
 	g_clear_error(&error);
 	json = tender_engine_export_workload(fx->engine, "one", &error);
-	g_assert_null(tender_engine_import_workload(fx->engine,
-						    json,
-						    g_variant_new_parsed("{'name': <'two'>}"),
-						    &error));
+	g_assert_null(tender_engine_import_workload(fx->engine, json, two_options, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_LIMIT_REACHED);
 	g_clear_error(&error);
 	g_assert_false(g_file_test(two_file, G_FILE_TEST_EXISTS));

@@ -432,7 +432,10 @@ test_plugin_services(void)
 			    &reply);
 	g_assert_no_error(reply.error);
 	g_assert_cmpstr(g_variant_get_type_string(reply.value), ==, "(u)");
-	g_assert_cmpuint(g_variant_get_uint32(g_variant_get_child_value(reply.value, 0)), ==, 5);
+	{
+		g_autoptr(GVariant) sum = g_variant_get_child_value(reply.value, 0);
+		g_assert_cmpuint(g_variant_get_uint32(sum), ==, 5);
+	}
 	service_reply_clear(&reply);
 	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*Add returned a (s), not the (u)*");
 	tender_service_call(service,
