@@ -85,6 +85,14 @@ void
 tender_plugin_set_status(TenderPlugin *self, TenderPluginStatus status, const gchar *message);
 void
 tender_plugin_start(TenderPlugin *self);
+void
+tender_plugin_clear_registrations(TenderPlugin *self);
+void
+tender_plugin_announce_registrations(TenderPlugin *self);
+void
+tender_plugin_unwatch_names(TenderPlugin *self, gboolean forget);
+void
+tender_plugin_arm_names(TenderPlugin *self);
 gboolean
 tender_plugin_get_initialized(TenderPlugin *self);
 void
