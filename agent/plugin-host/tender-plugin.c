@@ -192,6 +192,104 @@ tender_plugin_clear_registrations(TenderPlugin *self)
 	self->data_destroy = NULL;
 }
 
+/**
+ * tender_plugin_check_subpath_free:
+ * @self: a #TenderPlugin
+ * @subpath: where an object or a service is to be added
+ * @array: the plugin's registrations of that kind
+ * @max: how many of them it may have
+ * @what: their name in an error, e.g. "services"
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the plugin has neither an object nor a service at @subpath, and fewer
+ *   than @max in @array
+ */
+gboolean
+tender_plugin_check_subpath_free(TenderPlugin *self,
+				 const gchar *subpath,
+				 GPtrArray *array,
+				 guint max,
+				 const gchar *what,
+				 GError **error)
+{
+	if (tender_plugin_find_dbus_object(self, subpath, NULL) != NULL ||
+	    tender_plugin_lookup_service(self, subpath) != NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_ALREADY_EXISTS,
+			    "The plugin has an object at '%s' already",
+			    subpath);
+		return FALSE;
+	}
+	if (array->len >= max) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "The plugin has %u %s already, the most allowed",
+			    max,
+			    what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_plugin_add_registration:
+ * @self: a #TenderPlugin
+ * @array: the plugin's registrations of one kind
+ * @item: (transfer full): the new one
+ * @signal_name: the signal that announces it, e.g. "service-added"
+ *
+ * Keeps @item; during init or a probe, it is served once the plugin is active.
+ */
+void
+tender_plugin_add_registration(TenderPlugin *self,
+			       GPtrArray *array,
+			       gpointer item,
+			       const gchar *signal_name)
+{
+	g_ptr_array_add(array, item);
+	if (self->initialized)
+		g_signal_emit_by_name(self, signal_name, item);
+}
+
+/**
+ * tender_plugin_remove_registration:
+ * @self: a #TenderPlugin
+ * @array: the plugin's registrations of one kind
+ * @item: (nullable): the one at @subpath, found at @index of @array
+ * @index: its index
+ * @signal_name: the signal that takes it off, e.g. "service-removed"
+ * @what: its kind in an error, e.g. "service"
+ * @subpath: where it was looked for
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if @item was there and is removed
+ */
+gboolean
+tender_plugin_remove_registration(TenderPlugin *self,
+				  GPtrArray *array,
+				  gpointer item,
+				  guint index,
+				  const gchar *signal_name,
+				  const gchar *what,
+				  const gchar *subpath,
+				  GError **error)
+{
+	if (item == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_FOUND,
+			    "The plugin has no %s at '%s'",
+			    what,
+			    subpath);
+		return FALSE;
+	}
+	g_signal_emit_by_name(self, signal_name, item);
+	g_ptr_array_remove_index(array, index);
+	return TRUE;
+}
+
 /* once active, what the plugin registered is served: the front-ends hear of it */
 void
 tender_plugin_announce_registrations(TenderPlugin *self)
@@ -701,86 +799,41 @@ static void
 tender_plugin_class_init(TenderPluginClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	/*
+	 * Each with one argument, still valid during the emission:
+	 * TenderPlugin::dbus-object-added: the #TenderPluginDbusObject to put on the bus
+	 * TenderPlugin::dbus-object-removed: the #TenderPluginDbusObject to take off the bus
+	 * TenderPlugin::service-added: the #TenderService to serve
+	 * TenderPlugin::service-removed: the #TenderService to stop serving
+	 * TenderPlugin::adapter-added: the #TenderAdapterVTable of a type it provides, active
+	 * TenderPlugin::adapter-removed: the #TenderAdapterVTable of a type it no longer does
+	 */
+	const struct {
+		const gchar *name;
+		GType arg_type;
+	} table[SIGNAL_LAST] = {
+	    [SIGNAL_DBUS_OBJECT_ADDED] = {"dbus-object-added", G_TYPE_POINTER},
+	    [SIGNAL_DBUS_OBJECT_REMOVED] = {"dbus-object-removed", G_TYPE_POINTER},
+	    [SIGNAL_SERVICE_ADDED] = {"service-added", G_TYPE_OBJECT},
+	    [SIGNAL_SERVICE_REMOVED] = {"service-removed", G_TYPE_OBJECT},
+	    [SIGNAL_ADAPTER_ADDED] = {"adapter-added", G_TYPE_POINTER},
+	    [SIGNAL_ADAPTER_REMOVED] = {"adapter-removed", G_TYPE_POINTER},
+	};
 
 	object_class->dispose = tender_plugin_dispose;
 	object_class->finalize = tender_plugin_finalize;
 
-	/**
-	 * TenderPlugin::dbus-object-added:
-	 * @self: the plugin
-	 * @object: the #TenderPluginDbusObject to put on the bus
-	 */
-	signals[SIGNAL_DBUS_OBJECT_ADDED] = g_signal_new("dbus-object-added",
-							 G_TYPE_FROM_CLASS(klass),
-							 G_SIGNAL_RUN_LAST,
-							 0,
-							 NULL,
-							 NULL,
-							 NULL,
-							 G_TYPE_NONE,
-							 1,
-							 G_TYPE_POINTER);
-	/**
-	 * TenderPlugin::dbus-object-removed:
-	 * @self: the plugin
-	 * @object: the #TenderPluginDbusObject to take off the bus, still valid
-	 */
-	signals[SIGNAL_DBUS_OBJECT_REMOVED] = g_signal_new("dbus-object-removed",
-							   G_TYPE_FROM_CLASS(klass),
-							   G_SIGNAL_RUN_LAST,
-							   0,
-							   NULL,
-							   NULL,
-							   NULL,
-							   G_TYPE_NONE,
-							   1,
-							   G_TYPE_POINTER);
-	/**
-	 * TenderPlugin::service-added:
-	 * @self: the plugin
-	 * @service: the #TenderService to serve
-	 */
-	signals[SIGNAL_SERVICE_ADDED] = g_signal_new("service-added",
-						     G_TYPE_FROM_CLASS(klass),
-						     G_SIGNAL_RUN_LAST,
-						     0,
-						     NULL,
-						     NULL,
-						     NULL,
-						     G_TYPE_NONE,
-						     1,
-						     G_TYPE_OBJECT);
-	/**
-	 * TenderPlugin::service-removed:
-	 * @self: the plugin
-	 * @service: the #TenderService to stop serving, still valid
-	 */
-	signals[SIGNAL_SERVICE_REMOVED] = g_signal_new("service-removed",
-						       G_TYPE_FROM_CLASS(klass),
-						       G_SIGNAL_RUN_LAST,
-						       0,
-						       NULL,
-						       NULL,
-						       NULL,
-						       G_TYPE_NONE,
-						       1,
-						       G_TYPE_OBJECT);
-	/*
-	 * TenderPlugin::adapter-added: (the #TenderAdapterVTable of a type it provides, active)
-	 * TenderPlugin::adapter-removed: (the #TenderAdapterVTable of a type it no longer does)
-	 */
-	for (guint i = SIGNAL_ADAPTER_ADDED; i <= SIGNAL_ADAPTER_REMOVED; i++)
-		signals[i] =
-		    g_signal_new(i == SIGNAL_ADAPTER_ADDED ? "adapter-added" : "adapter-removed",
-				 G_TYPE_FROM_CLASS(klass),
-				 G_SIGNAL_RUN_LAST,
-				 0,
-				 NULL,
-				 NULL,
-				 NULL,
-				 G_TYPE_NONE,
-				 1,
-				 G_TYPE_POINTER);
+	for (guint i = 0; i < SIGNAL_LAST; i++)
+		signals[i] = g_signal_new(table[i].name,
+					  G_TYPE_FROM_CLASS(klass),
+					  G_SIGNAL_RUN_LAST,
+					  0,
+					  NULL,
+					  NULL,
+					  NULL,
+					  G_TYPE_NONE,
+					  1,
+					  table[i].arg_type);
 }
 
 static void
