@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tender-error.h"
+#include "tender-json-object.h"
 #include "tender-json.h"
 #include "tenderctl-private.h"
 
@@ -101,25 +102,11 @@ tender_ctl_adapters_check_args(TenderCtl *self, GError **error)
 	if (!takes_payload)
 		return TRUE;
 	if (self->payload != NULL) {
-		g_autoptr(GError) error_local = NULL;
 		g_autoptr(JsonNode) root =
-		    tender_json_parse(self->payload, -1, TENDER_JSON_DEPTH_MAX, &error_local);
+		    tender_json_object_parse(self->payload, -1, "--payload", error);
 
-		if (root == NULL) {
-			g_set_error(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "--payload is not valid JSON: %s",
-				    error_local->message);
+		if (root == NULL)
 			return FALSE;
-		}
-		if (!JSON_NODE_HOLDS_OBJECT(root)) {
-			g_set_error_literal(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "--payload must be a JSON object");
-			return FALSE;
-		}
 		json_object_unref(payload);
 		payload = json_object_ref(json_node_get_object(root));
 	}

@@ -10,6 +10,7 @@
 
 #include "tender-adapter-private.h"
 #include "tender-error.h"
+#include "tender-json-object.h"
 #include "tender-json.h"
 #include "tender-util.h"
 
@@ -129,7 +130,6 @@ JsonObject *
 tender_adapter_payload_from_json(const gchar *text, GError **error)
 {
 	g_autoptr(JsonNode) root = NULL;
-	g_autoptr(GError) error_local = NULL;
 
 	if (strlen(text) > TENDER_ADAPTER_PAYLOAD_MAX) {
 		g_set_error(error,
@@ -139,22 +139,9 @@ tender_adapter_payload_from_json(const gchar *text, GError **error)
 			    (guint)TENDER_ADAPTER_PAYLOAD_MAX);
 		return NULL;
 	}
-	root = tender_json_parse(text, -1, TENDER_JSON_DEPTH_MAX, &error_local);
-	if (root == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "The payload is not valid JSON: %s",
-			    error_local->message);
+	root = tender_json_object_parse(text, -1, "The payload", error);
+	if (root == NULL)
 		return NULL;
-	}
-	if (!JSON_NODE_HOLDS_OBJECT(root)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "The payload must be a JSON object");
-		return NULL;
-	}
 	return json_object_ref(json_node_get_object(root));
 }
 

@@ -248,23 +248,13 @@ tender_plugin_add_dbus_object(TenderPlugin *self,
 		subpath = "";
 	if (!tender_plugin_check_subpath(subpath, error))
 		return FALSE;
-	if (tender_plugin_find_dbus_object(self, subpath, NULL) != NULL ||
-	    tender_plugin_lookup_service(self, subpath) != NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_ALREADY_EXISTS,
-			    "The plugin has an object at '%s' already",
-			    subpath);
+	if (!tender_plugin_check_subpath_free(self,
+					      subpath,
+					      tender_plugin_get_dbus_objects(self),
+					      TENDER_PLUGIN_DBUS_OBJECTS_MAX,
+					      "objects",
+					      error))
 		return FALSE;
-	}
-	if (tender_plugin_get_dbus_objects(self)->len >= TENDER_PLUGIN_DBUS_OBJECTS_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "The plugin has %d objects already, the most allowed",
-			    TENDER_PLUGIN_DBUS_OBJECTS_MAX);
-		return FALSE;
-	}
 	node = tender_plugin_parse_interface(introspection_xml, error);
 	if (node == NULL)
 		return FALSE;
@@ -281,10 +271,10 @@ tender_plugin_add_dbus_object(TenderPlugin *self,
 	obj->func = func;
 	obj->user_data = user_data;
 	obj->destroy = destroy;
-	g_ptr_array_add(tender_plugin_get_dbus_objects(self), obj);
-	/* during init or a probe, it is served once the plugin is active */
-	if (tender_plugin_get_initialized(self))
-		g_signal_emit_by_name(self, "dbus-object-added", obj);
+	tender_plugin_add_registration(self,
+				       tender_plugin_get_dbus_objects(self),
+				       obj,
+				       "dbus-object-added");
 	return TRUE;
 }
 
@@ -307,18 +297,17 @@ tender_plugin_remove_dbus_object(TenderPlugin *self, const gchar *subpath, GErro
 	guint index = 0;
 
 	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
-	obj = tender_plugin_find_dbus_object(self, subpath != NULL ? subpath : "", &index);
-	if (obj == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_NOT_FOUND,
-			    "The plugin has no object at '%s'",
-			    subpath != NULL ? subpath : "");
-		return FALSE;
-	}
-	g_signal_emit_by_name(self, "dbus-object-removed", obj);
-	g_ptr_array_remove_index(tender_plugin_get_dbus_objects(self), index);
-	return TRUE;
+	if (subpath == NULL)
+		subpath = "";
+	obj = tender_plugin_find_dbus_object(self, subpath, &index);
+	return tender_plugin_remove_registration(self,
+						 tender_plugin_get_dbus_objects(self),
+						 obj,
+						 index,
+						 "dbus-object-removed",
+						 "object",
+						 subpath,
+						 error);
 }
 
 /**

@@ -85,6 +85,35 @@ void
 tender_plugin_set_status(TenderPlugin *self, TenderPluginStatus status, const gchar *message);
 void
 tender_plugin_start(TenderPlugin *self);
+void
+tender_plugin_clear_registrations(TenderPlugin *self);
+void
+tender_plugin_announce_registrations(TenderPlugin *self);
+void
+tender_plugin_unwatch_names(TenderPlugin *self, gboolean forget);
+void
+tender_plugin_arm_names(TenderPlugin *self);
+gboolean
+tender_plugin_check_subpath_free(TenderPlugin *self,
+				 const gchar *subpath,
+				 GPtrArray *array,
+				 guint max,
+				 const gchar *what,
+				 GError **error);
+void
+tender_plugin_add_registration(TenderPlugin *self,
+			       GPtrArray *array,
+			       gpointer item,
+			       const gchar *signal_name);
+gboolean
+tender_plugin_remove_registration(TenderPlugin *self,
+				  GPtrArray *array,
+				  gpointer item,
+				  guint index,
+				  const gchar *signal_name,
+				  const gchar *what,
+				  const gchar *subpath,
+				  GError **error);
 gboolean
 tender_plugin_get_initialized(TenderPlugin *self);
 void

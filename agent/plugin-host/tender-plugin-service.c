@@ -87,23 +87,13 @@ tender_plugin_add_service(TenderPlugin *self,
 	g_return_val_if_fail(introspection_xml != NULL, FALSE);
 	if (subpath == NULL)
 		subpath = "";
-	if (tender_plugin_find_service(self, subpath, NULL) != NULL ||
-	    tender_plugin_find_dbus_object(self, subpath, NULL) != NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_ALREADY_EXISTS,
-			    "The plugin has an object at '%s' already",
-			    subpath);
+	if (!tender_plugin_check_subpath_free(self,
+					      subpath,
+					      tender_plugin_get_services(self),
+					      TENDER_PLUGIN_SERVICES_MAX,
+					      "services",
+					      error))
 		return FALSE;
-	}
-	if (tender_plugin_get_services(self)->len >= TENDER_PLUGIN_SERVICES_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "The plugin has %d services already, the most allowed",
-			    TENDER_PLUGIN_SERVICES_MAX);
-		return FALSE;
-	}
 	service = tender_service_new(self,
 				     subpath,
 				     introspection_xml,
@@ -113,10 +103,10 @@ tender_plugin_add_service(TenderPlugin *self,
 				     error);
 	if (service == NULL)
 		return FALSE;
-	g_ptr_array_add(tender_plugin_get_services(self), g_object_ref(service));
-	/* during init or a probe, it is served once the plugin is active */
-	if (tender_plugin_get_initialized(self))
-		g_signal_emit_by_name(self, "service-added", service);
+	tender_plugin_add_registration(self,
+				       tender_plugin_get_services(self),
+				       g_object_ref(service),
+				       "service-added");
 	return TRUE;
 }
 
@@ -142,15 +132,12 @@ tender_plugin_remove_service(TenderPlugin *self, const gchar *subpath, GError **
 	if (subpath == NULL)
 		subpath = "";
 	service = tender_plugin_find_service(self, subpath, &index);
-	if (service == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_NOT_FOUND,
-			    "The plugin has no service at '%s'",
-			    subpath);
-		return FALSE;
-	}
-	g_signal_emit_by_name(self, "service-removed", service);
-	g_ptr_array_remove_index(tender_plugin_get_services(self), index);
-	return TRUE;
+	return tender_plugin_remove_registration(self,
+						 tender_plugin_get_services(self),
+						 service,
+						 index,
+						 "service-removed",
+						 "service",
+						 subpath,
+						 error);
 }

@@ -8,8 +8,8 @@
 #include <glib/gstdio.h>
 
 #include "tender-error.h"
+#include "tender-plugin-instance-private.h"
 #include "tender-plugin-list.h"
-#include "tender-plugin-private.h"
 #include "tender-plugin-runtime.h"
 
 /*
@@ -17,41 +17,6 @@
  * is a thin door into the engine or the front-ends' registries; no plugin gets at tenderd's
  * internals any other way.
  */
-
-struct _TenderPlugin {
-	GObject parent_instance;
-	gchar *filename;
-	gchar *name;
-	gchar *version;
-	gchar *description;
-	TenderPluginStatus status;
-	gchar *status_message;
-	GModule *module;
-	const TenderPluginDescriptor *descriptor;
-	gboolean initialized;
-	TenderEngine *engine;
-	const TenderConfig *config;
-	TenderAuthority *authority;
-	GDBusConnection *connection;
-	gchar *state_dir;
-	gchar *config_group;
-	gpointer data;
-	GDestroyNotify data_destroy;
-	GPtrArray *dbus_objects; /* of TenderPluginDbusObject */
-	GPtrArray *routes;	 /* of TenderPluginRoute */
-	GPtrArray *services;	 /* of TenderService */
-	GPtrArray *adapters;	 /* of const TenderAdapterVTable */
-	GPtrArray *runtimes;	 /* of TenderPluginRuntime */
-	GArray *watches;	 /* of TenderPluginWatch */
-	guint next_watch_id;
-	guint probe_id;	      /* the next probe of a deferred plugin */
-	guint probe_delay_ms; /* the wait before the next probe, doubled each time */
-	GHashTable *names;    /* bus names that trigger a probe → watch id (0: no bus yet) */
-};
-
-/* a deferred plugin's probes: after 1 s, then twice as long each time, up to 60 s */
-#define TENDER_PLUGIN_PROBE_DELAY_MIN_MS 1000
-#define TENDER_PLUGIN_PROBE_DELAY_MAX_MS 60000
 
 typedef struct {
 	guint id;
@@ -201,7 +166,7 @@ tender_plugin_set_descriptor(TenderPlugin *self,
 }
 
 /* undo what a failed or deferred probe registered, so nothing of it is ever served */
-static void
+void
 tender_plugin_clear_registrations(TenderPlugin *self)
 {
 	while (self->dbus_objects->len > 0) {
@@ -227,8 +192,106 @@ tender_plugin_clear_registrations(TenderPlugin *self)
 	self->data_destroy = NULL;
 }
 
+/**
+ * tender_plugin_check_subpath_free:
+ * @self: a #TenderPlugin
+ * @subpath: where an object or a service is to be added
+ * @array: the plugin's registrations of that kind
+ * @max: how many of them it may have
+ * @what: their name in an error, e.g. "services"
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the plugin has neither an object nor a service at @subpath, and fewer
+ *   than @max in @array
+ */
+gboolean
+tender_plugin_check_subpath_free(TenderPlugin *self,
+				 const gchar *subpath,
+				 GPtrArray *array,
+				 guint max,
+				 const gchar *what,
+				 GError **error)
+{
+	if (tender_plugin_find_dbus_object(self, subpath, NULL) != NULL ||
+	    tender_plugin_lookup_service(self, subpath) != NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_ALREADY_EXISTS,
+			    "The plugin has an object at '%s' already",
+			    subpath);
+		return FALSE;
+	}
+	if (array->len >= max) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "The plugin has %u %s already, the most allowed",
+			    max,
+			    what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_plugin_add_registration:
+ * @self: a #TenderPlugin
+ * @array: the plugin's registrations of one kind
+ * @item: (transfer full): the new one
+ * @signal_name: the signal that announces it, e.g. "service-added"
+ *
+ * Keeps @item; during init or a probe, it is served once the plugin is active.
+ */
+void
+tender_plugin_add_registration(TenderPlugin *self,
+			       GPtrArray *array,
+			       gpointer item,
+			       const gchar *signal_name)
+{
+	g_ptr_array_add(array, item);
+	if (self->initialized)
+		g_signal_emit_by_name(self, signal_name, item);
+}
+
+/**
+ * tender_plugin_remove_registration:
+ * @self: a #TenderPlugin
+ * @array: the plugin's registrations of one kind
+ * @item: (nullable): the one at @subpath, found at @index of @array
+ * @index: its index
+ * @signal_name: the signal that takes it off, e.g. "service-removed"
+ * @what: its kind in an error, e.g. "service"
+ * @subpath: where it was looked for
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if @item was there and is removed
+ */
+gboolean
+tender_plugin_remove_registration(TenderPlugin *self,
+				  GPtrArray *array,
+				  gpointer item,
+				  guint index,
+				  const gchar *signal_name,
+				  const gchar *what,
+				  const gchar *subpath,
+				  GError **error)
+{
+	if (item == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_FOUND,
+			    "The plugin has no %s at '%s'",
+			    what,
+			    subpath);
+		return FALSE;
+	}
+	g_signal_emit_by_name(self, signal_name, item);
+	g_ptr_array_remove_index(array, index);
+	return TRUE;
+}
+
 /* once active, what the plugin registered is served: the front-ends hear of it */
-static void
+void
 tender_plugin_announce_registrations(TenderPlugin *self)
 {
 	for (guint i = 0; i < self->dbus_objects->len; i++)
@@ -261,216 +324,6 @@ gboolean
 tender_plugin_get_initialized(TenderPlugin *self)
 {
 	return self->initialized;
-}
-
-/* makes the state directory, and calls the plugin's probe, or its init */
-static TenderPluginProbeResult
-tender_plugin_probe_plugin(TenderPlugin *self, GError **error)
-{
-	g_autoptr(GError) error_local = NULL;
-	const gchar *what = self->descriptor->probe != NULL ? "probe" : "init";
-	TenderPluginProbeResult result;
-
-	if (self->state_dir == NULL)
-		self->state_dir =
-		    g_build_filename(self->config->state_dir, "plugins", self->name, NULL);
-	if (g_mkdir_with_parents(self->state_dir, 0700) != 0) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Cannot create %s: %s",
-			    self->state_dir,
-			    g_strerror(errno));
-		return TENDER_PLUGIN_PROBE_RESULT_FAIL;
-	}
-	if (self->descriptor->probe != NULL)
-		result = self->descriptor->probe(self, &error_local);
-	else
-		result = self->descriptor->init(self, &error_local)
-			     ? TENDER_PLUGIN_PROBE_RESULT_SUCCESS
-			     : TENDER_PLUGIN_PROBE_RESULT_FAIL;
-	if (result == TENDER_PLUGIN_PROBE_RESULT_SUCCESS)
-		return result;
-	tender_plugin_clear_registrations(self);
-	if (result != TENDER_PLUGIN_PROBE_RESULT_DEFER)
-		result = TENDER_PLUGIN_PROBE_RESULT_FAIL;
-	if (error_local == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    result == TENDER_PLUGIN_PROBE_RESULT_DEFER
-				? "its %s deferred without saying why"
-				: "its %s failed without saying why",
-			    what);
-	} else if (result == TENDER_PLUGIN_PROBE_RESULT_DEFER) {
-		g_propagate_error(error, g_steal_pointer(&error_local));
-	} else {
-		g_propagate_prefixed_error(error,
-					   g_steal_pointer(&error_local),
-					   "its %s failed: ",
-					   what);
-	}
-	return result;
-}
-
-static void
-tender_plugin_unwatch_names(TenderPlugin *self, gboolean forget)
-{
-	GHashTableIter iter;
-	gpointer id;
-
-	g_hash_table_iter_init(&iter, self->names);
-	while (g_hash_table_iter_next(&iter, NULL, &id)) {
-		if (GPOINTER_TO_UINT(id) != 0)
-			g_bus_unwatch_name(GPOINTER_TO_UINT(id));
-		g_hash_table_iter_replace(&iter, GUINT_TO_POINTER(0));
-	}
-	if (forget)
-		g_hash_table_remove_all(self->names);
-}
-
-static gboolean
-tender_plugin_probe_cb(gpointer user_data)
-{
-	TenderPlugin *self = TENDER_PLUGIN(user_data);
-
-	self->probe_id = 0;
-	tender_plugin_start(self);
-	if (self->status != TENDER_PLUGIN_STATUS_DEFERRED)
-		tender_plugin_log_status(self);
-	return G_SOURCE_REMOVE;
-}
-
-/* probes a deferred plugin again after @delay_ms, or sooner than scheduled */
-static void
-tender_plugin_schedule_probe(TenderPlugin *self, guint delay_ms)
-{
-	g_clear_handle_id(&self->probe_id, g_source_remove);
-	self->probe_id = g_timeout_add(delay_ms, tender_plugin_probe_cb, self);
-}
-
-/**
- * tender_plugin_start:
- * @self: a #TenderPlugin with a descriptor
- *
- * Probes the plugin (or calls its init) and says how it went in its status: active, failed
- * (whatever it registered is dropped again), or deferred, to be probed again on a backoff
- * timer and when a name it watches appears.
- */
-void
-tender_plugin_start(TenderPlugin *self)
-{
-	g_autoptr(GError) error = NULL;
-
-	switch (tender_plugin_probe_plugin(self, &error)) {
-	case TENDER_PLUGIN_PROBE_RESULT_SUCCESS:
-		self->initialized = TRUE;
-		g_clear_handle_id(&self->probe_id, g_source_remove);
-		tender_plugin_unwatch_names(self, TRUE);
-		tender_plugin_set_status(self, TENDER_PLUGIN_STATUS_ACTIVE, NULL);
-		tender_plugin_announce_registrations(self);
-		break;
-	case TENDER_PLUGIN_PROBE_RESULT_DEFER:
-		tender_plugin_set_status(self, TENDER_PLUGIN_STATUS_DEFERRED, error->message);
-		tender_plugin_schedule_probe(self, self->probe_delay_ms);
-		g_debug("plugin %s deferred, probed again in %u ms: %s",
-			self->name,
-			self->probe_delay_ms,
-			error->message);
-		self->probe_delay_ms =
-		    MIN(self->probe_delay_ms * 2, TENDER_PLUGIN_PROBE_DELAY_MAX_MS);
-		break;
-	case TENDER_PLUGIN_PROBE_RESULT_FAIL:
-	default:
-		tender_plugin_unwatch_names(self, TRUE);
-		tender_plugin_set_status(self, TENDER_PLUGIN_STATUS_FAILED, error->message);
-		break;
-	}
-}
-
-static void
-tender_plugin_name_appeared_cb(GDBusConnection *connection,
-			       const gchar *name,
-			       const gchar *name_owner,
-			       gpointer user_data)
-{
-	TenderPlugin *self = TENDER_PLUGIN(user_data);
-
-	if (self->status != TENDER_PLUGIN_STATUS_DEFERRED)
-		return;
-	g_debug("plugin %s: %s appeared, probing it now", self->name, name);
-	tender_plugin_schedule_probe(self, 0);
-}
-
-/* watches the names on the bus tenderd serves on, once it is there */
-static void
-tender_plugin_arm_names(TenderPlugin *self)
-{
-	GHashTableIter iter;
-	gpointer name;
-	gpointer id;
-
-	g_hash_table_iter_init(&iter, self->names);
-	while (g_hash_table_iter_next(&iter, &name, &id)) {
-		if (GPOINTER_TO_UINT(id) != 0 || self->connection == NULL)
-			continue;
-		id = GUINT_TO_POINTER(g_bus_watch_name_on_connection(self->connection,
-								     name,
-								     G_BUS_NAME_WATCHER_FLAGS_NONE,
-								     tender_plugin_name_appeared_cb,
-								     NULL,
-								     self,
-								     NULL));
-		g_hash_table_iter_replace(&iter, id);
-	}
-}
-
-/**
- * tender_plugin_log_status:
- * @self: a #TenderPlugin
- *
- * Says in the journal what became of the plugin: loaded, disabled, deferred or refused.
- */
-void
-tender_plugin_log_status(TenderPlugin *self)
-{
-	switch (self->status) {
-	case TENDER_PLUGIN_STATUS_ACTIVE:
-		g_info("plugin %s %s loaded from %s", self->name, self->version, self->filename);
-		break;
-	case TENDER_PLUGIN_STATUS_DISABLED:
-		g_info("plugin %s (%s) is disabled in tenderd.conf", self->name, self->filename);
-		break;
-	case TENDER_PLUGIN_STATUS_DEFERRED:
-		g_info("plugin %s (%s) deferred: %s",
-		       self->name,
-		       self->filename,
-		       self->status_message);
-		break;
-	case TENDER_PLUGIN_STATUS_FAILED:
-	default:
-		g_warning("plugin %s refused: %s", self->filename, self->status_message);
-		break;
-	}
-}
-
-/**
- * tender_plugin_shutdown_plugin:
- * @self: a #TenderPlugin
- *
- * Calls the plugin's shutdown once, if its init or probe succeeded; a deferred plugin is
- * not probed again.
- */
-void
-tender_plugin_shutdown_plugin(TenderPlugin *self)
-{
-	g_clear_handle_id(&self->probe_id, g_source_remove);
-	tender_plugin_unwatch_names(self, TRUE);
-	if (!self->initialized)
-		return;
-	self->initialized = FALSE;
-	if (self->descriptor->shutdown != NULL)
-		self->descriptor->shutdown(self);
 }
 
 /**
@@ -722,29 +575,6 @@ tender_plugin_get_config_uint64(TenderPlugin *self,
 	return TRUE;
 }
 
-/**
- * tender_plugin_watch_name:
- * @self: a #TenderPlugin
- * @name: a well-known D-Bus name, e.g. "org.freedesktop.NetworkManager"
- *
- * For a probe that is about to return %TENDER_PLUGIN_PROBE_RESULT_DEFER: probe the plugin
- * again as soon as @name appears on the bus tenderd serves on, rather than when the backoff
- * timer says.  Watches stay across deferred probes (watching a name twice is watching it
- * once) and end when a probe succeeds or fails.
- *
- * Since: 0.2
- */
-void
-tender_plugin_watch_name(TenderPlugin *self, const gchar *name)
-{
-	g_return_if_fail(TENDER_IS_PLUGIN(self));
-	g_return_if_fail(name != NULL && g_dbus_is_name(name) && !g_dbus_is_unique_name(name));
-	if (self->initialized || g_hash_table_contains(self->names, name))
-		return;
-	g_hash_table_insert(self->names, g_strdup(name), GUINT_TO_POINTER(0));
-	tender_plugin_arm_names(self);
-}
-
 /* --- the plugin API: workload events --- */
 
 /**
@@ -969,86 +799,41 @@ static void
 tender_plugin_class_init(TenderPluginClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	/*
+	 * Each with one argument, still valid during the emission:
+	 * TenderPlugin::dbus-object-added: the #TenderPluginDbusObject to put on the bus
+	 * TenderPlugin::dbus-object-removed: the #TenderPluginDbusObject to take off the bus
+	 * TenderPlugin::service-added: the #TenderService to serve
+	 * TenderPlugin::service-removed: the #TenderService to stop serving
+	 * TenderPlugin::adapter-added: the #TenderAdapterVTable of a type it provides, active
+	 * TenderPlugin::adapter-removed: the #TenderAdapterVTable of a type it no longer does
+	 */
+	const struct {
+		const gchar *name;
+		GType arg_type;
+	} table[SIGNAL_LAST] = {
+	    [SIGNAL_DBUS_OBJECT_ADDED] = {"dbus-object-added", G_TYPE_POINTER},
+	    [SIGNAL_DBUS_OBJECT_REMOVED] = {"dbus-object-removed", G_TYPE_POINTER},
+	    [SIGNAL_SERVICE_ADDED] = {"service-added", G_TYPE_OBJECT},
+	    [SIGNAL_SERVICE_REMOVED] = {"service-removed", G_TYPE_OBJECT},
+	    [SIGNAL_ADAPTER_ADDED] = {"adapter-added", G_TYPE_POINTER},
+	    [SIGNAL_ADAPTER_REMOVED] = {"adapter-removed", G_TYPE_POINTER},
+	};
 
 	object_class->dispose = tender_plugin_dispose;
 	object_class->finalize = tender_plugin_finalize;
 
-	/**
-	 * TenderPlugin::dbus-object-added:
-	 * @self: the plugin
-	 * @object: the #TenderPluginDbusObject to put on the bus
-	 */
-	signals[SIGNAL_DBUS_OBJECT_ADDED] = g_signal_new("dbus-object-added",
-							 G_TYPE_FROM_CLASS(klass),
-							 G_SIGNAL_RUN_LAST,
-							 0,
-							 NULL,
-							 NULL,
-							 NULL,
-							 G_TYPE_NONE,
-							 1,
-							 G_TYPE_POINTER);
-	/**
-	 * TenderPlugin::dbus-object-removed:
-	 * @self: the plugin
-	 * @object: the #TenderPluginDbusObject to take off the bus, still valid
-	 */
-	signals[SIGNAL_DBUS_OBJECT_REMOVED] = g_signal_new("dbus-object-removed",
-							   G_TYPE_FROM_CLASS(klass),
-							   G_SIGNAL_RUN_LAST,
-							   0,
-							   NULL,
-							   NULL,
-							   NULL,
-							   G_TYPE_NONE,
-							   1,
-							   G_TYPE_POINTER);
-	/**
-	 * TenderPlugin::service-added:
-	 * @self: the plugin
-	 * @service: the #TenderService to serve
-	 */
-	signals[SIGNAL_SERVICE_ADDED] = g_signal_new("service-added",
-						     G_TYPE_FROM_CLASS(klass),
-						     G_SIGNAL_RUN_LAST,
-						     0,
-						     NULL,
-						     NULL,
-						     NULL,
-						     G_TYPE_NONE,
-						     1,
-						     G_TYPE_OBJECT);
-	/**
-	 * TenderPlugin::service-removed:
-	 * @self: the plugin
-	 * @service: the #TenderService to stop serving, still valid
-	 */
-	signals[SIGNAL_SERVICE_REMOVED] = g_signal_new("service-removed",
-						       G_TYPE_FROM_CLASS(klass),
-						       G_SIGNAL_RUN_LAST,
-						       0,
-						       NULL,
-						       NULL,
-						       NULL,
-						       G_TYPE_NONE,
-						       1,
-						       G_TYPE_OBJECT);
-	/*
-	 * TenderPlugin::adapter-added: (the #TenderAdapterVTable of a type it provides, active)
-	 * TenderPlugin::adapter-removed: (the #TenderAdapterVTable of a type it no longer does)
-	 */
-	for (guint i = SIGNAL_ADAPTER_ADDED; i <= SIGNAL_ADAPTER_REMOVED; i++)
-		signals[i] =
-		    g_signal_new(i == SIGNAL_ADAPTER_ADDED ? "adapter-added" : "adapter-removed",
-				 G_TYPE_FROM_CLASS(klass),
-				 G_SIGNAL_RUN_LAST,
-				 0,
-				 NULL,
-				 NULL,
-				 NULL,
-				 G_TYPE_NONE,
-				 1,
-				 G_TYPE_POINTER);
+	for (guint i = 0; i < SIGNAL_LAST; i++)
+		signals[i] = g_signal_new(table[i].name,
+					  G_TYPE_FROM_CLASS(klass),
+					  G_SIGNAL_RUN_LAST,
+					  0,
+					  NULL,
+					  NULL,
+					  NULL,
+					  G_TYPE_NONE,
+					  1,
+					  table[i].arg_type);
 }
 
 static void

@@ -15,6 +15,21 @@
  * the reply.
  */
 
+/* answers a call with the object path of @w, or with @error (taken) when @w is %NULL */
+static void
+tender_dbus_daemon_return_workload(GDBusMethodInvocation *invocation,
+				   TenderWorkload *w,
+				   GError *error)
+{
+	if (w == NULL) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation,
+					      g_variant_new("(o)",
+							    tender_workload_get_object_path(w)));
+}
+
 void
 tender_dbus_daemon_create(TenderDbusDaemon *self,
 			  GDBusMethodInvocation *invocation,
@@ -32,13 +47,7 @@ tender_dbus_daemon_create(TenderDbusDaemon *self,
 		      &spec,
 		      &options);
 	w = tender_engine_create_workload(self->engine, name, spec, options, &error);
-	if (w == NULL) {
-		tender_dbus_daemon_return_error(invocation, error);
-		return;
-	}
-	g_dbus_method_invocation_return_value(invocation,
-					      g_variant_new("(o)",
-							    tender_workload_get_object_path(w)));
+	tender_dbus_daemon_return_workload(invocation, w, error);
 }
 
 typedef void (*TenderEngineAsyncFunc)(TenderEngine *engine,
@@ -64,6 +73,15 @@ typedef struct {
 	GDBusMethodInvocation *invocation;
 	TenderEngineFinishFunc finish;
 } TenderDbusAsyncCall;
+
+static TenderDbusAsyncCall *
+tender_dbus_daemon_async_call_new(GDBusMethodInvocation *invocation, TenderEngineFinishFunc finish)
+{
+	TenderDbusAsyncCall *call = g_new0(TenderDbusAsyncCall, 1);
+	call->invocation = g_object_ref(invocation);
+	call->finish = finish;
+	return call;
+}
 
 static void
 tender_dbus_daemon_async_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -98,9 +116,9 @@ tender_dbus_daemon_name_options(TenderDbusDaemon *self,
 		TenderDbusAsyncCall *call;
 		if (g_strcmp0(method, tender_dbus_daemon_async_methods[i].method) != 0)
 			continue;
-		call = g_new0(TenderDbusAsyncCall, 1);
-		call->invocation = g_object_ref(invocation);
-		call->finish = tender_dbus_daemon_async_methods[i].finish;
+		call =
+		    tender_dbus_daemon_async_call_new(invocation,
+						      tender_dbus_daemon_async_methods[i].finish);
 		tender_dbus_daemon_async_methods[i]
 		    .async(self->engine, name, options, NULL, tender_dbus_daemon_async_cb, call);
 		return;
@@ -137,9 +155,9 @@ tender_dbus_daemon_name_only(TenderDbusDaemon *self,
 		TenderDbusAsyncCall *call;
 		if (g_strcmp0(method, tender_dbus_daemon_name_async_methods[i].method) != 0)
 			continue;
-		call = g_new0(TenderDbusAsyncCall, 1);
-		call->invocation = g_object_ref(invocation);
-		call->finish = tender_dbus_daemon_name_async_methods[i].finish;
+		call = tender_dbus_daemon_async_call_new(invocation,
+							 tender_dbus_daemon_name_async_methods[i]
+							     .finish);
 		tender_dbus_daemon_name_async_methods[i].async(self->engine,
 							       name,
 							       NULL,
@@ -217,13 +235,7 @@ tender_dbus_daemon_get(TenderDbusDaemon *self,
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &name);
 	w = tender_engine_get_workload(self->engine, name, &error);
-	if (w == NULL) {
-		tender_dbus_daemon_return_error(invocation, error);
-		return;
-	}
-	g_dbus_method_invocation_return_value(invocation,
-					      g_variant_new("(o)",
-							    tender_workload_get_object_path(w)));
+	tender_dbus_daemon_return_workload(invocation, w, error);
 }
 
 void
@@ -259,13 +271,7 @@ tender_dbus_daemon_import(TenderDbusDaemon *self,
 		      &json,
 		      &options);
 	w = tender_engine_import_workload(self->engine, json, options, &error);
-	if (w == NULL) {
-		tender_dbus_daemon_return_error(invocation, error);
-		return;
-	}
-	g_dbus_method_invocation_return_value(invocation,
-					      g_variant_new("(o)",
-							    tender_workload_get_object_path(w)));
+	tender_dbus_daemon_return_workload(invocation, w, error);
 }
 
 static void

@@ -8,6 +8,7 @@
 
 #include "tender-error-private.h"
 #include "tender-http-message.h"
+#include "tender-json-object.h"
 #include "tender-json.h"
 
 /*
@@ -123,28 +124,10 @@ tender_http_message_get_body(SoupServerMessage *msg, GError **error)
 {
 	SoupMessageBody *body = soup_server_message_get_request_body(msg);
 	g_autoptr(GBytes) bytes = soup_message_body_flatten(body);
-	g_autoptr(JsonNode) root = NULL;
-	g_autoptr(GError) error_local = NULL;
 	gsize len = 0;
 	const gchar *data = g_bytes_get_data(bytes, &len);
 
 	if (len == 0)
 		return NULL;
-	root = tender_json_parse(data, (gssize)len, TENDER_JSON_DEPTH_MAX, &error_local);
-	if (root == NULL) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "The request body is not valid JSON: %s",
-			    error_local->message);
-		return NULL;
-	}
-	if (!JSON_NODE_HOLDS_OBJECT(root)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "The request body must be a JSON object");
-		return NULL;
-	}
-	return g_steal_pointer(&root);
+	return tender_json_object_parse(data, (gssize)len, "The request body", error);
 }
