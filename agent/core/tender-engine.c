@@ -164,7 +164,13 @@ tender_engine_remove_entry(TenderEngine *self, TenderSupervisor *entry, GError *
 static TenderSupervisor *
 tender_engine_add_entry(TenderEngine *self, TenderWorkload *workload)
 {
-	TenderSupervisor *supervisor = tender_supervisor_new(self, workload);
+	TenderRuntime *runtime = tender_engine_runtime_for_workload(self, workload, NULL);
+	TenderSupervisor *supervisor;
+
+	/* what the runtime shows of it; a runtime that is not there yet does so once it comes */
+	if (runtime != NULL)
+		tender_runtime_prepare_workload(runtime, workload);
+	supervisor = tender_supervisor_new(self, workload);
 
 	g_hash_table_insert(self->entries,
 			    g_strdup(tender_workload_get_name(workload)),

@@ -75,6 +75,25 @@ tender_runtime_new_run(TenderRuntime *self, TenderWorkload *workload)
 }
 
 /**
+ * tender_runtime_prepare_workload:
+ * @self: a #TenderRuntime
+ * @workload: a workload that runs in @self, created, imported or restored
+ *
+ * Lets the runtime set what it shows of @workload (Unit, for the scope runtime): the engine
+ * never makes these up itself.
+ */
+void
+tender_runtime_prepare_workload(TenderRuntime *self, TenderWorkload *workload)
+{
+	TenderRuntimeClass *klass;
+
+	g_return_if_fail(TENDER_IS_RUNTIME(self));
+	klass = TENDER_RUNTIME_GET_CLASS(self);
+	if (klass->prepare_workload != NULL)
+		klass->prepare_workload(self, workload);
+}
+
+/**
  * tender_runtime_forget_workload:
  * @self: a #TenderRuntime
  * @workload: a workload that is being removed; it has no run under way

@@ -23,6 +23,8 @@ G_DECLARE_DERIVABLE_TYPE(TenderRuntime, tender_runtime, TENDER, RUNTIME, GObject
  *	previous tenderd; a failure stops tenderd
  * @new_run: a new run of @workload, not started yet
  * @forget_workload: (optional): @workload is being removed: drop what was kept for it
+ * @prepare_workload: (optional): @workload runs in this runtime from now on: set what the
+ *	runtime shows of it before any run (the scope runtime: its unit name)
  *
  * How a workload runs.  The engine holds one of each by name, and keeps the lifecycle, the
  * restart policy, health checks, the state files and the events.
@@ -32,8 +34,9 @@ struct _TenderRuntimeClass {
 	gboolean (*setup)(TenderRuntime *self, GError **error);
 	TenderRuntimeRun *(*new_run)(TenderRuntime *self, TenderWorkload *workload);
 	void (*forget_workload)(TenderRuntime *self, TenderWorkload *workload);
+	void (*prepare_workload)(TenderRuntime *self, TenderWorkload *workload);
 	/*< private >*/
-	gpointer padding[8];
+	gpointer padding[7];
 };
 
 const gchar *
@@ -44,5 +47,7 @@ TenderRuntimeRun *
 tender_runtime_new_run(TenderRuntime *self, TenderWorkload *workload);
 void
 tender_runtime_forget_workload(TenderRuntime *self, TenderWorkload *workload);
+void
+tender_runtime_prepare_workload(TenderRuntime *self, TenderWorkload *workload);
 
 G_END_DECLS

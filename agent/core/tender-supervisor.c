@@ -749,6 +749,10 @@ tender_supervisor_runtime_added(TenderSupervisor *self)
 				      reason);
 	g_info("workload %s: its runtime is there, taking it over",
 	       tender_workload_get_name(self->workload));
+	tender_runtime_prepare_workload(tender_engine_runtime_for_workload(self->engine,
+									   self->workload,
+									   NULL),
+					self->workload);
 	tender_supervisor_take_over(self, &run);
 	g_free(run.run_id);
 }

@@ -103,20 +103,6 @@ tender_util_object_path_for_name(const gchar *name)
 }
 
 /**
- * tender_util_unit_for_name:
- * @name: a valid workload name
- *
- * Every character a workload name may hold is valid in a unit name, so no escaping is needed.
- *
- * Returns: the scope's unit name, tender-NAME.scope
- */
-gchar *
-tender_util_unit_for_name(const gchar *name)
-{
-	return g_strdup_printf("tender-%s.scope", name);
-}
-
-/**
  * tender_util_timestamp_format:
  * @usec_utc: microseconds since the epoch
  *

@@ -17,8 +17,6 @@ tender_util_object_path_escape(const gchar *prefix, const gchar *name);
 gchar *
 tender_util_object_path_for_name(const gchar *name);
 gchar *
-tender_util_unit_for_name(const gchar *name);
-gchar *
 tender_util_timestamp_now(void);
 gchar *
 tender_util_timestamp_format(gint64 usec_utc);

@@ -143,6 +143,18 @@ tender_workload_set_state(TenderWorkload *self, TenderState state, const gchar *
 }
 
 /**
+ * tender_workload_set_unit:
+ * @self: a #TenderWorkload
+ * @unit: (nullable): the systemd unit it runs in, as its runtime names it
+ */
+void
+tender_workload_set_unit(TenderWorkload *self, const gchar *unit)
+{
+	g_return_if_fail(TENDER_IS_WORKLOAD(self));
+	tender_workload_set_string(self, &self->unit, unit, TENDER_WORKLOAD_PROP_UNIT);
+}
+
+/**
  * tender_workload_reset_state:
  * @self: a #TenderWorkload
  * @state: the state
@@ -437,6 +449,7 @@ tender_workload_init(TenderWorkload *self)
 	self->state = TENDER_STATE_CREATED;
 	self->exit_code = -1;
 	self->reason = g_strdup("");
+	self->unit = g_strdup("");
 	self->control_group = g_strdup("");
 	self->started_at = g_strdup("");
 	self->stopped_at = g_strdup("");
@@ -457,7 +470,6 @@ tender_workload_new(const gchar *name, TenderSpec *spec)
 	TenderWorkload *self = g_object_new(TENDER_TYPE_WORKLOAD, NULL);
 	self->name = g_strdup(name);
 	self->object_path = tender_util_object_path_for_name(name);
-	self->unit = tender_util_unit_for_name(name);
 	self->spec = spec;
 	self->created_at = tender_util_timestamp_now();
 	return self;

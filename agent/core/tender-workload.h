@@ -31,6 +31,8 @@ const gchar *
 tender_workload_get_object_path(TenderWorkload *self);
 const gchar *
 tender_workload_get_unit(TenderWorkload *self);
+void
+tender_workload_set_unit(TenderWorkload *self, const gchar *unit);
 TenderState
 tender_workload_get_state(TenderWorkload *self);
 const gchar *

@@ -191,7 +191,9 @@ test_workload_json(void)
 	renamed = tender_workload_new_from_json(node, "dst", FALSE, &error);
 	g_assert_no_error(error);
 	g_assert_cmpstr(tender_workload_get_name(renamed), ==, "dst");
-	g_assert_cmpstr(tender_workload_get_unit(renamed), ==, "tender-dst.scope");
+	g_assert_cmpstr(tender_workload_get_object_path(renamed),
+			==,
+			"/org/tender/Agent1/workload/dst");
 
 	g_assert_null(tender_workload_new_from_json(node, "bad/name", FALSE, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);

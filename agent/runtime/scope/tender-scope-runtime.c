@@ -84,6 +84,15 @@ tender_scope_runtime_new_run(TenderRuntime *runtime, TenderWorkload *workload)
 }
 
 /* the exit record of the workload's last run */
+/* every character a workload name may hold is valid in a unit name: no escaping is needed */
+static void
+tender_scope_runtime_prepare_workload(TenderRuntime *runtime, TenderWorkload *workload)
+{
+	g_autofree gchar *unit =
+	    g_strdup_printf("tender-%s.scope", tender_workload_get_name(workload));
+	tender_workload_set_unit(workload, unit);
+}
+
 static void
 tender_scope_runtime_forget_workload(TenderRuntime *runtime, TenderWorkload *workload)
 {
@@ -115,6 +124,7 @@ tender_scope_runtime_class_init(TenderScopeRuntimeClass *klass)
 	runtime_class->setup = tender_scope_runtime_setup;
 	runtime_class->new_run = tender_scope_runtime_new_run;
 	runtime_class->forget_workload = tender_scope_runtime_forget_workload;
+	runtime_class->prepare_workload = tender_scope_runtime_prepare_workload;
 }
 
 static void
