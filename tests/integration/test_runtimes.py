@@ -55,8 +55,9 @@ class PluginRuntimeTest(PluginTestCase):
         self.assertEqual(props["MainPID"], 0)
         self.assertNotEqual(props["StartedAt"], "")
         self.assertNotEqual(props["StoppedAt"], "")
-        # no scope, no cgroup: nothing of systemd was asked
+        # no scope, no cgroup: nothing of systemd was asked, and no unit is claimed
         self.assertEqual(props["ControlGroup"], "")
+        self.assertEqual(props["Unit"], "")
 
     def test_run_until_stopped(self):
         name = self.workload("rt-long")
