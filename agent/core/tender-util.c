@@ -184,8 +184,12 @@ tender_util_write_file_atomic(const gchar *path,
 		p += n;
 		left -= (gsize)n;
 	}
-	if (saved == 0 && (fsync(fd) < 0 || close(fd) < 0))
+	if (saved == 0 && fsync(fd) < 0) {
 		saved = errno;
+		(void)close(fd);
+	} else if (saved == 0 && close(fd) < 0) {
+		saved = errno;
+	}
 	if (saved != 0) {
 		(void)g_unlink(tmp);
 		g_set_error(error,
