@@ -399,7 +399,7 @@ tender_spec_key_iter_next(TenderSpecKeyIter *iter, const TenderSpecKey **key)
 const TenderSpecKey *
 tender_spec_key_lookup(const TenderSpecKey *parent, const gchar *name)
 {
-	TenderSpecKeyIter iter;
+	TenderSpecKeyIter iter = {NULL};
 	const TenderSpecKey *key;
 	const gchar *dot = parent == NULL ? strchr(name, '.') : NULL;
 

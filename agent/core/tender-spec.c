@@ -23,7 +23,7 @@ G_STATIC_ASSERT(sizeof(TenderHealthAction) == sizeof(guint));
 static void
 tender_spec_set_defaults(gpointer base, const TenderSpecKey *parent)
 {
-	TenderSpecKeyIter iter;
+	TenderSpecKeyIter iter = {NULL};
 	const TenderSpecKey *key;
 
 	tender_spec_key_iter_init(&iter, parent);
@@ -116,7 +116,7 @@ tender_spec_take_value(gpointer base, const TenderSpecKey *key, gpointer value)
 static void
 tender_spec_clear_values(gpointer base, const TenderSpecKey *parent)
 {
-	TenderSpecKeyIter iter;
+	TenderSpecKeyIter iter = {NULL};
 	const TenderSpecKey *key;
 
 	tender_spec_key_iter_init(&iter, parent);
@@ -704,7 +704,7 @@ tender_spec_new_from_variant(GVariant *value, GError **error)
 	GVariant *child;
 	gsize bytes = 0;
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-	TenderSpecKeyIter keys;
+	TenderSpecKeyIter keys = {NULL};
 	const TenderSpecKey *key;
 
 	if (!g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT)) {
@@ -829,7 +829,7 @@ static GVariant *
 tender_spec_values_to_variant(gconstpointer base, const TenderSpecKey *parent)
 {
 	GVariantBuilder builder;
-	TenderSpecKeyIter iter;
+	TenderSpecKeyIter iter = {NULL};
 	const TenderSpecKey *key;
 
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);

@@ -205,7 +205,7 @@ TenderCtlSpec *
 tender_ctl_spec_new(void)
 {
 	TenderCtlSpec *self = g_new0(TenderCtlSpec, 1);
-	TenderSpecKeyIter iter;
+	TenderSpecKeyIter iter = {NULL};
 	const TenderSpecKey *key;
 
 	self->flags = g_array_new(FALSE, TRUE, sizeof(TenderCtlSpecFlag));
@@ -213,7 +213,7 @@ tender_ctl_spec_new(void)
 	self->strings = g_string_chunk_new(1024);
 	tender_spec_key_iter_init(&iter, NULL);
 	while (tender_spec_key_iter_next(&iter, &key)) {
-		TenderSpecKeyIter children;
+		TenderSpecKeyIter children = {NULL};
 		const TenderSpecKey *child;
 		if (key->children == NULL) {
 			tender_ctl_spec_add_flag(self, key, NULL);
@@ -617,7 +617,7 @@ gboolean
 tender_ctl_spec_build(TenderCtlSpec *self, gchar **argv, GVariant **spec, GError **error)
 {
 	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
-	TenderSpecKeyIter iter;
+	TenderSpecKeyIter iter = {NULL};
 	const TenderSpecKey *key;
 
 	tender_spec_key_iter_init(&iter, NULL);

@@ -646,7 +646,7 @@ test_spec_extensions_invalid(void)
 static void
 test_spec_keys(void)
 {
-	TenderSpecKeyIter iter;
+	TenderSpecKeyIter iter = {NULL};
 	const TenderSpecKey *key;
 	const TenderSpecKey *health;
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
