@@ -348,7 +348,7 @@ tender_adapter_class_update_cb(GObject *source, GAsyncResult *res, gpointer user
 		tender_adapter_op_done(self, error);
 		return;
 	}
-	if (result < TENDER_ADAPTER_UPDATE_APPLIED || result > TENDER_ADAPTER_UPDATE_NOT_RUNNING) {
+	if (result < TENDER_ADAPTER_UPDATE_APPLIED || result > TENDER_ADAPTER_UPDATE_DECLINED) {
 		tender_adapter_op_done(self,
 				       g_error_new(TENDER_ERROR,
 						   TENDER_ERROR_FAILED,

@@ -192,7 +192,7 @@ tender_adapter_payload_from_variant(GVariant *value, GError **error)
  * tender_adapter_update_result_to_string:
  * @result: a #TenderAdapterUpdateResult
  *
- * Returns: "applied", "unsupported" or "not-running"
+ * Returns: "applied", "unsupported", "not-running" or "declined"
  */
 const gchar *
 tender_adapter_update_result_to_string(TenderAdapterUpdateResult result)
@@ -202,6 +202,8 @@ tender_adapter_update_result_to_string(TenderAdapterUpdateResult result)
 		return "applied";
 	case TENDER_ADAPTER_UPDATE_NOT_RUNNING:
 		return "not-running";
+	case TENDER_ADAPTER_UPDATE_DECLINED:
+		return "declined";
 	case TENDER_ADAPTER_UPDATE_UNSUPPORTED:
 	default:
 		return "unsupported";

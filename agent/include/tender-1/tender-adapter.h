@@ -42,10 +42,13 @@ G_BEGIN_DECLS
 /**
  * TenderAdapterUpdateResult:
  * @TENDER_ADAPTER_UPDATE_APPLIED: the workload took the change, without a restart
- * @TENDER_ADAPTER_UPDATE_UNSUPPORTED: the adapter does not know how to apply (some of) it
+ * @TENDER_ADAPTER_UPDATE_UNSUPPORTED: the adapter does not do live updates at all
  * @TENDER_ADAPTER_UPDATE_NOT_RUNNING: there is no running workload to update
+ * @TENDER_ADAPTER_UPDATE_DECLINED: the adapter does live updates, but not this one (an
+ *   unknown key, a value it will not apply); nothing changed.  Since: 0.2
  *
- * What an update came to; over HTTP 200, 409 and 400.
+ * What an update came to; over HTTP 200, 409, 400 and 409.  An update that went wrong is an
+ * error of the task (HTTP 500, with the error's message), not a result.
  *
  * Since: 0.1
  */
@@ -53,6 +56,7 @@ typedef enum {
 	TENDER_ADAPTER_UPDATE_APPLIED,
 	TENDER_ADAPTER_UPDATE_UNSUPPORTED,
 	TENDER_ADAPTER_UPDATE_NOT_RUNNING,
+	TENDER_ADAPTER_UPDATE_DECLINED,
 } TenderAdapterUpdateResult;
 
 /*
@@ -81,12 +85,25 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderAdapter, g_object_unref)
  *   reference to an "aas" of commands (or %NULL for none); they run as root, in the
  *   workload's scope, in order, before the privilege drop, and a failing one fails the start
  * @update: (nullable): applies a live update to the running workload: complete @task with
- *   g_task_return_int() of a #TenderAdapterUpdateResult, or an error.  Only called while
- *   the workload runs.  Without it every update is unsupported
+ *   g_task_return_int() of a #TenderAdapterUpdateResult (%TENDER_ADAPTER_UPDATE_DECLINED for
+ *   an update it will not apply), or an error when applying it went wrong (its message is
+ *   what the client sees).  Only called while the workload runs.  Without it every update
+ *   is unsupported
  * @stop: (nullable): called before the core stops the workload (SIGTERM, then SIGKILL);
  *   complete @task with g_task_return_boolean(); an error is logged and the stop goes on
  * @get_metrics: (nullable): the adapter's own metrics: complete @task with a new reference
- *   to a JsonObject (or %NULL), shown under "adapter" next to the workload's metrics
+ *   to a JsonObject (or %NULL), shown under "adapter" next to the workload's metrics (and
+ *   as "metrics" on the root_api's /api/metrics)
+ * @post_stop_hooks: (nullable): the privileged clean-up of a run, asked for when the core
+ *   starts the workload, with the start payload: complete @task with a new reference to an
+ *   "aas" of commands (or %NULL for none); they run as root, in the workload's scope, in
+ *   order, once the workload's command has ended, however it ended (stopped, exited,
+ *   failed).  Since: 0.2
+ * @prometheus_metrics: (nullable): the adapter's own Prometheus text: complete @task with a
+ *   #GStrv of exposition lines (`name{label="v"} 1`, `# HELP name text`, `# TYPE name
+ *   gauge`), or %NULL for none.  The core adds them to the instance's /metrics as they are,
+ *   after dropping (with a warning) a line that is not exposition text or uses a name of
+ *   the core's own (container_*, tender_*).  Since: 0.2
  *
  * What an adapter does: a table of functions, not a GObject class (before plugin ABI 2 it
  * was named TenderAdapterClass).
@@ -102,8 +119,10 @@ typedef struct {
 	void (*update)(TenderAdapter *adapter, JsonObject *payload, GTask *task);
 	void (*stop)(TenderAdapter *adapter, GTask *task);
 	void (*get_metrics)(TenderAdapter *adapter, GTask *task);
+	void (*post_stop_hooks)(TenderAdapter *adapter, JsonObject *payload, GTask *task);
+	void (*prometheus_metrics)(TenderAdapter *adapter, GTask *task);
 	/*< private >*/
-	gpointer padding[8];
+	gpointer padding[6];
 } TenderAdapterVTable;
 
 const gchar *
