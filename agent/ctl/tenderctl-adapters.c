@@ -248,7 +248,9 @@ tender_ctl_cmd_adapter(TenderCtl *self, GError **error)
 				    instance,
 				    g_strcmp0(result, "not-running") == 0
 					? "its workload does not run (not-running)"
-					: "the adapter cannot apply this update (unsupported)");
+				    : g_strcmp0(result, "declined") == 0
+					? "the adapter will not apply this update (declined)"
+					: "the adapter does no live updates (unsupported)");
 			return FALSE;
 		}
 		g_print("%s\n", result);

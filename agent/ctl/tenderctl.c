@@ -334,8 +334,9 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	"start and update take a payload: a JSON object given with --payload, plus one key for\n"
 	"each KEY=VALUE argument.  A VALUE that is valid JSON (a number, true, [\"a\", \"b\"]) is\n"
 	"taken as such, anything else as a string.  start restarts a running workload.",
-	"update prints \"applied\"; it fails (exit status 1) if the adapter cannot apply the\n"
-	"payload (\"unsupported\") or the workload does not run (\"not-running\").\n"
+	"update prints \"applied\"; it fails (exit status 1) if the adapter will not apply the\n"
+	"payload (\"declined\"), does no live updates (\"unsupported\"), or the workload does\n"
+	"not run (\"not-running\").\n"
 	"\n"
 	"Examples:\n"
 	"  tenderctl adapter start flows flowfile=/srv/flows.json bandwidth=20\n"

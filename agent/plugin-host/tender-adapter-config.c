@@ -249,6 +249,7 @@ static const gchar *tender_adapter_reserved_keys[] = {
     "group",
     "capabilities",
     "pre_start",
+    "post_stop",
 };
 
 /**
@@ -256,7 +257,8 @@ static const gchar *tender_adapter_reserved_keys[] = {
  * @config: the instance's settings
  * @name: the instance's name
  * @class_spec: the spec the adapter class gave
- * @hooks: (nullable): its pre_start commands
+ * @pre_start: (nullable): its pre_start commands
+ * @post_stop: (nullable): its post_stop commands
  * @error: (nullable): a #GError
  *
  * The spec of the instance's workload: the class' spec with the instance file's [limits],
@@ -268,7 +270,8 @@ GVariant *
 tender_adapter_config_build_spec(TenderAdapterConfig *config,
 				 const gchar *name,
 				 GVariant *class_spec,
-				 GVariant *hooks,
+				 GVariant *pre_start,
+				 GVariant *post_stop,
 				 GError **error)
 {
 	g_autoptr(GVariantDict) dict = NULL;
@@ -313,8 +316,10 @@ tender_adapter_config_build_spec(TenderAdapterConfig *config,
 	}
 	if (config->run_as_user != NULL)
 		g_variant_dict_insert(dict, "user", "s", config->run_as_user);
-	if (hooks != NULL)
-		g_variant_dict_insert_value(dict, "pre_start", hooks);
+	if (pre_start != NULL)
+		g_variant_dict_insert_value(dict, "pre_start", pre_start);
+	if (post_stop != NULL)
+		g_variant_dict_insert_value(dict, "post_stop", post_stop);
 	if (!g_variant_dict_contains(dict, "description"))
 		g_variant_dict_insert_value(dict,
 					    "description",
@@ -334,7 +339,7 @@ tender_adapter_config_build_spec(TenderAdapterConfig *config,
 	g_variant_builder_add(&builder, "{ss}", "tender.adapter", name);
 	g_variant_dict_insert_value(dict, "labels", g_variant_builder_end(&builder));
 	spec = g_variant_ref_sink(g_variant_dict_end(dict));
-	/* refused here, before the running workload is stopped */
+	/* checked here, so that a bad spec fails the start before tender creates anything */
 	parsed = tender_spec_new_from_variant(spec, error);
 	if (parsed == NULL)
 		return NULL;

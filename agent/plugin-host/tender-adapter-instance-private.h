@@ -27,11 +27,16 @@ struct _TenderAdapter {
 	GDestroyNotify data_destroy;
 	GQueue queue; /* GTask of the operations waiting, oldest first */
 	GTask *current;
+	guint starts;	       /* start operations waiting or under way */
+	gboolean start_failed; /* the last start failed: app_status "error" */
+	gboolean warned_lines; /* the adapter's bad Prometheus lines were logged */
 };
 
 TenderWorkload *
 tender_adapter_get_workload(TenderAdapter *self);
 TenderState
 tender_adapter_get_state(TenderAdapter *self);
+JsonObject *
+tender_adapter_metrics_new(TenderAdapter *self);
 
 G_END_DECLS

@@ -21,26 +21,47 @@ typedef enum {
 	TENDER_ADAPTER_OP_UPDATE,
 	TENDER_ADAPTER_OP_STOP,
 	TENDER_ADAPTER_OP_METRICS,
+	TENDER_ADAPTER_OP_PROMETHEUS,
 } TenderAdapterOpKind;
 
 typedef struct {
 	TenderAdapterOpKind kind;
 	JsonObject *payload;
-	GVariant *spec;	     /* start: the workload's spec, once built */
-	JsonObject *metrics; /* metrics: the answer, once built */
+	GVariant *pre_start; /* start: the adapter's hooks, once asked */
+	GVariant *spec;	     /* start: the adapter's spec, then the workload's */
+	GVariant *post_stop;
+	JsonObject *metrics; /* metrics, prometheus: the answer, once built */
+	GStrv lines;	     /* prometheus: the adapter's own lines, checked */
 	TenderAdapterUpdateResult result;
 	gboolean payload_written; /* start: the state file holds op->payload already */
 } TenderAdapterOp;
+
+/* what a prometheus operation returns */
+typedef struct {
+	JsonObject *metrics;
+	GStrv lines;
+} TenderAdapterExposition;
+
+static void
+tender_adapter_exposition_free(TenderAdapterExposition *exposition)
+{
+	if (exposition->metrics != NULL)
+		json_object_unref(exposition->metrics);
+	g_strfreev(exposition->lines);
+	g_free(exposition);
+}
 
 static void
 tender_adapter_op_free(TenderAdapterOp *op)
 {
 	if (op->payload != NULL)
 		json_object_unref(op->payload);
-	if (op->spec != NULL)
-		g_variant_unref(op->spec);
+	g_clear_pointer(&op->pre_start, g_variant_unref);
+	g_clear_pointer(&op->spec, g_variant_unref);
+	g_clear_pointer(&op->post_stop, g_variant_unref);
 	if (op->metrics != NULL)
 		json_object_unref(op->metrics);
+	g_strfreev(op->lines);
 	g_free(op);
 }
 
@@ -63,6 +84,12 @@ tender_adapter_op_done(TenderAdapter *self, GError *error)
 						  &error_undo))
 			g_warning("%s", error_undo->message);
 	}
+	if (op->kind == TENDER_ADAPTER_OP_START) {
+		self->starts--;
+		self->start_failed = error != NULL;
+	} else if (op->kind == TENDER_ADAPTER_OP_STOP && error == NULL) {
+		self->start_failed = FALSE;
+	}
 	if (error != NULL) {
 		g_task_return_error(task, error);
 	} else if (op->kind == TENDER_ADAPTER_OP_UPDATE) {
@@ -71,6 +98,13 @@ tender_adapter_op_done(TenderAdapter *self, GError *error)
 		g_task_return_pointer(task,
 				      g_steal_pointer(&op->metrics),
 				      (GDestroyNotify)json_object_unref);
+	} else if (op->kind == TENDER_ADAPTER_OP_PROMETHEUS) {
+		TenderAdapterExposition *exposition = g_new0(TenderAdapterExposition, 1);
+		exposition->metrics = g_steal_pointer(&op->metrics);
+		exposition->lines = g_steal_pointer(&op->lines);
+		g_task_return_pointer(task,
+				      exposition,
+				      (GDestroyNotify)tender_adapter_exposition_free);
 	} else {
 		g_task_return_boolean(task, TRUE);
 	}
@@ -170,23 +204,12 @@ tender_adapter_stop_workload(TenderAdapter *self)
 	tender_adapter_stop_engine(self);
 }
 
-/* a start keeps its payload before it touches the workload: if the payload cannot be kept,
- * the old workload goes on as it was */
-static void
-tender_adapter_start_workload(TenderAdapter *self)
-{
-	TenderAdapterOp *op = tender_adapter_current_op(self);
-	GError *error = NULL;
-
-	if (!tender_adapter_payload_write(self->name, self->state_path, op->payload, &error)) {
-		tender_adapter_op_done(self, error);
-		return;
-	}
-	op->payload_written = TRUE;
-	tender_adapter_stop_workload(self);
-}
-
-/* start: the class' spec, the hooks, then the old workload replaced by the new one */
+/*
+ * start, in the order of seed 000's core: the payload kept, the running workload stopped
+ * (its post-stop hooks run as it ends) and removed, then the adapter asked for the new
+ * pre-start hooks, the spec and the post-stop hooks, and the new workload created and
+ * started.  If the payload cannot be kept, the running workload goes on as it was.
+ */
 
 static void
 tender_adapter_start_engine_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -207,17 +230,25 @@ tender_adapter_start_engine_cb(GObject *source, GAsyncResult *res, gpointer user
 	tender_adapter_op_done(self, NULL);
 }
 
+/* the workload of the spec the adapter gave, with the instance's settings and hooks */
 static void
 tender_adapter_start_create(TenderAdapter *self)
 {
 	TenderAdapterOp *op = tender_adapter_current_op(self);
+	g_autoptr(GVariant) class_spec = g_steal_pointer(&op->spec);
 	GError *error = NULL;
 
-	if (tender_engine_create_workload(self->engine,
-					  self->workload_name,
-					  op->spec,
-					  NULL,
-					  &error) == NULL) {
+	op->spec = tender_adapter_config_build_spec(self->config,
+						    self->name,
+						    class_spec,
+						    op->pre_start,
+						    op->post_stop,
+						    &error);
+	if (op->spec == NULL || tender_engine_create_workload(self->engine,
+							      self->workload_name,
+							      op->spec,
+							      NULL,
+							      &error) == NULL) {
 		tender_adapter_op_done(self, error);
 		return;
 	}
@@ -229,69 +260,49 @@ tender_adapter_start_create(TenderAdapter *self)
 					   g_object_ref(self));
 }
 
-static void
-tender_adapter_start_removed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+/* the adapter's commands, an "aas" or %NULL; %NULL for none */
+static gboolean
+tender_adapter_take_commands(TenderAdapter *self,
+			     GAsyncResult *res,
+			     const gchar *what,
+			     GVariant **commands,
+			     GError **error)
 {
-	g_autoptr(TenderAdapter) self = TENDER_ADAPTER(user_data);
-	GError *error = NULL;
+	GVariant *value = g_task_propagate_pointer(G_TASK(res), error);
 
-	if (!tender_engine_remove_workload_finish(TENDER_ENGINE(source), res, &error)) {
-		tender_adapter_op_done(self, error);
-		return;
+	if (value == NULL)
+		return error == NULL || *error == NULL;
+	g_variant_take_ref(value);
+	if (!g_variant_is_of_type(value, G_VARIANT_TYPE("aas"))) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Adapter %s gave %s hooks of type %s, not aas",
+			    self->config->type,
+			    what,
+			    g_variant_get_type_string(value));
+		g_variant_unref(value);
+		return FALSE;
 	}
-	tender_adapter_start_create(self);
+	if (g_variant_n_children(value) == 0)
+		g_variant_unref(value);
+	else
+		*commands = value;
+	return TRUE;
 }
 
-/* the old workload, stopped, makes room for the new spec */
 static void
-tender_adapter_start_replace(TenderAdapter *self)
-{
-	if (tender_adapter_get_workload(self) == NULL) {
-		tender_adapter_start_create(self);
-		return;
-	}
-	tender_engine_remove_workload_async(self->engine,
-					    self->workload_name,
-					    NULL,
-					    NULL,
-					    tender_adapter_start_removed_cb,
-					    g_object_ref(self));
-}
-
-static void
-tender_adapter_class_hooks_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_adapter_class_post_stop_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	TenderAdapter *self = TENDER_ADAPTER(source);
 	TenderAdapterOp *op = tender_adapter_current_op(self);
 	GError *error = NULL;
-	g_autoptr(GVariant) hooks = g_task_propagate_pointer(G_TASK(res), &error);
-	g_autoptr(GVariant) class_spec = g_steal_pointer(&op->spec);
 
-	if (error != NULL) {
+	if (!tender_adapter_take_commands(self, res, "post-stop", &op->post_stop, &error)) {
 		tender_adapter_op_done(self, error);
 		return;
 	}
-	if (hooks != NULL)
-		g_variant_take_ref(hooks);
-	if (hooks != NULL && !g_variant_is_of_type(hooks, G_VARIANT_TYPE("aas"))) {
-		tender_adapter_op_done(self,
-				       g_error_new(TENDER_ERROR,
-						   TENDER_ERROR_FAILED,
-						   "Adapter %s gave pre-start hooks of type %s, "
-						   "not aas",
-						   self->config->type,
-						   g_variant_get_type_string(hooks)));
-		return;
-	}
-	if (hooks != NULL && g_variant_n_children(hooks) == 0)
-		g_clear_pointer(&hooks, g_variant_unref);
-	op->spec =
-	    tender_adapter_config_build_spec(self->config, self->name, class_spec, hooks, &error);
-	if (op->spec == NULL) {
-		tender_adapter_op_done(self, error);
-		return;
-	}
-	tender_adapter_start_workload(self);
+	tender_adapter_start_create(self);
 }
 
 static void
@@ -313,25 +324,94 @@ tender_adapter_class_start_cb(GObject *source, GAsyncResult *res, gpointer user_
 		return;
 	}
 	op->spec = g_variant_take_ref(spec);
-	if (self->klass->pre_start_hooks != NULL) {
+	if (self->klass->post_stop_hooks != NULL) {
 		g_autoptr(GTask) task =
-		    tender_adapter_class_task(self, tender_adapter_class_hooks_cb);
-		self->klass->pre_start_hooks(self, op->payload, task);
+		    tender_adapter_class_task(self, tender_adapter_class_post_stop_cb);
+		self->klass->post_stop_hooks(self, op->payload, task);
 		return;
 	}
-	{
-		g_autoptr(GVariant) class_spec = g_steal_pointer(&op->spec);
-		op->spec = tender_adapter_config_build_spec(self->config,
-							    self->name,
-							    class_spec,
-							    NULL,
-							    &error);
-	}
-	if (op->spec == NULL) {
+	tender_adapter_start_create(self);
+}
+
+static void
+tender_adapter_class_start(TenderAdapter *self)
+{
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	g_autoptr(GTask) task = tender_adapter_class_task(self, tender_adapter_class_start_cb);
+
+	self->klass->start(self, op->payload, task);
+}
+
+static void
+tender_adapter_class_pre_start_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	TenderAdapter *self = TENDER_ADAPTER(source);
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	GError *error = NULL;
+
+	if (!tender_adapter_take_commands(self, res, "pre-start", &op->pre_start, &error)) {
 		tender_adapter_op_done(self, error);
 		return;
 	}
-	tender_adapter_start_workload(self);
+	tender_adapter_class_start(self);
+}
+
+/* the old workload is gone: the adapter's part of the new one */
+static void
+tender_adapter_start_prepare(TenderAdapter *self)
+{
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+
+	if (self->klass->pre_start_hooks != NULL) {
+		g_autoptr(GTask) task =
+		    tender_adapter_class_task(self, tender_adapter_class_pre_start_cb);
+		self->klass->pre_start_hooks(self, op->payload, task);
+		return;
+	}
+	tender_adapter_class_start(self);
+}
+
+static void
+tender_adapter_start_removed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderAdapter) self = TENDER_ADAPTER(user_data);
+	GError *error = NULL;
+
+	if (!tender_engine_remove_workload_finish(TENDER_ENGINE(source), res, &error)) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	tender_adapter_start_prepare(self);
+}
+
+/* the old workload, stopped, makes room for the new one */
+static void
+tender_adapter_start_replace(TenderAdapter *self)
+{
+	if (tender_adapter_get_workload(self) == NULL) {
+		tender_adapter_start_prepare(self);
+		return;
+	}
+	tender_engine_remove_workload_async(self->engine,
+					    self->workload_name,
+					    NULL,
+					    NULL,
+					    tender_adapter_start_removed_cb,
+					    g_object_ref(self));
+}
+
+static void
+tender_adapter_start_workload(TenderAdapter *self)
+{
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	GError *error = NULL;
+
+	if (!tender_adapter_payload_write(self->name, self->state_path, op->payload, &error)) {
+		tender_adapter_op_done(self, error);
+		return;
+	}
+	op->payload_written = TRUE;
+	tender_adapter_stop_workload(self);
 }
 
 /* update */
@@ -345,7 +425,13 @@ tender_adapter_class_update_cb(GObject *source, GAsyncResult *res, gpointer user
 	gssize result = g_task_propagate_int(G_TASK(res), &error);
 
 	if (error != NULL) {
-		tender_adapter_op_done(self, error);
+		/* applying it went wrong: the adapter's own message, as a failure (seed 000's
+		 * "raised", HTTP 500) whatever the adapter's code was */
+		GError *failed =
+		    g_error_new_literal(TENDER_ERROR, TENDER_ERROR_FAILED, error->message);
+		g_warning("adapter %s: update: %s", self->name, error->message);
+		g_error_free(error);
+		tender_adapter_op_done(self, failed);
 		return;
 	}
 	if (result < TENDER_ADAPTER_UPDATE_APPLIED || result > TENDER_ADAPTER_UPDATE_DECLINED) {
@@ -364,7 +450,47 @@ tender_adapter_class_update_cb(GObject *source, GAsyncResult *res, gpointer user
 	tender_adapter_op_done(self, NULL);
 }
 
-/* metrics */
+/* metrics, and the adapter's Prometheus lines */
+
+static void
+tender_adapter_class_prometheus_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	TenderAdapter *self = TENDER_ADAPTER(source);
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) lines = g_task_propagate_pointer(G_TASK(res), &error);
+	g_autofree gchar *why = NULL;
+	guint n_dropped = 0;
+
+	if (error != NULL)
+		g_warning("adapter %s: Prometheus lines: %s", self->name, error->message);
+	op->lines = tender_adapter_prometheus_filter((const gchar *const *)lines, &n_dropped, &why);
+	/* said once, until the adapter's lines are good again */
+	if (n_dropped > 0 && !self->warned_lines)
+		g_warning("adapter %s: %u of its Prometheus lines are left out, the first %s",
+			  self->name,
+			  n_dropped,
+			  why);
+	self->warned_lines = n_dropped > 0;
+	tender_adapter_op_done(self, NULL);
+}
+
+/* the metrics are complete: a prometheus operation asks for the lines */
+static void
+tender_adapter_metrics_done(TenderAdapter *self)
+{
+	TenderAdapterOp *op = tender_adapter_current_op(self);
+
+	if (op->kind == TENDER_ADAPTER_OP_PROMETHEUS && self->klass->prometheus_metrics != NULL) {
+		g_autoptr(GTask) task =
+		    tender_adapter_class_task(self, tender_adapter_class_prometheus_cb);
+		self->klass->prometheus_metrics(self, task);
+		return;
+	}
+	if (op->kind == TENDER_ADAPTER_OP_PROMETHEUS)
+		op->lines = g_new0(gchar *, 1);
+	tender_adapter_op_done(self, NULL);
+}
 
 static void
 tender_adapter_class_metrics_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -383,49 +509,7 @@ tender_adapter_class_metrics_cb(GObject *source, GAsyncResult *res, gpointer use
 		json_object_set_object_member(op->metrics, "adapter", g_steal_pointer(&adapter));
 	else
 		json_object_set_null_member(op->metrics, "adapter");
-	tender_adapter_op_done(self, NULL);
-}
-
-static JsonObject *
-tender_adapter_workload_metrics(TenderAdapter *self)
-{
-	JsonObject *obj = json_object_new();
-	TenderWorkload *w = tender_adapter_get_workload(self);
-	TenderState state = w != NULL ? tender_workload_get_state(w) : TENDER_STATE_LAST;
-	g_autofree gchar *timestamp = tender_util_timestamp_now();
-
-	json_object_set_string_member(obj, "instance", self->name);
-	json_object_set_string_member(obj, "type", self->config->type);
-	json_object_set_string_member(obj, "workload", self->workload_name);
-	json_object_set_string_member(obj,
-				      "state",
-				      w != NULL ? tender_state_to_string(state) : "absent");
-	json_object_set_boolean_member(obj, "running", state == TENDER_STATE_RUNNING);
-	json_object_set_int_member(obj, "main_pid", tender_adapter_get_main_pid(self));
-	if (state == TENDER_STATE_RUNNING || state == TENDER_STATE_PAUSED) {
-		g_autoptr(GError) error = NULL;
-		g_autoptr(GVariant) metrics =
-		    tender_engine_get_metrics(self->engine, self->workload_name, &error);
-		GVariantIter iter;
-		const gchar *key;
-		GVariant *value;
-
-		if (metrics == NULL) {
-			g_debug("adapter %s: %s", self->name, error->message);
-		} else {
-			g_variant_ref_sink(metrics);
-			g_variant_iter_init(&iter, metrics);
-			while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
-				if (g_strcmp0(key, "timestamp") != 0)
-					json_object_set_member(obj,
-							       key,
-							       json_gvariant_serialize(value));
-				g_variant_unref(value);
-			}
-		}
-	}
-	json_object_set_string_member(obj, "timestamp", timestamp);
-	return obj;
+	tender_adapter_metrics_done(self);
 }
 
 /* runs the operation at the head of the queue, if none is under way */
@@ -442,9 +526,7 @@ tender_adapter_run_next(TenderAdapter *self)
 	op = tender_adapter_current_op(self);
 	switch (op->kind) {
 	case TENDER_ADAPTER_OP_START:
-		task = tender_adapter_class_task(self, tender_adapter_class_start_cb);
-		self->klass->start(self, op->payload, task);
-		g_object_unref(task);
+		tender_adapter_start_workload(self);
 		break;
 	case TENDER_ADAPTER_OP_UPDATE:
 		state = tender_adapter_get_state(self);
@@ -466,11 +548,12 @@ tender_adapter_run_next(TenderAdapter *self)
 		tender_adapter_stop_workload(self);
 		break;
 	case TENDER_ADAPTER_OP_METRICS:
+	case TENDER_ADAPTER_OP_PROMETHEUS:
 	default:
-		op->metrics = tender_adapter_workload_metrics(self);
+		op->metrics = tender_adapter_metrics_new(self);
 		if (self->klass->get_metrics == NULL) {
 			json_object_set_null_member(op->metrics, "adapter");
-			tender_adapter_op_done(self, NULL);
+			tender_adapter_metrics_done(self);
 			break;
 		}
 		task = tender_adapter_class_task(self, tender_adapter_class_metrics_cb);
@@ -505,6 +588,8 @@ tender_adapter_queue(TenderAdapter *self,
 					(guint)TENDER_ADAPTER_QUEUE_MAX);
 		return;
 	}
+	if (kind == TENDER_ADAPTER_OP_START)
+		self->starts++;
 	g_queue_push_tail(&self->queue, g_steal_pointer(&task));
 	tender_adapter_run_next(self);
 }
@@ -652,4 +737,86 @@ JsonObject *
 tender_adapter_get_metrics_finish(TenderAdapter *self, GAsyncResult *res, GError **error)
 {
 	return g_task_propagate_pointer(G_TASK(res), error);
+}
+
+/**
+ * tender_adapter_get_prometheus_async:
+ * @self: a #TenderAdapter
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the metrics and the lines
+ * @user_data: for @callback
+ *
+ * What tender_adapter_get_metrics_async() gives, and the adapter's own Prometheus lines,
+ * checked (tender_adapter_prometheus_filter()).
+ */
+void
+tender_adapter_get_prometheus_async(TenderAdapter *self,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data)
+{
+	g_return_if_fail(TENDER_IS_ADAPTER(self));
+	tender_adapter_queue(self,
+			     TENDER_ADAPTER_OP_PROMETHEUS,
+			     NULL,
+			     cancellable,
+			     callback,
+			     user_data,
+			     tender_adapter_get_prometheus_async);
+}
+
+JsonObject *
+tender_adapter_get_prometheus_finish(TenderAdapter *self,
+				     GAsyncResult *res,
+				     GStrv *lines,
+				     GError **error)
+{
+	TenderAdapterExposition *exposition = g_task_propagate_pointer(G_TASK(res), error);
+	JsonObject *metrics;
+
+	if (exposition == NULL)
+		return NULL;
+	metrics = g_steal_pointer(&exposition->metrics);
+	*lines = g_steal_pointer(&exposition->lines);
+	tender_adapter_exposition_free(exposition);
+	return metrics;
+}
+
+/**
+ * tender_adapter_get_app_status:
+ * @self: a #TenderAdapter
+ *
+ * The instance's status as seed 000's core named it: "initializing" (never started, or a
+ * start is waiting or under way), "running" (also paused or stopping), "stopped" (stopped,
+ * or exited with status 0) or "error" (the last start failed, or the workload failed or
+ * exited with another status).
+ *
+ * Returns: the status
+ */
+const gchar *
+tender_adapter_get_app_status(TenderAdapter *self)
+{
+	TenderWorkload *w = tender_adapter_get_workload(self);
+
+	if (self->starts > 0)
+		return "initializing";
+	if (self->start_failed)
+		return "error";
+	switch (w != NULL ? tender_workload_get_state(w) : TENDER_STATE_LAST) {
+	case TENDER_STATE_RUNNING:
+	case TENDER_STATE_PAUSED:
+	case TENDER_STATE_STOPPING:
+		return "running";
+	case TENDER_STATE_STOPPED:
+		return "stopped";
+	case TENDER_STATE_EXITED:
+		return tender_workload_get_exit_code(w) == 0 ? "stopped" : "error";
+	case TENDER_STATE_FAILED:
+		return "error";
+	case TENDER_STATE_CREATED:
+	case TENDER_STATE_STARTING:
+	case TENDER_STATE_LAST:
+	default:
+		return "initializing";
+	}
 }

@@ -14,7 +14,7 @@
 #include "tender-json.h"
 #include "tender-util.h"
 
-/* the payloads of an adapter instance, and the Prometheus text of its metrics */
+/* the payloads of an adapter instance */
 
 /* --- the last start payload, kept in the state directory --- */
 
@@ -208,94 +208,4 @@ tender_adapter_update_result_to_string(TenderAdapterUpdateResult result)
 	default:
 		return "unsupported";
 	}
-}
-
-/* a metric name from a JSON key: [a-zA-Z0-9_], everything else becomes '_' */
-static gchar *
-tender_adapter_metric_name(const gchar *prefix, const gchar *key)
-{
-	GString *str = g_string_new(prefix);
-
-	for (const gchar *p = key; *p != '\0'; p++)
-		g_string_append_c(str, g_ascii_isalnum(*p) ? *p : '_');
-	return g_string_free(str, FALSE);
-}
-
-static gboolean
-tender_adapter_metric_value(JsonNode *node, gdouble *value)
-{
-	GType type;
-
-	if (!JSON_NODE_HOLDS_VALUE(node))
-		return FALSE;
-	type = json_node_get_value_type(node);
-	if (type == G_TYPE_INT64)
-		*value = (gdouble)json_node_get_int(node);
-	else if (type == G_TYPE_DOUBLE)
-		*value = json_node_get_double(node);
-	else if (type == G_TYPE_BOOLEAN)
-		*value = json_node_get_boolean(node) ? 1.0 : 0.0;
-	else
-		return FALSE;
-	return TRUE;
-}
-
-static void
-tender_adapter_render_members(GString *out,
-			      const gchar *prefix,
-			      const gchar *labels,
-			      JsonObject *obj,
-			      const gchar *skip)
-{
-	JsonObjectIter iter;
-	const gchar *key;
-	JsonNode *member;
-
-	json_object_iter_init(&iter, obj);
-	while (json_object_iter_next(&iter, &key, &member)) {
-		g_autofree gchar *name = NULL;
-		gdouble value = 0.0;
-
-		if (g_strcmp0(key, skip) == 0 || !tender_adapter_metric_value(member, &value))
-			continue;
-		name = tender_adapter_metric_name(prefix, key);
-		g_string_append_printf(out, "# TYPE %s gauge\n", name);
-		g_string_append_printf(out, "%s{%s} %.17g\n", name, labels, value);
-	}
-}
-
-/**
- * tender_adapter_render_prometheus:
- * @instance: the instance's name
- * @metrics: what tender_adapter_get_metrics_finish() returned
- *
- * The Prometheus text of one instance: its workload's numbers as tender_adapter_NAME and
- * the adapter's own numbers (and booleans, as 0 or 1) as tender_adapter_custom_NAME, each
- * labelled with adapter="INSTANCE".
- *
- * Returns: (transfer full): the exposition text
- */
-gchar *
-tender_adapter_render_prometheus(const gchar *instance, JsonObject *metrics)
-{
-	GString *out = g_string_new(NULL);
-	g_autofree gchar *labels = NULL;
-	GString *escaped = g_string_new(NULL);
-	JsonNode *adapter = json_object_get_member(metrics, "adapter");
-
-	for (const gchar *p = instance; *p != '\0'; p++) {
-		if (*p == '\\' || *p == '"')
-			g_string_append_c(escaped, '\\');
-		g_string_append_c(escaped, *p);
-	}
-	labels = g_strdup_printf("adapter=\"%s\"", escaped->str);
-	g_string_free(escaped, TRUE);
-	tender_adapter_render_members(out, "tender_adapter_", labels, metrics, "adapter");
-	if (adapter != NULL && JSON_NODE_HOLDS_OBJECT(adapter))
-		tender_adapter_render_members(out,
-					      "tender_adapter_custom_",
-					      labels,
-					      json_node_get_object(adapter),
-					      NULL);
-	return g_string_free(out, FALSE);
 }

@@ -16,6 +16,16 @@ G_BEGIN_DECLS
 #define TENDER_ADAPTER_PAYLOAD_MAX (256 * 1024)
 /* how many operations of one instance may wait for the one under way */
 #define TENDER_ADAPTER_QUEUE_MAX 16
+/* how many Prometheus lines of an adapter are kept */
+#define TENDER_ADAPTER_PROMETHEUS_LINES_MAX 10000
+
+/* the counters of a network namespace, summed over its interfaces */
+typedef struct {
+	guint64 bytes_sent;
+	guint64 bytes_recv;
+	guint64 packets_sent;
+	guint64 packets_recv;
+} TenderAdapterNetCounters;
 
 /**
  * TenderAdapterConfig:
@@ -46,7 +56,8 @@ GVariant *
 tender_adapter_config_build_spec(TenderAdapterConfig *config,
 				 const gchar *name,
 				 GVariant *class_spec,
-				 GVariant *hooks,
+				 GVariant *pre_start,
+				 GVariant *post_stop,
 				 GError **error);
 JsonObject *
 tender_adapter_payload_load(const gchar *name, const gchar *path);
@@ -66,6 +77,28 @@ const gchar *
 tender_adapter_update_result_to_string(TenderAdapterUpdateResult result);
 gchar *
 tender_adapter_render_prometheus(const gchar *instance, JsonObject *metrics);
+gboolean
+tender_adapter_prometheus_check_line(const gchar *line, GError **error);
+GStrv
+tender_adapter_prometheus_filter(const gchar *const *lines, guint *n_dropped, gchar **why);
+gchar *
+tender_adapter_render_container(JsonObject *metrics, const gchar *const *lines);
+gboolean
+tender_adapter_metrics_parse_net_dev(const gchar *text,
+				     TenderAdapterNetCounters *counters,
+				     GError **error);
+gboolean
+tender_adapter_metrics_parse_meminfo(const gchar *text,
+				     guint64 *total,
+				     guint64 *available,
+				     GError **error);
+JsonObject *
+tender_adapter_metrics_system(gdouble cpu_percent_of_one,
+			      guint n_cpus,
+			      guint64 used,
+			      guint64 limit,
+			      guint64 mem_total,
+			      guint64 mem_available);
 
 TenderAdapter *
 tender_adapter_new(TenderEngine *engine,
@@ -122,8 +155,20 @@ tender_adapter_get_metrics_async(TenderAdapter *self,
 				 gpointer user_data);
 JsonObject *
 tender_adapter_get_metrics_finish(TenderAdapter *self, GAsyncResult *res, GError **error);
+void
+tender_adapter_get_prometheus_async(TenderAdapter *self,
+				    GCancellable *cancellable,
+				    GAsyncReadyCallback callback,
+				    gpointer user_data);
+JsonObject *
+tender_adapter_get_prometheus_finish(TenderAdapter *self,
+				     GAsyncResult *res,
+				     GStrv *lines,
+				     GError **error);
 JsonObject *
 tender_adapter_get_health(TenderAdapter *self);
+const gchar *
+tender_adapter_get_app_status(TenderAdapter *self);
 
 const TenderServiceMethod *
 tender_adapter_service_get_methods(void);

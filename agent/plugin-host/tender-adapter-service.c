@@ -39,6 +39,25 @@ tender_adapter_service_done_cb(GObject *source, GAsyncResult *res, gpointer user
 							   result)));
 		return;
 	}
+	if (g_strcmp0(method, "GetPrometheus") == 0) {
+		g_auto(GStrv) lines = NULL;
+		g_autoptr(JsonObject) metrics =
+		    tender_adapter_get_prometheus_finish(adapter, res, &lines, &error);
+		g_autoptr(JsonNode) node = NULL;
+		g_autofree gchar *text = NULL;
+
+		if (metrics == NULL) {
+			tender_call_return_error(call, error);
+			return;
+		}
+		node = json_node_init_object(json_node_alloc(), metrics);
+		text = json_to_string(node, FALSE);
+		tender_call_return_value(call,
+					 g_variant_new("(s^as)",
+						       text,
+						       (const gchar *const *)lines));
+		return;
+	}
 	if (g_strcmp0(method, "GetMetrics") == 0) {
 		g_autoptr(JsonObject) metrics =
 		    tender_adapter_get_metrics_finish(adapter, res, &error);
@@ -75,10 +94,16 @@ tender_adapter_service_stop(TenderPlugin *plugin, TenderCall *call, gpointer use
 static void
 tender_adapter_service_get_metrics(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
 {
-	tender_adapter_get_metrics_async(TENDER_ADAPTER(user_data),
-					 NULL,
-					 tender_adapter_service_done_cb,
-					 call);
+	if (g_strcmp0(tender_call_get_method(call), "GetPrometheus") == 0)
+		tender_adapter_get_prometheus_async(TENDER_ADAPTER(user_data),
+						    NULL,
+						    tender_adapter_service_done_cb,
+						    call);
+	else
+		tender_adapter_get_metrics_async(TENDER_ADAPTER(user_data),
+						 NULL,
+						 tender_adapter_service_done_cb,
+						 call);
 }
 
 /* Start, StartJson, Update and UpdateJson: a payload, as an a{sv} or as JSON text */
@@ -137,6 +162,10 @@ static const TenderServiceMethod tender_adapter_service_methods[] = {
      tender_adapter_service_payload},
     {"Stop", TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE, "Adapter.Stop", tender_adapter_service_stop},
     {"GetMetrics",
+     TENDER_AUTHORITY_ACTION_ADAPTERS_READ,
+     "Adapter.GetMetrics",
+     tender_adapter_service_get_metrics},
+    {"GetPrometheus",
      TENDER_AUTHORITY_ACTION_ADAPTERS_READ,
      "Adapter.GetMetrics",
      tender_adapter_service_get_metrics},

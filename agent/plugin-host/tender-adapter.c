@@ -276,7 +276,8 @@ tender_adapter_get_root_api(TenderAdapter *self)
  * tender_adapter_get_health:
  * @self: a #TenderAdapter
  *
- * Returns: (transfer full): the liveness answer: status, instance, running, timestamp
+ * Returns: (transfer full): the liveness answer: status, instance, running, app_status,
+ *   timestamp
  */
 JsonObject *
 tender_adapter_get_health(TenderAdapter *self)
@@ -289,6 +290,7 @@ tender_adapter_get_health(TenderAdapter *self)
 	json_object_set_boolean_member(obj,
 				       "running",
 				       tender_adapter_get_state(self) == TENDER_STATE_RUNNING);
+	json_object_set_string_member(obj, "app_status", tender_adapter_get_app_status(self));
 	json_object_set_string_member(obj, "timestamp", timestamp);
 	return obj;
 }

@@ -7,6 +7,7 @@
 #include "tender-adapter-list.h"
 #include "tender-error.h"
 #include "tender-http-adapters.h"
+#include "tender-http-fastapi.h"
 #include "tender-http-message.h"
 #include "tender-http-server-private.h"
 #include "tender-util.h"
@@ -14,8 +15,10 @@
 /*
  * The adapter instances over HTTP: GET /v1/adapters, and the route aliases of their built-in
  * service (org.tender.Agent1.Adapter, tender-adapter-service.c): /v1/adapters/NAME/api/...
- * and /v1/adapters/NAME/metrics, and, for the instance with root_api=true, /api/..., the
- * paths its clients know, with the answers seed 000 gave.
+ * and /v1/adapters/NAME/metrics, in tender's shapes, and, for the instance with
+ * root_api=true, /api/... and /metrics, the paths seed 000's core answered, with its
+ * answers: the same statuses, bodies, series and content types (its FastAPI validation
+ * errors and {"detail": ...} errors included), so that its clients work unchanged.
  */
 
 /**
@@ -88,7 +91,7 @@ tender_http_adapters_stopped(TenderHttpRequest *req, GVariant *value)
 	tender_http_adapters_reply_status(req, "stopped");
 }
 
-/* Update's result: seed 000's 200 applied, 409 unsupported, 400 not running */
+/* Update's result: 200 applied, 409 declined or unsupported, 400 not running */
 static void
 tender_http_adapters_update(TenderHttpRequest *req, GVariant *value)
 {
@@ -119,31 +122,46 @@ tender_http_adapters_metrics(TenderHttpRequest *req, GVariant *value)
 				       g_strdup(json));
 }
 
-/* GetMetrics's JSON, as Prometheus text */
-static void
-tender_http_adapters_prometheus(TenderHttpRequest *req, GVariant *value)
+/* GetPrometheus's metrics as an object, or %NULL when @req was answered */
+static JsonObject *
+tender_http_adapters_exposition(TenderHttpRequest *req, GVariant *value, GStrv *lines)
 {
-	TenderAdapter *adapter = tender_service_get_user_data(req->match.service);
 	const gchar *json = NULL;
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GError) error = NULL;
 
-	g_variant_get(value, "(&s)", &json);
+	g_variant_get(value, "(&s^as)", &json, lines);
 	root = json_from_string(json, &error);
 	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
 		tender_http_message_reply_error(req->msg,
 						SOUP_STATUS_INTERNAL_SERVER_ERROR,
 						TENDER_ERROR_FAILED,
 						"The metrics are not a JSON object");
-		return;
+		return NULL;
 	}
+	return json_object_ref(json_node_get_object(root));
+}
+
+/* GetPrometheus, as tender's Prometheus text: the instance's series and the adapter's lines */
+static void
+tender_http_adapters_prometheus(TenderHttpRequest *req, GVariant *value)
+{
+	TenderAdapter *adapter = tender_service_get_user_data(req->match.service);
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(JsonObject) metrics = tender_http_adapters_exposition(req, value, &lines);
+	g_autofree gchar *series = NULL;
+	GString *text;
+
+	if (metrics == NULL)
+		return;
+	series = tender_adapter_render_prometheus(tender_adapter_get_name(adapter), metrics);
+	text = g_string_new(series);
+	for (guint i = 0; lines[i] != NULL; i++)
+		g_string_append_printf(text, "%s\n", lines[i]);
 	tender_http_message_reply_text(req->msg,
 				       SOUP_STATUS_OK,
 				       "text/plain; version=0.0.4; charset=utf-8",
-				       tender_adapter_render_prometheus(tender_adapter_get_name(
-									    adapter),
-									json_node_get_object(
-									    root)));
+				       g_string_free(text, FALSE));
 }
 
 /* liveness: no method, no authorization */
@@ -156,9 +174,146 @@ tender_http_adapters_health(TenderHttpRequest *req, GVariant *value)
 	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, node);
 }
 
+/* --- the root_api: seed 000's answers --- */
+
+/* {"status": "healthy", "app_status": ...} */
+static void
+tender_http_adapters_root_health(TenderHttpRequest *req, GVariant *value)
+{
+	TenderAdapter *adapter = tender_service_get_user_data(req->match.service);
+	g_autoptr(JsonObject) obj = json_object_new();
+	g_autoptr(JsonNode) node = NULL;
+
+	json_object_set_string_member(obj, "status", "healthy");
+	json_object_set_string_member(obj, "app_status", tender_adapter_get_app_status(adapter));
+	node = json_node_init_object(json_node_alloc(), obj);
+	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, node);
+}
+
+/* the core refuses a start without its primary key, whatever the value */
+static gboolean
+tender_http_adapters_root_start_check(TenderHttpRequest *req, JsonObject *body)
+{
+	TenderAdapter *adapter = tender_service_get_user_data(req->match.service);
+	const gchar *key = tender_adapter_get_primary_payload_key(adapter);
+	g_autofree gchar *detail = NULL;
+
+	if (json_object_has_member(body, key))
+		return TRUE;
+	detail = g_strdup_printf("missing key '%s'", key);
+	tender_http_fastapi_reply_detail(req->msg, SOUP_STATUS_BAD_REQUEST, detail);
+	return FALSE;
+}
+
+static void
+tender_http_adapters_root_started(TenderHttpRequest *req, GVariant *value)
+{
+	tender_http_fastapi_reply_message(req->msg, "start initiated");
+}
+
+static void
+tender_http_adapters_root_updated(TenderHttpRequest *req, GVariant *value)
+{
+	const gchar *result = NULL;
+
+	g_variant_get(value, "(&s)", &result);
+	if (g_strcmp0(result, "applied") == 0)
+		tender_http_fastapi_reply_message(req->msg, "update applied");
+	else if (g_strcmp0(result, "not-running") == 0)
+		tender_http_fastapi_reply_detail(req->msg,
+						 SOUP_STATUS_BAD_REQUEST,
+						 "application not running");
+	else if (g_strcmp0(result, "declined") == 0)
+		tender_http_fastapi_reply_detail(req->msg,
+						 SOUP_STATUS_CONFLICT,
+						 "adapter declined update");
+	else /* the core's text, with its U+2011 NON-BREAKING HYPHEN */
+		tender_http_fastapi_reply_detail(req->msg,
+						 SOUP_STATUS_CONFLICT,
+						 "live\u2011update not supported");
+}
+
+/* the body is the core's StopBody (force, which it does not use); nothing runs, nothing to
+ * stop */
+static gboolean
+tender_http_adapters_root_stop_check(TenderHttpRequest *req, JsonObject *body)
+{
+	TenderAdapter *adapter = tender_service_get_user_data(req->match.service);
+
+	if (!tender_http_fastapi_check_bool(req->msg, body, "force"))
+		return FALSE;
+	if (g_strcmp0(tender_adapter_get_app_status(adapter), "running") == 0)
+		return TRUE;
+	tender_http_fastapi_reply_message(req->msg, "nothing to stop");
+	return FALSE;
+}
+
+static void
+tender_http_adapters_root_stopped(TenderHttpRequest *req, GVariant *value)
+{
+	tender_http_fastapi_reply_message(req->msg, "stop initiated");
+}
+
+/* GetMetrics's JSON in the core's shape: timestamp, app_status, container_status, network,
+ * system, and the adapter's metrics as "metrics" */
+static void
+tender_http_adapters_root_metrics(TenderHttpRequest *req, GVariant *value)
+{
+	const gchar *json = NULL;
+	const gchar *keys[] = {"timestamp", "app_status", "network", "system"};
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(JsonObject) obj = json_object_new();
+	g_autoptr(JsonNode) node = NULL;
+	JsonObject *metrics;
+	JsonNode *adapter;
+
+	g_variant_get(value, "(&s)", &json);
+	root = json_from_string(json, NULL);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+		tender_http_fastapi_reply_detail(req->msg,
+						 SOUP_STATUS_INTERNAL_SERVER_ERROR,
+						 "The metrics are not a JSON object");
+		return;
+	}
+	metrics = json_node_get_object(root);
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		JsonNode *member = json_object_get_member(metrics, keys[i]);
+		if (member != NULL)
+			json_object_set_member(obj, keys[i], json_node_copy(member));
+		if (i == 1)
+			json_object_set_string_member(obj, "container_status", "running");
+	}
+	adapter = json_object_get_member(metrics, "adapter");
+	if (adapter != NULL && JSON_NODE_HOLDS_OBJECT(adapter))
+		json_object_set_member(obj, "metrics", json_node_copy(adapter));
+	else
+		json_object_set_object_member(obj, "metrics", json_object_new());
+	node = json_node_init_object(json_node_alloc(), obj);
+	tender_http_message_reply_json(req->msg, SOUP_STATUS_OK, node);
+}
+
+/* GetPrometheus, as the core's text: its container_* series, then the adapter's lines */
+static void
+tender_http_adapters_root_prometheus(TenderHttpRequest *req, GVariant *value)
+{
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(JsonObject) metrics = tender_http_adapters_exposition(req, value, &lines);
+
+	if (metrics == NULL)
+		return;
+	tender_http_message_reply_text(req->msg,
+				       SOUP_STATUS_OK,
+				       "text/plain; version=0.0.4; charset=utf-8",
+				       tender_adapter_render_container(metrics,
+								       (const gchar *const *)
+									   lines));
+}
+
 #define BODY	    TENDER_HTTP_ALIAS_BODY
 #define BODY_NEEDED TENDER_HTTP_ALIAS_BODY_NEEDED
 #define FALLBACK    TENDER_HTTP_ALIAS_FALLBACK
+#define DETAIL	    TENDER_HTTP_ALIAS_DETAIL
+#define FASTAPI	    TENDER_HTTP_ALIAS_FASTAPI
 
 /* the routes of the adapter instances: '*' is an instance's name; without one, the route is
  * the root_api instance's, where seed 000's core answered (/api/health and /metrics are
@@ -169,13 +324,23 @@ static const TenderHttpAlias tender_http_adapters_routes[] = {
     {"POST", "/v1/adapters/*/api/stop", "Stop", tender_http_adapters_stopped},
     {"GET", "/v1/adapters/*/api/metrics", "GetMetrics", tender_http_adapters_metrics},
     {"GET", "/v1/adapters/*/api/health", NULL, tender_http_adapters_health},
-    {"GET", "/v1/adapters/*/metrics", "GetMetrics", tender_http_adapters_prometheus},
-    {"POST", "/api/start", "StartJson", tender_http_adapters_started, BODY},
-    {"POST", "/api/update", "UpdateJson", tender_http_adapters_update, BODY_NEEDED},
-    {"POST", "/api/stop", "Stop", tender_http_adapters_stopped},
-    {"GET", "/api/metrics", "GetMetrics", tender_http_adapters_metrics},
-    {"GET", "/api/health", NULL, tender_http_adapters_health, FALLBACK},
-    {"GET", "/metrics", "GetMetrics", tender_http_adapters_prometheus, FALLBACK},
+    {"GET", "/v1/adapters/*/metrics", "GetPrometheus", tender_http_adapters_prometheus},
+    {"POST",
+     "/api/start",
+     "StartJson",
+     tender_http_adapters_root_started,
+     FASTAPI | BODY,
+     tender_http_adapters_root_start_check},
+    {"POST", "/api/update", "UpdateJson", tender_http_adapters_root_updated, FASTAPI | BODY},
+    {"POST",
+     "/api/stop",
+     "Stop",
+     tender_http_adapters_root_stopped,
+     FASTAPI,
+     tender_http_adapters_root_stop_check},
+    {"GET", "/api/metrics", "GetMetrics", tender_http_adapters_root_metrics, DETAIL},
+    {"GET", "/api/health", NULL, tender_http_adapters_root_health, FALLBACK | DETAIL},
+    {"GET", "/metrics", "GetPrometheus", tender_http_adapters_root_prometheus, FALLBACK | DETAIL},
     {NULL},
 };
 

@@ -7,6 +7,7 @@
 #include "tender-error.h"
 #include "tender-http-adapters.h"
 #include "tender-http-alias.h"
+#include "tender-http-fastapi.h"
 #include "tender-http-message.h"
 #include "tender-http-server-private.h"
 
@@ -67,6 +68,33 @@ tender_http_alias_get_services(TenderHttpRequest *req, const TenderHttpAliasSet 
 }
 
 /**
+ * tender_http_alias_is_detail:
+ * @server: the server
+ * @match: a request's route
+ *
+ * Whether the request is for a route that answers as FastAPI (%TENDER_HTTP_ALIAS_DETAIL)
+ * whose object is there: without it, tender answers that it is not, in its own form.
+ *
+ * Returns: %TRUE if the request's errors are {"detail": ...}
+ */
+gboolean
+tender_http_alias_is_detail(TenderHttpServer *server, const TenderHttpMatch *match)
+{
+	const TenderHttpAliasSet *set = match->alias_set;
+	TenderServiceList *services;
+
+	if (match->route != TENDER_HTTP_ROUTE_ALIAS ||
+	    (match->alias->flags & TENDER_HTTP_ALIAS_DETAIL) == 0)
+		return FALSE;
+	services = set->get_services != NULL ? set->get_services(server) : NULL;
+	if (services == NULL)
+		return FALSE;
+	if (match->name != NULL)
+		return tender_service_list_find(services, match->name, NULL) != NULL;
+	return tender_service_list_get_alias(services, set->alias) != NULL;
+}
+
+/**
  * tender_http_alias_claim:
  * @req: a request whose route is known, with its server
  *
@@ -96,6 +124,8 @@ tender_http_alias_claim(TenderHttpRequest *req)
 			req->match.alias = alias;
 			req->match.alias_set = set;
 			req->match.dbus_method = NULL;
+			if ((alias->flags & TENDER_HTTP_ALIAS_DETAIL) != 0)
+				tender_http_message_set_detail_errors(req->msg);
 			return;
 		}
 	}
@@ -165,9 +195,10 @@ tender_http_alias_reply_cb(GVariant *value, const GError *error, gpointer user_d
 	req->match.alias->reply(req, value);
 }
 
-/* the in-args, from where the alias says */
+/* the in-args, from where the alias says: the body of a FastAPI route, read already, or
+ * the request's */
 static GVariant *
-tender_http_alias_parameters(TenderHttpRequest *req, GError **error)
+tender_http_alias_parameters(TenderHttpRequest *req, JsonObject *fastapi_body, GError **error)
 {
 	TenderHttpAliasFlags flags = req->match.alias->flags;
 	g_autoptr(JsonNode) body = NULL;
@@ -175,7 +206,10 @@ tender_http_alias_parameters(TenderHttpRequest *req, GError **error)
 
 	if ((flags & (TENDER_HTTP_ALIAS_BODY | TENDER_HTTP_ALIAS_BODY_NEEDED)) == 0)
 		return g_variant_new_tuple(NULL, 0);
-	body = tender_http_message_get_body(req->msg, error);
+	if (fastapi_body != NULL)
+		body = json_node_init_object(json_node_alloc(), fastapi_body);
+	else
+		body = tender_http_message_get_body(req->msg, error);
 	if (body == NULL && error != NULL && *error != NULL)
 		return NULL;
 	if (body == NULL && (flags & TENDER_HTTP_ALIAS_BODY_NEEDED) != 0) {
@@ -200,29 +234,37 @@ tender_http_alias_call(TenderHttpRequest *owned)
 {
 	g_autoptr(TenderHttpRequest) req = owned;
 	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) body = NULL;
 	TenderService *service = tender_http_alias_find(req, &error);
+	const TenderHttpAlias *alias = req->match.alias;
 	const TenderAuthoritySubject *subject;
-	const gchar *method;
 	GVariant *parameters = NULL;
 
-	if (service != NULL && req->match.alias->method != NULL)
-		parameters = tender_http_alias_parameters(req, &error);
 	if (error != NULL) {
 		tender_http_message_reply_gerror(req->msg, error);
 		return;
 	}
 	g_set_object(&req->match.service, service);
-	if (req->match.alias->method == NULL) {
-		req->match.alias->reply(req, NULL);
+	if ((alias->flags & TENDER_HTTP_ALIAS_FASTAPI) == TENDER_HTTP_ALIAS_FASTAPI &&
+	    !tender_http_fastapi_read_object(req->msg, &body))
+		return;
+	if (alias->check != NULL && !alias->check(req, body))
+		return;
+	if (alias->method == NULL) {
+		alias->reply(req, NULL);
+		return;
+	}
+	parameters = tender_http_alias_parameters(req, body, &error);
+	if (error != NULL) {
+		tender_http_message_reply_gerror(req->msg, error);
 		return;
 	}
 	subject = req->subject;
-	method = req->match.alias->method;
 	/* the reply callback owns the request from here */
 	tender_http_request_pause(req);
 	tender_service_call(service,
 			    subject,
-			    method,
+			    alias->method,
 			    parameters,
 			    tender_http_alias_reply_cb,
 			    g_steal_pointer(&req));

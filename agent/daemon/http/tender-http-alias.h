@@ -27,13 +27,31 @@ typedef void (*TenderHttpAliasReplyFunc)(TenderHttpRequest *req, GVariant *value
  * @TENDER_HTTP_ALIAS_BODY_NEEDED: likewise, but no body is a 400 (the set's @body_needed)
  * @TENDER_HTTP_ALIAS_FALLBACK: without the set's @alias object the route is not there, and
  *   the core's route of the same path answers
+ * @TENDER_HTTP_ALIAS_DETAIL: every error is answered as FastAPI's, {"detail": "message"}
+ * @TENDER_HTTP_ALIAS_FASTAPI: %TENDER_HTTP_ALIAS_DETAIL, and the body is read as FastAPI
+ *   reads a dict or a model (tender_http_fastapi_read_object(): a 422 without one, whatever
+ *   its Content-Type), then given to the row's check and, with %TENDER_HTTP_ALIAS_BODY, to
+ *   the method
  */
 typedef enum {
 	TENDER_HTTP_ALIAS_NONE = 0,
 	TENDER_HTTP_ALIAS_BODY = 1 << 0,
 	TENDER_HTTP_ALIAS_BODY_NEEDED = 1 << 1,
 	TENDER_HTTP_ALIAS_FALLBACK = 1 << 2,
+	TENDER_HTTP_ALIAS_DETAIL = 1 << 3,
+	TENDER_HTTP_ALIAS_FASTAPI = 1 << 4 | TENDER_HTTP_ALIAS_DETAIL,
 } TenderHttpAliasFlags;
+
+/**
+ * TenderHttpAliasCheckFunc:
+ * @req: an authorized request, whose match.service is the object
+ * @body: (nullable): its body, with %TENDER_HTTP_ALIAS_FASTAPI
+ *
+ * Answers @req before the method is called, when the route's own rules say so.
+ *
+ * Returns: %FALSE if it answered @req
+ */
+typedef gboolean (*TenderHttpAliasCheckFunc)(TenderHttpRequest *req, JsonObject *body);
 
 /**
  * TenderHttpAlias:
@@ -44,6 +62,7 @@ typedef enum {
  *   %NULL: none, and no authorization
  * @reply: maps the outcome to the route's answer
  * @flags: where the in-args come from, and whether the route falls back to the core's
+ * @check: (nullable): answers first, when the route's rules say so
  *
  * One route of the HTTP mirror that is another name of a method of a built-in service:
  * paths that clients know (seed 000's), kept as they are.
@@ -54,6 +73,7 @@ typedef struct _TenderHttpAlias {
 	const gchar *method;
 	TenderHttpAliasReplyFunc reply;
 	TenderHttpAliasFlags flags;
+	TenderHttpAliasCheckFunc check;
 } TenderHttpAlias;
 
 /**
@@ -80,6 +100,8 @@ tender_http_alias_match(const gchar *method,
 			TenderHttpMatch *match,
 			guint *status,
 			GString *allow);
+gboolean
+tender_http_alias_is_detail(TenderHttpServer *server, const TenderHttpMatch *match);
 void
 tender_http_alias_claim(TenderHttpRequest *req);
 gboolean

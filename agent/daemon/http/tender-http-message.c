@@ -14,8 +14,25 @@
 /*
  * The answers of the HTTP mirror, for the core's routes and the plugins' alike: JSON bodies,
  * errors as {"error": {"name", "message"}} with the status of their code
- * (tender_error_to_http_status), and the request body as a JSON object.
+ * (tender_error_to_http_status), and the request body as a JSON object.  The routes of seed
+ * 000's core (a root_api adapter instance's) answer errors in its FastAPI form instead,
+ * {"detail": "message"}: tender_http_message_set_detail_errors().
  */
+
+#define TENDER_HTTP_MESSAGE_DETAIL_KEY "tender-http-detail-errors"
+
+/**
+ * tender_http_message_set_detail_errors:
+ * @msg: a message
+ *
+ * Makes every error answer of @msg, whoever gives it, {"detail": "message"}, as FastAPI's
+ * HTTPException is: the form seed 000's clients read.
+ */
+void
+tender_http_message_set_detail_errors(SoupServerMessage *msg)
+{
+	g_object_set_data(G_OBJECT(msg), TENDER_HTTP_MESSAGE_DETAIL_KEY, GINT_TO_POINTER(TRUE));
+}
 
 /**
  * tender_http_message_reply_json:
@@ -62,8 +79,8 @@ tender_http_message_reply_text(SoupServerMessage *msg,
  * @code: the error's code, whose D-Bus name the body carries
  * @message: what went wrong
  *
- * Answers @msg with {"error": {"name", "message"}}; a 401 also says that a bearer token is
- * wanted.
+ * Answers @msg with {"error": {"name", "message"}} (or {"detail": "message"}, see
+ * tender_http_message_set_detail_errors()); a 401 also says that a bearer token is wanted.
  */
 void
 tender_http_message_reply_error(SoupServerMessage *msg,
@@ -75,13 +92,18 @@ tender_http_message_reply_error(SoupServerMessage *msg,
 	g_autoptr(JsonNode) root = NULL;
 
 	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "error");
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "name");
-	json_builder_add_string_value(builder, tender_error_to_dbus_name(code));
-	json_builder_set_member_name(builder, "message");
-	json_builder_add_string_value(builder, message);
-	json_builder_end_object(builder);
+	if (g_object_get_data(G_OBJECT(msg), TENDER_HTTP_MESSAGE_DETAIL_KEY) != NULL) {
+		json_builder_set_member_name(builder, "detail");
+		json_builder_add_string_value(builder, message);
+	} else {
+		json_builder_set_member_name(builder, "error");
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "name");
+		json_builder_add_string_value(builder, tender_error_to_dbus_name(code));
+		json_builder_set_member_name(builder, "message");
+		json_builder_add_string_value(builder, message);
+		json_builder_end_object(builder);
+	}
 	json_builder_end_object(builder);
 	root = json_builder_get_root(builder);
 	tender_http_message_reply_json(msg, status, root);

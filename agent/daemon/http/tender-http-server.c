@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tender-error.h"
+#include "tender-http-alias.h"
 #include "tender-http-connection.h"
 #include "tender-http-message.h"
 #include "tender-http-request.h"
@@ -277,6 +278,7 @@ tender_http_server_early_cb(SoupServer *server,
 	g_autoptr(TenderHttpRequest) req = tender_http_request_new(path);
 	g_autoptr(GError) error = NULL;
 	guint status = 0;
+	gboolean fastapi;
 	goffset length;
 	SoupEncoding encoding;
 
@@ -317,6 +319,13 @@ tender_http_server_early_cb(SoupServer *server,
 		tender_http_message_reply_error(msg, status, TENDER_ERROR_NOT_FOUND, message);
 		return;
 	}
+	/* seed 000's routes answer errors as its FastAPI did, and read any body */
+	fastapi = FALSE;
+	if (tender_http_alias_is_detail(self, &req->match)) {
+		tender_http_message_set_detail_errors(msg);
+		fastapi = (req->match.alias->flags & TENDER_HTTP_ALIAS_FASTAPI) ==
+			  TENDER_HTTP_ALIAS_FASTAPI;
+	}
 	encoding = soup_message_headers_get_encoding(headers);
 	length = soup_message_headers_get_content_length(headers);
 	if (encoding != SOUP_ENCODING_NONE && encoding != SOUP_ENCODING_CONTENT_LENGTH) {
@@ -335,7 +344,7 @@ tender_http_server_early_cb(SoupServer *server,
 						message);
 		return;
 	}
-	if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0) {
+	if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0 && !fastapi) {
 		const gchar *type = soup_message_headers_get_content_type(headers, NULL);
 		if (g_strcmp0(type, "application/json") != 0) {
 			tender_http_message_reply_error(msg,
