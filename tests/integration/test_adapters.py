@@ -356,6 +356,13 @@ class RoutesMixin:
         metrics = json.loads(self.tender.call("GetMetrics", "", path=path,
                                               iface=ADAPTER_IFACE)[0])
         self.assertEqual(metrics["main_pid"], pid)
+        self.assertEqual(metrics["app_status"], "running")
+        self.assertEqual(set(metrics["system"]), {"cpu_percent", "memory_percent",
+                                                  "memory_available_mb", "memory_used_mb"})
+        # the same, and the adapter's own Prometheus lines (checked: a list of strings)
+        text, lines = self.tender.call("GetPrometheus", "", path=path, iface=ADAPTER_IFACE)
+        self.assertEqual(json.loads(text)["main_pid"], pid)
+        self.assertTrue(all(isinstance(line, str) for line in lines), lines)
         with self.assertRaises(DBusError) as ctx:
             self.tender.call("Start", "a{sv}", {"other": GLib.Variant("i", 1)}, path=path,
                              iface=ADAPTER_IFACE)

@@ -342,13 +342,26 @@ class RootRoutesMixin:
             self.assertEqual((status, hdrs.get("content-type")), (422, JSON), text)
             detail = json.loads(text)["detail"]
             self.assertEqual(len(detail), 1, text)
-            self.assertEqual(set(detail[0]), {"loc", "msg", "type"}, text)
+            self.assertEqual(set(detail[0]), {"loc", "msg", "type", "ctx"}, text)
             self.assertEqual(detail[0]["type"], "value_error.jsondecode", text)
             self.assertEqual(len(detail[0]["loc"]), 2, text)
             self.assertEqual(detail[0]["loc"][0], "body", text)
             self.assertIsInstance(detail[0]["loc"][1], int, text)
             self.assertIsInstance(detail[0]["msg"], str, text)
-            self.assertTrue(detail[0]["msg"], text)
+            # pydantic's ctx is the JSONDecodeError's: msg, doc, pos, lineno, colno; the msg
+            # says where, as Python's does
+            ctx = detail[0]["ctx"]
+            self.assertEqual(set(ctx), {"msg", "doc", "pos", "lineno", "colno"}, text)
+            self.assertEqual(ctx["doc"], '{"' + key + '": ', text)
+            self.assertEqual(ctx["pos"], detail[0]["loc"][1], text)
+            self.assertEqual(detail[0]["msg"],
+                             f"{ctx['msg']}: line {ctx['lineno']} column {ctx['colno']} "
+                             f"(char {ctx['pos']})", text)
+            # pydantic 1 made the body a dict with dict(): [] is {}, pairs are keys
+            self.assertAnswer(self.post("/api/start", raw_body="[]"), 400,
+                              {"detail": f"missing key '{key}'"})
+            self.assertAnswer(self.post("/api/start", raw_body='[["note", "x"]]'), 400,
+                              {"detail": f"missing key '{key}'"})
             if pid:
                 # none of them touched the running workload
                 props = self.workload()

@@ -139,6 +139,42 @@ tender_http_fastapi_is_json(SoupServerMessage *msg)
 	       (g_str_has_prefix(type, "application/") && g_str_has_suffix(type, "+json"));
 }
 
+/*
+ * pydantic 1 validates a dict with dict(v): a JSON array of pairs ([key, value] or a string
+ * of two characters) is a dict too, [] the empty one.  Returns %NULL for anything else.
+ * (Keys that are not strings, which Python would take, are not: a JSON object has none.)
+ */
+static JsonObject *
+tender_http_fastapi_dict_from_pairs(JsonArray *array)
+{
+	g_autoptr(JsonObject) obj = json_object_new();
+
+	for (guint i = 0; i < json_array_get_length(array); i++) {
+		JsonNode *el = json_array_get_element(array, i);
+		if (JSON_NODE_HOLDS_ARRAY(el) &&
+		    json_array_get_length(json_node_get_array(el)) == 2) {
+			JsonArray *pair = json_node_get_array(el);
+			JsonNode *key = json_array_get_element(pair, 0);
+			if (!JSON_NODE_HOLDS_VALUE(key) ||
+			    json_node_get_value_type(key) != G_TYPE_STRING)
+				return NULL;
+			json_object_set_member(obj,
+					       json_node_get_string(key),
+					       json_node_copy(json_array_get_element(pair, 1)));
+		} else if (JSON_NODE_HOLDS_VALUE(el) &&
+			   json_node_get_value_type(el) == G_TYPE_STRING &&
+			   g_utf8_strlen(json_node_get_string(el), -1) == 2) {
+			const gchar *text = json_node_get_string(el);
+			const gchar *second = g_utf8_next_char(text);
+			g_autofree gchar *key = g_strndup(text, (gsize)(second - text));
+			json_object_set_string_member(obj, key, second);
+		} else {
+			return NULL;
+		}
+	}
+	return g_steal_pointer(&obj);
+}
+
 /**
  * tender_http_fastapi_read_object:
  * @msg: a message whose body was read
@@ -146,7 +182,8 @@ tender_http_fastapi_is_json(SoupServerMessage *msg)
  *
  * Reads the body of a route whose one parameter is a dict or a pydantic model, as FastAPI
  * does: no body (or null) is a missing field, a body that is not JSON a decode error, and
- * anything but a JSON object not a valid dict; each answered with its 422.
+ * anything but a JSON object (or an array of pairs, as Python's dict() takes) not a valid
+ * dict; each answered with its 422.
  *
  * Returns: %FALSE if @msg was answered
  */
@@ -184,6 +221,11 @@ tender_http_fastapi_read_object(SoupServerMessage *msg, JsonObject **body)
 						  "value_error.missing",
 						  NULL);
 		return FALSE;
+	}
+	if (JSON_NODE_HOLDS_ARRAY(node)) {
+		*body = tender_http_fastapi_dict_from_pairs(json_node_get_array(node));
+		if (*body != NULL)
+			return TRUE;
 	}
 	if (!JSON_NODE_HOLDS_OBJECT(node)) {
 		tender_http_fastapi_reply_invalid(msg,
