@@ -323,7 +323,8 @@ class RootRoutesMixin:
             self.assertAppStatus("running")
             open(self.file("go"), "w").close()
             self.assertAppStatus(app_status, wait=True)
-            self.assertEqual(self.workload()["State"], "exited" if status == 0 else "failed")
+            props = self.workload()
+            self.assertEqual((props["State"], props["ExitCode"]), ("exited", status))
             self.assertAnswer(self.post("/api/stop", {}), 200, NOTHING_TO_STOP)
 
     def test_start_bodies(self):
