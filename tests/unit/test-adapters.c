@@ -4,10 +4,13 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 
 #include "exec-config.h"
+#include "exec-prometheus.h"
+#include "exec-update.h"
 #include "script-protocol.h"
 #include "tender-adapter-private.h"
 #include "tender-authority.h"
@@ -321,6 +324,8 @@ tender_exec_config_good_func(void)
 	/* by number, not by text */
 	g_assert_cmpstr(((gchar **)g_ptr_array_index(config->pre_start, 0))[1], ==, "two");
 	g_assert_cmpstr(((gchar **)g_ptr_array_index(config->pre_start, 1))[2], ==, "two words");
+	g_assert_cmpuint(config->post_stop->len, ==, 0);
+	g_assert_null(config->prometheus_file);
 	g_assert_cmpuint(config->updates->len, ==, 3);
 	action = g_ptr_array_index(config->updates, 0);
 	g_assert_cmpstr(action->key, ==, "log_level");
@@ -348,6 +353,14 @@ tender_exec_config_bad_func(void)
 	     "[exec] update.level.file: must be an absolute"},
 	    {"[exec]\nupdate.level.colour=red\n", "[exec] update.level.colour: must be update.KEY"},
 	    {"[exec]\nupdate.level=SIGHUP\n", "[exec] update.level: must be update.KEY"},
+	    {"[exec]\npost_stop.1000=/bin/true\n",
+	     "[exec] post_stop.1000: must be post_stop.N, N from 0 to 999"},
+	    {"[exec]\npost_stop.=/bin/true\n", "[exec] post_stop.: must be post_stop.N"},
+	    {"[exec]\npost_stop.1=/bin/echo 'open\n", "[exec] post_stop.1:"},
+	    {"[exec]\npost_stop=/bin/true\n", "[exec] post_stop: unknown key"},
+	    {"[exec]\nprometheus_file=metrics.prom\n",
+	     "[exec] prometheus_file: must be an absolute path"},
+	    {"[exec]\nprometheus_file=\n", "[exec] prometheus_file: must be an absolute path"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -360,6 +373,158 @@ tender_exec_config_bad_func(void)
 	}
 }
 
+/* post_stop.N is read as pre_start.N is, into its own list; prometheus_file is a path */
+static void
+tender_exec_config_post_stop_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ExecConfig) config = NULL;
+	g_autoptr(GString) many = g_string_new("[exec]\n");
+	gchar **hook;
+
+	config = tender_test_exec_config("[exec]\n"
+					 "pre_start.1=/usr/sbin/tc qdisc replace dev eth0 root\n"
+					 "post_stop.20=/bin/sh -c 'echo \"$TENDER_EXIT_CODE\"'\n"
+					 "post_stop.3=/usr/sbin/tc qdisc del dev eth0 root\n"
+					 "prometheus_file=/run/app/metrics.prom\n",
+					 &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(config->pre_start->len, ==, 1);
+	g_assert_cmpstr(((gchar **)g_ptr_array_index(config->pre_start, 0))[2], ==, "replace");
+	g_assert_cmpuint(config->post_stop->len, ==, 2);
+	/* by number, not by text */
+	hook = g_ptr_array_index(config->post_stop, 0);
+	g_assert_cmpuint(g_strv_length(hook), ==, 6);
+	g_assert_cmpstr(hook[0], ==, "/usr/sbin/tc");
+	g_assert_cmpstr(hook[2], ==, "del");
+	hook = g_ptr_array_index(config->post_stop, 1);
+	g_assert_cmpuint(g_strv_length(hook), ==, 3);
+	g_assert_cmpstr(hook[2], ==, "echo \"$TENDER_EXIT_CODE\"");
+	g_assert_cmpstr(config->prometheus_file, ==, "/run/app/metrics.prom");
+	g_clear_pointer(&config, exec_config_free);
+
+	/* as many hooks of each kind as a spec takes, and no more */
+	for (guint i = 0; i < EXEC_CONFIG_HOOKS_MAX; i++)
+		g_string_append_printf(many,
+				       "pre_start.%u=/bin/true\npost_stop.%u=/bin/true\n",
+				       i,
+				       i);
+	config = tender_test_exec_config(many->str, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(config->pre_start->len, ==, EXEC_CONFIG_HOOKS_MAX);
+	g_assert_cmpuint(config->post_stop->len, ==, EXEC_CONFIG_HOOKS_MAX);
+	g_clear_pointer(&config, exec_config_free);
+	g_string_append(many, "post_stop.999=/bin/true\n");
+	config = tender_test_exec_config(many->str, &error);
+	g_assert_null(config);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message, ==, "[exec] post_stop.999: too many hooks");
+}
+
+/* a new directory in the build directory, by its absolute path */
+static gchar *
+tender_test_make_dir(void)
+{
+	g_autofree gchar *built = g_test_build_filename(G_TEST_BUILT, "adapters-XXXXXX", NULL);
+	g_autofree gchar *template = g_canonicalize_filename(built, NULL);
+	gchar *dir = g_mkdtemp(g_steal_pointer(&template));
+
+	g_assert_nonnull(dir);
+	return dir;
+}
+
+static void
+tender_test_async_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GAsyncResult **out = user_data;
+	*out = g_object_ref(res);
+}
+
+/* reads @path as the exec adapter does, on the main loop */
+static gchar **
+tender_test_read_prometheus(const gchar *path, GError **error)
+{
+	g_autoptr(GAsyncResult) res = NULL;
+
+	exec_prometheus_read_async(path, NULL, tender_test_async_cb, &res);
+	while (res == NULL)
+		g_main_context_iteration(NULL, TRUE);
+	return exec_prometheus_read_finish(res, error);
+}
+
+/* reading @path fails with a message that names it and says @part */
+static void
+tender_test_read_prometheus_error(const gchar *path, const gchar *part)
+{
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) lines = tender_test_read_prometheus(path, &error);
+
+	g_assert_null(lines);
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_test_message("%s", error->message);
+	g_assert_nonnull(strstr(error->message, path));
+	g_assert_nonnull(strstr(error->message, part));
+}
+
+static void
+tender_exec_prometheus_file_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = tender_test_make_dir();
+	g_autofree gchar *path = g_build_filename(dir, "metrics.prom", NULL);
+	g_autofree gchar *missing = g_build_filename(dir, "missing.prom", NULL);
+	g_autoptr(GString) big = g_string_new(NULL);
+	g_auto(GStrv) lines = NULL;
+	const gchar *text = "# HELP flows_sent_total Flows sent.\n"
+			    "# TYPE flows_sent_total counter\n"
+			    "flows_sent_total{link=\"a\"} 42\n"
+			    "\n"
+			    "not checked here {\n"
+			    "flows_active 3";
+
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	lines = tender_test_read_prometheus(path, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(lines);
+	g_assert_cmpuint(g_strv_length(lines), ==, 5);
+	g_assert_cmpstr(lines[0], ==, "# HELP flows_sent_total Flows sent.");
+	g_assert_cmpstr(lines[2], ==, "flows_sent_total{link=\"a\"} 42");
+	g_assert_cmpstr(lines[3], ==, "not checked here {");
+	g_assert_cmpstr(lines[4], ==, "flows_active 3");
+	g_clear_pointer(&lines, g_strfreev);
+
+	/* a file the workload has not written (yet) has no lines, and is no error */
+	lines = tender_test_read_prometheus(missing, &error);
+	g_assert_no_error(error);
+	g_assert_null(lines);
+	g_assert_true(g_file_set_contents(path, "", -1, NULL));
+	lines = tender_test_read_prometheus(path, &error);
+	g_assert_no_error(error);
+	g_assert_null(lines);
+
+	/* 1 MiB is read, a byte more is an error that names the file */
+	while (big->len < EXEC_PROMETHEUS_FILE_MAX)
+		g_string_append(big, "a 1\n");
+	g_assert_cmpuint(big->len, ==, EXEC_PROMETHEUS_FILE_MAX);
+	g_assert_true(g_file_set_contents(path, big->str, (gssize)big->len, NULL));
+	lines = tender_test_read_prometheus(path, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_strv_length(lines), ==, EXEC_PROMETHEUS_FILE_MAX / 4);
+	g_clear_pointer(&lines, g_strfreev);
+	g_string_append_c(big, 'b');
+	g_assert_true(g_file_set_contents(path, big->str, (gssize)big->len, NULL));
+	tender_test_read_prometheus_error(path, "is larger than 1048576 bytes");
+	/* reading stops there: a file without an end is not read to it */
+	tender_test_read_prometheus_error("/dev/zero", "is larger than 1048576 bytes");
+	/* no text, and no file at all, are errors that name it */
+	g_assert_true(g_file_set_contents(path, "a 1\n\0b 2\n", 8, NULL));
+	tender_test_read_prometheus_error(path, "it has a NUL byte");
+	tender_test_read_prometheus_error(dir, "Is a directory");
+
+	g_assert_cmpint(g_unlink(path), ==, 0);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
+}
+
 static void
 tender_exec_plan_update_func(void)
 {
@@ -370,17 +535,122 @@ tender_exec_plan_update_func(void)
 	g_autoptr(JsonObject) both = tender_test_object("{\"limit\": 5, \"log_level\": \"debug\"}");
 	g_autoptr(JsonObject) unknown = tender_test_object("{\"limit\": 5, \"colour\": \"red\"}");
 	g_autoptr(JsonObject) empty = tender_test_object("{}");
+	g_autoptr(ExecConfig) no_updates =
+	    tender_test_exec_config("[exec]\nworking_directory=/srv\n", NULL);
 	g_autoptr(GPtrArray) plan = NULL;
 	g_autofree gchar *unsupported = NULL;
 	g_autofree gchar *none = NULL;
+	g_autofree gchar *never = NULL;
+	gint result = -1;
 
-	plan = exec_config_plan_update(config, both, NULL);
+	plan = exec_config_plan_update(config, both, &result, NULL);
 	g_assert_nonnull(plan);
 	g_assert_cmpuint(plan->len, ==, 2);
 	g_assert_cmpstr(((ExecUpdateAction *)g_ptr_array_index(plan, 0))->key, ==, "limit");
-	g_assert_null(exec_config_plan_update(config, unknown, &unsupported));
+	/* an instance with update keys declines an update it has no action for */
+	g_assert_null(exec_config_plan_update(config, unknown, &result, &unsupported));
 	g_assert_cmpstr(unsupported, ==, "colour");
-	g_assert_null(exec_config_plan_update(config, empty, &none));
+	g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_DECLINED);
+	result = -1;
+	g_assert_null(exec_config_plan_update(config, empty, &result, &none));
+	g_assert_cmpstr(none, ==, "");
+	g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_DECLINED);
+	/* one without any does no live updates at all */
+	g_assert_null(exec_config_plan_update(no_updates, both, &result, &never));
+	g_assert_cmpstr(never, ==, "limit");
+	g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_UNSUPPORTED);
+	result = -1;
+	g_assert_null(exec_config_plan_update(no_updates, empty, &result, NULL));
+	g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_UNSUPPORTED);
+}
+
+/* the signals an update sent, or the error of the one that fails */
+typedef struct {
+	GArray *sent;
+	gint fail;
+} TenderTestKill;
+
+static gboolean
+tender_test_kill_cb(gpointer user_data, gint signo, GError **error)
+{
+	TenderTestKill *kill = user_data;
+
+	if (signo == kill->fail) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_STATE,
+				    "Workload 'adapter-x' is stopped, not running");
+		return FALSE;
+	}
+	g_array_append_val(kill->sent, signo);
+	return TRUE;
+}
+
+static void
+tender_exec_apply_update_func(void)
+{
+	g_autofree gchar *dir = tender_test_make_dir();
+	g_autofree gchar *level = g_build_filename(dir, "level", NULL);
+	g_autofree gchar *gone = g_build_filename(dir, "gone", "limit", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *text = g_strdup_printf("[exec]\n"
+						 "update.log_level.file=%s\n"
+						 "update.log_level.signal=USR1\n"
+						 "update.reload.signal=HUP\n"
+						 "update.again.signal=USR1\n"
+						 "update.limit.file=%s\n",
+						 level,
+						 gone);
+	g_autoptr(ExecConfig) config = tender_test_exec_config(text, &error);
+	g_autoptr(JsonObject) payload = tender_test_object(
+	    "{\"again\": 1, \"log_level\": {\"a\": 1}, \"reload\": true, \"limit\": 5}");
+	g_autoptr(GArray) sent = g_array_new(FALSE, FALSE, sizeof(gint));
+	TenderTestKill kill = {sent, 0};
+	g_autoptr(GPtrArray) plan = NULL;
+	g_autoptr(GPtrArray) no_limit = NULL;
+	g_autofree gchar *contents = NULL;
+	gint result = -1;
+
+	g_assert_no_error(error);
+	plan = exec_config_plan_update(config, payload, &result, NULL);
+	g_assert_nonnull(plan);
+
+	/* a file that cannot be written: an error that says which, and no signal is sent */
+	g_assert_false(exec_update_apply(plan, payload, tender_test_kill_cb, &kill, &error));
+	g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+	g_assert_true(g_str_has_prefix(error->message, "Cannot apply update key 'limit': "));
+	g_assert_nonnull(strstr(error->message, gone));
+	g_assert_cmpuint(sent->len, ==, 0);
+	g_clear_error(&error);
+
+	/* the files, then each signal once */
+	for (guint i = 0; i < plan->len; i++) {
+		ExecUpdateAction *action = g_ptr_array_index(plan, i);
+		if (g_strcmp0(action->key, "limit") == 0)
+			g_ptr_array_remove_index(plan, i);
+	}
+	no_limit = g_steal_pointer(&plan);
+	g_assert_cmpuint(no_limit->len, ==, 3);
+	g_assert_true(exec_update_apply(no_limit, payload, tender_test_kill_cb, &kill, &error));
+	g_assert_no_error(error);
+	g_assert_true(g_file_get_contents(level, &contents, NULL, NULL));
+	g_assert_cmpstr(contents, ==, "{\"a\":1}\n");
+	g_assert_cmpuint(sent->len, ==, 2);
+	g_assert_cmpint(g_array_index(sent, gint, 0) + g_array_index(sent, gint, 1),
+			==,
+			SIGUSR1 + SIGHUP);
+
+	/* a signal that cannot be sent */
+	kill.fail = SIGHUP;
+	g_assert_false(exec_update_apply(no_limit, payload, tender_test_kill_cb, &kill, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE);
+	g_assert_cmpstr(error->message,
+			==,
+			"Cannot apply the update: cannot send signal 1 to the workload: "
+			"Workload 'adapter-x' is stopped, not running");
+
+	g_assert_cmpint(g_unlink(level), ==, 0);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
 static void
@@ -707,7 +977,10 @@ main(int argc, char **argv)
 	g_test_add_func("/adapter/http/aliases", tender_adapter_http_aliases_func);
 	g_test_add_func("/adapter/exec/config/good", tender_exec_config_good_func);
 	g_test_add_func("/adapter/exec/config/bad", tender_exec_config_bad_func);
+	g_test_add_func("/adapter/exec/config/post-stop", tender_exec_config_post_stop_func);
+	g_test_add_func("/adapter/exec/prometheus-file", tender_exec_prometheus_file_func);
 	g_test_add_func("/adapter/exec/plan-update", tender_exec_plan_update_func);
+	g_test_add_func("/adapter/exec/apply-update", tender_exec_apply_update_func);
 	g_test_add_func("/adapter/exec/command", tender_exec_command_func);
 	g_test_add_func("/adapter/exec/env", tender_exec_env_func);
 	g_test_add_func("/adapter/script/request", tender_script_request_func);
