@@ -821,19 +821,21 @@ tender_script_other_replies_func(void)
 	g_autoptr(JsonObject) applied = tender_test_object("{\"result\": \"applied\"}");
 	g_autoptr(JsonObject) not_running = tender_test_object("{\"result\": \"not-running\"}");
 	g_autoptr(JsonObject) maybe = tender_test_object("{\"result\": \"maybe\"}");
+	g_autoptr(JsonObject) declined = tender_test_object("{\"result\": \"declined\"}");
+	g_autoptr(JsonObject) unsupported = tender_test_object("{\"result\": \"unsupported\"}");
 	g_autoptr(JsonObject) metrics = tender_test_object("{\"metrics\": {\"flows\": 3}}");
 	g_autoptr(JsonObject) bad_metrics = tender_test_object("{\"metrics\": 3}");
 	g_autoptr(GVariant) hooks = NULL;
 	g_autoptr(JsonObject) m = NULL;
 	gint result = -1;
 
-	g_assert_true(script_protocol_parse_pre_start(commands, &hooks, &error));
+	g_assert_true(script_protocol_parse_hooks(commands, "pre_start", &hooks, &error));
 	g_assert_cmpstr(g_variant_get_type_string(hooks), ==, "aas");
 	g_assert_cmpuint(g_variant_n_children(hooks), ==, 1);
 	g_clear_pointer(&hooks, g_variant_unref);
-	g_assert_true(script_protocol_parse_pre_start(empty, &hooks, &error));
+	g_assert_true(script_protocol_parse_hooks(empty, "pre_start", &hooks, &error));
 	g_assert_null(hooks);
-	g_assert_false(script_protocol_parse_pre_start(bad_commands, &hooks, &error));
+	g_assert_false(script_protocol_parse_hooks(bad_commands, "pre_start", &hooks, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
 	g_clear_error(&error);
 
@@ -845,7 +847,12 @@ tender_script_other_replies_func(void)
 	g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_UNSUPPORTED);
 	g_assert_false(script_protocol_parse_update(maybe, &result, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_assert_nonnull(strstr(error->message, "\"declined\""));
 	g_clear_error(&error);
+	g_assert_true(script_protocol_parse_update(declined, &result, NULL));
+	g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_DECLINED);
+	g_assert_true(script_protocol_parse_update(unsupported, &result, NULL));
+	g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_UNSUPPORTED);
 
 	g_assert_true(script_protocol_parse_metrics(metrics, &m, NULL));
 	g_assert_cmpint(json_object_get_int_member(m, "flows"), ==, 3);
@@ -854,6 +861,177 @@ tender_script_other_replies_func(void)
 	g_assert_null(m);
 	g_assert_false(script_protocol_parse_metrics(bad_metrics, &m, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+}
+
+/* post_stop's reply is pre_start's, its messages name post_stop */
+static void
+tender_script_post_stop_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) payload = tender_test_object("{\"flowfile\": \"/x\"}");
+	g_autofree gchar *request = script_protocol_request("post_stop", "flows", payload, 0);
+	g_autoptr(JsonObject) commands =
+	    tender_test_object("{\"commands\": [[\"tc\", \"qdisc\", \"del\", \"dev\", \"eth0\", "
+			       "\"root\"], [\"true\"]]}");
+	g_autoptr(GVariant) hooks = NULL;
+	const gchar *bad[][2] = {
+	    {"{\"commands\": \"tc qdisc del dev eth0 root\"}",
+	     "The adapter script's reply to post_stop needs \"commands\": an array"},
+	    {"{\"commands\": [[]]}",
+	     "The adapter script's reply to post_stop has a command that is not a non-empty array "
+	     "of strings"},
+	    {"{\"commands\": [[\"tc\", 1]]}", "reply to post_stop has a command"},
+	    {"{\"commands\": [null]}", "reply to post_stop has a command"},
+	};
+	g_autofree const gchar **first = NULL;
+
+	g_assert_cmpstr(request,
+			==,
+			"{\"op\":\"post_stop\",\"instance\":\"flows\",\"payload\":{\"flowfile\":"
+			"\"/x\"},\"main_pid\":0}\n");
+	g_assert_true(script_protocol_parse_hooks(commands, "post_stop", &hooks, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_variant_n_children(hooks), ==, 2);
+	g_variant_get_child(hooks, 0, "^a&s", &first);
+	g_assert_cmpuint(g_strv_length((gchar **)first), ==, 6);
+	g_assert_cmpstr(first[2], ==, "del");
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(JsonObject) reply = tender_test_object(bad[i][0]);
+		g_autoptr(GVariant) none = NULL;
+
+		g_assert_false(script_protocol_parse_hooks(reply, "post_stop", &none, &error));
+		g_assert_null(none);
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+		if (strstr(error->message, bad[i][1]) == NULL)
+			g_error("case %u: '%s' does not say '%s'", i, error->message, bad[i][1]);
+		g_clear_error(&error);
+	}
+}
+
+static void
+tender_script_prometheus_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) good = tender_test_object(
+	    "{\"lines\": [\"# HELP flows_sent_total Flows sent.\", "
+	    "\"# TYPE flows_sent_total counter\", \"flows_sent_total{link=\\\"a\\\"} 42\", "
+	    "\"not checked here {\"]}");
+	g_autoptr(JsonObject) empty = tender_test_object("{}");
+	g_autoptr(JsonObject) no_lines = tender_test_object("{\"lines\": []}");
+	g_autoptr(GString) most = g_string_new("{\"lines\": [");
+	g_auto(GStrv) lines = NULL;
+	const gchar *bad[][2] = {
+	    {"{\"lines\": \"a 1\\nb 2\"}", "to prometheus needs \"lines\": an array of strings"},
+	    {"{\"lines\": null}", "to prometheus needs \"lines\": an array of strings"},
+	    {"{\"lines\": [\"a 1\", 2]}",
+	     "to prometheus has a line 1 that is not a string without a newline"},
+	    {"{\"lines\": [null]}", "has a line 0 that is not a string"},
+	    {"{\"lines\": [[\"a 1\"]]}", "has a line 0 that is not a string"},
+	    {"{\"lines\": [\"a 1\\nb 2\"]}", "has a line 0 that is not a string without a newline"},
+	};
+
+	g_assert_true(script_protocol_parse_prometheus(good, &lines, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_strv_length(lines), ==, 4);
+	g_assert_cmpstr(lines[0], ==, "# HELP flows_sent_total Flows sent.");
+	g_assert_cmpstr(lines[2], ==, "flows_sent_total{link=\"a\"} 42");
+	/* not checked as Prometheus text: the core does */
+	g_assert_cmpstr(lines[3], ==, "not checked here {");
+	g_clear_pointer(&lines, g_strfreev);
+	g_assert_true(script_protocol_parse_prometheus(empty, &lines, &error));
+	g_assert_null(lines);
+	g_assert_true(script_protocol_parse_prometheus(no_lines, &lines, &error));
+	g_assert_null(lines);
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(JsonObject) reply = tender_test_object(bad[i][0]);
+
+		g_assert_false(script_protocol_parse_prometheus(reply, &lines, &error));
+		g_assert_null(lines);
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+		if (strstr(error->message, bad[i][1]) == NULL)
+			g_error("case %u: '%s' does not say '%s'", i, error->message, bad[i][1]);
+		g_clear_error(&error);
+	}
+
+	/* 10,000 lines, and not one more */
+	for (guint i = 0; i < SCRIPT_PROTOCOL_LINES_MAX; i++)
+		g_string_append_printf(most, "%s\"a %u\"", i > 0 ? ", " : "", i);
+	g_string_append(most, "]}");
+	{
+		g_autoptr(JsonObject) reply = tender_test_object(most->str);
+		g_assert_true(script_protocol_parse_prometheus(reply, &lines, &error));
+		g_assert_no_error(error);
+		g_assert_cmpuint(g_strv_length(lines), ==, 10000);
+		g_assert_cmpstr(lines[9999], ==, "a 9999");
+		g_clear_pointer(&lines, g_strfreev);
+	}
+	g_string_truncate(most, most->len - 2);
+	g_string_append(most, ", \"one more 1\"]}");
+	{
+		g_autoptr(JsonObject) reply = tender_test_object(most->str);
+		g_assert_false(script_protocol_parse_prometheus(reply, &lines, &error));
+		g_assert_null(lines);
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+		g_assert_cmpstr(error->message,
+				==,
+				"The adapter script's reply to prometheus has more than 10000 "
+				"lines");
+	}
+}
+
+/* each op's reply by its own parser, as the value its task returns */
+static void
+tender_script_parse_value_func(void)
+{
+	g_autoptr(JsonObject) start = tender_test_object("{\"argv\": [\"sleep\", \"1\"]}");
+	g_autoptr(JsonObject) commands = tender_test_object("{\"commands\": [[\"true\"]]}");
+	g_autoptr(JsonObject) metrics = tender_test_object("{\"metrics\": {\"flows\": 3}}");
+	g_autoptr(JsonObject) lines = tender_test_object("{\"lines\": [\"flows 3\"]}");
+	g_autoptr(JsonObject) empty = tender_test_object("{}");
+	struct {
+		const gchar *op;
+		JsonObject *reply;
+		GDestroyNotify destroy;
+	} cases[] = {
+	    {"start", start, (GDestroyNotify)g_variant_unref},
+	    {"pre_start", commands, (GDestroyNotify)g_variant_unref},
+	    {"post_stop", commands, (GDestroyNotify)g_variant_unref},
+	    {"metrics", metrics, (GDestroyNotify)json_object_unref},
+	    {"prometheus", lines, (GDestroyNotify)g_strfreev},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		gpointer value = NULL;
+		GDestroyNotify destroy = NULL;
+
+		g_test_message("%s", cases[i].op);
+		g_assert_true(script_protocol_parse_value(cases[i].op,
+							  cases[i].reply,
+							  &value,
+							  &destroy,
+							  &error));
+		g_assert_no_error(error);
+		g_assert_nonnull(value);
+		g_assert_true(destroy == cases[i].destroy);
+		if (destroy == (GDestroyNotify)g_variant_unref)
+			g_assert_cmpstr(g_variant_get_type_string(value),
+					==,
+					i == 0 ? "a{sv}" : "aas");
+		if (destroy == (GDestroyNotify)g_strfreev)
+			g_assert_cmpstr(((gchar **)value)[0], ==, "flows 3");
+		destroy(value);
+		/* {} is none, but for start, which needs argv */
+		g_assert_cmpint(script_protocol_parse_value(cases[i].op,
+							    empty,
+							    &value,
+							    &destroy,
+							    &error),
+				==,
+				i != 0);
+		g_assert_null(value);
+		g_assert_true(i == 0 ? error != NULL : error == NULL);
+	}
 }
 
 /* the adapter service's table: Start and StartJson are one call for polkit rules */
@@ -987,5 +1165,8 @@ main(int argc, char **argv)
 	g_test_add_func("/adapter/script/reply", tender_script_reply_func);
 	g_test_add_func("/adapter/script/start", tender_script_start_func);
 	g_test_add_func("/adapter/script/other-replies", tender_script_other_replies_func);
+	g_test_add_func("/adapter/script/post-stop", tender_script_post_stop_func);
+	g_test_add_func("/adapter/script/prometheus", tender_script_prometheus_func);
+	g_test_add_func("/adapter/script/parse-value", tender_script_parse_value_func);
 	return g_test_run();
 }
