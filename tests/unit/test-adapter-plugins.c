@@ -265,6 +265,35 @@ tender_exec_prometheus_file_func(void)
 	g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
+/* data/adapters/exec-example.conf, with every key it shows uncommented, is a good [exec] */
+static void
+tender_exec_example_func(void)
+{
+	g_autofree gchar *path =
+	    g_test_build_filename(G_TEST_DIST, "..", "data", "adapters", "exec-example.conf", NULL);
+	g_autofree gchar *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(GString) uncommented = g_string_new(NULL);
+	g_autoptr(ExecConfig) config = NULL;
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, &error));
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		const gchar *line = lines[i];
+		if (line[0] == '#' && g_ascii_islower(line[1]))
+			line++;
+		g_string_append_printf(uncommented, "%s\n", line);
+	}
+	config = tender_test_exec_config(uncommented->str, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(config->pre_start->len, ==, 1);
+	g_assert_cmpuint(config->post_stop->len, ==, 1);
+	g_assert_cmpstr(((gchar **)g_ptr_array_index(config->post_stop, 0))[2], ==, "del");
+	g_assert_true(g_path_is_absolute(config->prometheus_file));
+	g_assert_cmpuint(config->updates->len, ==, 2);
+}
+
 static void
 tender_exec_plan_update_func(void)
 {
@@ -780,6 +809,64 @@ tender_script_parse_value_func(void)
 	}
 }
 
+/* data/adapters/script-example.py answers every op as the protocol wants */
+static void
+tender_script_example_func(void)
+{
+	g_autofree gchar *python = g_find_program_in_path("python3");
+	g_autofree gchar *path =
+	    g_test_build_filename(G_TEST_DIST, "..", "data", "adapters", "script-example.py", NULL);
+	g_autoptr(JsonObject) payload = tender_test_object("{\"flowfile\": \"/srv/flows\"}");
+	g_autoptr(JsonObject) colour = tender_test_object("{\"colour\": \"red\"}");
+	const gchar *ops[] = {"start", "pre_start", "post_stop", "metrics", "prometheus", "update"};
+
+	if (python == NULL) {
+		g_test_skip("no python3");
+		return;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(ops); i++) {
+		gboolean update = g_strcmp0(ops[i], "update") == 0;
+		/* the update is one the example declines: it signals nothing */
+		g_autofree gchar *request =
+		    script_protocol_request(ops[i], "flows", update ? colour : payload, 0);
+		g_autoptr(GSubprocess) subprocess = NULL;
+		g_autoptr(JsonObject) reply = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *output = NULL;
+		gpointer value = NULL;
+		GDestroyNotify destroy = NULL;
+		gint result = -1;
+
+		g_test_message("%s", ops[i]);
+		subprocess =
+		    g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+				     &error,
+				     python,
+				     path,
+				     NULL);
+		g_assert_no_error(error);
+		g_assert_true(g_subprocess_communicate_utf8(subprocess,
+							    request,
+							    NULL,
+							    &output,
+							    NULL,
+							    &error));
+		g_assert_no_error(error);
+		g_assert_true(g_subprocess_get_successful(subprocess));
+		reply = script_protocol_parse_reply(output, strlen(output), &error);
+		g_assert_no_error(error);
+		if (update) {
+			g_assert_true(script_protocol_parse_update(reply, &result, &error));
+			g_assert_cmpint(result, ==, TENDER_ADAPTER_UPDATE_DECLINED);
+			continue;
+		}
+		g_assert_true(script_protocol_parse_value(ops[i], reply, &value, &destroy, &error));
+		g_assert_no_error(error);
+		g_assert_nonnull(value);
+		destroy(value);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -788,6 +875,7 @@ main(int argc, char **argv)
 	g_test_add_func("/adapter/exec/config/bad", tender_exec_config_bad_func);
 	g_test_add_func("/adapter/exec/config/post-stop", tender_exec_config_post_stop_func);
 	g_test_add_func("/adapter/exec/prometheus-file", tender_exec_prometheus_file_func);
+	g_test_add_func("/adapter/exec/example", tender_exec_example_func);
 	g_test_add_func("/adapter/exec/plan-update", tender_exec_plan_update_func);
 	g_test_add_func("/adapter/exec/apply-update", tender_exec_apply_update_func);
 	g_test_add_func("/adapter/exec/command", tender_exec_command_func);
@@ -799,5 +887,6 @@ main(int argc, char **argv)
 	g_test_add_func("/adapter/script/post-stop", tender_script_post_stop_func);
 	g_test_add_func("/adapter/script/prometheus", tender_script_prometheus_func);
 	g_test_add_func("/adapter/script/parse-value", tender_script_parse_value_func);
+	g_test_add_func("/adapter/script/example", tender_script_example_func);
 	return g_test_run();
 }
