@@ -11,14 +11,23 @@ elif op == "pre_start":  # run as root by tender, before the workload
     reply = {"commands": [["tc", "qdisc", "replace", "dev", "eth0", "root", "tbf", "rate",
                            "%dmbit" % int(payload.get("bandwidth", 20)),
                            "latency", "50ms", "burst", "32k"]]}
-elif op == "update":
+elif op == "post_stop":  # asked at start; run as root by tender once the workload has ended
+    reply = {"commands": [["tc", "qdisc", "del", "dev", "eth0", "root"]]}
+elif op == "update":  # "unsupported": no live updates at all
     if set(payload) != {"log_level"}:
-        reply = {"result": "unsupported"}
+        reply = {"result": "declined"}  # live updates, but not this one: nothing changed
     else:
-        os.kill(pid, signal.SIGUSR1)
-        reply = {"result": "applied"}
+        try:
+            os.kill(pid, signal.SIGUSR1)
+            reply = {"result": "applied"}
+        except OSError as e:  # the update went wrong: HTTP 500 with this text
+            reply = {"error": "cannot signal the workload: %s" % e}
 elif op == "metrics":
     reply = {"metrics": {"running": pid != 0}}
+elif op == "prometheus":  # lines for /metrics, as Prometheus text
+    reply = {"lines": ["# HELP flows_sent_total Flows sent.",
+                       "# TYPE flows_sent_total counter",
+                       "flows_sent_total 42"]}
 else:
     reply = {}
 print(json.dumps(reply))

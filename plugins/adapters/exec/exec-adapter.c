@@ -2,17 +2,19 @@
  * Copyright 2026 The tender authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <string.h>
 
 #include <tender-plugin.h>
 
 #include "exec-config.h"
+#include "exec-prometheus.h"
+#include "exec-update.h"
 
 /*
  * The exec adapter: the workload's command comes from the start payload (the primary key,
  * an array of strings or a command line), the payload's other keys become its environment
  * (TENDER_PAYLOAD_KEY), live updates rewrite files and send signals as the [exec] group of
- * the instance file says, and the pre-start hooks are commands from that group.  See
+ * the instance file says, the pre-start and post-stop hooks are commands from that group, and
+ * the adapter's own Prometheus lines are those of the file it names.  See
  * data/adapters/exec-example.conf.
  */
 
@@ -92,26 +94,43 @@ exec_adapter_start(TenderAdapter *adapter, JsonObject *payload, GTask *task)
 			      (GDestroyNotify)g_variant_unref);
 }
 
+/* completes @task with the "aas" of @hooks, or %NULL for none */
+static void
+exec_adapter_return_hooks(GPtrArray *hooks, GTask *task)
+{
+	GVariantBuilder builder;
+
+	if (hooks->len == 0) {
+		g_task_return_pointer(task, NULL, NULL);
+		return;
+	}
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("aas"));
+	for (guint i = 0; i < hooks->len; i++)
+		g_variant_builder_add_value(&builder,
+					    g_variant_new_strv(g_ptr_array_index(hooks, i), -1));
+	g_task_return_pointer(task,
+			      g_variant_ref_sink(g_variant_builder_end(&builder)),
+			      (GDestroyNotify)g_variant_unref);
+}
+
 static void
 exec_adapter_pre_start_hooks(TenderAdapter *adapter, JsonObject *payload, GTask *task)
 {
 	ExecAdapter *self = tender_adapter_get_data(adapter);
-	GVariantBuilder hooks;
+	exec_adapter_return_hooks(self->config->pre_start, task);
+}
 
-	if (self->config->pre_start->len == 0) {
-		g_task_return_pointer(task, NULL, NULL);
-		return;
-	}
-	g_variant_builder_init(&hooks, G_VARIANT_TYPE("aas"));
-	for (guint i = 0; i < self->config->pre_start->len; i++)
-		g_variant_builder_add_value(&hooks,
-					    g_variant_new_strv(g_ptr_array_index(self->config
-										     ->pre_start,
-										 i),
-							       -1));
-	g_task_return_pointer(task,
-			      g_variant_ref_sink(g_variant_builder_end(&hooks)),
-			      (GDestroyNotify)g_variant_unref);
+static void
+exec_adapter_post_stop_hooks(TenderAdapter *adapter, JsonObject *payload, GTask *task)
+{
+	ExecAdapter *self = tender_adapter_get_data(adapter);
+	exec_adapter_return_hooks(self->config->post_stop, task);
+}
+
+static gboolean
+exec_adapter_kill_cb(gpointer user_data, gint signo, GError **error)
+{
+	return tender_adapter_kill(TENDER_ADAPTER(user_data), signo, error);
 }
 
 static void
@@ -119,61 +138,22 @@ exec_adapter_update(TenderAdapter *adapter, JsonObject *payload, GTask *task)
 {
 	ExecAdapter *self = tender_adapter_get_data(adapter);
 	g_autoptr(GPtrArray) plan = NULL;
-	g_autoptr(GArray) signals = g_array_new(FALSE, FALSE, sizeof(gint));
-	g_autofree gchar *unsupported = NULL;
+	g_autofree gchar *unplanned = NULL;
+	gint result = TENDER_ADAPTER_UPDATE_UNSUPPORTED;
+	GError *error = NULL;
 
-	plan = exec_config_plan_update(self->config, payload, &unsupported);
+	plan = exec_config_plan_update(self->config, payload, &result, &unplanned);
 	if (plan == NULL) {
-		g_info("%s: update unsupported: no action for the key '%s'",
+		g_info("%s: update %s: no action for the key '%s'",
 		       tender_adapter_get_name(adapter),
-		       unsupported);
-		g_task_return_int(task, TENDER_ADAPTER_UPDATE_UNSUPPORTED);
+		       result == TENDER_ADAPTER_UPDATE_DECLINED ? "declined" : "unsupported",
+		       unplanned);
+		g_task_return_int(task, result);
 		return;
 	}
-	/* every file first, then each signal once */
-	for (guint i = 0; i < plan->len; i++) {
-		ExecUpdateAction *action = g_ptr_array_index(plan, i);
-		gboolean seen = FALSE;
-
-		if (action->file != NULL) {
-			g_autofree gchar *value = exec_config_value_to_string(
-			    json_object_get_member(payload, action->key));
-			g_autofree gchar *contents = g_strdup_printf("%s\n", value);
-			GError *error = NULL;
-
-			if (strlen(value) > EXEC_CONFIG_VALUE_MAX) {
-				g_task_return_new_error(task,
-							TENDER_ERROR,
-							TENDER_ERROR_INVALID_ARGUMENT,
-							"Update key '%s' is longer than %u bytes",
-							action->key,
-							(guint)EXEC_CONFIG_VALUE_MAX);
-				return;
-			}
-			if (!g_file_set_contents_full(action->file,
-						      contents,
-						      -1,
-						      G_FILE_SET_CONTENTS_CONSISTENT,
-						      0644,
-						      &error)) {
-				g_prefix_error(&error,
-					       "Cannot apply update key '%s': ",
-					       action->key);
-				g_task_return_error(task, error);
-				return;
-			}
-		}
-		for (guint s = 0; s < signals->len; s++)
-			seen = seen || g_array_index(signals, gint, s) == action->signo;
-		if (action->signo != 0 && !seen)
-			g_array_append_val(signals, action->signo);
-	}
-	for (guint s = 0; s < signals->len; s++) {
-		GError *error = NULL;
-		if (!tender_adapter_kill(adapter, g_array_index(signals, gint, s), &error)) {
-			g_task_return_error(task, error);
-			return;
-		}
+	if (!exec_update_apply(plan, payload, exec_adapter_kill_cb, adapter, &error)) {
+		g_task_return_error(task, error);
+		return;
 	}
 	self->updates_applied++;
 	g_task_return_int(task, TENDER_ADAPTER_UPDATE_APPLIED);
@@ -192,6 +172,35 @@ exec_adapter_get_metrics(TenderAdapter *adapter, GTask *task)
 	g_task_return_pointer(task, metrics, (GDestroyNotify)json_object_unref);
 }
 
+static void
+exec_adapter_prometheus_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = user_data;
+	GError *error = NULL;
+	gchar **lines = exec_prometheus_read_finish(res, &error);
+
+	if (error != NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	g_task_return_pointer(task, lines, (GDestroyNotify)g_strfreev);
+}
+
+static void
+exec_adapter_prometheus_metrics(TenderAdapter *adapter, GTask *task)
+{
+	ExecAdapter *self = tender_adapter_get_data(adapter);
+
+	if (self->config->prometheus_file == NULL) {
+		g_task_return_pointer(task, NULL, NULL);
+		return;
+	}
+	exec_prometheus_read_async(self->config->prometheus_file,
+				   g_task_get_cancellable(task),
+				   exec_adapter_prometheus_read_cb,
+				   g_object_ref(task));
+}
+
 static const TenderAdapterVTable exec_adapter_class = {
     .name = "exec",
     .struct_size = sizeof(TenderAdapterVTable),
@@ -200,6 +209,8 @@ static const TenderAdapterVTable exec_adapter_class = {
     .pre_start_hooks = exec_adapter_pre_start_hooks,
     .update = exec_adapter_update,
     .get_metrics = exec_adapter_get_metrics,
+    .post_stop_hooks = exec_adapter_post_stop_hooks,
+    .prometheus_metrics = exec_adapter_prometheus_metrics,
 };
 
 static gboolean

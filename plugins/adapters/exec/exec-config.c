@@ -34,7 +34,9 @@ exec_config_free(ExecConfig *self)
 		return;
 	g_free(self->working_directory);
 	g_ptr_array_unref(self->pre_start);
+	g_ptr_array_unref(self->post_stop);
 	g_ptr_array_unref(self->updates);
+	g_free(self->prometheus_file);
 	g_free(self);
 }
 
@@ -94,13 +96,6 @@ exec_config_error(GError **error, const gchar *group, const gchar *key, const gc
 	return FALSE;
 }
 
-static gpointer
-exec_config_fail(GError **error, const gchar *group, const gchar *key, const gchar *message)
-{
-	exec_config_error(error, group, key, message);
-	return NULL;
-}
-
 static ExecUpdateAction *
 exec_config_find_update(ExecConfig *self, const gchar *key)
 {
@@ -112,14 +107,76 @@ exec_config_find_update(ExecConfig *self, const gchar *key)
 	return NULL;
 }
 
+/* hook keys are PREFIX.N, checked by exec_config_add_hook_key() */
 static gint
 exec_config_compare_hooks(gconstpointer a, gconstpointer b)
 {
 	const gchar *ka = *(const gchar *const *)a;
 	const gchar *kb = *(const gchar *const *)b;
-	guint64 na = g_ascii_strtoull(ka + strlen("pre_start."), NULL, 10);
-	guint64 nb = g_ascii_strtoull(kb + strlen("pre_start."), NULL, 10);
+	guint64 na = g_ascii_strtoull(strchr(ka, '.') + 1, NULL, 10);
+	guint64 nb = g_ascii_strtoull(strchr(kb, '.') + 1, NULL, 10);
 	return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
+/* @key is PREFIX.N (pre_start.N or post_stop.N): adds it to @keys, the keys of its kind */
+static gboolean
+exec_config_add_hook_key(GPtrArray *keys, const gchar *group, const gchar *key, GError **error)
+{
+	const gchar *number = strchr(key, '.') + 1;
+	guint64 n = 0;
+
+	if (!g_ascii_string_to_unsigned(number, 10, 0, 999, &n, NULL)) {
+		g_autofree gchar *prefix = g_strndup(key, (gsize)(number - key));
+		g_autofree gchar *message = g_strdup_printf("must be %sN, N from 0 to 999", prefix);
+		return exec_config_error(error, group, key, message);
+	}
+	if (keys->len >= EXEC_CONFIG_HOOKS_MAX)
+		return exec_config_error(error, group, key, "too many hooks");
+	g_ptr_array_add(keys, (gpointer)key);
+	return TRUE;
+}
+
+/* the command lines of @keys, in the order of their numbers, into @hooks */
+static gboolean
+exec_config_parse_hooks(GKeyFile *keyfile,
+			const gchar *group,
+			GPtrArray *keys,
+			GPtrArray *hooks,
+			GError **error)
+{
+	g_ptr_array_sort(keys, exec_config_compare_hooks);
+	for (guint i = 0; i < keys->len; i++) {
+		const gchar *key = g_ptr_array_index(keys, i);
+		g_autofree gchar *line = g_key_file_get_string(keyfile, group, key, NULL);
+		g_autoptr(GError) error_local = NULL;
+		gchar **argv = NULL;
+
+		if (line == NULL || !g_shell_parse_argv(line, NULL, &argv, &error_local))
+			return exec_config_error(error,
+						 group,
+						 key,
+						 error_local != NULL ? error_local->message
+								     : "not a command line");
+		g_ptr_array_add(hooks, argv);
+	}
+	return TRUE;
+}
+
+/* an absolute path */
+static gboolean
+exec_config_get_path(GKeyFile *keyfile,
+		     const gchar *group,
+		     const gchar *key,
+		     gchar **path,
+		     GError **error)
+{
+	g_autofree gchar *value = g_key_file_get_string(keyfile, group, key, NULL);
+
+	if (value == NULL || !g_path_is_absolute(value))
+		return exec_config_error(error, group, key, "must be an absolute path");
+	g_free(*path);
+	*path = g_steal_pointer(&value);
+	return TRUE;
 }
 
 static gboolean
@@ -157,13 +214,8 @@ exec_config_parse_update_key(ExecConfig *self,
 						 "must be a signal, such as SIGHUP or 10");
 		return TRUE;
 	}
-	if (g_strcmp0(dot, ".file") == 0) {
-		if (!g_path_is_absolute(value))
-			return exec_config_error(error, group, key, "must be an absolute path");
-		g_free(action->file);
-		action->file = g_steal_pointer(&value);
-		return TRUE;
-	}
+	if (g_strcmp0(dot, ".file") == 0)
+		return exec_config_get_path(keyfile, group, key, &action->file, error);
 	return exec_config_error(error, group, key, "must be update.KEY.signal or update.KEY.file");
 }
 
@@ -173,9 +225,10 @@ exec_config_parse_update_key(ExecConfig *self,
  * @group: the exec adapter's group, "exec"
  * @error: (nullable): a #GError
  *
- * The keys: working_directory=DIR; pre_start.N=COMMAND (a command line, split like a
- * shell would but never run by one; N orders them); update.KEY.file=PATH and
- * update.KEY.signal=SIGNAL (what an update of payload key KEY does).
+ * The keys: working_directory=DIR; pre_start.N=COMMAND and post_stop.N=COMMAND (a command
+ * line, split like a shell would but never run by one; N orders them); update.KEY.file=PATH
+ * and update.KEY.signal=SIGNAL (what an update of payload key KEY does);
+ * prometheus_file=PATH (the workload's own Prometheus text).
  *
  * Returns: (transfer full): the settings, or %NULL
  */
@@ -183,61 +236,45 @@ ExecConfig *
 exec_config_new_from_keyfile(GKeyFile *keyfile, const gchar *group, GError **error)
 {
 	g_autoptr(ExecConfig) self = g_new0(ExecConfig, 1);
-	g_autoptr(GPtrArray) hooks = g_ptr_array_new();
+	g_autoptr(GPtrArray) pre_start_keys = g_ptr_array_new();
+	g_autoptr(GPtrArray) post_stop_keys = g_ptr_array_new();
 	g_auto(GStrv) keys = NULL;
 
 	self->pre_start = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	self->post_stop = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
 	self->updates = g_ptr_array_new_with_free_func((GDestroyNotify)exec_update_action_free);
 	if (g_key_file_has_group(keyfile, group))
 		keys = g_key_file_get_keys(keyfile, group, NULL, NULL);
 	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
 		const gchar *key = keys[i];
+		gboolean ok;
 
-		if (g_strcmp0(key, "working_directory") == 0) {
-			self->working_directory = g_key_file_get_string(keyfile, group, key, NULL);
-			if (self->working_directory == NULL ||
-			    !g_path_is_absolute(self->working_directory))
-				return exec_config_fail(error,
-							group,
-							key,
-							"must be an absolute path");
-		} else if (g_str_has_prefix(key, "pre_start.")) {
-			guint64 n = 0;
-			if (!g_ascii_string_to_unsigned(key + strlen("pre_start."),
-							10,
-							0,
-							999,
-							&n,
-							NULL))
-				return exec_config_fail(error,
-							group,
-							key,
-							"must be pre_start.N, N from 0 to 999");
-			if (hooks->len >= EXEC_CONFIG_PRE_START_MAX)
-				return exec_config_fail(error, group, key, "too many hooks");
-			g_ptr_array_add(hooks, (gpointer)key);
-		} else if (g_str_has_prefix(key, "update.")) {
-			if (!exec_config_parse_update_key(self, keyfile, group, key, error))
-				return NULL;
-		} else {
-			return exec_config_fail(error, group, key, "unknown key");
-		}
+		if (g_strcmp0(key, "working_directory") == 0)
+			ok = exec_config_get_path(keyfile,
+						  group,
+						  key,
+						  &self->working_directory,
+						  error);
+		else if (g_strcmp0(key, "prometheus_file") == 0)
+			ok = exec_config_get_path(keyfile,
+						  group,
+						  key,
+						  &self->prometheus_file,
+						  error);
+		else if (g_str_has_prefix(key, "pre_start."))
+			ok = exec_config_add_hook_key(pre_start_keys, group, key, error);
+		else if (g_str_has_prefix(key, "post_stop."))
+			ok = exec_config_add_hook_key(post_stop_keys, group, key, error);
+		else if (g_str_has_prefix(key, "update."))
+			ok = exec_config_parse_update_key(self, keyfile, group, key, error);
+		else
+			ok = exec_config_error(error, group, key, "unknown key");
+		if (!ok)
+			return NULL;
 	}
-	g_ptr_array_sort(hooks, exec_config_compare_hooks);
-	for (guint i = 0; i < hooks->len; i++) {
-		const gchar *key = g_ptr_array_index(hooks, i);
-		g_autofree gchar *line = g_key_file_get_string(keyfile, group, key, NULL);
-		g_autoptr(GError) error_local = NULL;
-		gchar **argv = NULL;
-
-		if (line == NULL || !g_shell_parse_argv(line, NULL, &argv, &error_local))
-			return exec_config_fail(error,
-						group,
-						key,
-						error_local != NULL ? error_local->message
-								    : "not a command line");
-		g_ptr_array_add(self->pre_start, argv);
-	}
+	if (!exec_config_parse_hooks(keyfile, group, pre_start_keys, self->pre_start, error) ||
+	    !exec_config_parse_hooks(keyfile, group, post_stop_keys, self->post_stop, error))
+		return NULL;
 	for (guint i = 0; i < self->updates->len; i++) {
 		ExecUpdateAction *action = g_ptr_array_index(self->updates, i);
 		/* both keys of one action were checked above; one of them is there */
@@ -387,32 +424,38 @@ exec_config_build_env(JsonObject *payload, const gchar *primary_key, GError **er
  * exec_config_plan_update:
  * @self: an #ExecConfig
  * @payload: an update
- * @unsupported: (out) (optional): the first key without an action
+ * @result: (out): when there is no plan, a #TenderAdapterUpdateResult:
+ *   %TENDER_ADAPTER_UPDATE_UNSUPPORTED if the instance has no update keys at all, else
+ *   %TENDER_ADAPTER_UPDATE_DECLINED
+ * @unplanned: (out) (optional): when there is no plan, the first key without an action (""
+ *   for an empty update)
  *
  * Returns: (transfer container) (element-type ExecUpdateAction) (nullable): the actions of
- *   @payload's keys in order, or %NULL if some key has none (the update is unsupported)
+ *   @payload's keys in order, or %NULL if some key has none (nothing is to be changed)
  */
 GPtrArray *
-exec_config_plan_update(ExecConfig *self, JsonObject *payload, gchar **unsupported)
+exec_config_plan_update(ExecConfig *self, JsonObject *payload, gint *result, gchar **unplanned)
 {
 	g_autoptr(GPtrArray) plan = g_ptr_array_new();
 	JsonObjectIter iter;
 	const gchar *key;
 	JsonNode *member;
 
+	*result = self->updates->len == 0 ? TENDER_ADAPTER_UPDATE_UNSUPPORTED
+					  : TENDER_ADAPTER_UPDATE_DECLINED;
 	json_object_iter_init(&iter, payload);
 	while (json_object_iter_next(&iter, &key, &member)) {
 		ExecUpdateAction *action = exec_config_find_update(self, key);
 		if (action == NULL) {
-			if (unsupported != NULL)
-				*unsupported = g_strdup(key);
+			if (unplanned != NULL)
+				*unplanned = g_strdup(key);
 			return NULL;
 		}
 		g_ptr_array_add(plan, action);
 	}
 	if (plan->len == 0) {
-		if (unsupported != NULL)
-			*unsupported = g_strdup("");
+		if (unplanned != NULL)
+			*unplanned = g_strdup("");
 		return NULL;
 	}
 	return g_steal_pointer(&plan);

@@ -10,9 +10,9 @@
 G_BEGIN_DECLS
 
 /* limits on what the [exec] group and a payload may hold */
-#define EXEC_CONFIG_PRE_START_MAX 16
-#define EXEC_CONFIG_UPDATES_MAX	  64
-#define EXEC_CONFIG_VALUE_MAX	  (64 * 1024)
+#define EXEC_CONFIG_HOOKS_MAX	16 /* pre_start.N, and post_stop.N */
+#define EXEC_CONFIG_UPDATES_MAX 64
+#define EXEC_CONFIG_VALUE_MAX	(64 * 1024)
 
 /**
  * ExecUpdateAction:
@@ -31,13 +31,17 @@ typedef struct {
 /**
  * ExecConfig:
  * @working_directory: (nullable): the workload's directory
- * @pre_start: (element-type GStrv): the privileged hooks, in order
+ * @pre_start: (element-type GStrv): the privileged hooks before a run, in order
+ * @post_stop: (element-type GStrv): the privileged hooks after a run, in order
  * @updates: (element-type ExecUpdateAction): the live updates, by key
+ * @prometheus_file: (nullable): the Prometheus text file the workload writes
  */
 typedef struct {
 	gchar *working_directory;
 	GPtrArray *pre_start;
+	GPtrArray *post_stop;
 	GPtrArray *updates;
+	gchar *prometheus_file;
 } ExecConfig;
 
 ExecConfig *
@@ -55,7 +59,7 @@ exec_config_env_name(const gchar *key);
 gchar **
 exec_config_build_env(JsonObject *payload, const gchar *primary_key, GError **error);
 GPtrArray *
-exec_config_plan_update(ExecConfig *self, JsonObject *payload, gchar **unsupported);
+exec_config_plan_update(ExecConfig *self, JsonObject *payload, gint *result, gchar **unplanned);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ExecConfig, exec_config_free)
 

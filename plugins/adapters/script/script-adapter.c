@@ -94,12 +94,16 @@ script_adapter_setup(TenderAdapter *adapter, GError **error)
 
 /* --- one run of the program --- */
 
-typedef void (*ScriptReplyFunc)(TenderAdapter *adapter, JsonObject *reply, GTask *task);
+typedef void (*ScriptReplyFunc)(TenderAdapter *adapter,
+				const gchar *op,
+				JsonObject *reply,
+				GTask *task);
 
 typedef struct {
 	TenderAdapter *adapter;
 	GTask *task;
 	ScriptReplyFunc reply_func;
+	const gchar *op;
 	GSubprocess *subprocess;
 	GByteArray *output;
 	gchar *request;
@@ -203,7 +207,7 @@ script_run_waited_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		g_task_return_error(run->task, reply_error);
 		return;
 	}
-	run->reply_func(run->adapter, reply, run->task);
+	run->reply_func(run->adapter, run->op, reply, run->task);
 }
 
 static void
@@ -307,6 +311,7 @@ script_adapter_run(TenderAdapter *adapter,
 	run->adapter = g_object_ref(adapter);
 	run->task = g_object_ref(task);
 	run->reply_func = reply_func;
+	run->op = op;
 	run->output = g_byte_array_new();
 	run->program = g_strdup(self->program);
 	run->request = script_protocol_request(op,
@@ -346,48 +351,53 @@ script_adapter_run(TenderAdapter *adapter,
 	script_run_read(g_steal_pointer(&run));
 }
 
+/* runs the program for an op that goes with the last start payload */
+static void
+script_adapter_run_last(TenderAdapter *adapter,
+			const gchar *op,
+			GTask *task,
+			ScriptReplyFunc reply_func)
+{
+	script_adapter_run(adapter, op, tender_adapter_get_payload(adapter), task, reply_func);
+}
+
 /* --- the operations --- */
 
+/* the reply to start, pre_start, post_stop, metrics and prometheus */
 static void
-script_adapter_start_reply(TenderAdapter *adapter, JsonObject *reply, GTask *task)
+script_adapter_value_reply(TenderAdapter *adapter, const gchar *op, JsonObject *reply, GTask *task)
 {
 	GError *error = NULL;
-	GVariant *spec = script_protocol_parse_start(reply, &error);
+	gpointer value = NULL;
+	GDestroyNotify destroy = NULL;
 
-	if (spec == NULL) {
+	if (!script_protocol_parse_value(op, reply, &value, &destroy, &error)) {
 		g_task_return_error(task, error);
 		return;
 	}
-	g_task_return_pointer(task, spec, (GDestroyNotify)g_variant_unref);
+	g_task_return_pointer(task, value, destroy);
 }
 
 static void
 script_adapter_start(TenderAdapter *adapter, JsonObject *payload, GTask *task)
 {
-	script_adapter_run(adapter, "start", payload, task, script_adapter_start_reply);
-}
-
-static void
-script_adapter_pre_start_reply(TenderAdapter *adapter, JsonObject *reply, GTask *task)
-{
-	GError *error = NULL;
-	GVariant *commands = NULL;
-
-	if (!script_protocol_parse_pre_start(reply, &commands, &error)) {
-		g_task_return_error(task, error);
-		return;
-	}
-	g_task_return_pointer(task, commands, (GDestroyNotify)g_variant_unref);
+	script_adapter_run(adapter, "start", payload, task, script_adapter_value_reply);
 }
 
 static void
 script_adapter_pre_start_hooks(TenderAdapter *adapter, JsonObject *payload, GTask *task)
 {
-	script_adapter_run(adapter, "pre_start", payload, task, script_adapter_pre_start_reply);
+	script_adapter_run(adapter, "pre_start", payload, task, script_adapter_value_reply);
 }
 
 static void
-script_adapter_update_reply(TenderAdapter *adapter, JsonObject *reply, GTask *task)
+script_adapter_post_stop_hooks(TenderAdapter *adapter, JsonObject *payload, GTask *task)
+{
+	script_adapter_run(adapter, "post_stop", payload, task, script_adapter_value_reply);
+}
+
+static void
+script_adapter_update_reply(TenderAdapter *adapter, const gchar *op, JsonObject *reply, GTask *task)
 {
 	GError *error = NULL;
 	gint result = TENDER_ADAPTER_UPDATE_UNSUPPORTED;
@@ -406,7 +416,7 @@ script_adapter_update(TenderAdapter *adapter, JsonObject *payload, GTask *task)
 }
 
 static void
-script_adapter_stop_reply(TenderAdapter *adapter, JsonObject *reply, GTask *task)
+script_adapter_stop_reply(TenderAdapter *adapter, const gchar *op, JsonObject *reply, GTask *task)
 {
 	g_task_return_boolean(task, TRUE);
 }
@@ -414,34 +424,19 @@ script_adapter_stop_reply(TenderAdapter *adapter, JsonObject *reply, GTask *task
 static void
 script_adapter_stop(TenderAdapter *adapter, GTask *task)
 {
-	script_adapter_run(adapter,
-			   "stop",
-			   tender_adapter_get_payload(adapter),
-			   task,
-			   script_adapter_stop_reply);
-}
-
-static void
-script_adapter_metrics_reply(TenderAdapter *adapter, JsonObject *reply, GTask *task)
-{
-	GError *error = NULL;
-	JsonObject *metrics = NULL;
-
-	if (!script_protocol_parse_metrics(reply, &metrics, &error)) {
-		g_task_return_error(task, error);
-		return;
-	}
-	g_task_return_pointer(task, metrics, (GDestroyNotify)json_object_unref);
+	script_adapter_run_last(adapter, "stop", task, script_adapter_stop_reply);
 }
 
 static void
 script_adapter_get_metrics(TenderAdapter *adapter, GTask *task)
 {
-	script_adapter_run(adapter,
-			   "metrics",
-			   tender_adapter_get_payload(adapter),
-			   task,
-			   script_adapter_metrics_reply);
+	script_adapter_run_last(adapter, "metrics", task, script_adapter_value_reply);
+}
+
+static void
+script_adapter_prometheus_metrics(TenderAdapter *adapter, GTask *task)
+{
+	script_adapter_run_last(adapter, "prometheus", task, script_adapter_value_reply);
 }
 
 static const TenderAdapterVTable script_adapter_class = {
@@ -453,6 +448,8 @@ static const TenderAdapterVTable script_adapter_class = {
     .update = script_adapter_update,
     .stop = script_adapter_stop,
     .get_metrics = script_adapter_get_metrics,
+    .post_stop_hooks = script_adapter_post_stop_hooks,
+    .prometheus_metrics = script_adapter_prometheus_metrics,
 };
 
 static gboolean

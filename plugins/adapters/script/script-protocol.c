@@ -14,18 +14,32 @@
  * For every operation tender runs the program once, writes ONE request line to its stdin
  * and closes it:
  *
- *   {"op": "start"|"pre_start"|"update"|"stop"|"metrics",
+ *   {"op": "start"|"pre_start"|"post_stop"|"update"|"stop"|"metrics"|"prometheus",
  *    "instance": "NAME", "payload": {...} or null, "main_pid": 1234 (0: not running)}
  *
- * and reads ONE reply line from its stdout (the first line; at most 1 MiB in all):
+ * The payload is the start payload for start, pre_start and post_stop (all three asked at
+ * start time), the update for update, and the last start payload for stop, metrics and
+ * prometheus.  tender reads ONE reply line from its stdout (the first line; at most 1 MiB in
+ * all):
  *
  *   start      {"argv": ["cmd", "arg"], "env": {"K": "V"}, "working_directory": "/dir"}
  *              (env and working_directory optional)
- *   pre_start  {"commands": [["cmd", "arg"], ...]}  or {} for none; run as root
- *   update     {"result": "applied"|"unsupported"|"not-running"}  ({} means unsupported)
+ *   pre_start  {"commands": [["cmd", "arg"], ...]}  or {} for none; run as root before the
+ *              workload, in its scope; a failing one fails the start
+ *   post_stop  {"commands": [["cmd", "arg"], ...]}  or {} for none; run as root in the
+ *              workload's scope once its command has ended, however it ended, with
+ *              TENDER_EXIT_CODE (exited, killed, exec-failed, ...) and TENDER_EXIT_STATUS
+ *   update     {"result": "applied"|"declined"|"unsupported"|"not-running"}  ({} means
+ *              unsupported): declined, this update is not applied (nothing changed);
+ *              unsupported, the program does no live updates at all
  *   stop       {}  (the core then stops the workload)
  *   metrics    {"metrics": {"key": number|string|boolean, ...}}  or {}
- *   any op     {"error": "a sentence"} to refuse it
+ *   prometheus {"lines": ["# HELP name text", "# TYPE name gauge", "name{l=\"v\"} 1"]}  or
+ *              {}: Prometheus text lines for the instance's /metrics, strings without a
+ *              newline, at most 10,000 (the core drops, with a warning, a line that is not
+ *              exposition text or names a metric container_* or tender_*)
+ *   any op     {"error": "a sentence"} to refuse it (on update: the update went wrong,
+ *              HTTP 500 with the sentence)
  *
  * A program that does not know an op replies {}.  Exiting with a status other than 0
  * without an "error" reply is a failure too.  What it writes to stderr goes to the journal.
@@ -36,7 +50,7 @@
  * script_protocol_request:
  * @op: the operation
  * @instance: the instance's name
- * @payload: (nullable): the payload of a start, pre_start or update
+ * @payload: (nullable): the payload the op goes with (see above)
  * @main_pid: the workload's PID, or 0
  *
  * Returns: (transfer full): the request line, with its newline
@@ -232,15 +246,16 @@ script_protocol_parse_start(JsonObject *reply, GError **error)
 }
 
 /**
- * script_protocol_parse_pre_start:
- * @reply: a pre_start reply
+ * script_protocol_parse_hooks:
+ * @reply: a pre_start or post_stop reply
+ * @op: its op, for messages
  * @commands: (out) (transfer full) (nullable): the aas of commands, or %NULL for none
  * @error: (nullable): a #GError
  *
  * Returns: %TRUE if @reply is {} or {"commands": [[...], ...]}
  */
 gboolean
-script_protocol_parse_pre_start(JsonObject *reply, GVariant **commands, GError **error)
+script_protocol_parse_hooks(JsonObject *reply, const gchar *op, GVariant **commands, GError **error)
 {
 	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("aas"));
 	JsonNode *node = json_object_get_member(reply, "commands");
@@ -249,16 +264,27 @@ script_protocol_parse_pre_start(JsonObject *reply, GVariant **commands, GError *
 	*commands = NULL;
 	if (node == NULL)
 		return TRUE;
-	if (!JSON_NODE_HOLDS_ARRAY(node))
-		return script_protocol_error(error, "to pre_start needs \"commands\": an array");
+	if (!JSON_NODE_HOLDS_ARRAY(node)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "The adapter script's reply to %s needs \"commands\": an array",
+			    op);
+		return FALSE;
+	}
 	array = json_node_get_array(node);
 	if (json_array_get_length(array) == 0)
 		return TRUE;
 	for (guint i = 0; i < json_array_get_length(array); i++) {
-		if (!script_protocol_strv(json_array_get_element(array, i), &builder))
-			return script_protocol_error(error,
-						     "to pre_start has a command that is not a "
-						     "non-empty array of strings");
+		if (!script_protocol_strv(json_array_get_element(array, i), &builder)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_FAILED,
+				    "The adapter script's reply to %s has a command that is not a "
+				    "non-empty array of strings",
+				    op);
+			return FALSE;
+		}
 	}
 	*commands = g_variant_ref_sink(g_variant_builder_end(&builder));
 	return TRUE;
@@ -270,7 +296,8 @@ script_protocol_parse_pre_start(JsonObject *reply, GVariant **commands, GError *
  * @result: (out): a #TenderAdapterUpdateResult
  * @error: (nullable): a #GError
  *
- * Returns: %TRUE if @reply is {} (unsupported) or has a known "result"
+ * Returns: %TRUE if @reply is {} (unsupported) or has a known "result": "applied",
+ *   "declined", "unsupported" or "not-running"
  */
 gboolean
 script_protocol_parse_update(JsonObject *reply, gint *result, GError **error)
@@ -287,6 +314,8 @@ script_protocol_parse_update(JsonObject *reply, gint *result, GError **error)
 	text = json_node_get_string(node);
 	if (g_strcmp0(text, "applied") == 0)
 		*result = TENDER_ADAPTER_UPDATE_APPLIED;
+	else if (g_strcmp0(text, "declined") == 0)
+		*result = TENDER_ADAPTER_UPDATE_DECLINED;
 	else if (g_strcmp0(text, "unsupported") == 0)
 		*result = TENDER_ADAPTER_UPDATE_UNSUPPORTED;
 	else if (g_strcmp0(text, "not-running") == 0)
@@ -294,7 +323,7 @@ script_protocol_parse_update(JsonObject *reply, gint *result, GError **error)
 	else
 		return script_protocol_error(error,
 					     "to update needs \"result\": \"applied\", "
-					     "\"unsupported\" or \"not-running\"");
+					     "\"declined\", \"unsupported\" or \"not-running\"");
 	return TRUE;
 }
 
@@ -318,4 +347,99 @@ script_protocol_parse_metrics(JsonObject *reply, JsonObject **metrics, GError **
 		return script_protocol_error(error, "to metrics needs \"metrics\": an object");
 	*metrics = json_object_ref(json_node_get_object(node));
 	return TRUE;
+}
+
+/**
+ * script_protocol_parse_prometheus:
+ * @reply: a prometheus reply
+ * @lines: (out) (transfer full) (nullable): the adapter's Prometheus lines, or %NULL for none
+ * @error: (nullable): a #GError
+ *
+ * The lines are not checked as Prometheus text here: the core does.
+ *
+ * Returns: %TRUE if @reply is {} or {"lines": [...]}, with at most
+ *   %SCRIPT_PROTOCOL_LINES_MAX strings without a newline
+ */
+gboolean
+script_protocol_parse_prometheus(JsonObject *reply, gchar ***lines, GError **error)
+{
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+	JsonNode *node = json_object_get_member(reply, "lines");
+	JsonArray *array;
+
+	*lines = NULL;
+	if (node == NULL)
+		return TRUE;
+	if (!JSON_NODE_HOLDS_ARRAY(node))
+		return script_protocol_error(error,
+					     "to prometheus needs \"lines\": an array of strings");
+	array = json_node_get_array(node);
+	if (json_array_get_length(array) > SCRIPT_PROTOCOL_LINES_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "The adapter script's reply to prometheus has more than %u lines",
+			    (guint)SCRIPT_PROTOCOL_LINES_MAX);
+		return FALSE;
+	}
+	if (json_array_get_length(array) == 0)
+		return TRUE;
+	for (guint i = 0; i < json_array_get_length(array); i++) {
+		JsonNode *el = json_array_get_element(array, i);
+
+		if (!JSON_NODE_HOLDS_VALUE(el) || json_node_get_value_type(el) != G_TYPE_STRING ||
+		    strchr(json_node_get_string(el), '\n') != NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_FAILED,
+				    "The adapter script's reply to prometheus has a line %u that "
+				    "is "
+				    "not a string without a newline",
+				    i);
+			return FALSE;
+		}
+		g_strv_builder_add(builder, json_node_get_string(el));
+	}
+	*lines = g_strv_builder_end(builder);
+	return TRUE;
+}
+
+/**
+ * script_protocol_parse_value:
+ * @op: start, pre_start, post_stop, metrics or prometheus
+ * @reply: its reply
+ * @value: (out) (transfer full) (nullable): what the reply means: the a{sv} spec of a start,
+ *   the aas of commands of pre_start and post_stop, the #JsonObject of metrics, the #GStrv of
+ *   prometheus; %NULL for none
+ * @destroy: (out): frees @value
+ * @error: (nullable): a #GError
+ *
+ * The reply of an op whose result is a value, by the parser of its op.
+ *
+ * Returns: %TRUE if @reply is a good reply to @op
+ */
+gboolean
+script_protocol_parse_value(const gchar *op,
+			    JsonObject *reply,
+			    gpointer *value,
+			    GDestroyNotify *destroy,
+			    GError **error)
+{
+	*value = NULL;
+	if (g_strcmp0(op, "start") == 0) {
+		*destroy = (GDestroyNotify)g_variant_unref;
+		*value = script_protocol_parse_start(reply, error);
+		return *value != NULL;
+	}
+	if (g_strcmp0(op, "pre_start") == 0 || g_strcmp0(op, "post_stop") == 0) {
+		*destroy = (GDestroyNotify)g_variant_unref;
+		return script_protocol_parse_hooks(reply, op, (GVariant **)value, error);
+	}
+	if (g_strcmp0(op, "metrics") == 0) {
+		*destroy = (GDestroyNotify)json_object_unref;
+		return script_protocol_parse_metrics(reply, (JsonObject **)value, error);
+	}
+	g_assert(g_strcmp0(op, "prometheus") == 0);
+	*destroy = (GDestroyNotify)g_strfreev;
+	return script_protocol_parse_prometheus(reply, (gchar ***)value, error);
 }
