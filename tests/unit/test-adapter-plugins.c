@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "exec-config.h"
 #include "exec-prometheus.h"
@@ -254,12 +255,16 @@ tender_exec_prometheus_file_func(void)
 	g_string_append_c(big, 'b');
 	g_assert_true(g_file_set_contents(path, big->str, (gssize)big->len, NULL));
 	tender_test_read_prometheus_error(path, "is larger than 1048576 bytes");
-	/* reading stops there: a file without an end is not read to it */
-	tender_test_read_prometheus_error("/dev/zero", "is larger than 1048576 bytes");
-	/* no text, and no file at all, are errors that name it */
+	/* no text is an error that names the file */
 	g_assert_true(g_file_set_contents(path, "a 1\n\0b 2\n", 8, NULL));
 	tender_test_read_prometheus_error(path, "it has a NUL byte");
-	tender_test_read_prometheus_error(dir, "Is a directory");
+	/* only a regular file is read: a device without an end, a directory, and a FIFO, whose
+	 * opening would wait for a writer (and the instance's operations with it) are not */
+	tender_test_read_prometheus_error("/dev/zero", "is not a regular file");
+	tender_test_read_prometheus_error(dir, "is not a regular file");
+	g_assert_cmpint(g_unlink(path), ==, 0);
+	g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+	tender_test_read_prometheus_error(path, "is not a regular file");
 
 	g_assert_cmpint(g_unlink(path), ==, 0);
 	g_assert_cmpint(g_rmdir(dir), ==, 0);

@@ -95,6 +95,47 @@ exec_prometheus_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data
 			      (GDestroyNotify)g_strfreev);
 }
 
+/* only a regular file is read: opening a FIFO would wait for a writer, and the instance's
+ * operations with it */
+static void
+exec_prometheus_queried_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = user_data;
+	g_autoptr(GFileInfo) info = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = g_file_get_path(G_FILE(source));
+	GCancellable *cancellable;
+
+	info = g_file_query_info_finish(G_FILE(source), res, &error);
+	if (info == NULL && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+		g_task_return_pointer(task, NULL, NULL);
+		return;
+	}
+	if (info == NULL) {
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_FAILED,
+					"Cannot read the prometheus_file %s: %s",
+					path,
+					error->message);
+		return;
+	}
+	if (g_file_info_get_file_type(info) != G_FILE_TYPE_REGULAR) {
+		g_task_return_new_error(task,
+					TENDER_ERROR,
+					TENDER_ERROR_FAILED,
+					"The prometheus_file %s is not a regular file",
+					path);
+		return;
+	}
+	cancellable = g_task_get_cancellable(task);
+	g_file_load_partial_contents_async(G_FILE(source),
+					   cancellable,
+					   exec_prometheus_read_more_cb,
+					   exec_prometheus_loaded_cb,
+					   g_steal_pointer(&task));
+}
+
 /**
  * exec_prometheus_read_async:
  * @path: the prometheus_file
@@ -102,7 +143,8 @@ exec_prometheus_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data
  * @callback: called once read
  * @user_data: for @callback
  *
- * Reads @path without blocking, at most %EXEC_PROMETHEUS_FILE_MAX bytes of it.
+ * Reads @path without blocking, at most %EXEC_PROMETHEUS_FILE_MAX bytes of it; only a
+ * regular file (a FIFO would wait for its writer).
  */
 void
 exec_prometheus_read_async(const gchar *path,
@@ -114,11 +156,13 @@ exec_prometheus_read_async(const gchar *path,
 	GTask *task = g_task_new(NULL, cancellable, callback, user_data);
 
 	g_task_set_source_tag(task, exec_prometheus_read_async);
-	g_file_load_partial_contents_async(file,
-					   cancellable,
-					   exec_prometheus_read_more_cb,
-					   exec_prometheus_loaded_cb,
-					   task);
+	g_file_query_info_async(file,
+				G_FILE_ATTRIBUTE_STANDARD_TYPE,
+				G_FILE_QUERY_INFO_NONE,
+				G_PRIORITY_DEFAULT,
+				cancellable,
+				exec_prometheus_queried_cb,
+				task);
 }
 
 /**
