@@ -97,6 +97,31 @@ tender_scope_run_fail_start(TenderScopeRun *self, const gchar *reason)
 		g_subprocess_force_exit(self->shim);
 }
 
+static gboolean
+tender_scope_run_read_record(TenderScopeRun *self, JsonObject **out, GError **error)
+{
+	g_autofree gchar *data = NULL;
+	g_autoptr(JsonObject) obj = NULL;
+	gsize len = 0;
+
+	if (!g_file_get_contents(self->record_path, &data, &len, error))
+		return FALSE;
+	obj = tender_scope_shim_parse_record(self->record_path, data, len, error);
+	if (obj == NULL)
+		return FALSE;
+	if (g_strcmp0(json_object_get_string_member_with_default(obj, "run_id", ""),
+		      self->run_id) != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "%s belongs to another run",
+			    self->record_path);
+		return FALSE;
+	}
+	*out = g_steal_pointer(&obj);
+	return TRUE;
+}
+
 static void
 tender_scope_run_finish_start(TenderScopeRun *self, GError *error)
 {
@@ -137,7 +162,7 @@ tender_scope_run_end(TenderScopeRun *self)
 	g_clear_handle_id(&self->cut_id, g_source_remove);
 	tender_scope_run_close_go(self);
 
-	if (!tender_scope_shim_read_record(self->record_path, self->run_id, &record, &error_record))
+	if (!tender_scope_run_read_record(self, &record, &error_record))
 		g_debug("workload %s: no exit record: %s",
 			tender_workload_get_name(w),
 			error_record->message);

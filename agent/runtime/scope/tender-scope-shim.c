@@ -18,27 +18,19 @@
 #define TENDER_SCOPE_SHIM_RECORD_MAX (64 * 1024)
 
 /**
- * tender_scope_shim_read_record:
- * @path: where the shim of the run writes its exit record
- * @run_id: the run's id, which the record must name
- * @out: (out) (transfer full): the record
+ * tender_scope_shim_parse_record:
+ * @path: where the shim of the run wrote its exit record, for messages
+ * @data: what @path holds
+ * @len: its length
  * @error: (nullable): a #GError
  *
- * Returns: %TRUE if @path holds the exit record of run @run_id
+ * Returns: (transfer full): the exit record, or %NULL if @data is not one
  */
-gboolean
-tender_scope_shim_read_record(const gchar *path,
-			      const gchar *run_id,
-			      JsonObject **out,
-			      GError **error)
+JsonObject *
+tender_scope_shim_parse_record(const gchar *path, const gchar *data, gsize len, GError **error)
 {
-	g_autofree gchar *data = NULL;
 	g_autoptr(JsonNode) root = NULL;
-	gsize len = 0;
-	JsonObject *obj;
 
-	if (!g_file_get_contents(path, &data, &len, error))
-		return FALSE;
 	if (len > TENDER_SCOPE_SHIM_RECORD_MAX) {
 		g_set_error(error,
 			    TENDER_ERROR,
@@ -46,12 +38,12 @@ tender_scope_shim_read_record(const gchar *path,
 			    "%s has more than %d bytes",
 			    path,
 			    TENDER_SCOPE_SHIM_RECORD_MAX);
-		return FALSE;
+		return NULL;
 	}
 	root = tender_json_parse(data, (gssize)len, TENDER_JSON_DEPTH_MAX, error);
 	if (root == NULL) {
 		g_prefix_error(error, "%s: ", path);
-		return FALSE;
+		return NULL;
 	}
 	if (!JSON_NODE_HOLDS_OBJECT(root)) {
 		g_set_error(error,
@@ -59,19 +51,9 @@ tender_scope_shim_read_record(const gchar *path,
 			    TENDER_ERROR_FAILED,
 			    "%s is not a JSON object",
 			    path);
-		return FALSE;
+		return NULL;
 	}
-	obj = json_node_get_object(root);
-	if (g_strcmp0(json_object_get_string_member_with_default(obj, "run_id", ""), run_id) != 0) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "%s belongs to another run",
-			    path);
-		return FALSE;
-	}
-	*out = json_object_ref(obj);
-	return TRUE;
+	return json_object_ref(json_node_get_object(root));
 }
 
 /**

@@ -16,11 +16,8 @@ tender_scope_shim_add_args(const TenderIdentity *identity,
 			   const TenderSpec *spec,
 			   GPtrArray *argv,
 			   GPtrArray *owned);
-gboolean
-tender_scope_shim_read_record(const gchar *path,
-			      const gchar *run_id,
-			      JsonObject **out,
-			      GError **error);
+JsonObject *
+tender_scope_shim_parse_record(const gchar *path, const gchar *data, gsize len, GError **error);
 gchar *
 tender_scope_shim_sanitize_reason(const gchar *text);
 
