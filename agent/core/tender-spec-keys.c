@@ -334,6 +334,16 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.cli_what = "pre-start command",
     },
     {
+	.name = "post_stop",
+	.type = "aas",
+	.kind = TENDER_SPEC_KEY_KIND_COMMANDS,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(post_stop),
+	.max = TENDER_SPEC_POST_STOP_MAX,
+	.doc = "Commands run as root, one after the other, once the command has ended",
+	.cli_what = "post-stop command",
+    },
+    {
 	.name = "runtime",
 	.type = "s",
 	.kind = TENDER_SPEC_KEY_KIND_NAME,

@@ -39,6 +39,7 @@ G_BEGIN_DECLS
 #define TENDER_SPEC_IDENTITY_NAME_MAX	    256
 #define TENDER_SPEC_CAPABILITIES_MAX	    64
 #define TENDER_SPEC_PRE_START_MAX	    16
+#define TENDER_SPEC_POST_STOP_MAX	    16
 #define TENDER_SPEC_WORKING_DIRECTORY_MAX   4095
 
 /* the runtime that runs a workload when the spec names none: the core's only one */
@@ -124,6 +125,7 @@ typedef struct {
 	gchar *group;		  /* likewise; NULL: the user's primary group */
 	gchar **capabilities;	  /* canonical names, e.g. "CAP_NET_BIND_SERVICE"; or NULL */
 	GPtrArray *pre_start;	  /* of gchar** (argv); NULL if there are no hooks */
+	GPtrArray *post_stop;	  /* likewise, run once the command has ended */
 	gchar *runtime;		  /* NULL: TENDER_SPEC_RUNTIME_DEFAULT */
 	GHashTable *extensions;	  /* "x-NAME" → GVariant a{sv}, as given; NULL if none */
 } TenderSpec;

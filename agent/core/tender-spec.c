@@ -514,7 +514,7 @@ tender_spec_parse_health(gpointer base, const TenderSpecKey *key, GVariant *valu
 	return TRUE;
 }
 
-/* --- pre_start --- */
+/* --- pre_start and post_stop --- */
 
 static gboolean
 tender_spec_parse_commands(gpointer base,
@@ -745,8 +745,8 @@ tender_spec_new_from_variant(GVariant *value, GError **error)
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec keys 'argv', 'env' and 'pre_start' hold %" G_GSIZE_FORMAT
-			    " bytes; at most %d are allowed",
+			    "Spec keys 'argv', 'env', 'pre_start' and 'post_stop' hold "
+			    "%" G_GSIZE_FORMAT " bytes; at most %d are allowed",
 			    bytes,
 			    TENDER_SPEC_STRINGS_BYTES_MAX);
 		return NULL;

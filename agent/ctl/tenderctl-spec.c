@@ -396,7 +396,7 @@ tender_ctl_spec_parse_labels(TenderCtlSpecFlag *flag, GError **error)
 	return g_variant_builder_end(&labels);
 }
 
-/* --pre-start: each a shell command, as sh -c CMD */
+/* --pre-start and --post-stop: each a shell command, as sh -c CMD */
 static GVariant *
 tender_ctl_spec_parse_commands(TenderCtlSpecFlag *flag, GError **error)
 {

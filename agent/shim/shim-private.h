@@ -15,7 +15,7 @@
 #define TENDER_SHIM_GO_FD     3
 #define TENDER_SHIM_STATUS_FD 4
 
-/* how many --pre-start hooks there may be */
+/* how many --pre-start hooks there may be, and how many --post-stop hooks */
 #define TENDER_SHIM_HOOKS_MAX 16
 /* how much of a failed hook's stderr goes into the reason */
 #define TENDER_SHIM_HOOK_TAIL 4096
@@ -31,7 +31,22 @@ typedef struct {
 	const char *caps;
 	int n_hooks;
 	char **hooks[TENDER_SHIM_HOOKS_MAX]; /* each NULL-terminated */
+	int n_post_stop;
+	char **post_stop[TENDER_SHIM_HOOKS_MAX];
 } TenderShimArgs;
+
+/* how a run ended, as the exit record and the post_stop hooks' environment have it */
+typedef struct {
+	const char *status; /* exited, killed, exec-failed, fork-failed or pre-start-failed */
+	pid_t main_pid;	    /* 0 if the command was never forked */
+	int exit_code;	    /* its exit status, -1 unless "exited" */
+	int signo;	    /* the signal that killed it, 0 unless "killed" */
+	int err;	    /* the errno of exec-failed and fork-failed */
+	int hook_status;    /* pre-start-failed: the failed hook's status or signal */
+	long long oom_kills;
+	int64_t started;
+	int64_t ended;
+} TenderShimExit;
 
 typedef struct {
 	int fd; /* our end of the pipe, -1 once at its end */
@@ -76,16 +91,7 @@ tender_shim_cleanup_scope(void);
 
 /* shim-record.c */
 int
-tender_shim_write_record(const char *path,
-			 const char *run_id,
-			 pid_t main_pid,
-			 const char *status,
-			 int exit_code,
-			 int signo,
-			 int err,
-			 long long oom_kills,
-			 int64_t started,
-			 int64_t ended);
+tender_shim_write_record(const char *path, const char *run_id, const TenderShimExit *end);
 
 /* shim-relay.c */
 void
@@ -100,6 +106,8 @@ tender_shim_relay_until_exit(TenderShimRelay *relay,
 			     int *timed_out);
 void
 tender_shim_relay_drain(TenderShimRelay *relay);
+void
+tender_shim_relay_send(TenderShimRelay *relay, const char *text);
 int
 tender_shim_relay_open_pipes(TenderShimRelay *relay,
 			     int err_pipe[2],
@@ -109,12 +117,20 @@ int
 tender_shim_relay_wait_exec(int err_pipe[2], int out_pipe[2], int errout_pipe[2]);
 
 /* shim-hooks.c */
+void
+tender_shim_stop_cb(int signo);
 int
-tender_shim_run_hooks(const TenderShimArgs *args,
-		      TenderShimRelay *relay,
-		      int sig_fd,
-		      const char *oom_adj,
-		      int64_t started);
+tender_shim_run_pre_start(const TenderShimArgs *args,
+			  TenderShimRelay *relay,
+			  int sig_fd,
+			  const char *oom_adj,
+			  int *hook_status);
+void
+tender_shim_run_post_stop(const TenderShimArgs *args,
+			  TenderShimRelay *relay,
+			  int sig_fd,
+			  const char *oom_adj,
+			  const TenderShimExit *end);
 
 /* tender-shim.c */
 void

@@ -17,16 +17,7 @@
 #include "shim-private.h"
 
 int
-tender_shim_write_record(const char *path,
-			 const char *run_id,
-			 pid_t main_pid,
-			 const char *status,
-			 int exit_code,
-			 int signo,
-			 int err,
-			 long long oom_kills,
-			 int64_t started,
-			 int64_t ended)
+tender_shim_write_record(const char *path, const char *run_id, const TenderShimExit *end)
 {
 	char tmp[PATH_MAX];
 	char text[1024];
@@ -43,14 +34,14 @@ tender_shim_write_record(const char *path,
 		       "\"started_usec\":%lld,\"ended_usec\":%lld}\n",
 		       run_id,
 		       (int)getpid(),
-		       (int)main_pid,
-		       status,
-		       exit_code,
-		       signo,
-		       err,
-		       oom_kills,
-		       (long long)started,
-		       (long long)ended);
+		       (int)end->main_pid,
+		       end->status,
+		       end->exit_code,
+		       end->signo,
+		       end->err,
+		       end->oom_kills,
+		       (long long)end->started,
+		       (long long)end->ended);
 	if (len < 0 || (size_t)len >= sizeof(text))
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);

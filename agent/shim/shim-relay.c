@@ -244,6 +244,17 @@ tender_shim_relay_drain(TenderShimRelay *relay)
 	tender_shim_relay_flush(relay, &relay->err);
 }
 
+/* sends @text to the journal as one line of the workload's stderr, from tender-shim itself */
+void
+tender_shim_relay_send(TenderShimRelay *relay, const char *text)
+{
+	snprintf(relay->ident, sizeof(relay->ident), "SYSLOG_IDENTIFIER=tender-shim");
+	relay->current = &relay->err;
+	tender_shim_send_timeout(1);
+	tender_shim_relay_line_cb(text, strnlen(text, TENDER_LINE_BUFFER_MAX), relay);
+	tender_shim_send_timeout(0);
+}
+
 /*
  * The pipes of a child about to be forked: @err_pipe for the errno of a failed exec, @out_pipe
  * and @errout_pipe for its stdout and stderr, whose read ends @relay reads, non-blocking.

@@ -7,7 +7,8 @@
  * tender-shim: the first process of a workload's scope.
  *
  *   tender-shim --name NAME --record PATH --run-id ID [--uid UID --gid GID --caps LIST]
- *               [--pre-start N HOOK-ARG...]... -- COMMAND [ARG...]
+ *               [--pre-start N HOOK-ARG...]... [--post-stop N HOOK-ARG...]...
+ *               -- COMMAND [ARG...]
  *
  * tenderd spawns it with two pipes: fd 3, from which it reads one byte once tenderd has moved
  * it into the workload's scope (EOF instead means "give up"), and fd 4, on which it reports
@@ -30,6 +31,14 @@
  * runs.  With --uid, COMMAND (only COMMAND, not the hooks) runs as UID and GID with no other
  * group, no capability but those of LIST (numbers separated by commas, kept as ambient) in any
  * set, the bounding set included, and no_new_privs.
+ *
+ * Once COMMAND has ended, however it ended (exited, killed, not executed, or not run because a
+ * pre_start hook failed), and the scope is empty but for the shim, each --post-stop hook runs
+ * in turn as the pre_start hooks do, with TENDER_EXIT_CODE and TENDER_EXIT_STATUS added to the
+ * environment; a hook that fails is logged to the journal and the next one runs.  Only then is
+ * the exit record written and does the shim exit, so the run ends after its hooks.  tenderd
+ * sends SIGUSR1 once a stop's timeout has passed: it ends the post_stop hooks (the one that
+ * runs is killed, the others are not run), and changes nothing before them.
  *
  * It uses no GLib: it lives as long as the workload and should cost next to nothing.
  */
@@ -60,7 +69,8 @@ tender_shim_usage(void)
 {
 	fprintf(stderr,
 		"Usage: tender-shim --name NAME --record PATH --run-id ID [--uid UID --gid GID "
-		"--caps LIST] [--pre-start N HOOK-ARG...]... -- COMMAND [ARG...]\n"
+		"--caps LIST] [--pre-start N HOOK-ARG...]... [--post-stop N HOOK-ARG...]... -- "
+		"COMMAND [ARG...]\n"
 		"tender-shim is started by tenderd; it is not meant to be run by hand.\n");
 }
 
@@ -76,16 +86,19 @@ tender_shim_parse_args(int argc, char **argv, TenderShimArgs *args)
 		}
 		if (i + 1 >= argc)
 			return -1;
-		if (strcmp(argv[i], "--pre-start") == 0) {
+		if (strcmp(argv[i], "--pre-start") == 0 || strcmp(argv[i], "--post-stop") == 0) {
+			int pre = strcmp(argv[i], "--pre-start") == 0;
+			int *n_hooks = pre ? &args->n_hooks : &args->n_post_stop;
+			char ***hooks = pre ? args->hooks : args->post_stop;
 			long n = strtol(argv[i + 1], NULL, 10);
 			char **hook;
-			if (n <= 0 || n > argc - i - 2 || args->n_hooks >= TENDER_SHIM_HOOKS_MAX)
+			if (n <= 0 || n > argc - i - 2 || *n_hooks >= TENDER_SHIM_HOOKS_MAX)
 				return -1;
 			hook = calloc((size_t)n + 1, sizeof(char *));
 			if (hook == NULL)
 				return -1;
 			memcpy(hook, argv + i + 2, sizeof(char *) * (size_t)n);
-			args->hooks[args->n_hooks++] = hook;
+			hooks[(*n_hooks)++] = hook;
 			i += 1 + (int)n;
 			continue;
 		}
@@ -178,17 +191,36 @@ tender_shim_reset_fd_limit(void)
 	}
 }
 
+/*
+ * The command has ended (or never ran) and the scope is empty but for us: the post_stop hooks,
+ * then the exit record.  @end's time is the command's end, before the hooks.  Returns the
+ * shim's exit status: 0, or 5 if the record cannot be written.
+ */
+static int
+tender_shim_finish(const TenderShimArgs *args,
+		   TenderShimRelay *relay,
+		   int sig_fd,
+		   const char *oom_adj,
+		   TenderShimExit *end)
+{
+	end->ended = tender_shim_now_usec();
+	tender_shim_run_post_stop(args, relay, sig_fd, oom_adj, end);
+	return tender_shim_write_record(args->record, args->run_id, end) < 0 ? 5 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	TenderShimArgs args = {0};
 	static TenderShimRelay relay;
 	static TenderPrivdrop drop;
+	TenderShimExit end = {.exit_code = -1, .oom_kills = -1LL};
 	int timed_out = 0;
 	struct sigaction ign = {.sa_handler = SIG_IGN};
 	struct sigaction alarm_sa = {.sa_handler = tender_shim_alarm_cb};
+	struct sigaction stop_sa = {.sa_handler = tender_shim_stop_cb, .sa_flags = SA_RESTART};
 	sigset_t chld;
-	const int ignored[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE};
+	const int ignored[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2, SIGPIPE};
 	char go = 0;
 	char oom_adj[32] = "";
 	char line[64];
@@ -198,8 +230,6 @@ main(int argc, char **argv)
 	int sig_fd;
 	int child_errno = 0;
 	int wstatus = 0;
-	int64_t started;
-	long long oom_kills;
 	pid_t child;
 
 	if (tender_shim_parse_args(argc, argv, &args) < 0) {
@@ -216,6 +246,8 @@ main(int argc, char **argv)
 		(void)sigaction(ignored[i], &ign, NULL);
 	/* no SA_RESTART: the alarm interrupts a send to a journald that does not read */
 	(void)sigaction(SIGALRM, &alarm_sa, NULL);
+	/* tenderd's word that a stop's timeout has passed */
+	(void)sigaction(SIGUSR1, &stop_sa, NULL);
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	(void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 
@@ -238,10 +270,13 @@ main(int argc, char **argv)
 	(void)sigprocmask(SIG_BLOCK, &chld, NULL);
 	sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
 
-	started = tender_shim_now_usec();
+	end.started = tender_shim_now_usec();
 	/* the pre_start hooks, as root, in the scope, before the command */
-	if (tender_shim_run_hooks(&args, &relay, sig_fd, oom_adj, started) < 0)
+	if (tender_shim_run_pre_start(&args, &relay, sig_fd, oom_adj, &end.hook_status) < 0) {
+		end.status = "pre-start-failed";
+		(void)tender_shim_finish(&args, &relay, sig_fd, oom_adj, &end);
 		return 0;
+	}
 
 	if (args.drop) {
 		cap_value_t keep[TENDER_PRIVDROP_CAPS_MAX];
@@ -261,19 +296,15 @@ main(int argc, char **argv)
 
 	child = fork();
 	if (child < 0) {
-		int saved = errno;
-		snprintf(line, sizeof(line), "E %d\n", saved);
+		end.err = errno;
+		snprintf(line, sizeof(line), "E %d\n", end.err);
 		(void)tender_shim_write_full(TENDER_SHIM_STATUS_FD, line, strlen(line));
-		(void)tender_shim_write_record(args.record,
-					       args.run_id,
-					       0,
-					       "fork-failed",
-					       -1,
-					       0,
-					       saved,
-					       -1LL,
-					       started,
-					       tender_shim_now_usec());
+		close(TENDER_SHIM_STATUS_FD);
+		/* the pipes' other ends are ours: closed, their read ends are at their end */
+		(void)tender_shim_relay_wait_exec(err_pipe, out_pipe, errout_pipe);
+		tender_shim_relay_drain(&relay);
+		end.status = "fork-failed";
+		(void)tender_shim_finish(&args, &relay, sig_fd, oom_adj, &end);
 		return 4;
 	}
 	if (child == 0)
@@ -297,47 +328,21 @@ main(int argc, char **argv)
 	 * subreaper */
 	wstatus = tender_shim_relay_until_exit(&relay, sig_fd, child, 0, &timed_out);
 	/* read while the scope still exists: the kernel's own count, not a guess from SIGKILL */
-	oom_kills = tender_shim_read_oom_kills();
+	end.oom_kills = tender_shim_read_oom_kills();
 	tender_shim_cleanup_scope();
 	/* nothing is left to write into the pipes: the rest of the output, then the record */
 	tender_shim_relay_drain(&relay);
 
-	if (child_errno != 0)
-		return tender_shim_write_record(args.record,
-						args.run_id,
-						child,
-						"exec-failed",
-						-1,
-						0,
-						child_errno,
-						oom_kills,
-						started,
-						tender_shim_now_usec()) < 0
-			   ? 5
-			   : 0;
-	if (WIFEXITED(wstatus))
-		return tender_shim_write_record(args.record,
-						args.run_id,
-						child,
-						"exited",
-						WEXITSTATUS(wstatus),
-						0,
-						0,
-						oom_kills,
-						started,
-						tender_shim_now_usec()) < 0
-			   ? 5
-			   : 0;
-	return tender_shim_write_record(args.record,
-					args.run_id,
-					child,
-					"killed",
-					-1,
-					WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0,
-					0,
-					oom_kills,
-					started,
-					tender_shim_now_usec()) < 0
-		   ? 5
-		   : 0;
+	end.main_pid = child;
+	if (child_errno != 0) {
+		end.status = "exec-failed";
+		end.err = child_errno;
+	} else if (WIFEXITED(wstatus)) {
+		end.status = "exited";
+		end.exit_code = WEXITSTATUS(wstatus);
+	} else {
+		end.status = "killed";
+		end.signo = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
+	}
+	return tender_shim_finish(&args, &relay, sig_fd, oom_adj, &end);
 }

@@ -676,7 +676,7 @@ test_spec_keys(void)
 		if (key->flags & TENDER_SPEC_KEY_FLAG_LIMIT)
 			limits++;
 	}
-	g_assert_cmpuint(g_hash_table_size(seen), ==, 21);
+	g_assert_cmpuint(g_hash_table_size(seen), ==, 22);
 	g_assert_cmpuint(limits, ==, 9);
 	key = tender_spec_key_lookup(NULL, "memory_max");
 	g_assert_nonnull(key);
@@ -816,6 +816,112 @@ test_spec_privileges_invalid(void)
 	assert_json_invalid("{\"argv\": [\"true\"], \"user\": 0}", "'user'");
 }
 
+/* post_stop: the counterpart of pre_start, kept after it, with the same bounds */
+static void
+test_spec_post_stop(void)
+{
+	g_autoptr(GVariant) v =
+	    parse_text("{'argv': <['true']>, 'pre_start': <[['true']]>,"
+		       " 'post_stop': <[['tc', 'qdisc', 'del'], ['rm', '-f', '/run/x']]>}");
+	const TenderSpecKey *key = tender_spec_key_lookup(NULL, "post_stop");
+	g_autoptr(GVariant) plain = parse_text("{'argv': <['true']>}");
+	g_autoptr(TenderSpec) none = tender_spec_new_from_variant(plain, NULL);
+	g_autoptr(GVariant) none_out = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderSpec) spec = tender_spec_new_from_variant(v, &error);
+	g_autoptr(GVariant) out = NULL;
+	g_autoptr(GVariant) hooks = NULL;
+	g_autofree gchar *json = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GVariant) again = NULL;
+	g_autoptr(TenderSpec) back = NULL;
+	gchar **hook;
+
+	g_assert_no_error(error);
+	g_assert_nonnull(key);
+	g_assert_cmpstr(key->type, ==, "aas");
+	g_assert_cmpuint(key->max, ==, TENDER_SPEC_POST_STOP_MAX);
+	g_assert_cmpuint(spec->pre_start->len, ==, 1);
+	g_assert_cmpuint(spec->post_stop->len, ==, 2);
+	hook = g_ptr_array_index(spec->post_stop, 1);
+	g_assert_cmpstr(hook[0], ==, "rm");
+	g_assert_cmpstr(hook[2], ==, "/run/x");
+	g_assert_null(hook[3]);
+	g_assert_null(none->post_stop);
+	none_out = g_variant_ref_sink(tender_spec_to_variant(none));
+	g_assert_false(g_variant_lookup(none_out, "post_stop", "@aas", NULL));
+
+	/* the a{sv} and the JSON have it right after pre_start, and read back the same */
+	out = g_variant_ref_sink(tender_spec_to_variant(spec));
+	hooks = g_variant_lookup_value(out, "post_stop", G_VARIANT_TYPE("aas"));
+	g_assert_nonnull(hooks);
+	g_assert_cmpuint(g_variant_n_children(hooks), ==, 2);
+	node = tender_spec_to_json(spec);
+	json = json_to_string(node, FALSE);
+	g_assert_true(
+	    g_str_has_suffix(json,
+			     "\"pre_start\":[[\"true\"]],\"post_stop\":[[\"tc\",\"qdisc\","
+			     "\"del\"],[\"rm\",\"-f\",\"/run/x\"]]}"));
+	back = spec_from_json(json, &error);
+	g_assert_no_error(error);
+	again = g_variant_ref_sink(tender_spec_to_variant(back));
+	g_assert_true(g_variant_equal(again, out));
+}
+
+/* a spec of @argv_bytes in argv and one post_stop hook of @hook_bytes */
+static GVariant *
+spec_with_sizes(gsize argv_bytes, gsize hook_bytes)
+{
+	g_autofree gchar *arg = g_strnfill(argv_bytes, 'a');
+	g_autofree gchar *hook_arg = g_strnfill(hook_bytes, 'h');
+	const gchar *argv[] = {"echo", arg, NULL};
+	const gchar *hook[] = {"echo", hook_arg, NULL};
+	GVariantBuilder b;
+	GVariantBuilder hooks;
+
+	g_variant_builder_init(&hooks, G_VARIANT_TYPE("aas"));
+	g_variant_builder_add_value(&hooks, g_variant_new_strv(hook, -1));
+	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&b, "{sv}", "argv", g_variant_new_strv(argv, -1));
+	g_variant_builder_add(&b, "{sv}", "post_stop", g_variant_builder_end(&hooks));
+	return g_variant_ref_sink(g_variant_builder_end(&b));
+}
+
+static void
+test_spec_post_stop_invalid(void)
+{
+	g_autoptr(GString) many = g_string_new("{'argv': <['true']>, 'post_stop': <[");
+	g_autoptr(GString) long_hook = g_string_new("{'argv': <['true']>, 'post_stop': <[['x'");
+	g_autoptr(GVariant) fits = spec_with_sizes(100, 200 * 1024);
+	g_autoptr(GVariant) too_big = spec_with_sizes(100 * 1024, 200 * 1024);
+	g_autoptr(TenderSpec) spec = NULL;
+	g_autoptr(GError) error = NULL;
+
+	assert_invalid("{'argv': <['true']>, 'post_stop': <['true']>}",
+		       "'post_stop' must be of type 'aas'");
+	assert_invalid("{'argv': <['true']>, 'post_stop': <[['true'], @as []]>}",
+		       "'post_stop' has an empty command");
+	assert_invalid("{'argv': <['true']>, 'post_stop': <[['', 'x']]>}",
+		       "'post_stop' has an empty command");
+	for (guint i = 0; i <= TENDER_SPEC_POST_STOP_MAX; i++)
+		g_string_append(many, i > 0 ? ", ['true']" : "['true']");
+	g_string_append(many, "]>}");
+	assert_invalid(many->str, "'post_stop' has 17 commands; at most 16 are allowed");
+	for (guint i = 0; i < TENDER_SPEC_ARGV_MAX; i++)
+		g_string_append(long_hook, ", 'x'");
+	g_string_append(long_hook, "]]>}");
+	assert_invalid(long_hook->str, "'post_stop' has a command of 1025 elements");
+	assert_json_invalid("{\"argv\": [\"true\"], \"post_stop\": [[\"ok\"], [2]]}",
+			    "'post_stop'");
+	assert_json_invalid("{\"argv\": [\"true\"], \"post_stop\": \"true\"}", "'post_stop'");
+
+	/* its bytes count with argv's towards the one bound */
+	spec = tender_spec_new_from_variant(fits, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(spec->post_stop->len, ==, 1);
+	assert_variant_invalid(too_big, "'post_stop' hold");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -836,5 +942,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spec/keys", test_spec_keys);
 	g_test_add_func("/spec/privileges", test_spec_privileges);
 	g_test_add_func("/spec/privileges-invalid", test_spec_privileges_invalid);
+	g_test_add_func("/spec/post-stop", test_spec_post_stop);
+	g_test_add_func("/spec/post-stop-invalid", test_spec_post_stop_invalid);
 	return g_test_run();
 }

@@ -18,8 +18,8 @@
 #include "tender-error.h"
 #include "tender-freezer.h"
 #include "tender-scope-run.h"
+#include "tender-scope-shim.h"
 #include "tender-identity.h"
-#include "tender-json.h"
 #include "tender-units.h"
 #include "tender-util.h"
 
@@ -56,8 +56,13 @@ struct _TenderScopeRun {
 	gboolean adopted; /* started by a previous tenderd */
 	guint abandon_id;
 	guint abandon_tries;
-	gint pidfd; /* the adopted shim, which is not our child */
+	gint pidfd; /* the shim: to signal it, and to watch an adopted one (not our child) */
 	guint pidfd_id;
+	/* a stop: when it began, whether its timeout has passed (and the shim was told), and the
+	 * second timeout that the post_stop hooks get (see tender_scope_run_cut_stop()) */
+	gint64 stop_begun;
+	gboolean stop_cut;
+	guint cut_id;
 	/* pause and resume; on cgroup v1 its freezer cgroup is removed when the run ends */
 	TenderFreezer *freezer;
 	gboolean frozen;
@@ -92,42 +97,18 @@ tender_scope_run_fail_start(TenderScopeRun *self, const gchar *reason)
 		g_subprocess_force_exit(self->shim);
 }
 
-/* tender-shim writes less than 1 KiB */
-#define TENDER_SCOPE_RUN_RECORD_MAX (64 * 1024)
-
 static gboolean
 tender_scope_run_read_record(TenderScopeRun *self, JsonObject **out, GError **error)
 {
 	g_autofree gchar *data = NULL;
-	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(JsonObject) obj = NULL;
 	gsize len = 0;
-	JsonObject *obj;
 
 	if (!g_file_get_contents(self->record_path, &data, &len, error))
 		return FALSE;
-	if (len > TENDER_SCOPE_RUN_RECORD_MAX) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "%s has more than %d bytes",
-			    self->record_path,
-			    TENDER_SCOPE_RUN_RECORD_MAX);
+	obj = tender_scope_shim_parse_record(self->record_path, data, len, error);
+	if (obj == NULL)
 		return FALSE;
-	}
-	root = tender_json_parse(data, (gssize)len, TENDER_JSON_DEPTH_MAX, error);
-	if (root == NULL) {
-		g_prefix_error(error, "%s: ", self->record_path);
-		return FALSE;
-	}
-	if (!JSON_NODE_HOLDS_OBJECT(root)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "%s is not a JSON object",
-			    self->record_path);
-		return FALSE;
-	}
-	obj = json_node_get_object(root);
 	if (g_strcmp0(json_object_get_string_member_with_default(obj, "run_id", ""),
 		      self->run_id) != 0) {
 		g_set_error(error,
@@ -137,7 +118,7 @@ tender_scope_run_read_record(TenderScopeRun *self, JsonObject **out, GError **er
 			    self->record_path);
 		return FALSE;
 	}
-	*out = json_object_ref(obj);
+	*out = g_steal_pointer(&obj);
 	return TRUE;
 }
 
@@ -178,6 +159,7 @@ tender_scope_run_end(TenderScopeRun *self)
 	/* the handlers of ::ended may drop the last other reference */
 	keep = g_object_ref(self);
 	g_clear_handle_id(&self->pidfd_id, g_source_remove);
+	g_clear_handle_id(&self->cut_id, g_source_remove);
 	tender_scope_run_close_go(self);
 
 	if (!tender_scope_run_read_record(self, &record, &error_record))
@@ -283,23 +265,6 @@ tender_scope_run_shim_exited_cb(GObject *source, GAsyncResult *res, gpointer use
 	tender_scope_run_end(self);
 }
 
-/* one line of valid UTF-8 without control characters, at most 4 KiB */
-static gchar *
-tender_scope_run_sanitize_reason(const gchar *text)
-{
-	g_autofree gchar *valid = g_utf8_make_valid(text, -1);
-	GString *out = g_string_new(NULL);
-	const gchar *p;
-
-	for (p = valid; *p != '\0' && out->len < 4096; p++)
-		g_string_append_c(out, g_ascii_iscntrl(*p) ? ' ' : *p);
-	g_free(valid);
-	/* the cut may have split a character */
-	valid = g_utf8_make_valid(out->str, (gssize)out->len);
-	g_string_free(out, TRUE);
-	return g_steal_pointer(&valid);
-}
-
 static void
 tender_scope_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -323,13 +288,15 @@ tender_scope_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer use
 		tender_scope_run_finish_start(self, NULL);
 	} else if (g_str_has_prefix(line, "P ")) {
 		/* a pre_start hook failed: the shim ends without running the command */
-		g_autofree gchar *why = tender_scope_run_sanitize_reason(line + 2);
+		g_autofree gchar *why = tender_scope_shim_sanitize_reason(line + 2);
 		if (self->start_error == NULL)
 			self->start_error = g_steal_pointer(&why);
 	} else if (g_str_has_prefix(line, "E ") &&
 		   g_ascii_string_to_unsigned(line + 2, 10, 1, G_MAXINT32, &value, NULL)) {
-		g_autofree gchar *why = g_strdup_printf("exec: %s", g_strerror((gint)value));
-		tender_scope_run_fail_start(self, why);
+		/* the command could not be executed: the shim ends by itself, once the post_stop
+		 * hooks have run */
+		if (self->start_error == NULL)
+			self->start_error = g_strdup_printf("exec: %s", g_strerror((gint)value));
 	} else {
 		g_warning("tender-shim said something unexpected: %s", line);
 	}
@@ -367,39 +334,6 @@ tender_scope_run_scope_started_cb(GObject *source, GAsyncResult *res, gpointer u
 	}
 	tender_scope_run_close_go(self);
 	tender_util_crash_point("start-go");
-}
-
-/* tender-shim's arguments for the user to run as and the pre_start hooks; @owned keeps the
- * strings made here */
-static void
-tender_scope_run_add_identity_args(const TenderIdentity *identity,
-				   const TenderSpec *spec,
-				   GPtrArray *argv,
-				   GPtrArray *owned)
-{
-	if (identity->drop) {
-		gchar *uid = g_strdup_printf("%u", identity->uid);
-		gchar *gid = g_strdup_printf("%u", identity->gid);
-		gchar *caps = tender_identity_caps_to_string(identity);
-		g_ptr_array_add(owned, uid);
-		g_ptr_array_add(owned, gid);
-		g_ptr_array_add(owned, caps);
-		g_ptr_array_add(argv, (gpointer) "--uid");
-		g_ptr_array_add(argv, uid);
-		g_ptr_array_add(argv, (gpointer) "--gid");
-		g_ptr_array_add(argv, gid);
-		g_ptr_array_add(argv, (gpointer) "--caps");
-		g_ptr_array_add(argv, caps);
-	}
-	for (guint i = 0; spec->pre_start != NULL && i < spec->pre_start->len; i++) {
-		gchar **hook = g_ptr_array_index(spec->pre_start, i);
-		gchar *count = g_strdup_printf("%u", g_strv_length(hook));
-		g_ptr_array_add(owned, count);
-		g_ptr_array_add(argv, (gpointer) "--pre-start");
-		g_ptr_array_add(argv, count);
-		for (guint j = 0; hook[j] != NULL; j++)
-			g_ptr_array_add(argv, hook[j]);
-	}
 }
 
 static gboolean
@@ -442,7 +376,7 @@ tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
 	g_ptr_array_add(argv, self->record_path);
 	g_ptr_array_add(argv, (gpointer) "--run-id");
 	g_ptr_array_add(argv, self->run_id);
-	tender_scope_run_add_identity_args(identity, spec, argv, owned);
+	tender_scope_shim_add_args(identity, spec, argv, owned);
 	g_ptr_array_add(argv, (gpointer) "--");
 	for (guint i = 0; spec->argv[i] != NULL; i++)
 		g_ptr_array_add(argv, spec->argv[i]);
@@ -455,6 +389,12 @@ tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
 		return FALSE;
 	ident = g_subprocess_get_identifier(self->shim);
 	self->shim_pid = (GPid)g_ascii_strtoll(ident, NULL, 10);
+	/* not reaped before it has been told to go: the PID is the shim's */
+	self->pidfd = pidfd_open(self->shim_pid, 0);
+	if (self->pidfd < 0)
+		g_debug("workload %s: no pidfd for tender-shim: %s",
+			tender_workload_get_name(self->workload),
+			g_strerror(errno));
 	return TRUE;
 }
 
@@ -566,6 +506,8 @@ tender_scope_run_stop(TenderRuntimeRun *run, GError **error)
 	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
 	const gchar *cgroup = tender_workload_get_control_group(self->workload);
 
+	if (self->stop_begun == 0)
+		self->stop_begun = g_get_monotonic_time();
 	if (self->frozen) {
 		g_info("thawing workload %s so that it can stop",
 		       tender_workload_get_name(self->workload));
@@ -577,11 +519,65 @@ tender_scope_run_stop(TenderRuntimeRun *run, GError **error)
 	return TRUE;
 }
 
+/* tells tender-shim that the stop's timeout has passed: it runs no further post_stop hook */
+static void
+tender_scope_run_tell_shim(TenderScopeRun *self)
+{
+	if (self->pidfd >= 0 && pidfd_send_signal(self->pidfd, SIGUSR1, NULL, 0) < 0 &&
+	    errno != ESRCH)
+		g_warning("workload %s: cannot signal tender-shim: %s",
+			  tender_workload_get_name(self->workload),
+			  g_strerror(errno));
+}
+
+static gboolean
+tender_scope_run_cut_hooks_cb(gpointer user_data)
+{
+	TenderScopeRun *self = TENDER_SCOPE_RUN(user_data);
+
+	self->cut_id = 0;
+	g_info("workload %s: its post_stop hooks did not end in time: killing them",
+	       tender_workload_get_name(self->workload));
+	tender_scope_run_tell_shim(self);
+	(void)tender_cgroup_kill(self->cgroup,
+				 tender_workload_get_control_group(self->workload),
+				 SIGKILL,
+				 self->shim_pid,
+				 NULL,
+				 NULL);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * A stop's timeout has passed: its SIGKILL goes to every process of the scope but tender-shim,
+ * the command's and a post_stop hook's alike.  The shim is told first, so that it runs no
+ * further post_stop hook: a stop that the command obeyed in time ends within its timeout,
+ * hooks included.  If the command was still running, its post_stop hooks have yet to run:
+ * they get as long again (the stop's timeout once more), then the same happens to them.  So a
+ * stop takes at most twice its timeout (and the few seconds the output may take to drain).
+ */
+static void
+tender_scope_run_cut_stop(TenderScopeRun *self)
+{
+	gint64 elapsed_ms = (g_get_monotonic_time() - self->stop_begun) / 1000;
+
+	self->stop_cut = TRUE;
+	tender_scope_run_tell_shim(self);
+	self->cut_id = g_timeout_add((guint)CLAMP(elapsed_ms, 0, G_MAXUINT),
+				     tender_scope_run_cut_hooks_cb,
+				     self);
+}
+
 /* @signo to every process of the workload but tender-shim */
 static gboolean
 tender_scope_run_kill(TenderRuntimeRun *run, gint signo, guint *n_signalled, GError **error)
 {
 	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
+
+	/* the SIGKILL of a stop whose timeout has passed (tender_runtime_run_stop()) */
+	if (signo == SIGKILL && !self->stop_cut && self->stop_begun != 0 &&
+	    tender_runtime_run_get_stop_escalated(run))
+		tender_scope_run_cut_stop(self);
 	return tender_cgroup_kill(self->cgroup,
 				  tender_workload_get_control_group(self->workload),
 				  signo,
@@ -899,6 +895,7 @@ tender_scope_run_dispose(GObject *object)
 	TenderScopeRun *self = TENDER_SCOPE_RUN(object);
 	g_clear_handle_id(&self->pidfd_id, g_source_remove);
 	g_clear_handle_id(&self->abandon_id, g_source_remove);
+	g_clear_handle_id(&self->cut_id, g_source_remove);
 	tender_scope_run_close_go(self);
 	if (self->pidfd >= 0) {
 		(void)close(self->pidfd);
