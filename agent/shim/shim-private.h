@@ -11,6 +11,8 @@
 #include <sys/types.h>
 
 #include "tender-line-buffer.h"
+#include "shim-seccomp.h"
+#include "tender-privdrop.h"
 
 #define TENDER_SHIM_GO_FD     3
 #define TENDER_SHIM_STATUS_FD 4
@@ -19,6 +21,35 @@
 #define TENDER_SHIM_HOOKS_MAX 16
 /* how much of a failed hook's stderr goes into the reason */
 #define TENDER_SHIM_HOOK_TAIL 4096
+/* how long the reason of a failed set-up of the command may be */
+#define TENDER_SHIM_WHY_MAX 512
+
+/* --isolation: minimal is what there is without it (no namespaces) */
+typedef enum {
+	TENDER_SHIM_ISOLATION_MINIMAL,
+	TENDER_SHIM_ISOLATION_STANDARD,
+	TENDER_SHIM_ISOLATION_STRICT,
+} TenderShimIsolation;
+
+/* --network */
+typedef enum {
+	TENDER_SHIM_NETWORK_HOST,
+	TENDER_SHIM_NETWORK_NONE,
+	TENDER_SHIM_NETWORK_PRIVATE,
+} TenderShimNetwork;
+
+/* --volume SRC DST ro|rw */
+typedef struct {
+	const char *source;
+	const char *destination;
+	int read_only;
+} TenderShimVolume;
+
+/* --rlimit RESOURCE VALUE: soft and hard limit alike */
+typedef struct {
+	int resource;
+	unsigned long long value;
+} TenderShimRlimit;
 
 typedef struct {
 	const char *name;
@@ -33,7 +64,31 @@ typedef struct {
 	char **hooks[TENDER_SHIM_HOOKS_MAX]; /* each NULL-terminated */
 	int n_post_stop;
 	char **post_stop[TENDER_SHIM_HOOKS_MAX];
+	/* the isolation of the command (see shim-isolate.c) */
+	TenderShimIsolation isolation;
+	const char *root_lower; /* --root-image LOWER UPPER WORK */
+	const char *root_upper;
+	const char *root_work;
+	const char *root_dir; /* --root-dir DIR */
+	int read_only_root;
+	int n_volumes;
+	TenderShimVolume *volumes;
+	const char *hostname;
+	TenderShimNetwork network;
+	int n_rlimits;
+	TenderShimRlimit *rlimits;
+	int init;
+	const char *workdir; /* --workdir: inside the container */
 } TenderShimArgs;
+
+/* how the command was started: what tender_shim_spawn_command() says */
+typedef struct {
+	pid_t child;	/* the shim's child: the command, or the container's init */
+	pid_t main_pid; /* the command as the host sees it */
+	int err;	/* the errno of a failed set-up or exec, 0 once it runs */
+	int init_fd;	/* with --init: where init says how the command ended, else -1 */
+	char why[TENDER_SHIM_WHY_MAX]; /* a failed set-up: why, "" for a failed exec */
+} TenderShimSpawn;
 
 /* how a run ended, as the exit record and the post_stop hooks' environment have it */
 typedef struct {
@@ -135,3 +190,24 @@ tender_shim_run_post_stop(const TenderShimArgs *args,
 /* tender-shim.c */
 void
 tender_shim_child_setup(int out_fd, int errout_fd, const char *oom_adj);
+
+/* shim-isolate.c */
+const char *
+tender_shim_isolation_to_string(TenderShimIsolation isolation);
+pid_t
+tender_shim_spawn_command(const TenderShimArgs *args,
+			  const TenderPrivdrop *drop,
+			  int out_fd,
+			  int errout_fd,
+			  const char *oom_adj,
+			  TenderShimSpawn *spawn);
+int
+tender_shim_command_status(TenderShimSpawn *spawn, int wstatus);
+
+/* shim-mounts.c */
+int
+tender_shim_mounts_setup(const TenderShimArgs *args, char *why, size_t why_len);
+
+/* shim-init.c */
+void
+tender_shim_init_run(pid_t command, int status_fd) __attribute__((noreturn));

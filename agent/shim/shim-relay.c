@@ -256,8 +256,9 @@ tender_shim_relay_send(TenderShimRelay *relay, const char *text)
 }
 
 /*
- * The pipes of a child about to be forked: @err_pipe for the errno of a failed exec, @out_pipe
- * and @errout_pipe for its stdout and stderr, whose read ends @relay reads, non-blocking.
+ * The pipes of a child about to be forked: @err_pipe (unless %NULL) for the errno of a failed
+ * exec, @out_pipe and @errout_pipe for its stdout and stderr, whose read ends @relay reads,
+ * non-blocking.
  * Returns -1 with errno set if a pipe cannot be made.
  */
 int
@@ -266,8 +267,8 @@ tender_shim_relay_open_pipes(TenderShimRelay *relay,
 			     int out_pipe[2],
 			     int errout_pipe[2])
 {
-	if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
-	    pipe2(errout_pipe, O_CLOEXEC) < 0)
+	if ((err_pipe != NULL && pipe2(err_pipe, O_CLOEXEC) < 0) ||
+	    pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(errout_pipe, O_CLOEXEC) < 0)
 		return -1;
 	(void)fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
 	(void)fcntl(errout_pipe[0], F_SETFL, O_NONBLOCK);

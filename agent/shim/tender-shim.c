@@ -8,7 +8,10 @@
  *
  *   tender-shim --name NAME --record PATH --run-id ID [--uid UID --gid GID --caps LIST]
  *               [--pre-start N HOOK-ARG...]... [--post-stop N HOOK-ARG...]...
- *               -- COMMAND [ARG...]
+ *               [--rlimit RESOURCE VALUE]... [--isolation minimal|standard|strict
+ *               [--root-image LOWER UPPER WORK | --root-dir DIR] [--read-only-root]
+ *               [--volume SRC DST ro|rw]... [--hostname NAME] [--network host|none|private]
+ *               [--init] [--workdir DIR]] -- COMMAND [ARG...]
  *
  * tenderd spawns it with two pipes: fd 3, from which it reads one byte once tenderd has moved
  * it into the workload's scope (EOF instead means "give up"), and fd 4, on which it reports
@@ -30,7 +33,12 @@
  * the shim: it reports "P <why>" on fd 4, with the tail of the hook's stderr, and COMMAND never
  * runs.  With --uid, COMMAND (only COMMAND, not the hooks) runs as UID and GID with no other
  * group, no capability but those of LIST (numbers separated by commas, kept as ambient) in any
- * set, the bounding set included, and no_new_privs.
+ * set, the bounding set included, and no_new_privs.  Each --rlimit (RESOURCE an RLIMIT_*
+ * number) sets a soft and hard limit of COMMAND.
+ *
+ * With --isolation standard or strict, COMMAND runs in a container that its first process sets
+ * up in new namespaces (see shim-isolate.c and shim-mounts.c), and "E <errno> <why>" on fd 4
+ * says why a set-up failed.  The shim itself, its hooks included, stays in the host's.
  *
  * Once COMMAND has ended, however it ended (exited, killed, not executed, or not run because a
  * pre_start hook failed), and the scope is empty but for the shim, each --post-stop hook runs
@@ -69,28 +77,133 @@ tender_shim_usage(void)
 {
 	fprintf(stderr,
 		"Usage: tender-shim --name NAME --record PATH --run-id ID [--uid UID --gid GID "
-		"--caps LIST] [--pre-start N HOOK-ARG...]... [--post-stop N HOOK-ARG...]... -- "
+		"--caps LIST] [--pre-start N HOOK-ARG...]... [--post-stop N HOOK-ARG...]... "
+		"[--rlimit RESOURCE VALUE]... [--isolation minimal|standard|strict [--root-image "
+		"LOWER UPPER WORK | --root-dir DIR] [--read-only-root] [--volume SRC DST ro|rw]... "
+		"[--hostname NAME] [--network host|none|private] [--init] [--workdir DIR]] -- "
 		"COMMAND [ARG...]\n"
 		"tender-shim is started by tenderd; it is not meant to be run by hand.\n");
+}
+
+/* the arguments of the isolation (see shim-isolate.c); returns how many arguments it took
+ * after argv[i], or -1 if argv[i] is none of them or they are wrong */
+static int
+tender_shim_parse_isolation_arg(int argc, char **argv, int i, TenderShimArgs *args)
+{
+	const char *arg = argv[i];
+	int left = argc - i - 1;
+	char *end = NULL;
+
+	if (strcmp(arg, "--read-only-root") == 0) {
+		args->read_only_root = 1;
+		return 0;
+	}
+	if (strcmp(arg, "--init") == 0) {
+		args->init = 1;
+		return 0;
+	}
+	if (strcmp(arg, "--isolation") == 0 && left >= 1) {
+		if (strcmp(argv[i + 1], "standard") == 0)
+			args->isolation = TENDER_SHIM_ISOLATION_STANDARD;
+		else if (strcmp(argv[i + 1], "strict") == 0)
+			args->isolation = TENDER_SHIM_ISOLATION_STRICT;
+		else if (strcmp(argv[i + 1], "minimal") == 0)
+			args->isolation = TENDER_SHIM_ISOLATION_MINIMAL;
+		else
+			return -1;
+		return 1;
+	}
+	if (strcmp(arg, "--network") == 0 && left >= 1) {
+		if (strcmp(argv[i + 1], "host") == 0)
+			args->network = TENDER_SHIM_NETWORK_HOST;
+		else if (strcmp(argv[i + 1], "none") == 0)
+			args->network = TENDER_SHIM_NETWORK_NONE;
+		else if (strcmp(argv[i + 1], "private") == 0)
+			args->network = TENDER_SHIM_NETWORK_PRIVATE;
+		else
+			return -1;
+		return 1;
+	}
+	if (strcmp(arg, "--root-image") == 0 && left >= 3) {
+		args->root_lower = argv[i + 1];
+		args->root_upper = argv[i + 2];
+		args->root_work = argv[i + 3];
+		return 3;
+	}
+	if (strcmp(arg, "--root-dir") == 0 && left >= 1) {
+		args->root_dir = argv[i + 1];
+		return 1;
+	}
+	if (strcmp(arg, "--hostname") == 0 && left >= 1) {
+		args->hostname = argv[i + 1];
+		return 1;
+	}
+	if (strcmp(arg, "--workdir") == 0 && left >= 1) {
+		args->workdir = argv[i + 1];
+		return 1;
+	}
+	if (strcmp(arg, "--volume") == 0 && left >= 3) {
+		TenderShimVolume *v = &args->volumes[args->n_volumes++];
+		const char *mode = argv[i + 3];
+		if (argv[i + 1][0] != '/' || argv[i + 2][0] != '/' ||
+		    (strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0))
+			return -1;
+		v->source = argv[i + 1];
+		v->destination = argv[i + 2];
+		v->read_only = strcmp(mode, "ro") == 0;
+		return 3;
+	}
+	if (strcmp(arg, "--rlimit") == 0 && left >= 2) {
+		TenderShimRlimit *r = &args->rlimits[args->n_rlimits++];
+		long resource = strtol(argv[i + 1], &end, 10);
+		if (*end != '\0' || resource < 0 || resource >= RLIM_NLIMITS)
+			return -1;
+		r->resource = (int)resource;
+		r->value = strtoull(argv[i + 2], &end, 10);
+		if (*end != '\0' || argv[i + 2][0] == '-')
+			return -1;
+		return 2;
+	}
+	return -1;
+}
+
+/* the isolation's arguments agree with each other */
+static int
+tender_shim_check_isolation_args(const TenderShimArgs *args)
+{
+	if (args->root_lower != NULL && args->root_dir != NULL)
+		return -1;
+	if (args->isolation != TENDER_SHIM_ISOLATION_MINIMAL)
+		return 0;
+	/* without namespaces, only the rlimits apply */
+	if (args->root_lower != NULL || args->root_dir != NULL || args->read_only_root ||
+	    args->n_volumes > 0 || args->hostname != NULL ||
+	    args->network != TENDER_SHIM_NETWORK_HOST || args->init || args->workdir != NULL)
+		return -1;
+	return 0;
 }
 
 static int
 tender_shim_parse_args(int argc, char **argv, TenderShimArgs *args)
 {
+	/* at most one volume or rlimit per three arguments */
+	args->volumes = calloc((size_t)argc / 3 + 1, sizeof(TenderShimVolume));
+	args->rlimits = calloc((size_t)argc / 3 + 1, sizeof(TenderShimRlimit));
+	if (args->volumes == NULL || args->rlimits == NULL)
+		return -1;
 	for (int i = 1; i < argc; i++) {
+		int taken;
 		if (strcmp(argv[i], "--") == 0) {
 			if (i + 1 >= argc)
 				return -1;
 			args->argv = argv + i + 1;
 			break;
 		}
-		if (i + 1 >= argc)
-			return -1;
 		if (strcmp(argv[i], "--pre-start") == 0 || strcmp(argv[i], "--post-stop") == 0) {
 			int pre = strcmp(argv[i], "--pre-start") == 0;
 			int *n_hooks = pre ? &args->n_hooks : &args->n_post_stop;
 			char ***hooks = pre ? args->hooks : args->post_stop;
-			long n = strtol(argv[i + 1], NULL, 10);
+			long n = i + 1 < argc ? strtol(argv[i + 1], NULL, 10) : 0;
 			char **hook;
 			if (n <= 0 || n > argc - i - 2 || *n_hooks >= TENDER_SHIM_HOOKS_MAX)
 				return -1;
@@ -102,18 +215,20 @@ tender_shim_parse_args(int argc, char **argv, TenderShimArgs *args)
 			i += 1 + (int)n;
 			continue;
 		}
-		if (strcmp(argv[i], "--name") == 0)
+		if (i + 1 < argc && strcmp(argv[i], "--name") == 0)
 			args->name = argv[++i];
-		else if (strcmp(argv[i], "--record") == 0)
+		else if (i + 1 < argc && strcmp(argv[i], "--record") == 0)
 			args->record = argv[++i];
-		else if (strcmp(argv[i], "--run-id") == 0)
+		else if (i + 1 < argc && strcmp(argv[i], "--run-id") == 0)
 			args->run_id = argv[++i];
-		else if (strcmp(argv[i], "--uid") == 0)
+		else if (i + 1 < argc && strcmp(argv[i], "--uid") == 0)
 			args->uid = argv[++i];
-		else if (strcmp(argv[i], "--gid") == 0)
+		else if (i + 1 < argc && strcmp(argv[i], "--gid") == 0)
 			args->gid = argv[++i];
-		else if (strcmp(argv[i], "--caps") == 0)
+		else if (i + 1 < argc && strcmp(argv[i], "--caps") == 0)
 			args->caps = argv[++i];
+		else if ((taken = tender_shim_parse_isolation_arg(argc, argv, i, args)) >= 0)
+			i += taken;
 		else
 			return -1;
 	}
@@ -123,7 +238,7 @@ tender_shim_parse_args(int argc, char **argv, TenderShimArgs *args)
 	if (args->name == NULL || args->record == NULL || args->run_id == NULL ||
 	    args->argv == NULL)
 		return -1;
-	return 0;
+	return tender_shim_check_isolation_args(args);
 }
 
 /* in the child, between fork and exec: only async-signal-safe calls */
@@ -153,31 +268,6 @@ tender_shim_child_setup(int out_fd, int errout_fd, const char *oom_adj)
 		(void)dup2(errout_fd, STDERR_FILENO);
 }
 
-static void
-tender_shim_exec_child(const TenderShimArgs *args,
-		       const TenderPrivdrop *drop,
-		       int err_fd,
-		       int out_fd,
-		       int errout_fd,
-		       const char *oom_adj)
-{
-	int saved;
-
-	tender_shim_child_setup(out_fd, errout_fd, oom_adj);
-	if (drop != NULL) {
-		int rc = tender_privdrop_apply(drop);
-		if (rc < 0) {
-			saved = -rc;
-			(void)tender_shim_write_full(err_fd, (const char *)&saved, sizeof(saved));
-			_exit(127);
-		}
-	}
-	execvp(args->argv[0], args->argv);
-	saved = errno;
-	(void)tender_shim_write_full(err_fd, (const char *)&saved, sizeof(saved));
-	_exit(127);
-}
-
 /* tenderd raises its soft limit of open files; the workload starts with the usual one
  * (FD_SETSIZE, what select() handles), as a service of systemd does, the hard limit kept */
 static void
@@ -189,6 +279,31 @@ tender_shim_reset_fd_limit(void)
 		nofile.rlim_cur = FD_SETSIZE;
 		(void)setrlimit(RLIMIT_NOFILE, &nofile);
 	}
+}
+
+/* tells tenderd "R <pid>" once the command runs, or "E <errno>[ <why>]" if it could not be
+ * set up or executed; the reason on one line */
+static void
+tender_shim_write_status(const TenderShimSpawn *spawn)
+{
+	static char line[TENDER_SHIM_WHY_MAX + 32];
+	int n;
+
+	if (spawn->err == 0)
+		n = snprintf(line, sizeof(line), "R %d\n", (int)spawn->main_pid);
+	else
+		n = snprintf(line,
+			     sizeof(line),
+			     "E %d%s%s\n",
+			     spawn->err,
+			     spawn->why[0] != '\0' ? " " : "",
+			     spawn->why);
+	for (int i = 0; i < n - 1; i++) {
+		if ((unsigned char)line[i] < ' ')
+			line[i] = ' ';
+	}
+	(void)tender_shim_write_full(TENDER_SHIM_STATUS_FD, line, strlen(line));
+	close(TENDER_SHIM_STATUS_FD);
 }
 
 /*
@@ -211,7 +326,7 @@ tender_shim_finish(const TenderShimArgs *args,
 int
 main(int argc, char **argv)
 {
-	TenderShimArgs args = {0};
+	static TenderShimArgs args;
 	static TenderShimRelay relay;
 	static TenderPrivdrop drop;
 	TenderShimExit end = {.exit_code = -1, .oom_kills = -1LL};
@@ -224,7 +339,7 @@ main(int argc, char **argv)
 	char go = 0;
 	char oom_adj[32] = "";
 	char line[64];
-	int err_pipe[2];
+	static TenderShimSpawn spawn;
 	int out_pipe[2];
 	int errout_pipe[2];
 	int sig_fd;
@@ -290,50 +405,51 @@ main(int argc, char **argv)
 			tender_shim_usage();
 			return 2;
 		}
+	} else if (args.isolation == TENDER_SHIM_ISOLATION_STRICT) {
+		/* strict: root, but without a single capability */
+		if (tender_privdrop_init(&drop, 0, 0, NULL, 0) < 0)
+			return 4;
+		args.drop = 1;
 	}
-	if (tender_shim_relay_open_pipes(&relay, err_pipe, out_pipe, errout_pipe) < 0)
+	if (tender_shim_relay_open_pipes(&relay, NULL, out_pipe, errout_pipe) < 0)
 		return 4;
 
-	child = fork();
-	if (child < 0) {
+	child = tender_shim_spawn_command(&args,
+					  args.drop ? &drop : NULL,
+					  out_pipe[1],
+					  errout_pipe[1],
+					  oom_adj,
+					  &spawn);
+	if (child < 0)
 		end.err = errno;
+	/* the container's processes hold the write ends now: the pipes end with them */
+	close(out_pipe[1]);
+	close(errout_pipe[1]);
+	tender_privdrop_clear(&drop);
+	if (child < 0) {
 		snprintf(line, sizeof(line), "E %d\n", end.err);
 		(void)tender_shim_write_full(TENDER_SHIM_STATUS_FD, line, strlen(line));
 		close(TENDER_SHIM_STATUS_FD);
-		/* the pipes' other ends are ours: closed, their read ends are at their end */
-		(void)tender_shim_relay_wait_exec(err_pipe, out_pipe, errout_pipe);
 		tender_shim_relay_drain(&relay);
 		end.status = "fork-failed";
 		(void)tender_shim_finish(&args, &relay, sig_fd, oom_adj, &end);
 		return 4;
 	}
-	if (child == 0)
-		tender_shim_exec_child(&args,
-				       args.drop ? &drop : NULL,
-				       err_pipe[1],
-				       out_pipe[1],
-				       errout_pipe[1],
-				       oom_adj);
-	tender_privdrop_clear(&drop);
 
-	child_errno = tender_shim_relay_wait_exec(err_pipe, out_pipe, errout_pipe);
-	if (child_errno != 0)
-		snprintf(line, sizeof(line), "E %d\n", child_errno);
-	else
-		snprintf(line, sizeof(line), "R %d\n", (int)child);
-	(void)tender_shim_write_full(TENDER_SHIM_STATUS_FD, line, strlen(line));
-	close(TENDER_SHIM_STATUS_FD);
+	child_errno = spawn.err;
+	tender_shim_write_status(&spawn);
 
 	/* relay and reap until the workload itself is gone; orphans of it come to us as
 	 * subreaper */
 	wstatus = tender_shim_relay_until_exit(&relay, sig_fd, child, 0, &timed_out);
+	wstatus = tender_shim_command_status(&spawn, wstatus);
 	/* read while the scope still exists: the kernel's own count, not a guess from SIGKILL */
 	end.oom_kills = tender_shim_read_oom_kills();
 	tender_shim_cleanup_scope();
 	/* nothing is left to write into the pipes: the rest of the output, then the record */
 	tender_shim_relay_drain(&relay);
 
-	end.main_pid = child;
+	end.main_pid = spawn.main_pid;
 	if (child_errno != 0) {
 		end.status = "exec-failed";
 		end.err = child_errno;
