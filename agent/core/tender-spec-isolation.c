@@ -63,6 +63,26 @@ tender_spec_rlimit_to_name(gint resource)
 	g_assert_not_reached();
 }
 
+/* at most key->max elements of @what */
+static gboolean
+tender_spec_check_list_size(const TenderSpecKey *key,
+			    GVariant *value,
+			    const gchar *what,
+			    GError **error)
+{
+	if (g_variant_n_children(value) <= key->max)
+		return TRUE;
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Spec key '%s' has %" G_GSIZE_FORMAT " %s; at most %u are allowed",
+		    key->name,
+		    g_variant_n_children(value),
+		    what,
+		    (guint)key->max);
+	return FALSE;
+}
+
 static void
 tender_spec_volume_free(TenderSpecVolume *volume)
 {
@@ -128,16 +148,8 @@ tender_spec_parse_volumes(const TenderSpecKey *key,
 	const gchar *destination;
 	gboolean read_only;
 
-	if (g_variant_n_children(value) > key->max) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key '%s' has %" G_GSIZE_FORMAT " volumes; at most %u are allowed",
-			    key->name,
-			    g_variant_n_children(value),
-			    (guint)key->max);
+	if (!tender_spec_check_list_size(key, value, "volumes", error))
 		return FALSE;
-	}
 	g_variant_iter_init(&iter, value);
 	while (g_variant_iter_next(&iter, "(&s&sb)", &source, &destination, &read_only)) {
 		TenderSpecVolume *volume;
@@ -195,16 +207,8 @@ tender_spec_parse_ports(const TenderSpecKey *key, GVariant *value, GArray **out,
 	guint16 container_port;
 	const gchar *protocol;
 
-	if (g_variant_n_children(value) > key->max) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Spec key '%s' has %" G_GSIZE_FORMAT " ports; at most %u are allowed",
-			    key->name,
-			    g_variant_n_children(value),
-			    (guint)key->max);
+	if (!tender_spec_check_list_size(key, value, "ports", error))
 		return FALSE;
-	}
 	g_variant_iter_init(&iter, value);
 	while (g_variant_iter_next(&iter, "(qq&s)", &host_port, &container_port, &protocol)) {
 		TenderSpecPort port = {host_port, container_port, g_strcmp0(protocol, "udp") == 0};

@@ -68,14 +68,19 @@ tender_spec_variant_to_json(GVariant *value, const gchar *const *fields)
 			json_array_add_string_element(array, str);
 		node = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(node, array);
-	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("aas"))) {
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("aas")) ||
+		   (fields != NULL && g_variant_is_of_type(value, G_VARIANT_TYPE_ARRAY))) {
+		/* commands, or tuples as objects of @fields (volumes, ports) */
 		JsonArray *array = json_array_new();
 		GVariantIter iter;
 		GVariant *child;
 		g_variant_iter_init(&iter, value);
 		while ((child = g_variant_iter_next_value(&iter)) != NULL) {
 			g_autoptr(GVariant) owned = child;
-			json_array_add_element(array, tender_spec_variant_to_json(owned, NULL));
+			json_array_add_element(array,
+					       fields != NULL
+						   ? tender_spec_tuple_to_json(owned, fields)
+						   : tender_spec_variant_to_json(owned, NULL));
 		}
 		node = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(node, array);
@@ -92,17 +97,6 @@ tender_spec_variant_to_json(GVariant *value, const gchar *const *fields)
 			json_object_set_int_member(obj, k, (gint64)MIN(v, (guint64)G_MAXINT64));
 		node = json_node_new(JSON_NODE_OBJECT);
 		json_node_take_object(node, obj);
-	} else if (fields != NULL && g_variant_is_of_type(value, G_VARIANT_TYPE_ARRAY)) {
-		JsonArray *array = json_array_new();
-		GVariantIter iter;
-		GVariant *child;
-		g_variant_iter_init(&iter, value);
-		while ((child = g_variant_iter_next_value(&iter)) != NULL) {
-			g_autoptr(GVariant) owned = child;
-			json_array_add_element(array, tender_spec_tuple_to_json(owned, fields));
-		}
-		node = json_node_new(JSON_NODE_ARRAY);
-		json_node_take_array(node, array);
 	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) {
 		JsonObject *obj = json_object_new();
 		GVariantIter iter;
@@ -251,16 +245,17 @@ tender_spec_json_to_variant(JsonNode *node,
 	if (g_strcmp0(type, "b") == 0 && node_type == JSON_NODE_VALUE &&
 	    value_type == G_TYPE_BOOLEAN)
 		return g_variant_new_boolean(json_node_get_boolean(node));
-	if (fields != NULL && node_type == JSON_NODE_ARRAY) {
+	/* an array of commands (aas), or of tuples given as objects (volumes, ports) */
+	if ((fields != NULL || g_strcmp0(type, "aas") == 0) && node_type == JSON_NODE_ARRAY) {
 		JsonArray *array = json_node_get_array(node);
 		GVariantBuilder builder;
 		g_variant_builder_init(&builder, G_VARIANT_TYPE(type));
 		for (guint i = 0; i < json_array_get_length(array); i++) {
-			GVariant *el = tender_spec_json_to_tuple(json_array_get_element(array, i),
-								 key,
-								 type + 1,
-								 fields,
-								 error);
+			JsonNode *member = json_array_get_element(array, i);
+			GVariant *el =
+			    fields != NULL
+				? tender_spec_json_to_tuple(member, key, type + 1, fields, error)
+				: tender_spec_json_to_variant(member, key, "as", NULL, error);
 			if (el == NULL) {
 				g_variant_builder_clear(&builder);
 				return NULL;
@@ -328,24 +323,6 @@ tender_spec_json_to_variant(JsonNode *node,
 				return NULL;
 			}
 			g_variant_builder_add(&builder, "s", json_node_get_string(el));
-		}
-		return g_variant_builder_end(&builder);
-	}
-	if (g_strcmp0(type, "aas") == 0 && node_type == JSON_NODE_ARRAY) {
-		JsonArray *array = json_node_get_array(node);
-		GVariantBuilder builder;
-		g_variant_builder_init(&builder, G_VARIANT_TYPE("aas"));
-		for (guint i = 0; i < json_array_get_length(array); i++) {
-			GVariant *el = tender_spec_json_to_variant(json_array_get_element(array, i),
-								   key,
-								   "as",
-								   NULL,
-								   error);
-			if (el == NULL) {
-				g_variant_builder_clear(&builder);
-				return NULL;
-			}
-			g_variant_builder_add_value(&builder, el);
 		}
 		return g_variant_builder_end(&builder);
 	}
