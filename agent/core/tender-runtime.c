@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "tender-error.h"
 #include "tender-runtime.h"
 
 /*
@@ -175,4 +176,39 @@ tender_runtime_class_init(TenderRuntimeClass *klass)
 static void
 tender_runtime_init(TenderRuntime *self)
 {
+}
+
+/**
+ * tender_runtime_check_spec:
+ * @self: a #TenderRuntime
+ * @name: the workload's name
+ * @spec: its spec
+ * @error: (nullable): a #GError
+ *
+ * Whether @self can run a workload of @spec: asked when it is created or imported.
+ *
+ * Returns: %TRUE if it can; else %FALSE with the reason
+ */
+gboolean
+tender_runtime_check_spec(TenderRuntime *self,
+			  const gchar *name,
+			  const TenderSpec *spec,
+			  GError **error)
+{
+	TenderRuntimeClass *klass;
+
+	g_return_val_if_fail(TENDER_IS_RUNTIME(self), FALSE);
+	klass = TENDER_RUNTIME_GET_CLASS(self);
+	if (klass->check_spec != NULL)
+		return klass->check_spec(self, name, spec, error);
+	if (spec->isolation == TENDER_ISOLATION_MINIMAL && spec->rlimits == NULL)
+		return TRUE;
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_NOT_SUPPORTED,
+		    "Workload '%s': runtime '%s' does not do the isolation keys (isolation, "
+		    "rlimits)",
+		    name,
+		    tender_runtime_get_name(self));
+	return FALSE;
 }
