@@ -10,16 +10,15 @@
 #include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <unistd.h>
 
 #include "tender-error.h"
 #include "tender-freezer.h"
+#include "tender-scope-containers.h"
 #include "tender-scope-run.h"
 #include "tender-scope-shim.h"
-#include "tender-identity.h"
 #include "tender-units.h"
 #include "tender-util.h"
 
@@ -41,6 +40,7 @@ struct _TenderScopeRun {
 	TenderWorkload *workload;
 	TenderSystemd *systemd; /* NULL: no scope can be started */
 	TenderCgroup *cgroup;
+	TenderScopeContainers *containers;
 	gchar *shim_path;
 	gchar *record_path;
 	gchar *run_id;
@@ -271,6 +271,7 @@ tender_scope_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer use
 	g_autoptr(TenderScopeRun) self = TENDER_SCOPE_RUN(user_data);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *line = NULL;
+	const gchar *failure = NULL;
 	guint64 value = 0;
 
 	line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), res, NULL, &error);
@@ -292,10 +293,12 @@ tender_scope_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer use
 		if (self->start_error == NULL)
 			self->start_error = g_steal_pointer(&why);
 	} else if (g_str_has_prefix(line, "E ") &&
-		   g_ascii_string_to_unsigned(line + 2, 10, 1, G_MAXINT32, &value, NULL)) {
-		/* the command could not be executed: the shim ends by itself, once the post_stop
-		 * hooks have run */
-		if (self->start_error == NULL)
+		   tender_scope_shim_parse_failure(line + 2, &value, &failure)) {
+		/* the command could not be set up or executed: the shim ends by itself, once the
+		 * post_stop hooks have run */
+		if (self->start_error == NULL && failure != NULL)
+			self->start_error = tender_scope_shim_sanitize_reason(failure);
+		else if (self->start_error == NULL)
 			self->start_error = g_strdup_printf("exec: %s", g_strerror((gint)value));
 	} else {
 		g_warning("tender-shim said something unexpected: %s", line);
@@ -341,18 +344,34 @@ tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
 {
 	const TenderSpec *spec = tender_workload_get_spec(self->workload);
 	g_autoptr(GSubprocessLauncher) launcher = NULL;
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(TenderIdentity) identity = tender_identity_new_from_spec(spec, error);
+	g_autoptr(TenderScopeImage) image = NULL;
+	g_autofree gchar *container_dir = NULL;
+	g_autofree gchar *cwd = NULL;
+	g_auto(GStrv) argv = NULL;
 	g_auto(GStrv) envp = NULL;
 	gint go[2] = {-1, -1};
 	gint status[2] = {-1, -1};
 	g_autoptr(GInputStream) stream = NULL;
+	TenderScopeShimTarget target = {
+	    .shim = self->shim_path,
+	    .name = tender_workload_get_name(self->workload),
+	    .record = self->record_path,
+	    .run_id = self->run_id,
+	    .spec = spec,
+	};
 	const gchar *ident;
 
-	if (identity == NULL)
+	if (!tender_scope_containers_prepare_spec(self->containers,
+						  tender_workload_get_name(self->workload),
+						  spec,
+						  &image,
+						  &container_dir,
+						  error))
 		return FALSE;
-	envp = tender_identity_build_environ(identity, spec);
+	target.image = image;
+	target.container_dir = container_dir;
+	if (!tender_scope_shim_build(&target, &argv, &envp, &cwd, error))
+		return FALSE;
 	if (!g_unix_open_pipe(go, FD_CLOEXEC, error))
 		return FALSE;
 	if (!g_unix_open_pipe(status, FD_CLOEXEC, error)) {
@@ -362,28 +381,14 @@ tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
 	}
 	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
 	g_subprocess_launcher_set_environ(launcher, envp);
-	g_subprocess_launcher_set_cwd(launcher, spec->working_directory);
+	g_subprocess_launcher_set_cwd(launcher, cwd);
 	g_subprocess_launcher_take_fd(launcher, go[0], 3);
 	g_subprocess_launcher_take_fd(launcher, status[1], 4);
 	self->go_fd = go[1];
 	stream = g_unix_input_stream_new(status[0], TRUE);
 	self->status = g_data_input_stream_new(stream);
 
-	g_ptr_array_add(argv, self->shim_path);
-	g_ptr_array_add(argv, (gpointer) "--name");
-	g_ptr_array_add(argv, (gpointer)tender_workload_get_name(self->workload));
-	g_ptr_array_add(argv, (gpointer) "--record");
-	g_ptr_array_add(argv, self->record_path);
-	g_ptr_array_add(argv, (gpointer) "--run-id");
-	g_ptr_array_add(argv, self->run_id);
-	tender_scope_shim_add_args(identity, spec, argv, owned);
-	g_ptr_array_add(argv, (gpointer) "--");
-	for (guint i = 0; spec->argv[i] != NULL; i++)
-		g_ptr_array_add(argv, spec->argv[i]);
-	g_ptr_array_add(argv, NULL);
-
-	self->shim =
-	    g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, error);
+	self->shim = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv, error);
 	/* the launcher closes the child's ends of both pipes when it goes */
 	if (self->shim == NULL)
 		return FALSE;
@@ -696,46 +701,6 @@ tender_scope_run_pidfd_cb(gint fd, GIOCondition condition, gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-/* is @pid, known by @pidfd, the shim of run @run_id? */
-static gboolean
-tender_scope_run_check_shim(gint pidfd, GPid pid, const gchar *run_id, GError **error)
-{
-	g_autofree gchar *path = g_strdup_printf("/proc/%d/cmdline", (gint)pid);
-	g_autofree gchar *cmdline = NULL;
-	gsize len = 0;
-	gboolean found = FALSE;
-	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
-
-	if (!g_file_get_contents(path, &cmdline, &len, error))
-		return FALSE;
-	for (gsize i = 0; i < len; i += strlen(cmdline + i) + 1) {
-		if (g_strcmp0(cmdline + i, "--run-id") == 0 && i + 9 < len &&
-		    g_strcmp0(cmdline + i + 9, run_id) == 0)
-			found = TRUE;
-		if (g_strcmp0(cmdline + i, "--") == 0)
-			break;
-	}
-	/* the PID still belongs to the process of @pidfd, so the cmdline read was its own */
-	if (poll(&pfd, 1, 0) != 0) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "PID %d has exited",
-			    (gint)pid);
-		return FALSE;
-	}
-	if (!found) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "PID %d is not the tender-shim of run %s",
-			    (gint)pid,
-			    run_id);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 /*
  * Takes over a run that a previous tenderd started.  If its tender-shim still runs (checked
  * by its command line, which names @run_id, through a pidfd so that a reused PID cannot
@@ -763,7 +728,7 @@ tender_scope_run_adopt(TenderRuntimeRun *run, const gchar *run_id, GPid shim_pid
 		g_debug("workload %s: tender-shim PID %d is gone",
 			tender_workload_get_name(self->workload),
 			(gint)shim_pid);
-	} else if (!tender_scope_run_check_shim(self->pidfd, shim_pid, run_id, &error)) {
+	} else if (!tender_scope_shim_check_pid(self->pidfd, shim_pid, run_id, &error)) {
 		g_debug("workload %s: %s",
 			tender_workload_get_name(self->workload),
 			error->message);
@@ -911,6 +876,7 @@ tender_scope_run_finalize(GObject *object)
 	g_object_unref(self->workload);
 	g_clear_object(&self->systemd);
 	g_object_unref(self->cgroup);
+	g_object_unref(self->containers);
 	g_clear_object(&self->freezer);
 	g_clear_object(&self->shim);
 	g_clear_object(&self->status);
@@ -958,6 +924,7 @@ tender_scope_run_init(TenderScopeRun *self)
  * @workload: the workload to run
  * @systemd: (nullable): the connection to PID 1; without it no scope can be started
  * @cgroup: the cgroup reader
+ * @containers: the container directories of workloads with an image
  * @shim_path: where tender-shim is
  * @record_path: where the shim writes the exit record
  *
@@ -967,6 +934,7 @@ TenderScopeRun *
 tender_scope_run_new(TenderWorkload *workload,
 		     TenderSystemd *systemd,
 		     TenderCgroup *cgroup,
+		     TenderScopeContainers *containers,
 		     const gchar *shim_path,
 		     const gchar *record_path)
 {
@@ -977,6 +945,7 @@ tender_scope_run_new(TenderWorkload *workload,
 	self->workload = g_object_ref(workload);
 	self->systemd = systemd != NULL ? g_object_ref(systemd) : NULL;
 	self->cgroup = g_object_ref(cgroup);
+	self->containers = g_object_ref(containers);
 	self->shim_path = g_strdup(shim_path);
 	self->record_path = g_strdup(record_path);
 	self->run_id = g_strjoinv("", parts);

@@ -8,6 +8,7 @@
 
 #include "tender-cgroup.h"
 #include "tender-runtime-run.h"
+#include "tender-scope-containers.h"
 #include "tender-systemd.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,7 @@ TenderScopeRun *
 tender_scope_run_new(TenderWorkload *workload,
 		     TenderSystemd *systemd,
 		     TenderCgroup *cgroup,
+		     TenderScopeContainers *containers,
 		     const gchar *shim_path,
 		     const gchar *record_path);
 

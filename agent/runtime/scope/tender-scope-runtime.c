@@ -9,6 +9,7 @@
 
 #include "tender-cgroup.h"
 #include "tender-error.h"
+#include "tender-scope-containers.h"
 #include "tender-scope-run.h"
 #include "tender-scope-runtime.h"
 #include "tender-systemd.h"
@@ -16,14 +17,17 @@
 /*
  * TenderScopeRuntime is the core's runtime, "scope": each run of a workload is a transient
  * systemd scope in tender.slice whose first process is tender-shim (see TenderScopeRun).  It
- * holds what its runs share: the connection to PID 1, the cgroup reader, and the directory
- * of the exit records the shims write.
+ * holds what its runs share: the connection to PID 1, the cgroup reader, the directory
+ * of the exit records the shims write, and the container directories of the workloads with an
+ * image (TenderScopeContainers).  It runs every isolation level; the private network is not
+ * there yet.
  */
 
 struct _TenderScopeRuntime {
 	TenderRuntime parent_instance;
 	TenderCgroup *cgroup;
 	TenderSystemd *systemd; /* NULL without a system bus */
+	TenderScopeContainers *containers;
 	gchar *shim;
 	gchar *exit_dir;
 };
@@ -54,6 +58,8 @@ tender_scope_runtime_setup(TenderRuntime *runtime, GError **error)
 			    g_strerror(errno));
 		return FALSE;
 	}
+	if (!tender_scope_containers_setup(self->containers, error))
+		return FALSE;
 	if (!g_file_test(self->shim, G_FILE_TEST_IS_EXECUTABLE)) {
 		g_set_error(error,
 			    TENDER_ERROR,
@@ -79,8 +85,12 @@ tender_scope_runtime_new_run(TenderRuntime *runtime, TenderWorkload *workload)
 	g_autofree gchar *record =
 	    tender_scope_runtime_record_path(self, tender_workload_get_name(workload));
 
-	return TENDER_RUNTIME_RUN(
-	    tender_scope_run_new(workload, self->systemd, self->cgroup, self->shim, record));
+	return TENDER_RUNTIME_RUN(tender_scope_run_new(workload,
+						       self->systemd,
+						       self->cgroup,
+						       self->containers,
+						       self->shim,
+						       record));
 }
 
 /* the exit record of the workload's last run */
@@ -102,6 +112,65 @@ tender_scope_runtime_forget_workload(TenderRuntime *runtime, TenderWorkload *wor
 
 	if (g_unlink(record) < 0 && errno != ENOENT)
 		g_warning("cannot remove %s: %s", record, g_strerror(errno));
+	/* the changes of its image root go with it */
+	tender_scope_containers_remove(self->containers, tender_workload_get_name(workload));
+}
+
+/* what a volume or the rootfs key names must be there, at create and import */
+static gboolean
+tender_scope_runtime_check_path(const gchar *name,
+				const gchar *key,
+				const gchar *path,
+				gboolean dir,
+				GError **error)
+{
+	GStatBuf st;
+
+	if (g_stat(path, &st) == 0 && (!dir || S_ISDIR(st.st_mode)))
+		return TRUE;
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Workload '%s': spec key '%s' names '%s', which %s",
+		    name,
+		    key,
+		    path,
+		    errno == ENOENT || !dir ? "does not exist" : "is not a directory");
+	return FALSE;
+}
+
+/* every level, but not the private network yet; the paths and the image must exist */
+static gboolean
+tender_scope_runtime_check_spec(TenderRuntime *runtime,
+				const gchar *name,
+				const TenderSpec *spec,
+				GError **error)
+{
+	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(runtime);
+	g_autoptr(TenderScopeImage) image = NULL;
+
+	if (tender_spec_get_network(spec) == TENDER_NETWORK_PRIVATE) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_SUPPORTED,
+			    "Workload '%s': the scope runtime does not do network 'private' yet",
+			    name);
+		return FALSE;
+	}
+	if (spec->isolation == TENDER_ISOLATION_MINIMAL)
+		return TRUE;
+	if (spec->rootfs != NULL &&
+	    !tender_scope_runtime_check_path(name, "rootfs", spec->rootfs, TRUE, error))
+		return FALSE;
+	for (guint i = 0; spec->volumes != NULL && i < spec->volumes->len; i++) {
+		const TenderSpecVolume *volume = g_ptr_array_index(spec->volumes, i);
+		if (!tender_scope_runtime_check_path(name, "volumes", volume->source, FALSE, error))
+			return FALSE;
+	}
+	if (spec->image == NULL)
+		return TRUE;
+	image = tender_scope_containers_lookup_image(self->containers, spec->image, error);
+	return image != NULL;
 }
 
 static void
@@ -109,6 +178,7 @@ tender_scope_runtime_finalize(GObject *object)
 {
 	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(object);
 	g_object_unref(self->cgroup);
+	g_object_unref(self->containers);
 	g_clear_object(&self->systemd);
 	g_free(self->shim);
 	g_free(self->exit_dir);
@@ -125,6 +195,7 @@ tender_scope_runtime_class_init(TenderScopeRuntimeClass *klass)
 	runtime_class->new_run = tender_scope_runtime_new_run;
 	runtime_class->forget_workload = tender_scope_runtime_forget_workload;
 	runtime_class->prepare_workload = tender_scope_runtime_prepare_workload;
+	runtime_class->check_spec = tender_scope_runtime_check_spec;
 }
 
 static void
@@ -139,7 +210,8 @@ tender_scope_runtime_init(TenderScopeRuntime *self)
  * @system_bus: (nullable): the bus PID 1 is on; without it no scope can be started (for
  *	tests that only read cgroup files)
  * @shim: where tender-shim is
- * @state_dir: tenderd's state directory; the shims' exit records go into its "exit"
+ * @state_dir: tenderd's state directory; the shims' exit records go into its "exit", the
+ *	container directories into its "containers"
  *
  * Returns: (transfer full): the scope runtime
  */
@@ -151,10 +223,13 @@ tender_scope_runtime_new(const gchar *cgroup_root,
 {
 	TenderScopeRuntime *self =
 	    g_object_new(TENDER_TYPE_SCOPE_RUNTIME, "name", TENDER_RUNTIME_SCOPE, NULL);
+	g_autofree gchar *containers = NULL;
 
 	self->cgroup = tender_cgroup_new(cgroup_root);
 	self->systemd = system_bus != NULL ? tender_systemd_new(system_bus) : NULL;
 	self->shim = g_strdup(shim);
 	self->exit_dir = g_build_filename(state_dir, "exit", NULL);
+	containers = g_build_filename(state_dir, "containers", NULL);
+	self->containers = tender_scope_containers_new(containers);
 	return self;
 }

@@ -1,0 +1,266 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "tender-error.h"
+#include "tender-scope-shim.h"
+
+/* tender-shim's arguments at each isolation level, and what an image gives a workload */
+
+static TenderSpec *
+parse(const gchar *text)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) v = g_variant_parse(G_VARIANT_TYPE_VARDICT, text, NULL, NULL, NULL);
+	TenderSpec *spec;
+
+	g_assert_nonnull(v);
+	spec = tender_spec_new_from_variant(v, &error);
+	g_assert_no_error(error);
+	return spec;
+}
+
+/* the shim's command line as one string, for comparisons */
+static gchar *
+build(const TenderSpec *spec, const TenderScopeImage *image, gchar ***envp, gchar **cwd)
+{
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) argv = NULL;
+	TenderScopeShimTarget target = {
+	    .shim = "shim",
+	    .name = "web",
+	    .record = "rec",
+	    .run_id = "id",
+	    .spec = spec,
+	    .image = image,
+	    .container_dir = image != NULL ? "/c/web" : NULL,
+	};
+
+	g_assert_true(tender_scope_shim_build(&target, &argv, envp, cwd, &error));
+	g_assert_no_error(error);
+	return g_strjoinv(" ", argv);
+}
+
+static void
+test_minimal(void)
+{
+	g_autoptr(TenderSpec) spec =
+	    parse("{'argv': <['sleep', '1']>, 'working_directory': <'/srv'>,"
+		  " 'rlimits': <{'nofile': uint64 64}>}");
+	g_auto(GStrv) envp = NULL;
+	g_autofree gchar *cwd = NULL;
+	g_autofree gchar *line = build(spec, NULL, &envp, &cwd);
+	g_autofree gchar *expected =
+	    g_strdup_printf("shim --name web --record rec --run-id id --rlimit %d 64 -- sleep 1",
+			    RLIMIT_NOFILE);
+
+	/* no namespaces: the shim runs where the command does */
+	g_assert_cmpstr(line, ==, expected);
+	g_assert_cmpstr(cwd, ==, "/srv");
+}
+
+static void
+test_standard(void)
+{
+	g_autoptr(TenderSpec) spec =
+	    parse("{'argv': <['sh']>, 'isolation': <'standard'>, 'rootfs': <'/srv/root'>,"
+		  " 'volumes': <[('/srv/data', '/data', true), ('/srv/logs', '/log', false)]>,"
+		  " 'working_directory': <'/data'>}");
+	g_auto(GStrv) envp = NULL;
+	g_autofree gchar *cwd = NULL;
+	g_autofree gchar *line = build(spec, NULL, &envp, &cwd);
+
+	/* the host's network, an init, the workload's name as the hostname by default; the
+	 * working directory is the command's, inside */
+	g_assert_cmpstr(line,
+			==,
+			"shim --name web --record rec --run-id id --isolation standard --root-dir "
+			"/srv/root --volume /srv/data /data ro --volume /srv/logs /log rw "
+			"--hostname web --network host --init --workdir /data -- sh");
+	g_clear_pointer(&spec, tender_spec_free);
+	g_clear_pointer(&line, g_free);
+	g_clear_pointer(&envp, g_strfreev);
+	g_clear_pointer(&cwd, g_free);
+
+	/* the host's / read-only, without a root of its own; / as the working directory */
+	spec = parse("{'argv': <['sh']>, 'isolation': <'standard'>, 'init': <false>,"
+		     " 'network': <'none'>, 'read_only_rootfs': <true>}");
+	line = build(spec, NULL, &envp, &cwd);
+	g_assert_cmpstr(line,
+			==,
+			"shim --name web --record rec --run-id id --isolation standard "
+			"--read-only-root --hostname web --network none --workdir / -- sh");
+	g_assert_cmpstr(cwd, ==, "/");
+}
+
+static void
+test_strict_image(void)
+{
+	g_autoptr(TenderSpec) spec =
+	    parse("{'argv': <['run', '--fast']>, 'isolation': <'strict'>, 'image': <'app'>,"
+		  " 'hostname': <'box'>, 'init': <false>, 'env': <['MODE=spec']>}");
+	g_autoptr(GVariant) config =
+	    g_variant_parse(G_VARIANT_TYPE_VARDICT,
+			    "{'entrypoint': <['/bin/app']>, 'cmd': <['serve']>, 'env': "
+			    "<['PATH=/app/bin', "
+			    "'MODE=image', 'LANG=C.UTF-8']>, 'working_directory': <'/srv'>}",
+			    NULL,
+			    NULL,
+			    NULL);
+	g_autoptr(TenderScopeImage) image = tender_scope_image_new("app", "/images/app", config);
+	g_auto(GStrv) envp = NULL;
+	g_autofree gchar *cwd = NULL;
+	g_autofree gchar *line = build(spec, image, &envp, &cwd);
+
+	/* a read-only root and network none by default; the spec's argv replaces the Cmd, the
+	 * Entrypoint stays */
+	g_assert_cmpstr(line,
+			==,
+			"shim --name web --record rec --run-id id --isolation strict --root-image "
+			"/images/app /c/web/upper /c/web/work --read-only-root --hostname box "
+			"--network none --workdir /srv -- /bin/app run --fast");
+	/* the image's Env over tenderd's PATH, under the spec's env */
+	g_assert_cmpstr(g_environ_getenv(envp, "PATH"), ==, "/app/bin");
+	g_assert_cmpstr(g_environ_getenv(envp, "MODE"), ==, "spec");
+	g_assert_cmpstr(g_environ_getenv(envp, "LANG"), ==, "C.UTF-8");
+}
+
+static void
+test_image_argv(void)
+{
+	g_autoptr(TenderSpec) spec = parse("{'argv': <['x']>, 'isolation': <'standard'>}");
+	g_autoptr(GVariant) config =
+	    g_variant_parse(G_VARIANT_TYPE_VARDICT,
+			    "{'entrypoint': <['/init']>, 'cmd': <['a', 'b']>}",
+			    NULL,
+			    NULL,
+			    NULL);
+	g_autoptr(TenderScopeImage) image = tender_scope_image_new("i", "/i", config);
+	g_autoptr(TenderScopeImage) bare = tender_scope_image_new("bare", "/b", NULL);
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) argv = NULL;
+	g_autofree gchar *line = NULL;
+
+	/* no argv in the spec: Entrypoint and Cmd */
+	g_clear_pointer(&spec->argv, g_strfreev);
+	argv = tender_scope_image_build_argv(image, spec, "w", &error);
+	g_assert_no_error(error);
+	line = g_strjoinv(" ", argv);
+	g_assert_cmpstr(line, ==, "/init a b");
+
+	/* nothing at all */
+	g_assert_null(tender_scope_image_build_argv(bare, spec, "w", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "image 'bare'"));
+}
+
+static void
+write_file(const gchar *dir, const gchar *name, const gchar *text)
+{
+	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(g_file_set_contents(path, text, -1, &error));
+	g_assert_no_error(error);
+}
+
+static void
+test_image_user(void)
+{
+	g_autofree gchar *root = g_dir_make_tmp("tender-image-XXXXXX", NULL);
+	g_autofree gchar *etc = g_build_filename(root, "etc", NULL);
+	g_autofree gchar *passwd = g_build_filename(etc, "passwd", NULL);
+	g_autofree gchar *group = g_build_filename(etc, "group", NULL);
+	g_autoptr(TenderSpec) spec = parse("{'argv': <['x']>, 'isolation': <'standard'>}");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderIdentity) identity = NULL;
+	TenderScopeImage image = {.name = (gchar *)"i", .rootfs = root};
+
+	g_assert_cmpint(g_mkdir(etc, 0755), ==, 0);
+	write_file(etc,
+		   "passwd",
+		   "root:x:0:0::/root:/bin/sh\napp:x:1234:2345::/home/app:/bin/ash\n");
+	write_file(etc, "group", "root:x:0:\ngrp:x:777:\n");
+
+	/* a name of the image's own, with its primary group and home */
+	image.user = (gchar *)"app";
+	identity = tender_scope_image_new_identity(&image, spec, &error);
+	g_assert_no_error(error);
+	g_assert_true(identity->drop);
+	g_assert_cmpuint(identity->uid, ==, 1234);
+	g_assert_cmpuint(identity->gid, ==, 2345);
+	g_assert_cmpstr(identity->home, ==, "/home/app");
+	g_assert_cmpstr(identity->shell, ==, "/bin/ash");
+	g_clear_pointer(&identity, tender_identity_free);
+
+	/* user:group */
+	image.user = (gchar *)"app:grp";
+	identity = tender_scope_image_new_identity(&image, spec, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(identity->gid, ==, 777);
+	g_clear_pointer(&identity, tender_identity_free);
+
+	/* numeric ids need no entry */
+	image.user = (gchar *)"4000:4001";
+	identity = tender_scope_image_new_identity(&image, spec, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(identity->uid, ==, 4000);
+	g_assert_cmpuint(identity->gid, ==, 4001);
+	g_clear_pointer(&identity, tender_identity_free);
+
+	/* a name the image does not have */
+	image.user = (gchar *)"nobody";
+	g_assert_null(tender_scope_image_new_identity(&image, spec, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+
+	/* a link out of the image is followed inside it: the host's /etc/passwd is not read */
+	g_assert_cmpint(g_unlink(passwd), ==, 0);
+	g_assert_cmpint(symlink("/etc/passwd", passwd), ==, 0);
+	image.user = (gchar *)"root";
+	g_assert_null(tender_scope_image_new_identity(&image, spec, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+
+	g_assert_cmpint(g_unlink(passwd), ==, 0);
+	g_assert_cmpint(g_unlink(group), ==, 0);
+	g_assert_cmpint(g_rmdir(etc), ==, 0);
+	g_assert_cmpint(g_rmdir(root), ==, 0);
+}
+
+static void
+test_parse_failure(void)
+{
+	gchar with_why[] = "22 standard: mount overlay on /: Invalid argument";
+	gchar bare[] = "2";
+	gchar wrong[] = "x y";
+	const gchar *why = NULL;
+	guint64 value = 0;
+
+	g_assert_true(tender_scope_shim_parse_failure(with_why, &value, &why));
+	g_assert_cmpuint(value, ==, 22);
+	g_assert_cmpstr(why, ==, "standard: mount overlay on /: Invalid argument");
+	why = NULL;
+	g_assert_true(tender_scope_shim_parse_failure(bare, &value, &why));
+	g_assert_cmpuint(value, ==, 2);
+	g_assert_null(why);
+	g_assert_false(tender_scope_shim_parse_failure(wrong, &value, &why));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/scope-shim/minimal", test_minimal);
+	g_test_add_func("/scope-shim/standard", test_standard);
+	g_test_add_func("/scope-shim/strict-image", test_strict_image);
+	g_test_add_func("/scope-shim/image-argv", test_image_argv);
+	g_test_add_func("/scope-shim/image-user", test_image_user);
+	g_test_add_func("/scope-shim/parse-failure", test_parse_failure);
+	return g_test_run();
+}
