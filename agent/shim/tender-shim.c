@@ -85,11 +85,25 @@ tender_shim_usage(void)
 		"tender-shim is started by tenderd; it is not meant to be run by hand.\n");
 }
 
+/* the index of @text in @choices, or -1 */
+static int
+tender_shim_parse_choice(const char *text, const char *const *choices)
+{
+	for (int i = 0; choices[i] != NULL; i++) {
+		if (strcmp(text, choices[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
 /* the arguments of the isolation (see shim-isolate.c); returns how many arguments it took
  * after argv[i], or -1 if argv[i] is none of them or they are wrong */
 static int
 tender_shim_parse_isolation_arg(int argc, char **argv, int i, TenderShimArgs *args)
 {
+	/* in the order of TenderShimIsolation and TenderShimNetwork */
+	const char *const levels[] = {"minimal", "standard", "strict", NULL};
+	const char *const networks[] = {"host", "none", "private", NULL};
 	const char *arg = argv[i];
 	int left = argc - i - 1;
 	char *end = NULL;
@@ -103,26 +117,14 @@ tender_shim_parse_isolation_arg(int argc, char **argv, int i, TenderShimArgs *ar
 		return 0;
 	}
 	if (strcmp(arg, "--isolation") == 0 && left >= 1) {
-		if (strcmp(argv[i + 1], "standard") == 0)
-			args->isolation = TENDER_SHIM_ISOLATION_STANDARD;
-		else if (strcmp(argv[i + 1], "strict") == 0)
-			args->isolation = TENDER_SHIM_ISOLATION_STRICT;
-		else if (strcmp(argv[i + 1], "minimal") == 0)
-			args->isolation = TENDER_SHIM_ISOLATION_MINIMAL;
-		else
-			return -1;
-		return 1;
+		int level = tender_shim_parse_choice(argv[i + 1], levels);
+		args->isolation = (TenderShimIsolation)level;
+		return level < 0 ? -1 : 1;
 	}
 	if (strcmp(arg, "--network") == 0 && left >= 1) {
-		if (strcmp(argv[i + 1], "host") == 0)
-			args->network = TENDER_SHIM_NETWORK_HOST;
-		else if (strcmp(argv[i + 1], "none") == 0)
-			args->network = TENDER_SHIM_NETWORK_NONE;
-		else if (strcmp(argv[i + 1], "private") == 0)
-			args->network = TENDER_SHIM_NETWORK_PRIVATE;
-		else
-			return -1;
-		return 1;
+		int network = tender_shim_parse_choice(argv[i + 1], networks);
+		args->network = (TenderShimNetwork)network;
+		return network < 0 ? -1 : 1;
 	}
 	if (strcmp(arg, "--root-image") == 0 && left >= 3) {
 		args->root_lower = argv[i + 1];
