@@ -221,8 +221,18 @@ tender_shim_mounts_attach(TenderShimMounts *m, int *tree, const char *path, int 
 	int target = tender_shim_mounts_target(m->root, path, dir, 0);
 	int rc;
 
+	struct stat from;
+	struct stat to;
+
 	if (target < 0)
 		return -1;
+	/* a directory goes on a directory, anything else on anything but one */
+	if (fstat(*tree, &from) == 0 && fstat(target, &to) == 0 &&
+	    S_ISDIR(from.st_mode) != S_ISDIR(to.st_mode)) {
+		close(target);
+		errno = S_ISDIR(from.st_mode) ? ENOTDIR : EISDIR;
+		return -1;
+	}
 	rc = move_mount(*tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 	close(target);
 	if (rc == 0)
