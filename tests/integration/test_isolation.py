@@ -1,0 +1,412 @@
+#!/usr/bin/python3
+# Copyright 2026 The tender authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The isolation levels: what a workload sees from inside at minimal, standard and strict
+(PID 1 and its PID namespace, hostname, root filesystem, volumes, network, rlimits,
+capabilities, no_new_privs, seccomp, masked /proc, init), that nothing is ever mounted on the
+host, and that limits, OOM reasons and re-adoption after a kill -9 of tenderd still hold.
+
+The root filesystems are a busybox tree built here from busybox-static (a small local helper:
+tests/integration/images.py, the image store's, is not there yet), given as `rootfs`, and the
+read-only view of the host's / that standard and strict give without one."""
+
+import errno
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tenderlab import (DBusError, GLib, TenderTestCase, run, tenderd_pid,  # noqa: E402
+                       wait_for)
+
+CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TENDERCTL = os.environ.get("TENDERCTL", "tenderctl")
+BUSYBOX = "/bin/busybox"
+ROOTFS = "/var/tmp/tender-test-busybox"
+EROFS = os.strerror(errno.EROFS)
+EPERM = os.strerror(errno.EPERM)
+END = "--end--"
+ISOLATION_TYPES = {
+    "isolation": "s",
+    "rootfs": "s",
+    "volumes": "a(ssb)",
+    "network": "s",
+    "hostname": "s",
+    "rlimits": "a{st}",
+    "read_only_rootfs": "b",
+    "init": "b",
+    "capabilities": "as",
+    "user": "s",
+}
+
+
+def busybox_rootfs(path):
+    """A root filesystem of busybox-static and its applets, with /etc/passwd and group."""
+    if os.path.exists(os.path.join(path, "bin", "busybox")):
+        return path
+    tmp = path + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(os.path.join(tmp, "bin"))
+    os.makedirs(os.path.join(tmp, "etc"))
+    shutil.copy2(BUSYBOX, os.path.join(tmp, "bin", "busybox"))
+    applets = run([BUSYBOX, "--list"]).stdout.split()
+    for applet in applets:
+        if applet != "busybox":
+            os.symlink("busybox", os.path.join(tmp, "bin", applet))
+    with open(os.path.join(tmp, "etc", "passwd"), "w") as f:
+        f.write("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n")
+    with open(os.path.join(tmp, "etc", "group"), "w") as f:
+        f.write("root:x:0:\nnogroup:x:65534:\n")
+    os.makedirs(os.path.join(tmp, "tmp"))
+    os.chmod(os.path.join(tmp, "tmp"), 0o1777)
+    os.rename(tmp, path)
+    return path
+
+
+def mountinfo():
+    """The host's mount table, without the mount ids (which only grow)."""
+    with open("/proc/self/mountinfo") as f:
+        return sorted(" ".join(line.split()[2:]) for line in f)
+
+
+class IsolationCase(TenderTestCase):
+    def setUp(self):
+        super().setUp()
+        self.rootfs = busybox_rootfs(ROOTFS)
+        self.mounts = mountinfo()
+
+    def tearDown(self):
+        super().tearDown()
+        # whatever ran, nothing of it was ever mounted on the host
+        self.assertEqual(mountinfo(), self.mounts)
+
+    def create(self, name, argv, **spec):
+        values = {k: GLib.Variant(ISOLATION_TYPES[k], v) for k, v in spec.items()
+                  if k in ISOLATION_TYPES}
+        values.update({k: v for k, v in spec.items() if k not in ISOLATION_TYPES})
+        return self.tender.create(self.workload(name), argv=argv, **values)
+
+    def sh(self, name, script, end=True, **spec):
+        """Runs @script with /bin/sh (busybox's in the rootfs, the host's in its view) until
+        it ends; returns its properties and its output (stderr into stdout, in order).  The
+        output ends with a line END, which the script says itself unless @end."""
+        tail = f"; echo {END}" if end else ""
+        self.create(name, ["/bin/sh", "-c", f"exec 2>&1; {script}{tail}"], **spec)
+        self.tender.start(name)
+        p = self.tender.wait_state(name, ("exited", "failed"), timeout=30)
+        return p, self.output(name)
+
+    def output(self, name):
+        entries = []
+
+        def complete():
+            entries[:] = self.tender.call("GetLogs", "sa{sv}", name,
+                                          {"lines": GLib.Variant("u", 1000)})[0]
+            return any(e["message"] == END for e in entries)
+        self.assertTrue(wait_for(complete, timeout=15), f"{name}: {entries}")
+        return [e["message"] for e in entries if e["message"] != END]
+
+    def assertExited(self, p, code=0):
+        self.assertEqual((p["State"], p["ExitCode"]), ("exited", code), p)
+
+
+class IsolationLevelTest(IsolationCase):
+    """Every cell of the README's level table, from inside."""
+
+    def test_pid_namespace(self):
+        # with init: the command is PID 2, init is PID 1, and /proc shows nothing else
+        p, out = self.sh("iso-pid", "echo pid=$$; cat /proc/1/comm; ls /proc | grep -E '^[0-9]+$'",
+                         isolation="standard", rootfs=self.rootfs)
+        self.assertExited(p)
+        self.assertEqual(out[0], "pid=2")
+        self.assertEqual(out[1], "tender-init")
+        self.assertLessEqual(set(out[2:]), {"1", "2", "3", "4", "5", "6", "7", "8"})
+        # without: the command itself is PID 1
+        p, out = self.sh("iso-pid1", "echo pid=$$", isolation="standard", rootfs=self.rootfs,
+                         init=False)
+        self.assertEqual(out, ["pid=1"])
+        # minimal has no PID namespace
+        p, out = self.sh("iso-pid-min", "echo pid=$$", isolation="minimal")
+        self.assertNotIn(out[0], ("pid=1", "pid=2"))
+
+    def test_main_pid_is_the_command(self):
+        name = "iso-mainpid"
+        self.create(name, ["/bin/sleep", "300"], isolation="strict", rootfs=self.rootfs)
+        self.tender.start(name)
+        pid = self.tender.prop(name, "MainPID")
+        # the host's PID of the command (not of init): PID 2 inside
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            self.assertEqual(f.read(), b"/bin/sleep\x00300\x00")
+        with open(f"/proc/{pid}/status") as f:
+            nspid = re.search(r"^NSpid:\s+(.*)$", f.read(), re.M).group(1).split()
+        self.assertEqual(nspid, [str(pid), "2"])
+        self.tender.stop(name, timeout_sec=5)
+        p = self.tender.wait_state(name, "stopped")
+        self.assertEqual(p["ExitSignal"], signal.SIGTERM)
+
+    def test_hostname(self):
+        host = run(["hostname"]).stdout.strip()
+        p, out = self.sh("iso-host", "hostname; cat /etc/hostname", isolation="standard",
+                         rootfs=self.rootfs)
+        self.assertEqual(out, ["iso-host", "iso-host"])
+        p, out = self.sh("iso-host2", "hostname; grep -c box /etc/hosts", isolation="strict",
+                         hostname="box")
+        self.assertEqual(out, ["box", "1"])
+        self.assertEqual(run(["hostname"]).stdout.strip(), host)
+
+    def test_host_files_invisible(self):
+        marker = "/etc/tender-test-marker"
+        tmp_marker = self.tmpfile("iso-marker")
+        for path in (marker, tmp_marker):
+            with open(path, "w") as f:
+                f.write("host\n")
+        self.addCleanup(os.unlink, marker)
+        # a root of its own: none of the host's files
+        p, out = self.sh("iso-files", f"ls {marker} {tmp_marker} 2>&1", isolation="standard",
+                         rootfs=self.rootfs)
+        self.assertEqual(len(out), 2)
+        self.assertTrue(all("No such file" in line for line in out), out)
+        # the host's view: read-only, with fresh /tmp, /var/tmp, /run, /home, /root
+        p, out = self.sh("iso-view", f"cat {marker}; for d in /tmp /var/tmp /root /home; do "
+                         "ls -A $d 2>/dev/null; done | wc -l; touch /etc/x; ls /dev",
+                         isolation="standard")
+        self.assertEqual(out[0], "host")
+        self.assertEqual(out[1].strip(), "0")
+        self.assertIn(EROFS, out[2])
+        # a minimal /dev
+        self.assertEqual(sorted(out[3:]), ["fd", "full", "null", "ptmx", "pts", "random",
+                                           "shm", "stderr", "stdin", "stdout", "tty",
+                                           "urandom", "zero"])
+        self.assertFalse(os.path.exists("/etc/x"))
+
+    def test_read_only_root(self):
+        script = "touch /new && echo wrote; touch /tmp/t && echo tmp; touch /sys/x"
+        self.addCleanup(lambda: os.path.exists(os.path.join(self.rootfs, "tmp", "t")) and
+                        os.unlink(os.path.join(self.rootfs, "tmp", "t")))
+        # strict: read-only, but for /tmp
+        p, out = self.sh("iso-ro", script, isolation="strict", rootfs=self.rootfs)
+        self.assertIn(EROFS, out[0])
+        self.assertEqual(out[1], "tmp")
+        self.assertIn(EROFS, out[2])
+        # standard with read_only_rootfs
+        p, out = self.sh("iso-ro2", script, isolation="standard", rootfs=self.rootfs,
+                         read_only_rootfs=True)
+        self.assertIn(EROFS, out[0])
+        self.assertEqual(out[1], "tmp")
+        self.assertFalse(os.path.exists(os.path.join(self.rootfs, "new")))
+        # standard: writable; with rootfs the writes go to the host's directory
+        new = os.path.join(self.rootfs, "new")
+        self.addCleanup(lambda: os.path.exists(new) and os.unlink(new))
+        p, out = self.sh("iso-rw", script, isolation="standard", rootfs=self.rootfs)
+        self.assertEqual(out[:2], ["wrote", "tmp"])
+        self.assertTrue(os.path.exists(new))
+
+    def test_volumes(self):
+        ro = self.tmpfile("iso-vol-ro")
+        rw = os.path.join("/var/tmp", "tender-test-vol-rw")
+        shutil.rmtree(rw, ignore_errors=True)
+        os.makedirs(rw)
+        self.addCleanup(shutil.rmtree, rw, True)
+        with open(ro, "w") as f:
+            f.write("from the host\n")
+        for made in ("in", "out", "deep"):
+            self.addCleanup(shutil.rmtree, os.path.join(self.rootfs, made), True)
+        p, out = self.sh("iso-vol", "cat /in/file; echo x >> /in/file; "
+                         "echo from-inside > /out/made; ls -d /deep/new/dir",
+                         isolation="strict", rootfs=self.rootfs,
+                         volumes=[(ro, "/in/file", True), (rw, "/out", False),
+                                  (rw, "/deep/new/dir", False)])
+        self.assertExited(p)
+        self.assertEqual(out[0], "from the host")
+        self.assertIn(EROFS, out[1])
+        with open(os.path.join(rw, "made")) as f:
+            self.assertEqual(f.read(), "from-inside\n")
+        # a missing destination is made, in the root
+        self.assertEqual(out[2], "/deep/new/dir")
+        self.assertTrue(os.path.isdir(os.path.join(self.rootfs, "deep", "new", "dir")))
+
+    def test_network_none(self):
+        # an interface on the host that the workload must not see
+        run(["ip", "link", "add", "tvh0", "type", "veth", "peer", "name", "tvh1"])
+        self.addCleanup(run, ["ip", "link", "del", "tvh0"], check=False)
+        script = "ip -o link | cut -d: -f2; ip -o addr show lo | grep -c 'inet 127.0.0.1'"
+        p, out = self.sh("iso-net", script, isolation="strict", rootfs=self.rootfs)
+        self.assertEqual([line.strip() for line in out], ["lo", "1"])
+        p, out = self.sh("iso-net2", script, isolation="standard", rootfs=self.rootfs,
+                         network="none")
+        self.assertEqual([line.strip() for line in out], ["lo", "1"])
+        # the host's network at standard
+        p, out = self.sh("iso-net3", script, isolation="standard", rootfs=self.rootfs)
+        self.assertIn("tvh0@tvh1", [line.strip() for line in out])
+
+    def test_rlimits(self):
+        for level in ("minimal", "standard", "strict"):
+            p, out = self.sh(f"iso-rl-{level}", "ulimit -n; ulimit -Hn; ulimit -c",
+                             isolation=level, rlimits={"nofile": 77, "core": 0})
+            self.assertEqual(out, ["77", "77", "0"], level)
+
+    def test_capabilities(self):
+        script = "grep -E '^(CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' /proc/self/status"
+        p, out = self.sh("iso-caps", script, isolation="strict", rootfs=self.rootfs)
+        status = dict(re.split(r":\s+", line) for line in out)
+        self.assertEqual(status, {"CapPrm": "0" * 16, "CapEff": "0" * 16, "CapBnd": "0" * 16,
+                                  "CapAmb": "0" * 16, "NoNewPrivs": "1", "Seccomp": "2"})
+        # the spec may keep some
+        p, out = self.sh("iso-caps2", script, isolation="strict", rootfs=self.rootfs,
+                         capabilities=["CAP_NET_BIND_SERVICE"])
+        status = dict(re.split(r":\s+", line) for line in out)
+        self.assertEqual(status["CapEff"], f"{1 << 10:016x}")
+        # standard: root keeps root's
+        p, out = self.sh("iso-caps3", script, isolation="standard", rootfs=self.rootfs)
+        status = dict(re.split(r":\s+", line) for line in out)
+        self.assertNotEqual(status["CapEff"], "0" * 16)
+        self.assertEqual((status["NoNewPrivs"], status["Seccomp"]), ("0", "0"))
+
+    def test_seccomp(self):
+        # CAP_SYS_ADMIN kept: only the filter stands in the way of mount and of a new user
+        # namespace; other namespaces it lets through
+        script = ("unshare -U true; echo rc=$?; mount -t tmpfs none /tmp; echo rc=$?; "
+                  "unshare -i true && echo unshare-i")
+        p, out = self.sh("iso-seccomp", script, isolation="strict", rootfs=self.rootfs,
+                         capabilities=["CAP_SYS_ADMIN"])
+        self.assertIn(EPERM, out[0])
+        self.assertEqual(out[1], "rc=1")
+        self.assertIn("permission denied", out[2])
+        self.assertEqual(out[3:], ["rc=1", "unshare-i"])
+        # without the filter, both work
+        p, out = self.sh("iso-seccomp2", "unshare -U true && echo user; "
+                         "mount -t tmpfs none /tmp && echo mounted", isolation="standard",
+                         rootfs=self.rootfs)
+        self.assertEqual(out, ["user", "mounted"])
+
+    def test_masked_proc(self):
+        # the masked files this kernel has, of which timer_list is never empty
+        masked = [path for path in ("/proc/kcore", "/proc/keys", "/proc/timer_list",
+                                    "/proc/sched_debug", "/proc/latency_stats")
+                  if os.path.exists(path)]
+        self.assertIn("/proc/timer_list", masked)
+        script = (f"for f in {' '.join(masked)}; do wc -c < $f; done; "
+                  "ls -A /sys/firmware | wc -l; "
+                  "grep -E ' /proc/(sys|sysrq-trigger|irq|bus) ' /proc/self/mountinfo | "
+                  "cut -d' ' -f5,6")
+        p, out = self.sh("iso-mask", script, isolation="strict", rootfs=self.rootfs)
+        n = len(masked) + 1
+        self.assertEqual([o.strip() for o in out[:n]], ["0"] * n)
+        read_only = {line.split()[0]: line.split()[1].split(",")[0] for line in out[n:]}
+        self.assertEqual(read_only, {path: "ro" for path in ("/proc/sys", "/proc/sysrq-trigger",
+                                                             "/proc/irq", "/proc/bus")
+                                     if os.path.exists(path)})
+        self.assertIn("/proc/sys", read_only)
+        # standard masks nothing
+        p, out = self.sh("iso-mask2", "wc -c < /proc/timer_list", isolation="standard",
+                         rootfs=self.rootfs)
+        self.assertNotEqual(out[0].strip(), "0")
+
+    def test_init_reaps_zombies(self):
+        # an orphan that exits, and PID 1 execs a sleep that never waits: the init reaps it;
+        # without init, the sleep is PID 1 and nothing does
+        script = (f"(sleep 0.2 &); (sleep 1; ps -o stat,comm | grep -c '^Z'; echo {END}) & "
+                  "exec sleep 2")
+        p, out = self.sh("iso-zombie", script, end=False, isolation="standard",
+                         rootfs=self.rootfs)
+        self.assertEqual(out, ["0"])
+        p, out = self.sh("iso-zombie2", script, end=False, isolation="standard",
+                         rootfs=self.rootfs, init=False)
+        self.assertGreaterEqual(int(out[0]), 1)
+
+    def test_init_exit_status(self):
+        # the command's status, not init's
+        p, out = self.sh("iso-exit", f"echo {END}; exit 7", end=False, isolation="standard",
+                         rootfs=self.rootfs)
+        self.assertEqual((p["State"], p["ExitCode"]), ("exited", 7))
+        self.create("iso-sig", ["/bin/sh", "-c", "kill -USR2 $$"], isolation="standard",
+                    rootfs=self.rootfs)
+        self.tender.start("iso-sig")
+        p = self.tender.wait_state("iso-sig", "failed")
+        self.assertEqual((p["Reason"], p["ExitSignal"]), ("signal: USR2", signal.SIGUSR2))
+        # a signal sent to PID 1 from inside reaches the command
+        p, out = self.sh("iso-fwd", f"trap 'echo got-term; echo {END}; exit 3' TERM; "
+                         "kill -TERM 1; sleep 5 & wait", end=False, isolation="standard",
+                         rootfs=self.rootfs)
+        self.assertEqual((p["ExitCode"], out), (3, ["got-term"]))
+
+    def test_setup_failure(self):
+        # a file volume over a directory: the start fails, saying why
+        name = self.workload("iso-fail")
+        self.create(name, ["/bin/true"], isolation="standard",
+                    volumes=[("/etc/hostname", "/usr", False)])
+        e = self.assertDBusError("Failed", self.tender.start, name)
+        self.assertEqual(e.message, "standard: volume /etc/hostname on /usr: Is a directory")
+        p = self.tender.props(name)
+        self.assertEqual((p["State"], p["Reason"]),
+                         ("failed", "standard: volume /etc/hostname on /usr: Is a directory"))
+        # a working directory that is not there inside
+        self.create("iso-fail2", ["/bin/true"], isolation="strict", rootfs=self.rootfs,
+                    working_directory="/nowhere")
+        e = self.assertDBusError("Failed", self.tender.start, "iso-fail2")
+        self.assertEqual(e.message, "strict: working directory /nowhere: No such file or "
+                                    "directory")
+
+    def test_bad_specs(self):
+        self.assertDBusError("InvalidArgument", self.create, "iso-bad", ["/bin/true"],
+                             isolation="standard", volumes=[("/nonexistent", "/x", False)])
+        self.assertDBusError("InvalidArgument", self.create, "iso-bad2", ["/bin/true"],
+                             isolation="standard", rootfs="/nonexistent")
+
+    def test_memory_limit_and_oom_in_strict(self):
+        name = "iso-hungry"
+        self.create(name, ["/usr/bin/python3", "-c",
+                           "x = b'a' * (512 << 20); import time; time.sleep(60)"],
+                    isolation="strict", memory_max=32 << 20)
+        self.tender.start(name)
+        p = self.tender.wait_state(name, ("failed", "exited"), timeout=60)
+        self.assertEqual((p["State"], p["Reason"], p["OOMKilled"], p["ExitSignal"]),
+                         ("failed", "oom-kill", True, signal.SIGKILL))
+
+
+class IsolationAdoptionTest(IsolationCase):
+    def test_kill9_tenderd_then_adopt(self):
+        name = "iso-adopt"
+        self.create(name, ["/bin/sh", "-c", "trap 'exit 5' TERM; while :; do sleep 1; done"],
+                    isolation="strict", rootfs=self.rootfs)
+        self.tender.start(name)
+        before = self.tender.props(name)
+        old = self.tenderd_pid
+        os.kill(old, signal.SIGKILL)
+        self.assertTrue(wait_for(lambda: tenderd_pid() not in (0, old), timeout=30))
+        self.assertTrue(wait_for(lambda: run(["systemctl", "is-active", "tenderd.service"],
+                                             check=False).stdout.strip() == "active",
+                                 timeout=30))
+        self.tenderd_pid = tenderd_pid()
+        after = self.tender.props(name)
+        self.assertEqual((after["State"], after["MainPID"]), ("running", before["MainPID"]))
+        self.tender.stop(name, timeout_sec=5)
+        p = self.tender.wait_state(name, "stopped")
+        self.assertEqual(p["ExitCode"], 5)
+
+
+class IsolationReadmeTest(IsolationCase):
+    def test_readme_examples(self):
+        """The README's isolation examples, as they stand there."""
+        with open(os.path.join(CHECKOUT, "README.md")) as f:
+            readme = f.read()
+        section = readme.split("## Isolation", 1)[1].split("\n## ", 1)[0]
+        commands = re.findall(r"```sh\n(.*?)```", section, re.S)
+        script = "set -e\n" + "\n".join(commands)
+        for tool in ("tenderctl", "busctl", "curl"):
+            self.assertIn(tool, script)
+        for name in ("sandbox", "box", "tool"):
+            self.workload(name)
+        env = dict(os.environ, PATH=os.path.dirname(TENDERCTL) + ":" + os.environ["PATH"],
+                   ROOTFS=self.rootfs)
+        out = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                             timeout=120, env=env)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
