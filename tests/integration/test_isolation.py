@@ -399,8 +399,12 @@ class IsolationReadmeTest(IsolationCase):
         script = "set -e\n" + "\n".join(commands)
         for tool in ("tenderctl", "busctl", "curl"):
             self.assertIn(tool, script)
-        for name in ("sandbox", "box", "tool"):
+        for name in ("sandbox", "box", "tool", "probe"):
             self.workload(name)
+        self.addCleanup(shutil.rmtree, "/srv/box-data", True)
+        for made in ("data", "etc/host-release"):
+            self.addCleanup(lambda p=os.path.join(self.rootfs, made): os.path.isdir(p) and
+                            shutil.rmtree(p) or os.path.isfile(p) and os.unlink(p))
         env = dict(os.environ, PATH=os.path.dirname(TENDERCTL) + ":" + os.environ["PATH"],
                    ROOTFS=self.rootfs)
         out = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
