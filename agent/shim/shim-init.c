@@ -91,8 +91,10 @@ tender_shim_init_run(pid_t command, int status_fd)
 		if (info.si_pid != 0)
 			(void)kill(command, info.si_signo);
 	}
+	/* no child at all: the command went unseen, which cannot be; the shim then has only
+	 * init's own status, 255 */
 	if (rc < 0)
-		wstatus = 0;
+		_exit(255);
 	(void)tender_shim_write_full(status_fd, (const char *)&wstatus, sizeof(wstatus));
 	if (WIFSIGNALED(wstatus))
 		_exit(128 + WTERMSIG(wstatus));

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tender-error.h"
+#include "tender-scope-containers.h"
 #include "tender-scope-shim.h"
 
 /* tender-shim's arguments at each isolation level, and what an image gives a workload */
@@ -252,6 +253,80 @@ test_parse_failure(void)
 	g_assert_false(tender_scope_shim_parse_failure(wrong, &value, &why));
 }
 
+/* whether @path is an empty directory */
+static gboolean
+is_empty(const gchar *path)
+{
+	g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+	return dir != NULL && g_dir_read_name(dir) == NULL;
+}
+
+static void
+test_containers(void)
+{
+	g_autofree gchar *base = g_dir_make_tmp("tender-containers-XXXXXX", NULL);
+	g_autofree gchar *dir = g_build_filename(base, "containers", NULL);
+	g_autofree gchar *image_root = g_build_filename(base, "image", NULL);
+	g_autofree gchar *victim = g_build_filename(base, "victim", NULL);
+	g_autoptr(TenderScopeContainers) containers = tender_scope_containers_new(dir);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *cdir = NULL;
+	g_autofree gchar *upper = NULL;
+	g_autofree gchar *locked = NULL;
+	g_autofree gchar *link = NULL;
+	g_autofree gchar *cmd = NULL;
+	TenderScopeImage image = {.name = (gchar *)"i", .rootfs = image_root};
+	GStatBuf st;
+	gint64 deadline;
+
+	if (getuid() != 0) {
+		g_test_skip("the container directories are root's");
+		return;
+	}
+	g_assert_true(tender_scope_containers_setup(containers, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(g_mkdir(image_root, 0750), ==, 0);
+	g_assert_cmpint(g_mkdir(victim, 0755), ==, 0);
+	write_file(victim, "keep", "the link must not be followed");
+
+	/* NAME 0700, upper with the mode of the image's root (the container's /), work 0700 */
+	cdir = tender_scope_containers_prepare(containers, "web", &image, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(g_stat(cdir, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 07777, ==, 0700);
+	upper = g_build_filename(cdir, "upper", NULL);
+	g_assert_cmpint(g_stat(upper, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 07777, ==, 0750);
+	/* kept as they are at the next start */
+	write_file(upper, "changed", "x");
+	g_clear_pointer(&cdir, g_free);
+	cdir = tender_scope_containers_prepare(containers, "web", &image, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_file_test(upper, G_FILE_TEST_EXISTS));
+
+	/* removed with what the overlay leaves (a directory without permissions), and a link
+	 * out of it is not followed */
+	locked = g_build_filename(cdir, "work", "work", NULL);
+	g_assert_cmpint(g_mkdir(locked, 0), ==, 0);
+	link = g_build_filename(upper, "escape", NULL);
+	g_assert_cmpint(symlink(victim, link), ==, 0);
+	tender_scope_containers_remove(containers, "web");
+	g_assert_false(g_file_test(cdir, G_FILE_TEST_EXISTS));
+	/* in a thread: the main loop's next turns see it gone */
+	deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	while (!is_empty(dir) && g_get_monotonic_time() < deadline) {
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(1000);
+	}
+	g_assert_true(is_empty(dir));
+	g_assert_true(g_file_test(victim, G_FILE_TEST_IS_DIR));
+	/* a workload that never had one */
+	tender_scope_containers_remove(containers, "other");
+
+	cmd = g_strdup_printf("rm -rf '%s'", base);
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -262,5 +337,6 @@ main(int argc, char **argv)
 	g_test_add_func("/scope-shim/image-argv", test_image_argv);
 	g_test_add_func("/scope-shim/image-user", test_image_user);
 	g_test_add_func("/scope-shim/parse-failure", test_parse_failure);
+	g_test_add_func("/scope-shim/containers", test_containers);
 	return g_test_run();
 }
