@@ -47,6 +47,7 @@ typedef struct {
 	GPtrArray *proxies;	   /* TenderNetworkProxy, in the order of the ports */
 	GArray *ports;		   /* TenderSpecPort */
 	gchar *address;
+	gboolean fresh; /* the address was given by this attach: a failed one frees it again */
 	gboolean ready;
 } TenderNetworkAttachment;
 
@@ -396,6 +397,7 @@ tender_network_manager_attachment_new(TenderNetworkManager *self,
 		}
 		g_ptr_array_add(attachment->proxies, proxy);
 	}
+	attachment->fresh = tender_network_ipam_lookup(self->ipam, workload) == NULL;
 	attachment->address = tender_network_ipam_allocate(self->ipam, workload, error);
 	if (attachment->address == NULL) {
 		tender_network_attachment_free(attachment);
@@ -417,6 +419,10 @@ tender_network_manager_attached_cb(GObject *source, GAsyncResult *res, gpointer 
 	if (attachment != NULL && attachment->cancellable != job->cancellable)
 		attachment = NULL;
 	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+		g_autoptr(GError) error_release = NULL;
+		if (attachment != NULL && attachment->fresh &&
+		    !tender_network_ipam_release(self->ipam, job->workload, &error_release))
+			g_warning("%s", error_release->message);
 		if (attachment != NULL)
 			g_hash_table_remove(self->attachments, job->workload);
 		g_task_return_error(task, g_steal_pointer(&error));
