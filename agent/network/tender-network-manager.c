@@ -19,10 +19,11 @@
  * nftables table (outbound NAT, DNAT of published ports) and the userspace proxies of
  * published ports on the publish address.
  *
- * What touches links and rules runs in GTask threads, one at a time (self->lock): each
- * rebuilds the whole table from `published`, the ports of the workloads attached so far, so
- * the last one to run always leaves the rules of every attached workload.  The attachments
- * (proxies) and the addresses belong to the main context, where the API is called.
+ * What touches links and rules runs in a thread, one job at a time and in the order they
+ * were asked for (self->pool; setup() takes self->lock too): each job rebuilds the whole
+ * table from `published`, the ports of the workloads attached so far, so the last one
+ * always leaves the rules of every attached workload.  The attachments (proxies) and the
+ * addresses belong to the main context, where the API is called.
  *
  * When the last workload is detached and the bridge has no port left, the table and the
  * bridge go too; the next attach makes them again.
@@ -35,7 +36,8 @@ struct _TenderNetworkManager {
 	gchar *dnat_address; /* (nullable): the only address DNAT applies to */
 	TenderNetworkIpam *ipam;
 	GHashTable *attachments; /* main context: name → TenderNetworkAttachment */
-	GMutex lock;		 /* one thread at a time on links and rules; guards published */
+	GThreadPool *pool;	 /* one thread: the jobs on links and rules, in order */
+	GMutex lock;		 /* the pool's thread or setup; guards published */
 	GHashTable *published;	 /* name → GPtrArray of TenderNetworkPublish, once attached */
 };
 
@@ -120,15 +122,13 @@ tender_network_manager_apply_rules(TenderNetworkManager *self, GError **error)
 }
 
 static gboolean
-tender_network_manager_setup_locked(TenderNetworkManager *self, GError **error)
+tender_network_manager_ensure_bridge(TenderNetworkManager *self, GError **error)
 {
 	if (!tender_network_link_ensure_bridge(self->bridge,
 					       tender_network_ipam_get_subnet(self->ipam),
 					       error))
 		return FALSE;
-	if (!tender_network_link_enable_forwarding(error))
-		return FALSE;
-	return tender_network_manager_apply_rules(self, error);
+	return tender_network_link_enable_forwarding(error);
 }
 
 static gboolean
@@ -138,9 +138,11 @@ tender_network_manager_attach_locked(TenderNetworkManager *self,
 {
 	g_autoptr(GError) error_local = NULL;
 
-	if (!tender_network_manager_setup_locked(self, error))
+	if (!g_cancellable_is_cancelled(job->cancellable) &&
+	    !tender_network_manager_ensure_bridge(self, error))
 		return FALSE;
-	if (!tender_network_link_attach(self->bridge,
+	if (!g_cancellable_is_cancelled(job->cancellable) &&
+	    !tender_network_link_attach(self->bridge,
 					job->host_name,
 					job->pid,
 					tender_network_ipam_get_subnet(self->ipam),
@@ -193,15 +195,13 @@ tender_network_manager_detach_locked(TenderNetworkManager *self,
 	return tender_network_link_delete(self->bridge, error);
 }
 
-/* an attach job has the workload's process, a detach job has none */
+/* runs in self->pool: an attach job has the workload's process, a detach job has none */
 static void
-tender_network_manager_thread(GTask *task,
-			      gpointer source_object,
-			      gpointer task_data,
-			      GCancellable *cancellable)
+tender_network_manager_job_run(gpointer data, gpointer user_data)
 {
-	TenderNetworkManager *self = TENDER_NETWORK_MANAGER(source_object);
-	TenderNetworkJob *job = task_data;
+	g_autoptr(GTask) task = G_TASK(data);
+	TenderNetworkManager *self = TENDER_NETWORK_MANAGER(user_data);
+	TenderNetworkJob *job = g_task_get_task_data(task);
 	g_autoptr(GError) error = NULL;
 	gboolean ok;
 
@@ -216,6 +216,15 @@ tender_network_manager_thread(GTask *task,
 		return;
 	}
 	g_task_return_boolean(task, TRUE);
+}
+
+/* jobs run one at a time, in the order they were asked for: a run's detach always comes
+ * before the next run's attach */
+static void
+tender_network_manager_job_push(TenderNetworkManager *self, GTask *task, TenderNetworkJob *job)
+{
+	g_task_set_task_data(task, job, (GDestroyNotify)tender_network_job_free);
+	g_thread_pool_push(self->pool, g_object_ref(task), NULL);
 }
 
 /* --- the main context --- */
@@ -312,7 +321,8 @@ tender_network_manager_setup(TenderNetworkManager *self, GError **error)
 
 	g_return_val_if_fail(TENDER_IS_NETWORK_MANAGER(self), FALSE);
 	g_mutex_lock(&self->lock);
-	ok = tender_network_manager_setup_locked(self, error);
+	ok = tender_network_manager_ensure_bridge(self, error) &&
+	     tender_network_manager_apply_rules(self, error);
 	g_mutex_unlock(&self->lock);
 	return ok;
 }
@@ -529,8 +539,7 @@ tender_network_manager_attach_async(TenderNetworkManager *self,
 							   port->udp));
 	}
 	thread = g_task_new(self, NULL, tender_network_manager_attached_cb, g_steal_pointer(&task));
-	g_task_set_task_data(thread, job, (GDestroyNotify)tender_network_job_free);
-	g_task_run_in_thread(thread, tender_network_manager_thread);
+	tender_network_manager_job_push(self, thread, job);
 }
 
 /**
@@ -580,10 +589,7 @@ tender_network_manager_detach_async(TenderNetworkManager *self,
 		return;
 	}
 	g_hash_table_remove(self->attachments, workload);
-	g_task_set_task_data(task,
-			     tender_network_job_new(workload),
-			     (GDestroyNotify)tender_network_job_free);
-	g_task_run_in_thread(task, tender_network_manager_thread);
+	tender_network_manager_job_push(self, task, tender_network_job_new(workload));
 }
 
 /**
@@ -674,6 +680,7 @@ tender_network_manager_finalize(GObject *object)
 	TenderNetworkManager *self = TENDER_NETWORK_MANAGER(object);
 
 	g_hash_table_unref(self->attachments);
+	g_thread_pool_free(self->pool, FALSE, TRUE);
 	g_hash_table_unref(self->published);
 	g_clear_object(&self->ipam);
 	g_mutex_clear(&self->lock);
@@ -693,6 +700,7 @@ static void
 tender_network_manager_init(TenderNetworkManager *self)
 {
 	g_mutex_init(&self->lock);
+	self->pool = g_thread_pool_new(tender_network_manager_job_run, self, 1, FALSE, NULL);
 	self->attachments = g_hash_table_new_full(g_str_hash,
 						  g_str_equal,
 						  g_free,

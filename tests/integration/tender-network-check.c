@@ -9,6 +9,8 @@
  *   setup
  *   attach NAME PID [HOST:CONTAINER[/udp]...]   → ok ADDRESS
  *   detach NAME
+ *   restart NAME PID [PORTS...]   detach and attach at once, as a restart policy does
+ *                                 → ok ADDRESS (of the attach)
  *   release NAME
  *   address NAME                                → ok ADDRESS, or ok -
  *
@@ -89,6 +91,16 @@ tender_network_check_detached_cb(GObject *source, GAsyncResult *res, gpointer us
 	tender_network_check_reply(user_data, NULL, error);
 }
 
+/* a detach whose answer nobody waits for: the attach after it must still come after it */
+static void
+tender_network_check_detached_quietly_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!tender_network_manager_detach_finish(TENDER_NETWORK_MANAGER(source), res, &error))
+		g_printerr("tender-network-check: detach: %s\n", error->message);
+}
+
 static void
 tender_network_check_attach(TenderNetworkCheck *check, gchar **words)
 {
@@ -131,6 +143,13 @@ tender_network_check_run(TenderNetworkCheck *check, const gchar *line)
 		(void)tender_network_manager_setup(check->manager, &error);
 		tender_network_check_reply(check, NULL, error);
 	} else if (g_strcmp0(verb, "attach") == 0) {
+		tender_network_check_attach(check, words);
+	} else if (g_strcmp0(verb, "restart") == 0 && words[1] != NULL) {
+		tender_network_manager_detach_async(check->manager,
+						    words[1],
+						    NULL,
+						    tender_network_check_detached_quietly_cb,
+						    NULL);
 		tender_network_check_attach(check, words);
 	} else if (g_strcmp0(verb, "detach") == 0 && words[1] != NULL) {
 		tender_network_manager_detach_async(check->manager,

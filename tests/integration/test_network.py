@@ -378,7 +378,16 @@ class NetworkTest(unittest.TestCase):
         self.check.ok("detach", "a")
         self.assertEqual(self.check.ok("address", "a"), "10.88.0.2")
         a2 = self.container()
-        self.assertEqual(self.check.ok("attach", "a", a2.pid), "10.88.0.2")
+        self.assertEqual(self.check.ok("attach", "a", a2.pid, "18080:80"), "10.88.0.2")
+        # a restart policy: the next run attached right after the detach, without waiting;
+        # the detach of the run before never takes the new run's veth or rules
+        a3 = self.container()
+        self.assertEqual(self.check.ok("restart", "a", a3.pid, "18080:80"), "10.88.0.2")
+        self.assertIn("inet 10.88.0.2/16", a3.run(["ip", "-o", "-4", "addr", "show", "eth0"]).stdout)
+        self.assertNotIn("eth0", a2.run(["ip", "-o", "link"]).stdout)
+        self.assertEqual(self.table().count("dnat ip to 10.88.0.2:80"), 1)
+        a3.serve("0.0.0.0", 80, "a3")
+        self.assertEqual(ask([], "127.0.0.1", 18080), f"a3 {GATEWAY}")
         self.check.ok("detach", "a")
 
         # restarted: the addresses are read back
