@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 #define TENDER_CONFIG_DEFAULT_HTTP_TOKENS  TENDER_SYSCONFDIR "/tender/tokens"
 #define TENDER_CONFIG_DEFAULT_ADAPTERS_DIR TENDER_SYSCONFDIR "/tender/adapters"
 #define TENDER_CONFIG_DEFAULT_PLUGIN_DIR   TENDER_PLUGINDIR
+/* the private network: Podman's default subnet, published ports on loopback only */
+#define TENDER_CONFIG_DEFAULT_NETWORK_BRIDGE	      "tender0"
+#define TENDER_CONFIG_DEFAULT_NETWORK_SUBNET	      "10.88.0.0/16"
+#define TENDER_CONFIG_DEFAULT_NETWORK_PUBLISH_ADDRESS "127.0.0.1"
 
 /**
  * TenderConfig:
@@ -33,6 +37,10 @@ G_BEGIN_DECLS
  * @adapters_dir: where the adapter instance files are ([daemon] adapters-dir)
  * @plugin_path: the directories plugins are loaded from, in order ([plugins] path)
  * @plugins_disabled: the names of plugins not to load ([plugins] disabled)
+ * @network_bridge: the private network's bridge ([network] bridge)
+ * @network_subnet: the private network's IPv4 subnet ([network] subnet)
+ * @network_publish_address: where the proxies of published ports listen ([network]
+ *   publish-address)
  * @keyfile: the whole file, for the [plugin NAME] groups that plugins read
  *
  * tenderd's settings, from /etc/tender/tenderd.conf and the command line.
@@ -52,6 +60,9 @@ typedef struct {
 	gchar *adapters_dir;
 	gchar **plugin_path;
 	gchar **plugins_disabled;
+	gchar *network_bridge;
+	gchar *network_subnet;
+	gchar *network_publish_address;
 	GKeyFile *keyfile;
 } TenderConfig;
 
