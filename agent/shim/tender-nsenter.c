@@ -9,10 +9,12 @@
  *   tender-nsenter --pid PID [--scope CGROUP] [--cwd DIR] [--uid UID --gid GID --caps LIST]
  *                  [--tty ROWS COLS] -- COMMAND [ARG...]
  *
- * tenderd spawns it with the command's environment and stdin, stdout and stderr as its own,
- * fd 3 a status pipe and, with --tty, fd 4 a unix socket.  PID is the workload's main process,
- * whose scope's control group is CGROUP (checked, so that a PID used again by another process
- * is never entered).  It
+ * tenderd spawns it with an empty environment, the command's stdin, stdout and stderr as its
+ * own, fd 3 a status pipe, fd 4 (with --tty) a unix socket, and fd 5 the command's environment
+ * ("KEY=VALUE" strings, each ended by a NUL byte): not our own environment, which the dynamic
+ * loader would read (LD_PRELOAD) while we are still root in the host's namespaces.  PID is the
+ * workload's main process, whose scope's control group is CGROUP (checked, so that a PID used again
+ * by another process is never entered).  It
  *   1. joins every control group PID is in, in every hierarchy of /proc/PID/cgroup, from the
  *      host's view, so that the command counts against the workload's limits;
  *   2. enters the namespaces of PID that differ from its own (ipc, uts, net, pid, cgroup, mnt,
@@ -61,6 +63,9 @@
 
 #define TENDER_NSENTER_STATUS_FD 3
 #define TENDER_NSENTER_TTY_FD	 4
+#define TENDER_NSENTER_ENV_FD	 5
+/* the most the environment may hold, as execve() takes it */
+#define TENDER_NSENTER_ENV_MAX (4 * 1024 * 1024)
 /* how many cgroup mounts are looked at */
 #define TENDER_NSENTER_MOUNTS_MAX 64
 
@@ -481,6 +486,38 @@ tender_nsenter_open_tty(const TenderNsenterArgs *args)
 
 /* --- the command --- */
 
+/* the command's environment, from fd 5, as our own from now on: execvp() looks up the
+ * command in its PATH */
+static void
+tender_nsenter_read_environ(void)
+{
+	extern char **environ;
+	struct stat st;
+	char *data;
+	char **envp;
+	size_t n = 0;
+	ssize_t len;
+
+	if (fstat(TENDER_NSENTER_ENV_FD, &st) < 0 || st.st_size > TENDER_NSENTER_ENV_MAX)
+		tender_nsenter_fail("exec", E2BIG);
+	data = calloc((size_t)st.st_size + 1, 1);
+	if (data == NULL)
+		tender_nsenter_fail("exec", ENOMEM);
+	len = pread(TENDER_NSENTER_ENV_FD, data, (size_t)st.st_size, 0);
+	if (len != st.st_size)
+		tender_nsenter_fail("exec", len < 0 ? errno : EIO);
+	close(TENDER_NSENTER_ENV_FD);
+	for (ssize_t i = 0; i < len; i += (ssize_t)strlen(data + i) + 1)
+		n++;
+	envp = calloc(n + 1, sizeof(char *));
+	if (envp == NULL)
+		tender_nsenter_fail("exec", ENOMEM);
+	n = 0;
+	for (ssize_t i = 0; i < len; i += (ssize_t)strlen(data + i) + 1)
+		envp[n++] = data + i;
+	environ = envp;
+}
+
 /* the resource limits of @pid, read from the host's view; its OOM score is taken at once, and
  * goes on to the command's process */
 static void
@@ -610,6 +647,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	(void)fcntl(TENDER_NSENTER_STATUS_FD, F_SETFD, FD_CLOEXEC);
+	tender_nsenter_read_environ();
 	if (args.tty)
 		(void)fcntl(TENDER_NSENTER_TTY_FD, F_SETFD, FD_CLOEXEC);
 	if (args.uid != NULL) {
