@@ -14,6 +14,7 @@ import fcntl
 import json
 import os
 import pty
+import re
 import select
 import signal
 import struct
@@ -26,7 +27,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tenderlab import (BUS_NAME, MANAGER_IFACE, MANAGER_PATH, DBusError,  # noqa: E402
                        Gio, GLib, TenderTestCase, proc_cgroup, run, wait_for)
-from test_http import UnixConnection, curl  # noqa: E402
+from test_http import CHECKOUT, UnixConnection, curl  # noqa: E402
 from test_polkit import CALLER, DENIED, GROUP, RULES_DIR, USER, ensure_user  # noqa: E402
 from test_privileges import caps, privileges, status  # noqa: E402
 from test_tenderctl import TENDERCTL, tenderctl  # noqa: E402
@@ -364,6 +365,24 @@ class ExecHttpTest(ExecTestCase):
         self.assertEqual(json.loads(text)["error"]["name"],
                          "org.tender.Agent1.Error.InvalidState")
         self.assertEqual(status, 409, text)
+
+
+class ExecReadmeTest(ExecTestCase):
+    def test_readme_examples(self):
+        """The README's Exec section: its tenderctl, busctl and curl examples, as they stand."""
+        with open(os.path.join(CHECKOUT, "README.md")) as f:
+            readme = f.read()
+        section = readme.split("\n## Exec\n", 1)[1].split("\n## ", 1)[0]
+        script = "set -e\n" + "\n".join(re.findall(r"```sh\n(.*?)```", section, re.S))
+        for tool in ("tenderctl exec", "busctl call", "curl"):
+            self.assertIn(tool, script)
+        self.run_sleeper("web")
+        out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("hello from /tmp\n", out.stdout)
+        self.assertIn("from stdin\n", out.stdout)
+        self.assertIn('"stdout":"aGVsbG8K"', out.stdout)
+        self.assertIn('{"exit_code":0,"signal":0}', out.stdout)
 
 
 class ExecPolkitTest(ExecTestCase):
