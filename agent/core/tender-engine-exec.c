@@ -45,7 +45,7 @@ tender_engine_exec_check_type(const gchar *key, GVariant *value, const gchar *ty
 	g_set_error(error,
 		    TENDER_ERROR,
 		    TENDER_ERROR_INVALID_ARGUMENT,
-		    "Option '%s' must be of type '%s', not '%s'",
+		    "Option '%s' of ExecWorkload is a '%s', not a '%s'",
 		    key,
 		    type,
 		    g_variant_get_type_string(value));
@@ -184,7 +184,7 @@ tender_engine_exec_parse_option(TenderRuntimeExec *exec,
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
-				    "Option '%s' must be of type 'h'%s, not '%s'",
+				    "Option '%s' of ExecWorkload is an 'h'%s, not a '%s'",
 				    key,
 				    g_strcmp0(key, "stdin") == 0 ? " or 'ay'" : "",
 				    g_variant_get_type_string(value));
@@ -226,24 +226,17 @@ tender_engine_exec_parse(TenderRuntimeExec *exec,
 		return FALSE;
 	}
 	exec->argv = g_strdupv((gchar **)argv);
-	if (options != NULL) {
-		GVariantIter iter;
-		const gchar *key;
-		GVariant *child;
-		if (!g_variant_is_of_type(options, G_VARIANT_TYPE_VARDICT)) {
-			g_set_error_literal(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Options must be of type 'a{sv}'");
+	/* the front-ends give an a{sv}: D-Bus checks the call's signature */
+	g_return_val_if_fail(options == NULL ||
+				 g_variant_is_of_type(options, G_VARIANT_TYPE_VARDICT),
+			     FALSE);
+	for (gsize i = 0; options != NULL && i < g_variant_n_children(options); i++) {
+		const gchar *key = NULL;
+		g_autoptr(GVariant) value = NULL;
+		g_variant_get_child(options, i, "{&sv}", &key, &value);
+		if (!tender_engine_exec_parse_option(exec, key, value, fd_list, error))
 			return FALSE;
-		}
-		g_variant_iter_init(&iter, options);
-		while (g_variant_iter_next(&iter, "{&sv}", &key, &child)) {
-			g_autoptr(GVariant) value = child;
-			if (!tender_engine_exec_parse_option(exec, key, value, fd_list, error))
-				return FALSE;
-			has_size |= g_strcmp0(key, "terminal_size") == 0;
-		}
+		has_size |= g_strcmp0(key, "terminal_size") == 0;
 	}
 	if (exec->tty && exec->stderr_fd >= 0) {
 		g_set_error_literal(error,

@@ -52,13 +52,13 @@
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "shim-private.h"
+#include "tender-fdpass.h"
 #include "tender-privdrop.h"
 
 #define TENDER_NSENTER_STATUS_FD 3
@@ -431,32 +431,6 @@ tender_nsenter_enter(int pidfd, const int *fds, int flags, int root_fd)
 
 /* --- the terminal --- */
 
-static int
-tender_nsenter_send_fd(int sock, int fd)
-{
-	char byte = 'T';
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		struct cmsghdr header;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = control.buf,
-	    .msg_controllen = sizeof(control.buf),
-	};
-	struct cmsghdr *cmsg;
-
-	memset(&control, 0, sizeof(control));
-	cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
 /* a pty of the devpts mounted here; the master goes to tenderd, the other end is returned */
 static int
 tender_nsenter_open_tty(const TenderNsenterArgs *args)
@@ -477,7 +451,7 @@ tender_nsenter_open_tty(const TenderNsenterArgs *args)
 	peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (peer < 0)
 		tender_nsenter_fail("tty", errno);
-	if (tender_nsenter_send_fd(TENDER_NSENTER_TTY_FD, master) < 0)
+	if (tender_fdpass_send(TENDER_NSENTER_TTY_FD, master) < 0)
 		tender_nsenter_fail("tty", errno);
 	close(master);
 	close(TENDER_NSENTER_TTY_FD);

@@ -25,9 +25,7 @@ static void
 tender_dbus_exec_free(TenderDbusExec *call)
 {
 	if (call->vanished_id != 0)
-		g_dbus_connection_signal_unsubscribe(g_dbus_method_invocation_get_connection(
-							 call->invocation),
-						     call->vanished_id);
+		g_bus_unwatch_name(call->vanished_id);
 	g_object_unref(call->cancellable);
 	g_object_unref(call->invocation);
 	g_free(call);
@@ -35,21 +33,12 @@ tender_dbus_exec_free(TenderDbusExec *call)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderDbusExec, tender_dbus_exec_free)
 
+/* the caller left the bus: nobody is there for the answer */
 static void
-tender_dbus_exec_vanished_cb(GDBusConnection *connection,
-			     const gchar *sender_name,
-			     const gchar *object_path,
-			     const gchar *interface_name,
-			     const gchar *signal_name,
-			     GVariant *parameters,
-			     gpointer user_data)
+tender_dbus_exec_vanished_cb(GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
 	TenderDbusExec *call = user_data;
-	const gchar *new_owner = NULL;
-
-	g_variant_get(parameters, "(&s&s&s)", NULL, NULL, &new_owner);
-	if (new_owner[0] == '\0')
-		g_cancellable_cancel(call->cancellable);
+	g_cancellable_cancel(call->cancellable);
 }
 
 static GVariant *
@@ -101,17 +90,14 @@ tender_dbus_daemon_exec(TenderDbusDaemon *self,
 	call->cancellable = g_cancellable_new();
 	if (sender != NULL)
 		call->vanished_id =
-		    g_dbus_connection_signal_subscribe(g_dbus_method_invocation_get_connection(
-							   invocation),
-						       "org.freedesktop.DBus",
-						       "org.freedesktop.DBus",
-						       "NameOwnerChanged",
-						       "/org/freedesktop/DBus",
-						       sender,
-						       G_DBUS_SIGNAL_FLAGS_NONE,
-						       tender_dbus_exec_vanished_cb,
-						       call,
-						       NULL);
+		    g_bus_watch_name_on_connection(g_dbus_method_invocation_get_connection(
+						       invocation),
+						   sender,
+						   G_BUS_NAME_WATCHER_FLAGS_NONE,
+						   NULL,
+						   tender_dbus_exec_vanished_cb,
+						   call,
+						   NULL);
 	tender_engine_exec_workload_async(self->engine,
 					  name,
 					  argv,

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <gio/gunixfdlist.h>
 #include <glib-unix.h>
-#include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "tender-error.h"
@@ -43,7 +43,7 @@ typedef struct {
 struct _TenderHttpExec {
 	TenderHttpRequest *req;
 	GCancellable *cancellable;
-	GSource *hangup;
+	guint hangup_id;	  /* watching the connection for the client's end */
 	gboolean streaming;	  /* ?stream=1 */
 	TenderHttpStream *stream; /* made at the first chunk, so that an error has its status */
 	gulong wrote_id;
@@ -61,9 +61,7 @@ tender_http_exec_free(TenderHttpExec *call)
 		if (call->pipes[i].fd >= 0)
 			(void)close(call->pipes[i].fd);
 	}
-	if (call->hangup != NULL)
-		g_source_destroy(call->hangup);
-	g_clear_pointer(&call->hangup, g_source_unref);
+	g_clear_handle_id(&call->hangup_id, g_source_remove);
 	if (call->stream != NULL) {
 		g_clear_signal_handler(&call->wrote_id, call->req->msg);
 		tender_http_stream_release(call->stream);
@@ -225,28 +223,21 @@ tender_http_exec_decode(TenderHttpRequest *req, GError **error)
 	g_autoptr(JsonNode) body = tender_http_message_get_body(req->msg, error);
 	g_auto(GVariantBuilder) options = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
 	g_auto(GStrv) argv = NULL;
-	JsonObjectIter iter;
-	const gchar *key;
-	JsonNode *member;
-	JsonObject *obj;
+	g_autoptr(GList) keys_of = NULL;
+	g_autoptr(JsonObject) obj = NULL;
 
-	if (body == NULL) {
-		if (error != NULL && *error == NULL)
-			g_set_error_literal(error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "The request body must be {\"argv\": [...], ...}");
+	if (body == NULL && error != NULL && *error != NULL)
 		return NULL;
-	}
-	obj = json_node_get_object(body);
-	json_object_iter_init(&iter, obj);
-	while (json_object_iter_next(&iter, &key, &member)) {
-		if (!g_strv_contains(keys, key)) {
+	/* no body: no argv, which the engine refuses by name */
+	obj = body != NULL ? json_object_ref(json_node_get_object(body)) : json_object_new();
+	keys_of = json_object_get_members(obj);
+	for (GList *l = keys_of; l != NULL; l = l->next) {
+		if (!g_strv_contains(keys, l->data)) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
 				    "Unknown key '%s'",
-				    key);
+				    (const gchar *)l->data);
 			return NULL;
 		}
 	}
@@ -481,19 +472,18 @@ tender_http_exec_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	tender_http_exec_finish(call);
 }
 
-/* the client hung up (or sent more than it should): the command is killed */
+/* the client hung up: the command is killed.  Readable with nothing to read is the end of the
+ * connection; bytes to read are more than a client sends, but no reason to kill */
 static gboolean
-tender_http_exec_hangup_cb(GSocket *sock, GIOCondition condition, gpointer user_data)
+tender_http_exec_hangup_cb(gint fd, GIOCondition condition, gpointer user_data)
 {
 	TenderHttpExec *call = user_data;
-	gchar byte;
-	gssize n = recv(g_socket_get_fd(sock), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+	gint pending = 0;
 
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return G_SOURCE_CONTINUE;
-	if (n <= 0)
+	if ((condition & (G_IO_HUP | G_IO_ERR)) != 0 ||
+	    (ioctl(fd, FIONREAD, &pending) == 0 && pending == 0))
 		g_cancellable_cancel(call->cancellable);
-	g_clear_pointer(&call->hangup, g_source_unref);
+	call->hangup_id = 0;
 	return G_SOURCE_REMOVE;
 }
 
@@ -592,14 +582,11 @@ tender_http_exec_call(TenderHttpRequest *owned)
 	/* the command may run for long, quietly: the idle timeout does not apply */
 	if (sock != NULL)
 		g_socket_set_timeout(sock, 0);
-	if (sock != NULL) {
-		call->hangup = g_socket_create_source(sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-		g_source_set_callback(call->hangup,
-				      G_SOURCE_FUNC(tender_http_exec_hangup_cb),
-				      call,
-				      NULL);
-		g_source_attach(call->hangup, NULL);
-	}
+	if (sock != NULL)
+		call->hangup_id = g_unix_fd_add(g_socket_get_fd(sock),
+						G_IO_IN | G_IO_HUP | G_IO_ERR,
+						tender_http_exec_hangup_cb,
+						call);
 	tender_engine_exec_workload_async(tender_http_server_get_engine(call->req->self),
 					  name,
 					  argv,

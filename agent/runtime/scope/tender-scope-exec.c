@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tender-error.h"
+#include "tender-fdpass.h"
 #include "tender-scope-exec.h"
 #include "tender-scope-relay.h"
 
@@ -120,53 +121,51 @@ tender_scope_exec_free(TenderScopeExec *self)
 
 /* --- the answer --- */
 
+/* what each step of tender-nsenter that failed means; an errno of 0 matches any */
+static const struct {
+	const gchar *step;
+	gint err;
+	TenderError code;
+	const gchar *what;
+} tender_scope_exec_failures[] = {
+    {"exec", ENOENT, TENDER_ERROR_NOT_FOUND, "there is no such command"},
+    {"exec", 0, TENDER_ERROR_FAILED, "executing it"},
+    {"directory", 0, TENDER_ERROR_INVALID_ARGUMENT, "option 'working_directory'"},
+    {"target", ESRCH, TENDER_ERROR_INVALID_STATE, "the workload ended before it could run"},
+    {"cgroup", 0, TENDER_ERROR_FAILED, "joining its control groups"},
+    {"namespace", 0, TENDER_ERROR_FAILED, "entering its namespaces"},
+    {"tty", 0, TENDER_ERROR_FAILED, "opening a terminal in it"},
+    {"user", 0, TENDER_ERROR_FAILED, "taking its user"},
+};
+
 /* why the command could not be run, as tender-nsenter said it */
 static GError *
 tender_scope_exec_failure(TenderScopeExec *self)
 {
-	const gchar *step = self->failed_step;
-	const gchar *why = g_strerror(self->failed_errno);
-	const gchar *command = self->exec->argv[0];
+	g_autofree gchar *what = g_strdup(self->failed_step);
+	TenderError code = TENDER_ERROR_FAILED;
 
-	if (g_strcmp0(step, "exec") == 0 && self->failed_errno == ENOENT)
-		return g_error_new(TENDER_ERROR,
-				   TENDER_ERROR_NOT_FOUND,
-				   "No command '%s' in workload '%s': %s",
-				   command,
-				   self->name,
-				   why);
-	if (g_strcmp0(step, "exec") == 0)
-		return g_error_new(TENDER_ERROR,
-				   TENDER_ERROR_FAILED,
-				   "Cannot execute '%s' in workload '%s': %s",
-				   command,
-				   self->name,
-				   why);
-	if (g_strcmp0(step, "directory") == 0)
-		return g_error_new(TENDER_ERROR,
-				   TENDER_ERROR_INVALID_ARGUMENT,
-				   "Option 'working_directory': cannot change to '%s' in workload "
-				   "'%s': %s",
-				   self->exec->working_directory,
-				   self->name,
-				   why);
-	if (g_strcmp0(step, "target") == 0 && self->failed_errno == ESRCH)
-		return g_error_new(TENDER_ERROR,
-				   TENDER_ERROR_INVALID_STATE,
-				   "Workload '%s' ended before '%s' could run in it",
-				   self->name,
-				   command);
+	for (guint i = 0; i < G_N_ELEMENTS(tender_scope_exec_failures); i++) {
+		if (g_strcmp0(tender_scope_exec_failures[i].step, self->failed_step) != 0 ||
+		    (tender_scope_exec_failures[i].err != 0 &&
+		     tender_scope_exec_failures[i].err != self->failed_errno))
+			continue;
+		code = tender_scope_exec_failures[i].code;
+		g_free(what);
+		what = code == TENDER_ERROR_INVALID_ARGUMENT
+			   ? g_strdup_printf("%s '%s'",
+					     tender_scope_exec_failures[i].what,
+					     self->exec->working_directory)
+			   : g_strdup(tender_scope_exec_failures[i].what);
+		break;
+	}
 	return g_error_new(TENDER_ERROR,
-			   TENDER_ERROR_FAILED,
+			   code,
 			   "Cannot run '%s' in workload '%s': %s: %s",
-			   command,
+			   self->exec->argv[0],
 			   self->name,
-			   g_strcmp0(step, "cgroup") == 0      ? "joining its control groups"
-			   : g_strcmp0(step, "namespace") == 0 ? "entering its namespaces"
-			   : g_strcmp0(step, "tty") == 0       ? "opening a terminal in it"
-			   : g_strcmp0(step, "user") == 0      ? "taking its user"
-							       : step,
-			   why);
+			   what,
+			   g_strerror(self->failed_errno));
 }
 
 static void
@@ -231,6 +230,20 @@ tender_scope_exec_status_line(TenderScopeExec *self, const gchar *line)
 	g_warning("tender-nsenter said something unexpected: %s", line);
 }
 
+/* one read of our end of a pipe: how many bytes, 0 at its end (or on an error), -1 when it
+ * has nothing now */
+static gssize
+tender_scope_exec_read_some(gint fd, gpointer buf, gsize len)
+{
+	for (;;) {
+		gssize n = read(fd, buf, len);
+		if (n >= 0)
+			return n;
+		if (errno != EINTR)
+			return errno == EAGAIN ? -1 : 0;
+	}
+}
+
 /* reads the status pipe; FALSE at its end */
 static gboolean
 tender_scope_exec_read_status(TenderScopeExec *self)
@@ -239,13 +252,9 @@ tender_scope_exec_read_status(TenderScopeExec *self)
 	gchar *nl;
 
 	for (;;) {
-		gssize n = read(self->status_fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return TRUE;
+		gssize n = tender_scope_exec_read_some(self->status_fd, buf, sizeof(buf));
 		if (n <= 0)
-			return FALSE;
+			return n < 0;
 		if (self->status->len + (gsize)n > TENDER_SCOPE_EXEC_STATUS_MAX)
 			return FALSE;
 		g_string_append_len(self->status, buf, n);
@@ -294,13 +303,9 @@ tender_scope_exec_read_output(TenderScopeExecOutput *output, guint reads)
 	guint8 buf[65536];
 
 	for (guint i = 0; i < reads; i++) {
-		gssize n = read(output->fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return TRUE;
+		gssize n = tender_scope_exec_read_some(output->fd, buf, sizeof(buf));
 		if (n <= 0)
-			return FALSE;
+			return n < 0;
 		tender_scope_exec_keep(output, buf, (gsize)n);
 	}
 	return TRUE;
@@ -367,33 +372,15 @@ static void
 tender_scope_exec_receive_master(TenderScopeExec *self)
 {
 	g_autoptr(GError) error = NULL;
-	gchar byte = 0;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		struct cmsghdr header;
-		gchar buf[CMSG_SPACE(sizeof(gint))];
-	} control;
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = control.buf,
-	    .msg_controllen = sizeof(control.buf),
-	};
-	struct cmsghdr *cmsg;
-	gint master = -1;
-	gssize n;
+	gint master = tender_fdpass_receive(self->tty_sock, MSG_DONTWAIT);
 
-	memset(&control, 0, sizeof(control));
-	n = recvmsg(self->tty_sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+	if (master < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	g_clear_handle_id(&self->tty_id, g_source_remove);
 	tender_scope_exec_close(&self->tty_sock);
-	cmsg = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
-	    cmsg->cmsg_len != CMSG_LEN(sizeof(gint)))
-		return; /* the helper failed before; the status pipe says why */
-	memcpy(&master, CMSG_DATA(cmsg), sizeof(gint));
+	/* none: the helper failed before; the status pipe says why */
+	if (master < 0)
+		return;
 	self->relay = tender_scope_relay_new(master,
 					     self->tty_in,
 					     self->tty_out,
