@@ -389,9 +389,9 @@ class ExecPolkitTest(ExecTestCase):
     @classmethod
     def setUpClass(cls):
         cls.uid, created_group = ensure_user()
-        cls.addClassCleanup(run, ["userdel", USER], check=False)
-        if created_group:
-            cls.addClassCleanup(run, ["groupdel", GROUP], check=False)
+        undo = [["userdel", USER]] + ([["groupdel", GROUP]] if created_group else [])
+        for cmd in undo:
+            cls.addClassCleanup(run, cmd, check=False)
 
     def call_as_user(self, name, argv):
         text = f'("{name}", {json.dumps(argv)}, @a{{sv}} {{}})'
