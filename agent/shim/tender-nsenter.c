@@ -277,10 +277,24 @@ tender_nsenter_in_scope(const char *path, const char *scope)
 	return strncmp(path, scope, len) == 0 && (path[len] == '\0' || path[len] == '/');
 }
 
+/* are we in the cgroup @cgroup of the hierarchy of @controllers already, as @own
+ * (/proc/self/cgroup) says: then there is nothing to join, and a move that moves nothing
+ * still costs the kernel's lock of every process's cgroups */
+static int
+tender_nsenter_is_own(const char *own, const char *controllers, const char *cgroup)
+{
+	char line[PATH_MAX + 256];
+
+	if ((size_t)snprintf(line, sizeof(line), ":%s:%s\n", controllers, cgroup) >= sizeof(line))
+		return 0;
+	return strstr(own, line) != NULL;
+}
+
 /*
  * Joins every control group of @pid, from the lines "ID:CONTROLLERS:PATH" of
- * /proc/PID/cgroup; a hierarchy that is not mounted here cannot be joined, and is left out.
- * Fails (ESRCH) if neither the v2 path nor that of name=systemd is in @scope.
+ * /proc/PID/cgroup, but those we are in already; a hierarchy that is not mounted here cannot be
+ * joined, and is left out.  Fails (ESRCH) if neither the v2 path nor that of name=systemd is in
+ * @scope.
  */
 static void
 tender_nsenter_join_cgroups(pid_t pid, const char *scope)
@@ -290,6 +304,7 @@ tender_nsenter_join_cgroups(pid_t pid, const char *scope)
 	const char *cgroups[TENDER_NSENTER_MOUNTS_MAX];
 	char path[64];
 	char buf[8192];
+	char own[8192];
 	char *line;
 	char *save = NULL;
 	int n_mounts = tender_nsenter_read_mounts(mounts, TENDER_NSENTER_MOUNTS_MAX);
@@ -301,6 +316,8 @@ tender_nsenter_join_cgroups(pid_t pid, const char *scope)
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
 	if (tender_shim_read_small_file(path, buf, sizeof(buf)) < 0)
 		tender_nsenter_fail("target", errno);
+	if (tender_shim_read_small_file("/proc/self/cgroup", own, sizeof(own)) < 0)
+		tender_nsenter_fail("cgroup", errno);
 	for (line = strtok_r(buf, "\n", &save); line != NULL && n < TENDER_NSENTER_MOUNTS_MAX;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *colon = strchr(line, ':');
@@ -323,7 +340,7 @@ tender_nsenter_join_cgroups(pid_t pid, const char *scope)
 		    tender_nsenter_find_mount(mounts, n_mounts, controllers[i]);
 		char procs[PATH_MAX + 64];
 		int fd;
-		if (mount == NULL)
+		if (mount == NULL || tender_nsenter_is_own(own, controllers[i], cgroups[i]))
 			continue;
 		if ((size_t)snprintf(procs,
 				     sizeof(procs),
