@@ -407,6 +407,10 @@ class ExecPolkitTest(ExecTestCase):
         self.assertEqual(out.get("error"), DENIED, out)
         # managing does not imply exec
         path = os.path.join(RULES_DIR, "10-tender-test-exec.rules")
+        # afterwards, until polkitd has dropped the rule: the next test sees the defaults
+        self.addCleanup(lambda: self.assertTrue(wait_for(
+            lambda: self.call_as_user("ex-pk", ["/bin/echo"]).get("error") == DENIED,
+            timeout=30), "polkitd never dropped the rule"))
         self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
         with open(path, "w") as f:
             f.write(f"""polkit.addRule(function(action, subject) {{
