@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 
 #define TENDER_AUTHORITY_ACTION_READ   "org.tender.workloads.read"
 #define TENDER_AUTHORITY_ACTION_MANAGE "org.tender.workloads.manage"
+/* ExecWorkload: a command in a running workload, as its user */
+#define TENDER_AUTHORITY_ACTION_EXEC "org.tender.workloads.exec"
 
 /* adapter instances: the "method" detail of their calls is "Adapter.METHOD" */
 #define TENDER_AUTHORITY_ACTION_ADAPTERS_READ	"org.tender.adapters.read"

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "tender-runtime-exec.h"
 #include "tender-runtime-run.h"
 #include "tender-workload.h"
 
@@ -28,6 +29,10 @@ G_DECLARE_DERIVABLE_TYPE(TenderRuntime, tender_runtime, TENDER, RUNTIME, GObject
  * @check_spec: (optional): whether the runtime can run a workload of @spec, at create and
  *	import; without it, a spec with isolation keys (an isolation level other than minimal,
  *	rlimits) is refused with %TENDER_ERROR_NOT_SUPPORTED
+ * @exec_async: (optional): runs the command of @exec in the running @run, as its workload's
+ *	own processes run (ExecWorkload); @exec stays valid until @callback, and the runtime
+ *	fills in its answer.  Without it, ExecWorkload answers %TENDER_ERROR_NOT_SUPPORTED.
+ * @exec_finish: (optional): finishes @exec_async
  *
  * How a workload runs.  The engine holds one of each by name, and keeps the lifecycle, the
  * restart policy, health checks, the state files and the events.
@@ -42,8 +47,15 @@ struct _TenderRuntimeClass {
 			       const gchar *name,
 			       const TenderSpec *spec,
 			       GError **error);
+	void (*exec_async)(TenderRuntime *self,
+			   TenderRuntimeRun *run,
+			   TenderRuntimeExec *exec,
+			   GCancellable *cancellable,
+			   GAsyncReadyCallback callback,
+			   gpointer user_data);
+	gboolean (*exec_finish)(TenderRuntime *self, GAsyncResult *res, GError **error);
 	/*< private >*/
-	gpointer padding[6];
+	gpointer padding[4];
 };
 
 const gchar *
@@ -61,5 +73,14 @@ tender_runtime_check_spec(TenderRuntime *self,
 			  const gchar *name,
 			  const TenderSpec *spec,
 			  GError **error);
+void
+tender_runtime_exec_async(TenderRuntime *self,
+			  TenderRuntimeRun *run,
+			  TenderRuntimeExec *exec,
+			  GCancellable *cancellable,
+			  GAsyncReadyCallback callback,
+			  gpointer user_data);
+gboolean
+tender_runtime_exec_finish(TenderRuntime *self, GAsyncResult *res, GError **error);
 
 G_END_DECLS

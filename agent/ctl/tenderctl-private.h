@@ -33,6 +33,7 @@ typedef enum {
 	TENDER_CTL_OPTS_LOGS = 1 << 6,
 	TENDER_CTL_OPTS_WATCH = 1 << 7,
 	TENDER_CTL_OPTS_PAYLOAD = 1 << 8,
+	TENDER_CTL_OPTS_EXEC = 1 << 9,
 } TenderCtlOpts;
 
 typedef enum {
@@ -71,6 +72,9 @@ typedef struct {
 	gchar *stream;
 	gboolean watch;
 	gchar *payload;
+	gboolean exec_tty;
+	gchar **exec_env;
+	gchar *exec_workdir;
 
 	/* what they make */
 	GVariant *spec;
@@ -85,6 +89,9 @@ typedef struct {
 	GMainLoop *loop;
 	GDataInputStream *log_stream;
 	FILE *log_last;
+
+	/* tenderctl's exit status when the command succeeded: exec's is the command's */
+	gint exit_status;
 } TenderCtl;
 
 typedef gboolean (*TenderCtlFunc)(TenderCtl *self, GError **error);
@@ -183,6 +190,12 @@ gboolean
 tender_ctl_cmd_pause(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_cmd_resume(TenderCtl *self, GError **error);
+
+/* tenderctl-exec.c */
+void
+tender_ctl_exec_add_entries(GOptionContext *context, TenderCtl *self);
+gboolean
+tender_ctl_cmd_exec(TenderCtl *self, GError **error);
 
 /* tenderctl-logs.c */
 gboolean

@@ -34,6 +34,7 @@ typedef enum {
 	TENDER_HTTP_ROUTE_PROMETHEUS_ALL,
 	TENDER_HTTP_ROUTE_ADAPTERS,
 	TENDER_HTTP_ROUTE_ALIAS, /* another name of a method of a built-in service */
+	TENDER_HTTP_ROUTE_EXEC,
 } TenderHttpRoute;
 
 /* the route a request is for, found once when its headers are there */

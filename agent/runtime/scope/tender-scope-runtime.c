@@ -10,6 +10,7 @@
 #include "tender-cgroup.h"
 #include "tender-error.h"
 #include "tender-scope-containers.h"
+#include "tender-scope-exec.h"
 #include "tender-scope-run.h"
 #include "tender-scope-runtime.h"
 #include "tender-systemd.h"
@@ -29,6 +30,7 @@ struct _TenderScopeRuntime {
 	TenderSystemd *systemd; /* NULL without a system bus */
 	TenderScopeContainers *containers;
 	gchar *shim;
+	gchar *nsenter; /* ExecWorkload's helper, next to the shim */
 	gchar *exit_dir;
 };
 
@@ -173,6 +175,32 @@ tender_scope_runtime_check_spec(TenderRuntime *runtime,
 	return image != NULL;
 }
 
+/* ExecWorkload: tender-nsenter runs the command in the workload's cgroups and namespaces */
+static void
+tender_scope_runtime_exec_async(TenderRuntime *runtime,
+				TenderRuntimeRun *run,
+				TenderRuntimeExec *exec,
+				GCancellable *cancellable,
+				GAsyncReadyCallback callback,
+				gpointer user_data)
+{
+	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(runtime);
+
+	tender_scope_exec_start(self,
+				self->nsenter,
+				tender_runtime_run_get_workload(run),
+				exec,
+				cancellable,
+				callback,
+				user_data);
+}
+
+static gboolean
+tender_scope_runtime_exec_finish(TenderRuntime *runtime, GAsyncResult *res, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
 static void
 tender_scope_runtime_finalize(GObject *object)
 {
@@ -181,6 +209,7 @@ tender_scope_runtime_finalize(GObject *object)
 	g_object_unref(self->containers);
 	g_clear_object(&self->systemd);
 	g_free(self->shim);
+	g_free(self->nsenter);
 	g_free(self->exit_dir);
 	G_OBJECT_CLASS(tender_scope_runtime_parent_class)->finalize(object);
 }
@@ -196,6 +225,8 @@ tender_scope_runtime_class_init(TenderScopeRuntimeClass *klass)
 	runtime_class->forget_workload = tender_scope_runtime_forget_workload;
 	runtime_class->prepare_workload = tender_scope_runtime_prepare_workload;
 	runtime_class->check_spec = tender_scope_runtime_check_spec;
+	runtime_class->exec_async = tender_scope_runtime_exec_async;
+	runtime_class->exec_finish = tender_scope_runtime_exec_finish;
 }
 
 static void
@@ -209,7 +240,7 @@ tender_scope_runtime_init(TenderScopeRuntime *self)
  *	%NULL
  * @system_bus: (nullable): the bus PID 1 is on; without it no scope can be started (for
  *	tests that only read cgroup files)
- * @shim: where tender-shim is
+ * @shim: where tender-shim is; tender-nsenter is installed next to it
  * @state_dir: tenderd's state directory; the shims' exit records go into its "exit", the
  *	container directories into its "containers"
  *
@@ -224,10 +255,13 @@ tender_scope_runtime_new(const gchar *cgroup_root,
 	TenderScopeRuntime *self =
 	    g_object_new(TENDER_TYPE_SCOPE_RUNTIME, "name", TENDER_RUNTIME_SCOPE, NULL);
 	g_autofree gchar *containers = NULL;
+	g_autofree gchar *dir = NULL;
 
 	self->cgroup = tender_cgroup_new(cgroup_root);
 	self->systemd = system_bus != NULL ? tender_systemd_new(system_bus) : NULL;
 	self->shim = g_strdup(shim);
+	dir = g_path_get_dirname(shim);
+	self->nsenter = g_build_filename(dir, "tender-nsenter", NULL);
 	self->exit_dir = g_build_filename(state_dir, "exit", NULL);
 	containers = g_build_filename(state_dir, "containers", NULL);
 	self->containers = tender_scope_containers_new(containers);
