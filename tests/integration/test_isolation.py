@@ -384,6 +384,12 @@ class IsolationAdoptionTest(IsolationCase):
         self.tenderd_pid = tenderd_pid()
         after = self.tender.props(name)
         self.assertEqual((after["State"], after["MainPID"]), ("running", before["MainPID"]))
+        # exec still finds its namespaces and root
+        r = run([TENDERCTL, "exec", name, "--", "/bin/sh", "-c",
+                 "hostname; cat /proc/1/comm; ls /etc"], check=False)
+        self.assertEqual((r.returncode, r.stdout.split()), (0, [name, "tender-init", "group",
+                                                                "hostname", "hosts", "passwd",
+                                                                "resolv.conf"]), r.stderr)
         self.tender.stop(name, timeout_sec=5)
         p = self.tender.wait_state(name, "stopped")
         self.assertEqual(p["ExitCode"], 5)
