@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define TENDER_CONFIG_DEFAULT_HTTP_TOKENS  TENDER_SYSCONFDIR "/tender/tokens"
 #define TENDER_CONFIG_DEFAULT_ADAPTERS_DIR TENDER_SYSCONFDIR "/tender/adapters"
 #define TENDER_CONFIG_DEFAULT_PLUGIN_DIR   TENDER_PLUGINDIR
+#define TENDER_CONFIG_DEFAULT_IMAGES_MAX   (G_GUINT64_CONSTANT(4) << 30)
 
 /**
  * TenderConfig:
@@ -33,6 +34,9 @@ G_BEGIN_DECLS
  * @adapters_dir: where the adapter instance files are ([daemon] adapters-dir)
  * @plugin_path: the directories plugins are loaded from, in order ([plugins] path)
  * @plugins_disabled: the names of plugins not to load ([plugins] disabled)
+ * @images_dir: where the image store is ([images] dir), %NULL for STATE_DIR/images
+ * @images_max_size: the most bytes an image archive may have, and an image unpacked
+ *   ([images] max-size)
  * @keyfile: the whole file, for the [plugin NAME] groups that plugins read
  *
  * tenderd's settings, from /etc/tender/tenderd.conf and the command line.
@@ -52,6 +56,8 @@ typedef struct {
 	gchar *adapters_dir;
 	gchar **plugin_path;
 	gchar **plugins_disabled;
+	gchar *images_dir;
+	guint64 images_max_size;
 	GKeyFile *keyfile;
 } TenderConfig;
 

@@ -16,6 +16,7 @@
 #include "tender-image-archive.h"
 #include "tender-image-oci.h"
 #include "tender-image-store.h"
+#include "tender-options.h"
 
 /*
  * TenderImageStore: the images workloads may use as their root file system, one directory
@@ -109,6 +110,36 @@ tender_image_store_check_name(const gchar *name, GError **error)
 			    "Invalid image name '%s': expected [a-z0-9][a-z0-9._-]{0,127}",
 			    name != NULL ? name : "");
 		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_image_store_check_caller:
+ * @options: (nullable): ImportImage's options
+ * @uid: the caller's uid
+ * @error: (nullable): a #GError
+ *
+ * What the front-ends decide before an import: the options directory (a tree of the host
+ * taken as it is) and devices (device nodes made as the archive says) are root's.
+ *
+ * Returns: %TRUE, or %FALSE with %TENDER_ERROR_ACCESS_DENIED
+ */
+gboolean
+tender_image_store_check_caller(GVariant *options, guint32 uid, GError **error)
+{
+	const gchar *root_only[] = {"directory", "devices"};
+
+	for (guint i = 0; options != NULL && uid != 0 && i < G_N_ELEMENTS(root_only); i++) {
+		gboolean value = FALSE;
+		if (g_variant_lookup(options, root_only[i], "b", &value) && value) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_ACCESS_DENIED,
+				    "Only root may import with the option %s",
+				    root_only[i]);
+			return FALSE;
+		}
 	}
 	return TRUE;
 }
@@ -416,7 +447,7 @@ tender_image_store_import_cb(GObject *source, GAsyncResult *res, gpointer user_d
 	g_task_return_pointer(task, g_object_ref(job->image), g_object_unref);
 }
 
-/* the options replace, directory and devices (booleans); others are refused */
+/* the options of ImportImage's schema (tender-options.c): replace, directory and devices */
 static gboolean
 tender_image_store_parse_options(TenderImageImport *job, GVariant *options, GError **error)
 {
@@ -427,23 +458,23 @@ tender_image_store_parse_options(TenderImageImport *job, GVariant *options, GErr
 	if (options == NULL)
 		return TRUE;
 	g_variant_iter_init(&iter, options);
-	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
-		gboolean *target = g_strcmp0(key, "replace") == 0     ? &job->replace
-				   : g_strcmp0(key, "directory") == 0 ? &job->directory
-				   : g_strcmp0(key, "devices") == 0   ? &job->limits.devices
-								      : NULL;
-		if (target == NULL || !g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+		g_autoptr(GVariant) owned = value;
+		const gchar *type = tender_options_get_type("ImportImage", key);
+
+		if (type == NULL || !g_variant_is_of_type(value, G_VARIANT_TYPE(type))) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
-				    target == NULL ? "Unknown option '%s'"
-						   : "Option '%s' must be a boolean",
+				    type == NULL ? "Unknown option '%s'"
+						 : "Option '%s' must be a boolean",
 				    key);
-			g_variant_unref(value);
 			return FALSE;
 		}
-		*target = g_variant_get_boolean(value);
 	}
+	(void)g_variant_lookup(options, "replace", "b", &job->replace);
+	(void)g_variant_lookup(options, "directory", "b", &job->directory);
+	(void)g_variant_lookup(options, "devices", "b", &job->limits.devices);
 	return TRUE;
 }
 

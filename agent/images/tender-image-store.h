@@ -28,6 +28,8 @@ typedef gboolean (*TenderImageInUseFunc)(const gchar *name, gboolean *running, g
 
 gboolean
 tender_image_store_check_name(const gchar *name, GError **error);
+gboolean
+tender_image_store_check_caller(GVariant *options, guint32 uid, GError **error);
 TenderImageStore *
 tender_image_store_new(const gchar *dir, guint64 max_size, GError **error);
 const gchar *

@@ -26,6 +26,7 @@ struct _TenderScopeRuntime {
 	TenderSystemd *systemd; /* NULL without a system bus */
 	gchar *shim;
 	gchar *exit_dir;
+	TenderImageStore *images; /* NULL until set */
 };
 
 G_DEFINE_TYPE(TenderScopeRuntime, tender_scope_runtime, TENDER_TYPE_RUNTIME)
@@ -110,6 +111,7 @@ tender_scope_runtime_finalize(GObject *object)
 	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(object);
 	g_object_unref(self->cgroup);
 	g_clear_object(&self->systemd);
+	g_clear_object(&self->images);
 	g_free(self->shim);
 	g_free(self->exit_dir);
 	G_OBJECT_CLASS(tender_scope_runtime_parent_class)->finalize(object);
@@ -130,6 +132,31 @@ tender_scope_runtime_class_init(TenderScopeRuntimeClass *klass)
 static void
 tender_scope_runtime_init(TenderScopeRuntime *self)
 {
+}
+
+/**
+ * tender_scope_runtime_set_image_store:
+ * @self: a #TenderScopeRuntime
+ * @images: the image store, whose images are the root file systems of the spec key "image"
+ */
+void
+tender_scope_runtime_set_image_store(TenderScopeRuntime *self, TenderImageStore *images)
+{
+	g_return_if_fail(TENDER_IS_SCOPE_RUNTIME(self));
+	g_set_object(&self->images, images);
+}
+
+/**
+ * tender_scope_runtime_get_image_store:
+ * @self: a #TenderScopeRuntime
+ *
+ * Returns: (transfer none) (nullable): the image store, once set
+ */
+TenderImageStore *
+tender_scope_runtime_get_image_store(TenderScopeRuntime *self)
+{
+	g_return_val_if_fail(TENDER_IS_SCOPE_RUNTIME(self), NULL);
+	return self->images;
 }
 
 /**
