@@ -33,6 +33,7 @@ typedef enum {
 	TENDER_CTL_OPTS_LOGS = 1 << 6,
 	TENDER_CTL_OPTS_WATCH = 1 << 7,
 	TENDER_CTL_OPTS_PAYLOAD = 1 << 8,
+	TENDER_CTL_OPTS_IMAGE = 1 << 9,
 } TenderCtlOpts;
 
 typedef enum {
@@ -43,6 +44,7 @@ typedef enum {
 	TENDER_CTL_ARGS_ONE,	      /* exactly one argument */
 	TENDER_CTL_ARGS_ANY_NAMES,    /* [NAME...] */
 	TENDER_CTL_ARGS_ADAPTER,      /* VERB INSTANCE [KEY=VALUE...] */
+	TENDER_CTL_ARGS_IMAGE,	      /* VERB [NAME...] [FILE] */
 } TenderCtlArgs;
 
 typedef struct {
@@ -71,6 +73,8 @@ typedef struct {
 	gchar *stream;
 	gboolean watch;
 	gchar *payload;
+	gboolean replace;
+	gchar *image_verb; /* image: the verb, taken off names */
 
 	/* what they make */
 	GVariant *spec;
@@ -156,9 +160,15 @@ void
 tender_ctl_print_json(JsonNode *root);
 void
 tender_ctl_print_properties(GVariant *props);
+void
+tender_ctl_print_key(const gchar *key, const gchar *value);
+void
+tender_ctl_print_dict(const gchar *key, GVariant *dict);
 
 /* tenderctl-workloads.c: list, create, run, start, stop, kill, inspect, export, import,
  * pause, resume and remove */
+gboolean
+tender_ctl_foreach_name(TenderCtl *self, TenderCtlNameFunc func, GError **error);
 gboolean
 tender_ctl_cmd_list(TenderCtl *self, GError **error);
 gboolean
@@ -205,3 +215,9 @@ gboolean
 tender_ctl_cmd_adapter(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_cmd_plugins(TenderCtl *self, GError **error);
+
+/* tenderctl-images.c: image import, list, inspect and remove */
+gboolean
+tender_ctl_images_check_args(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_image(TenderCtl *self, GError **error);
