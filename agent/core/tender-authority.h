@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 
 #define TENDER_AUTHORITY_ACTION_READ   "org.tender.workloads.read"
 #define TENDER_AUTHORITY_ACTION_MANAGE "org.tender.workloads.manage"
+/* ExecWorkload: a command in a running workload, as its user */
+#define TENDER_AUTHORITY_ACTION_EXEC "org.tender.workloads.exec"
 
 /* the image store: the "method" detail of Properties.Get/GetAll of an image is "Image.Get";
  * "image" is the image's name */

@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
+#include <string.h>
+
 #include "tender-config.h"
 #include "tender-error.h"
 #include "tender-units.h"
@@ -35,6 +38,9 @@ tender_config_new(void)
 	self->plugin_path = g_new0(gchar *, 2);
 	self->plugin_path[0] = g_strdup(TENDER_CONFIG_DEFAULT_PLUGIN_DIR);
 	self->plugins_disabled = g_new0(gchar *, 1);
+	self->network_bridge = g_strdup(TENDER_CONFIG_DEFAULT_NETWORK_BRIDGE);
+	self->network_subnet = g_strdup(TENDER_CONFIG_DEFAULT_NETWORK_SUBNET);
+	self->network_publish_address = g_strdup(TENDER_CONFIG_DEFAULT_NETWORK_PUBLISH_ADDRESS);
 	self->images_max_size = TENDER_CONFIG_DEFAULT_IMAGES_MAX;
 	self->keyfile = g_key_file_new();
 	return self;
@@ -57,6 +63,9 @@ tender_config_free(TenderConfig *self)
 	g_free(self->adapters_dir);
 	g_strfreev(self->plugin_path);
 	g_strfreev(self->plugins_disabled);
+	g_free(self->network_bridge);
+	g_free(self->network_subnet);
+	g_free(self->network_publish_address);
 	g_free(self->images_dir);
 	g_key_file_unref(self->keyfile);
 	g_free(self);
@@ -233,6 +242,115 @@ tender_config_load_plugins(TenderConfig *self, GKeyFile *kf, const gchar *path, 
 	return TRUE;
 }
 
+/* --- the [network] group: the private network of the native container engine --- */
+
+static gboolean
+tender_config_invalid(GError **error,
+		      const gchar *path,
+		      const gchar *key,
+		      const gchar *value,
+		      const gchar *why)
+{
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "%s: [network] %s=%s is not %s",
+		    path,
+		    key,
+		    value,
+		    why);
+	return FALSE;
+}
+
+/* a network interface name: 1 to 15 characters of A-Z a-z 0-9 _ . - */
+static gboolean
+tender_config_check_ifname(const gchar *name)
+{
+	gsize len = strlen(name);
+
+	if (len == 0 || len > 15 || g_strcmp0(name, ".") == 0 || g_strcmp0(name, "..") == 0)
+		return FALSE;
+	for (gsize i = 0; i < len; i++) {
+		if (!g_ascii_isalnum(name[i]) && name[i] != '_' && name[i] != '.' && name[i] != '-')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* an IPv4 subnet A.B.C.D/N, N from 8 to 30, without host bits (the network module checks
+ * the ranges a bridge cannot use) */
+static gboolean
+tender_config_check_subnet(const gchar *text)
+{
+	g_autoptr(GInetAddressMask) mask = NULL;
+
+	if (strchr(text, '/') == NULL)
+		return FALSE;
+	mask = g_inet_address_mask_new_from_string(text, NULL);
+	return mask != NULL && g_inet_address_mask_get_family(mask) == G_SOCKET_FAMILY_IPV4 &&
+	       g_inet_address_mask_get_length(mask) >= 8 &&
+	       g_inet_address_mask_get_length(mask) <= 30;
+}
+
+static gboolean
+tender_config_load_network(TenderConfig *self, GKeyFile *kf, const gchar *path, GError **error)
+{
+	g_auto(GStrv) keys = g_key_file_get_keys(kf, "network", NULL, NULL);
+	g_autoptr(GInetAddress) address = NULL;
+	const gchar *known[] = {"bridge", "subnet", "publish-address", NULL};
+
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+		if (!g_strv_contains(known, keys[i]))
+			g_warning("%s: unknown key [network] %s ignored", path, keys[i]);
+	}
+	if (!tender_config_get_string(kf,
+				      path,
+				      "network",
+				      "bridge",
+				      FALSE,
+				      &self->network_bridge,
+				      error))
+		return FALSE;
+	if (!tender_config_check_ifname(self->network_bridge))
+		return tender_config_invalid(error,
+					     path,
+					     "bridge",
+					     self->network_bridge,
+					     "an interface name (1 to 15 of A-Z a-z 0-9 _ . -)");
+	if (!tender_config_get_string(kf,
+				      path,
+				      "network",
+				      "subnet",
+				      FALSE,
+				      &self->network_subnet,
+				      error))
+		return FALSE;
+	if (!tender_config_check_subnet(self->network_subnet))
+		return tender_config_invalid(error,
+					     path,
+					     "subnet",
+					     self->network_subnet,
+					     "an IPv4 subnet A.B.C.D/N with N from 8 to 30 and no "
+					     "host "
+					     "bits set");
+	if (!tender_config_get_string(kf,
+				      path,
+				      "network",
+				      "publish-address",
+				      FALSE,
+				      &self->network_publish_address,
+				      error))
+		return FALSE;
+	address = g_inet_address_new_from_string(self->network_publish_address);
+	if (address == NULL)
+		return tender_config_invalid(error,
+					     path,
+					     "publish-address",
+					     self->network_publish_address,
+					     "an IP address");
+	return TRUE;
+}
+
 /* [images] dir= (absolute) and max-size= (a size, as MemoryMax= takes it) */
 static gboolean
 tender_config_load_images(TenderConfig *self, GKeyFile *kf, const gchar *path, GError **error)
@@ -268,8 +386,9 @@ tender_config_load_images(TenderConfig *self, GKeyFile *kf, const gchar *path, G
  * @required: whether a missing file is an error
  * @error: (nullable): a #GError
  *
- * Reads the [daemon], [http], [plugins] and [images] groups of @path over the defaults.  Unknown
- * groups and keys are ignored with a warning, so a newer file still starts an older tenderd.
+ * Reads the [daemon], [http], [plugins], [network] and [images] groups of @path over the
+ * defaults.  Unknown groups and keys are ignored with a warning, so a newer file still starts
+ * an older tenderd.
  *
  * Returns: %TRUE on success
  */
@@ -337,6 +456,8 @@ tender_config_load(TenderConfig *self, const gchar *path, gboolean required, GEr
 	if (!tender_config_load_http(self, kf, path, error))
 		return FALSE;
 	if (!tender_config_load_plugins(self, kf, path, error))
+		return FALSE;
+	if (!tender_config_load_network(self, kf, path, error))
 		return FALSE;
 	if (!tender_config_load_images(self, kf, path, error))
 		return FALSE;

@@ -128,8 +128,9 @@ tender_engine_has_runtime(TenderEngine *self, const gchar *name)
  * @spec: its spec
  * @error: (nullable): a #GError
  *
- * Returns: %TRUE if the engine has the runtime @spec names; else %FALSE with
- *   %TENDER_ERROR_NOT_SUPPORTED, naming the runtimes it has
+ * Returns: %TRUE if the engine has the runtime @spec names and it can run @spec
+ *   (tender_runtime_check_spec()); else %FALSE with %TENDER_ERROR_NOT_SUPPORTED, naming the
+ *   runtimes it has, or the runtime's reason
  */
 gboolean
 tender_engine_check_runtime(TenderEngine *self,
@@ -142,7 +143,10 @@ tender_engine_check_runtime(TenderEngine *self,
 
 	g_return_val_if_fail(TENDER_IS_ENGINE(self), FALSE);
 	if (g_hash_table_contains(self->runtimes, runtime))
-		return TRUE;
+		return tender_runtime_check_spec(g_hash_table_lookup(self->runtimes, runtime),
+						 name,
+						 spec,
+						 error);
 	names = tender_engine_dup_runtime_names(self);
 	g_set_error(error,
 		    TENDER_ERROR,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <gio/gunixfdlist.h>
 
 #include "tender-config.h"
 #include "tender-runtime.h"
@@ -129,6 +130,17 @@ GVariant *
 tender_engine_get_workload_property(TenderEngine *self, TenderWorkload *w, const gchar *property);
 GVariant *
 tender_engine_get_workload_properties(TenderEngine *self, const gchar *name, GError **error);
+void
+tender_engine_exec_workload_async(TenderEngine *self,
+				  const gchar *name,
+				  const gchar *const *argv,
+				  GVariant *options,
+				  GUnixFDList *fd_list,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data);
+TenderRuntimeExec *
+tender_engine_exec_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error);
 GHashTable *
 tender_engine_get_call_details(TenderEngine *self,
 			       const gchar *method,

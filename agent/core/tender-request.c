@@ -50,6 +50,7 @@ static const struct {
     {"PauseWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
     {"ResumeWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
     {"ImportWorkload", TENDER_AUTHORITY_ACTION_MANAGE},
+    {"ExecWorkload", TENDER_AUTHORITY_ACTION_EXEC},
     /* the adapter instances; their own methods are a service (tender-adapter-service.c) */
     {"ListAdapters", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
     /* the image store; the first argument of its calls is an image's name */
@@ -185,9 +186,10 @@ tender_request_set_detail(TenderRequest *self, const gchar *key, const gchar *va
  * @error: (nullable): a #GError
  *
  * Sets the method and what the details come from: the first argument names the workload (an
- * image, "image", for the image store's methods);
- * CreateWorkload's second is its spec; ImportWorkload's first is its document, and its
- * option "name" the name it is imported as.
+ * image, "image", for the image store's methods); CreateWorkload's second is its spec;
+ * ExecWorkload's second is the command it runs, which is the command of the details
+ * ("program", "command_line"); ImportWorkload's first is its document, and its option
+ * "name" the name it is imported as.
  *
  * Returns: %TRUE, or %FALSE for a method the table lacks
  */
@@ -225,6 +227,16 @@ tender_request_set_manager_call(TenderRequest *self,
 			g_autoptr(GVariant) spec = g_variant_get_child_value(parameters, 1);
 			if (g_variant_is_of_type(spec, G_VARIANT_TYPE_VARDICT))
 				tender_request_set_spec(self, spec);
+		}
+		/* the details of a spec whose argv is the command the exec runs */
+		if (g_strcmp0(method, "ExecWorkload") == 0 &&
+		    g_variant_n_children(parameters) > 1) {
+			g_autoptr(GVariant) argv = g_variant_get_child_value(parameters, 1);
+			GVariantBuilder spec;
+			g_variant_builder_init(&spec, G_VARIANT_TYPE_VARDICT);
+			if (g_variant_is_of_type(argv, G_VARIANT_TYPE_STRING_ARRAY))
+				g_variant_builder_add(&spec, "{sv}", "argv", argv);
+			tender_request_set_spec(self, g_variant_builder_end(&spec));
 		}
 	}
 	return TRUE;

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "tender-error.h"
 #include "tender-runtime.h"
 
 /*
@@ -108,6 +109,63 @@ tender_runtime_forget_workload(TenderRuntime *self, TenderWorkload *workload)
 		klass->forget_workload(self, workload);
 }
 
+/**
+ * tender_runtime_exec_async:
+ * @self: a #TenderRuntime
+ * @run: the run of a running workload
+ * @exec: the command to run in it; valid until @callback is called, which finds the answer
+ *	in it
+ * @cancellable: (nullable): a #GCancellable: the caller has gone, the command is killed
+ * @callback: called once the command has ended, or could not be run
+ * @user_data: for @callback
+ *
+ * Runs a command in the workload, as its own processes run.
+ */
+void
+tender_runtime_exec_async(TenderRuntime *self,
+			  TenderRuntimeRun *run,
+			  TenderRuntimeExec *exec,
+			  GCancellable *cancellable,
+			  GAsyncReadyCallback callback,
+			  gpointer user_data)
+{
+	TenderRuntimeClass *klass;
+
+	g_return_if_fail(TENDER_IS_RUNTIME(self));
+	klass = TENDER_RUNTIME_GET_CLASS(self);
+	if (klass->exec_async == NULL) {
+		g_task_report_new_error(self,
+					callback,
+					user_data,
+					tender_runtime_exec_async,
+					TENDER_ERROR,
+					TENDER_ERROR_NOT_SUPPORTED,
+					"The runtime '%s' cannot run commands in its workloads",
+					tender_runtime_get_name(self));
+		return;
+	}
+	klass->exec_async(self, run, exec, cancellable, callback, user_data);
+}
+
+/**
+ * tender_runtime_exec_finish:
+ * @self: a #TenderRuntime
+ * @res: the result
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the command ran (its answer is in the #TenderRuntimeExec), %FALSE if it
+ *   could not be run
+ */
+gboolean
+tender_runtime_exec_finish(TenderRuntime *self, GAsyncResult *res, GError **error)
+{
+	TenderRuntimeClass *klass = TENDER_RUNTIME_GET_CLASS(self);
+
+	if (g_async_result_is_tagged(res, tender_runtime_exec_async))
+		return g_task_propagate_boolean(G_TASK(res), error);
+	return klass->exec_finish(self, res, error);
+}
+
 static void
 tender_runtime_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -175,4 +233,39 @@ tender_runtime_class_init(TenderRuntimeClass *klass)
 static void
 tender_runtime_init(TenderRuntime *self)
 {
+}
+
+/**
+ * tender_runtime_check_spec:
+ * @self: a #TenderRuntime
+ * @name: the workload's name
+ * @spec: its spec
+ * @error: (nullable): a #GError
+ *
+ * Whether @self can run a workload of @spec: asked when it is created or imported.
+ *
+ * Returns: %TRUE if it can; else %FALSE with the reason
+ */
+gboolean
+tender_runtime_check_spec(TenderRuntime *self,
+			  const gchar *name,
+			  const TenderSpec *spec,
+			  GError **error)
+{
+	TenderRuntimeClass *klass;
+
+	g_return_val_if_fail(TENDER_IS_RUNTIME(self), FALSE);
+	klass = TENDER_RUNTIME_GET_CLASS(self);
+	if (klass->check_spec != NULL)
+		return klass->check_spec(self, name, spec, error);
+	if (spec->isolation == TENDER_ISOLATION_MINIMAL && spec->rlimits == NULL)
+		return TRUE;
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_NOT_SUPPORTED,
+		    "Workload '%s': runtime '%s' does not do the isolation keys (isolation, "
+		    "rlimits)",
+		    name,
+		    tender_runtime_get_name(self));
+	return FALSE;
 }

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "tender-runtime-exec.h"
 #include "tender-runtime-run.h"
 #include "tender-workload.h"
 
@@ -25,6 +26,13 @@ G_DECLARE_DERIVABLE_TYPE(TenderRuntime, tender_runtime, TENDER, RUNTIME, GObject
  * @forget_workload: (optional): @workload is being removed: drop what was kept for it
  * @prepare_workload: (optional): @workload runs in this runtime from now on: set what the
  *	runtime shows of it before any run (the scope runtime: its unit name)
+ * @check_spec: (optional): whether the runtime can run a workload of @spec, at create and
+ *	import; without it, a spec with isolation keys (an isolation level other than minimal,
+ *	rlimits) is refused with %TENDER_ERROR_NOT_SUPPORTED
+ * @exec_async: (optional): runs the command of @exec in the running @run, as its workload's
+ *	own processes run (ExecWorkload); @exec stays valid until @callback, and the runtime
+ *	fills in its answer.  Without it, ExecWorkload answers %TENDER_ERROR_NOT_SUPPORTED.
+ * @exec_finish: (optional): finishes @exec_async
  *
  * How a workload runs.  The engine holds one of each by name, and keeps the lifecycle, the
  * restart policy, health checks, the state files and the events.
@@ -35,8 +43,19 @@ struct _TenderRuntimeClass {
 	TenderRuntimeRun *(*new_run)(TenderRuntime *self, TenderWorkload *workload);
 	void (*forget_workload)(TenderRuntime *self, TenderWorkload *workload);
 	void (*prepare_workload)(TenderRuntime *self, TenderWorkload *workload);
+	gboolean (*check_spec)(TenderRuntime *self,
+			       const gchar *name,
+			       const TenderSpec *spec,
+			       GError **error);
+	void (*exec_async)(TenderRuntime *self,
+			   TenderRuntimeRun *run,
+			   TenderRuntimeExec *exec,
+			   GCancellable *cancellable,
+			   GAsyncReadyCallback callback,
+			   gpointer user_data);
+	gboolean (*exec_finish)(TenderRuntime *self, GAsyncResult *res, GError **error);
 	/*< private >*/
-	gpointer padding[7];
+	gpointer padding[4];
 };
 
 const gchar *
@@ -49,5 +68,19 @@ void
 tender_runtime_forget_workload(TenderRuntime *self, TenderWorkload *workload);
 void
 tender_runtime_prepare_workload(TenderRuntime *self, TenderWorkload *workload);
+gboolean
+tender_runtime_check_spec(TenderRuntime *self,
+			  const gchar *name,
+			  const TenderSpec *spec,
+			  GError **error);
+void
+tender_runtime_exec_async(TenderRuntime *self,
+			  TenderRuntimeRun *run,
+			  TenderRuntimeExec *exec,
+			  GCancellable *cancellable,
+			  GAsyncReadyCallback callback,
+			  gpointer user_data);
+gboolean
+tender_runtime_exec_finish(TenderRuntime *self, GAsyncResult *res, GError **error);
 
 G_END_DECLS

@@ -20,8 +20,32 @@
  * x or d, an array av): what an HTTP client writes by hand, and what GET answers.
  */
 
+/* a tuple of basic values (s, b, q) as an object of @fields */
 static JsonNode *
-tender_spec_variant_to_json(GVariant *value)
+tender_spec_tuple_to_json(GVariant *tuple, const gchar *const *fields)
+{
+	JsonObject *obj = json_object_new();
+	JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+
+	for (gsize i = 0; i < g_variant_n_children(tuple) && fields[i] != NULL; i++) {
+		g_autoptr(GVariant) child = g_variant_get_child_value(tuple, i);
+		if (g_variant_is_of_type(child, G_VARIANT_TYPE_STRING))
+			json_object_set_string_member(obj,
+						      fields[i],
+						      g_variant_get_string(child, NULL));
+		else if (g_variant_is_of_type(child, G_VARIANT_TYPE_BOOLEAN))
+			json_object_set_boolean_member(obj,
+						       fields[i],
+						       g_variant_get_boolean(child));
+		else
+			json_object_set_int_member(obj, fields[i], g_variant_get_uint16(child));
+	}
+	json_node_take_object(node, obj);
+	return node;
+}
+
+static JsonNode *
+tender_spec_variant_to_json(GVariant *value, const gchar *const *fields)
 {
 	JsonNode *node;
 
@@ -44,17 +68,35 @@ tender_spec_variant_to_json(GVariant *value)
 			json_array_add_string_element(array, str);
 		node = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(node, array);
-	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("aas"))) {
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("aas")) ||
+		   (fields != NULL && g_variant_is_of_type(value, G_VARIANT_TYPE_ARRAY))) {
+		/* commands, or tuples as objects of @fields (volumes, ports) */
 		JsonArray *array = json_array_new();
 		GVariantIter iter;
 		GVariant *child;
 		g_variant_iter_init(&iter, value);
 		while ((child = g_variant_iter_next_value(&iter)) != NULL) {
 			g_autoptr(GVariant) owned = child;
-			json_array_add_element(array, tender_spec_variant_to_json(owned));
+			json_array_add_element(array,
+					       fields != NULL
+						   ? tender_spec_tuple_to_json(owned, fields)
+						   : tender_spec_variant_to_json(owned, NULL));
 		}
 		node = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(node, array);
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
+		node = json_node_new(JSON_NODE_VALUE);
+		json_node_set_boolean(node, g_variant_get_boolean(value));
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("a{st}"))) {
+		JsonObject *obj = json_object_new();
+		GVariantIter iter;
+		const gchar *k;
+		guint64 v;
+		g_variant_iter_init(&iter, value);
+		while (g_variant_iter_next(&iter, "{&st}", &k, &v))
+			json_object_set_int_member(obj, k, (gint64)MIN(v, (guint64)G_MAXINT64));
+		node = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(node, obj);
 	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) {
 		JsonObject *obj = json_object_new();
 		GVariantIter iter;
@@ -74,7 +116,7 @@ tender_spec_variant_to_json(GVariant *value)
 		g_variant_iter_init(&iter, value);
 		while (g_variant_iter_next(&iter, "{&sv}", &k, &child)) {
 			g_autoptr(GVariant) owned = child;
-			json_object_set_member(obj, k, tender_spec_variant_to_json(owned));
+			json_object_set_member(obj, k, tender_spec_variant_to_json(owned, NULL));
 		}
 		node = json_node_new(JSON_NODE_OBJECT);
 		json_node_take_object(node, obj);
@@ -109,7 +151,11 @@ tender_spec_to_json(const TenderSpec *self)
 			json_object_set_string_member(obj, name, text);
 			continue;
 		}
-		json_object_set_member(obj, name, tender_spec_variant_to_json(owned));
+		json_object_set_member(obj,
+				       name,
+				       tender_spec_variant_to_json(owned,
+								   key != NULL ? key->fields
+									       : NULL));
 	}
 	json_node_take_object(node, obj);
 	return node;
@@ -118,11 +164,129 @@ tender_spec_to_json(const TenderSpec *self)
 static GVariant *
 tender_spec_json_object_to_variant(JsonObject *obj, const TenderSpecKey *parent, GError **error);
 
+/* an object of @fields as a tuple of @type, e.g. (ssb); (transfer floating) */
 static GVariant *
-tender_spec_json_to_variant(JsonNode *node, const gchar *key, const gchar *type, GError **error)
+tender_spec_json_to_tuple(JsonNode *node,
+			  const gchar *key,
+			  const gchar *type,
+			  const gchar *const *fields,
+			  GError **error)
+{
+	GVariantBuilder builder;
+	JsonObject *obj;
+	guint n = 0;
+
+	if (!JSON_NODE_HOLDS_OBJECT(node)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' must be an array of objects",
+			    key);
+		return NULL;
+	}
+	obj = json_node_get_object(node);
+	g_variant_builder_init(&builder, G_VARIANT_TYPE(type));
+	for (guint i = 0; fields[i] != NULL; i++) {
+		JsonNode *member = json_object_get_member(obj, fields[i]);
+		GType value_type = member != NULL && JSON_NODE_HOLDS_VALUE(member)
+				       ? json_node_get_value_type(member)
+				       : G_TYPE_INVALID;
+		gchar t = type[i + 1];
+
+		if (member != NULL)
+			n++;
+		if (t == 'b' && member == NULL) {
+			/* a flag left out is false */
+			g_variant_builder_add(&builder, "b", FALSE);
+		} else if (t == 's' && value_type == G_TYPE_STRING) {
+			g_variant_builder_add(&builder, "s", json_node_get_string(member));
+		} else if (t == 'b' && value_type == G_TYPE_BOOLEAN) {
+			g_variant_builder_add(&builder, "b", json_node_get_boolean(member));
+		} else if (t == 'q' && value_type == G_TYPE_INT64 &&
+			   json_node_get_int(member) >= 0 &&
+			   json_node_get_int(member) <= G_MAXUINT16) {
+			g_variant_builder_add(&builder, "q", (guint16)json_node_get_int(member));
+		} else {
+			g_variant_builder_clear(&builder);
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key '%s' needs \"%s\": %s",
+				    key,
+				    fields[i],
+				    t == 's'   ? "a string"
+				    : t == 'b' ? "true or false"
+					       : "a port number, 0 to 65535");
+			return NULL;
+		}
+	}
+	if (n != json_object_get_size(obj)) {
+		g_variant_builder_clear(&builder);
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key '%s' has an object with an unknown member",
+			    key);
+		return NULL;
+	}
+	return g_variant_builder_end(&builder);
+}
+
+static GVariant *
+tender_spec_json_to_variant(JsonNode *node,
+			    const gchar *key,
+			    const gchar *type,
+			    const gchar *const *fields,
+			    GError **error)
 {
 	JsonNodeType node_type = json_node_get_node_type(node);
 	GType value_type = json_node_get_value_type(node);
+
+	if (g_strcmp0(type, "b") == 0 && node_type == JSON_NODE_VALUE &&
+	    value_type == G_TYPE_BOOLEAN)
+		return g_variant_new_boolean(json_node_get_boolean(node));
+	/* an array of commands (aas), or of tuples given as objects (volumes, ports) */
+	if ((fields != NULL || g_strcmp0(type, "aas") == 0) && node_type == JSON_NODE_ARRAY) {
+		JsonArray *array = json_node_get_array(node);
+		GVariantBuilder builder;
+		g_variant_builder_init(&builder, G_VARIANT_TYPE(type));
+		for (guint i = 0; i < json_array_get_length(array); i++) {
+			JsonNode *member = json_array_get_element(array, i);
+			GVariant *el =
+			    fields != NULL
+				? tender_spec_json_to_tuple(member, key, type + 1, fields, error)
+				: tender_spec_json_to_variant(member, key, "as", NULL, error);
+			if (el == NULL) {
+				g_variant_builder_clear(&builder);
+				return NULL;
+			}
+			g_variant_builder_add_value(&builder, el);
+		}
+		return g_variant_builder_end(&builder);
+	}
+	if (g_strcmp0(type, "a{st}") == 0 && node_type == JSON_NODE_OBJECT) {
+		JsonObjectIter iter;
+		const gchar *k;
+		JsonNode *v;
+		GVariantBuilder builder;
+		g_variant_builder_init(&builder, G_VARIANT_TYPE("a{st}"));
+		json_object_iter_init(&iter, json_node_get_object(node));
+		while (json_object_iter_next(&iter, &k, &v)) {
+			if (!JSON_NODE_HOLDS_VALUE(v) ||
+			    json_node_get_value_type(v) != G_TYPE_INT64 ||
+			    json_node_get_int(v) < 0) {
+				g_variant_builder_clear(&builder);
+				g_set_error(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_INVALID_ARGUMENT,
+					    "Spec key '%s' must map names to numbers",
+					    key);
+				return NULL;
+			}
+			g_variant_builder_add(&builder, "{st}", k, (guint64)json_node_get_int(v));
+		}
+		return g_variant_builder_end(&builder);
+	}
 
 	if (g_strcmp0(type, "s") == 0 && node_type == JSON_NODE_VALUE &&
 	    value_type == G_TYPE_STRING)
@@ -159,23 +323,6 @@ tender_spec_json_to_variant(JsonNode *node, const gchar *key, const gchar *type,
 				return NULL;
 			}
 			g_variant_builder_add(&builder, "s", json_node_get_string(el));
-		}
-		return g_variant_builder_end(&builder);
-	}
-	if (g_strcmp0(type, "aas") == 0 && node_type == JSON_NODE_ARRAY) {
-		JsonArray *array = json_node_get_array(node);
-		GVariantBuilder builder;
-		g_variant_builder_init(&builder, G_VARIANT_TYPE("aas"));
-		for (guint i = 0; i < json_array_get_length(array); i++) {
-			GVariant *el = tender_spec_json_to_variant(json_array_get_element(array, i),
-								   key,
-								   "as",
-								   error);
-			if (el == NULL) {
-				g_variant_builder_clear(&builder);
-				return NULL;
-			}
-			g_variant_builder_add_value(&builder, el);
 		}
 		return g_variant_builder_end(&builder);
 	}
@@ -301,7 +448,11 @@ tender_spec_json_object_to_variant(JsonObject *obj, const TenderSpecKey *parent,
 								   key,
 								   error);
 		else
-			value = tender_spec_json_to_variant(member, full, key->type, error);
+			value = tender_spec_json_to_variant(member,
+							    full,
+							    key->type,
+							    key->fields,
+							    error);
 		if (value == NULL) {
 			g_variant_builder_clear(&builder);
 			return NULL;

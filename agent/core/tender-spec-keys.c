@@ -21,6 +21,82 @@
 
 const gchar *const tender_spec_restart_names[] = {"no", "on-failure", "always", NULL};
 const gchar *const tender_spec_health_action_names[] = {"none", "restart", "stop", NULL};
+const gchar *const tender_spec_isolation_names[] = {"minimal", "standard", "strict", NULL};
+/* "" is the default's name only inside: the a{sv} leaves a network not given out */
+const gchar *const tender_spec_network_names[] = {"", "host", "none", "private", NULL};
+static const gchar *const tender_spec_volume_fields[] = {"source",
+							 "destination",
+							 "read_only",
+							 NULL};
+static const gchar *const tender_spec_port_fields[] = {"host_port",
+						       "container_port",
+						       "protocol",
+						       NULL};
+
+/**
+ * tender_spec_check_image_name:
+ * @key: the key, for messages
+ * @value: an image name
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if @value is [a-z0-9][a-z0-9._-]{0,127}
+ */
+gboolean
+tender_spec_check_image_name(const gchar *key, const gchar *value, GError **error)
+{
+	gsize len = strlen(value);
+
+	if (len == 0 || len > TENDER_SPEC_IMAGE_NAME_MAX ||
+	    !(g_ascii_islower(value[0]) || g_ascii_isdigit(value[0])) ||
+	    strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789._-") != len) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s '%s' is not an image name: 1 to %d characters, "
+			    "[a-z0-9][a-z0-9._-]*",
+			    key,
+			    value,
+			    TENDER_SPEC_IMAGE_NAME_MAX);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_spec_check_hostname:
+ * @key: the key, for messages
+ * @value: a host name
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if @value is a host name: labels of letters, digits and '-' between dots,
+ *   not starting or ending with '-', at most 64 characters in all
+ */
+gboolean
+tender_spec_check_hostname(const gchar *key, const gchar *value, GError **error)
+{
+	g_auto(GStrv) labels = g_strsplit(value, ".", -1);
+	gboolean ok = value[0] != '\0' && strlen(value) <= TENDER_SPEC_HOSTNAME_MAX;
+
+	for (guint i = 0; ok && labels[i] != NULL; i++) {
+		gsize len = strlen(labels[i]);
+		ok = len > 0 && len <= 63 && labels[i][0] != '-' && labels[i][len - 1] != '-' &&
+		     strspn(labels[i],
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") ==
+			 len;
+	}
+	if (!ok) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s '%s' is not a host name: labels of letters, digits and '-', "
+			    "separated by dots, at most %d characters",
+			    key,
+			    value,
+			    TENDER_SPEC_HOSTNAME_MAX);
+		return FALSE;
+	}
+	return TRUE;
+}
 
 #define TENDER_SPEC_KEY_AT(field)	 G_STRUCT_OFFSET(TenderSpec, field)
 #define TENDER_SPEC_HEALTH_KEY_AT(field) G_STRUCT_OFFSET(TenderHealthSpec, field)
@@ -352,6 +428,116 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.max = TENDER_SPEC_RUNTIME_NAME_MAX,
 	.default_text = TENDER_SPEC_RUNTIME_DEFAULT,
 	.doc = "The runtime that runs the workload",
+    },
+    {
+	.name = "isolation",
+	.type = "s",
+	.kind = TENDER_SPEC_KEY_KIND_ENUM,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(isolation),
+	.choices = tender_spec_isolation_names,
+	.default_number = TENDER_ISOLATION_MINIMAL,
+	.doc = "How much of the host it sees: minimal, standard or strict",
+	.cli_arg = "LEVEL",
+    },
+    {
+	.name = "image",
+	.type = "s",
+	.kind = TENDER_SPEC_KEY_KIND_TEXT,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(image),
+	.max = TENDER_SPEC_IMAGE_NAME_MAX,
+	.doc = "An image of the image store as its root filesystem (standard, strict)",
+	.cli_arg = "IMAGE",
+	.check = tender_spec_check_image_name,
+    },
+    {
+	.name = "rootfs",
+	.type = "s",
+	.kind = TENDER_SPEC_KEY_KIND_PATH,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(rootfs),
+	.max = TENDER_SPEC_PATH_MAX,
+	.doc = "A host directory as its root filesystem instead (standard, strict; root only)",
+	.cli_arg = "DIR",
+    },
+    {
+	.name = "volumes",
+	.type = "a(ssb)",
+	.kind = TENDER_SPEC_KEY_KIND_VOLUMES,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(volumes),
+	.max = TENDER_SPEC_VOLUMES_MAX,
+	.doc = "Host paths bind-mounted inside: SOURCE:DESTINATION[:ro]",
+	.cli = "volume",
+	.cli_arg = "SRC:DST[:ro]",
+	.cli_what = "volume",
+	.fields = tender_spec_volume_fields,
+    },
+    {
+	.name = "network",
+	.type = "s",
+	.kind = TENDER_SPEC_KEY_KIND_ENUM,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(network),
+	.choices = tender_spec_network_names,
+	.default_number = TENDER_NETWORK_DEFAULT,
+	.doc = "host, none (loopback only) or private (tenderd's bridge); default host, none "
+	       "for strict",
+	.cli_arg = "NETWORK",
+    },
+    {
+	.name = "ports",
+	.type = "a(qqs)",
+	.kind = TENDER_SPEC_KEY_KIND_PORTS,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(ports),
+	.max = TENDER_SPEC_PORTS_MAX,
+	.doc = "Ports published on the host (network private): HOST:CONTAINER[/udp]",
+	.cli = "publish",
+	.cli_arg = "HOST:CONTAINER[/udp]",
+	.cli_what = "published port",
+	.fields = tender_spec_port_fields,
+    },
+    {
+	.name = "hostname",
+	.type = "s",
+	.kind = TENDER_SPEC_KEY_KIND_TEXT,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(hostname),
+	.max = TENDER_SPEC_HOSTNAME_MAX,
+	.doc = "Its host name (standard, strict); default the workload's name",
+	.cli_arg = "NAME",
+	.check = tender_spec_check_hostname,
+    },
+    {
+	.name = "rlimits",
+	.type = "a{st}",
+	.kind = TENDER_SPEC_KEY_KIND_RLIMITS,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(rlimits),
+	.doc = "Resource limits: nofile, nproc, as, core, fsize, stack, memlock, cpu",
+	.cli = "rlimit",
+	.cli_arg = "NAME=N",
+	.cli_what = "rlimit",
+    },
+    {
+	.name = "read_only_rootfs",
+	.type = "b",
+	.kind = TENDER_SPEC_KEY_KIND_BOOLEAN,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(read_only_rootfs),
+	.doc = "A read-only root filesystem; default false for standard, true for strict",
+	.cli = "read-only",
+    },
+    {
+	.name = "init",
+	.type = "b",
+	.kind = TENDER_SPEC_KEY_KIND_BOOLEAN,
+	.flags = TENDER_SPEC_KEY_FLAG_OPTIONAL,
+	.offset = TENDER_SPEC_KEY_AT(init),
+	.doc = "A minimal init as PID 1 that reaps zombies and forwards signals; default true "
+	       "with a PID namespace",
     },
     {
 	.name = TENDER_SPEC_EXTENSION_PREFIX,

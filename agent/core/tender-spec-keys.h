@@ -49,6 +49,10 @@ typedef enum {
  * @TENDER_SPEC_KEY_KIND_HEALTH: a #TenderHealthSpec*, its keys in @children
  * @TENDER_SPEC_KEY_KIND_EXTENSION: an x-NAME key: an a{sv} kept as it is given, for the
  *   runtime NAME, in TenderSpec.extensions
+ * @TENDER_SPEC_KEY_KIND_BOOLEAN: a #gint, 0 or 1; -1 when not given
+ * @TENDER_SPEC_KEY_KIND_VOLUMES: a #GPtrArray of at most max #TenderSpecVolume
+ * @TENDER_SPEC_KEY_KIND_PORTS: a #GArray of at most max #TenderSpecPort
+ * @TENDER_SPEC_KEY_KIND_RLIMITS: a #GArray of #TenderSpecRlimit, by name
  *
  * How a key is checked, and how it is kept in its structure (at @offset).
  */
@@ -69,6 +73,10 @@ typedef enum {
 	TENDER_SPEC_KEY_KIND_LABELS,
 	TENDER_SPEC_KEY_KIND_HEALTH,
 	TENDER_SPEC_KEY_KIND_EXTENSION,
+	TENDER_SPEC_KEY_KIND_BOOLEAN,
+	TENDER_SPEC_KEY_KIND_VOLUMES,
+	TENDER_SPEC_KEY_KIND_PORTS,
+	TENDER_SPEC_KEY_KIND_RLIMITS,
 } TenderSpecKeyKind;
 
 /**
@@ -113,6 +121,9 @@ typedef struct _TenderSpecKey TenderSpecKey;
  * @cli_arg: (nullable): the flag's placeholder in --help, when not the one of its unit or kind
  * @cli_what: (nullable): how tenderctl's messages name a bad value, when not "number of" and
  *   @unit_name (a count) or its name with '_' as ' ' (for a key of health: "health " first)
+ * @check: (nullable): a text key's own check of its value, after the kind's
+ * @fields: (nullable): the JSON member names of the fields of a key whose elements are
+ *   tuples (volumes, ports), in order
  *
  * One key of a workload spec.  This table is the spec: the a{sv} parser and writer, the JSON
  * codec, the [limits] of adapter instance files and tenderctl's flags all follow it.
@@ -135,6 +146,8 @@ struct _TenderSpecKey {
 	const gchar *cli;
 	const gchar *cli_arg;
 	const gchar *cli_what;
+	gboolean (*check)(const gchar *key, const gchar *value, GError **error);
+	const gchar *const *fields;
 };
 
 /**
@@ -149,6 +162,8 @@ typedef struct {
 
 extern const gchar *const tender_spec_restart_names[];
 extern const gchar *const tender_spec_health_action_names[];
+extern const gchar *const tender_spec_isolation_names[];
+extern const gchar *const tender_spec_network_names[];
 
 void
 tender_spec_key_iter_init(TenderSpecKeyIter *iter, const TenderSpecKey *parent);
@@ -160,5 +175,9 @@ gboolean
 tender_spec_key_check_name(const gchar *name);
 GVariant *
 tender_spec_key_parse_text(const TenderSpecKey *key, const gchar *text, GError **error);
+gboolean
+tender_spec_check_image_name(const gchar *key, const gchar *value, GError **error);
+gboolean
+tender_spec_check_hostname(const gchar *key, const gchar *value, GError **error);
 
 G_END_DECLS

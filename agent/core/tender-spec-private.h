@@ -25,4 +25,18 @@ tender_spec_parse_extension(TenderSpec *self,
 			    GVariant *value,
 			    GError **error);
 
+gboolean
+tender_spec_parse_volumes(const TenderSpecKey *key,
+			  GVariant *value,
+			  GPtrArray **out,
+			  GError **error);
+gboolean
+tender_spec_parse_ports(const TenderSpecKey *key, GVariant *value, GArray **out, GError **error);
+gboolean
+tender_spec_parse_rlimits(const TenderSpecKey *key, GVariant *value, GArray **out, GError **error);
+GVariant *
+tender_spec_isolation_to_variant(const TenderSpecKey *key, gconstpointer field);
+gboolean
+tender_spec_check_isolation(const TenderSpec *self, GError **error);
+
 G_END_DECLS

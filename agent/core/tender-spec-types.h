@@ -41,6 +41,11 @@ G_BEGIN_DECLS
 #define TENDER_SPEC_PRE_START_MAX	    16
 #define TENDER_SPEC_POST_STOP_MAX	    16
 #define TENDER_SPEC_WORKING_DIRECTORY_MAX   4095
+#define TENDER_SPEC_VOLUMES_MAX		    64
+#define TENDER_SPEC_PORTS_MAX		    64
+#define TENDER_SPEC_PATH_MAX		    4095
+#define TENDER_SPEC_IMAGE_NAME_MAX	    128
+#define TENDER_SPEC_HOSTNAME_MAX	    64
 
 /* the runtime that runs a workload when the spec names none: the core's only one */
 #define TENDER_SPEC_RUNTIME_DEFAULT "scope"
@@ -83,6 +88,79 @@ typedef enum {
 	TENDER_HEALTH_ACTION_RESTART,
 	TENDER_HEALTH_ACTION_STOP,
 } TenderHealthAction;
+
+/**
+ * TenderIsolation:
+ * @TENDER_ISOLATION_MINIMAL: its own scope, limits, rlimits, a clean environment and the
+ *   privilege drop: no namespaces
+ * @TENDER_ISOLATION_STANDARD: also its own mount, PID, IPC and UTS namespaces, and a root
+ *   filesystem of its own (an image, a directory, or a read-only view of the host's)
+ * @TENDER_ISOLATION_STRICT: standard, and a read-only root, network none, no capabilities,
+ *   no_new_privs, a seccomp filter and masked /proc paths
+ *
+ * How much of the host a workload sees.
+ */
+typedef enum {
+	TENDER_ISOLATION_MINIMAL,
+	TENDER_ISOLATION_STANDARD,
+	TENDER_ISOLATION_STRICT,
+} TenderIsolation;
+
+/**
+ * TenderNetwork:
+ * @TENDER_NETWORK_DEFAULT: not given: host, or none for strict
+ * @TENDER_NETWORK_HOST: the host's network
+ * @TENDER_NETWORK_NONE: its own network namespace, with only loopback
+ * @TENDER_NETWORK_PRIVATE: its own network namespace, joined to tenderd's bridge
+ *
+ * The network a workload sees.
+ */
+typedef enum {
+	TENDER_NETWORK_DEFAULT,
+	TENDER_NETWORK_HOST,
+	TENDER_NETWORK_NONE,
+	TENDER_NETWORK_PRIVATE,
+} TenderNetwork;
+
+/**
+ * TenderSpecVolume:
+ * @source: an absolute host path
+ * @destination: an absolute path inside, without ".."
+ * @read_only: mounted read-only
+ *
+ * One bind mount into a workload's root.
+ */
+typedef struct {
+	gchar *source;
+	gchar *destination;
+	gboolean read_only;
+} TenderSpecVolume;
+
+/**
+ * TenderSpecPort:
+ * @host_port: the port on the host
+ * @container_port: the port inside
+ * @udp: UDP rather than TCP
+ *
+ * A published port of a workload on the private network.
+ */
+typedef struct {
+	guint16 host_port;
+	guint16 container_port;
+	gboolean udp;
+} TenderSpecPort;
+
+/**
+ * TenderSpecRlimit:
+ * @resource: RLIMIT_NOFILE, ...
+ * @value: its soft and hard limit; G_MAXUINT64 is unlimited
+ *
+ * A resource limit of the workload's processes.
+ */
+typedef struct {
+	gint resource;
+	guint64 value;
+} TenderSpecRlimit;
 
 /**
  * TenderHealthSpec:
@@ -128,6 +206,16 @@ typedef struct {
 	GPtrArray *post_stop;	  /* likewise, run once the command has ended */
 	gchar *runtime;		  /* NULL: TENDER_SPEC_RUNTIME_DEFAULT */
 	GHashTable *extensions;	  /* "x-NAME" → GVariant a{sv}, as given; NULL if none */
+	guint isolation;	  /* TenderIsolation */
+	gchar *image;		  /* an image of the store, or NULL */
+	gchar *rootfs;		  /* a host directory as the root, or NULL */
+	GPtrArray *volumes;	  /* of TenderSpecVolume*; NULL if none */
+	guint network;		  /* TenderNetwork */
+	GArray *ports;		  /* of TenderSpecPort; NULL if none */
+	gchar *hostname;	  /* NULL: the workload's name */
+	GArray *rlimits;	  /* of TenderSpecRlimit; NULL if none */
+	gint read_only_rootfs;	  /* -1: the level's default */
+	gint init;		  /* -1: the level's default */
 } TenderSpec;
 
 G_END_DECLS

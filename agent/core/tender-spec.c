@@ -19,6 +19,8 @@
 /* enums are kept as the index of their name */
 G_STATIC_ASSERT(sizeof(TenderRestartPolicy) == sizeof(guint));
 G_STATIC_ASSERT(sizeof(TenderHealthAction) == sizeof(guint));
+G_STATIC_ASSERT(sizeof(TenderIsolation) == sizeof(guint));
+G_STATIC_ASSERT(sizeof(TenderNetwork) == sizeof(guint));
 
 static void
 tender_spec_set_defaults(gpointer base, const TenderSpecKey *parent)
@@ -43,6 +45,9 @@ tender_spec_set_defaults(gpointer base, const TenderSpecKey *parent)
 		case TENDER_SPEC_KEY_KIND_LABELS:
 			TENDER_SPEC_FIELD(GHashTable *, base, key) =
 			    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+			break;
+		case TENDER_SPEC_KEY_KIND_BOOLEAN:
+			TENDER_SPEC_FIELD(gint, base, key) = -1;
 			break;
 		default:
 			/* NULL: not set (or, for a name, the default) */
@@ -88,7 +93,12 @@ tender_spec_clear_value(gpointer base, const TenderSpecKey *key)
 		g_clear_pointer(field, g_strfreev);
 		break;
 	case TENDER_SPEC_KEY_KIND_COMMANDS:
+	case TENDER_SPEC_KEY_KIND_VOLUMES:
 		g_clear_pointer(field, g_ptr_array_unref);
+		break;
+	case TENDER_SPEC_KEY_KIND_PORTS:
+	case TENDER_SPEC_KEY_KIND_RLIMITS:
+		g_clear_pointer(field, g_array_unref);
 		break;
 	case TENDER_SPEC_KEY_KIND_LABELS:
 	case TENDER_SPEC_KEY_KIND_EXTENSION:
@@ -638,6 +648,11 @@ tender_spec_parse_value(gpointer base,
 					    key->max,
 					    error))
 			return FALSE;
+		if (key->check != NULL) {
+			g_autofree gchar *what = g_strdup_printf("Spec key '%s'", name);
+			if (!key->check(what, g_variant_get_string(value, NULL), error))
+				return FALSE;
+		}
 		return tender_spec_take_value(base, key, g_variant_dup_string(value, NULL));
 	case TENDER_SPEC_KEY_KIND_PATH:
 		if (!g_path_is_absolute(g_variant_get_string(value, NULL)) ||
@@ -680,6 +695,24 @@ tender_spec_parse_value(gpointer base,
 		return tender_spec_parse_health(base, key, value, error);
 	case TENDER_SPEC_KEY_KIND_EXTENSION:
 		return tender_spec_parse_extension(base, key, name, value, error);
+	case TENDER_SPEC_KEY_KIND_BOOLEAN:
+		TENDER_SPEC_FIELD(gint, base, key) = g_variant_get_boolean(value) ? 1 : 0;
+		return TRUE;
+	case TENDER_SPEC_KEY_KIND_VOLUMES: {
+		GPtrArray *volumes = NULL;
+		if (!tender_spec_parse_volumes(key, value, &volumes, error))
+			return FALSE;
+		return tender_spec_take_value(base, key, volumes);
+	}
+	case TENDER_SPEC_KEY_KIND_PORTS:
+	case TENDER_SPEC_KEY_KIND_RLIMITS: {
+		GArray *array = NULL;
+		if (!(key->kind == TENDER_SPEC_KEY_KIND_PORTS
+			  ? tender_spec_parse_ports(key, value, &array, error)
+			  : tender_spec_parse_rlimits(key, value, &array, error)))
+			return FALSE;
+		return tender_spec_take_value(base, key, array);
+	}
 	default:
 		g_assert_not_reached();
 	}
@@ -741,6 +774,8 @@ tender_spec_new_from_variant(GVariant *value, GError **error)
 			return NULL;
 		}
 	}
+	if (!tender_spec_check_isolation(self, error))
+		return NULL;
 	if (bytes > TENDER_SPEC_STRINGS_BYTES_MAX) {
 		g_set_error(error,
 			    TENDER_ERROR,
@@ -773,8 +808,20 @@ tender_spec_value_to_variant(gconstpointer base, const TenderSpecKey *key)
 		guint value = *(const guint *)field;
 		return optional && value == 0 ? NULL : g_variant_new_uint32(value);
 	}
-	case TENDER_SPEC_KEY_KIND_ENUM:
-		return g_variant_new_string(key->choices[*(const guint *)field]);
+	case TENDER_SPEC_KEY_KIND_ENUM: {
+		guint index = *(const guint *)field;
+		return optional && index == key->default_number
+			   ? NULL
+			   : g_variant_new_string(key->choices[index]);
+	}
+	case TENDER_SPEC_KEY_KIND_BOOLEAN: {
+		gint value = *(const gint *)field;
+		return value < 0 ? NULL : g_variant_new_boolean(value != 0);
+	}
+	case TENDER_SPEC_KEY_KIND_VOLUMES:
+	case TENDER_SPEC_KEY_KIND_PORTS:
+	case TENDER_SPEC_KEY_KIND_RLIMITS:
+		return tender_spec_isolation_to_variant(key, field);
 	case TENDER_SPEC_KEY_KIND_TEXT:
 	case TENDER_SPEC_KEY_KIND_PATH:
 	case TENDER_SPEC_KEY_KIND_IDENTITY:

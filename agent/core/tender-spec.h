@@ -41,6 +41,18 @@ gchar **
 tender_spec_get_extension_names(const TenderSpec *self);
 gchar *
 tender_spec_capability_from_name(const gchar *name, gint *value);
+TenderNetwork
+tender_spec_get_network(const TenderSpec *self);
+gboolean
+tender_spec_get_read_only_rootfs(const TenderSpec *self);
+gboolean
+tender_spec_get_init(const TenderSpec *self);
+const gchar *
+tender_spec_get_hostname(const TenderSpec *self, const gchar *workload);
+gint
+tender_spec_rlimit_from_name(const gchar *name);
+const gchar *
+tender_spec_rlimit_to_name(gint resource);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderSpec, tender_spec_free)
 

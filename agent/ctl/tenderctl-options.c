@@ -192,6 +192,8 @@ tender_ctl_options_add_command(GOptionContext *context, TenderCtl *self, TenderC
 		g_option_context_add_main_entries(context, entries_watch, NULL);
 	if (opts & TENDER_CTL_OPTS_PAYLOAD)
 		g_option_context_add_main_entries(context, entries_payload, NULL);
+	if (opts & TENDER_CTL_OPTS_EXEC)
+		tender_ctl_exec_add_entries(context, self);
 }
 
 /* the options of GetLogs and FollowLogs; keys only when given */

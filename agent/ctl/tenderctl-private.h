@@ -33,7 +33,8 @@ typedef enum {
 	TENDER_CTL_OPTS_LOGS = 1 << 6,
 	TENDER_CTL_OPTS_WATCH = 1 << 7,
 	TENDER_CTL_OPTS_PAYLOAD = 1 << 8,
-	TENDER_CTL_OPTS_IMAGE = 1 << 9,
+	TENDER_CTL_OPTS_EXEC = 1 << 9,
+	TENDER_CTL_OPTS_IMAGE = 1 << 10,
 } TenderCtlOpts;
 
 typedef enum {
@@ -73,6 +74,9 @@ typedef struct {
 	gchar *stream;
 	gboolean watch;
 	gchar *payload;
+	gboolean exec_tty;
+	gchar **exec_env;
+	gchar *exec_workdir;
 	gboolean replace;
 	gchar *image_verb; /* image: the verb, taken off names */
 
@@ -89,6 +93,9 @@ typedef struct {
 	GMainLoop *loop;
 	GDataInputStream *log_stream;
 	FILE *log_last;
+
+	/* tenderctl's exit status when the command succeeded: exec's is the command's */
+	gint exit_status;
 } TenderCtl;
 
 typedef gboolean (*TenderCtlFunc)(TenderCtl *self, GError **error);
@@ -193,6 +200,12 @@ gboolean
 tender_ctl_cmd_pause(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_cmd_resume(TenderCtl *self, GError **error);
+
+/* tenderctl-exec.c */
+void
+tender_ctl_exec_add_entries(GOptionContext *context, TenderCtl *self);
+gboolean
+tender_ctl_cmd_exec(TenderCtl *self, GError **error);
 
 /* tenderctl-logs.c */
 gboolean

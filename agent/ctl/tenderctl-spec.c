@@ -26,6 +26,8 @@ typedef struct {
 	const gchar *what; /* how a message names a bad value */
 	gchar *value;
 	gchar **values; /* a flag that can be repeated */
+	gboolean on;	/* a boolean key: --NAME */
+	gboolean off;	/* and --no-NAME */
 } TenderCtlSpecFlag;
 
 struct _TenderCtlSpec {
@@ -74,7 +76,8 @@ tender_ctl_spec_kind_is_list(TenderSpecKeyKind kind)
 {
 	return kind == TENDER_SPEC_KEY_KIND_ENV || kind == TENDER_SPEC_KEY_KIND_LABELS ||
 	       kind == TENDER_SPEC_KEY_KIND_CAPABILITIES || kind == TENDER_SPEC_KEY_KIND_COMMANDS ||
-	       kind == TENDER_SPEC_KEY_KIND_EXTENSION;
+	       kind == TENDER_SPEC_KEY_KIND_EXTENSION || kind == TENDER_SPEC_KEY_KIND_VOLUMES ||
+	       kind == TENDER_SPEC_KEY_KIND_PORTS || kind == TENDER_SPEC_KEY_KIND_RLIMITS;
 }
 
 /* values are taken as bytes, as GOption would refuse UTF-8 in the C locale, and checked
@@ -238,12 +241,31 @@ tender_ctl_spec_free(TenderCtlSpec *self)
 void
 tender_ctl_spec_add_entries(TenderCtlSpec *self, GOptionContext *context)
 {
-	g_autofree GOptionEntry *entries = g_new0(GOptionEntry, self->flags->len + 1);
+	/* a boolean key has two flags, --NAME and --no-NAME */
+	g_autofree GOptionEntry *entries = g_new0(GOptionEntry, 2 * self->flags->len + 1);
+	guint n = 0;
 
 	for (guint i = 0; i < self->flags->len; i++) {
 		TenderCtlSpecFlag *flag = &g_array_index(self->flags, TenderCtlSpecFlag, i);
 		gboolean is_list = tender_ctl_spec_kind_is_list(flag->key->kind);
-		entries[i] = (GOptionEntry){
+		if (flag->key->kind == TENDER_SPEC_KEY_KIND_BOOLEAN) {
+			g_autofree gchar *no = g_strdup_printf("no-%s", flag->name);
+			g_autofree gchar *no_help = g_strdup_printf("Not --%s", flag->name);
+			entries[n++] = (GOptionEntry){
+			    .long_name = flag->name,
+			    .arg = G_OPTION_ARG_NONE,
+			    .arg_data = &flag->on,
+			    .description = flag->help,
+			};
+			entries[n++] = (GOptionEntry){
+			    .long_name = g_string_chunk_insert(self->strings, no),
+			    .arg = G_OPTION_ARG_NONE,
+			    .arg_data = &flag->off,
+			    .description = g_string_chunk_insert(self->strings, no_help),
+			};
+			continue;
+		}
+		entries[n++] = (GOptionEntry){
 		    .long_name = flag->name,
 		    .flags = G_OPTION_FLAG_NONE,
 		    .arg = tender_ctl_spec_flag_arg_type(flag->key),
@@ -269,7 +291,7 @@ tender_ctl_spec_find_flag(TenderCtlSpec *self, const TenderSpecKey *key)
 static gboolean
 tender_ctl_spec_flag_is_given(TenderCtlSpecFlag *flag)
 {
-	return flag->value != NULL || flag->values != NULL;
+	return flag->value != NULL || flag->values != NULL || flag->on || flag->off;
 }
 
 static gboolean
@@ -509,6 +531,23 @@ tender_ctl_spec_parse_flag(TenderCtlSpecFlag *flag, GError **error)
 		return tender_ctl_spec_parse_labels(flag, error);
 	case TENDER_SPEC_KEY_KIND_COMMANDS:
 		return tender_ctl_spec_parse_commands(flag, error);
+	case TENDER_SPEC_KEY_KIND_VOLUMES:
+		return tender_ctl_spec_parse_volumes(flag->what, flag->values, error);
+	case TENDER_SPEC_KEY_KIND_PORTS:
+		return tender_ctl_spec_parse_ports(flag->what, flag->values, error);
+	case TENDER_SPEC_KEY_KIND_RLIMITS:
+		return tender_ctl_spec_parse_rlimits(flag->what, flag->values, error);
+	case TENDER_SPEC_KEY_KIND_BOOLEAN:
+		if (flag->on && flag->off) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "--%s and --no-%s cannot be given together",
+				    flag->name,
+				    flag->name);
+			return NULL;
+		}
+		return g_variant_new_boolean(flag->on);
 	case TENDER_SPEC_KEY_KIND_ENUM:
 	case TENDER_SPEC_KEY_KIND_TEXT:
 	case TENDER_SPEC_KEY_KIND_IDENTITY:
@@ -611,6 +650,24 @@ tender_ctl_spec_add_health(TenderCtlSpec *self,
 	return TRUE;
 }
 
+/* whether a flag given needs namespaces: then --isolation, if not given, is standard */
+static gboolean
+tender_ctl_spec_needs_namespaces(TenderCtlSpec *self)
+{
+	const gchar *const keys[] =
+	    {"image", "rootfs", "volumes", "hostname", "ports", "read_only_rootfs", "init", NULL};
+	TenderCtlSpecFlag *network =
+	    tender_ctl_spec_find_flag(self, tender_spec_key_lookup(NULL, "network"));
+
+	for (guint i = 0; keys[i] != NULL; i++) {
+		TenderCtlSpecFlag *flag =
+		    tender_ctl_spec_find_flag(self, tender_spec_key_lookup(NULL, keys[i]));
+		if (flag != NULL && tender_ctl_spec_flag_is_given(flag) && !flag->off)
+			return TRUE;
+	}
+	return network != NULL && network->value != NULL && g_strcmp0(network->value, "host") != 0;
+}
+
 /* the a{sv} of CreateWorkload: the command @argv and what the flags say, each checked, in the
  * order of the table */
 gboolean
@@ -619,6 +676,11 @@ tender_ctl_spec_build(TenderCtlSpec *self, gchar **argv, GVariant **spec, GError
 	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
 	TenderSpecKeyIter iter = {NULL};
 	const TenderSpecKey *key;
+	TenderCtlSpecFlag *isolation =
+	    tender_ctl_spec_find_flag(self, tender_spec_key_lookup(NULL, "isolation"));
+
+	if (isolation != NULL && isolation->value == NULL && tender_ctl_spec_needs_namespaces(self))
+		isolation->value = g_strdup("standard");
 
 	tender_spec_key_iter_init(&iter, NULL);
 	while (tender_spec_key_iter_next(&iter, &key)) {

@@ -17,7 +17,9 @@
 	"--workdir is taken from the current directory.  DURATION is a sum of numbers with\n"      \
 	"the units ms, s, m, h and d, e.g. 500ms, 90s or 1h30m; a plain number is seconds.\n"      \
 	"--x NAME=TEXT gives the key x-NAME, the own keys of the runtime NAME: TEXT is an a{sv}\n" \
-	"in GVariant text, e.g. --x docker=\"{'image': <'nginx'>}\".\n"
+	"in GVariant text, e.g. --x docker=\"{'image': <'nginx'>}\".\n"                            \
+	"--image, --rootfs, --volume, --hostname, --network none|private, --publish,\n"            \
+	"--read-only and --init need namespaces: without --isolation they imply standard.\n"
 
 typedef struct _TenderCtlSpec TenderCtlSpec;
 
@@ -29,3 +31,11 @@ void
 tender_ctl_spec_add_entries(TenderCtlSpec *self, GOptionContext *context);
 gboolean
 tender_ctl_spec_build(TenderCtlSpec *self, gchar **argv, GVariant **spec, GError **error);
+
+/* tenderctl-spec-isolation.c */
+GVariant *
+tender_ctl_spec_parse_volumes(const gchar *what, gchar **values, GError **error);
+GVariant *
+tender_ctl_spec_parse_ports(const gchar *what, gchar **values, GError **error);
+GVariant *
+tender_ctl_spec_parse_rlimits(const gchar *what, gchar **values, GError **error);

@@ -45,6 +45,8 @@ tender_ctl_free(TenderCtl *self)
 	g_free(self->stream);
 	g_free(self->payload);
 	g_free(self->image_verb);
+	g_strfreev(self->exec_env);
+	g_free(self->exec_workdir);
 	g_clear_pointer(&self->spec, g_variant_unref);
 	g_clear_pointer(&self->options, g_variant_unref);
 	g_clear_pointer(&self->json_results, json_array_unref);
@@ -300,6 +302,26 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	tender_ctl_cmd_remove,
     },
     {
+	"exec",
+	"NAME [-t] [-e KEY=VALUE]... [-w DIR] [--timeout SEC] -- CMD [ARG...]",
+	"Run a command in a running workload",
+	"Run a command in a running workload, as its own processes run: in its control groups\n"
+	"and namespaces, as its user with its capabilities, with its environment.  The command\n"
+	"reads tenderctl's stdin and writes to tenderctl's stdout and stderr as it goes; the exit\n"
+	"status is the command's, or 128+N if signal N killed it (137 after --timeout).",
+	"With -t the command runs on a new terminal of the workload's (a pty of its own devpts),\n"
+	"of the size of tenderctl's; tenderctl's terminal is in raw mode meanwhile, so that keys\n"
+	"such as Ctrl-C go to the command.  Ending tenderctl kills the command.\n"
+	"\n"
+	"Examples:\n"
+	"  tenderctl exec web -- ps aux\n"
+	"  tenderctl exec -t web -- sh\n"
+	"  tenderctl exec -e DEBUG=1 -w /srv --timeout 60 web -- ./check.sh",
+	TENDER_CTL_OPTS_EXEC,
+	TENDER_CTL_ARGS_NAME_COMMAND,
+	tender_ctl_cmd_exec,
+    },
+    {
 	"logs",
 	"NAME [-n N] [-f] [--stream=STREAM]",
 	"Show what a workload printed",
@@ -493,5 +515,5 @@ main(int argc, char *argv[])
 		tender_ctl_bus_print_error(error);
 		return TENDER_CTL_EXIT_FAILURE;
 	}
-	return EXIT_SUCCESS;
+	return self->exit_status;
 }

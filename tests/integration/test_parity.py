@@ -70,6 +70,9 @@ METHODS = {
                            "POST", "/v1/workloads", {"name": "$name", "spec": {"argv": "$argv"}}),
     "ImportWorkload": Call(BRINGS, "sa{sv}", "($export, @a{sv} {})",
                            "POST", "/v1/workloads/import", "$export"),
+    # the command it runs is $argv too: the details are the exec's command
+    "ExecWorkload": Call(EXISTING, "sasa{sv}", "($name, $argv, @a{sv} {})",
+                         "POST", "/v1/workloads/$name/exec", {"argv": "$argv"}),
 }
 # every method has an HTTP route (FollowLogs is GET .../logs?follow=1); one without would be
 # listed here, with the reason, and checked over D-Bus only

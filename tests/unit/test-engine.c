@@ -792,6 +792,27 @@ test_engine_runtime_by_spec(EngineFixture *fx, gconstpointer data)
 	g_assert_null(tender_engine_get_workload(fx->engine, "nope", NULL));
 	g_assert_cmpuint(fx->added, ==, 1);
 
+	/* a runtime that does not say it can isolate refuses the isolation keys; nothing saved */
+	{
+		g_autoptr(GVariant) strict = g_variant_ref_sink(
+		    g_variant_new_parsed("{'argv': <['true']>, 'runtime': <'bare'>, "
+					 "'isolation': <'strict'>}"));
+		g_autoptr(GVariant) rlimits = g_variant_ref_sink(
+		    g_variant_new_parsed("{'argv': <['true']>, 'runtime': <'bare'>, "
+					 "'rlimits': <{'nofile': uint64 64}>}"));
+		g_assert_null(
+		    tender_engine_create_workload(fx->engine, "iso", strict, NULL, &error));
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+		g_assert_nonnull(
+		    strstr(error->message, "runtime 'bare' does not do the isolation"));
+		g_clear_error(&error);
+		g_assert_null(
+		    tender_engine_create_workload(fx->engine, "iso", rlimits, NULL, &error));
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+		g_clear_error(&error);
+		g_assert_null(tender_engine_get_workload(fx->engine, "iso", NULL));
+	}
+
 	/* the runtime goes along with an export */
 	json = tender_engine_export_workload(fx->engine, "job", &error);
 	g_assert_no_error(error);

@@ -7,8 +7,10 @@
  */
 #include "config.h"
 
+#include <gio/gunixfdlist.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "tender-engine.h"
 #include "tender-error.h"
@@ -392,6 +394,82 @@ test_runs(Fixture *fx, gconstpointer data)
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
 }
 
+/* ExecWorkload with the options @options (GVariant text) and the descriptors @fds */
+static gboolean
+engine_exec(Fixture *fx,
+	    const gchar *name,
+	    const gchar *const *argv,
+	    const gchar *options,
+	    GUnixFDList *fds,
+	    GError **error)
+{
+	g_autoptr(GVariant) value = g_variant_ref_sink(g_variant_new_parsed(options));
+	g_autoptr(GAsyncResult) res = NULL;
+	g_autoptr(TenderRuntimeExec) exec = NULL;
+
+	tender_engine_exec_workload_async(fx->engine, name, argv, value, fds, NULL, async_cb, &res);
+	wait_for(&res);
+	exec = tender_engine_exec_workload_finish(fx->engine, res, error);
+	return exec != NULL;
+}
+
+/* ExecWorkload refuses what it cannot do, naming why, before a runtime sees the command */
+static void
+test_exec(Fixture *fx, gconstpointer data)
+{
+	const gchar *const argv[] = {"true", NULL};
+	const gchar *const empty[] = {NULL};
+	const struct {
+		const gchar *options;
+		const gchar *named;
+	} bad[] = {
+	    {"{'max_output': <uint64 16777217>}", "'max_output'"},
+	    {"{'working_directory': <'relative'>}", "'working_directory'"},
+	    {"{'env': <['1X=2']>}", "'env'"},
+	    {"{'env': <['X']>}", "'env'"},
+	    {"{'timeout_sec': <'1'>}", "'timeout_sec'"},
+	    {"{'terminal_size': <(uint16 24, uint16 80)>}", "'terminal_size'"},
+	    {"{'stdout': <handle 0>}", "'stdout'"},
+	    {"{'stdin': <'text'>}", "'stdin'"},
+	    {"{'tty': <true>, 'stderr': <handle 0>}", "'stderr'"},
+	    {"{'bogus': <true>}", "'bogus'"},
+	};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderPlugin) plugin = fixture_plugin(fx, "my-plugin", TRUE);
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+
+	g_assert_cmpint(g_unix_fd_list_append(fds, STDERR_FILENO, NULL), ==, 0);
+	tender_plugin_start(plugin);
+	engine_create(fx, "created", "{'argv': <['true']>}", &error);
+	engine_create(fx, "job", SPEC_VT, &error);
+	g_assert_no_error(error);
+	g_assert_true(engine_start(fx, "job", &error));
+
+	/* a runtime without exec: the plugin's, as the fake scope runtime here */
+	g_assert_false(engine_exec(fx, "job", argv, "@a{sv} {}", NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+	g_assert_nonnull(strstr(error->message, "'vt'"));
+	g_clear_error(&error);
+	g_assert_false(engine_exec(fx, "created", argv, "@a{sv} {}", NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE);
+	g_clear_error(&error);
+	g_assert_false(engine_exec(fx, "nothing", argv, "@a{sv} {}", NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+	g_assert_false(engine_exec(fx, "job", empty, "@a{sv} {}", NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "'argv'"));
+	g_clear_error(&error);
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		/* the handle 0 is there only for the last but one */
+		GUnixFDList *with = i + 2 == G_N_ELEMENTS(bad) ? fds : NULL;
+		g_assert_false(engine_exec(fx, "job", argv, bad[i].options, with, &error));
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		g_assert_nonnull(strstr(error->message, bad[i].named));
+		g_clear_error(&error);
+	}
+}
+
 static gboolean
 plugin_stop(TenderPlugin *plugin, const gchar *name, GError **error)
 {
@@ -509,6 +587,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_runs,
+		   fixture_teardown);
+	g_test_add("/plugin-runtime/exec",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_exec,
 		   fixture_teardown);
 	g_test_add("/plugin-runtime/owner",
 		   Fixture,

@@ -676,7 +676,7 @@ test_spec_keys(void)
 		if (key->flags & TENDER_SPEC_KEY_FLAG_LIMIT)
 			limits++;
 	}
-	g_assert_cmpuint(g_hash_table_size(seen), ==, 22);
+	g_assert_cmpuint(g_hash_table_size(seen), ==, 32);
 	g_assert_cmpuint(limits, ==, 9);
 	key = tender_spec_key_lookup(NULL, "memory_max");
 	g_assert_nonnull(key);

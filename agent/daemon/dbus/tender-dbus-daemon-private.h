@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 
 /*
  * The D-Bus front-end's own parts: tender-dbus-daemon.c (the object, authorization, the
- * Manager's dispatch), tender-dbus-manager.c (the Manager's methods), tender-dbus-workload.c
+ * Manager's dispatch), tender-dbus-manager.c (the Manager's methods, ExecWorkload in
+ * tender-dbus-exec.c), tender-dbus-workload.c
  * (the workload objects) and tender-dbus-plugins.c (the objects plugins put on the bus).
  */
 
@@ -134,6 +135,11 @@ void
 tender_dbus_daemon_remove_image(TenderDbusDaemon *self,
 				GDBusMethodInvocation *invocation,
 				TenderRequest *request);
+/* tender-dbus-exec.c */
+void
+tender_dbus_daemon_exec(TenderDbusDaemon *self,
+			GDBusMethodInvocation *invocation,
+			TenderRequest *request);
 
 /* tender-dbus-plugins.c */
 void

@@ -147,6 +147,7 @@ static const struct {
     {"PauseWorkload", tender_dbus_daemon_name_only},
     {"ResumeWorkload", tender_dbus_daemon_name_only},
     {"GetMetrics", tender_dbus_daemon_get_metrics},
+    {"ExecWorkload", tender_dbus_daemon_exec},
     {"ListPlugins", tender_dbus_daemon_list_plugins},
     {"ListAdapters", tender_dbus_daemon_list_adapters},
     {"ImportImage", tender_dbus_daemon_import_image},

@@ -10,6 +10,7 @@
 #include "tender-http-adapters.h"
 #include "tender-http-alias.h"
 #include "tender-http-events.h"
+#include "tender-http-exec.h"
 #include "tender-http-images.h"
 #include "tender-http-message.h"
 #include "tender-http-plugins.h"
@@ -51,6 +52,7 @@ static const struct {
     {"POST", "/v1/workloads/*/kill", TENDER_HTTP_ROUTE_KILL, "KillWorkload"},
     {"POST", "/v1/workloads/*/pause", TENDER_HTTP_ROUTE_PAUSE, "PauseWorkload"},
     {"POST", "/v1/workloads/*/resume", TENDER_HTTP_ROUTE_RESUME, "ResumeWorkload"},
+    {"POST", "/v1/workloads/*/exec", TENDER_HTTP_ROUTE_EXEC, "ExecWorkload"},
     {"GET", "/v1/workloads/*/logs", TENDER_HTTP_ROUTE_LOGS, "GetLogs"},
     {"GET", "/v1/workloads/*/metrics", TENDER_HTTP_ROUTE_METRICS, "GetMetrics"},
     {"GET", "/v1/plugins", TENDER_HTTP_ROUTE_PLUGINS, "ListPlugins"},
@@ -486,6 +488,9 @@ tender_http_router_dispatch(TenderHttpRequest *req)
 		return;
 	case TENDER_HTTP_ROUTE_ALIAS:
 		tender_http_alias_call(req);
+		return;
+	case TENDER_HTTP_ROUTE_EXEC:
+		tender_http_exec_call(req);
 		return;
 	case TENDER_HTTP_ROUTE_IMAGES:
 		tender_http_images_list(req);

@@ -38,6 +38,7 @@ typedef enum {
 	TENDER_HTTP_ROUTE_IMAGE_IMPORT, /* its body is streamed: tender-http-images.c */
 	TENDER_HTTP_ROUTE_IMAGE_GET,
 	TENDER_HTTP_ROUTE_IMAGE_REMOVE,
+	TENDER_HTTP_ROUTE_EXEC,
 } TenderHttpRoute;
 
 /* the route a request is for, found once when its headers are there */

@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "tender-error.h"
+#include "tender-http-exec.h"
 #include "tender-http-message.h"
 #include "tender-http-server-private.h"
 #include "tender-http-stream.h"
@@ -229,9 +230,10 @@ tender_http_workloads_decode_import(TenderHttpRequest *req, GError **error)
  * @req: a request whose body is read
  * @method: the Manager method its route calls
  *
- * Decodes what CreateWorkload and ImportWorkload bring into the arguments the Manager takes
- * for them (req->params), or keeps why that failed (req->params_error, answered once the call
- * is authorized, as a D-Bus call is authorized before its arguments are checked).
+ * Decodes what CreateWorkload, ImportWorkload and ExecWorkload bring into the arguments the
+ * Manager takes for them (req->params), or keeps why that failed (req->params_error, answered
+ * once the call is authorized, as a D-Bus call is authorized before its arguments are
+ * checked).
  *
  * Returns: (nullable): the arguments, owned by @req; %NULL for other methods and on error
  */
@@ -244,6 +246,8 @@ tender_http_workloads_decode(TenderHttpRequest *req, const gchar *method)
 		req->params = tender_http_workloads_decode_create(req, &req->params_error);
 	else if (g_strcmp0(method, "ImportWorkload") == 0)
 		req->params = tender_http_workloads_decode_import(req, &req->params_error);
+	else if (g_strcmp0(method, "ExecWorkload") == 0)
+		req->params = tender_http_exec_decode(req, &req->params_error);
 	return req->params;
 }
 

@@ -9,6 +9,7 @@
 
 #include "tender-cgroup.h"
 #include "tender-error.h"
+#include "tender-scope-exec.h"
 #include "tender-scope-run.h"
 #include "tender-scope-runtime.h"
 #include "tender-systemd.h"
@@ -25,6 +26,7 @@ struct _TenderScopeRuntime {
 	TenderCgroup *cgroup;
 	TenderSystemd *systemd; /* NULL without a system bus */
 	gchar *shim;
+	gchar *nsenter; /* ExecWorkload's helper, next to the shim */
 	gchar *exit_dir;
 	TenderImageStore *images; /* NULL until set */
 };
@@ -105,6 +107,32 @@ tender_scope_runtime_forget_workload(TenderRuntime *runtime, TenderWorkload *wor
 		g_warning("cannot remove %s: %s", record, g_strerror(errno));
 }
 
+/* ExecWorkload: tender-nsenter runs the command in the workload's cgroups and namespaces */
+static void
+tender_scope_runtime_exec_async(TenderRuntime *runtime,
+				TenderRuntimeRun *run,
+				TenderRuntimeExec *exec,
+				GCancellable *cancellable,
+				GAsyncReadyCallback callback,
+				gpointer user_data)
+{
+	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(runtime);
+
+	tender_scope_exec_start(self,
+				self->nsenter,
+				tender_runtime_run_get_workload(run),
+				exec,
+				cancellable,
+				callback,
+				user_data);
+}
+
+static gboolean
+tender_scope_runtime_exec_finish(TenderRuntime *runtime, GAsyncResult *res, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
 static void
 tender_scope_runtime_finalize(GObject *object)
 {
@@ -113,6 +141,7 @@ tender_scope_runtime_finalize(GObject *object)
 	g_clear_object(&self->systemd);
 	g_clear_object(&self->images);
 	g_free(self->shim);
+	g_free(self->nsenter);
 	g_free(self->exit_dir);
 	G_OBJECT_CLASS(tender_scope_runtime_parent_class)->finalize(object);
 }
@@ -127,6 +156,8 @@ tender_scope_runtime_class_init(TenderScopeRuntimeClass *klass)
 	runtime_class->new_run = tender_scope_runtime_new_run;
 	runtime_class->forget_workload = tender_scope_runtime_forget_workload;
 	runtime_class->prepare_workload = tender_scope_runtime_prepare_workload;
+	runtime_class->exec_async = tender_scope_runtime_exec_async;
+	runtime_class->exec_finish = tender_scope_runtime_exec_finish;
 }
 
 static void
@@ -165,7 +196,7 @@ tender_scope_runtime_get_image_store(TenderScopeRuntime *self)
  *	%NULL
  * @system_bus: (nullable): the bus PID 1 is on; without it no scope can be started (for
  *	tests that only read cgroup files)
- * @shim: where tender-shim is
+ * @shim: where tender-shim is; tender-nsenter is installed next to it
  * @state_dir: tenderd's state directory; the shims' exit records go into its "exit"
  *
  * Returns: (transfer full): the scope runtime
@@ -178,10 +209,13 @@ tender_scope_runtime_new(const gchar *cgroup_root,
 {
 	TenderScopeRuntime *self =
 	    g_object_new(TENDER_TYPE_SCOPE_RUNTIME, "name", TENDER_RUNTIME_SCOPE, NULL);
+	g_autofree gchar *dir = NULL;
 
 	self->cgroup = tender_cgroup_new(cgroup_root);
 	self->systemd = system_bus != NULL ? tender_systemd_new(system_bus) : NULL;
 	self->shim = g_strdup(shim);
+	dir = g_path_get_dirname(shim);
+	self->nsenter = g_build_filename(dir, "tender-nsenter", NULL);
 	self->exit_dir = g_build_filename(state_dir, "exit", NULL);
 	return self;
 }

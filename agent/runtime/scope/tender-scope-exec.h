@@ -1,0 +1,23 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tender-runtime-exec.h"
+#include "tender-workload.h"
+
+G_BEGIN_DECLS
+
+void
+tender_scope_exec_start(gpointer source_object,
+			const gchar *helper,
+			TenderWorkload *workload,
+			TenderRuntimeExec *exec,
+			GCancellable *cancellable,
+			GAsyncReadyCallback callback,
+			gpointer user_data);
+
+G_END_DECLS
