@@ -83,8 +83,17 @@ tender_daemon_watchdog_cb(gpointer user_data)
 static gboolean
 tender_daemon_image_in_use(const gchar *name, gboolean *running, gpointer user_data)
 {
-	/* the spec key "image" comes with the isolation keys: until then no workload uses one */
-	return FALSE;
+	g_autoptr(GPtrArray) workloads = tender_engine_get_workloads(TENDER_ENGINE(user_data));
+	gboolean used = FALSE;
+
+	for (guint i = 0; i < workloads->len; i++) {
+		TenderWorkload *w = g_ptr_array_index(workloads, i);
+		if (g_strcmp0(tender_workload_get_spec(w)->image, name) != 0)
+			continue;
+		used = TRUE;
+		*running = *running || tender_state_is_active(tender_workload_get_state(w));
+	}
+	return used;
 }
 
 /* the image store, [images] dir= (default STATE_DIR/images) */
