@@ -15,6 +15,7 @@ import os
 import pwd
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
@@ -244,6 +245,70 @@ class ImageImportTest(ImageTestCase):
         with self.assertRaises(DBusError) as ctx:
             self.tender.call("RemoveImage", "sa{sv}", "gone", {"force": GLib.Variant("s", "y")})
         self.assertEqual(ctx.exception.name, "org.tender.Agent1.Error.InvalidArgument")
+
+    def tmp_dirs(self):
+        return [n for n in self.listing() if n.startswith(".tmp-")]
+
+    def test_interrupted_import_leaves_nothing(self):
+        with open(self.tar, "rb") as f:
+            data = f.read()
+        # an HTTP client that goes away in the middle of its archive: the import is cancelled
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(SOCKET)
+        s.sendall(f"POST /v1/images?name=halfway HTTP/1.1\r\nHost: localhost\r\n"
+                  f"Content-Length: {len(data)}\r\n\r\n".encode() + data[:len(data) // 2])
+        self.assertTrue(wait_for(lambda: self.tmp_dirs() != []), "no import under way")
+        s.close()
+        self.assertNothingLeft()
+        # a tenderd killed in the middle of an import: the next one removes what it left
+        fifo = os.path.join(self.tmp, "fifo")
+        os.mkfifo(fifo)
+        importer = subprocess.Popen(
+            [sys.executable, "-c", "import sys, images\n"
+             "try:\n    images.import_image('killed', sys.argv[1])\nexcept Exception:\n"
+             "    pass\n", fifo], cwd=os.path.dirname(os.path.abspath(__file__)))
+        with open(fifo, "wb") as w:
+            w.write(data[:len(data) // 2])
+            w.flush()
+            self.assertTrue(wait_for(lambda: self.tmp_dirs() != []), "no import under way")
+            run(["systemctl", "kill", "-s", "KILL", "tenderd.service"])
+            self.assertTrue(wait_for(lambda: run(["systemctl", "show", "-P", "MainPID",
+                                                  "tenderd.service"]).stdout.strip()
+                                     not in ("0", str(self.tenderd_pid)), timeout=30))
+            importer.wait(timeout=30)
+        restart_tenderd()
+        self.tenderd_pid = int(run(["systemctl", "show", "-P", "MainPID",
+                                    "tenderd.service"]).stdout)
+        self.assertEqual(self.listing(), [])
+        self.assertEqual(self.tender.call("ListImages", "")[0], [])
+
+    def test_remove_refused_while_used(self):
+        self.import_("used", self.tar)
+        name = self.workload("uses-image")
+        spec = {"argv": GLib.Variant("as", ["/bin/sleep", "300"]),
+                "isolation": GLib.Variant("s", "standard"),
+                "image": GLib.Variant("s", "used")}
+        try:
+            self.tender.create_raw(name, spec)
+        except DBusError as e:
+            if e.name == "org.tender.Agent1.Error.NotSupported":
+                self.skipTest(f"the scope runtime does not run images yet: {e.message}")
+            raise
+        force = {"force": GLib.Variant("b", True)}
+        # a workload uses it: Busy, over D-Bus and HTTP; with force, only while none runs
+        e = self.assertDBusError("Busy", self.tender.call, "RemoveImage", "sa{sv}", "used", {})
+        self.assertIn("used by a workload", e.message)
+        self.assertHttpError(curl("-X", "DELETE", "http://localhost/v1/images/used"), 409,
+                             "Busy")
+        self.tender.start(name)
+        e = self.assertDBusError("Busy", self.tender.call, "RemoveImage", "sa{sv}", "used", force)
+        self.assertIn("running", e.message)
+        # nor may another image take its place while it is in use
+        e = self.assertDBusError("Busy", self.import_, "used", self.tar, replace=True)
+        self.tender.stop(name, timeout_sec=5)
+        self.assertEqual(self.listing(), ["used"])
+        self.tender.call("RemoveImage", "sa{sv}", "used", force)
+        self.assertNothingLeft()
 
 
 def evil_tar(path, entries):
