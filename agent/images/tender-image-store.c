@@ -710,19 +710,6 @@ tender_image_store_set_in_use_func(TenderImageStore *self, TenderImageInUseFunc 
 }
 
 /**
- * tender_image_store_get_dir:
- * @self: a #TenderImageStore
- *
- * Returns: its directory
- */
-const gchar *
-tender_image_store_get_dir(TenderImageStore *self)
-{
-	g_return_val_if_fail(TENDER_IS_IMAGE_STORE(self), NULL);
-	return self->dir;
-}
-
-/**
  * tender_image_store_get_max_size:
  * @self: a #TenderImageStore
  *

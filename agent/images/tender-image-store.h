@@ -32,8 +32,6 @@ gboolean
 tender_image_store_check_caller(GVariant *options, guint32 uid, GError **error);
 TenderImageStore *
 tender_image_store_new(const gchar *dir, guint64 max_size, GError **error);
-const gchar *
-tender_image_store_get_dir(TenderImageStore *self);
 guint64
 tender_image_store_get_max_size(TenderImageStore *self);
 void
