@@ -222,7 +222,8 @@ static const gchar *
 tender_authority_action_verb(const gchar *action_id)
 {
 	return g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_READ) == 0 ||
-		       g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_ADAPTERS_READ) == 0
+		       g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_ADAPTERS_READ) == 0 ||
+		       g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_IMAGES_READ) == 0
 		   ? "inspect"
 		   : "manage";
 }
@@ -230,6 +231,8 @@ tender_authority_action_verb(const gchar *action_id)
 static const gchar *
 tender_authority_action_object(const gchar *action_id)
 {
+	if (g_str_has_prefix(action_id, "org.tender.images."))
+		return "images";
 	return g_str_has_prefix(action_id, "org.tender.adapters.") ? "adapters" : "workloads";
 }
 

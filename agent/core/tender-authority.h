@@ -13,6 +13,11 @@ G_BEGIN_DECLS
 /* ExecWorkload: a command in a running workload, as its user */
 #define TENDER_AUTHORITY_ACTION_EXEC "org.tender.workloads.exec"
 
+/* the image store: the "method" detail of Properties.Get/GetAll of an image is "Image.Get";
+ * "image" is the image's name */
+#define TENDER_AUTHORITY_ACTION_IMAGES_READ   "org.tender.images.read"
+#define TENDER_AUTHORITY_ACTION_IMAGES_MANAGE "org.tender.images.manage"
+
 /* adapter instances: the "method" detail of their calls is "Adapter.METHOD" */
 #define TENDER_AUTHORITY_ACTION_ADAPTERS_READ	"org.tender.adapters.read"
 #define TENDER_AUTHORITY_ACTION_ADAPTERS_MANAGE "org.tender.adapters.manage"

@@ -9,6 +9,7 @@
 
 #include "tender-config.h"
 #include "tender-error.h"
+#include "tender-units.h"
 
 #define TENDER_CONFIG_STOP_TIMEOUT_MAX 3600
 #define TENDER_CONFIG_WORKLOADS_MAX    100000
@@ -40,6 +41,7 @@ tender_config_new(void)
 	self->network_bridge = g_strdup(TENDER_CONFIG_DEFAULT_NETWORK_BRIDGE);
 	self->network_subnet = g_strdup(TENDER_CONFIG_DEFAULT_NETWORK_SUBNET);
 	self->network_publish_address = g_strdup(TENDER_CONFIG_DEFAULT_NETWORK_PUBLISH_ADDRESS);
+	self->images_max_size = TENDER_CONFIG_DEFAULT_IMAGES_MAX;
 	self->keyfile = g_key_file_new();
 	return self;
 }
@@ -64,6 +66,7 @@ tender_config_free(TenderConfig *self)
 	g_free(self->network_bridge);
 	g_free(self->network_subnet);
 	g_free(self->network_publish_address);
+	g_free(self->images_dir);
 	g_key_file_unref(self->keyfile);
 	g_free(self);
 }
@@ -348,6 +351,34 @@ tender_config_load_network(TenderConfig *self, GKeyFile *kf, const gchar *path, 
 	return TRUE;
 }
 
+/* [images] dir= (absolute) and max-size= (a size, as MemoryMax= takes it) */
+static gboolean
+tender_config_load_images(TenderConfig *self, GKeyFile *kf, const gchar *path, GError **error)
+{
+	g_auto(GStrv) keys = g_key_file_get_keys(kf, "images", NULL, NULL);
+	g_autofree gchar *max = g_key_file_get_string(kf, "images", "max-size", NULL);
+	g_autoptr(GError) error_local = NULL;
+	const gchar *known[] = {"dir", "max-size", NULL};
+
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+		if (!g_strv_contains(known, keys[i]))
+			g_warning("%s: unknown key [images] %s ignored", path, keys[i]);
+	}
+	if (!tender_config_get_string(kf, path, "images", "dir", TRUE, &self->images_dir, error))
+		return FALSE;
+	if (max != NULL &&
+	    !tender_units_parse_size(g_strstrip(max), &self->images_max_size, &error_local)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "%s: [images] max-size: %s",
+			    path,
+			    error_local->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /**
  * tender_config_load:
  * @self: a #TenderConfig
@@ -355,8 +386,9 @@ tender_config_load_network(TenderConfig *self, GKeyFile *kf, const gchar *path, 
  * @required: whether a missing file is an error
  * @error: (nullable): a #GError
  *
- * Reads the [daemon], [http], [plugins] and [network] groups of @path over the defaults.  Unknown
- * groups and keys are ignored with a warning, so a newer file still starts an older tenderd.
+ * Reads the [daemon], [http], [plugins], [network] and [images] groups of @path over the
+ * defaults.  Unknown groups and keys are ignored with a warning, so a newer file still starts
+ * an older tenderd.
  *
  * Returns: %TRUE on success
  */
@@ -426,6 +458,8 @@ tender_config_load(TenderConfig *self, const gchar *path, gboolean required, GEr
 	if (!tender_config_load_plugins(self, kf, path, error))
 		return FALSE;
 	if (!tender_config_load_network(self, kf, path, error))
+		return FALSE;
+	if (!tender_config_load_images(self, kf, path, error))
 		return FALSE;
 	g_key_file_unref(self->keyfile);
 	self->keyfile = g_steal_pointer(&kf);

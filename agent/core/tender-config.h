@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define TENDER_CONFIG_DEFAULT_HTTP_TOKENS  TENDER_SYSCONFDIR "/tender/tokens"
 #define TENDER_CONFIG_DEFAULT_ADAPTERS_DIR TENDER_SYSCONFDIR "/tender/adapters"
 #define TENDER_CONFIG_DEFAULT_PLUGIN_DIR   TENDER_PLUGINDIR
+#define TENDER_CONFIG_DEFAULT_IMAGES_MAX   (G_GUINT64_CONSTANT(4) << 30)
 /* the private network: Podman's default subnet, published ports on loopback only */
 #define TENDER_CONFIG_DEFAULT_NETWORK_BRIDGE	      "tender0"
 #define TENDER_CONFIG_DEFAULT_NETWORK_SUBNET	      "10.88.0.0/16"
@@ -37,6 +38,9 @@ G_BEGIN_DECLS
  * @adapters_dir: where the adapter instance files are ([daemon] adapters-dir)
  * @plugin_path: the directories plugins are loaded from, in order ([plugins] path)
  * @plugins_disabled: the names of plugins not to load ([plugins] disabled)
+ * @images_dir: where the image store is ([images] dir), %NULL for STATE_DIR/images
+ * @images_max_size: the most bytes an image archive may have, and an image unpacked
+ *   ([images] max-size)
  * @network_bridge: the private network's bridge ([network] bridge)
  * @network_subnet: the private network's IPv4 subnet ([network] subnet)
  * @network_publish_address: where the proxies of published ports listen ([network]
@@ -60,6 +64,8 @@ typedef struct {
 	gchar *adapters_dir;
 	gchar **plugin_path;
 	gchar **plugins_disabled;
+	gchar *images_dir;
+	guint64 images_max_size;
 	gchar *network_bridge;
 	gchar *network_subnet;
 	gchar *network_publish_address;

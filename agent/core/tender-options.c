@@ -25,6 +25,10 @@ static const struct {
     {"FollowLogs", {"since", "s"}},
     {"FollowLogs", {"stream", "s"}},
     {"ImportWorkload", {"name", "s"}},
+    {"ImportImage", {"replace", "b"}},
+    {"ImportImage", {"directory", "b"}},
+    {"ImportImage", {"devices", "b"}},
+    {"RemoveImage", {"force", "b"}},
 };
 
 /**

@@ -53,6 +53,10 @@ static const struct {
     {"ExecWorkload", TENDER_AUTHORITY_ACTION_EXEC},
     /* the adapter instances; their own methods are a service (tender-adapter-service.c) */
     {"ListAdapters", TENDER_AUTHORITY_ACTION_ADAPTERS_READ},
+    /* the image store; the first argument of its calls is an image's name */
+    {"ListImages", TENDER_AUTHORITY_ACTION_IMAGES_READ},
+    {"ImportImage", TENDER_AUTHORITY_ACTION_IMAGES_MANAGE},
+    {"RemoveImage", TENDER_AUTHORITY_ACTION_IMAGES_MANAGE},
 };
 
 /**
@@ -181,10 +185,11 @@ tender_request_set_detail(TenderRequest *self, const gchar *key, const gchar *va
  * @parameters: its arguments, of the signature org.tender.Agent1.Manager gives it
  * @error: (nullable): a #GError
  *
- * Sets the method and what the details come from: the first argument names the workload;
- * CreateWorkload's second is its spec; ExecWorkload's second is the command it runs, which
- * is the command of the details ("program", "command_line"); ImportWorkload's first is its
- * document, and its option "name" the name it is imported as.
+ * Sets the method and what the details come from: the first argument names the workload (an
+ * image, "image", for the image store's methods); CreateWorkload's second is its spec;
+ * ExecWorkload's second is the command it runs, which is the command of the details
+ * ("program", "command_line"); ImportWorkload's first is its document, and its option
+ * "name" the name it is imported as.
  *
  * Returns: %TRUE, or %FALSE for a method the table lacks
  */
@@ -210,6 +215,11 @@ tender_request_set_manager_call(TenderRequest *self,
 	}
 	if (parameters != NULL && g_variant_n_children(parameters) > 0) {
 		g_autoptr(GVariant) first = g_variant_get_child_value(parameters, 0);
+		if (g_variant_is_of_type(first, G_VARIANT_TYPE_STRING) &&
+		    g_str_has_prefix(self->action, "org.tender.images.")) {
+			tender_request_set_detail(self, "image", g_variant_get_string(first, NULL));
+			return TRUE;
+		}
 		if (g_variant_is_of_type(first, G_VARIANT_TYPE_STRING))
 			tender_request_set_workload(self, g_variant_get_string(first, NULL));
 		if (g_strcmp0(method, "CreateWorkload") == 0 &&

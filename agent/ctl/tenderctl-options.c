@@ -154,8 +154,28 @@ tender_ctl_options_add_command(GOptionContext *context, TenderCtl *self, TenderC
 	    {NULL},
 	};
 
+	const GOptionEntry entries_image[] = {
+	    {"force",
+	     'f',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_NONE,
+	     &self->force,
+	     "With remove: remove images that workloads use, as long as none of them runs",
+	     NULL},
+	    {"replace",
+	     '\0',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_NONE,
+	     &self->replace,
+	     "With import: replace an image of that name (unless a workload uses it)",
+	     NULL},
+	    {NULL},
+	};
+
 	if (opts & TENDER_CTL_OPTS_SPEC)
 		tender_ctl_spec_add_entries(self->spec_flags, context);
+	if (opts & TENDER_CTL_OPTS_IMAGE)
+		g_option_context_add_main_entries(context, entries_image, NULL);
 	if (opts & TENDER_CTL_OPTS_FORCE)
 		g_option_context_add_main_entries(context, entries_force, NULL);
 	if (opts & TENDER_CTL_OPTS_TIMEOUT)
@@ -329,6 +349,10 @@ tender_ctl_options_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError 
 		break;
 	case TENDER_CTL_ARGS_ADAPTER:
 		if (!tender_ctl_adapters_check_args(self, error))
+			return FALSE;
+		break;
+	case TENDER_CTL_ARGS_IMAGE:
+		if (!tender_ctl_images_check_args(self, error))
 			return FALSE;
 		break;
 	case TENDER_CTL_ARGS_ONE:

@@ -81,7 +81,7 @@ tender_ctl_print_key_lines(const gchar *key, GPtrArray *lines)
 	}
 }
 
-static void
+void
 tender_ctl_print_key(const gchar *key, const gchar *value)
 {
 	g_print("%*s: %s\n",
@@ -212,6 +212,14 @@ tender_ctl_spec_lines(GVariant *dict)
 		tender_ctl_add_spec_lines(lines, other, value);
 	}
 	return g_steal_pointer(&lines);
+}
+
+/* "         Key: k1   v1" and the dictionary's other keys below */
+void
+tender_ctl_print_dict(const gchar *key, GVariant *dict)
+{
+	g_autoptr(GPtrArray) lines = tender_ctl_spec_lines(dict);
+	tender_ctl_print_key_lines(key, lines);
 }
 
 static void

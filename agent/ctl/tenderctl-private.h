@@ -34,6 +34,7 @@ typedef enum {
 	TENDER_CTL_OPTS_WATCH = 1 << 7,
 	TENDER_CTL_OPTS_PAYLOAD = 1 << 8,
 	TENDER_CTL_OPTS_EXEC = 1 << 9,
+	TENDER_CTL_OPTS_IMAGE = 1 << 10,
 } TenderCtlOpts;
 
 typedef enum {
@@ -44,6 +45,7 @@ typedef enum {
 	TENDER_CTL_ARGS_ONE,	      /* exactly one argument */
 	TENDER_CTL_ARGS_ANY_NAMES,    /* [NAME...] */
 	TENDER_CTL_ARGS_ADAPTER,      /* VERB INSTANCE [KEY=VALUE...] */
+	TENDER_CTL_ARGS_IMAGE,	      /* VERB [NAME...] [FILE] */
 } TenderCtlArgs;
 
 typedef struct {
@@ -75,6 +77,8 @@ typedef struct {
 	gboolean exec_tty;
 	gchar **exec_env;
 	gchar *exec_workdir;
+	gboolean replace;
+	gchar *image_verb; /* image: the verb, taken off names */
 
 	/* what they make */
 	GVariant *spec;
@@ -163,9 +167,15 @@ void
 tender_ctl_print_json(JsonNode *root);
 void
 tender_ctl_print_properties(GVariant *props);
+void
+tender_ctl_print_key(const gchar *key, const gchar *value);
+void
+tender_ctl_print_dict(const gchar *key, GVariant *dict);
 
 /* tenderctl-workloads.c: list, create, run, start, stop, kill, inspect, export, import,
  * pause, resume and remove */
+gboolean
+tender_ctl_foreach_name(TenderCtl *self, TenderCtlNameFunc func, GError **error);
 gboolean
 tender_ctl_cmd_list(TenderCtl *self, GError **error);
 gboolean
@@ -218,3 +228,9 @@ gboolean
 tender_ctl_cmd_adapter(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_cmd_plugins(TenderCtl *self, GError **error);
+
+/* tenderctl-images.c: image import, list, inspect and remove */
+gboolean
+tender_ctl_images_check_args(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_cmd_image(TenderCtl *self, GError **error);

@@ -48,7 +48,7 @@ tender_ctl_get_properties(TenderCtl *self, const gchar *name, GError **error)
 
 /* runs @func for each NAME; every failure is printed except the last, which is returned, so that
  * each failure is reported once and in order; a missing daemon ends the loop */
-static gboolean
+gboolean
 tender_ctl_foreach_name(TenderCtl *self, TenderCtlNameFunc func, GError **error)
 {
 	g_autoptr(GError) error_last = NULL;

@@ -44,6 +44,7 @@ tender_ctl_free(TenderCtl *self)
 	g_free(self->lines);
 	g_free(self->stream);
 	g_free(self->payload);
+	g_free(self->image_verb);
 	g_strfreev(self->exec_env);
 	g_free(self->exec_workdir);
 	g_clear_pointer(&self->spec, g_variant_unref);
@@ -368,6 +369,37 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	TENDER_CTL_OPTS_PAYLOAD,
 	TENDER_CTL_ARGS_ADAPTER,
 	tender_ctl_cmd_adapter,
+    },
+    {
+	"image",
+	"import|list|inspect|remove [NAME...] [FILE]",
+	"Import, list, inspect or remove images",
+	"Manage the images that workloads may have as their root file system:\n"
+	"  image import NAME FILE|-   import an archive from FILE, or from standard input\n"
+	"  image list                 list the images: name, size, source, creation, digest\n"
+	"  image inspect NAME...      show the properties of images\n"
+	"  image remove NAME...       remove images that no workload uses\n"
+	"\n"
+	"NAME is [a-z0-9][a-z0-9._-]{0,127}.  An archive is a root file system as a tar file\n"
+	"(plain, gzip, xz or zstd), an OCI image layout as a tar file, or what 'docker save'\n"
+	"writes; tenderd tells them apart by their content and refuses archives that would\n"
+	"write outside the image, device nodes, and more than [images] max-size (4G).",
+	"tenderctl opens FILE itself and hands tenderd the open file: tenderd never opens a path\n"
+	"for its caller.  import prints the image's digest, the sha256 of the archive.  root may\n"
+	"import a directory DIR as it is instead: tenderctl image import NAME DIR.\n"
+	"\n"
+	"With --json, list prints an array of objects with the keys Name, Size, Digest, Source,\n"
+	"CreatedAt and ObjectPath; inspect an array with one object of D-Bus properties per\n"
+	"image.\n"
+	"\n"
+	"Examples:\n"
+	"  tenderctl image import busybox busybox.tar.gz\n"
+	"  docker save alpine | tenderctl image import alpine -\n"
+	"  tenderctl image inspect busybox\n"
+	"  tenderctl image remove --force busybox",
+	TENDER_CTL_OPTS_IMAGE,
+	TENDER_CTL_ARGS_IMAGE,
+	tender_ctl_cmd_image,
     },
 };
 

@@ -17,6 +17,7 @@
 #include "tender-error.h"
 #include "tender-http-server.h"
 #include "tender-adapter-list.h"
+#include "tender-image-store.h"
 #include "tender-plugin-list.h"
 #include "tender-util.h"
 
@@ -33,6 +34,7 @@ typedef struct {
 	TenderHttpServer *http_server;
 	TenderPluginList *plugins;
 	TenderAdapterList *adapters;
+	TenderImageStore *images;
 	TenderAuthority *authority;
 	const TenderConfig *config;
 	GDBusConnection *system_bus;
@@ -50,6 +52,7 @@ tender_daemon_clear(TenderDaemon *daemon)
 	g_clear_object(&daemon->system_bus);
 	g_clear_object(&daemon->dbus_daemon);
 	g_clear_object(&daemon->adapters);
+	g_clear_object(&daemon->images);
 	g_clear_object(&daemon->plugins);
 	g_clear_object(&daemon->authority);
 	g_clear_object(&daemon->engine);
@@ -76,6 +79,39 @@ tender_daemon_watchdog_cb(gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* whether workloads use the image @name (their spec's "image"), and whether one of them runs */
+static gboolean
+tender_daemon_image_in_use(const gchar *name, gboolean *running, gpointer user_data)
+{
+	g_autoptr(GPtrArray) workloads = tender_engine_get_workloads(TENDER_ENGINE(user_data));
+	gboolean used = FALSE;
+
+	for (guint i = 0; i < workloads->len; i++) {
+		TenderWorkload *w = g_ptr_array_index(workloads, i);
+		if (g_strcmp0(tender_workload_get_spec(w)->image, name) != 0)
+			continue;
+		used = TRUE;
+		*running = *running || tender_state_is_active(tender_workload_get_state(w));
+	}
+	return used;
+}
+
+/* the image store, [images] dir= (default STATE_DIR/images) */
+static TenderImageStore *
+tender_daemon_open_images(TenderDaemon *daemon, const TenderConfig *config, GError **error)
+{
+	g_autofree gchar *dir = config->images_dir != NULL
+				    ? g_strdup(config->images_dir)
+				    : g_build_filename(config->state_dir, "images", NULL);
+	TenderImageStore *images = tender_image_store_new(dir, config->images_max_size, error);
+
+	if (images != NULL)
+		tender_image_store_set_in_use_func(images,
+						   tender_daemon_image_in_use,
+						   daemon->engine);
+	return images;
+}
+
 /*
  * The HTTP API starts once the bus name is ours, so that a second tenderd never touches the
  * first one's sockets.  tenderd serves D-Bus even if it cannot listen for HTTP.
@@ -91,6 +127,7 @@ tender_daemon_start_http(TenderDaemon *daemon)
 	    tender_http_server_new(daemon->engine, daemon->config, daemon->authority);
 	tender_http_server_set_plugins(daemon->http_server, daemon->plugins);
 	tender_http_server_set_adapters(daemon->http_server, daemon->adapters);
+	tender_http_server_set_images(daemon->http_server, daemon->images);
 	if (!tender_http_server_listen(daemon->http_server, &error)) {
 		g_warning("cannot serve the HTTP API: %s", error->message);
 		g_clear_object(&daemon->http_server);
@@ -228,6 +265,13 @@ main(int argc, char **argv)
 	/* the core's runtime: workloads as transient systemd scopes */
 	scope = tender_scope_runtime_new(cgroup_root, system_bus, config->shim, config->state_dir);
 	tender_engine_add_runtime(daemon.engine, TENDER_RUNTIME(scope));
+	/* the images workloads may have as their root, which the scope runtime mounts */
+	daemon.images = tender_daemon_open_images(&daemon, config, &error);
+	if (daemon.images == NULL) {
+		g_printerr("tenderd: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	tender_scope_runtime_set_image_store(scope, daemon.images);
 	if (!tender_engine_setup(daemon.engine, &error)) {
 		g_printerr("tenderd: %s\n", error->message);
 		return EXIT_FAILURE;
@@ -249,6 +293,7 @@ main(int argc, char **argv)
 	daemon.dbus_daemon = tender_dbus_daemon_new(daemon.engine, daemon.authority);
 	tender_dbus_daemon_set_plugins(daemon.dbus_daemon, daemon.plugins);
 	tender_dbus_daemon_set_adapters(daemon.dbus_daemon, daemon.adapters);
+	tender_dbus_daemon_set_images(daemon.dbus_daemon, daemon.images);
 	if (!tender_dbus_daemon_register(daemon.dbus_daemon, daemon.connection, &error)) {
 		g_printerr("tenderd: cannot export the D-Bus API: %s\n", error->message);
 		return EXIT_FAILURE;

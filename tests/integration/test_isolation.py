@@ -6,9 +6,10 @@
 capabilities, no_new_privs, seccomp, masked /proc, init), that nothing is ever mounted on the
 host, and that limits, OOM reasons and re-adoption after a kill -9 of tenderd still hold.
 
-The root filesystems are a busybox tree built here from busybox-static (a small local helper:
-tests/integration/images.py, the image store's, is not there yet), given as `rootfs`, and the
-read-only view of the host's / that standard and strict give without one."""
+The root filesystems are busybox trees from tests/integration/images.py: as `rootfs`, and
+imported into the image store (a tmpfs here, as are the container directories: the lab's root
+is an overlay, which cannot hold an overlay's upper layer), and the read-only view of the
+host's / that standard and strict give without either."""
 
 import errno
 import os
@@ -17,21 +18,23 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tenderlab import (DBusError, GLib, TenderTestCase, run, tenderd_pid,  # noqa: E402
-                       wait_for)
+import images  # noqa: E402
+from tenderlab import GLib, TenderTestCase, run, tenderd_pid, wait_for  # noqa: E402
 
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TENDERCTL = os.environ.get("TENDERCTL", "tenderctl")
-BUSYBOX = "/bin/busybox"
 ROOTFS = "/var/tmp/tender-test-busybox"
 EROFS = os.strerror(errno.EROFS)
 EPERM = os.strerror(errno.EPERM)
 END = "--end--"
+STATE = "/var/lib/tender"
 ISOLATION_TYPES = {
     "isolation": "s",
+    "image": "s",
     "rootfs": "s",
     "volumes": "a(ssb)",
     "network": "s",
@@ -44,26 +47,13 @@ ISOLATION_TYPES = {
 }
 
 
-def busybox_rootfs(path):
-    """A root filesystem of busybox-static and its applets, with /etc/passwd and group."""
-    if os.path.exists(os.path.join(path, "bin", "busybox")):
-        return path
-    tmp = path + ".tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(os.path.join(tmp, "bin"))
-    os.makedirs(os.path.join(tmp, "etc"))
-    shutil.copy2(BUSYBOX, os.path.join(tmp, "bin", "busybox"))
-    applets = run([BUSYBOX, "--list"]).stdout.split()
-    for applet in applets:
-        if applet != "busybox":
-            os.symlink("busybox", os.path.join(tmp, "bin", applet))
-    with open(os.path.join(tmp, "etc", "passwd"), "w") as f:
-        f.write("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n")
-    with open(os.path.join(tmp, "etc", "group"), "w") as f:
-        f.write("root:x:0:\nnogroup:x:65534:\n")
-    os.makedirs(os.path.join(tmp, "tmp"))
-    os.chmod(os.path.join(tmp, "tmp"), 0o1777)
-    os.rename(tmp, path)
+def rootfs(path):
+    """images.busybox_rootfs() at @path, made once."""
+    if not os.path.exists(os.path.join(path, "bin", "busybox")):
+        tmp = path + ".tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        images.busybox_rootfs(tmp)
+        os.rename(tmp, path)
     return path
 
 
@@ -76,7 +66,7 @@ def mountinfo():
 class IsolationCase(TenderTestCase):
     def setUp(self):
         super().setUp()
-        self.rootfs = busybox_rootfs(ROOTFS)
+        self.rootfs = rootfs(ROOTFS)
         self.mounts = mountinfo()
 
     def tearDown(self):
@@ -96,19 +86,28 @@ class IsolationCase(TenderTestCase):
         output ends with a line END, which the script says itself unless @end."""
         tail = f"; echo {END}" if end else ""
         self.create(name, ["/bin/sh", "-c", f"exec 2>&1; {script}{tail}"], **spec)
+        return self.start_and_wait(name)
+
+    def start_and_wait(self, name, run=1):
+        """Starts @name, for its @run-th run that prints END; returns its properties and the
+        output of that run."""
         self.tender.start(name)
         p = self.tender.wait_state(name, ("exited", "failed"), timeout=30)
-        return p, self.output(name)
+        return p, self.output(name, run)
 
-    def output(self, name):
-        entries = []
+    def output(self, name, run=1):
+        """The lines of @name's @run-th run that says END at its end (the journal keeps every
+        run's, and those of a removed workload of the same name)."""
+        lines = []
 
         def complete():
-            entries[:] = self.tender.call("GetLogs", "sa{sv}", name,
-                                          {"lines": GLib.Variant("u", 1000)})[0]
-            return any(e["message"] == END for e in entries)
-        self.assertTrue(wait_for(complete, timeout=15), f"{name}: {entries}")
-        return [e["message"] for e in entries if e["message"] != END]
+            entries = self.tender.call("GetLogs", "sa{sv}", name,
+                                       {"lines": GLib.Variant("u", 1000)})[0]
+            lines[:] = [e["message"] for e in entries]
+            return lines.count(END) >= run
+        self.assertTrue(wait_for(complete, timeout=15), f"{name}: {lines}")
+        ends = [i for i, line in enumerate(lines) if line == END]
+        return lines[ends[run - 2] + 1 if run > 1 else 0:ends[run - 1]]
 
     def assertExited(self, p, code=0):
         self.assertEqual((p["State"], p["ExitCode"]), ("exited", code), p)
@@ -366,6 +365,97 @@ class IsolationLevelTest(IsolationCase):
         p = self.tender.wait_state(name, ("failed", "exited"), timeout=60)
         self.assertEqual((p["State"], p["Reason"], p["OOMKilled"], p["ExitSignal"]),
                          ("failed", "oom-kill", True, signal.SIGKILL))
+
+
+class IsolationImageTest(IsolationCase):
+    """Image roots: the image store and the container directories on tmpfs, as the lab's root
+    is an overlay."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="tender-test-iso-images.")
+        cls.tar = images.busybox_tar(os.path.join(cls.tmp, "busybox.tar"))
+        cls.oci = images.busybox_oci(os.path.join(cls.tmp, "busybox-oci.tar"))
+        for d in ("images", "containers"):
+            os.makedirs(f"{STATE}/{d}", exist_ok=True)
+            run(["mount", "-t", "tmpfs", "-o", "mode=0700", f"tender-test-{d}", f"{STATE}/{d}"])
+        # the store is read when tenderd starts
+        cls.restart_tenderd()
+        images.import_image("iso-bb", cls.tar)
+        images.import_image("iso-oci", cls.oci)
+
+    @classmethod
+    def tearDownClass(cls):
+        run(["systemctl", "stop", "tenderd.service"])
+        for d in ("images", "containers"):
+            run(["umount", f"{STATE}/{d}"])
+        cls.restart_tenderd()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    @staticmethod
+    def restart_tenderd():
+        run(["systemctl", "restart", "tenderd.service"])
+        assert wait_for(lambda: run(["busctl", "call", "org.tender.Agent1", "/org/tender/Agent1",
+                                     "org.tender.Agent1.Manager", "ListImages"],
+                                    check=False).returncode == 0, timeout=30)
+
+    def container_dir(self, name):
+        return f"{STATE}/containers/{name}"
+
+    def test_changes_survive_stop_start_and_go_on_remove(self):
+        name = "iso-img"
+        script = "cat /etc/motd || echo none; echo changed > /etc/motd"
+        p, out = self.sh(name, script, isolation="standard", image="iso-bb")
+        self.assertExited(p)
+        self.assertEqual(out[-1], "none")
+        # the change is in the upper layer, not in the image
+        upper = f"{self.container_dir(name)}/upper"
+        with open(f"{upper}/etc/motd") as f:
+            self.assertEqual(f.read(), "changed\n")
+        self.assertFalse(os.path.exists(f"{STATE}/images/iso-bb/rootfs/etc/motd"))
+        self.assertEqual(os.stat(self.container_dir(name)).st_mode & 0o7777, 0o700)
+        # the next start sees it
+        p, out = self.start_and_wait(name, run=2)
+        self.assertEqual(out, ["changed"])
+        # RemoveWorkload deletes it; the same name starts afresh
+        self.tender.remove(name)
+        self.assertTrue(wait_for(lambda: os.listdir(f"{STATE}/containers") == []),
+                        os.listdir(f"{STATE}/containers"))
+        self.create(name, ["/bin/sh", "-c", f"exec 2>&1; cat /etc/motd || echo none; "
+                                            f"echo {END}"], isolation="standard", image="iso-bb")
+        p, out = self.start_and_wait(name, run=3)
+        self.assertEqual(out[-1], "none")
+
+    def test_strict_image(self):
+        script = ("touch /etc/x; touch /tmp/t && echo tmp; id -u; hostname; "
+                  "ip -o link | cut -d: -f2")
+        p, out = self.sh("iso-img-strict", script, isolation="strict", image="iso-bb")
+        self.assertExited(p)
+        self.assertIn(EROFS, out[0])
+        self.assertEqual([line.strip() for line in out[1:]],
+                         ["tmp", "0", "iso-img-strict", "lo"])
+        # nothing of it in the upper layer but the mount points
+        upper = f"{self.container_dir('iso-img-strict')}/upper"
+        self.assertFalse(os.path.exists(f"{upper}/etc/x"))
+        self.assertFalse(os.path.exists(f"{upper}/tmp/t"))
+
+    def test_image_config(self):
+        # the OCI image: Entrypoint sh -c, then the spec's argv (instead of the Cmd); its Env
+        # under the spec's; its WorkingDir; its layers
+        name = "iso-img-config"
+        self.create(name, [f"exec 2>&1; echo $IMAGE $MODE; pwd; cat /{images.LAYER2_FILE}; "
+                           f"ls /{images.LAYER1_ONLY}; echo {END}"],
+                    isolation="standard", image="iso-oci", env=["MODE=spec"])
+        p, out = self.start_and_wait(name)
+        self.assertExited(p)
+        self.assertEqual(out[0], "busybox spec")
+        self.assertEqual(out[1:3], [images.CONFIG["WorkingDir"], "added by the second layer"])
+        self.assertIn("No such file", out[3])
+
+    def test_unknown_image(self):
+        e = self.assertDBusError("InvalidArgument", self.create, "iso-img-none", ["/bin/true"],
+                                 isolation="standard", image="iso-nothing")
+        self.assertIn("iso-nothing", e.message)
 
 
 class IsolationAdoptionTest(IsolationCase):

@@ -8,8 +8,10 @@
 #include "tender-authority.h"
 #include "tender-dbus-daemon.h"
 #include "tender-dbus-service.h"
+#include "tender-image-store.h"
 #include "tender-plugin-list.h"
 #include "tender-request.h"
+#include "tender-service-list.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +36,9 @@ struct _TenderDbusDaemon {
 	TenderAdapterList *adapters;
 	/* the services the plugins declared, and the built-in ones: see tender-dbus-service.c */
 	TenderDbusService *services;
+	/* the image store, and its images' objects (tender-dbus-images.c) */
+	TenderImageStore *images;
+	TenderServiceList *image_services;
 };
 
 /* a Manager method, or Properties.Get of a workload, once authorized */
@@ -115,6 +120,21 @@ tender_dbus_daemon_list_adapters(TenderDbusDaemon *self,
 				 GDBusMethodInvocation *invocation,
 				 TenderRequest *request);
 
+/* tender-dbus-images.c */
+void
+tender_dbus_daemon_register_images(TenderDbusDaemon *self);
+void
+tender_dbus_daemon_import_image(TenderDbusDaemon *self,
+				GDBusMethodInvocation *invocation,
+				TenderRequest *request);
+void
+tender_dbus_daemon_list_images(TenderDbusDaemon *self,
+			       GDBusMethodInvocation *invocation,
+			       TenderRequest *request);
+void
+tender_dbus_daemon_remove_image(TenderDbusDaemon *self,
+				GDBusMethodInvocation *invocation,
+				TenderRequest *request);
 /* tender-dbus-exec.c */
 void
 tender_dbus_daemon_exec(TenderDbusDaemon *self,

@@ -114,6 +114,21 @@ tender_dbus_daemon_set_adapters(TenderDbusDaemon *self, TenderAdapterList *adapt
 	g_set_object(&self->adapters, adapters);
 }
 
+/**
+ * tender_dbus_daemon_set_images:
+ * @self: a #TenderDbusDaemon
+ * @images: the image store
+ *
+ * Serves ImportImage, ListImages and RemoveImage, and the images' objects
+ * (tender-dbus-images.c).  Call before tender_dbus_daemon_register().
+ */
+void
+tender_dbus_daemon_set_images(TenderDbusDaemon *self, TenderImageStore *images)
+{
+	g_return_if_fail(TENDER_IS_DBUS_DAEMON(self));
+	g_set_object(&self->images, images);
+}
+
 static const struct {
 	const gchar *name;
 	TenderDbusMethodFunc func;
@@ -135,6 +150,9 @@ static const struct {
     {"ExecWorkload", tender_dbus_daemon_exec},
     {"ListPlugins", tender_dbus_daemon_list_plugins},
     {"ListAdapters", tender_dbus_daemon_list_adapters},
+    {"ImportImage", tender_dbus_daemon_import_image},
+    {"ListImages", tender_dbus_daemon_list_images},
+    {"RemoveImage", tender_dbus_daemon_remove_image},
 };
 
 static void
@@ -246,6 +264,7 @@ tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection,
 	if (self->adapters != NULL)
 		tender_dbus_service_add_list(self->services,
 					     tender_adapter_list_get_services(self->adapters));
+	tender_dbus_daemon_register_images(self);
 	return TRUE;
 }
 
@@ -275,6 +294,10 @@ tender_dbus_daemon_dispose(GObject *object)
 		self->manager_id = 0;
 	}
 	g_clear_object(&self->services);
+	if (self->images != NULL)
+		g_signal_handlers_disconnect_by_data(self->images, self);
+	g_clear_object(&self->image_services);
+	g_clear_object(&self->images);
 	g_clear_object(&self->connection);
 	g_clear_object(&self->authority);
 	g_clear_object(&self->plugins);

@@ -9,6 +9,7 @@
 #include "tender-adapter-list.h"
 #include "tender-authority.h"
 #include "tender-engine.h"
+#include "tender-image-store.h"
 #include "tender-plugin-list.h"
 
 G_BEGIN_DECLS
@@ -29,5 +30,7 @@ gboolean
 tender_dbus_daemon_register(TenderDbusDaemon *self, GDBusConnection *connection, GError **error);
 void
 tender_dbus_daemon_set_adapters(TenderDbusDaemon *self, TenderAdapterList *adapters);
+void
+tender_dbus_daemon_set_images(TenderDbusDaemon *self, TenderImageStore *images);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "tender-http-alias.h"
 #include "tender-http-events.h"
 #include "tender-http-exec.h"
+#include "tender-http-images.h"
 #include "tender-http-message.h"
 #include "tender-http-plugins.h"
 #include "tender-http-service.h"
@@ -58,6 +59,10 @@ static const struct {
     /* tender's own Prometheus text, also when a route alias answers on /metrics */
     {"GET", "/v1/metrics", TENDER_HTTP_ROUTE_PROMETHEUS_ALL, "GetMetrics"},
     {"GET", "/v1/adapters", TENDER_HTTP_ROUTE_ADAPTERS, "ListAdapters"},
+    {"GET", "/v1/images", TENDER_HTTP_ROUTE_IMAGES, "ListImages"},
+    {"POST", "/v1/images", TENDER_HTTP_ROUTE_IMAGE_IMPORT, "ImportImage"},
+    {"GET", "/v1/images/*", TENDER_HTTP_ROUTE_IMAGE_GET, "ListImages"},
+    {"DELETE", "/v1/images/*", TENDER_HTTP_ROUTE_IMAGE_REMOVE, "RemoveImage"},
 };
 
 /* --- matching --- */
@@ -364,7 +369,7 @@ tender_http_router_request_new(TenderHttpRequest *req)
 	params = tender_http_workloads_decode(req, method);
 	if (params != NULL)
 		tender_request_set_manager_call(request, method, params, NULL);
-	else
+	else if (!tender_http_images_prepare(req, request))
 		tender_request_set_workload(request, req->match.name);
 	return g_steal_pointer(&request);
 }
@@ -487,6 +492,18 @@ tender_http_router_dispatch(TenderHttpRequest *req)
 	case TENDER_HTTP_ROUTE_EXEC:
 		tender_http_exec_call(req);
 		return;
+	case TENDER_HTTP_ROUTE_IMAGES:
+		tender_http_images_list(req);
+		break;
+	case TENDER_HTTP_ROUTE_IMAGE_IMPORT:
+		tender_http_images_import(req);
+		return;
+	case TENDER_HTTP_ROUTE_IMAGE_GET:
+		tender_http_images_get(req);
+		break;
+	case TENDER_HTTP_ROUTE_IMAGE_REMOVE:
+		tender_http_images_remove(req);
+		break;
 	case TENDER_HTTP_ROUTE_REMOVE:
 	case TENDER_HTTP_ROUTE_START:
 	case TENDER_HTTP_ROUTE_STOP:

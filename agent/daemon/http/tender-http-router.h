@@ -34,6 +34,10 @@ typedef enum {
 	TENDER_HTTP_ROUTE_PROMETHEUS_ALL,
 	TENDER_HTTP_ROUTE_ADAPTERS,
 	TENDER_HTTP_ROUTE_ALIAS, /* another name of a method of a built-in service */
+	TENDER_HTTP_ROUTE_IMAGES,
+	TENDER_HTTP_ROUTE_IMAGE_IMPORT, /* its body is streamed: tender-http-images.c */
+	TENDER_HTTP_ROUTE_IMAGE_GET,
+	TENDER_HTTP_ROUTE_IMAGE_REMOVE,
 	TENDER_HTTP_ROUTE_EXEC,
 } TenderHttpRoute;
 

@@ -25,5 +25,7 @@ TenderAdapterList *
 tender_http_server_get_adapters(TenderHttpServer *self);
 TenderHttpEvents *
 tender_http_server_get_events(TenderHttpServer *self);
+TenderImageStore *
+tender_http_server_get_images(TenderHttpServer *self);
 
 G_END_DECLS

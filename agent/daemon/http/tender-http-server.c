@@ -15,6 +15,7 @@
 #include "tender-error.h"
 #include "tender-http-alias.h"
 #include "tender-http-connection.h"
+#include "tender-http-images.h"
 #include "tender-http-message.h"
 #include "tender-http-request.h"
 #include "tender-http-router.h"
@@ -60,6 +61,7 @@ struct _TenderHttpServer {
 	TenderHttpEvents *events;
 	TenderPluginList *plugins;
 	TenderAdapterList *adapters;
+	TenderImageStore *images;
 };
 
 G_DEFINE_TYPE(TenderHttpServer, tender_http_server, G_TYPE_OBJECT)
@@ -122,6 +124,30 @@ TenderHttpEvents *
 tender_http_server_get_events(TenderHttpServer *self)
 {
 	return self->events;
+}
+
+/**
+ * tender_http_server_set_images:
+ * @self: a #TenderHttpServer
+ * @images: the image store to serve below /v1/images
+ */
+void
+tender_http_server_set_images(TenderHttpServer *self, TenderImageStore *images)
+{
+	g_return_if_fail(TENDER_IS_HTTP_SERVER(self));
+	g_set_object(&self->images, images);
+}
+
+/**
+ * tender_http_server_get_images:
+ * @self: a #TenderHttpServer
+ *
+ * Returns: (transfer none) (nullable): the image store, once set
+ */
+TenderImageStore *
+tender_http_server_get_images(TenderHttpServer *self)
+{
+	return self->images;
 }
 
 /* --- connections --- */
@@ -279,6 +305,7 @@ tender_http_server_early_cb(SoupServer *server,
 	g_autoptr(GError) error = NULL;
 	guint status = 0;
 	gboolean fastapi;
+	gboolean streamed;
 	goffset length;
 	SoupEncoding encoding;
 
@@ -326,6 +353,8 @@ tender_http_server_early_cb(SoupServer *server,
 		fastapi = (req->match.alias->flags & TENDER_HTTP_ALIAS_FASTAPI) ==
 			  TENDER_HTTP_ALIAS_FASTAPI;
 	}
+	/* an image's archive is streamed to the store, whatever its size and type */
+	streamed = req->match.route == TENDER_HTTP_ROUTE_IMAGE_IMPORT;
 	encoding = soup_message_headers_get_encoding(headers);
 	length = soup_message_headers_get_content_length(headers);
 	if (encoding != SOUP_ENCODING_NONE && encoding != SOUP_ENCODING_CONTENT_LENGTH) {
@@ -335,7 +364,8 @@ tender_http_server_early_cb(SoupServer *server,
 						"A request body needs a Content-Length");
 		return;
 	}
-	if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > (goffset)self->body_max) {
+	if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > (goffset)self->body_max &&
+	    !streamed) {
 		g_autofree gchar *message =
 		    g_strdup_printf("The request body is larger than %u bytes", self->body_max);
 		tender_http_message_reply_error(msg,
@@ -344,7 +374,7 @@ tender_http_server_early_cb(SoupServer *server,
 						message);
 		return;
 	}
-	if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0 && !fastapi) {
+	if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0 && !fastapi && !streamed) {
 		const gchar *type = soup_message_headers_get_content_type(headers, NULL);
 		if (g_strcmp0(type, "application/json") != 0) {
 			tender_http_message_reply_error(msg,
@@ -365,6 +395,10 @@ tender_http_server_early_cb(SoupServer *server,
 						SOUP_STATUS_UNAUTHORIZED,
 						TENDER_ERROR_ACCESS_DENIED,
 						error->message);
+		return;
+	}
+	if (streamed) {
+		tender_http_images_import_begin(self, msg, query, g_steal_pointer(&req));
 		return;
 	}
 	/* the handler takes it once the body is there */
@@ -692,6 +726,7 @@ tender_http_server_dispose(GObject *object)
 	g_clear_object(&self->authority);
 	g_clear_object(&self->plugins);
 	g_clear_object(&self->adapters);
+	g_clear_object(&self->images);
 	g_clear_object(&self->engine);
 	G_OBJECT_CLASS(tender_http_server_parent_class)->dispose(object);
 }

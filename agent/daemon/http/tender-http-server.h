@@ -10,6 +10,7 @@
 #include "tender-authority.h"
 #include "tender-config.h"
 #include "tender-engine.h"
+#include "tender-image-store.h"
 #include "tender-plugin-list.h"
 
 G_BEGIN_DECLS
@@ -27,5 +28,7 @@ gboolean
 tender_http_server_listen(TenderHttpServer *self, GError **error);
 void
 tender_http_server_set_adapters(TenderHttpServer *self, TenderAdapterList *adapters);
+void
+tender_http_server_set_images(TenderHttpServer *self, TenderImageStore *images);
 
 G_END_DECLS

@@ -16,13 +16,13 @@
 #include "tender-util.h"
 
 /*
- * TenderScopeContainers keeps what the scope runtime holds on disk for the containers of
- * workloads with an image root: /var/lib/tender/containers/NAME/{upper,work}, the overlay's
- * upper layer (the container's changes) and its work directory.  NAME is root's only (0700);
- * upper takes the mode of the image's root, as it becomes the container's /.  They are made
- * at a start, kept across stops and starts (so the changes stay, as with `podman start`) and
- * deleted with the workload.  Nothing is ever mounted here: the overlay exists only in the
- * container's own mount namespace.
+ * TenderScopeContainers resolves a workload's image through the image store, and keeps what
+ * the scope runtime holds on disk for the containers of workloads with an image root:
+ * /var/lib/tender/containers/NAME/{upper,work}, the overlay's upper layer (the container's changes)
+ * and its work directory.  NAME is root's only (0700); upper takes the mode of the image's root, as
+ * it becomes the container's /.  They are made at a start, kept across stops and starts (so the
+ * changes stay, as with `podman start`) and deleted with the workload.  Nothing is ever mounted
+ * here: the overlay exists only in the container's own mount namespace.
  *
  * A removal renames NAME to NAME.removed-RANDOM at once, so that a workload of the same name
  * starts afresh right away, and deletes it in a thread; what a tenderd that stopped on the way
@@ -34,6 +34,7 @@
 struct _TenderScopeContainers {
 	GObject parent_instance;
 	gchar *dir;
+	TenderImageStore *images; /* NULL: no image roots */
 };
 
 G_DEFINE_TYPE(TenderScopeContainers, tender_scope_containers, G_TYPE_OBJECT)
@@ -138,23 +139,52 @@ tender_scope_containers_setup(TenderScopeContainers *self, GError **error)
 }
 
 /**
+ * tender_scope_containers_set_image_store:
+ * @self: a #TenderScopeContainers
+ * @images: (nullable): the image store
+ */
+void
+tender_scope_containers_set_image_store(TenderScopeContainers *self, TenderImageStore *images)
+{
+	g_set_object(&self->images, images);
+}
+
+/**
  * tender_scope_containers_lookup_image:
  * @self: a #TenderScopeContainers
  * @name: an image's name
  * @error: (nullable): a #GError
  *
- * Returns: (transfer full): the image, or %NULL with %TENDER_ERROR_NOT_SUPPORTED while this
- *	tenderd has no image store
+ * Returns: (transfer full): the image as the store has it now, or %NULL with
+ *	%TENDER_ERROR_INVALID_ARGUMENT if the store does not have it (%TENDER_ERROR_NOT_SUPPORTED
+ *	without a store)
  */
 TenderScopeImage *
 tender_scope_containers_lookup_image(TenderScopeContainers *self, const gchar *name, GError **error)
 {
-	g_set_error(error,
-		    TENDER_ERROR,
-		    TENDER_ERROR_NOT_SUPPORTED,
-		    "Spec key 'image': this tenderd has no image store for '%s'",
-		    name);
-	return NULL;
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(TenderImage) image = NULL;
+
+	if (self->images == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_SUPPORTED,
+			    "Spec key 'image': this tenderd has no image store for '%s'",
+			    name);
+		return NULL;
+	}
+	image = tender_image_store_lookup(self->images, name, &error_local);
+	if (image == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Spec key 'image': %s",
+			    error_local->message);
+		return NULL;
+	}
+	return tender_scope_image_new(tender_image_get_name(image),
+				      tender_image_get_rootfs(image),
+				      tender_image_get_config(image));
 }
 
 /* @path as a directory owned by root, made with @mode if missing */
@@ -283,6 +313,7 @@ static void
 tender_scope_containers_finalize(GObject *object)
 {
 	TenderScopeContainers *self = TENDER_SCOPE_CONTAINERS(object);
+	g_clear_object(&self->images);
 	g_free(self->dir);
 	G_OBJECT_CLASS(tender_scope_containers_parent_class)->finalize(object);
 }

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "tender-image-store.h"
 #include "tender-scope-image.h"
 #include "tender-spec.h"
 
@@ -24,6 +25,8 @@ const gchar *
 tender_scope_containers_get_dir(TenderScopeContainers *self);
 gboolean
 tender_scope_containers_setup(TenderScopeContainers *self, GError **error);
+void
+tender_scope_containers_set_image_store(TenderScopeContainers *self, TenderImageStore *images);
 TenderScopeImage *
 tender_scope_containers_lookup_image(TenderScopeContainers *self,
 				     const gchar *name,

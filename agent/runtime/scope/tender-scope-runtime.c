@@ -32,6 +32,7 @@ struct _TenderScopeRuntime {
 	gchar *shim;
 	gchar *nsenter; /* ExecWorkload's helper, next to the shim */
 	gchar *exit_dir;
+	TenderImageStore *images; /* NULL until set */
 };
 
 G_DEFINE_TYPE(TenderScopeRuntime, tender_scope_runtime, TENDER_TYPE_RUNTIME)
@@ -208,6 +209,7 @@ tender_scope_runtime_finalize(GObject *object)
 	g_object_unref(self->cgroup);
 	g_object_unref(self->containers);
 	g_clear_object(&self->systemd);
+	g_clear_object(&self->images);
 	g_free(self->shim);
 	g_free(self->nsenter);
 	g_free(self->exit_dir);
@@ -232,6 +234,32 @@ tender_scope_runtime_class_init(TenderScopeRuntimeClass *klass)
 static void
 tender_scope_runtime_init(TenderScopeRuntime *self)
 {
+}
+
+/**
+ * tender_scope_runtime_set_image_store:
+ * @self: a #TenderScopeRuntime
+ * @images: the image store, whose images are the root file systems of the spec key "image"
+ */
+void
+tender_scope_runtime_set_image_store(TenderScopeRuntime *self, TenderImageStore *images)
+{
+	g_return_if_fail(TENDER_IS_SCOPE_RUNTIME(self));
+	g_set_object(&self->images, images);
+	tender_scope_containers_set_image_store(self->containers, images);
+}
+
+/**
+ * tender_scope_runtime_get_image_store:
+ * @self: a #TenderScopeRuntime
+ *
+ * Returns: (transfer none) (nullable): the image store, once set
+ */
+TenderImageStore *
+tender_scope_runtime_get_image_store(TenderScopeRuntime *self)
+{
+	g_return_val_if_fail(TENDER_IS_SCOPE_RUNTIME(self), NULL);
+	return self->images;
 }
 
 /**

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "tender-image-store.h"
 #include "tender-runtime.h"
 
 G_BEGIN_DECLS
@@ -18,5 +19,9 @@ tender_scope_runtime_new(const gchar *cgroup_root,
 			 GDBusConnection *system_bus,
 			 const gchar *shim,
 			 const gchar *state_dir);
+void
+tender_scope_runtime_set_image_store(TenderScopeRuntime *self, TenderImageStore *images);
+TenderImageStore *
+tender_scope_runtime_get_image_store(TenderScopeRuntime *self);
 
 G_END_DECLS
