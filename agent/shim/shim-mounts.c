@@ -34,6 +34,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -91,6 +93,9 @@ static const struct {
 };
 #define TENDER_SHIM_N_FRESH (sizeof(tender_shim_mounts_fresh) / sizeof(tender_shim_mounts_fresh[0]))
 
+/* the kernel's last word on a new file system that could not be made (its fs context's log) */
+static char tender_shim_mounts_fs_log[256];
+
 typedef struct {
 	const TenderShimArgs *args;
 	char *why;
@@ -115,10 +120,14 @@ tender_shim_mounts_fail(TenderShimMounts *m, const char *fmt, ...)
 	va_end(ap);
 	snprintf(m->why,
 		 m->why_len,
-		 "%s: %s: %s",
+		 "%s: %s: %s%s%s%s",
 		 tender_shim_isolation_to_string(m->args->isolation),
 		 what,
-		 strerror(saved));
+		 strerror(saved),
+		 tender_shim_mounts_fs_log[0] != '\0' ? " (" : "",
+		 tender_shim_mounts_fs_log,
+		 tender_shim_mounts_fs_log[0] != '\0' ? ")" : "");
+	tender_shim_mounts_fs_log[0] = '\0';
 	errno = saved;
 	return -1;
 }
@@ -248,6 +257,25 @@ tender_shim_mounts_set_attrs(int tree, unsigned long long attrs)
 	return mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr));
 }
 
+/* keeps the last error the kernel logged for the file system context @fs, "e MESSAGE" */
+static void
+tender_shim_mounts_read_fs_log(int fs)
+{
+	char line[sizeof(tender_shim_mounts_fs_log) + 2];
+	ssize_t n;
+
+	tender_shim_mounts_fs_log[0] = '\0';
+	while ((n = read(fs, line, sizeof(line) - 1)) > 0) {
+		line[n] = '\0';
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "e ", 2) == 0)
+			snprintf(tender_shim_mounts_fs_log,
+				 sizeof(tender_shim_mounts_fs_log),
+				 "%s",
+				 line + 2);
+	}
+}
+
 /* a new, detached file system of @type: @options are "key=value" or "flag", comma-separated */
 static int
 tender_shim_mounts_new_fs(const char *type, const char *options, unsigned int attrs)
@@ -280,6 +308,7 @@ tender_shim_mounts_new_fs(const char *type, const char *options, unsigned int at
 	}
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		saved = errno;
+		tender_shim_mounts_read_fs_log(fs);
 		close(fs);
 		errno = saved;
 		return -1;
@@ -333,8 +362,19 @@ tender_shim_mounts_make_root(TenderShimMounts *m)
 			 args->root_upper,
 			 args->root_work);
 		m->root_tree = tender_shim_mounts_new_fs("overlay", options, 0);
-		if (m->root_tree < 0)
+		if (m->root_tree < 0) {
+			struct statfs fs;
+			int saved = errno;
+			/* the kernel says why only in its log */
+			if (statfs(args->root_upper, &fs) == 0 &&
+			    fs.f_type == OVERLAYFS_SUPER_MAGIC)
+				snprintf(tender_shim_mounts_fs_log,
+					 sizeof(tender_shim_mounts_fs_log),
+					 "%s is on an overlay, which cannot hold an upper layer",
+					 args->root_upper);
+			errno = saved;
 			return tender_shim_mounts_fail(m, "mount overlay on /");
+		}
 		return 0;
 	}
 	if (args->root_dir != NULL) {
