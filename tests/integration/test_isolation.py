@@ -58,9 +58,9 @@ def rootfs(path):
 
 
 def mountinfo():
-    """The host's mount table, without the mount ids (which only grow)."""
+    """The host's mount table, without the mount ids and device numbers (which change)."""
     with open("/proc/self/mountinfo") as f:
-        return sorted(" ".join(line.split()[2:]) for line in f)
+        return sorted(" ".join(line.split()[3:]) for line in f)
 
 
 class IsolationCase(TenderTestCase):
@@ -394,6 +394,8 @@ class IsolationImageTest(IsolationCase):
 
     @staticmethod
     def restart_tenderd():
+        # restarted more often than systemd's start limit allows, by the tests of a run
+        run(["systemctl", "reset-failed", "tenderd.service"], check=False)
         run(["systemctl", "restart", "tenderd.service"])
         assert wait_for(lambda: run(["busctl", "call", "org.tender.Agent1", "/org/tender/Agent1",
                                      "org.tender.Agent1.Manager", "ListImages"],
@@ -451,6 +453,22 @@ class IsolationImageTest(IsolationCase):
         self.assertEqual(out[0], "busybox spec")
         self.assertEqual(out[1:3], [images.CONFIG["WorkingDir"], "added by the second layer"])
         self.assertIn("No such file", out[3])
+
+    def test_upper_layer_on_an_overlay(self):
+        # the lab's own root is an overlay: there, the start fails and says why
+        name = self.workload("iso-img-overlay")
+        run(["umount", f"{STATE}/containers"])
+        try:
+            self.create(name, ["/bin/true"], isolation="standard", image="iso-bb")
+            e = self.assertDBusError("Failed", self.tender.start, name)
+            self.tender.remove(name)
+            self.assertTrue(wait_for(lambda: not os.path.exists(self.container_dir(name))))
+        finally:
+            run(["mount", "-t", "tmpfs", "-o", "mode=0700", "tender-test-containers",
+                 f"{STATE}/containers"])
+        self.assertEqual(e.message, f"standard: mount overlay on /: Invalid argument "
+                                    f"({self.container_dir(name)}/upper is on an overlay, "
+                                    f"which cannot hold an upper layer)")
 
     def test_unknown_image(self):
         e = self.assertDBusError("InvalidArgument", self.create, "iso-img-none", ["/bin/true"],

@@ -163,7 +163,7 @@ TenderScopeImage *
 tender_scope_containers_lookup_image(TenderScopeContainers *self, const gchar *name, GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
-	g_autoptr(TenderImage) image = NULL;
+	TenderImage *image;
 
 	if (self->images == NULL) {
 		g_set_error(error,
