@@ -367,9 +367,11 @@ class IsolationLevelTest(IsolationCase):
                          ("failed", "oom-kill", True, signal.SIGKILL))
 
 
-class IsolationImageTest(IsolationCase):
-    """Image roots: the image store and the container directories on tmpfs, as the lab's root
-    is an overlay."""
+class ImageStoreMixin:
+    """The image store and the container directories on tmpfs (the lab's root is an overlay,
+    which cannot hold an overlay's upper layer), with busybox images in it."""
+
+    IMAGES = {"iso-bb": "tar", "iso-oci": "oci"}
 
     @classmethod
     def setUpClass(cls):
@@ -381,8 +383,8 @@ class IsolationImageTest(IsolationCase):
             run(["mount", "-t", "tmpfs", "-o", "mode=0700", f"tender-test-{d}", f"{STATE}/{d}"])
         # the store is read when tenderd starts
         cls.restart_tenderd()
-        images.import_image("iso-bb", cls.tar)
-        images.import_image("iso-oci", cls.oci)
+        for name, kind in cls.IMAGES.items():
+            images.import_image(name, getattr(cls, kind))
 
     @classmethod
     def tearDownClass(cls):
@@ -400,6 +402,10 @@ class IsolationImageTest(IsolationCase):
         assert wait_for(lambda: run(["busctl", "call", "org.tender.Agent1", "/org/tender/Agent1",
                                      "org.tender.Agent1.Manager", "ListImages"],
                                     check=False).returncode == 0, timeout=30)
+
+
+class IsolationImageTest(ImageStoreMixin, IsolationCase):
+    """Image roots."""
 
     def container_dir(self, name):
         return f"{STATE}/containers/{name}"
@@ -503,7 +509,10 @@ class IsolationAdoptionTest(IsolationCase):
         self.assertEqual(p["ExitCode"], 5)
 
 
-class IsolationReadmeTest(IsolationCase):
+class IsolationReadmeTest(ImageStoreMixin, IsolationCase):
+    # the README imports busybox itself
+    IMAGES = {}
+
     def test_readme_examples(self):
         """The README's isolation examples, as they stand there."""
         with open(os.path.join(CHECKOUT, "README.md")) as f:
@@ -513,8 +522,10 @@ class IsolationReadmeTest(IsolationCase):
         script = "set -e\n" + "\n".join(commands)
         for tool in ("tenderctl", "busctl", "curl"):
             self.assertIn(tool, script)
-        for name in ("sandbox", "box", "tool", "probe"):
+        for name in ("sandbox", "box", "notes", "tool", "probe"):
             self.workload(name)
+        self.addCleanup(self.tender.call, "RemoveImage", "sa{sv}", "busybox",
+                        {"force": GLib.Variant("b", True)})
         self.addCleanup(shutil.rmtree, "/srv/box-data", True)
         for made in ("data", "etc/host-release"):
             self.addCleanup(lambda p=os.path.join(self.rootfs, made): os.path.isdir(p) and
@@ -522,8 +533,10 @@ class IsolationReadmeTest(IsolationCase):
         env = dict(os.environ, PATH=os.path.dirname(TENDERCTL) + ":" + os.environ["PATH"],
                    ROOTFS=self.rootfs)
         out = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
-                             timeout=120, env=env)
+                             timeout=120, env=env, cwd=self.tmp)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        # the notes survived the stop and the start
+        self.assertEqual(len(re.findall(r"^\w{3} \w{3} ", out.stdout, re.M)), 2, out.stdout)
 
 
 if __name__ == "__main__":
