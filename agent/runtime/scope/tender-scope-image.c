@@ -4,8 +4,8 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <fcntl.h>
+#include <gio/gunixinputstream.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -174,6 +174,7 @@ tender_scope_image_read_db(const TenderScopeImage *self, const gchar *path)
 	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	g_autofree gchar *buf = g_malloc(TENDER_SCOPE_IMAGE_DB_MAX + 1);
+	g_autoptr(GInputStream) in = NULL;
 	gsize done = 0;
 	gint root = open(self->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	gint fd;
@@ -184,15 +185,9 @@ tender_scope_image_read_db(const TenderScopeImage *self, const gchar *path)
 	(void)close(root);
 	if (fd < 0)
 		return NULL;
-	while (done < TENDER_SCOPE_IMAGE_DB_MAX) {
-		gssize n = read(fd, buf + done, TENDER_SCOPE_IMAGE_DB_MAX - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (gsize)n;
-	}
-	(void)close(fd);
+	in = g_unix_input_stream_new(fd, TRUE);
+	if (!g_input_stream_read_all(in, buf, TENDER_SCOPE_IMAGE_DB_MAX, &done, NULL, NULL))
+		return NULL;
 	buf[done] = '\0';
 	return g_steal_pointer(&buf);
 }
