@@ -276,8 +276,9 @@ tender_engine_exec_prepare(TenderEngine *self,
 	if (entry == NULL || !tender_supervisor_check_runtime(entry, error))
 		return NULL;
 	spec = tender_workload_get_spec(entry->workload);
-	/* GAP (issue 13, images): the image's Env and WorkingDir come before the spec's, once
-	 * the image store is on main */
+	/* not yet: an image's Env and WorkingDir under the spec's (the workload's own command
+	 * gets them, tender-scope-shim.c; an exec gets the spec's only) */
+	exec->strict = spec->isolation == TENDER_ISOLATION_STRICT;
 	exec->working_directory =
 	    g_strdup(spec->working_directory != NULL ? spec->working_directory : "/");
 	exec->identity = tender_identity_new_from_spec(spec, error);

@@ -37,8 +37,9 @@ typedef struct {
 	gint stdin_fd;
 	gint stdout_fd;
 	gint stderr_fd;
-	gboolean tty; /* stdin, stdout and stderr are a pty of the workload's own */
-	guint16 rows; /* its size; 0 0: the kernel's default */
+	gboolean tty;	 /* stdin, stdout and stderr are a pty of the workload's own */
+	gboolean strict; /* the workload is strict: no capability, its seccomp filter */
+	guint16 rows;	 /* its size; 0 0: the kernel's default */
 	guint16 columns;
 
 	/* the answer */

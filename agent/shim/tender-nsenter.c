@@ -7,6 +7,7 @@
  * tender-nsenter: one command of ExecWorkload, run inside a running workload.
  *
  *   tender-nsenter --pid PID [--scope CGROUP] [--cwd DIR] [--uid UID --gid GID --caps LIST]
+ *                  [--strict]
  *                  [--tty ROWS COLS] -- COMMAND [ARG...]
  *
  * tenderd spawns it with an empty environment, the command's stdin, stdout and stderr as its
@@ -59,6 +60,7 @@
 
 #include "shim-private.h"
 #include "tender-fdpass.h"
+#include "shim-seccomp.h"
 #include "tender-privdrop.h"
 
 #define TENDER_NSENTER_STATUS_FD 3
@@ -77,6 +79,7 @@ typedef struct {
 	const char *gid;
 	const char *caps;
 	int tty;
+	int strict; /* a strict workload's: no capability even as root, its seccomp filter */
 	unsigned short rows;
 	unsigned short cols;
 	char **argv;
@@ -154,6 +157,10 @@ tender_nsenter_parse_args(int argc, char **argv, TenderNsenterArgs *args)
 		if (strcmp(argv[i], "--") == 0) {
 			args->argv = i + 1 < argc ? argv + i + 1 : NULL;
 			break;
+		}
+		if (strcmp(argv[i], "--strict") == 0) {
+			args->strict = 1;
+			continue;
 		}
 		if (i + 1 >= argc)
 			return -1;
@@ -556,13 +563,13 @@ tender_nsenter_exec(const TenderNsenterArgs *args, const TenderPrivdrop *drop, i
 	}
 	if (drop != NULL && (rc = tender_privdrop_apply(drop)) < 0)
 		tender_nsenter_fail("user", -rc);
-	/*
-	 * GAP (issue 13, strict level): the strict workload's seccomp filter is loaded here,
-	 * after the drop and right before exec, as tender-shim loads it for the workload's
-	 * command: tender_shim_seccomp_load() of shim-seccomp.c, which is not on main yet.  The
-	 * lead wires it when both land: a --seccomp flag that tenderd passes for a strict
-	 * workload (tender-scope-exec.c), and shim-seccomp.c in this binary's sources.
-	 */
+	/* a strict workload's filter, after the drop and right before exec, as tender-shim
+	 * loads it for the workload's command */
+	if (args->strict) {
+		char why[256];
+		if (tender_shim_seccomp_load(why, sizeof(why)) < 0)
+			tender_nsenter_fail("seccomp", errno);
+	}
 	execvp(args->argv[0], args->argv);
 	tender_nsenter_fail("exec", errno);
 }
@@ -654,6 +661,11 @@ main(int argc, char **argv)
 		rc = tender_privdrop_init(&drop, (uid_t)uid, (gid_t)gid, keep, n_keep);
 		if (rc < 0)
 			tender_nsenter_fail("user", -rc);
+	} else if (args.strict) {
+		/* strict: root, but without a single capability, as tender-shim runs it */
+		rc = tender_privdrop_init(&drop, 0, 0, NULL, 0);
+		if (rc < 0)
+			tender_nsenter_fail("user", -rc);
 	}
 
 	/* the process stays the same while we read its files: they are its own */
@@ -675,8 +687,8 @@ main(int argc, char **argv)
 
 	tender_nsenter_apply_limits(limits, have);
 	if (new_pid)
-		tender_nsenter_fork(&args, args.uid != NULL ? &drop : NULL, tty);
+		tender_nsenter_fork(&args, args.uid != NULL || args.strict ? &drop : NULL, tty);
 	tender_nsenter_report_pid(getpid());
-	tender_nsenter_exec(&args, args.uid != NULL ? &drop : NULL, tty);
+	tender_nsenter_exec(&args, args.uid != NULL || args.strict ? &drop : NULL, tty);
 	return 127;
 }

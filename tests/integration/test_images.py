@@ -46,16 +46,23 @@ def restart_tenderd():
                     is not None, timeout=30)
 
 
+CONTAINERS = "/var/lib/tender/containers"
+
+
 def mount_store():
-    """A tmpfs on the store, which tenderd opens when it starts."""
-    os.makedirs(STORE, exist_ok=True)
-    run(["mount", "-t", "tmpfs", "-o", "mode=0700", "tender-test-images", STORE])
+    """A tmpfs on the store, which tenderd opens when it starts, and one on the containers'
+    directory, where the upper layers of image roots go (an overlay's upper layer cannot sit
+    on the lab's overlay root)."""
+    for path, name in ((STORE, "tender-test-images"), (CONTAINERS, "tender-test-containers")):
+        os.makedirs(path, exist_ok=True)
+        run(["mount", "-t", "tmpfs", "-o", "mode=0700", name, path])
     restart_tenderd()
 
 
 def unmount_store():
     run(["systemctl", "stop", "tenderd.service"])
     run(["umount", STORE])
+    run(["umount", CONTAINERS])
     run(["systemctl", "start", "tenderd.service"])
     restart_tenderd()
 

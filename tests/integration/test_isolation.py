@@ -504,6 +504,17 @@ class IsolationAdoptionTest(IsolationCase):
         self.assertEqual((r.returncode, r.stdout.split()), (0, [name, "tender-init", "group",
                                                                 "hostname", "hosts", "passwd",
                                                                 "resolv.conf"]), r.stderr)
+        # and is as confined as the workload's own command: no capability, no_new_privs, the
+        # seccomp filter (a new user namespace refused with EPERM)
+        r = run([TENDERCTL, "exec", name, "--", "/bin/sh", "-c",
+                 "grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/self/status; "
+                 "unshare -U true; echo rc=$?"], check=False)
+        lines = r.stdout.splitlines()
+        status = dict(re.split(r":\s+", line) for line in lines[:4])
+        self.assertEqual(status, {"CapEff": "0" * 16, "CapBnd": "0" * 16, "NoNewPrivs": "1",
+                                  "Seccomp": "2"}, r.stdout + r.stderr)
+        self.assertIn(EPERM, r.stderr)
+        self.assertEqual(lines[-1], "rc=1")
         self.tender.stop(name, timeout_sec=5)
         p = self.tender.wait_state(name, "stopped")
         self.assertEqual(p["ExitCode"], 5)

@@ -695,8 +695,9 @@ tender_scope_exec_build_argv(TenderScopeExec *self,
 		g_ptr_array_add(argv, rows);
 		g_ptr_array_add(argv, columns);
 	}
-	/* GAP (issue 13, strict level): "--seccomp" for a strict workload, once tender-nsenter
-	 * loads the filter (see its GAP) */
+	/* a strict workload's command has no capability and its seccomp filter: so has this */
+	if (exec->strict)
+		g_ptr_array_add(argv, (gpointer) "--strict");
 	g_ptr_array_add(argv, (gpointer) "--");
 	for (guint i = 0; exec->argv[i] != NULL; i++)
 		g_ptr_array_add(argv, exec->argv[i]);
