@@ -4,9 +4,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <gio/gunixinputstream.h>
 #include <linux/openat2.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -164,7 +166,7 @@ tender_scope_image_merge_environ(const TenderScopeImage *self, const TenderSpec 
 	return envp;
 }
 
-/* the image's @path (/etc/passwd, /etc/group), read inside its root: a link in it cannot lead
+/* the image's @path (/etc/passwd or /etc/group), read inside its root: a link in it cannot lead
  * out of it; NULL if it has none */
 static gchar *
 tender_scope_image_read_db(const TenderScopeImage *self, const gchar *path)
@@ -182,6 +184,17 @@ tender_scope_image_read_db(const TenderScopeImage *self, const gchar *path)
 	if (root < 0)
 		return NULL;
 	fd = (gint)syscall(SYS_openat2, root, path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) {
+		/* a kernel (or valgrind) without openat2: one component at a time, following no
+		 * link at all, which a link in the image's /etc then fails */
+		gint etc = openat(root, "etc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (etc >= 0) {
+			fd = openat(etc,
+				    path + strlen("/etc/"),
+				    O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+			(void)close(etc);
+		}
+	}
 	(void)close(root);
 	if (fd < 0)
 		return NULL;
