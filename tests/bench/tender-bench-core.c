@@ -13,6 +13,7 @@ bench_clear(Bench *b)
 	g_clear_object(&b->bus);
 	g_clear_pointer(&b->loop, g_main_loop_unref);
 	g_clear_pointer(&b->floor_pending, g_hash_table_unref);
+	g_clear_pointer(&b->exit_pending, g_hash_table_unref);
 	g_clear_pointer(&b->names, g_ptr_array_unref);
 	g_clear_pointer(&b->true_path, g_free);
 	g_clear_pointer(&b->name_prefix, g_free);
@@ -26,8 +27,12 @@ bench_launch_free(BenchLaunch *l)
 		(void)close(l->go_fd);
 	if (l->exec_fd >= 0)
 		(void)close(l->exec_fd);
+	if (l->path != NULL && l->bench->exit_pending != NULL &&
+	    g_hash_table_lookup(l->bench->exit_pending, l->path) == l)
+		g_hash_table_remove(l->bench->exit_pending, l->path);
 	g_free(l->name);
 	g_free(l->result);
+	g_free(l->path);
 	g_free(l);
 }
 
@@ -101,6 +106,12 @@ bench_start_one(Bench *b)
 		break;
 	case OP_SYSTEMD_RUN:
 		bench_systemd_run_start(b, l);
+		break;
+	case OP_SPAWN:
+		bench_spawn_start(b, l, (const gchar *const *)b->spawn_argv);
+		break;
+	case OP_EXEC:
+		bench_exec_start(b, l);
 		break;
 	case OP_REMOVE:
 	case OP_METRICS:
@@ -209,6 +220,7 @@ bench_setup(Bench *b, GError **error)
 		return FALSE;
 	b->loop = g_main_loop_new(NULL, FALSE);
 	b->floor_pending = g_hash_table_new(g_str_hash, g_str_equal);
+	b->exit_pending = g_hash_table_new(g_str_hash, g_str_equal);
 	b->names = g_ptr_array_new_with_free_func(g_free);
 	b->true_path = g_find_program_in_path("true");
 	if (b->true_path == NULL) {

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * tender-bench: the peers without an agent: the floor (fork + StartTransientUnit + job +
- * exec) and systemd-run --scope.
+ * exec), systemd-run --scope, and any command run until it exits.
  */
 
 #include "tender-bench.h"
@@ -234,13 +234,13 @@ bench_floor_start(Bench *b, BenchLaunch *l)
 /* ---- systemd-run --scope ---- */
 
 static void
-bench_systemd_run_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+bench_spawn_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	BenchLaunch *l = user_data;
 	g_autoptr(GError) error = NULL;
 
 	if (!g_subprocess_wait_check_finish(G_SUBPROCESS(source), res, &error)) {
-		bench_fail(l->bench, "systemd-run", error->message);
+		bench_fail(l->bench, l->name, error->message);
 		bench_done(l, FALSE);
 	} else {
 		bench_mark(l);
@@ -250,13 +250,28 @@ bench_systemd_run_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	bench_launch_free(l);
 }
 
+/* runs @argv, the launch ending when it has exited (with status 0, or it failed) */
 void
-bench_systemd_run_start(Bench *b, BenchLaunch *l)
+bench_spawn_start(Bench *b, BenchLaunch *l, const gchar *const *argv)
 {
-	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) error = NULL;
 	GSubprocess *proc;
 
+	l->name = g_strdup(argv[0]);
+	proc = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_NONE, &error);
+	if (proc == NULL) {
+		bench_fail(b, l->name, error->message);
+		bench_done(l, FALSE);
+		bench_launch_free(l);
+		return;
+	}
+	g_subprocess_wait_check_async(proc, NULL, bench_spawn_cb, l);
+}
+
+/* appends `systemd-run --quiet --scope` with the limits of every launch to @argv */
+void
+bench_systemd_run_argv(Bench *b, GPtrArray *argv)
+{
 	g_ptr_array_add(argv, g_strdup("systemd-run"));
 	g_ptr_array_add(argv, g_strdup("--quiet"));
 	g_ptr_array_add(argv, g_strdup("--scope"));
@@ -265,15 +280,15 @@ bench_systemd_run_start(Bench *b, BenchLaunch *l)
 			g_strdup_printf("--property=MemoryMax=%" G_GUINT64_FORMAT, b->memory_max));
 	g_ptr_array_add(argv,
 			g_strdup_printf("--property=TasksMax=%" G_GUINT64_FORMAT, b->tasks_max));
+}
+
+void
+bench_systemd_run_start(Bench *b, BenchLaunch *l)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+
+	bench_systemd_run_argv(b, argv);
 	g_ptr_array_add(argv, g_strdup(b->true_path));
 	g_ptr_array_add(argv, NULL);
-	proc =
-	    g_subprocess_newv((const gchar *const *)argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
-	if (proc == NULL) {
-		bench_fail(b, "systemd-run", error->message);
-		bench_done(l, FALSE);
-		bench_launch_free(l);
-		return;
-	}
-	g_subprocess_wait_check_async(proc, NULL, bench_systemd_run_cb, l);
+	bench_spawn_start(b, l, (const gchar *const *)argv->pdata);
 }

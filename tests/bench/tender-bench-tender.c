@@ -51,6 +51,20 @@ bench_tender_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		bench_tender_remove(l, bench_tender_removed_cb);
 		return;
 	}
+	if (b->wait_exit && !l->exited) {
+		/* the command's exit (bench_iso_changed_cb) ends the launch */
+		l->ran = TRUE;
+		return;
+	}
+	bench_tender_ran(l);
+}
+
+/* the launch's timed part is over: the command runs (or, with wait_exit, has exited) */
+void
+bench_tender_ran(BenchLaunch *l)
+{
+	Bench *b = l->bench;
+
 	bench_mark(l);
 	if (b->remove_after) {
 		/* RemoveWorkload's reply ends the launch; the time is taken already */
@@ -67,11 +81,16 @@ bench_tender_created_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	BenchLaunch *l = user_data;
 	Bench *b = l->bench;
+	g_autoptr(GVariant) reply = NULL;
 
-	if (!bench_check_reply(b, source, res, "CreateWorkload", NULL)) {
+	if (!bench_check_reply(b, source, res, "CreateWorkload", &reply)) {
 		bench_done(l, FALSE);
 		bench_launch_free(l);
 		return;
+	}
+	if (b->wait_exit) {
+		g_variant_get(reply, "(o)", &l->path);
+		g_hash_table_insert(b->exit_pending, l->path, l);
 	}
 	if (b->create_samples != NULL) {
 		gdouble ms = (gdouble)(g_get_monotonic_time() - l->t0) / 1000.0;
@@ -104,6 +123,13 @@ bench_tender_start(Bench *b, BenchLaunch *l)
 			      g_variant_new_strv((const gchar *const *)b->workload_argv, -1));
 	g_variant_builder_add(&spec, "{sv}", "memory_max", g_variant_new_uint64(b->memory_max));
 	g_variant_builder_add(&spec, "{sv}", "tasks_max", g_variant_new_uint64(b->tasks_max));
+	if (b->isolation != NULL)
+		g_variant_builder_add(&spec,
+				      "{sv}",
+				      "isolation",
+				      g_variant_new_string(b->isolation));
+	if (b->rootfs != NULL)
+		g_variant_builder_add(&spec, "{sv}", "rootfs", g_variant_new_string(b->rootfs));
 	g_dbus_connection_call(b->bus,
 			       TENDER_BUS_NAME,
 			       TENDER_PATH,

@@ -34,7 +34,12 @@ static const gchar bench_usage[] =
     "                tender-*.scope), --count times\n"
     "  metrics       time GetMetrics of every workload named PREFIX-*, --jobs in flight, "
     "--count times\n"
-    "  remove        remove (force) every workload named PREFIX-*, --jobs in flight";
+    "  remove        remove (force) every workload named PREFIX-*, --jobs in flight\n"
+    "  launch        --count N sequential launches of `true` of each peer, interleaved, until\n"
+    "                it has exited: tender minimal, standard and strict (--rootfs DIR),\n"
+    "                systemd-run --scope bwrap, bwrap, /bin/true spawned\n"
+    "  exec          --count N ExecWorkload of `true` into a minimal and a strict (--rootfs DIR)\n"
+    "                workload, and nsenter -t PID -a /bin/true into them, interleaved";
 
 int
 main(int argc, char **argv)
@@ -46,6 +51,7 @@ main(int argc, char **argv)
 	gint64 tasks_max = 16;
 	gboolean systemd_peer = FALSE;
 	g_autofree gchar *prefix = NULL; /* GOption does not free a default */
+	g_autofree gchar *rootfs = NULL;
 	/* clang-format off */
 	GOptionEntry entries[] = {
 		{"count", 'n', 0, G_OPTION_ARG_INT, &count, "launches, workloads or repetitions", "N"},
@@ -54,6 +60,7 @@ main(int argc, char **argv)
 		{"prefix", 'p', 0, G_OPTION_ARG_STRING, &prefix, "name prefix of spawn, metrics, remove", "PREFIX"},
 		{"memory-max", 0, 0, G_OPTION_ARG_INT64, &memory_max, "MemoryMax of every launch", "BYTES"},
 		{"tasks-max", 0, 0, G_OPTION_ARG_INT64, &tasks_max, "TasksMax of every launch", "N"},
+		{"rootfs", 0, 0, G_OPTION_ARG_FILENAME, &rootfs, "launch, exec: the root directory of standard and strict", "DIR"},
 		{"systemd", 0, 0, G_OPTION_ARG_NONE, &systemd_peer, "list: systemd's tender-*.scope units instead", NULL},
 		{NULL},
 	};
@@ -204,6 +211,15 @@ main(int argc, char **argv)
 		bench_print_stats(out, walls);
 		g_string_append(out, ", \"latency\": ");
 		bench_print_stats(out, samples);
+	} else if (g_strcmp0(command, "launch") == 0 || g_strcmp0(command, "exec") == 0) {
+		if (rootfs == NULL || !g_path_is_absolute(rootfs)) {
+			g_printerr("tender-bench: %s needs --rootfs DIR, absolute\n", command);
+			return 2;
+		}
+		if (g_strcmp0(command, "launch") == 0)
+			bench_iso_launch(b, count, rootfs, out);
+		else
+			bench_iso_exec(b, count, rootfs, out);
 	} else {
 		g_printerr("tender-bench: unknown command '%s' (see --help)\n", command);
 		return 2;

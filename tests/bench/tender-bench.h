@@ -33,6 +33,8 @@ typedef enum {
 	OP_REMOVE,
 	OP_METRICS,
 	OP_LIST,
+	OP_SPAWN, /* b->spawn_argv, until it exits */
+	OP_EXEC,  /* ExecWorkload of `true` into b->exec_target */
 } BenchOp;
 
 typedef struct {
@@ -60,6 +62,13 @@ typedef struct {
 	gchar *first_error;
 	guint listed;	       /* OP_LIST: workloads in the last reply */
 	gboolean list_systemd; /* OP_LIST: systemd's ListUnitsByPatterns instead */
+	/* the isolation section (tender-bench-iso.c) */
+	const gchar *isolation;	  /* OP_TENDER: the spec's "isolation", if not NULL */
+	const gchar *rootfs;	  /* OP_TENDER: the spec's "rootfs", if not NULL */
+	gboolean wait_exit;	  /* OP_TENDER: the launch ends once the command has exited */
+	GHashTable *exit_pending; /* OP_TENDER with wait_exit: object path -> BenchLaunch */
+	gchar **spawn_argv;	  /* OP_SPAWN */
+	const gchar *exec_target; /* OP_EXEC */
 } Bench;
 
 typedef struct {
@@ -76,6 +85,10 @@ typedef struct {
 	gchar *result;
 	gboolean timed;
 	gboolean reaped;
+	/* tender with wait_exit */
+	gchar *path;
+	gboolean ran;
+	gboolean exited;
 } BenchLaunch;
 
 void
@@ -122,4 +135,20 @@ bench_floor_start(Bench *b, BenchLaunch *l);
 void
 bench_floor_subscribe(Bench *b);
 void
+bench_spawn_start(Bench *b, BenchLaunch *l, const gchar *const *argv);
+void
+bench_systemd_run_argv(Bench *b, GPtrArray *argv);
+void
 bench_systemd_run_start(Bench *b, BenchLaunch *l);
+
+/* tender-bench-tender.c, for tender-bench-iso.c */
+void
+bench_tender_ran(BenchLaunch *l);
+
+/* tender-bench-iso.c: the isolation section */
+void
+bench_exec_start(Bench *b, BenchLaunch *l);
+void
+bench_iso_launch(Bench *b, gint count, const gchar *rootfs, GString *out);
+void
+bench_iso_exec(Bench *b, gint count, const gchar *rootfs, GString *out);
