@@ -717,6 +717,16 @@ def render_isolation(iso):
                 rows.append([label, fmt(s["p50_ms"]), fmt(s["p99_ms"]), fmt(s["mean_ms"])])
         rows.append(["docker run --rm", "-", "-", iso.get("docker", "-")])
         out.append(table(["", "p50 (ms)", "p99 (ms)", "mean (ms)"], rows))
+        parts = []
+        for key, label in ISO_LAUNCH[:3]:
+            c, s = lat.get(f"{key}/created"), lat.get(f"{key}/started")
+            if c and s and lat.get(key):
+                parts.append(f"{label} {fmt(c['p50_ms'])} / {fmt(s['p50_ms'])} / "
+                             f"{fmt(lat[key]['p50_ms'])}")
+        if parts:
+            out.append("")
+            out.append("tender's p50 until CreateWorkload returned / StartWorkload returned / "
+                       "State \"exited\" seen (ms): " + "; ".join(parts))
         p50 = {k: (lat.get(k) or {}).get("p50_ms") for k, _ in ISO_LAUNCH}
         out.append("")
         out.append(

@@ -123,13 +123,22 @@ bench_iso_rounds(Bench *b,
 {
 	g_autoptr(GPtrArray) samples =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+	g_autoptr(GPtrArray) creates =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+	g_autoptr(GPtrArray) starts = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
 
-	for (guint p = 0; p < n_peers; p++)
+	for (guint p = 0; p < n_peers; p++) {
 		g_ptr_array_add(samples, g_array_new(FALSE, FALSE, sizeof(gdouble)));
+		g_ptr_array_add(creates, g_array_new(FALSE, FALSE, sizeof(gdouble)));
+		g_ptr_array_add(starts, g_array_new(FALSE, FALSE, sizeof(gdouble)));
+	}
 	for (gint i = 0; i < count; i++) {
 		for (guint k = 0; k < n_peers; k++) {
-			BenchPeer *peer = &peers[((guint)i + k) % n_peers];
-			b->samples = g_ptr_array_index(samples, ((guint)i + k) % n_peers);
+			guint p = ((guint)i + k) % n_peers;
+			BenchPeer *peer = &peers[p];
+			b->samples = g_ptr_array_index(samples, p);
+			b->create_samples = g_ptr_array_index(creates, p);
+			b->start_samples = g_ptr_array_index(starts, p);
 			b->isolation = peer->isolation;
 			b->rootfs = peer->rootfs ? rootfs : NULL;
 			b->spawn_argv = peer->argv;
@@ -137,9 +146,18 @@ bench_iso_rounds(Bench *b,
 			bench_phase(b, peer->op, 1, 1);
 		}
 	}
+	b->create_samples = NULL;
+	b->start_samples = NULL;
 	for (guint p = 0; p < n_peers; p++) {
 		g_string_append_printf(out, ", \"%s\": ", peers[p].name);
 		bench_print_stats(out, g_ptr_array_index(samples, p));
+		if (peers[p].op != OP_TENDER)
+			continue;
+		/* the parts of tender's launches: until CreateWorkload, StartWorkload returned */
+		g_string_append_printf(out, ", \"%s/created\": ", peers[p].name);
+		bench_print_stats(out, g_ptr_array_index(creates, p));
+		g_string_append_printf(out, ", \"%s/started\": ", peers[p].name);
+		bench_print_stats(out, g_ptr_array_index(starts, p));
 	}
 }
 

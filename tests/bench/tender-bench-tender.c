@@ -51,6 +51,10 @@ bench_tender_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		bench_tender_remove(l, bench_tender_removed_cb);
 		return;
 	}
+	if (b->start_samples != NULL) {
+		gdouble ms = (gdouble)(g_get_monotonic_time() - l->t0) / 1000.0;
+		g_array_append_val(b->start_samples, ms);
+	}
 	if (b->wait_exit && !l->exited) {
 		/* the command's exit (bench_iso_changed_cb) ends the launch */
 		l->ran = TRUE;

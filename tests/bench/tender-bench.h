@@ -66,6 +66,7 @@ typedef struct {
 	const gchar *isolation;	  /* OP_TENDER: the spec's "isolation", if not NULL */
 	const gchar *rootfs;	  /* OP_TENDER: the spec's "rootfs", if not NULL */
 	gboolean wait_exit;	  /* OP_TENDER: the launch ends once the command has exited */
+	GArray *start_samples;	  /* OP_TENDER: ms until StartWorkload returned, if not NULL */
 	GHashTable *exit_pending; /* OP_TENDER with wait_exit: object path -> BenchLaunch */
 	gchar **spawn_argv;	  /* OP_SPAWN */
 	const gchar *exec_target; /* OP_EXEC */
