@@ -700,6 +700,17 @@ ISO_EXEC = (
 )
 
 
+def iso_table(res, peers, docker, status):
+    """p50, p99 and mean of each of @peers in @res, then Docker's row"""
+    rows = []
+    for key, label in peers:
+        s = res.get(key)
+        if s:
+            rows.append([label, fmt(s["p50_ms"]), fmt(s["p99_ms"]), fmt(s["mean_ms"])])
+    rows.append([docker, "-", "-", status])
+    return table(["", "p50 (ms)", "p99 (ms)", "mean (ms)"], rows)
+
+
 def render_isolation(iso):
     out = []
     lat, ex = iso.get("launch"), iso.get("exec")
@@ -710,13 +721,7 @@ def render_isolation(iso):
             "\"exited\" by PropertiesChanged); rootfs a busybox directory"
         )
         out.append("")
-        rows = []
-        for key, label in ISO_LAUNCH:
-            s = lat.get(key)
-            if s:
-                rows.append([label, fmt(s["p50_ms"]), fmt(s["p99_ms"]), fmt(s["mean_ms"])])
-        rows.append(["docker run --rm", "-", "-", iso.get("docker", "-")])
-        out.append(table(["", "p50 (ms)", "p99 (ms)", "mean (ms)"], rows))
+        out.append(iso_table(lat, ISO_LAUNCH, "docker run --rm", iso.get("docker", "-")))
         parts = []
         for key, label in ISO_LAUNCH[:3]:
             c, s = lat.get(f"{key}/created"), lat.get(f"{key}/started")
@@ -743,13 +748,7 @@ def render_isolation(iso):
             "workloads, interleaved, until it has exited (ExecWorkload over D-Bus)"
         )
         out.append("")
-        rows = []
-        for key, label in ISO_EXEC:
-            s = ex.get(key)
-            if s:
-                rows.append([label, fmt(s["p50_ms"]), fmt(s["p99_ms"]), fmt(s["mean_ms"])])
-        rows.append(["docker exec", "-", "-", iso.get("docker", "-")])
-        out.append(table(["", "p50 (ms)", "p99 (ms)", "mean (ms)"], rows))
+        out.append(iso_table(ex, ISO_EXEC, "docker exec", iso.get("docker", "-")))
         g = {k: (ex.get(k) or {}).get("p50_ms") for k, _ in ISO_EXEC}
         out.append("")
         out.append(
