@@ -14,6 +14,10 @@ is measured beside its peer in the same run, interleaved, and given as a ratio:
   4. memory, scale    tenderd's RSS idle and with 1,000 and 5,000 sleepers; list and metrics
   5. Docker           docker run --rm busybox true vs the same through tender (once a Docker
                       plugin exists)
+  6. isolation        tender-bench launch: `true` at isolation minimal, standard and strict
+                      (a busybox rootfs) until it has exited, vs systemd-run --scope bwrap,
+                      bwrap and /bin/true spawned; tender-bench exec: ExecWorkload of `true`
+                      into a minimal and a strict workload vs nsenter into the same
 
 The table goes to stdout (Markdown); --json FILE writes every raw figure.  Exits 1 if the
 machinery failed (a launch, a call, a request that should work did not), whatever the speed.
@@ -441,6 +445,37 @@ class Bench:
                 why = "not measured: no Docker plugin yet"
         self.results["docker"] = {"status": why or "not measured: no Docker plugin yet"}
 
+    # ---- 6: isolation ----
+
+    def docker_status(self):
+        if shutil.which("docker") is None:
+            return "no docker command in the lab"
+        if subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
+            return "no dockerd reachable in the lab"
+        return None
+
+    def isolation(self):
+        a = self.args
+        sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+        from images import busybox_rootfs  # noqa: E402 (the tests' busybox root)
+
+        root = tempfile.mkdtemp(prefix="bench-rootfs.", dir=os.path.abspath(a.builddir))
+        try:
+            os.chmod(root, 0o755)
+            busybox_rootfs(root)
+            self.log(f"isolation: {a.count} sequential launches of each peer, interleaved")
+            launch = self.client_run("launch", "--count", a.count, "--rootfs", root)
+            self.log(f"isolation: {a.count} execs into running workloads, and nsenter")
+            execs = self.client_run("exec", "--count", a.count, "--rootfs", root)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        why = self.docker_status()
+        self.results["isolation"] = {
+            "launch": launch,
+            "exec": execs,
+            "docker": f"not measured: {why}" if why else "not measured: no Docker peer yet",
+        }
+
     # ---- all ----
 
     def run(self):
@@ -452,6 +487,8 @@ class Bench:
         sections = a.sections
         if "launch" in sections:
             self.launches()
+        if "isolation" in sections:
+            self.isolation()
         if "http" in sections:
             self.http()
         if "scale" in sections:
@@ -635,11 +672,91 @@ def render(res):
             f"{fmt(sc['remove_until_gone_s'])} s ({sc['scopes_left']} left); tenderd RSS after: "
             f"{fmt(sc['after']['tenderd_rss_kb'])} KiB"
         )
+    iso = res.get("isolation")
+    if iso:
+        out.append("")
+        out.extend(render_isolation(iso))
     d = res.get("docker")
     if d:
         out.append("")
         out.append(f"5. Docker (docker run --rm busybox true vs through tender): {d['status']}")
     return "\n".join(out)
+
+
+ISO_LAUNCH = (
+    ("tender-minimal", "tender minimal"),
+    ("tender-standard", "tender standard, rootfs"),
+    ("tender-strict", "tender strict, rootfs"),
+    ("systemd-run-bwrap", "systemd-run --scope bwrap (standard-like)"),
+    ("systemd-run-bwrap-strict", "systemd-run --scope bwrap (strict-like)"),
+    ("bwrap-strict", "bwrap alone (strict-like)"),
+    ("spawn-true", "spawn /bin/true"),
+)
+ISO_EXEC = (
+    ("exec-minimal", "ExecWorkload, minimal"),
+    ("nsenter-minimal", "nsenter -a, minimal"),
+    ("exec-strict", "ExecWorkload, strict"),
+    ("nsenter-strict", "nsenter -a, strict"),
+)
+
+
+def iso_table(res, peers, docker, status):
+    """p50, p99 and mean of each of @peers in @res, then Docker's row"""
+    rows = []
+    for key, label in peers:
+        s = res.get(key)
+        if s:
+            rows.append([label, fmt(s["p50_ms"]), fmt(s["p99_ms"]), fmt(s["mean_ms"])])
+    rows.append([docker, "-", "-", status])
+    return table(["", "p50 (ms)", "p99 (ms)", "mean (ms)"], rows)
+
+
+def render_isolation(iso):
+    out = []
+    lat, ex = iso.get("launch"), iso.get("exec")
+    if lat:
+        out.append(
+            f"6. Isolation, launch: {lat['count']} sequential launches of `true` per peer, "
+            "interleaved; from the first call until `true` has exited (tender: State "
+            "\"exited\" by PropertiesChanged); rootfs a busybox directory"
+        )
+        out.append("")
+        out.append(iso_table(lat, ISO_LAUNCH, "docker run --rm", iso.get("docker", "-")))
+        parts = []
+        for key, label in ISO_LAUNCH[:3]:
+            c, s = lat.get(f"{key}/created"), lat.get(f"{key}/started")
+            if c and s and lat.get(key):
+                parts.append(f"{label} {fmt(c['p50_ms'])} / {fmt(s['p50_ms'])} / "
+                             f"{fmt(lat[key]['p50_ms'])}")
+        if parts:
+            out.append("")
+            out.append("tender's p50 until CreateWorkload returned / StartWorkload returned / "
+                       "State \"exited\" seen (ms): " + "; ".join(parts))
+        p50 = {k: (lat.get(k) or {}).get("p50_ms") for k, _ in ISO_LAUNCH}
+        out.append("")
+        out.append(
+            "Ratios of p50: tender strict / systemd-run+bwrap strict-like "
+            f"{ratio(p50['tender-strict'], p50['systemd-run-bwrap-strict'])} (target <= 1); "
+            f"tender strict / tender minimal {ratio(p50['tender-strict'], p50['tender-minimal'])} "
+            "(target <= 1.5); tender standard / systemd-run+bwrap standard-like "
+            f"{ratio(p50['tender-standard'], p50['systemd-run-bwrap'])}"
+        )
+    if ex:
+        out.append("")
+        out.append(
+            f"6. Isolation, exec: {ex['count']} runs of `true` per peer into running "
+            "workloads, interleaved, until it has exited (ExecWorkload over D-Bus)"
+        )
+        out.append("")
+        out.append(iso_table(ex, ISO_EXEC, "docker exec", iso.get("docker", "-")))
+        g = {k: (ex.get(k) or {}).get("p50_ms") for k, _ in ISO_EXEC}
+        out.append("")
+        out.append(
+            "Ratios of p50: ExecWorkload / nsenter, minimal "
+            f"{ratio(g['exec-minimal'], g['nsenter-minimal'])}, strict "
+            f"{ratio(g['exec-strict'], g['nsenter-strict'])} (target: exec p50 <= 5 ms)"
+        )
+    return out
 
 
 def main():
@@ -657,7 +774,7 @@ def main():
     p.add_argument("--http-rounds", type=int, default=3)
     p.add_argument("--http-workloads", type=int, default=100)
     p.add_argument("--scale", default="1000,5000", help="workload counts, ascending")
-    p.add_argument("--sections", default="launch,http,scale,docker")
+    p.add_argument("--sections", default="launch,isolation,http,scale,docker")
     p.add_argument("--configure", action="store_true",
                    help="raise max-workloads in tenderd.conf and restart tenderd first")
     p.add_argument("--json", help="also write every raw figure to this file")
