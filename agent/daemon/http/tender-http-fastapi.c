@@ -301,12 +301,7 @@ tender_http_fastapi_check_bool(SoupServerMessage *msg, JsonObject *body, const g
 void
 tender_http_fastapi_reply_detail(SoupServerMessage *msg, guint status, const gchar *detail)
 {
-	g_autoptr(JsonObject) obj = json_object_new();
-	g_autoptr(JsonNode) node = NULL;
-
-	json_object_set_string_member(obj, "detail", detail);
-	node = json_node_init_object(json_node_alloc(), obj);
-	tender_http_message_reply_json(msg, status, node);
+	tender_http_message_reply_member(msg, status, "detail", detail);
 }
 
 /**
@@ -319,10 +314,5 @@ tender_http_fastapi_reply_detail(SoupServerMessage *msg, guint status, const gch
 void
 tender_http_fastapi_reply_message(SoupServerMessage *msg, const gchar *message)
 {
-	g_autoptr(JsonObject) obj = json_object_new();
-	g_autoptr(JsonNode) node = NULL;
-
-	json_object_set_string_member(obj, "message", message);
-	node = json_node_init_object(json_node_alloc(), obj);
-	tender_http_message_reply_json(msg, SOUP_STATUS_OK, node);
+	tender_http_message_reply_member(msg, SOUP_STATUS_OK, "message", message);
 }

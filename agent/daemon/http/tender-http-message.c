@@ -73,6 +73,30 @@ tender_http_message_reply_text(SoupServerMessage *msg,
 }
 
 /**
+ * tender_http_message_reply_member:
+ * @msg: a message
+ * @status: an HTTP status
+ * @member: the one member's name
+ * @text: its value
+ *
+ * Answers @msg with a JSON object of one string member, {@member: @text}: FastAPI's
+ * {"detail": ...} and {"message": ...}.
+ */
+void
+tender_http_message_reply_member(SoupServerMessage *msg,
+				 guint status,
+				 const gchar *member,
+				 const gchar *text)
+{
+	g_autoptr(JsonObject) obj = json_object_new();
+	g_autoptr(JsonNode) node = NULL;
+
+	json_object_set_string_member(obj, member, text);
+	node = json_node_init_object(json_node_alloc(), obj);
+	tender_http_message_reply_json(msg, status, node);
+}
+
+/**
  * tender_http_message_reply_error:
  * @msg: a message
  * @status: an HTTP status, 4xx or 5xx
@@ -91,11 +115,10 @@ tender_http_message_reply_error(SoupServerMessage *msg,
 	g_autoptr(JsonBuilder) builder = json_builder_new();
 	g_autoptr(JsonNode) root = NULL;
 
-	json_builder_begin_object(builder);
 	if (g_object_get_data(G_OBJECT(msg), TENDER_HTTP_MESSAGE_DETAIL_KEY) != NULL) {
-		json_builder_set_member_name(builder, "detail");
-		json_builder_add_string_value(builder, message);
+		tender_http_message_reply_member(msg, status, "detail", message);
 	} else {
+		json_builder_begin_object(builder);
 		json_builder_set_member_name(builder, "error");
 		json_builder_begin_object(builder);
 		json_builder_set_member_name(builder, "name");
@@ -103,10 +126,10 @@ tender_http_message_reply_error(SoupServerMessage *msg,
 		json_builder_set_member_name(builder, "message");
 		json_builder_add_string_value(builder, message);
 		json_builder_end_object(builder);
+		json_builder_end_object(builder);
+		root = json_builder_get_root(builder);
+		tender_http_message_reply_json(msg, status, root);
 	}
-	json_builder_end_object(builder);
-	root = json_builder_get_root(builder);
-	tender_http_message_reply_json(msg, status, root);
 	if (status == SOUP_STATUS_UNAUTHORIZED)
 		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
 					     "WWW-Authenticate",

@@ -27,6 +27,11 @@ void
 tender_http_message_reply_gerror(SoupServerMessage *msg, const GError *error);
 void
 tender_http_message_set_detail_errors(SoupServerMessage *msg);
+void
+tender_http_message_reply_member(SoupServerMessage *msg,
+				 guint status,
+				 const gchar *member,
+				 const gchar *text);
 JsonNode *
 tender_http_message_get_body(SoupServerMessage *msg, GError **error);
 
