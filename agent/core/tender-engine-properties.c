@@ -97,6 +97,8 @@ tender_engine_get_workload_property(TenderEngine *self, TenderWorkload *w, const
 		return tender_engine_get_limits(self, w);
 	case TENDER_WORKLOAD_PROP_OWNER:
 		return g_variant_new_string(tender_workload_get_owner(w));
+	case TENDER_WORKLOAD_PROP_ADDRESS:
+		return g_variant_new_string(tender_workload_get_address(w));
 	case TENDER_WORKLOAD_PROP_LAST:
 	default:
 		break;

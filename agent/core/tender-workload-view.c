@@ -26,6 +26,7 @@ static const TenderWorkloadPropInfo tender_workload_props[] = {
     {"Health", "s", TENDER_WORKLOAD_PROP_KIND_TEXT},
     {"Limits", "a{sv}", TENDER_WORKLOAD_PROP_KIND_DICT},
     {"Owner", "s", TENDER_WORKLOAD_PROP_KIND_TEXT},
+    {"Address", "s", TENDER_WORKLOAD_PROP_KIND_TEXT},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(tender_workload_props) == TENDER_WORKLOAD_PROP_LAST);
 

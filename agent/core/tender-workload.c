@@ -24,6 +24,7 @@ struct _TenderWorkload {
 	TenderState state;
 	gchar *reason;
 	gchar *control_group;
+	gchar *address; /* on the private network, "" for none */
 	guint32 main_pid;
 	gint32 exit_code;
 	gint32 exit_signal;
@@ -187,6 +188,20 @@ tender_workload_set_control_group(TenderWorkload *self, const gchar *cgroup)
 				   &self->control_group,
 				   cgroup,
 				   TENDER_WORKLOAD_PROP_CONTROL_GROUP);
+}
+
+const gchar *
+tender_workload_get_address(TenderWorkload *self)
+{
+	g_return_val_if_fail(TENDER_IS_WORKLOAD(self), NULL);
+	return self->address;
+}
+
+void
+tender_workload_set_address(TenderWorkload *self, const gchar *address)
+{
+	g_return_if_fail(TENDER_IS_WORKLOAD(self));
+	tender_workload_set_string(self, &self->address, address, TENDER_WORKLOAD_PROP_ADDRESS);
 }
 
 guint32
@@ -392,6 +407,7 @@ tender_workload_finalize(GObject *object)
 	tender_spec_free(self->spec);
 	g_free(self->reason);
 	g_free(self->control_group);
+	g_free(self->address);
 	g_free(self->created_at);
 	g_free(self->started_at);
 	g_free(self->stopped_at);
@@ -451,6 +467,7 @@ tender_workload_init(TenderWorkload *self)
 	self->reason = g_strdup("");
 	self->unit = g_strdup("");
 	self->control_group = g_strdup("");
+	self->address = g_strdup("");
 	self->started_at = g_strdup("");
 	self->stopped_at = g_strdup("");
 	self->health = g_strdup("none");
@@ -518,6 +535,8 @@ tender_workload_to_json(TenderWorkload *self)
 	json_builder_add_int_value(builder, self->main_pid);
 	json_builder_set_member_name(builder, "control_group");
 	json_builder_add_string_value(builder, self->control_group);
+	json_builder_set_member_name(builder, "address");
+	json_builder_add_string_value(builder, self->address);
 	json_builder_set_member_name(builder, "created_at");
 	json_builder_add_string_value(builder, self->created_at);
 	json_builder_set_member_name(builder, "started_at");
@@ -598,6 +617,8 @@ tender_workload_restore_state(TenderWorkload *self, JsonObject *obj, GError **er
 	g_free(self->control_group);
 	self->control_group =
 	    g_strdup(json_object_get_string_member_with_default(obj, "control_group", ""));
+	g_free(self->address);
+	self->address = g_strdup(json_object_get_string_member_with_default(obj, "address", ""));
 	for (guint i = 0; i < G_N_ELEMENTS(timestamps); i++) {
 		const gchar *value = "";
 		if (!tender_workload_json_string(obj, timestamps[i], FALSE, &value, error))

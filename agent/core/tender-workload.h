@@ -47,6 +47,10 @@ const gchar *
 tender_workload_get_control_group(TenderWorkload *self);
 void
 tender_workload_set_control_group(TenderWorkload *self, const gchar *cgroup);
+const gchar *
+tender_workload_get_address(TenderWorkload *self);
+void
+tender_workload_set_address(TenderWorkload *self, const gchar *address);
 guint32
 tender_workload_get_main_pid(TenderWorkload *self);
 void

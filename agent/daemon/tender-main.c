@@ -195,6 +195,7 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TenderConfig) config = tender_config_new();
 	g_autoptr(TenderScopeRuntime) scope = NULL;
+	g_autoptr(TenderNetworkManager) network = NULL;
 	g_autoptr(GDBusConnection) system_bus = NULL;
 	g_autofree gchar *config_path = NULL;
 	g_autofree gchar *state_dir = NULL;
@@ -272,6 +273,14 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	tender_scope_runtime_set_image_store(scope, daemon.images);
+	/* the private network; without it, workloads with network "private" are refused */
+	network = tender_network_manager_new_for_config(config, &error);
+	if (network == NULL) {
+		g_warning("no private network: %s", error->message);
+		g_clear_error(&error);
+	} else {
+		tender_scope_runtime_set_network_manager(scope, network);
+	}
 	if (!tender_engine_setup(daemon.engine, &error)) {
 		g_printerr("tenderd: %s\n", error->message);
 		return EXIT_FAILURE;

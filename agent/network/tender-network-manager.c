@@ -328,7 +328,7 @@ tender_network_manager_setup(TenderNetworkManager *self, GError **error)
 }
 
 static gboolean
-tender_network_manager_check_ports(TenderNetworkManager *self,
+tender_network_manager_check_taken(TenderNetworkManager *self,
 				   const gchar *workload,
 				   GArray *ports,
 				   GError **error)
@@ -362,6 +362,8 @@ tender_network_manager_check_ports(TenderNetworkManager *self,
 		g_hash_table_iter_init(&iter, self->attachments);
 		while (g_hash_table_iter_next(&iter, NULL, &value)) {
 			TenderNetworkAttachment *attachment = value;
+			if (g_strcmp0(attachment->workload, workload) == 0)
+				continue;
 			for (guint j = 0; j < attachment->ports->len; j++) {
 				TenderSpecPort *other =
 				    &g_array_index(attachment->ports, TenderSpecPort, j);
@@ -377,6 +379,45 @@ tender_network_manager_check_ports(TenderNetworkManager *self,
 				return FALSE;
 			}
 		}
+	}
+	return TRUE;
+}
+
+/**
+ * tender_network_manager_check_ports:
+ * @self: a #TenderNetworkManager
+ * @workload: the workload's name
+ * @ports: (nullable) (element-type TenderSpecPort): the ports it would publish
+ * @error: (nullable): a #GError
+ *
+ * What a create (and every later use of the spec) checks: every host port is valid,
+ * published once, not published by another attached workload, and, unless @workload is
+ * attached itself (its proxies hold them), free on the publish address right now (bound and
+ * closed again).
+ *
+ * Returns: %TRUE if they could be published, %FALSE with InvalidArgument naming the port
+ */
+gboolean
+tender_network_manager_check_ports(TenderNetworkManager *self,
+				   const gchar *workload,
+				   GArray *ports,
+				   GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_NETWORK_MANAGER(self), FALSE);
+	if (!tender_network_manager_check_taken(self, workload, ports, error))
+		return FALSE;
+	if (g_hash_table_contains(self->attachments, workload))
+		return TRUE;
+	for (guint i = 0; ports != NULL && i < ports->len; i++) {
+		TenderSpecPort *port = &g_array_index(ports, TenderSpecPort, i);
+		g_autoptr(TenderNetworkProxy) proxy =
+		    tender_network_proxy_new(self->publish_address,
+					     port->host_port,
+					     port->udp,
+					     error);
+		if (proxy == NULL)
+			return FALSE;
+		tender_network_proxy_stop(proxy);
 	}
 	return TRUE;
 }
@@ -512,7 +553,7 @@ tender_network_manager_attach_async(TenderNetworkManager *self,
 					workload);
 		return;
 	}
-	if (!tender_network_manager_check_ports(self, workload, ports, &error)) {
+	if (!tender_network_manager_check_taken(self, workload, ports, &error)) {
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}

@@ -26,6 +26,11 @@ TenderNetworkManager *
 tender_network_manager_new_for_config(const TenderConfig *config, GError **error);
 gboolean
 tender_network_manager_setup(TenderNetworkManager *self, GError **error);
+gboolean
+tender_network_manager_check_ports(TenderNetworkManager *self,
+				   const gchar *workload,
+				   GArray *ports,
+				   GError **error);
 void
 tender_network_manager_attach_async(TenderNetworkManager *self,
 				    const gchar *workload,

@@ -40,6 +40,22 @@ tender_shim_read_full(int fd, void *buf, size_t len)
 	return (ssize_t)done;
 }
 
+/* one line of at most @len - 1 bytes, byte by byte (nothing after it is read), without its
+ * newline; -1 at an end or an error before the newline, or for a longer line */
+int
+tender_shim_read_line(int fd, char *buf, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (tender_shim_read_full(fd, buf + i, 1) != 1)
+			return -1;
+		if (buf[i] == '\n') {
+			buf[i] = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int
 tender_shim_write_full(int fd, const char *buf, size_t len)
 {

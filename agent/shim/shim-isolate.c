@@ -17,6 +17,12 @@
  * root), loads the seccomp filter (strict), then either executes the command as the
  * container's PID 1 or, with --init, forks it and becomes the minimal init of shim-init.c.
  *
+ * With --network private, the container's first process waits, before anything else, until
+ * tenderd has joined its network namespace to the bridge: the shim says "N <pid>" on fd 4,
+ * tenderd answers "N <address>" on fd 3 once the veth is in place, and the shim hands the
+ * address on over a pipe (it goes into /etc/hosts).  If tenderd closes fd 3 instead, the shim
+ * kills the container's first process and the start fails with tenderd's reason.
+ *
  * The container side reports to the shim over a SOCK_SEQPACKET socket: "F" with an errno and a
  * reason for a set-up or exec that failed, "C" from the command just before it is executed; the
  * kernel attaches the sender's credentials to it (SO_PASSCRED), with its PID as the host sees it,
@@ -196,16 +202,28 @@ static void __attribute__((noreturn)) tender_shim_isolated_child(const TenderShi
 								 const TenderPrivdrop *drop,
 								 int report_fd,
 								 int init_fd,
+								 int net_fd,
 								 int out_fd,
 								 int errout_fd,
 								 const char *oom_adj)
 {
 	static char why[TENDER_SHIM_WHY_MAX];
+	static TenderShimArgs joined;
 	const char *hostname = args->hostname != NULL ? args->hostname : args->name;
 	const char *level = tender_shim_isolation_to_string(args->isolation);
 	sigset_t set;
 	pid_t command;
 
+	/* the private network first: the shim ends us if tenderd could not join it */
+	if (net_fd >= 0) {
+		static char address[64];
+		if (tender_shim_read_line(net_fd, address, sizeof(address)) < 0)
+			_exit(127);
+		close(net_fd);
+		joined = *args;
+		joined.address = address;
+		args = &joined;
+	}
 	tender_shim_child_setup(out_fd, errout_fd, oom_adj);
 	if (sethostname(hostname, strlen(hostname)) < 0)
 		tender_shim_child_fail_errno(report_fd, args, "sethostname");
@@ -328,6 +346,34 @@ tender_shim_close_pair(int fds[2])
 	}
 }
 
+/*
+ * --network private: tells tenderd the container's first process ("N <pid>" on fd 4), waits
+ * for its answer ("N <address>" on fd 3) and hands it on over @net_fd.  Returns -1 if tenderd
+ * gave none: the start failed on its side, and its reason is the one that counts.
+ */
+static int
+tender_shim_join_network(pid_t child, int net_fd, TenderShimSpawn *spawn)
+{
+	char line[80];
+	int n;
+
+	n = snprintf(line, sizeof(line), "N %d\n", (int)child);
+	if (tender_shim_write_full(TENDER_SHIM_STATUS_FD, line, (size_t)n) < 0 ||
+	    tender_shim_read_line(TENDER_SHIM_GO_FD, line, sizeof(line)) < 0 || line[0] != 'N' ||
+	    line[1] != ' ') {
+		close(TENDER_SHIM_GO_FD);
+		spawn->err = ENETUNREACH;
+		snprintf(spawn->why,
+			 sizeof(spawn->why),
+			 "network private: tenderd did not join it");
+		return -1;
+	}
+	close(TENDER_SHIM_GO_FD);
+	n = (int)strlen(line);
+	line[n] = '\n';
+	return tender_shim_write_full(net_fd, line + 2, (size_t)n - 1);
+}
+
 /**
  * tender_shim_spawn_command:
  * @args: the shim's arguments
@@ -351,8 +397,10 @@ tender_shim_spawn_command(const TenderShimArgs *args,
 			  TenderShimSpawn *spawn)
 {
 	int isolated = args->isolation != TENDER_SHIM_ISOLATION_MINIMAL;
+	int private_network = isolated && args->network == TENDER_SHIM_NETWORK_PRIVATE;
 	int report[2] = {-1, -1};
 	int init[2] = {-1, -1};
+	int net[2] = {-1, -1};
 	int one = 1;
 	int saved;
 	pid_t child;
@@ -362,9 +410,11 @@ tender_shim_spawn_command(const TenderShimArgs *args,
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report) < 0)
 		return -1;
 	if (setsockopt(report[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
-	    (isolated && args->init && pipe2(init, O_CLOEXEC) < 0)) {
+	    (isolated && args->init && pipe2(init, O_CLOEXEC) < 0) ||
+	    (private_network && pipe2(net, O_CLOEXEC) < 0)) {
 		saved = errno;
 		tender_shim_close_pair(report);
+		tender_shim_close_pair(init);
 		errno = saved;
 		return -1;
 	}
@@ -382,6 +432,7 @@ tender_shim_spawn_command(const TenderShimArgs *args,
 		saved = errno;
 		tender_shim_close_pair(report);
 		tender_shim_close_pair(init);
+		tender_shim_close_pair(net);
 		errno = saved;
 		return -1;
 	}
@@ -389,11 +440,14 @@ tender_shim_spawn_command(const TenderShimArgs *args,
 		close(report[0]);
 		if (init[0] >= 0)
 			close(init[0]);
+		if (net[1] >= 0)
+			close(net[1]);
 		if (isolated)
 			tender_shim_isolated_child(args,
 						   drop,
 						   report[1],
 						   init[1],
+						   net[0],
 						   out_fd,
 						   errout_fd,
 						   oom_adj);
@@ -402,6 +456,12 @@ tender_shim_spawn_command(const TenderShimArgs *args,
 	close(report[1]);
 	if (init[1] >= 0)
 		close(init[1]);
+	if (net[0] >= 0)
+		close(net[0]);
+	if (private_network && tender_shim_join_network(child, net[1], spawn) < 0)
+		(void)kill(child, SIGKILL);
+	if (net[1] >= 0)
+		close(net[1]);
 	spawn->child = child;
 	spawn->main_pid = child;
 	spawn->init_fd = init[0];

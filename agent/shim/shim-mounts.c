@@ -418,20 +418,43 @@ tender_shim_mounts_take_host(TenderShimMounts *m)
 	return 0;
 }
 
-/* copies at most 64 KiB of the host's @path to @fd; nothing if it cannot be read */
+/* a resolv.conf line naming a name server on the host's loopback, which a container with a
+ * network of its own cannot reach */
+static int
+tender_shim_mounts_is_loopback_server(const char *line, size_t len)
+{
+	const char *const prefixes[] = {"nameserver 127.", "nameserver ::1"};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+		if (len >= n && strncmp(line, prefixes[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* copies at most 64 KiB of the host's @path to @fd, without the lines of name servers on the
+ * host's loopback if @own_network; nothing if it cannot be read */
 static void
-tender_shim_mounts_copy_host_file(const char *path, int fd)
+tender_shim_mounts_copy_host_file(const char *path, int fd, int own_network)
 {
 	static char buf[65536];
 	int in = open(path, O_RDONLY | O_CLOEXEC);
+	size_t start = 0;
 	ssize_t n;
 
 	if (in < 0)
 		return;
 	n = tender_shim_read_full(in, buf, sizeof(buf));
 	close(in);
-	if (n > 0)
-		(void)tender_shim_write_full(fd, buf, (size_t)n);
+	while (n > 0 && start < (size_t)n) {
+		char *newline = memchr(buf + start, '\n', (size_t)n - start);
+		size_t len =
+		    newline != NULL ? (size_t)(newline - buf) + 1 - start : (size_t)n - start;
+		if (!own_network || !tender_shim_mounts_is_loopback_server(buf + start, len))
+			(void)tender_shim_write_full(fd, buf + start, len);
+		start += len;
+	}
 }
 
 /* the stage's file @name, for /etc/@name */
@@ -452,22 +475,24 @@ tender_shim_mounts_write_etc(TenderShimMounts *m, const char *name)
 	if (strcmp(name, "hostname") == 0) {
 		snprintf(text, sizeof(text), "%s\n", hostname);
 	} else if (strcmp(name, "hosts") == 0) {
-		/* the host's names with the host's network, else only the loopback's */
+		/* the host's names with the host's network, else only the loopback's; the
+		 * hostname is the private network's address, or the loopback's */
 		if (own_network)
 			snprintf(text,
 				 sizeof(text),
 				 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost "
 				 "ip6-loopback\n");
 		else
-			tender_shim_mounts_copy_host_file("/etc/hosts", fd);
+			tender_shim_mounts_copy_host_file("/etc/hosts", fd, 0);
 		snprintf(text + (own_network ? strlen(text) : 0),
 			 sizeof(text) - (own_network ? strlen(text) : 0),
-			 "127.0.1.1\t%s\n",
+			 "%s\t%s\n",
+			 args->address != NULL ? args->address : "127.0.1.1",
 			 hostname);
 	} else if (args->network == TENDER_SHIM_NETWORK_NONE) {
 		snprintf(text, sizeof(text), "# network none: no name servers\n");
 	} else {
-		tender_shim_mounts_copy_host_file("/etc/resolv.conf", fd);
+		tender_shim_mounts_copy_host_file("/etc/resolv.conf", fd, own_network);
 		text[0] = '\0';
 	}
 	if (tender_shim_write_full(fd, text, strlen(text)) < 0) {

@@ -79,6 +79,9 @@ typedef struct {
 	TenderShimRlimit *rlimits;
 	int init;
 	const char *workdir; /* --workdir: inside the container */
+	/* --network private: the container's address, as tenderd gave it once it had joined the
+	 * container's namespace to the bridge; set in the container's first process only */
+	const char *address;
 } TenderShimArgs;
 
 /* how the command was started: what tender_shim_spawn_command() says */
@@ -131,6 +134,8 @@ int64_t
 tender_shim_monotonic_msec(void);
 ssize_t
 tender_shim_read_full(int fd, void *buf, size_t len);
+int
+tender_shim_read_line(int fd, char *buf, size_t len);
 int
 tender_shim_write_full(int fd, const char *buf, size_t len);
 int

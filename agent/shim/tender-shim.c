@@ -15,9 +15,10 @@
  *
  * tenderd spawns it with two pipes: fd 3, from which it reads one byte once tenderd has moved
  * it into the workload's scope (EOF instead means "give up"), and fd 4, on which it reports
- * "R <pid>" once COMMAND has been executed or "E <errno>" if it could not be.  Only then, from
- * inside the scope, does it fork and execute COMMAND, so the command never runs outside its
- * limits.  It reaps COMMAND, kills whatever COMMAND left behind in the scope, and writes the
+ * "R <pid>" once COMMAND has been executed or "E <errno>" if it could not be.  With --network
+ * private, "N <pid>" on fd 4 and "N <address>" on fd 3 come between (see shim-isolate.c).  Only
+ * then, from inside the scope, does it fork and execute COMMAND, so the command never runs outside
+ * its limits.  It reaps COMMAND, kills whatever COMMAND left behind in the scope, and writes the
  * exit status to PATH (atomically) before it exits, so the status survives tenderd.
  *
  * COMMAND's stdout and stderr are pipes to the shim, which relays each line to the journal
@@ -371,7 +372,9 @@ main(int argc, char **argv)
 	/* wait until tenderd has moved us into the scope */
 	if (tender_shim_read_full(TENDER_SHIM_GO_FD, &go, 1) != 1 || go != 'G')
 		return 3;
-	close(TENDER_SHIM_GO_FD);
+	/* the private network needs a second word from tenderd (see shim-isolate.c) */
+	if (args.network != TENDER_SHIM_NETWORK_PRIVATE)
+		close(TENDER_SHIM_GO_FD);
 
 	/* the OOM killer should pick the workload, never its supervisor */
 	if (tender_shim_read_small_file("/proc/self/oom_score_adj", oom_adj, sizeof(oom_adj)) < 0)

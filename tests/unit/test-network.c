@@ -10,8 +10,10 @@
 #include "tender-error.h"
 #include "tender-network-ipam.h"
 #include "tender-network-link.h"
+#include "tender-network-manager.h"
 #include "tender-network-proxy.h"
 #include "tender-network-rules.h"
+#include "tender-spec-types.h"
 
 /* a scratch directory in the build tree, removed with its files */
 static gchar *
@@ -553,6 +555,61 @@ udp_server_thread(gpointer data)
 	return NULL;
 }
 
+/* what a create checks of the ports (nothing is attached: no link or rule is made) */
+static void
+test_network_check_ports(void)
+{
+	g_autofree gchar *dir = scratch_dir();
+	g_autoptr(TenderNetworkManager) manager = NULL;
+	g_autoptr(GArray) ports = g_array_new(FALSE, FALSE, sizeof(TenderSpecPort));
+	g_autoptr(GError) error = NULL;
+	guint16 taken = 0;
+	guint16 free_port = 0;
+	g_autoptr(GSocket) listener = loopback_socket(G_SOCKET_TYPE_STREAM, &taken);
+	g_autoptr(GSocket) probe = loopback_socket(G_SOCKET_TYPE_STREAM, &free_port);
+	TenderSpecPort port = {0};
+
+	g_assert_true(g_socket_listen(listener, NULL));
+	g_socket_close(probe, NULL);
+	manager = tender_network_manager_new(dir, NULL, NULL, "127.0.0.1", &error);
+	g_assert_no_error(error);
+
+	/* none, and a free one: fine, and the free one stays free */
+	g_assert_true(tender_network_manager_check_ports(manager, "web", NULL, &error));
+	g_assert_no_error(error);
+	port.host_port = free_port;
+	port.container_port = 80;
+	g_array_append_val(ports, port);
+	g_assert_true(tender_network_manager_check_ports(manager, "web", ports, &error));
+	g_assert_no_error(error);
+	g_assert_true(tender_network_manager_check_ports(manager, "web", ports, &error));
+	g_assert_no_error(error);
+
+	/* the same host port twice, for the same protocol */
+	g_array_append_val(ports, port);
+	g_assert_false(tender_network_manager_check_ports(manager, "web", ports, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "published twice"));
+	g_clear_error(&error);
+	/* once for tcp, once for udp: fine */
+	g_array_index(ports, TenderSpecPort, 1).udp = TRUE;
+	g_assert_true(tender_network_manager_check_ports(manager, "web", ports, &error));
+	g_assert_no_error(error);
+
+	/* a port a server of the host listens on */
+	g_array_set_size(ports, 1);
+	g_array_index(ports, TenderSpecPort, 0).host_port = taken;
+	g_assert_false(tender_network_manager_check_ports(manager, "web", ports, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+
+	/* port 0 */
+	g_array_index(ports, TenderSpecPort, 0).host_port = 0;
+	g_assert_false(tender_network_manager_check_ports(manager, "web", ports, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	scratch_remove(dir);
+}
+
 static void
 test_network_proxy_udp(void)
 {
@@ -586,5 +643,6 @@ main(int argc, char **argv)
 	g_test_add_func("/network/config", test_network_config);
 	g_test_add_func("/network/proxy/tcp", test_network_proxy_tcp);
 	g_test_add_func("/network/proxy/udp", test_network_proxy_udp);
+	g_test_add_func("/network/check-ports", test_network_check_ports);
 	return g_test_run();
 }

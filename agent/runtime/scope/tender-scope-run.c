@@ -17,7 +17,7 @@
 #include "tender-error.h"
 #include "tender-freezer.h"
 #include "tender-scope-containers.h"
-#include "tender-scope-run.h"
+#include "tender-scope-run-private.h"
 #include "tender-scope-shim.h"
 #include "tender-units.h"
 #include "tender-util.h"
@@ -29,44 +29,15 @@
  * reports how the run ended.  Signals, metrics and limits go through the scope's cgroup,
  * pause and resume through TenderFreezer.  Nothing here blocks: every step is a callback on
  * the main loop.
+ *
+ * A run on the private network is joined to it (TenderNetworkManager) when the shim names the
+ * container's first process, which waits until then, and detached when it ends; a run adopted
+ * after a restart of tenderd is joined again (its veth is kept, its ports published again).
  */
 
 /* an abandoned run: how often, and how many times, its scope is checked and killed again */
 #define TENDER_SCOPE_RUN_ABANDON_INTERVAL_MS 20
 #define TENDER_SCOPE_RUN_ABANDON_TRIES	     250
-
-struct _TenderScopeRun {
-	TenderRuntimeRun parent_instance;
-	TenderWorkload *workload;
-	TenderSystemd *systemd; /* NULL: no scope can be started */
-	TenderCgroup *cgroup;
-	TenderScopeContainers *containers;
-	gchar *shim_path;
-	gchar *record_path;
-	gchar *run_id;
-	GSubprocess *shim;
-	GPid shim_pid;
-	gint go_fd;
-	GDataInputStream *status;
-	GTask *start_task;
-	gchar *start_error; /* why the start failed, before the shim has ended */
-	gboolean shim_exited;
-	gboolean status_done;
-	gboolean reached_running;
-	gboolean adopted; /* started by a previous tenderd */
-	guint abandon_id;
-	guint abandon_tries;
-	gint pidfd; /* the shim: to signal it, and to watch an adopted one (not our child) */
-	guint pidfd_id;
-	/* a stop: when it began, whether its timeout has passed (and the shim was told), and the
-	 * second timeout that the post_stop hooks get (see tender_scope_run_cut_stop()) */
-	gint64 stop_begun;
-	gboolean stop_cut;
-	guint cut_id;
-	/* pause and resume; on cgroup v1 its freezer cgroup is removed when the run ends */
-	TenderFreezer *freezer;
-	gboolean frozen;
-};
 
 G_DEFINE_TYPE(TenderScopeRun, tender_scope_run, TENDER_TYPE_RUNTIME_RUN)
 
@@ -77,7 +48,7 @@ tender_scope_run_signal_name(gint signo)
 	return name != NULL ? g_strdup(name) : g_strdup_printf("%d", signo);
 }
 
-static void
+void
 tender_scope_run_close_go(TenderScopeRun *self)
 {
 	if (self->go_fd >= 0) {
@@ -87,7 +58,7 @@ tender_scope_run_close_go(TenderScopeRun *self)
 }
 
 /* the start failed before the command ran: remember why; the end comes with the shim's exit */
-static void
+void
 tender_scope_run_fail_start(TenderScopeRun *self, const gchar *reason)
 {
 	if (self->start_error == NULL)
@@ -161,6 +132,8 @@ tender_scope_run_end(TenderScopeRun *self)
 	g_clear_handle_id(&self->pidfd_id, g_source_remove);
 	g_clear_handle_id(&self->cut_id, g_source_remove);
 	tender_scope_run_close_go(self);
+	/* its veth, rules and proxies go (the address stays the workload's until it is removed) */
+	tender_scope_run_leave_network(self);
 
 	if (!tender_scope_run_read_record(self, &record, &error_record))
 		g_debug("workload %s: no exit record: %s",
@@ -282,8 +255,11 @@ tender_scope_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer use
 		tender_scope_run_end(self);
 		return;
 	}
-	if (g_str_has_prefix(line, "R ") &&
-	    g_ascii_string_to_unsigned(line + 2, 10, 1, G_MAXINT32, &value, NULL)) {
+	if (g_str_has_prefix(line, "N ") &&
+	    g_ascii_string_to_unsigned(line + 2, 10, 2, G_MAXINT32, &value, NULL)) {
+		tender_scope_run_join_network(self, (GPid)value);
+	} else if (g_str_has_prefix(line, "R ") &&
+		   g_ascii_string_to_unsigned(line + 2, 10, 1, G_MAXINT32, &value, NULL)) {
 		self->reached_running = TRUE;
 		tender_runtime_run_report_running(TENDER_RUNTIME_RUN(self), (guint32)value);
 		tender_scope_run_finish_start(self, NULL);
@@ -335,7 +311,10 @@ tender_scope_run_scope_started_cb(GObject *source, GAsyncResult *res, gpointer u
 		tender_scope_run_fail_start(self, why);
 		return;
 	}
-	tender_scope_run_close_go(self);
+	/* the private network: the shim waits for a second word (tender_scope_run_joined_cb) */
+	if (tender_spec_get_network(tender_workload_get_spec(self->workload)) !=
+	    TENDER_NETWORK_PRIVATE)
+		tender_scope_run_close_go(self);
 	tender_util_crash_point("start-go");
 }
 
@@ -739,6 +718,7 @@ tender_scope_run_adopt(TenderRuntimeRun *run, const gchar *run_id, GPid shim_pid
 		       tender_workload_get_name(self->workload),
 		       run_id,
 		       (gint)shim_pid);
+		tender_scope_run_rejoin_network(self);
 		/* a pause or resume may have been under way */
 		if (!tender_freezer_get_frozen(self->freezer,
 					       tender_workload_get_control_group(self->workload),
@@ -878,6 +858,7 @@ tender_scope_run_finalize(GObject *object)
 	g_object_unref(self->cgroup);
 	g_object_unref(self->containers);
 	g_clear_object(&self->freezer);
+	g_clear_object(&self->network);
 	g_clear_object(&self->shim);
 	g_clear_object(&self->status);
 	g_clear_object(&self->start_task);

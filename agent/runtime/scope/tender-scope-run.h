@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "tender-cgroup.h"
+#include "tender-network-manager.h"
 #include "tender-runtime-run.h"
 #include "tender-scope-containers.h"
 #include "tender-systemd.h"
@@ -23,5 +24,7 @@ tender_scope_run_new(TenderWorkload *workload,
 		     TenderScopeContainers *containers,
 		     const gchar *shim_path,
 		     const gchar *record_path);
+void
+tender_scope_run_set_network(TenderScopeRun *self, TenderNetworkManager *network);
 
 G_END_DECLS

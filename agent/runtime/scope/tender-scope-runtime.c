@@ -20,8 +20,8 @@
  * systemd scope in tender.slice whose first process is tender-shim (see TenderScopeRun).  It
  * holds what its runs share: the connection to PID 1, the cgroup reader, the directory
  * of the exit records the shims write, and the container directories of the workloads with an
- * image (TenderScopeContainers).  It runs every isolation level; the private network is not
- * there yet.
+ * image (TenderScopeContainers), and the private network (TenderNetworkManager), if tenderd
+ * has one.  It runs every isolation level.
  */
 
 struct _TenderScopeRuntime {
@@ -32,7 +32,8 @@ struct _TenderScopeRuntime {
 	gchar *shim;
 	gchar *nsenter; /* ExecWorkload's helper, next to the shim */
 	gchar *exit_dir;
-	TenderImageStore *images; /* NULL until set */
+	TenderImageStore *images;      /* NULL until set */
+	TenderNetworkManager *network; /* NULL: no private network */
 };
 
 G_DEFINE_TYPE(TenderScopeRuntime, tender_scope_runtime, TENDER_TYPE_RUNTIME)
@@ -88,12 +89,15 @@ tender_scope_runtime_new_run(TenderRuntime *runtime, TenderWorkload *workload)
 	g_autofree gchar *record =
 	    tender_scope_runtime_record_path(self, tender_workload_get_name(workload));
 
-	return TENDER_RUNTIME_RUN(tender_scope_run_new(workload,
-						       self->systemd,
-						       self->cgroup,
-						       self->containers,
-						       self->shim,
-						       record));
+	TenderScopeRun *run = tender_scope_run_new(workload,
+						   self->systemd,
+						   self->cgroup,
+						   self->containers,
+						   self->shim,
+						   record);
+
+	tender_scope_run_set_network(run, self->network);
+	return TENDER_RUNTIME_RUN(run);
 }
 
 /* the exit record of the workload's last run */
@@ -115,8 +119,16 @@ tender_scope_runtime_forget_workload(TenderRuntime *runtime, TenderWorkload *wor
 
 	if (g_unlink(record) < 0 && errno != ENOENT)
 		g_warning("cannot remove %s: %s", record, g_strerror(errno));
-	/* the changes of its image root go with it */
+	/* the changes of its image root go with it, and its address on the private network */
 	tender_scope_containers_remove(self->containers, tender_workload_get_name(workload));
+	if (self->network != NULL &&
+	    tender_spec_get_network(tender_workload_get_spec(workload)) == TENDER_NETWORK_PRIVATE) {
+		g_autoptr(GError) error = NULL;
+		if (!tender_network_manager_release(self->network,
+						    tender_workload_get_name(workload),
+						    &error))
+			g_warning("%s", error->message);
+	}
 }
 
 /* what a volume or the rootfs key names must be there, at create and import */
@@ -142,7 +154,7 @@ tender_scope_runtime_check_path(const gchar *name,
 	return FALSE;
 }
 
-/* every level, but not the private network yet; the paths and the image must exist */
+/* every level; the paths and the image must exist, and the host ports be free */
 static gboolean
 tender_scope_runtime_check_spec(TenderRuntime *runtime,
 				const gchar *name,
@@ -153,12 +165,16 @@ tender_scope_runtime_check_spec(TenderRuntime *runtime,
 	g_autoptr(TenderScopeImage) image = NULL;
 
 	if (tender_spec_get_network(spec) == TENDER_NETWORK_PRIVATE) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_NOT_SUPPORTED,
-			    "Workload '%s': the scope runtime does not do network 'private' yet",
-			    name);
-		return FALSE;
+		if (self->network == NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_NOT_SUPPORTED,
+				    "Workload '%s': this tenderd has no private network",
+				    name);
+			return FALSE;
+		}
+		if (!tender_network_manager_check_ports(self->network, name, spec->ports, error))
+			return FALSE;
 	}
 	if (spec->isolation == TENDER_ISOLATION_MINIMAL)
 		return TRUE;
@@ -210,6 +226,7 @@ tender_scope_runtime_finalize(GObject *object)
 	g_object_unref(self->containers);
 	g_clear_object(&self->systemd);
 	g_clear_object(&self->images);
+	g_clear_object(&self->network);
 	g_free(self->shim);
 	g_free(self->nsenter);
 	g_free(self->exit_dir);
@@ -260,6 +277,18 @@ tender_scope_runtime_get_image_store(TenderScopeRuntime *self)
 {
 	g_return_val_if_fail(TENDER_IS_SCOPE_RUNTIME(self), NULL);
 	return self->images;
+}
+
+/**
+ * tender_scope_runtime_set_network_manager:
+ * @self: a #TenderScopeRuntime
+ * @network: the private network, which workloads with network "private" join
+ */
+void
+tender_scope_runtime_set_network_manager(TenderScopeRuntime *self, TenderNetworkManager *network)
+{
+	g_return_if_fail(TENDER_IS_SCOPE_RUNTIME(self));
+	g_set_object(&self->network, network);
 }
 
 /**

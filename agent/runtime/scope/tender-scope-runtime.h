@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "tender-image-store.h"
+#include "tender-network-manager.h"
 #include "tender-runtime.h"
 
 G_BEGIN_DECLS
@@ -23,5 +24,7 @@ void
 tender_scope_runtime_set_image_store(TenderScopeRuntime *self, TenderImageStore *images);
 TenderImageStore *
 tender_scope_runtime_get_image_store(TenderScopeRuntime *self);
+void
+tender_scope_runtime_set_network_manager(TenderScopeRuntime *self, TenderNetworkManager *network);
 
 G_END_DECLS

@@ -1,0 +1,64 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/* what the parts of TenderScopeRun share: tender-scope-run.c, tender-scope-run-network.c */
+
+#include "tender-freezer.h"
+#include "tender-scope-run.h"
+
+G_BEGIN_DECLS
+
+struct _TenderScopeRun {
+	TenderRuntimeRun parent_instance;
+	TenderWorkload *workload;
+	TenderSystemd *systemd; /* NULL: no scope can be started */
+	TenderCgroup *cgroup;
+	TenderScopeContainers *containers;
+	gchar *shim_path;
+	gchar *record_path;
+	gchar *run_id;
+	GSubprocess *shim;
+	GPid shim_pid;
+	gint go_fd;
+	GDataInputStream *status;
+	GTask *start_task;
+	gchar *start_error; /* why the start failed, before the shim has ended */
+	gboolean shim_exited;
+	gboolean status_done;
+	gboolean reached_running;
+	gboolean adopted; /* started by a previous tenderd */
+	guint abandon_id;
+	guint abandon_tries;
+	gint pidfd; /* the shim: to signal it, and to watch an adopted one (not our child) */
+	guint pidfd_id;
+	/* a stop: when it began, whether its timeout has passed (and the shim was told), and the
+	 * second timeout that the post_stop hooks get (see tender_scope_run_cut_stop()) */
+	gint64 stop_begun;
+	gboolean stop_cut;
+	guint cut_id;
+	/* pause and resume; on cgroup v1 its freezer cgroup is removed when the run ends */
+	TenderFreezer *freezer;
+	gboolean frozen;
+	/* the private network (NULL without one), and whether this run was joined to it */
+	TenderNetworkManager *network;
+	gboolean network_joined;
+};
+
+/* tender-scope-run.c */
+void
+tender_scope_run_close_go(TenderScopeRun *self);
+void
+tender_scope_run_fail_start(TenderScopeRun *self, const gchar *reason);
+
+/* tender-scope-run-network.c */
+void
+tender_scope_run_join_network(TenderScopeRun *self, GPid pid);
+void
+tender_scope_run_rejoin_network(TenderScopeRun *self);
+void
+tender_scope_run_leave_network(TenderScopeRun *self);
+
+G_END_DECLS
