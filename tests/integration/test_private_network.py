@@ -152,6 +152,25 @@ class PrivateNetworkTest(PrivateNetworkCase):
         self.assertEqual(sorted(before.splitlines()), sorted(after.splitlines()))
         self.assertEqual(self.tender.prop("net-a", "State"), "running")
 
+    def test_ended_while_tenderd_was_away(self):
+        """tenderd stopped, the workload's scope stopped meanwhile: the next tenderd finds it
+        ended and removes what was left of its network."""
+        self.web("net-a", ports=[(18083, 8080, "tcp")])
+        run(["systemctl", "stop", "tenderd.service"])
+        # tenderd is gone, the links and rules stay
+        self.assertIn(BRIDGE, links())
+        self.assertIsNotNone(table())
+        run(["systemctl", "stop", "tender-net-a.scope"])
+        self.restart_tenderd()
+        self.tenderd_pid = tenderd_pid()
+        self.assertEqual(self.tender.prop("net-a", "State"), "failed")
+        self.assertTrue(wait_for(lambda: BRIDGE not in links() and table() is None,
+                                 timeout=15), (links(), table()))
+        # and it starts again, on the same address
+        address = self.tender.prop("net-a", "Address")
+        self.tender.start("net-a")
+        self.assertEqual(self.tender.wait_state("net-a", "running")["Address"], address)
+
     def test_ports_need_private(self):
         e = self.assertDBusError("InvalidArgument", self.create, self.workload("net-d"),
                                  ["/bin/true"], isolation="standard", image=IMAGE,

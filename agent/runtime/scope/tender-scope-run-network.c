@@ -119,6 +119,16 @@ tender_scope_run_rejoin_network(TenderScopeRun *self)
 					    g_object_ref(self));
 }
 
+/* a run on the private network that ended while tenderd was away: its end detaches it (there
+ * may be a veth, rules, the bridge left of it) */
+void
+tender_scope_run_mark_network(TenderScopeRun *self)
+{
+	if (self->network != NULL && tender_spec_get_network(tender_workload_get_spec(
+					 self->workload)) == TENDER_NETWORK_PRIVATE)
+		self->network_joined = TRUE;
+}
+
 /* the run has ended: its veth, rules and proxies go; the address stays the workload's until
  * it is removed */
 void

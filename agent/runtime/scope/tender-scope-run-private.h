@@ -59,6 +59,8 @@ tender_scope_run_join_network(TenderScopeRun *self, GPid pid);
 void
 tender_scope_run_rejoin_network(TenderScopeRun *self);
 void
+tender_scope_run_mark_network(TenderScopeRun *self);
+void
 tender_scope_run_leave_network(TenderScopeRun *self);
 
 G_END_DECLS

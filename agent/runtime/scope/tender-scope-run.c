@@ -729,6 +729,8 @@ tender_scope_run_adopt(TenderRuntimeRun *run, const gchar *run_id, GPid shim_pid
 				error->message);
 		return;
 	}
+	/* ended while tenderd was away: what is left of its network goes */
+	tender_scope_run_mark_network(self);
 	self->shim_exited = TRUE;
 	tender_scope_run_end(self);
 }
