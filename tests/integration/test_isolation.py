@@ -520,6 +520,56 @@ class IsolationAdoptionTest(IsolationCase):
         self.assertEqual(p["ExitCode"], 5)
 
 
+class IsolationCliTest(ImageStoreMixin, IsolationCase):
+    """Seed 001's verbs, through tenderctl, on an isolated workload."""
+
+    def ctl(self, *args):
+        r = run([TENDERCTL, *args], check=False)
+        self.assertEqual(r.returncode, 0, f"tenderctl {' '.join(args)}: {r.stderr}")
+        return r.stdout
+
+    def test_seed_verbs(self):
+        import json
+        data = tempfile.mkdtemp(prefix="tender-test-cli.")
+        self.addCleanup(shutil.rmtree, data, True)
+        with open(os.path.join(data, "note"), "w") as f:
+            f.write("from-host\n")
+        name = self.workload("cli-box")
+        self.workload("cli-copy")
+        self.ctl("create", name, "--isolation", "strict", "--image", "iso-bb",
+                 "--volume", f"{data}:/data:ro", "--network", "none", "--hostname", "cli",
+                 "--rlimit", "nofile=128", "--read-only", "--init", "--memory", "64M",
+                 "--", "/bin/sh", "-c", "cat /data/note; hostname; ulimit -n; sleep 600")
+        self.ctl("start", name)
+        self.assertRegex(self.ctl("list"), rf"(?m)^{name}\s+running\s")
+        inspect = self.ctl("inspect", name)
+        for line in (r"isolation\s+strict", r"image\s+iso-bb", r"network\s+none",
+                     r"hostname\s+cli"):
+            self.assertRegex(inspect, line)
+        self.assertTrue(wait_for(lambda: self.ctl("logs", name).split() ==
+                                 ["from-host", "cli", "128"], timeout=15),
+                        self.ctl("logs", name))
+        stats = json.loads(self.ctl("--json", "stats", name))
+        rows = stats if isinstance(stats, list) else [stats]
+        self.assertEqual([(r["Name"], r["memory_max"]) for r in rows], [(name, 64 << 20)])
+        exported = self.ctl("export", name)
+        spec = json.loads(exported)["spec"]
+        self.assertEqual((spec["isolation"], spec["image"], spec["network"], spec["hostname"]),
+                         ("strict", "iso-bb", "none", "cli"))
+        self.assertEqual(spec["volumes"], [{"source": data, "destination": "/data",
+                                            "read_only": True}])
+        self.ctl("stop", name)
+        self.assertEqual(self.tender.wait_state(name, "stopped")["State"], "stopped")
+        self.ctl("remove", name)
+        path = os.path.join(data, "export.json")
+        with open(path, "w") as f:
+            f.write(exported)
+        self.ctl("import", path, "--name", "cli-copy")
+        self.ctl("start", "cli-copy")
+        self.assertTrue(wait_for(lambda: self.ctl("logs", "cli-copy").split() ==
+                                 ["from-host", "cli", "128"], timeout=15))
+
+
 class IsolationReadmeTest(ImageStoreMixin, IsolationCase):
     # the README imports busybox itself
     IMAGES = {}
