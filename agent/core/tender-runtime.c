@@ -258,6 +258,26 @@ tender_runtime_check_spec(TenderRuntime *self,
 	klass = TENDER_RUNTIME_GET_CLASS(self);
 	if (klass->check_spec != NULL)
 		return klass->check_spec(self, name, spec, error);
+	return tender_runtime_check_isolation_keys(self, name, spec, error);
+}
+
+/**
+ * tender_runtime_check_isolation_keys:
+ * @self: a #TenderRuntime
+ * @name: the workload's name
+ * @spec: its spec
+ * @error: (nullable): a #GError
+ *
+ * The check of a runtime that does no isolation: it refuses the isolation keys.
+ *
+ * Returns: %TRUE if @spec asks for no isolation; else %FALSE with NotSupported
+ */
+gboolean
+tender_runtime_check_isolation_keys(TenderRuntime *self,
+				    const gchar *name,
+				    const TenderSpec *spec,
+				    GError **error)
+{
 	if (spec->isolation == TENDER_ISOLATION_MINIMAL && spec->rlimits == NULL)
 		return TRUE;
 	g_set_error(error,

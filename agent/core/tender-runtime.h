@@ -73,6 +73,11 @@ tender_runtime_check_spec(TenderRuntime *self,
 			  const gchar *name,
 			  const TenderSpec *spec,
 			  GError **error);
+gboolean
+tender_runtime_check_isolation_keys(TenderRuntime *self,
+				    const gchar *name,
+				    const TenderSpec *spec,
+				    GError **error);
 void
 tender_runtime_exec_async(TenderRuntime *self,
 			  TenderRuntimeRun *run,

@@ -428,6 +428,26 @@ tender_run_get_argv(TenderRun *run)
 }
 
 /**
+ * tender_run_get_spec:
+ * @run: a #TenderRun
+ *
+ * The whole spec of the run's workload, e.g. for its limits ("memory_max", "cpu_quota",
+ * "tasks_max") and environment.
+ *
+ * Returns: (transfer full): the workload's Spec: an a{sv} with the defaults filled in, as
+ *   the org.tender.Agent1.Workload property has it
+ *
+ * Since: 0.3
+ */
+GVariant *
+tender_run_get_spec(TenderRun *run)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN_RUN(run), NULL);
+	return g_variant_ref_sink(
+	    tender_spec_to_variant(tender_plugin_run_get_spec(TENDER_PLUGIN_RUN_FROM(run))));
+}
+
+/**
  * tender_run_get_extension:
  * @run: a #TenderRun
  * @key: an x-NAME spec key, e.g. "x-docker" for the runtime "docker"

@@ -103,6 +103,25 @@ tender_plugin_runtime_forget_workload(TenderRuntime *runtime, TenderWorkload *wo
 		self->vtable->forget_workload(tender_workload_get_name(workload), self->user_data);
 }
 
+/* the core's keys first (no plugin runtime does isolation), then the plugin's own check */
+static gboolean
+tender_plugin_runtime_check_spec(TenderRuntime *runtime,
+				 const gchar *name,
+				 const TenderSpec *spec,
+				 GError **error)
+{
+	TenderPluginRuntime *self = TENDER_PLUGIN_RUNTIME(runtime);
+	g_autoptr(GVariant) variant = NULL;
+
+	if (!tender_runtime_check_isolation_keys(runtime, name, spec, error))
+		return FALSE;
+	/* a plugin built with ABI 2's header has no check_spec: its padding is NULL */
+	if (self->vtable == NULL || self->vtable->check_spec == NULL)
+		return TRUE;
+	variant = g_variant_ref_sink(tender_spec_to_variant(spec));
+	return self->vtable->check_spec(name, variant, self->user_data, error);
+}
+
 static void
 tender_plugin_runtime_finalize(GObject *object)
 {
@@ -121,6 +140,7 @@ tender_plugin_runtime_class_init(TenderPluginRuntimeClass *klass)
 	G_OBJECT_CLASS(klass)->finalize = tender_plugin_runtime_finalize;
 	runtime_class->new_run = tender_plugin_runtime_new_run;
 	runtime_class->forget_workload = tender_plugin_runtime_forget_workload;
+	runtime_class->check_spec = tender_plugin_runtime_check_spec;
 }
 
 static void

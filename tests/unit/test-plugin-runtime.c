@@ -31,7 +31,8 @@ typedef struct {
 typedef struct {
 	guint starts;
 	gint last_signal;
-	TenderRun *run; /* the last, until its data is destroyed */
+	TenderRun *run;	    /* the last, until its data is destroyed */
+	guint64 memory_max; /* of the last start's spec */
 	guint runs_destroyed;
 	gboolean user_data_destroyed;
 } VtState;
@@ -51,6 +52,7 @@ static gboolean
 vt_start(TenderRun *run, gpointer user_data, GError **error)
 {
 	GVariant *x = tender_run_get_extension(run, "x-vt");
+	g_autoptr(GVariant) spec = NULL;
 	gboolean fail = FALSE;
 
 	g_assert_true(user_data == &vt);
@@ -60,6 +62,9 @@ vt_start(TenderRun *run, gpointer user_data, GError **error)
 		return FALSE;
 	}
 	g_assert_cmpstr(tender_run_get_argv(run)[0], ==, "true");
+	spec = tender_run_get_spec(run);
+	if (!g_variant_lookup(spec, "memory_max", "t", &vt.memory_max))
+		vt.memory_max = 0;
 	tender_run_set_id(run, tender_run_get_workload_name(run));
 	tender_run_set_data(run, run, vt_run_destroy);
 	vt.run = run;
@@ -85,6 +90,25 @@ vt_get_metrics(TenderRun *run, TenderRunMetrics *metrics, gpointer user_data, GE
 	return TRUE;
 }
 
+/* x-vt {"bad": <true>} is refused at create, naming the key */
+static gboolean
+vt_check_spec(const gchar *workload, GVariant *spec, gpointer user_data, GError **error)
+{
+	g_autoptr(GVariant) x = g_variant_lookup_value(spec, "x-vt", G_VARIANT_TYPE_VARDICT);
+	gboolean bad = FALSE;
+
+	g_assert_true(user_data == &vt);
+	if (x != NULL && g_variant_lookup(x, "bad", "b", &bad) && bad) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Workload '%s': x-vt says bad",
+			    workload);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static void
 vt_user_data_destroy(gpointer data)
 {
@@ -96,6 +120,7 @@ static const TenderRuntimeVTable vt_vtable = {
     .start = vt_start,
     .kill = vt_kill,
     .get_metrics = vt_get_metrics,
+    .check_spec = vt_check_spec,
 };
 
 static gboolean
@@ -373,6 +398,35 @@ test_runs(Fixture *fx, gconstpointer data)
 	g_assert_true(engine_start(fx, "job", &error));
 	g_assert_cmpuint(vt.runs_destroyed, ==, 2);
 
+	/* the runtime sees the whole spec, limits included */
+	g_assert_cmpuint(vt.memory_max, ==, 0);
+	g_assert_nonnull(
+	    engine_create(fx,
+			  "limited",
+			  "{'argv': <['true']>, 'runtime': <'vt'>, 'memory_max': <uint64 1048576>}",
+			  &error));
+	g_assert_no_error(error);
+	g_assert_true(engine_start(fx, "limited", &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(vt.memory_max, ==, 1048576);
+
+	/* a spec the runtime refuses, at create, with its error; the isolation keys too */
+	g_assert_null(engine_create(fx,
+				    "refused",
+				    "{'argv': <['true']>, 'runtime': <'vt'>, 'x-vt': <{'bad': "
+				    "<true>}>}",
+				    &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message, ==, "Workload 'refused': x-vt says bad");
+	g_clear_error(&error);
+	g_assert_null(
+	    engine_create(fx,
+			  "refused",
+			  "{'argv': <['true']>, 'runtime': <'vt'>, 'isolation': <'strict'>}",
+			  &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+	g_clear_error(&error);
+
 	/* a start the runtime refuses */
 	bad = engine_create(fx,
 			    "bad",
@@ -389,7 +443,7 @@ test_runs(Fixture *fx, gconstpointer data)
 	/* the runtime goes with its plugin: the run under way is detached */
 	g_clear_object(&plugin);
 	g_assert_null(vt.run);
-	g_assert_cmpuint(vt.runs_destroyed, ==, 3);
+	g_assert_cmpuint(vt.runs_destroyed, ==, 4);
 	g_assert_false(engine_start(fx, "bad", &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
 }

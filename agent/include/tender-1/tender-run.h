@@ -77,6 +77,11 @@ typedef struct {
  *   lost.
  * @forget_workload: (nullable): the workload @workload is removed: drop what was kept for
  *   it
+ * @check_spec: (nullable): whether the runtime can run a workload of @spec (its Spec, an
+ *   a{sv} with the defaults filled in, x-NAME keys included): %FALSE with @error set
+ *   (InvalidArgument naming the key, or NotSupported) if not.  Asked when a workload is
+ *   created or imported and before each use of its spec, so it must be quick and must not
+ *   block.  Since: 0.3
  *
  * What a plugin's runtime does.  Every function gets the user_data given to
  * tender_plugin_register_runtime(), and is called on tenderd's main thread: it must not
@@ -98,14 +103,20 @@ typedef struct {
 	GVariant *(*get_limits)(TenderRun *run, gpointer user_data, GError **error);
 	gboolean (*adopt)(TenderRun *run, gpointer user_data, GError **error);
 	void (*forget_workload)(const gchar *workload, gpointer user_data);
+	gboolean (*check_spec)(const gchar *workload,
+			       GVariant *spec,
+			       gpointer user_data,
+			       GError **error);
 	/*< private >*/
-	gpointer padding[8];
+	gpointer padding[7];
 } TenderRuntimeVTable;
 
 const gchar *
 tender_run_get_workload_name(TenderRun *run);
 const gchar *const *
 tender_run_get_argv(TenderRun *run);
+GVariant *
+tender_run_get_spec(TenderRun *run);
 GVariant *
 tender_run_get_extension(TenderRun *run, const gchar *key);
 const gchar *
