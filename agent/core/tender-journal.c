@@ -17,7 +17,8 @@
 /*
  * TenderJournal reads a workload's output back from the journal: the entries tender-shim sent
  * with TENDER_WORKLOAD=NAME, from root (so that no other user can pass lines off as a
- * workload's).  It wraps one sd_journal, which must be used by one thread at a time: GetLogs
+ * workload's), and those dockerd's journald log driver wrote for a container of the docker
+ * runtime, which the plugin gives TENDER_WORKLOAD as a journal field.  It wraps one sd_journal, which must be used by one thread at a time: GetLogs
  * opens one per query in a worker thread, a follower one on the main loop.
  */
 
@@ -168,6 +169,7 @@ tender_journal_open(const gchar *workload,
 	g_autoptr(TenderJournal) self = g_new0(TenderJournal, 1);
 	g_autofree gchar *match = g_strdup_printf("TENDER_WORKLOAD=%s", workload);
 	const gchar *stream_match = NULL;
+	const gchar *priority_match = NULL;
 	gint r;
 
 	self->fd = -1;
@@ -177,16 +179,31 @@ tender_journal_open(const gchar *workload,
 		tender_journal_set_error(error, r, "open");
 		return NULL;
 	}
-	if (stream == TENDER_JOURNAL_STREAM_STDOUT)
+	if (stream == TENDER_JOURNAL_STREAM_STDOUT) {
 		stream_match = "TENDER_STREAM=stdout";
-	else if (stream == TENDER_JOURNAL_STREAM_STDERR)
+		priority_match = "PRIORITY=6";
+	} else if (stream == TENDER_JOURNAL_STREAM_STDERR) {
 		stream_match = "TENDER_STREAM=stderr";
+		priority_match = "PRIORITY=3";
+	}
 	/* fields differ: all must match */
 	r = sd_journal_add_match(self->journal, match, 0);
 	if (r >= 0)
 		r = sd_journal_add_match(self->journal, "_UID=0", 0);
 	if (r >= 0 && stream_match != NULL)
 		r = sd_journal_add_match(self->journal, stream_match, 0);
+	/* or: a line Docker's journald log driver wrote for a container of the docker runtime,
+	 * which carries the container's TENDER_WORKLOAD and tells the stream by its priority */
+	if (r >= 0 && stream_match != NULL)
+		r = sd_journal_add_disjunction(self->journal);
+	if (r >= 0 && stream_match != NULL)
+		r = sd_journal_add_match(self->journal, match, 0);
+	if (r >= 0 && stream_match != NULL)
+		r = sd_journal_add_match(self->journal, "_UID=0", 0);
+	if (r >= 0 && stream_match != NULL)
+		r = sd_journal_add_match(self->journal, "_COMM=dockerd", 0);
+	if (r >= 0 && stream_match != NULL)
+		r = sd_journal_add_match(self->journal, priority_match, 0);
 	if (r < 0) {
 		tender_journal_set_error(error, r, "search");
 		return NULL;
@@ -247,9 +264,15 @@ tender_journal_read_entry(TenderJournal *self, GError **error)
 		memcpy(message, (const gchar *)data + strlen("MESSAGE="), message_len);
 		message[message_len] = '\0';
 	}
-	if (sd_journal_get_data(self->journal, "TENDER_STREAM", &data, &len) >= 0 &&
-	    len == strlen("TENDER_STREAM=stderr") && memcmp(data, "TENDER_STREAM=stderr", len) == 0)
+	if (sd_journal_get_data(self->journal, "TENDER_STREAM", &data, &len) >= 0) {
+		if (len == strlen("TENDER_STREAM=stderr") &&
+		    memcmp(data, "TENDER_STREAM=stderr", len) == 0)
+			stream = "stderr";
+	} else if (sd_journal_get_data(self->journal, "PRIORITY", &data, &len) >= 0 &&
+		   len == strlen("PRIORITY=3") && memcmp(data, "PRIORITY=3", len) == 0) {
+		/* Docker's journald log driver: stderr at priority 3 */
 		stream = "stderr";
+	}
 	return g_variant_ref_sink(tender_journal_entry_new(message != NULL ? message : "",
 							   message_len,
 							   stream,
