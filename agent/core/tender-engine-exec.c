@@ -106,6 +106,7 @@ tender_engine_exec_parse_env(TenderRuntimeExec *exec, GVariant *value, GError **
 		}
 		key = g_strndup(entries[i], len);
 		exec->envp = g_environ_setenv(exec->envp, key, entries[i] + len + 1, TRUE);
+		exec->env = g_environ_setenv(exec->env, key, entries[i] + len + 1, TRUE);
 	}
 	return TRUE;
 }
@@ -267,25 +268,17 @@ tender_engine_exec_prepare(TenderEngine *self,
 			   GError **error)
 {
 	TenderSupervisor *entry = tender_engine_lookup(self, name, error);
-	g_autoptr(TenderRuntimeExec) exec = tender_runtime_exec_new();
-	const TenderSpec *spec;
+	g_autoptr(TenderRuntimeExec) exec = NULL;
 	TenderRuntime *runtime;
 	TenderState state;
 	TenderEngineExec *op;
 
 	if (entry == NULL || !tender_supervisor_check_runtime(entry, error))
 		return NULL;
-	spec = tender_workload_get_spec(entry->workload);
-	/* not yet: an image's Env and WorkingDir under the spec's (the workload's own command
-	 * gets them, tender-scope-shim.c; an exec gets the spec's only) */
-	exec->strict = spec->isolation == TENDER_ISOLATION_STRICT;
-	exec->working_directory =
-	    g_strdup(spec->working_directory != NULL ? spec->working_directory : "/");
-	exec->identity = tender_identity_new_from_spec(spec, error);
-	if (exec->identity == NULL)
-		return NULL;
-	exec->envp = tender_identity_build_environ(exec->identity, spec);
-	if (!tender_engine_exec_parse(exec, argv, options, fd_list, error))
+	/* the working directory, unless the call names one, and what an image gives (its Env
+	 * under the spec's env) are the runtime's to fill in, as for the workload's command */
+	exec = tender_runtime_exec_new_for_spec(tender_workload_get_spec(entry->workload), error);
+	if (exec == NULL || !tender_engine_exec_parse(exec, argv, options, fd_list, error))
 		return NULL;
 	state = tender_workload_get_state(entry->workload);
 	if (state != TENDER_STATE_RUNNING || entry->run == NULL ||

@@ -13,6 +13,7 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#include "tender-error.h"
 #include "tender-health.h"
 #include "tender-identity.h"
 
@@ -22,11 +23,17 @@
  * second timer ends a check that takes longer than timeout_sec, and a TenderHealthTracker
  * turns the results into a status.  No systemd unit is involved.
  *
- * A command check is a child of tenderd that joins the workload's control groups between
- * fork and exec, so that it runs, and is limited and accounted, as part of the workload; it
- * gets the workload's environment and working directory, and nothing of tenderd's: stdin
- * and output are /dev/null, and GLib closes every other descriptor.  It leads a process
- * group of its own, so that a check that overruns is killed with all it started.
+ * A command check of a minimal workload is a child of tenderd that joins the workload's
+ * control groups between fork and exec, so that it runs, and is limited and accounted, as
+ * part of the workload; it gets the workload's environment and working directory, and nothing
+ * of tenderd's: stdin and output are /dev/null, and GLib closes every other descriptor.  It
+ * leads a process group of its own, so that a check that overruns is killed with all it
+ * started.
+ *
+ * A command check of an isolated workload (standard, strict) runs as ExecWorkload runs a
+ * command: the runtime runs it inside the workload (the scope runtime with tender-nsenter: its
+ * namespaces and root, its user, its seccomp filter if strict, an image's Env and WorkingDir).
+ * Its output is read and discarded.  An overrun cancels it, which kills it.
  *
  * An http_url check is a GET from tenderd itself, without a proxy and without following
  * redirects: any 2xx or 3xx answer passes.  Only the status line is waited for.
@@ -39,7 +46,8 @@ typedef struct _TenderHealthCheck TenderHealthCheck;
 struct _TenderHealth {
 	GObject parent_instance;
 	TenderWorkload *workload;
-	TenderRuntimeRun *run;	      /* the run the checks are of */
+	TenderRuntimeRun *run; /* the run the checks are of */
+	GWeakRef runtime;      /* its runtime, which runs the commands of isolated workloads */
 	const TenderHealthSpec *spec; /* the workload's */
 	TenderHealthTracker tracker;
 	SoupSession *session; /* made by the first http_url check */
@@ -67,6 +75,8 @@ struct _TenderHealthCheck {
 	GSubprocess *process;
 	GPid pgid;
 	gint report_fd; /* the child writes a TenderHealthJoinError here if it cannot join */
+	/* a command in an isolated workload, which its runtime runs */
+	TenderRuntimeExec *exec;
 	/* an http_url */
 	SoupSession *session;
 	SoupMessage *message;
@@ -98,6 +108,7 @@ tender_health_check_free(TenderHealthCheck *check)
 	g_clear_object(&check->message);
 	g_clear_object(&check->session);
 	g_clear_object(&check->cancellable);
+	g_clear_pointer(&check->exec, tender_runtime_exec_free);
 	g_free(check->why);
 	g_free(check);
 }
@@ -340,6 +351,57 @@ tender_health_spawn(TenderHealth *self, TenderHealthCheck *check, GError **error
 	return TRUE;
 }
 
+/* --- command checks inside isolated workloads --- */
+
+static void
+tender_health_exec_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	TenderHealthCheck *check = user_data;
+	TenderRuntimeExec *exec = check->exec;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *why = NULL;
+	gboolean ran = tender_runtime_exec_finish(TENDER_RUNTIME(source), res, &error);
+
+	if (check->timed_out)
+		why = g_strdup_printf("no result within %u s: killed", check->timeout_sec);
+	else if (!ran)
+		why = g_strdup(error->message);
+	else if (exec->signo != 0)
+		why = g_strdup_printf("killed by signal %d", exec->signo);
+	else if (exec->exit_code != 0)
+		why = g_strdup_printf("exit status %d", exec->exit_code);
+	tender_health_check_finish(check, ran && why == NULL, why);
+}
+
+/* the workload's runtime runs the command in it, as ExecWorkload does */
+static gboolean
+tender_health_exec(TenderHealth *self, TenderHealthCheck *check, GError **error)
+{
+	g_autoptr(TenderRuntime) runtime = g_weak_ref_get(&self->runtime);
+
+	if (runtime == NULL) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_NOT_SUPPORTED,
+				    "the workload's runtime is not there to run it");
+		return FALSE;
+	}
+	check->exec =
+	    tender_runtime_exec_new_for_spec(tender_workload_get_spec(self->workload), error);
+	if (check->exec == NULL)
+		return FALSE;
+	check->exec->argv = g_strdupv(self->spec->command);
+	/* its output is not kept; the check's own timer ends it, through the cancellable */
+	check->exec->max_output = 0;
+	tender_runtime_exec_async(runtime,
+				  self->run,
+				  check->exec,
+				  check->cancellable,
+				  tender_health_exec_cb,
+				  check);
+	return TRUE;
+}
+
 /* --- http_url checks --- */
 
 static void
@@ -428,7 +490,10 @@ tender_health_run_check(TenderHealth *self)
 	check->cancellable = g_cancellable_new();
 	check->report_fd = -1;
 	self->check = check;
-	if (self->spec->command != NULL)
+	if (self->spec->command != NULL &&
+	    tender_workload_get_spec(self->workload)->isolation != TENDER_ISOLATION_MINIMAL)
+		started = tender_health_exec(self, check, &error);
+	else if (self->spec->command != NULL)
 		started = tender_health_spawn(self, check, &error);
 	else
 		started = tender_health_send(self, check, &error);
@@ -505,6 +570,7 @@ tender_health_finalize(GObject *object)
 
 	g_clear_object(&self->session);
 	g_clear_pointer(&self->identity, tender_identity_free);
+	g_weak_ref_clear(&self->runtime);
 	g_object_unref(self->run);
 	g_object_unref(self->workload);
 	G_OBJECT_CLASS(tender_health_parent_class)->finalize(object);
@@ -574,6 +640,8 @@ tender_health_run_age(TenderWorkload *workload)
  * tender_health_new:
  * @workload: a running workload whose spec has a health check
  * @run: its run, whose control groups a command check joins
+ * @runtime: (nullable): the runtime of the run, which runs the command checks of an isolated
+ *	workload; not kept alive by the checks
  *
  * The start period counts from the run's StartedAt, so that it holds across a restart of
  * tenderd.  Nothing is checked before tender_health_start().
@@ -581,7 +649,7 @@ tender_health_run_age(TenderWorkload *workload)
  * Returns: (transfer full): a #TenderHealth, its status "starting"
  */
 TenderHealth *
-tender_health_new(TenderWorkload *workload, TenderRuntimeRun *run)
+tender_health_new(TenderWorkload *workload, TenderRuntimeRun *run, TenderRuntime *runtime)
 {
 	TenderHealth *self;
 	const TenderHealthSpec *spec;
@@ -592,6 +660,7 @@ tender_health_new(TenderWorkload *workload, TenderRuntimeRun *run)
 	self = g_object_new(TENDER_TYPE_HEALTH, NULL);
 	self->workload = g_object_ref(workload);
 	self->run = g_object_ref(run);
+	g_weak_ref_init(&self->runtime, runtime);
 	self->spec = spec;
 	tender_health_tracker_init(&self->tracker,
 				   spec->retries,

@@ -8,6 +8,7 @@
 
 #include "tender-health-tracker.h"
 #include "tender-runtime-run.h"
+#include "tender-runtime.h"
 #include "tender-workload.h"
 
 G_BEGIN_DECLS
@@ -19,7 +20,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(TenderHealth, tender_health, TENDER, HEALTH, GObject)
 
 TenderHealth *
-tender_health_new(TenderWorkload *workload, TenderRuntimeRun *run);
+tender_health_new(TenderWorkload *workload, TenderRuntimeRun *run, TenderRuntime *runtime);
 void
 tender_health_start(TenderHealth *self);
 void

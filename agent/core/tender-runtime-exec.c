@@ -28,6 +28,32 @@ tender_runtime_exec_new(void)
 	return self;
 }
 
+/**
+ * tender_runtime_exec_new_for_spec:
+ * @spec: the spec of the workload the command is to run in
+ * @error: (nullable): a #GError
+ *
+ * A command in a workload gets what the workload's own processes get of its spec: its user,
+ * group and capabilities, its environment, its seccomp filter if it is strict, and its working
+ * directory (left to the runtime).  ExecWorkload and the health checks of isolated workloads
+ * start from this.
+ *
+ * Returns: (transfer full): a request without a command, or %NULL if the spec's user or group
+ *   cannot be resolved
+ */
+TenderRuntimeExec *
+tender_runtime_exec_new_for_spec(const TenderSpec *spec, GError **error)
+{
+	g_autoptr(TenderRuntimeExec) self = tender_runtime_exec_new();
+
+	self->strict = spec->isolation == TENDER_ISOLATION_STRICT;
+	self->identity = tender_identity_new_from_spec(spec, error);
+	if (self->identity == NULL)
+		return NULL;
+	self->envp = tender_identity_build_environ(self->identity, spec);
+	return g_steal_pointer(&self);
+}
+
 static void
 tender_runtime_exec_close(gint *fd)
 {
@@ -49,6 +75,7 @@ tender_runtime_exec_free(TenderRuntimeExec *self)
 		return;
 	g_strfreev(self->argv);
 	g_strfreev(self->envp);
+	g_strfreev(self->env);
 	g_free(self->working_directory);
 	tender_identity_free(self->identity);
 	g_clear_pointer(&self->stdin_data, g_bytes_unref);

@@ -26,8 +26,11 @@ G_BEGIN_DECLS
 typedef struct {
 	/* the request */
 	gchar **argv;
-	gchar **envp;		  /* the command's whole environment */
-	gchar *working_directory; /* inside the workload */
+	gchar **envp; /* the command's whole environment */
+	gchar **env;  /* the call's own variables, in envp already: a runtime that adds any
+		       * (an image's Env) adds them under these */
+	gchar *working_directory; /* inside the workload; NULL: the workload's own, which the
+				   * runtime says (its spec's, else its image's, else /) */
 	TenderIdentity *identity; /* the workload's user, group and capabilities */
 	guint32 timeout_sec;	  /* SIGKILL after that long; 0: never */
 	GBytes *stdin_data;	  /* fed to stdin, then its end; NULL: nothing (/dev/null) */
@@ -52,6 +55,8 @@ typedef struct {
 
 TenderRuntimeExec *
 tender_runtime_exec_new(void);
+TenderRuntimeExec *
+tender_runtime_exec_new_for_spec(const TenderSpec *spec, GError **error);
 void
 tender_runtime_exec_free(TenderRuntimeExec *self);
 

@@ -30,8 +30,10 @@ G_DECLARE_DERIVABLE_TYPE(TenderRuntime, tender_runtime, TENDER, RUNTIME, GObject
  *	import; without it, a spec with isolation keys (an isolation level other than minimal,
  *	rlimits) is refused with %TENDER_ERROR_NOT_SUPPORTED
  * @exec_async: (optional): runs the command of @exec in the running @run, as its workload's
- *	own processes run (ExecWorkload); @exec stays valid until @callback, and the runtime
- *	fills in its answer.  Without it, ExecWorkload answers %TENDER_ERROR_NOT_SUPPORTED.
+ *	own processes run (ExecWorkload, and the command health checks of standard and strict
+ *	workloads); @exec stays valid until @callback, and the runtime fills in its answer, and
+ *	its working directory if it has none (the workload's own).  Without it, ExecWorkload
+ *	answers %TENDER_ERROR_NOT_SUPPORTED.
  * @exec_finish: (optional): finishes @exec_async
  *
  * How a workload runs.  The engine holds one of each by name, and keeps the lifecycle, the

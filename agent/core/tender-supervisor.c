@@ -214,7 +214,10 @@ tender_supervisor_health_state_changed(TenderSupervisor *self, TenderState state
 		return;
 	if (state == TENDER_STATE_RUNNING) {
 		if (self->health == NULL) {
-			self->health = tender_health_new(w, self->run);
+			/* which runs the checks of an isolated workload */
+			TenderRuntime *runtime =
+			    tender_engine_runtime_for_workload(self->engine, w, NULL);
+			self->health = tender_health_new(w, self->run, runtime);
 			g_signal_connect(self->health,
 					 "status-changed",
 					 G_CALLBACK(tender_supervisor_health_status_cb),

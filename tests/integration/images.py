@@ -4,7 +4,7 @@
 
     busybox_rootfs(dir)                     a root file system: /bin/busybox and its applets
     busybox_tar(path, compression=None)     it as a tar file: None, "gz", "xz" or "zst"
-    busybox_oci(path)                       an OCI image layout (a tar file) of two layers
+    busybox_oci(path, config=CONFIG)        an OCI image layout (a tar file) of two layers
     docker_save(path)                       the same image as `docker save` writes it
     import_image(name, path, **options)     ImportImage over D-Bus with the file's descriptor
 
@@ -57,7 +57,7 @@ GROUP = "root:x:0:\nnogroup:x:65534:\n"
 def busybox_rootfs(root):
     """Makes @root a root file system: /bin/busybox, a symbolic link to it for every applet
     where `busybox --list-full` puts it, /etc/passwd and /etc/group with root and nobody, and
-    the usual empty directories.  Returns @root."""
+    the usual empty directories (/srv among them).  Returns @root."""
     os.makedirs(os.path.join(root, "bin"), exist_ok=True)
     shutil.copy(BUSYBOX, os.path.join(root, "bin", "busybox"))
     os.chmod(os.path.join(root, "bin", "busybox"), 0o755)
@@ -69,7 +69,7 @@ def busybox_rootfs(root):
             continue
         os.makedirs(os.path.dirname(path), exist_ok=True)
         os.symlink("/bin/busybox", path)
-    for d in ("dev", "proc", "sys", "tmp", "root", "run", "home", "var/tmp", "etc"):
+    for d in ("dev", "proc", "sys", "tmp", "root", "run", "home", "var/tmp", "etc", "srv"):
         os.makedirs(os.path.join(root, d), exist_ok=True)
     os.chmod(os.path.join(root, "tmp"), 0o1777)
     with open(os.path.join(root, "etc", "passwd"), "w") as f:
@@ -158,8 +158,8 @@ def _layers():
     return layer1, _tar_bytes(upper)
 
 
-def _config_json(diff_ids):
-    return json.dumps({"architecture": "amd64", "os": "linux", "config": CONFIG,
+def _config_json(diff_ids, config=CONFIG):
+    return json.dumps({"architecture": "amd64", "os": "linux", "config": config,
                        "rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
 
 
@@ -184,13 +184,14 @@ def _write_archive(path, files):
     return path
 
 
-def busybox_oci(path):
+def busybox_oci(path, config=CONFIG):
     """Writes an OCI image layout, as a tar file, to @path: index.json, a manifest of two
     layers (the first gzip-compressed, with the busybox root file system; the second a plain
-    tar with a whiteout and an opaque directory) and CONFIG.  Returns @path."""
+    tar with a whiteout and an opaque directory) and @config (the "config" of the image's
+    config JSON: Env, Entrypoint, Cmd, WorkingDir, User).  Returns @path."""
     layer1, layer2 = _layers()
     layer1_gz = gzip.compress(layer1, mtime=0)
-    config = _config_json([f"sha256:{_sha256(layer1)}", f"sha256:{_sha256(layer2)}"])
+    config = _config_json([f"sha256:{_sha256(layer1)}", f"sha256:{_sha256(layer2)}"], config)
     manifest = json.dumps({
         "schemaVersion": 2,
         "mediaType": "application/vnd.oci.image.manifest.v1+json",

@@ -10,9 +10,11 @@
 
 #include "tender-error.h"
 #include "tender-scope-containers.h"
+#include "tender-scope-exec.h"
 #include "tender-scope-shim.h"
 
-/* tender-shim's arguments at each isolation level, and what an image gives a workload */
+/* tender-shim's arguments at each isolation level, and what an image gives a workload and the
+ * commands run in it */
 
 static TenderSpec *
 parse(const gchar *text)
@@ -234,6 +236,136 @@ test_image_user(void)
 	g_assert_cmpint(g_rmdir(root), ==, 0);
 }
 
+/* --- what ExecWorkload's commands (and health checks) get of a workload's image --- */
+
+static TenderScopeImage *
+exec_image_new(void)
+{
+	g_autoptr(GVariant) config =
+	    g_variant_parse(G_VARIANT_TYPE_VARDICT,
+			    "{'env': <['PATH=/app/bin', 'FOO=from-image', 'MODE=image']>, "
+			    "'working_directory': <'/srv'>}",
+			    NULL,
+			    NULL,
+			    NULL);
+	return tender_scope_image_new("app", "/images/app", config);
+}
+
+/* a request as the engine makes it: the spec's, then the call's env */
+static TenderRuntimeExec *
+exec_new(const TenderSpec *spec, const gchar *const *env)
+{
+	g_autoptr(GError) error = NULL;
+	TenderRuntimeExec *exec = tender_runtime_exec_new_for_spec(spec, &error);
+
+	g_assert_no_error(error);
+	g_assert_null(exec->working_directory);
+	for (guint i = 0; env != NULL && env[i] != NULL; i++) {
+		g_auto(GStrv) kv = g_strsplit(env[i], "=", 2);
+		exec->envp = g_environ_setenv(exec->envp, kv[0], kv[1], TRUE);
+		exec->env = g_environ_setenv(exec->env, kv[0], kv[1], TRUE);
+	}
+	return exec;
+}
+
+static gint
+compare_strings(gconstpointer a, gconstpointer b, gpointer user_data)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* @envp, sorted, as one string */
+static gchar *
+environ_string(gchar **envp)
+{
+	g_autofree gchar **sorted = g_memdup2(envp, sizeof(gchar *) * (g_strv_length(envp) + 1));
+
+	g_qsort_with_data(sorted,
+			  (gint)g_strv_length(envp),
+			  sizeof(gchar *),
+			  compare_strings,
+			  NULL);
+	return g_strjoinv(" ", sorted);
+}
+
+static void
+test_exec_image_environment(void)
+{
+	g_autoptr(TenderSpec) spec =
+	    parse("{'argv': <['sleep', '60']>, 'isolation': <'strict'>, 'image': <'app'>, "
+		  "'env': <['MODE=spec']>}");
+	g_autoptr(TenderScopeImage) image = exec_image_new();
+	g_autoptr(TenderRuntimeExec) exec = exec_new(spec, NULL);
+	g_auto(GStrv) envp = NULL;
+	g_autofree gchar *cwd = NULL;
+	g_autofree gchar *line = build(spec, image, &envp, &cwd);
+	g_autofree gchar *command_env = NULL;
+	g_autofree gchar *exec_env = NULL;
+
+	tender_scope_exec_prepare(exec, spec, image);
+	/* the image's Env under the spec's; its WorkingDir */
+	g_assert_cmpstr(g_environ_getenv(exec->envp, "FOO"), ==, "from-image");
+	g_assert_cmpstr(g_environ_getenv(exec->envp, "MODE"), ==, "spec");
+	g_assert_cmpstr(g_environ_getenv(exec->envp, "PATH"), ==, "/app/bin");
+	g_assert_cmpstr(exec->working_directory, ==, "/srv");
+	/* just what the workload's own command gets */
+	g_assert_nonnull(strstr(line, " --workdir /srv "));
+	command_env = environ_string(envp);
+	exec_env = environ_string(exec->envp);
+	g_assert_cmpstr(exec_env, ==, command_env);
+}
+
+static void
+test_exec_call_wins(void)
+{
+	const gchar *const env[] = {"FOO=from-call", "MODE=call", "NEW=1", NULL};
+	g_autoptr(TenderSpec) spec =
+	    parse("{'argv': <['sleep', '60']>, 'isolation': <'standard'>, 'image': <'app'>, "
+		  "'env': <['MODE=spec']>}");
+	g_autoptr(TenderScopeImage) image = exec_image_new();
+	g_autoptr(TenderRuntimeExec) exec = exec_new(spec, env);
+
+	exec->working_directory = g_strdup("/");
+	tender_scope_exec_prepare(exec, spec, image);
+	/* the call's env over the image's and the spec's; its working directory, even / */
+	g_assert_cmpstr(g_environ_getenv(exec->envp, "FOO"), ==, "from-call");
+	g_assert_cmpstr(g_environ_getenv(exec->envp, "MODE"), ==, "call");
+	g_assert_cmpstr(g_environ_getenv(exec->envp, "NEW"), ==, "1");
+	g_assert_cmpstr(g_environ_getenv(exec->envp, "PATH"), ==, "/app/bin");
+	g_assert_cmpstr(exec->working_directory, ==, "/");
+}
+
+static void
+test_exec_working_directory(void)
+{
+	g_autoptr(TenderSpec) with_dir =
+	    parse("{'argv': <['true']>, 'isolation': <'standard'>, 'image': <'app'>, "
+		  "'working_directory': <'/data'>}");
+	g_autoptr(TenderSpec) plain = parse("{'argv': <['true']>, 'working_directory': <'/tmp'>}");
+	g_autoptr(TenderSpec) bare = parse("{'argv': <['true']>}");
+	g_autoptr(TenderScopeImage) image = exec_image_new();
+	g_autoptr(TenderScopeImage) no_dir = tender_scope_image_new("bare", "/b", NULL);
+	g_autoptr(TenderRuntimeExec) a = exec_new(with_dir, NULL);
+	g_autoptr(TenderRuntimeExec) b = exec_new(plain, NULL);
+	g_autoptr(TenderRuntimeExec) c = exec_new(bare, NULL);
+	g_autoptr(TenderRuntimeExec) d = exec_new(with_dir, NULL);
+	g_auto(GStrv) before = NULL;
+
+	/* the spec's wins over the image's */
+	tender_scope_exec_prepare(a, with_dir, image);
+	g_assert_cmpstr(a->working_directory, ==, "/data");
+	/* without an image: the spec's, else /; the environment is the engine's */
+	before = g_strdupv(b->envp);
+	tender_scope_exec_prepare(b, plain, NULL);
+	g_assert_cmpstr(b->working_directory, ==, "/tmp");
+	g_assert_cmpstrv(b->envp, before);
+	tender_scope_exec_prepare(c, bare, NULL);
+	g_assert_cmpstr(c->working_directory, ==, "/");
+	/* an image without a WorkingDir */
+	tender_scope_exec_prepare(d, with_dir, no_dir);
+	g_assert_cmpstr(d->working_directory, ==, "/data");
+}
+
 static void
 test_parse_failure(void)
 {
@@ -336,6 +468,9 @@ main(int argc, char **argv)
 	g_test_add_func("/scope-shim/strict-image", test_strict_image);
 	g_test_add_func("/scope-shim/image-argv", test_image_argv);
 	g_test_add_func("/scope-shim/image-user", test_image_user);
+	g_test_add_func("/scope-shim/exec-image-environment", test_exec_image_environment);
+	g_test_add_func("/scope-shim/exec-call-wins", test_exec_call_wins);
+	g_test_add_func("/scope-shim/exec-working-directory", test_exec_working_directory);
 	g_test_add_func("/scope-shim/parse-failure", test_parse_failure);
 	g_test_add_func("/scope-shim/containers", test_containers);
 	return g_test_run();

@@ -706,11 +706,39 @@ tender_scope_exec_build_argv(TenderScopeExec *self,
 }
 
 /**
+ * tender_scope_exec_prepare:
+ * @exec: a command to run in a workload, as the engine asks it
+ * @spec: the workload's spec
+ * @image: (nullable): its image
+ *
+ * Gives @exec what the workload's own command gets of its image (tender-scope-shim.c): the
+ * image's Env under the spec's env, the call's own env over both; the working directory of
+ * the workload's processes unless the call names one.
+ */
+void
+tender_scope_exec_prepare(TenderRuntimeExec *exec,
+			  const TenderSpec *spec,
+			  const TenderScopeImage *image)
+{
+	if (exec->working_directory == NULL)
+		exec->working_directory =
+		    g_strdup(tender_scope_image_get_working_directory(image, spec));
+	if (image == NULL)
+		return;
+	exec->envp = tender_scope_image_merge_environ(image, spec, exec->envp);
+	for (guint i = 0; exec->env != NULL && exec->env[i] != NULL; i++) {
+		g_auto(GStrv) kv = g_strsplit(exec->env[i], "=", 2);
+		exec->envp = g_environ_setenv(exec->envp, kv[0], kv[1], TRUE);
+	}
+}
+
+/**
  * tender_scope_exec_start:
  * @source_object: the runtime, the source of the task
  * @helper: where tender-nsenter is
  * @workload: a running workload
- * @exec: the command; valid until @callback, which finds the answer in it
+ * @exec: the command, tender_scope_exec_prepare()d; valid until @callback, which finds the
+ *	answer in it
  * @cancellable: (nullable): cancelled when the caller has gone: the command is killed
  * @callback: called once the command has ended and its output is read, or it could not run
  * @user_data: for @callback

@@ -7,10 +7,15 @@
 #include <gio/gio.h>
 
 #include "tender-runtime-exec.h"
+#include "tender-scope-image.h"
 #include "tender-workload.h"
 
 G_BEGIN_DECLS
 
+void
+tender_scope_exec_prepare(TenderRuntimeExec *exec,
+			  const TenderSpec *spec,
+			  const TenderScopeImage *image);
 void
 tender_scope_exec_start(gpointer source_object,
 			const gchar *helper,

@@ -166,6 +166,24 @@ tender_scope_image_merge_environ(const TenderScopeImage *self, const TenderSpec 
 	return envp;
 }
 
+/**
+ * tender_scope_image_get_working_directory:
+ * @self: (nullable): the workload's image
+ * @spec: its spec
+ *
+ * Returns: (transfer none): the working directory of the workload's processes: the spec's,
+ *	unless it is the default (/), then the image's WorkingDir, else /
+ */
+const gchar *
+tender_scope_image_get_working_directory(const TenderScopeImage *self, const TenderSpec *spec)
+{
+	const gchar *dir = spec->working_directory != NULL ? spec->working_directory : "/";
+
+	if (self != NULL && self->working_directory != NULL && g_strcmp0(dir, "/") == 0)
+		return self->working_directory;
+	return dir;
+}
+
 /* the image's @path (/etc/passwd or /etc/group), read inside its root: a link in it cannot lead
  * out of it; NULL if it has none */
 static gchar *

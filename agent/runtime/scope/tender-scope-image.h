@@ -46,6 +46,8 @@ gchar **
 tender_scope_image_merge_environ(const TenderScopeImage *self,
 				 const TenderSpec *spec,
 				 gchar **envp);
+const gchar *
+tender_scope_image_get_working_directory(const TenderScopeImage *self, const TenderSpec *spec);
 TenderIdentity *
 tender_scope_image_new_identity(const TenderScopeImage *self,
 				const TenderSpec *spec,

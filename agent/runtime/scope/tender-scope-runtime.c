@@ -192,7 +192,8 @@ tender_scope_runtime_check_spec(TenderRuntime *runtime,
 	return image != NULL;
 }
 
-/* ExecWorkload: tender-nsenter runs the command in the workload's cgroups and namespaces */
+/* ExecWorkload and the health checks of isolated workloads: tender-nsenter runs the command
+ * in the workload's cgroups and namespaces */
 static void
 tender_scope_runtime_exec_async(TenderRuntime *runtime,
 				TenderRuntimeRun *run,
@@ -202,10 +203,27 @@ tender_scope_runtime_exec_async(TenderRuntime *runtime,
 				gpointer user_data)
 {
 	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(runtime);
+	TenderWorkload *workload = tender_runtime_run_get_workload(run);
+	const TenderSpec *spec = tender_workload_get_spec(workload);
+	g_autoptr(TenderScopeImage) image = NULL;
+	GError *error = NULL;
 
+	/* the command gets what the workload's own command gets of its image */
+	if (spec->image != NULL && spec->isolation != TENDER_ISOLATION_MINIMAL) {
+		image = tender_scope_containers_lookup_image(self->containers, spec->image, &error);
+		if (image == NULL) {
+			g_task_report_error(self,
+					    callback,
+					    user_data,
+					    tender_scope_exec_start,
+					    error);
+			return;
+		}
+	}
+	tender_scope_exec_prepare(exec, spec, image);
 	tender_scope_exec_start(self,
 				self->nsenter,
-				tender_runtime_run_get_workload(run),
+				workload,
 				exec,
 				cancellable,
 				callback,
