@@ -18,8 +18,9 @@
  * TenderJournal reads a workload's output back from the journal: the entries tender-shim sent
  * with TENDER_WORKLOAD=NAME, from root (so that no other user can pass lines off as a
  * workload's), and those dockerd's journald log driver wrote for a container of the docker
- * runtime, which the plugin gives TENDER_WORKLOAD as a journal field.  It wraps one sd_journal, which must be used by one thread at a time: GetLogs
- * opens one per query in a worker thread, a follower one on the main loop.
+ * runtime, which the plugin gives TENDER_WORKLOAD as a journal field.  It wraps one sd_journal,
+ * which must be used by one thread at a time: GetLogs opens one per query in a worker thread, a
+ * follower one on the main loop.
  */
 
 struct _TenderJournal {
