@@ -460,6 +460,26 @@ class IsolationImageTest(ImageStoreMixin, IsolationCase):
         self.assertEqual(out[1:3], [images.CONFIG["WorkingDir"], "added by the second layer"])
         self.assertIn("No such file", out[3])
 
+    def test_image_user_for_exec(self):
+        """An image's User runs the workload's command and its exec alike, when the spec has
+        no user."""
+        path = images.busybox_oci(os.path.join(self.tmp, "nobody-oci.tar"),
+                                  config=dict(images.CONFIG, User="nobody"))
+        images.import_image("iso-nobody", path)
+        self.addCleanup(self.tender.call, "RemoveImage", "sa{sv}", "iso-nobody",
+                        {"force": GLib.Variant("b", True)})
+        name = self.workload("iso-img-user")
+        self.create(name, ["sleep 600"], isolation="standard", image="iso-nobody")
+        self.tender.start(name)
+        pid = self.tender.wait_state(name, "running")["MainPID"]
+        with open(f"/proc/{pid}/status") as f:
+            uid = [line.split()[1] for line in f if line.startswith("Uid:")][0]
+        self.assertEqual(uid, "65534")
+        r = run([TENDERCTL, "exec", name, "--", "/bin/sh", "-c", "id -u; echo $HOME"],
+                check=False)
+        self.assertEqual((r.returncode, r.stdout.split()), (0, ["65534", "/nonexistent"]),
+                         r.stderr)
+
     def test_upper_layer_on_an_overlay(self):
         # the lab's own root is an overlay: there, the start fails and says why
         name = self.workload("iso-img-overlay")

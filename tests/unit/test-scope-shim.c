@@ -302,7 +302,7 @@ test_exec_image_environment(void)
 	g_autofree gchar *command_env = NULL;
 	g_autofree gchar *exec_env = NULL;
 
-	tender_scope_exec_prepare(exec, spec, image);
+	g_assert_true(tender_scope_exec_prepare(exec, spec, image, NULL));
 	/* the image's Env under the spec's; its WorkingDir */
 	g_assert_cmpstr(g_environ_getenv(exec->envp, "FOO"), ==, "from-image");
 	g_assert_cmpstr(g_environ_getenv(exec->envp, "MODE"), ==, "spec");
@@ -326,7 +326,7 @@ test_exec_call_wins(void)
 	g_autoptr(TenderRuntimeExec) exec = exec_new(spec, env);
 
 	exec->working_directory = g_strdup("/");
-	tender_scope_exec_prepare(exec, spec, image);
+	g_assert_true(tender_scope_exec_prepare(exec, spec, image, NULL));
 	/* the call's env over the image's and the spec's; its working directory, even / */
 	g_assert_cmpstr(g_environ_getenv(exec->envp, "FOO"), ==, "from-call");
 	g_assert_cmpstr(g_environ_getenv(exec->envp, "MODE"), ==, "call");
@@ -352,17 +352,17 @@ test_exec_working_directory(void)
 	g_auto(GStrv) before = NULL;
 
 	/* the spec's wins over the image's */
-	tender_scope_exec_prepare(a, with_dir, image);
+	g_assert_true(tender_scope_exec_prepare(a, with_dir, image, NULL));
 	g_assert_cmpstr(a->working_directory, ==, "/data");
 	/* without an image: the spec's, else /; the environment is the engine's */
 	before = g_strdupv(b->envp);
-	tender_scope_exec_prepare(b, plain, NULL);
+	g_assert_true(tender_scope_exec_prepare(b, plain, NULL, NULL));
 	g_assert_cmpstr(b->working_directory, ==, "/tmp");
 	g_assert_cmpstrv(b->envp, before);
-	tender_scope_exec_prepare(c, bare, NULL);
+	g_assert_true(tender_scope_exec_prepare(c, bare, NULL, NULL));
 	g_assert_cmpstr(c->working_directory, ==, "/");
 	/* an image without a WorkingDir */
-	tender_scope_exec_prepare(d, with_dir, no_dir);
+	g_assert_true(tender_scope_exec_prepare(d, with_dir, no_dir, NULL));
 	g_assert_cmpstr(d->working_directory, ==, "/data");
 }
 

@@ -712,24 +712,38 @@ tender_scope_exec_build_argv(TenderScopeExec *self,
  * @image: (nullable): its image
  *
  * Gives @exec what the workload's own command gets of its image (tender-scope-shim.c): the
- * image's Env under the spec's env, the call's own env over both; the working directory of
- * the workload's processes unless the call names one.
+ * image's User when the spec has no user (and the environment of that user), the image's Env
+ * under the spec's env, the call's own env over both; the working directory of the
+ * workload's processes unless the call names one.
+ *
+ * Returns: %TRUE, or %FALSE if the image's user cannot be resolved in it
  */
-void
+gboolean
 tender_scope_exec_prepare(TenderRuntimeExec *exec,
 			  const TenderSpec *spec,
-			  const TenderScopeImage *image)
+			  const TenderScopeImage *image,
+			  GError **error)
 {
 	if (exec->working_directory == NULL)
 		exec->working_directory =
 		    g_strdup(tender_scope_image_get_working_directory(image, spec));
 	if (image == NULL)
-		return;
+		return TRUE;
+	if (image->user != NULL && spec->user == NULL) {
+		TenderIdentity *identity = tender_scope_image_new_identity(image, spec, error);
+		if (identity == NULL)
+			return FALSE;
+		tender_identity_free(exec->identity);
+		exec->identity = identity;
+		g_strfreev(exec->envp);
+		exec->envp = tender_identity_build_environ(identity, spec);
+	}
 	exec->envp = tender_scope_image_merge_environ(image, spec, exec->envp);
 	for (guint i = 0; exec->env != NULL && exec->env[i] != NULL; i++) {
 		g_auto(GStrv) kv = g_strsplit(exec->env[i], "=", 2);
 		exec->envp = g_environ_setenv(exec->envp, kv[0], kv[1], TRUE);
 	}
+	return TRUE;
 }
 
 /**

@@ -12,10 +12,11 @@
 
 G_BEGIN_DECLS
 
-void
+gboolean
 tender_scope_exec_prepare(TenderRuntimeExec *exec,
 			  const TenderSpec *spec,
-			  const TenderScopeImage *image);
+			  const TenderScopeImage *image,
+			  GError **error);
 void
 tender_scope_exec_start(gpointer source_object,
 			const gchar *helper,

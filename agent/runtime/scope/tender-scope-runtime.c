@@ -220,7 +220,10 @@ tender_scope_runtime_exec_async(TenderRuntime *runtime,
 			return;
 		}
 	}
-	tender_scope_exec_prepare(exec, spec, image);
+	if (!tender_scope_exec_prepare(exec, spec, image, &error)) {
+		g_task_report_error(self, callback, user_data, tender_scope_exec_start, error);
+		return;
+	}
 	tender_scope_exec_start(self,
 				self->nsenter,
 				workload,
