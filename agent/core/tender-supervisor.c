@@ -693,7 +693,7 @@ tender_supervisor_take_over(TenderSupervisor *self, const TenderStoreRun *run)
 		tender_supervisor_wait_for_runtime(self, run, error);
 		return;
 	}
-	/* its Command as at its last start; an image that went since leaves the spec's */
+	/* its Command as its runtime makes it now; if it cannot, the spec's, until a start */
 	if (!tender_engine_resolve_command(self->engine, w, &error))
 		g_debug("%s", error->message);
 	g_clear_error(&error);
