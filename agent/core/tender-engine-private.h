@@ -43,6 +43,8 @@ tender_engine_save_workload(TenderEngine *self,
 			    TenderSupervisor *supervisor,
 			    GError **error);
 gboolean
+tender_engine_resolve_command(TenderEngine *self, TenderWorkload *workload, GError **error);
+gboolean
 tender_engine_remove_entry(TenderEngine *self, TenderSupervisor *supervisor, GError **error);
 void
 tender_engine_logs_workload_removed_cb(TenderEngine *self,

@@ -82,9 +82,10 @@ tender_engine_get_workload_property(TenderEngine *self, TenderWorkload *w, const
 		return g_variant_new_string(tender_workload_get_started_at(w));
 	case TENDER_WORKLOAD_PROP_STOPPED_AT:
 		return g_variant_new_string(tender_workload_get_stopped_at(w));
-	case TENDER_WORKLOAD_PROP_COMMAND:
-		return g_variant_new_strv((const gchar *const *)tender_workload_get_spec(w)->argv,
-					  -1);
+	case TENDER_WORKLOAD_PROP_COMMAND: {
+		const gchar *const *command = tender_workload_get_command(w);
+		return g_variant_new_strv(command, command != NULL ? -1 : 0);
+	}
 	case TENDER_WORKLOAD_PROP_SPEC:
 		return tender_spec_to_variant(tender_workload_get_spec(w));
 	case TENDER_WORKLOAD_PROP_RESTART_COUNT:
@@ -144,8 +145,10 @@ tender_engine_get_workload_properties(TenderEngine *self, const gchar *name, GEr
  * What polkit rules may decide on, the same for every front-end: "method" (the Manager method),
  * "workload" (its name), "program" (argv[0]) and "command_line" (argv, shell-quoted where
  * needed).  The command is the one the call brings for CreateWorkload and ImportWorkload, and
- * the workload's own for a method on an existing workload.  Keys whose value is not known (a
- * malformed spec, no such workload) are left out; the call itself refuses those afterwards.
+ * the workload's own (its Command, with what its image gives) for a method on an existing
+ * workload.  Keys whose value is not known (a malformed spec, a spec that leaves the command to
+ * its image, no such workload) are left out; the call itself refuses a malformed spec or an
+ * unknown workload afterwards.
  *
  * Returns: (transfer full): gchar* → gchar*
  */
@@ -191,8 +194,6 @@ tender_engine_get_call_details(TenderEngine *self,
 	entry = g_hash_table_lookup(self->entries, name);
 	if (entry != NULL)
 		tender_engine_details_add_argv(details,
-					       (const gchar *const *)tender_workload_get_spec(
-						   entry->workload)
-						   ->argv);
+					       tender_workload_get_command(entry->workload));
 	return details;
 }

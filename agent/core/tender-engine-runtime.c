@@ -183,3 +183,34 @@ tender_engine_runtime_for_workload(TenderEngine *self, TenderWorkload *workload,
 		return NULL;
 	return g_hash_table_lookup(self->runtimes, tender_spec_get_runtime(spec));
 }
+
+/**
+ * tender_engine_resolve_command:
+ * @self: a #TenderEngine
+ * @workload: a workload whose runtime took its spec (tender_engine_check_runtime())
+ * @error: (nullable): a #GError
+ *
+ * Keeps as the workload's Command what its runtime makes of its spec
+ * (tender_runtime_resolve_command()): with an image, what the image gives too.  A workload
+ * whose runtime is not there keeps the one it has.
+ *
+ * Returns: %TRUE, or %FALSE with %TENDER_ERROR_INVALID_ARGUMENT if nothing says what to run
+ */
+gboolean
+tender_engine_resolve_command(TenderEngine *self, TenderWorkload *workload, GError **error)
+{
+	const TenderSpec *spec = tender_workload_get_spec(workload);
+	TenderRuntime *runtime = g_hash_table_lookup(self->runtimes, tender_spec_get_runtime(spec));
+	g_auto(GStrv) command = NULL;
+
+	if (runtime == NULL)
+		return TRUE;
+	command = tender_runtime_resolve_command(runtime,
+						 tender_workload_get_name(workload),
+						 spec,
+						 error);
+	if (command == NULL)
+		return FALSE;
+	tender_workload_set_command(workload, (const gchar *const *)command);
+	return TRUE;
+}

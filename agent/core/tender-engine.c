@@ -271,7 +271,8 @@ tender_engine_create_owned_workload(TenderEngine *self,
 	}
 	workload = tender_workload_new(name, parsed);
 	tender_workload_set_owner(workload, owner);
-	if (!tender_engine_save_workload(self, workload, NULL, error))
+	if (!tender_engine_resolve_command(self, workload, error) ||
+	    !tender_engine_save_workload(self, workload, NULL, error))
 		return NULL;
 	entry = tender_engine_add_entry(self, g_steal_pointer(&workload));
 	g_info("workload %s created%s%s",
@@ -682,6 +683,7 @@ tender_engine_import_workload(TenderEngine *self,
 					 tender_workload_get_name(workload),
 					 tender_workload_get_spec(workload),
 					 error) ||
+	    !tender_engine_resolve_command(self, workload, error) ||
 	    !tender_engine_save_workload(self, workload, NULL, error)) {
 		g_object_unref(workload);
 		return NULL;

@@ -289,3 +289,39 @@ tender_runtime_check_isolation_keys(TenderRuntime *self,
 		    tender_runtime_get_name(self));
 	return FALSE;
 }
+
+/**
+ * tender_runtime_resolve_command:
+ * @self: a #TenderRuntime
+ * @name: the workload's name
+ * @spec: its spec, which tender_runtime_check_spec() took
+ * @error: (nullable): a #GError
+ *
+ * The command a workload of @spec runs: what the workload's Command property shows.  The
+ * runtime may make it from more than the spec's argv: the scope runtime puts an image's
+ * Entrypoint first, and runs the image's Cmd when the spec has no argv.
+ *
+ * Returns: (transfer full): the command, or %NULL with %TENDER_ERROR_INVALID_ARGUMENT if
+ *	nothing says what to run
+ */
+gchar **
+tender_runtime_resolve_command(TenderRuntime *self,
+			       const gchar *name,
+			       const TenderSpec *spec,
+			       GError **error)
+{
+	TenderRuntimeClass *klass;
+
+	g_return_val_if_fail(TENDER_IS_RUNTIME(self), NULL);
+	klass = TENDER_RUNTIME_GET_CLASS(self);
+	if (klass->resolve_command != NULL)
+		return klass->resolve_command(self, name, spec, error);
+	if (spec->argv != NULL)
+		return g_strdupv(spec->argv);
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Workload '%s' has no command: give one (spec key 'argv')",
+		    name);
+	return NULL;
+}

@@ -35,6 +35,10 @@ G_DECLARE_DERIVABLE_TYPE(TenderRuntime, tender_runtime, TENDER, RUNTIME, GObject
  *	its working directory if it has none (the workload's own).  Without it, ExecWorkload
  *	answers %TENDER_ERROR_NOT_SUPPORTED.
  * @exec_finish: (optional): finishes @exec_async
+ * @resolve_command: (optional): the command a workload of @spec runs, as the runtime makes it
+ *	(the scope runtime: an image's Entrypoint, then the spec's argv or else the image's Cmd);
+ *	asked after @check_spec at create, import and every start, and when tenderd takes a
+ *	workload over.  Without it, the spec's argv.
  *
  * How a workload runs.  The engine holds one of each by name, and keeps the lifecycle, the
  * restart policy, health checks, the state files and the events.
@@ -56,8 +60,12 @@ struct _TenderRuntimeClass {
 			   GAsyncReadyCallback callback,
 			   gpointer user_data);
 	gboolean (*exec_finish)(TenderRuntime *self, GAsyncResult *res, GError **error);
+	gchar **(*resolve_command)(TenderRuntime *self,
+				   const gchar *name,
+				   const TenderSpec *spec,
+				   GError **error);
 	/*< private >*/
-	gpointer padding[4];
+	gpointer padding[3];
 };
 
 const gchar *
@@ -80,6 +88,11 @@ tender_runtime_check_isolation_keys(TenderRuntime *self,
 				    const gchar *name,
 				    const TenderSpec *spec,
 				    GError **error);
+gchar **
+tender_runtime_resolve_command(TenderRuntime *self,
+			       const gchar *name,
+			       const TenderSpec *spec,
+			       GError **error);
 void
 tender_runtime_exec_async(TenderRuntime *self,
 			  TenderRuntimeRun *run,

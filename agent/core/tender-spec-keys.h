@@ -88,6 +88,8 @@ typedef enum {
  * @TENDER_SPEC_KEY_FLAG_LIMIT: an adapter instance file may set it in [limits]
  * @TENDER_SPEC_KEY_FLAG_PREFIX: the entry stands for every key that begins with its name
  *   (x-NAME)
+ * @TENDER_SPEC_KEY_FLAG_IMAGE_GIVES: with %TENDER_SPEC_KEY_FLAG_REQUIRED: a spec with an
+ *   image may leave it out, as the image's config gives it (argv: its Entrypoint and Cmd)
  */
 typedef enum {
 	TENDER_SPEC_KEY_FLAG_NONE = 0,
@@ -95,6 +97,7 @@ typedef enum {
 	TENDER_SPEC_KEY_FLAG_OPTIONAL = 1 << 1,
 	TENDER_SPEC_KEY_FLAG_LIMIT = 1 << 2,
 	TENDER_SPEC_KEY_FLAG_PREFIX = 1 << 3,
+	TENDER_SPEC_KEY_FLAG_IMAGE_GIVES = 1 << 4,
 } TenderSpecKeyFlags;
 
 typedef struct _TenderSpecKey TenderSpecKey;

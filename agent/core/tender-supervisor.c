@@ -487,7 +487,8 @@ tender_supervisor_start(TenderSupervisor *self, GTask *task, GError **error)
 	g_autoptr(TenderRuntimeRun) previous = NULL;
 	TenderSupervisorStart *start;
 
-	if (runtime == NULL)
+	/* what the image gives may have changed since the last start */
+	if (runtime == NULL || !tender_engine_resolve_command(engine, self->workload, error))
 		return FALSE;
 	previous = g_steal_pointer(&self->run);
 	self->run = tender_runtime_new_run(runtime, self->workload);
@@ -695,6 +696,10 @@ tender_supervisor_take_over(TenderSupervisor *self, const TenderStoreRun *run)
 		tender_supervisor_wait_for_runtime(self, run, error);
 		return;
 	}
+	/* its Command as its runtime makes it now; if it cannot, the spec's, until a start */
+	if (!tender_engine_resolve_command(self->engine, w, &error))
+		g_debug("%s", error->message);
+	g_clear_error(&error);
 	if (!tender_state_is_active(state)) {
 		if (run->restart_pending)
 			tender_supervisor_schedule_restart(self);

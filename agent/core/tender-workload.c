@@ -34,7 +34,8 @@ struct _TenderWorkload {
 	guint32 restart_count;
 	gboolean oom_killed;
 	gchar *health;
-	gchar *owner; /* the plugin that created it, "" for the users */
+	gchar *owner;	 /* the plugin that created it, "" for the users */
+	gchar **command; /* as the runtime made it; NULL: the spec's argv */
 };
 
 G_DEFINE_TYPE(TenderWorkload, tender_workload, G_TYPE_OBJECT)
@@ -377,6 +378,42 @@ tender_workload_set_owner(TenderWorkload *self, const gchar *owner)
 }
 
 /**
+ * tender_workload_get_command:
+ * @self: a #TenderWorkload
+ *
+ * Returns: (transfer none) (nullable): the command the workload runs (the Command property):
+ *	as its runtime made it at create, import or the last start, else its spec's argv
+ *	(%NULL for a spec that leaves it to an image)
+ */
+const gchar *const *
+tender_workload_get_command(TenderWorkload *self)
+{
+	g_return_val_if_fail(TENDER_IS_WORKLOAD(self), NULL);
+	return (const gchar *const *)(self->command != NULL ? self->command : self->spec->argv);
+}
+
+/**
+ * tender_workload_set_command:
+ * @self: a #TenderWorkload
+ * @command: the command its runtime made (tender_runtime_resolve_command())
+ */
+void
+tender_workload_set_command(TenderWorkload *self, const gchar *const *command)
+{
+	const gchar *const *now;
+	gboolean same;
+
+	g_return_if_fail(TENDER_IS_WORKLOAD(self));
+	g_return_if_fail(command != NULL);
+	now = tender_workload_get_command(self);
+	same = now != NULL && g_strv_equal(now, command);
+	g_strfreev(self->command);
+	self->command = g_strdupv((gchar **)command);
+	if (!same)
+		tender_workload_changed(self, TENDER_WORKLOAD_PROP_COMMAND);
+}
+
+/**
  * tender_workload_replace_state:
  * @self: a #TenderWorkload
  * @state: the state
@@ -413,6 +450,7 @@ tender_workload_finalize(GObject *object)
 	g_free(self->stopped_at);
 	g_free(self->health);
 	g_free(self->owner);
+	g_strfreev(self->command);
 	G_OBJECT_CLASS(tender_workload_parent_class)->finalize(object);
 }
 

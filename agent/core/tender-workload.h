@@ -88,6 +88,10 @@ const gchar *
 tender_workload_get_owner(TenderWorkload *self);
 void
 tender_workload_set_owner(TenderWorkload *self, const gchar *owner);
+const gchar *const *
+tender_workload_get_command(TenderWorkload *self);
+void
+tender_workload_set_command(TenderWorkload *self, const gchar *const *command);
 
 JsonNode *
 tender_workload_to_json(TenderWorkload *self);

@@ -375,6 +375,10 @@ tender_ctl_options_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError 
 				    cmd->name);
 			return FALSE;
 		}
+		/* an image may give the command */
+		if (!self->has_separator && n_names == 1 && (cmd->opts & TENDER_CTL_OPTS_SPEC) &&
+		    tender_ctl_spec_has_image(self->spec_flags))
+			break;
 		if (!self->has_separator) {
 			g_set_error(error,
 				    TENDER_ERROR,

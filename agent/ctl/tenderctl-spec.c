@@ -668,8 +668,23 @@ tender_ctl_spec_needs_namespaces(TenderCtlSpec *self)
 	return network != NULL && network->value != NULL && g_strcmp0(network->value, "host") != 0;
 }
 
-/* the a{sv} of CreateWorkload: the command @argv and what the flags say, each checked, in the
- * order of the table */
+/**
+ * tender_ctl_spec_has_image:
+ * @self: the flags of create or run
+ *
+ * Returns: %TRUE if --image was given: then the command may be left out, for the image's
+ *	Entrypoint and Cmd
+ */
+gboolean
+tender_ctl_spec_has_image(TenderCtlSpec *self)
+{
+	TenderCtlSpecFlag *image =
+	    tender_ctl_spec_find_flag(self, tender_spec_key_lookup(NULL, "image"));
+	return image != NULL && tender_ctl_spec_flag_is_given(image);
+}
+
+/* the a{sv} of CreateWorkload: the command @argv (left out if empty) and what the flags say,
+ * each checked, in the order of the table */
 gboolean
 tender_ctl_spec_build(TenderCtlSpec *self, gchar **argv, GVariant **spec, GError **error)
 {
@@ -685,6 +700,8 @@ tender_ctl_spec_build(TenderCtlSpec *self, gchar **argv, GVariant **spec, GError
 	tender_spec_key_iter_init(&iter, NULL);
 	while (tender_spec_key_iter_next(&iter, &key)) {
 		if (key->kind == TENDER_SPEC_KEY_KIND_ARGV) {
+			if (argv == NULL || argv[0] == NULL)
+				continue;
 			g_variant_builder_add(&builder,
 					      "{sv}",
 					      key->name,

@@ -30,6 +30,8 @@ tender_ctl_spec_free(TenderCtlSpec *self);
 void
 tender_ctl_spec_add_entries(TenderCtlSpec *self, GOptionContext *context);
 gboolean
+tender_ctl_spec_has_image(TenderCtlSpec *self);
+gboolean
 tender_ctl_spec_build(TenderCtlSpec *self, gchar **argv, GVariant **spec, GError **error);
 
 /* tenderctl-spec-isolation.c */

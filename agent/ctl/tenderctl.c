@@ -107,7 +107,8 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	"Register a workload without starting it; its state is \"created\".\n"
 	"\n"
 	"NAME is [A-Za-z0-9][A-Za-z0-9_.-]{0,63}.  Everything after '--' is the command and its\n"
-	"arguments; the command is looked up in PATH unless it contains a slash.",
+	"arguments; the command is looked up in PATH unless it contains a slash.  With --image\n"
+	"it may be left out: the image's Entrypoint and Cmd run (a command replaces the Cmd).",
 	TENDER_CTL_SPEC_HELP
 	"\n"
 	"Example:\n"
@@ -124,14 +125,17 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	"Register a workload and start it; returns once the command runs.\n"
 	"\n"
 	"NAME is [A-Za-z0-9][A-Za-z0-9_.-]{0,63}.  Everything after '--' is the command and its\n"
-	"arguments; the command is looked up in PATH unless it contains a slash.  If the workload\n"
-	"cannot be started it is kept in state \"failed\": 'tenderctl inspect NAME' tells why.",
+	"arguments; the command is looked up in PATH unless it contains a slash.  With --image\n"
+	"it may be left out: the image's Entrypoint and Cmd run (a command replaces the Cmd).\n"
+	"If the workload cannot be started it is kept in state \"failed\": 'tenderctl inspect\n"
+	"NAME' tells why.",
 	TENDER_CTL_SPEC_HELP
 	"\n"
 	"Examples:\n"
 	"  tenderctl run web --memory 512M --cpu 50% --workdir /srv/www -- \\\n"
 	"          python3 -m http.server 8080\n"
-	"  tenderctl run batch --tasks 64 --io-write 20M --label team=data -- sh -c 'make all'",
+	"  tenderctl run batch --tasks 64 --io-write 20M --label team=data -- sh -c 'make all'\n"
+	"  tenderctl run app --image app",
 	TENDER_CTL_OPTS_SPEC,
 	TENDER_CTL_ARGS_NAME_COMMAND,
 	tender_ctl_cmd_run,

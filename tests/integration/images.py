@@ -4,14 +4,16 @@
 
     busybox_rootfs(dir)                     a root file system: /bin/busybox and its applets
     busybox_tar(path, compression=None)     it as a tar file: None, "gz", "xz" or "zst"
-    busybox_oci(path, config=CONFIG)        an OCI image layout (a tar file) of two layers
-    docker_save(path)                       the same image as `docker save` writes it
+    busybox_oci(path, config=None)          an OCI image layout (a tar file) of two layers
+    docker_save(path, config=None)          the same image as `docker save` writes it
     import_image(name, path, **options)     ImportImage over D-Bus with the file's descriptor
 
 The layered images (OCI_*, docker_save) have the busybox root file system in their first
 layer, with LAYER1_ONLY and OPAQUE_DIR/old in it too; the second layer deletes LAYER1_ONLY
 (.wh.) and makes OPAQUE_DIR opaque (.wh..wh..opq) with OPAQUE_DIR/new in it, and adds
-LAYER2_FILE.  Their config is CONFIG: what `tenderctl image inspect` shows as Config.
+LAYER2_FILE.  Their config is CONFIG unless another is given (the "config" of the image's
+config JSON: Env, Entrypoint, Cmd, WorkingDir, User): what `tenderctl image inspect` shows as
+Config.
 """
 
 import gzip
@@ -158,7 +160,8 @@ def _layers():
     return layer1, _tar_bytes(upper)
 
 
-def _config_json(diff_ids, config=CONFIG):
+def _config_json(diff_ids, config=None):
+    config = CONFIG if config is None else config
     return json.dumps({"architecture": "amd64", "os": "linux", "config": config,
                        "rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
 
@@ -184,11 +187,11 @@ def _write_archive(path, files):
     return path
 
 
-def busybox_oci(path, config=CONFIG):
+def busybox_oci(path, config=None):
     """Writes an OCI image layout, as a tar file, to @path: index.json, a manifest of two
     layers (the first gzip-compressed, with the busybox root file system; the second a plain
-    tar with a whiteout and an opaque directory) and @config (the "config" of the image's
-    config JSON: Env, Entrypoint, Cmd, WorkingDir, User).  Returns @path."""
+    tar with a whiteout and an opaque directory) and @config (CONFIG if None).  Returns
+    @path."""
     layer1, layer2 = _layers()
     layer1_gz = gzip.compress(layer1, mtime=0)
     config = _config_json([f"sha256:{_sha256(layer1)}", f"sha256:{_sha256(layer2)}"], config)
@@ -217,11 +220,11 @@ def busybox_oci(path, config=CONFIG):
     return _write_archive(path, files)
 
 
-def docker_save(path):
+def docker_save(path, config=None):
     """Writes the layered image as `docker save` does, to @path: manifest.json naming the
-    config and the two layer tars, in order.  Returns @path."""
+    config (@config, CONFIG if None) and the two layer tars, in order.  Returns @path."""
     layer1, layer2 = _layers()
-    config = _config_json([f"sha256:{_sha256(layer1)}", f"sha256:{_sha256(layer2)}"])
+    config = _config_json([f"sha256:{_sha256(layer1)}", f"sha256:{_sha256(layer2)}"], config)
     id1, id2 = _sha256(layer1), _sha256(layer2)
     config_name = f"{_sha256(config)}.json"
     manifest = json.dumps([{"Config": config_name, "RepoTags": ["busybox:test"],

@@ -35,6 +35,8 @@ struct _TenderFakeRuntime {
 	TenderFakeRun *last_run;
 	GHashTable *processes; /* run ID → TenderFakeProcess */
 	GPtrArray *forgotten;  /* workload names */
+	gchar **entrypoint;    /* what it puts before the spec's argv, as an image does */
+	gboolean no_command;   /* it finds no command to run */
 };
 
 struct _TenderFakeRun {
@@ -447,6 +449,47 @@ tender_fake_runtime_forget_workload(TenderRuntime *runtime, TenderWorkload *work
 	g_ptr_array_add(self->forgotten, g_strdup(tender_workload_get_name(workload)));
 }
 
+/* the command: the entrypoint, then the spec's argv */
+static gchar **
+tender_fake_runtime_resolve_command(TenderRuntime *runtime,
+				    const gchar *name,
+				    const TenderSpec *spec,
+				    GError **error)
+{
+	TenderFakeRuntime *self = TENDER_FAKE_RUNTIME(runtime);
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+	if (self->no_command) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Workload '%s': nothing says what to run",
+			    name);
+		return NULL;
+	}
+	if (self->entrypoint != NULL)
+		g_strv_builder_addv(builder, (const gchar **)self->entrypoint);
+	g_strv_builder_addv(builder, (const gchar **)spec->argv);
+	return g_strv_builder_end(builder);
+}
+
+/**
+ * tender_fake_runtime_set_entrypoint:
+ * @self: a #TenderFakeRuntime
+ * @entrypoint: (nullable): what the commands it makes from now on begin with, before the
+ *	spec's argv
+ * @no_command: whether it finds no command at all from now on
+ */
+void
+tender_fake_runtime_set_entrypoint(TenderFakeRuntime *self,
+				   const gchar *const *entrypoint,
+				   gboolean no_command)
+{
+	g_strfreev(self->entrypoint);
+	self->entrypoint = g_strdupv((gchar **)entrypoint);
+	self->no_command = no_command;
+}
+
 /**
  * tender_fake_runtime_set_fail_start:
  * @self: a #TenderFakeRuntime
@@ -541,6 +584,7 @@ tender_fake_runtime_finalize(GObject *object)
 	g_free(self->join_file);
 	g_hash_table_unref(self->processes);
 	g_ptr_array_unref(self->forgotten);
+	g_strfreev(self->entrypoint);
 	G_OBJECT_CLASS(tender_fake_runtime_parent_class)->finalize(object);
 }
 
@@ -562,6 +606,7 @@ tender_fake_runtime_class_init(TenderFakeRuntimeClass *klass)
 	object_class->finalize = tender_fake_runtime_finalize;
 	runtime_class->new_run = tender_fake_runtime_new_run;
 	runtime_class->forget_workload = tender_fake_runtime_forget_workload;
+	runtime_class->resolve_command = tender_fake_runtime_resolve_command;
 }
 
 static void

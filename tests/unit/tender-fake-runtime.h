@@ -19,6 +19,10 @@ tender_fake_runtime_new(const gchar *name, const gchar *join_file);
 TenderFakeRuntime *
 tender_fake_runtime_new_bare(const gchar *name, const gchar *join_file);
 void
+tender_fake_runtime_set_entrypoint(TenderFakeRuntime *self,
+				   const gchar *const *entrypoint,
+				   gboolean no_command);
+void
 tender_fake_runtime_set_fail_start(TenderFakeRuntime *self, gboolean fail_start);
 void
 tender_fake_runtime_set_ignore_sigterm(TenderFakeRuntime *self, gboolean ignore_sigterm);

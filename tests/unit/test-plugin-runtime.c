@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Plugins with the engine, in process: the runtimes they register (through the vtable of
- * <tender-1/tender-run.h>, as a built plugin would), and the workloads they own.
+ * <tender-1/tender-run.h>, as a built plugin would), and the workloads they own; and the
+ * command a runtime makes of a spec, which a workload's Command shows.
  */
 #include "config.h"
 
@@ -626,6 +627,83 @@ test_owner(Fixture *fx, gconstpointer data)
 			"my-plugin");
 }
 
+static void
+command_changed_cb(TenderWorkload *w, const gchar *property, gpointer user_data)
+{
+	if (g_strcmp0(property, "Command") == 0)
+		(*(guint *)user_data)++;
+}
+
+static void
+assert_command(Fixture *fx, const gchar *name, const gchar *expected)
+{
+	TenderWorkload *w = tender_engine_get_workload(fx->engine, name, NULL);
+	g_autoptr(GVariant) value =
+	    g_variant_ref_sink(tender_engine_get_workload_property(fx->engine, w, "Command"));
+	g_autofree const gchar **command = g_variant_get_strv(value, NULL);
+	g_autofree gchar *line = g_strjoinv(" ", (gchar **)command);
+
+	g_assert_cmpstr(line, ==, expected);
+}
+
+/* the Command property is what the workload's runtime makes of its spec (as the scope runtime
+ * puts an image's Entrypoint and Cmd in), at create, import, every start and a takeover; a
+ * spec of which it makes no command is refused there */
+static void
+test_command(Fixture *fx, gconstpointer data)
+{
+	const gchar *wrap[] = {"/bin/wrap", NULL};
+	const gchar *other[] = {"/bin/other", NULL};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) options =
+	    g_variant_ref_sink(g_variant_new_parsed("{'name': <'copy'>}"));
+	g_autofree gchar *json = NULL;
+	TenderWorkload *w;
+	guint changed = 0;
+
+	tender_fake_runtime_set_entrypoint(fx->scope, wrap, FALSE);
+	w = engine_create(fx, "job", "{'argv': <['true', 'x']>}", &error);
+	g_assert_no_error(error);
+	assert_command(fx, "job", "/bin/wrap true x");
+	g_assert_cmpstr(tender_workload_get_spec(w)->argv[0], ==, "true");
+
+	/* made again at a start, and announced */
+	g_signal_connect(w, "changed", G_CALLBACK(command_changed_cb), &changed);
+	tender_fake_runtime_set_entrypoint(fx->scope, other, FALSE);
+	g_assert_true(engine_start(fx, "job", &error));
+	g_assert_no_error(error);
+	assert_command(fx, "job", "/bin/other true x");
+	g_assert_cmpuint(changed, ==, 1);
+	g_assert_true(engine_stop(fx, "job", &error));
+	g_assert_true(engine_start(fx, "job", &error));
+	g_assert_cmpuint(changed, ==, 1);
+	g_assert_true(engine_stop(fx, "job", &error));
+
+	/* nothing to run: the start is refused before anything runs, and create and import */
+	tender_fake_runtime_set_entrypoint(fx->scope, NULL, TRUE);
+	g_assert_false(engine_start(fx, "job", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	g_assert_cmpint(tender_workload_get_state(w), ==, TENDER_STATE_STOPPED);
+	g_assert_cmpuint(tender_fake_runtime_get_n_starts(fx->scope), ==, 2);
+	g_assert_null(engine_create(fx, "new", "{'argv': <['true']>}", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	json = tender_engine_export_workload(fx->engine, "job", &error);
+	g_assert_no_error(error);
+	g_assert_null(tender_engine_import_workload(fx->engine, json, options, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	g_assert_null(tender_engine_get_workload(fx->engine, "new", NULL));
+	g_assert_null(tender_engine_get_workload(fx->engine, "copy", NULL));
+
+	/* a new tenderd takes it over with what its runtime makes now */
+	tender_fake_runtime_set_entrypoint(fx->scope, wrap, FALSE);
+	g_clear_object(&fx->engine);
+	fixture_open(fx);
+	assert_command(fx, "job", "/bin/wrap true x");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -653,6 +731,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_owner,
+		   fixture_teardown);
+	g_test_add("/plugin-runtime/command",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_command,
 		   fixture_teardown);
 	return g_test_run();
 }

@@ -161,6 +161,7 @@ test_image_argv(void)
 	g_assert_null(tender_scope_image_build_argv(bare, spec, "w", &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
 	g_assert_nonnull(strstr(error->message, "image 'bare'"));
+	g_assert_nonnull(strstr(error->message, "give a command (spec key 'argv')"));
 }
 
 static void
@@ -393,20 +394,40 @@ is_empty(const gchar *path)
 	return dir != NULL && g_dir_read_name(dir) == NULL;
 }
 
+/* container directories in @base/containers, a new temporary directory, and the path of an
+ * image root in it */
+static TenderScopeContainers *
+containers_new_tmp(gchar **base, gchar **image_root)
+{
+	g_autofree gchar *dir = NULL;
+
+	*base = g_dir_make_tmp("tender-containers-XXXXXX", NULL);
+	g_assert_nonnull(*base);
+	dir = g_build_filename(*base, "containers", NULL);
+	*image_root = g_build_filename(*base, "image", NULL);
+	return tender_scope_containers_new(dir);
+}
+
+static void
+rm_rf(const gchar *path)
+{
+	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", path);
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
 static void
 test_containers(void)
 {
-	g_autofree gchar *base = g_dir_make_tmp("tender-containers-XXXXXX", NULL);
-	g_autofree gchar *dir = g_build_filename(base, "containers", NULL);
-	g_autofree gchar *image_root = g_build_filename(base, "image", NULL);
+	g_autofree gchar *base = NULL;
+	g_autofree gchar *image_root = NULL;
+	g_autoptr(TenderScopeContainers) containers = containers_new_tmp(&base, &image_root);
+	const gchar *dir = tender_scope_containers_get_dir(containers);
 	g_autofree gchar *victim = g_build_filename(base, "victim", NULL);
-	g_autoptr(TenderScopeContainers) containers = tender_scope_containers_new(dir);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *cdir = NULL;
 	g_autofree gchar *upper = NULL;
 	g_autofree gchar *locked = NULL;
 	g_autofree gchar *link = NULL;
-	g_autofree gchar *cmd = NULL;
 	TenderScopeImage image = {.name = (gchar *)"i", .rootfs = image_root};
 	GStatBuf st;
 	gint64 deadline;
@@ -454,9 +475,87 @@ test_containers(void)
 	g_assert_true(g_file_test(victim, G_FILE_TEST_IS_DIR));
 	/* a workload that never had one */
 	tender_scope_containers_remove(containers, "other");
+	rm_rf(base);
+}
 
-	cmd = g_strdup_printf("rm -rf '%s'", base);
-	g_assert_cmpint(system(cmd), ==, 0);
+/* the container directory @cdir records the digest @expected */
+static void
+assert_digest(const gchar *cdir, const gchar *expected)
+{
+	g_autofree gchar *path = g_build_filename(cdir, "image-digest", NULL);
+	g_autofree gchar *text = NULL;
+	GStatBuf st;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	g_assert_cmpstr(text, ==, expected);
+	g_assert_cmpint(g_stat(path, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 07777, ==, 0600);
+}
+
+/* a container directory records the digest of its image, and its upper layer never goes over
+ * another image of that name */
+static void
+test_containers_digest(void)
+{
+	g_autofree gchar *base = NULL;
+	g_autofree gchar *image_root = NULL;
+	g_autoptr(TenderScopeContainers) containers = containers_new_tmp(&base, &image_root);
+	g_autoptr(TenderSpec) spec = parse("{'isolation': <'standard'>, 'image': <'i'>}");
+	TenderScopeImage image = {.name = (gchar *)"i", .rootfs = image_root};
+	const gchar *words[] = {"Workload 'web'",
+				"image 'i' sha256:aaaa",
+				"is sha256:bbbb now",
+				"/upper)",
+				"remove the workload and create it again",
+				NULL};
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *cdir = NULL;
+	g_autofree gchar *changed = NULL;
+	g_autofree gchar *digest = NULL;
+
+	if (getuid() != 0) {
+		g_test_skip("the container directories are root's");
+		return;
+	}
+	g_assert_cmpint(g_mkdir(image_root, 0755), ==, 0);
+
+	/* recorded when the directory is made, and the same image finds it as it was */
+	image.digest = (gchar *)"sha256:aaaa";
+	for (guint i = 0; i < 2; i++) {
+		g_free(cdir);
+		cdir = tender_scope_containers_prepare(containers, "web", &image, &error);
+		g_assert_no_error(error);
+		assert_digest(cdir, "sha256:aaaa\n");
+		if (i == 0)
+			write_file(cdir, "upper/changed", "x");
+	}
+
+	/* another image of that name: refused, saying what to do, and nothing is deleted */
+	image.digest = (gchar *)"sha256:bbbb";
+	g_assert_null(tender_scope_containers_prepare(containers, "web", &image, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	for (guint i = 0; words[i] != NULL; i++) {
+		if (strstr(error->message, words[i]) == NULL)
+			g_error("'%s' does not say '%s'", error->message, words[i]);
+	}
+	g_clear_error(&error);
+	assert_digest(cdir, "sha256:aaaa\n");
+	changed = g_build_filename(cdir, "upper", "changed", NULL);
+	g_assert_true(g_file_test(changed, G_FILE_TEST_IS_REGULAR));
+
+	/* a directory from before the digests were kept takes the image's */
+	digest = g_build_filename(cdir, "image-digest", NULL);
+	g_assert_cmpint(g_unlink(digest), ==, 0);
+	g_free(cdir);
+	cdir = tender_scope_containers_prepare(containers, "web", &image, &error);
+	g_assert_no_error(error);
+	assert_digest(cdir, "sha256:bbbb\n");
+	g_assert_true(g_file_test(changed, G_FILE_TEST_IS_REGULAR));
+
+	/* the command of a spec with an image needs the image store */
+	g_assert_null(tender_scope_containers_build_command(containers, "web", spec, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+	rm_rf(base);
 }
 
 int
@@ -473,5 +572,6 @@ main(int argc, char **argv)
 	g_test_add_func("/scope-shim/exec-working-directory", test_exec_working_directory);
 	g_test_add_func("/scope-shim/parse-failure", test_parse_failure);
 	g_test_add_func("/scope-shim/containers", test_containers);
+	g_test_add_func("/scope-shim/containers-digest", test_containers_digest);
 	return g_test_run();
 }

@@ -274,6 +274,43 @@ test_json_invalid(void)
 	}
 }
 
+/* with an image, argv may be left out (its Entrypoint and Cmd run): through the a{sv}, its
+ * round trip, and JSON; without one it is still required */
+static void
+test_image_argv(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderSpec) spec =
+	    parse("{'isolation': <'standard'>, 'image': <'busybox'>}", &error);
+	g_autoptr(GVariant) value = NULL;
+	g_autoptr(TenderSpec) again = NULL;
+	g_autoptr(JsonNode) json = NULL;
+	g_autoptr(TenderSpec) from_json = NULL;
+
+	g_assert_no_error(error);
+	g_assert_null(spec->argv);
+	value = g_variant_ref_sink(tender_spec_to_variant(spec));
+	g_assert_false(g_variant_lookup(value, "argv", "^a&s", NULL));
+	again = tender_spec_new_from_variant(value, &error);
+	g_assert_no_error(error);
+	g_assert_null(again->argv);
+	json = json_from_string("{\"isolation\": \"strict\", \"image\": \"busybox\"}", NULL);
+	from_json = tender_spec_new_from_json(json, &error);
+	g_assert_no_error(error);
+	g_assert_null(from_json->argv);
+	g_assert_cmpstr(from_json->image, ==, "busybox");
+
+	/* an argv given is checked as ever */
+	assert_invalid("{'isolation': <'standard'>, 'image': <'busybox'>, 'argv': <@as []>}",
+		       "'argv' must name a command");
+	/* without an image, as before */
+	assert_invalid("{'isolation': <'standard'>}", "Spec key 'argv' is required");
+	assert_invalid("{'isolation': <'standard'>, 'rootfs': <'/srv/root'>}",
+		       "Spec key 'argv' is required");
+	/* an image at minimal is refused for that */
+	assert_invalid("{'image': <'busybox'>}", "'image' needs isolation 'standard' or 'strict'");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -283,5 +320,6 @@ main(int argc, char **argv)
 	g_test_add_func("/spec-isolation/rlimits", test_rlimits);
 	g_test_add_func("/spec-isolation/invalid", test_invalid);
 	g_test_add_func("/spec-isolation/json-invalid", test_json_invalid);
+	g_test_add_func("/spec-isolation/image-argv", test_image_argv);
 	return g_test_run();
 }

@@ -24,12 +24,18 @@
  * changes stay, as with `podman start`) and deleted with the workload.  Nothing is ever mounted
  * here: the overlay exists only in the container's own mount namespace.
  *
+ * NAME/image-digest holds the digest of the image NAME was made for: an upper layer goes over
+ * the lower layer it was made over only, so a start whose image has another digest now (removed
+ * with force and imported again) is refused, and nothing is deleted.  A NAME made before
+ * tenderd kept it takes the digest of the image it starts with.
+ *
  * A removal renames NAME to NAME.removed-RANDOM at once, so that a workload of the same name
  * starts afresh right away, and deletes it in a thread; what a tenderd that stopped on the way
  * left behind is deleted at the next start.
  */
 
 #define TENDER_SCOPE_CONTAINERS_REMOVED ".removed-"
+#define TENDER_SCOPE_CONTAINERS_DIGEST	"image-digest"
 
 struct _TenderScopeContainers {
 	GObject parent_instance;
@@ -163,6 +169,7 @@ TenderScopeImage *
 tender_scope_containers_lookup_image(TenderScopeContainers *self, const gchar *name, GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
+	TenderScopeImage *scope_image;
 	TenderImage *image;
 
 	if (self->images == NULL) {
@@ -182,9 +189,49 @@ tender_scope_containers_lookup_image(TenderScopeContainers *self, const gchar *n
 			    error_local->message);
 		return NULL;
 	}
-	return tender_scope_image_new(tender_image_get_name(image),
-				      tender_image_get_rootfs(image),
-				      tender_image_get_config(image));
+	scope_image = tender_scope_image_new(tender_image_get_name(image),
+					     tender_image_get_rootfs(image),
+					     tender_image_get_config(image));
+	scope_image->digest = g_strdup(tender_image_get_digest(image));
+	return scope_image;
+}
+
+/* the image of @spec, if it has one with namespaces: @image stays %NULL without */
+static gboolean
+tender_scope_containers_lookup_spec_image(TenderScopeContainers *self,
+					  const TenderSpec *spec,
+					  TenderScopeImage **image,
+					  GError **error)
+{
+	if (spec->image == NULL || spec->isolation == TENDER_ISOLATION_MINIMAL)
+		return TRUE;
+	*image = tender_scope_containers_lookup_image(self, spec->image, error);
+	return *image != NULL;
+}
+
+/**
+ * tender_scope_containers_build_command:
+ * @self: a #TenderScopeContainers
+ * @workload: the workload's name
+ * @spec: its spec
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer full): the command a workload of @spec runs: with an image, its
+ *	Entrypoint, then the spec's argv or else its Cmd (tender_scope_image_build_argv()); %NULL
+ *	with %TENDER_ERROR_INVALID_ARGUMENT if the store does not have the image or nothing
+ *	says what to run
+ */
+gchar **
+tender_scope_containers_build_command(TenderScopeContainers *self,
+				      const gchar *workload,
+				      const TenderSpec *spec,
+				      GError **error)
+{
+	g_autoptr(TenderScopeImage) image = NULL;
+
+	if (!tender_scope_containers_lookup_spec_image(self, spec, &image, error))
+		return NULL;
+	return tender_scope_image_build_argv(image, spec, workload, error);
 }
 
 /* @path as a directory owned by root, made with @mode if missing */
@@ -216,6 +263,50 @@ tender_scope_containers_make_dir(const gchar *path, mode_t mode, GError **error)
 	return TRUE;
 }
 
+/* the container directory @dir was made for @image, or before tenderd kept that: then it is
+ * from now on */
+static gboolean
+tender_scope_containers_check_digest(const gchar *dir,
+				     const gchar *workload,
+				     const TenderScopeImage *image,
+				     GError **error)
+{
+	g_autofree gchar *path = g_build_filename(dir, TENDER_SCOPE_CONTAINERS_DIGEST, NULL);
+	g_autofree gchar *recorded = NULL;
+	g_autofree gchar *line = NULL;
+	g_autoptr(GError) error_local = NULL;
+
+	if (image->digest == NULL)
+		return TRUE;
+	if (!g_file_get_contents(path, &recorded, NULL, &error_local)) {
+		if (!g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error_literal(error,
+					    TENDER_ERROR,
+					    TENDER_ERROR_FAILED,
+					    error_local->message);
+			return FALSE;
+		}
+		line = g_strdup_printf("%s\n", image->digest);
+		return tender_util_write_file_atomic(path, line, -1, 0600, error);
+	}
+	if (g_strcmp0(g_strstrip(recorded), image->digest) == 0)
+		return TRUE;
+	/* the spec's image is not the one the changes were made over: as for a user that is
+	 * gone, the spec's fault */
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_INVALID_ARGUMENT,
+		    "Workload '%s': its changes (%s/upper) were made over image '%s' %s, "
+		    "which is %s now, and cannot go over another image: remove the workload and "
+		    "create it again (its changes go with it)",
+		    workload,
+		    dir,
+		    image->name,
+		    recorded,
+		    image->digest);
+	return FALSE;
+}
+
 /**
  * tender_scope_containers_prepare:
  * @self: a #TenderScopeContainers
@@ -223,10 +314,11 @@ tender_scope_containers_make_dir(const gchar *path, mode_t mode, GError **error)
  * @image: its image
  * @error: (nullable): a #GError
  *
- * Makes the workload's container directory with its upper and work directories, or keeps
- * them as they are.
+ * Makes the workload's container directory with its upper and work directories, recording
+ * the image's digest, or keeps them as they are if they were made for that image.
  *
- * Returns: (transfer full): the container directory, or %NULL
+ * Returns: (transfer full): the container directory, or %NULL (with
+ *	%TENDER_ERROR_INVALID_ARGUMENT if it was made for another image of that name)
  */
 gchar *
 tender_scope_containers_prepare(TenderScopeContainers *self,
@@ -245,6 +337,7 @@ tender_scope_containers_prepare(TenderScopeContainers *self,
 		mode = root.st_mode & 07777;
 	if (!tender_scope_containers_make_dir(self->dir, 0700, error) ||
 	    !tender_scope_containers_make_dir(dir, 0700, error) ||
+	    !tender_scope_containers_check_digest(dir, workload, image, error) ||
 	    !tender_scope_containers_make_dir(upper, mode, error) ||
 	    !tender_scope_containers_make_dir(work, 0700, error))
 		return NULL;
@@ -260,7 +353,8 @@ tender_scope_containers_prepare(TenderScopeContainers *self,
  * @container_dir: (out): then its container directory, made ready
  * @error: (nullable): a #GError
  *
- * Returns: %TRUE, or %FALSE if the image is not there or the directory cannot be made
+ * Returns: %TRUE, or %FALSE if the image is not there, or the directory cannot be made or
+ *	was made for another image
  */
 gboolean
 tender_scope_containers_prepare_spec(TenderScopeContainers *self,
@@ -270,11 +364,10 @@ tender_scope_containers_prepare_spec(TenderScopeContainers *self,
 				     gchar **container_dir,
 				     GError **error)
 {
-	if (spec->image == NULL || spec->isolation == TENDER_ISOLATION_MINIMAL)
-		return TRUE;
-	*image = tender_scope_containers_lookup_image(self, spec->image, error);
-	if (*image == NULL)
+	if (!tender_scope_containers_lookup_spec_image(self, spec, image, error))
 		return FALSE;
+	if (*image == NULL)
+		return TRUE;
 	*container_dir = tender_scope_containers_prepare(self, workload, *image, error);
 	return *container_dir != NULL;
 }

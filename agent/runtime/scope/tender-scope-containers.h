@@ -31,6 +31,11 @@ TenderScopeImage *
 tender_scope_containers_lookup_image(TenderScopeContainers *self,
 				     const gchar *name,
 				     GError **error);
+gchar **
+tender_scope_containers_build_command(TenderScopeContainers *self,
+				      const gchar *workload,
+				      const TenderSpec *spec,
+				      GError **error);
 gchar *
 tender_scope_containers_prepare(TenderScopeContainers *self,
 				const gchar *workload,

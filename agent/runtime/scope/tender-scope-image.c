@@ -84,6 +84,7 @@ tender_scope_image_free(TenderScopeImage *self)
 		return;
 	g_free(self->name);
 	g_free(self->rootfs);
+	g_free(self->digest);
 	g_strfreev(self->entrypoint);
 	g_strfreev(self->cmd);
 	g_strfreev(self->env);
@@ -122,7 +123,8 @@ tender_scope_image_build_argv(const TenderScopeImage *self,
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Workload '%s': neither its spec nor image '%s' says what to run",
+			    "Workload '%s': neither its spec nor image '%s' says what to run; "
+			    "give a command (spec key 'argv')",
 			    workload,
 			    self != NULL ? self->name : "");
 		return NULL;

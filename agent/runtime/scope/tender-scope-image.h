@@ -15,6 +15,7 @@ G_BEGIN_DECLS
  * TenderScopeImage:
  * @name: the image's name
  * @rootfs: its root filesystem, the overlay's read-only lower layer
+ * @digest: (nullable): its Digest, which the container directories made for it record
  * @entrypoint: (nullable): its Entrypoint
  * @cmd: (nullable): its Cmd
  * @env: (nullable): its Env, "KEY=VALUE"
@@ -26,6 +27,7 @@ G_BEGIN_DECLS
 typedef struct {
 	gchar *name;
 	gchar *rootfs;
+	gchar *digest;
 	gchar **entrypoint;
 	gchar **cmd;
 	gchar **env;

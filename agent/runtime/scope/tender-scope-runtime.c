@@ -192,6 +192,17 @@ tender_scope_runtime_check_spec(TenderRuntime *runtime,
 	return image != NULL;
 }
 
+/* the command: an image's Entrypoint and Cmd with the spec's argv */
+static gchar **
+tender_scope_runtime_resolve_command(TenderRuntime *runtime,
+				     const gchar *name,
+				     const TenderSpec *spec,
+				     GError **error)
+{
+	TenderScopeRuntime *self = TENDER_SCOPE_RUNTIME(runtime);
+	return tender_scope_containers_build_command(self->containers, name, spec, error);
+}
+
 /* ExecWorkload and the health checks of isolated workloads: tender-nsenter runs the command
  * in the workload's cgroups and namespaces */
 static void
@@ -265,6 +276,7 @@ tender_scope_runtime_class_init(TenderScopeRuntimeClass *klass)
 	runtime_class->forget_workload = tender_scope_runtime_forget_workload;
 	runtime_class->prepare_workload = tender_scope_runtime_prepare_workload;
 	runtime_class->check_spec = tender_scope_runtime_check_spec;
+	runtime_class->resolve_command = tender_scope_runtime_resolve_command;
 	runtime_class->exec_async = tender_scope_runtime_exec_async;
 	runtime_class->exec_finish = tender_scope_runtime_exec_finish;
 }
