@@ -7,6 +7,7 @@
 #include "tender-error.h"
 #include "tender-plugin-private.h"
 #include "tender-service.h"
+#include "tender-util.h"
 
 /*
  * TenderService: one interface declared once, for every front-end, on one object: a
@@ -30,6 +31,7 @@ typedef struct {
 struct _TenderService {
 	GObject parent_instance;
 	TenderPlugin *plugin; /* unowned: the plugin outlives its services; NULL: built in */
+	gboolean feature;     /* the plugin's top-level one, tender_plugin_add_feature_service() */
 	gchar *subpath;
 	gchar *object_path;
 	GDBusInterfaceInfo *iface;
@@ -281,6 +283,48 @@ tender_service_new_builtin(const gchar *subpath,
 	return self;
 }
 
+/* a plugin's declaration at @object_path, checked */
+static TenderService *
+tender_service_new_for_plugin(TenderPlugin *plugin,
+			      const gchar *subpath,
+			      const gchar *object_path,
+			      const gchar *introspection_xml,
+			      const TenderPluginServiceMethod *methods,
+			      gpointer user_data,
+			      GDestroyNotify destroy,
+			      GError **error)
+{
+	g_autoptr(GDBusNodeInfo) node = NULL;
+	g_autoptr(GArray) table = g_array_new(TRUE, TRUE, sizeof(TenderServiceMethod));
+	TenderService *self;
+
+	node = tender_plugin_parse_interface(introspection_xml, error);
+	if (node == NULL)
+		return NULL;
+	for (guint i = 0; methods != NULL && methods[i].method != NULL; i++) {
+		TenderServiceMethod method = {
+		    .method = methods[i].method,
+		    .action_id = methods[i].action_id,
+		    .func = methods[i].func,
+		};
+		g_array_append_val(table, method);
+	}
+	self = tender_service_new_builtin(subpath,
+					  object_path,
+					  node->interfaces[0],
+					  (const TenderServiceMethod *)(gpointer)table->data,
+					  NULL,
+					  user_data,
+					  destroy,
+					  error);
+	if (self == NULL)
+		return NULL;
+	self->plugin = plugin;
+	tender_service_add_detail(self, "plugin", tender_plugin_get_name(plugin));
+	tender_service_add_detail(self, "object_path", self->object_path);
+	return self;
+}
+
 /**
  * tender_service_new:
  * @plugin: the plugin that declares it
@@ -306,41 +350,72 @@ tender_service_new(TenderPlugin *plugin,
 		   GDestroyNotify destroy,
 		   GError **error)
 {
-	g_autoptr(GDBusNodeInfo) node = NULL;
-	g_autoptr(GArray) table = g_array_new(TRUE, TRUE, sizeof(TenderServiceMethod));
 	g_autofree gchar *object_path = NULL;
-	TenderService *self;
 
 	if (subpath == NULL)
 		subpath = "";
 	if (!tender_plugin_check_subpath(subpath, error))
 		return NULL;
-	node = tender_plugin_parse_interface(introspection_xml, error);
-	if (node == NULL)
-		return NULL;
-	for (guint i = 0; methods != NULL && methods[i].method != NULL; i++) {
-		TenderServiceMethod method = {
-		    .method = methods[i].method,
-		    .action_id = methods[i].action_id,
-		    .func = methods[i].func,
-		};
-		g_array_append_val(table, method);
-	}
 	object_path = tender_plugin_get_object_path(plugin, subpath);
-	self = tender_service_new_builtin(subpath,
-					  object_path,
-					  node->interfaces[0],
-					  (const TenderServiceMethod *)(gpointer)table->data,
-					  NULL,
-					  user_data,
-					  destroy,
-					  error);
-	if (self == NULL)
-		return NULL;
-	self->plugin = plugin;
-	tender_service_add_detail(self, "plugin", tender_plugin_get_name(plugin));
-	tender_service_add_detail(self, "object_path", self->object_path);
+	return tender_service_new_for_plugin(plugin,
+					     subpath,
+					     object_path,
+					     introspection_xml,
+					     methods,
+					     user_data,
+					     destroy,
+					     error);
+}
+
+/**
+ * tender_service_new_feature:
+ * @plugin: the plugin that declares it, whose name the core does not use itself
+ * @introspection_xml: as for tender_service_new()
+ * @methods: likewise
+ * @user_data: for the handlers
+ * @destroy: (nullable): frees @user_data when the service goes
+ * @error: (nullable): a #GError
+ *
+ * Checks the declaration of a plugin's feature service, its one top-level object:
+ * /org/tender/Agent1/NAME (NAME escaped as in tender_plugin_get_object_path()), served over
+ * HTTP as /v1/NAME/METHOD.  Its subpath is "".  On failure @destroy is not called.
+ *
+ * Returns: (transfer full) (nullable): the service
+ */
+TenderService *
+tender_service_new_feature(TenderPlugin *plugin,
+			   const gchar *introspection_xml,
+			   const TenderPluginServiceMethod *methods,
+			   gpointer user_data,
+			   GDestroyNotify destroy,
+			   GError **error)
+{
+	g_autofree gchar *object_path =
+	    tender_util_object_path_escape("/org/tender/Agent1/", tender_plugin_get_name(plugin));
+	TenderService *self = tender_service_new_for_plugin(plugin,
+							    "",
+							    object_path,
+							    introspection_xml,
+							    methods,
+							    user_data,
+							    destroy,
+							    error);
+
+	if (self != NULL)
+		self->feature = TRUE;
 	return self;
+}
+
+/**
+ * tender_service_is_feature:
+ * @self: a #TenderService
+ *
+ * Returns: whether it is a plugin's feature service (tender_service_new_feature())
+ */
+gboolean
+tender_service_is_feature(TenderService *self)
+{
+	return self->feature;
 }
 
 /**

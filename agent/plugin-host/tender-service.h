@@ -65,6 +65,15 @@ tender_service_new(TenderPlugin *plugin,
 		   GDestroyNotify destroy,
 		   GError **error);
 TenderService *
+tender_service_new_feature(TenderPlugin *plugin,
+			   const gchar *introspection_xml,
+			   const TenderPluginServiceMethod *methods,
+			   gpointer user_data,
+			   GDestroyNotify destroy,
+			   GError **error);
+gboolean
+tender_service_is_feature(TenderService *self);
+TenderService *
 tender_service_new_builtin(const gchar *subpath,
 			   const gchar *object_path,
 			   GDBusInterfaceInfo *iface,
