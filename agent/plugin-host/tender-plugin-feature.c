@@ -243,7 +243,8 @@ tender_plugin_alias_parse(TenderPlugin *self, const gchar *pattern, GError **err
 			    TENDER_PLUGIN_HTTP_ALIAS_PATTERN_MAX);
 		return NULL;
 	}
-	segments = g_strsplit(pattern + 1, "/", -1);
+	/* "/" is no segment at all */
+	segments = g_strsplit(pattern[1] != '\0' ? pattern + 1 : "/", "/", -1);
 	for (guint i = 0; segments[i] != NULL; i++) {
 		g_autofree gchar *name = tender_plugin_alias_capture(segments[i]);
 
