@@ -148,9 +148,10 @@ tender_plugin_add_feature_service(TenderPlugin *self,
 		return FALSE;
 	}
 	service =
-	    tender_service_new_feature(self, introspection_xml, methods, user_data, destroy, error);
+	    tender_service_new(self, NULL, introspection_xml, methods, user_data, destroy, error);
 	if (service == NULL)
 		return FALSE;
+	tender_service_set_feature(service);
 	tender_plugin_add_registration(self, self->services, service, "service-added");
 	return TRUE;
 }

@@ -283,48 +283,6 @@ tender_service_new_builtin(const gchar *subpath,
 	return self;
 }
 
-/* a plugin's declaration at @object_path, checked */
-static TenderService *
-tender_service_new_for_plugin(TenderPlugin *plugin,
-			      const gchar *subpath,
-			      const gchar *object_path,
-			      const gchar *introspection_xml,
-			      const TenderPluginServiceMethod *methods,
-			      gpointer user_data,
-			      GDestroyNotify destroy,
-			      GError **error)
-{
-	g_autoptr(GDBusNodeInfo) node = NULL;
-	g_autoptr(GArray) table = g_array_new(TRUE, TRUE, sizeof(TenderServiceMethod));
-	TenderService *self;
-
-	node = tender_plugin_parse_interface(introspection_xml, error);
-	if (node == NULL)
-		return NULL;
-	for (guint i = 0; methods != NULL && methods[i].method != NULL; i++) {
-		TenderServiceMethod method = {
-		    .method = methods[i].method,
-		    .action_id = methods[i].action_id,
-		    .func = methods[i].func,
-		};
-		g_array_append_val(table, method);
-	}
-	self = tender_service_new_builtin(subpath,
-					  object_path,
-					  node->interfaces[0],
-					  (const TenderServiceMethod *)(gpointer)table->data,
-					  NULL,
-					  user_data,
-					  destroy,
-					  error);
-	if (self == NULL)
-		return NULL;
-	self->plugin = plugin;
-	tender_service_add_detail(self, "plugin", tender_plugin_get_name(plugin));
-	tender_service_add_detail(self, "object_path", self->object_path);
-	return self;
-}
-
 /**
  * tender_service_new:
  * @plugin: the plugin that declares it
@@ -350,67 +308,66 @@ tender_service_new(TenderPlugin *plugin,
 		   GDestroyNotify destroy,
 		   GError **error)
 {
+	g_autoptr(GDBusNodeInfo) node = NULL;
+	g_autoptr(GArray) table = g_array_new(TRUE, TRUE, sizeof(TenderServiceMethod));
 	g_autofree gchar *object_path = NULL;
+	TenderService *self;
 
 	if (subpath == NULL)
 		subpath = "";
 	if (!tender_plugin_check_subpath(subpath, error))
 		return NULL;
+	node = tender_plugin_parse_interface(introspection_xml, error);
+	if (node == NULL)
+		return NULL;
+	for (guint i = 0; methods != NULL && methods[i].method != NULL; i++) {
+		TenderServiceMethod method = {
+		    .method = methods[i].method,
+		    .action_id = methods[i].action_id,
+		    .func = methods[i].func,
+		};
+		g_array_append_val(table, method);
+	}
 	object_path = tender_plugin_get_object_path(plugin, subpath);
-	return tender_service_new_for_plugin(plugin,
-					     subpath,
-					     object_path,
-					     introspection_xml,
-					     methods,
-					     user_data,
-					     destroy,
-					     error);
+	self = tender_service_new_builtin(subpath,
+					  object_path,
+					  node->interfaces[0],
+					  (const TenderServiceMethod *)(gpointer)table->data,
+					  NULL,
+					  user_data,
+					  destroy,
+					  error);
+	if (self == NULL)
+		return NULL;
+	self->plugin = plugin;
+	tender_service_add_detail(self, "plugin", tender_plugin_get_name(plugin));
+	tender_service_add_detail(self, "object_path", self->object_path);
+	return self;
 }
 
 /**
- * tender_service_new_feature:
- * @plugin: the plugin that declares it, whose name the core does not use itself
- * @introspection_xml: as for tender_service_new()
- * @methods: likewise
- * @user_data: for the handlers
- * @destroy: (nullable): frees @user_data when the service goes
- * @error: (nullable): a #GError
+ * tender_service_set_feature:
+ * @self: a plugin's service, not served yet
  *
- * Checks the declaration of a plugin's feature service, its one top-level object:
- * /org/tender/Agent1/NAME (NAME escaped as in tender_plugin_get_object_path()), served over
- * HTTP as /v1/NAME/METHOD.  Its subpath is "".  On failure @destroy is not called.
- *
- * Returns: (transfer full) (nullable): the service
+ * Makes it the plugin's feature service, its one top-level object: /org/tender/Agent1/NAME
+ * (NAME escaped as in tender_plugin_get_object_path()), served over HTTP as /v1/NAME/METHOD.
  */
-TenderService *
-tender_service_new_feature(TenderPlugin *plugin,
-			   const gchar *introspection_xml,
-			   const TenderPluginServiceMethod *methods,
-			   gpointer user_data,
-			   GDestroyNotify destroy,
-			   GError **error)
+void
+tender_service_set_feature(TenderService *self)
 {
-	g_autofree gchar *object_path =
-	    tender_util_object_path_escape("/org/tender/Agent1/", tender_plugin_get_name(plugin));
-	TenderService *self = tender_service_new_for_plugin(plugin,
-							    "",
-							    object_path,
-							    introspection_xml,
-							    methods,
-							    user_data,
-							    destroy,
-							    error);
-
-	if (self != NULL)
-		self->feature = TRUE;
-	return self;
+	g_return_if_fail(self->plugin != NULL);
+	g_free(self->object_path);
+	self->object_path = tender_util_object_path_escape("/org/tender/Agent1/",
+							   tender_plugin_get_name(self->plugin));
+	self->feature = TRUE;
+	tender_service_add_detail(self, "object_path", self->object_path);
 }
 
 /**
  * tender_service_is_feature:
  * @self: a #TenderService
  *
- * Returns: whether it is a plugin's feature service (tender_service_new_feature())
+ * Returns: whether it is a plugin's feature service (tender_service_set_feature())
  */
 gboolean
 tender_service_is_feature(TenderService *self)

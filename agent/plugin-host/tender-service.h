@@ -64,13 +64,8 @@ tender_service_new(TenderPlugin *plugin,
 		   gpointer user_data,
 		   GDestroyNotify destroy,
 		   GError **error);
-TenderService *
-tender_service_new_feature(TenderPlugin *plugin,
-			   const gchar *introspection_xml,
-			   const TenderPluginServiceMethod *methods,
-			   gpointer user_data,
-			   GDestroyNotify destroy,
-			   GError **error);
+void
+tender_service_set_feature(TenderService *self);
 gboolean
 tender_service_is_feature(TenderService *self);
 TenderService *
