@@ -466,6 +466,34 @@ class FeatureTest(TokensTestCase):
         status, hdrs, _ = curl("DELETE", "/hello/greetings/bob")
         self.assertEqual((status, hdrs["allow"]), (405, "GET, POST"))
 
+    def test_readme_example(self):
+        """The example of README.md, "Services: methods declared once", of a feature service
+        and its aliases: the table is hello's, and the commands answer as it shows (with the
+        greeting of this tenderd.conf)."""
+        def table(text):
+            start = text.index("static const TenderPluginHttpAlias hello_aliases[] = {")
+            return text[start:text.index("};", start)]
+        with open(os.path.join(os.path.dirname(SOURCES), "..", "README.md")) as f:
+            readme = f.read()
+        with open(os.path.join(SOURCES, "hello.c")) as f:
+            self.assertEqual(table(readme), table(f.read()))
+        example = readme[readme.index(table(readme)):]
+        example = example[example.index("```sh\n") + 6:]
+        example = example[:example.index("```")]
+        # "# COMMAND \" lines, then what it prints
+        steps = []
+        for line in example.splitlines():
+            if line.startswith("# "):
+                steps.append([line[2:], []])
+            elif steps[-1][0].endswith("\\"):
+                steps[-1][0] += "\n" + line
+            else:
+                steps[-1][1].append(line.replace("Hello,", "Howdy,"))
+        self.assertEqual(len(steps), 4)
+        for command, expected in steps:
+            out = run(["bash", "-c", command])
+            self.assertEqual(out.stdout.splitlines(), expected, command)
+
     def test_polkit_refuses_an_unprivileged_user(self):
         out = self.busctl("Greet", "s", "x", uid=NOBODY)
         self.assertNotEqual(out.returncode, 0)
