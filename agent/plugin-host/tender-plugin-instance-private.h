@@ -39,6 +39,11 @@ struct _TenderPlugin {
 	guint probe_id;	      /* the next probe of a deferred plugin */
 	guint probe_delay_ms; /* the wait before the next probe, doubled each time */
 	GHashTable *names;    /* bus names that trigger a probe → watch id (0: no bus yet) */
+	/* its feature (tender-plugin-feature.c); its feature service is among its services */
+	GPtrArray *http_aliases;	      /* of TenderPluginAlias */
+	gpointer http_alias_cache;	      /* the HTTP mirror's form of them, or NULL */
+	GDestroyNotify http_alias_cache_free; /* frees it */
+	GPtrArray *peers; /* unowned: every plugin tenderd loads (the list's), or NULL */
 };
 
 /* a deferred plugin's probes: after 1 s, then twice as long each time, up to 60 s */

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "tender-error.h"
+#include "tender-plugin-feature.h"
 #include "tender-plugin-list.h"
 #include "tender-plugin-private.h"
 #include "tender-state.h"
@@ -215,6 +216,7 @@ tender_plugin_list_load_dir(TenderPluginList *self, const gchar *dir)
 		    tender_plugin_new(filename, self->engine, self->config, self->authority);
 
 		g_ptr_array_add(self->plugins, plugin);
+		tender_plugin_set_peers(plugin, self->plugins);
 		tender_plugin_list_load_file(self, plugin);
 		tender_plugin_log_status(plugin);
 	}

@@ -20,7 +20,9 @@ tender_plugin_find_service(TenderPlugin *self, const gchar *subpath, guint *inde
 
 	for (guint i = 0; i < services->len; i++) {
 		TenderService *service = g_ptr_array_index(services, i);
-		if (g_strcmp0(tender_service_get_subpath(service), subpath) != 0)
+		/* the feature service is not below the plugin's object */
+		if (tender_service_is_feature(service) ||
+		    g_strcmp0(tender_service_get_subpath(service), subpath) != 0)
 			continue;
 		if (index != NULL)
 			*index = i;

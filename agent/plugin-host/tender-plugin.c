@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "tender-error.h"
+#include "tender-plugin-feature.h"
 #include "tender-plugin-instance-private.h"
 #include "tender-plugin-list.h"
 #include "tender-plugin-runtime.h"
@@ -179,6 +180,7 @@ tender_plugin_clear_registrations(TenderPlugin *self)
 		g_ptr_array_remove_index(self->services, 0);
 	}
 	g_ptr_array_set_size(self->routes, 0);
+	tender_plugin_clear_http_aliases(self);
 	/* adapter types: their instances go (tender-adapter-list.c) */
 	while (self->adapters->len > 0) {
 		g_signal_emit(self, signals[SIGNAL_ADAPTER_REMOVED], 0, self->adapters->pdata[0]);
@@ -782,6 +784,7 @@ tender_plugin_finalize(GObject *object)
 	g_ptr_array_unref(self->services);
 	g_ptr_array_unref(self->adapters);
 	g_ptr_array_unref(self->runtimes);
+	g_ptr_array_unref(self->http_aliases);
 	g_array_unref(self->watches);
 	g_hash_table_unref(self->names);
 	g_clear_object(&self->authority);
@@ -847,6 +850,8 @@ tender_plugin_init(TenderPlugin *self)
 	self->services = g_ptr_array_new_with_free_func(g_object_unref);
 	self->adapters = g_ptr_array_new();
 	self->runtimes = g_ptr_array_new_with_free_func(g_object_unref);
+	self->http_aliases =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_alias_free);
 	self->watches = g_array_new(FALSE, FALSE, sizeof(TenderPluginWatch));
 	g_array_set_clear_func(self->watches, tender_plugin_watch_clear);
 	self->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

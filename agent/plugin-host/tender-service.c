@@ -7,6 +7,7 @@
 #include "tender-error.h"
 #include "tender-plugin-private.h"
 #include "tender-service.h"
+#include "tender-util.h"
 
 /*
  * TenderService: one interface declared once, for every front-end, on one object: a
@@ -30,6 +31,7 @@ typedef struct {
 struct _TenderService {
 	GObject parent_instance;
 	TenderPlugin *plugin; /* unowned: the plugin outlives its services; NULL: built in */
+	gboolean feature;     /* the plugin's top-level one, tender_plugin_add_feature_service() */
 	gchar *subpath;
 	gchar *object_path;
 	GDBusInterfaceInfo *iface;
@@ -341,6 +343,36 @@ tender_service_new(TenderPlugin *plugin,
 	tender_service_add_detail(self, "plugin", tender_plugin_get_name(plugin));
 	tender_service_add_detail(self, "object_path", self->object_path);
 	return self;
+}
+
+/**
+ * tender_service_set_feature:
+ * @self: a plugin's service, not served yet
+ *
+ * Makes it the plugin's feature service, its one top-level object: /org/tender/Agent1/NAME
+ * (NAME escaped as in tender_plugin_get_object_path()), served over HTTP as /v1/NAME/METHOD.
+ */
+void
+tender_service_set_feature(TenderService *self)
+{
+	g_return_if_fail(self->plugin != NULL);
+	g_free(self->object_path);
+	self->object_path = tender_util_object_path_escape("/org/tender/Agent1/",
+							   tender_plugin_get_name(self->plugin));
+	self->feature = TRUE;
+	tender_service_add_detail(self, "object_path", self->object_path);
+}
+
+/**
+ * tender_service_is_feature:
+ * @self: a #TenderService
+ *
+ * Returns: whether it is a plugin's feature service (tender_service_set_feature())
+ */
+gboolean
+tender_service_is_feature(TenderService *self)
+{
+	return self->feature;
 }
 
 /**

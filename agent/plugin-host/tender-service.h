@@ -64,6 +64,10 @@ tender_service_new(TenderPlugin *plugin,
 		   gpointer user_data,
 		   GDestroyNotify destroy,
 		   GError **error);
+void
+tender_service_set_feature(TenderService *self);
+gboolean
+tender_service_is_feature(TenderService *self);
 TenderService *
 tender_service_new_builtin(const gchar *subpath,
 			   const gchar *object_path,

@@ -18,7 +18,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tenderlab import (DBusError, TenderTestCase, proc_cgroup, cgroup_file,  # noqa: E402
                        run, tenderd_pid, wait_for)
-from test_http import NOBODY, ROOT_TOKEN, TOKENS, curl  # noqa: E402
+from test_http import NOBODY, NOBODY_TOKEN, ROOT_TOKEN, SOCKET, TOKENS, curl  # noqa: E402
 from test_polkit import RULES_DIR, USER, ensure_user  # noqa: E402
 
 SOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plugins")
@@ -38,6 +38,9 @@ WELCOME = "/v1/plugins/hello/service/Welcome"
 WHOAMI = "/v1/plugins/hello/service/Whoami"
 INVALID = "org.tender.Agent1.Error.InvalidArgument"
 DENIED = "org.tender.Agent1.Error.AccessDenied"
+# hello's feature service (tender_plugin_add_feature_service) and its route aliases
+FEATURE_PATH = "/org/tender/Agent1/hello"
+FEATURE_IFACE = "org.tender.Test.HelloFeature"
 
 
 def build_plugins():
@@ -133,6 +136,11 @@ class LoadTest(PluginTestCase):
         self.assertNotIn("/org/tender/Agent1/plugin/failing_2dinit", nodes)
         status, _, text = curl("GET", "/v1/plugins/failing-init/ping")
         self.assertEqual(status, 404, text)
+        # nor its feature service and its alias
+        self.assertIn(FEATURE_PATH, nodes)
+        self.assertNotIn("/org/tender/Agent1/failing_2dinit", nodes)
+        self.assertEqual(curl("POST", "/v1/failing-init/Get", {"params": {}, "body": ""})[0], 404)
+        self.assertEqual(curl("GET", "/failing/ping")[0], 404)
 
     def test_tenderctl_and_http_list(self):
         out = subprocess.run([TENDERCTL, "plugins"], capture_output=True, text=True)
@@ -249,13 +257,12 @@ class HttpTest(PluginTestCase):
         self.assertEqual(curl("GET", "/v1/plugins/hello/greet/bob", unix=False)[0], 401)
 
 
-class ServiceTest(PluginTestCase):
-    """hello's service: one declaration, the same answers, errors and authorization over D-Bus
-    (busctl) and HTTP (curl, on the unix socket and over TCP with a token)."""
+class TokensTestCase(PluginTestCase):
+    """A tokens file for the TCP listener, root's and nobody's."""
 
     def setUp(self):
         super().setUp()
-        self.tokens = {ROOT_TOKEN: 0}
+        self.tokens = {ROOT_TOKEN: 0, NOBODY_TOKEN: NOBODY}
         self.write_tokens()
         self.addCleanup(os.unlink, TOKENS)
 
@@ -264,6 +271,11 @@ class ServiceTest(PluginTestCase):
         fd = os.open(TOKENS, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write("".join(f"{token} {uid}\n" for token, uid in self.tokens.items()))
+
+
+class ServiceTest(TokensTestCase):
+    """hello's service: one declaration, the same answers, errors and authorization over D-Bus
+    (busctl) and HTTP (curl, on the unix socket and over TCP with a token)."""
 
     def service(self, method, signature="", *args):
         return self.tender.call(method, signature, *args, path=SERVICE_PATH, iface=SERVICE_IFACE)
@@ -365,6 +377,142 @@ polkit.addRule(function(action, subject) {{
             self.assertEqual(json.loads(text)["error"]["name"], DENIED)
         # root is not bound by the rule
         self.assertEqual(self.service("Welcome", "su", "root", 1), (["Howdy, root!"], 0))
+
+
+class FeatureTest(TokensTestCase):
+    """hello's feature service, its one top-level object (/org/tender/Agent1/hello, POST
+    /v1/hello/METHOD), and the route aliases that call its methods on paths of their own, with
+    the status and body it gives, as FastAPI services' clients know them."""
+
+    def busctl(self, method, *args, uid=None):
+        cmd = ["busctl", "call", "org.tender.Agent1", FEATURE_PATH, FEATURE_IFACE, method, *args]
+        if uid is not None:
+            cmd = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"] + cmd
+        return run(cmd, check=False)
+
+    def test_feature_service_both_ways(self):
+        nodes = run(["busctl", "tree", "--list", "org.tender.Agent1"]).stdout.split()
+        self.assertIn(FEATURE_PATH, nodes)
+        self.assertEqual(self.tender.call("Greet", "s", "bob", path=FEATURE_PATH,
+                                          iface=FEATURE_IFACE), ("Howdy, bob!", 0))
+        out = self.busctl("Greet", "s", "busctl")
+        self.assertEqual(out.stdout.strip(), 'su "Howdy, busctl!" 0', out.stderr)
+        for unix, token in ((True, None), (False, ROOT_TOKEN)):
+            status, hdrs, text = curl("POST", "/v1/hello/Greet", {"name": "bob"}, unix=unix,
+                                      token=token)
+            self.assertEqual(status, 200, text)
+            self.assertEqual(hdrs["content-type"], "application/json")
+            self.assertEqual(json.loads(text), {"text": "Howdy, bob!", "uid": 0})
+        # the core's checks of a service's routes: arguments, 404, 405, 401
+        status, _, text = curl("POST", "/v1/hello/Greet", {"name": 7})
+        self.assertEqual(status, 400, text)
+        self.assertIn("'name'", json.loads(text)["error"]["message"])
+        self.assertEqual(curl("POST", "/v1/hello/Nothing", {})[0], 404)
+        status, hdrs, _ = curl("GET", "/v1/hello/Greet")
+        self.assertEqual((status, hdrs["allow"]), (405, "POST"))
+        self.assertEqual(curl("POST", "/v1/hello/Greet", {"name": "x"}, unix=False)[0], 401)
+        # it is not a service below /v1/plugins/hello/
+        self.assertEqual(curl("POST", "/v1/plugins/hello/Greet", {"name": "bob"})[0], 404)
+
+    def test_aliases(self):
+        # the path's {name} wins over the query's name=; the status is the plugin's
+        for unix, token in ((True, None), (False, ROOT_TOKEN)):
+            status, hdrs, text = curl("GET", "/hello/greetings/bob?name=alice&status=201&x=y",
+                                      unix=unix, token=token)
+            self.assertEqual(status, 201, text)
+            self.assertEqual(hdrs["content-type"], "application/json")
+            self.assertEqual(json.loads(text), {"text": "Howdy, bob!", "uid": 0, "params": {
+                "name": "bob", "status": "201", "x": "y"}})
+        # a capture is unescaped
+        status, _, text = curl("GET", "/hello/greetings/b%C3%B6b")
+        self.assertEqual((status, json.loads(text)["text"]), (200, "Howdy, b\u00f6b!"), text)
+        # the body reaches the plugin as it came, whatever its type, and its answer the client
+        body = '{"b":  [1,2 ,3],\n "a":"x"}\n'
+        for content_type in ("application/json", "text/plain"):
+            status, hdrs, text = curl("POST", "/hello/greetings/bob?status=202", raw_body=body,
+                                      content_type=content_type)
+            self.assertEqual((status, text), (202, body))
+            self.assertEqual(hdrs["content-type"], "application/json")
+        # a status out of 200-599 is the plugin's error; the plugin's own errors as the mirror's
+        status, _, text = curl("GET", "/hello/greetings/bob?status=700")
+        self.assertEqual(status, 500, text)
+        self.assertIn("Echo answered with HTTP status 700", json.loads(text)["error"]["message"])
+        status, _, text = curl("GET", "/hello/greetings/bob?status=many")
+        self.assertEqual(status, 400, text)
+        self.assertEqual(json.loads(text)["error"],
+                         {"name": INVALID, "message": "status 'many' is not a number"})
+        # a body the core takes only as text, and only as large as the mirror's
+        out = subprocess.run(["curl", "-s", "-w", "\n%{http_code}", "--unix-socket", SOCKET,
+                              "--data-binary", "@-", "http://localhost/hello/greetings/bob"],
+                             input=b'{"x": "\xff"}', capture_output=True, check=True)
+        text, _, status = out.stdout.decode().rpartition("\n")
+        self.assertEqual(status, "400", text)
+        self.assertEqual(json.loads(text)["error"]["message"], "The request body is not UTF-8 text")
+        self.assertEqual(curl("POST", "/hello/greetings/bob", raw_body="x" * (1024 * 1024 + 1),
+                              content_type="text/plain")[0], 413)
+        # errors with DETAIL as FastAPI's, the core's too; without, as the mirror's
+        status, hdrs, text = curl("GET", "/hello/tools/t1")
+        self.assertEqual((status, json.loads(text)), (404, {"detail": "No tool t1"}))
+        self.assertEqual(hdrs["content-type"], "application/json")
+        status, _, text = curl("GET", "/hello/tools/t1", unix=False)
+        self.assertEqual((status, json.loads(text)),
+                         (401, {"detail": "A bearer token is required"}))
+        status, _, text = curl("GET", "/v1/hello/tools/t1", unix=False, token=ROOT_TOKEN)
+        self.assertEqual(status, 404, text)
+        self.assertEqual(json.loads(text), {"error": {
+            "name": "org.tender.Agent1.Error.NotFound", "message": "No tool t1"}})
+        # the core's 404 and 405 around them
+        self.assertEqual(curl("GET", "/hello/nothing")[0], 404)
+        status, hdrs, _ = curl("DELETE", "/hello/greetings/bob")
+        self.assertEqual((status, hdrs["allow"]), (405, "GET, POST"))
+
+    def test_readme_example(self):
+        """The example of README.md, "Services: methods declared once", of a feature service
+        and its aliases: the table is hello's, and the commands answer as it shows (with the
+        greeting of this tenderd.conf)."""
+        def table(text):
+            start = text.index("static const TenderPluginHttpAlias hello_aliases[] = {")
+            return text[start:text.index("};", start)]
+        with open(os.path.join(os.path.dirname(SOURCES), "..", "README.md")) as f:
+            readme = f.read()
+        with open(os.path.join(SOURCES, "hello.c")) as f:
+            self.assertEqual(table(readme), table(f.read()))
+        example = readme[readme.index(table(readme)):]
+        example = example[example.index("```sh\n") + 6:]
+        example = example[:example.index("```")]
+        # "# COMMAND \" lines, then what it prints
+        steps = []
+        for line in example.splitlines():
+            if line.startswith("# "):
+                steps.append([line[2:], []])
+            elif steps[-1][0].endswith("\\"):
+                steps[-1][0] += "\n" + line
+            else:
+                steps[-1][1].append(line.replace("Hello,", "Howdy,"))
+        self.assertEqual(len(steps), 4)
+        for command, expected in steps:
+            out = run(["bash", "-c", command])
+            self.assertEqual(out.stdout.splitlines(), expected, command)
+
+    def test_polkit_refuses_an_unprivileged_user(self):
+        out = self.busctl("Greet", "s", "x", uid=NOBODY)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("not authorized", out.stderr.lower())
+        for unix, token in ((True, None), (False, NOBODY_TOKEN)):
+            status, _, text = curl("POST", "/v1/hello/Greet", {"name": "x"}, unix=unix,
+                                   token=token, user=NOBODY)
+            self.assertEqual(status, 403, text)
+            self.assertEqual(json.loads(text)["error"]["name"], DENIED)
+            status, _, text = curl("GET", "/hello/greetings/bob", unix=unix, token=token,
+                                   user=NOBODY)
+            self.assertEqual(status, 403, text)
+            self.assertEqual(json.loads(text)["error"]["name"], DENIED)
+            status, _, text = curl("GET", "/hello/tools/t1", unix=unix, token=token,
+                                   user=NOBODY)
+            self.assertEqual(status, 403, text)
+            self.assertEqual(list(json.loads(text)), ["detail"])
+        # root may
+        self.assertEqual(curl("GET", "/hello/greetings/bob")[0], 200)
 
 
 class DeferTest(PluginTestCase):

@@ -8,7 +8,8 @@
  *
  * It uses every part of the plugin API: its config group, its state directory, a D-Bus
  * object and HTTP routes (authorized by the core), a service declared once and served both
- * ways, workloads through the engine, events, and the caller.
+ * ways, its feature service and the route aliases that call it, workloads through the
+ * engine, events, and the caller.
  * tests/integration/test_plugins.py builds and drives it.
  */
 #define G_LOG_DOMAIN "hello"
@@ -382,6 +383,139 @@ static const TenderPluginServiceMethod hello_service_methods[] = {
     {NULL, NULL, NULL},
 };
 
+/*
+ * Its feature service: hello's own top-level object, /org/tender/Agent1/hello, and
+ * POST /v1/hello/Greet {"name": "bob"}; and route aliases, which call Echo and Find with the
+ * path's {name}s and the query, and the body as it came, and answer with their status and
+ * body as they are: GET /hello/greetings/bob?status=201.
+ */
+static const gchar hello_feature_xml[] = "<node>"
+					 "  <interface name='org.tender.Test.HelloFeature'>"
+					 "    <method name='Greet'>"
+					 "      <arg name='name' type='s' direction='in'/>"
+					 "      <arg name='text' type='s' direction='out'/>"
+					 "      <arg name='uid' type='u' direction='out'/>"
+					 "    </method>"
+					 "    <method name='Echo'>"
+					 "      <arg name='params' type='a{ss}' direction='in'/>"
+					 "      <arg name='body' type='s' direction='in'/>"
+					 "      <arg name='status' type='u' direction='out'/>"
+					 "      <arg name='answer' type='s' direction='out'/>"
+					 "    </method>"
+					 "    <method name='Find'>"
+					 "      <arg name='params' type='a{ss}' direction='in'/>"
+					 "      <arg name='body' type='s' direction='in'/>"
+					 "      <arg name='status' type='u' direction='out'/>"
+					 "      <arg name='answer' type='s' direction='out'/>"
+					 "    </method>"
+					 "  </interface>"
+					 "</node>";
+
+/* Greet(name): the greeting, and who asked */
+static void
+hello_feature_greet_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	Hello *hello = user_data;
+	const gchar *name = NULL;
+	g_autofree gchar *text = NULL;
+
+	g_variant_get(tender_call_get_parameters(call), "(&s)", &name);
+	text = g_strdup_printf("%s, %s!", hello->greeting, name);
+	tender_call_return_value(call,
+				 g_variant_new("(su)",
+					       text,
+					       tender_caller_get_uid(
+						   tender_call_get_caller(call))));
+}
+
+/* Echo(params, body): the status of ?status= (200 without), and the body as it came, or
+ * without one {"text": "GREETING, NAME!", "params": {...}, "uid": CALLER} */
+static void
+hello_feature_echo_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	Hello *hello = user_data;
+	g_autoptr(GVariant) params = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *answer = NULL;
+	const gchar *body = NULL;
+	const gchar *name = "";
+	const gchar *status = "200";
+	const gchar *key = NULL;
+	const gchar *value = NULL;
+	guint64 code = 0;
+	GVariantIter iter;
+
+	g_variant_get(tender_call_get_parameters(call), "(@a{ss}&s)", &params, &body);
+	g_variant_lookup(params, "name", "&s", &name);
+	g_variant_lookup(params, "status", "&s", &status);
+	if (!g_ascii_string_to_unsigned(status, 10, 0, G_MAXUINT32, &code, NULL)) {
+		g_autoptr(GError) error = g_error_new(TENDER_ERROR,
+						      TENDER_ERROR_INVALID_ARGUMENT,
+						      "status '%s' is not a number",
+						      status);
+		tender_call_return_error(call, error);
+		return;
+	}
+	if (body[0] != '\0') {
+		tender_call_return_value(call, g_variant_new("(us)", (guint32)code, body));
+		return;
+	}
+	text = g_strdup_printf("%s, %s!", hello->greeting, name);
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "text");
+	json_builder_add_string_value(b, text);
+	json_builder_set_member_name(b, "params");
+	json_builder_begin_object(b);
+	g_variant_iter_init(&iter, params);
+	while (g_variant_iter_next(&iter, "{&s&s}", &key, &value)) {
+		json_builder_set_member_name(b, key);
+		json_builder_add_string_value(b, value);
+	}
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "uid");
+	json_builder_add_int_value(b, tender_caller_get_uid(tender_call_get_caller(call)));
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	answer = json_to_string(root, FALSE);
+	tender_call_return_value(call, g_variant_new("(us)", (guint32)code, answer));
+}
+
+/* Find(params, body): there is no tool of any id */
+static void
+hello_feature_find_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	g_autoptr(GVariant) params = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *body = NULL;
+	const gchar *id = "";
+
+	g_variant_get(tender_call_get_parameters(call), "(@a{ss}&s)", &params, &body);
+	g_variant_lookup(params, "id", "&s", &id);
+	error = g_error_new(TENDER_ERROR, TENDER_ERROR_NOT_FOUND, "No tool %s", id);
+	tender_call_return_error(call, error);
+}
+
+static const TenderPluginServiceMethod hello_feature_methods[] = {
+    {"Greet", "org.tender.workloads.read", hello_feature_greet_cb},
+    {"Echo", "org.tender.workloads.read", hello_feature_echo_cb},
+    {"Find", "org.tender.workloads.read", hello_feature_find_cb},
+    {NULL, NULL, NULL},
+};
+
+/* errors of /hello/... as FastAPI's {"detail": ...}; of /v1/hello/... as tender's */
+static const TenderPluginHttpAlias hello_aliases[] = {
+    {.verb = "GET", .pattern = "/hello/greetings/{name}", .method = "Echo"},
+    {.verb = "POST", .pattern = "/hello/greetings/{name}", .method = "Echo"},
+    {.verb = "GET",
+     .pattern = "/hello/tools/{id}",
+     .method = "Find",
+     .flags = TENDER_PLUGIN_HTTP_ALIAS_DETAIL},
+    {.verb = "GET", .pattern = "/v1/hello/tools/{id}", .method = "Find"},
+    {.verb = NULL},
+};
+
 static gboolean
 hello_init(TenderPlugin *plugin, GError **error)
 {
@@ -407,6 +541,14 @@ hello_init(TenderPlugin *plugin, GError **error)
 				       hello,
 				       NULL,
 				       error))
+		return FALSE;
+	if (!tender_plugin_add_feature_service(plugin,
+					       hello_feature_xml,
+					       hello_feature_methods,
+					       hello,
+					       NULL,
+					       error) ||
+	    !tender_plugin_add_http_aliases(plugin, hello_aliases, error))
 		return FALSE;
 	if (!tender_plugin_add_http_route(plugin,
 					  "GET",

@@ -32,6 +32,9 @@ typedef void (*TenderHttpAliasReplyFunc)(TenderHttpRequest *req, GVariant *value
  *   reads a dict or a model (tender_http_fastapi_read_object(): a 422 without one, whatever
  *   its Content-Type), then given to the row's check and, with %TENDER_HTTP_ALIAS_BODY, to
  *   the method
+ * @TENDER_HTTP_ALIAS_RAW: a plugin's alias: the method's in-args are (a{ss} s), the query's
+ *   parameters and the row's named captures, and the body as text, whatever its type; its
+ *   out-args (u s) are the answer's status and JSON body, sent as they are
  */
 typedef enum {
 	TENDER_HTTP_ALIAS_NONE = 0,
@@ -40,6 +43,7 @@ typedef enum {
 	TENDER_HTTP_ALIAS_FALLBACK = 1 << 2,
 	TENDER_HTTP_ALIAS_DETAIL = 1 << 3,
 	TENDER_HTTP_ALIAS_FASTAPI = 1 << 4 | TENDER_HTTP_ALIAS_DETAIL,
+	TENDER_HTTP_ALIAS_RAW = 1 << 5,
 } TenderHttpAliasFlags;
 
 /**
@@ -63,9 +67,10 @@ typedef gboolean (*TenderHttpAliasCheckFunc)(TenderHttpRequest *req, JsonObject 
  * @reply: maps the outcome to the route's answer
  * @flags: where the in-args come from, and whether the route falls back to the core's
  * @check: (nullable): answers first, when the route's rules say so
+ * @captures: (nullable): the names of the '*' segments, for %TENDER_HTTP_ALIAS_RAW
  *
- * One route of the HTTP mirror that is another name of a method of a built-in service:
- * paths that clients know (seed 000's), kept as they are.
+ * One route of the HTTP mirror that is another name of a method of a service: paths that
+ * clients know (seed 000's, a plugin's), kept as they are.
  */
 typedef struct _TenderHttpAlias {
 	const gchar *verb;
@@ -74,6 +79,7 @@ typedef struct _TenderHttpAlias {
 	TenderHttpAliasReplyFunc reply;
 	TenderHttpAliasFlags flags;
 	TenderHttpAliasCheckFunc check;
+	const gchar *const *captures;
 } TenderHttpAlias;
 
 /**
@@ -83,8 +89,13 @@ typedef struct _TenderHttpAlias {
  * @alias: the alias (tender_service_list_set_alias()) of the object of the routes without '*'
  * @missing: the 404 message when no object has @alias
  * @body_needed: the 400 message of %TENDER_HTTP_ALIAS_BODY_NEEDED without a body
+ * @service: the object of every route of a plugin's set, its feature service; %NULL for a
+ *   built-in set
+ * @ref_count: 0 for a static set; a plugin's is built at runtime, and each request for one
+ *   of its routes holds a reference
  *
- * The route aliases of one kind of built-in service.
+ * The route aliases of one kind of built-in service, or those of a plugin
+ * (tender_plugin_add_http_aliases()).
  */
 typedef struct _TenderHttpAliasSet {
 	const TenderHttpAlias *aliases;
@@ -92,16 +103,27 @@ typedef struct _TenderHttpAliasSet {
 	const gchar *alias;
 	const gchar *missing;
 	const gchar *body_needed;
+	TenderService *service;
+	gint ref_count;
 } TenderHttpAliasSet;
 
+const TenderHttpAliasSet *
+tender_http_alias_set_ref(const TenderHttpAliasSet *set);
+void
+tender_http_alias_set_unref(const TenderHttpAliasSet *set);
+const gchar *
+tender_http_alias_get_builtin_pattern(guint index);
 gboolean
-tender_http_alias_match(const gchar *method,
+tender_http_alias_match(TenderPluginList *plugins,
+			const gchar *method,
 			const gchar *path,
 			TenderHttpMatch *match,
 			guint *status,
 			GString *allow);
 gboolean
 tender_http_alias_is_detail(TenderHttpServer *server, const TenderHttpMatch *match);
+gboolean
+tender_http_alias_is_raw(const TenderHttpMatch *match);
 void
 tender_http_alias_claim(TenderHttpRequest *req);
 gboolean

@@ -20,18 +20,20 @@
 #include "tender-request.h"
 #include "tender-http-server-private.h"
 #include "tender-http-tokens.h"
+#include "tender-plugin-feature.h"
 #include "tender-http-workloads.h"
 
 /*
- * The routes of the HTTP mirror: the core's table, the route aliases of built-in services
- * (tender-http-alias.c), and the plugins' routes below /v1/plugins/NAME/, matched once when a
- * request's headers are there; who may call each (polkit); and the handler each route goes
- * to.
+ * The routes of the HTTP mirror: the core's table, the route aliases of built-in services and
+ * plugins (tender-http-alias.c), the plugins' feature services at /v1/NAME/METHOD and their
+ * routes below /v1/plugins/NAME/, matched once when a request's headers are there; who may call
+ * each (polkit); and the handler each route goes to.
  */
 
 #define TENDER_HTTP_PLUGIN_PREFIX "/v1/plugins/"
 
-/* each route and the Manager method whose authorization it needs (NULL: none) */
+/* each route and the Manager method whose authorization it needs (NULL: none); a new first
+ * segment below /v1 is a name no plugin's feature service may take (tender-plugin-feature.c) */
 static const struct {
 	const gchar *method;
 	const gchar *pattern; /* '*' is the workload name */
@@ -79,6 +81,22 @@ tender_http_match_clear(TenderHttpMatch *match)
 	g_clear_pointer(&match->captures, g_ptr_array_unref);
 	g_clear_object(&match->service);
 	g_clear_pointer(&match->service_method, g_free);
+	g_clear_pointer(&match->alias_set, tender_http_alias_set_unref);
+}
+
+/**
+ * tender_http_router_get_core_pattern:
+ * @index: from 0
+ *
+ * Returns: (nullable): the path of the core's route @index ('*' for a name), %NULL after the
+ *   last: paths no plugin's alias may take
+ */
+const gchar *
+tender_http_router_get_core_pattern(guint index)
+{
+	return index < G_N_ELEMENTS(tender_http_router_routes)
+		   ? tender_http_router_routes[index].pattern
+		   : NULL;
 }
 
 /* does @path match the route @pattern; its '*' segments, never empty, go to @captures */
@@ -179,6 +197,51 @@ tender_http_router_match_core(const gchar *method,
 	return found;
 }
 
+/* the active plugin called @name */
+static TenderPlugin *
+tender_http_router_find_plugin(TenderPluginList *plugins, const gchar *name)
+{
+	GPtrArray *list = tender_plugin_list_get_plugins(plugins);
+
+	for (guint i = 0; i < list->len; i++) {
+		TenderPlugin *plugin = g_ptr_array_index(list, i);
+		if (tender_plugin_get_status(plugin) == TENDER_PLUGIN_STATUS_ACTIVE &&
+		    g_strcmp0(tender_plugin_get_name(plugin), name) == 0)
+			return plugin;
+	}
+	return NULL;
+}
+
+/* a method of an active plugin's feature service, /v1/NAME/METHOD; %FALSE with the status
+ * left alone, or 405 and the allowed methods */
+static gboolean
+tender_http_router_match_feature(TenderPluginList *plugins,
+				 const gchar *method,
+				 const gchar *path,
+				 TenderHttpMatch *match,
+				 guint *status,
+				 GString *allow)
+{
+	g_auto(GStrv) parts = NULL;
+	TenderPlugin *plugin;
+	TenderService *service;
+
+	if (plugins == NULL || !g_str_has_prefix(path, "/v1/"))
+		return FALSE;
+	parts = g_strsplit(path + strlen("/v1/"), "/", -1);
+	if (g_strv_length(parts) != 2)
+		return FALSE;
+	plugin = tender_http_router_find_plugin(plugins, parts[0]);
+	service = plugin != NULL ? tender_plugin_get_feature_service(plugin) : NULL;
+	return service != NULL && tender_http_service_match_method(plugin,
+								   service,
+								   parts[1],
+								   method,
+								   match,
+								   status,
+								   allow);
+}
+
 /*
  * The route of an active plugin that @path is for; %FALSE with the status (404 or 405) and
  * the allowed methods when there is none.
@@ -194,9 +257,8 @@ tender_http_router_match_plugin(TenderPluginList *plugins,
 	g_autofree gchar *name = NULL;
 	const gchar *rest;
 	const gchar *slash;
-	GPtrArray *list;
 	GPtrArray *routes;
-	TenderPlugin *plugin = NULL;
+	TenderPlugin *plugin;
 
 	/* elsewhere the core's routes said 404 or 405 already */
 	if (plugins == NULL || !g_str_has_prefix(path, TENDER_HTTP_PLUGIN_PREFIX))
@@ -207,13 +269,7 @@ tender_http_router_match_plugin(TenderPluginList *plugins,
 	if (slash == NULL)
 		return FALSE;
 	name = g_strndup(rest, (gsize)(slash - rest));
-	list = tender_plugin_list_get_plugins(plugins);
-	for (guint i = 0; i < list->len && plugin == NULL; i++) {
-		TenderPlugin *p = g_ptr_array_index(list, i);
-		if (tender_plugin_get_status(p) == TENDER_PLUGIN_STATUS_ACTIVE &&
-		    g_strcmp0(tender_plugin_get_name(p), name) == 0)
-			plugin = p;
-	}
+	plugin = tender_http_router_find_plugin(plugins, name);
 	if (plugin == NULL)
 		return FALSE;
 	match->captures = g_ptr_array_new_with_free_func(g_free);
@@ -242,7 +298,8 @@ tender_http_router_match_plugin(TenderPluginList *plugins,
 
 /**
  * tender_http_router_match:
- * @plugins: (nullable): the loaded plugins, whose routes are below /v1/plugins/NAME/
+ * @plugins: (nullable): the loaded plugins, whose routes are below /v1/plugins/NAME/, whose
+ *   feature services are at /v1/NAME/, and whose route aliases are where they say
  * @method: the request's method
  * @path: the request's path
  * @match: (out caller-allocates): the route
@@ -260,12 +317,14 @@ tender_http_router_match(TenderPluginList *plugins,
 			 GString *allow)
 {
 	if (tender_http_router_match_core(method, path, match, status, allow) ||
-	    tender_http_alias_match(method, path, match, status, allow))
+	    tender_http_alias_match(plugins, method, path, match, status, allow))
 		return TRUE;
-	/* a core route's 405 stands: plugin routes are all below /v1/plugins/NAME/ */
+	/* a 405 of a core route or an alias stands: the other routes of plugins are at
+	 * /v1/NAME/METHOD, where no alias is, and below /v1/plugins/NAME/ */
 	if (*status != SOUP_STATUS_NOT_FOUND)
 		return FALSE;
-	return tender_http_router_match_plugin(plugins, method, path, match, status, allow);
+	return tender_http_router_match_feature(plugins, method, path, match, status, allow) ||
+	       tender_http_router_match_plugin(plugins, method, path, match, status, allow);
 }
 
 /* --- authorization: who asks, and what polkit is asked for each route --- */

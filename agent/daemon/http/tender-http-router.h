@@ -55,7 +55,8 @@ typedef struct {
 	 * the object of TENDER_HTTP_ROUTE_ALIAS */
 	struct _TenderService *service;
 	gchar *service_method;
-	/* TENDER_HTTP_ROUTE_ALIAS (tender-http-alias.c): static rows */
+	/* TENDER_HTTP_ROUTE_ALIAS (tender-http-alias.c): a row of a set (a plugin's: held),
+	 * its '*' segments in captures */
 	const struct _TenderHttpAlias *alias;
 	const struct _TenderHttpAliasSet *alias_set;
 } TenderHttpMatch;
@@ -67,6 +68,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TenderHttpMatch, tender_http_match_clear)
 
 typedef struct _TenderHttpRequest TenderHttpRequest;
 
+const gchar *
+tender_http_router_get_core_pattern(guint index);
 gboolean
 tender_http_router_match_path(const gchar *pattern, const gchar *path, GPtrArray *captures);
 gboolean

@@ -305,6 +305,7 @@ tender_http_server_early_cb(SoupServer *server,
 	g_autoptr(GError) error = NULL;
 	guint status = 0;
 	gboolean fastapi;
+	gboolean raw;
 	gboolean streamed;
 	goffset length;
 	SoupEncoding encoding;
@@ -353,6 +354,8 @@ tender_http_server_early_cb(SoupServer *server,
 		fastapi = (req->match.alias->flags & TENDER_HTTP_ALIAS_FASTAPI) ==
 			  TENDER_HTTP_ALIAS_FASTAPI;
 	}
+	/* a plugin's alias takes any body: the plugin reads it */
+	raw = tender_http_alias_is_raw(&req->match);
 	/* an image's archive is streamed to the store, whatever its size and type */
 	streamed = req->match.route == TENDER_HTTP_ROUTE_IMAGE_IMPORT;
 	encoding = soup_message_headers_get_encoding(headers);
@@ -374,7 +377,8 @@ tender_http_server_early_cb(SoupServer *server,
 						message);
 		return;
 	}
-	if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0 && !fastapi && !streamed) {
+	if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0 && !fastapi && !raw &&
+	    !streamed) {
 		const gchar *type = soup_message_headers_get_content_type(headers, NULL);
 		if (g_strcmp0(type, "application/json") != 0) {
 			tender_http_message_reply_error(msg,

@@ -10,12 +10,52 @@
 
 /*
  * The HTTP bridge of the service registry: a method a plugin declared (tender-service.c) is
- * POST /v1/plugins/NAME/[SUBPATH/]METHOD, and also GET when it has no in-args.  The body is a
+ * POST /v1/plugins/NAME/[SUBPATH/]METHOD, or POST /v1/NAME/METHOD for its feature service,
+ * and also GET when it has no in-args.  The body is a
  * JSON object of the in-args by name, converted by the in-signature (json-glib's GVariant
  * mapping); the answer a JSON object of the out-args by name.  The call is authorized by the
  * one request path with the action and details a D-Bus call of the method gets, and errors
  * get the core's error bodies and statuses.
  */
+
+/**
+ * tender_http_service_match_method:
+ * @plugin: an active plugin
+ * @service: one of its services
+ * @name: a method's name, from the request's path
+ * @method: the request's method
+ * @match: (out caller-allocates): the route, %TENDER_HTTP_ROUTE_SERVICE
+ * @status: (out): 405 when the method does not fit; left alone for no such method
+ * @allow: the methods the path allows, for a 405
+ *
+ * Returns: whether @name is a method of @service that answers @method
+ */
+gboolean
+tender_http_service_match_method(TenderPlugin *plugin,
+				 TenderService *service,
+				 const gchar *name,
+				 const gchar *method,
+				 TenderHttpMatch *match,
+				 guint *status,
+				 GString *allow)
+{
+	GDBusMethodInfo *info = tender_service_lookup_method(service, name);
+	gboolean has_in_args = info != NULL && info->in_args != NULL && info->in_args[0] != NULL;
+
+	if (info == NULL)
+		return FALSE;
+	if (g_strcmp0(method, "POST") != 0 &&
+	    (has_in_args || (g_strcmp0(method, "GET") != 0 && g_strcmp0(method, "HEAD") != 0))) {
+		*status = SOUP_STATUS_METHOD_NOT_ALLOWED;
+		g_string_append(allow, has_in_args ? "POST" : "GET, POST");
+		return FALSE;
+	}
+	match->route = TENDER_HTTP_ROUTE_SERVICE;
+	match->plugin = plugin;
+	match->service = g_object_ref(service);
+	match->service_method = g_strdup(name);
+	return TRUE;
+}
 
 /**
  * tender_http_service_match:
@@ -40,23 +80,14 @@ tender_http_service_match(TenderPlugin *plugin,
 	g_autofree gchar *subpath = g_strndup(path, slash != NULL ? (gsize)(slash - path) : 0);
 	const gchar *name = slash != NULL ? slash + 1 : path;
 	TenderService *service = tender_plugin_lookup_service(plugin, subpath);
-	GDBusMethodInfo *info =
-	    service != NULL ? tender_service_lookup_method(service, name) : NULL;
-	gboolean has_in_args = info != NULL && info->in_args != NULL && info->in_args[0] != NULL;
 
-	if (info == NULL)
-		return FALSE;
-	if (g_strcmp0(method, "POST") != 0 &&
-	    (has_in_args || (g_strcmp0(method, "GET") != 0 && g_strcmp0(method, "HEAD") != 0))) {
-		*status = SOUP_STATUS_METHOD_NOT_ALLOWED;
-		g_string_append(allow, has_in_args ? "POST" : "GET, POST");
-		return FALSE;
-	}
-	match->route = TENDER_HTTP_ROUTE_SERVICE;
-	match->plugin = plugin;
-	match->service = g_object_ref(service);
-	match->service_method = g_strdup(name);
-	return TRUE;
+	return service != NULL && tender_http_service_match_method(plugin,
+								   service,
+								   name,
+								   method,
+								   match,
+								   status,
+								   allow);
 }
 
 /**

@@ -10,6 +10,14 @@
 G_BEGIN_DECLS
 
 gboolean
+tender_http_service_match_method(TenderPlugin *plugin,
+				 struct _TenderService *service,
+				 const gchar *name,
+				 const gchar *method,
+				 TenderHttpMatch *match,
+				 guint *status,
+				 GString *allow);
+gboolean
 tender_http_service_match(TenderPlugin *plugin,
 			  const gchar *method,
 			  const gchar *path,

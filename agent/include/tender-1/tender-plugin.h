@@ -425,4 +425,59 @@ tender_plugin_register_runtime(TenderPlugin *self,
 			       GDestroyNotify destroy,
 			       GError **error);
 
+/* --- the plugin's feature: its top-level service and its route aliases (Since: 0.3) --- */
+
+gboolean
+tender_plugin_add_feature_service(TenderPlugin *self,
+				  const gchar *introspection_xml,
+				  const TenderPluginServiceMethod *methods,
+				  gpointer user_data,
+				  GDestroyNotify destroy,
+				  GError **error);
+
+/**
+ * TenderPluginHttpAliasFlags:
+ * @TENDER_PLUGIN_HTTP_ALIAS_NONE: errors are answered as the HTTP mirror answers them,
+ *   {"error": {"name", "message"}}
+ * @TENDER_PLUGIN_HTTP_ALIAS_DETAIL: errors, the method's and the core's (401, 403, 400 of a
+ *   body that is not text), are answered as FastAPI's HTTPException is, {"detail": "message"},
+ *   with the same status
+ *
+ * How a route alias answers errors.
+ *
+ * Since: 0.3
+ */
+typedef enum {
+	TENDER_PLUGIN_HTTP_ALIAS_NONE = 0,
+	TENDER_PLUGIN_HTTP_ALIAS_DETAIL = 1 << 0,
+} TenderPluginHttpAliasFlags;
+
+/**
+ * TenderPluginHttpAlias:
+ * @verb: "GET" (which answers HEAD too), "POST", "PUT", "PATCH" or "DELETE"
+ * @pattern: an absolute path, e.g. "/containers/tool/{id}"; a `{name}` segment matches any
+ *   one segment, which the method gets under name
+ * @method: a method of the plugin's feature service, of in-signature (a{ss} s) and
+ *   out-signature (u s)
+ * @flags: how errors are answered
+ *
+ * One entry of the table given to tender_plugin_add_http_aliases(); the table ends with an
+ * entry whose @verb is %NULL.  Use designated initializers: the padding is for later.
+ *
+ * Since: 0.3
+ */
+typedef struct {
+	const gchar *verb;
+	const gchar *pattern;
+	const gchar *method;
+	TenderPluginHttpAliasFlags flags;
+	/*< private >*/
+	gpointer padding[2];
+} TenderPluginHttpAlias;
+
+gboolean
+tender_plugin_add_http_aliases(TenderPlugin *self,
+			       const TenderPluginHttpAlias *aliases,
+			       GError **error);
+
 G_END_DECLS

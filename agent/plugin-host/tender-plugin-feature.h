@@ -1,0 +1,43 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "tender-plugin-private.h"
+#include "tender-service.h"
+
+G_BEGIN_DECLS
+
+/* the most route aliases one plugin may register, and the longest pattern */
+#define TENDER_PLUGIN_HTTP_ALIASES_MAX	     64
+#define TENDER_PLUGIN_HTTP_ALIAS_PATTERN_MAX 256
+
+/* one route alias a plugin registered (tender_plugin_add_http_aliases()) */
+typedef struct {
+	gchar *verb;
+	gchar *pattern; /* as the plugin gave it, with {name} segments */
+	gchar *route;	/* as the HTTP router matches it: '*' for each {name} */
+	GStrv captures; /* the names of the '*' segments, in order */
+	gchar *method;
+	TenderPluginHttpAliasFlags flags;
+} TenderPluginAlias;
+
+void
+tender_plugin_alias_free(TenderPluginAlias *alias);
+gboolean
+tender_plugin_check_feature_name(const gchar *name, GError **error);
+TenderService *
+tender_plugin_get_feature_service(TenderPlugin *self);
+GPtrArray *
+tender_plugin_get_http_aliases(TenderPlugin *self);
+void
+tender_plugin_clear_http_aliases(TenderPlugin *self);
+gpointer
+tender_plugin_get_http_alias_cache(TenderPlugin *self);
+void
+tender_plugin_set_http_alias_cache(TenderPlugin *self, gpointer cache, GDestroyNotify destroy);
+void
+tender_plugin_set_peers(TenderPlugin *self, GPtrArray *peers);
+
+G_END_DECLS
