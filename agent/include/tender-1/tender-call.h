@@ -16,8 +16,8 @@ G_BEGIN_DECLS
  * One call of a method a plugin declared with tender_plugin_add_service() or
  * tender_plugin_add_feature_service(), whichever way it came: over D-Bus (org.tender.Agent1,
  * the plugin's object) or over HTTP (`/v1/plugins/NAME/SUBPATH/METHOD` or `/v1/NAME/METHOD`,
- * JSON, or a route alias of tender_plugin_add_http_aliases()).  The core has already checked the arguments
- * against the method's in-signature and asked polkit about the method's action.
+ * JSON, or a route alias of tender_plugin_add_http_aliases()).  The core has already checked the
+ * arguments against the method's in-signature and asked polkit about the method's action.
  *
  * Complete it exactly once, now or later, with tender_call_return_value() or
  * tender_call_return_error(); completing it frees it.  Until then the client waits.
