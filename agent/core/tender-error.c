@@ -16,6 +16,7 @@ static const GDBusErrorEntry tender_error_entries[] = {
     {TENDER_ERROR_NOT_SUPPORTED, "org.tender.Agent1.Error.NotSupported"},
     {TENDER_ERROR_BUSY, "org.tender.Agent1.Error.Busy"},
     {TENDER_ERROR_LIMIT_REACHED, "org.tender.Agent1.Error.LimitReached"},
+    {TENDER_ERROR_UNAVAILABLE, "org.tender.Agent1.Error.Unavailable"},
 };
 
 /* the same codes as HTTP status codes, for the HTTP mirror and the plugins' routes; indexed
@@ -30,6 +31,7 @@ static const guint tender_error_http_statuses[] = {
     [TENDER_ERROR_NOT_SUPPORTED] = 501,	   /* Not Implemented */
     [TENDER_ERROR_BUSY] = 409,		   /* Conflict */
     [TENDER_ERROR_LIMIT_REACHED] = 429,	   /* Too Many Requests */
+    [TENDER_ERROR_UNAVAILABLE] = 503,	   /* Service Unavailable */
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(tender_error_entries) == TENDER_ERROR_LAST);

@@ -535,8 +535,15 @@ class DeferTest(PluginTestCase):
         listed = {p["name"]: p["status"] for p in json.loads(text)}
         self.assertTrue(listed["deferred"].startswith("deferred: its service is not up yet"),
                         listed)
-        # what a deferred probe registered is not served
-        self.assertEqual(curl("GET", "/v1/plugins/deferred/status")[0], 404)
+        # what a deferred probe registered is not served: its paths are not there yet (503,
+        # with the probe's reason), and other paths are still not there at all
+        status, _, text = curl("GET", "/v1/plugins/deferred/status")
+        self.assertEqual(status, 503, text)
+        error = json.loads(text)["error"]
+        self.assertEqual(error["name"], "org.tender.Agent1.Error.Unavailable", error)
+        self.assertRegex(error["message"],
+                         r"^Plugin deferred is not serving yet: its service is not up yet")
+        self.assertEqual(curl("GET", "/v1/plugins/nosuchplugin/status")[0], 404)
         # probed again after 1 s and 2 s: the third probe succeeds
         self.assertTrue(wait_for(lambda: self.plugins()["deferred"] == ("0.1", "active"),
                                  timeout=30), self.plugins()["deferred"])

@@ -199,17 +199,25 @@ tender_http_router_match_core(const gchar *method,
 
 /* the active plugin called @name */
 static TenderPlugin *
-tender_http_router_find_plugin(TenderPluginList *plugins, const gchar *name)
+tender_http_router_find_plugin_in(TenderPluginList *plugins,
+				  const gchar *name,
+				  TenderPluginStatus status)
 {
 	GPtrArray *list = tender_plugin_list_get_plugins(plugins);
 
 	for (guint i = 0; i < list->len; i++) {
 		TenderPlugin *plugin = g_ptr_array_index(list, i);
-		if (tender_plugin_get_status(plugin) == TENDER_PLUGIN_STATUS_ACTIVE &&
+		if (tender_plugin_get_status(plugin) == status &&
 		    g_strcmp0(tender_plugin_get_name(plugin), name) == 0)
 			return plugin;
 	}
 	return NULL;
+}
+
+static TenderPlugin *
+tender_http_router_find_plugin(TenderPluginList *plugins, const gchar *name)
+{
+	return tender_http_router_find_plugin_in(plugins, name, TENDER_PLUGIN_STATUS_ACTIVE);
 }
 
 /* a method of an active plugin's feature service, /v1/NAME/METHOD; %FALSE with the status
@@ -294,6 +302,44 @@ tender_http_router_match_plugin(TenderPluginList *plugins,
 		return TRUE;
 	tender_http_match_clear(match);
 	return FALSE;
+}
+
+/**
+ * tender_http_router_deferred_message:
+ * @plugins: (nullable): the loaded plugins
+ * @path: a path no route answers
+ *
+ * The paths of a deferred plugin (its feature service's /v1/NAME/... and its routes below
+ * /v1/plugins/NAME/) are not there while it waits for what it needs: they answer 503 with the
+ * probe's reason, so that a client knows to try again rather than that the path is wrong.
+ *
+ * Returns: (transfer full) (nullable): the 503's message, or %NULL if @path is no deferred
+ *   plugin's
+ */
+gchar *
+tender_http_router_deferred_message(TenderPluginList *plugins, const gchar *path)
+{
+	g_autofree gchar *name = NULL;
+	const gchar *rest = NULL;
+	const gchar *end;
+	TenderPlugin *plugin;
+
+	if (plugins == NULL)
+		return NULL;
+	if (g_str_has_prefix(path, TENDER_HTTP_PLUGIN_PREFIX))
+		rest = path + strlen(TENDER_HTTP_PLUGIN_PREFIX);
+	else if (g_str_has_prefix(path, "/v1/"))
+		rest = path + strlen("/v1/");
+	if (rest == NULL)
+		return NULL;
+	end = strchr(rest, '/');
+	name = end != NULL ? g_strndup(rest, (gsize)(end - rest)) : g_strdup(rest);
+	plugin = tender_http_router_find_plugin_in(plugins, name, TENDER_PLUGIN_STATUS_DEFERRED);
+	if (plugin == NULL)
+		return NULL;
+	return g_strdup_printf("Plugin %s is not serving yet: %s",
+			       name,
+			       tender_plugin_get_status_message(plugin));
 }
 
 /**

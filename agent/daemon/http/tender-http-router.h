@@ -97,4 +97,7 @@ tender_http_router_authenticate(TenderHttpRequest *req,
 void
 tender_http_router_authorize(TenderHttpRequest *req);
 
+gchar *
+tender_http_router_deferred_message(TenderPluginList *plugins, const gchar *path);
+
 G_END_DECLS

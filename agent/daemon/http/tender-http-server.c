@@ -343,6 +343,16 @@ tender_http_server_early_cb(SoupServer *server,
 						     allow->str);
 			return;
 		}
+		/* the paths of a plugin that waits for its service: not there yet, rather than
+		 * not there */
+		message = tender_http_router_deferred_message(self->plugins, path);
+		if (message != NULL) {
+			tender_http_message_reply_error(msg,
+							SOUP_STATUS_SERVICE_UNAVAILABLE,
+							TENDER_ERROR_UNAVAILABLE,
+							message);
+			return;
+		}
 		message = g_strdup_printf("No route %s", path);
 		tender_http_message_reply_error(msg, status, TENDER_ERROR_NOT_FOUND, message);
 		return;

@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * @TENDER_ERROR_NOT_SUPPORTED: the request is known but this host, runtime or plugin cannot do it
  * @TENDER_ERROR_BUSY: the object is busy with another request; try again later
  * @TENDER_ERROR_LIMIT_REACHED: a configured limit (e.g. max-workloads) does not allow more
+ * @TENDER_ERROR_UNAVAILABLE: a service the request needs (e.g. dockerd for the Docker plugin)
+ *   is not answering; try again later.  HTTP 503.  Since: 0.3
  *
  * The error domain shared by the D-Bus API (as org.tender.Agent1.Error.*) and the HTTP mirror.
  */
@@ -34,6 +36,7 @@ typedef enum {
 	TENDER_ERROR_NOT_SUPPORTED,
 	TENDER_ERROR_BUSY,
 	TENDER_ERROR_LIMIT_REACHED,
+	TENDER_ERROR_UNAVAILABLE,
 	TENDER_ERROR_LAST, /*< skip >*/
 } TenderError;
 
