@@ -69,6 +69,18 @@ tender_plugin_check_feature_name(const gchar *name, GError **error)
 	return TRUE;
 }
 
+/* the tuple type of a signal's args */
+static GVariantType *
+tender_plugin_feature_args_type(GDBusArgInfo **args)
+{
+	g_autoptr(GPtrArray) types = g_ptr_array_new();
+
+	for (guint i = 0; args != NULL && args[i] != NULL; i++)
+		g_ptr_array_add(types, (gpointer)G_VARIANT_TYPE(args[i]->signature));
+	return g_variant_type_new_tuple((const GVariantType *const *)types->pdata,
+					(gint)types->len);
+}
+
 /**
  * tender_plugin_get_feature_service:
  * @self: a #TenderPlugin
@@ -602,4 +614,77 @@ void
 tender_plugin_set_peers(TenderPlugin *self, GPtrArray *peers)
 {
 	self->peers = peers;
+}
+
+/**
+ * tender_plugin_emit_feature_signal:
+ * @self: a #TenderPlugin
+ * @signal_name: a signal of the feature service's interface
+ * @parameters: (nullable): its args, a tuple of the types the introspection XML gives, sunk if
+ *   floating
+ * @error: (nullable): a #GError
+ *
+ * Broadcasts a signal of the plugin's feature service (tender_plugin_add_feature_service())
+ * from its object, /org/tender/Agent1/NAME.  Anyone on the bus may receive it: put nothing in
+ * a signal that polkit should guard.
+ *
+ * Returns: %TRUE on success; %FALSE with NotFound without a feature service or such a
+ *   signal, InvalidArgument for parameters of other types
+ *
+ * Since: 0.3
+ */
+gboolean
+tender_plugin_emit_feature_signal(TenderPlugin *self,
+				  const gchar *signal_name,
+				  GVariant *parameters,
+				  GError **error)
+{
+	g_autoptr(GVariant) params = parameters != NULL ? g_variant_ref_sink(parameters) : NULL;
+	g_autoptr(GVariantType) type = NULL;
+	TenderService *service;
+	GDBusInterfaceInfo *iface;
+	GDBusSignalInfo *signal;
+	GDBusConnection *connection;
+
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	g_return_val_if_fail(signal_name != NULL, FALSE);
+	service = tender_plugin_get_feature_service(self);
+	iface = service != NULL ? tender_service_get_interface(service) : NULL;
+	signal = iface != NULL ? g_dbus_interface_info_lookup_signal(iface, signal_name) : NULL;
+	if (signal == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_FOUND,
+			    "The plugin has no feature service with a signal %s",
+			    signal_name);
+		return FALSE;
+	}
+	type = tender_plugin_feature_args_type(signal->args);
+	if (!g_variant_type_equal(type,
+				  params != NULL ? g_variant_get_type(params)
+						 : G_VARIANT_TYPE_UNIT)) {
+		g_autofree gchar *want = g_variant_type_dup_string(type);
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Signal %s takes %s",
+			    signal_name,
+			    want);
+		return FALSE;
+	}
+	connection = tender_plugin_get_connection(self);
+	if (connection == NULL) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_STATE,
+				    "tenderd is not on the bus yet");
+		return FALSE;
+	}
+	return g_dbus_connection_emit_signal(connection,
+					     NULL,
+					     tender_service_get_object_path(service),
+					     iface->name,
+					     signal_name,
+					     params,
+					     error);
 }

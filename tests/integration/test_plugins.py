@@ -16,8 +16,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tenderlab import (DBusError, TenderTestCase, proc_cgroup, cgroup_file,  # noqa: E402
-                       run, tenderd_pid, wait_for)
+from tenderlab import (DBusError, Gio, GLib, TenderTestCase, proc_cgroup,  # noqa: E402
+                       cgroup_file, run, tenderd_pid, wait_for)
 from test_http import NOBODY, NOBODY_TOKEN, ROOT_TOKEN, SOCKET, TOKENS, curl  # noqa: E402
 from test_polkit import RULES_DIR, USER, ensure_user  # noqa: E402
 
@@ -413,6 +413,20 @@ class FeatureTest(TokensTestCase):
         self.assertEqual(curl("POST", "/v1/hello/Greet", {"name": "x"}, unix=False)[0], 401)
         # it is not a service below /v1/plugins/hello/
         self.assertEqual(curl("POST", "/v1/plugins/hello/Greet", {"name": "bob"})[0], 404)
+
+    def test_feature_signal(self):
+        """A signal of the feature service comes from its object, with its interface."""
+        got = []
+        sub = self.tender.bus.signal_subscribe(
+            "org.tender.Agent1", FEATURE_IFACE, "Greeted", FEATURE_PATH, None,
+            Gio.DBusSignalFlags.NONE,
+            lambda conn, sender, path, iface, name, params: got.append(
+                (path, iface, name, params.unpack())))
+        self.addCleanup(self.tender.bus.signal_unsubscribe, sub)
+        curl("POST", "/v1/hello/Greet", {"name": "carol"})
+        context = GLib.MainContext.default()
+        self.assertTrue(wait_for(lambda: (context.iteration(False), got)[1], timeout=10))
+        self.assertEqual(got, [(FEATURE_PATH, FEATURE_IFACE, "Greeted", ("carol",))])
 
     def test_aliases(self):
         # the path's {name} wins over the query's name=; the status is the plugin's

@@ -408,6 +408,9 @@ static const gchar hello_feature_xml[] = "<node>"
 					 "      <arg name='status' type='u' direction='out'/>"
 					 "      <arg name='answer' type='s' direction='out'/>"
 					 "    </method>"
+					 "    <signal name='Greeted'>"
+					 "      <arg name='name' type='s'/>"
+					 "    </signal>"
 					 "  </interface>"
 					 "</node>";
 
@@ -418,9 +421,16 @@ hello_feature_greet_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_dat
 	Hello *hello = user_data;
 	const gchar *name = NULL;
 	g_autofree gchar *text = NULL;
+	g_autoptr(GError) error = NULL;
 
 	g_variant_get(tender_call_get_parameters(call), "(&s)", &name);
 	text = g_strdup_printf("%s, %s!", hello->greeting, name);
+	/* and says so to everyone listening */
+	if (!tender_plugin_emit_feature_signal(plugin,
+					       "Greeted",
+					       g_variant_new("(s)", name),
+					       &error))
+		g_warning("%s", error->message);
 	tender_call_return_value(call,
 				 g_variant_new("(su)",
 					       text,

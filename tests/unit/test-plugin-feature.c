@@ -60,6 +60,9 @@ static const gchar feature_xml[] = "<node><interface name='org.example.Feature'>
 				   "<arg name='body' type='s' direction='in'/>"
 				   "<arg name='answer' type='s' direction='out'/>"
 				   "</method>"
+				   "<signal name='Greeted'>"
+				   "<arg name='name' type='s'/>"
+				   "</signal>"
 				   "</interface></node>";
 
 /* Greet answers "hello, NAME" and checks that the call is the feature service's */
@@ -162,6 +165,14 @@ test_feature_service(void)
 	g_clear_error(&error);
 	g_assert_null(tender_plugin_get_feature_service(plugin));
 
+	/* no signal without the service */
+	g_assert_false(tender_plugin_emit_feature_signal(plugin,
+							 "Greeted",
+							 g_variant_new("(s)", "x"),
+							 &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+
 	/* one, at /org/tender/Agent1/NAME (escaped), and no second */
 	g_assert_true(add_feature(plugin, &error));
 	g_assert_no_error(error);
@@ -175,6 +186,28 @@ test_feature_service(void)
 			==,
 			"/org/tender/Agent1/my_2dplugin");
 	g_assert_cmpstr(tender_service_get_owner(service), ==, "my-plugin");
+
+	/* its signals: those of its interface, with their args; sent once tenderd is on a bus */
+	g_assert_false(tender_plugin_emit_feature_signal(plugin,
+							 "Nothing",
+							 g_variant_new("(s)", "x"),
+							 &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+	g_assert_false(
+	    tender_plugin_emit_feature_signal(plugin, "Greeted", g_variant_new("(u)", 1), &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message, ==, "Signal Greeted takes (s)");
+	g_clear_error(&error);
+	g_assert_false(tender_plugin_emit_feature_signal(plugin, "Greeted", NULL, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	g_assert_false(tender_plugin_emit_feature_signal(plugin,
+							 "Greeted",
+							 g_variant_new("(s)", "x"),
+							 &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE);
+	g_clear_error(&error);
 
 	/* it is no service below /org/tender/Agent1/plugin/NAME; the plugin's own object is free */
 	g_assert_null(tender_plugin_lookup_service(plugin, ""));

@@ -479,5 +479,10 @@ gboolean
 tender_plugin_add_http_aliases(TenderPlugin *self,
 			       const TenderPluginHttpAlias *aliases,
 			       GError **error);
+gboolean
+tender_plugin_emit_feature_signal(TenderPlugin *self,
+				  const gchar *signal_name,
+				  GVariant *parameters,
+				  GError **error);
 
 G_END_DECLS
