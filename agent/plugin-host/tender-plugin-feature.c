@@ -39,6 +39,7 @@ tender_plugin_alias_free(TenderPluginAlias *alias)
 	g_free(alias->route);
 	g_strfreev(alias->captures);
 	g_free(alias->method);
+	g_free(alias->tag);
 	g_free(alias);
 }
 
@@ -454,12 +455,22 @@ tender_plugin_alias_new(TenderPlugin *self,
 			    row->pattern != NULL ? row->pattern : "");
 		return NULL;
 	}
+	if (row->tag != NULL && (strlen(row->tag) > 64 || !g_utf8_validate(row->tag, -1, NULL))) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The tag of alias %s %s is not UTF-8 text of at most 64 bytes",
+			    row->verb,
+			    row->pattern != NULL ? row->pattern : "");
+		return NULL;
+	}
 	alias = tender_plugin_alias_parse(self, row->pattern, error);
 	if (alias == NULL)
 		return NULL;
 	alias->verb = g_strdup(row->verb);
 	alias->method = g_strdup(row->method);
 	alias->flags = row->flags;
+	alias->tag = g_strdup(row->tag);
 	if (!tender_plugin_alias_check_method(self, service, row->method, error) ||
 	    !tender_plugin_alias_check_service_routes(self, service, alias, error) ||
 	    !tender_plugin_alias_check_free(self, self->http_aliases, alias, error) ||

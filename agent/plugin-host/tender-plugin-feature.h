@@ -21,6 +21,7 @@ typedef struct {
 	GStrv captures; /* the names of the '*' segments, in order */
 	gchar *method;
 	TenderPluginHttpAliasFlags flags;
+	gchar *tag; /* (nullable): the a{ss}'s "route" */
 } TenderPluginAlias;
 
 void

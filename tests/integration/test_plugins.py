@@ -437,6 +437,10 @@ class FeatureTest(TokensTestCase):
             self.assertEqual(hdrs["content-type"], "application/json")
             self.assertEqual(json.loads(text), {"text": "Howdy, bob!", "uid": 0, "params": {
                 "name": "bob", "status": "201", "x": "y"}})
+        # a route's tag comes as "route", over the query's
+        status, _, text = curl("GET", "/hello/tagged/bob?route=other&x=1")
+        self.assertEqual((status, json.loads(text)["params"]),
+                         (200, {"name": "bob", "route": "tagged", "x": "1"}), text)
         # a capture is unescaped
         status, _, text = curl("GET", "/hello/greetings/b%C3%B6b")
         self.assertEqual((status, json.loads(text)["text"]), (200, "Howdy, b\u00f6b!"), text)

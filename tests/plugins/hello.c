@@ -523,6 +523,7 @@ static const TenderPluginHttpAlias hello_aliases[] = {
      .method = "Find",
      .flags = TENDER_PLUGIN_HTTP_ALIAS_DETAIL},
     {.verb = "GET", .pattern = "/v1/hello/tools/{id}", .method = "Find"},
+    {.verb = "GET", .pattern = "/hello/tagged/{name}", .method = "Echo", .tag = "tagged"},
     {.verb = NULL},
 };
 

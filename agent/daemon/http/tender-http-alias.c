@@ -63,6 +63,7 @@ tender_http_alias_set_unref(const TenderHttpAliasSet *set)
 		g_free((gchar *)rows[i].pattern);
 		g_free((gchar *)rows[i].method);
 		g_strfreev((GStrv)rows[i].captures);
+		g_free((gchar *)rows[i].tag);
 	}
 	g_free(rows);
 	g_object_unref(owned->service);
@@ -115,6 +116,7 @@ tender_http_alias_plugin_set(TenderPlugin *plugin)
 		if ((alias->flags & TENDER_PLUGIN_HTTP_ALIAS_DETAIL) != 0)
 			rows[i].flags |= TENDER_HTTP_ALIAS_DETAIL;
 		rows[i].captures = (const gchar *const *)g_strdupv(alias->captures);
+		rows[i].tag = g_strdup(alias->tag);
 	}
 	set = g_new0(TenderHttpAliasSet, 1);
 	set->aliases = rows;
@@ -418,6 +420,8 @@ tender_http_alias_raw_parameters(TenderHttpRequest *req, GError **error)
 		}
 		g_hash_table_insert(params, (gpointer)alias->captures[i], segment);
 	}
+	if (alias->tag != NULL)
+		g_hash_table_insert(params, (gpointer) "route", g_strdup(alias->tag));
 	keys = g_list_sort(g_hash_table_get_keys(params), (GCompareFunc)g_strcmp0);
 	for (GList *l = keys; l != NULL; l = l->next) {
 		const gchar *text = g_hash_table_lookup(params, l->data);

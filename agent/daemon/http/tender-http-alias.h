@@ -80,6 +80,7 @@ typedef struct _TenderHttpAlias {
 	TenderHttpAliasFlags flags;
 	TenderHttpAliasCheckFunc check;
 	const gchar *const *captures;
+	const gchar *tag; /* a plugin's: the a{ss}'s "route" */
 } TenderHttpAlias;
 
 /**

@@ -460,6 +460,9 @@ typedef enum {
  * @method: a method of the plugin's feature service, of in-signature (a{ss} s) and
  *   out-signature (u s)
  * @flags: how errors are answered
+ * @tag: (nullable): given to the method in its a{ss} under the key "route", over a capture or
+ *   query parameter of that name: for a method that serves several routes (e.g. one per
+ *   polkit action), which one was asked for
  *
  * One entry of the table given to tender_plugin_add_http_aliases(); the table ends with an
  * entry whose @verb is %NULL.  Use designated initializers: the padding is for later.
@@ -471,8 +474,9 @@ typedef struct {
 	const gchar *pattern;
 	const gchar *method;
 	TenderPluginHttpAliasFlags flags;
+	const gchar *tag;
 	/*< private >*/
-	gpointer padding[2];
+	gpointer padding[1];
 } TenderPluginHttpAlias;
 
 gboolean
