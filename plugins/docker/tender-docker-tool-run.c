@@ -141,6 +141,49 @@ tender_docker_tool_run_gone(const GError *error)
 	return g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* what becomes of dockerd's answer to a request of the run's; not called once the run is gone */
+typedef void (*TenderDockerToolRunAnswerFunc)(TenderDockerToolRun *self,
+					      JsonNode *answer,
+					      GError *error);
+
+typedef struct {
+	TenderDockerToolRun *run;
+	TenderDockerToolRunAnswerFunc func;
+} TenderDockerToolRunRequest;
+
+static void
+tender_docker_tool_run_answered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autofree TenderDockerToolRunRequest *request = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) answer =
+	    tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
+
+	if (!tender_docker_tool_run_gone(error))
+		request->func(request->run, answer, error);
+}
+
+/* one request of the Engine API, whose answer goes to @func */
+static void
+tender_docker_tool_run_request(TenderDockerToolRun *self,
+			       const gchar *method,
+			       const gchar *path,
+			       JsonNode *body,
+			       TenderDockerToolRunAnswerFunc func)
+{
+	TenderDockerToolRunRequest *request = g_new0(TenderDockerToolRunRequest, 1);
+
+	request->run = self;
+	request->func = func;
+	tender_docker_client_request_async(self->client,
+					   method,
+					   path,
+					   body,
+					   self->cancellable,
+					   tender_docker_tool_run_answered_cb,
+					   request);
+}
+
 static gchar *
 tender_docker_tool_run_container_path(TenderDockerToolRun *self, const gchar *what)
 {
@@ -185,15 +228,8 @@ tender_docker_tool_run_ended(TenderDockerToolRun *self)
 }
 
 static void
-tender_docker_tool_run_removed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_docker_tool_run_removed(TenderDockerToolRun *self, JsonNode *answer, GError *error)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) answer =
-	    tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
-	TenderDockerToolRun *self = user_data;
-
-	if (tender_docker_tool_run_gone(error))
-		return;
 	if (error != NULL && !g_error_matches(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND))
 		g_warning("Cannot remove the container of tool run %s: %s",
 			  tender_docker_tool_get_id(self->tool),
@@ -219,13 +255,7 @@ tender_docker_tool_run_end_saved_cb(GObject *source, GAsyncResult *res, gpointer
 	}
 	base = tender_docker_tool_run_container_path(self, "");
 	path = tender_docker_api_build_path(base, "force", "1", "v", "1", NULL);
-	tender_docker_client_request_async(self->client,
-					   "DELETE",
-					   path,
-					   NULL,
-					   self->cancellable,
-					   tender_docker_tool_run_removed_cb,
-					   self);
+	tender_docker_tool_run_request(self, "DELETE", path, NULL, tender_docker_tool_run_removed);
 }
 
 /* the record is final: saved, then the container removed if asked */
@@ -361,17 +391,11 @@ tender_docker_tool_run_logs_cb(GObject *source, GAsyncResult *res, gpointer user
 }
 
 static void
-tender_docker_tool_run_inspected_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_docker_tool_run_inspected(TenderDockerToolRun *self, JsonNode *answer, GError *error)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) answer =
-	    tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
-	TenderDockerToolRun *self = user_data;
 	TenderDockerToolRunCollect *collect = NULL;
 	JsonObject *state = NULL;
 
-	if (tender_docker_tool_run_gone(error))
-		return;
 	collect = g_new0(TenderDockerToolRunCollect, 1);
 	collect->run = self;
 	collect->exit_code = self->wait_status;
@@ -398,6 +422,9 @@ tender_docker_tool_run_inspected_cb(GObject *source, GAsyncResult *res, gpointer
 			  tender_docker_tool_get_id(self->tool),
 			  error->message);
 	}
+	/* dockerd may note the end of a tool that ran for no time before its start */
+	collect->finished_at =
+	    MAX(collect->finished_at, tender_docker_tool_get_started_at(self->tool));
 	tender_docker_client_logs_async(self->client,
 					tender_docker_tool_get_container_id(self->tool),
 					self->output_max,
@@ -416,27 +443,15 @@ tender_docker_tool_run_collect(TenderDockerToolRun *self)
 	g_clear_handle_id(&self->timeout_id, g_source_remove);
 	g_clear_handle_id(&self->retry_id, g_source_remove);
 	tender_docker_tool_run_stop_stats(self);
-	tender_docker_client_request_async(self->client,
-					   "GET",
-					   path,
-					   NULL,
-					   self->cancellable,
-					   tender_docker_tool_run_inspected_cb,
-					   self);
+	tender_docker_tool_run_request(self, "GET", path, NULL, tender_docker_tool_run_inspected);
 }
 
 /* --- kill --- */
 
 static void
-tender_docker_tool_run_killed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_docker_tool_run_killed(TenderDockerToolRun *self, JsonNode *answer, GError *error)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) answer =
-	    tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
-	TenderDockerToolRun *self = user_data;
 
-	if (tender_docker_tool_run_gone(error))
-		return;
 	self->killing = FALSE;
 	if (g_error_matches(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE)) {
 		/* it was not running: it has ended by itself, as the wait will say */
@@ -459,13 +474,7 @@ tender_docker_tool_run_send_kill(TenderDockerToolRun *self)
 	if (self->killing || self->exited)
 		return;
 	self->killing = TRUE;
-	tender_docker_client_request_async(self->client,
-					   "POST",
-					   path,
-					   NULL,
-					   self->cancellable,
-					   tender_docker_tool_run_killed_cb,
-					   self);
+	tender_docker_tool_run_request(self, "POST", path, NULL, tender_docker_tool_run_killed);
 }
 
 static void
@@ -683,16 +692,10 @@ tender_docker_tool_run_retry_cb(gpointer user_data)
 }
 
 static void
-tender_docker_tool_run_waited_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_docker_tool_run_waited(TenderDockerToolRun *self, JsonNode *answer, GError *error)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) answer =
-	    tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
-	TenderDockerToolRun *self = user_data;
 	g_autofree gchar *message = NULL;
 
-	if (tender_docker_tool_run_gone(error))
-		return;
 	if (g_error_matches(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND)) {
 		message = g_strdup_printf("The tool's container %s is gone",
 					  tender_docker_tool_get_container_id(self->tool));
@@ -722,13 +725,7 @@ tender_docker_tool_run_wait(TenderDockerToolRun *self)
 {
 	g_autofree gchar *path = tender_docker_tool_run_container_path(self, "/wait");
 
-	tender_docker_client_request_async(self->client,
-					   "POST",
-					   path,
-					   NULL,
-					   self->cancellable,
-					   tender_docker_tool_run_waited_cb,
-					   self);
+	tender_docker_tool_run_request(self, "POST", path, NULL, tender_docker_tool_run_waited);
 }
 
 /* the container runs: its timeout, stats and wait */
@@ -773,16 +770,9 @@ tender_docker_tool_run_stdin_cb(GObject *source, GAsyncResult *res, gpointer use
 }
 
 static void
-tender_docker_tool_run_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_docker_tool_run_started(TenderDockerToolRun *self, JsonNode *answer, GError *error)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) answer =
-	    tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
-	TenderDockerToolRun *self = user_data;
 	g_autofree gchar *message = NULL;
-
-	if (tender_docker_tool_run_gone(error))
-		return;
 	if (error != NULL) {
 		message = tender_docker_tool_run_docker_error(error);
 		tender_docker_tool_run_fail(self, message);
@@ -793,20 +783,14 @@ tender_docker_tool_run_started_cb(GObject *source, GAsyncResult *res, gpointer u
 }
 
 static void
-tender_docker_tool_run_created_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_docker_tool_run_created(TenderDockerToolRun *self, JsonNode *answer, GError *error)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) answer =
-	    tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
-	TenderDockerToolRun *self = user_data;
 	TenderDockerToolRequest *request = tender_docker_tool_get_request(self->tool);
 	const gchar *id = NULL;
 	g_autofree gchar *message = NULL;
 	g_autofree gchar *path = NULL;
 	g_autoptr(GBytes) input = NULL;
 
-	if (tender_docker_tool_run_gone(error))
-		return;
 	if (answer != NULL && JSON_NODE_HOLDS_OBJECT(answer))
 		id = json_object_get_string_member_with_default(json_node_get_object(answer),
 								"Id",
@@ -834,13 +818,7 @@ tender_docker_tool_run_created_cb(GObject *source, GAsyncResult *res, gpointer u
 					      tender_docker_tool_run_stdin_cb,
 					      g_strdup(tender_docker_tool_get_id(self->tool)));
 	path = tender_docker_tool_run_container_path(self, "/start");
-	tender_docker_client_request_async(self->client,
-					   "POST",
-					   path,
-					   NULL,
-					   self->cancellable,
-					   tender_docker_tool_run_started_cb,
-					   self);
+	tender_docker_tool_run_request(self, "POST", path, NULL, tender_docker_tool_run_started);
 }
 
 /**
@@ -860,30 +838,18 @@ tender_docker_tool_run_start(TenderDockerToolRun *self)
 	g_autoptr(JsonNode) body =
 	    tender_docker_tool_request_build_create_body(request, id, self->output_max);
 
-	tender_docker_client_request_async(self->client,
-					   "POST",
-					   path,
-					   body,
-					   self->cancellable,
-					   tender_docker_tool_run_created_cb,
-					   self);
+	tender_docker_tool_run_request(self, "POST", path, body, tender_docker_tool_run_created);
 }
 
 /* --- adoption --- */
 
 static void
-tender_docker_tool_run_adopted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_docker_tool_run_adopted(TenderDockerToolRun *self, JsonNode *answer, GError *error)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) answer =
-	    tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
-	TenderDockerToolRun *self = user_data;
 	JsonObject *state = NULL;
 	g_autofree gchar *message = NULL;
 	gint64 started_at;
 
-	if (tender_docker_tool_run_gone(error))
-		return;
 	if (g_error_matches(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND)) {
 		message = g_strdup_printf("The tool's container %s is gone",
 					  tender_docker_tool_get_container_id(self->tool));
@@ -927,11 +893,5 @@ tender_docker_tool_run_adopt(TenderDockerToolRun *self)
 	g_autofree gchar *path = tender_docker_tool_run_container_path(self, "/json");
 
 	self->wait_status = -1;
-	tender_docker_client_request_async(self->client,
-					   "GET",
-					   path,
-					   NULL,
-					   self->cancellable,
-					   tender_docker_tool_run_adopted_cb,
-					   self);
+	tender_docker_tool_run_request(self, "GET", path, NULL, tender_docker_tool_run_adopted);
 }

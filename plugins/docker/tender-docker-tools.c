@@ -8,6 +8,7 @@
 #include "tender-docker-tool-queue.h"
 #include "tender-docker-tool-run.h"
 #include "tender-docker-tool-store.h"
+#include "tender-docker-tool-waiters.h"
 #include "tender-docker-tools.h"
 
 /*
@@ -36,20 +37,6 @@
  * Recover may be called again (when dockerd comes back): runs already known are left alone.
  */
 
-typedef enum {
-	TENDER_DOCKER_TOOLS_WAIT_STARTED, /* execute without wait */
-	TENDER_DOCKER_TOOLS_WAIT_ENDED,	  /* execute with wait */
-	TENDER_DOCKER_TOOLS_WAIT_CANCEL,  /* cancel */
-} TenderDockerToolsWait;
-
-typedef struct {
-	GTask *task;
-	TenderDockerTool *tool;
-	TenderDockerToolsWait kind;
-	GCancellable *cancellable;
-	gulong cancelled_id;
-} TenderDockerToolsWaiter;
-
 struct _TenderDockerTools {
 	GObject parent_instance;
 	TenderDockerClient *client;
@@ -61,7 +48,7 @@ struct _TenderDockerTools {
 	GHashTable *tools; /* id → TenderDockerTool: every run kept */
 	GHashTable *runs;  /* id → TenderDockerToolRun: those whose container is handled */
 	TenderDockerToolQueue *queue;
-	GPtrArray *waiters; /* of TenderDockerToolsWaiter */
+	TenderDockerToolWaiters *waiters;
 	gboolean recovered; /* recover has been through: runs may start */
 	gboolean recovering;
 	guint expiry_id;
@@ -72,17 +59,6 @@ G_DEFINE_TYPE(TenderDockerTools, tender_docker_tools, G_TYPE_OBJECT)
 
 enum { SIGNAL_FINISHED, SIGNAL_LAST };
 static guint signals[SIGNAL_LAST] = {0};
-
-static void
-tender_docker_tools_waiter_free(TenderDockerToolsWaiter *waiter)
-{
-	if (waiter->cancelled_id != 0)
-		g_cancellable_disconnect(waiter->cancellable, waiter->cancelled_id);
-	g_clear_object(&waiter->cancellable);
-	g_clear_object(&waiter->task);
-	g_object_unref(waiter->tool);
-	g_free(waiter);
-}
 
 static void
 tender_docker_tools_dispose(GObject *object)
@@ -105,7 +81,7 @@ tender_docker_tools_finalize(GObject *object)
 	g_hash_table_unref(self->tools);
 	g_hash_table_unref(self->runs);
 	tender_docker_tool_queue_free(self->queue);
-	g_ptr_array_unref(self->waiters);
+	tender_docker_tool_waiters_free(self->waiters);
 	g_object_unref(self->cancellable);
 	G_OBJECT_CLASS(tender_docker_tools_parent_class)->finalize(object);
 }
@@ -147,7 +123,7 @@ tender_docker_tools_init(TenderDockerTools *self)
 					   g_free,
 					   (GDestroyNotify)tender_docker_tool_run_free);
 	self->queue = tender_docker_tool_queue_new(TENDER_DOCKER_TOOLS_QUEUED_DEFAULT);
-	self->waiters = g_ptr_array_new();
+	self->waiters = tender_docker_tool_waiters_new();
 	self->max_kept = TENDER_DOCKER_TOOLS_KEPT_DEFAULT;
 	self->cancellable = g_cancellable_new();
 }
@@ -288,97 +264,6 @@ tender_docker_tools_arm_expiry(TenderDockerTools *self)
 					self);
 }
 
-/* --- waiters: execute and cancel, answered when their run has started or ended --- */
-
-static void
-tender_docker_tools_answer(TenderDockerToolsWaiter *waiter)
-{
-	TenderDockerToolStatus status = tender_docker_tool_get_status(waiter->tool);
-
-	if (waiter->kind != TENDER_DOCKER_TOOLS_WAIT_CANCEL) {
-		g_task_return_pointer(waiter->task, g_object_ref(waiter->tool), g_object_unref);
-	} else if (status == TENDER_DOCKER_TOOL_STATUS_CANCELLED) {
-		g_task_return_boolean(waiter->task, TRUE);
-	} else {
-		g_task_return_new_error(waiter->task,
-					TENDER_ERROR,
-					TENDER_ERROR_INVALID_STATE,
-					"Tool run %s ended (%s) before it could be cancelled",
-					tender_docker_tool_get_id(waiter->tool),
-					tender_docker_tool_status_to_string(status));
-	}
-}
-
-/* answers the waiters of @tool: those waiting for its start, or all of them once it has
- * ended */
-static void
-tender_docker_tools_answer_waiters(TenderDockerTools *self, TenderDockerTool *tool, gboolean ended)
-{
-	g_autoptr(GPtrArray) answered =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_docker_tools_waiter_free);
-
-	for (guint i = 0; i < self->waiters->len;) {
-		TenderDockerToolsWaiter *waiter = g_ptr_array_index(self->waiters, i);
-		if (waiter->tool == tool &&
-		    (ended || waiter->kind == TENDER_DOCKER_TOOLS_WAIT_STARTED)) {
-			g_ptr_array_add(answered, g_ptr_array_steal_index(self->waiters, i));
-			continue;
-		}
-		i++;
-	}
-	/* the callbacks may ask for more: the waiters are out of the list first */
-	for (guint i = 0; i < answered->len; i++)
-		tender_docker_tools_answer(g_ptr_array_index(answered, i));
-}
-
-static gboolean
-tender_docker_tools_waiter_cancelled_idle(gpointer user_data)
-{
-	g_autoptr(GTask) task = user_data;
-	TenderDockerTools *self = g_task_get_source_object(task);
-
-	for (guint i = 0; i < self->waiters->len; i++) {
-		TenderDockerToolsWaiter *waiter = g_ptr_array_index(self->waiters, i);
-		if (waiter->task == task) {
-			g_ptr_array_remove_index(self->waiters, i);
-			(void)g_task_return_error_if_cancelled(waiter->task);
-			tender_docker_tools_waiter_free(waiter);
-			break;
-		}
-	}
-	return G_SOURCE_REMOVE;
-}
-
-static void
-tender_docker_tools_waiter_cancelled_cb(GCancellable *cancellable, gpointer user_data)
-{
-	/* not here: the handler cannot be disconnected from within */
-	g_idle_add(tender_docker_tools_waiter_cancelled_idle, g_object_ref(user_data));
-}
-
-static void
-tender_docker_tools_add_waiter(TenderDockerTools *self,
-			       GTask *task,
-			       TenderDockerTool *tool,
-			       TenderDockerToolsWait kind)
-{
-	TenderDockerToolsWaiter *waiter = g_new0(TenderDockerToolsWaiter, 1);
-	GCancellable *cancellable = g_task_get_cancellable(task);
-
-	waiter->task = g_object_ref(task);
-	waiter->tool = g_object_ref(tool);
-	waiter->kind = kind;
-	g_ptr_array_add(self->waiters, waiter);
-	if (cancellable != NULL) {
-		waiter->cancellable = g_object_ref(cancellable);
-		waiter->cancelled_id =
-		    g_cancellable_connect(cancellable,
-					  G_CALLBACK(tender_docker_tools_waiter_cancelled_cb),
-					  task,
-					  NULL);
-	}
-}
-
 /* --- runs --- */
 
 static void
@@ -389,7 +274,7 @@ static void
 tender_docker_tools_finished(TenderDockerTools *self, TenderDockerTool *tool)
 {
 	g_signal_emit(self, signals[SIGNAL_FINISHED], 0, tool);
-	tender_docker_tools_answer_waiters(self, tool, TRUE);
+	tender_docker_tool_waiters_answer(self->waiters, tool, TRUE);
 	tender_docker_tools_arm_expiry(self);
 }
 
@@ -398,7 +283,9 @@ tender_docker_tools_run_started_cb(TenderDockerToolRun *run, gpointer user_data)
 {
 	TenderDockerTools *self = user_data;
 
-	tender_docker_tools_answer_waiters(self, tender_docker_tool_run_get_tool(run), FALSE);
+	tender_docker_tool_waiters_answer(self->waiters,
+					  tender_docker_tool_run_get_tool(run),
+					  FALSE);
 }
 
 static void
@@ -505,11 +392,11 @@ tender_docker_tools_execute_async(TenderDockerTools *self,
 		g_task_return_pointer(task, g_object_ref(tool), g_object_unref);
 		return;
 	}
-	tender_docker_tools_add_waiter(self,
+	tender_docker_tool_waiters_add(self->waiters,
 				       task,
 				       tool,
-				       wait ? TENDER_DOCKER_TOOLS_WAIT_ENDED
-					    : TENDER_DOCKER_TOOLS_WAIT_STARTED);
+				       wait ? TENDER_DOCKER_TOOL_WAIT_ENDED
+					    : TENDER_DOCKER_TOOL_WAIT_STARTED);
 }
 
 /**
@@ -658,7 +545,7 @@ tender_docker_tools_cancel_async(TenderDockerTools *self,
 		g_task_return_error(task, error);
 		return;
 	}
-	tender_docker_tools_add_waiter(self, task, tool, TENDER_DOCKER_TOOLS_WAIT_CANCEL);
+	tender_docker_tool_waiters_add(self->waiters, task, tool, TENDER_DOCKER_TOOL_WAIT_CANCEL);
 }
 
 /**

@@ -674,12 +674,35 @@ remove_state_dir(const gchar *dir)
 
 #define NO_WAIT "\"wait\":false"
 
+/* a state dir, and a client of no dockerd */
+typedef struct {
+	gchar *dir;
+	TenderDockerClient *client;
+} EngineFixture;
+
 static void
-test_docker_tools_engine(void)
+engine_setup(EngineFixture *fixture, gconstpointer data)
 {
-	g_autofree gchar *dir = make_state_dir();
-	g_autofree gchar *socket_path = g_build_filename(dir, "docker.sock", NULL);
-	g_autoptr(TenderDockerClient) client = tender_docker_client_new(socket_path);
+	g_autofree gchar *socket_path = NULL;
+
+	fixture->dir = make_state_dir();
+	socket_path = g_build_filename(fixture->dir, "docker.sock", NULL);
+	fixture->client = tender_docker_client_new(socket_path);
+}
+
+static void
+engine_teardown(EngineFixture *fixture, gconstpointer data)
+{
+	g_object_unref(fixture->client);
+	remove_state_dir(fixture->dir);
+	g_free(fixture->dir);
+}
+
+static void
+test_docker_tools_engine(EngineFixture *fixture, gconstpointer data)
+{
+	const gchar *dir = fixture->dir;
+	TenderDockerClient *client = fixture->client;
 	g_autoptr(TenderDockerTools) tools = tender_docker_tools_new(client, dir, 1, 0, 1024);
 	g_autoptr(TenderDockerTools) later = NULL;
 	g_autoptr(TenderDockerTool) first = NULL;
@@ -786,7 +809,6 @@ test_docker_tools_engine(void)
 	g_clear_object(&later);
 	g_clear_object(&tools);
 	g_free(helper.last_finished);
-	remove_state_dir(dir);
 }
 
 static gboolean
@@ -798,12 +820,11 @@ expiry_timeout_cb(gpointer user_data)
 
 /* a run that has ended goes after the ttl, from memory and disk */
 static void
-test_docker_tools_expiry(void)
+test_docker_tools_expiry(EngineFixture *fixture, gconstpointer data)
 {
-	g_autofree gchar *dir = make_state_dir();
-	g_autofree gchar *socket_path = g_build_filename(dir, "docker.sock", NULL);
-	g_autoptr(TenderDockerClient) client = tender_docker_client_new(socket_path);
-	g_autoptr(TenderDockerTools) tools = tender_docker_tools_new(client, dir, 1, 1, 1024);
+	const gchar *dir = fixture->dir;
+	g_autoptr(TenderDockerTools) tools =
+	    tender_docker_tools_new(fixture->client, dir, 1, 1, 1024);
 	g_autoptr(TenderDockerTool) tool = NULL;
 	g_autoptr(TenderDockerTool) kept = NULL;
 	g_autoptr(GError) error = NULL;
@@ -827,8 +848,6 @@ test_docker_tools_expiry(void)
 	g_assert_null(tender_docker_tools_lookup(tools, tender_docker_tool_get_id(tool), &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
 	g_assert_false(g_file_test(record, G_FILE_TEST_EXISTS));
-	g_clear_object(&tools);
-	remove_state_dir(dir);
 }
 
 int
@@ -843,7 +862,17 @@ main(int argc, char **argv)
 	g_test_add_func("/docker/tool/state", test_docker_tool_state);
 	g_test_add_func("/docker/tool/ids-times", test_docker_tool_ids_times);
 	g_test_add_func("/docker/tool/queue", test_docker_tool_queue);
-	g_test_add_func("/docker/tools/engine", test_docker_tools_engine);
-	g_test_add_func("/docker/tools/expiry", test_docker_tools_expiry);
+	g_test_add("/docker/tools/engine",
+		   EngineFixture,
+		   NULL,
+		   engine_setup,
+		   test_docker_tools_engine,
+		   engine_teardown);
+	g_test_add("/docker/tools/expiry",
+		   EngineFixture,
+		   NULL,
+		   engine_setup,
+		   test_docker_tools_expiry,
+		   engine_teardown);
 	return g_test_run();
 }
