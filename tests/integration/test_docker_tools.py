@@ -72,12 +72,13 @@ class DockerToolsTest(unittest.TestCase):
         if self.kept:
             docker("rm", "-f", *self.kept, check=False)
 
-    def driver(self, max_concurrent=2, ttl=600, output_max=4096):
-        """A new tender-docker-check with tools of the test's state dir."""
+    def driver(self, max_concurrent=2, ttl=600, output_max=4096, limits=()):
+        """A new tender-docker-check with tools of the test's state dir; limits: how many
+        runs are kept, how many may wait."""
         check = Check()
         self.addCleanup(self.quit, check)
         check.ok("connect")
-        check.ok("tools", self.dir, max_concurrent, ttl, output_max)
+        check.ok("tools", self.dir, max_concurrent, ttl, output_max, *limits)
         check.ok("tools-recover")
         return check
 
@@ -256,10 +257,14 @@ class DockerToolsTest(unittest.TestCase):
         self.assertEqual(small["result"], [1, 2])
 
     def test_queue(self):
-        """Beyond max-concurrent (2), runs queue and start in order as slots free; a queued
-        run can be cancelled; a running one tells its resource usage."""
+        """Beyond max-concurrent (2), runs queue (at most 2 here) and start in order as slots
+        free; a queued run can be cancelled; a running one tells its resource usage."""
+        self.check = self.driver(limits=(16, 2))
         runs = [self.execute(request(f"sleep 2; echo {i}", wait=False)) for i in range(4)]
         self.assertEqual([r["status"] for r in runs], ["running", "running", "queued", "queued"])
+        self.assertEqual(self.check("tool-exec", request("true")),
+                         "error: org.tender.Agent1.Error.LimitReached: "
+                         "2 tool runs wait for a free slot already, as many as may wait")
         self.assertIsNone(runs[2]["container_id"])
         running = docker("ps", "-q", "--filter", "label=org.tender.kind=tool").stdout.split()
         self.assertEqual(len(running), 2)
