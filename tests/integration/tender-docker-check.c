@@ -21,6 +21,19 @@
  *   events-of ID                    → ok N: how many events of the container came
  *   connections                     → ok OPENED DROPPED: how often ::connected said so
  *
+ * and TenderDockerTools, the tool-run engine (test_docker_tools.py):
+ *
+ *   tools STATE_DIR MAX_CONCURRENT TTL OUTPUT_MAX [MAX_KEPT MAX_QUEUED]
+ *                                   makes the engine (after connect)
+ *   tools-recover
+ *   tool-exec JSON                  → ok RUN: the request's run, in issue 14's shape
+ *   tool-show ID | tool-cortex ID | tool-logs ID
+ *                                   → ok RUN, as Cortex's ToolExecutionResult, its logs
+ *   tool-list [SESSION]             → ok ["ID", ...]
+ *   tool-cancel ID
+ *   tool-wait ID SECONDS            → ok RUN once it has ended (::finished, or before)
+ *   tool-finished ID                → ok N: how often ::finished told of it
+ *
  *   tender-docker-check [--socket PATH]
  */
 #include <gio/gunixinputstream.h>
@@ -29,6 +42,7 @@
 
 #include "tender-docker-client.h"
 #include "tender-docker-lines.h"
+#include "tender-docker-tools.h"
 #include "tender-error.h"
 
 /* the longest command (stdin ID BASE64) */
@@ -46,6 +60,9 @@ typedef struct {
 	gchar *wait_id;
 	gint wait_connected; /* -1: not waiting for that */
 	guint wait_timeout_id;
+	TenderDockerTools *tools;
+	GHashTable *finished; /* tool run id → how often ::finished told of it */
+	gchar *wait_tool;     /* the run tool-wait waits for */
 } TenderDockerCheck;
 
 static void
@@ -171,6 +188,7 @@ tender_docker_check_wait_done(TenderDockerCheck *check, const gchar *value, cons
 {
 	g_clear_pointer(&check->wait_action, g_free);
 	g_clear_pointer(&check->wait_id, g_free);
+	g_clear_pointer(&check->wait_tool, g_free);
 	check->wait_connected = -1;
 	g_clear_handle_id(&check->wait_timeout_id, g_source_remove);
 	if (failure != NULL)
@@ -289,6 +307,220 @@ tender_docker_check_count_events(TenderDockerCheck *check, const gchar *id)
 	return n;
 }
 
+/* --- tool runs --- */
+
+static void
+tender_docker_check_answer_tool(TenderDockerCheck *check, JsonObject *obj, const GError *error)
+{
+	g_autofree gchar *value = obj != NULL ? tender_docker_check_object_to_json(obj) : NULL;
+
+	tender_docker_check_answer(check, value, error);
+}
+
+static void
+tender_docker_check_finished_cb(TenderDockerTools *tools,
+				TenderDockerTool *tool,
+				gpointer user_data)
+{
+	TenderDockerCheck *check = user_data;
+	const gchar *id = tender_docker_tool_get_id(tool);
+	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(check->finished, id));
+
+	g_hash_table_insert(check->finished, g_strdup(id), GUINT_TO_POINTER(n + 1));
+	if (g_strcmp0(check->wait_tool, id) == 0) {
+		g_autoptr(JsonObject) obj = tender_docker_tool_to_json(tool);
+		g_autofree gchar *value = tender_docker_check_object_to_json(obj);
+		tender_docker_check_wait_done(check, value, NULL);
+	}
+}
+
+static void
+tender_docker_check_tools_new(TenderDockerCheck *check, gchar **words)
+{
+	guint64 numbers[5] = {0,
+			      0,
+			      0,
+			      TENDER_DOCKER_TOOLS_KEPT_DEFAULT,
+			      TENDER_DOCKER_TOOLS_QUEUED_DEFAULT};
+	guint n = words[1] != NULL ? g_strv_length(words + 2) : 0;
+
+	if ((n != 3 && n != 5) || check->tools != NULL) {
+		tender_docker_check_fail(check,
+					 "tools STATE_DIR MAX_CONCURRENT TTL OUTPUT_MAX "
+					 "[MAX_KEPT MAX_QUEUED], once");
+		return;
+	}
+	for (guint i = 0; i < n; i++) {
+		if (!g_ascii_string_to_unsigned(words[2 + i],
+						10,
+						0,
+						G_MAXUINT32,
+						&numbers[i],
+						NULL)) {
+			tender_docker_check_fail(check, "tools: numbers expected");
+			return;
+		}
+	}
+	check->tools = tender_docker_tools_new(check->client,
+					       words[1],
+					       (guint)numbers[0],
+					       numbers[1],
+					       (gsize)numbers[2]);
+	tender_docker_tools_set_limits(check->tools, (guint)numbers[3], (guint)numbers[4]);
+	g_signal_connect(check->tools,
+			 "finished",
+			 G_CALLBACK(tender_docker_check_finished_cb),
+			 check);
+	tender_docker_check_answer(check, NULL, NULL);
+}
+
+static void
+tender_docker_check_recovered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	(void)tender_docker_tools_recover_finish(TENDER_DOCKER_TOOLS(source), res, &error);
+	tender_docker_check_answer(user_data, NULL, error);
+}
+
+static void
+tender_docker_check_executed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderDockerTool) tool =
+	    tender_docker_tools_execute_finish(TENDER_DOCKER_TOOLS(source), res, &error);
+	g_autoptr(JsonObject) obj = tool != NULL ? tender_docker_tool_to_json(tool) : NULL;
+
+	tender_docker_check_answer_tool(user_data, obj, error);
+}
+
+static void
+tender_docker_check_cancelled_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	(void)tender_docker_tools_cancel_finish(TENDER_DOCKER_TOOLS(source), res, &error);
+	tender_docker_check_answer(user_data, NULL, error);
+}
+
+static void
+tender_docker_check_tool_exec(TenderDockerCheck *check, const gchar *line)
+{
+	g_auto(GStrv) words = g_strsplit(line, " ", 2);
+	g_autoptr(JsonNode) request = NULL;
+	g_autoptr(GError) error = NULL;
+
+	request = words[1] != NULL ? json_from_string(words[1], &error) : NULL;
+	if (request == NULL || !JSON_NODE_HOLDS_OBJECT(request)) {
+		tender_docker_check_fail(check, "tool-exec JSON (an object)");
+		return;
+	}
+	tender_docker_tools_execute_async(check->tools,
+					  json_node_get_object(request),
+					  NULL,
+					  tender_docker_check_executed_cb,
+					  check);
+}
+
+static void
+tender_docker_check_tool_list(TenderDockerCheck *check, const gchar *session_id)
+{
+	g_autoptr(GPtrArray) list = tender_docker_tools_list(check->tools, session_id);
+	g_autoptr(JsonNode) node = json_node_new(JSON_NODE_ARRAY);
+	g_autofree gchar *value = NULL;
+	JsonArray *ids = json_array_new();
+
+	for (guint i = 0; i < list->len; i++)
+		json_array_add_string_element(ids,
+					      tender_docker_tool_get_id(
+						  g_ptr_array_index(list, i)));
+	json_node_take_array(node, ids);
+	value = tender_docker_check_to_json(node);
+	tender_docker_check_answer(check, value, NULL);
+}
+
+/* tool-show, tool-cortex, tool-logs, tool-wait */
+static void
+tender_docker_check_tool_show(TenderDockerCheck *check, gchar **words)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderDockerTool) tool =
+	    tender_docker_tools_lookup(check->tools, words[1], &error);
+	g_autoptr(JsonObject) obj = NULL;
+	guint seconds = 0;
+
+	if (tool == NULL) {
+		tender_docker_check_answer(check, NULL, error);
+		return;
+	}
+	if (g_strcmp0(words[0], "tool-cortex") == 0) {
+		obj = tender_docker_tool_to_cortex_json(tool);
+	} else if (g_strcmp0(words[0], "tool-logs") == 0) {
+		obj = tender_docker_tool_get_logs_json(tool);
+	} else if (g_strcmp0(words[0], "tool-wait") == 0 &&
+		   !tender_docker_tool_status_is_final(tender_docker_tool_get_status(tool))) {
+		if (!tender_docker_check_parse_seconds(words[2], &seconds)) {
+			tender_docker_check_fail(check, "tool-wait ID SECONDS");
+			return;
+		}
+		check->wait_tool = g_strdup(words[1]);
+		check->wait_timeout_id =
+		    g_timeout_add_seconds(seconds, tender_docker_check_timeout_cb, check);
+		return;
+	} else {
+		obj = tender_docker_tool_to_json(tool);
+	}
+	tender_docker_check_answer_tool(check, obj, NULL);
+}
+
+/* a command of the tool runs: FALSE if @verb is none */
+static gboolean
+tender_docker_check_run_tools(TenderDockerCheck *check, const gchar *line, gchar **words)
+{
+	const gchar *verb = words[0];
+
+	if (g_strcmp0(verb, "tools") == 0) {
+		tender_docker_check_tools_new(check, words);
+		return TRUE;
+	}
+	if (!g_str_has_prefix(verb, "tool"))
+		return FALSE;
+	if (check->tools == NULL) {
+		tender_docker_check_fail(check, "no tools yet: tools STATE_DIR ...");
+	} else if (g_strcmp0(verb, "tools-recover") == 0) {
+		tender_docker_tools_recover_async(check->tools,
+						  NULL,
+						  tender_docker_check_recovered_cb,
+						  check);
+	} else if (g_strcmp0(verb, "tool-exec") == 0) {
+		tender_docker_check_tool_exec(check, line);
+	} else if (g_strcmp0(verb, "tool-list") == 0) {
+		tender_docker_check_tool_list(check, words[1]);
+	} else if (g_strcmp0(verb, "tool-cancel") == 0 && words[1] != NULL) {
+		tender_docker_tools_cancel_async(check->tools,
+						 words[1],
+						 NULL,
+						 tender_docker_check_cancelled_cb,
+						 check);
+	} else if (g_strcmp0(verb, "tool-finished") == 0 && words[1] != NULL) {
+		g_autofree gchar *value =
+		    g_strdup_printf("%u",
+				    GPOINTER_TO_UINT(
+					g_hash_table_lookup(check->finished, words[1])));
+		tender_docker_check_answer(check, value, NULL);
+	} else if (words[1] != NULL && g_strv_contains((const gchar *const[]){"tool-show",
+									      "tool-cortex",
+									      "tool-logs",
+									      "tool-wait",
+									      NULL},
+						       verb)) {
+		tender_docker_check_tool_show(check, words);
+	} else {
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* --- commands --- */
 
 static void
@@ -402,6 +634,8 @@ tender_docker_check_run(TenderDockerCheck *check, const gchar *line)
 	} else if (g_strcmp0(verb, "connections") == 0) {
 		g_autofree gchar *value = g_strdup_printf("%u %u", check->opened, check->dropped);
 		tender_docker_check_answer(check, value, NULL);
+	} else if (tender_docker_check_run_tools(check, line, words)) {
+		return;
 	} else {
 		g_autofree gchar *message = g_strdup_printf("unknown command '%s'", line);
 		tender_docker_check_fail(check, message);
@@ -443,6 +677,8 @@ main(int argc, char **argv)
 	g_autoptr(TenderDockerClient) client = NULL;
 	g_autoptr(GPtrArray) events =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
+	g_autoptr(GHashTable) finished =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	TenderDockerCheck check = {loop, input, NULL, events, 0, 0, NULL, NULL, -1, 0};
 	const GOptionEntry entries[] = {
 	    {"socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_path, "dockerd's socket", "PATH"},
@@ -463,11 +699,16 @@ main(int argc, char **argv)
 			 G_CALLBACK(tender_docker_check_connection_cb),
 			 &check);
 	check.client = client;
+	check.finished = finished;
 	tender_docker_check_read(&check);
 	g_main_loop_run(loop);
 	tender_docker_client_stop_events(client);
 	g_signal_handlers_disconnect_by_data(client, &check);
+	if (check.tools != NULL)
+		g_signal_handlers_disconnect_by_data(check.tools, &check);
+	g_clear_object(&check.tools);
 	g_clear_handle_id(&check.wait_timeout_id, g_source_remove);
+	g_free(check.wait_tool);
 	g_free(check.wait_action);
 	g_free(check.wait_id);
 	return EXIT_SUCCESS;
