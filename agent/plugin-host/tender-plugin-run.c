@@ -567,6 +567,26 @@ tender_run_get_stop_requested(TenderRun *run)
 }
 
 /**
+ * tender_run_has_ended:
+ * @run: a #TenderRun
+ *
+ * Whether the run is over: its end was reported, by the runtime (tender_run_report_ended())
+ * or by tenderd (a start the runtime refused, a run it could not take over or that tenderd
+ * abandoned).  A runtime that learns of an end later, from what it runs, asks this before it
+ * reports it.
+ *
+ * Returns: %TRUE once the run has ended
+ *
+ * Since: 0.3
+ */
+gboolean
+tender_run_has_ended(TenderRun *run)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN_RUN(run), TRUE);
+	return tender_plugin_run_is_over(TENDER_PLUGIN_RUN_FROM(run));
+}
+
+/**
  * tender_run_report_running:
  * @run: a #TenderRun that is starting
  * @main_pid: the PID of the run's main process, or 0 if it has none
