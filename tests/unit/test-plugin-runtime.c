@@ -762,6 +762,30 @@ test_no_argv(Fixture *fx, gconstpointer data)
 	g_assert_no_error(error);
 }
 
+/* an end the runtime says the OOM killer made: Reason oom-kill and OOMKilled, until the next
+ * start */
+static void
+test_oom_kill(Fixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderPlugin) plugin = fixture_plugin(fx, "my-plugin", TRUE);
+	TenderWorkload *w;
+
+	tender_plugin_start(plugin);
+	w = engine_create(fx, "hungry", SPEC_VT, &error);
+	g_assert_no_error(error);
+	g_assert_true(engine_start(fx, "hungry", &error));
+	g_assert_no_error(error);
+	tender_run_report_ended(vt.run, -1, SIGKILL, "oom-kill");
+	g_assert_cmpint(tender_workload_get_state(w), ==, TENDER_STATE_FAILED);
+	g_assert_cmpstr(tender_workload_get_reason(w), ==, "oom-kill");
+	g_assert_true(tender_workload_get_oom_killed(w));
+	g_assert_true(engine_start(fx, "hungry", &error));
+	g_assert_false(tender_workload_get_oom_killed(w));
+	tender_run_report_ended(vt.run, 1, 0, NULL);
+	g_assert_false(tender_workload_get_oom_killed(w));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -795,6 +819,12 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_command,
+		   fixture_teardown);
+	g_test_add("/plugin-runtime/oom-kill",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_oom_kill,
 		   fixture_teardown);
 	g_test_add("/plugin-runtime/no-argv",
 		   Fixture,
