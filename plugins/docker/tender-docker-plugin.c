@@ -25,17 +25,22 @@
 #define TENDER_DOCKER_SOCKET_DEFAULT "/run/docker.sock"
 /* how long a connect may wait for dockerd's answer */
 #define TENDER_DOCKER_CONNECT_TIMEOUT_SEC 30
+/* once the socket appeared, for as long as a connect may wait, a connect that fails (dockerd
+ * made the socket, and does not listen or serve yet) is tried again after this */
+#define TENDER_DOCKER_CONNECT_RETRY_MS 250
 
 typedef struct {
 	TenderPlugin *plugin;
 	TenderDockerClient *client;
 	GCancellable *cancellable; /* the connect under way, or NULL */
 	guint timeout_id;	   /* its timeout */
-	gboolean retry;		   /* connect again if it fails: the socket appeared meanwhile */
+	gint64 appeared;	   /* when the socket appeared, 0 before */
+	guint retry_id;		   /* the next connect after a failure, soon after that */
 	gboolean connected;
-	GError *error;	       /* the last connect's, NULL before one failed */
-	GFileMonitor *monitor; /* of the socket's directory, while deferred */
-	gchar *socket_name;    /* the socket's name in it */
+	TenderDockerRuntime *runtime; /* once active: the registration's */
+	GError *error;		      /* the last connect's, NULL before one failed */
+	GFileMonitor *monitor;	      /* of the socket's directory */
+	gchar *socket_name;	      /* the socket's name in it */
 } TenderDockerProbe;
 
 static TenderDockerProbe *tender_docker_probe = NULL;
@@ -58,6 +63,7 @@ tender_docker_probe_free(TenderDockerProbe *probe)
 		g_cancellable_cancel(probe->cancellable);
 	g_clear_object(&probe->cancellable);
 	g_clear_handle_id(&probe->timeout_id, g_source_remove);
+	g_clear_handle_id(&probe->retry_id, g_source_remove);
 	if (probe->client != NULL)
 		tender_docker_client_stop_events(probe->client);
 	g_clear_object(&probe->client);
@@ -68,6 +74,16 @@ tender_docker_probe_free(TenderDockerProbe *probe)
 
 static void
 tender_docker_probe_connect(TenderDockerProbe *probe);
+
+static gboolean
+tender_docker_probe_retry_cb(gpointer user_data)
+{
+	TenderDockerProbe *probe = user_data;
+
+	probe->retry_id = 0;
+	tender_docker_probe_connect(probe);
+	return G_SOURCE_REMOVE;
+}
 
 static void
 tender_docker_probe_connected_cb(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -101,14 +117,18 @@ tender_docker_probe_connected_cb(GObject *source, GAsyncResult *res, gpointer us
 			    tender_docker_client_get_socket_path(probe->client),
 			    TENDER_DOCKER_CONNECT_TIMEOUT_SEC);
 	}
-	/* the first failure and a final one are told at once; a failure like the last waits for
-	 * the next probe, on tenderd's backoff */
+	/* the first failure and a final one are told at once; one soon after the socket
+	 * appeared is tried again soon; any other waits for the next probe, on tenderd's
+	 * backoff */
 	first = probe->error == NULL;
 	g_clear_error(&probe->error);
 	probe->error = g_steal_pointer(&error);
-	if (probe->retry) {
-		probe->retry = FALSE;
-		tender_docker_probe_connect(probe);
+	if (!tender_docker_client_get_refused(probe->client) && probe->appeared != 0 &&
+	    g_get_monotonic_time() - probe->appeared <
+		TENDER_DOCKER_CONNECT_TIMEOUT_SEC * G_TIME_SPAN_SECOND) {
+		probe->retry_id = g_timeout_add(TENDER_DOCKER_CONNECT_RETRY_MS,
+						tender_docker_probe_retry_cb,
+						probe);
 		return;
 	}
 	if (first || tender_docker_client_get_refused(probe->client))
@@ -129,7 +149,7 @@ tender_docker_probe_timeout_cb(gpointer user_data)
 static void
 tender_docker_probe_connect(TenderDockerProbe *probe)
 {
-	if (probe->cancellable != NULL)
+	if (probe->cancellable != NULL || probe->retry_id != 0)
 		return;
 	probe->cancellable = g_cancellable_new();
 	probe->timeout_id = g_timeout_add_seconds(TENDER_DOCKER_CONNECT_TIMEOUT_SEC,
@@ -152,18 +172,22 @@ tender_docker_probe_changed_cb(GFileMonitor *monitor,
 	TenderDockerProbe *probe = user_data;
 	g_autofree gchar *name = g_file_get_basename(file);
 
-	if (event != G_FILE_MONITOR_EVENT_CREATED || g_strcmp0(name, probe->socket_name) != 0 ||
-	    probe->connected)
+	if (event != G_FILE_MONITOR_EVENT_CREATED || g_strcmp0(name, probe->socket_name) != 0)
 		return;
 	g_debug("%s appeared", tender_docker_client_get_socket_path(probe->client));
-	if (probe->cancellable != NULL) {
-		probe->retry = TRUE;
+	/* dockerd started again: its events now */
+	if (probe->runtime != NULL) {
+		tender_docker_runtime_reopen(probe->runtime);
 		return;
 	}
+	if (probe->connected)
+		return;
+	probe->appeared = g_get_monotonic_time();
+	g_clear_handle_id(&probe->retry_id, g_source_remove);
 	tender_docker_probe_connect(probe);
 }
 
-/* watches the socket's directory for the socket, while the plugin waits for dockerd */
+/* watches the socket's directory for the socket: for dockerd to come, and to come again */
 static void
 tender_docker_probe_watch(TenderDockerProbe *probe)
 {
@@ -216,9 +240,10 @@ tender_docker_plugin_probe(TenderPlugin *plugin, GError **error)
 		return TENDER_PLUGIN_PROBE_RESULT_FAIL;
 	}
 	if (probe->connected) {
-		if (!tender_docker_runtime_register(plugin, probe->client, error))
+		probe->runtime = tender_docker_runtime_register(plugin, probe->client, error);
+		if (probe->runtime == NULL)
 			return TENDER_PLUGIN_PROBE_RESULT_FAIL;
-		tender_docker_probe_stop_watching(probe);
+		tender_docker_probe_watch(probe);
 		tender_docker_client_start_events(probe->client);
 		return TENDER_PLUGIN_PROBE_RESULT_SUCCESS;
 	}

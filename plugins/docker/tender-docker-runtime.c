@@ -28,7 +28,7 @@
  * its callback does nothing once tenderd is done with the run (or the run has ended).
  */
 
-typedef struct {
+struct _TenderDockerRuntime {
 	TenderDockerClient *client;
 	GCancellable *cancellable; /* of every request, cancelled when the runtime goes */
 	GHashTable *runs;     /* container id → TenderDockerRun, not owned: each removes itself */
@@ -37,7 +37,7 @@ typedef struct {
 	gboolean available;   /* FALSE while the event stream is down */
 	gulong event_id;
 	gulong connected_id;
-} TenderDockerRuntime;
+};
 
 typedef struct {
 	TenderDockerRuntime *runtime; /* valid while run is not NULL */
@@ -824,6 +824,21 @@ tender_docker_runtime_free(gpointer data)
 }
 
 /**
+ * tender_docker_runtime_reopen:
+ * @self: the runtime
+ *
+ * dockerd's socket appeared again (dockerd started again): it is taken to be there, and its
+ * event stream is opened again at once, rather than when its backoff says.
+ */
+void
+tender_docker_runtime_reopen(TenderDockerRuntime *self)
+{
+	tender_docker_client_stop_events(self->client);
+	tender_docker_client_start_events(self->client);
+	self->available = TRUE;
+}
+
+/**
  * tender_docker_runtime_register:
  * @plugin: the Docker plugin, being probed
  * @client: a client connected to dockerd
@@ -831,9 +846,10 @@ tender_docker_runtime_free(gpointer data)
  *
  * Registers the runtime "docker", whose containers @client makes and follows.
  *
- * Returns: %TRUE on success
+ * Returns: (transfer none): the runtime, which is the plugin's registration's (it goes with
+ *	it), or %NULL
  */
-gboolean
+TenderDockerRuntime *
 tender_docker_runtime_register(TenderPlugin *plugin, TenderDockerClient *client, GError **error)
 {
 	TenderDockerRuntime *self = g_new0(TenderDockerRuntime, 1);
@@ -852,10 +868,12 @@ tender_docker_runtime_register(TenderPlugin *plugin, TenderDockerClient *client,
 					      "connected",
 					      G_CALLBACK(tender_docker_runtime_connected_cb),
 					      self);
-	return tender_plugin_register_runtime(plugin,
-					      TENDER_DOCKER_RUNTIME,
-					      &tender_docker_runtime_vtable,
-					      self,
-					      tender_docker_runtime_free,
-					      error);
+	if (!tender_plugin_register_runtime(plugin,
+					    TENDER_DOCKER_RUNTIME,
+					    &tender_docker_runtime_vtable,
+					    self,
+					    tender_docker_runtime_free,
+					    error))
+		return NULL;
+	return self;
 }

@@ -16,7 +16,11 @@ G_BEGIN_DECLS
 /* how old the counters of GetMetrics may be before they are read again */
 #define TENDER_DOCKER_STATS_MAX_AGE_MS 500
 
-gboolean
+typedef struct _TenderDockerRuntime TenderDockerRuntime;
+
+TenderDockerRuntime *
 tender_docker_runtime_register(TenderPlugin *plugin, TenderDockerClient *client, GError **error);
+void
+tender_docker_runtime_reopen(TenderDockerRuntime *self);
 
 G_END_DECLS
