@@ -237,6 +237,59 @@ static const struct {
     {"network", "s", NULL, G_STRUCT_OFFSET(TenderDockerSpec, network), FALSE},
 };
 
+/* @value as a value of @type: itself, or what JSON written by hand (x-docker as an object in
+ * the HTTP API) makes of one: av for an array (and a tuple), a{sv} for an object, x for a
+ * number.  Returns (transfer full) the value, or %NULL if it stands for none of @type */
+static GVariant *
+tender_docker_spec_coerce(GVariant *value, const GVariantType *type)
+{
+	g_autoptr(GPtrArray) children =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
+	const GVariantType *item = NULL;
+	GVariantIter iter;
+	GVariant *child;
+
+	if (g_variant_is_of_type(value, type))
+		return g_variant_ref(value);
+	if (g_variant_is_of_type(value, G_VARIANT_TYPE_VARIANT)) {
+		g_autoptr(GVariant) inner = g_variant_get_variant(value);
+		return tender_docker_spec_coerce(inner, type);
+	}
+	if (g_variant_type_equal(type, G_VARIANT_TYPE_UINT16) &&
+	    g_variant_is_of_type(value, G_VARIANT_TYPE_INT64) && g_variant_get_int64(value) >= 0 &&
+	    g_variant_get_int64(value) <= G_MAXUINT16)
+		return g_variant_ref_sink(
+		    g_variant_new_uint16((guint16)g_variant_get_int64(value)));
+	if (!g_variant_is_container(value) || g_variant_type_is_basic(type) ||
+	    g_variant_type_is_variant(type))
+		return NULL;
+	/* an array, a tuple or a dictionary entry, child by child */
+	if (g_variant_type_is_array(type))
+		item = g_variant_type_element(type);
+	else if (g_variant_type_n_items(type) != g_variant_n_children(value))
+		return NULL;
+	else
+		item = g_variant_type_first(type);
+	g_variant_iter_init(&iter, value);
+	while ((child = g_variant_iter_next_value(&iter)) != NULL) {
+		g_autoptr(GVariant) owned = child;
+		GVariant *coerced = tender_docker_spec_coerce(owned, item);
+		if (coerced == NULL)
+			return NULL;
+		g_ptr_array_add(children, coerced);
+		if (!g_variant_type_is_array(type))
+			item = g_variant_type_next(item);
+	}
+	if (g_variant_type_is_array(type))
+		return g_variant_ref_sink(g_variant_new_array(g_variant_type_element(type),
+							      (GVariant **)children->pdata,
+							      children->len));
+	if (g_variant_type_is_dict_entry(type))
+		return g_variant_ref_sink(
+		    g_variant_new_dict_entry(children->pdata[0], children->pdata[1]));
+	return g_variant_ref_sink(g_variant_new_tuple((GVariant **)children->pdata, children->len));
+}
+
 static gboolean
 tender_docker_spec_parse_key(TenderDockerSpec *self,
 			     const gchar *key,
@@ -244,9 +297,12 @@ tender_docker_spec_parse_key(TenderDockerSpec *self,
 			     GError **error)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(tender_docker_spec_keys); i++) {
+		g_autoptr(GVariant) typed = NULL;
 		if (g_strcmp0(tender_docker_spec_keys[i].name, key) != 0)
 			continue;
-		if (!g_variant_is_of_type(value, G_VARIANT_TYPE(tender_docker_spec_keys[i].type))) {
+		typed = tender_docker_spec_coerce(value,
+						  G_VARIANT_TYPE(tender_docker_spec_keys[i].type));
+		if (typed == NULL) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,
@@ -257,6 +313,7 @@ tender_docker_spec_parse_key(TenderDockerSpec *self,
 				    g_variant_get_type_string(value));
 			return FALSE;
 		}
+		value = typed;
 		if (g_variant_is_container(value) &&
 		    g_variant_n_children(value) > TENDER_DOCKER_LIST_MAX)
 			return tender_docker_spec_invalid(error,

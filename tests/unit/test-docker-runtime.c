@@ -86,6 +86,61 @@ test_docker_spec_parse(void)
 	g_assert_cmpuint(g_strv_length(bare->env), ==, 1);
 }
 
+/* x-docker as an HTTP client writes it by hand, a JSON object (tenderd takes it with JSON's
+ * types: av for an array, a{sv} for an object, x for a number) */
+static void
+test_docker_spec_json(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) node =
+	    tender_json_parse("{\"image\": \"busybox\", \"env\": {\"A\": \"1\"}, \"entrypoint\": "
+			      "[\"/bin/sh\", "
+			      "\"-c\"], \"ports\": [[18080, 8080, \"tcp\"], [5353, 53, \"udp\"]]}",
+			      -1,
+			      TENDER_JSON_DEPTH_MAX,
+			      &error);
+	g_autoptr(GVariant) x = NULL;
+	g_autoptr(GVariant) spec = NULL;
+	g_autoptr(TenderDockerSpec) dspec = NULL;
+	g_autoptr(GVariant) bad_x = NULL;
+	g_autoptr(GVariant) bad = NULL;
+	g_autoptr(JsonNode) bad_node = NULL;
+	GVariantDict dict;
+	TenderDockerPort *port;
+
+	g_assert_no_error(error);
+	x = g_variant_ref_sink(json_gvariant_deserialize(node, "a{sv}", &error));
+	g_assert_no_error(error);
+	g_variant_dict_init(&dict, NULL);
+	g_variant_dict_insert_value(&dict, "x-docker", x);
+	spec = g_variant_ref_sink(g_variant_dict_end(&dict));
+	dspec = tender_docker_spec_new("web", spec, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(g_environ_getenv(dspec->env, "A"), ==, "1");
+	g_assert_cmpstr(dspec->entrypoint[1], ==, "-c");
+	g_assert_cmpuint(dspec->ports->len, ==, 2);
+	port = &g_array_index(dspec->ports, TenderDockerPort, 0);
+	g_assert_cmpuint(port->host, ==, 18080);
+	g_assert_cmpuint(port->container, ==, 8080);
+	g_assert_cmpstr(port->protocol, ==, "tcp");
+
+	/* what stands for no value of the key's type is refused as ever */
+	bad_node = tender_json_parse("{\"image\": \"busybox\", \"ports\": [[70000, 80, \"tcp\"]]}",
+				     -1,
+				     TENDER_JSON_DEPTH_MAX,
+				     &error);
+	g_assert_no_error(error);
+	bad_x = g_variant_ref_sink(json_gvariant_deserialize(bad_node, "a{sv}", &error));
+	g_assert_no_error(error);
+	g_variant_dict_init(&dict, NULL);
+	g_variant_dict_insert_value(&dict, "x-docker", bad_x);
+	bad = g_variant_ref_sink(g_variant_dict_end(&dict));
+	g_assert_null(tender_docker_spec_new("web", bad, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_true(g_str_has_prefix(error->message,
+				       "Spec key 'x-docker.ports' must be of type 'a(qqs)', not "));
+}
+
 /* x-docker is checked when the workload is created, each refusal naming the key */
 static void
 test_docker_spec_refused(void)
@@ -424,6 +479,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/docker-runtime/spec/parse", test_docker_spec_parse);
 	g_test_add_func("/docker-runtime/spec/refused", test_docker_spec_refused);
+	g_test_add_func("/docker-runtime/spec/json", test_docker_spec_json);
 	g_test_add_func("/docker-runtime/spec/create", test_docker_spec_create);
 	g_test_add_func("/docker-runtime/inspect/end", test_docker_inspect_end);
 	g_test_add_func("/docker-runtime/inspect/stats", test_docker_inspect_stats);
