@@ -11,9 +11,11 @@
  * The Docker plugin: containers of dockerd, over its Engine API.  Its probe never waits for
  * dockerd: without an answer from it, the probe starts connecting and defers (tenderd probes
  * again on its backoff); the plugin asks to be probed again at once when the connection
- * succeeds, and connects again when dockerd's socket appears.  The probe that finds the
- * client connected registers the runtime "docker" and follows dockerd's events.  A dockerd
- * that speaks an API too old fails the plugin for good.
+ * succeeds, and connects again when dockerd's socket appears (and again, briefly, until
+ * dockerd serves).  The probe that finds the client connected registers the runtime "docker"
+ * and follows dockerd's events; from then on, a socket that appears again (dockerd started
+ * again) opens the event stream again at once.  A dockerd that speaks an API too old fails
+ * the plugin for good.
  *
  * [plugin docker] in tenderd.conf:
  *   socket=PATH   dockerd's socket, /run/docker.sock by default

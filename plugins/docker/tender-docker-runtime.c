@@ -39,16 +39,21 @@ struct _TenderDockerRuntime {
 	gulong connected_id;
 };
 
+/* the counters of a container, at once (not over a second) */
+#define TENDER_DOCKER_STATS_SUFFIX "/stats?stream=false&one-shot=true"
+
 typedef struct {
 	TenderDockerRuntime *runtime; /* valid while run is not NULL */
 	TenderRun *run;		      /* NULL once tenderd is done with it */
 	gchar *workload;
-	gchar *container; /* tender-NAME, escaped for a path */
-	gchar *id;	  /* the container's id, once known */
-	JsonNode *create; /* the body of its create, for a start */
-	gboolean running; /* reported running, or taken over */
-	gboolean stop_asked;
-	guint64 signals_sent; /* TENDER_DOCKER_SIGNAL_BIT of each signal sent in this run */
+	gchar *container;      /* tender-NAME, escaped for a path */
+	gchar *id;	       /* the container's id, once known */
+	JsonNode *create;      /* the body of its create, for a start */
+	gboolean running;      /* reported running, or taken over */
+	guint32 pid;	       /* its first process, as the host sees it */
+	gboolean stop_asked;   /* a stop to send: once it runs, or once dockerd is back */
+	gboolean kill_refused; /* the stop's SIGKILL came while dockerd was away */
+	guint64 signals_sent;  /* TENDER_DOCKER_SIGNAL_BIT of each signal sent in this run */
 	gboolean inspecting;
 	gboolean inspect_again;
 	GVariant *limits; /* what its HostConfig holds, once inspected */
@@ -245,70 +250,6 @@ tender_docker_run_take_inspect(TenderDockerRun *dr, JsonObject *inspect)
 }
 
 static void
-tender_docker_run_check_end(TenderDockerRun *dr);
-
-static void
-tender_docker_run_checked(TenderDockerRun *dr, JsonNode *answer, const GError *error)
-{
-	g_autoptr(GError) error_local = NULL;
-	JsonObject *inspect = NULL;
-
-	dr->inspecting = FALSE;
-	if (g_error_matches(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND)) {
-		g_autofree gchar *reason =
-		    g_strdup_printf("lost: its container " TENDER_DOCKER_NAME_PREFIX "%s is gone",
-				    dr->workload);
-		tender_run_report_ended(dr->run, -1, 0, reason);
-		return;
-	}
-	inspect = tender_docker_run_object(answer, error, "inspect", &error_local);
-	if (inspect == NULL) {
-		/* dockerd went away: the stream's reopening inspects it again */
-		g_debug("cannot inspect the container of workload %s: %s",
-			dr->workload,
-			error_local->message);
-		return;
-	}
-	tender_docker_run_take_inspect(dr, inspect);
-	tender_docker_run_report_end(dr, inspect);
-	if (dr->inspect_again) {
-		dr->inspect_again = FALSE;
-		tender_docker_run_check_end(dr);
-	}
-}
-
-/* inspects the run's container, and reports the run's end if it has ended */
-static void
-tender_docker_run_check_end(TenderDockerRun *dr)
-{
-	if (!tender_docker_run_alive(dr) || !dr->running || dr->id == NULL)
-		return;
-	if (dr->inspecting) {
-		dr->inspect_again = TRUE;
-		return;
-	}
-	dr->inspecting = TRUE;
-	tender_docker_run_request(dr, "GET", "/json", tender_docker_run_checked);
-}
-
-/* --- start --- */
-
-static void
-tender_docker_run_send_stop(TenderDockerRun *dr);
-static void
-tender_docker_run_find(TenderDockerRun *dr);
-
-/* the start failed: the run ends, with dockerd's word for why */
-static void
-tender_docker_run_fail_start(TenderDockerRun *dr, const GError *error)
-{
-	g_autofree gchar *reason = g_strdup_printf("start: %s", error->message);
-
-	g_debug("workload %s: %s", dr->workload, reason);
-	tender_run_report_ended(dr->run, -1, 0, reason);
-}
-
-static void
 tender_docker_run_stats_read(TenderDockerRun *dr, JsonNode *answer, const GError *error)
 {
 	g_autoptr(GError) error_local = NULL;
@@ -336,8 +277,91 @@ tender_docker_run_read_stats(TenderDockerRun *dr)
 	dr->stats_pending = TRUE;
 	tender_docker_run_request(dr,
 				  "GET",
-				  "/stats?stream=false&one-shot=true",
+				  TENDER_DOCKER_STATS_SUFFIX,
 				  tender_docker_run_stats_read);
+}
+
+static void
+tender_docker_run_check_end(TenderDockerRun *dr);
+
+static void
+tender_docker_run_checked(TenderDockerRun *dr, JsonNode *answer, const GError *error)
+{
+	g_autoptr(GError) error_local = NULL;
+	JsonObject *inspect = NULL;
+
+	dr->inspecting = FALSE;
+	if (g_error_matches(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND)) {
+		g_autofree gchar *reason =
+		    g_strdup_printf("lost: its container " TENDER_DOCKER_NAME_PREFIX "%s is gone",
+				    dr->workload);
+		tender_run_report_ended(dr->run, -1, 0, reason);
+		return;
+	}
+	inspect = tender_docker_run_object(answer, error, "inspect", &error_local);
+	if (inspect == NULL) {
+		/* dockerd went away: the stream's reopening inspects it again */
+		g_debug("cannot inspect the container of workload %s: %s",
+			dr->workload,
+			error_local->message);
+		return;
+	}
+	tender_docker_run_take_inspect(dr, inspect);
+	tender_docker_run_report_end(dr, inspect);
+	/* one taken over has no figures yet */
+	if (dr->metrics_time == 0 && tender_docker_run_alive(dr))
+		tender_docker_run_read_stats(dr);
+	if (dr->inspect_again) {
+		dr->inspect_again = FALSE;
+		tender_docker_run_check_end(dr);
+	}
+}
+
+/* inspects the run's container, and reports the run's end if it has ended */
+static void
+tender_docker_run_check_end(TenderDockerRun *dr)
+{
+	if (!tender_docker_run_alive(dr) || dr->id == NULL)
+		return;
+	/* not running yet: checked once it is */
+	if (dr->inspecting || !dr->running) {
+		dr->inspect_again = TRUE;
+		return;
+	}
+	dr->inspecting = TRUE;
+	tender_docker_run_request(dr, "GET", "/json", tender_docker_run_checked);
+}
+
+/* --- start --- */
+
+static void
+tender_docker_run_send_stop(TenderDockerRun *dr);
+static void
+tender_docker_run_find(TenderDockerRun *dr);
+
+/* the start failed: the run ends, with dockerd's word for why */
+static void
+tender_docker_run_fail_start(TenderDockerRun *dr, const GError *error)
+{
+	g_autofree gchar *reason = g_strdup_printf("start: %s", error->message);
+
+	g_debug("workload %s: %s", dr->workload, reason);
+	tender_run_report_ended(dr->run, -1, 0, reason);
+}
+
+static void
+tender_docker_run_first_stats_read(TenderDockerRun *dr, JsonNode *answer, const GError *error)
+{
+	tender_docker_run_stats_read(dr, answer, error);
+	dr->running = TRUE;
+	tender_run_report_running(dr->run, dr->pid);
+	/* an end while its figures were read (an event, or a stop) is seen to now */
+	if (dr->inspect_again) {
+		dr->inspect_again = FALSE;
+		tender_docker_run_check_end(dr);
+	}
+	if (dr->stop_asked)
+		tender_docker_run_send_stop(dr);
 }
 
 static void
@@ -351,15 +375,20 @@ tender_docker_run_started(TenderDockerRun *dr, JsonNode *answer, const GError *e
 		return;
 	}
 	tender_docker_run_take_inspect(dr, inspect);
-	dr->running = TRUE;
 	/* a container that ended already ran, and its end is reported at once */
-	tender_run_report_running(dr->run, tender_docker_inspect_get_pid(inspect));
-	tender_docker_run_report_end(dr, inspect);
-	if (!tender_docker_run_alive(dr))
+	if (!tender_docker_inspect_get_running(inspect)) {
+		dr->running = TRUE;
+		tender_run_report_running(dr->run, 0);
+		tender_docker_run_report_end(dr, inspect);
 		return;
-	tender_docker_run_read_stats(dr);
-	if (dr->stop_asked)
-		tender_docker_run_send_stop(dr);
+	}
+	/* it runs once its first figures are in, for the GetMetrics that may follow at once */
+	dr->pid = tender_docker_inspect_get_pid(inspect);
+	dr->stats_pending = TRUE;
+	tender_docker_run_request(dr,
+				  "GET",
+				  TENDER_DOCKER_STATS_SUFFIX,
+				  tender_docker_run_first_stats_read);
 }
 
 static void
@@ -504,11 +533,26 @@ tender_docker_run_sent(TenderDockerRun *dr, JsonNode *answer, const GError *erro
 }
 
 static void
+tender_docker_run_stop_sent(TenderDockerRun *dr, JsonNode *answer, const GError *error)
+{
+	/* dockerd went away meanwhile: sent again once it is back */
+	if (g_error_matches(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED)) {
+		dr->stop_asked = TRUE;
+		return;
+	}
+	tender_docker_run_sent(dr, answer, error);
+}
+
+/* /stop: SIGTERM, and dockerd's SIGKILL after the longest stop timeout of tenderd's (whose
+ * SIGKILL comes first); at once if tenderd's came while dockerd was away */
+static void
 tender_docker_run_send_stop(TenderDockerRun *dr)
 {
-	g_autofree gchar *suffix = g_strdup_printf("/stop?t=%d", TENDER_DOCKER_STOP_WAIT_SEC);
+	g_autofree gchar *suffix =
+	    g_strdup_printf("/stop?t=%d", dr->kill_refused ? 0 : TENDER_DOCKER_STOP_WAIT_SEC);
 
-	tender_docker_run_request(dr, "POST", suffix, tender_docker_run_sent);
+	dr->stop_asked = FALSE;
+	tender_docker_run_request(dr, "POST", suffix, tender_docker_run_stop_sent);
 }
 
 /* the run's state, for stop, kill, pause and resume: %NULL with an error if it has no
@@ -546,14 +590,16 @@ tender_docker_runtime_post(TenderRun *run, gpointer user_data, const gchar *suff
 static gboolean
 tender_docker_runtime_stop(TenderRun *run, gpointer user_data, GError **error)
 {
+	TenderDockerRuntime *self = user_data;
 	TenderDockerRun *dr = tender_run_get_data(run);
 
-	/* a stop while the container is being made is sent once it runs */
-	if (dr != NULL && !dr->running) {
+	/* a stop while the container is being made is sent once it runs, one while dockerd is
+	 * away once it is back: the workload is "stopping" meanwhile */
+	if (dr != NULL && (!dr->running || !self->available)) {
 		dr->stop_asked = TRUE;
 		return TRUE;
 	}
-	dr = tender_docker_runtime_get_run(user_data, run, error);
+	dr = tender_docker_runtime_get_run(self, run, error);
 	if (dr == NULL)
 		return FALSE;
 	tender_docker_run_send_stop(dr);
@@ -575,8 +621,12 @@ tender_docker_runtime_kill(TenderRun *run, gint signo, gpointer user_data, GErro
 		return FALSE;
 	}
 	suffix = g_strdup_printf("/kill?signal=%d", signo);
-	if (!tender_docker_runtime_post(run, user_data, suffix, error))
+	if (!tender_docker_runtime_post(run, user_data, suffix, error)) {
+		/* the SIGKILL of a stop: the stop that goes out once dockerd is back kills */
+		if (dr != NULL && signo == SIGKILL && tender_run_get_stop_requested(run))
+			dr->kill_refused = TRUE;
 		return FALSE;
+	}
 	/* its exit status 128 + signo is that signal's doing */
 	dr->signals_sent |= TENDER_DOCKER_SIGNAL_BIT(signo);
 	return TRUE;
@@ -802,10 +852,14 @@ tender_docker_runtime_connected_cb(TenderDockerClient *client,
 			  tender_docker_client_get_socket_path(client));
 		return;
 	}
-	/* an end may have gone unseen while the stream was down */
+	/* an end may have gone unseen while the stream was down; a stop may wait */
 	runs = g_hash_table_get_values(self->runs);
-	for (GList *l = runs; l != NULL; l = l->next)
-		tender_docker_run_check_end(l->data);
+	for (GList *l = runs; l != NULL; l = l->next) {
+		TenderDockerRun *dr = l->data;
+		tender_docker_run_check_end(dr);
+		if (dr->stop_asked && dr->running && tender_docker_run_alive(dr))
+			tender_docker_run_send_stop(dr);
+	}
 }
 
 static void
