@@ -14,6 +14,7 @@
     build_images()      tender-test/busybox:latest (`docker import` of images.py's busybox
                         root file system) and tender-test/web:latest (`docker build` FROM it:
                         busybox httpd on the EXPOSEd port 8080, serving /www/health)
+    start_with_images() start_dockerd() and build_images(), for a test class's setUpClass
     docker(*args)       runs the Debian CLI (/usr/bin/docker; /usr/local/bin/docker may be
                         another version), returns its CompletedProcess
     ping(path)          whether dockerd answers /_ping at the socket path
@@ -181,6 +182,16 @@ def build_images():
             docker("build", "--quiet", "--network", "none", "-t", WEB_IMAGE, context)
     finally:
         shutil.rmtree(scratch)
+
+
+def start_with_images():
+    """start_dockerd() and build_images(); dockerd is stopped again if that fails."""
+    start_dockerd()
+    try:
+        build_images()
+    except BaseException:
+        stop_dockerd()
+        raise
 
 
 def container_ids(all_=True):

@@ -156,12 +156,7 @@ class DockerTestCase(TenderTestCase):
 
     @classmethod
     def setUpClass(cls):
-        dockerlab.start_dockerd()
-        try:
-            dockerlab.build_images()
-        except BaseException:
-            dockerlab.stop_dockerd()
-            raise
+        dockerlab.start_with_images()
 
     @classmethod
     def tearDownClass(cls):
