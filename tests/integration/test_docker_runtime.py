@@ -471,8 +471,13 @@ class DockerTenderctlTest(DockerTestCase):
         props = self.tender.wait_state("dk-cmd", "exited")
         self.assertEqual((props["ExitCode"], props["Command"]), (0, []))
         self.assertEqual(inspect("dk-cmd")["Config"]["Cmd"], ["/bin/sh"])
-        # --x docker=... and --image together
-        out = ctl("create", "dk-x", "--runtime", "docker", "--image", BUSYBOX_IMAGE,
+        # --x docker=... and --image together: one x-docker, with one image
+        self.workload("dk-x")
+        ctl("create", "dk-x", "--runtime", "docker", "--image", BUSYBOX_IMAGE,
+            "--x", "docker={'env': <{'A': '1'}>}")
+        self.assertEqual(self.tender.prop("dk-x", "Spec")["x-docker"],
+                         {"image": BUSYBOX_IMAGE, "env": {"A": "1"}})
+        out = ctl("create", "dk-x2", "--runtime", "docker", "--image", BUSYBOX_IMAGE,
                   "--x", "docker={'image': <'other'>}", check=False)
         self.assertNotEqual(out.returncode, 0)
         self.assertIn("--image and --x docker with an image cannot be given together",
