@@ -124,6 +124,8 @@ tender_docker_run_alive(TenderDockerRun *dr)
 static void
 tender_docker_run_set_container(TenderDockerRun *dr, const gchar *id)
 {
+	if (dr->id != NULL && g_hash_table_lookup(dr->runtime->runs, dr->id) == dr)
+		g_hash_table_remove(dr->runtime->runs, dr->id);
 	g_free(dr->id);
 	dr->id = g_strdup(id);
 	g_hash_table_replace(dr->runtime->runs, dr->id, dr);
