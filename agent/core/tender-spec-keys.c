@@ -197,7 +197,8 @@ static const TenderSpecKey tender_spec_keys[] = {
 	.name = "argv",
 	.type = "as",
 	.kind = TENDER_SPEC_KEY_KIND_ARGV,
-	.flags = TENDER_SPEC_KEY_FLAG_REQUIRED | TENDER_SPEC_KEY_FLAG_IMAGE_GIVES,
+	.flags = TENDER_SPEC_KEY_FLAG_REQUIRED | TENDER_SPEC_KEY_FLAG_IMAGE_GIVES |
+		 TENDER_SPEC_KEY_FLAG_RUNTIME_GIVES,
 	.offset = TENDER_SPEC_KEY_AT(argv),
 	.max = TENDER_SPEC_ARGV_MAX,
 	.doc = "The command and its arguments; with an image, instead of its Cmd",

@@ -90,6 +90,9 @@ typedef enum {
  *   (x-NAME)
  * @TENDER_SPEC_KEY_FLAG_IMAGE_GIVES: with %TENDER_SPEC_KEY_FLAG_REQUIRED: a spec with an
  *   image may leave it out, as the image's config gives it (argv: its Entrypoint and Cmd)
+ * @TENDER_SPEC_KEY_FLAG_RUNTIME_GIVES: with %TENDER_SPEC_KEY_FLAG_REQUIRED: a spec whose
+ *   runtime is a plugin's (not scope) may leave it out; that runtime's check of the spec
+ *   says whether it can do without (argv: the docker runtime runs the image's Cmd)
  */
 typedef enum {
 	TENDER_SPEC_KEY_FLAG_NONE = 0,
@@ -98,6 +101,7 @@ typedef enum {
 	TENDER_SPEC_KEY_FLAG_LIMIT = 1 << 2,
 	TENDER_SPEC_KEY_FLAG_PREFIX = 1 << 3,
 	TENDER_SPEC_KEY_FLAG_IMAGE_GIVES = 1 << 4,
+	TENDER_SPEC_KEY_FLAG_RUNTIME_GIVES = 1 << 5,
 } TenderSpecKeyFlags;
 
 typedef struct _TenderSpecKey TenderSpecKey;

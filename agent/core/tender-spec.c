@@ -764,11 +764,13 @@ tender_spec_new_from_variant(GVariant *value, GError **error)
 	}
 	tender_spec_key_iter_init(&keys, NULL);
 	while (tender_spec_key_iter_next(&keys, &key)) {
-		/* an image's config may give what its spec leaves out; the runtime that knows the
-		 * image checks that it does (tender_runtime_resolve_command()) */
+		/* an image's config may give what its spec leaves out, and so may a plugin's
+		 * runtime; the runtime checks that it does (tender_runtime_resolve_command(), its
+		 * check_spec) */
 		if ((key->flags & TENDER_SPEC_KEY_FLAG_REQUIRED) &&
 		    TENDER_SPEC_FIELD(gpointer, self, key) == NULL &&
-		    !((key->flags & TENDER_SPEC_KEY_FLAG_IMAGE_GIVES) && self->image != NULL)) {
+		    !((key->flags & TENDER_SPEC_KEY_FLAG_IMAGE_GIVES) && self->image != NULL) &&
+		    !((key->flags & TENDER_SPEC_KEY_FLAG_RUNTIME_GIVES) && self->runtime != NULL)) {
 			g_set_error(error,
 				    TENDER_ERROR,
 				    TENDER_ERROR_INVALID_ARGUMENT,

@@ -13,6 +13,7 @@
 
 #include "tender-error.h"
 #include "tender-spec-keys.h"
+#include "tender-spec-types.h"
 #include "tender-units.h"
 #include "tenderctl-spec.h"
 
@@ -433,13 +434,39 @@ tender_ctl_spec_parse_commands(TenderCtlSpecFlag *flag, GError **error)
 	return g_variant_builder_end(&hooks);
 }
 
-/* --x NAME=TEXT: the key x-NAME, an a{sv} in GVariant text */
+/* @value, the a{sv} of x-NAME, with "image" added; %NULL if it has one already */
+static GVariant *
+tender_ctl_spec_add_image(const gchar *name, GVariant *value, const gchar *image, GError **error)
+{
+	g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT(value);
+
+	if (g_variant_dict_contains(&dict, "image")) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "--image and --x %s with an image cannot be given together",
+			    name + strlen(TENDER_SPEC_EXTENSION_PREFIX));
+		return NULL;
+	}
+	g_variant_dict_insert(&dict, "image", "s", image);
+	return g_variant_ref_sink(g_variant_dict_end(&dict));
+}
+
+/* --x NAME=TEXT: the key x-NAME, an a{sv} in GVariant text; with --runtime NAME (a plugin's)
+ * and --image IMAGE, x-NAME has "image" too, made for it if no --x gave it */
 static gboolean
-tender_ctl_spec_add_extensions(TenderCtlSpecFlag *flag, GVariantBuilder *spec, GError **error)
+tender_ctl_spec_add_extensions(TenderCtlSpecFlag *flag,
+			       const gchar *runtime,
+			       const gchar *image,
+			       GVariantBuilder *spec,
+			       GError **error)
 {
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autofree gchar *own = NULL;
 
-	for (guint i = 0; flag->values[i] != NULL; i++) {
+	if (runtime != NULL && image != NULL)
+		own = g_strconcat(TENDER_SPEC_EXTENSION_PREFIX, runtime, NULL);
+	for (guint i = 0; flag != NULL && flag->values != NULL && flag->values[i] != NULL; i++) {
 		const gchar *eq = NULL;
 		g_autofree gchar *name = NULL;
 		g_autoptr(GError) error_local = NULL;
@@ -484,8 +511,20 @@ tender_ctl_spec_add_extensions(TenderCtlSpecFlag *flag, GVariantBuilder *spec, G
 				    error_local->message);
 			return FALSE;
 		}
+		if (g_strcmp0(name, own) == 0) {
+			GVariant *with_image = tender_ctl_spec_add_image(name, value, image, error);
+			if (with_image == NULL)
+				return FALSE;
+			g_variant_unref(value);
+			value = with_image;
+		}
 		g_variant_builder_add(spec, "{sv}", name, value);
 		g_hash_table_add(seen, g_steal_pointer(&name));
+	}
+	if (own != NULL && !g_hash_table_contains(seen, own)) {
+		g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT(NULL);
+		g_variant_dict_insert(&dict, "image", "s", image);
+		g_variant_builder_add(spec, "{sv}", own, g_variant_dict_end(&dict));
 	}
 	return TRUE;
 }
@@ -573,8 +612,6 @@ tender_ctl_spec_add_flag_value(TenderCtlSpecFlag *flag, GVariantBuilder *spec, G
 
 	if (flag == NULL || !tender_ctl_spec_flag_is_given(flag))
 		return TRUE;
-	if (flag->key->kind == TENDER_SPEC_KEY_KIND_EXTENSION)
-		return tender_ctl_spec_add_extensions(flag, spec, error);
 	value = tender_ctl_spec_parse_flag(flag, error);
 	if (value == NULL)
 		return FALSE;
@@ -650,6 +687,20 @@ tender_ctl_spec_add_health(TenderCtlSpec *self,
 	return TRUE;
 }
 
+/* the runtime --runtime names if it is a plugin's, not the core's scope: then --image is
+ * that runtime's own (x-NAME's "image"), not the image store's */
+static const gchar *
+tender_ctl_spec_plugin_runtime(TenderCtlSpec *self)
+{
+	TenderCtlSpecFlag *runtime =
+	    tender_ctl_spec_find_flag(self, tender_spec_key_lookup(NULL, "runtime"));
+
+	if (runtime == NULL || runtime->value == NULL ||
+	    g_strcmp0(runtime->value, TENDER_SPEC_RUNTIME_DEFAULT) == 0)
+		return NULL;
+	return runtime->value;
+}
+
 /* whether a flag given needs namespaces: then --isolation, if not given, is standard */
 static gboolean
 tender_ctl_spec_needs_namespaces(TenderCtlSpec *self)
@@ -662,6 +713,10 @@ tender_ctl_spec_needs_namespaces(TenderCtlSpec *self)
 	for (guint i = 0; keys[i] != NULL; i++) {
 		TenderCtlSpecFlag *flag =
 		    tender_ctl_spec_find_flag(self, tender_spec_key_lookup(NULL, keys[i]));
+		/* a plugin's runtime's image is its own business */
+		if (g_strcmp0(keys[i], "image") == 0 &&
+		    tender_ctl_spec_plugin_runtime(self) != NULL)
+			continue;
 		if (flag != NULL && tender_ctl_spec_flag_is_given(flag) && !flag->off)
 			return TRUE;
 	}
@@ -673,7 +728,7 @@ tender_ctl_spec_needs_namespaces(TenderCtlSpec *self)
  * @self: the flags of create or run
  *
  * Returns: %TRUE if --image was given: then the command may be left out, for the image's
- *	Entrypoint and Cmd
+ *	Entrypoint and Cmd (the image store's, or that of a plugin's runtime)
  */
 gboolean
 tender_ctl_spec_has_image(TenderCtlSpec *self)
@@ -693,9 +748,20 @@ tender_ctl_spec_build(TenderCtlSpec *self, gchar **argv, GVariant **spec, GError
 	const TenderSpecKey *key;
 	TenderCtlSpecFlag *isolation =
 	    tender_ctl_spec_find_flag(self, tender_spec_key_lookup(NULL, "isolation"));
+	TenderCtlSpecFlag *image =
+	    tender_ctl_spec_find_flag(self, tender_spec_key_lookup(NULL, "image"));
+	const gchar *runtime = tender_ctl_spec_plugin_runtime(self);
+	const gchar *runtime_image = NULL;
 
 	if (isolation != NULL && isolation->value == NULL && tender_ctl_spec_needs_namespaces(self))
 		isolation->value = g_strdup("standard");
+	/* --image with a plugin's --runtime goes into x-NAME */
+	if (runtime != NULL && image != NULL && image->value != NULL) {
+		if (!tender_ctl_check_utf8(image->what, image->value, error) ||
+		    !tender_ctl_check_not_empty(image->what, image->value, error))
+			return FALSE;
+		runtime_image = image->value;
+	}
 
 	tender_spec_key_iter_init(&iter, NULL);
 	while (tender_spec_key_iter_next(&iter, &key)) {
@@ -709,6 +775,15 @@ tender_ctl_spec_build(TenderCtlSpec *self, gchar **argv, GVariant **spec, GError
 		} else if (key->children != NULL) {
 			if (!tender_ctl_spec_add_health(self, key, &builder, error))
 				return FALSE;
+		} else if (key->kind == TENDER_SPEC_KEY_KIND_EXTENSION) {
+			if (!tender_ctl_spec_add_extensions(tender_ctl_spec_find_flag(self, key),
+							    runtime,
+							    runtime_image,
+							    &builder,
+							    error))
+				return FALSE;
+		} else if (runtime_image != NULL && image != NULL && image->key == key) {
+			continue;
 		} else if (!tender_ctl_spec_add_flag_value(tender_ctl_spec_find_flag(self, key),
 							   &builder,
 							   error)) {

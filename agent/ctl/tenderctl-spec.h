@@ -19,7 +19,9 @@
 	"--x NAME=TEXT gives the key x-NAME, the own keys of the runtime NAME: TEXT is an a{sv}\n" \
 	"in GVariant text, e.g. --x docker=\"{'image': <'nginx'>}\".\n"                            \
 	"--image, --rootfs, --volume, --hostname, --network none|private, --publish,\n"            \
-	"--read-only and --init need namespaces: without --isolation they imply standard.\n"
+	"--read-only and --init need namespaces: without --isolation they imply standard.\n"       \
+	"With --runtime NAME of a plugin, --image is that runtime's: x-NAME's image, e.g.\n"       \
+	"--runtime docker --image busybox:latest; it implies no isolation.\n"
 
 typedef struct _TenderCtlSpec TenderCtlSpec;
 

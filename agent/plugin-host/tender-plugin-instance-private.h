@@ -38,6 +38,8 @@ struct _TenderPlugin {
 	guint next_watch_id;
 	guint probe_id;	      /* the next probe of a deferred plugin */
 	guint probe_delay_ms; /* the wait before the next probe, doubled each time */
+	gboolean probing;     /* its probe is being called */
+	gboolean probe_asked; /* it asked to be probed again, from within its probe */
 	GHashTable *names;    /* bus names that trigger a probe → watch id (0: no bus yet) */
 	/* its feature (tender-plugin-feature.c); its feature service is among its services */
 	GPtrArray *http_aliases;	      /* of TenderPluginAlias */

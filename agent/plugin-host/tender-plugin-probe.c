@@ -37,12 +37,15 @@ tender_plugin_probe_plugin(TenderPlugin *self, GError **error)
 			    g_strerror(errno));
 		return TENDER_PLUGIN_PROBE_RESULT_FAIL;
 	}
+	self->probing = TRUE;
+	self->probe_asked = FALSE;
 	if (self->descriptor->probe != NULL)
 		result = self->descriptor->probe(self, &error_local);
 	else
 		result = self->descriptor->init(self, &error_local)
 			     ? TENDER_PLUGIN_PROBE_RESULT_SUCCESS
 			     : TENDER_PLUGIN_PROBE_RESULT_FAIL;
+	self->probing = FALSE;
 	if (result == TENDER_PLUGIN_PROBE_RESULT_SUCCESS)
 		return result;
 	tender_plugin_clear_registrations(self);
@@ -126,6 +129,11 @@ tender_plugin_start(TenderPlugin *self)
 		break;
 	case TENDER_PLUGIN_PROBE_RESULT_DEFER:
 		tender_plugin_set_status(self, TENDER_PLUGIN_STATUS_DEFERRED, error->message);
+		/* a plugin that asked for it during its probe is probed again at once */
+		if (self->probe_asked) {
+			tender_plugin_schedule_probe(self, 0);
+			break;
+		}
 		tender_plugin_schedule_probe(self, self->probe_delay_ms);
 		g_debug("plugin %s deferred, probed again in %u ms: %s",
 			self->name,
@@ -250,4 +258,32 @@ tender_plugin_watch_name(TenderPlugin *self, const gchar *name)
 		return;
 	g_hash_table_insert(self->names, g_strdup(name), GUINT_TO_POINTER(0));
 	tender_plugin_arm_names(self);
+}
+
+/**
+ * tender_plugin_request_probe:
+ * @self: a #TenderPlugin
+ *
+ * For a plugin whose probe deferred because what it needs was not there yet, and which
+ * learns by itself that it has come (a connection it began in the probe succeeded, a file
+ * appeared): probe the plugin again on the next iteration of the main loop, rather than
+ * when the backoff timer says.  Called from within the probe, the probe that follows a
+ * deferral comes at once.  Does nothing for a plugin that is not deferred (active, failed,
+ * or one that is not probed).
+ *
+ * Since: 0.3
+ */
+void
+tender_plugin_request_probe(TenderPlugin *self)
+{
+	g_return_if_fail(TENDER_IS_PLUGIN(self));
+	if (self->probing) {
+		self->probe_asked = TRUE;
+		return;
+	}
+	if (self->status != TENDER_PLUGIN_STATUS_DEFERRED || self->descriptor == NULL ||
+	    self->descriptor->probe == NULL)
+		return;
+	g_debug("plugin %s asked to be probed again", self->name);
+	tender_plugin_schedule_probe(self, 0);
 }

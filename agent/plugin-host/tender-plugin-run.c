@@ -567,6 +567,26 @@ tender_run_get_stop_requested(TenderRun *run)
 }
 
 /**
+ * tender_run_has_ended:
+ * @run: a #TenderRun
+ *
+ * Whether the run is over: its end was reported, by the runtime (tender_run_report_ended())
+ * or by tenderd (a start the runtime refused, a run it could not take over or that tenderd
+ * abandoned).  A runtime that learns of an end later, from what it runs, asks this before it
+ * reports it.
+ *
+ * Returns: %TRUE once the run has ended
+ *
+ * Since: 0.3
+ */
+gboolean
+tender_run_has_ended(TenderRun *run)
+{
+	g_return_val_if_fail(TENDER_IS_PLUGIN_RUN(run), TRUE);
+	return tender_plugin_run_is_over(TENDER_PLUGIN_RUN_FROM(run));
+}
+
+/**
  * tender_run_report_running:
  * @run: a #TenderRun that is starting
  * @main_pid: the PID of the run's main process, or 0 if it has none
@@ -641,6 +661,7 @@ tender_plugin_run_end(TenderPluginRun *self, gint exit_code, gint exit_signal, c
 	task = g_steal_pointer(&self->start_task);
 	tender_workload_set_main_pid(w, 0);
 	tender_workload_set_exit(w, exit_code, exit_signal);
+	tender_workload_set_oom_killed(w, g_strcmp0(reason, "oom-kill") == 0);
 	tender_workload_set_stopped_at(w, now);
 	tender_runtime_run_report_ended(base, state, text);
 	if (task != NULL)
@@ -669,7 +690,8 @@ tender_plugin_run_end_cb(gpointer user_data)
  * @exit_code: the exit status, or -1 if there is none
  * @exit_signal: the signal that ended it, or 0
  * @reason: (nullable): why, for the Reason property; %NULL for "exit-code: N",
- *   "signal: NAME", or "failed"
+ *   "signal: NAME", or "failed"; "oom-kill" (the OOM killer ended it) also sets the
+ *   OOMKilled property (since 0.3)
  *
  * The run is over, once and for all.  The workload becomes "exited" (an @exit_code of 0 or
  * more, no signal), or "failed" (by a signal, or without an exit status), or "stopped" if it

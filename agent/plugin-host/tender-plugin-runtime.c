@@ -115,11 +115,32 @@ tender_plugin_runtime_check_spec(TenderRuntime *runtime,
 
 	if (!tender_runtime_check_isolation_keys(runtime, name, spec, error))
 		return FALSE;
-	/* a plugin built with ABI 2's header has no check_spec: its padding is NULL */
-	if (self->vtable == NULL || self->vtable->check_spec == NULL)
-		return TRUE;
+	/* a plugin built with ABI 2's header has no check_spec: its padding is NULL; its runs
+	 * have an argv, as they always had */
+	if (self->vtable == NULL || self->vtable->check_spec == NULL) {
+		if (spec->argv != NULL)
+			return TRUE;
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "Spec key 'argv' is required");
+		return FALSE;
+	}
 	variant = g_variant_ref_sink(tender_spec_to_variant(spec));
 	return self->vtable->check_spec(name, variant, self->user_data, error);
+}
+
+/* the spec's argv; a spec without one runs what the runtime makes of the rest (its check_spec
+ * took it), and shows an empty Command */
+static gchar **
+tender_plugin_runtime_resolve_command(TenderRuntime *runtime,
+				      const gchar *name,
+				      const TenderSpec *spec,
+				      GError **error)
+{
+	if (spec->argv != NULL)
+		return g_strdupv(spec->argv);
+	return g_new0(gchar *, 1);
 }
 
 static void
@@ -141,6 +162,7 @@ tender_plugin_runtime_class_init(TenderPluginRuntimeClass *klass)
 	runtime_class->new_run = tender_plugin_runtime_new_run;
 	runtime_class->forget_workload = tender_plugin_runtime_forget_workload;
 	runtime_class->check_spec = tender_plugin_runtime_check_spec;
+	runtime_class->resolve_command = tender_plugin_runtime_resolve_command;
 }
 
 static void

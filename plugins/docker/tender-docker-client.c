@@ -42,6 +42,7 @@ struct _TenderDockerClient {
 	SoupSession *session;
 	gchar *api_version;    /* negotiated by connect; NULL before */
 	gchar *server_version; /* dockerd's own version */
+	gboolean refused;      /* the last connect found dockerd, speaking no API of ours */
 	TenderDockerEvents *events;
 };
 
@@ -496,6 +497,7 @@ tender_docker_client_version_done(GTask *task, TenderDockerExchange *exchange)
 										   NULL),
 					&error);
 	if (api_version == NULL) {
+		self->refused = TRUE;
 		g_task_return_error(task, error);
 		return;
 	}
@@ -544,6 +546,7 @@ tender_docker_client_connect_async(TenderDockerClient *self,
 								TENDER_DOCKER_ERROR_BODY_MAX);
 
 	g_task_set_source_tag(task, tender_docker_client_connect_async);
+	self->refused = FALSE;
 	ping->connecting = TRUE;
 	tender_docker_exchange_start(task, "GET", "/_ping", NULL, ping);
 }
@@ -562,6 +565,21 @@ tender_docker_client_connect_finish(TenderDockerClient *self, GAsyncResult *res,
 {
 	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
 	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/**
+ * tender_docker_client_get_refused:
+ * @self: a #TenderDockerClient
+ *
+ * Returns: %TRUE if the last connect reached dockerd and found that it speaks no API version
+ *	tender does (too old or too new): unlike a dockerd that is not there, one that will not
+ *	do by waiting
+ */
+gboolean
+tender_docker_client_get_refused(TenderDockerClient *self)
+{
+	g_return_val_if_fail(TENDER_IS_DOCKER_CLIENT(self), FALSE);
+	return self->refused;
 }
 
 /* --- requests --- */

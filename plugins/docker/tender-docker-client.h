@@ -33,6 +33,8 @@ tender_docker_client_connect_async(TenderDockerClient *self,
 				   gpointer user_data);
 gboolean
 tender_docker_client_connect_finish(TenderDockerClient *self, GAsyncResult *res, GError **error);
+gboolean
+tender_docker_client_get_refused(TenderDockerClient *self);
 const gchar *
 tender_docker_client_get_api_version(TenderDockerClient *self);
 const gchar *

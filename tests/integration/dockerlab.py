@@ -14,6 +14,7 @@
     build_images()      tender-test/busybox:latest (`docker import` of images.py's busybox
                         root file system) and tender-test/web:latest (`docker build` FROM it:
                         busybox httpd on the EXPOSEd port 8080, serving /www/health)
+    start_with_images() start_dockerd() and build_images(), for a test class's setUpClass
     docker(*args)       runs the Debian CLI (/usr/bin/docker; /usr/local/bin/docker may be
                         another version), returns its CompletedProcess
     ping(path)          whether dockerd answers /_ping at the socket path
@@ -82,8 +83,10 @@ def _unit_active():
 def _start_unit(timeout):
     # a failed unit of an earlier run would keep the name taken
     run(["systemctl", "reset-failed", UNIT], check=False)
-    run(["systemd-run", f"--unit={UNIT}", "-p", "Delegate=yes", "--collect",
-         DOCKERD, "-H", f"unix://{SOCKET}"])
+    # KillMode=mixed: SIGTERM to dockerd only, which stops its containers and its containerd
+    # (SIGTERM to all of them at once left dockerd waiting 15 s for a containerd gone)
+    run(["systemd-run", f"--unit={UNIT}", "-p", "Delegate=yes", "-p", "KillMode=mixed",
+         "--collect", DOCKERD, "-H", f"unix://{SOCKET}"])
     if not wait_for(ping, timeout=timeout, interval=0.05):
         status = run(["systemctl", "status", "--no-pager", "-n", "30", UNIT], check=False)
         raise AssertionError(f"dockerd did not answer at {SOCKET}:\n{status.stdout}")
@@ -179,6 +182,16 @@ def build_images():
             docker("build", "--quiet", "--network", "none", "-t", WEB_IMAGE, context)
     finally:
         shutil.rmtree(scratch)
+
+
+def start_with_images():
+    """start_dockerd() and build_images(); dockerd is stopped again if that fails."""
+    start_dockerd()
+    try:
+        build_images()
+    except BaseException:
+        stop_dockerd()
+        raise
 
 
 def container_ids(all_=True):

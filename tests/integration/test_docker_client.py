@@ -88,12 +88,7 @@ def server_api_version():
 class DockerClientTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        dockerlab.start_dockerd()
-        try:
-            dockerlab.build_images()
-        except BaseException:
-            dockerlab.stop_dockerd()
-            raise
+        dockerlab.start_with_images()
 
     @classmethod
     def tearDownClass(cls):

@@ -36,6 +36,7 @@ typedef struct {
 	guint64 memory_max; /* of the last start's spec */
 	guint runs_destroyed;
 	gboolean user_data_destroyed;
+	gboolean no_argv; /* the last start's spec had none */
 } VtState;
 
 static VtState vt;
@@ -62,7 +63,9 @@ vt_start(TenderRun *run, gpointer user_data, GError **error)
 		g_set_error_literal(error, TENDER_ERROR, TENDER_ERROR_FAILED, "vt says no");
 		return FALSE;
 	}
-	g_assert_cmpstr(tender_run_get_argv(run)[0], ==, "true");
+	vt.no_argv = tender_run_get_argv(run) == NULL;
+	if (!vt.no_argv)
+		g_assert_cmpstr(tender_run_get_argv(run)[0], ==, "true");
 	spec = tender_run_get_spec(run);
 	if (!g_variant_lookup(spec, "memory_max", "t", &vt.memory_max))
 		vt.memory_max = 0;
@@ -704,6 +707,85 @@ test_command(Fixture *fx, gconstpointer data)
 	assert_command(fx, "job", "/bin/wrap true x");
 }
 
+/* a runtime that has no check_spec, as one built against the header before it (its padding) */
+static const TenderRuntimeVTable plain_vtable = {
+    .struct_size = sizeof(TenderRuntimeVTable),
+    .start = vt_start,
+    .kill = vt_kill,
+};
+
+/* a plugin's runtime may do without argv (as docker's runs an image's Cmd): its check_spec
+ * decides, and the Command is empty; one without a check_spec has argv, as it always had; the
+ * scope runtime needs it, as ever; and a run's end is told once reported */
+static void
+test_no_argv(Fixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderPlugin) plugin = fixture_plugin(fx, "my-plugin", TRUE);
+	g_autoptr(TenderPlugin) other = fixture_plugin(fx, "other", FALSE);
+	TenderWorkload *w;
+	TenderRun *run;
+
+	tender_plugin_start(plugin);
+	g_assert_true(
+	    tender_plugin_register_runtime(other, "plain", &plain_vtable, NULL, NULL, &error));
+	g_assert_no_error(error);
+	tender_plugin_start(other);
+	w = engine_create(fx, "imaged", "{'runtime': <'vt'>, 'x-vt': <{'image': <'x'>}>}", &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(w);
+	assert_command(fx, "imaged", "");
+	g_assert_true(engine_start(fx, "imaged", &error));
+	g_assert_no_error(error);
+	g_assert_true(vt.no_argv);
+	run = vt.run;
+	g_assert_false(tender_run_has_ended(run));
+	tender_run_report_ended(run, 0, 0, NULL);
+	g_assert_true(tender_run_has_ended(run));
+	g_assert_cmpint(tender_workload_get_state(w), ==, TENDER_STATE_EXITED);
+
+	/* refused by its check_spec like any spec */
+	g_assert_null(
+	    engine_create(fx, "bad", "{'runtime': <'vt'>, 'x-vt': <{'bad': <true>}>}", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	g_assert_null(engine_create(fx, "plain", "{'runtime': <'plain'>}", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message, ==, "Spec key 'argv' is required");
+	g_clear_error(&error);
+	g_assert_null(engine_create(fx, "scoped", "{'runtime': <'scope'>}", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message, ==, "Spec key 'argv' is required");
+	g_clear_error(&error);
+	g_assert_nonnull(
+	    engine_create(fx, "plain", "{'argv': <['true']>, 'runtime': <'plain'>}", &error));
+	g_assert_no_error(error);
+}
+
+/* an end the runtime says the OOM killer made: Reason oom-kill and OOMKilled, until the next
+ * start */
+static void
+test_oom_kill(Fixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderPlugin) plugin = fixture_plugin(fx, "my-plugin", TRUE);
+	TenderWorkload *w;
+
+	tender_plugin_start(plugin);
+	w = engine_create(fx, "hungry", SPEC_VT, &error);
+	g_assert_no_error(error);
+	g_assert_true(engine_start(fx, "hungry", &error));
+	g_assert_no_error(error);
+	tender_run_report_ended(vt.run, -1, SIGKILL, "oom-kill");
+	g_assert_cmpint(tender_workload_get_state(w), ==, TENDER_STATE_FAILED);
+	g_assert_cmpstr(tender_workload_get_reason(w), ==, "oom-kill");
+	g_assert_true(tender_workload_get_oom_killed(w));
+	g_assert_true(engine_start(fx, "hungry", &error));
+	g_assert_false(tender_workload_get_oom_killed(w));
+	tender_run_report_ended(vt.run, 1, 0, NULL);
+	g_assert_false(tender_workload_get_oom_killed(w));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -737,6 +819,18 @@ main(int argc, char **argv)
 		   NULL,
 		   fixture_setup,
 		   test_command,
+		   fixture_teardown);
+	g_test_add("/plugin-runtime/oom-kill",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_oom_kill,
+		   fixture_teardown);
+	g_test_add("/plugin-runtime/no-argv",
+		   Fixture,
+		   NULL,
+		   fixture_setup,
+		   test_no_argv,
 		   fixture_teardown);
 	return g_test_run();
 }

@@ -630,6 +630,99 @@ test_plugin_probe(void)
 	g_assert_cmpint(g_rmdir(state_dir), ==, 0);
 }
 
+/* a plugin that learns by itself when what it waits for has come: it defers
+ * asking_defers times, and asks for the next probe from within its probe if asking_within */
+static guint asking_defers = 0;
+static guint asking_calls = 0;
+static gboolean asking_within = FALSE;
+
+static TenderPluginProbeResult
+asking_probe_cb(TenderPlugin *plugin, GError **error)
+{
+	asking_calls++;
+	if (asking_defers == 0)
+		return TENDER_PLUGIN_PROBE_RESULT_SUCCESS;
+	asking_defers--;
+	if (asking_within)
+		tender_plugin_request_probe(plugin);
+	g_set_error_literal(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED, "not there yet");
+	return TENDER_PLUGIN_PROBE_RESULT_DEFER;
+}
+
+/* runs the main loop until the plugin was probed @calls times, or for @ms; returns how long
+ * that took, in ms */
+static gint64
+wait_probed(guint calls, guint ms)
+{
+	gint64 begun = g_get_monotonic_time();
+	gboolean timed_out = FALSE;
+	guint id = g_timeout_add(ms, wait_timeout_cb, &timed_out);
+
+	while (!timed_out && asking_calls < calls)
+		g_main_context_iteration(NULL, TRUE);
+	if (!timed_out)
+		g_source_remove(id);
+	return (g_get_monotonic_time() - begun) / 1000;
+}
+
+/* tender_plugin_request_probe(): a deferred plugin is probed on the next iteration of the
+ * main loop, well before its 1 s backoff; asked from within the probe, the next probe comes at
+ * once; an active plugin is not probed again */
+static void
+test_plugin_request_probe(void)
+{
+	static const TenderPluginDescriptor descriptor = {.abi_version = TENDER_PLUGIN_ABI_VERSION,
+							  .struct_size =
+							      sizeof(TenderPluginDescriptor),
+							  .name = "asking",
+							  .probe = asking_probe_cb};
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) plugin = NULL;
+	g_autofree gchar *state_dir = NULL;
+	g_autofree gchar *plugins_dir = NULL;
+	g_autofree gchar *asking_dir = NULL;
+
+	state_dir = g_build_filename(g_test_get_dir(G_TEST_BUILT), "test-plugin-XXXXXX", NULL);
+	g_assert_nonnull(g_mkdtemp(state_dir));
+	g_free(config->state_dir);
+	config->state_dir = g_strdup(state_dir);
+	plugin = tender_plugin_new("/nowhere/asking.so", NULL, config, NULL);
+	tender_plugin_set_descriptor(plugin, NULL, &descriptor);
+
+	/* deferred; nothing is probed before its backoff but for the request */
+	asking_calls = 0;
+	asking_defers = 2;
+	asking_within = FALSE;
+	tender_plugin_start(plugin);
+	g_assert_cmpint(tender_plugin_get_status(plugin), ==, TENDER_PLUGIN_STATUS_DEFERRED);
+	g_assert_cmpint(wait_probed(2, 300), >=, 300);
+	g_assert_cmpuint(asking_calls, ==, 1);
+	tender_plugin_request_probe(plugin);
+	g_assert_cmpint(wait_probed(2, 2000), <, 500);
+	g_assert_cmpuint(asking_calls, ==, 2);
+	g_assert_cmpint(tender_plugin_get_status(plugin), ==, TENDER_PLUGIN_STATUS_DEFERRED);
+
+	/* asked from within the probe that defers: the next comes at once, and succeeds */
+	asking_defers = 1;
+	asking_within = TRUE;
+	tender_plugin_request_probe(plugin);
+	g_assert_cmpint(wait_probed(4, 2000), <, 500);
+	g_assert_cmpuint(asking_calls, ==, 4);
+	g_assert_cmpint(tender_plugin_get_status(plugin), ==, TENDER_PLUGIN_STATUS_ACTIVE);
+
+	/* active: a request probes nothing */
+	tender_plugin_request_probe(plugin);
+	g_assert_cmpint(wait_probed(5, 300), >=, 300);
+	g_assert_cmpuint(asking_calls, ==, 4);
+	g_clear_object(&plugin);
+
+	plugins_dir = g_build_filename(state_dir, "plugins", NULL);
+	asking_dir = g_build_filename(plugins_dir, "asking", NULL);
+	g_assert_cmpint(g_rmdir(asking_dir), ==, 0);
+	g_assert_cmpint(g_rmdir(plugins_dir), ==, 0);
+	g_assert_cmpint(g_rmdir(state_dir), ==, 0);
+}
+
 static void
 adapter_start(TenderAdapter *adapter, JsonObject *payload, GTask *task)
 {
@@ -713,6 +806,7 @@ main(int argc, char **argv)
 	g_test_add_func("/plugin/routes", test_plugin_routes);
 	g_test_add_func("/plugin/services", test_plugin_services);
 	g_test_add_func("/plugin/probe", test_plugin_probe);
+	g_test_add_func("/plugin/request-probe", test_plugin_request_probe);
 	g_test_add_func("/plugin/adapters", test_plugin_adapters);
 	g_test_add_func("/plugin/config", test_plugin_config);
 	return g_test_run();

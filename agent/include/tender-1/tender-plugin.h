@@ -63,8 +63,9 @@ G_DECLARE_FINAL_TYPE(TenderPlugin, tender_plugin, TENDER, PLUGIN, GObject)
  * @TENDER_PLUGIN_PROBE_RESULT_FAIL: the plugin is refused for good; the error says why
  * @TENDER_PLUGIN_PROBE_RESULT_DEFER: what the plugin needs is not there yet (its service
  *   is not up); the error says what.  tenderd probes it again, after 1 s, then after
- *   twice as long each time up to 60 s, and at once when a name it watches appears on the
- *   bus (tender_plugin_watch_name()), until the probe succeeds or fails
+ *   twice as long each time up to 60 s, at once when a name it watches appears on the
+ *   bus (tender_plugin_watch_name()), and at once when the plugin asks
+ *   (tender_plugin_request_probe()), until the probe succeeds or fails
  *
  * What a probe says, as power-profiles-daemon's drivers do.  Whatever the plugin registered
  * in a probe that did not succeed is undone (its data too), so each probe starts afresh.
@@ -196,6 +197,8 @@ tender_plugin_get_config_uint64(TenderPlugin *self,
 				GError **error);
 void
 tender_plugin_watch_name(TenderPlugin *self, const gchar *name);
+void
+tender_plugin_request_probe(TenderPlugin *self);
 
 /* --- workloads, through the engine --- */
 

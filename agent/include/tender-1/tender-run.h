@@ -129,6 +129,8 @@ gpointer
 tender_run_get_data(TenderRun *run);
 gboolean
 tender_run_get_stop_requested(TenderRun *run);
+gboolean
+tender_run_has_ended(TenderRun *run);
 void
 tender_run_report_running(TenderRun *run, guint32 main_pid);
 void
