@@ -218,35 +218,45 @@ tender_authority_check_free(TenderAuthorityCheck *check)
 	g_free(check);
 }
 
+/* what the action lets one do: org.tender.OBJECT.read is "inspect", the others "manage" (and
+ * exec "run commands in") */
 static const gchar *
 tender_authority_action_verb(const gchar *action_id)
 {
-	return g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_READ) == 0 ||
-		       g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_ADAPTERS_READ) == 0 ||
-		       g_strcmp0(action_id, TENDER_AUTHORITY_ACTION_IMAGES_READ) == 0
-		   ? "inspect"
-		   : "manage";
+	if (g_str_has_suffix(action_id, ".read"))
+		return "inspect";
+	return g_str_has_suffix(action_id, ".exec") ? "run commands in" : "manage";
 }
 
-static const gchar *
+/* what it is about: org.tender.OBJECT.VERB's OBJECT (the Docker plugin's are its containers) */
+static gchar *
 tender_authority_action_object(const gchar *action_id)
 {
-	if (g_str_has_prefix(action_id, "org.tender.images."))
-		return "images";
-	return g_str_has_prefix(action_id, "org.tender.adapters.") ? "adapters" : "workloads";
+	const gchar *start = action_id;
+	const gchar *end;
+
+	if (g_str_has_prefix(action_id, "org.tender."))
+		start += strlen("org.tender.");
+	end = strrchr(start, '.');
+	if (end == NULL || end == start)
+		return g_strdup("tender");
+	if (g_str_has_prefix(start, "docker."))
+		return g_strdup("Docker containers");
+	return g_strndup(start, (gsize)(end - start));
 }
 
 static void
 tender_authority_deny(GTask *task, const gchar *why)
 {
 	TenderAuthorityCheck *check = g_task_get_task_data(task);
+	g_autofree gchar *object = tender_authority_action_object(check->action_id);
 
 	g_task_return_new_error(task,
 				TENDER_ERROR,
 				TENDER_ERROR_ACCESS_DENIED,
 				"Not authorized to %s %s (polkit action %s): %s",
 				tender_authority_action_verb(check->action_id),
-				tender_authority_action_object(check->action_id),
+				object,
 				check->action_id,
 				why);
 }

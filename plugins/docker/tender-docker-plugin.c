@@ -6,6 +6,8 @@
 
 #include "tender-docker-client.h"
 #include "tender-docker-runtime.h"
+#include "tender-docker-service.h"
+#include "tender-docker-tools.h"
 
 /*
  * The Docker plugin: containers of dockerd, over its Engine API.  Its probe never waits for
@@ -17,8 +19,17 @@
  * again) opens the event stream again at once.  A dockerd that speaks an API too old fails
  * the plugin for good.
  *
+ * The probe that succeeds also declares the feature service org.tender.Agent1.Docker (the tool
+ * runs, TenderDockerTools, made once and kept with the connection), whose runs it adopts
+ * again (recover) whenever the event stream (re)connects, that is, whenever dockerd is back.
+ *
  * [plugin docker] in tenderd.conf:
- *   socket=PATH   dockerd's socket, /run/docker.sock by default
+ *   socket=PATH          dockerd's socket, /run/docker.sock by default
+ *   max-concurrent=N     tool runs at once (1 to 16, default 4); the others queue
+ *   result-ttl=SEC       how long a tool's result is kept (default 3600; 0: until 512 are)
+ *   output-max=BYTES     of each of a tool's stdout and stderr kept (default 1 MiB, at most
+ *                        16 MiB)
+ *   cortex-api=BOOL      also serve seed 002's paths (/containers/...), default false
  *
  * The connection outlives each deferred probe (whatever a probe that did not succeed
  * registered, its data too, is dropped), so it is the module's own: a plugin is loaded once.
@@ -43,6 +54,9 @@ typedef struct {
 	GError *error;		      /* the last connect's, NULL before one failed */
 	GFileMonitor *monitor;	      /* of the socket's directory */
 	gchar *socket_name;	      /* the socket's name in it */
+	TenderDockerTools *tools;     /* the tool runs, once active */
+	gboolean cortex_api;
+	gulong connected_id; /* the client's "connected": runs adopted again */
 } TenderDockerProbe;
 
 static TenderDockerProbe *tender_docker_probe = NULL;
@@ -66,6 +80,9 @@ tender_docker_probe_free(TenderDockerProbe *probe)
 	g_clear_object(&probe->cancellable);
 	g_clear_handle_id(&probe->timeout_id, g_source_remove);
 	g_clear_handle_id(&probe->retry_id, g_source_remove);
+	if (probe->connected_id != 0)
+		g_signal_handler_disconnect(probe->client, probe->connected_id);
+	g_clear_object(&probe->tools);
 	if (probe->client != NULL)
 		tender_docker_client_stop_events(probe->client);
 	g_clear_object(&probe->client);
@@ -227,6 +244,77 @@ tender_docker_probe_get(TenderPlugin *plugin)
 	return tender_docker_probe;
 }
 
+static void
+tender_docker_probe_recovered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!tender_docker_tools_recover_finish(TENDER_DOCKER_TOOLS(source), res, &error))
+		g_warning("cannot adopt the tool runs of dockerd again: %s", error->message);
+}
+
+/* dockerd's event stream is there again: so may be tool runs tenderd did not see end */
+static void
+tender_docker_probe_events_cb(TenderDockerClient *client, gboolean connected, gpointer user_data)
+{
+	TenderDockerProbe *probe = user_data;
+
+	if (connected && probe->tools != NULL)
+		tender_docker_tools_recover_async(probe->tools,
+						  NULL,
+						  tender_docker_probe_recovered_cb,
+						  NULL);
+}
+
+/* the tool runs, with the settings of [plugin docker] */
+static TenderDockerTools *
+tender_docker_probe_new_tools(TenderDockerProbe *probe, GError **error)
+{
+	TenderPlugin *plugin = probe->plugin;
+	g_autoptr(GError) error_local = NULL;
+	guint64 concurrent = 0;
+	guint64 ttl = 0;
+	guint64 output = 0;
+
+	if (!tender_plugin_get_config_uint64(plugin,
+					     "max-concurrent",
+					     4,
+					     TENDER_DOCKER_TOOLS_CONCURRENT_MAX,
+					     &concurrent,
+					     error) ||
+	    !tender_plugin_get_config_uint64(plugin,
+					     "result-ttl",
+					     3600,
+					     G_MAXUINT32,
+					     &ttl,
+					     error) ||
+	    !tender_plugin_get_config_uint64(plugin,
+					     "output-max",
+					     1024 * 1024,
+					     16 * 1024 * 1024,
+					     &output,
+					     error))
+		return NULL;
+	probe->cortex_api =
+	    tender_plugin_get_config_boolean(plugin, "cortex-api", FALSE, &error_local);
+	if (error_local != NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return NULL;
+	}
+	if (concurrent == 0) {
+		g_set_error_literal(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "[plugin docker] max-concurrent=0: at least one tool must run");
+		return NULL;
+	}
+	return tender_docker_tools_new(probe->client,
+				       tender_plugin_get_state_dir(plugin),
+				       (guint)concurrent,
+				       ttl,
+				       (gsize)output);
+}
+
 static TenderPluginProbeResult
 tender_docker_plugin_probe(TenderPlugin *plugin, GError **error)
 {
@@ -244,6 +332,18 @@ tender_docker_plugin_probe(TenderPlugin *plugin, GError **error)
 	if (probe->connected) {
 		probe->runtime = tender_docker_runtime_register(plugin, probe->client, error);
 		if (probe->runtime == NULL)
+			return TENDER_PLUGIN_PROBE_RESULT_FAIL;
+		if (probe->tools == NULL) {
+			probe->tools = tender_docker_probe_new_tools(probe, error);
+			if (probe->tools == NULL)
+				return TENDER_PLUGIN_PROBE_RESULT_FAIL;
+			probe->connected_id =
+			    g_signal_connect(probe->client,
+					     "connected",
+					     G_CALLBACK(tender_docker_probe_events_cb),
+					     probe);
+		}
+		if (!tender_docker_service_register(plugin, probe->tools, probe->cortex_api, error))
 			return TENDER_PLUGIN_PROBE_RESULT_FAIL;
 		tender_docker_probe_watch(probe);
 		tender_docker_client_start_events(probe->client);
