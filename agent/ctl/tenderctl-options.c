@@ -194,6 +194,8 @@ tender_ctl_options_add_command(GOptionContext *context, TenderCtl *self, TenderC
 		g_option_context_add_main_entries(context, entries_payload, NULL);
 	if (opts & TENDER_CTL_OPTS_EXEC)
 		tender_ctl_exec_add_entries(context, self);
+	if (opts & (TENDER_CTL_OPTS_TOOL_RUN | TENDER_CTL_OPTS_TOOL_LIST))
+		tender_ctl_tool_add_entries(context, self, (opts & TENDER_CTL_OPTS_TOOL_RUN) != 0);
 }
 
 /* the options of GetLogs and FollowLogs; keys only when given */
@@ -353,6 +355,12 @@ tender_ctl_options_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError 
 		break;
 	case TENDER_CTL_ARGS_IMAGE:
 		if (!tender_ctl_images_check_args(self, error))
+			return FALSE;
+		break;
+	case TENDER_CTL_ARGS_TOOL:
+		return tender_ctl_tool_check_verb(self, error);
+	case TENDER_CTL_ARGS_TOOL_RUN:
+		if (!tender_ctl_tool_build_request(self, error))
 			return FALSE;
 		break;
 	case TENDER_CTL_ARGS_ONE:

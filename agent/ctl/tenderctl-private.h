@@ -35,6 +35,8 @@ typedef enum {
 	TENDER_CTL_OPTS_PAYLOAD = 1 << 8,
 	TENDER_CTL_OPTS_EXEC = 1 << 9,
 	TENDER_CTL_OPTS_IMAGE = 1 << 10,
+	TENDER_CTL_OPTS_TOOL_RUN = 1 << 11,
+	TENDER_CTL_OPTS_TOOL_LIST = 1 << 12,
 } TenderCtlOpts;
 
 typedef enum {
@@ -46,6 +48,8 @@ typedef enum {
 	TENDER_CTL_ARGS_ANY_NAMES,    /* [NAME...] */
 	TENDER_CTL_ARGS_ADAPTER,      /* VERB INSTANCE [KEY=VALUE...] */
 	TENDER_CTL_ARGS_IMAGE,	      /* VERB [NAME...] [FILE] */
+	TENDER_CTL_ARGS_TOOL,	      /* VERB ... (tool without a verb it knows) */
+	TENDER_CTL_ARGS_TOOL_RUN,     /* IMAGE [-- CMD [ARG...]] */
 } TenderCtlArgs;
 
 typedef struct {
@@ -80,9 +84,22 @@ typedef struct {
 	gboolean replace;
 	gchar *image_verb; /* image: the verb, taken off names */
 
+	/* tool run and list (--timeout is timeout) */
+	gchar *tool_name;
+	gchar *tool_session;
+	gchar **tool_params;
+	gchar **tool_env;
+	gchar *tool_memory;
+	gchar *tool_cpus;
+	gchar *tool_pids;
+	gchar *tool_network;
+	gboolean tool_keep;
+	gboolean tool_no_wait;
+
 	/* what they make */
 	GVariant *spec;
 	GVariant *options;
+	GVariant *tool_request;
 	gint signo;
 
 	/* for inspect */
@@ -234,3 +251,13 @@ gboolean
 tender_ctl_images_check_args(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_cmd_image(TenderCtl *self, GError **error);
+
+/* tenderctl-docker.c: tool run, show, logs, cancel and list (the Docker plugin's tools) */
+const TenderCtlCommand *
+tender_ctl_tool_find_verb(const gchar *verb);
+void
+tender_ctl_tool_add_entries(GOptionContext *context, TenderCtl *self, gboolean run);
+gboolean
+tender_ctl_tool_check_verb(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_tool_build_request(TenderCtl *self, GError **error);

@@ -45,6 +45,15 @@ tender_ctl_free(TenderCtl *self)
 	g_free(self->stream);
 	g_free(self->payload);
 	g_free(self->image_verb);
+	g_free(self->tool_name);
+	g_free(self->tool_session);
+	g_strfreev(self->tool_params);
+	g_strfreev(self->tool_env);
+	g_free(self->tool_memory);
+	g_free(self->tool_cpus);
+	g_free(self->tool_pids);
+	g_free(self->tool_network);
+	g_clear_pointer(&self->tool_request, g_variant_unref);
 	g_strfreev(self->exec_env);
 	g_free(self->exec_workdir);
 	g_clear_pointer(&self->spec, g_variant_unref);
@@ -405,6 +414,33 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	TENDER_CTL_ARGS_IMAGE,
 	tender_ctl_cmd_image,
     },
+    {
+	"tool",
+	"run|show|logs|cancel|list [ARG...]",
+	"Run tools in containers of dockerd, show them",
+	"Run tools, short-lived containers of dockerd that run one command and leave a result,\n"
+	"and show, cancel and list them:\n"
+	"  tool run IMAGE [OPTION...] [-- CMD [ARG...]]  run a tool, wait, print its output\n"
+	"  tool show ID                                 show a tool's status and result\n"
+	"  tool logs ID                                 print its stdout and stderr\n"
+	"  tool cancel ID                               kill a queued or running tool\n"
+	"  tool list [--session ID]                     list the tools, of a session or all\n"
+	"\n"
+	"Tools are the Docker plugin's (org.tender.Agent1.Docker on /org/tender/Agent1/docker);\n"
+	"while it is not active (dockerd absent: 'tenderctl plugins' says why) these fail.",
+	"Run 'tenderctl tool VERB --help' for the options of each.  A tool's id is \"exec_\"\n"
+	"and 16 hex digits; its result is kept for [plugin docker] result-ttl (an hour).  Reading\n"
+	"tools takes the polkit action org.tender.docker.read, running and cancelling them\n"
+	"org.tender.docker.manage, which is as good as root.\n"
+	"\n"
+	"Examples:\n"
+	"  tenderctl tool run -p n=1 busybox -- sh -c 'echo \"$PARAMETERS\"'\n"
+	"  tenderctl tool list --session cli\n"
+	"  tenderctl tool show exec_0123456789abcdef",
+	TENDER_CTL_OPTS_NONE,
+	TENDER_CTL_ARGS_TOOL,
+	tender_ctl_tool_check_verb,
+    },
 };
 
 static const TenderCtlCommand *
@@ -452,6 +488,7 @@ main(int argc, char *argv[])
 	g_autofree gchar *description = tender_ctl_main_description();
 	g_autofree gchar *parameters = NULL;
 	const TenderCtlCommand *cmd = NULL;
+	guint n_verb = 0;
 
 	setlocale(LC_ALL, "");
 	g_set_prgname("tenderctl");
@@ -485,6 +522,11 @@ main(int argc, char *argv[])
 		g_autofree gchar *msg = g_strdup_printf("Unknown command '%s'", args[1]);
 		return tender_ctl_usage_error(NULL, msg);
 	}
+	/* tool VERB: the verb's own command, options and help */
+	if (cmd->args == TENDER_CTL_ARGS_TOOL && tender_ctl_tool_find_verb(args[2]) != NULL) {
+		cmd = tender_ctl_tool_find_verb(args[2]);
+		n_verb = 1;
+	}
 
 	/* the options of the command, and the global ones again */
 	parameters = cmd->parameters[0] != '\0'
@@ -497,7 +539,7 @@ main(int argc, char *argv[])
 	tender_ctl_options_add_command(context_cmd, self, cmd->opts);
 	tender_ctl_options_add_global(context_cmd, self, &self->bus_command, FALSE);
 	g_strv_builder_add(args_cmd_builder, args[0]);
-	for (guint i = 2; args[i] != NULL; i++)
+	for (guint i = 2 + n_verb; args[i] != NULL; i++)
 		g_strv_builder_add(args_cmd_builder, args[i]);
 	args_cmd = g_strv_builder_end(args_cmd_builder);
 	if (!g_option_context_parse_strv(context_cmd, &args_cmd, &error))
@@ -505,7 +547,7 @@ main(int argc, char *argv[])
 
 	/* the names; after "--" too, unless that is the workload's command */
 	g_strv_builder_addv(names, (const gchar **)args_cmd + 1);
-	if (cmd->args != TENDER_CTL_ARGS_NAME_COMMAND) {
+	if (cmd->args != TENDER_CTL_ARGS_NAME_COMMAND && cmd->args != TENDER_CTL_ARGS_TOOL_RUN) {
 		g_strv_builder_addv(names, (const gchar **)self->argv);
 		g_clear_pointer(&self->argv, g_strfreev);
 	}
