@@ -324,10 +324,19 @@ tender_ctl_tool_finish(TenderCtl *self, GVariant *tool, GError **error)
 	}
 	if (g_strcmp0(status, "completed") == 0)
 		return TRUE;
-	if (g_variant_lookup(tool, "error", "&s", &message))
-		g_set_error(error, TENDER_ERROR, TENDER_ERROR_FAILED, "tool %s: %s", id, message);
-	else
+	/* "tool ID: timeout", and what the plugin says of it; "tool ID: ERROR" for a failure */
+	if (!g_variant_lookup(tool, "error", "&s", &message))
 		g_set_error(error, TENDER_ERROR, TENDER_ERROR_FAILED, "tool %s: %s", id, status);
+	else if (g_strcmp0(status, "failed") != 0)
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "tool %s: %s: %s",
+			    id,
+			    status,
+			    message);
+	else
+		g_set_error(error, TENDER_ERROR, TENDER_ERROR_FAILED, "tool %s: %s", id, message);
 	return FALSE;
 }
 

@@ -124,7 +124,7 @@ class DockerToolCtlTest(DockerTestCase):
         self.assertEqual(out.returncode, 2)
         self.assertIn("'tool' needs a verb", out.stderr)
         out = ctl("tool", "run", "--help")
-        self.assertIn("tenderctl tool run IMAGE", out.stdout)
+        self.assertIn("tool run IMAGE [OPTION...] [-- CMD [ARG...]]", out.stdout)
         self.assertIn("--no-wait", out.stdout)
         # the plugin disabled: its object is not there
         with open(CONF) as f:
@@ -152,7 +152,7 @@ class DockerToolCtlTest(DockerTestCase):
         for tool in ("tenderctl", "busctl", "curl"):
             self.assertIn(tool, script)
         env = dict(os.environ, PATH=os.path.dirname(TENDERCTL) + ":" + os.environ["PATH"])
-        out = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+        out = subprocess.run(["bash", "-xc", script], capture_output=True, text=True,
                              timeout=120, env=env)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn('{"hello": {"who":"world","n":3}}', out.stdout)
