@@ -69,14 +69,15 @@ tender_docker_relic_request_free(TenderDockerRelicRequest *self)
  * tender_docker_relic_request_check_name:
  * @text: (nullable): a relic name or session id
  *
- * Returns: whether it is 1 to 64 letters, digits, '_', '.' or '-'
+ * Returns: whether it is 1 to 64 letters, digits, '_', '.' or '-', beginning with a letter or
+ * digit (as a tool run's)
  */
 gboolean
 tender_docker_relic_request_check_name(const gchar *text)
 {
 	gsize len = text != NULL ? strlen(text) : 0;
 
-	if (len == 0 || len > TENDER_DOCKER_RELIC_NAME_MAX)
+	if (len == 0 || len > TENDER_DOCKER_RELIC_NAME_MAX || !g_ascii_isalnum(text[0]))
 		return FALSE;
 	for (gsize i = 0; i < len; i++) {
 		if (!g_ascii_isalnum(text[i]) && strchr("_.-", text[i]) == NULL)
@@ -128,6 +129,23 @@ tender_docker_relic_request_string(JsonObject *obj,
 	if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING)
 		return tender_docker_relic_request_invalid(error, member, "a string");
 	*out = json_node_get_string(node);
+	return TRUE;
+}
+
+/* a relic name or session id, required */
+static gboolean
+tender_docker_relic_request_name(JsonObject *obj,
+				 const gchar *member,
+				 const gchar **out,
+				 GError **error)
+{
+	if (!tender_docker_relic_request_string(obj, member, TRUE, out, error))
+		return FALSE;
+	if (!tender_docker_relic_request_check_name(*out))
+		return tender_docker_relic_request_invalid(error,
+							   member,
+							   "1 to 64 letters, digits, '_', '.' or "
+							   "'-', beginning with a letter or digit");
 	return TRUE;
 }
 
@@ -190,11 +208,6 @@ tender_docker_relic_request_parse_shared(TenderDockerRelicRequest *self,
 	request = tender_docker_tool_request_new_from_json(tool, error);
 	if (request == NULL)
 		return FALSE;
-	if (!tender_docker_relic_request_check_name(request->session_id))
-		return tender_docker_relic_request_invalid(error,
-							   "session_id",
-							   "1 to 64 letters, digits, '_', '.' "
-							   "or '-'");
 	if (json_object_has_member(request->env, "RELIC_NAME")) {
 		g_set_error_literal(error,
 				    TENDER_ERROR,
@@ -220,6 +233,7 @@ tender_docker_relic_request_parse(TenderDockerRelicRequest *self, JsonObject *ob
 {
 	g_autoptr(GList) names = json_object_get_members(obj);
 	const gchar *relic_name = NULL;
+	const gchar *session_id = NULL;
 	const gchar *endpoint = NULL;
 	JsonNode *node;
 	guint interval = 0;
@@ -234,13 +248,9 @@ tender_docker_relic_request_parse(TenderDockerRelicRequest *self, JsonObject *ob
 			return FALSE;
 		}
 	}
-	if (!tender_docker_relic_request_string(obj, "relic_name", TRUE, &relic_name, error))
+	if (!tender_docker_relic_request_name(obj, "relic_name", &relic_name, error) ||
+	    !tender_docker_relic_request_name(obj, "session_id", &session_id, error))
 		return FALSE;
-	if (!tender_docker_relic_request_check_name(relic_name))
-		return tender_docker_relic_request_invalid(error,
-							   "relic_name",
-							   "1 to 64 letters, digits, '_', '.' "
-							   "or '-'");
 	self->relic_name = g_strdup(relic_name);
 	if (!tender_docker_relic_request_parse_shared(self, obj, error))
 		return FALSE;
