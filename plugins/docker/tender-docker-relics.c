@@ -2,10 +2,9 @@
  * Copyright 2026 The tender authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <libsoup/soup.h>
-
 #include <tender-error.h>
 
+#include "tender-docker-relic-health.h"
 #include "tender-docker-relics.h"
 #include "tender-docker-tool-request.h"
 #include "tender-docker-tool-store.h"
@@ -30,7 +29,6 @@ struct _TenderDockerRelics {
 	GObject parent_instance;
 	TenderDockerClient *client;
 	TenderDockerToolStore *store;
-	SoupSession *http;	   /* of the health waits */
 	GHashTable *relics;	   /* id → TenderDockerRelic */
 	GCancellable *cancellable; /* of everything, cancelled on dispose */
 };
@@ -46,8 +44,6 @@ tender_docker_relics_dispose(GObject *object)
 	TenderDockerRelics *self = TENDER_DOCKER_RELICS(object);
 
 	g_cancellable_cancel(self->cancellable);
-	if (self->http != NULL)
-		soup_session_abort(self->http);
 	G_OBJECT_CLASS(tender_docker_relics_parent_class)->dispose(object);
 }
 
@@ -58,7 +54,6 @@ tender_docker_relics_finalize(GObject *object)
 
 	g_clear_object(&self->client);
 	g_clear_object(&self->store);
-	g_clear_object(&self->http);
 	g_clear_object(&self->cancellable);
 	g_hash_table_unref(self->relics);
 	G_OBJECT_CLASS(tender_docker_relics_parent_class)->finalize(object);
@@ -112,11 +107,6 @@ tender_docker_relics_new(TenderDockerClient *client, const gchar *state_dir)
 	self->store = tender_docker_tool_store_new_full(dir,
 							TENDER_DOCKER_RELIC_ID_PREFIX,
 							tender_docker_relic_check_id);
-	self->http = soup_session_new_with_options("timeout",
-						   TENDER_DOCKER_RELICS_HEALTH_REQUEST_SEC,
-						   "max-conns-per-host",
-						   1,
-						   NULL);
 	return self;
 }
 
@@ -167,8 +157,6 @@ tender_docker_relics_get_string(JsonNode *node, const gchar *member)
 typedef struct {
 	TenderDockerRelicRequest *request; /* until the relic is made */
 	TenderDockerRelic *relic;
-	gchar *address; /* the container's on its network */
-	gint64 deadline;
 	gboolean created_network; /* the network was asked for once already */
 } TenderDockerRelicsStart;
 
@@ -177,7 +165,6 @@ tender_docker_relics_start_free(TenderDockerRelicsStart *start)
 {
 	tender_docker_relic_request_free(start->request);
 	g_clear_object(&start->relic);
-	g_free(start->address);
 	g_free(start);
 }
 
@@ -218,91 +205,34 @@ tender_docker_relics_start_fail(GTask *task, GError *error)
 }
 
 static void
-tender_docker_relics_health_poll(GTask *task);
-
-static gboolean
-tender_docker_relics_health_retry_cb(gpointer user_data)
+tender_docker_relics_health_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	tender_docker_relics_health_poll(user_data);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-tender_docker_relics_health_done(GTask *task, gboolean healthy)
-{
+	g_autoptr(GTask) task = user_data;
 	TenderDockerRelics *self = g_task_get_source_object(task);
 	TenderDockerRelicsStart *start = g_task_get_task_data(task);
+	GError *error = NULL;
+	gboolean healthy = tender_docker_relic_health_wait_finish(res, &error);
 
+	if (error != NULL) {
+		tender_docker_relics_start_fail(task, error);
+		return;
+	}
 	tender_docker_relic_set_healthy(start->relic, healthy, healthy ? g_get_real_time() : 0);
 	tender_docker_relic_set_status(start->relic,
 				       healthy ? TENDER_DOCKER_RELIC_STATUS_RUNNING
 					       : TENDER_DOCKER_RELIC_STATUS_UNHEALTHY);
 	tender_docker_relics_changed(self, start->relic);
 	g_task_return_pointer(task, g_object_ref(start->relic), g_object_unref);
-	g_object_unref(task);
-}
-
-static void
-tender_docker_relics_health_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	GTask *task = user_data;
-	TenderDockerRelicsStart *start = g_task_get_task_data(task);
-	SoupMessage *msg = soup_session_get_async_result_message(SOUP_SESSION(source), res);
-	g_autoptr(GBytes) body = NULL;
-	g_autoptr(GError) error = NULL;
-	guint status;
-
-	body = soup_session_send_and_read_finish(SOUP_SESSION(source), res, &error);
-	status = body != NULL && msg != NULL ? soup_message_get_status(msg) : 0;
-	if (SOUP_STATUS_IS_SUCCESSFUL(status)) {
-		tender_docker_relics_health_done(task, TRUE);
-		return;
-	}
-	if (g_task_return_error_if_cancelled(task)) {
-		g_object_unref(task);
-		return;
-	}
-	if (g_get_monotonic_time() + TENDER_DOCKER_RELICS_HEALTH_INTERVAL_MS * 1000 >=
-	    start->deadline) {
-		tender_docker_relics_health_done(task, FALSE);
-		return;
-	}
-	g_timeout_add(TENDER_DOCKER_RELICS_HEALTH_INTERVAL_MS,
-		      tender_docker_relics_health_retry_cb,
-		      task);
-}
-
-/* one health check; the task's reference is held until the wait is over */
-static void
-tender_docker_relics_health_poll(GTask *task)
-{
-	TenderDockerRelics *self = g_task_get_source_object(task);
-	TenderDockerRelicsStart *start = g_task_get_task_data(task);
-	TenderDockerRelicRequest *request = tender_docker_relic_get_request(start->relic);
-	g_autofree gchar *uri = g_strdup_printf("http://%s:%u%s",
-						start->address,
-						request->port,
-						request->health_endpoint);
-	g_autoptr(SoupMessage) msg = soup_message_new("GET", uri);
-
-	if (msg == NULL) {
-		tender_docker_relics_health_done(task, FALSE);
-		return;
-	}
-	soup_session_send_and_read_async(self->http,
-					 msg,
-					 G_PRIORITY_DEFAULT,
-					 self->cancellable,
-					 tender_docker_relics_health_cb,
-					 task);
 }
 
 static void
 tender_docker_relics_inspected_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = user_data;
+	TenderDockerRelics *self = g_task_get_source_object(task);
 	TenderDockerRelicsStart *start = g_task_get_task_data(task);
 	TenderDockerRelicRequest *request = tender_docker_relic_get_request(start->relic);
+	g_autofree gchar *uri = NULL;
 	const gchar *network = tender_docker_relic_get_network_name(start->relic);
 	g_autoptr(JsonNode) answer = NULL;
 	GError *error = NULL;
@@ -336,12 +266,14 @@ tender_docker_relics_inspected_cb(GObject *source, GAsyncResult *res, gpointer u
 							    network));
 		return;
 	}
-	start->address = g_strdup(address);
 	tender_docker_relic_set_started_at(start->relic, g_get_real_time());
-	tender_docker_relics_changed(g_task_get_source_object(task), start->relic);
-	start->deadline =
-	    g_get_monotonic_time() + (gint64)request->health_timeout_seconds * G_USEC_PER_SEC;
-	tender_docker_relics_health_poll(g_steal_pointer(&task));
+	tender_docker_relics_changed(self, start->relic);
+	uri = g_strdup_printf("http://%s:%u%s", address, request->port, request->health_endpoint);
+	tender_docker_relic_health_wait_async(uri,
+					      request->health_timeout_seconds,
+					      self->cancellable,
+					      tender_docker_relics_health_cb,
+					      g_steal_pointer(&task));
 }
 
 static void

@@ -9,9 +9,6 @@
 
 G_BEGIN_DECLS
 
-/* the health wait: how often it asks, and how long one answer may take */
-#define TENDER_DOCKER_RELICS_HEALTH_INTERVAL_MS 500
-#define TENDER_DOCKER_RELICS_HEALTH_REQUEST_SEC 2
 /* the most relics kept */
 #define TENDER_DOCKER_RELICS_KEPT_MAX 1024
 
