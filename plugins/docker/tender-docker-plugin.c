@@ -343,7 +343,11 @@ tender_docker_plugin_probe(TenderPlugin *plugin, GError **error)
 					     G_CALLBACK(tender_docker_probe_events_cb),
 					     probe);
 		}
-		if (!tender_docker_service_register(plugin, probe->tools, probe->cortex_api, error))
+		if (!tender_docker_service_register(plugin,
+						    probe->client,
+						    probe->tools,
+						    probe->cortex_api,
+						    error))
 			return TENDER_PLUGIN_PROBE_RESULT_FAIL;
 		tender_docker_probe_watch(probe);
 		tender_docker_client_start_events(probe->client);

@@ -19,6 +19,7 @@
 
 struct _TenderDockerService {
 	TenderPlugin *plugin;
+	TenderDockerClient *client;
 	TenderDockerTools *tools;
 	gulong finished_id;
 };
@@ -48,13 +49,32 @@ tender_docker_service_executed_cb(GObject *source, GAsyncResult *res, gpointer u
 	tender_docker_service_return_tool(call, tool);
 }
 
+/* a new run needs dockerd now: while its event stream is down, Unavailable (503) at once */
+static gboolean
+tender_docker_service_check_dockerd(TenderDockerService *self, GError **error)
+{
+	if (tender_docker_client_get_connected(self->client))
+		return TRUE;
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_UNAVAILABLE,
+		    "dockerd is not answering at %s; try again once it is back",
+		    tender_docker_client_get_socket_path(self->client));
+	return FALSE;
+}
+
 static void
 tender_docker_service_execute_tool(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
 {
 	TenderDockerService *self = user_data;
 	g_autoptr(GVariant) request = NULL;
 	g_autoptr(JsonObject) obj = NULL;
+	g_autoptr(GError) error = NULL;
 
+	if (!tender_docker_service_check_dockerd(self, &error)) {
+		tender_call_return_error(call, error);
+		return;
+	}
 	g_variant_get(tender_call_get_parameters(call), "(@a{sv})", &request);
 	obj = tender_docker_json_from_vardict(request);
 	tender_docker_tools_execute_async(self->tools,
@@ -342,9 +362,15 @@ static void
 tender_docker_http_tool_execute(TenderDockerHttp *owned)
 {
 	g_autoptr(TenderDockerHttp) http = owned;
-	g_autoptr(JsonObject) request = tender_docker_http_read_object(http);
+	g_autoptr(JsonObject) request = NULL;
+	g_autoptr(GError) error = NULL;
 	TenderDockerTools *tools = http->self->tools;
 
+	if (!tender_docker_service_check_dockerd(http->self, &error)) {
+		tender_call_return_error(http->call, error);
+		return;
+	}
+	request = tender_docker_http_read_object(http);
 	if (request == NULL)
 		return;
 	/* seed 002's answers once the tool has run; wait is tender's own */
@@ -559,12 +585,14 @@ tender_docker_service_free(TenderDockerService *self)
 {
 	g_signal_handler_disconnect(self->tools, self->finished_id);
 	g_object_unref(self->tools);
+	g_object_unref(self->client);
 	g_free(self);
 }
 
 /**
  * tender_docker_service_register:
  * @plugin: the Docker plugin, in its probe
+ * @client: its connection to dockerd
  * @tools: its tool runs
  * @cortex_api: whether seed 002's paths are served too
  * @error: (nullable): a #GError
@@ -575,6 +603,7 @@ tender_docker_service_free(TenderDockerService *self)
  */
 gboolean
 tender_docker_service_register(TenderPlugin *plugin,
+			       TenderDockerClient *client,
 			       TenderDockerTools *tools,
 			       gboolean cortex_api,
 			       GError **error)
@@ -587,6 +616,7 @@ tender_docker_service_register(TenderPlugin *plugin,
 		return FALSE;
 	self = g_new0(TenderDockerService, 1);
 	self->plugin = plugin;
+	self->client = g_object_ref(client);
 	self->tools = g_object_ref(tools);
 	self->finished_id = g_signal_connect(tools,
 					     "finished",

@@ -14,6 +14,7 @@ typedef struct _TenderDockerService TenderDockerService;
 
 gboolean
 tender_docker_service_register(TenderPlugin *plugin,
+			       TenderDockerClient *client,
 			       TenderDockerTools *tools,
 			       gboolean cortex_api,
 			       GError **error);

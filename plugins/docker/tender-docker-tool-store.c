@@ -31,6 +31,8 @@ typedef struct {
 struct _TenderDockerToolStore {
 	GObject parent_instance;
 	gchar *dir;
+	gchar *prefix;			       /* of the ids, and of the files' names */
+	TenderDockerToolStoreCheckId check_id; /* which names are records' */
 	GHashTable *entries; /* id → TenderDockerToolStoreEntry, while an operation waits or runs */
 };
 
@@ -50,6 +52,7 @@ tender_docker_tool_store_finalize(GObject *object)
 	TenderDockerToolStore *self = TENDER_DOCKER_TOOL_STORE(object);
 
 	g_free(self->dir);
+	g_free(self->prefix);
 	g_hash_table_unref(self->entries);
 	G_OBJECT_CLASS(tender_docker_tool_store_parent_class)->finalize(object);
 }
@@ -78,9 +81,31 @@ tender_docker_tool_store_init(TenderDockerToolStore *self)
 TenderDockerToolStore *
 tender_docker_tool_store_new(const gchar *dir)
 {
+	return tender_docker_tool_store_new_full(dir,
+						 TENDER_DOCKER_TOOL_ID_PREFIX,
+						 tender_docker_tool_check_id);
+}
+
+/**
+ * tender_docker_tool_store_new_full:
+ * @dir: the folder of the records, made when first written
+ * @prefix: how the ids begin
+ * @check_id: whether a file's name (without .json) is a record's id
+ *
+ * A store of other records than tool runs' (the relics').
+ *
+ * Returns: (transfer full): a store
+ */
+TenderDockerToolStore *
+tender_docker_tool_store_new_full(const gchar *dir,
+				  const gchar *prefix,
+				  TenderDockerToolStoreCheckId check_id)
+{
 	TenderDockerToolStore *self = g_object_new(TENDER_TYPE_DOCKER_TOOL_STORE, NULL);
 
 	self->dir = g_strdup(dir);
+	self->prefix = g_strdup(prefix);
+	self->check_id = check_id;
 	return self;
 }
 
@@ -314,12 +339,15 @@ typedef struct {
 	gchar *dir;
 	guint max_files;
 	gsize max_size;
+	gchar *prefix;
+	TenderDockerToolStoreCheckId check_id;
 } TenderDockerToolStoreLoad;
 
 static void
 tender_docker_tool_store_load_free(TenderDockerToolStoreLoad *load)
 {
 	g_free(load->dir);
+	g_free(load->prefix);
 	g_free(load);
 }
 
@@ -387,8 +415,7 @@ tender_docker_tool_store_load_thread(GTask *task,
 		g_autofree gchar *path = g_build_filename(load->dir, name, NULL);
 		g_autofree gchar *id = NULL;
 		JsonObject *record;
-		if (g_str_has_prefix(name, TENDER_DOCKER_TOOL_ID_PREFIX) &&
-		    strstr(name, ".json.") != NULL) {
+		if (g_str_has_prefix(name, load->prefix) && strstr(name, ".json.") != NULL) {
 			/* the temporary file of a save that a crash cut short */
 			(void)g_unlink(path);
 			continue;
@@ -396,7 +423,7 @@ tender_docker_tool_store_load_thread(GTask *task,
 		if (!g_str_has_suffix(name, ".json"))
 			continue;
 		id = g_strndup(name, strlen(name) - strlen(".json"));
-		if (!tender_docker_tool_check_id(id))
+		if (!load->check_id(id))
 			continue;
 		if (records->len >= load->max_files) {
 			g_warning("Ignoring %s: tender keeps at most %u tool runs",
@@ -438,6 +465,8 @@ tender_docker_tool_store_load_async(TenderDockerToolStore *self,
 	load->dir = g_strdup(self->dir);
 	load->max_files = max_files;
 	load->max_size = max_size;
+	load->prefix = g_strdup(self->prefix);
+	load->check_id = self->check_id;
 	g_task_set_task_data(task, load, (GDestroyNotify)tender_docker_tool_store_load_free);
 	g_task_run_in_thread(task, tender_docker_tool_store_load_thread);
 }

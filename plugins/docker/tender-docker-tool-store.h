@@ -19,8 +19,14 @@ G_DECLARE_FINAL_TYPE(TenderDockerToolStore,
 		     DOCKER_TOOL_STORE,
 		     GObject)
 
+typedef gboolean (*TenderDockerToolStoreCheckId)(const gchar *id);
+
 TenderDockerToolStore *
 tender_docker_tool_store_new(const gchar *dir);
+TenderDockerToolStore *
+tender_docker_tool_store_new_full(const gchar *dir,
+				  const gchar *prefix,
+				  TenderDockerToolStoreCheckId check_id);
 const gchar *
 tender_docker_tool_store_get_dir(TenderDockerToolStore *self);
 void

@@ -34,14 +34,27 @@
  *   tool-wait ID SECONDS            → ok RUN once it has ended (::finished, or before)
  *   tool-finished ID                → ok N: how often ::finished told of it
  *
+ * and TenderDockerRelics (test_docker_relics.py):
+ *
+ *   relics STATE_DIR                makes them (after connect)
+ *   relics-recover
+ *   relic-start JSON                → ok RELIC, in issue 14's shape, once healthy or not
+ *   relic-show ID | relic-cortex ID → ok RELIC, as Cortex's RelicInfo
+ *   relic-list [SESSION]            → ok ["ID", ...]
+ *   relic-stop ID                   → ok RELIC
+ *   relic-rm ID
+ *   relic-changed ID                → ok N: how often ::changed told of it
+ *
  *   tender-docker-check [--socket PATH]
  */
 #include <gio/gunixinputstream.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tender-docker-client.h"
 #include "tender-docker-lines.h"
+#include "tender-docker-relics.h"
 #include "tender-docker-tools.h"
 #include "tender-error.h"
 
@@ -63,6 +76,8 @@ typedef struct {
 	TenderDockerTools *tools;
 	GHashTable *finished; /* tool run id → how often ::finished told of it */
 	gchar *wait_tool;     /* the run tool-wait waits for */
+	TenderDockerRelics *relics;
+	GHashTable *changed; /* relic id → how often ::changed told of it */
 } TenderDockerCheck;
 
 static void
@@ -521,6 +536,170 @@ tender_docker_check_run_tools(TenderDockerCheck *check, const gchar *line, gchar
 	return TRUE;
 }
 
+/* --- relics --- */
+
+static void
+tender_docker_check_answer_relic(TenderDockerCheck *check,
+				 TenderDockerRelic *relic,
+				 gboolean cortex,
+				 const GError *error)
+{
+	g_autoptr(JsonObject) obj = NULL;
+	g_autofree gchar *value = NULL;
+
+	if (relic != NULL) {
+		obj = cortex ? tender_docker_relic_to_cortex_json(relic)
+			     : tender_docker_relic_to_json(relic);
+		value = tender_docker_check_object_to_json(obj);
+	}
+	tender_docker_check_answer(check, value, error);
+}
+
+static void
+tender_docker_check_changed_cb(TenderDockerRelics *relics,
+			       TenderDockerRelic *relic,
+			       TenderDockerCheck *check)
+{
+	const gchar *id = tender_docker_relic_get_id(relic);
+	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(check->changed, id));
+
+	g_hash_table_insert(check->changed, g_strdup(id), GUINT_TO_POINTER(n + 1));
+}
+
+static void
+tender_docker_check_relics_recovered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	(void)tender_docker_relics_recover_finish(TENDER_DOCKER_RELICS(source), res, &error);
+	tender_docker_check_answer(user_data, NULL, error);
+}
+
+static void
+tender_docker_check_relic_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderDockerRelic) relic =
+	    tender_docker_relics_start_finish(TENDER_DOCKER_RELICS(source), res, &error);
+
+	tender_docker_check_answer_relic(user_data, relic, FALSE, error);
+}
+
+static void
+tender_docker_check_relic_stopped_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderDockerRelic) relic =
+	    tender_docker_relics_stop_finish(TENDER_DOCKER_RELICS(source), res, &error);
+
+	tender_docker_check_answer_relic(user_data, relic, FALSE, error);
+}
+
+static void
+tender_docker_check_relic_deleted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	(void)tender_docker_relics_delete_finish(TENDER_DOCKER_RELICS(source), res, &error);
+	tender_docker_check_answer(user_data, NULL, error);
+}
+
+static void
+tender_docker_check_relic_start(TenderDockerCheck *check, const gchar *line)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) node = json_from_string(line + strlen("relic-start"), &error);
+
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+		tender_docker_check_fail(check, "relic-start JSON (an object)");
+		return;
+	}
+	tender_docker_relics_start_async(check->relics,
+					 json_node_get_object(node),
+					 NULL,
+					 tender_docker_check_relic_started_cb,
+					 check);
+}
+
+static void
+tender_docker_check_relic_list(TenderDockerCheck *check, const gchar *session_id)
+{
+	g_autoptr(GPtrArray) list = tender_docker_relics_list(check->relics, session_id);
+	g_autoptr(JsonNode) node = json_node_new(JSON_NODE_ARRAY);
+	g_autoptr(JsonArray) ids = json_array_new();
+	g_autofree gchar *value = NULL;
+
+	for (guint i = 0; i < list->len; i++)
+		json_array_add_string_element(ids,
+					      tender_docker_relic_get_id(
+						  g_ptr_array_index(list, i)));
+	json_node_set_array(node, ids);
+	value = tender_docker_check_to_json(node);
+	tender_docker_check_answer(check, value, NULL);
+}
+
+/* a command of the relics: FALSE if @verb is none */
+static gboolean
+tender_docker_check_run_relics(TenderDockerCheck *check, const gchar *line, gchar **words)
+{
+	const gchar *verb = words[0];
+
+	if (g_strcmp0(verb, "relics") == 0 && words[1] != NULL && check->relics == NULL) {
+		check->relics = tender_docker_relics_new(check->client, words[1]);
+		g_signal_connect(check->relics,
+				 "changed",
+				 G_CALLBACK(tender_docker_check_changed_cb),
+				 check);
+		tender_docker_check_answer(check, NULL, NULL);
+		return TRUE;
+	}
+	if (!g_str_has_prefix(verb, "relic"))
+		return FALSE;
+	if (check->relics == NULL) {
+		tender_docker_check_fail(check, "no relics yet: relics STATE_DIR");
+	} else if (g_strcmp0(verb, "relics-recover") == 0) {
+		tender_docker_relics_recover_async(check->relics,
+						   NULL,
+						   tender_docker_check_relics_recovered_cb,
+						   check);
+	} else if (g_strcmp0(verb, "relic-start") == 0) {
+		tender_docker_check_relic_start(check, line);
+	} else if (g_strcmp0(verb, "relic-list") == 0) {
+		tender_docker_check_relic_list(check, words[1]);
+	} else if (words[1] == NULL) {
+		return FALSE;
+	} else if (g_strcmp0(verb, "relic-stop") == 0) {
+		tender_docker_relics_stop_async(check->relics,
+						words[1],
+						NULL,
+						tender_docker_check_relic_stopped_cb,
+						check);
+	} else if (g_strcmp0(verb, "relic-rm") == 0) {
+		tender_docker_relics_delete_async(check->relics,
+						  words[1],
+						  NULL,
+						  tender_docker_check_relic_deleted_cb,
+						  check);
+	} else if (g_strcmp0(verb, "relic-changed") == 0) {
+		g_autofree gchar *value =
+		    g_strdup_printf("%u",
+				    GPOINTER_TO_UINT(
+					g_hash_table_lookup(check->changed, words[1])));
+		tender_docker_check_answer(check, value, NULL);
+	} else if (g_strcmp0(verb, "relic-show") == 0 || g_strcmp0(verb, "relic-cortex") == 0) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(TenderDockerRelic) relic =
+		    tender_docker_relics_lookup(check->relics, words[1], &error);
+		tender_docker_check_answer_relic(check,
+						 relic,
+						 g_strcmp0(verb, "relic-cortex") == 0,
+						 error);
+	} else {
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* --- commands --- */
 
 static void
@@ -636,6 +815,8 @@ tender_docker_check_run(TenderDockerCheck *check, const gchar *line)
 		tender_docker_check_answer(check, value, NULL);
 	} else if (tender_docker_check_run_tools(check, line, words)) {
 		return;
+	} else if (tender_docker_check_run_relics(check, line, words)) {
+		return;
 	} else {
 		g_autofree gchar *message = g_strdup_printf("unknown command '%s'", line);
 		tender_docker_check_fail(check, message);
@@ -679,6 +860,8 @@ main(int argc, char **argv)
 	    g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
 	g_autoptr(GHashTable) finished =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) changed =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	TenderDockerCheck check = {loop, input, NULL, events, 0, 0, NULL, NULL, -1, 0};
 	const GOptionEntry entries[] = {
 	    {"socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_path, "dockerd's socket", "PATH"},
@@ -700,6 +883,7 @@ main(int argc, char **argv)
 			 &check);
 	check.client = client;
 	check.finished = finished;
+	check.changed = changed;
 	tender_docker_check_read(&check);
 	g_main_loop_run(loop);
 	tender_docker_client_stop_events(client);
@@ -707,6 +891,9 @@ main(int argc, char **argv)
 	if (check.tools != NULL)
 		g_signal_handlers_disconnect_by_data(check.tools, &check);
 	g_clear_object(&check.tools);
+	if (check.relics != NULL)
+		g_signal_handlers_disconnect_by_data(check.relics, &check);
+	g_clear_object(&check.relics);
 	g_clear_handle_id(&check.wait_timeout_id, g_source_remove);
 	g_free(check.wait_tool);
 	g_free(check.wait_action);

@@ -12,6 +12,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dockerlab  # noqa: E402
 from dockerlab import BUSYBOX_IMAGE, docker  # noqa: E402
 from tenderlab import DBusError, Gio, GLib, run, wait_for  # noqa: E402
 from test_docker_runtime import (CONF, DockerTestCase, restart_tenderd,  # noqa: E402
@@ -119,6 +120,29 @@ class DockerServiceTest(DockerTestCase):
         self.assertIn("image", json.loads(text)["error"]["message"])
         # the seed's paths are not served unless asked for
         self.assertEqual(curl("GET", "/containers/tool/x")[0], 404)
+
+    def test_dockerd_stopped(self):
+        """dockerd gone: a new run is Unavailable (503) at once, results kept are still
+        served; dockerd back: runs again, without a restart of tenderd."""
+        tool = self.call("ExecuteTool", "a{sv}", request())[0]
+        dockerlab.stop_dockerd()
+        self.addCleanup(dockerlab.start_with_images)
+        self.assertTrue(wait_for(lambda: curl("POST", "/v1/docker/tools", {
+            "tool_name": "t", "session_id": "s3", "image": BUSYBOX_IMAGE})[0] == 503,
+            timeout=15))
+        status, _, text = curl("POST", "/v1/docker/tools", {
+            "tool_name": "t", "session_id": "s3", "image": BUSYBOX_IMAGE})
+        error = json.loads(text)["error"]
+        self.assertEqual(error["name"], "org.tender.Agent1.Error.Unavailable", text)
+        self.assertIn("dockerd is not answering at /run/docker.sock", error["message"])
+        with self.assertRaises(DBusError) as ctx:
+            self.call("ExecuteTool", "a{sv}", request())
+        self.assertEqual(ctx.exception.name, "org.tender.Agent1.Error.Unavailable")
+        self.assertEqual(self.call("GetTool", "s", tool["id"])[0]["status"], "completed")
+        dockerlab.start_with_images()
+        self.assertTrue(wait_for(lambda: curl("POST", "/v1/docker/tools", {
+            "tool_name": "t", "session_id": "s3", "image": BUSYBOX_IMAGE,
+            "command": "true"})[0] == 200, timeout=30))
 
     def test_polkit(self):
         """An unprivileged user may not run tools, over D-Bus or HTTP."""
