@@ -439,7 +439,9 @@ tender_docker_spec_new(const gchar *workload, GVariant *spec, GError **error)
 			    g_variant_get_type_string(x));
 		return NULL;
 	}
-	g_variant_iter_init(&iter, x != NULL ? x : g_variant_new("a{sv}", NULL));
+	if (x == NULL)
+		x = g_variant_ref_sink(g_variant_new("a{sv}", NULL));
+	g_variant_iter_init(&iter, x);
 	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
 		g_autoptr(GVariant) owned = value;
 		if (!tender_docker_spec_parse_key(self, key, owned, error))
