@@ -400,7 +400,7 @@ tender_docker_relic_request_port_from_image(JsonObject *image, guint *port, GErr
 		exposed = json_object_get_object_member(config, "ExposedPorts");
 	if (exposed != NULL)
 		names = json_object_get_members(exposed);
-	if (g_list_length(names) != 1) {
+	if (names == NULL || names->next != NULL) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
