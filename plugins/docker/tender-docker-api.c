@@ -367,3 +367,46 @@ tender_docker_api_parse_head(const gchar *head,
 		*headers = g_steal_pointer(&parsed);
 	return TRUE;
 }
+
+/**
+ * tender_docker_api_check_name:
+ * @text: (nullable): a name the plugin takes: a tool's, a relic's, a session's, a network's
+ * @max: how long it may be
+ *
+ * Returns: whether it is 1 to @max letters, digits, '_', '.' or '-', beginning with a letter
+ *   or digit
+ */
+gboolean
+tender_docker_api_check_name(const gchar *text, gsize max)
+{
+	gsize len = text != NULL ? strlen(text) : 0;
+
+	if (len == 0 || len > max || !g_ascii_isalnum(text[0]))
+		return FALSE;
+	for (gsize i = 0; i < len; i++) {
+		if (!g_ascii_isalnum(text[i]) && strchr("_.-", text[i]) == NULL)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_docker_api_get_array:
+ * @answer: (nullable): an answer of dockerd that is a list, e.g. GET /containers/json
+ * @what: what it lists, for the message
+ * @error: (nullable): a #GError
+ *
+ * Returns: (transfer none) (nullable): the list, or %NULL with Failed if it is not one
+ */
+JsonArray *
+tender_docker_api_get_array(JsonNode *answer, const gchar *what, GError **error)
+{
+	if (answer != NULL && JSON_NODE_HOLDS_ARRAY(answer))
+		return json_node_get_array(answer);
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_FAILED,
+		    "dockerd's list of %s is not an array",
+		    what);
+	return NULL;
+}

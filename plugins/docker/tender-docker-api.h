@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 G_BEGIN_DECLS
@@ -31,6 +32,10 @@ gchar *
 tender_docker_api_build_path(const gchar *path, const gchar *first_key, ...) G_GNUC_NULL_TERMINATED;
 gchar *
 tender_docker_api_build_filters(const gchar *first_key, ...) G_GNUC_NULL_TERMINATED;
+gboolean
+tender_docker_api_check_name(const gchar *text, gsize max);
+JsonArray *
+tender_docker_api_get_array(JsonNode *answer, const gchar *what, GError **error);
 gboolean
 tender_docker_api_check_status(guint status,
 			       const gchar *reason,

@@ -4,6 +4,7 @@
  */
 #include <tender-error.h>
 
+#include "tender-docker-api.h"
 #include "tender-docker-relic-health.h"
 #include "tender-docker-relics.h"
 #include "tender-docker-tool-request.h"
@@ -879,15 +880,12 @@ tender_docker_relics_listed_cb(GObject *source, GAsyncResult *res, gpointer user
 	JsonArray *containers;
 
 	answer = tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
-	if (answer != NULL && !JSON_NODE_HOLDS_ARRAY(answer))
-		error = g_error_new_literal(TENDER_ERROR,
-					    TENDER_ERROR_FAILED,
-					    "dockerd's list of containers is not an array");
-	if (error != NULL) {
+	containers =
+	    answer != NULL ? tender_docker_api_get_array(answer, "containers", &error) : NULL;
+	if (containers == NULL) {
 		g_task_return_error(task, error);
 		return;
 	}
-	containers = json_node_get_array(answer);
 	for (guint i = 0; i < json_array_get_length(containers); i++) {
 		JsonNode *node = json_array_get_element(containers, i);
 		if (JSON_NODE_HOLDS_OBJECT(node))

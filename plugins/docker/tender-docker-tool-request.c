@@ -7,6 +7,7 @@
 #include <tender-error.h>
 #include <tender-json.h>
 
+#include "tender-docker-api.h"
 #include "tender-docker-client.h"
 #include "tender-docker-tool-request.h"
 
@@ -86,15 +87,7 @@ tender_docker_tool_request_free(TenderDockerToolRequest *self)
 gboolean
 tender_docker_tool_request_check_name(const gchar *text)
 {
-	gsize len = text != NULL ? strlen(text) : 0;
-
-	if (len == 0 || len > TENDER_DOCKER_TOOL_NAME_MAX || !g_ascii_isalnum(text[0]))
-		return FALSE;
-	for (gsize i = 0; i < len; i++) {
-		if (!g_ascii_isalnum(text[i]) && strchr("_.-", text[i]) == NULL)
-			return FALSE;
-	}
-	return TRUE;
+	return tender_docker_api_check_name(text, TENDER_DOCKER_TOOL_NAME_MAX);
 }
 
 /* an image reference's characters: NAME[:TAG][@DIGEST] */
