@@ -79,14 +79,6 @@ tender_docker_relic_request_check_name(const gchar *text)
 	return tender_docker_api_check_name(text, TENDER_DOCKER_RELIC_NAME_MAX);
 }
 
-static JsonNode *
-tender_docker_relic_request_member(JsonObject *obj, const gchar *member)
-{
-	JsonNode *node = json_object_get_member(obj, member);
-
-	return node != NULL && !JSON_NODE_HOLDS_NULL(node) ? node : NULL;
-}
-
 static gboolean
 tender_docker_relic_request_invalid(GError **error, const gchar *member, const gchar *what)
 {
@@ -99,32 +91,6 @@ tender_docker_relic_request_invalid(GError **error, const gchar *member, const g
 	return FALSE;
 }
 
-static gboolean
-tender_docker_relic_request_string(JsonObject *obj,
-				   const gchar *member,
-				   gboolean required,
-				   const gchar **out,
-				   GError **error)
-{
-	JsonNode *node = tender_docker_relic_request_member(obj, member);
-
-	*out = NULL;
-	if (node == NULL && required) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Member '%s' is required",
-			    member);
-		return FALSE;
-	}
-	if (node == NULL)
-		return TRUE;
-	if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING)
-		return tender_docker_relic_request_invalid(error, member, "a string");
-	*out = json_node_get_string(node);
-	return TRUE;
-}
-
 /* a relic name or session id, required */
 static gboolean
 tender_docker_relic_request_name(JsonObject *obj,
@@ -132,7 +98,7 @@ tender_docker_relic_request_name(JsonObject *obj,
 				 const gchar **out,
 				 GError **error)
 {
-	if (!tender_docker_relic_request_string(obj, member, TRUE, out, error))
+	if (!tender_docker_tool_request_string(obj, member, TRUE, out, error))
 		return FALSE;
 	if (!tender_docker_relic_request_check_name(*out))
 		return tender_docker_relic_request_invalid(error,
@@ -151,7 +117,7 @@ tender_docker_relic_request_integer(JsonObject *obj,
 				    guint *out,
 				    GError **error)
 {
-	JsonNode *node = tender_docker_relic_request_member(obj, member);
+	JsonNode *node = tender_docker_tool_request_member(obj, member);
 	g_autofree gchar *what = NULL;
 
 	if (node == NULL)
@@ -248,7 +214,7 @@ tender_docker_relic_request_parse(TenderDockerRelicRequest *self, JsonObject *ob
 	if (!tender_docker_relic_request_parse_shared(self, obj, error))
 		return FALSE;
 	/* Cortex's host port mappings: a relic is reached on its session's network */
-	node = tender_docker_relic_request_member(obj, "ports");
+	node = tender_docker_tool_request_member(obj, "ports");
 	if (node != NULL && !(JSON_NODE_HOLDS_OBJECT(node) &&
 			      json_object_get_size(json_node_get_object(node)) == 0))
 		return tender_docker_relic_request_invalid(error,
@@ -257,7 +223,7 @@ tender_docker_relic_request_parse(TenderDockerRelicRequest *self, JsonObject *ob
 							   "a relic is reached on its session's "
 							   "network (internal_url)");
 	self->private_network = TRUE;
-	node = tender_docker_relic_request_member(obj, "create_private_network");
+	node = tender_docker_tool_request_member(obj, "create_private_network");
 	if (node != NULL) {
 		if (!JSON_NODE_HOLDS_VALUE(node) ||
 		    json_node_get_value_type(node) != G_TYPE_BOOLEAN)
@@ -266,11 +232,11 @@ tender_docker_relic_request_parse(TenderDockerRelicRequest *self, JsonObject *ob
 								   "a boolean");
 		self->private_network = json_node_get_boolean(node);
 	}
-	if (!tender_docker_relic_request_string(obj,
-						"health_check_endpoint",
-						FALSE,
-						&endpoint,
-						error))
+	if (!tender_docker_tool_request_string(obj,
+					       "health_check_endpoint",
+					       FALSE,
+					       &endpoint,
+					       error))
 		return FALSE;
 	if (endpoint != NULL && !tender_docker_relic_request_check_endpoint(endpoint))
 		return tender_docker_relic_request_invalid(error,

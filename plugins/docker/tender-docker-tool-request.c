@@ -155,8 +155,14 @@ tender_docker_tool_request_type_error(GError **error,
 	return FALSE;
 }
 
-/* the member's node, NULL if it is missing or null */
-static JsonNode *
+/**
+ * tender_docker_tool_request_member:
+ * @obj: a request
+ * @member: one of its members
+ *
+ * Returns: (transfer none) (nullable): the member's node, %NULL if it is missing or null
+ */
+JsonNode *
 tender_docker_tool_request_member(JsonObject *obj, const gchar *member)
 {
 	JsonNode *node = json_object_get_member(obj, member);
@@ -186,8 +192,18 @@ tender_docker_tool_request_check_members(JsonObject *obj,
 	return TRUE;
 }
 
-/* a string member: *out is NULL if it is missing (and not required) */
-static gboolean
+/**
+ * tender_docker_tool_request_string:
+ * @obj: a request (a tool's or a relic's)
+ * @member: one of its members
+ * @required: whether it must be there
+ * @out: (out) (transfer none): its text, %NULL if it is missing (and not required)
+ * @error: (nullable): a #GError
+ *
+ * Returns: %TRUE if the member is a string, or missing and not required; else %FALSE with
+ *   InvalidArgument naming it
+ */
+gboolean
 tender_docker_tool_request_string(JsonObject *obj,
 				  const gchar *member,
 				  gboolean required,

@@ -88,6 +88,14 @@ tender_docker_tool_request_build_create_body(TenderDockerToolRequest *self,
 					     gsize output_max);
 gboolean
 tender_docker_tool_request_check_name(const gchar *text);
+JsonNode *
+tender_docker_tool_request_member(JsonObject *obj, const gchar *member);
+gboolean
+tender_docker_tool_request_string(JsonObject *obj,
+				  const gchar *member,
+				  gboolean required,
+				  const gchar **out,
+				  GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderDockerToolRequest, tender_docker_tool_request_free)
 
