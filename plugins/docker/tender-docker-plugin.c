@@ -55,6 +55,7 @@ typedef struct {
 	GFileMonitor *monitor;	      /* of the socket's directory */
 	gchar *socket_name;	      /* the socket's name in it */
 	TenderDockerTools *tools;     /* the tool runs, once active */
+	TenderDockerRelics *relics;   /* the relics, once active */
 	gboolean cortex_api;
 	gulong connected_id; /* the client's "connected": runs adopted again */
 } TenderDockerProbe;
@@ -83,6 +84,7 @@ tender_docker_probe_free(TenderDockerProbe *probe)
 	if (probe->connected_id != 0)
 		g_signal_handler_disconnect(probe->client, probe->connected_id);
 	g_clear_object(&probe->tools);
+	g_clear_object(&probe->relics);
 	if (probe->client != NULL)
 		tender_docker_client_stop_events(probe->client);
 	g_clear_object(&probe->client);
@@ -253,17 +255,34 @@ tender_docker_probe_recovered_cb(GObject *source, GAsyncResult *res, gpointer us
 		g_warning("cannot adopt the tool runs of dockerd again: %s", error->message);
 }
 
-/* dockerd's event stream is there again: so may be tool runs tenderd did not see end */
+static void
+tender_docker_probe_relics_recovered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!tender_docker_relics_recover_finish(TENDER_DOCKER_RELICS(source), res, &error))
+		g_warning("cannot adopt the relics of dockerd again: %s", error->message);
+}
+
+/* dockerd's event stream is there again: so may be tool runs tenderd did not see end, and
+ * relics that changed */
 static void
 tender_docker_probe_events_cb(TenderDockerClient *client, gboolean connected, gpointer user_data)
 {
 	TenderDockerProbe *probe = user_data;
 
-	if (connected && probe->tools != NULL)
+	if (!connected)
+		return;
+	if (probe->tools != NULL)
 		tender_docker_tools_recover_async(probe->tools,
 						  NULL,
 						  tender_docker_probe_recovered_cb,
 						  NULL);
+	if (probe->relics != NULL)
+		tender_docker_relics_recover_async(probe->relics,
+						   NULL,
+						   tender_docker_probe_relics_recovered_cb,
+						   NULL);
 }
 
 /* the tool runs, with the settings of [plugin docker] */
@@ -337,6 +356,9 @@ tender_docker_plugin_probe(TenderPlugin *plugin, GError **error)
 			probe->tools = tender_docker_probe_new_tools(probe, error);
 			if (probe->tools == NULL)
 				return TENDER_PLUGIN_PROBE_RESULT_FAIL;
+			probe->relics =
+			    tender_docker_relics_new(probe->client,
+						     tender_plugin_get_state_dir(plugin));
 			probe->connected_id =
 			    g_signal_connect(probe->client,
 					     "connected",
@@ -346,6 +368,7 @@ tender_docker_plugin_probe(TenderPlugin *plugin, GError **error)
 		if (!tender_docker_service_register(plugin,
 						    probe->client,
 						    probe->tools,
+						    probe->relics,
 						    probe->cortex_api,
 						    error))
 			return TENDER_PLUGIN_PROBE_RESULT_FAIL;

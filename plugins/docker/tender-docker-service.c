@@ -2,55 +2,61 @@
  * Copyright 2026 The tender authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "tender-docker-json.h"
-#include "tender-docker-service.h"
+#include "tender-docker-service-private.h"
 
 /*
  * TenderDockerService is the plugin's feature service, org.tender.Agent1.Docker on
  * /org/tender/Agent1/docker (its XML is org.tender.Agent1.Docker.xml, a resource of the
- * plugin): the D-Bus methods of the tools, and the two methods behind its HTTP routes,
- * HttpRead and HttpManage, which the route aliases below call with the route's tag: tender's
- * own REST paths below /v1/docker/ and, with [plugin docker] cortex-api=true, seed 002's paths
- * with its bodies and answers.  What a tool is and does is TenderDockerTools'; this only
- * translates.
+ * plugin).  Each feature is a part in its own file (tender-docker-service-tools.c, ...) with
+ * its D-Bus methods and HTTP routes; this joins them, and serves the two methods behind every
+ * HTTP route, HttpRead and HttpManage, which the route aliases call with the route's tag:
+ * tender's own REST paths below /v1/docker/ and, with [plugin docker] cortex-api=true, seed
+ * 002's paths with its bodies and answers.
  */
 
 #define TENDER_DOCKER_SERVICE_XML "/org/tender/docker/org.tender.Agent1.Docker.xml"
 
-struct _TenderDockerService {
-	TenderPlugin *plugin;
-	TenderDockerClient *client;
-	TenderDockerTools *tools;
-	gulong finished_id;
+static const TenderDockerServicePart *const tender_docker_service_parts[] = {
+    &tender_docker_service_tools_part,
 };
 
-/* --- D-Bus: a{sv} in and out --- */
+/* one signal handler of a part, on an engine */
+typedef struct {
+	gpointer instance;
+	gulong id;
+} TenderDockerServiceSignal;
 
 static void
-tender_docker_service_return_tool(TenderCall *call, TenderDockerTool *tool)
+tender_docker_service_signal_free(TenderDockerServiceSignal *signal)
 {
-	g_autoptr(JsonObject) obj = tender_docker_tool_to_json(tool);
-	tender_call_return_value(call,
-				 g_variant_new("(@a{sv})", tender_docker_json_to_vardict(obj)));
+	g_signal_handler_disconnect(signal->instance, signal->id);
+	g_object_unref(signal->instance);
+	g_free(signal);
 }
 
-static void
-tender_docker_service_executed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+void
+tender_docker_service_connect(TenderDockerService *self,
+			      gpointer instance,
+			      const gchar *signal,
+			      GCallback callback)
 {
-	TenderCall *call = user_data;
+	TenderDockerServiceSignal *handler = g_new0(TenderDockerServiceSignal, 1);
+
+	handler->instance = g_object_ref(instance);
+	handler->id = g_signal_connect(instance, signal, callback, self);
+	g_ptr_array_add(self->signal_ids, handler);
+}
+
+void
+tender_docker_service_emit(TenderDockerService *self, const gchar *signal, GVariant *params)
+{
 	g_autoptr(GError) error = NULL;
-	g_autoptr(TenderDockerTool) tool =
-	    tender_docker_tools_execute_finish(TENDER_DOCKER_TOOLS(source), res, &error);
 
-	if (tool == NULL) {
-		tender_call_return_error(call, error);
-		return;
-	}
-	tender_docker_service_return_tool(call, tool);
+	if (!tender_plugin_emit_feature_signal(self->plugin, signal, params, &error))
+		g_debug("%s: %s", signal, error->message);
 }
 
-/* a new run needs dockerd now: while its event stream is down, Unavailable (503) at once */
-static gboolean
+gboolean
 tender_docker_service_check_dockerd(TenderDockerService *self, GError **error)
 {
 	if (tender_docker_client_get_connected(self->client))
@@ -63,131 +69,17 @@ tender_docker_service_check_dockerd(TenderDockerService *self, GError **error)
 	return FALSE;
 }
 
-static void
-tender_docker_service_execute_tool(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
-{
-	TenderDockerService *self = user_data;
-	g_autoptr(GVariant) request = NULL;
-	g_autoptr(JsonObject) obj = NULL;
-	g_autoptr(GError) error = NULL;
-
-	if (!tender_docker_service_check_dockerd(self, &error)) {
-		tender_call_return_error(call, error);
-		return;
-	}
-	g_variant_get(tender_call_get_parameters(call), "(@a{sv})", &request);
-	obj = tender_docker_json_from_vardict(request);
-	tender_docker_tools_execute_async(self->tools,
-					  obj,
-					  NULL,
-					  tender_docker_service_executed_cb,
-					  call);
-}
-
-static void
-tender_docker_service_get_tool(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
-{
-	TenderDockerService *self = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(TenderDockerTool) tool = NULL;
-	const gchar *id = NULL;
-
-	g_variant_get(tender_call_get_parameters(call), "(&s)", &id);
-	tool = tender_docker_tools_lookup(self->tools, id, &error);
-	if (tool == NULL) {
-		tender_call_return_error(call, error);
-		return;
-	}
-	tender_docker_service_return_tool(call, tool);
-}
-
-/* a member of the logs' JSON as D-Bus text: invalid UTF-8 replaced */
-static gchar *
-tender_docker_service_logs_text(JsonObject *logs, const gchar *member)
-{
-	const gchar *text = json_object_get_string_member_with_default(logs, member, "");
-	return g_utf8_make_valid(text, -1);
-}
-
-static void
-tender_docker_service_get_tool_logs(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
-{
-	TenderDockerService *self = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(TenderDockerTool) tool = NULL;
-	g_autoptr(JsonObject) logs = NULL;
-	g_autofree gchar *out = NULL;
-	g_autofree gchar *err = NULL;
-	const gchar *id = NULL;
-
-	g_variant_get(tender_call_get_parameters(call), "(&s)", &id);
-	tool = tender_docker_tools_lookup(self->tools, id, &error);
-	if (tool == NULL) {
-		tender_call_return_error(call, error);
-		return;
-	}
-	logs = tender_docker_tool_get_logs_json(tool);
-	out = tender_docker_service_logs_text(logs, "stdout");
-	err = tender_docker_service_logs_text(logs, "stderr");
-	tender_call_return_value(call, g_variant_new("(ss)", out, err));
-}
-
-static void
-tender_docker_service_cancelled_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	TenderCall *call = user_data;
-	g_autoptr(GError) error = NULL;
-
-	if (!tender_docker_tools_cancel_finish(TENDER_DOCKER_TOOLS(source), res, &error)) {
-		tender_call_return_error(call, error);
-		return;
-	}
-	tender_call_return_value(call, NULL);
-}
-
-static void
-tender_docker_service_cancel_tool(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
-{
-	TenderDockerService *self = user_data;
-	const gchar *id = NULL;
-
-	g_variant_get(tender_call_get_parameters(call), "(&s)", &id);
-	tender_docker_tools_cancel_async(self->tools,
-					 id,
-					 NULL,
-					 tender_docker_service_cancelled_cb,
-					 call);
-}
-
-static void
-tender_docker_service_list_tools(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
-{
-	TenderDockerService *self = user_data;
-	g_autoptr(GPtrArray) tools = NULL;
-	GVariantBuilder builder;
-	const gchar *session = NULL;
-
-	g_variant_get(tender_call_get_parameters(call), "(&s)", &session);
-	tools = tender_docker_tools_list(self->tools, session[0] != '\0' ? session : NULL);
-	g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
-	for (guint i = 0; i < tools->len; i++) {
-		g_autoptr(JsonObject) obj = tender_docker_tool_to_json(g_ptr_array_index(tools, i));
-		g_variant_builder_add_value(&builder, tender_docker_json_to_vardict(obj));
-	}
-	tender_call_return_value(call, g_variant_new("(aa{sv})", &builder));
-}
-
 /* --- HTTP: the routes' status and JSON --- */
 
 /* what an HTTP route answers: a status and a JSON body */
-static void
+void
 tender_docker_service_answer(TenderCall *call, guint status, JsonNode *body)
 {
 	g_autofree gchar *text = json_to_string(body, FALSE);
 	tender_call_return_value(call, g_variant_new("(us)", status, text));
 }
 
-static void
+void
 tender_docker_service_answer_object(TenderCall *call, guint status, JsonObject *obj)
 {
 	g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), obj);
@@ -195,7 +87,7 @@ tender_docker_service_answer_object(TenderCall *call, guint status, JsonObject *
 }
 
 /* seed 002's errors: FastAPI's {"detail": "message"} */
-static void
+void
 tender_docker_service_answer_detail(TenderCall *call, guint status, const gchar *message)
 {
 	g_autoptr(JsonObject) obj = json_object_new();
@@ -203,17 +95,7 @@ tender_docker_service_answer_detail(TenderCall *call, guint status, const gchar 
 	tender_docker_service_answer_object(call, status, obj);
 }
 
-/* one HTTP call: the route and its parameters, and whether it is seed 002's */
-typedef struct {
-	TenderDockerService *self;
-	TenderCall *call;
-	GVariant *params;
-	gchar *body;
-	const gchar *route;
-	gboolean cortex;
-} TenderDockerHttp;
-
-static void
+void
 tender_docker_http_free(TenderDockerHttp *http)
 {
 	g_variant_unref(http->params);
@@ -221,9 +103,7 @@ tender_docker_http_free(TenderDockerHttp *http)
 	g_free(http);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderDockerHttp, tender_docker_http_free)
-
-static const gchar *
+const gchar *
 tender_docker_http_param(TenderDockerHttp *http, const gchar *key)
 {
 	const gchar *value = NULL;
@@ -232,108 +112,7 @@ tender_docker_http_param(TenderDockerHttp *http, const gchar *key)
 	return value;
 }
 
-/* the tool of the route's {id}, or %NULL when answered (404) */
-static TenderDockerTool *
-tender_docker_http_lookup(TenderDockerHttp *http)
-{
-	const gchar *id = tender_docker_http_param(http, "id");
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *message = NULL;
-	TenderDockerTool *tool = NULL;
-
-	if (id != NULL)
-		tool = tender_docker_tools_lookup(http->self->tools, id, &error);
-	if (tool != NULL)
-		return tool;
-	if (!http->cortex) {
-		if (error == NULL)
-			g_set_error_literal(&error,
-					    TENDER_ERROR,
-					    TENDER_ERROR_NOT_FOUND,
-					    "No tool");
-		tender_call_return_error(http->call, error);
-		return NULL;
-	}
-	message = g_strdup_printf("Execution not found: %s", id != NULL ? id : "");
-	tender_docker_service_answer_detail(http->call, 404, message);
-	return NULL;
-}
-
-static void
-tender_docker_http_tool_get(TenderDockerHttp *http)
-{
-	g_autoptr(TenderDockerTool) tool = tender_docker_http_lookup(http);
-	g_autoptr(JsonObject) obj = NULL;
-
-	if (tool == NULL)
-		return;
-	obj = http->cortex ? tender_docker_tool_to_cortex_json(tool)
-			   : tender_docker_tool_to_json(tool);
-	tender_docker_service_answer_object(http->call, 200, obj);
-}
-
-static void
-tender_docker_http_tool_logs(TenderDockerHttp *http)
-{
-	g_autoptr(TenderDockerTool) tool = tender_docker_http_lookup(http);
-	g_autoptr(JsonObject) logs = NULL;
-
-	if (tool == NULL)
-		return;
-	logs = tender_docker_tool_get_logs_json(tool);
-	tender_docker_service_answer_object(http->call, 200, logs);
-}
-
-static void
-tender_docker_http_tool_list(TenderDockerHttp *http)
-{
-	const gchar *session = tender_docker_http_param(http, "session_id");
-	g_autoptr(GPtrArray) tools = tender_docker_tools_list(http->self->tools, session);
-	g_autoptr(JsonObject) obj = json_object_new();
-	JsonArray *array = json_array_new();
-
-	for (guint i = 0; i < tools->len; i++)
-		json_array_add_object_element(array,
-					      tender_docker_tool_to_json(
-						  g_ptr_array_index(tools, i)));
-	json_object_set_array_member(obj, "tools", array);
-	tender_docker_service_answer_object(http->call, 200, obj);
-}
-
-static void
-tender_docker_http_executed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(TenderDockerHttp) http = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(TenderDockerTool) tool =
-	    tender_docker_tools_execute_finish(TENDER_DOCKER_TOOLS(source), res, &error);
-	g_autoptr(JsonObject) obj = NULL;
-
-	if (tool == NULL) {
-		if (http->cortex &&
-		    g_error_matches(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT)) {
-			tender_docker_service_answer_detail(http->call, 422, error->message);
-			return;
-		}
-		tender_call_return_error(http->call, error);
-		return;
-	}
-	if (http->cortex) {
-		obj = tender_docker_tool_to_cortex_json(tool);
-		tender_docker_service_answer_object(http->call, 200, obj);
-		return;
-	}
-	obj = tender_docker_tool_to_json(tool);
-	tender_docker_service_answer_object(http->call,
-					    tender_docker_tool_status_is_final(
-						tender_docker_tool_get_status(tool))
-						? 200
-						: 202,
-					    obj);
-}
-
-/* the body, a JSON object; %NULL when answered (400, or seed 002's 422) */
-static JsonObject *
+JsonObject *
 tender_docker_http_read_object(TenderDockerHttp *http)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
@@ -358,139 +137,58 @@ tender_docker_http_read_object(TenderDockerHttp *http)
 	return NULL;
 }
 
-static void
-tender_docker_http_tool_execute(TenderDockerHttp *owned)
-{
-	g_autoptr(TenderDockerHttp) http = owned;
-	g_autoptr(JsonObject) request = NULL;
-	g_autoptr(GError) error = NULL;
-	TenderDockerTools *tools = http->self->tools;
-
-	if (!tender_docker_service_check_dockerd(http->self, &error)) {
-		tender_call_return_error(http->call, error);
-		return;
-	}
-	request = tender_docker_http_read_object(http);
-	if (request == NULL)
-		return;
-	/* seed 002's answers once the tool has run; wait is tender's own */
-	if (http->cortex)
-		json_object_set_boolean_member(request, "wait", TRUE);
-	tender_docker_tools_execute_async(tools,
-					  request,
-					  NULL,
-					  tender_docker_http_executed_cb,
-					  g_steal_pointer(&http));
-}
-
-static void
-tender_docker_http_cancelled_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(TenderDockerHttp) http = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonObject) obj = json_object_new();
-	const gchar *id = tender_docker_http_param(http, "id");
-
-	if (!tender_docker_tools_cancel_finish(TENDER_DOCKER_TOOLS(source), res, &error)) {
-		g_autofree gchar *message = NULL;
-		if (!http->cortex) {
-			tender_call_return_error(http->call, error);
-			return;
-		}
-		message =
-		    g_strdup_printf("Could not cancel execution: %s (not found or not running)",
-				    id);
-		tender_docker_service_answer_detail(http->call, 400, message);
-		return;
-	}
-	json_object_set_string_member(obj, "status", "cancelled");
-	json_object_set_string_member(obj, http->cortex ? "execution_id" : "id", id);
-	tender_docker_service_answer_object(http->call, 200, obj);
-}
-
-static void
-tender_docker_http_tool_cancel(TenderDockerHttp *http)
-{
-	tender_docker_tools_cancel_async(http->self->tools,
-					 tender_docker_http_param(http, "id"),
-					 NULL,
-					 tender_docker_http_cancelled_cb,
-					 http);
-}
-
-/* a route: its tag, whether it changes anything (HttpManage) and its handler, which owns
- * the call */
-typedef struct {
-	const gchar *tag;
-	gboolean manage;
-	void (*func)(TenderDockerHttp *http);
-} TenderDockerRoute;
-
-static void
+/* a handler that answers at once, run as one that owns the call */
+void
 tender_docker_http_done(TenderDockerHttp *http, void (*func)(TenderDockerHttp *http))
 {
 	func(http);
 	tender_docker_http_free(http);
 }
 
-static void
-tender_docker_http_tool_get_owned(TenderDockerHttp *http)
+/* the route of @tag among the parts', if it is one of HttpManage's (@manage) or HttpRead's */
+static const TenderDockerRoute *
+tender_docker_service_find_route(const gchar *tag, gboolean manage)
 {
-	tender_docker_http_done(http, tender_docker_http_tool_get);
+	for (guint i = 0; tag != NULL && i < G_N_ELEMENTS(tender_docker_service_parts); i++) {
+		const TenderDockerRoute *routes = tender_docker_service_parts[i]->routes;
+		for (guint j = 0; routes != NULL && routes[j].tag != NULL; j++) {
+			if (g_strcmp0(tag, routes[j].tag) == 0 && routes[j].manage == manage)
+				return &routes[j];
+		}
+	}
+	return NULL;
 }
-
-static void
-tender_docker_http_tool_logs_owned(TenderDockerHttp *http)
-{
-	tender_docker_http_done(http, tender_docker_http_tool_logs);
-}
-
-static void
-tender_docker_http_tool_list_owned(TenderDockerHttp *http)
-{
-	tender_docker_http_done(http, tender_docker_http_tool_list);
-}
-
-static const TenderDockerRoute tender_docker_routes[] = {
-    {"tool.execute", TRUE, tender_docker_http_tool_execute},
-    {"tool.cancel", TRUE, tender_docker_http_tool_cancel},
-    {"tool.get", FALSE, tender_docker_http_tool_get_owned},
-    {"tool.logs", FALSE, tender_docker_http_tool_logs_owned},
-    {"tool.list", FALSE, tender_docker_http_tool_list_owned},
-};
 
 /* HttpRead and HttpManage: the route of the tag, if it is one of the method's */
 static void
 tender_docker_service_http(TenderCall *call, TenderDockerService *self, gboolean manage)
 {
 	TenderDockerHttp *http = g_new0(TenderDockerHttp, 1);
-	const gchar *route = NULL;
+	const TenderDockerRoute *route;
+	const gchar *tag = NULL;
+	g_autoptr(GError) error = NULL;
 
 	http->self = self;
 	http->call = call;
 	g_variant_get(tender_call_get_parameters(call), "(@a{ss}s)", &http->params, &http->body);
-	if (g_variant_lookup(http->params, "route", "&s", &route) &&
-	    g_str_has_prefix(route, "cortex.")) {
+	if (g_variant_lookup(http->params, "route", "&s", &tag) &&
+	    g_str_has_prefix(tag, "cortex.")) {
 		http->cortex = TRUE;
-		route += strlen("cortex.");
+		tag += strlen("cortex.");
 	}
-	for (guint i = 0; route != NULL && i < G_N_ELEMENTS(tender_docker_routes); i++) {
-		if (g_strcmp0(route, tender_docker_routes[i].tag) != 0 ||
-		    tender_docker_routes[i].manage != manage)
-			continue;
-		http->route = tender_docker_routes[i].tag;
-		tender_docker_routes[i].func(http);
+	route = tender_docker_service_find_route(tag, manage);
+	if (route != NULL) {
+		http->route = route->tag;
+		route->func(http);
 		return;
 	}
+	error = g_error_new(TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "No route '%s' of %s",
+			    tag != NULL ? tag : "",
+			    manage ? "HttpManage" : "HttpRead");
 	tender_docker_http_free(http);
-	{
-		g_autoptr(GError) error = g_error_new(TENDER_ERROR,
-						      TENDER_ERROR_INVALID_ARGUMENT,
-						      "No route '%s' of %s",
-						      route != NULL ? route : "",
-						      manage ? "HttpManage" : "HttpRead");
-		tender_call_return_error(call, error);
-	}
+	tender_call_return_error(call, error);
 }
 
 static void
@@ -505,86 +203,33 @@ tender_docker_service_http_manage(TenderPlugin *plugin, TenderCall *call, gpoint
 	tender_docker_service_http(call, user_data, TRUE);
 }
 
-#define READ   "org.tender.docker.read"
-#define MANAGE "org.tender.docker.manage"
-
-static const TenderPluginServiceMethod tender_docker_service_methods[] = {
-    {"ExecuteTool", MANAGE, tender_docker_service_execute_tool},
-    {"GetTool", READ, tender_docker_service_get_tool},
-    {"GetToolLogs", READ, tender_docker_service_get_tool_logs},
-    {"CancelTool", MANAGE, tender_docker_service_cancel_tool},
-    {"ListTools", READ, tender_docker_service_list_tools},
-    {"HttpRead", READ, tender_docker_service_http_read},
-    {"HttpManage", MANAGE, tender_docker_service_http_manage},
-    {NULL, NULL, NULL},
-};
-
-/* tender's own REST paths below /v1/docker/ */
-static const TenderPluginHttpAlias tender_docker_aliases[] = {
-    {.verb = "POST", .pattern = "/v1/docker/tools", .method = "HttpManage", .tag = "tool.execute"},
-    {.verb = "GET", .pattern = "/v1/docker/tools", .method = "HttpRead", .tag = "tool.list"},
-    {.verb = "GET", .pattern = "/v1/docker/tools/{id}", .method = "HttpRead", .tag = "tool.get"},
-    {.verb = "GET",
-     .pattern = "/v1/docker/tools/{id}/logs",
-     .method = "HttpRead",
-     .tag = "tool.logs"},
-    {.verb = "POST",
-     .pattern = "/v1/docker/tools/{id}/cancel",
-     .method = "HttpManage",
-     .tag = "tool.cancel"},
-    {.verb = NULL},
-};
-
-/* seed 002's paths, bodies and answers, errors as FastAPI's */
-#define CORTEX TENDER_PLUGIN_HTTP_ALIAS_DETAIL
-static const TenderPluginHttpAlias tender_docker_cortex_aliases[] = {
-    {.verb = "POST",
-     .pattern = "/containers/tool/execute",
-     .method = "HttpManage",
-     .flags = CORTEX,
-     .tag = "cortex.tool.execute"},
-    {.verb = "GET",
-     .pattern = "/containers/tool/{id}",
-     .method = "HttpRead",
-     .flags = CORTEX,
-     .tag = "cortex.tool.get"},
-    {.verb = "GET",
-     .pattern = "/containers/tool/{id}/logs",
-     .method = "HttpRead",
-     .flags = CORTEX,
-     .tag = "cortex.tool.logs"},
-    {.verb = "POST",
-     .pattern = "/containers/tool/{id}/cancel",
-     .method = "HttpManage",
-     .flags = CORTEX,
-     .tag = "cortex.tool.cancel"},
-    {.verb = NULL},
-};
-
-static void
-tender_docker_service_finished_cb(TenderDockerTools *tools,
-				  TenderDockerTool *tool,
-				  gpointer user_data)
+/* the methods of all parts, with HttpRead and HttpManage, ending with a NULL method */
+static GArray *
+tender_docker_service_methods(void)
 {
-	TenderDockerService *self = user_data;
-	g_autoptr(GError) error = NULL;
+	static const TenderPluginServiceMethod http[] = {
+	    {"HttpRead", TENDER_DOCKER_READ, tender_docker_service_http_read},
+	    {"HttpManage", TENDER_DOCKER_MANAGE, tender_docker_service_http_manage},
+	    {NULL, NULL, NULL},
+	};
+	GArray *methods = g_array_new(TRUE, TRUE, sizeof(TenderPluginServiceMethod));
 
-	if (!tender_plugin_emit_feature_signal(self->plugin,
-					       "ToolFinished",
-					       g_variant_new("(ss)",
-							     tender_docker_tool_get_id(tool),
-							     tender_docker_tool_status_to_string(
-								 tender_docker_tool_get_status(
-								     tool))),
-					       &error))
-		g_debug("ToolFinished: %s", error->message);
+	for (guint i = 0; i < G_N_ELEMENTS(tender_docker_service_parts); i++) {
+		const TenderPluginServiceMethod *part = tender_docker_service_parts[i]->methods;
+		for (guint j = 0; part != NULL && part[j].method != NULL; j++)
+			g_array_append_val(methods, part[j]);
+	}
+	for (guint j = 0; http[j].method != NULL; j++)
+		g_array_append_val(methods, http[j]);
+	return methods;
 }
 
 static void
 tender_docker_service_free(TenderDockerService *self)
 {
-	g_signal_handler_disconnect(self->tools, self->finished_id);
+	g_ptr_array_unref(self->signal_ids);
 	g_object_unref(self->tools);
+	g_object_unref(self->relics);
 	g_object_unref(self->client);
 	g_free(self);
 }
@@ -594,6 +239,7 @@ tender_docker_service_free(TenderDockerService *self)
  * @plugin: the Docker plugin, in its probe
  * @client: its connection to dockerd
  * @tools: its tool runs
+ * @relics: its relics
  * @cortex_api: whether seed 002's paths are served too
  * @error: (nullable): a #GError
  *
@@ -605,11 +251,13 @@ gboolean
 tender_docker_service_register(TenderPlugin *plugin,
 			       TenderDockerClient *client,
 			       TenderDockerTools *tools,
+			       TenderDockerRelics *relics,
 			       gboolean cortex_api,
 			       GError **error)
 {
 	g_autoptr(GBytes) xml =
 	    g_resources_lookup_data(TENDER_DOCKER_SERVICE_XML, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+	g_autoptr(GArray) methods = NULL;
 	TenderDockerService *self;
 
 	if (xml == NULL)
@@ -618,13 +266,18 @@ tender_docker_service_register(TenderPlugin *plugin,
 	self->plugin = plugin;
 	self->client = g_object_ref(client);
 	self->tools = g_object_ref(tools);
-	self->finished_id = g_signal_connect(tools,
-					     "finished",
-					     G_CALLBACK(tender_docker_service_finished_cb),
-					     self);
+	self->relics = g_object_ref(relics);
+	self->signal_ids =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_docker_service_signal_free);
+	for (guint i = 0; i < G_N_ELEMENTS(tender_docker_service_parts); i++) {
+		if (tender_docker_service_parts[i]->attach != NULL)
+			tender_docker_service_parts[i]->attach(self);
+	}
+	methods = tender_docker_service_methods();
 	if (!tender_plugin_add_feature_service(plugin,
 					       g_bytes_get_data(xml, NULL),
-					       tender_docker_service_methods,
+					       (const TenderPluginServiceMethod *)(gpointer)
+						   methods->data,
 					       self,
 					       (GDestroyNotify)tender_docker_service_free,
 					       error)) {
@@ -632,8 +285,14 @@ tender_docker_service_register(TenderPlugin *plugin,
 		tender_docker_service_free(self);
 		return FALSE;
 	}
-	if (!tender_plugin_add_http_aliases(plugin, tender_docker_aliases, error))
-		return FALSE;
-	return !cortex_api ||
-	       tender_plugin_add_http_aliases(plugin, tender_docker_cortex_aliases, error);
+	for (guint i = 0; i < G_N_ELEMENTS(tender_docker_service_parts); i++) {
+		const TenderDockerServicePart *part = tender_docker_service_parts[i];
+		if (part->aliases != NULL &&
+		    !tender_plugin_add_http_aliases(plugin, part->aliases, error))
+			return FALSE;
+		if (cortex_api && part->cortex_aliases != NULL &&
+		    !tender_plugin_add_http_aliases(plugin, part->cortex_aliases, error))
+			return FALSE;
+	}
+	return TRUE;
 }

@@ -6,6 +6,7 @@
 
 #include <tender-plugin.h>
 
+#include "tender-docker-relics.h"
 #include "tender-docker-tools.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,7 @@ gboolean
 tender_docker_service_register(TenderPlugin *plugin,
 			       TenderDockerClient *client,
 			       TenderDockerTools *tools,
+			       TenderDockerRelics *relics,
 			       gboolean cortex_api,
 			       GError **error);
 
