@@ -557,6 +557,129 @@ tender_plugin_add_http_aliases(TenderPlugin *self,
 	return TRUE;
 }
 
+void
+tender_plugin_reserved_free(TenderPluginReserved *reserved)
+{
+	g_free(reserved->prefix);
+	g_free(reserved);
+}
+
+/**
+ * tender_plugin_reserve_http_paths:
+ * @self: a #TenderPlugin, in its probe
+ * @prefix: a path that ends with '/', of literal segments, where the core serves nothing
+ *   (as an alias's pattern): "/containers/"
+ * @flags: %TENDER_PLUGIN_HTTP_ALIAS_DETAIL to answer as FastAPI's {"detail": "message"}
+ * @error: (nullable): a #GError
+ *
+ * Says that the paths below @prefix are the plugin's: while it is deferred, a request for
+ * one that no route answers gets 503 (%TENDER_ERROR_UNAVAILABLE) with the probe's reason, as
+ * its /v1/NAME/ paths do, rather than 404: the route aliases it adds once it is active
+ * (tender_plugin_add_http_aliases()) are not there yet.  Call it before the probe defers.
+ * The reservation is kept for the plugin's life (a second one of the same prefix changes
+ * nothing); at most 8 per plugin, none below another plugin's.
+ *
+ * Returns: %TRUE on success; %FALSE with %TENDER_ERROR_INVALID_ARGUMENT for a prefix that is
+ *   not one, %TENDER_ERROR_ALREADY_EXISTS when another plugin reserved an overlapping one,
+ *   %TENDER_ERROR_LIMIT_REACHED beyond 8
+ *
+ * Since: 0.3
+ */
+gboolean
+tender_plugin_reserve_http_paths(TenderPlugin *self,
+				 const gchar *prefix,
+				 TenderPluginHttpAliasFlags flags,
+				 GError **error)
+{
+	g_autoptr(TenderPluginAlias) alias = NULL;
+	g_autofree gchar *pattern = NULL;
+	TenderPluginReserved *reserved;
+
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
+	if (prefix == NULL || !g_str_has_suffix(prefix, "/") || strlen(prefix) < 3) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid path prefix '%s': it starts and ends with '/'",
+			    prefix != NULL ? prefix : "");
+		return FALSE;
+	}
+	if ((flags & ~TENDER_PLUGIN_HTTP_ALIAS_DETAIL) != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Unknown flags 0x%x of path prefix %s",
+			    (guint)flags,
+			    prefix);
+		return FALSE;
+	}
+	/* checked as an alias's pattern of literal segments is */
+	pattern = g_strndup(prefix, strlen(prefix) - 1);
+	alias = tender_plugin_alias_parse(self, pattern, error);
+	if (alias == NULL)
+		return FALSE;
+	if (alias->captures[0] != NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Invalid path prefix '%s': its segments are literal",
+			    prefix);
+		return FALSE;
+	}
+	if (tender_plugin_lookup_reserved(self, prefix) != NULL)
+		return TRUE;
+	for (guint i = 0; self->peers != NULL && i < self->peers->len; i++) {
+		TenderPlugin *peer = g_ptr_array_index(self->peers, i);
+		for (guint j = 0; peer != self && j < peer->reserved->len; j++) {
+			TenderPluginReserved *other = g_ptr_array_index(peer->reserved, j);
+			if (!g_str_has_prefix(prefix, other->prefix) &&
+			    !g_str_has_prefix(other->prefix, prefix))
+				continue;
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_ALREADY_EXISTS,
+				    "Path prefix '%s' overlaps '%s' of plugin %s",
+				    prefix,
+				    other->prefix,
+				    peer->name);
+			return FALSE;
+		}
+	}
+	if (self->reserved->len >= TENDER_PLUGIN_HTTP_RESERVED_MAX) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_LIMIT_REACHED,
+			    "A plugin may reserve at most %d path prefixes",
+			    TENDER_PLUGIN_HTTP_RESERVED_MAX);
+		return FALSE;
+	}
+	reserved = g_new0(TenderPluginReserved, 1);
+	reserved->prefix = g_strdup(prefix);
+	reserved->flags = flags;
+	g_ptr_array_add(self->reserved, reserved);
+	return TRUE;
+}
+
+/**
+ * tender_plugin_lookup_reserved:
+ * @self: a #TenderPlugin
+ * @path: a request's path
+ *
+ * Returns: (transfer none) (nullable): its reservation whose prefix @path has, or is
+ */
+const TenderPluginReserved *
+tender_plugin_lookup_reserved(TenderPlugin *self, const gchar *path)
+{
+	for (guint i = 0; i < self->reserved->len; i++) {
+		TenderPluginReserved *reserved = g_ptr_array_index(self->reserved, i);
+		gsize len = strlen(reserved->prefix) - 1; /* without its last '/' */
+		if (strncmp(path, reserved->prefix, len) == 0 &&
+		    (path[len] == '\0' || path[len] == '/'))
+			return reserved;
+	}
+	return NULL;
+}
+
 /**
  * tender_plugin_get_http_aliases:
  * @self: a #TenderPlugin

@@ -26,6 +26,20 @@ typedef struct {
 
 void
 tender_plugin_alias_free(TenderPluginAlias *alias);
+
+/* the most path prefixes one plugin may reserve (tender_plugin_reserve_http_paths()) */
+#define TENDER_PLUGIN_HTTP_RESERVED_MAX 8
+
+/* a path prefix a plugin reserved */
+typedef struct {
+	gchar *prefix; /* "/containers/" */
+	TenderPluginHttpAliasFlags flags;
+} TenderPluginReserved;
+
+void
+tender_plugin_reserved_free(TenderPluginReserved *reserved);
+const TenderPluginReserved *
+tender_plugin_lookup_reserved(TenderPlugin *self, const gchar *path);
 gboolean
 tender_plugin_check_feature_name(const gchar *name, GError **error);
 TenderService *

@@ -785,6 +785,7 @@ tender_plugin_finalize(GObject *object)
 	g_ptr_array_unref(self->adapters);
 	g_ptr_array_unref(self->runtimes);
 	g_ptr_array_unref(self->http_aliases);
+	g_ptr_array_unref(self->reserved);
 	g_array_unref(self->watches);
 	g_hash_table_unref(self->names);
 	g_clear_object(&self->authority);
@@ -852,6 +853,8 @@ tender_plugin_init(TenderPlugin *self)
 	self->runtimes = g_ptr_array_new_with_free_func(g_object_unref);
 	self->http_aliases =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_alias_free);
+	self->reserved =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_reserved_free);
 	self->watches = g_array_new(FALSE, FALSE, sizeof(TenderPluginWatch));
 	g_array_set_clear_func(self->watches, tender_plugin_watch_clear);
 	self->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

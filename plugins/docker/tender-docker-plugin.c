@@ -57,6 +57,7 @@ typedef struct {
 	TenderDockerTools *tools;     /* the tool runs, once active */
 	TenderDockerRelics *relics;   /* the relics, once active */
 	gboolean cortex_api;
+	gboolean reserved;   /* cortex-api read, and seed 002's paths reserved if it is true */
 	gulong connected_id; /* the client's "connected": runs adopted again */
 } TenderDockerProbe;
 
@@ -290,7 +291,6 @@ static TenderDockerTools *
 tender_docker_probe_new_tools(TenderDockerProbe *probe, GError **error)
 {
 	TenderPlugin *plugin = probe->plugin;
-	g_autoptr(GError) error_local = NULL;
 	guint64 concurrent = 0;
 	guint64 ttl = 0;
 	guint64 output = 0;
@@ -314,12 +314,6 @@ tender_docker_probe_new_tools(TenderDockerProbe *probe, GError **error)
 					     &output,
 					     error))
 		return NULL;
-	probe->cortex_api =
-	    tender_plugin_get_config_boolean(plugin, "cortex-api", FALSE, &error_local);
-	if (error_local != NULL) {
-		g_propagate_error(error, g_steal_pointer(&error_local));
-		return NULL;
-	}
 	if (concurrent == 0) {
 		g_set_error_literal(error,
 				    TENDER_ERROR,
@@ -347,6 +341,23 @@ tender_docker_plugin_probe(TenderPlugin *plugin, GError **error)
 			    "[plugin docker] socket=%s is not an absolute path",
 			    socket_path);
 		return TENDER_PLUGIN_PROBE_RESULT_FAIL;
+	}
+	/* seed 002's paths answer 503 while dockerd is not there yet, not 404 */
+	if (!probe->reserved) {
+		g_autoptr(GError) error_local = NULL;
+		probe->cortex_api =
+		    tender_plugin_get_config_boolean(plugin, "cortex-api", FALSE, &error_local);
+		if (error_local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return TENDER_PLUGIN_PROBE_RESULT_FAIL;
+		}
+		if (probe->cortex_api &&
+		    !tender_plugin_reserve_http_paths(plugin,
+						      "/containers/",
+						      TENDER_PLUGIN_HTTP_ALIAS_DETAIL,
+						      error))
+			return TENDER_PLUGIN_PROBE_RESULT_FAIL;
+		probe->reserved = TRUE;
 	}
 	if (probe->connected) {
 		probe->runtime = tender_docker_runtime_register(plugin, probe->client, error);

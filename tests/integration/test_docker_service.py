@@ -192,6 +192,34 @@ class DockerServiceTest(DockerTestCase):
         self.assertEqual(docker("ps", "-aq", "--filter", f"label=org.tender.id={eid}")
                          .stdout.split(), [])
 
+    def test_cortex_api_deferred(self):
+        """With cortex-api=true and no dockerd when tenderd starts, seed 002's paths answer
+        503 as FastAPI would, naming dockerd, rather than 404; once dockerd is up, they are
+        served, without a restart of tenderd."""
+        with open(CONF) as f:
+            saved = f.read()
+        self.addCleanup(lambda: setattr(self, "tenderd_pid", restart_tenderd()))
+        self.addCleanup(write_file, CONF, saved)
+        self.addCleanup(dockerlab.start_with_images)
+        dockerlab.stop_dockerd()
+        write_file(CONF, f"{saved}\n[plugin docker]\ncortex-api=true\n")
+        self.tenderd_pid = restart_tenderd()
+        self.assertTrue(wait_for(lambda: (self.plugin_status() or "").startswith("deferred"),
+                                 timeout=30), self.plugin_status())
+        for method, path in (("GET", "/containers/tool/exec_0123456789abcdef"),
+                             ("POST", "/containers/tool/execute")):
+            status, _, text = curl(method, path, {} if method == "POST" else None)
+            self.assertEqual(status, 503, text)
+            self.assertRegex(json.loads(text)["detail"],
+                             r"^Plugin docker is not serving yet: dockerd is not answering at "
+                             r"/run/docker.sock")
+        self.assertEqual(curl("GET", "/containersX/tool/1")[0], 404)
+        dockerlab.start_with_images()
+        self.assertTrue(wait_for(lambda: self.plugin_status() == "active", timeout=30))
+        status, _, text = curl("GET", "/containers/tool/exec_0123456789abcdef")
+        self.assertEqual((status, json.loads(text)),
+                         (404, {"detail": "Execution not found: exec_0123456789abcdef"}))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -562,6 +562,13 @@ class DeferTest(PluginTestCase):
         self.assertRegex(error["message"],
                          r"^Plugin deferred is not serving yet: its service is not up yet")
         self.assertEqual(curl("GET", "/v1/plugins/nosuchplugin/status")[0], 404)
+        # so are the paths below the prefix it reserved for its aliases, as FastAPI answers
+        for path in ("/deferred-paths/tool/1", "/deferred-paths"):
+            status, _, text = curl("GET", path)
+            self.assertEqual(status, 503, text)
+            self.assertRegex(json.loads(text)["detail"],
+                             r"^Plugin deferred is not serving yet: its service is not up yet")
+        self.assertEqual(curl("GET", "/deferred-pathsX/1")[0], 404)
         # probed again after 1 s and 2 s: the third probe succeeds
         self.assertTrue(wait_for(lambda: self.plugins()["deferred"] == ("0.1", "active"),
                                  timeout=30), self.plugins()["deferred"])
@@ -569,6 +576,8 @@ class DeferTest(PluginTestCase):
             self.assertEqual(f.read(), "3\n")
         status, _, text = curl("GET", "/v1/plugins/deferred/status")
         self.assertEqual((status, text), (200, "up\n"))
+        # active, it has no alias there: 404
+        self.assertEqual(curl("GET", "/deferred-paths/tool/1")[0], 404)
         self.assertIn("plugin deferred 0.1 loaded from", self.journal())
 
 

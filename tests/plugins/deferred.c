@@ -5,7 +5,8 @@
  * A plugin whose service is not up when tenderd starts: its probe defers twice, then
  * succeeds.  It counts its probes in its state directory (what it registers, its data
  * included, is dropped after each deferred probe), so a test restarts the count by removing
- * the file "probes" there.  Its route is served once it is active, not before.
+ * the file "probes" there.  Its route is served once it is active, not before; the paths below
+ * /deferred-paths/, which it reserves, answer 503 as FastAPI would until then.
  */
 #include <tender-plugin.h>
 
@@ -31,6 +32,11 @@ deferred_probe(TenderPlugin *plugin, GError **error)
 	probes++;
 	count = g_strdup_printf("%" G_GUINT64_FORMAT "\n", probes);
 	if (!g_file_set_contents(path, count, -1, error))
+		return TENDER_PLUGIN_PROBE_RESULT_FAIL;
+	if (!tender_plugin_reserve_http_paths(plugin,
+					      "/deferred-paths/",
+					      TENDER_PLUGIN_HTTP_ALIAS_DETAIL,
+					      error))
 		return TENDER_PLUGIN_PROBE_RESULT_FAIL;
 	if (!tender_plugin_add_http_route(plugin,
 					  "GET",

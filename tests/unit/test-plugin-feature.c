@@ -597,6 +597,79 @@ test_aliases_overlap(void)
 	g_assert_no_error(error);
 }
 
+/* a prefix reserved for a deferred plugin's aliases: checked, kept for the plugin's life */
+static void
+assert_reserve_refused(TenderPlugin *plugin, const gchar *prefix, gint code, const gchar *why)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_assert_false(tender_plugin_reserve_http_paths(plugin,
+							prefix,
+							TENDER_PLUGIN_HTTP_ALIAS_NONE,
+							&error));
+	g_assert_error(error, TENDER_ERROR, code);
+	if (strstr(error->message, why) == NULL)
+		g_error("'%s' does not say '%s'", error->message, why);
+}
+
+static void
+test_reserve_paths(void)
+{
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) alpha = new_plugin(config, "alpha");
+	g_autoptr(TenderPlugin) beta = new_plugin(config, "beta");
+	g_autoptr(GPtrArray) plugins = g_ptr_array_new();
+	g_autoptr(GError) error = NULL;
+	const TenderPluginReserved *reserved;
+
+	g_ptr_array_add(plugins, alpha);
+	g_ptr_array_add(plugins, beta);
+	tender_plugin_set_peers(alpha, plugins);
+	tender_plugin_set_peers(beta, plugins);
+	g_assert_true(tender_plugin_reserve_http_paths(alpha,
+						       "/containers/",
+						       TENDER_PLUGIN_HTTP_ALIAS_DETAIL,
+						       &error));
+	g_assert_no_error(error);
+	/* again: nothing changes */
+	g_assert_true(tender_plugin_reserve_http_paths(alpha,
+						       "/containers/",
+						       TENDER_PLUGIN_HTTP_ALIAS_DETAIL,
+						       &error));
+	reserved = tender_plugin_lookup_reserved(alpha, "/containers/tool/x");
+	g_assert_nonnull(reserved);
+	g_assert_cmpint(reserved->flags, ==, TENDER_PLUGIN_HTTP_ALIAS_DETAIL);
+	g_assert_nonnull(tender_plugin_lookup_reserved(alpha, "/containers"));
+	g_assert_null(tender_plugin_lookup_reserved(alpha, "/containersX/tool"));
+	g_assert_null(tender_plugin_lookup_reserved(alpha, "/v1/containers/"));
+
+	assert_reserve_refused(beta, "/containers", TENDER_ERROR_INVALID_ARGUMENT, "ends with '/'");
+	assert_reserve_refused(beta, "/", TENDER_ERROR_INVALID_ARGUMENT, "ends with '/'");
+	assert_reserve_refused(beta, "/a/{b}/", TENDER_ERROR_INVALID_ARGUMENT, "literal");
+	assert_reserve_refused(beta, "/v1/", TENDER_ERROR_INVALID_ARGUMENT, "core's paths");
+	assert_reserve_refused(beta, "/metrics/", TENDER_ERROR_INVALID_ARGUMENT, "core's paths");
+	assert_reserve_refused(beta,
+			       "/containers/relic/",
+			       TENDER_ERROR_ALREADY_EXISTS,
+			       "overlaps '/containers/' of plugin alpha");
+	g_assert_false(tender_plugin_reserve_http_paths(beta, "/b/", 1 << 4, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_clear_error(&error);
+	/* its own /v1/NAME/ is fine, and at most TENDER_PLUGIN_HTTP_RESERVED_MAX */
+	for (guint i = 0; i < TENDER_PLUGIN_HTTP_RESERVED_MAX; i++) {
+		g_autofree gchar *prefix = g_strdup_printf("/v1/beta/p%u/", i);
+		g_assert_true(tender_plugin_reserve_http_paths(beta,
+							       prefix,
+							       TENDER_PLUGIN_HTTP_ALIAS_NONE,
+							       &error));
+		g_assert_no_error(error);
+	}
+	assert_reserve_refused(beta, "/more/", TENDER_ERROR_LIMIT_REACHED, "at most 8");
+	/* not dropped with the registrations of a deferred probe */
+	tender_plugin_clear_registrations(alpha);
+	g_assert_nonnull(tender_plugin_lookup_reserved(alpha, "/containers/tool/x"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -607,5 +680,6 @@ main(int argc, char **argv)
 	g_test_add_func("/plugin-feature/aliases-refused", test_aliases_refused);
 	g_test_add_func("/plugin-feature/aliases-core-paths", test_aliases_core_paths);
 	g_test_add_func("/plugin-feature/aliases-overlap", test_aliases_overlap);
+	g_test_add_func("/plugin-feature/reserve-paths", test_reserve_paths);
 	return g_test_run();
 }

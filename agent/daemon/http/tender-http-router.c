@@ -304,41 +304,67 @@ tender_http_router_match_plugin(TenderPluginList *plugins,
 	return FALSE;
 }
 
+/* a deferred plugin that reserved a prefix of @path (tender_plugin_reserve_http_paths()) */
+static TenderPlugin *
+tender_http_router_find_reserver(TenderPluginList *plugins, const gchar *path, gboolean *detail)
+{
+	GPtrArray *list = tender_plugin_list_get_plugins(plugins);
+
+	for (guint i = 0; i < list->len; i++) {
+		TenderPlugin *plugin = g_ptr_array_index(list, i);
+		const TenderPluginReserved *reserved;
+		if (tender_plugin_get_status(plugin) != TENDER_PLUGIN_STATUS_DEFERRED)
+			continue;
+		reserved = tender_plugin_lookup_reserved(plugin, path);
+		if (reserved == NULL)
+			continue;
+		*detail = (reserved->flags & TENDER_PLUGIN_HTTP_ALIAS_DETAIL) != 0;
+		return plugin;
+	}
+	return NULL;
+}
+
 /**
  * tender_http_router_deferred_message:
  * @plugins: (nullable): the loaded plugins
  * @path: a path no route answers
+ * @detail: (out): whether to answer it as FastAPI's {"detail": ...}
  *
- * The paths of a deferred plugin (its feature service's /v1/NAME/... and its routes below
- * /v1/plugins/NAME/) are not there while it waits for what it needs: they answer 503 with the
- * probe's reason, so that a client knows to try again rather than that the path is wrong.
+ * The paths of a deferred plugin (its feature service's /v1/NAME/..., its routes below
+ * /v1/plugins/NAME/, and those below a prefix it reserved for its aliases) are not there
+ * while it waits for what it needs: they answer 503 with the probe's reason, so that a
+ * client knows to try again rather than that the path is wrong.
  *
  * Returns: (transfer full) (nullable): the 503's message, or %NULL if @path is no deferred
  *   plugin's
  */
 gchar *
-tender_http_router_deferred_message(TenderPluginList *plugins, const gchar *path)
+tender_http_router_deferred_message(TenderPluginList *plugins, const gchar *path, gboolean *detail)
 {
 	g_autofree gchar *name = NULL;
 	const gchar *rest = NULL;
 	const gchar *end;
-	TenderPlugin *plugin;
+	TenderPlugin *plugin = NULL;
 
+	*detail = FALSE;
 	if (plugins == NULL)
 		return NULL;
 	if (g_str_has_prefix(path, TENDER_HTTP_PLUGIN_PREFIX))
 		rest = path + strlen(TENDER_HTTP_PLUGIN_PREFIX);
 	else if (g_str_has_prefix(path, "/v1/"))
 		rest = path + strlen("/v1/");
-	if (rest == NULL)
-		return NULL;
-	end = strchr(rest, '/');
-	name = end != NULL ? g_strndup(rest, (gsize)(end - rest)) : g_strdup(rest);
-	plugin = tender_http_router_find_plugin_in(plugins, name, TENDER_PLUGIN_STATUS_DEFERRED);
+	if (rest != NULL) {
+		end = strchr(rest, '/');
+		name = end != NULL ? g_strndup(rest, (gsize)(end - rest)) : g_strdup(rest);
+		plugin =
+		    tender_http_router_find_plugin_in(plugins, name, TENDER_PLUGIN_STATUS_DEFERRED);
+	}
+	if (plugin == NULL)
+		plugin = tender_http_router_find_reserver(plugins, path, detail);
 	if (plugin == NULL)
 		return NULL;
 	return g_strdup_printf("Plugin %s is not serving yet: %s",
-			       name,
+			       tender_plugin_get_name(plugin),
 			       tender_plugin_get_status_message(plugin));
 }
 

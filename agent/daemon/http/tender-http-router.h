@@ -98,6 +98,6 @@ void
 tender_http_router_authorize(TenderHttpRequest *req);
 
 gchar *
-tender_http_router_deferred_message(TenderPluginList *plugins, const gchar *path);
+tender_http_router_deferred_message(TenderPluginList *plugins, const gchar *path, gboolean *detail);
 
 G_END_DECLS

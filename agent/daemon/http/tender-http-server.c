@@ -329,6 +329,7 @@ tender_http_server_early_cb(SoupServer *server,
 				      &status,
 				      allow)) {
 		g_autofree gchar *message = NULL;
+		gboolean detail = FALSE;
 		if (status == SOUP_STATUS_METHOD_NOT_ALLOWED) {
 			message = g_strdup_printf("%s is not allowed on %s; use %s",
 						  soup_server_message_get_method(msg),
@@ -345,8 +346,10 @@ tender_http_server_early_cb(SoupServer *server,
 		}
 		/* the paths of a plugin that waits for its service: not there yet, rather than
 		 * not there */
-		message = tender_http_router_deferred_message(self->plugins, path);
+		message = tender_http_router_deferred_message(self->plugins, path, &detail);
 		if (message != NULL) {
+			if (detail)
+				tender_http_message_set_detail_errors(msg);
 			tender_http_message_reply_error(msg,
 							SOUP_STATUS_SERVICE_UNAVAILABLE,
 							TENDER_ERROR_UNAVAILABLE,

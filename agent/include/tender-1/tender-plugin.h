@@ -483,6 +483,11 @@ typedef struct {
 } TenderPluginHttpAlias;
 
 gboolean
+tender_plugin_reserve_http_paths(TenderPlugin *self,
+				 const gchar *prefix,
+				 TenderPluginHttpAliasFlags flags,
+				 GError **error);
+gboolean
 tender_plugin_add_http_aliases(TenderPlugin *self,
 			       const TenderPluginHttpAlias *aliases,
 			       GError **error);
