@@ -299,12 +299,16 @@ tender_runtime_run_get_metrics(TenderRuntimeRun *self, GError **error)
 
 	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), NULL);
 	if (!tender_runtime_run_read_metrics(self, &metrics, &error_local)) {
-		/* a runtime without metrics says so; any other failure is one */
+		/* a runtime without metrics says so, as one whose service is away or that has
+		 * no figures yet; any other failure is one */
+		TenderError code = TENDER_ERROR_FAILED;
+		if (g_error_matches(error_local, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED) ||
+		    g_error_matches(error_local, TENDER_ERROR, TENDER_ERROR_UNAVAILABLE) ||
+		    g_error_matches(error_local, TENDER_ERROR, TENDER_ERROR_BUSY))
+			code = (TenderError)error_local->code;
 		g_set_error(error,
 			    TENDER_ERROR,
-			    g_error_matches(error_local, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED)
-				? TENDER_ERROR_NOT_SUPPORTED
-				: TENDER_ERROR_FAILED,
+			    code,
 			    "Cannot read the metrics of workload '%s': %s",
 			    tender_runtime_run_get_name(self),
 			    error_local->message);

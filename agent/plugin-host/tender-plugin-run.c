@@ -37,6 +37,8 @@ struct _TenderPluginRun {
 	gint end_exit_code;
 	gint end_exit_signal;
 	gchar *end_reason;
+	/* the runtime refused the start as Unavailable: what it needs is away for now */
+	gboolean start_unavailable;
 };
 
 G_DEFINE_TYPE(TenderPluginRun, tender_plugin_run, TENDER_TYPE_RUNTIME_RUN)
@@ -103,6 +105,7 @@ tender_plugin_run_start_async(TenderRuntimeRun *run,
 				    TENDER_ERROR,
 				    TENDER_ERROR_FAILED,
 				    "the runtime could not start it, and did not say why");
+	self->start_unavailable = g_error_matches(error, TENDER_ERROR, TENDER_ERROR_UNAVAILABLE);
 	reason = g_strdup_printf("start: %s", error->message);
 	tender_run_report_ended((TenderRun *)self, -1, 0, reason);
 }
@@ -667,7 +670,8 @@ tender_plugin_run_end(TenderPluginRun *self, gint exit_code, gint exit_signal, c
 	if (task != NULL)
 		g_task_return_new_error(task,
 					TENDER_ERROR,
-					TENDER_ERROR_FAILED,
+					self->start_unavailable ? TENDER_ERROR_UNAVAILABLE
+								: TENDER_ERROR_FAILED,
 					"Workload '%s' did not start: %s",
 					tender_workload_get_name(w),
 					text);

@@ -218,7 +218,7 @@ tender_docker_runtime_check_available(TenderDockerRuntime *self, GError **error)
 		return TRUE;
 	g_set_error(error,
 		    TENDER_ERROR,
-		    TENDER_ERROR_NOT_SUPPORTED,
+		    TENDER_ERROR_UNAVAILABLE,
 		    "dockerd is not answering at %s: its event stream is closed",
 		    tender_docker_client_get_socket_path(self->client));
 	return FALSE;

@@ -388,7 +388,8 @@ class DockerRuntimeTest(DockerTestCase):
             self.assertTrue(wait_for(lambda: self.journal().count(
                 "dockerd at /run/docker.sock went away") > went, timeout=10),
                 "tenderd did not see dockerd go")
-            e = self.assertDBusError("Failed", self.tender.start, other)
+            # Unavailable: what it needs is away, try again later (503 over HTTP)
+            e = self.assertDBusError("Unavailable", self.tender.start, other)
             self.assertIn("dockerd is not answering at /run/docker.sock", e.message)
             props = self.tender.props(other)
             self.assertEqual(props["State"], "failed")
@@ -404,7 +405,7 @@ class DockerRuntimeTest(DockerTestCase):
 
     def test_dockerd_unreachable(self):
         """dockerd cannot be reached while it and its containers run on (tenderd talks to it
-        through a forwarder that the test takes away): what needs it fails with NotSupported
+        through a forwarder that the test takes away): what needs it fails with Unavailable
         naming it, a stop waits for it, and an exit meanwhile is seen once it can be reached
         again."""
         forwarder = Forwarder(FORWARDED)
@@ -430,10 +431,10 @@ class DockerRuntimeTest(DockerTestCase):
         for method, signature, args in (("KillWorkload", "si", (name, signal.SIGTERM)),
                                         ("GetMetrics", "s", (name,)),
                                         ("PauseWorkload", "s", (name,))):
-            e = self.assertDBusError("NotSupported", self.tender.call, method, signature, *args)
+            e = self.assertDBusError("Unavailable", self.tender.call, method, signature, *args)
             self.assertIn(away, e.message)
         status, _, text = curl("GET", f"/v1/workloads/{name}/metrics")
-        self.assertEqual(status, 501, text)
+        self.assertEqual(status, 503, text)
         self.assertEqual(self.tender.prop(name, "State"), "running")
         # a stop waits for dockerd
         stop = subprocess.Popen([TENDERCTL, "stop", stopped], stdout=subprocess.PIPE,
