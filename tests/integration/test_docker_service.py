@@ -9,14 +9,17 @@ deciding who may read and who may run."""
 import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dockerlab  # noqa: E402
 from dockerlab import BUSYBOX_IMAGE, docker  # noqa: E402
-from tenderlab import DBusError, Gio, GLib, run, wait_for  # noqa: E402
+from tenderlab import (DBusError, Gio, GLib, run, tenderd_pid,  # noqa: E402
+                       tenderd_restart_settings, wait_for)
 from test_docker_runtime import (CONF, DockerTestCase, restart_tenderd,  # noqa: E402
                                  write_file)
+from test_docker_tools import containers_of, starts_of  # noqa: E402
 from test_http import ROOT_TOKEN, TOKENS, curl  # noqa: E402
 from test_polkit import USER, ensure_user  # noqa: E402
 
@@ -143,6 +146,51 @@ class DockerServiceTest(DockerTestCase):
         self.assertTrue(wait_for(lambda: curl("POST", "/v1/docker/tools", {
             "tool_name": "t", "session_id": "s3", "image": BUSYBOX_IMAGE,
             "command": "true"})[0] == 200, timeout=30))
+
+    def test_kill9_mid_tool(self):
+        """A kill -9 of tenderd while a tool runs and another waits in the queue: the next
+        tenderd adopts the running one (the same container, started once), runs the queued
+        one, and both results are there, with ToolFinished."""
+        with open(CONF) as f:
+            saved = f.read()
+        self.addCleanup(lambda: setattr(self, "tenderd_pid", restart_tenderd()))
+        self.addCleanup(write_file, CONF, saved)
+        write_file(CONF, f"{saved}\n[plugin docker]\nmax-concurrent=1\n")
+        self.tenderd_pid = restart_tenderd()
+        self.assertTrue(wait_for(lambda: self.plugin_status() == "active", timeout=30))
+        since = time.time() - 1
+        slow = {"tool_name": "slow", "session_id": "k9", "image": BUSYBOX_IMAGE,
+                "command": "sleep 3; echo '{\"slow\": 1}'", "wait": False}
+        quick = dict(slow, tool_name="quick", command="echo '{\"quick\": 2}'")
+        status, _, text = curl("POST", "/v1/docker/tools", slow)
+        self.assertEqual(status, 202, text)
+        running = json.loads(text)
+        status, _, text = curl("POST", "/v1/docker/tools", quick)
+        self.assertEqual(status, 202, text)
+        queued = json.loads(text)
+        self.assertEqual((running["status"], queued["status"]), ("running", "queued"))
+        self.addCleanup(tenderd_restart_settings(1))
+        old = self.tenderd_pid
+        run(["systemctl", "kill", "-s", "KILL", "tenderd.service"])
+        self.assertTrue(wait_for(lambda: tenderd_pid() not in (0, old), timeout=30))
+        self.tenderd_pid = tenderd_pid()
+        self.assertTrue(wait_for(lambda: self.plugin_status() == "active", timeout=30))
+        done = {}
+        sub = self.tender.bus.signal_subscribe(
+            "org.tender.Agent1", IFACE, "ToolFinished", PATH, None, Gio.DBusSignalFlags.NONE,
+            lambda *a: done.__setitem__(*a[5].unpack()))
+        self.addCleanup(self.tender.bus.signal_unsubscribe, sub)
+        context = GLib.MainContext.default()
+        self.assertTrue(wait_for(lambda: (context.iteration(False), len(done) == 2)[1],
+                                 timeout=30), done)
+        self.assertEqual(done, {running["id"]: "completed", queued["id"]: "completed"})
+        results = {t["id"]: self.call("GetTool", "s", t["id"])[0] for t in (running, queued)}
+        self.assertEqual(results[running["id"]]["container_id"], running["container_id"])
+        self.assertEqual(results[running["id"]]["result"], {"slow": 1})
+        self.assertEqual(results[queued["id"]]["result"], {"quick": 2})
+        for t in (running, queued):
+            self.assertEqual(starts_of(t["id"], since), 1, t["id"])
+            self.assertTrue(wait_for(lambda: containers_of(t["id"]) == []), t["id"])
 
     def test_polkit(self):
         """An unprivileged user may not run tools, over D-Bus or HTTP."""
