@@ -192,6 +192,8 @@ tender_docker_relics_check_inspected_cb(GObject *source, GAsyncResult *res, gpoi
 	TenderDockerRelicRequest *request;
 	const gchar *address;
 	g_autofree gchar *uri = NULL;
+	GCancellable *cancellable;
+	guint timeout_seconds;
 
 	if (relic == NULL)
 		return;
@@ -205,9 +207,12 @@ tender_docker_relics_check_inspected_cb(GObject *source, GAsyncResult *res, gpoi
 	if (address == NULL)
 		return;
 	uri = g_strdup_printf("http://%s:%u%s", address, check->port, request->health_endpoint);
+	/* the check goes to the callback: what the wait takes of it, first */
+	cancellable = check->cancellable;
+	timeout_seconds = check->timeout_seconds;
 	tender_docker_relic_health_wait_async(uri,
-					      check->timeout_seconds,
-					      check->cancellable,
+					      timeout_seconds,
+					      cancellable,
 					      tender_docker_relics_checked_cb,
 					      g_steal_pointer(&check));
 }

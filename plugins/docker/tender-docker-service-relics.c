@@ -256,6 +256,7 @@ tender_docker_http_relic_start(TenderDockerHttp *owned)
 	g_autoptr(TenderDockerHttp) http = owned;
 	g_autoptr(JsonObject) request = NULL;
 	g_autoptr(GError) error = NULL;
+	TenderDockerRelics *relics = http->self->relics;
 
 	if (!tender_docker_service_check_dockerd(http->self, &error)) {
 		tender_call_return_error(http->call, error);
@@ -264,7 +265,7 @@ tender_docker_http_relic_start(TenderDockerHttp *owned)
 	request = tender_docker_http_read_object(http);
 	if (request == NULL)
 		return;
-	tender_docker_relics_start_async(http->self->relics,
+	tender_docker_relics_start_async(relics,
 					 request,
 					 NULL,
 					 tender_docker_http_relic_started_cb,
