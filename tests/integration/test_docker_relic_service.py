@@ -389,7 +389,7 @@ class DockerRelicCtlTest(RelicTestCase):
         self.token()
         with open(os.path.join(CHECKOUT, "README.md")) as f:
             readme = f.read()
-        section = readme.split("\n### Relics\n", 1)[1].split("\n### ", 1)[0]
+        section = readme.split("\n### Relics\n", 1)[1].split("\n## ", 1)[0]
         commands = re.findall(r"```sh\n(.*?)```", section, re.S)
         script = "set -e\n" + "\n".join(commands)
         for tool in ("tenderctl", "busctl", "curl"):
@@ -398,7 +398,11 @@ class DockerRelicCtlTest(RelicTestCase):
         out = subprocess.run(["bash", "-xc", script], capture_output=True, text=True,
                              timeout=180, env=env)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
-        self.assertIn("ok", out.stdout)
+        self.assertIn("ok\n", out.stdout)
+        self.assertIn('"status" s "running"', out.stdout)
+        self.assertEqual(len(docker("ps", "-q", "--filter", "label=org.tender.session=demo",
+                                    "--filter", "label=org.tender.kind=relic")
+                             .stdout.split()), 3)
 
 
 if __name__ == "__main__":
