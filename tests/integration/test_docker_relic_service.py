@@ -152,6 +152,7 @@ class DockerRelicServiceTest(RelicTestCase):
         and the relic follows."""
         relic = self.start("rs4", restart_policy="no")
         rid, cid = relic["relic_id"], relic["container_id"]
+        self.changes.clear()
         self.assertEqual(docker_api("POST", f"/containers/{cid}/kill"), "204")
         self.assertTrue(self.changed((rid, "exited")), self.changes)
         self.assertEqual(self.status(rid), "exited")
@@ -160,6 +161,7 @@ class DockerRelicServiceTest(RelicTestCase):
             with open(f"/var/lib/tender/plugins/docker/relics/{rid}.json") as f:
                 return json.load(f)["status"]
         self.assertTrue(wait_for(lambda: saved() == "exited", timeout=5), saved())
+        self.changes.clear()
         docker("start", cid)
         self.assertTrue(self.changed((rid, "running")), self.changes)
         docker("stop", "-t", "1", cid)
@@ -187,10 +189,12 @@ class DockerRelicServiceTest(RelicTestCase):
         relic = self.start("rs5", health_check_interval_seconds=1)
         rid, cid = relic["relic_id"], relic["container_id"]
         self.assertEqual((relic["status"], relic["healthy"]), ("running", True))
+        self.changes.clear()
         docker("exec", cid, "rm", "/www/health")
         self.assertTrue(self.changed((rid, "unhealthy")), self.changes)
         got = self.call("GetRelic", "s", rid)[0]
         self.assertEqual((got["status"], got["healthy"]), ("unhealthy", False))
+        self.changes.clear()
         docker("exec", cid, "sh", "-c", "echo ok > /www/health")
         self.assertTrue(self.changed((rid, "running")), self.changes)
         self.assertTrue(self.call("GetRelic", "s", rid)[0]["healthy"])
