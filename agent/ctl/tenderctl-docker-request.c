@@ -130,7 +130,7 @@ tender_ctl_tool_check_verb(TenderCtl *self, GError **error)
 }
 
 /* the default tool name: "tools/pdf-extract:1.2" is "pdf-extract" */
-static gchar *
+gchar *
 tender_ctl_tool_default_name(const gchar *image)
 {
 	g_autofree gchar *ref = g_strndup(image, strcspn(image, "@"));
@@ -140,7 +140,7 @@ tender_ctl_tool_default_name(const gchar *image)
 	return g_strndup(base, strcspn(base, ":"));
 }
 
-static gboolean
+gboolean
 tender_ctl_tool_parse_uint(const gchar *text, const gchar *option, guint64 *value, GError **error)
 {
 	if (text == NULL)
@@ -206,7 +206,7 @@ tender_ctl_tool_add_params(TenderCtl *self, GVariantBuilder *request, GError **e
 	return TRUE;
 }
 
-static gboolean
+gboolean
 tender_ctl_tool_add_env(TenderCtl *self, GVariantBuilder *request, GError **error)
 {
 	g_auto(GVariantBuilder) env = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("a{ss}"));
@@ -225,7 +225,7 @@ tender_ctl_tool_add_env(TenderCtl *self, GVariantBuilder *request, GError **erro
 	return TRUE;
 }
 
-static gboolean
+gboolean
 tender_ctl_tool_add_limits(TenderCtl *self, GVariantBuilder *request, GError **error)
 {
 	g_auto(GVariantBuilder) limits = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);

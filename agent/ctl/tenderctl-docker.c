@@ -50,7 +50,7 @@ static const gchar *const tender_ctl_tool_usage_members[] = {"max_memory_bytes",
 							     NULL};
 
 /* a method of org.tender.Agent1.Docker; its errors as tenderctl tells them */
-static GVariant *
+GVariant *
 tender_ctl_tool_call(TenderCtl *self,
 		     const gchar *method,
 		     GVariant *parameters,
@@ -412,7 +412,7 @@ tender_ctl_tool_print_key(const gchar *key, const gchar *value)
 }
 
 /* one member of the record, as people read it */
-static void
+void
 tender_ctl_tool_print_member(const gchar *key, JsonNode *node)
 {
 	g_autofree gchar *text = NULL;

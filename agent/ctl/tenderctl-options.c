@@ -196,6 +196,10 @@ tender_ctl_options_add_command(GOptionContext *context, TenderCtl *self, TenderC
 		tender_ctl_exec_add_entries(context, self);
 	if (opts & (TENDER_CTL_OPTS_TOOL_RUN | TENDER_CTL_OPTS_TOOL_LIST))
 		tender_ctl_tool_add_entries(context, self, (opts & TENDER_CTL_OPTS_TOOL_RUN) != 0);
+	if (opts & (TENDER_CTL_OPTS_RELIC_START | TENDER_CTL_OPTS_RELIC_LIST))
+		tender_ctl_relic_add_entries(context,
+					     self,
+					     (opts & TENDER_CTL_OPTS_RELIC_START) != 0);
 }
 
 /* the options of GetLogs and FollowLogs; keys only when given */
@@ -361,6 +365,12 @@ tender_ctl_options_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError 
 		return tender_ctl_tool_check_verb(self, error);
 	case TENDER_CTL_ARGS_TOOL_RUN:
 		if (!tender_ctl_tool_build_request(self, error))
+			return FALSE;
+		break;
+	case TENDER_CTL_ARGS_RELIC:
+		return tender_ctl_relic_check_verb(self, error);
+	case TENDER_CTL_ARGS_RELIC_START:
+		if (!tender_ctl_relic_build_request(self, error))
 			return FALSE;
 		break;
 	case TENDER_CTL_ARGS_ONE:

@@ -37,6 +37,8 @@ typedef enum {
 	TENDER_CTL_OPTS_IMAGE = 1 << 10,
 	TENDER_CTL_OPTS_TOOL_RUN = 1 << 11,
 	TENDER_CTL_OPTS_TOOL_LIST = 1 << 12,
+	TENDER_CTL_OPTS_RELIC_START = 1 << 13,
+	TENDER_CTL_OPTS_RELIC_LIST = 1 << 14,
 } TenderCtlOpts;
 
 typedef enum {
@@ -50,6 +52,8 @@ typedef enum {
 	TENDER_CTL_ARGS_IMAGE,	      /* VERB [NAME...] [FILE] */
 	TENDER_CTL_ARGS_TOOL,	      /* VERB ... (tool without a verb it knows) */
 	TENDER_CTL_ARGS_TOOL_RUN,     /* IMAGE [-- CMD [ARG...]] */
+	TENDER_CTL_ARGS_RELIC,	      /* VERB ... (relic without a verb it knows) */
+	TENDER_CTL_ARGS_RELIC_START,  /* IMAGE */
 } TenderCtlArgs;
 
 typedef struct {
@@ -96,10 +100,18 @@ typedef struct {
 	gboolean tool_keep;
 	gboolean tool_no_wait;
 
+	/* relic start and list (--name, --session, --env, --memory and --cpus are the tool's) */
+	gchar *relic_port;
+	gchar *relic_network;
+	gboolean relic_private_network;
+	gchar *relic_health;
+	gchar *relic_health_timeout;
+
 	/* what they make */
 	GVariant *spec;
 	GVariant *options;
 	GVariant *tool_request;
+	GVariant *relic_request;
 	gint signo;
 
 	/* for inspect */
@@ -261,3 +273,31 @@ gboolean
 tender_ctl_tool_check_verb(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_tool_build_request(TenderCtl *self, GError **error);
+/* and what tenderctl-relic.c shares of them */
+GVariant *
+tender_ctl_tool_call(TenderCtl *self,
+		     const gchar *method,
+		     GVariant *parameters,
+		     const GVariantType *reply_type,
+		     const gchar *id,
+		     GError **error);
+void
+tender_ctl_tool_print_member(const gchar *key, JsonNode *node);
+gchar *
+tender_ctl_tool_default_name(const gchar *image);
+gboolean
+tender_ctl_tool_parse_uint(const gchar *text, const gchar *option, guint64 *value, GError **error);
+gboolean
+tender_ctl_tool_add_env(TenderCtl *self, GVariantBuilder *request, GError **error);
+gboolean
+tender_ctl_tool_add_limits(TenderCtl *self, GVariantBuilder *request, GError **error);
+
+/* tenderctl-relic.c: relic start, list, show, stop and rm (the Docker plugin's relics) */
+const TenderCtlCommand *
+tender_ctl_relic_find_verb(const gchar *verb);
+void
+tender_ctl_relic_add_entries(GOptionContext *context, TenderCtl *self, gboolean start);
+gboolean
+tender_ctl_relic_check_verb(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_relic_build_request(TenderCtl *self, GError **error);

@@ -54,6 +54,11 @@ tender_ctl_free(TenderCtl *self)
 	g_free(self->tool_pids);
 	g_free(self->tool_network);
 	g_clear_pointer(&self->tool_request, g_variant_unref);
+	g_free(self->relic_port);
+	g_free(self->relic_network);
+	g_free(self->relic_health);
+	g_free(self->relic_health_timeout);
+	g_clear_pointer(&self->relic_request, g_variant_unref);
 	g_strfreev(self->exec_env);
 	g_free(self->exec_workdir);
 	g_clear_pointer(&self->spec, g_variant_unref);
@@ -441,6 +446,33 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	TENDER_CTL_ARGS_TOOL,
 	tender_ctl_tool_check_verb,
     },
+    {
+	"relic",
+	"start|list|show|stop|rm [ARG...]",
+	"Run a session's service containers of dockerd",
+	"Run relics, long-lived service containers of dockerd that a session's other\n"
+	"containers reach on the session's network, and list, show, stop and remove them:\n"
+	"  relic start IMAGE [OPTION...]  start a relic, wait for its health, print it\n"
+	"  relic list [--session ID]      list the relics, of a session or all\n"
+	"  relic show ID                  show a relic\n"
+	"  relic stop ID                  stop its container (kept, with its record)\n"
+	"  relic rm ID                    remove its container and its record\n"
+	"\n"
+	"Relics are the Docker plugin's (org.tender.Agent1.Docker on /org/tender/Agent1/docker);\n"
+	"while it is not active (dockerd absent: 'tenderctl plugins' says why) these fail.",
+	"Run 'tenderctl relic VERB --help' for the options of each.  A relic's id is \"relic_\"\n"
+	"and 16 hex digits.  Reading relics takes the polkit action org.tender.docker.read,\n"
+	"starting, stopping and removing them org.tender.docker.manage, which is as good as\n"
+	"root.\n"
+	"\n"
+	"Examples:\n"
+	"  tenderctl relic start --session s1 --name cache tender-test/web\n"
+	"  tenderctl relic list --session s1\n"
+	"  tenderctl relic rm relic_0123456789abcdef",
+	TENDER_CTL_OPTS_NONE,
+	TENDER_CTL_ARGS_RELIC,
+	tender_ctl_relic_check_verb,
+    },
 };
 
 static const TenderCtlCommand *
@@ -522,9 +554,13 @@ main(int argc, char *argv[])
 		g_autofree gchar *msg = g_strdup_printf("Unknown command '%s'", args[1]);
 		return tender_ctl_usage_error(NULL, msg);
 	}
-	/* tool VERB: the verb's own command, options and help */
+	/* tool VERB, relic VERB: the verb's own command, options and help */
 	if (cmd->args == TENDER_CTL_ARGS_TOOL && tender_ctl_tool_find_verb(args[2]) != NULL) {
 		cmd = tender_ctl_tool_find_verb(args[2]);
+		n_verb = 1;
+	} else if (cmd->args == TENDER_CTL_ARGS_RELIC &&
+		   tender_ctl_relic_find_verb(args[2]) != NULL) {
+		cmd = tender_ctl_relic_find_verb(args[2]);
 		n_verb = 1;
 	}
 

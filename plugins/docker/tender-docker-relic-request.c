@@ -17,8 +17,8 @@
  * environment and resource limits, and Cortex's members tender does not do) is checked by the
  * tool request's parser, given those members under a tool's names; the rest here.  Its
  * container: the request's environment then RELIC_NAME and SESSION_ID (as Cortex sets them),
- * tender's labels, the limits, restart policy unless-stopped, and on the session's network with
- * the container's name as its alias.
+ * tender's labels, the limits, its restart policy (unless-stopped unless asked), and on the
+ * session's network with the container's name as its alias.
  */
 
 static const gchar *const tender_docker_relic_request_members[] = {
@@ -37,6 +37,15 @@ static const gchar *const tender_docker_relic_request_members[] = {
     "dockerfile",
     "build_context",
     "volumes",
+    "restart_policy",
+    NULL,
+};
+/* dockerd's restart policies */
+static const gchar *const tender_docker_relic_request_restart_policies[] = {
+    "no",
+    "on-failure",
+    "always",
+    "unless-stopped",
     NULL,
 };
 /* handed to the tool request's parser */
@@ -63,6 +72,7 @@ tender_docker_relic_request_free(TenderDockerRelicRequest *self)
 	if (self->env != NULL)
 		json_object_unref(self->env);
 	g_free(self->health_endpoint);
+	g_free(self->restart_policy);
 	g_free(self);
 }
 
@@ -187,6 +197,25 @@ tender_docker_relic_request_parse_shared(TenderDockerRelicRequest *self,
 	return TRUE;
 }
 
+/* restart_policy: one of dockerd's, unless-stopped when absent */
+static gboolean
+tender_docker_relic_request_restart(TenderDockerRelicRequest *self, JsonObject *obj, GError **error)
+{
+	const gchar *policy = NULL;
+
+	if (!tender_docker_tool_request_string(obj, "restart_policy", FALSE, &policy, error))
+		return FALSE;
+	if (policy == NULL)
+		policy = TENDER_DOCKER_RELIC_RESTART_DEFAULT;
+	if (!g_strv_contains(tender_docker_relic_request_restart_policies, policy))
+		return tender_docker_relic_request_invalid(error,
+							   "restart_policy",
+							   "no, on-failure, always or "
+							   "unless-stopped");
+	self->restart_policy = g_strdup(policy);
+	return TRUE;
+}
+
 static gboolean
 tender_docker_relic_request_parse(TenderDockerRelicRequest *self, JsonObject *obj, GError **error)
 {
@@ -195,7 +224,6 @@ tender_docker_relic_request_parse(TenderDockerRelicRequest *self, JsonObject *ob
 	const gchar *session_id = NULL;
 	const gchar *endpoint = NULL;
 	JsonNode *node;
-	guint interval = 0;
 
 	for (GList *l = names; l != NULL; l = l->next) {
 		if (!g_strv_contains(tender_docker_relic_request_members, l->data)) {
@@ -246,7 +274,8 @@ tender_docker_relic_request_parse(TenderDockerRelicRequest *self, JsonObject *ob
 							   "spaces or '#', at most 1024 bytes");
 	self->health_endpoint = g_strdup(endpoint != NULL ? endpoint : "/health");
 	self->health_timeout_seconds = TENDER_DOCKER_RELIC_HEALTH_TIMEOUT_DEFAULT;
-	/* the health wait polls every half second: Cortex's interval is taken, and unused */
+	if (!tender_docker_relic_request_restart(self, obj, error))
+		return FALSE;
 	return tender_docker_relic_request_integer(obj, "port", 1, 65535, &self->port, error) &&
 	       tender_docker_relic_request_integer(obj,
 						   "health_check_timeout_seconds",
@@ -257,8 +286,8 @@ tender_docker_relic_request_parse(TenderDockerRelicRequest *self, JsonObject *ob
 	       tender_docker_relic_request_integer(obj,
 						   "health_check_interval_seconds",
 						   1,
-						   3600,
-						   &interval,
+						   TENDER_DOCKER_RELIC_HEALTH_INTERVAL_MAX,
+						   &self->health_interval_seconds,
 						   error);
 }
 
@@ -268,7 +297,9 @@ tender_docker_relic_request_parse(TenderDockerRelicRequest *self, JsonObject *ob
  *       resource_limits {memory_mb, cpu_limit, pids}, port (default: the image's), ports (empty
  *       only), create_private_network (default true), health_check_endpoint (default
  *       "/health"), health_check_timeout_seconds (default 30, at most 600),
- *       health_check_interval_seconds (taken, unused)
+ *       health_check_interval_seconds (1 to 3600: its health is checked that often after the
+ *       start; none when absent), restart_policy (no, on-failure, always or unless-stopped,
+ *       the default)
  * @error: (nullable): return location for a #GError
  *
  * Returns: (transfer full): the request checked, or %NULL (%TENDER_ERROR_INVALID_ARGUMENT
@@ -315,6 +346,11 @@ tender_docker_relic_request_to_json(TenderDockerRelicRequest *self)
 	json_object_set_int_member(obj,
 				   "health_check_timeout_seconds",
 				   self->health_timeout_seconds);
+	if (self->health_interval_seconds != 0)
+		json_object_set_int_member(obj,
+					   "health_check_interval_seconds",
+					   self->health_interval_seconds);
+	json_object_set_string_member(obj, "restart_policy", self->restart_policy);
 	return obj;
 }
 
@@ -445,7 +481,7 @@ tender_docker_relic_request_build_create_body(TenderDockerRelicRequest *self,
 	json_object_set_int_member(host, "NanoCpus", (gint64)(self->cpu_limit * 1e9 + 0.5));
 	json_object_set_int_member(host, "PidsLimit", (gint64)self->pids);
 	json_object_set_string_member(host, "NetworkMode", network);
-	json_object_set_string_member(restart, "Name", "unless-stopped");
+	json_object_set_string_member(restart, "Name", self->restart_policy);
 	json_object_set_object_member(host, "RestartPolicy", restart);
 	json_object_set_object_member(body, "HostConfig", host);
 	/* an alias is for user-defined networks only */

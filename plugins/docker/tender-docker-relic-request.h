@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 /* the health wait: its default and longest */
 #define TENDER_DOCKER_RELIC_HEALTH_TIMEOUT_DEFAULT 30
 #define TENDER_DOCKER_RELIC_HEALTH_TIMEOUT_MAX	   600
+/* the periodic health checks: the longest interval between two */
+#define TENDER_DOCKER_RELIC_HEALTH_INTERVAL_MAX 3600
+/* the restart policy of a relic's container when the request names none */
+#define TENDER_DOCKER_RELIC_RESTART_DEFAULT "unless-stopped"
 /* a relic's session network: this and the session id */
 #define TENDER_DOCKER_RELIC_NETWORK_PREFIX "tender-session-"
 /* the labels of a relic's container, besides those of every tender container */
@@ -34,6 +38,9 @@ G_BEGIN_DECLS
  * @private_network: whether it joins its session's network (else the default bridge)
  * @health_endpoint: the path the health wait asks for
  * @health_timeout_seconds: how long the health wait lasts
+ * @health_interval_seconds: how often its health is checked again once it has started, or 0
+ *   for never (only the health wait)
+ * @restart_policy: its container's restart policy: no, on-failure, always or unless-stopped
  *
  * A relic's request, checked: issue 14 §3's members, which also take Cortex's names.
  */
@@ -49,6 +56,8 @@ typedef struct {
 	gboolean private_network;
 	gchar *health_endpoint;
 	guint health_timeout_seconds;
+	guint health_interval_seconds;
+	gchar *restart_policy;
 } TenderDockerRelicRequest;
 
 TenderDockerRelicRequest *

@@ -6,9 +6,8 @@
 
 #include "tender-docker-api.h"
 #include "tender-docker-relic-health.h"
-#include "tender-docker-relics.h"
+#include "tender-docker-relics-private.h"
 #include "tender-docker-tool-request.h"
-#include "tender-docker-tool-store.h"
 
 /*
  * TenderDockerRelics runs relics (issue 14 §3): long-lived service containers of a session.
@@ -21,18 +20,11 @@
  * or the timeout (not healthy, unhealthy: the container is kept, for inspection).
  *
  * The records are kept in STATE_DIR/relics/ID.json (written atomically, in threads, by a
- * TenderDockerToolStore).  Recover reads them and lists the containers labelled as relics: a
- * container with a record keeps it (its status from the container's state), one without gets
- * one again from its labels, and a record without a container is dropped.
+ * TenderDockerToolStore); recover (tender-docker-relics-recover.c) reads them again.
+ *
+ * Between these, dockerd's events and the periodic health checks keep the relics' status
+ * (tender-docker-relics-watch.c).
  */
-
-struct _TenderDockerRelics {
-	GObject parent_instance;
-	TenderDockerClient *client;
-	TenderDockerToolStore *store;
-	GHashTable *relics;	   /* id → TenderDockerRelic */
-	GCancellable *cancellable; /* of everything, cancelled on dispose */
-};
 
 enum { SIGNAL_CHANGED, SIGNAL_LAST };
 static guint signals[SIGNAL_LAST] = {0};
@@ -45,6 +37,11 @@ tender_docker_relics_dispose(GObject *object)
 	TenderDockerRelics *self = TENDER_DOCKER_RELICS(object);
 
 	g_cancellable_cancel(self->cancellable);
+	if (self->event_id != 0) {
+		g_signal_handler_disconnect(self->client, self->event_id);
+		self->event_id = 0;
+	}
+	g_hash_table_remove_all(self->monitors);
 	G_OBJECT_CLASS(tender_docker_relics_parent_class)->dispose(object);
 }
 
@@ -57,6 +54,8 @@ tender_docker_relics_finalize(GObject *object)
 	g_clear_object(&self->store);
 	g_clear_object(&self->cancellable);
 	g_hash_table_unref(self->relics);
+	g_hash_table_unref(self->stopping);
+	g_hash_table_unref(self->monitors);
 	G_OBJECT_CLASS(tender_docker_relics_parent_class)->finalize(object);
 }
 
@@ -88,12 +87,17 @@ static void
 tender_docker_relics_init(TenderDockerRelics *self)
 {
 	self->relics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+	self->stopping = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	self->monitors = g_hash_table_new_full(g_str_hash,
+					       g_str_equal,
+					       g_free,
+					       tender_docker_relics_monitor_free);
 	self->cancellable = g_cancellable_new();
 }
 
 /**
  * tender_docker_relics_new:
- * @client: the client, connected before recover is called
+ * @client: the client, connected before recover is called; its events are followed
  * @state_dir: the plugin's state dir: the records go to STATE_DIR/relics
  *
  * Returns: (transfer full): the relics
@@ -108,6 +112,8 @@ tender_docker_relics_new(TenderDockerClient *client, const gchar *state_dir)
 	self->store = tender_docker_tool_store_new_full(dir,
 							TENDER_DOCKER_RELIC_ID_PREFIX,
 							tender_docker_relic_check_id);
+	self->event_id =
+	    g_signal_connect(client, "event", G_CALLBACK(tender_docker_relics_event_cb), self);
 	return self;
 }
 
@@ -121,7 +127,7 @@ tender_docker_relics_saved_cb(GObject *source, GAsyncResult *res, gpointer user_
 		g_warning("%s", error->message);
 }
 
-static void
+void
 tender_docker_relics_changed(TenderDockerRelics *self, TenderDockerRelic *relic)
 {
 	g_autoptr(JsonObject) state = tender_docker_relic_to_state(relic);
@@ -135,13 +141,16 @@ tender_docker_relics_changed(TenderDockerRelics *self, TenderDockerRelic *relic)
 	g_signal_emit(self, signals[SIGNAL_CHANGED], 0, relic);
 }
 
-static void
+void
 tender_docker_relics_forget(TenderDockerRelics *self, TenderDockerRelic *relic)
 {
 	g_autoptr(TenderDockerRelic) kept = g_object_ref(relic);
+	const gchar *id = tender_docker_relic_get_id(kept);
 
-	g_hash_table_remove(self->relics, tender_docker_relic_get_id(relic));
-	tender_docker_tool_store_remove(self->store, tender_docker_relic_get_id(relic));
+	g_hash_table_remove(self->monitors, id);
+	if (!g_hash_table_remove(self->relics, id))
+		return;
+	tender_docker_tool_store_remove(self->store, id);
 	g_signal_emit(self, signals[SIGNAL_CHANGED], 0, kept);
 }
 
@@ -151,6 +160,41 @@ tender_docker_relics_get_string(JsonNode *node, const gchar *member)
 	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node))
 		return NULL;
 	return json_object_get_string_member_with_default(json_node_get_object(node), member, NULL);
+}
+
+/* an object member of an object, or %NULL */
+static JsonObject *
+tender_docker_relics_get_object(JsonObject *obj, const gchar *member)
+{
+	JsonNode *node = obj != NULL ? json_object_get_member(obj, member) : NULL;
+
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node))
+		return NULL;
+	return json_node_get_object(node);
+}
+
+/**
+ * tender_docker_relics_get_address:
+ * @container: a container, as GET /containers/ID/json tells of it
+ * @network: a network's name
+ *
+ * Returns: the container's address on the network, or %NULL if it has none (yet)
+ */
+const gchar *
+tender_docker_relics_get_address(JsonNode *container, const gchar *network)
+{
+	JsonObject *obj =
+	    JSON_NODE_HOLDS_OBJECT(container) ? json_node_get_object(container) : NULL;
+	JsonObject *settings = tender_docker_relics_get_object(obj, "NetworkSettings");
+	JsonObject *networks = tender_docker_relics_get_object(settings, "Networks");
+	const gchar *address = NULL;
+
+	if (networks != NULL)
+		address = tender_docker_relics_get_string(json_object_get_member(networks, network),
+							  "IPAddress");
+	if (address == NULL || address[0] == '\0')
+		return NULL;
+	return address;
 }
 
 /* --- start --- */
@@ -218,11 +262,17 @@ tender_docker_relics_health_cb(GObject *source, GAsyncResult *res, gpointer user
 		tender_docker_relics_start_fail(task, error);
 		return;
 	}
-	tender_docker_relic_set_healthy(start->relic, healthy, healthy ? g_get_real_time() : 0);
-	tender_docker_relic_set_status(start->relic,
-				       healthy ? TENDER_DOCKER_RELIC_STATUS_RUNNING
-					       : TENDER_DOCKER_RELIC_STATUS_UNHEALTHY);
-	tender_docker_relics_changed(self, start->relic);
+	/* a container that ended meanwhile (its events) stays so */
+	if (tender_docker_relic_get_status(start->relic) == TENDER_DOCKER_RELIC_STATUS_CREATED) {
+		tender_docker_relic_set_healthy(start->relic,
+						healthy,
+						healthy ? g_get_real_time() : 0);
+		tender_docker_relic_set_status(start->relic,
+					       healthy ? TENDER_DOCKER_RELIC_STATUS_RUNNING
+						       : TENDER_DOCKER_RELIC_STATUS_UNHEALTHY);
+		tender_docker_relics_changed(self, start->relic);
+	}
+	tender_docker_relics_monitor(self, start->relic);
 	g_task_return_pointer(task, g_object_ref(start->relic), g_object_unref);
 }
 
@@ -237,27 +287,15 @@ tender_docker_relics_inspected_cb(GObject *source, GAsyncResult *res, gpointer u
 	const gchar *network = tender_docker_relic_get_network_name(start->relic);
 	g_autoptr(JsonNode) answer = NULL;
 	GError *error = NULL;
-	JsonObject *container;
-	JsonObject *settings = NULL;
-	JsonObject *networks = NULL;
-	const gchar *address = NULL;
+	const gchar *address;
 
 	answer = tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
 	if (answer == NULL) {
 		tender_docker_relics_start_fail(task, error);
 		return;
 	}
-	container = JSON_NODE_HOLDS_OBJECT(answer) ? json_node_get_object(answer) : NULL;
-	if (container != NULL && json_object_has_member(container, "NetworkSettings") &&
-	    JSON_NODE_HOLDS_OBJECT(json_object_get_member(container, "NetworkSettings")))
-		settings = json_object_get_object_member(container, "NetworkSettings");
-	if (settings != NULL && json_object_has_member(settings, "Networks") &&
-	    JSON_NODE_HOLDS_OBJECT(json_object_get_member(settings, "Networks")))
-		networks = json_object_get_object_member(settings, "Networks");
-	if (networks != NULL)
-		address = tender_docker_relics_get_string(json_object_get_member(networks, network),
-							  "IPAddress");
-	if (address == NULL || address[0] == '\0') {
+	address = tender_docker_relics_get_address(answer, network);
+	if (address == NULL) {
 		tender_docker_relics_start_fail(task,
 						g_error_new(TENDER_ERROR,
 							    TENDER_ERROR_FAILED,
@@ -620,6 +658,7 @@ tender_docker_relics_stopped_cb(GObject *source, GAsyncResult *res, gpointer use
 	GError *error = NULL;
 
 	answer = tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
+	g_hash_table_remove(self->stopping, tender_docker_relic_get_id(relic));
 	if (error != NULL) {
 		g_task_return_error(task, error);
 		return;
@@ -679,6 +718,7 @@ tender_docker_relics_stop_async(TenderDockerRelics *self,
 		return;
 	}
 	path = g_strdup_printf("/containers/%s/stop", tender_docker_relic_get_container_id(relic));
+	g_hash_table_add(self->stopping, g_strdup(id));
 	tender_docker_client_request_async(self->client,
 					   "POST",
 					   path,
@@ -713,6 +753,7 @@ tender_docker_relics_deleted_cb(GObject *source, GAsyncResult *res, gpointer use
 	GError *error = NULL;
 
 	answer = tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
+	g_hash_table_remove(self->stopping, tender_docker_relic_get_id(relic));
 	/* a container that is gone already is deleted */
 	if (error != NULL && !g_error_matches(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND)) {
 		g_task_return_error(task, error);
@@ -760,6 +801,7 @@ tender_docker_relics_delete_async(TenderDockerRelics *self,
 	}
 	path =
 	    g_strdup_printf("/containers/%s?force=1", tender_docker_relic_get_container_id(relic));
+	g_hash_table_add(self->stopping, g_strdup(id));
 	tender_docker_client_request_async(self->client,
 					   "DELETE",
 					   path,
@@ -771,214 +813,6 @@ tender_docker_relics_delete_async(TenderDockerRelics *self,
 
 gboolean
 tender_docker_relics_delete_finish(TenderDockerRelics *self, GAsyncResult *res, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
-	return g_task_propagate_boolean(G_TASK(res), error);
-}
-
-/* --- recover --- */
-
-/* a relic that a container tells of, without a record: its labels say enough */
-static TenderDockerRelic *
-tender_docker_relics_relic_from_container(JsonObject *container,
-					  JsonObject *labels,
-					  const gchar *id)
-{
-	g_autoptr(JsonObject) request = json_object_new();
-	g_autoptr(GError) error = NULL;
-	TenderDockerRelicRequest *parsed;
-	const gchar *port =
-	    json_object_get_string_member_with_default(labels, TENDER_DOCKER_LABEL_PORT, "0");
-	const gchar *image = json_object_get_string_member_with_default(container, "Image", "");
-	JsonNode *settings = json_object_get_member(container, "NetworkSettings");
-	JsonNode *networks = NULL;
-	gboolean private_network = FALSE;
-
-	if (settings != NULL && JSON_NODE_HOLDS_OBJECT(settings))
-		networks = json_object_get_member(json_node_get_object(settings), "Networks");
-	if (networks != NULL && JSON_NODE_HOLDS_OBJECT(networks)) {
-		g_autoptr(GList) names = json_object_get_members(json_node_get_object(networks));
-		for (GList *l = names; l != NULL; l = l->next)
-			private_network |=
-			    g_str_has_prefix(l->data, TENDER_DOCKER_RELIC_NETWORK_PREFIX);
-	}
-	json_object_set_string_member(
-	    request,
-	    "relic_name",
-	    json_object_get_string_member_with_default(labels, TENDER_DOCKER_LABEL_RELIC, ""));
-	json_object_set_string_member(
-	    request,
-	    "session_id",
-	    json_object_get_string_member_with_default(labels, TENDER_DOCKER_LABEL_SESSION, ""));
-	json_object_set_string_member(request, "image", image);
-	json_object_set_int_member(request, "port", g_ascii_strtoll(port, NULL, 10));
-	json_object_set_boolean_member(request, "create_private_network", private_network);
-	parsed = tender_docker_relic_request_new_from_json(request, &error);
-	if (parsed == NULL) {
-		g_warning("Ignoring relic container %s: %s", id, error->message);
-		return NULL;
-	}
-	return tender_docker_relic_new(id, parsed);
-}
-
-/* one container labelled as a relic's; @seen gets the relic's id */
-static void
-tender_docker_relics_recover_container(TenderDockerRelics *self,
-				       JsonObject *container,
-				       GHashTable *seen)
-{
-	JsonNode *labels_node = json_object_get_member(container, "Labels");
-	JsonObject *labels = labels_node != NULL && JSON_NODE_HOLDS_OBJECT(labels_node)
-				 ? json_node_get_object(labels_node)
-				 : NULL;
-	const gchar *id =
-	    labels != NULL
-		? json_object_get_string_member_with_default(labels, TENDER_DOCKER_LABEL_ID, NULL)
-		: NULL;
-	const gchar *state = json_object_get_string_member_with_default(container, "State", "");
-	g_autoptr(TenderDockerRelic) relic = NULL;
-	TenderDockerRelicStatus status;
-
-	if (!tender_docker_relic_check_id(id))
-		return;
-	g_hash_table_add(seen, g_strdup(id));
-	relic = g_hash_table_lookup(self->relics, id);
-	if (relic != NULL) {
-		g_object_ref(relic);
-	} else {
-		relic = tender_docker_relics_relic_from_container(container, labels, id);
-		if (relic == NULL)
-			return;
-		g_hash_table_insert(self->relics, g_strdup(id), g_object_ref(relic));
-	}
-	tender_docker_relic_set_container_id(relic,
-					     json_object_get_string_member_with_default(container,
-											"Id",
-											NULL));
-	status = tender_docker_relic_get_status(relic);
-	if (g_strcmp0(state, "running") == 0 || g_strcmp0(state, "restarting") == 0) {
-		if (status != TENDER_DOCKER_RELIC_STATUS_UNHEALTHY)
-			status = TENDER_DOCKER_RELIC_STATUS_RUNNING;
-	} else if (g_strcmp0(state, "created") == 0) {
-		status = TENDER_DOCKER_RELIC_STATUS_CREATED;
-	} else if (status != TENDER_DOCKER_RELIC_STATUS_STOPPED) {
-		status = TENDER_DOCKER_RELIC_STATUS_EXITED;
-	}
-	tender_docker_relic_set_status(relic, status);
-	tender_docker_relics_changed(self, relic);
-}
-
-static void
-tender_docker_relics_listed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = user_data;
-	TenderDockerRelics *self = g_task_get_source_object(task);
-	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_autoptr(GPtrArray) relics = NULL;
-	g_autoptr(JsonNode) answer = NULL;
-	GError *error = NULL;
-	JsonArray *containers;
-
-	answer = tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
-	containers =
-	    answer != NULL ? tender_docker_api_get_array(answer, "containers", &error) : NULL;
-	if (containers == NULL) {
-		g_task_return_error(task, error);
-		return;
-	}
-	for (guint i = 0; i < json_array_get_length(containers); i++) {
-		JsonNode *node = json_array_get_element(containers, i);
-		if (JSON_NODE_HOLDS_OBJECT(node))
-			tender_docker_relics_recover_container(self,
-							       json_node_get_object(node),
-							       seen);
-	}
-	/* a record whose container is gone: the relic is gone */
-	relics = tender_docker_relics_list(self, NULL);
-	for (guint i = 0; i < relics->len; i++) {
-		TenderDockerRelic *relic = g_ptr_array_index(relics, i);
-		if (!g_hash_table_contains(seen, tender_docker_relic_get_id(relic)) &&
-		    tender_docker_relic_get_container_id(relic) != NULL)
-			tender_docker_relics_forget(self, relic);
-	}
-	g_task_return_boolean(task, TRUE);
-}
-
-static void
-tender_docker_relics_loaded_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = user_data;
-	TenderDockerRelics *self = g_task_get_source_object(task);
-	g_autoptr(GPtrArray) records = NULL;
-	g_autofree gchar *filters = NULL;
-	g_autofree gchar *path = NULL;
-	GError *error = NULL;
-
-	records =
-	    tender_docker_tool_store_load_finish(TENDER_DOCKER_TOOL_STORE(source), res, &error);
-	if (records == NULL) {
-		g_task_return_error(task, error);
-		return;
-	}
-	for (guint i = 0; i < records->len; i++) {
-		g_autoptr(GError) record_error = NULL;
-		g_autoptr(TenderDockerRelic) relic =
-		    tender_docker_relic_new_from_state(g_ptr_array_index(records, i),
-						       &record_error);
-		if (relic == NULL) {
-			g_warning("Ignoring a relic's record: %s", record_error->message);
-			continue;
-		}
-		if (!g_hash_table_contains(self->relics, tender_docker_relic_get_id(relic)))
-			g_hash_table_insert(self->relics,
-					    g_strdup(tender_docker_relic_get_id(relic)),
-					    g_object_ref(relic));
-	}
-	filters = tender_docker_api_build_filters("label",
-						  TENDER_DOCKER_LABEL_OWNER "=tender",
-						  "label",
-						  TENDER_DOCKER_LABEL_KIND "=relic",
-						  NULL);
-	path =
-	    tender_docker_api_build_path("/containers/json", "all", "1", "filters", filters, NULL);
-	tender_docker_client_request_async(self->client,
-					   "GET",
-					   path,
-					   NULL,
-					   self->cancellable,
-					   tender_docker_relics_listed_cb,
-					   g_steal_pointer(&task));
-}
-
-/**
- * tender_docker_relics_recover_async:
- * @self: a #TenderDockerRelics
- * @cancellable: (nullable): a #GCancellable
- * @callback: called once the relics are recovered
- * @user_data: for @callback
- *
- * Reads the records of the state dir and matches them with the relic containers dockerd has
- * (see above).
- */
-void
-tender_docker_relics_recover_async(TenderDockerRelics *self,
-				   GCancellable *cancellable,
-				   GAsyncReadyCallback callback,
-				   gpointer user_data)
-{
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-
-	g_task_set_source_tag(task, tender_docker_relics_recover_async);
-	tender_docker_tool_store_load_async(self->store,
-					    TENDER_DOCKER_RELICS_KEPT_MAX,
-					    TENDER_DOCKER_TOOL_REQUEST_MAX,
-					    cancellable,
-					    tender_docker_relics_loaded_cb,
-					    g_steal_pointer(&task));
-}
-
-gboolean
-tender_docker_relics_recover_finish(TenderDockerRelics *self, GAsyncResult *res, GError **error)
 {
 	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
 	return g_task_propagate_boolean(G_TASK(res), error);

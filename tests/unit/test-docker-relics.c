@@ -103,6 +103,61 @@ test_docker_relic_request(void)
 	g_assert_cmpstr(json_object_get_string_member(again->env, "A"), ==, "b");
 }
 
+/* restart_policy and health_check_interval_seconds: defaults, taken, written out and read
+ * back, and the container's restart policy */
+static void
+test_docker_relic_request_restart(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderDockerRelicRequest) plain = parse_request("{" BASE "}", &error);
+	g_autoptr(TenderDockerRelicRequest) asked = NULL;
+	g_autoptr(TenderDockerRelicRequest) again = NULL;
+	g_autoptr(JsonObject) obj = NULL;
+	g_autoptr(JsonNode) body = NULL;
+	JsonObject *host;
+
+	g_assert_no_error(error);
+	g_assert_cmpstr(plain->restart_policy, ==, "unless-stopped");
+	g_assert_cmpuint(plain->health_interval_seconds, ==, 0);
+	obj = tender_docker_relic_request_to_json(plain);
+	g_assert_false(json_object_has_member(obj, "health_check_interval_seconds"));
+	g_clear_pointer(&obj, json_object_unref);
+
+	asked = parse_request("{" BASE ",\"restart_policy\":\"on-failure\","
+			      "\"health_check_interval_seconds\":3600}",
+			      &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(asked->restart_policy, ==, "on-failure");
+	g_assert_cmpuint(asked->health_interval_seconds, ==, 3600);
+	asked->port = 8080;
+	obj = tender_docker_relic_request_to_json(asked);
+	again = tender_docker_relic_request_new_from_json(obj, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(again->restart_policy, ==, "on-failure");
+	g_assert_cmpuint(again->health_interval_seconds, ==, 3600);
+	body = tender_docker_relic_request_build_create_body(asked,
+							     "relic_0123456789abcdef",
+							     "relic_kv_s1_01234567");
+	host = json_object_get_object_member(json_node_get_object(body), "HostConfig");
+	g_assert_cmpstr(
+	    json_object_get_string_member(json_object_get_object_member(host, "RestartPolicy"),
+					  "Name"),
+	    ==,
+	    "on-failure");
+
+	assert_request_error("{" BASE ",\"restart_policy\":\"sometimes\"}",
+			     "Member 'restart_policy' must be no, on-failure, always or "
+			     "unless-stopped");
+	assert_request_error("{" BASE ",\"restart_policy\":1}",
+			     "Member 'restart_policy' must be a string, not a number");
+	assert_request_error("{" BASE ",\"health_check_interval_seconds\":0}",
+			     "Member 'health_check_interval_seconds' must be an integer from 1 "
+			     "to 3600");
+	assert_request_error("{" BASE ",\"health_check_interval_seconds\":3601}",
+			     "Member 'health_check_interval_seconds' must be an integer from 1 "
+			     "to 3600");
+}
+
 static void
 test_docker_relic_request_errors(void)
 {
@@ -369,6 +424,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/docker/relic/request", test_docker_relic_request);
 	g_test_add_func("/docker/relic/request-errors", test_docker_relic_request_errors);
+	g_test_add_func("/docker/relic/request-restart", test_docker_relic_request_restart);
 	g_test_add_func("/docker/relic/port", test_docker_relic_port);
 	g_test_add_func("/docker/relic/create-body", test_docker_relic_create_body);
 	g_test_add_func("/docker/relic/naming", test_docker_relic_naming);
