@@ -27,7 +27,8 @@ struct _TenderDockerService {
 	TenderDockerClient *client;
 	TenderDockerTools *tools;
 	TenderDockerRelics *relics;
-	GPtrArray *signal_ids; /* of TenderDockerServiceSignal */
+	GPtrArray *signal_ids;	  /* of TenderDockerServiceSignal */
+	GHashTable *relic_status; /* relic id -> the status RelicChanged told last */
 };
 
 /* one HTTP call: the route and its parameters, and whether it is seed 002's */

@@ -421,6 +421,13 @@ tender_docker_service_relic_changed_cb(TenderDockerRelics *relics,
 		? tender_docker_relic_status_to_string(tender_docker_relic_get_status(relic))
 		: TENDER_DOCKER_RELIC_DELETED;
 
+	/* told once per status: a record saved again with the same status is no change */
+	if (g_strcmp0(g_hash_table_lookup(self->relic_status, id), status) == 0)
+		return;
+	if (known != NULL)
+		g_hash_table_insert(self->relic_status, g_strdup(id), g_strdup(status));
+	else
+		g_hash_table_remove(self->relic_status, id);
 	tender_docker_service_emit(self, "RelicChanged", g_variant_new("(ss)", id, status));
 }
 

@@ -229,6 +229,7 @@ static void
 tender_docker_service_free(TenderDockerService *self)
 {
 	g_ptr_array_unref(self->signal_ids);
+	g_hash_table_unref(self->relic_status);
 	g_object_unref(self->tools);
 	g_object_unref(self->relics);
 	g_object_unref(self->client);
@@ -270,6 +271,7 @@ tender_docker_service_register(TenderPlugin *plugin,
 	self->relics = g_object_ref(relics);
 	self->signal_ids =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_docker_service_signal_free);
+	self->relic_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (guint i = 0; i < G_N_ELEMENTS(tender_docker_service_parts); i++) {
 		if (tender_docker_service_parts[i]->attach != NULL)
 			tender_docker_service_parts[i]->attach(self);
