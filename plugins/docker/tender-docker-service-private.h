@@ -63,6 +63,7 @@ typedef struct {
 } TenderDockerServicePart;
 
 extern const TenderDockerServicePart tender_docker_service_tools_part;
+extern const TenderDockerServicePart tender_docker_service_stats_part;
 
 /* the route's handlers: a path or query parameter; the body as a JSON object (%NULL when
  * answered: 400, or seed 002's 422); the answers */
