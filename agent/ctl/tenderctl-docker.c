@@ -50,7 +50,7 @@ static const gchar *const tender_ctl_tool_usage_members[] = {"max_memory_bytes",
 							     NULL};
 
 /* a method of org.tender.Agent1.Docker; its errors as tenderctl tells them */
-static GVariant *
+GVariant *
 tender_ctl_tool_call(TenderCtl *self,
 		     const gchar *method,
 		     GVariant *parameters,

@@ -37,6 +37,7 @@ typedef enum {
 	TENDER_CTL_OPTS_IMAGE = 1 << 10,
 	TENDER_CTL_OPTS_TOOL_RUN = 1 << 11,
 	TENDER_CTL_OPTS_TOOL_LIST = 1 << 12,
+	TENDER_CTL_OPTS_DOCKER_CLEANUP = 1 << 13,
 } TenderCtlOpts;
 
 typedef enum {
@@ -50,6 +51,8 @@ typedef enum {
 	TENDER_CTL_ARGS_IMAGE,	      /* VERB [NAME...] [FILE] */
 	TENDER_CTL_ARGS_TOOL,	      /* VERB ... (tool without a verb it knows) */
 	TENDER_CTL_ARGS_TOOL_RUN,     /* IMAGE [-- CMD [ARG...]] */
+	TENDER_CTL_ARGS_DOCKER,	      /* VERB ... (docker without a verb it knows) */
+	TENDER_CTL_ARGS_DOCKER_VERB,  /* docker stats [ID], docker cleanup (checked there) */
 } TenderCtlArgs;
 
 typedef struct {
@@ -95,6 +98,9 @@ typedef struct {
 	gchar *tool_network;
 	gboolean tool_keep;
 	gboolean tool_no_wait;
+
+	/* docker cleanup (--session is tool_session, --force force) */
+	gboolean docker_networks;
 
 	/* what they make */
 	GVariant *spec;
@@ -261,3 +267,20 @@ gboolean
 tender_ctl_tool_check_verb(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_tool_build_request(TenderCtl *self, GError **error);
+GVariant *
+tender_ctl_tool_call(TenderCtl *self,
+		     const gchar *method,
+		     GVariant *parameters,
+		     const GVariantType *reply_type,
+		     const gchar *id,
+		     GError **error);
+
+/* tenderctl-docker-maint.c: docker stats and docker cleanup */
+const TenderCtlCommand *
+tender_ctl_docker_find_verb(const gchar *verb);
+void
+tender_ctl_docker_add_entries(GOptionContext *context, TenderCtl *self);
+gboolean
+tender_ctl_docker_check_verb(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_docker_check_args(TenderCtl *self, const TenderCtlCommand *cmd, GError **error);

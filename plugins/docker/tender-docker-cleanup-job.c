@@ -193,8 +193,8 @@ tender_docker_cleanup_job_tool_removed_cb(GObject *source, GAsyncResult *res, gp
 		tender_docker_cleanup_job_next(task);
 		return;
 	}
-	if (!gone)
-		g_ptr_array_add(job->result->containers, g_strdup(job->step->container_id));
+	/* there when the cleanup began: gone now, if not by this DELETE then by the cancel */
+	g_ptr_array_add(job->result->containers, g_strdup(job->step->container_id));
 	tender_docker_cleanup_job_forget_tool(task);
 }
 
@@ -406,7 +406,12 @@ tender_docker_cleanup_job_run_step(GTask *task)
 		return;
 	case TENDER_DOCKER_CLEANUP_STEP_NETWORK:
 	default:
-		filters = tender_docker_api_build_filters("network", step->container_id, NULL);
+		/* by name too: a container made but never started has no network id yet */
+		filters = tender_docker_api_build_filters("network",
+							  step->container_id,
+							  "network",
+							  step->id,
+							  NULL);
 		path = tender_docker_api_build_path("/containers/json",
 						    "all",
 						    "1",

@@ -183,13 +183,15 @@ tender_docker_http_stats(TenderDockerHttp *owned)
 {
 	g_autoptr(TenderDockerHttp) http = owned;
 	TenderDockerService *self = http->self;
+	const gchar *id = tender_docker_http_param(http, "id");
 
 	if (!tender_docker_http_check_dockerd(http))
 		return;
+	/* the arguments are read before the call is handed on */
 	tender_docker_stats_query_async(self->client,
 					self->tools,
 					self->relics,
-					tender_docker_http_param(http, "id"),
+					id,
 					NULL,
 					tender_docker_http_stats_cb,
 					g_steal_pointer(&http));
@@ -288,10 +290,11 @@ static void
 tender_docker_http_cleanup_networks(TenderDockerHttp *owned)
 {
 	g_autoptr(TenderDockerHttp) http = owned;
+	TenderDockerClient *client = http->self->client;
 
 	if (!tender_docker_http_check_dockerd(http))
 		return;
-	tender_docker_cleanup_job_networks_async(http->self->client,
+	tender_docker_cleanup_job_networks_async(client,
 						 NULL,
 						 tender_docker_http_cleaned_cb,
 						 g_steal_pointer(&http));

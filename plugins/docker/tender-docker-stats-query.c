@@ -117,6 +117,7 @@ tender_docker_stats_inspected_cb(GObject *source, GAsyncResult *res, gpointer us
 	    tender_docker_client_request_finish(TENDER_DOCKER_CLIENT(source), res, &error);
 	g_autofree gchar *escaped = NULL;
 	g_autofree gchar *path = NULL;
+	GCancellable *cancellable;
 
 	if (error == NULL && (answer == NULL || !JSON_NODE_HOLDS_OBJECT(answer)))
 		g_set_error(&error,
@@ -142,11 +143,12 @@ tender_docker_stats_inspected_cb(GObject *source, GAsyncResult *res, gpointer us
 	escaped = tender_docker_api_escape(
 	    json_object_get_string_member_with_default(item->inspect, "Id", asked));
 	path = g_strdup_printf("/containers/%s/stats?stream=false", escaped);
+	cancellable = g_task_get_cancellable(item->task);
 	tender_docker_client_request_async(query->client,
 					   "GET",
 					   path,
 					   NULL,
-					   g_task_get_cancellable(item->task),
+					   cancellable,
 					   tender_docker_stats_read_cb,
 					   g_steal_pointer(&item));
 }
