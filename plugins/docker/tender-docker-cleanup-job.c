@@ -242,35 +242,25 @@ tender_docker_cleanup_job_relic_deleted_cb(GObject *source, GAsyncResult *res, g
 	tender_docker_cleanup_job_next(task);
 }
 
+/* a container or a network removed (or gone already) */
 static void
-tender_docker_cleanup_job_container_removed_cb(GObject *source,
-					       GAsyncResult *res,
-					       gpointer user_data)
+tender_docker_cleanup_job_removed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	GTask *task = user_data;
 	TenderDockerCleanupJob *job = g_task_get_task_data(task);
-	g_autofree gchar *what = g_strdup_printf("Cannot remove container %s", job->step->id);
+	gboolean network = job->step->kind == TENDER_DOCKER_CLEANUP_STEP_NETWORK;
+	g_autofree gchar *what = g_strdup_printf("Cannot remove %s %s",
+						 network ? "network" : "container",
+						 job->step->id);
 	gboolean gone = FALSE;
 
 	if (tender_docker_cleanup_job_answer(task, res, what, NULL, &gone) && !gone)
-		g_ptr_array_add(job->result->containers, g_strdup(job->step->container_id));
+		g_ptr_array_add(network ? job->result->networks : job->result->containers,
+				g_strdup(network ? job->step->id : job->step->container_id));
 	tender_docker_cleanup_job_next(task);
 }
 
 /* --- networks --- */
-
-static void
-tender_docker_cleanup_job_network_removed_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	GTask *task = user_data;
-	TenderDockerCleanupJob *job = g_task_get_task_data(task);
-	g_autofree gchar *what = g_strdup_printf("Cannot remove network %s", job->step->id);
-	gboolean gone = FALSE;
-
-	if (tender_docker_cleanup_job_answer(task, res, what, NULL, &gone) && !gone)
-		g_ptr_array_add(job->result->networks, g_strdup(job->step->id));
-	tender_docker_cleanup_job_next(task);
-}
 
 /* the containers connected to the network, running or not: none, and it goes */
 static void
@@ -307,7 +297,7 @@ tender_docker_cleanup_job_network_users_cb(GObject *source, GAsyncResult *res, g
 	tender_docker_cleanup_job_request(task,
 					  "DELETE",
 					  path,
-					  tender_docker_cleanup_job_network_removed_cb);
+					  tender_docker_cleanup_job_removed_cb);
 }
 
 static const gchar *
@@ -392,10 +382,9 @@ tender_docker_cleanup_job_run_step(GTask *task)
 						  task);
 		return;
 	case TENDER_DOCKER_CLEANUP_STEP_CONTAINER_DELETE:
-		tender_docker_cleanup_job_delete_container(
-		    task,
-		    step->container_id,
-		    tender_docker_cleanup_job_container_removed_cb);
+		tender_docker_cleanup_job_delete_container(task,
+							   step->container_id,
+							   tender_docker_cleanup_job_removed_cb);
 		return;
 	case TENDER_DOCKER_CLEANUP_STEP_SESSION_NETWORK:
 		path = g_strdup_printf("/networks/%s", step->id);

@@ -19,6 +19,18 @@ static const gchar *const tender_docker_cleanup_members[] = {"session_id", "forc
 
 /* --- D-Bus --- */
 
+/* dockerd is needed: while it is away, Unavailable; %FALSE when answered */
+static gboolean
+tender_docker_service_stats_ready(TenderDockerService *self, TenderCall *call)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (tender_docker_service_check_dockerd(self, &error))
+		return TRUE;
+	tender_call_return_error(call, error);
+	return FALSE;
+}
+
 static void
 tender_docker_service_stats_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -44,13 +56,10 @@ static void
 tender_docker_service_get_stats(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
 {
 	TenderDockerService *self = user_data;
-	g_autoptr(GError) error = NULL;
 	const gchar *id = NULL;
 
-	if (!tender_docker_service_check_dockerd(self, &error)) {
-		tender_call_return_error(call, error);
+	if (!tender_docker_service_stats_ready(self, call))
 		return;
-	}
 	g_variant_get(tender_call_get_parameters(call), "(&s)", &id);
 	tender_docker_stats_query_async(self->client,
 					self->tools,
@@ -82,14 +91,11 @@ static void
 tender_docker_service_cleanup_session(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
 {
 	TenderDockerService *self = user_data;
-	g_autoptr(GError) error = NULL;
 	const gchar *session = NULL;
 	gboolean force = FALSE;
 
-	if (!tender_docker_service_check_dockerd(self, &error)) {
-		tender_call_return_error(call, error);
+	if (!tender_docker_service_stats_ready(self, call))
 		return;
-	}
 	g_variant_get(tender_call_get_parameters(call), "(&sb)", &session, &force);
 	tender_docker_cleanup_job_session_async(self->client,
 						self->tools,
@@ -105,12 +111,9 @@ static void
 tender_docker_service_cleanup_networks(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
 {
 	TenderDockerService *self = user_data;
-	g_autoptr(GError) error = NULL;
 
-	if (!tender_docker_service_check_dockerd(self, &error)) {
-		tender_call_return_error(call, error);
+	if (!tender_docker_service_stats_ready(self, call))
 		return;
-	}
 	tender_docker_cleanup_job_networks_async(self->client,
 						 NULL,
 						 tender_docker_service_cleaned_cb,
@@ -123,12 +126,7 @@ tender_docker_service_cleanup_networks(TenderPlugin *plugin, TenderCall *call, g
 static gboolean
 tender_docker_http_check_dockerd(TenderDockerHttp *http)
 {
-	g_autoptr(GError) error = NULL;
-
-	if (tender_docker_service_check_dockerd(http->self, &error))
-		return TRUE;
-	tender_call_return_error(http->call, error);
-	return FALSE;
+	return tender_docker_service_stats_ready(http->self, http->call);
 }
 
 static void

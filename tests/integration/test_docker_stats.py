@@ -60,11 +60,6 @@ def session_containers(session):
 class DockerStatsTest(DockerTestCase):
     def setUp(self):
         super().setUp()
-        os.makedirs(os.path.dirname(TOKENS), exist_ok=True)
-        fd = os.open(TOKENS, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(f"{ROOT_TOKEN} 0\n")
-        self.addCleanup(os.unlink, TOKENS)
         self.made = []  # (kind, name) made by hand, removed before tearDown's check
         self.running = []  # tools to cancel before it
 
@@ -265,6 +260,11 @@ class DockerStatsTest(DockerTestCase):
         self.addCleanup(write_file, CONF, saved)
         write_file(CONF, f"{saved}\n[plugin docker]\ncortex-api=true\n")
         self.restart()
+        # root's token, for the TCP listener
+        os.makedirs(os.path.dirname(TOKENS), exist_ok=True)
+        with open(TOKENS, "w", opener=lambda path, flags: os.open(path, flags, 0o600)) as f:
+            f.write(f"{ROOT_TOKEN} 0\n")
+        self.addCleanup(os.unlink, TOKENS)
         tool = self.tool("cx", "sleep 600", resource_limits={"memory_mb": 64})
         kept = self.tool("cx", "true", wait=True, cleanup=False)
         self.network("tender-session-cx-unused", session="cx-unused")
@@ -364,22 +364,18 @@ class DockerStatsTest(DockerTestCase):
             self.assertIn(f"docker {verb}", out.stdout)
 
     def test_readme(self):
-        """README's "Stats and cleanup" examples, as they stand there."""
-        with open(os.path.join(CHECKOUT, "README.md")) as f:
-            readme = f.read()
-        section = readme.split("\n### Stats and cleanup\n", 1)[1].split("\n## ", 1)[0]
-        section = section.split("\n### ", 1)[0]
-        commands = re.findall(r"```sh\n(.*?)```", section, re.S)
-        script = "set -e\n" + "\n".join(commands)
-        for tool in ("tenderctl", "busctl", "curl"):
-            self.assertIn(tool, script)
-        env = dict(os.environ, PATH=os.path.dirname(TENDERCTL) + ":" + os.environ["PATH"])
-        out = subprocess.run(["bash", "-xc", script], capture_output=True, text=True,
-                             timeout=180, env=env)
+        """README's "Stats and cleanup" examples, as they stand there: its sh blocks, run in
+        order by bash with this build's tenderctl first on PATH."""
+        readme = open(os.path.join(CHECKOUT, "README.md")).read()
+        section = re.split(r"\n##+ ", readme.split("\n### Stats and cleanup\n", 1)[1])[0]
+        script = "\n".join(["set -e", *re.findall(r"```sh\n(.*?)```", section, re.S)])
+        self.assertTrue(all(word in script for word in ("tenderctl", "busctl", "curl")))
+        path = f"{os.path.dirname(TENDERCTL)}:{os.environ['PATH']}"
+        out = subprocess.run(["bash", "-xc", script], env={**os.environ, "PATH": path},
+                             capture_output=True, text=True, timeout=180)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
-        self.assertRegex(out.stdout, r"exec_[0-9a-f]{16}")
+        self.assertRegex(out.stdout, r"left: exec_[0-9a-f]{16}")
         self.assertEqual(session_containers("demo"), [])
-
 
 if __name__ == "__main__":
     unittest.main()
