@@ -200,6 +200,8 @@ tender_ctl_options_add_command(GOptionContext *context, TenderCtl *self, TenderC
 		tender_ctl_relic_add_entries(context,
 					     self,
 					     (opts & TENDER_CTL_OPTS_RELIC_START) != 0);
+	if (opts & TENDER_CTL_OPTS_DOCKER_CLEANUP)
+		tender_ctl_docker_add_entries(context, self);
 }
 
 /* the options of GetLogs and FollowLogs; keys only when given */
@@ -363,6 +365,12 @@ tender_ctl_options_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError 
 		break;
 	case TENDER_CTL_ARGS_TOOL:
 		return tender_ctl_tool_check_verb(self, error);
+	case TENDER_CTL_ARGS_DOCKER:
+		return tender_ctl_docker_check_verb(self, error);
+	case TENDER_CTL_ARGS_DOCKER_VERB:
+		if (!tender_ctl_docker_check_args(self, cmd, error))
+			return FALSE;
+		break;
 	case TENDER_CTL_ARGS_TOOL_RUN:
 		if (!tender_ctl_tool_build_request(self, error))
 			return FALSE;

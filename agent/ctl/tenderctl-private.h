@@ -39,6 +39,7 @@ typedef enum {
 	TENDER_CTL_OPTS_TOOL_LIST = 1 << 12,
 	TENDER_CTL_OPTS_RELIC_START = 1 << 13,
 	TENDER_CTL_OPTS_RELIC_LIST = 1 << 14,
+	TENDER_CTL_OPTS_DOCKER_CLEANUP = 1 << 15,
 } TenderCtlOpts;
 
 typedef enum {
@@ -54,6 +55,8 @@ typedef enum {
 	TENDER_CTL_ARGS_TOOL_RUN,     /* IMAGE [-- CMD [ARG...]] */
 	TENDER_CTL_ARGS_RELIC,	      /* VERB ... (relic without a verb it knows) */
 	TENDER_CTL_ARGS_RELIC_START,  /* IMAGE */
+	TENDER_CTL_ARGS_DOCKER,	      /* VERB ... (docker without a verb it knows) */
+	TENDER_CTL_ARGS_DOCKER_VERB,  /* docker stats [ID], docker cleanup (checked there) */
 } TenderCtlArgs;
 
 typedef struct {
@@ -106,6 +109,8 @@ typedef struct {
 	gboolean relic_private_network;
 	gchar *relic_health;
 	gchar *relic_health_timeout;
+	/* docker cleanup (--session is tool_session, --force force) */
+	gboolean docker_networks;
 
 	/* what they make */
 	GVariant *spec;
@@ -301,3 +306,13 @@ gboolean
 tender_ctl_relic_check_verb(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_relic_build_request(TenderCtl *self, GError **error);
+
+/* tenderctl-docker-maint.c: docker stats and docker cleanup */
+const TenderCtlCommand *
+tender_ctl_docker_find_verb(const gchar *verb);
+void
+tender_ctl_docker_add_entries(GOptionContext *context, TenderCtl *self);
+gboolean
+tender_ctl_docker_check_verb(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_docker_check_args(TenderCtl *self, const TenderCtlCommand *cmd, GError **error);

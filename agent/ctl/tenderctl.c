@@ -473,6 +473,29 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	TENDER_CTL_ARGS_RELIC,
 	tender_ctl_relic_check_verb,
     },
+    {
+	"docker",
+	"stats|cleanup [ARG...]",
+	"Show the use of tender's containers, clean up",
+	"Show the resource use of the Docker plugin's containers, and remove a session's tools,\n"
+	"relics and network, or tender's networks that no container uses:\n"
+	"  docker stats [ID]                            CPU, memory, network, block I/O, pids\n"
+	"  docker cleanup --session ID [--force]        remove a session's containers, network\n"
+	"  docker cleanup --networks                    remove unused networks of tender's\n"
+	"\n"
+	"These are the Docker plugin's (org.tender.Agent1.Docker on /org/tender/Agent1/docker);\n"
+	"while it is not active (dockerd absent: 'tenderctl plugins' says why) they fail.",
+	"Run 'tenderctl docker VERB --help' for the options of each.  Stats take the polkit\n"
+	"action org.tender.docker.read, cleanups org.tender.docker.manage, which is as good as\n"
+	"root.  Only what carries the label org.tender.owner=tender is shown or removed.\n"
+	"\n"
+	"Examples:\n"
+	"  tenderctl docker stats\n"
+	"  tenderctl docker cleanup --session s1 --force",
+	TENDER_CTL_OPTS_NONE,
+	TENDER_CTL_ARGS_DOCKER,
+	tender_ctl_docker_check_verb,
+    },
 };
 
 static const TenderCtlCommand *
@@ -561,6 +584,10 @@ main(int argc, char *argv[])
 	} else if (cmd->args == TENDER_CTL_ARGS_RELIC &&
 		   tender_ctl_relic_find_verb(args[2]) != NULL) {
 		cmd = tender_ctl_relic_find_verb(args[2]);
+		n_verb = 1;
+	}
+	if (cmd->args == TENDER_CTL_ARGS_DOCKER && tender_ctl_docker_find_verb(args[2]) != NULL) {
+		cmd = tender_ctl_docker_find_verb(args[2]);
 		n_verb = 1;
 	}
 

@@ -65,6 +65,7 @@ typedef struct {
 
 extern const TenderDockerServicePart tender_docker_service_tools_part;
 extern const TenderDockerServicePart tender_docker_service_relics_part;
+extern const TenderDockerServicePart tender_docker_service_stats_part;
 
 /* the route's handlers: a path or query parameter; the body as a JSON object (%NULL when
  * answered: 400, or seed 002's 422); the answers */

@@ -19,6 +19,7 @@
 static const TenderDockerServicePart *const tender_docker_service_parts[] = {
     &tender_docker_service_tools_part,
     &tender_docker_service_relics_part,
+    &tender_docker_service_stats_part,
 };
 
 /* one signal handler of a part, on an engine */

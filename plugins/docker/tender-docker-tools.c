@@ -565,6 +565,42 @@ tender_docker_tools_cancel_finish(TenderDockerTools *self, GAsyncResult *res, GE
 	return g_task_propagate_boolean(G_TASK(res), error);
 }
 
+/**
+ * tender_docker_tools_forget:
+ * @self: a #TenderDockerTools
+ * @id: the id of a run that has ended
+ * @error: (nullable): return location for a #GError
+ *
+ * Forgets a run that has ended, before its result expires (its container, if it was kept, is
+ * the caller's to remove).
+ *
+ * Returns: %FALSE with %TENDER_ERROR_NOT_FOUND, or %TENDER_ERROR_INVALID_STATE if it has not
+ *   ended
+ */
+gboolean
+tender_docker_tools_forget(TenderDockerTools *self, const gchar *id, GError **error)
+{
+	g_autoptr(TenderDockerTool) tool = tender_docker_tools_lookup(self, id, error);
+	TenderDockerToolStatus status;
+
+	if (tool == NULL)
+		return FALSE;
+	status = tender_docker_tool_get_status(tool);
+	if (!tender_docker_tool_status_is_final(status) || g_hash_table_contains(self->runs, id)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_STATE,
+			    "Tool run %s is %s: cancel it first",
+			    id,
+			    tender_docker_tool_status_to_string(status));
+		return FALSE;
+	}
+	tender_docker_tool_store_remove(self->store, id);
+	g_hash_table_remove(self->tools, id);
+	tender_docker_tools_arm_expiry(self);
+	return TRUE;
+}
+
 /* --- recover --- */
 
 /* the largest record read: stdout and stderr, escaped, the result, the request */

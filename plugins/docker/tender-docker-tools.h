@@ -60,4 +60,7 @@ tender_docker_tools_cancel_async(TenderDockerTools *self,
 gboolean
 tender_docker_tools_cancel_finish(TenderDockerTools *self, GAsyncResult *res, GError **error);
 
+gboolean
+tender_docker_tools_forget(TenderDockerTools *self, const gchar *id, GError **error);
+
 G_END_DECLS

@@ -393,7 +393,7 @@ class DockerRelicCtlTest(RelicTestCase):
         self.token()
         with open(os.path.join(CHECKOUT, "README.md")) as f:
             readme = f.read()
-        section = readme.split("\n### Relics\n", 1)[1].split("\n## ", 1)[0]
+        section = re.split(r"\n##+ ", readme.split("\n### Relics\n", 1)[1])[0]
         commands = re.findall(r"```sh\n(.*?)```", section, re.S)
         script = "set -e\n" + "\n".join(commands)
         for tool in ("tenderctl", "busctl", "curl"):

@@ -146,7 +146,7 @@ class DockerToolCtlTest(DockerTestCase):
         """README's "Tool runs" examples, as they stand there."""
         with open(os.path.join(CHECKOUT, "README.md")) as f:
             readme = f.read()
-        section = readme.split("\n### Tool runs\n", 1)[1].split("\n## ", 1)[0]
+        section = re.split(r"\n##+ ", readme.split("\n### Tool runs\n", 1)[1])[0]
         commands = re.findall(r"```sh\n(.*?)```", section, re.S)
         script = "set -e\n" + "\n".join(commands)
         for tool in ("tenderctl", "busctl", "curl"):
