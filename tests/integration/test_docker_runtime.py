@@ -33,7 +33,7 @@ from dockerlab import BUSYBOX_IMAGE, docker  # noqa: E402
 from tenderlab import (StateRecorder, TenderTestCase, run, tenderd_pid,  # noqa: E402
                        tenderd_restart_settings, vardict, wait_for)
 from test_docker_client import FakeDockerd, UnixHTTPServer  # noqa: E402
-from test_http import curl  # noqa: E402
+from test_http import EventsTest, UnixConnection, curl  # noqa: E402
 from test_logs import LOG_OPTION_TYPES  # noqa: E402
 
 TENDERCTL = os.environ.get("TENDERCTL") or shutil.which("tenderctl") or "tenderctl"
@@ -286,6 +286,30 @@ class DockerRuntimeTest(DockerTestCase):
              ("paused", "running", ""), ("running", "stopping", ""), ("stopping", "stopped", ""),
              ("stopped", "starting", ""), ("starting", "running", ""),
              ("running", "failed", "signal: KILL")])
+
+    def test_sse_and_prometheus(self):
+        """A docker workload is in the HTTP event stream (SSE) and in /metrics as a scope
+        workload is."""
+        name = "dk-feeds"
+        conn = UnixConnection()
+        self.addCleanup(conn.close)
+        conn.request("GET", "/v1/events")
+        resp = conn.getresponse()
+        self.assertEqual(resp.status, 200)
+        self.create(name, ["sh", "-c", LOOP], **x_docker())
+        self.tender.start(name)
+        seen = EventsTest.events_of(EventsTest(), resp, name, "running")
+        self.assertEqual([s[1:] for s in seen], [("created", "starting"), ("starting", "running")])
+        self.metrics(name)  # dockerd has given its figures
+        status, _, text = curl("GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertRegex(text, r'tender_workload_memory_bytes\{workload="dk-feeds"[^}]*\} '
+                               r'[1-9]\d*\n')
+        self.assertRegex(text, r'tender_workload_cpu_usage_seconds_total\{workload="dk-feeds"'
+                               r'[^}]*\} [0-9.e+-]+\n')
+        self.tender.stop(name, timeout_sec=10)
+        seen = EventsTest.events_of(EventsTest(), resp, name, "stopped")
+        self.assertEqual([s[1:] for s in seen], [("running", "stopping"), ("stopping", "stopped")])
 
     def test_exits_logs_and_refusals(self):
         """ExitCode, the OOM killer, stdout and stderr in the logs, and specs refused."""
