@@ -738,6 +738,11 @@ def render_docker(d):
         f"{ratio(t.get('p50_ms'), n.get('p50_ms'))}; tool / Engine API floor "
         f"{ratio(t.get('p50_ms'), (tool.get('engine-api') or {}).get('p50_ms'))}"
     )
+    steps = d.get("engine_api_steps")
+    if steps:
+        out.append("")
+        out.append("The Engine API's p50 per call (ms): " + ", ".join(
+            f"{k} {fmt(v['p50_ms'])}" for k, v in steps.items()))
     lat = d.get("launch")
     if lat:
         out.append("")
@@ -866,7 +871,7 @@ def main():
         description="tender's benchmarks, inside the lab (see tests/bench/run)."
     )
     p.add_argument("--smoke", action="store_true",
-                   help="tiny counts, a few seconds: checks the machinery only")
+                   help="tiny counts, a minute or two: checks the machinery only")
     p.add_argument("-n", "--count", type=int, default=500, help="launches per peer (latency)")
     p.add_argument("--tp-count", type=int, default=200,
                    help="launches per peer and round (throughput)")

@@ -165,6 +165,7 @@ class DockerBench:
         self.args = bench.args
         self.image = image
         self.local = threading.local()
+        self.steps = {}  # engine-api: ms of each call
 
     def conn(self, path):
         """this thread's kept-alive connection to @path"""
@@ -202,20 +203,27 @@ class DockerBench:
 
     def engine_api(self):
         s = DOCKER_SOCKET
+        t0 = time.monotonic()
         status, made = self.retry(s, "POST", "/containers/create", {
             "Image": self.image, "Cmd": ["true"], "HostConfig": {"NetworkMode": "none"}})
         if status != 201:
             return f"POST /containers/create: {status} {made}"
+        times = {"create": (time.monotonic() - t0) * 1000}
         cid = made["Id"]
-        steps = (("POST", f"/containers/{cid}/start", (204,)),
-                 ("POST", f"/containers/{cid}/wait", (200,)),
-                 ("DELETE", f"/containers/{cid}", (204,)))
-        for method, url, want in steps:
+        steps = (("start", "POST", f"/containers/{cid}/start", 204),
+                 ("wait", "POST", f"/containers/{cid}/wait", 200),
+                 ("delete", "DELETE", f"/containers/{cid}", 204))
+        for step, method, url, want in steps:
+            t0 = time.monotonic()
             status, answer = self.retry(s, method, url)
-            if status not in want:
+            if status != want:
                 return f"{method} {url}: {status} {answer}"
-            if url.endswith("/wait") and answer.get("StatusCode") != 0:
+            if step == "wait" and answer.get("StatusCode") != 0:
                 return f"the container's `true` ended {answer}"
+            times[step] = (time.monotonic() - t0) * 1000
+        # where the floor's time goes, step by step
+        for step, ms in times.items():
+            self.steps.setdefault(step, []).append(ms)
         return None
 
     def peers(self):
@@ -303,7 +311,9 @@ class DockerBench:
                 res["status"] = f"{name} failed"
                 return res
         b.log(f"docker: {a.docker_count} tool runs of `true` per peer, interleaved")
+        self.steps.clear()
         res["tool"] = self.tool_runs(a.docker_count)
+        res["engine_api_steps"] = {k: stats(v) for k, v in self.steps.items()}
         b.log(f"docker: {a.docker_count} launches of `true` per peer, interleaved")
         res["launch"] = b.client_run("docker", "--count", a.docker_count,
                                      "--docker-image", self.image)
