@@ -12,12 +12,16 @@ is measured beside its peer in the same run, interleaved, and given as a ratio:
   3. HTTP             wrk on /api/health and /metrics (100 workloads) of tenderd and of a
                       FastAPI + uvicorn server with seed 000's two endpoints
   4. memory, scale    tenderd's RSS idle and with 1,000 and 5,000 sleepers; list and metrics
-  5. Docker           docker run --rm busybox true vs the same through tender (once a Docker
-                      plugin exists)
+  5. Docker           (bench_docker.py, with the lab's dockerd) a tool run of `true` through
+                      tender (HTTP, wait=true) vs `docker run --rm IMAGE true` vs the Engine
+                      API called directly; a workload of runtime docker vs one in a scope vs
+                      `docker run --rm`; tool runs with 8 in flight vs 8 `docker run --rm`
   6. isolation        tender-bench launch: `true` at isolation minimal, standard and strict
                       (a busybox rootfs) until it has exited, vs systemd-run --scope bwrap,
-                      bwrap and /bin/true spawned; tender-bench exec: ExecWorkload of `true`
-                      into a minimal and a strict workload vs nsenter into the same
+                      bwrap, /bin/true spawned and `docker run --rm IMAGE true` (every few
+                      rounds: --docker-count runs); tender-bench exec: ExecWorkload of `true`
+                      into a minimal and a strict workload vs nsenter into the same, and
+                      `docker exec` into a running container (likewise)
 
 The table goes to stdout (Markdown); --json FILE writes every raw figure.  Exits 1 if the
 machinery failed (a launch, a call, a request that should work did not), whatever the speed.
@@ -38,6 +42,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout
+import bench_docker  # noqa: E402 (section 5, beside this file)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONF = "/etc/tender/tenderd.conf"
@@ -171,6 +178,8 @@ class Bench:
         text, n = re.subn(r"(?m)^#?max-workloads=.*$", "max-workloads=20000", text)
         if n == 0:
             text = text.replace("[daemon]\n", "[daemon]\nmax-workloads=20000\n", 1)
+        # the Docker section's throughput: 8 tool runs in flight, none queued
+        text = bench_docker.set_max_concurrent(text, bench_docker.IN_FLIGHT)
         with open(CONF, "w") as f:
             f.write(text)
         subprocess.run(["systemctl", "reset-failed", "tenderd.service"], check=False)
@@ -434,25 +443,15 @@ class Bench:
     # ---- 5: Docker ----
 
     def docker(self):
-        why = None
-        if shutil.which("docker") is None:
-            why = "skipped: no docker command"
-        elif subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
-            why = "skipped: no dockerd reachable in the lab"
-        else:
-            plugins = subprocess.run(["tenderctl", "plugins"], capture_output=True, text=True)
-            if "docker" not in plugins.stdout.lower():
-                why = "not measured: no Docker plugin yet"
-        self.results["docker"] = {"status": why or "not measured: no Docker plugin yet"}
+        with bench_docker.dockerd(self) as why:
+            if why is not None:
+                self.log(f"docker: skipped: {why}")
+                self.results["docker"] = {"status": f"skipped: {why}"}
+                return
+            image = bench_docker.dockerlab().BUSYBOX_IMAGE
+            self.results["docker"] = bench_docker.DockerBench(self, image).run(CONF)
 
     # ---- 6: isolation ----
-
-    def docker_status(self):
-        if shutil.which("docker") is None:
-            return "no docker command in the lab"
-        if subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
-            return "no dockerd reachable in the lab"
-        return None
 
     def isolation(self):
         a = self.args
@@ -460,20 +459,27 @@ class Bench:
         from images import busybox_rootfs  # noqa: E402 (the tests' busybox root)
 
         root = tempfile.mkdtemp(prefix="bench-rootfs.", dir=os.path.abspath(a.builddir))
+        launch = execs = None
         try:
             os.chmod(root, 0o755)
             busybox_rootfs(root)
-            self.log(f"isolation: {a.count} sequential launches of each peer, interleaved")
-            launch = self.client_run("launch", "--count", a.count, "--rootfs", root)
-            self.log(f"isolation: {a.count} execs into running workloads, and nsenter")
-            execs = self.client_run("exec", "--count", a.count, "--rootfs", root)
+            with bench_docker.dockerd(self) as why:
+                opts = []
+                if why is None:
+                    opts = ["--docker-image", bench_docker.dockerlab().BUSYBOX_IMAGE,
+                            "--docker-count", a.docker_count]
+                self.log(f"isolation: {a.count} sequential launches of each peer, interleaved"
+                         + (f" (docker run: {a.docker_count})" if opts else ""))
+                launch = self.client_run("launch", "--count", a.count, "--rootfs", root, *opts)
+                self.log(f"isolation: {a.count} execs into running workloads, and nsenter"
+                         + (f" (docker exec: {a.docker_count})" if opts else ""))
+                execs = self.client_run("exec", "--count", a.count, "--rootfs", root, *opts)
         finally:
             shutil.rmtree(root, ignore_errors=True)
-        why = self.docker_status()
         self.results["isolation"] = {
             "launch": launch,
             "exec": execs,
-            "docker": f"not measured: {why}" if why else "not measured: no Docker peer yet",
+            "docker": f"not measured: {why}" if why else "measured",
         }
 
     # ---- all ----
@@ -679,8 +685,100 @@ def render(res):
     d = res.get("docker")
     if d:
         out.append("")
-        out.append(f"5. Docker (docker run --rm busybox true vs through tender): {d['status']}")
+        out.extend(render_docker(d))
     return "\n".join(out)
+
+
+def stat_rows(peers, res, base):
+    """a row of p50, p99 and mean (ms) for each of @peers in @res, and its ratio of p50
+    and mean to @base's"""
+    rows = []
+    b = res.get(base) or {}
+    for key, label in peers:
+        s = res.get(key)
+        if s and s.get("count"):
+            rows.append([label, s["count"], fmt(s["p50_ms"]), fmt(s["p99_ms"]),
+                         fmt(s["mean_ms"]), ratio(s["p50_ms"], b.get("p50_ms")),
+                         ratio(s["mean_ms"], b.get("mean_ms"))])
+    return rows
+
+
+DOCKER_TOOL = (
+    ("tool", "tender tool run (POST /v1/docker/tools, wait=true)"),
+    ("docker-run", "docker run --rm IMAGE true"),
+    ("docker-run-none", "docker run --rm --network none IMAGE true"),
+    ("engine-api", "Engine API: create, start, wait, delete"),
+)
+DOCKER_LAUNCH = (
+    ("docker-runtime", "tender, runtime docker"),
+    ("tender-scope", "tender, scope (isolation minimal)"),
+    ("docker-run", "docker run --rm IMAGE true"),
+)
+
+
+def render_docker(d):
+    if d.get("status") != "measured":
+        return [f"5. Docker: {d.get('status')}"]
+    out = []
+    tool = d.get("tool") or {}
+    header = ["", "runs", "p50 (ms)", "p99 (ms)", "mean (ms)", "p50 / docker run",
+              "mean / docker run"]
+    out.append(
+        f"5a. Docker tool runs: {d['count']} runs of `true` in {d['image']} per peer, "
+        "interleaved, sequential, each until it has ended (tender: until the HTTP answer, "
+        "over the unix socket; a tool run's network is none)"
+    )
+    out.append("")
+    out.append(table(header, stat_rows(DOCKER_TOOL, tool, "docker-run")))
+    t, c, n = (tool.get(k) or {} for k in ("tool", "docker-run", "docker-run-none"))
+    out.append("")
+    out.append(
+        f"Target: tender's tool run <= 0.8x the docker CLI's time. p50 ratio tool / docker run "
+        f"{ratio(t.get('p50_ms'), c.get('p50_ms'))}, tool / docker run --network none "
+        f"{ratio(t.get('p50_ms'), n.get('p50_ms'))}; tool / Engine API floor "
+        f"{ratio(t.get('p50_ms'), (tool.get('engine-api') or {}).get('p50_ms'))}"
+    )
+    steps = d.get("engine_api_steps")
+    if steps:
+        out.append("")
+        out.append("The Engine API's p50 per call (ms): " + ", ".join(
+            f"{k} {fmt(v['p50_ms'])}" for k, v in steps.items()))
+    lat = d.get("launch")
+    if lat:
+        out.append("")
+        out.append(
+            f"5b. Docker launches: {lat['count']} launches of `true` per peer, interleaved, "
+            "until it has exited (tender: State \"exited\" by PropertiesChanged; removed "
+            "after, untimed; docker run --rm: until the CLI exits, the container removed)"
+        )
+        out.append("")
+        out.append(table(header, stat_rows(DOCKER_LAUNCH, lat, "docker-run")))
+        parts = []
+        for key, label in DOCKER_LAUNCH[:2]:
+            cr, st = lat.get(f"{key}/created"), lat.get(f"{key}/started")
+            if cr and st:
+                parts.append(f"{label} {fmt(cr['p50_ms'])} / {fmt(st['p50_ms'])}")
+        if parts:
+            out.append("")
+            out.append("tender's p50 until CreateWorkload returned / StartWorkload returned (ms): "
+                       + "; ".join(parts))
+    tp = d.get("throughput")
+    if tp:
+        out.append("")
+        out.append(
+            f"5c. Docker throughput: {d['tp_count']} runs of `true` per peer and round, "
+            f"{d['in_flight']} in flight, {d['tp_rounds']} rounds (median); tenderd's "
+            f"[plugin docker] max-concurrent={d.get('max_concurrent')}"
+        )
+        out.append("")
+        rates = {k: statistics.median(d["tp_count"] / (w / 1000) for w in v["wall_ms"])
+                 for k, v in tp.items() if v["wall_ms"]}
+        rows = [[label, fmt(rates[key], 1), fmt(tp[key]["latency"]["p50_ms"]),
+                 ratio(rates[key], rates.get("docker-run"))]
+                for key, label in DOCKER_TOOL if key in rates]
+        out.append(table(["", "runs/s", "p50 latency under load (ms)", "runs/s / docker run"],
+                         rows))
+    return out
 
 
 ISO_LAUNCH = (
@@ -701,14 +799,16 @@ ISO_EXEC = (
 
 
 def iso_table(res, peers, docker, status):
-    """p50, p99 and mean of each of @peers in @res, then Docker's row"""
+    """runs, p50, p99 and mean of each of @peers in @res, then Docker's row (key, label)"""
     rows = []
-    for key, label in peers:
+    for key, label in peers + (docker,):
         s = res.get(key)
         if s:
-            rows.append([label, fmt(s["p50_ms"]), fmt(s["p99_ms"]), fmt(s["mean_ms"])])
-    rows.append([docker, "-", "-", status])
-    return table(["", "p50 (ms)", "p99 (ms)", "mean (ms)"], rows)
+            rows.append([label, s["count"], fmt(s["p50_ms"]), fmt(s["p99_ms"]),
+                         fmt(s["mean_ms"])])
+    if not res.get(docker[0]):
+        rows.append([docker[1], "-", "-", "-", status])
+    return table(["", "runs", "p50 (ms)", "p99 (ms)", "mean (ms)"], rows)
 
 
 def render_isolation(iso):
@@ -718,10 +818,12 @@ def render_isolation(iso):
         out.append(
             f"6. Isolation, launch: {lat['count']} sequential launches of `true` per peer, "
             "interleaved; from the first call until `true` has exited (tender: State "
-            "\"exited\" by PropertiesChanged); rootfs a busybox directory"
+            "\"exited\" by PropertiesChanged); rootfs a busybox directory; docker run in "
+            "every few rounds only (its runs in the table), the image that directory's files"
         )
         out.append("")
-        out.append(iso_table(lat, ISO_LAUNCH, "docker run --rm", iso.get("docker", "-")))
+        out.append(iso_table(lat, ISO_LAUNCH, ("docker-run", "docker run --rm IMAGE true"),
+                             iso.get("docker", "-")))
         parts = []
         for key, label in ISO_LAUNCH[:3]:
             c, s = lat.get(f"{key}/created"), lat.get(f"{key}/started")
@@ -739,22 +841,27 @@ def render_isolation(iso):
             f"{ratio(p50['tender-strict'], p50['systemd-run-bwrap-strict'])} (target <= 1); "
             f"tender strict / tender minimal {ratio(p50['tender-strict'], p50['tender-minimal'])} "
             "(target <= 1.5); tender standard / systemd-run+bwrap standard-like "
-            f"{ratio(p50['tender-standard'], p50['systemd-run-bwrap'])}"
+            f"{ratio(p50['tender-standard'], p50['systemd-run-bwrap'])}; tender strict / "
+            f"docker run {ratio(p50['tender-strict'], (lat.get('docker-run') or {}).get('p50_ms'))}"
         )
     if ex:
         out.append("")
         out.append(
             f"6. Isolation, exec: {ex['count']} runs of `true` per peer into running "
-            "workloads, interleaved, until it has exited (ExecWorkload over D-Bus)"
+            "workloads, interleaved, until it has exited (ExecWorkload over D-Bus); docker "
+            "exec in every few rounds only (its runs in the table)"
         )
         out.append("")
-        out.append(iso_table(ex, ISO_EXEC, "docker exec", iso.get("docker", "-")))
+        out.append(iso_table(ex, ISO_EXEC, ("docker-exec", "docker exec CONTAINER true"),
+                             iso.get("docker", "-")))
         g = {k: (ex.get(k) or {}).get("p50_ms") for k, _ in ISO_EXEC}
         out.append("")
         out.append(
             "Ratios of p50: ExecWorkload / nsenter, minimal "
             f"{ratio(g['exec-minimal'], g['nsenter-minimal'])}, strict "
-            f"{ratio(g['exec-strict'], g['nsenter-strict'])} (target: exec p50 <= 5 ms)"
+            f"{ratio(g['exec-strict'], g['nsenter-strict'])} (target: exec p50 <= 5 ms); "
+            "ExecWorkload strict / docker exec "
+            f"{ratio(g['exec-strict'], (ex.get('docker-exec') or {}).get('p50_ms'))}"
         )
     return out
 
@@ -764,7 +871,7 @@ def main():
         description="tender's benchmarks, inside the lab (see tests/bench/run)."
     )
     p.add_argument("--smoke", action="store_true",
-                   help="tiny counts, a few seconds: checks the machinery only")
+                   help="tiny counts, a minute or two: checks the machinery only")
     p.add_argument("-n", "--count", type=int, default=500, help="launches per peer (latency)")
     p.add_argument("--tp-count", type=int, default=200,
                    help="launches per peer and round (throughput)")
@@ -774,6 +881,11 @@ def main():
     p.add_argument("--http-rounds", type=int, default=3)
     p.add_argument("--http-workloads", type=int, default=100)
     p.add_argument("--scale", default="1000,5000", help="workload counts, ascending")
+    p.add_argument("--docker-count", type=int, default=40,
+                   help="runs of each Docker peer (Docker section; isolation: about as many)")
+    p.add_argument("--docker-tp-count", type=int, default=48,
+                   help="Docker throughput: runs per peer and round, 8 in flight")
+    p.add_argument("--docker-tp-rounds", type=int, default=2, help="Docker throughput rounds")
     p.add_argument("--sections", default="launch,isolation,http,scale,docker")
     p.add_argument("--configure", action="store_true",
                    help="raise max-workloads in tenderd.conf and restart tenderd first")
@@ -785,6 +897,7 @@ def main():
         args.count, args.tp_count, args.rounds, args.jobs = 3, 6, 1, 4
         args.http_duration, args.http_rounds, args.http_workloads = 1, 1, 5
         args.scale = "5,12"
+        args.docker_count, args.docker_tp_count, args.docker_tp_rounds = 2, 8, 1
         args.list_reps, args.metrics_reps = 2, 1
         args.wrk_threads, args.wrk_connections = 1, 4
     else:

@@ -5,6 +5,8 @@
  * exec), systemd-run --scope, and any command run until it exits.
  */
 
+#include <fcntl.h>
+
 #include "tender-bench.h"
 
 /* ---- the floor: fork + StartTransientUnit + job + exec, no agent ---- */
@@ -250,15 +252,21 @@ bench_spawn_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	bench_launch_free(l);
 }
 
-/* runs @argv, the launch ending when it has exited (with status 0, or it failed) */
+/* runs @argv, the launch ending when it has exited (with status 0, or it failed); what it
+ * prints goes to stderr (stdout is the JSON's: `docker exec` prints its errors there) */
 void
 bench_spawn_start(Bench *b, BenchLaunch *l, const gchar *const *argv)
 {
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GSubprocessLauncher) launcher =
+	    g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+	gint fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 	GSubprocess *proc;
 
 	l->name = g_strdup(argv[0]);
-	proc = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_NONE, &error);
+	if (fd >= 0)
+		g_subprocess_launcher_take_stdout_fd(launcher, fd);
+	proc = g_subprocess_launcher_spawnv(launcher, argv, &error);
 	if (proc == NULL) {
 		bench_fail(b, l->name, error->message);
 		bench_done(l, FALSE);

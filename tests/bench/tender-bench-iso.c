@@ -7,9 +7,12 @@
  *           tender at isolation minimal, standard and strict (both with --rootfs DIR, a
  *           busybox directory), until PropertiesChanged says State "exited";
  *           systemd-run --scope running bwrap with flags like standard's and like strict's;
- *           bwrap alone with strict's; and /bin/true spawned
+ *           bwrap alone with strict's; /bin/true spawned; and, with --docker-image IMAGE,
+ *           `docker run --rm IMAGE true` (in every few rounds, --docker-count times)
  *   exec    ExecWorkload of `true` into a running minimal and a running strict workload,
- *           vs `nsenter -t PID -a /bin/true` into the same workloads, interleaved
+ *           vs `nsenter -t PID -a /bin/true` into the same workloads, and, with
+ *           --docker-image IMAGE, `docker exec CONTAINER true` into a container of IMAGE
+ *           running `sleep` (every few rounds, --docker-count times), interleaved
  */
 
 #include "tender-bench.h"
@@ -102,18 +105,18 @@ bench_exec_start(Bench *b, BenchLaunch *l)
 
 /* ---- the commands ---- */
 
-typedef struct {
-	const gchar *name;
-	BenchOp op;
-	const gchar *isolation; /* OP_TENDER */
-	gboolean rootfs;	/* OP_TENDER */
-	gchar **argv;		/* OP_SPAWN */
-	const gchar *target;	/* OP_EXEC */
-} BenchPeer;
+/* the stride of a Docker peer that runs @docker_count times in @count rounds */
+guint
+bench_docker_every(gint count, gint docker_count)
+{
+	if (docker_count <= 0 || docker_count >= count)
+		return 1;
+	return (guint)((count + docker_count - 1) / docker_count);
+}
 
-/* one run of each peer in turn, @count times, the order rotating so that noise hits all;
- * appends "NAME": {stats} for each to @out */
-static void
+/* one run of each peer in turn, @count times, the order rotating so that noise hits all (a
+ * peer with every > 1 only in each every-th round); appends "NAME": {stats} for each to @out */
+void
 bench_iso_rounds(Bench *b,
 		 BenchPeer *peers,
 		 guint n_peers,
@@ -136,6 +139,8 @@ bench_iso_rounds(Bench *b,
 		for (guint k = 0; k < n_peers; k++) {
 			guint p = ((guint)i + k) % n_peers;
 			BenchPeer *peer = &peers[p];
+			if (peer->every > 1 && (guint)i % peer->every != 0)
+				continue;
 			b->samples = g_ptr_array_index(samples, p);
 			b->create_samples = g_ptr_array_index(creates, p);
 			b->start_samples = g_ptr_array_index(starts, p);
@@ -143,11 +148,13 @@ bench_iso_rounds(Bench *b,
 			b->rootfs = peer->rootfs ? rootfs : NULL;
 			b->spawn_argv = peer->argv;
 			b->exec_target = peer->target;
+			b->docker_image = peer->docker_image;
 			bench_phase(b, peer->op, 1, 1);
 		}
 	}
 	b->create_samples = NULL;
 	b->start_samples = NULL;
+	b->docker_image = NULL;
 	for (guint p = 0; p < n_peers; p++) {
 		g_string_append_printf(out, ", \"%s\": ", peers[p].name);
 		bench_print_stats(out, g_ptr_array_index(samples, p));
@@ -197,7 +204,7 @@ bench_bwrap_argv(Bench *b, const gchar *rootfs, gboolean systemd_run, gboolean s
 	return (gchar **)g_ptr_array_free(argv, FALSE);
 }
 
-static guint
+guint
 bench_iso_subscribe(Bench *b)
 {
 	return g_dbus_connection_signal_subscribe(b->bus,
@@ -213,27 +220,49 @@ bench_iso_subscribe(Bench *b)
 }
 
 void
-bench_iso_launch(Bench *b, gint count, const gchar *rootfs, GString *out)
+bench_iso_launch(Bench *b,
+		 gint count,
+		 const gchar *rootfs,
+		 const gchar *docker_image,
+		 gint docker_count,
+		 GString *out)
 {
+	gchar *docker_argv[] = {(gchar *)BENCH_DOCKER,
+				(gchar *)"run",
+				(gchar *)"--rm",
+				(gchar *)docker_image,
+				(gchar *)"true",
+				NULL};
 	g_auto(GStrv) sd_bwrap = bench_bwrap_argv(b, rootfs, TRUE, FALSE);
 	g_auto(GStrv) sd_bwrap_strict = bench_bwrap_argv(b, rootfs, TRUE, TRUE);
 	g_auto(GStrv) bwrap_strict = bench_bwrap_argv(b, rootfs, FALSE, TRUE);
 	gchar *true_argv[] = {(gchar *)"/bin/true", NULL};
 	BenchPeer peers[] = {
-	    {"tender-minimal", OP_TENDER, "minimal", FALSE, NULL, NULL},
-	    {"tender-standard", OP_TENDER, "standard", TRUE, NULL, NULL},
-	    {"tender-strict", OP_TENDER, "strict", TRUE, NULL, NULL},
-	    {"systemd-run-bwrap", OP_SPAWN, NULL, FALSE, sd_bwrap, NULL},
-	    {"systemd-run-bwrap-strict", OP_SPAWN, NULL, FALSE, sd_bwrap_strict, NULL},
-	    {"bwrap-strict", OP_SPAWN, NULL, FALSE, bwrap_strict, NULL},
-	    {"spawn-true", OP_SPAWN, NULL, FALSE, true_argv, NULL},
+	    {"tender-minimal", OP_TENDER, "minimal", FALSE, NULL, NULL, NULL, 1},
+	    {"tender-standard", OP_TENDER, "standard", TRUE, NULL, NULL, NULL, 1},
+	    {"tender-strict", OP_TENDER, "strict", TRUE, NULL, NULL, NULL, 1},
+	    {"systemd-run-bwrap", OP_SPAWN, NULL, FALSE, sd_bwrap, NULL, NULL, 1},
+	    {"systemd-run-bwrap-strict", OP_SPAWN, NULL, FALSE, sd_bwrap_strict, NULL, NULL, 1},
+	    {"bwrap-strict", OP_SPAWN, NULL, FALSE, bwrap_strict, NULL, NULL, 1},
+	    {"spawn-true", OP_SPAWN, NULL, FALSE, true_argv, NULL, NULL, 1},
+	    /* `docker run --rm IMAGE true`, in every few rounds (the last peer: left out
+	     * without an image) */
+	    {"docker-run",
+	     OP_SPAWN,
+	     NULL,
+	     FALSE,
+	     docker_argv,
+	     NULL,
+	     NULL,
+	     bench_docker_every(count, docker_count)},
 	};
+	guint n_peers = G_N_ELEMENTS(peers) - (docker_image == NULL ? 1 : 0);
 	guint id = bench_iso_subscribe(b);
 
 	b->remove_after = TRUE;
 	b->wait_exit = TRUE;
 	g_string_append_printf(out, "{\"command\": \"launch\", \"count\": %d", count);
-	bench_iso_rounds(b, peers, G_N_ELEMENTS(peers), count, rootfs, out);
+	bench_iso_rounds(b, peers, n_peers, count, rootfs, out);
 	b->wait_exit = FALSE;
 	g_dbus_connection_signal_unsubscribe(b->bus, id);
 }
@@ -309,11 +338,51 @@ bench_iso_sleeper(Bench *b,
 	return TRUE;
 }
 
+/* runs `docker ARGS...` to its end; its output to stderr */
+static gboolean
+bench_docker_sync(const gchar *const *args, GError **error)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autofree gchar *err = NULL;
+	gint status = 0;
+
+	g_ptr_array_add(argv, (gpointer)BENCH_DOCKER);
+	for (guint i = 0; args[i] != NULL; i++)
+		g_ptr_array_add(argv, (gpointer)args[i]);
+	g_ptr_array_add(argv, NULL);
+	if (!g_spawn_sync(NULL,
+			  (gchar **)argv->pdata,
+			  NULL,
+			  G_SPAWN_STDOUT_TO_DEV_NULL,
+			  NULL,
+			  NULL,
+			  NULL,
+			  &err,
+			  &status,
+			  error))
+		return FALSE;
+	if (!g_spawn_check_wait_status(status, error)) {
+		g_prefix_error(error, "docker %s: %s: ", args[0], g_strstrip(err));
+		return FALSE;
+	}
+	return TRUE;
+}
+
 void
-bench_iso_exec(Bench *b, gint count, const gchar *rootfs, GString *out)
+bench_iso_exec(Bench *b,
+	       gint count,
+	       const gchar *rootfs,
+	       const gchar *docker_image,
+	       gint docker_count,
+	       GString *out)
 {
 	g_autofree gchar *minimal = g_strdup_printf("%s-exec-minimal", b->name_prefix);
 	g_autofree gchar *strict = g_strdup_printf("%s-exec-strict", b->name_prefix);
+	g_autofree gchar *container = g_strdup_printf("%s-docker-exec", b->name_prefix);
+	const gchar *docker_run[] =
+	    {"run", "-d", "--name", container, docker_image, "sleep", "1000000", NULL};
+	const gchar *docker_rm[] = {"rm", "-f", container, NULL};
+	gboolean with_docker = FALSE;
 	g_autofree gchar *pid_minimal = NULL;
 	g_autofree gchar *pid_strict = NULL;
 	g_autoptr(GError) error = NULL;
@@ -334,6 +403,16 @@ bench_iso_exec(Bench *b, gint count, const gchar *rootfs, GString *out)
 	} else if (ok) {
 		pid_strict = g_strdup_printf("%u", pid);
 	}
+	/* the container for docker exec starts after the sleepers: in the lab (cgroup v1,
+	 * dockerd's cgroupfs driver) a scope that tenderd starts has been seen to take the
+	 * running containers' processes out of their blkio cgroups, and docker exec fails then
+	 * ("error adding pid to cgroups") */
+	if (ok && docker_image != NULL) {
+		/* without it, the other peers are measured still */
+		with_docker = bench_docker_sync(docker_run, &error);
+		if (!with_docker)
+			bench_fail(b, "docker run -d", error->message);
+	}
 	g_string_append_printf(out, "{\"command\": \"exec\", \"count\": %d", count);
 	if (ok) {
 		gchar *ns_minimal[] = {(gchar *)"nsenter",
@@ -348,14 +427,32 @@ bench_iso_exec(Bench *b, gint count, const gchar *rootfs, GString *out)
 				      (gchar *)"-a",
 				      (gchar *)"/bin/true",
 				      NULL};
+		gchar *docker_exec[] = {(gchar *)BENCH_DOCKER,
+					(gchar *)"exec",
+					container,
+					(gchar *)"true",
+					NULL};
 		BenchPeer peers[] = {
-		    {"exec-minimal", OP_EXEC, NULL, FALSE, NULL, minimal},
-		    {"nsenter-minimal", OP_SPAWN, NULL, FALSE, ns_minimal, NULL},
-		    {"exec-strict", OP_EXEC, NULL, FALSE, NULL, strict},
-		    {"nsenter-strict", OP_SPAWN, NULL, FALSE, ns_strict, NULL},
+		    {"exec-minimal", OP_EXEC, NULL, FALSE, NULL, minimal, NULL, 1},
+		    {"nsenter-minimal", OP_SPAWN, NULL, FALSE, ns_minimal, NULL, NULL, 1},
+		    {"exec-strict", OP_EXEC, NULL, FALSE, NULL, strict, NULL, 1},
+		    {"nsenter-strict", OP_SPAWN, NULL, FALSE, ns_strict, NULL, NULL, 1},
+		    /* `docker exec CONTAINER true`, in every few rounds (the last peer: left
+		     * out without an image) */
+		    {"docker-exec",
+		     OP_SPAWN,
+		     NULL,
+		     FALSE,
+		     docker_exec,
+		     NULL,
+		     NULL,
+		     bench_docker_every(count, docker_count)},
 		};
-		bench_iso_rounds(b, peers, G_N_ELEMENTS(peers), count, rootfs, out);
+		guint n_peers = G_N_ELEMENTS(peers) - (with_docker ? 0 : 1);
+		bench_iso_rounds(b, peers, n_peers, count, rootfs, out);
 	}
-	/* the sleepers go, whatever happened (untimed) */
+	/* the sleepers and the container go, whatever happened (untimed) */
 	bench_cleanup_names(b, 2);
+	if (with_docker && !bench_docker_sync(docker_rm, &error))
+		bench_fail(b, "docker rm -f", error->message);
 }

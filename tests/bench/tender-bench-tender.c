@@ -134,6 +134,13 @@ bench_tender_start(Bench *b, BenchLaunch *l)
 				      g_variant_new_string(b->isolation));
 	if (b->rootfs != NULL)
 		g_variant_builder_add(&spec, "{sv}", "rootfs", g_variant_new_string(b->rootfs));
+	if (b->docker_image != NULL) {
+		GVariantBuilder x;
+		g_variant_builder_init(&x, G_VARIANT_TYPE_VARDICT);
+		g_variant_builder_add(&x, "{sv}", "image", g_variant_new_string(b->docker_image));
+		g_variant_builder_add(&spec, "{sv}", "runtime", g_variant_new_string("docker"));
+		g_variant_builder_add(&spec, "{sv}", "x-docker", g_variant_builder_end(&x));
+	}
 	g_dbus_connection_call(b->bus,
 			       TENDER_BUS_NAME,
 			       TENDER_PATH,

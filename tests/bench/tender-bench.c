@@ -38,8 +38,14 @@ static const gchar bench_usage[] =
     "  launch        --count N sequential launches of `true` of each peer, interleaved, until\n"
     "                it has exited: tender minimal, standard and strict (--rootfs DIR),\n"
     "                systemd-run --scope bwrap, bwrap, /bin/true spawned\n"
+    "                (with --docker-image IMAGE also `docker run --rm IMAGE true`, in every\n"
+    "                few rounds, --docker-count times)\n"
     "  exec          --count N ExecWorkload of `true` into a minimal and a strict (--rootfs DIR)\n"
-    "                workload, and nsenter -t PID -a /bin/true into them, interleaved";
+    "                workload, and nsenter -t PID -a /bin/true into them, interleaved (with\n"
+    "                --docker-image IMAGE also `docker exec` into a container of it, likewise)\n"
+    "  docker        --count N sequential launches of `true` until it has exited, interleaved:\n"
+    "                a workload of runtime docker (--docker-image IMAGE), one in a scope, and\n"
+    "                `docker run --rm IMAGE true`";
 
 int
 main(int argc, char **argv)
@@ -52,6 +58,8 @@ main(int argc, char **argv)
 	gboolean systemd_peer = FALSE;
 	g_autofree gchar *prefix = NULL; /* GOption does not free a default */
 	g_autofree gchar *rootfs = NULL;
+	g_autofree gchar *docker_image = NULL;
+	gint docker_count = 0;
 	/* clang-format off */
 	GOptionEntry entries[] = {
 		{"count", 'n', 0, G_OPTION_ARG_INT, &count, "launches, workloads or repetitions", "N"},
@@ -62,6 +70,8 @@ main(int argc, char **argv)
 		{"tasks-max", 0, 0, G_OPTION_ARG_INT64, &tasks_max, "TasksMax of every launch", "N"},
 		{"rootfs", 0, 0, G_OPTION_ARG_FILENAME, &rootfs, "launch, exec: the root directory of standard and strict", "DIR"},
 		{"systemd", 0, 0, G_OPTION_ARG_NONE, &systemd_peer, "list: systemd's tender-*.scope units instead", NULL},
+		{"docker-image", 0, 0, G_OPTION_ARG_STRING, &docker_image, "launch, exec, docker: the image of the Docker peers", "IMAGE"},
+		{"docker-count", 0, 0, G_OPTION_ARG_INT, &docker_count, "launch, exec: runs of the Docker peer (default --count)", "N"},
 		{NULL},
 	};
 	/* clang-format on */
@@ -81,7 +91,7 @@ main(int argc, char **argv)
 		g_printerr("tender-bench: %s\n", error->message);
 		return 2;
 	}
-	if (argc != 2 || count < 1 || jobs < 1 || rounds < 1) {
+	if (argc != 2 || count < 1 || jobs < 1 || rounds < 1 || docker_count < 0) {
 		g_printerr("tender-bench: give one COMMAND, and positive numbers (see --help)\n");
 		return 2;
 	}
@@ -217,9 +227,15 @@ main(int argc, char **argv)
 			return 2;
 		}
 		if (g_strcmp0(command, "launch") == 0)
-			bench_iso_launch(b, count, rootfs, out);
+			bench_iso_launch(b, count, rootfs, docker_image, docker_count, out);
 		else
-			bench_iso_exec(b, count, rootfs, out);
+			bench_iso_exec(b, count, rootfs, docker_image, docker_count, out);
+	} else if (g_strcmp0(command, "docker") == 0) {
+		if (docker_image == NULL) {
+			g_printerr("tender-bench: docker needs --docker-image IMAGE\n");
+			return 2;
+		}
+		bench_docker_launch(b, count, docker_image, out);
 	} else {
 		g_printerr("tender-bench: unknown command '%s' (see --help)\n", command);
 		return 2;

@@ -25,6 +25,8 @@
 #define SYSTEMD_MANAGER	   "org.freedesktop.systemd1.Manager"
 #define BENCH_SLICE	   "tender.slice"
 #define BENCH_CALL_TIMEOUT 120000
+/* the Debian CLI (/usr/local/bin/docker may be another version) */
+#define BENCH_DOCKER "/usr/bin/docker"
 
 typedef enum {
 	OP_TENDER,
@@ -63,13 +65,14 @@ typedef struct {
 	guint listed;	       /* OP_LIST: workloads in the last reply */
 	gboolean list_systemd; /* OP_LIST: systemd's ListUnitsByPatterns instead */
 	/* the isolation section (tender-bench-iso.c) */
-	const gchar *isolation;	  /* OP_TENDER: the spec's "isolation", if not NULL */
-	const gchar *rootfs;	  /* OP_TENDER: the spec's "rootfs", if not NULL */
-	gboolean wait_exit;	  /* OP_TENDER: the launch ends once the command has exited */
-	GArray *start_samples;	  /* OP_TENDER: ms until StartWorkload returned, if not NULL */
-	GHashTable *exit_pending; /* OP_TENDER with wait_exit: object path -> BenchLaunch */
-	gchar **spawn_argv;	  /* OP_SPAWN */
-	const gchar *exec_target; /* OP_EXEC */
+	const gchar *isolation;	   /* OP_TENDER: the spec's "isolation", if not NULL */
+	const gchar *rootfs;	   /* OP_TENDER: the spec's "rootfs", if not NULL */
+	const gchar *docker_image; /* OP_TENDER: runtime docker, x-docker.image, if not NULL */
+	gboolean wait_exit;	   /* OP_TENDER: the launch ends once the command has exited */
+	GArray *start_samples;	   /* OP_TENDER: ms until StartWorkload returned, if not NULL */
+	GHashTable *exit_pending;  /* OP_TENDER with wait_exit: object path -> BenchLaunch */
+	gchar **spawn_argv;	   /* OP_SPAWN */
+	const gchar *exec_target;  /* OP_EXEC */
 } Bench;
 
 typedef struct {
@@ -146,10 +149,47 @@ bench_systemd_run_start(Bench *b, BenchLaunch *l);
 void
 bench_tender_ran(BenchLaunch *l);
 
+/* one peer of an interleaved round (tender-bench-iso.c) */
+typedef struct {
+	const gchar *name;
+	BenchOp op;
+	const gchar *isolation;	   /* OP_TENDER */
+	gboolean rootfs;	   /* OP_TENDER */
+	gchar **argv;		   /* OP_SPAWN */
+	const gchar *target;	   /* OP_EXEC */
+	const gchar *docker_image; /* OP_TENDER: runtime docker */
+	guint every;		   /* runs in every Nth round only (0 or 1: in each) */
+} BenchPeer;
+
 /* tender-bench-iso.c: the isolation section */
+void
+bench_iso_rounds(Bench *b,
+		 BenchPeer *peers,
+		 guint n_peers,
+		 gint count,
+		 const gchar *rootfs,
+		 GString *out);
+guint
+bench_iso_subscribe(Bench *b);
+guint
+bench_docker_every(gint count, gint docker_count);
 void
 bench_exec_start(Bench *b, BenchLaunch *l);
 void
-bench_iso_launch(Bench *b, gint count, const gchar *rootfs, GString *out);
+bench_iso_launch(Bench *b,
+		 gint count,
+		 const gchar *rootfs,
+		 const gchar *docker_image,
+		 gint docker_count,
+		 GString *out);
 void
-bench_iso_exec(Bench *b, gint count, const gchar *rootfs, GString *out);
+bench_iso_exec(Bench *b,
+	       gint count,
+	       const gchar *rootfs,
+	       const gchar *docker_image,
+	       gint docker_count,
+	       GString *out);
+
+/* tender-bench-docker.c: the Docker section's launches */
+void
+bench_docker_launch(Bench *b, gint count, const gchar *image, GString *out);

@@ -13,7 +13,8 @@
                         iptables tables (when it made them), ip_forward
     build_images()      tender-test/busybox:latest (`docker import` of images.py's busybox
                         root file system) and tender-test/web:latest (`docker build` FROM it:
-                        busybox httpd on the EXPOSEd port 8080, serving /www/health)
+                        busybox httpd on the EXPOSEd port 8080, serving /www/health);
+                        build_images(web=False) the busybox one only
     start_with_images() start_dockerd() and build_images(), for a test class's setUpClass
     docker(*args)       runs the Debian CLI (/usr/bin/docker; /usr/local/bin/docker may be
                         another version), returns its CompletedProcess
@@ -165,14 +166,15 @@ def _has_image(name):
     return docker("image", "inspect", name, check=False).returncode == 0
 
 
-def build_images():
-    """Makes the test images in the running dockerd, unless they are there already."""
+def build_images(web=True):
+    """Makes the test images in the running dockerd, unless they are there already (the web
+    image only if @web: the benchmarks need the busybox one only)."""
     scratch = tempfile.mkdtemp(prefix="tender-docker-images.")
     try:
         if not _has_image(BUSYBOX_IMAGE):
             tar = busybox_tar(os.path.join(scratch, "busybox.tar"))
             docker("import", "--change", 'CMD ["/bin/sh"]', tar, BUSYBOX_IMAGE)
-        if not _has_image(WEB_IMAGE):
+        if web and not _has_image(WEB_IMAGE):
             context = os.path.join(scratch, "web")
             os.makedirs(os.path.join(context, "www"))
             with open(os.path.join(context, "www", "health"), "w") as f:
