@@ -86,8 +86,14 @@ def _start_unit(timeout):
     run(["systemctl", "reset-failed", UNIT], check=False)
     # KillMode=mixed: SIGTERM to dockerd only, which stops its containers and its containerd
     # (SIGTERM to all of them at once left dockerd waiting 15 s for a containerd gone)
+    # the systemd cgroup driver (dockerd's default on cgroup v2, as Debian 12 has): each
+    # container is a scope of systemd's, which systemd leaves alone; with cgroupfs on a v1
+    # host, systemd takes the containers out of their blkio cgroups whenever it realizes
+    # that controller for any unit (a scope with IOAccounting=yes), and docker exec then
+    # fails
     run(["systemd-run", f"--unit={UNIT}", "-p", "Delegate=yes", "-p", "KillMode=mixed",
-         "--collect", DOCKERD, "-H", f"unix://{SOCKET}"])
+         "--collect", DOCKERD, "-H", f"unix://{SOCKET}",
+         "--exec-opt", "native.cgroupdriver=systemd"])
     if not wait_for(ping, timeout=timeout, interval=0.05):
         status = run(["systemctl", "status", "--no-pager", "-n", "30", UNIT], check=False)
         raise AssertionError(f"dockerd did not answer at {SOCKET}:\n{status.stdout}")
