@@ -89,13 +89,6 @@ tender_plugin_exec_build_options(GVariant *options, const gint *fds, GError **er
 	return g_variant_ref_sink(g_variant_builder_end(&builder));
 }
 
-static GVariant *
-tender_plugin_exec_bytes(GByteArray *array)
-{
-	g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(g_byte_array_ref(array));
-	return g_variant_new_from_bytes(G_VARIANT_TYPE_BYTESTRING, bytes, TRUE);
-}
-
 static void
 tender_plugin_exec_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -113,8 +106,18 @@ tender_plugin_exec_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_variant_dict_init(&dict, NULL);
 	g_variant_dict_insert(&dict, "exit_code", "i", (gint32)exec->exit_code);
 	g_variant_dict_insert(&dict, "signal", "i", (gint32)exec->signo);
-	g_variant_dict_insert_value(&dict, "stdout", tender_plugin_exec_bytes(exec->out));
-	g_variant_dict_insert_value(&dict, "stderr", tender_plugin_exec_bytes(exec->err));
+	g_variant_dict_insert_value(&dict,
+				    "stdout",
+				    g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
+							      exec->out->data,
+							      exec->out->len,
+							      1));
+	g_variant_dict_insert_value(&dict,
+				    "stderr",
+				    g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
+							      exec->err->data,
+							      exec->err->len,
+							      1));
 	g_variant_dict_insert(&dict, "truncated", "b", exec->truncated);
 	g_variant_dict_insert(&dict, "pid", "u", exec->pid);
 	g_variant_dict_insert(&dict,

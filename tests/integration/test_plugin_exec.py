@@ -17,7 +17,7 @@ from gi.repository import GLib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tenderlab import proc_cgroup, tenderd_pid, wait_for  # noqa: E402
 from test_exec import scope_procs  # noqa: E402
-from test_plugins import HELLO_IFACE, HELLO_PATH, PluginTestCase  # noqa: E402
+from test_plugins import HELLO_IFACE, HELLO_PATH, SOURCES, PluginTestCase  # noqa: E402
 
 EXECER_PATH = "/org/tender/Agent1/plugin/execer"
 EXECER_IFACE = "org.tender.Test.Execer"
@@ -177,6 +177,18 @@ class PluginExecTest(PluginTestCase):
         self.spawn("pex-own")
         self.assertEqual(self.exec_("pex-own", ["touch", marker])["exit_code"], 0)
         self.assertTrue(os.path.exists(marker))
+
+    def test_readme_example_is_the_plugins(self):
+        """The call of README.md, "Commands in a workload", is execer's, as it stands: the
+        one the tests above drive."""
+        with open(os.path.join(os.path.dirname(SOURCES), "..", "README.md")) as f:
+            readme = f.read()
+        section = readme[readme.index("### Commands in a workload"):]
+        example = section[section.index("```c\n") + 5:section.index("```\n")]
+        self.assertIn("tender_plugin_exec_workload_async(plugin,", example)
+        with open(os.path.join(SOURCES, "execer.c")) as f:
+            self.assertIn(example, f.read())
+        self.assertEqual(self.plugins()["execer"], ("1.0.0", "active"))
 
 
 if __name__ == "__main__":
