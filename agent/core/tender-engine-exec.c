@@ -342,18 +342,61 @@ tender_engine_exec_workload_async(TenderEngine *self,
 				  GAsyncReadyCallback callback,
 				  gpointer user_data)
 {
+	tender_engine_exec_workload_full_async(self,
+					       name,
+					       argv,
+					       options,
+					       fd_list,
+					       NULL,
+					       NULL,
+					       cancellable,
+					       callback,
+					       user_data);
+}
+
+/**
+ * tender_engine_exec_workload_full_async:
+ * @self: a #TenderEngine
+ * @name: the workload
+ * @argv: the command and its arguments
+ * @options: (nullable): ExecWorkload's a{sv}, as tender_engine_exec_workload_async() takes it
+ * @fd_list: (nullable): the descriptors its handles index; the engine takes duplicates
+ * @started: (nullable): told the command's pid (as the host sees it) once it runs, before
+ *   @callback; not if it never runs
+ * @started_data: for @started
+ * @cancellable: (nullable): cancel it to kill the command (its answer says so: signal 9)
+ * @callback: called once the command has ended and its output is read, or it cannot run
+ * @user_data: for @callback
+ *
+ * tender_engine_exec_workload_async(), and the command's pid as soon as it runs: for those
+ * who keep track of what runs (a plugin's background processes).
+ */
+void
+tender_engine_exec_workload_full_async(TenderEngine *self,
+				       const gchar *name,
+				       const gchar *const *argv,
+				       GVariant *options,
+				       GUnixFDList *fd_list,
+				       TenderRuntimeExecStartedFunc started,
+				       gpointer started_data,
+				       GCancellable *cancellable,
+				       GAsyncReadyCallback callback,
+				       gpointer user_data)
+{
 	g_autoptr(GTask) task = g_task_new(self, NULL, callback, user_data);
 	g_autoptr(GError) error = NULL;
 	TenderRuntimeRun *run = NULL;
 	TenderEngineExec *op;
 
 	g_return_if_fail(TENDER_IS_ENGINE(self));
-	g_task_set_source_tag(task, tender_engine_exec_workload_async);
+	g_task_set_source_tag(task, tender_engine_exec_workload_full_async);
 	op = tender_engine_exec_prepare(self, name, argv, options, fd_list, &run, &error);
 	if (op == NULL) {
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
+	op->exec->started = started;
+	op->exec->started_data = started_data;
 	g_task_set_task_data(task, op, (GDestroyNotify)tender_engine_exec_free);
 	g_debug("workload %s: exec %s", name, argv[0]);
 	tender_runtime_exec_async(op->runtime,
@@ -370,8 +413,10 @@ tender_engine_exec_workload_async(TenderEngine *self,
  * @res: the result
  * @error: (nullable): a #GError
  *
+ * Finishes tender_engine_exec_workload_async() and tender_engine_exec_workload_full_async().
+ *
  * Returns: (transfer full): the command and how it ended (exit_code, signo, out, err,
- *   truncated), or %NULL if it could not run
+ *   truncated, pid), or %NULL if it could not run
  */
 TenderRuntimeExec *
 tender_engine_exec_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error)

@@ -139,6 +139,17 @@ tender_engine_exec_workload_async(TenderEngine *self,
 				  GCancellable *cancellable,
 				  GAsyncReadyCallback callback,
 				  gpointer user_data);
+void
+tender_engine_exec_workload_full_async(TenderEngine *self,
+				       const gchar *name,
+				       const gchar *const *argv,
+				       GVariant *options,
+				       GUnixFDList *fd_list,
+				       TenderRuntimeExecStartedFunc started,
+				       gpointer started_data,
+				       GCancellable *cancellable,
+				       GAsyncReadyCallback callback,
+				       gpointer user_data);
 TenderRuntimeExec *
 tender_engine_exec_workload_finish(TenderEngine *self, GAsyncResult *res, GError **error);
 GHashTable *

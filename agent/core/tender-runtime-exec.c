@@ -54,6 +54,25 @@ tender_runtime_exec_new_for_spec(const TenderSpec *spec, GError **error)
 	return g_steal_pointer(&self);
 }
 
+/**
+ * tender_runtime_exec_report_started:
+ * @self: a #TenderRuntimeExec
+ * @pid: the command's process, as the host sees it
+ *
+ * The runtime says the command runs: the answer gets @pid, and the request's started is
+ * told, once; later reports are ignored.
+ */
+void
+tender_runtime_exec_report_started(TenderRuntimeExec *self, guint32 pid)
+{
+	g_return_if_fail(pid > 0);
+	if (self->pid != 0)
+		return;
+	self->pid = pid;
+	if (self->started != NULL)
+		self->started(pid, self->started_data);
+}
+
 static void
 tender_runtime_exec_close(gint *fd)
 {

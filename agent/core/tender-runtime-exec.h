@@ -17,6 +17,15 @@ G_BEGIN_DECLS
 #define TENDER_RUNTIME_EXEC_OUTPUT_TOTAL_MAX (31 * 1024 * 1024)
 
 /**
+ * TenderRuntimeExecStartedFunc:
+ * @pid: the command's process, as the host sees it
+ * @data: the request's started_data
+ *
+ * Told once the command runs (it may have ended already), before the answer.
+ */
+typedef void (*TenderRuntimeExecStartedFunc)(guint32 pid, gpointer data);
+
+/**
  * TenderRuntimeExec:
  *
  * One command of ExecWorkload: what the engine asks a runtime to run in a running workload,
@@ -44,6 +53,9 @@ typedef struct {
 	gboolean strict; /* the workload is strict: no capability, its seccomp filter */
 	guint16 rows;	 /* its size; 0 0: the kernel's default */
 	guint16 columns;
+	/* nullable: told the command's pid once it runs (tender_runtime_exec_report_started()) */
+	TenderRuntimeExecStartedFunc started;
+	gpointer started_data;
 
 	/* the answer */
 	gint exit_code; /* -1 if it was killed */
@@ -51,12 +63,15 @@ typedef struct {
 	GByteArray *out;
 	GByteArray *err;
 	gboolean truncated; /* more output came than max_output: the rest was discarded */
+	guint32 pid;	    /* the command's, as the host sees it; 0 if it never ran */
 } TenderRuntimeExec;
 
 TenderRuntimeExec *
 tender_runtime_exec_new(void);
 TenderRuntimeExec *
 tender_runtime_exec_new_for_spec(const TenderSpec *spec, GError **error);
+void
+tender_runtime_exec_report_started(TenderRuntimeExec *self, guint32 pid);
 void
 tender_runtime_exec_free(TenderRuntimeExec *self);
 

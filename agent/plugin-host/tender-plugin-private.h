@@ -132,6 +132,9 @@ GDBusConnection *
 tender_plugin_get_connection(TenderPlugin *self);
 TenderEngine *
 tender_plugin_get_engine(TenderPlugin *self);
+/* tender-plugin-workload.c: whether @self owns workload @name, which it may manage */
+gboolean
+tender_plugin_check_owner(TenderPlugin *self, const gchar *name, GError **error);
 GPtrArray *
 tender_plugin_get_dbus_objects(TenderPlugin *self);
 GPtrArray *

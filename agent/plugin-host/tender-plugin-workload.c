@@ -16,7 +16,7 @@
  */
 
 /* a plugin manages only the workloads it created */
-static gboolean
+gboolean
 tender_plugin_check_owner(TenderPlugin *self, const gchar *name, GError **error)
 {
 	TenderWorkload *w = tender_engine_get_workload(tender_plugin_get_engine(self), name, error);

@@ -30,7 +30,7 @@ HELLO_IFACE = "org.tender.Test.Hello"
 # what the bus says of an object that is not there
 UNKNOWN = ("org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownMethod")
 PLUGINS = ["hello", "greeter", "bad-abi", "failing-init", "not-a-plugin", "missing-symbol",
-           "deferred", "fakert"]
+           "deferred", "fakert", "execer"]
 # hello's service, declared once (tender_plugin_add_service) and served both ways
 SERVICE_PATH = HELLO_PATH + "/service"
 SERVICE_IFACE = "org.tender.Test.HelloService"

@@ -250,6 +250,34 @@ GVariant *
 tender_plugin_get_workload_logs_finish(TenderPlugin *self, GAsyncResult *res, GError **error);
 
 /**
+ * TenderPluginExecStartedFunc:
+ * @plugin: the plugin that runs the command
+ * @pid: the command's process, as the host sees it (the leader of its process group)
+ * @user_data: what was given to tender_plugin_exec_workload_async()
+ *
+ * Called once the command of tender_plugin_exec_workload_async() runs, before its callback;
+ * not for a command that never ran.
+ *
+ * Since: 0.4
+ */
+typedef void (*TenderPluginExecStartedFunc)(TenderPlugin *plugin, guint32 pid, gpointer user_data);
+
+void
+tender_plugin_exec_workload_async(TenderPlugin *self,
+				  const gchar *name,
+				  const gchar *const *argv,
+				  GVariant *options,
+				  gint stdin_fd,
+				  gint stdout_fd,
+				  gint stderr_fd,
+				  TenderPluginExecStartedFunc started,
+				  GCancellable *cancellable,
+				  GAsyncReadyCallback callback,
+				  gpointer user_data);
+GVariant *
+tender_plugin_exec_workload_finish(TenderPlugin *self, GAsyncResult *res, GError **error);
+
+/**
  * TenderPluginStateFunc:
  * @plugin: the plugin that watches
  * @workload: the workload's name

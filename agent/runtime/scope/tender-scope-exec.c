@@ -26,9 +26,10 @@
  * the command's stdio (the caller's, or pipes whose output is kept up to max_output, or
  * /dev/null), 3 the status pipe, 4 with a terminal a socket the pty's master comes back on,
  * 5 the command's environment in a memfd.  The helper joins the workload's control groups
- * and namespaces and runs the command as the workload's processes run; tenderd keeps the
- * output, feeds stdin, kills the command's process group after timeout_sec or when the
- * caller has gone, and answers once the command has ended and its output is read.  Nothing
+ * and namespaces and runs the command as the workload's processes run, and says its pid;
+ * tenderd tells the request's started that pid once the command runs, keeps the output, feeds
+ * stdin, kills the command's process group after timeout_sec or when the caller has gone, and
+ * answers once the command has ended and its output is read.  Nothing
  * here blocks the main loop: the pipes are ours and non-blocking, and a terminal's bytes
  * between the caller's descriptors and the master go through a thread (TenderScopeRelay).
  */
@@ -266,6 +267,16 @@ tender_scope_exec_read_status(TenderScopeExec *self)
 	}
 }
 
+/* the status pipe is read and closed: its end without an "E" means the command runs */
+static void
+tender_scope_exec_status_closed(TenderScopeExec *self)
+{
+	g_clear_handle_id(&self->status_id, g_source_remove);
+	tender_scope_exec_close(&self->status_fd);
+	if (self->pid > 0 && self->failed_step == NULL)
+		tender_runtime_exec_report_started(self->exec, (guint32)self->pid);
+}
+
 static gboolean
 tender_scope_exec_status_cb(gint fd, GIOCondition condition, gpointer user_data)
 {
@@ -274,7 +285,7 @@ tender_scope_exec_status_cb(gint fd, GIOCondition condition, gpointer user_data)
 	if (tender_scope_exec_read_status(self))
 		return G_SOURCE_CONTINUE;
 	self->status_id = 0;
-	tender_scope_exec_close(&self->status_fd);
+	tender_scope_exec_status_closed(self);
 	tender_scope_exec_check_done(self);
 	return G_SOURCE_REMOVE;
 }
@@ -459,8 +470,7 @@ tender_scope_exec_exited_cb(GPid pid, gint wait_status, gpointer user_data)
 	 * that processes the command left behind may still hold */
 	if (self->status_fd >= 0) {
 		(void)tender_scope_exec_read_status(self);
-		g_clear_handle_id(&self->status_id, g_source_remove);
-		tender_scope_exec_close(&self->status_fd);
+		tender_scope_exec_status_closed(self);
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(self->outputs); i++) {
 		TenderScopeExecOutput *output = &self->outputs[i];
