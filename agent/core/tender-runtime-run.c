@@ -134,11 +134,13 @@ tender_runtime_run_stop(TenderRuntimeRun *self, guint timeout_sec, GError **erro
 		tender_workload_set_state(priv->workload, TENDER_STATE_STOPPING, "");
 	if (!TENDER_RUNTIME_RUN_GET_CLASS(self)->stop(self, error))
 		return FALSE;
-	priv->kill_timeout_id = g_timeout_add_seconds_full(G_PRIORITY_DEFAULT,
-							   timeout_sec,
-							   tender_runtime_run_kill_timeout_cb,
-							   g_object_ref(self),
-							   g_object_unref);
+	/* in milliseconds: a timer of whole seconds may fire up to one second early */
+	priv->kill_timeout_id =
+	    g_timeout_add_full(G_PRIORITY_DEFAULT,
+			       (guint)MIN((guint64)timeout_sec * 1000, G_MAXUINT),
+			       tender_runtime_run_kill_timeout_cb,
+			       g_object_ref(self),
+			       g_object_unref);
 	return TRUE;
 }
 

@@ -403,10 +403,9 @@ bench_iso_exec(Bench *b,
 	} else if (ok) {
 		pid_strict = g_strdup_printf("%u", pid);
 	}
-	/* the container for docker exec starts after the sleepers: in the lab (cgroup v1,
-	 * dockerd's cgroupfs driver) a scope that tenderd starts has been seen to take the
-	 * running containers' processes out of their blkio cgroups, and docker exec fails then
-	 * ("error adding pid to cgroups") */
+	/* the container for docker exec starts after the sleepers (with dockerd's cgroupfs
+	 * driver on a cgroup v1 host, systemd would take it out of its blkio cgroup when it
+	 * starts their scopes; the lab's dockerd has the systemd driver) */
 	if (ok && docker_image != NULL) {
 		/* without it, the other peers are measured still */
 		with_docker = bench_docker_sync(docker_run, &error);

@@ -835,9 +835,12 @@ tender_scope_exec_start(gpointer source_object,
 					     G_IO_IN | G_IO_HUP,
 					     tender_scope_exec_tty_cb,
 					     self);
+	/* in milliseconds: a timer of whole seconds may fire up to one second early */
 	if (exec->timeout_sec > 0)
 		self->timeout_id =
-		    g_timeout_add_seconds(exec->timeout_sec, tender_scope_exec_timeout_cb, self);
+		    g_timeout_add((guint)MIN((guint64)exec->timeout_sec * 1000, G_MAXUINT),
+				  tender_scope_exec_timeout_cb,
+				  self);
 	if (cancellable != NULL) {
 		self->cancellable = g_object_ref(cancellable);
 		self->cancelled_id =
