@@ -579,16 +579,13 @@ tender_session_config_check(TenderSessionConfig *self, GError **error)
 {
 	if (self->user != NULL && strlen(self->user) > 64)
 		return tender_session_config_invalid(error, "user", "longer than 64 characters");
+	/* a rootfs given replaces the default image */
+	if (self->rootfs != NULL && !g_hash_table_contains(self->given, "image"))
+		g_clear_pointer(&self->image, g_free);
 	if (self->image != NULL && self->rootfs != NULL)
 		return tender_session_config_invalid(error,
 						     "rootfs",
 						     "give image or rootfs, not both");
-	if (self->image == NULL && self->rootfs == NULL)
-		return tender_session_config_invalid(error,
-						     "image",
-						     "a session needs an image of tender's store "
-						     "(or a rootfs); none is given "
-						     "and [plugin sessions] has no image=");
 	if (self->ports->len > 0 && self->network == NULL)
 		self->network = g_strdup("private");
 	if (self->ports->len > 0 && g_strcmp0(self->network, "private") != 0)
@@ -613,6 +610,26 @@ tender_session_config_check(TenderSessionConfig *self, GError **error)
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/**
+ * tender_session_config_check_new:
+ *
+ * What a config that makes a new sandbox needs besides (a request for a live session needs
+ * not repeat it).
+ *
+ * Returns: %TRUE if it has a root: an image or a rootfs
+ */
+gboolean
+tender_session_config_check_new(const TenderSessionConfig *self, GError **error)
+{
+	if (self->image != NULL || self->rootfs != NULL)
+		return TRUE;
+	return tender_session_config_invalid(error,
+					     "image",
+					     "a session needs an image of tender's store (or a "
+					     "rootfs); none is given "
+					     "and [plugin sessions] has no image=");
 }
 
 /**

@@ -77,6 +77,8 @@ tender_session_config_from_vardict(GVariant *dict,
 				   const gchar *default_backend,
 				   const gchar *default_image,
 				   GError **error);
+gboolean
+tender_session_config_check_new(const TenderSessionConfig *self, GError **error);
 JsonObject *
 tender_session_config_to_json(const TenderSessionConfig *self);
 const gchar *

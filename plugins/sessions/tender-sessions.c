@@ -408,6 +408,14 @@ tender_sessions_get_async(TenderSessions *self,
 					id);
 		return;
 	}
+	/* a new sandbox of the request's config: it must say what root */
+	if ((session == NULL || get->config->recreate ||
+	     (session->state == TENDER_SESSION_STATE_EXPIRED &&
+	      g_hash_table_size(get->config->given) > 0)) &&
+	    !tender_session_config_check_new(get->config, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
 	if (session == NULL) {
 		if (g_hash_table_size(self->sessions) >= self->settings.max_sessions) {
 			g_task_return_new_error(task,
