@@ -1,0 +1,17 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "tender-session.h"
+
+G_BEGIN_DECLS
+
+/* the command of a sandbox: it only has to be there (busybox and coreutils sleep take it) */
+#define TENDER_SESSION_SLEEP_SEC "2147483647"
+
+GVariant *
+tender_session_backend_native_spec(TenderSession *session);
+
+G_END_DECLS

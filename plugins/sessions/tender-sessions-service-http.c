@@ -1,0 +1,278 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <tender-json.h>
+
+#include "tender-sessions-service-private.h"
+
+/*
+ * The HTTP routes of sessions, below /v1/sessions/, each an alias of HttpUse or HttpManage
+ * with its tag; errors are the HTTP mirror's {"error": {"name", "message"}} with the status of
+ * their name.  (The plugin API allows aliases below /v1/NAME/ only with a segment more, so
+ * POST and GET of /v1/sessions itself are not routes: get-or-create is POST
+ * /v1/sessions/USER/SESSION, the list GET /v1/sessions/list.)
+ */
+
+/* clang-format off */
+const TenderPluginHttpAlias tender_sessions_service_aliases[] = {
+    {.verb = "GET", .pattern = "/v1/sessions/list", .method = "HttpUse", .tag = "list"},
+    {.verb = "POST", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpUse", .tag = "get"},
+    {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpUse", .tag = "describe"},
+    {.verb = "DELETE", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpManage", .tag = "close"},
+    {.verb = "PUT", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "write"},
+    {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "read"},
+    {.verb = "DELETE", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "delete"},
+    {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/files/list", .method = "HttpUse", .tag = "ls"},
+    {.verb = NULL},
+};
+/* clang-format on */
+
+static const gchar *
+tender_sessions_http_param(GVariant *params, const gchar *key)
+{
+	const gchar *value = NULL;
+	if (!g_variant_lookup(params, key, "&s", &value))
+		return NULL;
+	return value;
+}
+
+static gboolean
+tender_sessions_http_invalid(TenderCall *call, const gchar *message)
+{
+	g_autoptr(GError) error =
+	    g_error_new_literal(TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT, message);
+	tender_call_return_error(call, error);
+	return FALSE;
+}
+
+/* a boolean query parameter: 1/true/yes or 0/false/no, absent is @def */
+static gboolean
+tender_sessions_http_flag(TenderCall *call,
+			  GVariant *params,
+			  const gchar *key,
+			  gboolean *out,
+			  gboolean def)
+{
+	const gchar *value = tender_sessions_http_param(params, key);
+	g_autofree gchar *message = NULL;
+
+	*out = def;
+	if (value == NULL)
+		return TRUE;
+	if (g_strv_contains((const gchar *const[]){"1", "true", "yes", NULL}, value)) {
+		*out = TRUE;
+		return TRUE;
+	}
+	if (g_strv_contains((const gchar *const[]){"0", "false", "no", NULL}, value)) {
+		*out = FALSE;
+		return TRUE;
+	}
+	message = g_strdup_printf("Invalid query parameter '%s': give 1 or 0", key);
+	return tender_sessions_http_invalid(call, message);
+}
+
+/* the body of POST /v1/sessions/USER/SESSION: the config, {} or empty for none */
+static void
+tender_sessions_http_get(TenderSessionsService *self,
+			 TenderCall *call,
+			 const gchar *user,
+			 const gchar *id,
+			 const gchar *body)
+{
+	const TenderSessionsSettings *settings = tender_sessions_get_settings(self->sessions);
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(JsonObject) empty = json_object_new();
+	g_autoptr(GError) error = NULL;
+	TenderSessionConfig *config;
+
+	if (body[0] != '\0') {
+		node = tender_json_parse(body, -1, TENDER_JSON_DEPTH_MAX, &error);
+		if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+			tender_sessions_http_invalid(call,
+						     "The body is not a JSON object (the config)");
+			return;
+		}
+	}
+	config = tender_session_config_from_json(node != NULL ? json_node_get_object(node) : empty,
+						 settings->default_backend,
+						 settings->default_image,
+						 &error);
+	if (config == NULL) {
+		tender_call_return_error(call, error);
+		return;
+	}
+	tender_sessions_service_get(self, call, TENDER_SESSIONS_REPLY_HTTP, user, id, config);
+}
+
+static void
+tender_sessions_http_list(TenderSessionsService *self, TenderCall *call, GVariant *params)
+{
+	const gchar *user = tender_sessions_http_param(params, "user");
+	g_autoptr(GPtrArray) list = NULL;
+	g_autoptr(JsonObject) obj = json_object_new();
+	JsonArray *array = json_array_new();
+	g_autoptr(GError) error = NULL;
+
+	if (user != NULL && !tender_session_check_id("user", user, &error)) {
+		tender_call_return_error(call, error);
+		json_array_unref(array);
+		return;
+	}
+	list = tender_sessions_list(self->sessions, user);
+	for (guint i = 0; i < list->len; i++)
+		json_array_add_object_element(
+		    array,
+		    tender_sessions_service_describe(self, g_ptr_array_index(list, i)));
+	json_object_set_array_member(obj, "sessions", array);
+	tender_sessions_service_answer(call, 200, obj);
+}
+
+static void
+tender_sessions_http_describe(TenderSessionsService *self,
+			      TenderCall *call,
+			      const gchar *user,
+			      const gchar *id)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderSession) session = tender_sessions_lookup(self->sessions, user, id, &error);
+	g_autoptr(JsonObject) obj = NULL;
+
+	if (session == NULL) {
+		tender_call_return_error(call, error);
+		return;
+	}
+	tender_sessions_touch(self->sessions, session);
+	obj = tender_sessions_service_describe(self, session);
+	tender_sessions_service_answer(call, 200, obj);
+}
+
+/* PUT .../files?path=P[&mode=0644][&append=1][&encoding=base64]: the body is the content */
+static gboolean
+tender_sessions_http_write(TenderCall *call,
+			   GVariant *params,
+			   const gchar *body,
+			   TenderSessionFilesOp *op)
+{
+	const gchar *mode = tender_sessions_http_param(params, "mode");
+	const gchar *encoding = tender_sessions_http_param(params, "encoding");
+
+	if (!tender_sessions_http_flag(call, params, "append", &op->append, FALSE))
+		return FALSE;
+	if (mode != NULL) {
+		gchar *end = NULL;
+		guint64 value = g_ascii_strtoull(mode, &end, 8);
+		if (mode[0] == '\0' || *end != '\0' || value > 0777)
+			return tender_sessions_http_invalid(call,
+							    "Invalid query parameter 'mode': give "
+							    "octal 0 to 0777");
+		op->mode = (gint)value;
+	}
+	if (encoding == NULL || g_strcmp0(encoding, "utf-8") == 0) {
+		op->content = g_bytes_new(body, strlen(body));
+		return TRUE;
+	}
+	if (g_strcmp0(encoding, "base64") == 0) {
+		gsize len = 0;
+		guchar *data = g_base64_decode(body, &len);
+		op->content = g_bytes_new_take(data, len);
+		return TRUE;
+	}
+	return tender_sessions_http_invalid(call,
+					    "Invalid query parameter 'encoding': give utf-8 (the "
+					    "default) or base64");
+}
+
+static void
+tender_sessions_http_files(TenderSessionsService *self,
+			   TenderCall *call,
+			   const gchar *tag,
+			   GVariant *params,
+			   const gchar *body)
+{
+	const gchar *user = tender_sessions_http_param(params, "user");
+	const gchar *id = tender_sessions_http_param(params, "session");
+	const gchar *path = tender_sessions_http_param(params, "path");
+	g_autoptr(TenderSessionFilesOp) op = NULL;
+	TenderSessionFilesKind kind = TENDER_SESSION_FILES_READ;
+
+	if (g_strcmp0(tag, "write") == 0)
+		kind = TENDER_SESSION_FILES_WRITE;
+	else if (g_strcmp0(tag, "ls") == 0)
+		kind = TENDER_SESSION_FILES_LIST;
+	else if (g_strcmp0(tag, "delete") == 0)
+		kind = TENDER_SESSION_FILES_DELETE;
+	if (path == NULL && kind == TENDER_SESSION_FILES_LIST)
+		path = ".";
+	if (path == NULL) {
+		tender_sessions_http_invalid(call, "The query parameter 'path' is missing");
+		return;
+	}
+	op = tender_session_files_op_new(kind, path);
+	if (kind == TENDER_SESSION_FILES_WRITE &&
+	    !tender_sessions_http_write(call, params, body, op))
+		return;
+	tender_sessions_service_files(self,
+				      call,
+				      TENDER_SESSIONS_REPLY_HTTP,
+				      user,
+				      id,
+				      g_steal_pointer(&op));
+}
+
+static void
+tender_sessions_http(TenderCall *call, TenderSessionsService *self, gboolean manage)
+{
+	g_autoptr(GVariant) params = NULL;
+	g_autofree gchar *body = NULL;
+	const gchar *tag = NULL;
+	const gchar *user;
+	const gchar *id;
+	gboolean flag = FALSE;
+
+	g_variant_get(tender_call_get_parameters(call), "(@a{ss}s)", &params, &body);
+	tag = tender_sessions_http_param(params, "route");
+	user = tender_sessions_http_param(params, "user");
+	id = tender_sessions_http_param(params, "session");
+	if (manage && g_strcmp0(tag, "close") == 0) {
+		if (tender_sessions_http_flag(call, params, "delete_workspace", &flag, FALSE))
+			tender_sessions_service_close(self,
+						      call,
+						      TENDER_SESSIONS_REPLY_HTTP,
+						      user,
+						      id,
+						      flag);
+		return;
+	}
+	if (!manage && g_strcmp0(tag, "list") == 0) {
+		tender_sessions_http_list(self, call, params);
+		return;
+	}
+	if (!manage && g_strcmp0(tag, "get") == 0) {
+		tender_sessions_http_get(self, call, user, id, body);
+		return;
+	}
+	if (!manage && g_strcmp0(tag, "describe") == 0) {
+		tender_sessions_http_describe(self, call, user, id);
+		return;
+	}
+	if (!manage &&
+	    g_strv_contains((const gchar *const[]){"write", "read", "delete", "ls", NULL},
+			    tag != NULL ? tag : "")) {
+		tender_sessions_http_files(self, call, tag, params, body);
+		return;
+	}
+	tender_sessions_http_invalid(call, "No such route of sessions");
+}
+
+void
+tender_sessions_service_http_use(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	tender_sessions_http(call, user_data, FALSE);
+}
+
+void
+tender_sessions_service_http_manage(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	tender_sessions_http(call, user_data, TRUE);
+}

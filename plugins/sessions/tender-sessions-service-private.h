@@ -1,0 +1,82 @@
+/*
+ * Copyright 2026 The tender authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "tender-session-files.h"
+#include "tender-sessions-service.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The parts of the sessions plugin's service: tender-sessions-service.c (org.tender.Agent1.Sessions
+ * and the session objects' registration), tender-sessions-service-session.c (the methods of
+ * org.tender.Agent1.Session, the file operations shared with HTTP) and
+ * tender-sessions-service-http.c (the routes below /v1/sessions/).
+ */
+
+#define TENDER_SESSIONS_USE    "org.tender.sessions.use"
+#define TENDER_SESSIONS_MANAGE "org.tender.sessions.manage"
+
+typedef struct {
+	TenderPlugin *plugin;
+	TenderSessions *sessions;
+	GBytes *session_xml;
+	gulong added_id;
+	gulong removed_id;
+} TenderSessionsService;
+
+/* how a call is answered: D-Bus out-args, or an HTTP route's (u s) */
+typedef enum {
+	TENDER_SESSIONS_REPLY_DBUS,
+	TENDER_SESSIONS_REPLY_HTTP,
+} TenderSessionsReply;
+
+/* the session object's registration, per session */
+extern const TenderPluginServiceMethod tender_sessions_service_session_methods[];
+
+typedef struct {
+	TenderSessionsService *service;
+	gchar *user;
+	gchar *id;
+} TenderSessionsObject;
+
+void
+tender_sessions_object_free(TenderSessionsObject *object);
+
+/* shared by D-Bus and HTTP */
+void
+tender_sessions_service_files(TenderSessionsService *self,
+			      TenderCall *call,
+			      TenderSessionsReply reply,
+			      const gchar *user,
+			      const gchar *id,
+			      TenderSessionFilesOp *op);
+void
+tender_sessions_service_get(TenderSessionsService *self,
+			    TenderCall *call,
+			    TenderSessionsReply reply,
+			    const gchar *user,
+			    const gchar *id,
+			    TenderSessionConfig *config);
+void
+tender_sessions_service_close(TenderSessionsService *self,
+			      TenderCall *call,
+			      TenderSessionsReply reply,
+			      const gchar *user,
+			      const gchar *id,
+			      gboolean delete_workspace);
+JsonObject *
+tender_sessions_service_describe(TenderSessionsService *self, TenderSession *session);
+void
+tender_sessions_service_answer(TenderCall *call, guint status, JsonObject *obj);
+
+/* HttpUse and HttpManage */
+void
+tender_sessions_service_http_use(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+void
+tender_sessions_service_http_manage(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+extern const TenderPluginHttpAlias tender_sessions_service_aliases[];
+
+G_END_DECLS

@@ -1,0 +1,355 @@
+#!/usr/bin/python3
+# Copyright 2026 The tender authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The sessions plugin on the native backend: get-or-create (one sandbox), reconnection after a
+kill -9 of tenderd, files through the sandbox's root (and escapes refused), a read-only
+volume, lifetime and idle expiry, close, bad ids and configs, and polkit."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import images  # noqa: E402
+from tenderlab import (DBusError, GLib, TenderTestCase, run, tenderd_pid,  # noqa: E402
+                       tenderd_restart_settings, wait_for)
+from test_docker_runtime import restart_tenderd  # noqa: E402
+from test_http import curl  # noqa: E402
+from test_polkit import USER, ensure_user  # noqa: E402
+
+PATH = "/org/tender/Agent1/sessions"
+IFACE = "org.tender.Agent1.Sessions"
+SESSION_IFACE = "org.tender.Agent1.Session"
+IMAGE = "sessions-busybox"
+STATE = "/var/lib/tender"
+WORKSPACES = f"{STATE}/workspaces"
+
+
+def config(**values):
+    types = {bool: "b", str: "s", int: "t", float: "d"}
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, GLib.Variant):
+            out[key] = value
+        else:
+            out[key] = GLib.Variant(types[type(value)], value)
+    return out
+
+
+def sandbox_sleeps():
+    """The processes that run exactly a sandbox's command, sleep 2147483647."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if f.read() == b"sleep\x002147483647\x00":
+                    found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
+class SessionsTest(TenderTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="tender-sessions.")
+        tar = images.busybox_tar(os.path.join(cls.tmp, "busybox.tar"))
+        # the image store and the containers on tmpfs: the lab's root is an overlay, which
+        # cannot hold an overlay's upper layer (as test_isolation.py does)
+        for d in ("images", "containers"):
+            os.makedirs(f"{STATE}/{d}", exist_ok=True)
+            run(["mount", "-t", "tmpfs", "-o", "mode=0700", f"tender-test-{d}", f"{STATE}/{d}"])
+        restart_tenderd()
+        images.import_image(IMAGE, tar)
+
+    @classmethod
+    def tearDownClass(cls):
+        run(["systemctl", "stop", "tenderd.service"])
+        for d in ("images", "containers"):
+            run(["umount", f"{STATE}/{d}"])
+        restart_tenderd()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        super().setUp()
+        self.opened = []
+        self.addCleanup(self.close_all)
+
+    def close_all(self):
+        for user, session in self.opened:
+            try:
+                self.call("GetSession", "ssa{sv}", user, session, {})
+            except DBusError:
+                pass
+            path = self.session_path(user, session)
+            try:
+                self.tender.call("Close", "b", True, path=path, iface=SESSION_IFACE)
+            except DBusError:
+                pass
+
+    def call(self, method, sig, *args):
+        return self.tender.call(method, sig, *args, path=PATH, iface=IFACE)
+
+    def session_path(self, user, session):
+        def esc(s):
+            return "".join(c if c.isalnum() else "_%02x" % ord(c) for c in s)
+        return f"/org/tender/Agent1/plugin/sessions/session/{esc(user)}/{esc(session)}"
+
+    def get(self, owner, sid, **values):
+        if (owner, sid) not in self.opened:
+            self.opened.append((owner, sid))
+        values.setdefault("image", IMAGE)
+        return self.call("GetSession", "ssa{sv}", owner, sid, config(**values))
+
+    def scall(self, path, method, sig="", *args):
+        return self.tender.call(method, sig, *args, path=path, iface=SESSION_IFACE)
+
+    def describe(self, path):
+        return self.scall(path, "Describe")[0]
+
+    def test_get_or_create_once(self):
+        """Two GetSessions give one session: one workload, one sandbox process."""
+        path, created = self.get("alice", "s1")
+        self.assertTrue(created)
+        again, created = self.get("alice", "s1")
+        self.assertEqual((again, created), (path, False))
+        info = self.describe(path)
+        self.assertEqual((info["state"], info["backend"], info["health"]),
+                         ("running", "native", "healthy"), info)
+        self.assertEqual(info["workload"], "session-alice-s1")
+        self.assertEqual(info["workspace"], f"{WORKSPACES}/alice/s1")
+        props = self.tender.props("session-alice-s1")
+        self.assertEqual((props["State"], props["Owner"]), ("running", "sessions"))
+        self.assertEqual(props["Spec"]["labels"], {"org.tender.session.user": "alice",
+                                                   "org.tender.session.id": "s1"})
+        workloads = [w for w in self.tender.list() if str(w[0]).startswith("session-alice")]
+        self.assertEqual(len(workloads), 1, workloads)
+        self.assertEqual(len(sandbox_sleeps()), 1, sandbox_sleeps())
+        listed = self.call("ListSessions", "s", "alice")[0]
+        self.assertEqual([(s["user"], s["session"]) for s in listed], [("alice", "s1")])
+        self.assertEqual(self.call("ListSessions", "s", "nobody-else")[0], [])
+        # a different config is refused, naming the key
+        with self.assertRaises(DBusError) as ctx:
+            self.get("alice", "s1", memory_limit="64m")
+        self.assertEqual(ctx.exception.name, "org.tender.Agent1.Error.InvalidState")
+        self.assertIn("memory_limit", ctx.exception.message)
+        # unless recreate
+        path2, created = self.get("alice", "s1", memory_limit="64m", recreate=True)
+        self.assertTrue(created)
+        self.assertEqual(self.tender.props("session-alice-s1")["Spec"]["memory_max"],
+                         64 * 1024 * 1024)
+
+    def test_files(self):
+        """write/read/list/delete; relative paths are /workspace's; files are the sandbox
+        user's; the workspace is on the host."""
+        path, _ = self.get("bob", "files", user="65534")
+        size = self.scall(path, "WriteFile", "saya{sv}", "notes/a.txt", b"hello\n",
+                          {"mode": GLib.Variant("u", 0o600)})[0]
+        self.assertEqual(size, 6)
+        self.scall(path, "WriteFile", "saya{sv}", "notes/a.txt", b"more\n",
+                   {"append": GLib.Variant("b", True)})
+        self.assertEqual(bytes(self.scall(path, "ReadFile", "s", "/workspace/notes/a.txt")[0]),
+                         b"hello\nmore\n")
+        host = f"{WORKSPACES}/bob/files/notes/a.txt"
+        st = os.stat(host)
+        self.assertEqual((st.st_uid, st.st_gid, st.st_mode & 0o777), (65534, 65534, 0o600))
+        self.assertEqual(os.stat(f"{WORKSPACES}/bob/files").st_uid, 65534)
+        entries, truncated = self.scall(path, "ListFiles", "s", "notes")
+        self.assertEqual([(e["name"], e["type"], e["size"]) for e in entries],
+                         [("a.txt", "file", 11)])
+        self.assertFalse(truncated)
+        # the image's own files, by absolute path
+        self.assertIn(b"root:", bytes(self.scall(path, "ReadFile", "s", "/etc/passwd")[0]))
+        self.scall(path, "DeleteFile", "s", "notes/a.txt")
+        self.assertFalse(os.path.exists(host))
+        self.assertDBusError("NotFound", self.scall, path, "ReadFile", "s", "notes/a.txt")
+        self.assertDBusError("InvalidArgument", self.scall, path, "ReadFile", "s", "notes")
+        # over HTTP
+        status, _, text = curl("PUT", "/v1/sessions/bob/files/files?path=web/b.txt",
+                               raw_body="über\n", content_type="text/plain")
+        self.assertEqual(status, 200, text)
+        status, _, text = curl("GET", "/v1/sessions/bob/files/files?path=web/b.txt")
+        self.assertEqual((status, json.loads(text)["content"]), (200, "über\n"), text)
+        status, _, text = curl("GET", "/v1/sessions/bob/files/files/list?path=web")
+        self.assertEqual([e["name"] for e in json.loads(text)["entries"]], ["b.txt"], text)
+        status, _, text = curl("DELETE", "/v1/sessions/bob/files/files?path=web/b.txt")
+        self.assertEqual(status, 200, text)
+        status, _, text = curl("GET", "/v1/sessions/bob/files/files?path=web/b.txt")
+        self.assertEqual(status, 404, text)
+
+    def test_escapes_refused(self):
+        """'..' out of the root, /proc's magic links and a symlink planted inside pointing
+        out never reach the host's files."""
+        secret = "/root/tender-sessions-secret"
+        with open(secret, "w") as f:
+            f.write("host only\n")
+        self.addCleanup(os.unlink, secret)
+        path, _ = self.get("eve", "esc")
+        for bad in ("../../etc/passwd", "/../../root/tender-sessions-secret", "../../../x"):
+            e = self.assertDBusError("InvalidArgument", self.scall, path, "ReadFile", "s", bad)
+            self.assertIn("climbs out", e.message)
+        self.assertDBusError("NotFound", self.scall, path, "ReadFile", "s", secret)
+        # /proc/1/root is the host's root from the host's /proc, a magic link inside
+        pid = self.describe(path)["main_pid"]
+        self.assertRaises(DBusError, self.scall, path, "ReadFile", "s",
+                          f"/proc/{pid}/root{secret}")
+        # symlinks planted from the host into the workspace: absolute and relative
+        ws = f"{WORKSPACES}/eve/esc"
+        os.symlink(secret, os.path.join(ws, "abs"))
+        os.symlink("../../../../../../../.." + secret, os.path.join(ws, "rel"))
+        os.symlink("/", os.path.join(ws, "root"))
+        for link in ("abs", "rel", "root/root/tender-sessions-secret"):
+            self.assertDBusError("NotFound", self.scall, path, "ReadFile", "s", link)
+        # writing through them makes nothing on the host
+        for link in ("abs", "rel"):
+            try:
+                self.scall(path, "WriteFile", "saya{sv}", link, b"pwned\n", {})
+            except DBusError:
+                pass
+        with open(secret) as f:
+            self.assertEqual(f.read(), "host only\n")
+        self.assertFalse(os.path.exists("/root/tender-sessions-secret.pwned"))
+
+    def test_read_only_volume_and_limits(self):
+        """A read-only volume refuses writes; a file over max-file-size is refused."""
+        src = os.path.join(self.tmp, "ro-data")
+        os.makedirs(src, exist_ok=True)
+        with open(os.path.join(src, "in.csv"), "w") as f:
+            f.write("a,b\n")
+        vols = GLib.Variant("aa{sv}", [{"source": GLib.Variant("s", src),
+                                        "target": GLib.Variant("s", "/data"),
+                                        "read_only": GLib.Variant("b", True)}])
+        path, _ = self.get("carol", "ro", volumes=vols)
+        self.assertEqual(bytes(self.scall(path, "ReadFile", "s", "/data/in.csv")[0]), b"a,b\n")
+        e = self.assertDBusError("AccessDenied", self.scall, path, "WriteFile", "saya{sv}",
+                                 "/data/in.csv", b"x", {})
+        self.assertIn("Read-only", e.message)
+        with open(f"{WORKSPACES}/carol/ro/big", "wb") as f:
+            f.truncate(16 * 1024 * 1024 + 1)
+        e = self.assertDBusError("LimitReached", self.scall, path, "ReadFile", "s", "big")
+        self.assertIn("max-file-size", e.message)
+
+    def test_bad_ids_and_configs(self):
+        for user, session in (("", "s"), ("a/b", "s"), ("u", ".."), ("u", "x" * 65),
+                              ("u", "sp ace")):
+            e = self.assertDBusError("InvalidArgument", self.call, "GetSession", "ssa{sv}",
+                                     user, session, config(image=IMAGE))
+            self.assertIn("id", e.message)
+        for key, value, what in (("memory_limit", "lots", "memory_limit"),
+                                 ("cpu_limit", 0.0, "cpu_limit"),
+                                 ("pids_limit", 0, "pids_limit"),
+                                 ("isolation", "minimal", "isolation"),
+                                 ("inactivity_timeout_seconds", 10**9,
+                                  "inactivity_timeout_seconds"),
+                                 ("colour", "blue", "colour")):
+            e = self.assertDBusError("InvalidArgument", self.call, "GetSession", "ssa{sv}",
+                                     "u", "s", config(image=IMAGE, **{key: value}))
+            self.assertIn(f"'{what}'", e.message)
+        e = self.assertDBusError("NotSupported", self.call, "GetSession", "ssa{sv}", "u", "s",
+                                 config(image=IMAGE, backend="docker"))
+        self.assertIn("Docker backend", e.message)
+        status, _, text = curl("POST", "/v1/sessions/u/s", {"image": IMAGE, "ports": [0]})
+        self.assertEqual(status, 400, text)
+        self.assertIn("'ports'", text)
+
+    def test_http_get_or_create_and_close(self):
+        """POST 201 then 200, GET, list, DELETE keeping and deleting the workspace."""
+        self.opened.append(("dan", "h1"))
+        status, _, text = curl("POST", "/v1/sessions/dan/h1", {"image": IMAGE})
+        self.assertEqual(status, 201, text)
+        status, _, text = curl("POST", "/v1/sessions/dan/h1", {})
+        self.assertEqual((status, json.loads(text)["created"]), (200, False), text)
+        status, _, text = curl("GET", "/v1/sessions/dan/h1")
+        self.assertEqual(json.loads(text)["state"], "running", text)
+        status, _, text = curl("GET", "/v1/sessions/list?user=dan")
+        self.assertEqual([s["session"] for s in json.loads(text)["sessions"]], ["h1"], text)
+        ws = f"{WORKSPACES}/dan/h1"
+        curl("PUT", "/v1/sessions/dan/h1/files?path=keep.txt", raw_body="kept\n",
+             content_type="text/plain")
+        status, _, text = curl("DELETE", "/v1/sessions/dan/h1")
+        self.assertEqual(status, 200, text)
+        self.assertIsNone(self.tender_workload("session-dan-h1"))
+        self.assertTrue(os.path.exists(os.path.join(ws, "keep.txt")))
+        status, _, text = curl("GET", "/v1/sessions/dan/h1")
+        self.assertEqual(status, 404, text)
+        # again, deleting the workspace
+        status, _, text = curl("POST", "/v1/sessions/dan/h1", {"image": IMAGE})
+        self.assertEqual(status, 201, text)
+        status, _, text = curl("DELETE", "/v1/sessions/dan/h1?delete_workspace=1")
+        self.assertEqual(status, 200, text)
+        self.assertFalse(os.path.exists(ws))
+
+    def tender_workload(self, name):
+        try:
+            return self.tender.props(name)
+        except DBusError:
+            return None
+
+    def test_lifetime_then_restart_on_use(self):
+        path, _ = self.get("fay", "life", container_lifetime_seconds=2)
+        self.assertTrue(wait_for(lambda: self.describe(path)["state"] == "stopped",
+                                 timeout=20))
+        info = self.describe(path)
+        self.assertIn("container_lifetime_seconds", info["last_error"])
+        # the next use starts it again
+        self.scall(path, "WriteFile", "saya{sv}", "x", b"1", {})
+        self.assertEqual(self.describe(path)["state"], "running")
+        self.assertEqual(self.tender.props("session-fay-life")["State"], "running")
+
+    def test_idle_expiry(self):
+        path, _ = self.get("gus", "idle", inactivity_timeout_seconds=2)
+        self.scall(path, "WriteFile", "saya{sv}", "kept", b"1", {})
+        self.assertTrue(wait_for(lambda: self.tender_workload("session-gus-idle") is None,
+                                 timeout=20))
+        listed = self.call("ListSessions", "s", "gus")[0]
+        self.assertEqual(listed[0]["state"], "expired")
+        self.assertDBusError("InvalidState", self.scall, path, "ReadFile", "s", "kept")
+        # GetSession makes a new sandbox over the same workspace
+        again, created = self.get("gus", "idle", inactivity_timeout_seconds=2)
+        self.assertTrue(created)
+        self.assertEqual(bytes(self.scall(again, "ReadFile", "s", "kept")[0]), b"1")
+
+    def test_reconnect_after_kill9(self):
+        """A kill -9 of tenderd: the next one reads the records and finds the same
+        sandbox, running."""
+        path, _ = self.get("hal", "k9")
+        self.scall(path, "WriteFile", "saya{sv}", "a", b"before", {})
+        pid = self.describe(path)["main_pid"]
+        self.addCleanup(tenderd_restart_settings(1))
+        old = self.tenderd_pid
+        run(["systemctl", "kill", "-s", "KILL", "tenderd.service"])
+        self.assertTrue(wait_for(lambda: tenderd_pid() not in (0, old), timeout=30))
+        self.tenderd_pid = tenderd_pid()
+        self.assertTrue(wait_for(lambda: run(["busctl", "status", "org.tender.Agent1"],
+                                             check=False).returncode == 0, timeout=30))
+        self.assertTrue(wait_for(lambda: self.describe_or_none(path) is not None, timeout=30))
+        again, created = self.get("hal", "k9")
+        self.assertEqual((again, created), (path, False))
+        info = self.describe(path)
+        self.assertEqual((info["state"], info["main_pid"]), ("running", pid))
+        self.assertEqual(bytes(self.scall(path, "ReadFile", "s", "a")[0]), b"before")
+
+    def describe_or_none(self, path):
+        try:
+            return self.describe(path)
+        except DBusError:
+            return None
+
+    def test_unprivileged_denied(self):
+        uid, _ = ensure_user()
+        r = subprocess.run(["busctl", "call", "org.tender.Agent1", PATH, IFACE, "GetSession",
+                            "ssa{sv}", "x", "y", "0"], user=uid, capture_output=True,
+                           text=True, timeout=60)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("org.tender.sessions.use", r.stderr + r.stdout)
+        status, _, text = curl("POST", "/v1/sessions/x/y", {"image": IMAGE}, user=USER)
+        self.assertEqual(status, 403, text)
+
+
+if __name__ == "__main__":
+    unittest.main()
