@@ -118,6 +118,16 @@ tender_plugin_runtime_check_spec(TenderRuntime *runtime,
 	/* a plugin built with ABI 2's header has no check_spec: its padding is NULL; its runs
 	 * have an argv, as they always had */
 	if (self->vtable == NULL || self->vtable->check_spec == NULL) {
+		if (spec->volumes != NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_NOT_SUPPORTED,
+				    "Workload '%s': runtime '%s' does not do the spec key "
+				    "'volumes'",
+				    name,
+				    tender_runtime_get_name(runtime));
+			return FALSE;
+		}
 		if (spec->argv != NULL)
 			return TRUE;
 		g_set_error_literal(error,

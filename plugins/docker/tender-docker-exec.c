@@ -47,6 +47,8 @@
 /* how soon the PID is asked for again, at first and at most */
 #define TENDER_DOCKER_EXEC_POLL_MIN_MS 10
 #define TENDER_DOCKER_EXEC_POLL_MAX_MS 200
+/* how much of stdout is kept for the reason of a command dockerd could not run */
+#define TENDER_DOCKER_EXEC_HEAD_MAX 1024
 
 typedef struct _TenderDockerExec TenderDockerExec;
 
@@ -78,6 +80,7 @@ struct _TenderDockerExec {
 	TenderDockerExecSink sinks[2];
 	gboolean reading;
 	gboolean stream_ended;
+	GString *head; /* the first bytes of stdout: dockerd's reason, for a command not run */
 	/* stdin */
 	GBytes *stdin_data;
 	GBytes *stdin_chunk; /* being written */
@@ -129,6 +132,7 @@ tender_docker_exec_clear(TenderDockerExec *self)
 	g_clear_pointer(&self->stdin_data, g_bytes_unref);
 	g_clear_pointer(&self->stdin_chunk, g_bytes_unref);
 	g_clear_pointer(&self->demux, tender_docker_demux_free);
+	g_string_free(self->head, TRUE);
 	g_clear_object(&self->connection);
 	g_object_unref(self->cancellable);
 	g_object_unref(self->client);
@@ -261,6 +265,23 @@ tender_docker_exec_map_exit(gint64 docker_code, gint killed_by, gint *exit_code,
 	}
 	*exit_code = (gint)CLAMP(docker_code, -1, 255);
 	*signo = 0;
+}
+
+/**
+ * tender_docker_exec_reason_is_missing:
+ * @docker_code: dockerd's ExitCode of a command that never ran, 126 or 127
+ * @reason: what dockerd wrote on its stdout
+ *
+ * Returns: whether the command does not exist (dockerd says 127, or 126 with runc's "not
+ *	found" or "no such file" in some versions)
+ */
+gboolean
+tender_docker_exec_reason_is_missing(gint64 docker_code, const gchar *reason)
+{
+	g_autofree gchar *lower = g_ascii_strdown(reason, -1);
+
+	return docker_code == 127 || strstr(lower, "not found") != NULL ||
+	       strstr(lower, "no such file") != NULL;
 }
 
 /* --- the end --- */
@@ -476,16 +497,19 @@ tender_docker_exec_ended(TenderDockerExec *self, const TenderDockerExecState *st
 	gint signo;
 
 	if (state->pid == 0 && (state->exit_code == 126 || state->exit_code == 127)) {
-		/* it never ran: dockerd could not exec it (its reason went to stdout) */
-		tender_docker_exec_fail(
-		    self,
-		    g_error_new(TENDER_ERROR,
-				state->exit_code == 127 ? TENDER_ERROR_NOT_FOUND
-							: TENDER_ERROR_FAILED,
-				"Command '%s' %s in the container of workload '%s'",
-				self->command,
-				state->exit_code == 127 ? "does not exist" : "cannot be run",
-				self->workload));
+		/* it never ran: dockerd could not exec it, and said why on stdout */
+		g_autofree gchar *reason = g_utf8_make_valid(self->head->str, -1);
+		gboolean missing = tender_docker_exec_reason_is_missing(state->exit_code, reason);
+		tender_docker_exec_fail(self,
+					g_error_new(TENDER_ERROR,
+						    missing ? TENDER_ERROR_NOT_FOUND
+							    : TENDER_ERROR_FAILED,
+						    "Command '%s' %s in the container of workload "
+						    "'%s': %s",
+						    self->command,
+						    missing ? "does not exist" : "cannot be run",
+						    self->workload,
+						    g_strstrip(reason)));
 		return;
 	}
 	tender_docker_exec_map_exit(state->exit_code, self->killed_by, &exit_code, &signo);
@@ -981,6 +1005,7 @@ tender_docker_exec_start(TenderDockerClient *client,
 	self->command = g_strdup(tender_run_exec_get_argv(exec)[0]);
 	self->tty = tender_run_exec_get_tty(exec);
 	(void)tender_run_exec_get_terminal_size(exec, &self->rows, &self->columns);
+	self->head = g_string_new(NULL);
 	self->demux = tender_docker_demux_new(0);
 	tender_docker_demux_set_func(self->demux, tender_docker_exec_output, self);
 	self->stdin_fd = -1;

@@ -40,6 +40,8 @@ tender_docker_exec_build_create(const gchar *const *argv,
 				gboolean tty);
 gboolean
 tender_docker_exec_read_state(JsonNode *answer, TenderDockerExecState *state, GError **error);
+gboolean
+tender_docker_exec_reason_is_missing(gint64 docker_code, const gchar *reason);
 void
 tender_docker_exec_map_exit(gint64 docker_code, gint killed_by, gint *exit_code, gint *signo);
 

@@ -94,7 +94,8 @@ typedef struct {
  *   a{sv} with the defaults filled in, x-NAME keys included): %FALSE with @error set
  *   (InvalidArgument naming the key, or NotSupported) if not.  Asked when a workload is
  *   created or imported and before each use of its spec, so it must be quick and must not
- *   block.  Since: 0.3
+ *   block.  Since 0.4 the spec may hold "volumes" (a(ssb): source, destination, read-only),
+ *   which a runtime that does not bind them refuses.  Since: 0.3
  * @exec: (nullable): starts the command of @exec in @run and returns at once; then reports
  *   its host PID once known (tender_run_exec_report_started()), its output
  *   (tender_run_exec_append_output(), or straight to the caller's descriptors of
