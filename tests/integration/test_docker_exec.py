@@ -28,9 +28,10 @@ from test_http import UnixConnection, curl  # noqa: E402
 
 
 def top(name):
-    """The command lines of the processes of the workload's container, as docker top says."""
-    out = docker("top", f"tender-{name}", "-o", "args", check=False).stdout
-    return [line.strip() for line in out.splitlines()[1:]]
+    """The command lines of the processes of the workload's container, as docker top says
+    (its columns: UID PID PPID C STIME TTY TIME CMD)."""
+    out = docker("top", f"tender-{name}").stdout
+    return [line.split(None, 7)[7] for line in out.splitlines()[1:] if line.strip()]
 
 
 class DockerExecTest(DockerTestCase, ExecTestCase):
@@ -80,6 +81,7 @@ class DockerExecTest(DockerTestCase, ExecTestCase):
         # the command and what it started are gone: the container runs its loop alone
         self.assertTrue(wait_for(lambda: not [p for p in top("dx-refuse") if "sleep 6" in p]),
                         top("dx-refuse"))
+        self.assertTrue([p for p in top("dx-refuse") if "while" in p], top("dx-refuse"))
         e = self.assertDBusError("NotFound", self.exec_, "dx-refuse", ["no-such-command"])
         self.assertIn("no-such-command", e.message)
         e = self.assertDBusError("InvalidArgument", self.exec_, "dx-refuse", [])
@@ -188,7 +190,7 @@ class DockerExecTest(DockerTestCase, ExecTestCase):
             f.write("from the host\n")
         self.run_docker("dx-vol", volumes=GLib.Variant("a(ssb)", [(rw, "/data", False),
                                                                   (ro, "/ro", True)]))
-        mounts = {m["Target"]: (m["Type"], m["Source"], m["ReadOnly"])
+        mounts = {m["Target"]: (m["Type"], m["Source"], m.get("ReadOnly", False))
                   for m in json.loads(docker("inspect", "tender-dx-vol").stdout)[0]
                   ["HostConfig"]["Mounts"]}
         self.assertEqual(mounts, {"/data": ("bind", rw, False), "/ro": ("bind", ro, True)})
