@@ -9,7 +9,6 @@ that does not exist, a workload not running, a terminal; over D-Bus, HTTP (captu
 streamed) and tenderctl exec (the caller's own descriptors); the caller gone; and the core's
 spec key volumes as binds, read-only ones refusing writes."""
 
-import base64
 import json
 import os
 import shutil
@@ -23,8 +22,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dockerlab import docker  # noqa: E402
 from tenderlab import GLib, wait_for  # noqa: E402
 from test_docker_runtime import LOOP, TENDERCTL, DockerTestCase, x_docker  # noqa: E402
+import test_exec  # noqa: E402
 from test_exec import MIB, ExecTestCase  # noqa: E402
-from test_http import UnixConnection, curl  # noqa: E402
 
 
 def top(name):
@@ -106,69 +105,24 @@ class DockerExecTest(DockerTestCase, ExecTestCase):
         self.assertEqual(lines[2].strip(), "e")
         self.assertEqual(err, b"")
 
+    def run_sleeper(self, name, argv=None, **spec):
+        """A running docker workload, for the tests of test_exec.py run here as they stand."""
+        return self.run_docker(name, **spec)
+
     def test_http(self):
-        self.run_docker("dx-http")
-        status, _, text = curl("POST", "/v1/workloads/dx-http/exec",
-                               {"argv": ["sh", "-c", "cat; echo err >&2; exit 2"],
-                                "env": ["X=1"], "stdin": base64.b64encode(b"abc").decode(),
-                                "max_output": 2, "timeout_sec": 30, "working_directory": "/"})
-        self.assertEqual(status, 200, text)
-        self.assertEqual(json.loads(text), {"exit_code": 2, "signal": 0,
-                                            "stdout": base64.b64encode(b"ab").decode(),
-                                            "stderr": base64.b64encode(b"er").decode(),
-                                            "truncated": True})
-        # streamed: the caller's descriptors, each chunk as it comes
-        conn = UnixConnection()
-        conn.request("POST", "/v1/workloads/dx-http/exec?stream=1",
-                     body=json.dumps({"argv": ["sh", "-c",
-                                               "echo one; echo two >&2; sleep 2; echo three"]}),
-                     headers={"Content-Type": "application/json"})
-        started = time.monotonic()
-        resp = conn.getresponse()
-        self.assertEqual(resp.status, 200)
-        lines = []
-        while True:
-            line = resp.readline()
-            if not line:
-                break
-            lines.append((time.monotonic() - started, json.loads(line)))
-        conn.close()
-        chunks = [(at, obj) for at, obj in lines if "stream" in obj]
-        got = {s: b"".join(base64.b64decode(o["data"]) for _, o in chunks if o["stream"] == s)
-               for s in ("stdout", "stderr")}
-        self.assertEqual(got, {"stdout": b"one\nthree\n", "stderr": b"two\n"})
-        self.assertLess(chunks[0][0], 1.5)
-        self.assertEqual(lines[-1][1], {"exit_code": 0, "signal": 0})
+        """POST /v1/workloads/NAME/exec, captured; and streamed (the caller's descriptors,
+        each chunk as it comes)."""
+        test_exec.ExecHttpTest.test_captured(self)
+        test_exec.ExecHttpTest.test_streamed(self)
 
     def test_tenderctl(self):
         """tenderctl exec passes its own stdin, stdout and stderr: the streaming path."""
-        self.run_docker("dx-ctl")
-        started = time.monotonic()
-        proc = subprocess.Popen([TENDERCTL, "exec", "dx-ctl", "--", "sh", "-c",
-                                 "echo first; sleep 2; echo second; exit 3"],
-                                stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        self.addCleanup(proc.kill)
-        self.assertEqual(proc.stdout.readline(), b"first\n")
-        self.assertLess(time.monotonic() - started, 1.8)
-        self.assertIsNone(proc.poll())
-        self.assertEqual(proc.stdout.read(), b"second\n")
-        self.assertEqual(proc.wait(timeout=20), 3)
-        r = subprocess.run([TENDERCTL, "exec", "-e", "A=1", "-w", "/tmp", "dx-ctl", "--",
-                            "sh", "-c", 'read x; echo "$x $A $(pwd)" >&2'],
-                           input=b"in\n", capture_output=True, timeout=60)
-        self.assertEqual((r.returncode, r.stdout, r.stderr), (0, b"", b"in 1 /tmp\n"))
+        test_exec.ExecTenderctlTest.test_streams_and_exit_status(self)
         # a lot through both ways, more than any buffer between
         data = os.urandom(3 * MIB)
-        r = subprocess.run([TENDERCTL, "exec", "dx-ctl", "--", "cat"], input=data,
+        r = subprocess.run([TENDERCTL, "exec", "ex-ctl", "--", "cat"], input=data,
                            capture_output=True, timeout=60)
         self.assertEqual((r.returncode, len(r.stdout), r.stdout == data), (0, len(data), True))
-        r = subprocess.run([TENDERCTL, "exec", "--timeout", "1", "dx-ctl", "--", "sleep", "30"],
-                           capture_output=True, text=True, timeout=60)
-        self.assertEqual(r.returncode, 128 + signal.SIGKILL, r.stderr)
-        r = subprocess.run([TENDERCTL, "exec", "dx-ctl", "--", "no-such-command"],
-                           capture_output=True, text=True, timeout=60)
-        self.assertEqual(r.returncode, 1)
-        self.assertIn("no-such-command", r.stderr)
 
     def test_caller_gone_kills_the_command(self):
         self.run_docker("dx-gone")
