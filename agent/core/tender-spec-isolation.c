@@ -365,6 +365,12 @@ tender_spec_needs_namespaces(const gchar *key, GError **error)
 	return FALSE;
 }
 
+static gboolean
+tender_spec_get_runtime_is_scope(const TenderSpec *self)
+{
+	return self->runtime == NULL || g_strcmp0(self->runtime, TENDER_SPEC_RUNTIME_DEFAULT) == 0;
+}
+
 /**
  * tender_spec_check_isolation:
  * @self: a parsed #TenderSpec
@@ -399,7 +405,8 @@ tender_spec_check_isolation(const TenderSpec *self, GError **error)
 		return tender_spec_needs_namespaces("image", error);
 	if (self->rootfs != NULL)
 		return tender_spec_needs_namespaces("rootfs", error);
-	if (self->volumes != NULL)
+	/* a plugin's runtime binds volumes its own way (its check_spec says whether it does) */
+	if (self->volumes != NULL && tender_spec_get_runtime_is_scope(self))
 		return tender_spec_needs_namespaces("volumes", error);
 	if (self->network == TENDER_NETWORK_NONE || self->network == TENDER_NETWORK_PRIVATE)
 		return tender_spec_needs_namespaces("network", error);

@@ -8,6 +8,7 @@
 
 #include "tender-error.h"
 #include "tender-plugin-run.h"
+#include "tender-run-exec-private.h"
 #include "tender-units.h"
 #include "tender-util.h"
 
@@ -39,6 +40,7 @@ struct _TenderPluginRun {
 	gchar *end_reason;
 	/* the runtime refused the start as Unavailable: what it needs is away for now */
 	gboolean start_unavailable;
+	GPtrArray *execs; /* of TenderRunExec, commands under way, not owned */
 };
 
 G_DEFINE_TYPE(TenderPluginRun, tender_plugin_run, TENDER_TYPE_RUNTIME_RUN)
@@ -298,6 +300,94 @@ tender_plugin_run_get_id_cb(TenderRuntimeRun *run)
 	return TENDER_PLUGIN_RUN(run)->id;
 }
 
+static void
+tender_plugin_run_exec_done(TenderRunExec *view, gpointer user_data)
+{
+	TenderPluginRun *self = user_data;
+
+	g_ptr_array_remove_fast(self->execs, view);
+}
+
+/* the vtable's exec, if the plugin's header and vtable have it */
+static gboolean
+tender_plugin_run_check_exec(TenderPluginRun *self,
+			     const TenderRuntimeVTable *vtable,
+			     GError **error)
+{
+	if (vtable == NULL)
+		return FALSE;
+	if (vtable->struct_size < G_STRUCT_OFFSET(TenderRuntimeVTable, exec) + sizeof(gpointer) ||
+	    vtable->exec == NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_SUPPORTED,
+			    "Runtime '%s' of workload '%s' cannot run commands in its workloads",
+			    tender_runtime_get_name(TENDER_RUNTIME(self->runtime)),
+			    tender_plugin_run_get_name(self));
+		return FALSE;
+	}
+	if (tender_plugin_run_is_over(self)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_STATE,
+			    "Workload '%s' has ended; commands run only in a running workload",
+			    tender_plugin_run_get_name(self));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * tender_plugin_run_exec:
+ * @self: a #TenderPluginRun
+ * @exec: the command, valid until @task returns
+ * @cancellable: (nullable): cancelled when the caller has gone
+ * @task: (transfer full): returns once the plugin has reported the command's end (or it
+ *   cannot run)
+ *
+ * Runs a command in the run, through the vtable's exec.
+ */
+void
+tender_plugin_run_exec(TenderPluginRun *self,
+		       TenderRuntimeExec *exec,
+		       GCancellable *cancellable,
+		       GTask *task)
+{
+	g_autoptr(GTask) owned = task;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderRunExec) view = NULL;
+	const TenderRuntimeVTable *vtable = tender_plugin_run_vtable(self, &error);
+	gboolean ok;
+
+	if (!tender_plugin_run_check_exec(self, vtable, &error)) {
+		g_task_return_error(owned, g_steal_pointer(&error));
+		return;
+	}
+	view = tender_run_exec_new(exec, owned, cancellable, tender_plugin_run_exec_done, self);
+	g_ptr_array_add(self->execs, view);
+	self->in_call++;
+	ok = vtable->exec((TenderRun *)self, view, tender_plugin_run_user_data(self), &error);
+	self->in_call--;
+	if (ok)
+		return;
+	if (error == NULL)
+		g_set_error_literal(&error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_FAILED,
+				    "the runtime could not run the command, and did not say why");
+	tender_run_exec_refuse(view, g_steal_pointer(&error));
+}
+
+/* the commands under way fail: the runtime is gone */
+static void
+tender_plugin_run_orphan_execs(TenderPluginRun *self)
+{
+	while (self->execs->len > 0) {
+		TenderRunExec *view = g_ptr_array_steal_index_fast(self->execs, 0);
+		tender_run_exec_orphan(view, "The runtime went away while the command ran");
+	}
+}
+
 static GPid
 tender_plugin_run_get_pid(TenderRuntimeRun *run)
 {
@@ -317,6 +407,7 @@ tender_plugin_run_detach(TenderPluginRun *self)
 	gpointer data = g_steal_pointer(&self->data);
 
 	self->detached = TRUE;
+	tender_plugin_run_orphan_execs(self);
 	if (destroy != NULL)
 		destroy(data);
 }
@@ -343,6 +434,7 @@ tender_plugin_run_finalize(GObject *object)
 	g_object_unref(self->runtime);
 	g_free(self->id);
 	g_free(self->end_reason);
+	g_ptr_array_unref(self->execs);
 	G_OBJECT_CLASS(tender_plugin_run_parent_class)->finalize(object);
 }
 
@@ -373,6 +465,7 @@ static void
 tender_plugin_run_init(TenderPluginRun *self)
 {
 	self->id = g_uuid_string_random();
+	self->execs = g_ptr_array_new();
 }
 
 /**

@@ -16,5 +16,10 @@ TenderRuntimeRun *
 tender_plugin_run_new(TenderPluginRuntime *runtime, TenderWorkload *workload);
 void
 tender_plugin_run_detach(TenderPluginRun *self);
+void
+tender_plugin_run_exec(TenderPluginRun *self,
+		       TenderRuntimeExec *exec,
+		       GCancellable *cancellable,
+		       GTask *task);
 
 G_END_DECLS

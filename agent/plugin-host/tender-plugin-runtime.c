@@ -118,6 +118,16 @@ tender_plugin_runtime_check_spec(TenderRuntime *runtime,
 	/* a plugin built with ABI 2's header has no check_spec: its padding is NULL; its runs
 	 * have an argv, as they always had */
 	if (self->vtable == NULL || self->vtable->check_spec == NULL) {
+		if (spec->volumes != NULL) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_NOT_SUPPORTED,
+				    "Workload '%s': runtime '%s' does not do the spec key "
+				    "'volumes'",
+				    name,
+				    tender_runtime_get_name(runtime));
+			return FALSE;
+		}
 		if (spec->argv != NULL)
 			return TRUE;
 		g_set_error_literal(error,
@@ -143,6 +153,28 @@ tender_plugin_runtime_resolve_command(TenderRuntime *runtime,
 	return g_new0(gchar *, 1);
 }
 
+/* through the vtable's exec; the task has no cancellable, as a caller that goes gets the
+ * command killed, and its end reported */
+static void
+tender_plugin_runtime_exec_async(TenderRuntime *runtime,
+				 TenderRuntimeRun *run,
+				 TenderRuntimeExec *exec,
+				 GCancellable *cancellable,
+				 GAsyncReadyCallback callback,
+				 gpointer user_data)
+{
+	GTask *task = g_task_new(runtime, NULL, callback, user_data);
+
+	g_task_set_source_tag(task, tender_plugin_runtime_exec_async);
+	tender_plugin_run_exec(TENDER_PLUGIN_RUN(run), exec, cancellable, task);
+}
+
+static gboolean
+tender_plugin_runtime_exec_finish(TenderRuntime *runtime, GAsyncResult *res, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
 static void
 tender_plugin_runtime_finalize(GObject *object)
 {
@@ -163,6 +195,8 @@ tender_plugin_runtime_class_init(TenderPluginRuntimeClass *klass)
 	runtime_class->forget_workload = tender_plugin_runtime_forget_workload;
 	runtime_class->check_spec = tender_plugin_runtime_check_spec;
 	runtime_class->resolve_command = tender_plugin_runtime_resolve_command;
+	runtime_class->exec_async = tender_plugin_runtime_exec_async;
+	runtime_class->exec_finish = tender_plugin_runtime_exec_finish;
 }
 
 static void
@@ -310,7 +344,7 @@ tender_plugin_register_runtime(TenderPlugin *self,
 
 	g_return_val_if_fail(TENDER_IS_PLUGIN(self), FALSE);
 	g_return_val_if_fail(vtable != NULL, FALSE);
-	if (vtable->struct_size < G_STRUCT_OFFSET(TenderRuntimeVTable, padding)) {
+	if (vtable->struct_size < G_STRUCT_OFFSET(TenderRuntimeVTable, exec)) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,

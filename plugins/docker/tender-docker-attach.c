@@ -22,6 +22,10 @@
  *
  * Before the container runs, dockerd takes the data only as far as the socket's buffers go
  * (some 200 KiB): it hands it to the container as the container reads.
+ *
+ * The same exchange, with a JSON body, hijacks POST /exec/ID/start: tender_docker_attach_hijack()
+ * hands over the connection once dockerd has answered its head, with what came after the
+ * head, for the caller to read the exec's stream from and write its stdin to.
  */
 
 #define TENDER_DOCKER_ATTACH_READ_SIZE 4096
@@ -29,8 +33,9 @@
 typedef struct {
 	gchar *socket_path;
 	gchar *path;
-	GBytes *data;
-	gchar *request; /* the request's line and headers */
+	GBytes *data;	/* for stdin; NULL when hijacking */
+	JsonNode *body; /* the request's, or NULL */
+	gchar *request; /* the request's line and headers, and its body */
 	GSocketConnection *connection;
 	GByteArray *answer; /* what has been read of the answer */
 	gsize head_len;	    /* the length of the answer's head, once it is known */
@@ -45,7 +50,8 @@ tender_docker_attach_free(TenderDockerAttach *attach)
 	g_free(attach->socket_path);
 	g_free(attach->path);
 	g_free(attach->request);
-	g_bytes_unref(attach->data);
+	g_clear_pointer(&attach->data, g_bytes_unref);
+	g_clear_pointer(&attach->body, json_node_unref);
 	g_clear_object(&attach->connection);
 	g_byte_array_unref(attach->answer);
 	g_free(attach->reason);
@@ -120,6 +126,11 @@ tender_docker_attach_answered(GTask *task)
 					attach->socket_path,
 					attach->status,
 					attach->reason);
+		return;
+	}
+	if (attach->data == NULL) {
+		/* a hijack: the connection is the caller's */
+		g_task_return_pointer(task, g_object_ref(attach->connection), g_object_unref);
 		return;
 	}
 	if (g_bytes_get_size(attach->data) == 0) {
@@ -262,14 +273,29 @@ tender_docker_attach_connected_cb(GObject *source, GAsyncResult *res, gpointer u
 		tender_docker_attach_return_io_error(task, error);
 		return;
 	}
-	attach->request = g_strdup_printf("POST %s HTTP/1.1\r\n"
-					  "Host: docker\r\n"
-					  "User-Agent: tender\r\n"
-					  "Content-Type: text/plain\r\n"
-					  "Connection: Upgrade\r\n"
-					  "Upgrade: tcp\r\n"
-					  "\r\n",
-					  attach->path);
+	if (attach->body != NULL) {
+		g_autofree gchar *json = json_to_string(attach->body, FALSE);
+		attach->request = g_strdup_printf("POST %s HTTP/1.1\r\n"
+						  "Host: docker\r\n"
+						  "User-Agent: tender\r\n"
+						  "Content-Type: application/json\r\n"
+						  "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+						  "Connection: Upgrade\r\n"
+						  "Upgrade: tcp\r\n"
+						  "\r\n%s",
+						  attach->path,
+						  strlen(json),
+						  json);
+	} else {
+		attach->request = g_strdup_printf("POST %s HTTP/1.1\r\n"
+						  "Host: docker\r\n"
+						  "User-Agent: tender\r\n"
+						  "Content-Type: text/plain\r\n"
+						  "Connection: Upgrade\r\n"
+						  "Upgrade: tcp\r\n"
+						  "\r\n",
+						  attach->path);
+	}
 	output = g_io_stream_get_output_stream(G_IO_STREAM(attach->connection));
 	/* the task is given away in the same call */
 	cancellable = g_task_get_cancellable(task);
@@ -280,6 +306,31 @@ tender_docker_attach_connected_cb(GObject *source, GAsyncResult *res, gpointer u
 					cancellable,
 					tender_docker_attach_request_written_cb,
 					g_steal_pointer(&task));
+}
+
+/* the request, on a connection of its own */
+static void
+tender_docker_attach_start(GTask *task,
+			   const gchar *socket_path,
+			   const gchar *path,
+			   GBytes *data,
+			   JsonNode *body)
+{
+	TenderDockerAttach *attach = g_new0(TenderDockerAttach, 1);
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GSocketAddress) address = g_unix_socket_address_new(socket_path);
+
+	attach->socket_path = g_strdup(socket_path);
+	attach->path = g_strdup(path);
+	attach->data = data != NULL ? g_bytes_ref(data) : NULL;
+	attach->body = body != NULL ? json_node_ref(body) : NULL;
+	attach->answer = g_byte_array_new();
+	g_task_set_task_data(task, attach, (GDestroyNotify)tender_docker_attach_free);
+	g_socket_client_connect_async(client,
+				      G_SOCKET_CONNECTABLE(address),
+				      g_task_get_cancellable(task),
+				      tender_docker_attach_connected_cb,
+				      task);
 }
 
 /**
@@ -295,18 +346,47 @@ tender_docker_attach_connected_cb(GObject *source, GAsyncResult *res, gpointer u
 void
 tender_docker_attach_stdin(GTask *task, const gchar *socket_path, const gchar *path, GBytes *data)
 {
-	TenderDockerAttach *attach = g_new0(TenderDockerAttach, 1);
-	g_autoptr(GSocketClient) client = g_socket_client_new();
-	g_autoptr(GSocketAddress) address = g_unix_socket_address_new(socket_path);
+	tender_docker_attach_start(task, socket_path, path, data, NULL);
+}
 
-	attach->socket_path = g_strdup(socket_path);
-	attach->path = g_strdup(path);
-	attach->data = g_bytes_ref(data);
-	attach->answer = g_byte_array_new();
-	g_task_set_task_data(task, attach, (GDestroyNotify)tender_docker_attach_free);
-	g_socket_client_connect_async(client,
-				      G_SOCKET_CONNECTABLE(address),
-				      g_task_get_cancellable(task),
-				      tender_docker_attach_connected_cb,
-				      task);
+/**
+ * tender_docker_attach_hijack:
+ * @task: (transfer full): the task to return the connection on (see
+ *        tender_docker_attach_hijack_finish()); its cancellable cancels
+ * @socket_path: dockerd's socket
+ * @path: the request's path, "/vX.Y/exec/ID/start"
+ * @body: (nullable): the request's JSON body
+ *
+ * POSTs @body to @path on a connection of its own, which dockerd hijacks.
+ */
+void
+tender_docker_attach_hijack(GTask *task,
+			    const gchar *socket_path,
+			    const gchar *path,
+			    JsonNode *body)
+{
+	tender_docker_attach_start(task, socket_path, path, NULL, body);
+}
+
+/**
+ * tender_docker_attach_hijack_finish:
+ * @res: the task of tender_docker_attach_hijack()
+ * @rest: (out) (transfer full): what dockerd sent after its answer's head, the stream's
+ *        first bytes
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: (transfer full): the hijacked connection, or %NULL if dockerd refused (the error
+ *	maps from its status) or the connection failed
+ */
+GSocketConnection *
+tender_docker_attach_hijack_finish(GAsyncResult *res, GBytes **rest, GError **error)
+{
+	TenderDockerAttach *attach = g_task_get_task_data(G_TASK(res));
+	GSocketConnection *connection = g_task_propagate_pointer(G_TASK(res), error);
+
+	if (connection == NULL)
+		return NULL;
+	*rest = g_bytes_new(attach->answer->data + attach->head_len,
+			    attach->answer->len - attach->head_len);
+	return connection;
 }

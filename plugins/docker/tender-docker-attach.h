@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -13,5 +14,12 @@ G_BEGIN_DECLS
 
 void
 tender_docker_attach_stdin(GTask *task, const gchar *socket_path, const gchar *path, GBytes *data);
+void
+tender_docker_attach_hijack(GTask *task,
+			    const gchar *socket_path,
+			    const gchar *path,
+			    JsonNode *body);
+GSocketConnection *
+tender_docker_attach_hijack_finish(GAsyncResult *res, GBytes **rest, GError **error);
 
 G_END_DECLS

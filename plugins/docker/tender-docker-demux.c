@@ -20,7 +20,9 @@
  * It is fed the stream in pieces of any size, as they arrive; a header or a payload may be
  * split anywhere.  Each stream keeps at most max bytes, the first ones: the rest is counted
  * and dropped, and the demuxer says it truncated.  A header that is not one, or a frame
- * longer than TENDER_DOCKER_DEMUX_FRAME_MAX, is an error, and so is every later feed.
+ * longer than TENDER_DOCKER_DEMUX_FRAME_MAX, is an error, and so is every later feed.  With a
+ * function (tender_docker_demux_set_func()), the payloads go to it as they come instead, and
+ * nothing is kept.
  */
 
 #define TENDER_DOCKER_DEMUX_HEADER_SIZE 8
@@ -35,6 +37,8 @@ struct _TenderDockerDemux {
 	GByteArray *data[TENDER_DOCKER_STREAM_LAST];
 	guint64 dropped[TENDER_DOCKER_STREAM_LAST];
 	gboolean failed;
+	TenderDockerDemuxFunc func;
+	gpointer func_data;
 };
 
 /**
@@ -110,12 +114,33 @@ tender_docker_demux_take(TenderDockerDemux *self, const guint8 *data, gsize n)
 	gsize room = buf->len < self->max ? self->max - buf->len : 0;
 	gsize keep = MIN(room, n);
 
-	if (keep > 0)
+	if (self->func != NULL) {
+		self->func(self->stream, data, n, self->func_data);
+		keep = n;
+	} else if (keep > 0)
 		g_byte_array_append(buf, data, (guint)keep);
 	self->dropped[self->stream] += n - keep;
 	self->left -= (guint32)n;
 	if (self->left == 0)
 		self->in_payload = FALSE;
+}
+
+/**
+ * tender_docker_demux_set_func:
+ * @self: a #TenderDockerDemux
+ * @func: (nullable): called with each piece of payload, as it comes
+ * @user_data: for @func
+ *
+ * Hands the payloads to @func instead of keeping them.
+ */
+void
+tender_docker_demux_set_func(TenderDockerDemux *self,
+			     TenderDockerDemuxFunc func,
+			     gpointer user_data)
+{
+	g_return_if_fail(self != NULL);
+	self->func = func;
+	self->func_data = user_data;
 }
 
 /**

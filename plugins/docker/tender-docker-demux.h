@@ -26,10 +26,19 @@ typedef enum {
 
 typedef struct _TenderDockerDemux TenderDockerDemux;
 
+typedef void (*TenderDockerDemuxFunc)(TenderDockerStream stream,
+				      const guint8 *data,
+				      gsize len,
+				      gpointer user_data);
+
 TenderDockerDemux *
 tender_docker_demux_new(gsize max);
 void
 tender_docker_demux_free(TenderDockerDemux *self);
+void
+tender_docker_demux_set_func(TenderDockerDemux *self,
+			     TenderDockerDemuxFunc func,
+			     gpointer user_data);
 gboolean
 tender_docker_demux_feed(TenderDockerDemux *self, const guint8 *data, gsize len, GError **error);
 gboolean

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tender-docker-api.h"
+#include "tender-docker-exec.h"
 #include "tender-docker-inspect.h"
 #include "tender-docker-runtime.h"
 #include "tender-docker-spec.h"
@@ -803,6 +804,36 @@ tender_docker_runtime_check_spec(const gchar *workload,
 	return dspec != NULL;
 }
 
+/* a command in the running container (tender-docker-exec.c), as its user */
+static gboolean
+tender_docker_runtime_exec(TenderRun *run, TenderRunExec *exec, gpointer user_data, GError **error)
+{
+	TenderDockerRuntime *self = user_data;
+	TenderDockerRun *dr = tender_docker_runtime_get_run(self, run, error);
+	g_autoptr(GVariant) spec = NULL;
+	g_autoptr(TenderDockerSpec) dspec = NULL;
+
+	if (dr == NULL)
+		return FALSE;
+	if (!dr->running || !tender_docker_run_alive(dr)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_STATE,
+			    "The container of workload '%s' is not running",
+			    dr->workload);
+		return FALSE;
+	}
+	spec = tender_run_get_spec(run);
+	dspec = tender_docker_spec_new(dr->workload, spec, error);
+	return dspec != NULL && tender_docker_exec_start(self->client,
+							 dr->id,
+							 dr->workload,
+							 dspec->user,
+							 exec,
+							 self->cancellable,
+							 error);
+}
+
 static const TenderRuntimeVTable tender_docker_runtime_vtable = {
     .struct_size = sizeof(TenderRuntimeVTable),
     .start = tender_docker_runtime_start,
@@ -815,6 +846,7 @@ static const TenderRuntimeVTable tender_docker_runtime_vtable = {
     .adopt = tender_docker_runtime_adopt,
     .forget_workload = tender_docker_runtime_forget_workload,
     .check_spec = tender_docker_runtime_check_spec,
+    .exec = tender_docker_runtime_exec,
 };
 
 /* --- the events --- */

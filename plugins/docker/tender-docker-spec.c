@@ -13,9 +13,9 @@
  * TenderDockerSpec: what a workload of the runtime docker is, from its spec (the a{sv} the
  * runtime's check_spec and tender_run_get_spec() give, defaults filled in): the x-docker keys
  * (image, env, entrypoint, user, workdir, ports, network), the spec's argv as the Cmd, its
- * env, and the limits that map onto HostConfig.  Whatever it cannot do is refused here, when
- * the workload is created, naming the key; and the body of POST /containers/create is made
- * from it.
+ * env, its volumes (binds), and the limits that map onto HostConfig.  Whatever it cannot do is
+ * refused here, when the workload is created, naming the key; and the body of POST
+ * /containers/create is made from it.
  */
 
 /* dockerd refuses a smaller Memory */
@@ -61,6 +61,7 @@ tender_docker_spec_free(TenderDockerSpec *self)
 	g_strfreev(self->entrypoint);
 	g_strfreev(self->env);
 	g_free(self->user);
+	g_clear_pointer(&self->volumes, g_variant_unref);
 	g_free(self->workdir);
 	g_array_unref(self->ports);
 	g_free(self->network);
@@ -385,6 +386,10 @@ tender_docker_spec_parse_core(TenderDockerSpec *self,
 				self->env = g_environ_setenv(self->env, name, eq + 1, TRUE);
 		}
 	}
+	/* the core checked them: absolute clean paths, none on /, no destination twice */
+	self->volumes = g_variant_lookup_value(spec, "volumes", G_VARIANT_TYPE("a(ssb)"));
+	if (self->volumes != NULL && g_variant_n_children(self->volumes) == 0)
+		g_clear_pointer(&self->volumes, g_variant_unref);
 	(void)g_variant_lookup(spec, "memory_max", "t", &self->memory_max);
 	(void)g_variant_lookup(spec, "cpu_quota_percent", "u", &self->cpu_quota_percent);
 	(void)g_variant_lookup(spec, "tasks_max", "t", &self->tasks_max);
@@ -543,7 +548,34 @@ tender_docker_spec_add_ports(const TenderDockerSpec *self, JsonBuilder *builder,
 	json_builder_end_object(builder);
 }
 
-/* HostConfig: the limits, the journald log driver, the ports and the network */
+/* HostConfig.Mounts: a bind of each volume (left out without volumes, so that a container
+ * made before volumes were taken keeps its digest) */
+static void
+tender_docker_spec_add_mounts(const TenderDockerSpec *self, JsonBuilder *builder)
+{
+	GVariantIter iter;
+	const gchar *source;
+	const gchar *destination;
+	gboolean read_only;
+
+	if (self->volumes == NULL)
+		return;
+	json_builder_set_member_name(builder, "Mounts");
+	json_builder_begin_array(builder);
+	g_variant_iter_init(&iter, self->volumes);
+	while (g_variant_iter_next(&iter, "(&s&sb)", &source, &destination, &read_only)) {
+		json_builder_begin_object(builder);
+		tender_docker_spec_add_string(builder, "Type", "bind");
+		tender_docker_spec_add_string(builder, "Source", source);
+		tender_docker_spec_add_string(builder, "Target", destination);
+		json_builder_set_member_name(builder, "ReadOnly");
+		json_builder_add_boolean_value(builder, read_only);
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+}
+
+/* HostConfig: the limits, the journald log driver, the ports, the network and the volumes */
 static void
 tender_docker_spec_add_host_config(const TenderDockerSpec *self, JsonBuilder *builder)
 {
@@ -566,6 +598,7 @@ tender_docker_spec_add_host_config(const TenderDockerSpec *self, JsonBuilder *bu
 	json_builder_end_object(builder);
 	tender_docker_spec_add_ports(self, builder, TRUE);
 	tender_docker_spec_add_string(builder, "NetworkMode", self->network);
+	tender_docker_spec_add_mounts(self, builder);
 	json_builder_end_object(builder);
 }
 
@@ -576,7 +609,8 @@ tender_docker_spec_add_host_config(const TenderDockerSpec *self, JsonBuilder *bu
  *
  * The body of POST /containers/create?name=tender-NAME for the workload's container: its
  * image, Cmd, Entrypoint, Env, User, WorkingDir, the labels of the plugin's workloads, the
- * exposed and published ports, and HostConfig (limits, the journald log driver, network).
+ * exposed and published ports, and HostConfig (limits, the journald log driver, network,
+ * the volumes' binds).
  *
  * Returns: (transfer full): a JSON object
  */

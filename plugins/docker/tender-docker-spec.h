@@ -44,6 +44,8 @@ typedef struct {
  * @memory_max: HostConfig.Memory (and MemorySwap: no swap), 0 for none
  * @cpu_quota_percent: HostConfig.NanoCpus / 10^7, 0 for none
  * @tasks_max: HostConfig.PidsLimit, 0 for none
+ * @volumes: (nullable): the core's volumes, an a(ssb) (source, destination, read-only):
+ *   HostConfig.Mounts of type bind
  *
  * What the container of a workload of the runtime docker is made of: its spec's x-docker
  * and the core's keys that map onto a container.
@@ -60,6 +62,7 @@ typedef struct {
 	guint64 memory_max;
 	guint32 cpu_quota_percent;
 	guint64 tasks_max;
+	GVariant *volumes;
 } TenderDockerSpec;
 
 TenderDockerSpec *

@@ -79,6 +79,23 @@ class PluginRuntimeTest(PluginTestCase):
         props = self.tender.props(name)
         self.assertEqual((props["State"], props["Reason"]), ("stopped", ""))
 
+    def test_exec_and_volumes_not_supported(self):
+        """A runtime without exec (fakert) cannot run commands in its workloads, and one
+        without check_spec does not take volumes."""
+        name = self.workload("rt-exec")
+        self.tender.create(name, argv=["anything"], **fakert())
+        self.tender.start(name)
+        e = self.assertDBusError("NotSupported", self.tender.call, "ExecWorkload", "sasa{sv}",
+                                 name, ["true"], {})
+        self.assertIn("fakert", e.message)
+        status, _, text = curl("POST", f"/v1/workloads/{name}/exec", {"argv": ["true"]})
+        self.assertEqual(status, 501, text)
+        e = self.assertDBusError("NotSupported", self.tender.create, self.workload("rt-vol"),
+                                 argv=["anything"],
+                                 volumes=GLib.Variant("a(ssb)", [("/tmp", "/data", False)]),
+                                 **fakert())
+        self.assertIn("volumes", e.message)
+
     def test_restart_policy(self):
         name = self.workload("rt-restart")
         self.tender.create(name, argv=["anything"], restart="on-failure", restart_max=2,

@@ -29,6 +29,19 @@ G_BEGIN_DECLS
 typedef struct _TenderRun TenderRun;
 
 /**
+ * TenderRunExec:
+ *
+ * One command of ExecWorkload that tenderd asks a plugin's runtime to run in a running
+ * workload (#TenderRuntimeVTable.exec): what to run (the getters), and, reported by the
+ * runtime, its host PID, its output and how it ended.  Owned by tenderd; valid from the call
+ * of @exec until the runtime reports the end (tender_run_exec_report_ended() or
+ * tender_run_exec_report_failed(), exactly one of them, once).
+ *
+ * Since: 0.4
+ */
+typedef struct _TenderRunExec TenderRunExec;
+
+/**
  * TenderRunMetrics:
  * @cpu_usage_nsec: CPU time used since the run began
  * @memory_bytes: memory in use
@@ -81,7 +94,19 @@ typedef struct {
  *   a{sv} with the defaults filled in, x-NAME keys included): %FALSE with @error set
  *   (InvalidArgument naming the key, or NotSupported) if not.  Asked when a workload is
  *   created or imported and before each use of its spec, so it must be quick and must not
- *   block.  Since: 0.3
+ *   block.  Since 0.4 the spec may hold "volumes" (a(ssb): source, destination, read-only),
+ *   which a runtime that does not bind them refuses.  Since: 0.3
+ * @exec: (nullable): starts the command of @exec in @run and returns at once; then reports
+ *   its host PID once known (tender_run_exec_report_started()), its output
+ *   (tender_run_exec_append_output(), or straight to the caller's descriptors of
+ *   tender_run_exec_get_fd()), and its end (tender_run_exec_report_ended() or
+ *   tender_run_exec_report_failed()).  The runtime SIGKILLs the command after
+ *   tender_run_exec_get_timeout() seconds and when tender_run_exec_get_cancellable() is
+ *   cancelled (the caller has gone), and reports signal 9.  Return %FALSE with @error if it
+ *   cannot run at all: InvalidState when @run is not running, NotFound for a command that
+ *   does not exist (if it can tell before running it).  Without @exec (or with a vtable
+ *   whose @struct_size does not reach it), ExecWorkload answers NotSupported for the
+ *   runtime's workloads.  Since: 0.4
  *
  * What a plugin's runtime does.  Every function gets the user_data given to
  * tender_plugin_register_runtime(), and is called on tenderd's main thread: it must not
@@ -107,8 +132,9 @@ typedef struct {
 			       GVariant *spec,
 			       gpointer user_data,
 			       GError **error);
+	gboolean (*exec)(TenderRun *run, TenderRunExec *exec, gpointer user_data, GError **error);
 	/*< private >*/
-	gpointer padding[7];
+	gpointer padding[6];
 } TenderRuntimeVTable;
 
 const gchar *
@@ -135,5 +161,32 @@ void
 tender_run_report_running(TenderRun *run, guint32 main_pid);
 void
 tender_run_report_ended(TenderRun *run, gint exit_code, gint exit_signal, const gchar *reason);
+
+const gchar *const *
+tender_run_exec_get_argv(TenderRunExec *exec);
+const gchar *const *
+tender_run_exec_get_env(TenderRunExec *exec);
+const gchar *
+tender_run_exec_get_working_directory(TenderRunExec *exec);
+guint32
+tender_run_exec_get_timeout(TenderRunExec *exec);
+GBytes *
+tender_run_exec_get_stdin(TenderRunExec *exec);
+gint
+tender_run_exec_get_fd(TenderRunExec *exec, gint stream);
+gboolean
+tender_run_exec_get_tty(TenderRunExec *exec);
+gboolean
+tender_run_exec_get_terminal_size(TenderRunExec *exec, guint16 *rows, guint16 *columns);
+GCancellable *
+tender_run_exec_get_cancellable(TenderRunExec *exec);
+void
+tender_run_exec_report_started(TenderRunExec *exec, guint32 host_pid);
+void
+tender_run_exec_append_output(TenderRunExec *exec, gint stream, gconstpointer data, gsize len);
+void
+tender_run_exec_report_ended(TenderRunExec *exec, gint exit_code, gint signo);
+void
+tender_run_exec_report_failed(TenderRunExec *exec, const GError *error);
 
 G_END_DECLS
