@@ -96,7 +96,11 @@ class DockerExecTest(DockerTestCase, ExecTestCase):
 
     def test_tty(self):
         self.run_docker("dx-tty")
-        code, _, out, err, _ = self.exec_("dx-tty", ["sh", "-c", "tty; stty size; echo e >&2"],
+        # the size is set just after the start (API 1.41 has no ConsoleSize at create): the
+        # command may see it a moment later
+        script = ("tty; for i in $(seq 50); do s=$(stty size 2>/dev/null); "
+                  "[ \"$s\" = '33 77' ] && break; sleep 0.1; done; echo \"$s\"; echo e >&2")
+        code, _, out, err, _ = self.exec_("dx-tty", ["sh", "-c", script],
                                           tty=True, terminal_size=(33, 77))
         lines = out.decode().splitlines()
         self.assertEqual(code, 0, out)
