@@ -600,14 +600,18 @@ tender_session_config_check(TenderSessionConfig *self, GError **error)
 							     "the target /workspace is the "
 							     "workspace's (set workspace false)");
 	}
+	/* the docker backend: a container of dockerd's image, isolated as dockerd does */
 	if (g_strcmp0(self->backend, "docker") == 0) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_NOT_SUPPORTED,
-				    "Session backend 'docker' is not available yet: it comes with "
-				    "the Docker backend of sessions (exec in the docker runtime); "
-				    "use backend native");
-		return FALSE;
+		if (self->rootfs != NULL)
+			return tender_session_config_invalid(error,
+							     "rootfs",
+							     "the docker backend takes an image "
+							     "dockerd has, not a rootfs");
+		if (g_hash_table_contains(self->given, "isolation"))
+			return tender_session_config_invalid(error,
+							     "isolation",
+							     "the native backend's; a docker "
+							     "sandbox is isolated as dockerd does");
 	}
 	return TRUE;
 }

@@ -42,11 +42,11 @@ typedef struct {
  * request for an existing session is compared on those only.
  */
 typedef struct {
-	gchar *backend;	   /* "native" (the docker backend comes with the Docker runtime's exec) */
-	gchar *image;	   /* an image of tender's store, or NULL */
-	gchar *rootfs;	   /* a host directory as the root, or NULL */
-	gchar *isolation;  /* "standard" or "strict" */
-	gdouble cpu_limit; /* CPUs, 0 for none */
+	gchar *backend;	      /* "native" or "docker" */
+	gchar *image;	      /* an image of tender's store (docker: of dockerd's), or NULL */
+	gchar *rootfs;	      /* a host directory as the root, or NULL */
+	gchar *isolation;     /* "standard" or "strict" */
+	gdouble cpu_limit;    /* CPUs, 0 for none */
 	guint64 memory_limit; /* bytes, 0 for none */
 	guint64 pids_limit;   /* 0 for none */
 	GPtrArray *env;	      /* of "KEY=VALUE", sorted by key */

@@ -85,8 +85,12 @@ tender_sessions_sandbox_create(TenderSessions *self, TenderSession *session, GEr
 	}
 	/* the record first: a tenderd killed right after knows the workload is the session's */
 	tender_sessions_save(self, session);
-	spec = g_variant_ref_sink(tender_session_backend_native_spec(session));
-	return tender_plugin_create_workload(self->plugin, session->workload, spec, error);
+	spec = g_variant_ref_sink(tender_session_backend_spec(session));
+	if (!tender_plugin_create_workload(self->plugin, session->workload, spec, error)) {
+		tender_session_backend_check_create(session, error);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 typedef struct {

@@ -111,7 +111,12 @@ test_config_bad(void)
 	    {"{\"workspace\": \"yes\"}", "'workspace'", TENDER_ERROR_INVALID_ARGUMENT},
 	    {"{\"colour\": \"blue\"}", "'colour'", TENDER_ERROR_INVALID_ARGUMENT},
 	    {"{\"image\": \"a\", \"rootfs\": \"/r\"}", "'rootfs'", TENDER_ERROR_INVALID_ARGUMENT},
-	    {"{\"backend\": \"docker\"}", "Docker backend", TENDER_ERROR_NOT_SUPPORTED},
+	    {"{\"backend\": \"docker\", \"rootfs\": \"/r\"}",
+	     "'rootfs'",
+	     TENDER_ERROR_INVALID_ARGUMENT},
+	    {"{\"backend\": \"docker\", \"isolation\": \"strict\"}",
+	     "'isolation'",
+	     TENDER_ERROR_INVALID_ARGUMENT},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
