@@ -9,9 +9,9 @@
 G_BEGIN_DECLS
 
 /*
- * The manager's two halves: tender-sessions.c (the sessions, their records, get-or-create,
- * list, describe, close) and tender-sessions-sandbox.c (each session's workload: made,
- * started, followed, expired, removed).
+ * The manager's parts: tender-sessions.c (the sessions, their records, get-or-create,
+ * list, describe, close), tender-sessions-sandbox.c (each session's workload: made,
+ * started, followed, expired, removed) and tender-sessions-health.c (the health monitor).
  */
 
 struct _TenderSessions {
@@ -24,7 +24,17 @@ struct _TenderSessions {
 	gchar *records_dir;
 	GHashTable *sessions; /* "USER/ID" -> TenderSession */
 	guint watch_id;
+	GHashTable *health; /* "USER/ID" -> what the health monitor keeps of it */
+	guint health_id;
 };
+
+/* [plugin sessions] health-interval, seconds */
+#define TENDER_SESSIONS_HEALTH_INTERVAL_DEFAULT 30
+#define TENDER_SESSIONS_HEALTH_INTERVAL_MAX	86400
+/* the log lines kept on a session when its sandbox is recovered */
+#define TENDER_SESSIONS_HEALTH_LOG_LINES 20
+/* how last_error starts when a sandbox that should run ended */
+#define TENDER_SESSIONS_ENDED_PREFIX "the sandbox ended"
 
 void
 tender_sessions_save(TenderSessions *self, TenderSession *session);
@@ -50,5 +60,15 @@ tender_sessions_sandbox_workload_state(TenderSessions *self,
 				       TenderSession *session,
 				       guint32 *main_pid,
 				       gchar **address);
+
+/* the health monitor (tender-sessions-health.c) */
+gboolean
+tender_sessions_health_start(TenderSessions *self, GError **error);
+void
+tender_sessions_health_stop(TenderSessions *self);
+void
+tender_sessions_health_describe(TenderSessions *self, TenderSession *session, JsonObject *obj);
+void
+tender_sessions_health_forget(TenderSessions *self, TenderSession *session);
 
 G_END_DECLS

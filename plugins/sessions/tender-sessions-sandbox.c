@@ -308,20 +308,65 @@ tender_sessions_sandbox_schedule(TenderSessions *self, TenderSession *session)
 					      (GDestroyNotify)tender_sessions_sandbox_data_free);
 }
 
+/*
+ * A session's sandbox ended (@new_state, @reason): its lifetime reached (reason timeout),
+ * the session is stopped and its next use starts it again; else it should still run, and
+ * stays running (health dead) with last_error saying what happened, for the health monitor
+ * to recover.
+ */
+static void
+tender_sessions_sandbox_ended(TenderSessions *self,
+			      TenderSession *session,
+			      const gchar *new_state,
+			      const gchar *reason)
+{
+	g_autofree gchar *why = NULL;
+
+	if (g_strcmp0(reason, "timeout") == 0) {
+		why = g_strdup_printf("container_lifetime_seconds (%" G_GUINT64_FORMAT
+				      " s) reached; the next use starts it again",
+				      session->config->lifetime_sec);
+		tender_session_set_state(session, TENDER_SESSION_STATE_STOPPED, why);
+	} else {
+		if (g_strcmp0(reason, "oom-kill") == 0)
+			why = g_strdup_printf(TENDER_SESSIONS_ENDED_PREFIX
+					      " (%s: oom-kill): it ran out of memory "
+					      "(memory_limit %" G_GUINT64_FORMAT
+					      " bytes) and was OOM-killed",
+					      new_state,
+					      session->config->memory_limit);
+		else
+			why = g_strdup_printf(TENDER_SESSIONS_ENDED_PREFIX " (%s%s%s)",
+					      new_state,
+					      reason != NULL && reason[0] != '\0' ? ": " : "",
+					      reason != NULL ? reason : "");
+		tender_session_set_state(session, TENDER_SESSION_STATE_RUNNING, why);
+	}
+	tender_sessions_save(self, session);
+}
+
 /**
  * tender_sessions_sandbox_reconcile:
  *
  * After a restart of tenderd: the session's state from its workload, which tenderd kept
- * (running: reconnected; there but not running: stopped, started on the next use; gone: made
- * again on the next use).  An expired session's workload that is still there is removed.
+ * (running: reconnected; ended at its lifetime: stopped, started on the next use; ended
+ * otherwise or gone: recovered by the health monitor).  An expired session's workload that
+ * is still there is removed.
  */
 void
 tender_sessions_sandbox_reconcile(TenderSessions *self, TenderSession *session)
 {
-	g_autofree gchar *state = tender_sessions_sandbox_workload_state(self, session, NULL, NULL);
+	g_autoptr(GVariant) props =
+	    tender_plugin_get_workload(self->plugin, session->workload, NULL);
+	const gchar *state = NULL;
+	const gchar *reason = NULL;
 
+	if (props != NULL) {
+		(void)g_variant_lookup(props, "State", "&s", &state);
+		(void)g_variant_lookup(props, "Reason", "&s", &reason);
+	}
 	if (session->state == TENDER_SESSION_STATE_EXPIRED) {
-		if (state != NULL)
+		if (props != NULL)
 			tender_sessions_sandbox_remove(self,
 						       session,
 						       tender_sessions_sandbox_expired_cb,
@@ -330,17 +375,18 @@ tender_sessions_sandbox_reconcile(TenderSessions *self, TenderSession *session)
 	}
 	if (g_strcmp0(state, "running") == 0)
 		tender_session_set_state(session, TENDER_SESSION_STATE_RUNNING, NULL);
-	else if (session->state == TENDER_SESSION_STATE_RUNNING)
+	else if (session->state == TENDER_SESSION_STATE_RUNNING && state == NULL)
 		tender_session_set_state(session,
-					 TENDER_SESSION_STATE_STOPPED,
-					 state == NULL
-					     ? "the sandbox was gone after a restart of tenderd"
-					     : NULL);
+					 TENDER_SESSION_STATE_RUNNING,
+					 TENDER_SESSIONS_ENDED_PREFIX
+					 " (gone after a restart of tenderd)");
+	else if (session->state == TENDER_SESSION_STATE_RUNNING)
+		tender_sessions_sandbox_ended(self, session, state, reason);
 	tender_sessions_save(self, session);
 	tender_sessions_sandbox_schedule(self, session);
 }
 
-/* a workload of ours changed state: a sandbox that ended leaves its session stopped */
+/* a workload of ours changed state: a sandbox that ended */
 static void
 tender_sessions_sandbox_state_cb(TenderPlugin *plugin,
 				 const gchar *workload,
@@ -352,7 +398,6 @@ tender_sessions_sandbox_state_cb(TenderPlugin *plugin,
 	TenderSessions *self = user_data;
 	GHashTableIter iter;
 	TenderSession *session;
-	g_autofree gchar *why = NULL;
 
 	if (!g_str_has_prefix(workload, "session-") ||
 	    !(g_strcmp0(new_state, "stopped") == 0 || g_strcmp0(new_state, "exited") == 0 ||
@@ -363,17 +408,7 @@ tender_sessions_sandbox_state_cb(TenderPlugin *plugin,
 		if (g_strcmp0(session->workload, workload) != 0 || session->closing ||
 		    session->removing || session->state != TENDER_SESSION_STATE_RUNNING)
 			continue;
-		if (g_strcmp0(reason, "timeout") == 0)
-			why = g_strdup_printf("container_lifetime_seconds (%" G_GUINT64_FORMAT
-					      " s) reached; the next use starts it again",
-					      session->config->lifetime_sec);
-		else
-			why = g_strdup_printf("the sandbox ended (%s%s%s)",
-					      new_state,
-					      reason != NULL && reason[0] != '\0' ? ": " : "",
-					      reason != NULL ? reason : "");
-		tender_session_set_state(session, TENDER_SESSION_STATE_STOPPED, why);
-		tender_sessions_save(self, session);
+		tender_sessions_sandbox_ended(self, session, new_state, reason);
 	}
 }
 

@@ -25,6 +25,7 @@ tender_sessions_finalize(GObject *object)
 
 	if (self->watch_id != 0)
 		tender_plugin_unwatch_workloads(self->plugin, self->watch_id);
+	tender_sessions_health_stop(self);
 	g_hash_table_unref(self->sessions);
 	g_free(self->workspace_root);
 	g_free(self->default_backend);
@@ -127,7 +128,8 @@ tender_sessions_add(TenderSessions *self, TenderSession *session)
 /**
  * tender_sessions_load:
  *
- * Reads the records and reconnects each session to its workload; follows the workloads.
+ * Reads the records and reconnects each session to its workload; follows the workloads;
+ * starts the health monitor.
  *
  * Returns: %TRUE on success
  */
@@ -136,7 +138,7 @@ tender_sessions_load(TenderSessions *self, GError **error)
 {
 	g_autoptr(GPtrArray) sessions = tender_session_store_load(self->records_dir, error);
 
-	if (sessions == NULL)
+	if (sessions == NULL || !tender_sessions_health_start(self, error))
 		return FALSE;
 	tender_sessions_sandbox_watch(self);
 	for (guint i = 0; i < sessions->len; i++) {
@@ -280,6 +282,7 @@ tender_sessions_describe(TenderSessions *self, TenderSession *session)
 		json_object_set_int_member(obj, "main_pid", pid);
 	if (session->last_error != NULL)
 		json_object_set_string_member(obj, "last_error", session->last_error);
+	tender_sessions_health_describe(self, session, obj);
 	json_object_set_object_member(obj, "config", config);
 	return obj;
 }
@@ -603,6 +606,7 @@ tender_sessions_close_done(TenderSessions *self, GTask *task)
 	if (!tender_session_store_delete(self->records_dir, session, &error))
 		g_warning("%s", error->message);
 	g_signal_emit(self, tender_sessions_signals[SIGNAL_REMOVED], 0, session);
+	tender_sessions_health_forget(self, session);
 	g_hash_table_remove(self->sessions, key);
 }
 
