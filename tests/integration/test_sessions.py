@@ -3,16 +3,21 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The sessions plugin on the native backend: get-or-create (one sandbox), reconnection after a
 kill -9 of tenderd, files through the sandbox's root (and escapes refused), a read-only
-volume, lifetime and idle expiry, close, bad ids and configs, and polkit."""
+volume, lifetime and idle expiry, close, bad ids and configs, polkit, the health monitor
+(a sandbox killed from outside comes back, its workspace kept), the pids limit and a
+published port.  The cases are backend-neutral: test_sessions_docker.py runs them all again
+with the docker backend."""
 
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import images  # noqa: E402
@@ -28,6 +33,11 @@ SESSION_IFACE = "org.tender.Agent1.Session"
 IMAGE = "sessions-busybox"
 STATE = "/var/lib/tender"
 WORKSPACES = f"{STATE}/workspaces"
+CONF = "/etc/tender/tenderd.conf"
+# the health monitor's interval in these tests
+HEALTH_INTERVAL = 1
+# the host port of test_published_port
+HOST_PORT = 18181
 
 
 def config(**values):
@@ -54,10 +64,21 @@ def sandbox_sleeps():
     return found
 
 
+def write_file(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
 class SessionsTest(TenderTestCase):
+    BACKEND = "native"
+    IMAGE = IMAGE
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="tender-sessions.")
+        with open(CONF) as f:
+            cls.saved_conf = f.read()
+        write_file(CONF, f"{cls.saved_conf}\n[plugin sessions]\nhealth-interval={HEALTH_INTERVAL}\n")
         tar = images.busybox_tar(os.path.join(cls.tmp, "busybox.tar"))
         # the image store and the containers on tmpfs: the lab's root is an overlay, which
         # cannot hold an overlay's upper layer (as test_isolation.py does)
@@ -72,6 +93,7 @@ class SessionsTest(TenderTestCase):
         run(["systemctl", "stop", "tenderd.service"])
         for d in ("images", "containers"):
             run(["umount", f"{STATE}/{d}"])
+        write_file(CONF, cls.saved_conf)
         restart_tenderd()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
@@ -103,7 +125,8 @@ class SessionsTest(TenderTestCase):
     def get(self, owner, sid, **values):
         if (owner, sid) not in self.opened:
             self.opened.append((owner, sid))
-        values.setdefault("image", IMAGE)
+        values.setdefault("image", self.IMAGE)
+        values.setdefault("backend", self.BACKEND)
         return self.call("GetSession", "ssa{sv}", owner, sid, config(**values))
 
     def scall(self, path, method, sig="", *args):
@@ -120,7 +143,7 @@ class SessionsTest(TenderTestCase):
         self.assertEqual((again, created), (path, False))
         info = self.describe(path)
         self.assertEqual((info["state"], info["backend"], info["health"]),
-                         ("running", "native", "healthy"), info)
+                         ("running", self.BACKEND, "healthy"), info)
         self.assertEqual(info["workload"], "session-alice-s1")
         self.assertEqual(info["workspace"], f"{WORKSPACES}/alice/s1")
         props = self.tender.props("session-alice-s1")
@@ -250,17 +273,14 @@ class SessionsTest(TenderTestCase):
             e = self.assertDBusError("InvalidArgument", self.call, "GetSession", "ssa{sv}",
                                      "u", "s", config(image=IMAGE, **{key: value}))
             self.assertIn(f"'{what}'", e.message)
-        e = self.assertDBusError("NotSupported", self.call, "GetSession", "ssa{sv}", "u", "s",
-                                 config(image=IMAGE, backend="docker"))
-        self.assertIn("Docker backend", e.message)
-        status, _, text = curl("POST", "/v1/sessions/u/s", {"image": IMAGE, "ports": [0]})
+        status, _, text = curl("POST", "/v1/sessions/u/s", {"image": self.IMAGE, "ports": [0]})
         self.assertEqual(status, 400, text)
         self.assertIn("'ports'", text)
 
     def test_http_get_or_create_and_close(self):
         """POST 201 then 200, GET, list, DELETE keeping and deleting the workspace."""
         self.opened.append(("dan", "h1"))
-        status, _, text = curl("POST", "/v1/sessions/dan/h1", {"image": IMAGE})
+        status, _, text = curl("POST", "/v1/sessions/dan/h1", self.http_config())
         self.assertEqual(status, 201, text)
         status, _, text = curl("POST", "/v1/sessions/dan/h1", {})
         self.assertEqual((status, json.loads(text)["created"]), (200, False), text)
@@ -278,11 +298,23 @@ class SessionsTest(TenderTestCase):
         status, _, text = curl("GET", "/v1/sessions/dan/h1")
         self.assertEqual(status, 404, text)
         # again, deleting the workspace
-        status, _, text = curl("POST", "/v1/sessions/dan/h1", {"image": IMAGE})
+        status, _, text = curl("POST", "/v1/sessions/dan/h1", self.http_config())
         self.assertEqual(status, 201, text)
         status, _, text = curl("DELETE", "/v1/sessions/dan/h1?delete_workspace=1")
         self.assertEqual(status, 200, text)
         self.assertFalse(os.path.exists(ws))
+
+    def http_config(self):
+        return {"image": self.IMAGE, "backend": self.BACKEND}
+
+    def test_docker_backend_unavailable(self):
+        """Without the Docker plugin (no dockerd here), backend docker is Unavailable, naming
+        the plugin."""
+        if self.BACKEND == "docker":
+            self.skipTest("the Docker plugin is active in this class")
+        e = self.assertDBusError("Unavailable", self.get, "u", "dk", backend="docker",
+                                 image="tender-test/busybox:latest")
+        self.assertIn("Docker plugin", e.message)
 
     def tender_workload(self, name):
         try:
@@ -339,6 +371,84 @@ class SessionsTest(TenderTestCase):
             return self.describe(path)
         except DBusError:
             return None
+
+    def exec_in(self, path, script):
+        """sh -c SCRIPT in the session's sandbox (the core's ExecWorkload on its workload)
+        → (exit code, signal, stdout, stderr)."""
+        workload = self.describe(path)["workload"]
+        code, signo, out, err, _ = self.tender.call("ExecWorkload", "sasa{sv}", workload,
+                                                    ["sh", "-c", script], {})
+        return code, signo, bytes(out).decode(), bytes(err).decode()
+
+    def kill_sandbox(self, path):
+        """Kills the sandbox from outside: its main process, with SIGKILL."""
+        os.kill(self.describe(path)["main_pid"], signal.SIGKILL)
+
+    def wait_recovered(self, path, old_pid, recoveries=1):
+        def recovered():
+            info = self.describe(path)
+            return (info["health"] == "healthy" and info.get("main_pid") not in (None, old_pid)
+                    and info.get("recoveries", 0) >= recoveries)
+        self.assertTrue(wait_for(recovered, timeout=60), self.describe(path))
+        return self.describe(path)
+
+    def test_health_recovers_killed_sandbox(self):
+        """A sandbox killed from outside is brought back by the health monitor, its
+        workspace's files still there, its last log lines and what happened on the session."""
+        path, _ = self.get("ivy", "heal")
+        self.scall(path, "WriteFile", "saya{sv}", "kept.txt", b"still here\n", {})
+        pid = self.describe(path)["main_pid"]
+        # a line of the sandbox's own output, as its main process writes it
+        with open(f"/proc/{pid}/fd/1", "w") as f:
+            f.write("sandbox says goodbye\n")
+        self.assertTrue(wait_for(lambda: any("goodbye" in line for line in run(
+            ["journalctl", "-o", "cat", "--no-pager", "TENDER_WORKLOAD=session-ivy-heal"],
+            check=False).stdout.splitlines()), timeout=20))
+        self.kill_sandbox(path)
+        info = self.wait_recovered(path, pid)
+        self.assertEqual(info["state"], "running", info)
+        self.assertIn("the sandbox ended", info["last_error"])
+        self.assertIn("health monitor", info["last_error"])
+        self.assertIn("sandbox says goodbye", info["last_logs"])
+        self.assertLessEqual(len(info["last_logs"]), 20)
+        self.assertEqual(bytes(self.scall(path, "ReadFile", "s", "kept.txt")[0]),
+                         b"still here\n")
+        self.assertEqual(len(sandbox_sleeps()), 1, sandbox_sleeps())
+        self.assertEqual(self.tender.props("session-ivy-heal")["State"], "running")
+
+    def test_pids_limit(self):
+        """A fork bomb is bounded by pids_limit; the sandbox lives on."""
+        path, _ = self.get("kim", "pids", pids_limit=20)
+        code, _, out, err = self.exec_in(
+            path, "for i in $(seq 100); do sleep 3 & done; echo all forked")
+        self.assertNotEqual(code, 0, (out, err))
+        self.assertNotIn("all forked", out)
+        self.assertIn("fork", err)
+        info = self.describe(path)
+        self.assertEqual((info["state"], info["health"]), ("running", "healthy"), info)
+
+    def test_published_port(self):
+        """A published port of the sandbox is reachable from the host on its host port."""
+        ports = GLib.Variant("aa{sv}", [{"container_port": GLib.Variant("u", 8080),
+                                         "host_port": GLib.Variant("u", HOST_PORT)}])
+        path, _ = self.get("lee", "port", ports=ports)
+        info = self.describe(path)
+        self.assertEqual([(p["container_port"], p["host_port"]) for p in info["ports"]],
+                         [(8080, HOST_PORT)], info)
+        self.scall(path, "WriteFile", "saya{sv}", "www/hello.txt", b"hello from the sandbox\n",
+                   {})
+        code, _, _, err = self.exec_in(path, "httpd -p 8080 -h /workspace/www")
+        self.assertEqual(code, 0, err)
+
+        def fetch():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{HOST_PORT}/hello.txt",
+                                            timeout=5) as r:
+                    return r.read()
+            except OSError:
+                return None
+        self.assertTrue(wait_for(lambda: fetch() is not None, timeout=20))
+        self.assertEqual(fetch(), b"hello from the sandbox\n")
 
     def test_unprivileged_denied(self):
         uid, _ = ensure_user()
