@@ -60,6 +60,7 @@ tender_session_unref(TenderSession *self)
 	g_clear_pointer(&self->config, tender_session_config_free);
 	g_free(self->last_error);
 	g_ptr_array_unref(self->waiters);
+	g_clear_pointer(&self->processes, tender_session_processes_free);
 	g_free(self);
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tender-session-config.h"
+#include "tender-session-processes.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,7 @@ typedef struct {
 	GPtrArray *waiters; /* GTasks waiting for its sandbox to be made or started */
 	gboolean closing;   /* Close is under way */
 	gboolean removing;  /* its workload is being removed (expiry, recreate) */
+	TenderSessionProcesses *processes; /* its background processes, or NULL before one */
 } TenderSession;
 
 TenderSession *

@@ -280,6 +280,11 @@ tender_sessions_describe(TenderSessions *self, TenderSession *session)
 		json_object_set_int_member(obj, "main_pid", pid);
 	if (session->last_error != NULL)
 		json_object_set_string_member(obj, "last_error", session->last_error);
+	json_object_set_int_member(obj,
+				   "processes_running",
+				   session->processes != NULL
+				       ? tender_session_processes_get_running(session->processes)
+				       : 0);
 	json_object_set_object_member(obj, "config", config);
 	return obj;
 }
@@ -602,6 +607,7 @@ tender_sessions_close_done(TenderSessions *self, GTask *task)
 
 	if (!tender_session_store_delete(self->records_dir, session, &error))
 		g_warning("%s", error->message);
+	g_clear_pointer(&session->processes, tender_session_processes_free);
 	g_signal_emit(self, tender_sessions_signals[SIGNAL_REMOVED], 0, session);
 	g_hash_table_remove(self->sessions, key);
 }
