@@ -13,6 +13,7 @@
 
 #include "tender-session-ports.h"
 #include "tender-session-processes.h"
+#include "tender-session.h"
 
 /*
  * The background processes of a session: each runs with tender_plugin_exec_workload_async(),
@@ -475,19 +476,6 @@ tender_session_processes_lookup(TenderSessionProcesses *self, const gchar *id, G
 	return NULL;
 }
 
-static void
-tender_session_processes_set_time(JsonObject *obj, const gchar *member, gint64 usec)
-{
-	g_autoptr(GDateTime) dt = NULL;
-	g_autofree gchar *text = NULL;
-
-	if (usec <= 0)
-		return;
-	dt = g_date_time_new_from_unix_utc(usec / G_USEC_PER_SEC);
-	text = g_date_time_format_iso8601(dt);
-	json_object_set_string_member(obj, member, text);
-}
-
 static const gchar *
 tender_session_process_state_to_string(TenderSessionProcessState state)
 {
@@ -535,8 +523,8 @@ tender_session_processes_list(TenderSessionProcesses *self, guint32 sandbox_pid)
 			json_object_set_int_member(obj, "exit_code", process->exit_code);
 			json_object_set_int_member(obj, "signal", process->signo);
 		}
-		tender_session_processes_set_time(obj, "started_at", process->started_at);
-		tender_session_processes_set_time(obj, "ended_at", process->ended_at);
+		tender_session_set_time(obj, "started_at", process->started_at);
+		tender_session_set_time(obj, "ended_at", process->ended_at);
 		if (process->state == TENDER_SESSION_PROCESS_RUNNING && sandbox_pid != 0)
 			ports = tender_session_ports_of_process(sandbox_pid, process->pid);
 		json_object_set_array_member(obj,
@@ -592,11 +580,28 @@ tender_session_signal_parse(const gchar *text, gint *signo, GError **error)
 	return FALSE;
 }
 
+/*
+ * @signo to the process's group (the command leads one: what it started, unless they made
+ * their own).  The group's id cannot be another's while a process of it is left, and its
+ * leader is checked through the pidfd first; a leader that left its group gets the signal
+ * through the pidfd alone.
+ */
+static gboolean
+tender_session_process_signal(TenderSessionProcess *self, gint signo)
+{
+	gboolean alive = syscall(SYS_pidfd_send_signal, self->pidfd, 0, NULL, 0) == 0;
+
+	if (kill(-(pid_t)self->pid, signo) == 0)
+		return TRUE;
+	return alive && syscall(SYS_pidfd_send_signal, self->pidfd, signo, NULL, 0) == 0;
+}
+
 /**
  * tender_session_processes_kill:
  * @signo: 1 to 64
  *
- * Sends @signo to a running process through its pidfd.
+ * Sends @signo to a running process and its process group, the leader checked through its
+ * pidfd.
  *
  * Returns: %TRUE on success; NotFound, InvalidState (it ended), InvalidArgument (@signo)
  */
@@ -619,7 +624,7 @@ tender_session_processes_kill(TenderSessionProcesses *self,
 		return FALSE;
 	}
 	if (process->state != TENDER_SESSION_PROCESS_RUNNING || process->pidfd < 0 ||
-	    syscall(SYS_pidfd_send_signal, process->pidfd, signo, NULL, 0) != 0) {
+	    !tender_session_process_signal(process, signo)) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_STATE,

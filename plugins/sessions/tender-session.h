@@ -81,6 +81,8 @@ tender_session_get_expires_at(TenderSession *self);
 
 JsonObject *
 tender_session_to_json(TenderSession *self);
+void
+tender_session_set_time(JsonObject *obj, const gchar *member, gint64 usec);
 TenderSession *
 tender_session_from_json(JsonObject *obj, GError **error);
 

@@ -80,29 +80,6 @@ tender_sessions_exec_used_cb(GObject *source, GAsyncResult *res, gpointer user_d
 	exec = NULL;
 }
 
-/* runs @options (taken) in the session and answers @call with the result */
-static void
-tender_sessions_service_exec(TenderSessionsService *self,
-			     TenderCall *call,
-			     TenderSessionsReply reply,
-			     const gchar *user,
-			     const gchar *id,
-			     TenderSessionExecOptions *options)
-{
-	TenderSessionsExecCall *exec = g_new0(TenderSessionsExecCall, 1);
-
-	exec->self = self;
-	exec->call = call;
-	exec->reply = reply;
-	exec->options = options;
-	tender_sessions_use_async(self->sessions,
-				  user,
-				  id,
-				  NULL,
-				  tender_sessions_exec_used_cb,
-				  exec);
-}
-
 /* --- background processes --- */
 
 /* a running process keeps its session busy (it does not expire) until it ended */
@@ -198,13 +175,15 @@ tender_sessions_process_used_cb(GObject *source, GAsyncResult *res, gpointer use
 	exec = NULL;
 }
 
+/* runs @options (taken) in the session: Exec answers @call with the result, StartProcess
+ * (@options->background) with the process's id once it runs */
 static void
-tender_sessions_service_start_process(TenderSessionsService *self,
-				      TenderCall *call,
-				      TenderSessionsReply reply,
-				      const gchar *user,
-				      const gchar *id,
-				      TenderSessionExecOptions *options)
+tender_sessions_service_command(TenderSessionsService *self,
+				TenderCall *call,
+				TenderSessionsReply reply,
+				const gchar *user,
+				const gchar *id,
+				TenderSessionExecOptions *options)
 {
 	TenderSessionsExecCall *exec = g_new0(TenderSessionsExecCall, 1);
 
@@ -216,7 +195,8 @@ tender_sessions_service_start_process(TenderSessionsService *self,
 				  user,
 				  id,
 				  NULL,
-				  tender_sessions_process_used_cb,
+				  options->background ? tender_sessions_process_used_cb
+						      : tender_sessions_exec_used_cb,
 				  exec);
 }
 
@@ -342,50 +322,38 @@ tender_sessions_service_logs(TenderSessionsService *self,
 
 /* --- D-Bus --- */
 
-void
-tender_sessions_session_exec(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+static void
+tender_sessions_session_command(TenderCall *call, TenderSessionsObject *object, gboolean background)
 {
-	TenderSessionsObject *object = user_data;
 	g_autofree const gchar **argv = NULL;
 	g_autoptr(GVariant) options = NULL;
 	g_autoptr(GError) error = NULL;
 	TenderSessionExecOptions *exec;
 
 	g_variant_get(tender_call_get_parameters(call), "(^a&s@a{sv})", &argv, &options);
-	exec = tender_session_exec_options_from_vardict(argv, options, FALSE, &error);
+	exec = tender_session_exec_options_from_vardict(argv, options, background, &error);
 	if (exec == NULL) {
 		tender_call_return_error(call, error);
 		return;
 	}
-	tender_sessions_service_exec(object->service,
-				     call,
-				     TENDER_SESSIONS_REPLY_DBUS,
-				     object->user,
-				     object->id,
-				     exec);
+	tender_sessions_service_command(object->service,
+					call,
+					TENDER_SESSIONS_REPLY_DBUS,
+					object->user,
+					object->id,
+					exec);
+}
+
+void
+tender_sessions_session_exec(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	tender_sessions_session_command(call, user_data, FALSE);
 }
 
 void
 tender_sessions_session_start_process(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
 {
-	TenderSessionsObject *object = user_data;
-	g_autofree const gchar **argv = NULL;
-	g_autoptr(GVariant) options = NULL;
-	g_autoptr(GError) error = NULL;
-	TenderSessionExecOptions *exec;
-
-	g_variant_get(tender_call_get_parameters(call), "(^a&s@a{sv})", &argv, &options);
-	exec = tender_session_exec_options_from_vardict(argv, options, TRUE, &error);
-	if (exec == NULL) {
-		tender_call_return_error(call, error);
-		return;
-	}
-	tender_sessions_service_start_process(object->service,
-					      call,
-					      TENDER_SESSIONS_REPLY_DBUS,
-					      object->user,
-					      object->id,
-					      exec);
+	tender_sessions_session_command(call, user_data, TRUE);
 }
 
 void
@@ -628,19 +596,6 @@ tender_sessions_service_http_exec(TenderSessionsService *self,
 		tender_call_return_error(call, error);
 		return TRUE;
 	}
-	if (background)
-		tender_sessions_service_start_process(self,
-						      call,
-						      TENDER_SESSIONS_REPLY_HTTP,
-						      user,
-						      id,
-						      options);
-	else
-		tender_sessions_service_exec(self,
-					     call,
-					     TENDER_SESSIONS_REPLY_HTTP,
-					     user,
-					     id,
-					     options);
+	tender_sessions_service_command(self, call, TENDER_SESSIONS_REPLY_HTTP, user, id, options);
 	return TRUE;
 }

@@ -207,19 +207,6 @@ tender_sessions_list(TenderSessions *self, const gchar *user)
 	return list;
 }
 
-static void
-tender_sessions_set_time(JsonObject *obj, const gchar *member, gint64 usec)
-{
-	g_autoptr(GDateTime) dt = NULL;
-	g_autofree gchar *text = NULL;
-
-	if (usec <= 0)
-		return;
-	dt = g_date_time_new_from_unix_utc(usec / G_USEC_PER_SEC);
-	text = g_date_time_format_iso8601(dt);
-	json_object_set_string_member(obj, member, text);
-}
-
 /**
  * tender_sessions_describe:
  *
@@ -263,16 +250,15 @@ tender_sessions_describe(TenderSessions *self, TenderSession *session)
 		json_array_add_object_element(ports, mapping);
 	}
 	json_object_set_array_member(obj, "ports", ports);
-	tender_sessions_set_time(obj, "created_at", session->created_at);
-	tender_sessions_set_time(obj, "last_activity", session->last_activity);
-	tender_sessions_set_time(obj, "expires_at", tender_session_get_expires_at(session));
-	tender_sessions_set_time(obj, "started_at", session->started_at);
+	tender_session_set_time(obj, "created_at", session->created_at);
+	tender_session_set_time(obj, "last_activity", session->last_activity);
+	tender_session_set_time(obj, "expires_at", tender_session_get_expires_at(session));
+	tender_session_set_time(obj, "started_at", session->started_at);
 	if (session->state == TENDER_SESSION_STATE_RUNNING && session->config->lifetime_sec > 0)
-		tender_sessions_set_time(obj,
-					 "stops_at",
-					 session->started_at +
-					     (gint64)session->config->lifetime_sec *
-						 G_USEC_PER_SEC);
+		tender_session_set_time(obj,
+					"stops_at",
+					session->started_at +
+					    (gint64)session->config->lifetime_sec * G_USEC_PER_SEC);
 	if (session->state == TENDER_SESSION_STATE_RUNNING)
 		health = running ? "healthy" : "dead";
 	json_object_set_string_member(obj, "health", health);
