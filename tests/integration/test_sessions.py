@@ -597,6 +597,11 @@ class SessionExecTest(TenderTestCase):
                                  timeout=20))
         self.assertEqual(processes_running(["sleep", "123460"]), [])
         self.assertEqual(self.call("ListSessions", "s", user)[0][0]["state"], "expired")
+        # a running Exec too: past the timeout, it ends as it would have, not killed
+        again = self.get("exec", inactivity_timeout_seconds=2)
+        r = self.exec(again, [], shell="sleep 4; echo slept")
+        self.assertEqual((r["exit_code"], bytes(r["stdout"])), (0, b"slept\n"), r)
+        self.assertEqual(self.describe(again)["state"], "running")
 
     tender_workload = SessionsTest.tender_workload
 
