@@ -60,6 +60,7 @@ tender_session_unref(TenderSession *self)
 	g_clear_pointer(&self->config, tender_session_config_free);
 	g_free(self->last_error);
 	g_ptr_array_unref(self->waiters);
+	g_clear_pointer(&self->processes, tender_session_processes_free);
 	g_free(self);
 }
 
@@ -288,4 +289,23 @@ tender_session_from_json(JsonObject *obj, GError **error)
 	self->last_error =
 	    g_strdup(json_object_get_string_member_with_default(obj, "last_error", NULL));
 	return self;
+}
+
+/**
+ * tender_session_set_time:
+ * @usec: wall clock, µs; 0 or less: no member
+ *
+ * Sets @member of @obj to @usec as ISO 8601 (UTC, whole seconds).
+ */
+void
+tender_session_set_time(JsonObject *obj, const gchar *member, gint64 usec)
+{
+	g_autoptr(GDateTime) dt = NULL;
+	g_autofree gchar *text = NULL;
+
+	if (usec <= 0)
+		return;
+	dt = g_date_time_new_from_unix_utc(usec / G_USEC_PER_SEC);
+	text = g_date_time_format_iso8601(dt);
+	json_object_set_string_member(obj, member, text);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tender-session-config.h"
+#include "tender-session-processes.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,7 @@ typedef struct {
 	GPtrArray *waiters; /* GTasks waiting for its sandbox to be made or started */
 	gboolean closing;   /* Close is under way */
 	gboolean removing;  /* its workload is being removed (expiry, recreate) */
+	TenderSessionProcesses *processes; /* its background processes, or NULL before one */
 } TenderSession;
 
 TenderSession *
@@ -79,6 +81,8 @@ tender_session_get_expires_at(TenderSession *self);
 
 JsonObject *
 tender_session_to_json(TenderSession *self);
+void
+tender_session_set_time(JsonObject *obj, const gchar *member, gint64 usec);
 TenderSession *
 tender_session_from_json(JsonObject *obj, GError **error);
 

@@ -19,6 +19,9 @@
  *   workspace-root=PATH     the workspaces' root, /var/lib/tender/workspaces by default
  *   max-sessions=N          sessions at most (default 64, at most 250)
  *   max-file-size=BYTES     of a file written or read (default 16 MiB, at most 64 MiB)
+ *   max-processes=N         background processes running at once per session (default 64)
+ *   process-log-max=BYTES   of each of a background process's stdout and stderr logs kept
+ *                           (default 8 MiB, 4 KiB to 256 MiB; the oldest half goes)
  */
 
 static gboolean
@@ -34,6 +37,8 @@ tender_sessions_plugin_init(TenderPlugin *plugin, GError **error)
 	TenderSessionsSettings settings = {0};
 	guint64 max_sessions = 0;
 	guint64 max_file = 0;
+	guint64 max_processes = 0;
+	guint64 log_max = 0;
 
 	if (g_strcmp0(backend, "native") != 0 && g_strcmp0(backend, "docker") != 0) {
 		g_set_error(error,
@@ -62,13 +67,36 @@ tender_sessions_plugin_init(TenderPlugin *plugin, GError **error)
 					     TENDER_SESSION_FILE_MAX_DEFAULT,
 					     TENDER_SESSION_FILE_MAX_MAX,
 					     &max_file,
+					     error) ||
+	    !tender_plugin_get_config_uint64(plugin,
+					     "max-processes",
+					     TENDER_SESSION_PROCESSES_MAX_DEFAULT,
+					     TENDER_SESSION_PROCESSES_MAX_MAX,
+					     &max_processes,
+					     error) ||
+	    !tender_plugin_get_config_uint64(plugin,
+					     "process-log-max",
+					     TENDER_SESSION_PROCESS_LOG_DEFAULT,
+					     TENDER_SESSION_PROCESS_LOG_MAX,
+					     &log_max,
 					     error))
 		return FALSE;
+	if (log_max < TENDER_SESSION_PROCESS_LOG_MIN || max_processes == 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "[plugin sessions] process-log-max must be at least %d, max-processes "
+			    "at least 1",
+			    TENDER_SESSION_PROCESS_LOG_MIN);
+		return FALSE;
+	}
 	settings.workspace_root = root;
 	settings.default_backend = backend;
 	settings.default_image = image != NULL && image[0] != '\0' ? image : NULL;
 	settings.max_sessions = (guint)max_sessions;
 	settings.max_file_size = (gsize)max_file;
+	settings.max_processes = (guint)max_processes;
+	settings.process_log_max = (gsize)log_max;
 	sessions = tender_sessions_new(plugin, &settings);
 	if (!tender_sessions_service_register(plugin, sessions, error) ||
 	    !tender_sessions_load(sessions, error))

@@ -24,6 +24,11 @@ const TenderPluginHttpAlias tender_sessions_service_aliases[] = {
     {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "read"},
     {.verb = "DELETE", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "delete"},
     {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/files/list", .method = "HttpUse", .tag = "ls"},
+    {.verb = "POST", .pattern = "/v1/sessions/{user}/{session}/exec", .method = "HttpUse", .tag = "exec"},
+    {.verb = "POST", .pattern = "/v1/sessions/{user}/{session}/processes", .method = "HttpUse", .tag = "start"},
+    {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/processes", .method = "HttpUse", .tag = "ps"},
+    {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/processes/{id}/logs", .method = "HttpUse", .tag = "logs"},
+    {.verb = "POST", .pattern = "/v1/sessions/{user}/{session}/processes/{id}/kill", .method = "HttpUse", .tag = "kill"},
     {.verb = NULL},
 };
 /* clang-format on */
@@ -262,6 +267,8 @@ tender_sessions_http(TenderCall *call, TenderSessionsService *self, gboolean man
 		tender_sessions_http_files(self, call, tag, params, body);
 		return;
 	}
+	if (!manage && tender_sessions_service_http_exec(self, call, tag, params, body))
+		return;
 	tender_sessions_http_invalid(call, "No such route of sessions");
 }
 

@@ -79,4 +79,24 @@ void
 tender_sessions_service_http_manage(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
 extern const TenderPluginHttpAlias tender_sessions_service_aliases[];
 
+/* commands: Exec and the background processes (tender-sessions-service-exec.c) */
+void
+tender_sessions_session_exec(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+void
+tender_sessions_session_start_process(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+void
+tender_sessions_session_list_processes(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+void
+tender_sessions_session_get_process_logs(TenderPlugin *plugin,
+					 TenderCall *call,
+					 gpointer user_data);
+void
+tender_sessions_session_kill_process(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+gboolean
+tender_sessions_service_http_exec(TenderSessionsService *self,
+				  TenderCall *call,
+				  const gchar *tag,
+				  GVariant *params,
+				  const gchar *body);
+
 G_END_DECLS

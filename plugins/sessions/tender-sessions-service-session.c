@@ -275,6 +275,11 @@ const TenderPluginServiceMethod tender_sessions_service_session_methods[] = {
     {"ReadFile", TENDER_SESSIONS_USE, tender_sessions_session_read_file},
     {"ListFiles", TENDER_SESSIONS_USE, tender_sessions_session_list_files},
     {"DeleteFile", TENDER_SESSIONS_USE, tender_sessions_session_delete_file},
+    {"Exec", TENDER_SESSIONS_USE, tender_sessions_session_exec},
+    {"StartProcess", TENDER_SESSIONS_USE, tender_sessions_session_start_process},
+    {"ListProcesses", TENDER_SESSIONS_USE, tender_sessions_session_list_processes},
+    {"GetProcessLogs", TENDER_SESSIONS_USE, tender_sessions_session_get_process_logs},
+    {"KillProcess", TENDER_SESSIONS_USE, tender_sessions_session_kill_process},
     {"Close", TENDER_SESSIONS_MANAGE, tender_sessions_session_close},
     {NULL, NULL, NULL},
 };

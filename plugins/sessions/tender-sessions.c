@@ -209,19 +209,6 @@ tender_sessions_list(TenderSessions *self, const gchar *user)
 	return list;
 }
 
-static void
-tender_sessions_set_time(JsonObject *obj, const gchar *member, gint64 usec)
-{
-	g_autoptr(GDateTime) dt = NULL;
-	g_autofree gchar *text = NULL;
-
-	if (usec <= 0)
-		return;
-	dt = g_date_time_new_from_unix_utc(usec / G_USEC_PER_SEC);
-	text = g_date_time_format_iso8601(dt);
-	json_object_set_string_member(obj, member, text);
-}
-
 /**
  * tender_sessions_describe:
  *
@@ -265,16 +252,15 @@ tender_sessions_describe(TenderSessions *self, TenderSession *session)
 		json_array_add_object_element(ports, mapping);
 	}
 	json_object_set_array_member(obj, "ports", ports);
-	tender_sessions_set_time(obj, "created_at", session->created_at);
-	tender_sessions_set_time(obj, "last_activity", session->last_activity);
-	tender_sessions_set_time(obj, "expires_at", tender_session_get_expires_at(session));
-	tender_sessions_set_time(obj, "started_at", session->started_at);
+	tender_session_set_time(obj, "created_at", session->created_at);
+	tender_session_set_time(obj, "last_activity", session->last_activity);
+	tender_session_set_time(obj, "expires_at", tender_session_get_expires_at(session));
+	tender_session_set_time(obj, "started_at", session->started_at);
 	if (session->state == TENDER_SESSION_STATE_RUNNING && session->config->lifetime_sec > 0)
-		tender_sessions_set_time(obj,
-					 "stops_at",
-					 session->started_at +
-					     (gint64)session->config->lifetime_sec *
-						 G_USEC_PER_SEC);
+		tender_session_set_time(obj,
+					"stops_at",
+					session->started_at +
+					    (gint64)session->config->lifetime_sec * G_USEC_PER_SEC);
 	if (session->state == TENDER_SESSION_STATE_RUNNING)
 		health = running ? "healthy" : "dead";
 	json_object_set_string_member(obj, "health", health);
@@ -283,6 +269,11 @@ tender_sessions_describe(TenderSessions *self, TenderSession *session)
 	if (session->last_error != NULL)
 		json_object_set_string_member(obj, "last_error", session->last_error);
 	tender_sessions_health_describe(self, session, obj);
+	json_object_set_int_member(obj,
+				   "processes_running",
+				   session->processes != NULL
+				       ? tender_session_processes_get_running(session->processes)
+				       : 0);
 	json_object_set_object_member(obj, "config", config);
 	return obj;
 }
@@ -605,6 +596,7 @@ tender_sessions_close_done(TenderSessions *self, GTask *task)
 
 	if (!tender_session_store_delete(self->records_dir, session, &error))
 		g_warning("%s", error->message);
+	g_clear_pointer(&session->processes, tender_session_processes_free);
 	g_signal_emit(self, tender_sessions_signals[SIGNAL_REMOVED], 0, session);
 	tender_sessions_health_forget(self, session);
 	g_hash_table_remove(self->sessions, key);

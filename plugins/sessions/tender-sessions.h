@@ -22,6 +22,8 @@ typedef struct {
 	const gchar *default_image; /* nullable */
 	guint max_sessions;
 	gsize max_file_size;
+	guint max_processes;   /* running at once per session */
+	gsize process_log_max; /* bytes of each log of a background process */
 } TenderSessionsSettings;
 
 #define TENDER_TYPE_SESSIONS (tender_sessions_get_type())

@@ -461,5 +461,260 @@ class SessionsTest(TenderTestCase):
         self.assertEqual(status, 403, text)
 
 
+def processes_running(cmdline):
+    """The pids whose command line is exactly @cmdline (a list of arguments)."""
+    want = b"".join(a.encode() + b"\0" for a in cmdline)
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if f.read() == want:
+                    found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
+class SessionExecTest(TenderTestCase):
+    """Exec and background processes in a session.  Backend-neutral: CONFIG is the session's
+    config (a subclass gives another backend's), USER_PREFIX keeps its sessions apart."""
+    CONFIG = {"image": IMAGE}
+    USER_PREFIX = "x"
+
+    setUpClass = classmethod(SessionsTest.setUpClass.__func__)
+    tearDownClass = classmethod(SessionsTest.tearDownClass.__func__)
+    close_all = SessionsTest.close_all
+    call = SessionsTest.call
+    session_path = SessionsTest.session_path
+    scall = SessionsTest.scall
+    describe = SessionsTest.describe
+
+    def setUp(self):
+        super().setUp()
+        self.opened = []
+        self.addCleanup(self.close_all)
+
+    def get(self, sid, **values):
+        user = self.USER_PREFIX + "user"
+        if (user, sid) not in self.opened:
+            self.opened.append((user, sid))
+        for key, value in self.CONFIG.items():
+            values.setdefault(key, value)
+        path, _ = self.call("GetSession", "ssa{sv}", user, sid, config(**values))
+        return path
+
+    def url(self, sid, tail=""):
+        return f"/v1/sessions/{self.USER_PREFIX}user/{sid}{tail}"
+
+    def exec(self, path, argv, **options):
+        types = {"shell": "s", "working_directory": "s", "timeout_sec": "u",
+                 "max_output": "t", "env": "a{ss}", "stdin": "ay"}
+        opts = {k: GLib.Variant(types[k], v) for k, v in options.items()}
+        return self.scall(path, "Exec", "asa{sv}", argv, opts)[0]
+
+    def test_exec(self):
+        """argv and shell, env, the working directory (/workspace by default), exit codes,
+        signals, stdin, output capped."""
+        path = self.get("ex")
+        r = self.exec(path, ["pwd"])
+        self.assertEqual((bytes(r["stdout"]), r["exit_code"], r["signal"], r["timed_out"]),
+                         (b"/workspace\n", 0, 0, False), r)
+        self.assertGreater(r["pid"], 0)
+        r = self.exec(path, [], shell="echo $FOO-$BAR; echo err >&2; exit 3",
+                      env={"FOO": "one", "BAR": "two words"})
+        self.assertEqual((bytes(r["stdout"]), bytes(r["stderr"]), r["exit_code"]),
+                         (b"one-two words\n", b"err\n", 3), r)
+        r = self.exec(path, ["pwd"], working_directory="/tmp")
+        self.assertEqual(bytes(r["stdout"]), b"/tmp\n", r)
+        r = self.exec(path, ["cat"], stdin=b"from stdin\n")
+        self.assertEqual(bytes(r["stdout"]), b"from stdin\n", r)
+        r = self.exec(path, [], shell="kill -TERM $$")
+        self.assertEqual((r["exit_code"], r["signal"]), (-1, 15), r)
+        r = self.exec(path, [], shell="head -c 3000000 /dev/zero", max_output=1000)
+        self.assertEqual((len(bytes(r["stdout"])), r["truncated"]), (1000, True))
+        r = self.exec(path, [], shell="head -c 1500000 /dev/zero")
+        self.assertEqual((len(bytes(r["stdout"])), r["truncated"]), (1024 * 1024, True))
+        # files written by a command are in the workspace
+        self.exec(path, [], shell="echo made > made.txt")
+        self.assertEqual(bytes(self.scall(path, "ReadFile", "s", "made.txt")[0]), b"made\n")
+        self.assertDBusError("NotFound", self.exec, path, ["no-such-command"])
+
+    def test_exec_timeout(self):
+        """At its timeout the command is killed, really: no process of it is left."""
+        path = self.get("to")
+        start = time.monotonic()
+        r = self.exec(path, [], shell="sleep 123457; echo never", timeout_sec=1)
+        took = time.monotonic() - start
+        self.assertEqual((r["timed_out"], r["signal"], r["exit_code"]), (True, 9, -1), r)
+        self.assertEqual(bytes(r["stdout"]), b"")
+        self.assertGreaterEqual(r["duration_ms"], 1000, r)
+        self.assertLess(took, 10)
+        self.assertTrue(wait_for(lambda: processes_running(["sleep", "123457"]) == [],
+                                 timeout=10), processes_running(["sleep", "123457"]))
+        self.assertTrue(wait_for(lambda: not os.path.exists(f"/proc/{r['pid']}"), timeout=10))
+        # one that ends in time is not timed out
+        r = self.exec(path, ["true"], timeout_sec=5)
+        self.assertEqual((r["timed_out"], r["exit_code"]), (False, 0), r)
+
+    def test_exec_bad_input(self):
+        path = self.get("bad")
+        for argv, options, what in (
+                ([], {}, "empty"),
+                (["ls"], {"shell": "ls"}, "not both"),
+                ([""], {}, "empty"),
+                (["ls"], {"working_directory": "rel"}, "working_directory"),
+                (["ls"], {"timeout_sec": 10**7}, "timeout_sec"),
+                (["ls"], {"max_output": 10**9}, "max_output"),
+                (["ls"], {"env": {"A B": "x"}}, "env")):
+            e = self.assertDBusError("InvalidArgument", self.exec, path, argv, **options)
+            self.assertIn(what, e.message)
+        e = self.assertDBusError("InvalidArgument", self.scall, path, "Exec", "asa{sv}",
+                                 ["ls"], {"colour": GLib.Variant("s", "blue")})
+        self.assertIn("'colour'", e.message)
+        e = self.assertDBusError("InvalidArgument", self.scall, path, "Exec", "asa{sv}",
+                                 ["ls"], {"timeout_sec": GLib.Variant("s", "1")})
+        self.assertIn("'timeout_sec'", e.message)
+
+    def test_exec_http(self):
+        self.get("hx")
+        status, _, text = curl("POST", self.url("hx", "/exec"),
+                               {"command": ["sh", "-c", "cat; pwd; printf '\\377'"],
+                                "stdin": "über\n", "env": {"X": "1"}})
+        self.assertEqual(status, 200, text)
+        r = json.loads(text)
+        self.assertEqual((r["stdout"], r["exit_code"], r["timed_out"]),
+                         ("über\n/workspace\n\ufffd", 0, False), r)
+        status, _, text = curl("POST", self.url("hx", "/exec"),
+                               {"command": "echo $X; exit 7", "env": {"X": "shell"},
+                                "working_directory": "/tmp", "timeout_sec": 30})
+        r = json.loads(text)
+        self.assertEqual((status, r["stdout"], r["exit_code"]), (200, "shell\n", 7), text)
+        status, _, text = curl("POST", self.url("hx", "/exec"),
+                               {"command": "sleep 123458", "timeout_sec": 1})
+        self.assertEqual((status, json.loads(text)["timed_out"]), (200, True), text)
+        for body, what in (({"command": []}, "empty"), ({"command": [1]}, "command"),
+                           ({"command": "x", "stdin": 3}, "stdin"),
+                           ({"command": "x", "colour": 1}, "colour")):
+            status, _, text = curl("POST", self.url("hx", "/exec"), body)
+            self.assertEqual(status, 400, text)
+            self.assertIn(what, text)
+        status, _, text = curl("POST", self.url("nosuch", "/exec"), {"command": "true"})
+        self.assertEqual(status, 404, text)
+
+
+    def start(self, path, argv, **options):
+        types = {"shell": "s", "working_directory": "s", "env": "a{ss}"}
+        opts = {k: GLib.Variant(types[k], v) for k, v in options.items()}
+        return self.scall(path, "StartProcess", "asa{sv}", argv, opts)[0]
+
+    def process(self, path, pid):
+        return {p["id"]: p for p in self.scall(path, "ListProcesses")[0]}[pid]
+
+    def test_processes(self):
+        """A background process: listed with its pid, its listening port detected, logs with
+        tail, killed with a signal; one that ends is kept with its exit code."""
+        path = self.get("bg")
+        pid = self.start(path, [], shell="i=0; while [ $i -lt 5 ]; do echo line$i; i=$((i+1)); "
+                         "done; echo oops >&2; exec nc -l -p 7345")
+        info = self.process(path, pid)
+        self.assertEqual((info["state"], info["argv"][0]), ("running", "sh"), info)
+        self.assertTrue(os.path.exists(f"/proc/{info['pid']}"), info)
+        self.assertTrue(wait_for(lambda: [p["port"] for p in self.process(path, pid)["ports"]]
+                                 == [7345], timeout=15), self.process(path, pid))
+        self.assertEqual(self.describe(path)["processes_running"], 1)
+        out, err = self.scall(path, "GetProcessLogs", "sa{sv}", pid,
+                              {"tail": GLib.Variant("u", 2)})
+        self.assertEqual((bytes(out), bytes(err)), (b"line3\nline4\n", b"oops\n"))
+        out, _ = self.scall(path, "GetProcessLogs", "sa{sv}", pid, {})
+        self.assertEqual(bytes(out).count(b"\n"), 5)
+        # a second one, the port of a child (httpd forks into the background... not: -f)
+        pid2 = self.start(path, [], shell="httpd -f -p 7346 & wait", env={"A": "1"})
+        self.assertTrue(wait_for(lambda: [p["port"] for p in self.process(path, pid2)["ports"]]
+                                 == [7346], timeout=15), self.process(path, pid2))
+        self.scall(path, "KillProcess", "si", pid, 15)
+        self.assertTrue(wait_for(lambda: self.process(path, pid)["state"] != "running",
+                                 timeout=15))
+        info = self.process(path, pid)
+        self.assertEqual((info["state"], info["signal"], info["ports"]), ("killed", 15, []), info)
+        self.assertIn("ended_at", info)
+        # one that exits: kept, with its exit code and logs
+        pid3 = self.start(path, [], shell="echo done; exit 4")
+        self.assertTrue(wait_for(lambda: self.process(path, pid3)["state"] == "exited",
+                                 timeout=15))
+        self.assertEqual(self.process(path, pid3)["exit_code"], 4)
+        out, _ = self.scall(path, "GetProcessLogs", "sa{sv}", pid3, {})
+        self.assertEqual(bytes(out), b"done\n")
+        self.assertEqual(self.describe(path)["processes_running"], 1)
+        # bad input
+        self.assertDBusError("NotFound", self.scall, path, "KillProcess", "si", "p999", 15)
+        e = self.assertDBusError("InvalidArgument", self.scall, path, "KillProcess", "si",
+                                 pid2, 99)
+        self.assertIn("signal", e.message)
+        self.assertDBusError("InvalidState", self.scall, path, "KillProcess", "si", pid3, 15)
+        self.assertDBusError("NotFound", self.scall, path, "GetProcessLogs", "sa{sv}", "p999",
+                             {})
+        self.assertDBusError("InvalidArgument", self.start, path, [])
+        e = self.assertDBusError("InvalidArgument", self.scall, path, "StartProcess", "asa{sv}",
+                                 ["sleep", "1"], {"timeout_sec": GLib.Variant("u", 1)})
+        self.assertIn("timeout_sec", e.message)
+        self.assertDBusError("NotFound", self.start, path, ["no-such-command"])
+        self.scall(path, "KillProcess", "si", pid2, 9)
+        self.assertTrue(wait_for(lambda: self.describe(path)["processes_running"] == 0,
+                                 timeout=15))
+
+    def test_processes_http(self):
+        self.get("hp")
+        status, _, text = curl("POST", self.url("hp", "/processes"),
+                               {"command": ["sh", "-c", "echo a; echo b; exec sleep 123459"]})
+        self.assertEqual(status, 201, text)
+        pid = json.loads(text)["id"]
+        status, _, text = curl("GET", self.url("hp", "/processes"))
+        procs = json.loads(text)["processes"]
+        self.assertEqual([(p["id"], p["state"]) for p in procs], [(pid, "running")], text)
+        self.assertGreater(procs[0]["pid"], 0)
+        self.assertTrue(wait_for(lambda: json.loads(curl(
+            "GET", self.url("hp", f"/processes/{pid}/logs?tail=1"))[2])["stdout"] == "b\n",
+            timeout=10))
+        status, _, text = curl("POST", self.url("hp", f"/processes/{pid}/kill"),
+                               {"signal": "KILL"})
+        self.assertEqual((status, json.loads(text)["signal"]), (200, 9), text)
+        self.assertTrue(wait_for(lambda: json.loads(curl("GET", self.url("hp", "/processes"))[2])
+                                 ["processes"][0]["state"] == "killed", timeout=10))
+        for method, tail, body, code in (
+                ("POST", f"/processes/{pid}/kill", {"signal": "BOGUS"}, 400),
+                ("POST", "/processes/p999/kill", {}, 404),
+                ("GET", "/processes/p999/logs", None, 404),
+                ("GET", f"/processes/{pid}/logs?tail=x", None, 400),
+                ("POST", "/processes", {"command": []}, 400),
+                ("POST", "/processes", {"command": "true", "stdin": "x"}, 400)):
+            status, _, text = curl(method, self.url("hp", tail), body)
+            self.assertEqual(status, code, (tail, text))
+
+    def test_busy_session_does_not_expire(self):
+        """Under a short inactivity timeout, a session running a background process stays;
+        an idle one expires; once the process is killed, it expires too."""
+        busy = self.get("busy", inactivity_timeout_seconds=2)
+        idle = self.get("idle", inactivity_timeout_seconds=2)
+        user = self.USER_PREFIX + "user"
+        pid = self.start(busy, ["sleep", "123460"])
+        self.assertTrue(wait_for(lambda: self.tender_workload(f"session-{user}-idle") is None,
+                                 timeout=20))
+        time.sleep(3)
+        self.assertEqual(self.describe(busy)["state"], "running")
+        self.assertEqual(self.process(busy, pid)["state"], "running")
+        self.scall(busy, "KillProcess", "si", pid, 9)
+        self.assertTrue(wait_for(lambda: self.tender_workload(f"session-{user}-busy") is None,
+                                 timeout=20))
+        self.assertEqual(processes_running(["sleep", "123460"]), [])
+        self.assertEqual(self.call("ListSessions", "s", user)[0][0]["state"], "expired")
+        # a running Exec too: past the timeout, it ends as it would have, not killed
+        again = self.get("exec", inactivity_timeout_seconds=2)
+        r = self.exec(again, [], shell="sleep 4; echo slept")
+        self.assertEqual((r["exit_code"], bytes(r["stdout"])), (0, b"slept\n"), r)
+        self.assertEqual(self.describe(again)["state"], "running")
+
+    tender_workload = SessionsTest.tender_workload
+
+
 if __name__ == "__main__":
     unittest.main()
