@@ -41,6 +41,7 @@ struct _TenderSessionProcess {
 	TenderSessionProcessState state;
 	gint exit_code;
 	gint signo;
+	gint signalled; /* the last signal KillProcess sent it, 0 if none */
 	gint64 started_at;
 	gint64 ended_at;
 	gchar *log_path[3]; /* [1] stdout, [2] stderr */
@@ -228,6 +229,12 @@ tender_session_process_maybe_ended(TenderSessionProcess *self)
 		return;
 	(void)g_variant_lookup(self->result, "exit_code", "i", &code);
 	(void)g_variant_lookup(self->result, "signal", "i", &signo);
+	/* a runtime that cannot tell a signal's end from an exit (dockerd says 128+N): the
+	 * signal KillProcess sent is what ended it */
+	if (signo == 0 && self->signalled > 0 && code == 128 + self->signalled) {
+		signo = self->signalled;
+		code = -1;
+	}
 	self->exit_code = code;
 	self->signo = signo;
 	self->state = signo != 0 ? TENDER_SESSION_PROCESS_KILLED : TENDER_SESSION_PROCESS_EXITED;
@@ -632,6 +639,7 @@ tender_session_processes_kill(TenderSessionProcesses *self,
 			    id);
 		return FALSE;
 	}
+	process->signalled = signo;
 	return TRUE;
 }
 

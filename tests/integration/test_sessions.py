@@ -519,7 +519,9 @@ class SessionExecTest(TenderTestCase):
         r = self.exec(path, ["pwd"])
         self.assertEqual((bytes(r["stdout"]), r["exit_code"], r["signal"], r["timed_out"]),
                          (b"/workspace\n", 0, 0, False), r)
-        self.assertGreater(r["pid"], 0)
+        # dockerd tells an exec's pid only while it runs: a quick one may have none
+        if self.CONFIG.get("backend") != "docker":
+            self.assertGreater(r["pid"], 0)
         r = self.exec(path, [], shell="echo $FOO-$BAR; echo err >&2; exit 3",
                       env={"FOO": "one", "BAR": "two words"})
         self.assertEqual((bytes(r["stdout"]), bytes(r["stderr"]), r["exit_code"]),

@@ -14,7 +14,46 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dockerlab  # noqa: E402
 from dockerlab import BUSYBOX_IMAGE, docker  # noqa: E402
 from tenderlab import DBusError, GLib, wait_for  # noqa: E402
-from test_sessions import WORKSPACES, SessionsTest, sandbox_sleeps, write_file  # noqa: E402
+from test_sessions import (WORKSPACES, SessionExecTest, SessionsTest,  # noqa: E402
+                           sandbox_sleeps, write_file)
+
+def start_docker():
+    """dockerd and its busybox image, for a class's sessions."""
+    dockerlab.start_dockerd()
+    try:
+        dockerlab.build_images(web=False)
+    except BaseException:
+        dockerlab.stop_dockerd()
+        raise
+
+
+class SessionExecDockerTest(SessionExecTest):
+    """Every case of SessionExecTest, each session a container of dockerd's."""
+    INHERIT_CASES = True
+    CONFIG = {"image": BUSYBOX_IMAGE, "backend": "docker"}
+    USER_PREFIX = "dx"
+
+    @classmethod
+    def setUpClass(cls):
+        start_docker()
+        try:
+            super().setUpClass()
+        except BaseException:
+            dockerlab.stop_dockerd()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            dockerlab.stop_dockerd()
+
+    def setUp(self):
+        super().setUp()
+        self.assertTrue(wait_for(lambda: {n: s for n, _, s in self.tender.call(
+            "ListPlugins", "")[0]}.get("docker") == "active", timeout=30))
+
 
 class SessionsDockerTest(SessionsTest):
     # list-cases.py: SessionsTest's cases are this class's too
@@ -24,9 +63,8 @@ class SessionsDockerTest(SessionsTest):
 
     @classmethod
     def setUpClass(cls):
-        dockerlab.start_dockerd()
+        start_docker()
         try:
-            dockerlab.build_images(web=False)
             super().setUpClass()
         except BaseException:
             dockerlab.stop_dockerd()
