@@ -213,15 +213,15 @@ tender_plugin_alias_is_literal(const gchar *segment)
 	return TRUE;
 }
 
-/* the core serves /v1/..., /api/... and /metrics: a plugin's aliases are below its own
- * /v1/NAME/, or where the core serves nothing */
+/* the core serves /v1/..., /api/... and /metrics: a plugin's aliases are /v1/NAME itself or
+ * below it, or where the core serves nothing */
 static gboolean
 tender_plugin_alias_check_root(TenderPlugin *self,
 			       const gchar *pattern,
 			       GStrv segments,
 			       GError **error)
 {
-	if (g_strv_length(segments) >= 3 && g_strcmp0(segments[0], "v1") == 0 &&
+	if (g_strv_length(segments) >= 2 && g_strcmp0(segments[0], "v1") == 0 &&
 	    g_strcmp0(segments[1], self->name) == 0)
 		return TRUE;
 	if (!g_strv_contains(tender_plugin_http_roots, segments[0]))
@@ -230,7 +230,7 @@ tender_plugin_alias_check_root(TenderPlugin *self,
 		    TENDER_ERROR,
 		    TENDER_ERROR_INVALID_ARGUMENT,
 		    "Alias pattern '%s' is among the core's paths (/%s...): a plugin's aliases are "
-		    "below /v1/%s/ or where the core serves nothing",
+		    "/v1/%s or below it, or where the core serves nothing",
 		    pattern,
 		    segments[0],
 		    self->name);
@@ -503,10 +503,12 @@ tender_plugin_alias_new(TenderPlugin *self,
  * HTTP mirror answers errors, or, with %TENDER_PLUGIN_HTTP_ALIAS_DETAIL, as FastAPI's
  * {"detail": "message"}, with the same status.
  *
- * A pattern starts with /v1/NAME/ (NAME the plugin's) or with a first segment the core does
- * not serve (not /v1, /api, /metrics); it is no path of the feature service's own routes, and
- * no path another plugin's aliases match.  The table is taken whole or not at all; at most 64
- * aliases per plugin.  They go with the plugin's other registrations.
+ * A pattern is /v1/NAME (NAME the plugin's) or starts with /v1/NAME/, or starts with a first
+ * segment the core does not serve (not /v1, /api, /metrics): `GET /v1/NAME` may list what
+ * `POST /v1/NAME` creates, while `/v1/NAME/METHOD` stays the feature service's; it is no path of
+ * the feature service's own routes, and no path another plugin's aliases match.  The table is taken
+ * whole or not at all; at most 64 aliases per plugin.  They go with the plugin's other
+ * registrations.
  *
  * Returns: %TRUE on success; %FALSE with %TENDER_ERROR_INVALID_ARGUMENT for a pattern, verb,
  *   flag or method that is wrong (the message names it), %TENDER_ERROR_ALREADY_EXISTS when

@@ -7,17 +7,16 @@
 #include "tender-sessions-service-private.h"
 
 /*
- * The HTTP routes of sessions, below /v1/sessions/, each an alias of HttpUse or HttpManage
+ * The HTTP routes of sessions, /v1/sessions and below, each an alias of HttpUse or HttpManage
  * with its tag; errors are the HTTP mirror's {"error": {"name", "message"}} with the status of
- * their name.  (The plugin API allows aliases below /v1/NAME/ only with a segment more, so
- * POST and GET of /v1/sessions itself are not routes: get-or-create is POST
- * /v1/sessions/USER/SESSION, the list GET /v1/sessions/list.)
+ * their name.  POST /v1/sessions gets or creates ({user_id, session_id, config}), GET
+ * /v1/sessions[?user=] lists.
  */
 
 /* clang-format off */
 const TenderPluginHttpAlias tender_sessions_service_aliases[] = {
-    {.verb = "GET", .pattern = "/v1/sessions/list", .method = "HttpUse", .tag = "list"},
-    {.verb = "POST", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpUse", .tag = "get"},
+    {.verb = "GET", .pattern = "/v1/sessions", .method = "HttpUse", .tag = "list"},
+    {.verb = "POST", .pattern = "/v1/sessions", .method = "HttpUse", .tag = "get"},
     {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpUse", .tag = "describe"},
     {.verb = "DELETE", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpManage", .tag = "close"},
     {.verb = "PUT", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "write"},
@@ -72,29 +71,70 @@ tender_sessions_http_flag(TenderCall *call,
 	return tender_sessions_http_invalid(call, message);
 }
 
-/* the body of POST /v1/sessions/USER/SESSION: the config, {} or empty for none */
+/* a member of POST /v1/sessions's body that is a string, or %NULL after an error */
+static const gchar *
+tender_sessions_http_member(TenderCall *call, JsonObject *obj, const gchar *name)
+{
+	JsonNode *node = json_object_get_member(obj, name);
+	g_autofree gchar *message = NULL;
+
+	if (node != NULL && JSON_NODE_HOLDS_VALUE(node) &&
+	    json_node_get_value_type(node) == G_TYPE_STRING)
+		return json_node_get_string(node);
+	message = g_strdup_printf("The body's '%s' is missing or not a string", name);
+	tender_sessions_http_invalid(call, message);
+	return NULL;
+}
+
+/* the body of POST /v1/sessions: {"user_id", "session_id", "config": {...}}, the config
+ * optional */
 static void
-tender_sessions_http_get(TenderSessionsService *self,
-			 TenderCall *call,
-			 const gchar *user,
-			 const gchar *id,
-			 const gchar *body)
+tender_sessions_http_get(TenderSessionsService *self, TenderCall *call, const gchar *body)
 {
 	const TenderSessionsSettings *settings = tender_sessions_get_settings(self->sessions);
 	g_autoptr(JsonNode) node = NULL;
 	g_autoptr(JsonObject) empty = json_object_new();
 	g_autoptr(GError) error = NULL;
 	TenderSessionConfig *config;
+	JsonObject *obj;
+	JsonNode *member;
+	const gchar *user;
+	const gchar *id;
 
-	if (body[0] != '\0') {
-		node = tender_json_parse(body, -1, TENDER_JSON_DEPTH_MAX, &error);
-		if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
-			tender_sessions_http_invalid(call,
-						     "The body is not a JSON object (the config)");
-			return;
-		}
+	node = tender_json_parse(body, -1, TENDER_JSON_DEPTH_MAX, &error);
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+		tender_sessions_http_invalid(call,
+					     "The body is not a JSON object {\"user_id\", "
+					     "\"session_id\", \"config\"}");
+		return;
 	}
-	config = tender_session_config_from_json(node != NULL ? json_node_get_object(node) : empty,
+	obj = json_node_get_object(node);
+	for (GList *l = json_object_get_members(obj); l != NULL; l = g_list_delete_link(l, l)) {
+		g_autofree gchar *message = NULL;
+		if (g_strv_contains((const gchar *const[]){"user_id", "session_id", "config", NULL},
+				    l->data))
+			continue;
+		message = g_strdup_printf("Unknown member '%s' of the body: give user_id, "
+					  "session_id and config",
+					  (const gchar *)l->data);
+		g_list_free(l);
+		tender_sessions_http_invalid(call, message);
+		return;
+	}
+	user = tender_sessions_http_member(call, obj, "user_id");
+	if (user == NULL)
+		return;
+	id = tender_sessions_http_member(call, obj, "session_id");
+	if (id == NULL)
+		return;
+	member = json_object_get_member(obj, "config");
+	if (member != NULL && !JSON_NODE_HOLDS_OBJECT(member) && !JSON_NODE_HOLDS_NULL(member)) {
+		tender_sessions_http_invalid(call, "The body's 'config' is not a JSON object");
+		return;
+	}
+	config = tender_session_config_from_json(member != NULL && JSON_NODE_HOLDS_OBJECT(member)
+						     ? json_node_get_object(member)
+						     : empty,
 						 settings->default_backend,
 						 settings->default_image,
 						 &error);
@@ -249,7 +289,7 @@ tender_sessions_http(TenderCall *call, TenderSessionsService *self, gboolean man
 		return;
 	}
 	if (!manage && g_strcmp0(tag, "get") == 0) {
-		tender_sessions_http_get(self, call, user, id, body);
+		tender_sessions_http_get(self, call, body);
 		return;
 	}
 	if (!manage && g_strcmp0(tag, "describe") == 0) {

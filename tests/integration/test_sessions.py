@@ -253,21 +253,39 @@ class SessionsTest(TenderTestCase):
         e = self.assertDBusError("NotSupported", self.call, "GetSession", "ssa{sv}", "u", "s",
                                  config(image=IMAGE, backend="docker"))
         self.assertIn("Docker backend", e.message)
-        status, _, text = curl("POST", "/v1/sessions/u/s", {"image": IMAGE, "ports": [0]})
+        status, _, text = curl("POST", "/v1/sessions", {"user_id": "u", "session_id": "s",
+                                                        "config": {"image": IMAGE, "ports": [0]}})
         self.assertEqual(status, 400, text)
         self.assertIn("'ports'", text)
+        # the body's own members
+        for body, what in (({"session_id": "s"}, "'user_id' is missing"),
+                           ({"user_id": "u", "session_id": 3}, "'session_id' is missing or not"),
+                           ({"user_id": "u", "session_id": "s", "config": []}, "'config' is not"),
+                           ({"user_id": "u", "session_id": "s", "image": IMAGE},
+                            "Unknown member 'image'"),
+                           ({"user_id": "../u", "session_id": "s"}, "Invalid user id")):
+            status, _, text = curl("POST", "/v1/sessions", body)
+            self.assertEqual(status, 400, text)
+            self.assertIn(what, text)
 
     def test_http_get_or_create_and_close(self):
         """POST 201 then 200, GET, list, DELETE keeping and deleting the workspace."""
         self.opened.append(("dan", "h1"))
-        status, _, text = curl("POST", "/v1/sessions/dan/h1", {"image": IMAGE})
+        status, _, text = curl("POST", "/v1/sessions", {"user_id": "dan", "session_id": "h1",
+                                                        "config": {"image": IMAGE}})
         self.assertEqual(status, 201, text)
-        status, _, text = curl("POST", "/v1/sessions/dan/h1", {})
+        status, _, text = curl("POST", "/v1/sessions", {"user_id": "dan", "session_id": "h1"})
         self.assertEqual((status, json.loads(text)["created"]), (200, False), text)
         status, _, text = curl("GET", "/v1/sessions/dan/h1")
         self.assertEqual(json.loads(text)["state"], "running", text)
-        status, _, text = curl("GET", "/v1/sessions/list?user=dan")
+        status, _, text = curl("GET", "/v1/sessions?user=dan")
         self.assertEqual([s["session"] for s in json.loads(text)["sessions"]], ["h1"], text)
+        status, _, text = curl("GET", "/v1/sessions")
+        self.assertIn(("dan", "h1"), [(s["user"], s["session"])
+                                      for s in json.loads(text)["sessions"]], text)
+        # the feature service's own routes stay below it
+        status, _, text = curl("POST", "/v1/sessions/ListSessions", {"user": "dan"})
+        self.assertEqual((status, len(json.loads(text)["sessions"])), (200, 1), text)
         ws = f"{WORKSPACES}/dan/h1"
         curl("PUT", "/v1/sessions/dan/h1/files?path=keep.txt", raw_body="kept\n",
              content_type="text/plain")
@@ -278,7 +296,8 @@ class SessionsTest(TenderTestCase):
         status, _, text = curl("GET", "/v1/sessions/dan/h1")
         self.assertEqual(status, 404, text)
         # again, deleting the workspace
-        status, _, text = curl("POST", "/v1/sessions/dan/h1", {"image": IMAGE})
+        status, _, text = curl("POST", "/v1/sessions", {"user_id": "dan", "session_id": "h1",
+                                                        "config": {"image": IMAGE}})
         self.assertEqual(status, 201, text)
         status, _, text = curl("DELETE", "/v1/sessions/dan/h1?delete_workspace=1")
         self.assertEqual(status, 200, text)
@@ -347,7 +366,8 @@ class SessionsTest(TenderTestCase):
                            text=True, timeout=60)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("org.tender.sessions.use", r.stderr + r.stdout)
-        status, _, text = curl("POST", "/v1/sessions/x/y", {"image": IMAGE}, user=USER)
+        status, _, text = curl("POST", "/v1/sessions", {"user_id": "x", "session_id": "y"},
+                               user=USER)
         self.assertEqual(status, 403, text)
 
 

@@ -342,7 +342,8 @@ test_aliases_refused(void)
 	    /* the core's paths, and other plugins' below /v1 */
 	    {"/v1/workloads/{id}", "among the core's paths (/v1...)"},
 	    {"/v1/other/tools", "among the core's paths (/v1...)"},
-	    {"/v1/my-plugin", "among the core's paths (/v1...)"},
+	    {"/v1", "among the core's paths (/v1...)"},
+	    {"/v1/{name}", "among the core's paths (/v1...)"},
 	    {"/api/start", "among the core's paths (/api...)"},
 	    {"/metrics", "among the core's paths (/metrics...)"},
 	    /* the feature service's own routes */
@@ -473,6 +474,9 @@ test_aliases(void)
 	     .pattern = "/v1/my-plugin/tools/{id}/cancel",
 	     .method = "Lookup",
 	     .flags = TENDER_PLUGIN_HTTP_ALIAS_DETAIL},
+	    /* the feature's own path, /v1/NAME itself: its routes /v1/NAME/METHOD stay */
+	    {.verb = "GET", .pattern = "/v1/my-plugin", .method = "Lookup"},
+	    {.verb = "POST", .pattern = "/v1/my-plugin", .method = "Lookup"},
 	    {.verb = NULL},
 	};
 	const TenderPluginHttpAlias half_good[] = {
@@ -484,7 +488,10 @@ test_aliases(void)
 	g_assert_true(add_feature(plugin, NULL));
 	g_assert_true(tender_plugin_add_http_aliases(plugin, good, &error));
 	g_assert_no_error(error);
-	g_assert_cmpuint(aliases->len, ==, 5);
+	g_assert_cmpuint(aliases->len, ==, 7);
+	alias = g_ptr_array_index(aliases, 6);
+	g_assert_cmpstr(alias->route, ==, "/v1/my-plugin");
+	g_assert_cmpstrv(alias->captures, ((const gchar *[]){NULL}));
 	alias = g_ptr_array_index(aliases, 3);
 	g_assert_cmpstr(alias->verb, ==, "GET");
 	g_assert_cmpstr(alias->pattern, ==, "/containers/stats/{container_id}");
@@ -509,7 +516,7 @@ test_aliases(void)
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
 	g_assert_nonnull(strstr(error->message, "PUT /a/{b}/c already"));
 	g_clear_error(&error);
-	g_assert_cmpuint(aliases->len, ==, 5);
+	g_assert_cmpuint(aliases->len, ==, 7);
 	g_assert_cmpuint(cached, ==, 0);
 	g_assert_true(tender_plugin_get_http_alias_cache(plugin) == &cached);
 
