@@ -525,4 +525,57 @@ tender_plugin_emit_feature_signal(TenderPlugin *self,
 				  GVariant *parameters,
 				  GError **error);
 
+/* --- objects below the feature service, with properties (Since: 0.4) --- */
+
+/**
+ * TENDER_PLUGIN_PROPERTIES_READ:
+ *
+ * The method of the entry of a feature object's method table that gives the polkit action
+ * of its Properties.Get and GetAll (the "method" detail polkit rules see for them).
+ *
+ * Since: 0.4
+ */
+#define TENDER_PLUGIN_PROPERTIES_READ "org.freedesktop.DBus.Properties.Get"
+
+/**
+ * TenderPluginPropertyFunc:
+ * @plugin: the plugin
+ * @subpath: the feature object's, as given to tender_plugin_add_feature_object()
+ * @property: a property of its interface
+ * @user_data: the object's
+ *
+ * Reads a property of a feature object, for a caller polkit allowed.
+ *
+ * Returns: (transfer floating) (nullable): its value, of the type the XML gives (a value of
+ *   another type is dropped with a warning), or %NULL for none
+ *
+ * Since: 0.4
+ */
+typedef GVariant *(*TenderPluginPropertyFunc)(TenderPlugin *plugin,
+					      const gchar *subpath,
+					      const gchar *property,
+					      gpointer user_data);
+
+/* at most this many feature objects per plugin */
+#define TENDER_PLUGIN_FEATURE_OBJECTS_MAX 4096
+
+gboolean
+tender_plugin_add_feature_object(TenderPlugin *self,
+				 const gchar *subpath,
+				 const gchar *introspection_xml,
+				 const TenderPluginServiceMethod *methods,
+				 TenderPluginPropertyFunc get_property,
+				 gpointer user_data,
+				 GDestroyNotify destroy,
+				 GError **error);
+gboolean
+tender_plugin_remove_feature_object(TenderPlugin *self, const gchar *subpath, GError **error);
+gchar *
+tender_plugin_get_feature_object_path(TenderPlugin *self, const gchar *subpath);
+gboolean
+tender_plugin_emit_feature_properties_changed(TenderPlugin *self,
+					      const gchar *subpath,
+					      const gchar *const *names,
+					      GError **error);
+
 G_END_DECLS
