@@ -23,6 +23,7 @@ typedef struct {
 	TenderPlugin *plugin;
 	TenderSessions *sessions;
 	GBytes *session_xml;
+	GDBusNodeInfo *session_node; /* the same, parsed: its properties' types */
 	gulong added_id;
 	gulong removed_id;
 } TenderSessionsService;
@@ -44,6 +45,14 @@ typedef struct {
 
 void
 tender_sessions_object_free(TenderSessionsObject *object);
+
+GVariant *
+tender_sessions_service_session_property(TenderPlugin *plugin,
+					 const gchar *subpath,
+					 const gchar *property,
+					 gpointer user_data);
+gchar *
+tender_sessions_service_subpath(TenderSession *session);
 
 /* shared by D-Bus and HTTP */
 void

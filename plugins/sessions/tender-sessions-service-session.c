@@ -269,7 +269,67 @@ tender_sessions_session_close(TenderPlugin *plugin, TenderCall *call, gpointer u
 				      delete_workspace);
 }
 
+/* a member of Describe's a{sv} as the property of the XML's @signature: absent ones are
+ * empty (or 0) */
+static GVariant *
+tender_sessions_session_property_value(JsonNode *node, const gchar *signature)
+{
+	GVariantBuilder builder;
+
+	if (g_strcmp0(signature, "u") == 0)
+		return g_variant_new_uint32(node != NULL && JSON_NODE_HOLDS_VALUE(node)
+						? (guint32)json_node_get_int(node)
+						: 0);
+	if (g_strcmp0(signature, "o") == 0)
+		return g_variant_new_object_path(node != NULL ? json_node_get_string(node) : "/");
+	if (g_strcmp0(signature, "a{sv}") == 0)
+		return node != NULL && JSON_NODE_HOLDS_OBJECT(node)
+			   ? tender_docker_json_to_vardict(json_node_get_object(node))
+			   : g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
+	if (g_strcmp0(signature, "aa{sv}") == 0) {
+		JsonArray *array =
+		    node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+		g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
+		for (guint i = 0; array != NULL && i < json_array_get_length(array); i++)
+			g_variant_builder_add_value(&builder,
+						    tender_docker_json_to_vardict(
+							json_array_get_object_element(array, i)));
+		return g_variant_builder_end(&builder);
+	}
+	return g_variant_new_string(
+	    node != NULL && JSON_NODE_HOLDS_VALUE(node) ? json_node_get_string(node) : "");
+}
+
+/**
+ * tender_sessions_service_session_property:
+ *
+ * Reads a property of a session's object: Describe's member of that name, for a caller
+ * allowed org.tender.sessions.use; reading is no activity.
+ *
+ * Returns: (transfer floating) (nullable): its value, %NULL once the session is gone
+ */
+GVariant *
+tender_sessions_service_session_property(TenderPlugin *plugin,
+					 const gchar *subpath,
+					 const gchar *property,
+					 gpointer user_data)
+{
+	TenderSessionsObject *object = user_data;
+	g_autoptr(TenderSession) session =
+	    tender_sessions_lookup(object->service->sessions, object->user, object->id, NULL);
+	GDBusInterfaceInfo *iface = object->service->session_node->interfaces[0];
+	GDBusPropertyInfo *info = g_dbus_interface_info_lookup_property(iface, property);
+	g_autoptr(JsonObject) obj = NULL;
+
+	if (session == NULL || info == NULL)
+		return NULL;
+	obj = tender_sessions_service_describe(object->service, session);
+	return tender_sessions_session_property_value(json_object_get_member(obj, property),
+						      info->signature);
+}
+
 const TenderPluginServiceMethod tender_sessions_service_session_methods[] = {
+    {TENDER_PLUGIN_PROPERTIES_READ, TENDER_SESSIONS_USE, NULL},
     {"Describe", TENDER_SESSIONS_USE, tender_sessions_session_describe},
     {"WriteFile", TENDER_SESSIONS_USE, tender_sessions_session_write_file},
     {"ReadFile", TENDER_SESSIONS_USE, tender_sessions_session_read_file},

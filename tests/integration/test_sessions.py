@@ -16,7 +16,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import images  # noqa: E402
-from tenderlab import (DBusError, GLib, TenderTestCase, run, tenderd_pid,  # noqa: E402
+from tenderlab import (DBusError, Gio, GLib, TenderTestCase, run, tenderd_pid,  # noqa: E402
                        tenderd_restart_settings, wait_for)
 from test_docker_runtime import restart_tenderd  # noqa: E402
 from test_http import curl  # noqa: E402
@@ -98,7 +98,7 @@ class SessionsTest(TenderTestCase):
     def session_path(self, user, session):
         def esc(s):
             return "".join(c if c.isalnum() else "_%02x" % ord(c) for c in s)
-        return f"/org/tender/Agent1/plugin/sessions/session/{esc(user)}/{esc(session)}"
+        return f"/org/tender/Agent1/sessions/{esc(user)}/{esc(session)}"
 
     def get(self, owner, sid, **values):
         if (owner, sid) not in self.opened:
@@ -111,6 +111,10 @@ class SessionsTest(TenderTestCase):
 
     def describe(self, path):
         return self.scall(path, "Describe")[0]
+
+    def props(self, path):
+        return self.tender.call("GetAll", "s", SESSION_IFACE, path=path,
+                                iface="org.freedesktop.DBus.Properties")[0]
 
     def test_get_or_create_once(self):
         """Two GetSessions give one session: one workload, one sandbox process."""
@@ -310,14 +314,42 @@ class SessionsTest(TenderTestCase):
             return None
 
     def test_lifetime_then_restart_on_use(self):
+        """The sandbox stops at its lifetime: the properties say so, PropertiesChanged tells
+        a watcher (names only), and the next use starts it again."""
+        changed = []
+        sub = self.tender.bus.signal_subscribe(
+            "org.tender.Agent1", "org.freedesktop.DBus.Properties", "PropertiesChanged",
+            None, None, Gio.DBusSignalFlags.NONE,
+            lambda *a: changed.append((a[2], a[5].unpack())))
+        self.addCleanup(self.tender.bus.signal_unsubscribe, sub)
         path, _ = self.get("fay", "life", container_lifetime_seconds=2)
+        self.assertEqual(path, "/org/tender/Agent1/sessions/fay/life")
+        props = self.props(path)
+        self.assertEqual((props["user"], props["session"], props["state"], props["health"],
+                          props["workload"], props["object_path"], props["rootfs"]),
+                         ("fay", "life", "running", "healthy", "session-fay-life", path, ""))
+        self.assertGreater(props["main_pid"], 0)
+        self.assertEqual(props["config"]["container_lifetime_seconds"], 2)
+        self.assertEqual(set(props), set(self.describe(path)) | {"rootfs", "last_error"})
+        # what the start announced, then only what comes with the stop
+        context = GLib.MainContext.default()
+        wait_for(lambda: (context.iteration(False), False)[1], timeout=0.5)
+        changed.clear()
         self.assertTrue(wait_for(lambda: self.describe(path)["state"] == "stopped",
                                  timeout=20))
         info = self.describe(path)
         self.assertIn("container_lifetime_seconds", info["last_error"])
+        props = self.props(path)
+        self.assertEqual((props["state"], props["health"], props["main_pid"]),
+                         ("stopped", "none", 0))
+        self.assertEqual(props["last_error"], info["last_error"])
+        self.assertTrue(wait_for(lambda: (context.iteration(False), changed)[1], timeout=10))
+        self.assertEqual(changed[0], (path, (SESSION_IFACE, {}, ["state", "health",
+                                                                 "last_error", "main_pid"])))
         # the next use starts it again
         self.scall(path, "WriteFile", "saya{sv}", "x", b"1", {})
         self.assertEqual(self.describe(path)["state"], "running")
+        self.assertEqual(self.props(path)["state"], "running")
         self.assertEqual(self.tender.props("session-fay-life")["State"], "running")
 
     def test_idle_expiry(self):
