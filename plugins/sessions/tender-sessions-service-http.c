@@ -14,13 +14,14 @@
  */
 
 /* clang-format off */
-const TenderPluginHttpAlias tender_sessions_service_aliases[] = {
+static const TenderPluginHttpAlias tender_sessions_service_aliases[] = {
     {.verb = "GET", .pattern = "/v1/sessions", .method = "HttpUse", .tag = "list"},
     {.verb = "POST", .pattern = "/v1/sessions", .method = "HttpUse", .tag = "get"},
     {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpUse", .tag = "describe"},
     {.verb = "DELETE", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpManage", .tag = "close"},
-    {.verb = "PUT", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "write"},
-    {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "read"},
+    /* raw bytes both ways; the body's limit is max-file-size's */
+    {.verb = "PUT", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpFiles", .tag = "write", .flags = TENDER_PLUGIN_HTTP_ALIAS_BYTES},
+    {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpFiles", .tag = "read", .flags = TENDER_PLUGIN_HTTP_ALIAS_BYTES},
     {.verb = "DELETE", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "delete"},
     {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/files/list", .method = "HttpUse", .tag = "ls"},
     {.verb = NULL},
@@ -187,15 +188,14 @@ tender_sessions_http_describe(TenderSessionsService *self,
 	tender_sessions_service_answer(call, 200, obj);
 }
 
-/* PUT .../files?path=P[&mode=0644][&append=1][&encoding=base64]: the body is the content */
+/* PUT .../files?path=P[&mode=0644][&append=1]: the body is the content, as it is */
 static gboolean
 tender_sessions_http_write(TenderCall *call,
 			   GVariant *params,
-			   const gchar *body,
+			   GBytes *body,
 			   TenderSessionFilesOp *op)
 {
 	const gchar *mode = tender_sessions_http_param(params, "mode");
-	const gchar *encoding = tender_sessions_http_param(params, "encoding");
 
 	if (!tender_sessions_http_flag(call, params, "append", &op->append, FALSE))
 		return FALSE;
@@ -208,27 +208,17 @@ tender_sessions_http_write(TenderCall *call,
 							    "octal 0 to 0777");
 		op->mode = (gint)value;
 	}
-	if (encoding == NULL || g_strcmp0(encoding, "utf-8") == 0) {
-		op->content = g_bytes_new(body, strlen(body));
-		return TRUE;
-	}
-	if (g_strcmp0(encoding, "base64") == 0) {
-		gsize len = 0;
-		guchar *data = g_base64_decode(body, &len);
-		op->content = g_bytes_new_take(data, len);
-		return TRUE;
-	}
-	return tender_sessions_http_invalid(call,
-					    "Invalid query parameter 'encoding': give utf-8 (the "
-					    "default) or base64");
+	op->content = g_bytes_ref(body);
+	return TRUE;
 }
 
+/* the file routes: @body is the bytes of a PUT (HttpFiles), or %NULL (HttpUse) */
 static void
 tender_sessions_http_files(TenderSessionsService *self,
 			   TenderCall *call,
 			   const gchar *tag,
 			   GVariant *params,
-			   const gchar *body)
+			   GBytes *body)
 {
 	const gchar *user = tender_sessions_http_param(params, "user");
 	const gchar *id = tender_sessions_http_param(params, "session");
@@ -249,12 +239,17 @@ tender_sessions_http_files(TenderSessionsService *self,
 		return;
 	}
 	op = tender_session_files_op_new(kind, path);
+	if (kind == TENDER_SESSION_FILES_WRITE && body == NULL) {
+		tender_sessions_http_invalid(call, "No such route of sessions");
+		return;
+	}
 	if (kind == TENDER_SESSION_FILES_WRITE &&
 	    !tender_sessions_http_write(call, params, body, op))
 		return;
 	tender_sessions_service_files(self,
 				      call,
-				      TENDER_SESSIONS_REPLY_HTTP,
+				      body != NULL ? TENDER_SESSIONS_REPLY_HTTP_BYTES
+						   : TENDER_SESSIONS_REPLY_HTTP,
 				      user,
 				      id,
 				      g_steal_pointer(&op));
@@ -297,9 +292,8 @@ tender_sessions_http(TenderCall *call, TenderSessionsService *self, gboolean man
 		return;
 	}
 	if (!manage &&
-	    g_strv_contains((const gchar *const[]){"write", "read", "delete", "ls", NULL},
-			    tag != NULL ? tag : "")) {
-		tender_sessions_http_files(self, call, tag, params, body);
+	    g_strv_contains((const gchar *const[]){"delete", "ls", NULL}, tag != NULL ? tag : "")) {
+		tender_sessions_http_files(self, call, tag, params, NULL);
 		return;
 	}
 	tender_sessions_http_invalid(call, "No such route of sessions");
@@ -315,4 +309,47 @@ void
 tender_sessions_service_http_manage(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
 {
 	tender_sessions_http(call, user_data, TRUE);
+}
+
+/* PUT and GET of .../files: bytes both ways */
+void
+tender_sessions_service_http_files(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	g_autoptr(GVariant) params = NULL;
+	g_autoptr(GVariant) body = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	const gchar *tag = NULL;
+
+	g_variant_get(tender_call_get_parameters(call), "(@a{ss}@ay)", &params, &body);
+	tag = tender_sessions_http_param(params, "route");
+	bytes = g_variant_get_data_as_bytes(body);
+	if (!g_strv_contains((const gchar *const[]){"write", "read", NULL},
+			     tag != NULL ? tag : "")) {
+		tender_sessions_http_invalid(call, "No such route of sessions");
+		return;
+	}
+	tender_sessions_http_files(user_data, call, tag, params, bytes);
+}
+
+/**
+ * tender_sessions_service_add_http_aliases:
+ * @self: the service, its feature service declared
+ * @error: (nullable): a #GError
+ *
+ * Declares the routes; a file's PUT takes a body of at most [plugin sessions] max-file-size.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_sessions_service_add_http_aliases(TenderSessionsService *self, GError **error)
+{
+	gsize max = tender_sessions_get_settings(self->sessions)->max_file_size;
+	g_autofree TenderPluginHttpAlias *aliases =
+	    g_memdup2(tender_sessions_service_aliases, sizeof(tender_sessions_service_aliases));
+
+	for (guint i = 0; aliases[i].verb != NULL; i++) {
+		if ((aliases[i].flags & TENDER_PLUGIN_HTTP_ALIAS_BYTES) != 0)
+			aliases[i].body_max = MIN(max, TENDER_PLUGIN_HTTP_ALIAS_BODY_MAX);
+	}
+	return tender_plugin_add_http_aliases(self->plugin, aliases, error);
 }

@@ -28,10 +28,12 @@ typedef struct {
 	gulong removed_id;
 } TenderSessionsService;
 
-/* how a call is answered: D-Bus out-args, or an HTTP route's (u s) */
+/* how a call is answered: D-Bus out-args, an HTTP route's (u s), or one of bytes's (u s ay);
+ * a file read over HTTP is always its bytes */
 typedef enum {
 	TENDER_SESSIONS_REPLY_DBUS,
 	TENDER_SESSIONS_REPLY_HTTP,
+	TENDER_SESSIONS_REPLY_HTTP_BYTES,
 } TenderSessionsReply;
 
 /* the session object's registration, per session */
@@ -86,6 +88,9 @@ void
 tender_sessions_service_http_use(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
 void
 tender_sessions_service_http_manage(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
-extern const TenderPluginHttpAlias tender_sessions_service_aliases[];
+void
+tender_sessions_service_http_files(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+gboolean
+tender_sessions_service_add_http_aliases(TenderSessionsService *self, GError **error);
 
 G_END_DECLS

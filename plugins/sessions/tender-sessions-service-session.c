@@ -36,26 +36,25 @@ static void
 tender_sessions_files_answer_http(TenderSessionsFilesCall *files, TenderSessionFilesOp *op)
 {
 	g_autoptr(JsonObject) obj = json_object_new();
-	gsize len = 0;
-	const gchar *data;
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *text = NULL;
 
+	/* a file read over HTTP is its bytes, as they are */
+	if (op->kind == TENDER_SESSION_FILES_READ) {
+		tender_call_return_value(
+		    files->call,
+		    g_variant_new("(us@ay)",
+				  200,
+				  "application/octet-stream",
+				  g_variant_new_from_bytes(G_VARIANT_TYPE_BYTESTRING,
+							   op->content,
+							   TRUE)));
+		return;
+	}
 	json_object_set_string_member(obj, "path", op->resolved);
 	switch (op->kind) {
 	case TENDER_SESSION_FILES_WRITE:
 		json_object_set_int_member(obj, "size", (gint64)op->size);
-		break;
-	case TENDER_SESSION_FILES_READ:
-		data = g_bytes_get_data(op->content, &len);
-		json_object_set_int_member(obj, "size", (gint64)len);
-		if (g_utf8_validate_len(data, len, NULL)) {
-			g_autofree gchar *text = g_strndup(data != NULL ? data : "", len);
-			json_object_set_string_member(obj, "encoding", "utf-8");
-			json_object_set_string_member(obj, "content", text);
-		} else {
-			g_autofree gchar *text = g_base64_encode((const guchar *)data, len);
-			json_object_set_string_member(obj, "encoding", "base64");
-			json_object_set_string_member(obj, "content", text);
-		}
 		break;
 	case TENDER_SESSION_FILES_LIST:
 		json_object_set_array_member(obj, "entries", json_array_ref(op->entries));
@@ -66,7 +65,21 @@ tender_sessions_files_answer_http(TenderSessionsFilesCall *files, TenderSessionF
 		json_object_set_boolean_member(obj, "deleted", TRUE);
 		break;
 	}
-	tender_sessions_service_answer(files->call, 200, obj);
+	if (files->reply == TENDER_SESSIONS_REPLY_HTTP) {
+		tender_sessions_service_answer(files->call, 200, obj);
+		return;
+	}
+	/* HttpFiles answers bytes: the JSON text, as application/json */
+	node = json_node_init_object(json_node_alloc(), obj);
+	text = json_to_string(node, FALSE);
+	tender_call_return_value(files->call,
+				 g_variant_new("(us@ay)",
+					       200,
+					       "application/json",
+					       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
+									 text,
+									 strlen(text),
+									 1)));
 }
 
 static void
@@ -114,7 +127,7 @@ tender_sessions_files_ran_cb(GObject *source, GAsyncResult *res, gpointer user_d
 		tender_call_return_error(files->call, error);
 		return;
 	}
-	if (files->reply == TENDER_SESSIONS_REPLY_HTTP)
+	if (files->reply != TENDER_SESSIONS_REPLY_DBUS)
 		tender_sessions_files_answer_http(files, op);
 	else
 		tender_sessions_files_answer_dbus(files, op);

@@ -332,6 +332,7 @@ static const TenderPluginServiceMethod tender_sessions_service_methods[] = {
     {"ListSessions", TENDER_SESSIONS_USE, tender_sessions_service_list_sessions},
     {"HttpUse", TENDER_SESSIONS_USE, tender_sessions_service_http_use},
     {"HttpManage", TENDER_SESSIONS_MANAGE, tender_sessions_service_http_manage},
+    {"HttpFiles", TENDER_SESSIONS_USE, tender_sessions_service_http_files},
     {NULL, NULL, NULL},
 };
 
@@ -385,5 +386,5 @@ tender_sessions_service_register(TenderPlugin *plugin, TenderSessions *sessions,
 		tender_sessions_service_free(self);
 		return FALSE;
 	}
-	return tender_plugin_add_http_aliases(plugin, tender_sessions_service_aliases, error);
+	return tender_sessions_service_add_http_aliases(self, error);
 }

@@ -19,7 +19,7 @@ import images  # noqa: E402
 from tenderlab import (DBusError, Gio, GLib, TenderTestCase, run, tenderd_pid,  # noqa: E402
                        tenderd_restart_settings, wait_for)
 from test_docker_runtime import restart_tenderd  # noqa: E402
-from test_http import curl  # noqa: E402
+from test_http import SOCKET, curl  # noqa: E402
 from test_polkit import USER, ensure_user  # noqa: E402
 
 PATH = "/org/tender/Agent1/sessions"
@@ -52,6 +52,19 @@ def sandbox_sleeps():
         except OSError:
             pass
     return found
+
+
+def curl_bytes(method, path, data=None):
+    """Returns (status, content type, body bytes), the body sent and read as bytes."""
+    cmd = ["curl", "-s", "-S", "-X", method, "--max-time", "30", "--unix-socket", SOCKET,
+           "-o", "-", "-w", "\n%{http_code} %{content_type}", "http://localhost" + path]
+    if data is not None:
+        cmd += ["-H", "Content-Type: application/octet-stream", "--data-binary", "@-"]
+    out = subprocess.run(cmd, input=data, capture_output=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    body, _, tail = out.stdout.rpartition(b"\n")
+    status, _, ctype = tail.decode().partition(" ")
+    return int(status), ctype, body
 
 
 class SessionsTest(TenderTestCase):
@@ -176,9 +189,32 @@ class SessionsTest(TenderTestCase):
         # over HTTP
         status, _, text = curl("PUT", "/v1/sessions/bob/files/files?path=web/b.txt",
                                raw_body="über\n", content_type="text/plain")
-        self.assertEqual(status, 200, text)
+        self.assertEqual((status, json.loads(text)["size"]), (200, 6), text)
         status, _, text = curl("GET", "/v1/sessions/bob/files/files?path=web/b.txt")
-        self.assertEqual((status, json.loads(text)["content"]), (200, "über\n"), text)
+        self.assertEqual((status, text), (200, "über\n"), text)
+        # any bytes, as they are, both ways
+        blob = bytes(range(256)) * 4 + b"\x00\xff"
+        status, ctype, body = curl_bytes("PUT", "/v1/sessions/bob/files/files?path=web/bin",
+                                         blob)
+        self.assertEqual((status, json.loads(body)["size"]), (200, len(blob)), body)
+        with open(f"{WORKSPACES}/bob/files/web/bin", "rb") as f:
+            self.assertEqual(f.read(), blob)
+        status, ctype, body = curl_bytes("GET", "/v1/sessions/bob/files/files?path=web/bin")
+        self.assertEqual((status, ctype, body), (200, "application/octet-stream", blob))
+        # append, and a body over max-file-size (16 MiB): 413, the usual error body
+        status, _, body = curl_bytes("PUT",
+                                     "/v1/sessions/bob/files/files?path=web/bin&append=1",
+                                     b"\x01")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(curl_bytes("GET", "/v1/sessions/bob/files/files?path=web/bin")[2],
+                         blob + b"\x01")
+        status, _, text = curl("PUT", "/v1/sessions/bob/files/files?path=web/big",
+                               raw_body="x" * (16 * 1024 * 1024 + 1),
+                               content_type="application/octet-stream")
+        self.assertEqual(status, 413, text[:200])
+        self.assertEqual(json.loads(text)["error"]["name"],
+                         "org.tender.Agent1.Error.InvalidArgument")
+        self.assertFalse(os.path.exists(f"{WORKSPACES}/bob/files/web/big"))
         status, _, text = curl("GET", "/v1/sessions/bob/files/files/list?path=web")
         self.assertEqual([e["name"] for e in json.loads(text)["entries"]], ["b.txt"], text)
         status, _, text = curl("DELETE", "/v1/sessions/bob/files/files?path=web/b.txt")
@@ -319,7 +355,7 @@ class SessionsTest(TenderTestCase):
         changed = []
         sub = self.tender.bus.signal_subscribe(
             "org.tender.Agent1", "org.freedesktop.DBus.Properties", "PropertiesChanged",
-            None, None, Gio.DBusSignalFlags.NONE,
+            self.session_path("fay", "life"), None, Gio.DBusSignalFlags.NONE,
             lambda *a: changed.append((a[2], a[5].unpack())))
         self.addCleanup(self.tender.bus.signal_unsubscribe, sub)
         path, _ = self.get("fay", "life", container_lifetime_seconds=2)

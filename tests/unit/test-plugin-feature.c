@@ -60,6 +60,13 @@ static const gchar feature_xml[] = "<node><interface name='org.example.Feature'>
 				   "<arg name='body' type='s' direction='in'/>"
 				   "<arg name='answer' type='s' direction='out'/>"
 				   "</method>"
+				   "<method name='Blob'>"
+				   "<arg name='params' type='a{ss}' direction='in'/>"
+				   "<arg name='body' type='ay' direction='in'/>"
+				   "<arg name='status' type='u' direction='out'/>"
+				   "<arg name='type' type='s' direction='out'/>"
+				   "<arg name='answer' type='ay' direction='out'/>"
+				   "</method>"
 				   "<signal name='Greeted'>"
 				   "<arg name='name' type='s'/>"
 				   "</signal>"
@@ -84,6 +91,7 @@ static const TenderPluginServiceMethod feature_methods[] = {
     {"Lookup", "org.tender.example.read", feature_cb},
     {"NoBody", "org.tender.example.read", feature_cb},
     {"NoStatus", "org.tender.example.read", feature_cb},
+    {"Blob", "org.tender.example.read", feature_cb},
     {NULL, NULL, NULL},
 };
 
@@ -421,6 +429,40 @@ test_aliases_refused(void)
 		       0,
 		       TENDER_ERROR_INVALID_ARGUMENT,
 		       "answers (s)");
+	/* bytes both ways: (a{ss} ay) -> (u s ay), with a body_max of at most 64 MiB */
+	assert_refused(plugin,
+		       "PUT",
+		       "/a",
+		       "Lookup",
+		       TENDER_PLUGIN_HTTP_ALIAS_BYTES,
+		       TENDER_ERROR_INVALID_ARGUMENT,
+		       "an alias's method takes (a{ss}ay), its parameters and body, and answers "
+		       "(usay)");
+	assert_refused(plugin,
+		       "PUT",
+		       "/a",
+		       "Blob",
+		       0,
+		       TENDER_ERROR_INVALID_ARGUMENT,
+		       "Method Blob takes (a{ss}ay) and answers (usay)");
+	{
+		g_autoptr(GError) error_local = NULL;
+		const TenderPluginHttpAlias big[] = {
+		    {.verb = "PUT",
+		     .pattern = "/a",
+		     .method = "Blob",
+		     .flags = TENDER_PLUGIN_HTTP_ALIAS_BYTES,
+		     .body_max = TENDER_PLUGIN_HTTP_ALIAS_BODY_MAX + 1},
+		    {.verb = "PUT", .pattern = "/b", .method = "Lookup", .body_max = 10},
+		    {.verb = NULL},
+		};
+		g_assert_false(tender_plugin_add_http_aliases(plugin, big, &error_local));
+		g_assert_error(error_local, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		g_assert_nonnull(strstr(error_local->message, "of at most 67108864"));
+		g_clear_error(&error_local);
+		g_assert_false(tender_plugin_add_http_aliases(plugin, big + 1, &error_local));
+		g_assert_nonnull(strstr(error_local->message, "is for an alias of bytes"));
+	}
 	g_assert_cmpuint(tender_plugin_get_http_aliases(plugin)->len, ==, 0);
 }
 
@@ -477,6 +519,11 @@ test_aliases(void)
 	    /* the feature's own path, /v1/NAME itself: its routes /v1/NAME/METHOD stay */
 	    {.verb = "GET", .pattern = "/v1/my-plugin", .method = "Lookup"},
 	    {.verb = "POST", .pattern = "/v1/my-plugin", .method = "Lookup"},
+	    {.verb = "PUT",
+	     .pattern = "/v1/my-plugin/blobs/{id}",
+	     .method = "Blob",
+	     .flags = TENDER_PLUGIN_HTTP_ALIAS_BYTES,
+	     .body_max = TENDER_PLUGIN_HTTP_ALIAS_BODY_MAX},
 	    {.verb = NULL},
 	};
 	const TenderPluginHttpAlias half_good[] = {
@@ -488,7 +535,10 @@ test_aliases(void)
 	g_assert_true(add_feature(plugin, NULL));
 	g_assert_true(tender_plugin_add_http_aliases(plugin, good, &error));
 	g_assert_no_error(error);
-	g_assert_cmpuint(aliases->len, ==, 7);
+	g_assert_cmpuint(aliases->len, ==, 8);
+	alias = g_ptr_array_index(aliases, 7);
+	g_assert_cmpuint(alias->body_max, ==, 64 * 1024 * 1024);
+	g_assert_cmpint(alias->flags, ==, TENDER_PLUGIN_HTTP_ALIAS_BYTES);
 	alias = g_ptr_array_index(aliases, 6);
 	g_assert_cmpstr(alias->route, ==, "/v1/my-plugin");
 	g_assert_cmpstrv(alias->captures, ((const gchar *[]){NULL}));
@@ -516,7 +566,7 @@ test_aliases(void)
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
 	g_assert_nonnull(strstr(error->message, "PUT /a/{b}/c already"));
 	g_clear_error(&error);
-	g_assert_cmpuint(aliases->len, ==, 7);
+	g_assert_cmpuint(aliases->len, ==, 8);
 	g_assert_cmpuint(cached, ==, 0);
 	g_assert_true(tender_plugin_get_http_alias_cache(plugin) == &cached);
 
