@@ -194,27 +194,27 @@ class SessionsTest(TenderTestCase):
         self.assertEqual((status, text), (200, "über\n"), text)
         # any bytes, as they are, both ways
         blob = bytes(range(256)) * 4 + b"\x00\xff"
-        status, ctype, body = curl_bytes("PUT", "/v1/sessions/bob/files/files?path=web/bin",
+        status, ctype, body = curl_bytes("PUT", "/v1/sessions/bob/files/files?path=data/bin",
                                          blob)
         self.assertEqual((status, json.loads(body)["size"]), (200, len(blob)), body)
-        with open(f"{WORKSPACES}/bob/files/web/bin", "rb") as f:
+        with open(f"{WORKSPACES}/bob/files/data/bin", "rb") as f:
             self.assertEqual(f.read(), blob)
-        status, ctype, body = curl_bytes("GET", "/v1/sessions/bob/files/files?path=web/bin")
+        status, ctype, body = curl_bytes("GET", "/v1/sessions/bob/files/files?path=data/bin")
         self.assertEqual((status, ctype, body), (200, "application/octet-stream", blob))
         # append, and a body over max-file-size (16 MiB): 413, the usual error body
         status, _, body = curl_bytes("PUT",
-                                     "/v1/sessions/bob/files/files?path=web/bin&append=1",
+                                     "/v1/sessions/bob/files/files?path=data/bin&append=1",
                                      b"\x01")
         self.assertEqual(status, 200, body)
-        self.assertEqual(curl_bytes("GET", "/v1/sessions/bob/files/files?path=web/bin")[2],
+        self.assertEqual(curl_bytes("GET", "/v1/sessions/bob/files/files?path=data/bin")[2],
                          blob + b"\x01")
-        status, _, text = curl("PUT", "/v1/sessions/bob/files/files?path=web/big",
+        status, _, text = curl("PUT", "/v1/sessions/bob/files/files?path=data/big",
                                raw_body="x" * (16 * 1024 * 1024 + 1),
                                content_type="application/octet-stream")
         self.assertEqual(status, 413, text[:200])
         self.assertEqual(json.loads(text)["error"]["name"],
                          "org.tender.Agent1.Error.InvalidArgument")
-        self.assertFalse(os.path.exists(f"{WORKSPACES}/bob/files/web/big"))
+        self.assertFalse(os.path.exists(f"{WORKSPACES}/bob/files/data/big"))
         status, _, text = curl("GET", "/v1/sessions/bob/files/files/list?path=web")
         self.assertEqual([e["name"] for e in json.loads(text)["entries"]], ["b.txt"], text)
         status, _, text = curl("DELETE", "/v1/sessions/bob/files/files?path=web/b.txt")
