@@ -2,7 +2,7 @@
  * Copyright 2026 The tender authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "tender-docker-json.h"
+#include <tender-json.h>
 #include "tender-sessions-service-private.h"
 
 /*
@@ -103,7 +103,7 @@ tender_sessions_files_answer_dbus(TenderSessionsFilesCall *files, TenderSessionF
 		g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
 		for (guint i = 0; i < json_array_get_length(op->entries); i++)
 			g_variant_builder_add_value(&builder,
-						    tender_docker_json_to_vardict(
+						    tender_json_object_to_vardict(
 							json_array_get_object_element(op->entries,
 										      i)));
 		tender_call_return_value(files->call,
@@ -196,7 +196,7 @@ tender_sessions_session_describe(TenderPlugin *plugin, TenderCall *call, gpointe
 	tender_sessions_touch(object->service->sessions, session);
 	obj = tender_sessions_service_describe(object->service, session);
 	tender_call_return_value(call,
-				 g_variant_new("(@a{sv})", tender_docker_json_to_vardict(obj)));
+				 g_variant_new("(@a{sv})", tender_json_object_to_vardict(obj)));
 }
 
 static void
@@ -297,7 +297,7 @@ tender_sessions_session_property_value(JsonNode *node, const gchar *signature)
 		return g_variant_new_object_path(node != NULL ? json_node_get_string(node) : "/");
 	if (g_strcmp0(signature, "a{sv}") == 0)
 		return node != NULL && JSON_NODE_HOLDS_OBJECT(node)
-			   ? tender_docker_json_to_vardict(json_node_get_object(node))
+			   ? tender_json_object_to_vardict(json_node_get_object(node))
 			   : g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
 	if (g_strcmp0(signature, "aa{sv}") == 0) {
 		JsonArray *array =
@@ -305,7 +305,7 @@ tender_sessions_session_property_value(JsonNode *node, const gchar *signature)
 		g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
 		for (guint i = 0; array != NULL && i < json_array_get_length(array); i++)
 			g_variant_builder_add_value(&builder,
-						    tender_docker_json_to_vardict(
+						    tender_json_object_to_vardict(
 							json_array_get_object_element(array, i)));
 		return g_variant_builder_end(&builder);
 	}

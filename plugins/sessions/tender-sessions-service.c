@@ -2,7 +2,7 @@
  * Copyright 2026 The tender authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "tender-docker-json.h"
+#include <tender-json.h>
 #include "tender-sessions-service-private.h"
 
 /*
@@ -258,7 +258,7 @@ tender_sessions_service_list_sessions(TenderPlugin *plugin, TenderCall *call, gp
 	for (guint i = 0; i < list->len; i++) {
 		g_autoptr(JsonObject) obj =
 		    tender_sessions_service_describe(self, g_ptr_array_index(list, i));
-		g_variant_builder_add_value(&builder, tender_docker_json_to_vardict(obj));
+		g_variant_builder_add_value(&builder, tender_json_object_to_vardict(obj));
 	}
 	tender_call_return_value(call, g_variant_new("(aa{sv})", &builder));
 }
