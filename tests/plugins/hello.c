@@ -536,11 +536,12 @@ hello_feature_blob_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data
 	g_variant_get(tender_call_get_parameters(call), "(@a{ss}@ay)", &params, &body);
 	g_variant_lookup(params, "type", "&s", &type);
 	if (g_variant_n_children(body) == 0) {
-		tender_call_return_value(call,
-					 g_variant_new("(us@ay)",
-						       400,
-						       "text/plain",
-						       g_variant_new_bytestring("empty\n")));
+		tender_call_return_value(
+		    call,
+		    g_variant_new("(us@ay)",
+				  400,
+				  "text/plain",
+				  g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, "empty\n", 6, 1)));
 		return;
 	}
 	tender_call_return_value(call, g_variant_new("(us@ay)", 200, type, body));
