@@ -291,22 +291,6 @@ tender_service_new_builtin(const gchar *subpath,
 	return self;
 }
 
-/**
- * tender_service_new:
- * @plugin: the plugin that declares it
- * @subpath: (nullable): where, below the plugin's object path and /v1/plugins/NAME/
- * @introspection_xml: a <node> with exactly one <interface>, no properties, named args
- * @methods: a handler and an org.tender.* polkit action for every method of the interface,
- *   ending with an entry whose method is %NULL
- * @user_data: for the handlers
- * @destroy: (nullable): frees @user_data when the service goes
- * @error: (nullable): a #GError
- *
- * Checks a declaration.  Polkit rules see the details "method", "plugin" and
- * "object_path".  On failure @destroy is not called.
- *
- * Returns: (transfer full) (nullable): the service
- */
 /* a plugin's service at @object_path: its method table, whose entry of method
  * TENDER_PLUGIN_PROPERTIES_READ (a feature object's) is the properties' read action */
 static TenderService *
@@ -366,6 +350,22 @@ tender_service_new_plugin(TenderPlugin *plugin,
 	return self;
 }
 
+/**
+ * tender_service_new:
+ * @plugin: the plugin that declares it
+ * @subpath: (nullable): where, below the plugin's object path and /v1/plugins/NAME/
+ * @introspection_xml: a <node> with exactly one <interface>, no properties, named args
+ * @methods: a handler and an org.tender.* polkit action for every method of the interface,
+ *   ending with an entry whose method is %NULL
+ * @user_data: for the handlers
+ * @destroy: (nullable): frees @user_data when the service goes
+ * @error: (nullable): a #GError
+ *
+ * Checks a declaration.  Polkit rules see the details "method", "plugin" and
+ * "object_path".  On failure @destroy is not called.
+ *
+ * Returns: (transfer full) (nullable): the service
+ */
 TenderService *
 tender_service_new(TenderPlugin *plugin,
 		   const gchar *subpath,
