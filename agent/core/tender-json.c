@@ -244,3 +244,102 @@ tender_json_node_check_depth(JsonNode *node, guint max_depth, GError **error)
 	}
 	return TRUE;
 }
+
+/* --- JSON and a{sv} --- */
+
+/**
+ * tender_json_node_to_variant:
+ * @node: a JSON value
+ *
+ * Maps JSON to D-Bus as plugins answer both ways: objects are a{sv}, arrays av, numbers x or
+ * d, strings s, booleans b; JSON's null has no GVariant, so it is an absent member (or an
+ * absent element of an array).
+ *
+ * Returns: (transfer floating) (nullable): @node as a GVariant, %NULL for null
+ *
+ * Since: 0.4
+ */
+GVariant *
+tender_json_node_to_variant(JsonNode *node)
+{
+	GVariantBuilder builder;
+	JsonArray *array;
+
+	g_return_val_if_fail(node != NULL, NULL);
+	switch (json_node_get_node_type(node)) {
+	case JSON_NODE_OBJECT:
+		return tender_json_object_to_vardict(json_node_get_object(node));
+	case JSON_NODE_ARRAY:
+		array = json_node_get_array(node);
+		g_variant_builder_init(&builder, G_VARIANT_TYPE("av"));
+		for (guint i = 0; i < json_array_get_length(array); i++) {
+			GVariant *value =
+			    tender_json_node_to_variant(json_array_get_element(array, i));
+			if (value != NULL)
+				g_variant_builder_add(&builder, "v", value);
+		}
+		return g_variant_builder_end(&builder);
+	case JSON_NODE_VALUE:
+		switch (json_node_get_value_type(node)) {
+		case G_TYPE_BOOLEAN:
+			return g_variant_new_boolean(json_node_get_boolean(node));
+		case G_TYPE_INT64:
+			return g_variant_new_int64(json_node_get_int(node));
+		case G_TYPE_DOUBLE:
+			return g_variant_new_double(json_node_get_double(node));
+		default:
+			return g_variant_new_string(json_node_get_string(node));
+		}
+	case JSON_NODE_NULL:
+	default:
+		return NULL;
+	}
+}
+
+/**
+ * tender_json_object_to_vardict:
+ * @obj: a JSON object
+ *
+ * Returns: (transfer floating): @obj as an a{sv} (tender_json_node_to_variant()'s mapping),
+ *   without its null members
+ *
+ * Since: 0.4
+ */
+GVariant *
+tender_json_object_to_vardict(JsonObject *obj)
+{
+	GVariantBuilder builder;
+	JsonObjectIter iter;
+	const gchar *name;
+	JsonNode *member;
+
+	g_return_val_if_fail(obj != NULL, NULL);
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	json_object_iter_init(&iter, obj);
+	while (json_object_iter_next(&iter, &name, &member)) {
+		GVariant *value = tender_json_node_to_variant(member);
+		if (value != NULL)
+			g_variant_builder_add(&builder, "{sv}", name, value);
+	}
+	return g_variant_builder_end(&builder);
+}
+
+/**
+ * tender_json_object_new_from_vardict:
+ * @dict: an a{sv}
+ *
+ * Returns: (transfer full): @dict as a JSON object, as json-glib maps GVariants (integers of
+ *   every width are numbers, ay is an array of numbers, a variant is its value)
+ *
+ * Since: 0.4
+ */
+JsonObject *
+tender_json_object_new_from_vardict(GVariant *dict)
+{
+	g_autoptr(JsonNode) node = NULL;
+
+	g_return_val_if_fail(dict != NULL, NULL);
+	g_return_val_if_fail(g_variant_is_of_type(dict, G_VARIANT_TYPE_VARDICT), NULL);
+	node = json_gvariant_serialize(dict);
+	return json_object_ref(json_node_get_object(node));
+}

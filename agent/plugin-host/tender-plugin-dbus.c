@@ -165,6 +165,22 @@ tender_plugin_map_actions(GDBusInterfaceInfo *iface,
 GDBusNodeInfo *
 tender_plugin_parse_interface(const gchar *xml, GError **error)
 {
+	return tender_plugin_parse_interface_full(xml, FALSE, error);
+}
+
+/**
+ * tender_plugin_parse_interface_full:
+ * @xml: introspection XML from a plugin
+ * @properties: whether the interface may have properties (a feature object's)
+ * @error: (nullable): a #GError
+ *
+ * As tender_plugin_parse_interface(), with properties allowed if @properties.
+ *
+ * Returns: (transfer full): the node, whose interfaces[0] is the interface
+ */
+GDBusNodeInfo *
+tender_plugin_parse_interface_full(const gchar *xml, gboolean properties, GError **error)
+{
 	g_autoptr(GDBusNodeInfo) node = NULL;
 	g_autoptr(GError) error_local = NULL;
 
@@ -193,7 +209,8 @@ tender_plugin_parse_interface(const gchar *xml, GError **error)
 				    "The introspection XML must have exactly one interface");
 		return NULL;
 	}
-	if (node->interfaces[0]->properties != NULL && node->interfaces[0]->properties[0] != NULL) {
+	if (!properties && node->interfaces[0]->properties != NULL &&
+	    node->interfaces[0]->properties[0] != NULL) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,

@@ -213,15 +213,15 @@ tender_plugin_alias_is_literal(const gchar *segment)
 	return TRUE;
 }
 
-/* the core serves /v1/..., /api/... and /metrics: a plugin's aliases are below its own
- * /v1/NAME/, or where the core serves nothing */
+/* the core serves /v1/..., /api/... and /metrics: a plugin's aliases are /v1/NAME itself or
+ * below it, or where the core serves nothing */
 static gboolean
 tender_plugin_alias_check_root(TenderPlugin *self,
 			       const gchar *pattern,
 			       GStrv segments,
 			       GError **error)
 {
-	if (g_strv_length(segments) >= 3 && g_strcmp0(segments[0], "v1") == 0 &&
+	if (g_strv_length(segments) >= 2 && g_strcmp0(segments[0], "v1") == 0 &&
 	    g_strcmp0(segments[1], self->name) == 0)
 		return TRUE;
 	if (!g_strv_contains(tender_plugin_http_roots, segments[0]))
@@ -230,7 +230,7 @@ tender_plugin_alias_check_root(TenderPlugin *self,
 		    TENDER_ERROR,
 		    TENDER_ERROR_INVALID_ARGUMENT,
 		    "Alias pattern '%s' is among the core's paths (/%s...): a plugin's aliases are "
-		    "below /v1/%s/ or where the core serves nothing",
+		    "/v1/%s or below it, or where the core serves nothing",
 		    pattern,
 		    segments[0],
 		    self->name);
@@ -322,13 +322,18 @@ tender_plugin_alias_signature(GDBusArgInfo **args)
 	return g_string_free(signature, FALSE);
 }
 
-/* the method is the feature service's, and takes and answers what an alias has and needs */
+/* the method is the feature service's, and takes and answers what an alias has and needs:
+ * text, or bytes with %TENDER_PLUGIN_HTTP_ALIAS_BYTES */
 static gboolean
 tender_plugin_alias_check_method(TenderPlugin *self,
 				 TenderService *service,
 				 const gchar *method,
+				 TenderPluginHttpAliasFlags flags,
 				 GError **error)
 {
+	gboolean bytes = (flags & TENDER_PLUGIN_HTTP_ALIAS_BYTES) != 0;
+	const gchar *want_in = bytes ? "(a{ss}ay)" : "(a{ss}s)";
+	const gchar *want_out = bytes ? "(usay)" : "(us)";
 	GDBusMethodInfo *info =
 	    method != NULL ? tender_service_lookup_method(service, method) : NULL;
 	g_autofree gchar *in = NULL;
@@ -345,15 +350,18 @@ tender_plugin_alias_check_method(TenderPlugin *self,
 	}
 	in = tender_plugin_alias_signature(info->in_args);
 	out = tender_plugin_alias_signature(info->out_args);
-	if (g_strcmp0(in, "(a{ss}s)") != 0 || g_strcmp0(out, "(us)") != 0) {
+	if (g_strcmp0(in, want_in) != 0 || g_strcmp0(out, want_out) != 0) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
-			    "Method %s takes %s and answers %s: an alias's method takes (a{ss}s), "
-			    "its parameters and body, and answers (us), a status and a body",
+			    "Method %s takes %s and answers %s: an alias's method takes %s, "
+			    "its parameters and body, and answers %s, a status%s and a body",
 			    method,
 			    in,
-			    out);
+			    out,
+			    want_in,
+			    want_out,
+			    bytes ? ", a content type" : "");
 		return FALSE;
 	}
 	return TRUE;
@@ -445,7 +453,8 @@ tender_plugin_alias_new(TenderPlugin *self,
 			    row->verb);
 		return NULL;
 	}
-	if ((row->flags & ~TENDER_PLUGIN_HTTP_ALIAS_DETAIL) != 0) {
+	if ((row->flags & ~(TENDER_PLUGIN_HTTP_ALIAS_DETAIL | TENDER_PLUGIN_HTTP_ALIAS_BYTES)) !=
+	    0) {
 		g_set_error(error,
 			    TENDER_ERROR,
 			    TENDER_ERROR_INVALID_ARGUMENT,
@@ -464,14 +473,26 @@ tender_plugin_alias_new(TenderPlugin *self,
 			    row->pattern != NULL ? row->pattern : "");
 		return NULL;
 	}
+	if (row->body_max > TENDER_PLUGIN_HTTP_ALIAS_BODY_MAX ||
+	    (row->body_max > 0 && (row->flags & TENDER_PLUGIN_HTTP_ALIAS_BYTES) == 0)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "The body_max of alias %s %s is for an alias of bytes, of at most %d",
+			    row->verb,
+			    row->pattern != NULL ? row->pattern : "",
+			    TENDER_PLUGIN_HTTP_ALIAS_BODY_MAX);
+		return NULL;
+	}
 	alias = tender_plugin_alias_parse(self, row->pattern, error);
 	if (alias == NULL)
 		return NULL;
+	alias->body_max = row->body_max;
 	alias->verb = g_strdup(row->verb);
 	alias->method = g_strdup(row->method);
 	alias->flags = row->flags;
 	alias->tag = g_strdup(row->tag);
-	if (!tender_plugin_alias_check_method(self, service, row->method, error) ||
+	if (!tender_plugin_alias_check_method(self, service, row->method, row->flags, error) ||
 	    !tender_plugin_alias_check_service_routes(self, service, alias, error) ||
 	    !tender_plugin_alias_check_free(self, self->http_aliases, alias, error) ||
 	    !tender_plugin_alias_check_free(self, added, alias, error))
@@ -497,16 +518,21 @@ tender_plugin_alias_new(TenderPlugin *self,
  *   larger than the HTTP mirror takes, or one that is not UTF-8 text;
  *
  * and answers with what the method returns, (u s): the status, from 200 to 599, and the body,
- * a JSON text the plugin shapes, sent as it is as application/json.  The caller is authorized
+ * a JSON text the plugin shapes, sent as it is as application/json.  With
+ * %TENDER_PLUGIN_HTTP_ALIAS_BYTES the body is bytes: the method takes (a{ss} ay), the body
+ * whatever its type and content up to the alias's body_max (413 beyond), and answers
+ * (u s ay), the status, the content type and the body, sent as they are.  The caller is authorized
  * for the method's polkit action as for `POST /v1/NAME/METHOD` (a bearer token over TCP, the
  * peer's credentials on the unix socket), and an error the method returns is answered as the
  * HTTP mirror answers errors, or, with %TENDER_PLUGIN_HTTP_ALIAS_DETAIL, as FastAPI's
  * {"detail": "message"}, with the same status.
  *
- * A pattern starts with /v1/NAME/ (NAME the plugin's) or with a first segment the core does
- * not serve (not /v1, /api, /metrics); it is no path of the feature service's own routes, and
- * no path another plugin's aliases match.  The table is taken whole or not at all; at most 64
- * aliases per plugin.  They go with the plugin's other registrations.
+ * A pattern is /v1/NAME (NAME the plugin's) or starts with /v1/NAME/, or starts with a first
+ * segment the core does not serve (not /v1, /api, /metrics): `GET /v1/NAME` may list what
+ * `POST /v1/NAME` creates, while `/v1/NAME/METHOD` stays the feature service's; it is no path of
+ * the feature service's own routes, and no path another plugin's aliases match.  The table is taken
+ * whole or not at all; at most 64 aliases per plugin.  They go with the plugin's other
+ * registrations.
  *
  * Returns: %TRUE on success; %FALSE with %TENDER_ERROR_INVALID_ARGUMENT for a pattern, verb,
  *   flag or method that is wrong (the message names it), %TENDER_ERROR_ALREADY_EXISTS when

@@ -21,7 +21,8 @@ typedef struct {
 	GStrv captures; /* the names of the '*' segments, in order */
 	gchar *method;
 	TenderPluginHttpAliasFlags flags;
-	gchar *tag; /* (nullable): the a{ss}'s "route" */
+	gchar *tag;	/* (nullable): the a{ss}'s "route" */
+	gsize body_max; /* %TENDER_PLUGIN_HTTP_ALIAS_BYTES: the largest body; 0: the mirror's */
 } TenderPluginAlias;
 
 void

@@ -45,8 +45,9 @@ struct _TenderPlugin {
 	GPtrArray *http_aliases;	      /* of TenderPluginAlias */
 	gpointer http_alias_cache;	      /* the HTTP mirror's form of them, or NULL */
 	GDestroyNotify http_alias_cache_free; /* frees it */
-	GPtrArray *peers;    /* unowned: every plugin tenderd loads (the list's), or NULL */
-	GPtrArray *reserved; /* of TenderPluginReserved: kept for the plugin's life */
+	GPtrArray *peers;	    /* unowned: every plugin tenderd loads (the list's), or NULL */
+	GPtrArray *reserved;	    /* of TenderPluginReserved: kept for the plugin's life */
+	GPtrArray *feature_objects; /* of TenderService, below the feature service's object */
 };
 
 /* a deferred plugin's probes: after 1 s, then twice as long each time, up to 60 s */

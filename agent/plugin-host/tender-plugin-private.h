@@ -149,6 +149,11 @@ gboolean
 tender_plugin_check_subpath(const gchar *subpath, GError **error);
 GDBusNodeInfo *
 tender_plugin_parse_interface(const gchar *xml, GError **error);
+GDBusNodeInfo *
+tender_plugin_parse_interface_full(const gchar *xml, gboolean properties, GError **error);
+/* tender-plugin-feature-object.c: the objects below its feature service, of TenderService */
+GPtrArray *
+tender_plugin_get_feature_objects(TenderPlugin *self);
 /* a TenderService, see tender-service.h */
 struct _TenderService *
 tender_plugin_lookup_service(TenderPlugin *self, const gchar *subpath);

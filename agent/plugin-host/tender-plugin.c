@@ -179,6 +179,13 @@ tender_plugin_clear_registrations(TenderPlugin *self)
 		g_signal_emit(self, signals[SIGNAL_SERVICE_REMOVED], 0, self->services->pdata[0]);
 		g_ptr_array_remove_index(self->services, 0);
 	}
+	while (self->feature_objects->len > 0) {
+		g_signal_emit(self,
+			      signals[SIGNAL_SERVICE_REMOVED],
+			      0,
+			      self->feature_objects->pdata[0]);
+		g_ptr_array_remove_index(self->feature_objects, 0);
+	}
 	g_ptr_array_set_size(self->routes, 0);
 	tender_plugin_clear_http_aliases(self);
 	/* adapter types: their instances go (tender-adapter-list.c) */
@@ -306,6 +313,11 @@ tender_plugin_announce_registrations(TenderPlugin *self)
 			      signals[SIGNAL_SERVICE_ADDED],
 			      0,
 			      g_ptr_array_index(self->services, i));
+	for (guint i = 0; i < self->feature_objects->len; i++)
+		g_signal_emit(self,
+			      signals[SIGNAL_SERVICE_ADDED],
+			      0,
+			      g_ptr_array_index(self->feature_objects, i));
 	/* adapter types: their instances come (tender-adapter-list.c) */
 	for (guint i = 0; i < self->adapters->len; i++)
 		g_signal_emit(self,
@@ -782,6 +794,7 @@ tender_plugin_finalize(GObject *object)
 	g_ptr_array_unref(self->dbus_objects);
 	g_ptr_array_unref(self->routes);
 	g_ptr_array_unref(self->services);
+	g_ptr_array_unref(self->feature_objects);
 	g_ptr_array_unref(self->adapters);
 	g_ptr_array_unref(self->runtimes);
 	g_ptr_array_unref(self->http_aliases);
@@ -849,6 +862,7 @@ tender_plugin_init(TenderPlugin *self)
 	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_dbus_object_free);
 	self->routes = g_ptr_array_new_with_free_func((GDestroyNotify)tender_plugin_route_free);
 	self->services = g_ptr_array_new_with_free_func(g_object_unref);
+	self->feature_objects = g_ptr_array_new_with_free_func(g_object_unref);
 	self->adapters = g_ptr_array_new();
 	self->runtimes = g_ptr_array_new_with_free_func(g_object_unref);
 	self->http_aliases =

@@ -37,6 +37,7 @@ struct _TenderService {
 	GDBusInterfaceInfo *iface;
 	GHashTable *methods; /* name -> TenderServiceMethodEntry */
 	TenderServiceProperties properties;
+	TenderPluginPropertyFunc plugin_get; /* a feature object's getter, or NULL */
 	GHashTable *details; /* what polkit rules see of every call: gchar* -> gchar* */
 	gpointer user_data;
 	GDestroyNotify destroy;
@@ -196,6 +197,13 @@ tender_service_map_methods(GDBusInterfaceInfo *iface,
 	return g_steal_pointer(&map);
 }
 
+/* a feature object's properties are read by its plugin_get: this only says they are read */
+static GVariant *
+tender_service_read_plugin_property(gpointer user_data, const gchar *property)
+{
+	g_return_val_if_reached(NULL);
+}
+
 /* the properties of @iface, read-only, and how to read them */
 static gboolean
 tender_service_check_properties(GDBusInterfaceInfo *iface,
@@ -283,6 +291,65 @@ tender_service_new_builtin(const gchar *subpath,
 	return self;
 }
 
+/* a plugin's service at @object_path: its method table, whose entry of method
+ * TENDER_PLUGIN_PROPERTIES_READ (a feature object's) is the properties' read action */
+static TenderService *
+tender_service_new_plugin(TenderPlugin *plugin,
+			  const gchar *subpath,
+			  const gchar *object_path,
+			  GDBusNodeInfo *node,
+			  const TenderPluginServiceMethod *methods,
+			  TenderPluginPropertyFunc get_property,
+			  gpointer user_data,
+			  GDestroyNotify destroy,
+			  GError **error)
+{
+	g_autoptr(GArray) table = g_array_new(TRUE, TRUE, sizeof(TenderServiceMethod));
+	TenderServiceProperties properties = {.detail = TENDER_PLUGIN_PROPERTIES_READ};
+	TenderService *self;
+
+	for (guint i = 0; methods != NULL && methods[i].method != NULL; i++) {
+		TenderServiceMethod method = {
+		    .method = methods[i].method,
+		    .action_id = methods[i].action_id,
+		    .func = methods[i].func,
+		};
+		if (g_strcmp0(methods[i].method, TENDER_PLUGIN_PROPERTIES_READ) == 0) {
+			properties.action_id = methods[i].action_id;
+			continue;
+		}
+		g_array_append_val(table, method);
+	}
+	if (get_property != NULL)
+		properties.get = tender_service_read_plugin_property;
+	if (get_property != NULL && properties.action_id == NULL &&
+	    node->interfaces[0]->properties != NULL && node->interfaces[0]->properties[0] != NULL) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_INVALID_ARGUMENT,
+			    "Interface %s has properties: give the polkit action that reads them, "
+			    "in an entry of method %s",
+			    node->interfaces[0]->name,
+			    TENDER_PLUGIN_PROPERTIES_READ);
+		return NULL;
+	}
+	self = tender_service_new_builtin(subpath,
+					  object_path,
+					  node->interfaces[0],
+					  (const TenderServiceMethod *)(gpointer)table->data,
+					  get_property != NULL ? &properties : NULL,
+					  user_data,
+					  destroy,
+					  error);
+	if (self == NULL)
+		return NULL;
+	self->plugin = plugin;
+	self->plugin_get = get_property;
+	tender_service_add_detail(self, "plugin", tender_plugin_get_name(plugin));
+	tender_service_add_detail(self, "object_path", self->object_path);
+	return self;
+}
+
 /**
  * tender_service_new:
  * @plugin: the plugin that declares it
@@ -309,9 +376,7 @@ tender_service_new(TenderPlugin *plugin,
 		   GError **error)
 {
 	g_autoptr(GDBusNodeInfo) node = NULL;
-	g_autoptr(GArray) table = g_array_new(TRUE, TRUE, sizeof(TenderServiceMethod));
 	g_autofree gchar *object_path = NULL;
-	TenderService *self;
 
 	if (subpath == NULL)
 		subpath = "";
@@ -320,29 +385,63 @@ tender_service_new(TenderPlugin *plugin,
 	node = tender_plugin_parse_interface(introspection_xml, error);
 	if (node == NULL)
 		return NULL;
-	for (guint i = 0; methods != NULL && methods[i].method != NULL; i++) {
-		TenderServiceMethod method = {
-		    .method = methods[i].method,
-		    .action_id = methods[i].action_id,
-		    .func = methods[i].func,
-		};
-		g_array_append_val(table, method);
-	}
 	object_path = tender_plugin_get_object_path(plugin, subpath);
-	self = tender_service_new_builtin(subpath,
-					  object_path,
-					  node->interfaces[0],
-					  (const TenderServiceMethod *)(gpointer)table->data,
-					  NULL,
-					  user_data,
-					  destroy,
-					  error);
-	if (self == NULL)
+	return tender_service_new_plugin(plugin,
+					 subpath,
+					 object_path,
+					 node,
+					 methods,
+					 NULL,
+					 user_data,
+					 destroy,
+					 error);
+}
+
+/**
+ * tender_service_new_feature_object:
+ * @plugin: the plugin that declares it
+ * @subpath: where, below its feature service's object: "alice/s1"
+ * @object_path: that object path
+ * @introspection_xml: a <node> with exactly one <interface>, named args, read-only
+ *   properties allowed
+ * @methods: a handler and an org.tender.* polkit action for every method of the interface,
+ *   and, when it has properties, an entry of method %TENDER_PLUGIN_PROPERTIES_READ with the
+ *   action that reads them; ending with an entry whose method is %NULL
+ * @get_property: (nullable): reads a property; needed when the interface has properties
+ * @user_data: for the handlers and @get_property
+ * @destroy: (nullable): frees @user_data when the service goes
+ * @error: (nullable): a #GError
+ *
+ * Checks the declaration of a feature object (tender_plugin_add_feature_object()).  On
+ * failure @destroy is not called.
+ *
+ * Returns: (transfer full) (nullable): the service
+ */
+TenderService *
+tender_service_new_feature_object(TenderPlugin *plugin,
+				  const gchar *subpath,
+				  const gchar *object_path,
+				  const gchar *introspection_xml,
+				  const TenderPluginServiceMethod *methods,
+				  TenderPluginPropertyFunc get_property,
+				  gpointer user_data,
+				  GDestroyNotify destroy,
+				  GError **error)
+{
+	g_autoptr(GDBusNodeInfo) node = NULL;
+
+	node = tender_plugin_parse_interface_full(introspection_xml, TRUE, error);
+	if (node == NULL)
 		return NULL;
-	self->plugin = plugin;
-	tender_service_add_detail(self, "plugin", tender_plugin_get_name(plugin));
-	tender_service_add_detail(self, "object_path", self->object_path);
-	return self;
+	return tender_service_new_plugin(plugin,
+					 subpath,
+					 object_path,
+					 node,
+					 methods,
+					 get_property,
+					 user_data,
+					 destroy,
+					 error);
 }
 
 /**
@@ -489,10 +588,27 @@ tender_service_has_properties(TenderService *self)
 GVariant *
 tender_service_get_property(TenderService *self, const gchar *property)
 {
-	if (self->properties.get == NULL ||
-	    g_dbus_interface_info_lookup_property(self->iface, property) == NULL)
+	GDBusPropertyInfo *info = g_dbus_interface_info_lookup_property(self->iface, property);
+	GVariant *value;
+
+	if (self->properties.get == NULL || info == NULL)
 		return NULL;
-	return self->properties.get(self->user_data, property);
+	if (self->plugin_get != NULL)
+		value = self->plugin_get(self->plugin, self->subpath, property, self->user_data);
+	else
+		value = self->properties.get(self->user_data, property);
+	/* a plugin's value is checked against its XML, as its methods' answers are */
+	if (value != NULL && !g_variant_is_of_type(value, G_VARIANT_TYPE(info->signature))) {
+		g_warning("%s: property %s of %s is of type %s, not %s as its XML says",
+			  tender_service_get_owner(self),
+			  property,
+			  self->object_path,
+			  g_variant_get_type_string(value),
+			  info->signature);
+		g_variant_unref(g_variant_ref_sink(value));
+		return NULL;
+	}
+	return value;
 }
 
 /* the details of every call of the service */

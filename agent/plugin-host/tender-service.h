@@ -64,6 +64,16 @@ tender_service_new(TenderPlugin *plugin,
 		   gpointer user_data,
 		   GDestroyNotify destroy,
 		   GError **error);
+TenderService *
+tender_service_new_feature_object(TenderPlugin *plugin,
+				  const gchar *subpath,
+				  const gchar *object_path,
+				  const gchar *introspection_xml,
+				  const TenderPluginServiceMethod *methods,
+				  TenderPluginPropertyFunc get_property,
+				  gpointer user_data,
+				  GDestroyNotify destroy,
+				  GError **error);
 void
 tender_service_set_feature(TenderService *self);
 gboolean

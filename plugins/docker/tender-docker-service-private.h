@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "tender-docker-json.h"
+#include <tender-json.h>
 #include "tender-docker-relics.h"
 #include "tender-docker-service.h"
 

@@ -20,7 +20,7 @@ static GVariant *
 tender_docker_service_relic_vardict(TenderDockerRelic *relic)
 {
 	g_autoptr(JsonObject) obj = tender_docker_relic_to_json(relic);
-	return tender_docker_json_to_vardict(obj);
+	return tender_json_object_to_vardict(obj);
 }
 
 /* answers a call with the relic of an engine's _finish(), or its error */
@@ -59,7 +59,7 @@ tender_docker_service_start_relic(TenderPlugin *plugin, TenderCall *call, gpoint
 		return;
 	}
 	g_variant_get(tender_call_get_parameters(call), "(@a{sv})", &request);
-	obj = tender_docker_json_from_vardict(request);
+	obj = tender_json_object_new_from_vardict(request);
 	tender_docker_relics_start_async(self->relics,
 					 obj,
 					 NULL,

@@ -47,7 +47,7 @@ tender_docker_service_stats_cb(GObject *source, GAsyncResult *res, gpointer user
 	for (guint i = 0; i < stats->len; i++) {
 		g_autoptr(JsonObject) obj =
 		    tender_docker_stats_to_json(g_ptr_array_index(stats, i));
-		g_variant_builder_add_value(&builder, tender_docker_json_to_vardict(obj));
+		g_variant_builder_add_value(&builder, tender_json_object_to_vardict(obj));
 	}
 	tender_call_return_value(call, g_variant_new("(aa{sv})", &builder));
 }
@@ -84,7 +84,7 @@ tender_docker_service_cleaned_cb(GObject *source, GAsyncResult *res, gpointer us
 	}
 	obj = tender_docker_cleanup_to_json(cleanup);
 	tender_call_return_value(call,
-				 g_variant_new("(@a{sv})", tender_docker_json_to_vardict(obj)));
+				 g_variant_new("(@a{sv})", tender_json_object_to_vardict(obj)));
 }
 
 static void

@@ -17,7 +17,7 @@ tender_docker_service_return_tool(TenderCall *call, TenderDockerTool *tool)
 {
 	g_autoptr(JsonObject) obj = tender_docker_tool_to_json(tool);
 	tender_call_return_value(call,
-				 g_variant_new("(@a{sv})", tender_docker_json_to_vardict(obj)));
+				 g_variant_new("(@a{sv})", tender_json_object_to_vardict(obj)));
 }
 
 static void
@@ -48,7 +48,7 @@ tender_docker_service_execute_tool(TenderPlugin *plugin, TenderCall *call, gpoin
 		return;
 	}
 	g_variant_get(tender_call_get_parameters(call), "(@a{sv})", &request);
-	obj = tender_docker_json_from_vardict(request);
+	obj = tender_json_object_new_from_vardict(request);
 	tender_docker_tools_execute_async(self->tools,
 					  obj,
 					  NULL,
@@ -144,7 +144,7 @@ tender_docker_service_list_tools(TenderPlugin *plugin, TenderCall *call, gpointe
 	g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
 	for (guint i = 0; i < tools->len; i++) {
 		g_autoptr(JsonObject) obj = tender_docker_tool_to_json(g_ptr_array_index(tools, i));
-		g_variant_builder_add_value(&builder, tender_docker_json_to_vardict(obj));
+		g_variant_builder_add_value(&builder, tender_json_object_to_vardict(obj));
 	}
 	tender_call_return_value(call, g_variant_new("(aa{sv})", &builder));
 }

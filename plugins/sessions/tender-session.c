@@ -183,11 +183,16 @@ tender_session_state_from_string(const gchar *name, TenderSessionState *state)
 void
 tender_session_set_state(TenderSession *self, TenderSessionState state, const gchar *error)
 {
+	gboolean changed = self->state != state;
+
 	self->state = state;
-	if (error != NULL) {
+	if (error != NULL && g_strcmp0(error, self->last_error) != 0) {
 		g_free(self->last_error);
 		self->last_error = g_strdup(error);
+		changed = TRUE;
 	}
+	if (changed && self->changed != NULL)
+		self->changed(self, self->changed_data);
 }
 
 /**

@@ -46,6 +46,9 @@ typedef struct {
 	gint64 last_activity; /* wall clock, µs */
 	gint64 started_at;    /* wall clock, µs, of the sandbox's last start; 0 before */
 	gchar *last_error;    /* or NULL */
+	/* told when its state or last error changes (the service's PropertiesChanged) */
+	void (*changed)(gpointer session, gpointer data);
+	gpointer changed_data;
 	/* the manager's */
 	guint busy;    /* calls under way that keep it from expiring (exec and processes, later) */
 	guint idle_id; /* the idle expiry's timer */

@@ -17,7 +17,7 @@
  *   backend=native|docker   the default backend (docker: not available yet)
  *   image=NAME              the default image of tender's store
  *   workspace-root=PATH     the workspaces' root, /var/lib/tender/workspaces by default
- *   max-sessions=N          sessions at most (default 64, at most 250)
+ *   max-sessions=N          sessions at most (default 64, at most 4096)
  *   max-file-size=BYTES     of a file written or read (default 16 MiB, at most 64 MiB)
  *   max-processes=N         background processes running at once per session (default 64)
  *   process-log-max=BYTES   of each of a background process's stdout and stderr logs kept

@@ -7,21 +7,21 @@
 #include "tender-sessions-service-private.h"
 
 /*
- * The HTTP routes of sessions, below /v1/sessions/, each an alias of HttpUse or HttpManage
+ * The HTTP routes of sessions, /v1/sessions and below, each an alias of HttpUse or HttpManage
  * with its tag; errors are the HTTP mirror's {"error": {"name", "message"}} with the status of
- * their name.  (The plugin API allows aliases below /v1/NAME/ only with a segment more, so
- * POST and GET of /v1/sessions itself are not routes: get-or-create is POST
- * /v1/sessions/USER/SESSION, the list GET /v1/sessions/list.)
+ * their name.  POST /v1/sessions gets or creates ({user_id, session_id, config}), GET
+ * /v1/sessions[?user=] lists.
  */
 
 /* clang-format off */
-const TenderPluginHttpAlias tender_sessions_service_aliases[] = {
-    {.verb = "GET", .pattern = "/v1/sessions/list", .method = "HttpUse", .tag = "list"},
-    {.verb = "POST", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpUse", .tag = "get"},
+static const TenderPluginHttpAlias tender_sessions_service_aliases[] = {
+    {.verb = "GET", .pattern = "/v1/sessions", .method = "HttpUse", .tag = "list"},
+    {.verb = "POST", .pattern = "/v1/sessions", .method = "HttpUse", .tag = "get"},
     {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpUse", .tag = "describe"},
     {.verb = "DELETE", .pattern = "/v1/sessions/{user}/{session}", .method = "HttpManage", .tag = "close"},
-    {.verb = "PUT", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "write"},
-    {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "read"},
+    /* raw bytes both ways; the body's limit is max-file-size's */
+    {.verb = "PUT", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpFiles", .tag = "write", .flags = TENDER_PLUGIN_HTTP_ALIAS_BYTES},
+    {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpFiles", .tag = "read", .flags = TENDER_PLUGIN_HTTP_ALIAS_BYTES},
     {.verb = "DELETE", .pattern = "/v1/sessions/{user}/{session}/files", .method = "HttpUse", .tag = "delete"},
     {.verb = "GET", .pattern = "/v1/sessions/{user}/{session}/files/list", .method = "HttpUse", .tag = "ls"},
     {.verb = "POST", .pattern = "/v1/sessions/{user}/{session}/exec", .method = "HttpUse", .tag = "exec"},
@@ -77,29 +77,70 @@ tender_sessions_http_flag(TenderCall *call,
 	return tender_sessions_http_invalid(call, message);
 }
 
-/* the body of POST /v1/sessions/USER/SESSION: the config, {} or empty for none */
+/* a member of POST /v1/sessions's body that is a string, or %NULL after an error */
+static const gchar *
+tender_sessions_http_member(TenderCall *call, JsonObject *obj, const gchar *name)
+{
+	JsonNode *node = json_object_get_member(obj, name);
+	g_autofree gchar *message = NULL;
+
+	if (node != NULL && JSON_NODE_HOLDS_VALUE(node) &&
+	    json_node_get_value_type(node) == G_TYPE_STRING)
+		return json_node_get_string(node);
+	message = g_strdup_printf("The body's '%s' is missing or not a string", name);
+	tender_sessions_http_invalid(call, message);
+	return NULL;
+}
+
+/* the body of POST /v1/sessions: {"user_id", "session_id", "config": {...}}, the config
+ * optional */
 static void
-tender_sessions_http_get(TenderSessionsService *self,
-			 TenderCall *call,
-			 const gchar *user,
-			 const gchar *id,
-			 const gchar *body)
+tender_sessions_http_get(TenderSessionsService *self, TenderCall *call, const gchar *body)
 {
 	const TenderSessionsSettings *settings = tender_sessions_get_settings(self->sessions);
 	g_autoptr(JsonNode) node = NULL;
 	g_autoptr(JsonObject) empty = json_object_new();
 	g_autoptr(GError) error = NULL;
 	TenderSessionConfig *config;
+	JsonObject *obj;
+	JsonNode *member;
+	const gchar *user;
+	const gchar *id;
 
-	if (body[0] != '\0') {
-		node = tender_json_parse(body, -1, TENDER_JSON_DEPTH_MAX, &error);
-		if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
-			tender_sessions_http_invalid(call,
-						     "The body is not a JSON object (the config)");
-			return;
-		}
+	node = tender_json_parse(body, -1, TENDER_JSON_DEPTH_MAX, &error);
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+		tender_sessions_http_invalid(call,
+					     "The body is not a JSON object {\"user_id\", "
+					     "\"session_id\", \"config\"}");
+		return;
 	}
-	config = tender_session_config_from_json(node != NULL ? json_node_get_object(node) : empty,
+	obj = json_node_get_object(node);
+	for (GList *l = json_object_get_members(obj); l != NULL; l = g_list_delete_link(l, l)) {
+		g_autofree gchar *message = NULL;
+		if (g_strv_contains((const gchar *const[]){"user_id", "session_id", "config", NULL},
+				    l->data))
+			continue;
+		message = g_strdup_printf("Unknown member '%s' of the body: give user_id, "
+					  "session_id and config",
+					  (const gchar *)l->data);
+		g_list_free(l);
+		tender_sessions_http_invalid(call, message);
+		return;
+	}
+	user = tender_sessions_http_member(call, obj, "user_id");
+	if (user == NULL)
+		return;
+	id = tender_sessions_http_member(call, obj, "session_id");
+	if (id == NULL)
+		return;
+	member = json_object_get_member(obj, "config");
+	if (member != NULL && !JSON_NODE_HOLDS_OBJECT(member) && !JSON_NODE_HOLDS_NULL(member)) {
+		tender_sessions_http_invalid(call, "The body's 'config' is not a JSON object");
+		return;
+	}
+	config = tender_session_config_from_json(member != NULL && JSON_NODE_HOLDS_OBJECT(member)
+						     ? json_node_get_object(member)
+						     : empty,
 						 settings->default_backend,
 						 settings->default_image,
 						 &error);
@@ -152,15 +193,14 @@ tender_sessions_http_describe(TenderSessionsService *self,
 	tender_sessions_service_answer(call, 200, obj);
 }
 
-/* PUT .../files?path=P[&mode=0644][&append=1][&encoding=base64]: the body is the content */
+/* PUT .../files?path=P[&mode=0644][&append=1]: the body is the content, as it is */
 static gboolean
 tender_sessions_http_write(TenderCall *call,
 			   GVariant *params,
-			   const gchar *body,
+			   GBytes *body,
 			   TenderSessionFilesOp *op)
 {
 	const gchar *mode = tender_sessions_http_param(params, "mode");
-	const gchar *encoding = tender_sessions_http_param(params, "encoding");
 
 	if (!tender_sessions_http_flag(call, params, "append", &op->append, FALSE))
 		return FALSE;
@@ -173,27 +213,17 @@ tender_sessions_http_write(TenderCall *call,
 							    "octal 0 to 0777");
 		op->mode = (gint)value;
 	}
-	if (encoding == NULL || g_strcmp0(encoding, "utf-8") == 0) {
-		op->content = g_bytes_new(body, strlen(body));
-		return TRUE;
-	}
-	if (g_strcmp0(encoding, "base64") == 0) {
-		gsize len = 0;
-		guchar *data = g_base64_decode(body, &len);
-		op->content = g_bytes_new_take(data, len);
-		return TRUE;
-	}
-	return tender_sessions_http_invalid(call,
-					    "Invalid query parameter 'encoding': give utf-8 (the "
-					    "default) or base64");
+	op->content = g_bytes_ref(body);
+	return TRUE;
 }
 
+/* the file routes: @body is the bytes of a PUT (HttpFiles), or %NULL (HttpUse) */
 static void
 tender_sessions_http_files(TenderSessionsService *self,
 			   TenderCall *call,
 			   const gchar *tag,
 			   GVariant *params,
-			   const gchar *body)
+			   GBytes *body)
 {
 	const gchar *user = tender_sessions_http_param(params, "user");
 	const gchar *id = tender_sessions_http_param(params, "session");
@@ -214,12 +244,17 @@ tender_sessions_http_files(TenderSessionsService *self,
 		return;
 	}
 	op = tender_session_files_op_new(kind, path);
+	if (kind == TENDER_SESSION_FILES_WRITE && body == NULL) {
+		tender_sessions_http_invalid(call, "No such route of sessions");
+		return;
+	}
 	if (kind == TENDER_SESSION_FILES_WRITE &&
 	    !tender_sessions_http_write(call, params, body, op))
 		return;
 	tender_sessions_service_files(self,
 				      call,
-				      TENDER_SESSIONS_REPLY_HTTP,
+				      body != NULL ? TENDER_SESSIONS_REPLY_HTTP_BYTES
+						   : TENDER_SESSIONS_REPLY_HTTP,
 				      user,
 				      id,
 				      g_steal_pointer(&op));
@@ -254,7 +289,7 @@ tender_sessions_http(TenderCall *call, TenderSessionsService *self, gboolean man
 		return;
 	}
 	if (!manage && g_strcmp0(tag, "get") == 0) {
-		tender_sessions_http_get(self, call, user, id, body);
+		tender_sessions_http_get(self, call, body);
 		return;
 	}
 	if (!manage && g_strcmp0(tag, "describe") == 0) {
@@ -262,9 +297,8 @@ tender_sessions_http(TenderCall *call, TenderSessionsService *self, gboolean man
 		return;
 	}
 	if (!manage &&
-	    g_strv_contains((const gchar *const[]){"write", "read", "delete", "ls", NULL},
-			    tag != NULL ? tag : "")) {
-		tender_sessions_http_files(self, call, tag, params, body);
+	    g_strv_contains((const gchar *const[]){"delete", "ls", NULL}, tag != NULL ? tag : "")) {
+		tender_sessions_http_files(self, call, tag, params, NULL);
 		return;
 	}
 	if (!manage && tender_sessions_service_http_exec(self, call, tag, params, body))
@@ -282,4 +316,47 @@ void
 tender_sessions_service_http_manage(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
 {
 	tender_sessions_http(call, user_data, TRUE);
+}
+
+/* PUT and GET of .../files: bytes both ways */
+void
+tender_sessions_service_http_files(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	g_autoptr(GVariant) params = NULL;
+	g_autoptr(GVariant) body = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	const gchar *tag = NULL;
+
+	g_variant_get(tender_call_get_parameters(call), "(@a{ss}@ay)", &params, &body);
+	tag = tender_sessions_http_param(params, "route");
+	bytes = g_variant_get_data_as_bytes(body);
+	if (!g_strv_contains((const gchar *const[]){"write", "read", NULL},
+			     tag != NULL ? tag : "")) {
+		tender_sessions_http_invalid(call, "No such route of sessions");
+		return;
+	}
+	tender_sessions_http_files(user_data, call, tag, params, bytes);
+}
+
+/**
+ * tender_sessions_service_add_http_aliases:
+ * @self: the service, its feature service declared
+ * @error: (nullable): a #GError
+ *
+ * Declares the routes; a file's PUT takes a body of at most [plugin sessions] max-file-size.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_sessions_service_add_http_aliases(TenderSessionsService *self, GError **error)
+{
+	gsize max = tender_sessions_get_settings(self->sessions)->max_file_size;
+	g_autofree TenderPluginHttpAlias *aliases =
+	    g_memdup2(tender_sessions_service_aliases, sizeof(tender_sessions_service_aliases));
+
+	for (guint i = 0; aliases[i].verb != NULL; i++) {
+		if ((aliases[i].flags & TENDER_PLUGIN_HTTP_ALIAS_BYTES) != 0)
+			aliases[i].body_max = MIN(max, TENDER_PLUGIN_HTTP_ALIAS_BODY_MAX);
+	}
+	return tender_plugin_add_http_aliases(self->plugin, aliases, error);
 }

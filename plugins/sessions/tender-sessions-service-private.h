@@ -23,14 +23,17 @@ typedef struct {
 	TenderPlugin *plugin;
 	TenderSessions *sessions;
 	GBytes *session_xml;
+	GDBusNodeInfo *session_node; /* the same, parsed: its properties' types */
 	gulong added_id;
 	gulong removed_id;
 } TenderSessionsService;
 
-/* how a call is answered: D-Bus out-args, or an HTTP route's (u s) */
+/* how a call is answered: D-Bus out-args, an HTTP route's (u s), or one of bytes's (u s ay);
+ * a file read over HTTP is always its bytes */
 typedef enum {
 	TENDER_SESSIONS_REPLY_DBUS,
 	TENDER_SESSIONS_REPLY_HTTP,
+	TENDER_SESSIONS_REPLY_HTTP_BYTES,
 } TenderSessionsReply;
 
 /* the session object's registration, per session */
@@ -44,6 +47,14 @@ typedef struct {
 
 void
 tender_sessions_object_free(TenderSessionsObject *object);
+
+GVariant *
+tender_sessions_service_session_property(TenderPlugin *plugin,
+					 const gchar *subpath,
+					 const gchar *property,
+					 gpointer user_data);
+gchar *
+tender_sessions_service_subpath(TenderSession *session);
 
 /* shared by D-Bus and HTTP */
 void
@@ -77,7 +88,10 @@ void
 tender_sessions_service_http_use(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
 void
 tender_sessions_service_http_manage(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
-extern const TenderPluginHttpAlias tender_sessions_service_aliases[];
+void
+tender_sessions_service_http_files(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+gboolean
+tender_sessions_service_add_http_aliases(TenderSessionsService *self, GError **error);
 
 /* commands: Exec and the background processes (tender-sessions-service-exec.c) */
 void

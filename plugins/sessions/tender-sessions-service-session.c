@@ -2,7 +2,7 @@
  * Copyright 2026 The tender authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "tender-docker-json.h"
+#include <tender-json.h>
 #include "tender-sessions-service-private.h"
 
 /*
@@ -36,26 +36,25 @@ static void
 tender_sessions_files_answer_http(TenderSessionsFilesCall *files, TenderSessionFilesOp *op)
 {
 	g_autoptr(JsonObject) obj = json_object_new();
-	gsize len = 0;
-	const gchar *data;
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree gchar *text = NULL;
 
+	/* a file read over HTTP is its bytes, as they are */
+	if (op->kind == TENDER_SESSION_FILES_READ) {
+		tender_call_return_value(
+		    files->call,
+		    g_variant_new("(us@ay)",
+				  200,
+				  "application/octet-stream",
+				  g_variant_new_from_bytes(G_VARIANT_TYPE_BYTESTRING,
+							   op->content,
+							   TRUE)));
+		return;
+	}
 	json_object_set_string_member(obj, "path", op->resolved);
 	switch (op->kind) {
 	case TENDER_SESSION_FILES_WRITE:
 		json_object_set_int_member(obj, "size", (gint64)op->size);
-		break;
-	case TENDER_SESSION_FILES_READ:
-		data = g_bytes_get_data(op->content, &len);
-		json_object_set_int_member(obj, "size", (gint64)len);
-		if (g_utf8_validate_len(data, len, NULL)) {
-			g_autofree gchar *text = g_strndup(data != NULL ? data : "", len);
-			json_object_set_string_member(obj, "encoding", "utf-8");
-			json_object_set_string_member(obj, "content", text);
-		} else {
-			g_autofree gchar *text = g_base64_encode((const guchar *)data, len);
-			json_object_set_string_member(obj, "encoding", "base64");
-			json_object_set_string_member(obj, "content", text);
-		}
 		break;
 	case TENDER_SESSION_FILES_LIST:
 		json_object_set_array_member(obj, "entries", json_array_ref(op->entries));
@@ -66,7 +65,21 @@ tender_sessions_files_answer_http(TenderSessionsFilesCall *files, TenderSessionF
 		json_object_set_boolean_member(obj, "deleted", TRUE);
 		break;
 	}
-	tender_sessions_service_answer(files->call, 200, obj);
+	if (files->reply == TENDER_SESSIONS_REPLY_HTTP) {
+		tender_sessions_service_answer(files->call, 200, obj);
+		return;
+	}
+	/* HttpFiles answers bytes: the JSON text, as application/json */
+	node = json_node_init_object(json_node_alloc(), obj);
+	text = json_to_string(node, FALSE);
+	tender_call_return_value(files->call,
+				 g_variant_new("(us@ay)",
+					       200,
+					       "application/json",
+					       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
+									 text,
+									 strlen(text),
+									 1)));
 }
 
 static void
@@ -90,7 +103,7 @@ tender_sessions_files_answer_dbus(TenderSessionsFilesCall *files, TenderSessionF
 		g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
 		for (guint i = 0; i < json_array_get_length(op->entries); i++)
 			g_variant_builder_add_value(&builder,
-						    tender_docker_json_to_vardict(
+						    tender_json_object_to_vardict(
 							json_array_get_object_element(op->entries,
 										      i)));
 		tender_call_return_value(files->call,
@@ -114,7 +127,7 @@ tender_sessions_files_ran_cb(GObject *source, GAsyncResult *res, gpointer user_d
 		tender_call_return_error(files->call, error);
 		return;
 	}
-	if (files->reply == TENDER_SESSIONS_REPLY_HTTP)
+	if (files->reply != TENDER_SESSIONS_REPLY_DBUS)
 		tender_sessions_files_answer_http(files, op);
 	else
 		tender_sessions_files_answer_dbus(files, op);
@@ -183,7 +196,7 @@ tender_sessions_session_describe(TenderPlugin *plugin, TenderCall *call, gpointe
 	tender_sessions_touch(object->service->sessions, session);
 	obj = tender_sessions_service_describe(object->service, session);
 	tender_call_return_value(call,
-				 g_variant_new("(@a{sv})", tender_docker_json_to_vardict(obj)));
+				 g_variant_new("(@a{sv})", tender_json_object_to_vardict(obj)));
 }
 
 static void
@@ -269,7 +282,67 @@ tender_sessions_session_close(TenderPlugin *plugin, TenderCall *call, gpointer u
 				      delete_workspace);
 }
 
+/* a member of Describe's a{sv} as the property of the XML's @signature: absent ones are
+ * empty (or 0) */
+static GVariant *
+tender_sessions_session_property_value(JsonNode *node, const gchar *signature)
+{
+	GVariantBuilder builder;
+
+	if (g_strcmp0(signature, "u") == 0)
+		return g_variant_new_uint32(node != NULL && JSON_NODE_HOLDS_VALUE(node)
+						? (guint32)json_node_get_int(node)
+						: 0);
+	if (g_strcmp0(signature, "o") == 0)
+		return g_variant_new_object_path(node != NULL ? json_node_get_string(node) : "/");
+	if (g_strcmp0(signature, "a{sv}") == 0)
+		return node != NULL && JSON_NODE_HOLDS_OBJECT(node)
+			   ? tender_json_object_to_vardict(json_node_get_object(node))
+			   : g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
+	if (g_strcmp0(signature, "aa{sv}") == 0) {
+		JsonArray *array =
+		    node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+		g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
+		for (guint i = 0; array != NULL && i < json_array_get_length(array); i++)
+			g_variant_builder_add_value(&builder,
+						    tender_json_object_to_vardict(
+							json_array_get_object_element(array, i)));
+		return g_variant_builder_end(&builder);
+	}
+	return g_variant_new_string(
+	    node != NULL && JSON_NODE_HOLDS_VALUE(node) ? json_node_get_string(node) : "");
+}
+
+/**
+ * tender_sessions_service_session_property:
+ *
+ * Reads a property of a session's object: Describe's member of that name, for a caller
+ * allowed org.tender.sessions.use; reading is no activity.
+ *
+ * Returns: (transfer floating) (nullable): its value, %NULL once the session is gone
+ */
+GVariant *
+tender_sessions_service_session_property(TenderPlugin *plugin,
+					 const gchar *subpath,
+					 const gchar *property,
+					 gpointer user_data)
+{
+	TenderSessionsObject *object = user_data;
+	g_autoptr(TenderSession) session =
+	    tender_sessions_lookup(object->service->sessions, object->user, object->id, NULL);
+	GDBusInterfaceInfo *iface = object->service->session_node->interfaces[0];
+	GDBusPropertyInfo *info = g_dbus_interface_info_lookup_property(iface, property);
+	g_autoptr(JsonObject) obj = NULL;
+
+	if (session == NULL || info == NULL)
+		return NULL;
+	obj = tender_sessions_service_describe(object->service, session);
+	return tender_sessions_session_property_value(json_object_get_member(obj, property),
+						      info->signature);
+}
+
 const TenderPluginServiceMethod tender_sessions_service_session_methods[] = {
+    {TENDER_PLUGIN_PROPERTIES_READ, TENDER_SESSIONS_USE, NULL},
     {"Describe", TENDER_SESSIONS_USE, tender_sessions_session_describe},
     {"WriteFile", TENDER_SESSIONS_USE, tender_sessions_session_write_file},
     {"ReadFile", TENDER_SESSIONS_USE, tender_sessions_session_read_file},

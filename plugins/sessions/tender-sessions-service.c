@@ -2,14 +2,15 @@
  * Copyright 2026 The tender authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "tender-docker-json.h"
+#include <tender-json.h>
 #include "tender-sessions-service-private.h"
 
 /*
  * The sessions plugin's feature service, org.tender.Agent1.Sessions on
  * /org/tender/Agent1/sessions (org.tender.Agent1.Sessions.xml, a resource of the plugin), and
- * one object per session, org.tender.Agent1.Session, below the plugin's object
- * (session/USER/ID), declared as sessions come and removed as they are closed.  What a session
+ * one feature object per session, org.tender.Agent1.Session with its properties, on
+ * /org/tender/Agent1/sessions/USER/ID, declared as sessions come and removed as they are
+ * closed.  What a session
  * is and does is TenderSessions'; this translates, for D-Bus and for the HTTP routes.
  */
 
@@ -34,16 +35,39 @@ tender_sessions_service_answer(TenderCall *call, guint status, JsonObject *obj)
 	tender_call_return_value(call, g_variant_new("(us)", status, text));
 }
 
+/* the session's feature object, below /org/tender/Agent1/sessions: "USER/ID", escaped */
+gchar *
+tender_sessions_service_subpath(TenderSession *session)
+{
+	g_autofree gchar *subpath = tender_session_subpath(session->user, session->id);
+
+	/* without the "session/" of an object below the plugin's own */
+	return g_strdup(strchr(subpath, '/') + 1);
+}
+
 /* the session as D-Bus and HTTP tell it, with the path of its object */
 JsonObject *
 tender_sessions_service_describe(TenderSessionsService *self, TenderSession *session)
 {
 	JsonObject *obj = tender_sessions_describe(self->sessions, session);
-	g_autofree gchar *subpath = tender_session_subpath(session->user, session->id);
-	g_autofree gchar *path = tender_plugin_get_object_path(self->plugin, subpath);
+	g_autofree gchar *subpath = tender_sessions_service_subpath(session);
+	g_autofree gchar *path = tender_plugin_get_feature_object_path(self->plugin, subpath);
 
 	json_object_set_string_member(obj, "object_path", path);
 	return obj;
+}
+
+/* its state or last error changed: watchers read the properties again */
+static void
+tender_sessions_service_changed_cb(gpointer data, gpointer user_data)
+{
+	TenderSessionsService *self = user_data;
+	g_autofree gchar *subpath = tender_sessions_service_subpath(data);
+	const gchar *const names[] = {"state", "health", "last_error", "main_pid", NULL};
+	g_autoptr(GError) error = NULL;
+
+	if (!tender_plugin_emit_feature_properties_changed(self->plugin, subpath, names, &error))
+		g_debug("%s: %s", subpath, error->message);
 }
 
 static void
@@ -51,20 +75,23 @@ tender_sessions_service_added_cb(TenderSessions *sessions, gpointer data, gpoint
 {
 	TenderSessionsService *self = user_data;
 	TenderSession *session = data;
-	g_autofree gchar *subpath = tender_session_subpath(session->user, session->id);
+	g_autofree gchar *subpath = tender_sessions_service_subpath(session);
 	TenderSessionsObject *object = g_new0(TenderSessionsObject, 1);
 	g_autoptr(GError) error = NULL;
 
 	object->service = self;
 	object->user = g_strdup(session->user);
 	object->id = g_strdup(session->id);
-	if (!tender_plugin_add_service(self->plugin,
-				       subpath,
-				       g_bytes_get_data(self->session_xml, NULL),
-				       tender_sessions_service_session_methods,
-				       object,
-				       (GDestroyNotify)tender_sessions_object_free,
-				       &error)) {
+	session->changed = tender_sessions_service_changed_cb;
+	session->changed_data = self;
+	if (!tender_plugin_add_feature_object(self->plugin,
+					      subpath,
+					      g_bytes_get_data(self->session_xml, NULL),
+					      tender_sessions_service_session_methods,
+					      tender_sessions_service_session_property,
+					      object,
+					      (GDestroyNotify)tender_sessions_object_free,
+					      &error)) {
 		g_warning("cannot declare the object of session %s/%s: %s",
 			  session->user,
 			  session->id,
@@ -78,10 +105,12 @@ tender_sessions_service_removed_cb(TenderSessions *sessions, gpointer data, gpoi
 {
 	TenderSessionsService *self = user_data;
 	TenderSession *session = data;
-	g_autofree gchar *subpath = tender_session_subpath(session->user, session->id);
+	g_autofree gchar *subpath = tender_sessions_service_subpath(session);
 	g_autoptr(GError) error = NULL;
 
-	if (!tender_plugin_remove_service(self->plugin, subpath, &error))
+	session->changed = NULL;
+	session->changed_data = NULL;
+	if (!tender_plugin_remove_feature_object(self->plugin, subpath, &error))
 		g_debug("%s: %s", subpath, error->message);
 }
 
@@ -229,7 +258,7 @@ tender_sessions_service_list_sessions(TenderPlugin *plugin, TenderCall *call, gp
 	for (guint i = 0; i < list->len; i++) {
 		g_autoptr(JsonObject) obj =
 		    tender_sessions_service_describe(self, g_ptr_array_index(list, i));
-		g_variant_builder_add_value(&builder, tender_docker_json_to_vardict(obj));
+		g_variant_builder_add_value(&builder, tender_json_object_to_vardict(obj));
 	}
 	tender_call_return_value(call, g_variant_new("(aa{sv})", &builder));
 }
@@ -294,6 +323,7 @@ tender_sessions_service_free(TenderSessionsService *self)
 	g_signal_handler_disconnect(self->sessions, self->removed_id);
 	g_object_unref(self->sessions);
 	g_bytes_unref(self->session_xml);
+	g_clear_pointer(&self->session_node, g_dbus_node_info_unref);
 	g_free(self);
 }
 
@@ -302,6 +332,7 @@ static const TenderPluginServiceMethod tender_sessions_service_methods[] = {
     {"ListSessions", TENDER_SESSIONS_USE, tender_sessions_service_list_sessions},
     {"HttpUse", TENDER_SESSIONS_USE, tender_sessions_service_http_use},
     {"HttpManage", TENDER_SESSIONS_MANAGE, tender_sessions_service_http_manage},
+    {"HttpFiles", TENDER_SESSIONS_USE, tender_sessions_service_http_files},
     {NULL, NULL, NULL},
 };
 
@@ -322,6 +353,7 @@ tender_sessions_service_register(TenderPlugin *plugin, TenderSessions *sessions,
 							G_RESOURCE_LOOKUP_FLAGS_NONE,
 							error);
 	g_autoptr(GBytes) session_xml = NULL;
+	g_autoptr(GDBusNodeInfo) session_node = NULL;
 	TenderSessionsService *self;
 
 	if (xml == NULL)
@@ -331,9 +363,13 @@ tender_sessions_service_register(TenderPlugin *plugin, TenderSessions *sessions,
 					      error);
 	if (session_xml == NULL)
 		return FALSE;
+	session_node = g_dbus_node_info_new_for_xml(g_bytes_get_data(session_xml, NULL), error);
+	if (session_node == NULL)
+		return FALSE;
 	self = g_new0(TenderSessionsService, 1);
 	self->plugin = plugin;
 	self->sessions = g_object_ref(sessions);
+	self->session_node = g_steal_pointer(&session_node);
 	self->session_xml = g_steal_pointer(&session_xml);
 	self->added_id =
 	    g_signal_connect(sessions, "added", G_CALLBACK(tender_sessions_service_added_cb), self);
@@ -350,5 +386,5 @@ tender_sessions_service_register(TenderPlugin *plugin, TenderSessions *sessions,
 		tender_sessions_service_free(self);
 		return FALSE;
 	}
-	return tender_plugin_add_http_aliases(plugin, tender_sessions_service_aliases, error);
+	return tender_sessions_service_add_http_aliases(self, error);
 }

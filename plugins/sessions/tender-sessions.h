@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 #define TENDER_SESSIONS_WORKSPACE_ROOT_DEFAULT "/var/lib/tender/workspaces"
 #define TENDER_SESSIONS_MAX_DEFAULT	       64
 /* each session is an object of the plugin, which may have 256 */
-#define TENDER_SESSIONS_MAX_MAX 250
+#define TENDER_SESSIONS_MAX_MAX TENDER_PLUGIN_FEATURE_OBJECTS_MAX
 
 /* [plugin sessions] of tenderd.conf */
 typedef struct {

@@ -484,6 +484,76 @@ class FeatureTest(TokensTestCase):
         status, hdrs, _ = curl("DELETE", "/hello/greetings/bob")
         self.assertEqual((status, hdrs["allow"]), (405, "GET, POST"))
 
+    def test_feature_objects(self):
+        """A feature object below the feature service's, /org/tender/Agent1/hello/greeted/NAME:
+        its properties read under their action, PropertiesChanged when one changes (names
+        only), and gone once Forget takes it off."""
+        path = FEATURE_PATH + "/greeted/dora"
+        props_iface = "org.freedesktop.DBus.Properties"
+        greeted_iface = "org.tender.Test.HelloGreeted"
+        changed = []
+        sub = self.tender.bus.signal_subscribe(
+            "org.tender.Agent1", props_iface, "PropertiesChanged", path, None,
+            Gio.DBusSignalFlags.NONE, lambda *a: changed.append(a[5].unpack()))
+        self.addCleanup(self.tender.bus.signal_unsubscribe, sub)
+        curl("POST", "/v1/hello/Greet", {"name": "dora"})
+        nodes = run(["busctl", "tree", "--list", "org.tender.Agent1"]).stdout.split()
+        self.assertIn(path, nodes)
+        self.assertEqual(self.tender.call("GetAll", "s", greeted_iface, path=path,
+                                          iface=props_iface)[0], {"Name": "dora", "Count": 1})
+        curl("POST", "/v1/hello/Greet", {"name": "dora"})
+        out = run(["busctl", "get-property", "org.tender.Agent1", path, greeted_iface,
+                   "Count"])
+        self.assertEqual(out.stdout.strip(), "u 2")
+        context = GLib.MainContext.default()
+        self.assertTrue(wait_for(lambda: (context.iteration(False), changed)[1], timeout=10))
+        self.assertEqual(changed, [(greeted_iface, {}, ["Count"])])
+        # reading needs the read action: a user polkit refuses is refused
+        out = run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                   "busctl", "get-property", "org.tender.Agent1", path, greeted_iface,
+                   "Count"], check=False)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("not authorized", out.stderr.lower())
+        # properties are read-only
+        with self.assertRaises(DBusError):
+            self.tender.call("Set", "ssv", greeted_iface, "Count", GLib.Variant("u", 9),
+                             path=path, iface=props_iface)
+        self.tender.call("Forget", "", path=path, iface=greeted_iface)
+        nodes = run(["busctl", "tree", "--list", "org.tender.Agent1"]).stdout.split()
+        self.assertNotIn(path, nodes)
+        # and made anew by the next greeting
+        curl("POST", "/v1/hello/Greet", {"name": "dora"})
+        self.assertEqual(self.tender.call("Get", "ss", greeted_iface, "Count", path=path,
+                                          iface=props_iface)[0], 1)
+
+    def test_alias_root_and_bytes(self):
+        """An alias on /v1/hello itself, next to /v1/hello/METHOD; an alias of bytes: any body
+        up to its own limit, answered with the plugin's type and bytes as they are."""
+        status, _, text = curl("GET", "/v1/hello?x=1")
+        self.assertEqual((status, json.loads(text)["params"]), (200, {"route": "root", "x": "1"}),
+                         text)
+        self.assertEqual(curl("POST", "/v1/hello/Greet", {"name": "x"})[0], 200)
+        status, hdrs, _ = curl("POST", "/v1/hello", {})
+        self.assertEqual((status, hdrs["allow"]), (405, "GET"))
+        blob = bytes(range(256)) * 2
+        for ctype in ("application/octet-stream", "image/png"):
+            out = subprocess.run(["curl", "-s", "-X", "PUT", "-o", "-", "-w",
+                                  "\n%{http_code} %{content_type}", "--unix-socket", SOCKET,
+                                  "-H", "Content-Type: application/x-anything",
+                                  "--data-binary", "@-",
+                                  f"http://localhost/hello/blobs/b?type={ctype}"],
+                                 input=blob, capture_output=True, check=True)
+            body, _, tail = out.stdout.rpartition(b"\n")
+            self.assertEqual((tail.decode(), body), (f"200 {ctype}", blob))
+        status, hdrs, text = curl("PUT", "/hello/blobs/b", raw_body="",
+                                  content_type="text/plain")
+        self.assertEqual((status, hdrs["content-type"], text), (400, "text/plain", "empty\n"))
+        # over the alias's 1 KiB: 413, the mirror's error body
+        status, _, text = curl("PUT", "/hello/blobs/b", raw_body="x" * 1025,
+                               content_type="text/plain")
+        self.assertEqual(status, 413, text)
+        self.assertIn("larger than 1024 bytes", json.loads(text)["error"]["message"])
+
     def test_readme_example(self):
         """The example of README.md, "Services: methods declared once", of a feature service
         and its aliases: the table is hello's, and the commands answer as it shows (with the

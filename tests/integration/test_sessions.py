@@ -21,10 +21,10 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import images  # noqa: E402
-from tenderlab import (DBusError, GLib, TenderTestCase, run, tenderd_pid,  # noqa: E402
+from tenderlab import (DBusError, Gio, GLib, TenderTestCase, run, tenderd_pid,  # noqa: E402
                        tenderd_restart_settings, wait_for)
 from test_docker_runtime import restart_tenderd  # noqa: E402
-from test_http import curl  # noqa: E402
+from test_http import SOCKET, curl  # noqa: E402
 from test_polkit import USER, ensure_user  # noqa: E402
 
 PATH = "/org/tender/Agent1/sessions"
@@ -67,6 +67,19 @@ def sandbox_sleeps():
 def write_file(path, text):
     with open(path, "w") as f:
         f.write(text)
+
+
+def curl_bytes(method, path, data=None):
+    """Returns (status, content type, body bytes), the body sent and read as bytes."""
+    cmd = ["curl", "-s", "-S", "-X", method, "--max-time", "30", "--unix-socket", SOCKET,
+           "-o", "-", "-w", "\n%{http_code} %{content_type}", "http://localhost" + path]
+    if data is not None:
+        cmd += ["-H", "Content-Type: application/octet-stream", "--data-binary", "@-"]
+    out = subprocess.run(cmd, input=data, capture_output=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    body, _, tail = out.stdout.rpartition(b"\n")
+    status, _, ctype = tail.decode().partition(" ")
+    return int(status), ctype, body
 
 
 class SessionsTest(TenderTestCase):
@@ -120,7 +133,7 @@ class SessionsTest(TenderTestCase):
     def session_path(self, user, session):
         def esc(s):
             return "".join(c if c.isalnum() else "_%02x" % ord(c) for c in s)
-        return f"/org/tender/Agent1/plugin/sessions/session/{esc(user)}/{esc(session)}"
+        return f"/org/tender/Agent1/sessions/{esc(user)}/{esc(session)}"
 
     def get(self, owner, sid, **values):
         if (owner, sid) not in self.opened:
@@ -134,6 +147,10 @@ class SessionsTest(TenderTestCase):
 
     def describe(self, path):
         return self.scall(path, "Describe")[0]
+
+    def props(self, path):
+        return self.tender.call("GetAll", "s", SESSION_IFACE, path=path,
+                                iface="org.freedesktop.DBus.Properties")[0]
 
     def test_get_or_create_once(self):
         """Two GetSessions give one session: one workload, one sandbox process."""
@@ -195,9 +212,32 @@ class SessionsTest(TenderTestCase):
         # over HTTP
         status, _, text = curl("PUT", "/v1/sessions/bob/files/files?path=web/b.txt",
                                raw_body="über\n", content_type="text/plain")
-        self.assertEqual(status, 200, text)
+        self.assertEqual((status, json.loads(text)["size"]), (200, 6), text)
         status, _, text = curl("GET", "/v1/sessions/bob/files/files?path=web/b.txt")
-        self.assertEqual((status, json.loads(text)["content"]), (200, "über\n"), text)
+        self.assertEqual((status, text), (200, "über\n"), text)
+        # any bytes, as they are, both ways
+        blob = bytes(range(256)) * 4 + b"\x00\xff"
+        status, ctype, body = curl_bytes("PUT", "/v1/sessions/bob/files/files?path=data/bin",
+                                         blob)
+        self.assertEqual((status, json.loads(body)["size"]), (200, len(blob)), body)
+        with open(f"{WORKSPACES}/bob/files/data/bin", "rb") as f:
+            self.assertEqual(f.read(), blob)
+        status, ctype, body = curl_bytes("GET", "/v1/sessions/bob/files/files?path=data/bin")
+        self.assertEqual((status, ctype, body), (200, "application/octet-stream", blob))
+        # append, and a body over max-file-size (16 MiB): 413, the usual error body
+        status, _, body = curl_bytes("PUT",
+                                     "/v1/sessions/bob/files/files?path=data/bin&append=1",
+                                     b"\x01")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(curl_bytes("GET", "/v1/sessions/bob/files/files?path=data/bin")[2],
+                         blob + b"\x01")
+        status, _, text = curl("PUT", "/v1/sessions/bob/files/files?path=data/big",
+                               raw_body="x" * (16 * 1024 * 1024 + 1),
+                               content_type="application/octet-stream")
+        self.assertEqual(status, 413, text[:200])
+        self.assertEqual(json.loads(text)["error"]["name"],
+                         "org.tender.Agent1.Error.InvalidArgument")
+        self.assertFalse(os.path.exists(f"{WORKSPACES}/bob/files/data/big"))
         status, _, text = curl("GET", "/v1/sessions/bob/files/files/list?path=web")
         self.assertEqual([e["name"] for e in json.loads(text)["entries"]], ["b.txt"], text)
         status, _, text = curl("DELETE", "/v1/sessions/bob/files/files?path=web/b.txt")
@@ -273,21 +313,40 @@ class SessionsTest(TenderTestCase):
             e = self.assertDBusError("InvalidArgument", self.call, "GetSession", "ssa{sv}",
                                      "u", "s", config(image=IMAGE, **{key: value}))
             self.assertIn(f"'{what}'", e.message)
-        status, _, text = curl("POST", "/v1/sessions/u/s", {"image": self.IMAGE, "ports": [0]})
+        status, _, text = curl("POST", "/v1/sessions", {"user_id": "u", "session_id": "s",
+                                                        "config": {"image": self.IMAGE,
+                                                                   "ports": [0]}})
         self.assertEqual(status, 400, text)
         self.assertIn("'ports'", text)
+        # the body's own members
+        for body, what in (({"session_id": "s"}, "'user_id' is missing"),
+                           ({"user_id": "u", "session_id": 3}, "'session_id' is missing or not"),
+                           ({"user_id": "u", "session_id": "s", "config": []}, "'config' is not"),
+                           ({"user_id": "u", "session_id": "s", "image": IMAGE},
+                            "Unknown member 'image'"),
+                           ({"user_id": "../u", "session_id": "s"}, "Invalid user id")):
+            status, _, text = curl("POST", "/v1/sessions", body)
+            self.assertEqual(status, 400, text)
+            self.assertIn(what, text)
 
     def test_http_get_or_create_and_close(self):
         """POST 201 then 200, GET, list, DELETE keeping and deleting the workspace."""
         self.opened.append(("dan", "h1"))
-        status, _, text = curl("POST", "/v1/sessions/dan/h1", self.http_config())
+        status, _, text = curl("POST", "/v1/sessions", {"user_id": "dan", "session_id": "h1",
+                                                        "config": self.http_config()})
         self.assertEqual(status, 201, text)
-        status, _, text = curl("POST", "/v1/sessions/dan/h1", {})
+        status, _, text = curl("POST", "/v1/sessions", {"user_id": "dan", "session_id": "h1"})
         self.assertEqual((status, json.loads(text)["created"]), (200, False), text)
         status, _, text = curl("GET", "/v1/sessions/dan/h1")
         self.assertEqual(json.loads(text)["state"], "running", text)
-        status, _, text = curl("GET", "/v1/sessions/list?user=dan")
+        status, _, text = curl("GET", "/v1/sessions?user=dan")
         self.assertEqual([s["session"] for s in json.loads(text)["sessions"]], ["h1"], text)
+        status, _, text = curl("GET", "/v1/sessions")
+        self.assertIn(("dan", "h1"), [(s["user"], s["session"])
+                                      for s in json.loads(text)["sessions"]], text)
+        # the feature service's own routes stay below it
+        status, _, text = curl("POST", "/v1/sessions/ListSessions", {"user": "dan"})
+        self.assertEqual((status, len(json.loads(text)["sessions"])), (200, 1), text)
         ws = f"{WORKSPACES}/dan/h1"
         curl("PUT", "/v1/sessions/dan/h1/files?path=keep.txt", raw_body="kept\n",
              content_type="text/plain")
@@ -298,7 +357,8 @@ class SessionsTest(TenderTestCase):
         status, _, text = curl("GET", "/v1/sessions/dan/h1")
         self.assertEqual(status, 404, text)
         # again, deleting the workspace
-        status, _, text = curl("POST", "/v1/sessions/dan/h1", self.http_config())
+        status, _, text = curl("POST", "/v1/sessions", {"user_id": "dan", "session_id": "h1",
+                                                        "config": self.http_config()})
         self.assertEqual(status, 201, text)
         status, _, text = curl("DELETE", "/v1/sessions/dan/h1?delete_workspace=1")
         self.assertEqual(status, 200, text)
@@ -323,14 +383,42 @@ class SessionsTest(TenderTestCase):
             return None
 
     def test_lifetime_then_restart_on_use(self):
+        """The sandbox stops at its lifetime: the properties say so, PropertiesChanged tells
+        a watcher (names only), and the next use starts it again."""
+        changed = []
+        sub = self.tender.bus.signal_subscribe(
+            "org.tender.Agent1", "org.freedesktop.DBus.Properties", "PropertiesChanged",
+            self.session_path("fay", "life"), None, Gio.DBusSignalFlags.NONE,
+            lambda *a: changed.append((a[2], a[5].unpack())))
+        self.addCleanup(self.tender.bus.signal_unsubscribe, sub)
         path, _ = self.get("fay", "life", container_lifetime_seconds=2)
+        self.assertEqual(path, "/org/tender/Agent1/sessions/fay/life")
+        props = self.props(path)
+        self.assertEqual((props["user"], props["session"], props["state"], props["health"],
+                          props["workload"], props["object_path"], props["rootfs"]),
+                         ("fay", "life", "running", "healthy", "session-fay-life", path, ""))
+        self.assertGreater(props["main_pid"], 0)
+        self.assertEqual(props["config"]["container_lifetime_seconds"], 2)
+        self.assertEqual(set(props), set(self.describe(path)) | {"rootfs", "last_error"})
+        # what the start announced, then only what comes with the stop
+        context = GLib.MainContext.default()
+        wait_for(lambda: (context.iteration(False), False)[1], timeout=0.5)
+        changed.clear()
         self.assertTrue(wait_for(lambda: self.describe(path)["state"] == "stopped",
                                  timeout=20))
         info = self.describe(path)
         self.assertIn("container_lifetime_seconds", info["last_error"])
+        props = self.props(path)
+        self.assertEqual((props["state"], props["health"], props["main_pid"]),
+                         ("stopped", "none", 0))
+        self.assertEqual(props["last_error"], info["last_error"])
+        self.assertTrue(wait_for(lambda: (context.iteration(False), changed)[1], timeout=10))
+        self.assertEqual(changed[0], (path, (SESSION_IFACE, {}, ["state", "health",
+                                                                 "last_error", "main_pid"])))
         # the next use starts it again
         self.scall(path, "WriteFile", "saya{sv}", "x", b"1", {})
         self.assertEqual(self.describe(path)["state"], "running")
+        self.assertEqual(self.props(path)["state"], "running")
         self.assertEqual(self.tender.props("session-fay-life")["State"], "running")
 
     def test_idle_expiry(self):
@@ -457,7 +545,8 @@ class SessionsTest(TenderTestCase):
                            text=True, timeout=60)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("org.tender.sessions.use", r.stderr + r.stdout)
-        status, _, text = curl("POST", "/v1/sessions/x/y", {"image": IMAGE}, user=USER)
+        status, _, text = curl("POST", "/v1/sessions", {"user_id": "x", "session_id": "y"},
+                               user=USER)
         self.assertEqual(status, 403, text)
 
 

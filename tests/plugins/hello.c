@@ -20,7 +20,8 @@
 
 typedef struct {
 	gchar *greeting;
-	GPtrArray *events; /* "WORKLOAD OLD NEW REASON", the last HELLO_EVENTS_MAX */
+	GPtrArray *events;   /* "WORKLOAD OLD NEW REASON", the last HELLO_EVENTS_MAX */
+	GHashTable *greeted; /* name -> HelloGreeted, each its feature object's */
 } Hello;
 
 static void
@@ -29,6 +30,7 @@ hello_free(gpointer data)
 	Hello *hello = data;
 	g_free(hello->greeting);
 	g_ptr_array_unref(hello->events);
+	g_hash_table_unref(hello->greeted);
 	g_free(hello);
 }
 
@@ -408,11 +410,142 @@ static const gchar hello_feature_xml[] = "<node>"
 					 "      <arg name='status' type='u' direction='out'/>"
 					 "      <arg name='answer' type='s' direction='out'/>"
 					 "    </method>"
+					 "    <method name='Blob'>"
+					 "      <arg name='params' type='a{ss}' direction='in'/>"
+					 "      <arg name='body' type='ay' direction='in'/>"
+					 "      <arg name='status' type='u' direction='out'/>"
+					 "      <arg name='type' type='s' direction='out'/>"
+					 "      <arg name='answer' type='ay' direction='out'/>"
+					 "    </method>"
 					 "    <signal name='Greeted'>"
 					 "      <arg name='name' type='s'/>"
 					 "    </signal>"
 					 "  </interface>"
 					 "</node>";
+
+/*
+ * Feature objects: each name Greet greets (of letters, digits and '_') gets
+ * /org/tender/Agent1/hello/greeted/NAME, org.tender.Test.HelloGreeted, whose property Count
+ * grows with each greeting (PropertiesChanged says so); Forget() takes it off.
+ */
+static const gchar hello_greeted_xml[] = "<node>"
+					 "  <interface name='org.tender.Test.HelloGreeted'>"
+					 "    <method name='Forget'/>"
+					 "    <property name='Name' type='s' access='read'/>"
+					 "    <property name='Count' type='u' access='read'/>"
+					 "  </interface>"
+					 "</node>";
+
+typedef struct {
+	Hello *hello;
+	gchar *name;
+	guint32 count;
+} HelloGreeted;
+
+/* its object's user data: freed when the bus lets the object go, maybe after Hello */
+static void
+hello_greeted_free(gpointer data)
+{
+	HelloGreeted *greeted = data;
+	g_free(greeted->name);
+	g_free(greeted);
+}
+
+static GVariant *
+hello_greeted_property(TenderPlugin *plugin,
+		       const gchar *subpath,
+		       const gchar *property,
+		       gpointer user_data)
+{
+	HelloGreeted *greeted = user_data;
+
+	if (g_strcmp0(property, "Name") == 0)
+		return g_variant_new_string(greeted->name);
+	return g_variant_new_uint32(greeted->count);
+}
+
+static void
+hello_greeted_forget_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	HelloGreeted *greeted = user_data;
+	g_autofree gchar *subpath = g_strdup(tender_call_get_subpath(call));
+	g_autoptr(GError) error = NULL;
+
+	g_hash_table_remove(greeted->hello->greeted, greeted->name);
+	tender_call_return_value(call, NULL);
+	if (!tender_plugin_remove_feature_object(plugin, subpath, &error))
+		g_warning("%s", error->message);
+}
+
+static const TenderPluginServiceMethod hello_greeted_methods[] = {
+    {"Forget", "org.tender.workloads.manage", hello_greeted_forget_cb},
+    {TENDER_PLUGIN_PROPERTIES_READ, "org.tender.workloads.read", NULL},
+    {NULL, NULL, NULL},
+};
+
+/* one more greeting of @name: its object, made or changed */
+static void
+hello_greeted_note(TenderPlugin *plugin, Hello *hello, const gchar *name)
+{
+	const gchar *const changed[] = {"Count", NULL};
+	g_autofree gchar *subpath = g_strdup_printf("greeted/%s", name);
+	HelloGreeted *greeted = g_hash_table_lookup(hello->greeted, name);
+	g_autoptr(GError) error = NULL;
+
+	if (name[0] == '\0' || strlen(name) > 64 ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+		strlen(name))
+		return;
+	if (greeted != NULL) {
+		greeted->count++;
+		if (!tender_plugin_emit_feature_properties_changed(plugin,
+								   subpath,
+								   changed,
+								   &error))
+			g_warning("%s", error->message);
+		return;
+	}
+	greeted = g_new0(HelloGreeted, 1);
+	greeted->hello = hello;
+	greeted->name = g_strdup(name);
+	greeted->count = 1;
+	g_hash_table_insert(hello->greeted, greeted->name, greeted);
+	if (!tender_plugin_add_feature_object(plugin,
+					      subpath,
+					      hello_greeted_xml,
+					      hello_greeted_methods,
+					      hello_greeted_property,
+					      greeted,
+					      hello_greeted_free,
+					      &error)) {
+		g_warning("%s", error->message);
+		g_hash_table_remove(hello->greeted, name);
+		hello_greeted_free(greeted);
+	}
+}
+
+/* Blob(params, body): the body as it came, of the type ?type= says (or
+ * application/octet-stream), or 400 for an empty one */
+static void
+hello_feature_blob_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	g_autoptr(GVariant) params = NULL;
+	g_autoptr(GVariant) body = NULL;
+	const gchar *type = "application/octet-stream";
+
+	g_variant_get(tender_call_get_parameters(call), "(@a{ss}@ay)", &params, &body);
+	g_variant_lookup(params, "type", "&s", &type);
+	if (g_variant_n_children(body) == 0) {
+		tender_call_return_value(
+		    call,
+		    g_variant_new("(us@ay)",
+				  400,
+				  "text/plain",
+				  g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, "empty\n", 6, 1)));
+		return;
+	}
+	tender_call_return_value(call, g_variant_new("(us@ay)", 200, type, body));
+}
 
 /* Greet(name): the greeting, and who asked */
 static void
@@ -431,6 +564,7 @@ hello_feature_greet_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_dat
 					       g_variant_new("(s)", name),
 					       &error))
 		g_warning("%s", error->message);
+	hello_greeted_note(plugin, hello, name);
 	tender_call_return_value(call,
 				 g_variant_new("(su)",
 					       text,
@@ -511,6 +645,7 @@ static const TenderPluginServiceMethod hello_feature_methods[] = {
     {"Greet", "org.tender.workloads.read", hello_feature_greet_cb},
     {"Echo", "org.tender.workloads.read", hello_feature_echo_cb},
     {"Find", "org.tender.workloads.read", hello_feature_find_cb},
+    {"Blob", "org.tender.workloads.read", hello_feature_blob_cb},
     {NULL, NULL, NULL},
 };
 
@@ -524,6 +659,14 @@ static const TenderPluginHttpAlias hello_aliases[] = {
      .flags = TENDER_PLUGIN_HTTP_ALIAS_DETAIL},
     {.verb = "GET", .pattern = "/v1/hello/tools/{id}", .method = "Find"},
     {.verb = "GET", .pattern = "/hello/tagged/{name}", .method = "Echo", .tag = "tagged"},
+    /* the feature's own path, /v1/NAME itself */
+    {.verb = "GET", .pattern = "/v1/hello", .method = "Echo", .tag = "root"},
+    /* bytes both ways, at most 1 KiB */
+    {.verb = "PUT",
+     .pattern = "/hello/blobs/{name}",
+     .method = "Blob",
+     .flags = TENDER_PLUGIN_HTTP_ALIAS_BYTES,
+     .body_max = 1024},
     {.verb = NULL},
 };
 
@@ -534,6 +677,7 @@ hello_init(TenderPlugin *plugin, GError **error)
 
 	hello->greeting = tender_plugin_get_config_string(plugin, "greeting", "Hello");
 	hello->events = g_ptr_array_new_with_free_func(g_free);
+	hello->greeted = g_hash_table_new(g_str_hash, g_str_equal);
 	tender_plugin_set_data(plugin, hello, hello_free);
 	tender_plugin_watch_workloads(plugin, hello_state_cb, hello, NULL);
 	if (!tender_plugin_add_dbus_object(plugin,

@@ -249,11 +249,49 @@ test_json_tender_documents(void)
 	assert_too_deep(text, 3);
 }
 
+/* JSON and a{sv}, both ways, as plugins answer D-Bus and HTTP alike */
+static void
+test_json_vardict(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) node = tender_json_parse("{\"s\": \"x\", \"i\": 7, \"d\": 1.5, "
+						     "\"b\": true, \"n\": null, "
+						     "\"a\": [1, null, \"y\"], \"o\": {\"k\": []}}",
+						     -1,
+						     TENDER_JSON_DEPTH_MAX,
+						     &error);
+	g_autoptr(GVariant) dict = NULL;
+	g_autoptr(GVariant) in = NULL;
+	g_autoptr(JsonObject) obj = NULL;
+	g_autoptr(JsonNode) back = NULL;
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *printed = NULL;
+
+	g_assert_no_error(error);
+	dict = g_variant_ref_sink(tender_json_object_to_vardict(json_node_get_object(node)));
+	printed = g_variant_print(dict, TRUE);
+	/* null is an absent member, or element; numbers are x or d */
+	g_assert_cmpstr(printed,
+			==,
+			"{'s': <'x'>, 'i': <int64 7>, 'd': <1.5>, 'b': <true>, "
+			"'a': <[<int64 1>, <'y'>]>, 'o': <{'k': <@av []>}>}");
+	g_assert_null(
+	    tender_json_node_to_variant(json_object_get_member(json_node_get_object(node), "n")));
+	/* and back, as json-glib maps GVariants: integers of every width are numbers */
+	in = g_variant_ref_sink(g_variant_new_parsed(
+	    "{'u': <uint32 3>, 'y': <@ay [1, 2]>, 'v': <<'z'>>, 'm': <{'q': <false>}>}"));
+	obj = tender_json_object_new_from_vardict(in);
+	back = json_node_init_object(json_node_alloc(), obj);
+	text = json_to_string(back, FALSE);
+	g_assert_cmpstr(text, ==, "{\"u\":3,\"y\":[1,2],\"v\":\"z\",\"m\":{\"q\":false}}");
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/json/limit", test_json_limit);
+	g_test_add_func("/json/vardict", test_json_vardict);
 	g_test_add_func("/json/strings", test_json_strings);
 	g_test_add_func("/json/not-rfc8259", test_json_not_rfc8259);
 	g_test_add_func("/json/huge", test_json_huge);

@@ -60,6 +60,13 @@ static const gchar feature_xml[] = "<node><interface name='org.example.Feature'>
 				   "<arg name='body' type='s' direction='in'/>"
 				   "<arg name='answer' type='s' direction='out'/>"
 				   "</method>"
+				   "<method name='Blob'>"
+				   "<arg name='params' type='a{ss}' direction='in'/>"
+				   "<arg name='body' type='ay' direction='in'/>"
+				   "<arg name='status' type='u' direction='out'/>"
+				   "<arg name='type' type='s' direction='out'/>"
+				   "<arg name='answer' type='ay' direction='out'/>"
+				   "</method>"
 				   "<signal name='Greeted'>"
 				   "<arg name='name' type='s'/>"
 				   "</signal>"
@@ -84,6 +91,7 @@ static const TenderPluginServiceMethod feature_methods[] = {
     {"Lookup", "org.tender.example.read", feature_cb},
     {"NoBody", "org.tender.example.read", feature_cb},
     {"NoStatus", "org.tender.example.read", feature_cb},
+    {"Blob", "org.tender.example.read", feature_cb},
     {NULL, NULL, NULL},
 };
 
@@ -342,7 +350,8 @@ test_aliases_refused(void)
 	    /* the core's paths, and other plugins' below /v1 */
 	    {"/v1/workloads/{id}", "among the core's paths (/v1...)"},
 	    {"/v1/other/tools", "among the core's paths (/v1...)"},
-	    {"/v1/my-plugin", "among the core's paths (/v1...)"},
+	    {"/v1", "among the core's paths (/v1...)"},
+	    {"/v1/{name}", "among the core's paths (/v1...)"},
 	    {"/api/start", "among the core's paths (/api...)"},
 	    {"/metrics", "among the core's paths (/metrics...)"},
 	    /* the feature service's own routes */
@@ -420,6 +429,40 @@ test_aliases_refused(void)
 		       0,
 		       TENDER_ERROR_INVALID_ARGUMENT,
 		       "answers (s)");
+	/* bytes both ways: (a{ss} ay) -> (u s ay), with a body_max of at most 64 MiB */
+	assert_refused(plugin,
+		       "PUT",
+		       "/a",
+		       "Lookup",
+		       TENDER_PLUGIN_HTTP_ALIAS_BYTES,
+		       TENDER_ERROR_INVALID_ARGUMENT,
+		       "an alias's method takes (a{ss}ay), its parameters and body, and answers "
+		       "(usay)");
+	assert_refused(plugin,
+		       "PUT",
+		       "/a",
+		       "Blob",
+		       0,
+		       TENDER_ERROR_INVALID_ARGUMENT,
+		       "Method Blob takes (a{ss}ay) and answers (usay)");
+	{
+		g_autoptr(GError) error_local = NULL;
+		const TenderPluginHttpAlias big[] = {
+		    {.verb = "PUT",
+		     .pattern = "/a",
+		     .method = "Blob",
+		     .flags = TENDER_PLUGIN_HTTP_ALIAS_BYTES,
+		     .body_max = TENDER_PLUGIN_HTTP_ALIAS_BODY_MAX + 1},
+		    {.verb = "PUT", .pattern = "/b", .method = "Lookup", .body_max = 10},
+		    {.verb = NULL},
+		};
+		g_assert_false(tender_plugin_add_http_aliases(plugin, big, &error_local));
+		g_assert_error(error_local, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+		g_assert_nonnull(strstr(error_local->message, "of at most 67108864"));
+		g_clear_error(&error_local);
+		g_assert_false(tender_plugin_add_http_aliases(plugin, big + 1, &error_local));
+		g_assert_nonnull(strstr(error_local->message, "is for an alias of bytes"));
+	}
 	g_assert_cmpuint(tender_plugin_get_http_aliases(plugin)->len, ==, 0);
 }
 
@@ -473,6 +516,14 @@ test_aliases(void)
 	     .pattern = "/v1/my-plugin/tools/{id}/cancel",
 	     .method = "Lookup",
 	     .flags = TENDER_PLUGIN_HTTP_ALIAS_DETAIL},
+	    /* the feature's own path, /v1/NAME itself: its routes /v1/NAME/METHOD stay */
+	    {.verb = "GET", .pattern = "/v1/my-plugin", .method = "Lookup"},
+	    {.verb = "POST", .pattern = "/v1/my-plugin", .method = "Lookup"},
+	    {.verb = "PUT",
+	     .pattern = "/v1/my-plugin/blobs/{id}",
+	     .method = "Blob",
+	     .flags = TENDER_PLUGIN_HTTP_ALIAS_BYTES,
+	     .body_max = TENDER_PLUGIN_HTTP_ALIAS_BODY_MAX},
 	    {.verb = NULL},
 	};
 	const TenderPluginHttpAlias half_good[] = {
@@ -484,7 +535,13 @@ test_aliases(void)
 	g_assert_true(add_feature(plugin, NULL));
 	g_assert_true(tender_plugin_add_http_aliases(plugin, good, &error));
 	g_assert_no_error(error);
-	g_assert_cmpuint(aliases->len, ==, 5);
+	g_assert_cmpuint(aliases->len, ==, 8);
+	alias = g_ptr_array_index(aliases, 7);
+	g_assert_cmpuint(alias->body_max, ==, 64 * 1024 * 1024);
+	g_assert_cmpint(alias->flags, ==, TENDER_PLUGIN_HTTP_ALIAS_BYTES);
+	alias = g_ptr_array_index(aliases, 6);
+	g_assert_cmpstr(alias->route, ==, "/v1/my-plugin");
+	g_assert_cmpstrv(alias->captures, ((const gchar *[]){NULL}));
 	alias = g_ptr_array_index(aliases, 3);
 	g_assert_cmpstr(alias->verb, ==, "GET");
 	g_assert_cmpstr(alias->pattern, ==, "/containers/stats/{container_id}");
@@ -509,7 +566,7 @@ test_aliases(void)
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ALREADY_EXISTS);
 	g_assert_nonnull(strstr(error->message, "PUT /a/{b}/c already"));
 	g_clear_error(&error);
-	g_assert_cmpuint(aliases->len, ==, 5);
+	g_assert_cmpuint(aliases->len, ==, 8);
 	g_assert_cmpuint(cached, ==, 0);
 	g_assert_true(tender_plugin_get_http_alias_cache(plugin) == &cached);
 
@@ -670,6 +727,243 @@ test_reserve_paths(void)
 	g_assert_nonnull(tender_plugin_lookup_reserved(alpha, "/containers/tool/x"));
 }
 
+static const gchar object_xml[] = "<node><interface name='org.example.Thing'>"
+				  "<method name='Greet'>"
+				  "<arg name='name' type='s' direction='in'/>"
+				  "<arg name='text' type='s' direction='out'/>"
+				  "</method>"
+				  "<property name='State' type='s' access='read'/>"
+				  "<property name='Count' type='u' access='read'/>"
+				  "</interface></node>";
+
+static void
+object_cb(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
+{
+	g_assert_cmpstr(tender_call_get_subpath(call), ==, "alice/s1");
+	tender_call_return_value(call, g_variant_new("(s)", "hello"));
+}
+
+static const TenderPluginServiceMethod object_methods[] = {
+    {"Greet", "org.tender.example.use", object_cb},
+    {TENDER_PLUGIN_PROPERTIES_READ, "org.tender.example.read", NULL},
+    {NULL, NULL, NULL},
+};
+
+/* State is the subpath, Count of the wrong type for "bad/type" */
+static GVariant *
+object_property(TenderPlugin *plugin,
+		const gchar *subpath,
+		const gchar *property,
+		gpointer user_data)
+{
+	(*(guint *)user_data)++;
+	if (g_strcmp0(property, "State") == 0)
+		return g_variant_new_string(subpath);
+	if (g_strcmp0(subpath, "bad/type") == 0)
+		return g_variant_new_string("not a u");
+	return g_variant_new_uint32(7);
+}
+
+static void
+assert_object_refused(TenderPlugin *plugin,
+		      const gchar *subpath,
+		      const gchar *xml,
+		      const TenderPluginServiceMethod *methods,
+		      gint code,
+		      const gchar *message)
+{
+	g_autoptr(GError) error = NULL;
+	guint reads = 0;
+
+	g_test_message("%s", subpath != NULL ? subpath : "(null)");
+	g_assert_false(tender_plugin_add_feature_object(plugin,
+							subpath,
+							xml,
+							methods,
+							object_property,
+							&reads,
+							NULL,
+							&error));
+	g_assert_error(error, TENDER_ERROR, code);
+	if (strstr(error->message, message) == NULL)
+		g_error("'%s' does not say '%s'", error->message, message);
+}
+
+static void
+test_feature_objects(void)
+{
+	g_autoptr(TenderConfig) config = tender_config_new();
+	g_autoptr(TenderPlugin) plugin = new_plugin(config, "my-plugin");
+	g_autoptr(TenderPlugin) core = new_plugin(config, "plugins");
+	g_autoptr(TenderAuthoritySubject) caller = tender_authority_subject_new_uid(42);
+	g_autoptr(TenderRequest) request = tender_request_new(caller, FALSE);
+	g_autoptr(GHashTable) details = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) value = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = NULL;
+	GPtrArray *objects = tender_plugin_get_feature_objects(plugin);
+	const gchar *const state[] = {"State", NULL};
+	const gchar *const unknown[] = {"Colour", NULL};
+	const TenderPluginServiceMethod no_read[] = {
+	    {"Greet", "org.tender.example.use", object_cb},
+	    {NULL, NULL, NULL},
+	};
+	const gchar writable_xml[] = "<node><interface name='org.example.W'>"
+				     "<property name='State' type='s' access='readwrite'/>"
+				     "</interface></node>";
+	TenderService *service;
+	guint reads = 0;
+	guint added = 0;
+
+	g_signal_connect(plugin, "service-added", G_CALLBACK(count_cb), &added);
+	assert_object_refused(core,
+			      "a",
+			      object_xml,
+			      object_methods,
+			      TENDER_ERROR_INVALID_ARGUMENT,
+			      "cannot have a feature service");
+	assert_object_refused(plugin,
+			      "",
+			      object_xml,
+			      object_methods,
+			      TENDER_ERROR_INVALID_ARGUMENT,
+			      "needs a subpath");
+	assert_object_refused(plugin,
+			      "alice/../x",
+			      object_xml,
+			      object_methods,
+			      TENDER_ERROR_INVALID_ARGUMENT,
+			      "");
+	assert_object_refused(plugin,
+			      "alice-b",
+			      object_xml,
+			      object_methods,
+			      TENDER_ERROR_INVALID_ARGUMENT,
+			      "");
+	assert_object_refused(plugin,
+			      "a",
+			      object_xml,
+			      no_read,
+			      TENDER_ERROR_INVALID_ARGUMENT,
+			      "give the polkit action that reads them");
+	g_assert_false(tender_plugin_add_feature_object(plugin,
+							"a",
+							object_xml,
+							object_methods,
+							NULL,
+							NULL,
+							NULL,
+							&error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "has properties, but nothing reads them"));
+	g_clear_error(&error);
+	assert_object_refused(plugin,
+			      "a",
+			      writable_xml,
+			      object_methods + 1,
+			      TENDER_ERROR_INVALID_ARGUMENT,
+			      "is not read-only");
+	g_assert_cmpuint(objects->len, ==, 0);
+
+	g_assert_true(tender_plugin_add_feature_object(plugin,
+						       "alice/s1",
+						       object_xml,
+						       object_methods,
+						       object_property,
+						       &reads,
+						       NULL,
+						       &error));
+	g_assert_no_error(error);
+	assert_object_refused(plugin,
+			      "alice/s1",
+			      object_xml,
+			      object_methods,
+			      TENDER_ERROR_ALREADY_EXISTS,
+			      "at 'alice/s1' already");
+	/* not one of its services, and below the feature service's object */
+	g_assert_cmpuint(tender_plugin_get_services(plugin)->len, ==, 0);
+	g_assert_cmpuint(objects->len, ==, 1);
+	service = g_ptr_array_index(objects, 0);
+	path = tender_plugin_get_feature_object_path(plugin, "alice/s1");
+	g_assert_cmpstr(path, ==, "/org/tender/Agent1/my_2dplugin/alice/s1");
+	g_assert_cmpstr(tender_service_get_object_path(service), ==, path);
+	g_assert_true(tender_service_has_properties(service));
+
+	/* the method, authorized and called as the feature service's */
+	tender_service_prepare_request(service, request, "Greet");
+	g_assert_cmpstr(tender_request_get_action(request), ==, "org.tender.example.use");
+	tender_service_prepare_read(service, request);
+	g_assert_cmpstr(tender_request_get_action(request), ==, "org.tender.example.read");
+	details = tender_request_get_details(request, NULL);
+	g_assert_cmpstr(g_hash_table_lookup(details, "method"), ==, TENDER_PLUGIN_PROPERTIES_READ);
+	g_assert_cmpstr(g_hash_table_lookup(details, "object_path"), ==, path);
+	g_assert_cmpstr(g_hash_table_lookup(details, "plugin"), ==, "my-plugin");
+	tender_service_call(service, caller, "Greet", g_variant_new("(s)", "x"), reply_cb, &reply);
+	g_assert_cmpstr(g_variant_get_type_string(reply), ==, "(s)");
+
+	/* properties: read on demand, checked against the XML */
+	value = g_variant_ref_sink(tender_service_get_property(service, "State"));
+	g_assert_cmpstr(g_variant_get_string(value, NULL), ==, "alice/s1");
+	g_assert_cmpuint(reads, ==, 1);
+	g_assert_null(tender_service_get_property(service, "Colour"));
+	g_assert_cmpuint(reads, ==, 1);
+	g_assert_true(tender_plugin_add_feature_object(plugin,
+						       "bad/type",
+						       object_xml,
+						       object_methods,
+						       object_property,
+						       &reads,
+						       NULL,
+						       NULL));
+	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*Count*type s, not u*");
+	g_assert_null(tender_service_get_property(g_ptr_array_index(objects, 1), "Count"));
+	g_test_assert_expected_messages();
+
+	/* PropertiesChanged: of its properties, once on the bus */
+	g_assert_false(
+	    tender_plugin_emit_feature_properties_changed(plugin, "alice/s1", unknown, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+	g_assert_false(
+	    tender_plugin_emit_feature_properties_changed(plugin, "nobody", state, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+	g_assert_false(
+	    tender_plugin_emit_feature_properties_changed(plugin, "alice/s1", state, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE);
+	g_clear_error(&error);
+
+	/* removed, once */
+	g_assert_true(tender_plugin_remove_feature_object(plugin, "bad/type", &error));
+	g_assert_no_error(error);
+	g_assert_false(tender_plugin_remove_feature_object(plugin, "bad/type", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+
+	/* at most TENDER_PLUGIN_FEATURE_OBJECTS_MAX, beyond the 256 services */
+	for (guint i = objects->len; i < TENDER_PLUGIN_FEATURE_OBJECTS_MAX; i++) {
+		g_autofree gchar *subpath = g_strdup_printf("u/s%u", i);
+		g_assert_true(tender_plugin_add_feature_object(plugin,
+							       subpath,
+							       object_xml,
+							       object_methods,
+							       object_property,
+							       &reads,
+							       NULL,
+							       NULL));
+	}
+	assert_object_refused(plugin,
+			      "u/more",
+			      object_xml,
+			      object_methods,
+			      TENDER_ERROR_LIMIT_REACHED,
+			      "4096 feature objects already");
+	/* they go with the plugin's other registrations */
+	tender_plugin_clear_registrations(plugin);
+	g_assert_cmpuint(objects->len, ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -681,5 +975,6 @@ main(int argc, char **argv)
 	g_test_add_func("/plugin-feature/aliases-core-paths", test_aliases_core_paths);
 	g_test_add_func("/plugin-feature/aliases-overlap", test_aliases_overlap);
 	g_test_add_func("/plugin-feature/reserve-paths", test_reserve_paths);
+	g_test_add_func("/plugin-feature/objects", test_feature_objects);
 	return g_test_run();
 }

@@ -364,11 +364,16 @@ tender_dbus_service_new(GDBusConnection *connection,
 	for (guint i = 0; i < list->len; i++) {
 		TenderPlugin *plugin = g_ptr_array_index(list, i);
 		GPtrArray *services = tender_plugin_get_services(plugin);
+		GPtrArray *objects = tender_plugin_get_feature_objects(plugin);
 
 		if (tender_plugin_get_status(plugin) == TENDER_PLUGIN_STATUS_ACTIVE) {
 			for (guint j = 0; j < services->len; j++)
 				tender_dbus_service_added_cb(G_OBJECT(plugin),
 							     g_ptr_array_index(services, j),
+							     self);
+			for (guint j = 0; j < objects->len; j++)
+				tender_dbus_service_added_cb(G_OBJECT(plugin),
+							     g_ptr_array_index(objects, j),
 							     self);
 		}
 		tender_dbus_service_follow(self, G_OBJECT(plugin));

@@ -92,6 +92,8 @@ tender_http_alias_get_builtin_pattern(guint index)
 
 static void
 tender_http_alias_reply_raw(TenderHttpRequest *req, GVariant *value);
+static void
+tender_http_alias_reply_bytes(TenderHttpRequest *req, GVariant *value);
 
 /* a plugin's aliases as a set: built when a request first needs them, and kept with the
  * plugin until they change */
@@ -115,6 +117,11 @@ tender_http_alias_plugin_set(TenderPlugin *plugin)
 		rows[i].flags = TENDER_HTTP_ALIAS_RAW;
 		if ((alias->flags & TENDER_PLUGIN_HTTP_ALIAS_DETAIL) != 0)
 			rows[i].flags |= TENDER_HTTP_ALIAS_DETAIL;
+		if ((alias->flags & TENDER_PLUGIN_HTTP_ALIAS_BYTES) != 0) {
+			rows[i].flags |= TENDER_HTTP_ALIAS_BYTES;
+			rows[i].reply = tender_http_alias_reply_bytes;
+		}
+		rows[i].body_max = alias->body_max;
 		rows[i].captures = (const gchar *const *)g_strdupv(alias->captures);
 		rows[i].tag = g_strdup(alias->tag);
 	}
@@ -285,6 +292,21 @@ tender_http_alias_is_raw(const TenderHttpMatch *match)
 }
 
 /**
+ * tender_http_alias_get_body_max:
+ * @match: a request's route
+ *
+ * Returns: the largest body the route takes, when a plugin's alias of bytes says; 0: the HTTP
+ *   mirror's
+ */
+gsize
+tender_http_alias_get_body_max(const TenderHttpMatch *match)
+{
+	if (!tender_http_alias_is_raw(match))
+		return 0;
+	return match->alias->body_max;
+}
+
+/**
  * tender_http_alias_claim:
  * @req: a request whose route is known, with its server
  *
@@ -432,7 +454,8 @@ tender_http_alias_raw_parameters(TenderHttpRequest *req, GError **error)
 		    !tender_http_alias_check_text("A parameter", text, strlen(text), error))
 			return NULL;
 	}
-	if (!tender_http_alias_check_text("The request body", data, len, error))
+	if ((alias->flags & TENDER_HTTP_ALIAS_BYTES) == 0 &&
+	    !tender_http_alias_check_text("The request body", data, len, error))
 		return NULL;
 	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
 	for (GList *l = keys; l != NULL; l = l->next)
@@ -440,6 +463,13 @@ tender_http_alias_raw_parameters(TenderHttpRequest *req, GError **error)
 				      "{ss}",
 				      (const gchar *)l->data,
 				      (const gchar *)g_hash_table_lookup(params, l->data));
+	/* the body as it came, whatever its bytes */
+	if ((alias->flags & TENDER_HTTP_ALIAS_BYTES) != 0)
+		return g_variant_new("(a{ss}@ay)",
+				     &builder,
+				     g_variant_new_from_bytes(G_VARIANT_TYPE_BYTESTRING,
+							      bytes,
+							      TRUE));
 	body = g_strndup(data != NULL ? data : "", len);
 	return g_variant_new("(a{ss}s)", &builder, body);
 }
@@ -465,6 +495,39 @@ tender_http_alias_reply_raw(TenderHttpRequest *req, GVariant *value)
 		return;
 	}
 	tender_http_message_reply_text(req->msg, status, "application/json", g_strdup(body));
+}
+
+/* a plugin alias of bytes's answer, (u s ay): the status, the content type and the body, as
+ * they are */
+static void
+tender_http_alias_reply_bytes(TenderHttpRequest *req, GVariant *value)
+{
+	guint32 status = 0;
+	const gchar *type = NULL;
+	g_autoptr(GVariant) body = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	gsize len = 0;
+	gconstpointer data;
+
+	g_variant_get(value, "(u&s@ay)", &status, &type, &body);
+	if (status < 200 || status > 599 || type[0] == '\0' || strpbrk(type, "\r\n") != NULL) {
+		g_autofree gchar *message =
+		    g_strdup_printf("%s answered with HTTP status %u and content type '%s': a "
+				    "status from 200 to 599 and a type of one line",
+				    req->match.alias->method,
+				    status,
+				    type);
+		g_warning("plugin %s: %s", tender_service_get_owner(req->match.service), message);
+		tender_http_message_reply_error(req->msg,
+						SOUP_STATUS_INTERNAL_SERVER_ERROR,
+						TENDER_ERROR_FAILED,
+						message);
+		return;
+	}
+	bytes = g_variant_get_data_as_bytes(body);
+	data = g_bytes_get_data(bytes, &len);
+	soup_server_message_set_status(req->msg, status, NULL);
+	soup_server_message_set_response(req->msg, type, SOUP_MEMORY_COPY, data, len);
 }
 
 /* the in-args, from where the alias says: a plugin's parameters and body, the body of a

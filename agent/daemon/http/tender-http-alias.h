@@ -35,6 +35,8 @@ typedef void (*TenderHttpAliasReplyFunc)(TenderHttpRequest *req, GVariant *value
  * @TENDER_HTTP_ALIAS_RAW: a plugin's alias: the method's in-args are (a{ss} s), the query's
  *   parameters and the row's named captures, and the body as text, whatever its type; its
  *   out-args (u s) are the answer's status and JSON body, sent as they are
+ * @TENDER_HTTP_ALIAS_BYTES: with %TENDER_HTTP_ALIAS_RAW, bytes both ways: (a{ss} ay) in,
+ *   (u s ay) out
  */
 typedef enum {
 	TENDER_HTTP_ALIAS_NONE = 0,
@@ -44,6 +46,7 @@ typedef enum {
 	TENDER_HTTP_ALIAS_DETAIL = 1 << 3,
 	TENDER_HTTP_ALIAS_FASTAPI = 1 << 4 | TENDER_HTTP_ALIAS_DETAIL,
 	TENDER_HTTP_ALIAS_RAW = 1 << 5,
+	TENDER_HTTP_ALIAS_BYTES = 1 << 6,
 } TenderHttpAliasFlags;
 
 /**
@@ -81,6 +84,7 @@ typedef struct _TenderHttpAlias {
 	TenderHttpAliasCheckFunc check;
 	const gchar *const *captures;
 	const gchar *tag; /* a plugin's: the a{ss}'s "route" */
+	gsize body_max;	  /* a plugin's, of bytes: the largest body; 0: the mirror's */
 } TenderHttpAlias;
 
 /**
@@ -125,6 +129,8 @@ gboolean
 tender_http_alias_is_detail(TenderHttpServer *server, const TenderHttpMatch *match);
 gboolean
 tender_http_alias_is_raw(const TenderHttpMatch *match);
+gsize
+tender_http_alias_get_body_max(const TenderHttpMatch *match);
 void
 tender_http_alias_claim(TenderHttpRequest *req);
 gboolean

@@ -307,6 +307,7 @@ tender_http_server_early_cb(SoupServer *server,
 	gboolean fastapi;
 	gboolean raw;
 	gboolean streamed;
+	gsize body_max;
 	goffset length;
 	SoupEncoding encoding;
 
@@ -380,10 +381,14 @@ tender_http_server_early_cb(SoupServer *server,
 						"A request body needs a Content-Length");
 		return;
 	}
-	if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > (goffset)self->body_max &&
-	    !streamed) {
+	/* an alias of bytes may say its own largest body */
+	body_max = tender_http_alias_get_body_max(&req->match);
+	if (body_max == 0)
+		body_max = self->body_max;
+	if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > (goffset)body_max && !streamed) {
 		g_autofree gchar *message =
-		    g_strdup_printf("The request body is larger than %u bytes", self->body_max);
+		    g_strdup_printf("The request body is larger than %" G_GSIZE_FORMAT " bytes",
+				    body_max);
 		tender_http_message_reply_error(msg,
 						SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
 						TENDER_ERROR_INVALID_ARGUMENT,

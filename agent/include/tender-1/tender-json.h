@@ -23,5 +23,11 @@ JsonNode *
 tender_json_parse(const gchar *data, gssize length, guint max_depth, GError **error);
 gboolean
 tender_json_node_check_depth(JsonNode *node, guint max_depth, GError **error);
+GVariant *
+tender_json_node_to_variant(JsonNode *node);
+GVariant *
+tender_json_object_to_vardict(JsonObject *obj);
+JsonObject *
+tender_json_object_new_from_vardict(GVariant *dict);
 
 G_END_DECLS

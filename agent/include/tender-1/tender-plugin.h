@@ -473,15 +473,22 @@ tender_plugin_add_feature_service(TenderPlugin *self,
  * @TENDER_PLUGIN_HTTP_ALIAS_DETAIL: errors, the method's and the core's (401, 403, 400 of a
  *   body that is not text), are answered as FastAPI's HTTPException is, {"detail": "message"},
  *   with the same status
+ * @TENDER_PLUGIN_HTTP_ALIAS_BYTES: the body is bytes both ways: the method takes (a{ss} ay),
+ *   the request's body any bytes up to the alias's @body_max, and answers (u s ay), the
+ *   status, the content type and the body, sent as they are (Since: 0.4)
  *
- * How a route alias answers errors.
+ * How a route alias answers errors, and what its bodies are.
  *
  * Since: 0.3
  */
 typedef enum {
 	TENDER_PLUGIN_HTTP_ALIAS_NONE = 0,
 	TENDER_PLUGIN_HTTP_ALIAS_DETAIL = 1 << 0,
+	TENDER_PLUGIN_HTTP_ALIAS_BYTES = 1 << 1,
 } TenderPluginHttpAliasFlags;
+
+/* the largest request body an alias of %TENDER_PLUGIN_HTTP_ALIAS_BYTES may take (Since: 0.4) */
+#define TENDER_PLUGIN_HTTP_ALIAS_BODY_MAX (64 * 1024 * 1024)
 
 /**
  * TenderPluginHttpAlias:
@@ -494,6 +501,9 @@ typedef enum {
  * @tag: (nullable): given to the method in its a{ss} under the key "route", over a capture or
  *   query parameter of that name: for a method that serves several routes (e.g. one per
  *   polkit action), which one was asked for
+ * @body_max: with %TENDER_PLUGIN_HTTP_ALIAS_BYTES, the largest request body, in bytes, at
+ *   most %TENDER_PLUGIN_HTTP_ALIAS_BODY_MAX (64 MiB); 0: the HTTP mirror's ([http] body-max).
+ *   A larger body is answered 413 (Since: 0.4)
  *
  * One entry of the table given to tender_plugin_add_http_aliases(); the table ends with an
  * entry whose @verb is %NULL.  Use designated initializers: the padding is for later.
@@ -506,8 +516,7 @@ typedef struct {
 	const gchar *method;
 	TenderPluginHttpAliasFlags flags;
 	const gchar *tag;
-	/*< private >*/
-	gpointer padding[1];
+	gsize body_max;
 } TenderPluginHttpAlias;
 
 gboolean
@@ -524,5 +533,58 @@ tender_plugin_emit_feature_signal(TenderPlugin *self,
 				  const gchar *signal_name,
 				  GVariant *parameters,
 				  GError **error);
+
+/* --- objects below the feature service, with properties (Since: 0.4) --- */
+
+/**
+ * TENDER_PLUGIN_PROPERTIES_READ:
+ *
+ * The method of the entry of a feature object's method table that gives the polkit action
+ * of its Properties.Get and GetAll (the "method" detail polkit rules see for them).
+ *
+ * Since: 0.4
+ */
+#define TENDER_PLUGIN_PROPERTIES_READ "org.freedesktop.DBus.Properties.Get"
+
+/**
+ * TenderPluginPropertyFunc:
+ * @plugin: the plugin
+ * @subpath: the feature object's, as given to tender_plugin_add_feature_object()
+ * @property: a property of its interface
+ * @user_data: the object's
+ *
+ * Reads a property of a feature object, for a caller polkit allowed.
+ *
+ * Returns: (transfer floating) (nullable): its value, of the type the XML gives (a value of
+ *   another type is dropped with a warning), or %NULL for none
+ *
+ * Since: 0.4
+ */
+typedef GVariant *(*TenderPluginPropertyFunc)(TenderPlugin *plugin,
+					      const gchar *subpath,
+					      const gchar *property,
+					      gpointer user_data);
+
+/* at most this many feature objects per plugin */
+#define TENDER_PLUGIN_FEATURE_OBJECTS_MAX 4096
+
+gboolean
+tender_plugin_add_feature_object(TenderPlugin *self,
+				 const gchar *subpath,
+				 const gchar *introspection_xml,
+				 const TenderPluginServiceMethod *methods,
+				 TenderPluginPropertyFunc get_property,
+				 gpointer user_data,
+				 GDestroyNotify destroy,
+				 GError **error);
+gboolean
+tender_plugin_remove_feature_object(TenderPlugin *self, const gchar *subpath, GError **error);
+gchar *
+tender_plugin_get_feature_object_path(TenderPlugin *self, const gchar *subpath);
+gboolean
+tender_plugin_emit_feature_properties_changed(TenderPlugin *self,
+					      const gchar *subpath,
+					      const gchar *const *names,
+					      GError **error);
 
 G_END_DECLS
