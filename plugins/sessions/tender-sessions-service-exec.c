@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <tender-json.h>
 
-#include "tender-docker-json.h"
 #include "tender-session-exec.h"
 #include "tender-sessions-private.h"
 #include "tender-sessions-service-private.h"
@@ -374,7 +373,7 @@ tender_sessions_session_list_processes(TenderPlugin *plugin, TenderCall *call, g
 	g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
 	for (guint i = 0; i < json_array_get_length(list); i++)
 		g_variant_builder_add_value(&builder,
-					    tender_docker_json_to_vardict(
+					    tender_json_object_to_vardict(
 						json_array_get_object_element(list, i)));
 	tender_call_return_value(call, g_variant_new("(aa{sv})", &builder));
 }
