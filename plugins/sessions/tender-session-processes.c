@@ -315,6 +315,15 @@ tender_session_process_done_cb(GObject *source, GAsyncResult *res, gpointer user
 	g_autoptr(GTask) start = g_steal_pointer(&self->start);
 
 	self->result = tender_plugin_exec_workload_finish(TENDER_PLUGIN(source), res, &error);
+	if (start != NULL && self->result != NULL) {
+		/* it ran and ended before its pid was told (dockerd tells it only while the
+		 * command runs): started, and ended */
+		self->pidfd = -1;
+		g_task_return_pointer(start,
+				      tender_session_process_ref(self),
+				      (GDestroyNotify)tender_session_process_unref);
+		g_clear_object(&start);
+	}
 	if (start != NULL) {
 		/* it never ran */
 		if (self->owner != NULL)

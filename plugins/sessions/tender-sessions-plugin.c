@@ -9,19 +9,21 @@
 
 /*
  * The sessions plugin: a sandbox per (user, session), get-or-create, with a workspace, files,
- * lifetime and idle expiry (issue 15), on the native engine.  Its init reads [plugin sessions],
- * declares org.tender.Agent1.Sessions and its routes, then reads the sessions' records and
- * reconnects each to its workload.
+ * exec, background processes, lifetime, idle expiry and a health monitor (issue 15), on the
+ * native engine or on dockerd (through the Docker plugin's runtime).  Its init reads [plugin
+ * sessions], declares org.tender.Agent1.Sessions and its routes, then reads the sessions' records
+ * and reconnects each to its workload.
  *
  * [plugin sessions] in tenderd.conf:
- *   backend=native|docker   the default backend (docker: not available yet)
- *   image=NAME              the default image of tender's store
+ *   backend=native|docker   the default backend (native)
+ *   image=NAME              the default image of tender's store (native)
  *   workspace-root=PATH     the workspaces' root, /var/lib/tender/workspaces by default
  *   max-sessions=N          sessions at most (default 64, at most 4096)
  *   max-file-size=BYTES     of a file written or read (default 16 MiB, at most 64 MiB)
  *   max-processes=N         background processes running at once per session (default 64)
  *   process-log-max=BYTES   of each of a background process's stdout and stderr logs kept
  *                           (default 8 MiB, 4 KiB to 256 MiB; the oldest half goes)
+ *   health-interval=SEC     how often the health monitor looks at the sandboxes (default 30)
  */
 
 static gboolean

@@ -299,6 +299,16 @@ tender_sessions_session_property_value(JsonNode *node, const gchar *signature)
 		return node != NULL && JSON_NODE_HOLDS_OBJECT(node)
 			   ? tender_json_object_to_vardict(json_node_get_object(node))
 			   : g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
+	if (g_strcmp0(signature, "as") == 0) {
+		JsonArray *array =
+		    node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+		g_variant_builder_init(&builder, G_VARIANT_TYPE("as"));
+		for (guint i = 0; array != NULL && i < json_array_get_length(array); i++)
+			g_variant_builder_add(&builder,
+					      "s",
+					      json_array_get_string_element(array, i));
+		return g_variant_builder_end(&builder);
+	}
 	if (g_strcmp0(signature, "aa{sv}") == 0) {
 		JsonArray *array =
 		    node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
