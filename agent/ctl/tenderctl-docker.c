@@ -731,9 +731,7 @@ static const TenderCtlCommand tender_ctl_tool_commands[] = {
 const TenderCtlCommand *
 tender_ctl_tool_find_verb(const gchar *verb)
 {
-	for (guint i = 0; verb != NULL && i < G_N_ELEMENTS(tender_ctl_tool_commands); i++) {
-		if (g_strcmp0(tender_ctl_tool_commands[i].name + strlen("tool "), verb) == 0)
-			return &tender_ctl_tool_commands[i];
-	}
-	return NULL;
+	return tender_ctl_find_verb(tender_ctl_tool_commands,
+				    G_N_ELEMENTS(tender_ctl_tool_commands),
+				    verb);
 }

@@ -478,3 +478,22 @@ tender_ctl_options_split_argv(TenderCtl *self, gint argc, gchar **argv, gchar **
 	*args = g_strv_builder_end(before);
 	self->argv = g_strv_builder_end(after);
 }
+
+/**
+ * tender_ctl_find_verb:
+ * @commands: the commands of a group ("tool run", "tool show", ...), each named GROUP VERB
+ * @n_commands: how many
+ * @verb: (nullable): what follows the group's name
+ *
+ * Returns: (nullable): the command of @verb, or %NULL if it is none
+ */
+const TenderCtlCommand *
+tender_ctl_find_verb(const TenderCtlCommand *commands, guint n_commands, const gchar *verb)
+{
+	for (guint i = 0; verb != NULL && i < n_commands; i++) {
+		const gchar *space = strchr(commands[i].name, ' ');
+		if (space != NULL && g_strcmp0(space + 1, verb) == 0)
+			return &commands[i];
+	}
+	return NULL;
+}

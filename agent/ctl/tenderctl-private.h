@@ -269,6 +269,10 @@ tender_ctl_images_check_args(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_cmd_image(TenderCtl *self, GError **error);
 
+/* tenderctl-options.c: the command of a verb of a group of commands (tool, relic, docker) */
+const TenderCtlCommand *
+tender_ctl_find_verb(const TenderCtlCommand *commands, guint n_commands, const gchar *verb);
+
 /* tenderctl-docker.c: tool run, show, logs, cancel and list (the Docker plugin's tools) */
 const TenderCtlCommand *
 tender_ctl_tool_find_verb(const gchar *verb);

@@ -471,9 +471,7 @@ static const TenderCtlCommand tender_ctl_relic_commands[] = {
 const TenderCtlCommand *
 tender_ctl_relic_find_verb(const gchar *verb)
 {
-	for (guint i = 0; verb != NULL && i < G_N_ELEMENTS(tender_ctl_relic_commands); i++) {
-		if (g_strcmp0(tender_ctl_relic_commands[i].name + strlen("relic "), verb) == 0)
-			return &tender_ctl_relic_commands[i];
-	}
-	return NULL;
+	return tender_ctl_find_verb(tender_ctl_relic_commands,
+				    G_N_ELEMENTS(tender_ctl_relic_commands),
+				    verb);
 }
