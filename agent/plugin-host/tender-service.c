@@ -693,6 +693,9 @@ tender_service_prepare_method(const TenderServiceMethod *methods,
  * @caller: who calls, authorized already for the method's action, with its uid
  * @method: a method of the service
  * @parameters: the in-args, a tuple of the method's in-signature; sunk if floating
+ * @channel: (nullable): what the front-end lends the call (descriptors, its caller's end,
+ *   streaming); its @free is called once the call is completed, or at once if it never
+ *   reaches the plugin
  * @func: gets the outcome, exactly once, now or later
  * @user_data: for @func
  *
@@ -703,6 +706,7 @@ tender_service_call(TenderService *self,
 		    const TenderCaller *caller,
 		    const gchar *method,
 		    GVariant *parameters,
+		    const TenderCallChannel *channel,
 		    TenderCallReplyFunc func,
 		    gpointer user_data)
 {
@@ -714,6 +718,8 @@ tender_service_call(TenderService *self,
 		    g_error_new(TENDER_ERROR, TENDER_ERROR_NOT_FOUND, "No method %s", method);
 		g_variant_unref(g_variant_ref_sink(parameters));
 		func(NULL, error, user_data);
+		if (channel != NULL && channel->free != NULL)
+			channel->free(channel->data);
 		return;
 	}
 	call = tender_call_new(tender_service_get_owner(self),
@@ -724,6 +730,8 @@ tender_service_call(TenderService *self,
 			       entry->out_type,
 			       func,
 			       user_data);
+	if (channel != NULL)
+		tender_call_set_channel(call, channel);
 	entry->func(self->plugin, call, self->user_data);
 }
 

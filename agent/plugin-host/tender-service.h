@@ -122,6 +122,7 @@ tender_service_call(TenderService *self,
 		    const TenderCaller *caller,
 		    const gchar *method,
 		    GVariant *parameters,
+		    const TenderCallChannel *channel,
 		    TenderCallReplyFunc func,
 		    gpointer user_data);
 

@@ -2,6 +2,8 @@
  * Copyright 2026 The tender authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <unistd.h>
+
 #include "tender-session-exec.h"
 
 /*
@@ -18,6 +20,10 @@ tender_session_exec_options_free(TenderSessionExecOptions *self)
 	g_strfreev(self->env);
 	g_free(self->working_directory);
 	g_clear_pointer(&self->stdin_data, g_bytes_unref);
+	for (guint i = 0; i < G_N_ELEMENTS(self->fds); i++) {
+		if (self->fds[i] >= 0)
+			(void)close(self->fds[i]);
+	}
 	g_free(self);
 }
 
@@ -172,12 +178,20 @@ tender_session_exec_options_new(gboolean background)
 	self->background = background;
 	self->env = g_new0(gchar *, 1);
 	self->max_output = TENDER_SESSION_EXEC_OUTPUT_DEFAULT;
+	for (guint i = 0; i < G_N_ELEMENTS(self->fds); i++)
+		self->fds[i] = -1;
 	return self;
 }
 
 static TenderSessionExecOptions *
 tender_session_exec_options_check(TenderSessionExecOptions *self, GError **error)
 {
+	if (self->stdin_data != NULL && self->fds[0] >= 0) {
+		tender_session_exec_invalid(error,
+					    "Option 'stdin' is given twice: as bytes and as a "
+					    "descriptor");
+		return NULL;
+	}
 	if (self->argv == NULL || self->argv[0] == NULL) {
 		tender_session_exec_invalid(error,
 					    "The command is empty: give its argv, or the option "
@@ -200,22 +214,50 @@ tender_session_exec_check_type(const gchar *key, GVariant *value, const gchar *t
 					   g_variant_get_type_string(value));
 }
 
+/* option stdin, stdout or stderr as a descriptor of the call's */
+static gboolean
+tender_session_exec_set_fd(TenderSessionExecOptions *self,
+			   const gchar *key,
+			   GVariant *value,
+			   GUnixFDList *fd_list,
+			   GError **error)
+{
+	guint which = g_strcmp0(key, "stdin") == 0 ? 0 : g_strcmp0(key, "stdout") == 0 ? 1 : 2;
+	gint32 handle = g_variant_get_handle(value);
+	gint fd;
+
+	if (self->background)
+		return tender_session_exec_invalid(error,
+						   "Option '%s' is Exec's: a background process's "
+						   "output goes to its logs",
+						   key);
+	if (fd_list == NULL || handle < 0 || handle >= g_unix_fd_list_get_length(fd_list))
+		return tender_session_exec_invalid(
+		    error,
+		    "Option '%s' is the handle %d, but the call came "
+		    "with %d descriptors",
+		    key,
+		    handle,
+		    fd_list != NULL ? g_unix_fd_list_get_length(fd_list) : 0);
+	fd = g_unix_fd_list_get(fd_list, handle, error);
+	if (fd < 0)
+		return FALSE;
+	if (self->fds[which] >= 0)
+		(void)close(self->fds[which]);
+	self->fds[which] = fd;
+	return TRUE;
+}
+
 static gboolean
 tender_session_exec_parse_option(TenderSessionExecOptions *self,
 				 const gchar *key,
 				 GVariant *value,
+				 GUnixFDList *fd_list,
 				 GError **error)
 {
 	if (g_strv_contains((const gchar *const[]){"stdin", "stdout", "stderr", NULL}, key) &&
-	    g_variant_is_of_type(value, G_VARIANT_TYPE_HANDLE)) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_NOT_SUPPORTED,
-			    "Option '%s' as a descriptor is not supported: the plugin API does not "
-			    "pass descriptors to plugins yet; give stdin as bytes",
-			    key);
-		return FALSE;
-	}
+	    g_variant_is_of_type(value, G_VARIANT_TYPE_HANDLE))
+		return tender_session_exec_set_fd(self, key, value, fd_list, error);
 	if (g_strcmp0(key, "shell") == 0)
 		return tender_session_exec_check_type(key, value, "s", error) &&
 		       tender_session_exec_set_shell(self,
@@ -263,15 +305,16 @@ tender_session_exec_parse_option(TenderSessionExecOptions *self,
  * tender_session_exec_options_from_vardict:
  * @argv: the command, empty with the option shell
  * @options: a{sv}: shell s, env a{ss}, working_directory s, and for Exec timeout_sec u,
- *   stdin ay, max_output t
- * @background: StartProcess's (no stdin, timeout nor max_output)
+ *   stdin ay or h, stdout h, stderr h, max_output t
+ * @fd_list: (nullable): the call's descriptors, which the handles (h) index
+ * @background: StartProcess's (no stdin, timeout, descriptors nor max_output)
  *
  * Returns: (transfer full): the options, or %NULL with InvalidArgument naming what is wrong
- *   (NotSupported for a descriptor)
  */
 TenderSessionExecOptions *
 tender_session_exec_options_from_vardict(const gchar *const *argv,
 					 GVariant *options,
+					 GUnixFDList *fd_list,
 					 gboolean background,
 					 GError **error)
 {
@@ -285,7 +328,7 @@ tender_session_exec_options_from_vardict(const gchar *const *argv,
 	g_variant_iter_init(&iter, options);
 	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
 		g_autoptr(GVariant) owned = value;
-		if (!tender_session_exec_parse_option(self, key, value, error))
+		if (!tender_session_exec_parse_option(self, key, value, fd_list, error))
 			return NULL;
 	}
 	return tender_session_exec_options_check(g_steal_pointer(&self), error);
@@ -450,6 +493,8 @@ typedef struct {
 	GCancellable *caller;
 	guint timeout_id;
 	gboolean timed_out;
+	TenderPluginExecStartedFunc started;
+	gpointer started_data;
 } TenderSessionExecRun;
 
 static void
@@ -482,6 +527,16 @@ tender_session_exec_cancelled_cb(GCancellable *caller, gpointer user_data)
 }
 
 static void
+tender_session_exec_started_cb(TenderPlugin *plugin, guint32 pid, gpointer user_data)
+{
+	GTask *task = user_data;
+	TenderSessionExecRun *run = g_task_get_task_data(task);
+
+	if (run->started != NULL)
+		run->started(plugin, pid, run->started_data);
+}
+
+static void
 tender_session_exec_ran_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = user_data;
@@ -508,13 +563,15 @@ tender_session_exec_ran_cb(GObject *source, GAsyncResult *res, gpointer user_dat
  * @has_workspace: it has /workspace (the default working directory)
  *
  * Runs Exec's command and gives its result, killed (its process group, SIGKILL) at its
- * timeout or when @cancellable is cancelled.
+ * timeout or when @cancellable is cancelled.  The descriptors of @options are taken (then
+ * -1), @started is called with the command's pid once it runs (@user_data is its too).
  */
 void
 tender_session_exec_run_async(TenderPlugin *plugin,
 			      const gchar *workload,
 			      TenderSessionExecOptions *options,
 			      gboolean has_workspace,
+			      TenderPluginExecStartedFunc started,
 			      GCancellable *cancellable,
 			      GAsyncReadyCallback callback,
 			      gpointer user_data)
@@ -523,6 +580,8 @@ tender_session_exec_run_async(TenderPlugin *plugin,
 	TenderSessionExecRun *run = g_new0(TenderSessionExecRun, 1);
 
 	run->cancellable = g_cancellable_new();
+	run->started = started;
+	run->started_data = user_data;
 	if (cancellable != NULL) {
 		run->caller = g_object_ref(cancellable);
 		run->cancelled_id =
@@ -541,13 +600,16 @@ tender_session_exec_run_async(TenderPlugin *plugin,
 					  (const gchar *const *)options->argv,
 					  tender_session_exec_options_to_variant(options,
 										 has_workspace),
-					  -1,
-					  -1,
-					  -1,
-					  NULL,
+					  options->fds[0],
+					  options->fds[1],
+					  options->fds[2],
+					  tender_session_exec_started_cb,
 					  run->cancellable,
 					  tender_session_exec_ran_cb,
 					  task);
+	/* taken by the call, whatever happens */
+	for (guint i = 0; i < G_N_ELEMENTS(options->fds); i++)
+		options->fds[i] = -1;
 }
 
 /**

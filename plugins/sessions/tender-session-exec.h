@@ -33,6 +33,7 @@ typedef struct {
 	GBytes *stdin_data;  /* nullable */
 	guint64 max_output;
 	gboolean background; /* StartProcess: no stdin, timeout nor max_output */
+	gint fds[3];	     /* Exec's stdin, stdout, stderr given as descriptors, or -1 */
 } TenderSessionExecOptions;
 
 void
@@ -42,6 +43,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderSessionExecOptions, tender_session_exec_opti
 TenderSessionExecOptions *
 tender_session_exec_options_from_vardict(const gchar *const *argv,
 					 GVariant *options,
+					 GUnixFDList *fd_list,
 					 gboolean background,
 					 GError **error);
 TenderSessionExecOptions *
@@ -54,6 +56,7 @@ tender_session_exec_run_async(TenderPlugin *plugin,
 			      const gchar *workload,
 			      TenderSessionExecOptions *options,
 			      gboolean has_workspace,
+			      TenderPluginExecStartedFunc started,
 			      GCancellable *cancellable,
 			      GAsyncReadyCallback callback,
 			      gpointer user_data);

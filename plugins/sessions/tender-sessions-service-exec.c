@@ -6,6 +6,7 @@
 #include <tender-json.h>
 
 #include "tender-session-exec.h"
+#include "tender-session-stream.h"
 #include "tender-sessions-private.h"
 #include "tender-sessions-service-private.h"
 
@@ -13,7 +14,9 @@
  * Commands in a session, for D-Bus (org.tender.Agent1.Session) and HTTP (below
  * /v1/sessions/USER/SESSION/): Exec, which answers once the command ended (the session is
  * busy meanwhile: it does not expire), and the background processes.  Each starts the
- * session's sandbox again if it stopped, as the file calls do.
+ * session's sandbox again if it stopped, as the file calls do.  Exec's output may go to the
+ * caller's descriptors (D-Bus) or be streamed (HTTP ?stream=1); a caller that goes away
+ * kills the command.
  */
 
 typedef struct {
@@ -21,8 +24,9 @@ typedef struct {
 	TenderCall *call;
 	TenderSessionsReply reply;
 	TenderSessionExecOptions *options;
-	TenderSession *session; /* used: busy until freed */
-	gpointer hold;		/* a background process's, until it started */
+	TenderSession *session;	     /* used: busy until freed */
+	gpointer hold;		     /* a background process's, until it started */
+	TenderSessionStream *stream; /* Exec's output streamed over HTTP */
 } TenderSessionsExecCall;
 
 static void
@@ -33,6 +37,7 @@ tender_sessions_exec_call_free(TenderSessionsExecCall *exec)
 		tender_session_unref(exec->session);
 	}
 	g_clear_pointer(&exec->options, tender_session_exec_options_free);
+	g_clear_pointer(&exec->stream, tender_session_stream_unref);
 	g_free(exec);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderSessionsExecCall, tender_sessions_exec_call_free)
@@ -45,6 +50,10 @@ tender_sessions_exec_ran_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	g_autoptr(GVariant) result = tender_session_exec_run_finish(res, &error);
 	g_autoptr(JsonObject) obj = NULL;
 
+	if (result == NULL && exec->stream != NULL) {
+		tender_session_stream_fail(exec->stream, error);
+		return;
+	}
 	if (result == NULL) {
 		tender_call_return_error(exec->call, error);
 		return;
@@ -54,7 +63,24 @@ tender_sessions_exec_ran_cb(GObject *source, GAsyncResult *res, gpointer user_da
 		return;
 	}
 	obj = tender_session_exec_result_to_json(result);
+	if (exec->stream != NULL) {
+		/* the output went out as it came */
+		json_object_remove_member(obj, "stdout");
+		json_object_remove_member(obj, "stderr");
+		tender_session_stream_end(exec->stream, obj);
+		return;
+	}
 	tender_sessions_service_answer(exec->call, 200, obj);
+}
+
+/* the command runs: a streamed answer begins (a caller gone by now cancels it) */
+static void
+tender_sessions_exec_started_cb(TenderPlugin *plugin, guint32 pid, gpointer user_data)
+{
+	TenderSessionsExecCall *exec = user_data;
+
+	if (exec->stream != NULL)
+		(void)tender_session_stream_begin(exec->stream, NULL);
 }
 
 static void
@@ -73,7 +99,8 @@ tender_sessions_exec_used_cb(GObject *source, GAsyncResult *res, gpointer user_d
 				      exec->session->workload,
 				      exec->options,
 				      exec->session->workspace != NULL,
-				      NULL,
+				      tender_sessions_exec_started_cb,
+				      tender_call_get_cancellable(exec->call),
 				      tender_sessions_exec_ran_cb,
 				      exec);
 	exec = NULL;
@@ -182,10 +209,12 @@ tender_sessions_service_command(TenderSessionsService *self,
 				TenderSessionsReply reply,
 				const gchar *user,
 				const gchar *id,
-				TenderSessionExecOptions *options)
+				TenderSessionExecOptions *options,
+				TenderSessionStream *stream)
 {
 	TenderSessionsExecCall *exec = g_new0(TenderSessionsExecCall, 1);
 
+	exec->stream = stream;
 	exec->self = self;
 	exec->call = call;
 	exec->reply = reply;
@@ -330,7 +359,11 @@ tender_sessions_session_command(TenderCall *call, TenderSessionsObject *object, 
 	TenderSessionExecOptions *exec;
 
 	g_variant_get(tender_call_get_parameters(call), "(^a&s@a{sv})", &argv, &options);
-	exec = tender_session_exec_options_from_vardict(argv, options, background, &error);
+	exec = tender_session_exec_options_from_vardict(argv,
+							options,
+							tender_call_get_fd_list(call),
+							background,
+							&error);
 	if (exec == NULL) {
 		tender_call_return_error(call, error);
 		return;
@@ -340,7 +373,8 @@ tender_sessions_session_command(TenderCall *call, TenderSessionsObject *object, 
 					TENDER_SESSIONS_REPLY_DBUS,
 					object->user,
 					object->id,
-					exec);
+					exec,
+					NULL);
 }
 
 void
@@ -576,7 +610,9 @@ tender_sessions_service_http_exec(TenderSessionsService *self,
 	g_autoptr(JsonObject) obj = NULL;
 	g_autoptr(GError) error = NULL;
 	TenderSessionExecOptions *options;
+	TenderSessionStream *stream = NULL;
 	gboolean background = g_strcmp0(tag, "start") == 0;
+	gboolean streamed = FALSE;
 
 	if (!g_strv_contains((const gchar *const[]){"exec", "start", "ps", "logs", "kill", NULL},
 			     tag != NULL ? tag : ""))
@@ -590,11 +626,36 @@ tender_sessions_service_http_exec(TenderSessionsService *self,
 		tender_sessions_http_processes(self, call, tag, params, obj);
 		return TRUE;
 	}
+	if (!tender_sessions_http_flag(call, params, "stream", &streamed, FALSE))
+		return TRUE;
+	if (streamed && background) {
+		error =
+		    g_error_new_literal(TENDER_ERROR,
+					TENDER_ERROR_INVALID_ARGUMENT,
+					"A background process is not streamed: follow its logs");
+		tender_call_return_error(call, error);
+		return TRUE;
+	}
 	options = tender_session_exec_options_from_json(obj, background, &error);
 	if (options == NULL) {
 		tender_call_return_error(call, error);
 		return TRUE;
 	}
-	tender_sessions_service_command(self, call, TENDER_SESSIONS_REPLY_HTTP, user, id, options);
+	if (streamed) {
+		stream =
+		    tender_session_stream_new(call, &options->fds[1], &options->fds[2], &error);
+		if (stream == NULL) {
+			tender_session_exec_options_free(options);
+			tender_call_return_error(call, error);
+			return TRUE;
+		}
+	}
+	tender_sessions_service_command(self,
+					call,
+					TENDER_SESSIONS_REPLY_HTTP,
+					user,
+					id,
+					options,
+					stream);
 	return TRUE;
 }

@@ -51,8 +51,9 @@ tender_sessions_http_invalid(TenderCall *call, const gchar *message)
 	return FALSE;
 }
 
-/* a boolean query parameter: 1/true/yes or 0/false/no, absent is @def */
-static gboolean
+/* a boolean query parameter: 1/true/yes or 0/false/no, absent is @def; FALSE once @call is
+ * answered with the error */
+gboolean
 tender_sessions_http_flag(TenderCall *call,
 			  GVariant *params,
 			  const gchar *key,

@@ -36,6 +36,13 @@ typedef enum {
 	TENDER_SESSIONS_REPLY_HTTP_BYTES,
 } TenderSessionsReply;
 
+gboolean
+tender_sessions_http_flag(TenderCall *call,
+			  GVariant *params,
+			  const gchar *key,
+			  gboolean *out,
+			  gboolean def);
+
 /* the session object's registration, per session */
 extern const TenderPluginServiceMethod tender_sessions_service_session_methods[];
 

@@ -9,6 +9,7 @@ a user would: over the system bus, with busctl, and with tenderctl.
 
 import os
 import subprocess
+import sys
 import time
 import unittest
 
@@ -246,10 +247,32 @@ def tenderd_pid():
     return int(run(["systemctl", "show", "-P", "MainPID", "tenderd.service"]).stdout.strip())
 
 
+def unmount(path, attempts=50):
+    """Unmounts @path; a mount that stays busy (a process that has a file open in it, here or
+    in a copy of the mount in a service's namespace) is detached lazily at the end, so that
+    no test leaves it to the next ones."""
+    for _ in range(attempts):
+        if run(["umount", path], check=False).returncode == 0 or not os.path.ismount(path):
+            return
+        time.sleep(0.1)
+    run(["umount", "--lazy", path], check=False)
+
+
+# a test's own mounts below the state directory (the disk-full tests' small tmpfs)
+STATE_MOUNTS = ("/var/lib/tender/workloads",)
+
+
 class TenderTestCase(unittest.TestCase):
     """Creates a client, and removes every workload the test named in self.names."""
 
     def setUp(self):
+        for path in STATE_MOUNTS:
+            # a test cut short (a timeout kills it before its cleanups) must not leave a full
+            # filesystem to every test after it
+            while os.path.ismount(path):
+                print(f"tenderlab: {path} was left mounted by an earlier test; unmounting it",
+                      file=sys.stderr)
+                unmount(path)
         self.tender = Tender()
         self.names = []
         self.tenderd_pid = tenderd_pid()

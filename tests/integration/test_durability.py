@@ -15,7 +15,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tenderlab import (BUS_NAME, MANAGER_IFACE, MANAGER_PATH, SPEC_TYPES,  # noqa: E402
                        DBusError, Gio, GLib, TenderTestCase, proc_cgroup, run, tenderd_dropin,
-                       tenderd_pid, vardict, wait_for)
+                       tenderd_pid, unmount, vardict, wait_for)
 
 STATE_DIR = "/var/lib/tender"
 WDIR = f"{STATE_DIR}/workloads"
@@ -90,7 +90,7 @@ class DiskFullTest(DurabilityMixin, TenderTestCase):
     def setUp(self):
         super().setUp()
         run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", WDIR])
-        self.addCleanup(lambda: run(["umount", WDIR]))
+        self.addCleanup(unmount, WDIR)
         self.filler = f"{WDIR}/filler"
 
     def tearDown(self):

@@ -25,7 +25,7 @@ import images  # noqa: E402
 from tenderlab import (DBusError, Gio, GLib, TenderTestCase, run, tenderd_pid,  # noqa: E402
                        tenderd_restart_settings, wait_for)
 from test_docker_runtime import restart_tenderd  # noqa: E402
-from test_http import SOCKET, curl  # noqa: E402
+from test_http import SOCKET, UnixConnection, curl  # noqa: E402
 from test_polkit import USER, ensure_user  # noqa: E402
 
 PATH = "/org/tender/Agent1/sessions"
@@ -700,6 +700,143 @@ class SessionExecTest(TenderTestCase):
         status, _, text = curl("POST", self.url("nosuch", "/exec"), {"command": "true"})
         self.assertEqual(status, 404, text)
 
+
+    def exec_fds(self, path, argv, fds, **options):
+        """Exec with descriptors: @fds maps stdin, stdout, stderr to descriptors passed
+        with the call."""
+        opts = {k: GLib.Variant({"shell": "s", "timeout_sec": "u"}[k], v)
+                for k, v in options.items()}
+        fd_list = Gio.UnixFDList.new()
+        for key, fd in fds.items():
+            opts[key] = GLib.Variant("h", fd_list.append(fd))
+        try:
+            reply, _ = self.tender.bus.call_with_unix_fd_list_sync(
+                "org.tender.Agent1", path, SESSION_IFACE, "Exec",
+                GLib.Variant("(asa{sv})", (argv, opts)), GLib.VariantType("(a{sv})"),
+                Gio.DBusCallFlags.NONE, 60000, fd_list, None)
+        except GLib.Error as e:
+            remote = Gio.DBusError.get_remote_error(e)
+            Gio.DBusError.strip_remote_error(e)
+            raise DBusError(remote, e.message) from None
+        return reply.unpack()[0]
+
+    def test_exec_descriptors(self):
+        """Over D-Bus, stdin, stdout and stderr may be the caller's own descriptors: the
+        output goes there as it comes, not into the result."""
+        path = self.get("fd")
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            rfd, wfd = os.pipe()
+            os.write(wfd, b"through a pipe\n")
+            os.close(wfd)
+            r = self.exec_fds(path, [], {"stdin": rfd, "stdout": out.fileno(),
+                                         "stderr": err.fileno()},
+                              shell="cat; head -c 3000000 /dev/zero | tr '\\0' x; "
+                                    "echo err >&2; exit 4")
+            os.close(rfd)
+            out.seek(0)
+            err.seek(0)
+            data = out.read()
+            self.assertEqual((r["exit_code"], bytes(r["stdout"]), r["truncated"]), (4, b"", False),
+                             r)
+            # no cap applies to the caller's own descriptor
+            self.assertEqual(data, b"through a pipe\n" + b"x" * 3000000)
+            self.assertEqual(err.read(), b"err\n")
+        # a handle that indexes no descriptor of the call, and one for a background process
+        e = self.assertDBusError("InvalidArgument", self.scall, path, "Exec", "asa{sv}",
+                                 ["true"], {"stdout": GLib.Variant("h", 3)})
+        self.assertIn("descriptors", e.message)
+        with tempfile.TemporaryFile() as out:
+            fd_list = Gio.UnixFDList.new()
+            with self.assertRaises(GLib.Error) as ctx:
+                self.tender.bus.call_with_unix_fd_list_sync(
+                    "org.tender.Agent1", path, SESSION_IFACE, "StartProcess",
+                    GLib.Variant("(asa{sv})", (["true"], {
+                        "stdout": GLib.Variant("h", fd_list.append(out.fileno()))})),
+                    GLib.VariantType("(s)"), Gio.DBusCallFlags.NONE, 60000, fd_list, None)
+            self.assertIn("InvalidArgument", str(ctx.exception))
+            self.assertIn("logs", str(ctx.exception))
+
+    def test_exec_dbus_caller_gone(self):
+        """A D-Bus caller that leaves the bus while its command runs: the command is killed."""
+        path = self.get("gone")
+        proc = subprocess.Popen(["busctl", "call", "--timeout=120", "org.tender.Agent1", path,
+                                 SESSION_IFACE, "Exec", "asa{sv}", "2", "sleep", "123461", "0"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.assertTrue(wait_for(lambda: processes_running(["sleep", "123461"]), timeout=20))
+        proc.kill()
+        proc.wait()
+        self.assertTrue(wait_for(lambda: not processes_running(["sleep", "123461"]),
+                                 timeout=20), "the command outlived its caller")
+
+    def stream(self, sid, body, query="?stream=1"):
+        """POST .../exec?stream=1: (status, content type, [(seconds, line object)])."""
+        conn = UnixConnection()
+        conn.request("POST", self.url(sid, "/exec" + query), body=json.dumps(body),
+                     headers={"Content-Type": "application/json"})
+        started = time.monotonic()
+        resp = conn.getresponse()
+        lines = []
+        if resp.getheader("Content-Type") == "application/x-ndjson":
+            while True:
+                line = resp.readline()
+                if not line:
+                    break
+                lines.append((time.monotonic() - started, json.loads(line)))
+        else:
+            lines.append((0, json.loads(resp.read())))
+        conn.close()
+        return resp.status, resp.getheader("Content-Type"), lines
+
+    def test_exec_streamed_http(self):
+        """POST .../exec?stream=1: lines of output as they come, then the result."""
+        self.get("st")
+        status, ctype, lines = self.stream("st", {
+            "command": "echo one; echo two >&2; sleep 2; printf 'thr\\303'; "
+                       "sleep 0.2; printf '\\274e\\n'; exit 5"})
+        self.assertEqual((status, ctype), (200, "application/x-ndjson"), lines)
+        chunks = [(at, obj) for at, obj in lines if "stream" in obj]
+        got = {s: "".join(o["data"] for _, o in chunks if o["stream"] == s)
+               for s in ("stdout", "stderr")}
+        # a character cut between two chunks comes whole
+        self.assertEqual(got, {"stdout": "one\nthr\u00fce\n", "stderr": "two\n"}, lines)
+        # "one" came as it was printed, before the sleep was over
+        self.assertLess(chunks[0][0], 1.5, lines)
+        last = lines[-1][1]
+        self.assertEqual((last["exit_code"], last["timed_out"], "stdout" in last), (5, False, False),
+                         last)
+        self.assertGreaterEqual(last["duration_ms"], 2000)
+        # much output, read as it comes: all of it (no cap when streamed)
+        status, _, lines = self.stream("st", {"command": "head -c 3000000 /dev/zero | tr '\\0' y"})
+        self.assertEqual(sum(len(o.get("data", "")) for _, o in lines), 3000000)
+        # errors before the command runs are answers with their status
+        status, ctype, lines = self.stream("st", {"command": ["no-such-command"]})
+        self.assertEqual((status, lines[0][1]["error"]["name"]),
+                         (404, "org.tender.Agent1.Error.NotFound"), lines)
+        status, _, lines = self.stream("st", {"command": "true"}, query="?stream=maybe")
+        self.assertEqual(status, 400, lines)
+        status, _, lines = self.stream("nosuch", {"command": "true"})
+        self.assertEqual(status, 404, lines)
+        # a timeout ends the stream with timed_out
+        status, _, lines = self.stream("st", {"command": "echo a; sleep 123462",
+                                              "timeout_sec": 1})
+        self.assertEqual((lines[0][1].get("data"), lines[-1][1]["timed_out"]), ("a\n", True),
+                         lines)
+
+    def test_exec_streamed_client_gone(self):
+        """An HTTP client that hangs up while its command streams: the command is killed."""
+        self.get("sg")
+        conn = UnixConnection()
+        conn.request("POST", self.url("sg", "/exec?stream=1"),
+                     body=json.dumps({"command": "echo started; exec sleep 123463"}),
+                     headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        self.assertEqual(resp.status, 200)
+        self.assertEqual(json.loads(resp.readline())["data"], "started\n")
+        self.assertTrue(processes_running(["sleep", "123463"]))
+        conn.close()
+        resp.close()
+        self.assertTrue(wait_for(lambda: not processes_running(["sleep", "123463"]),
+                                 timeout=20), "the command outlived its client")
 
     def start(self, path, argv, **options):
         types = {"shell": "s", "working_directory": "s", "env": "a{ss}"}

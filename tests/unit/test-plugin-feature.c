@@ -248,6 +248,7 @@ test_feature_service(void)
 			    caller,
 			    "Greet",
 			    g_variant_new("(s)", "bob"),
+			    NULL,
 			    reply_cb,
 			    &reply);
 	g_assert_cmpstr(g_variant_get_type_string(reply), ==, "(s)");
@@ -899,7 +900,13 @@ test_feature_objects(void)
 	g_assert_cmpstr(g_hash_table_lookup(details, "method"), ==, TENDER_PLUGIN_PROPERTIES_READ);
 	g_assert_cmpstr(g_hash_table_lookup(details, "object_path"), ==, path);
 	g_assert_cmpstr(g_hash_table_lookup(details, "plugin"), ==, "my-plugin");
-	tender_service_call(service, caller, "Greet", g_variant_new("(s)", "x"), reply_cb, &reply);
+	tender_service_call(service,
+			    caller,
+			    "Greet",
+			    g_variant_new("(s)", "x"),
+			    NULL,
+			    reply_cb,
+			    &reply);
 	g_assert_cmpstr(g_variant_get_type_string(reply), ==, "(s)");
 
 	/* properties: read on demand, checked against the XML */

@@ -428,6 +428,7 @@ test_plugin_services(void)
 			    caller,
 			    "Add",
 			    g_variant_new("(uu)", 2, 3),
+			    NULL,
 			    service_reply_cb,
 			    &reply);
 	g_assert_no_error(reply.error);
@@ -442,6 +443,7 @@ test_plugin_services(void)
 			    caller,
 			    "Add",
 			    g_variant_new("(uu)", 13, 0),
+			    NULL,
 			    service_reply_cb,
 			    &reply);
 	g_test_assert_expected_messages();
@@ -449,7 +451,13 @@ test_plugin_services(void)
 	g_assert_error(reply.error, TENDER_ERROR, TENDER_ERROR_FAILED);
 	service_reply_clear(&reply);
 	/* errors of other domains map onto TENDER_ERROR, as the engine's do */
-	tender_service_call(service, caller, "Fail", g_variant_new("()"), service_reply_cb, &reply);
+	tender_service_call(service,
+			    caller,
+			    "Fail",
+			    g_variant_new("()"),
+			    NULL,
+			    service_reply_cb,
+			    &reply);
 	g_assert_error(reply.error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
 	g_assert_cmpstr(reply.error->message, ==, "no such thing");
 	service_reply_clear(&reply);

@@ -55,7 +55,7 @@ test_exec_options(void)
 
 	dict = g_variant_ref_sink(g_variant_new_parsed(
 	    "{'working_directory': <'/tmp'>, 'max_output': <@t 10>, 'env': <{'B': '2'}>}"));
-	opts = tender_session_exec_options_from_vardict(argv, dict, FALSE, &error);
+	opts = tender_session_exec_options_from_vardict(argv, dict, NULL, FALSE, &error);
 	g_assert_no_error(error);
 	g_assert_cmpstrv(opts->argv, argv);
 	g_assert_cmpstr(opts->working_directory, ==, "/tmp");
@@ -64,7 +64,7 @@ test_exec_options(void)
 	g_clear_pointer(&dict, g_variant_unref);
 
 	dict = g_variant_ref_sink(g_variant_new_parsed("{'shell': <'true'>}"));
-	opts = tender_session_exec_options_from_vardict(empty, dict, TRUE, &error);
+	opts = tender_session_exec_options_from_vardict(empty, dict, NULL, TRUE, &error);
 	g_assert_no_error(error);
 	g_assert_true(opts->background);
 	g_assert_cmpstr(opts->argv[2], ==, "true");
@@ -107,13 +107,15 @@ test_exec_options_bad(void)
 		if (strstr(e->message, bad[i].what) == NULL)
 			g_error("%s: '%s' does not name %s", bad[i].json, e->message, bad[i].what);
 	}
-	g_assert_null(tender_session_exec_options_from_vardict(argv, both, FALSE, &error));
+	g_assert_null(tender_session_exec_options_from_vardict(argv, both, NULL, FALSE, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
 	g_clear_error(&error);
-	g_assert_null(tender_session_exec_options_from_vardict(argv, fd, FALSE, &error));
-	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED);
+	/* a handle, but no descriptor came with the call */
+	g_assert_null(tender_session_exec_options_from_vardict(argv, fd, NULL, FALSE, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "descriptors"));
 	g_clear_error(&error);
-	g_assert_null(tender_session_exec_options_from_vardict(argv, type, FALSE, &error));
+	g_assert_null(tender_session_exec_options_from_vardict(argv, type, NULL, FALSE, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT);
 	g_assert_nonnull(strstr(error->message, "'timeout_sec'"));
 }

@@ -79,16 +79,73 @@ tender_dbus_service_reply_cb(GVariant *value, const GError *error, gpointer user
 		g_dbus_method_invocation_return_value(invocation, value);
 }
 
+/* what a call over D-Bus has beyond its arguments: its descriptors, and its caller's end */
+typedef struct {
+	GDBusConnection *connection;
+	gchar *sender;
+	TenderCall *call; /* once the plugin watches; not a reference */
+	guint watch_id;
+} TenderDbusServiceChannel;
+
+static void
+tender_dbus_service_channel_free(gpointer data)
+{
+	TenderDbusServiceChannel *channel = data;
+
+	if (channel->watch_id != 0)
+		g_bus_unwatch_name(channel->watch_id);
+	g_object_unref(channel->connection);
+	g_free(channel->sender);
+	g_free(channel);
+}
+
+static void
+tender_dbus_service_vanished_cb(GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+	TenderDbusServiceChannel *channel = user_data;
+
+	tender_call_stream_progress(channel->call, TRUE);
+}
+
+/* the caller leaves the bus: the plugin's call is cancelled */
+static void
+tender_dbus_service_channel_watch(TenderCall *call, gpointer data, GCancellable *cancellable)
+{
+	TenderDbusServiceChannel *channel = data;
+
+	if (channel->sender == NULL)
+		return;
+	channel->call = call;
+	channel->watch_id = g_bus_watch_name_on_connection(channel->connection,
+							   channel->sender,
+							   G_BUS_NAME_WATCHER_FLAGS_NONE,
+							   NULL,
+							   tender_dbus_service_vanished_cb,
+							   channel,
+							   NULL);
+}
+
 static void
 tender_dbus_service_dispatch(TenderDbusServiceCall *call)
 {
 	GDBusMethodInvocation *invocation = g_steal_pointer(&call->invocation);
+	GDBusMessage *message = g_dbus_method_invocation_get_message(invocation);
+	TenderDbusServiceChannel *data = g_new0(TenderDbusServiceChannel, 1);
+	TenderCallChannel channel = {
+	    .fd_list = g_dbus_message_get_unix_fd_list(message),
+	    .watch = tender_dbus_service_channel_watch,
+	    .data = data,
+	    .free = tender_dbus_service_channel_free,
+	};
 
+	data->connection = g_object_ref(g_dbus_method_invocation_get_connection(invocation));
+	data->sender = g_strdup(g_dbus_method_invocation_get_sender(invocation));
 	/* the reply callback owns the invocation from here */
 	tender_service_call(call->service,
 			    call->caller,
 			    g_dbus_method_invocation_get_method_name(invocation),
 			    g_dbus_method_invocation_get_parameters(invocation),
+			    &channel,
 			    tender_dbus_service_reply_cb,
 			    invocation);
 }

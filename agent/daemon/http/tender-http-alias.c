@@ -7,6 +7,7 @@
 #include "tender-error.h"
 #include "tender-http-adapters.h"
 #include "tender-http-alias.h"
+#include "tender-http-call.h"
 #include "tender-http-fastapi.h"
 #include "tender-http-message.h"
 #include "tender-http-server-private.h"
@@ -379,16 +380,8 @@ tender_http_alias_prepare(TenderHttpRequest *req, TenderRequest *request)
 
 /* the service's answer, in the route's shape */
 static void
-tender_http_alias_reply_cb(GVariant *value, const GError *error, gpointer user_data)
+tender_http_alias_reply(TenderHttpRequest *req, GVariant *value)
 {
-	g_autoptr(TenderHttpRequest) req = user_data;
-
-	if (!tender_http_request_resume(req))
-		return;
-	if (error != NULL) {
-		tender_http_message_reply_gerror(req->msg, error);
-		return;
-	}
 	req->match.alias->reply(req, value);
 }
 
@@ -574,7 +567,6 @@ tender_http_alias_call(TenderHttpRequest *owned)
 	g_autoptr(JsonObject) body = NULL;
 	TenderService *service = tender_http_alias_find(req, &error);
 	const TenderHttpAlias *alias = req->match.alias;
-	const TenderAuthoritySubject *subject;
 	GVariant *parameters = NULL;
 
 	if (error != NULL) {
@@ -596,13 +588,9 @@ tender_http_alias_call(TenderHttpRequest *owned)
 		tender_http_message_reply_gerror(req->msg, error);
 		return;
 	}
-	subject = req->subject;
-	/* the reply callback owns the request from here */
-	tender_http_request_pause(req);
-	tender_service_call(service,
-			    subject,
-			    alias->method,
-			    parameters,
-			    tender_http_alias_reply_cb,
-			    g_steal_pointer(&req));
+	tender_http_call_dispatch(g_steal_pointer(&req),
+				  service,
+				  alias->method,
+				  parameters,
+				  tender_http_alias_reply);
 }

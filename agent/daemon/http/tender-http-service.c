@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "tender-http-message.h"
+#include "tender-http-call.h"
 #include "tender-http-service.h"
 #include "tender-service.h"
 
@@ -201,20 +202,13 @@ tender_http_service_parameters(GDBusMethodInfo *info, JsonNode *body, GError **e
 
 /* the plugin's answer, checked by the registry: a JSON object of the out-args by name */
 static void
-tender_http_service_reply_cb(GVariant *value, const GError *error, gpointer user_data)
+tender_http_service_reply(TenderHttpRequest *req, GVariant *value)
 {
-	g_autoptr(TenderHttpRequest) req = user_data;
 	GDBusMethodInfo *info =
 	    tender_service_lookup_method(req->match.service, req->match.service_method);
 	g_autoptr(JsonObject) obj = json_object_new();
 	g_autoptr(JsonNode) root = json_node_new(JSON_NODE_OBJECT);
 
-	if (!tender_http_request_resume(req))
-		return;
-	if (error != NULL) {
-		tender_http_message_reply_gerror(req->msg, error);
-		return;
-	}
 	for (guint i = 0; info->out_args != NULL && info->out_args[i] != NULL; i++) {
 		g_autoptr(GVariant) child = g_variant_get_child_value(value, i);
 		json_object_set_member(obj,
@@ -242,7 +236,6 @@ tender_http_service_call(TenderHttpRequest *owned)
 	g_autoptr(JsonNode) body = tender_http_message_get_body(req->msg, &error);
 	GVariant *parameters = NULL;
 	TenderService *service;
-	const TenderAuthoritySubject *subject;
 	const gchar *method;
 
 	if (error == NULL)
@@ -252,14 +245,10 @@ tender_http_service_call(TenderHttpRequest *owned)
 		return;
 	}
 	service = req->match.service;
-	subject = req->subject;
 	method = req->match.service_method;
-	/* the reply callback owns the request from here */
-	tender_http_request_pause(req);
-	tender_service_call(service,
-			    subject,
-			    method,
-			    parameters,
-			    tender_http_service_reply_cb,
-			    g_steal_pointer(&req));
+	tender_http_call_dispatch(g_steal_pointer(&req),
+				  service,
+				  method,
+				  parameters,
+				  tender_http_service_reply);
 }

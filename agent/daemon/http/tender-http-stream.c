@@ -98,6 +98,21 @@ tender_http_stream_drop(TenderHttpStream *stream)
 	soup_server_message_unpause(stream->msg);
 }
 
+/**
+ * tender_http_stream_end:
+ * @stream: a #TenderHttpStream
+ *
+ * Ends the stream once what was appended is sent; the connection stays.
+ */
+void
+tender_http_stream_end(TenderHttpStream *stream)
+{
+	if (stream->finished)
+		return;
+	soup_message_body_complete(soup_server_message_get_response_body(stream->msg));
+	soup_server_message_unpause(stream->msg);
+}
+
 /* libsoup does not read while it streams a response: a client that hangs up is seen here */
 static gboolean
 tender_http_stream_hangup_cb(GSocket *sock, GIOCondition condition, gpointer user_data)

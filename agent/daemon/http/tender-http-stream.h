@@ -22,6 +22,8 @@ void
 tender_http_stream_append(TenderHttpStream *stream, const gchar *data, gsize len);
 void
 tender_http_stream_drop(TenderHttpStream *stream);
+void
+tender_http_stream_end(TenderHttpStream *stream);
 gsize
 tender_http_stream_get_pending(TenderHttpStream *stream);
 void
