@@ -74,13 +74,23 @@ tender_session_stream_take_text(GByteArray *pending, const guint8 *data, gsize l
 	const gchar *valid_end = NULL;
 	gchar *text;
 
-	g_byte_array_append(pending, data, (guint)len);
+	if (len > 0)
+		g_byte_array_append(pending, data, (guint)len);
+	if (pending->len == 0)
+		return g_strdup("");
 	if (!end && !g_utf8_validate_len((const gchar *)pending->data, pending->len, &valid_end)) {
 		/* invalid only because the last character is cut: it waits for its end */
 		gsize tail = pending->len - (gsize)((const guint8 *)valid_end - pending->data);
 		guint8 lead = *(const guint8 *)valid_end;
-		gsize need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
-		if (tail < need && tail < 4)
+		gsize need = lead >= 0xf5   ? 0
+			     : lead >= 0xf0 ? 4
+			     : lead >= 0xe0 ? 3
+			     : lead >= 0xc2 ? 2
+					    : 0;
+		gboolean continued = TRUE;
+		for (gsize i = 1; i < tail; i++)
+			continued = continued && (valid_end[i] & 0xc0) == 0x80;
+		if (tail < need && continued)
 			keep = tail;
 	}
 	text = g_utf8_make_valid((const gchar *)pending->data, (gssize)(pending->len - keep));

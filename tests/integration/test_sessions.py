@@ -832,7 +832,7 @@ class SessionExecTest(TenderTestCase):
         resp = conn.getresponse()
         self.assertEqual(resp.status, 200)
         self.assertEqual(json.loads(resp.readline())["data"], "started\n")
-        self.assertTrue(processes_running(["sleep", "123463"]))
+        self.assertTrue(wait_for(lambda: processes_running(["sleep", "123463"]), timeout=10))
         conn.close()
         resp.close()
         self.assertTrue(wait_for(lambda: not processes_running(["sleep", "123463"]),

@@ -8,6 +8,7 @@
 #include "tender-session-exec.h"
 #include "tender-session-ports.h"
 #include "tender-session-processes.h"
+#include "tender-session-stream.h"
 
 /* the sessions plugin's commands: Exec's and StartProcess's options, the listening ports
  * parsed from /proc (fixture text of a little-endian host), signals and log tails */
@@ -210,6 +211,50 @@ test_signals_and_tail(void)
 	g_assert_cmpuint(g_bytes_get_size(t0), ==, 6);
 }
 
+/* a streamed chunk's text: a character cut by the chunk's end waits for the next one */
+static void
+test_stream_text(void)
+{
+	g_autoptr(GByteArray) pending = g_byte_array_new();
+	const guint8 u_umlaut[] = {0xc3, 0xbc};
+	const guint8 euro[] = {0xe2, 0x82, 0xac};
+	gchar *text;
+
+	text = tender_session_stream_take_text(pending, NULL, 0, FALSE);
+	g_assert_cmpstr(text, ==, "");
+	g_free(text);
+	text = tender_session_stream_take_text(pending, (const guint8 *)"ab\xc3", 3, FALSE);
+	g_assert_cmpstr(text, ==, "ab");
+	g_assert_cmpuint(pending->len, ==, 1);
+	g_free(text);
+	text = tender_session_stream_take_text(pending, u_umlaut + 1, 1, FALSE);
+	g_assert_cmpstr(text, ==, "\xc3\xbc");
+	g_assert_cmpuint(pending->len, ==, 0);
+	g_free(text);
+	/* three bytes in three chunks */
+	for (guint i = 0; i < 2; i++) {
+		text = tender_session_stream_take_text(pending, euro + i, 1, FALSE);
+		g_assert_cmpstr(text, ==, "");
+		g_free(text);
+	}
+	text = tender_session_stream_take_text(pending, euro + 2, 1, FALSE);
+	g_assert_cmpstr(text, ==, "\xe2\x82\xac");
+	g_free(text);
+	/* an invalid byte in the middle is replaced at once, not kept */
+	text = tender_session_stream_take_text(pending, (const guint8 *)"x\xffy", 3, FALSE);
+	g_assert_cmpstr(text, ==, "x\xef\xbf\xbdy");
+	g_assert_cmpuint(pending->len, ==, 0);
+	g_free(text);
+	/* a cut character at the end of the stream is replaced */
+	text = tender_session_stream_take_text(pending, u_umlaut, 1, FALSE);
+	g_assert_cmpstr(text, ==, "");
+	g_free(text);
+	text = tender_session_stream_take_text(pending, NULL, 0, TRUE);
+	g_assert_cmpstr(text, ==, "\xef\xbf\xbd");
+	g_assert_cmpuint(pending->len, ==, 0);
+	g_free(text);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -219,5 +264,6 @@ main(int argc, char **argv)
 	g_test_add_func("/sessions/ports/parse", test_ports_parse);
 	g_test_add_func("/sessions/ports/links", test_ports_links);
 	g_test_add_func("/sessions/signals-and-tail", test_signals_and_tail);
+	g_test_add_func("/sessions/stream/text", test_stream_text);
 	return g_test_run();
 }
