@@ -837,6 +837,15 @@ class SessionExecTest(TenderTestCase):
         resp.close()
         self.assertTrue(wait_for(lambda: not processes_running(["sleep", "123463"]),
                                  timeout=20), "the command outlived its client")
+        # the same without a stream: the client hangs up while it waits for the answer
+        conn = UnixConnection()
+        conn.request("POST", self.url("sg", "/exec"),
+                     body=json.dumps({"command": ["sleep", "123464"]}),
+                     headers={"Content-Type": "application/json"})
+        self.assertTrue(wait_for(lambda: processes_running(["sleep", "123464"]), timeout=20))
+        conn.close()
+        self.assertTrue(wait_for(lambda: not processes_running(["sleep", "123464"]),
+                                 timeout=20), "the command outlived its client")
 
     def start(self, path, argv, **options):
         types = {"shell": "s", "working_directory": "s", "env": "a{ss}"}
