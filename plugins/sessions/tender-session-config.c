@@ -721,6 +721,9 @@ tender_session_config_member_node(const TenderSessionConfig *self, const gchar *
 		return tender_session_config_string_node(node, self->image);
 	if (g_strcmp0(key, "rootfs") == 0)
 		return tender_session_config_string_node(node, self->rootfs);
+	/* a docker sandbox is isolated as dockerd does: no isolation level to tell */
+	if (g_strcmp0(key, "isolation") == 0 && g_strcmp0(self->backend, "docker") == 0)
+		return json_node_init_null(node);
 	if (g_strcmp0(key, "isolation") == 0)
 		return json_node_init_string(node, self->isolation);
 	if (g_strcmp0(key, "cpu_limit") == 0)

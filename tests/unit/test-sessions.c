@@ -215,6 +215,23 @@ test_record(void)
 	g_assert_cmpint(tender_session_get_expires_at(back), ==, 0);
 }
 
+/* a docker session's record reads back (it has no isolation level of its own) */
+static void
+test_record_docker(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TenderSession) session = tender_session_new(
+	    "u",
+	    "d",
+	    parse("{\"backend\": \"docker\", \"image\": \"bb\", \"memory_limit\": \"32m\"}", NULL));
+	g_autoptr(JsonObject) obj = tender_session_to_json(session);
+	g_autoptr(TenderSession) back = tender_session_from_json(obj, &error);
+
+	g_assert_no_error(error);
+	g_assert_cmpstr(back->config->backend, ==, "docker");
+	g_assert_null(tender_session_config_differs(session->config, back->config));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -225,5 +242,6 @@ main(int argc, char **argv)
 	g_test_add_func("/sessions/config/compare", test_config_compare);
 	g_test_add_func("/sessions/paths", test_paths);
 	g_test_add_func("/sessions/record", test_record);
+	g_test_add_func("/sessions/record-docker", test_record_docker);
 	return g_test_run();
 }
