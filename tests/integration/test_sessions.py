@@ -510,6 +510,41 @@ class SessionsTest(TenderTestCase):
         self.assertEqual(len(sandbox_sleeps()), 1, sandbox_sleeps())
         self.assertEqual(self.tender.props("session-ivy-heal")["State"], "running")
 
+    def unrecoverable_session(self):
+        """A session whose sandbox cannot be made again once it is gone: on native, a rootfs
+        that is then taken away; returns (path, a function that takes it away)."""
+        root = os.path.join(self.tmp, "doomed-root")
+        shutil.rmtree(root, ignore_errors=True)
+        images.busybox_rootfs(root)
+        self.opened.append(("gus", "doom"))
+        path, _ = self.call("GetSession", "ssa{sv}", "gus", "doom", config(rootfs=root))
+
+        def take_away():
+            self.kill_sandbox(path)
+            os.rename(root, root + ".gone")
+            self.addCleanup(shutil.rmtree, root + ".gone", True)
+        return path, take_away
+
+    def test_unrecoverable_sandbox_is_failed(self):
+        """A sandbox that is gone and cannot be made again: the session is failed, saying
+        why; a call on it tries once more and says why it cannot."""
+        path, take_away = self.unrecoverable_session()
+        self.scall(path, "WriteFile", "saya{sv}", "kept.txt", b"x", {})
+        take_away()
+        self.assertTrue(wait_for(lambda: self.describe(path)["state"] == "failed", timeout=60),
+                        self.describe(path))
+        info = self.describe(path)
+        self.assertIn("could not recover it", info["last_error"])
+        # a call tries once more, and says why it cannot
+        with self.assertRaises(DBusError) as ctx:
+            self.scall(path, "Exec", "asa{sv}", ["true"], {})
+        self.assertIn("Cannot", ctx.exception.message)
+        self.assertIn("sandbox", ctx.exception.message)
+        # it stays failed (the monitor does not try again and again), the workspace kept
+        time.sleep(3 * HEALTH_INTERVAL)
+        self.assertEqual(self.describe(path)["state"], "failed")
+        self.assertTrue(os.path.exists(f"{WORKSPACES}/gus/doom/kept.txt"))
+
     def test_pids_limit(self):
         """A fork bomb is bounded by pids_limit; the sandbox lives on."""
         path, _ = self.get("kim", "pids", pids_limit=20)

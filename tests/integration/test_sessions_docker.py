@@ -89,6 +89,17 @@ class SessionsDockerTest(SessionsTest):
         """Removes the sandbox's container from outside, as `docker rm -f` does."""
         docker("rm", "-f", "tender-" + self.describe(path)["workload"])
 
+    def unrecoverable_session(self):
+        """On docker: a session of an image of its own, container and image then removed."""
+        docker("tag", BUSYBOX_IMAGE, "tender-test/doomed:latest")
+        self.addCleanup(docker, "rmi", "-f", "tender-test/doomed:latest")
+        path, _ = self.get("gus", "doom", image="tender-test/doomed:latest")
+
+        def take_away():
+            self.kill_sandbox(path)
+            docker("rmi", "-f", "tender-test/doomed:latest")
+        return path, take_away
+
     def test_docker_workload(self):
         """The sandbox is a container of dockerd's: the workload's spec, the workspace bound
         at /workspace (its working directory), the caller's env and user."""
