@@ -11,6 +11,7 @@ with the docker backend."""
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -776,6 +777,23 @@ class SessionExecTest(TenderTestCase):
             # no cap applies to the caller's own descriptor
             self.assertEqual(data, b"through a pipe\n" + b"x" * 3000000)
             self.assertEqual(err.read(), b"err\n")
+        # a pipe: its reader sees the end once the command ended (tenderd keeps no copy of
+        # the caller's descriptors after the answer, as `... | cat` needs)
+        rfd, wfd = os.pipe()
+        r = self.exec_fds(path, ["echo", "piped"], {"stdout": wfd})
+        os.close(wfd)
+        got = b""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([rfd], [], [], 0.5)
+            chunk = os.read(rfd, 4096) if ready else None
+            if chunk == b"":
+                break
+            got += chunk or b""
+        else:
+            self.fail("the pipe never ended: tenderd keeps its write end")
+        os.close(rfd)
+        self.assertEqual((r["exit_code"], got), (0, b"piped\n"))
         # a handle that indexes no descriptor of the call, and one for a background process
         e = self.assertDBusError("InvalidArgument", self.scall, path, "Exec", "asa{sv}",
                                  ["true"], {"stdout": GLib.Variant("h", 3)})

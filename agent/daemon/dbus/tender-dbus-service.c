@@ -160,7 +160,7 @@ tender_dbus_service_property(gpointer data, gpointer object, const gchar *proper
 static void
 tender_dbus_service_return_properties(TenderDbusServiceCall *call)
 {
-	tender_dbus_properties_return(call->invocation,
+	tender_dbus_properties_return(g_steal_pointer(&call->invocation),
 				      tender_service_get_interface(call->service),
 				      tender_dbus_service_property,
 				      call->service,
@@ -213,7 +213,8 @@ tender_dbus_service_method_call(GDBusConnection *connection,
 	    g_dbus_message_get_flags(g_dbus_method_invocation_get_message(invocation));
 
 	call->service = g_object_ref(export->service);
-	call->invocation = g_object_ref(invocation);
+	/* the reference GDBus gives the handler: the reply takes it */
+	call->invocation = invocation;
 	if (sender == NULL) {
 		/* a peer-to-peer connection: the peer is trusted, as tenderd's own user */
 		call->caller = tender_authority_subject_new_uid((guint32)getuid());
