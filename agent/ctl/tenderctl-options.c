@@ -202,6 +202,7 @@ tender_ctl_options_add_command(GOptionContext *context, TenderCtl *self, TenderC
 					     (opts & TENDER_CTL_OPTS_RELIC_START) != 0);
 	if (opts & TENDER_CTL_OPTS_DOCKER_CLEANUP)
 		tender_ctl_docker_add_entries(context, self);
+	tender_ctl_session_add_entries(context, self, opts);
 }
 
 /* the options of GetLogs and FollowLogs; keys only when given */
@@ -377,6 +378,12 @@ tender_ctl_options_prepare(TenderCtl *self, const TenderCtlCommand *cmd, GError 
 		break;
 	case TENDER_CTL_ARGS_RELIC:
 		return tender_ctl_relic_check_verb(self, error);
+	case TENDER_CTL_ARGS_SESSION:
+		return tender_ctl_session_check_verb(self, error);
+	case TENDER_CTL_ARGS_SESSION_VERB:
+		if (!tender_ctl_session_check_args(self, cmd, error))
+			return FALSE;
+		break;
 	case TENDER_CTL_ARGS_RELIC_START:
 		if (!tender_ctl_relic_build_request(self, error))
 			return FALSE;

@@ -40,6 +40,13 @@ typedef enum {
 	TENDER_CTL_OPTS_RELIC_START = 1 << 13,
 	TENDER_CTL_OPTS_RELIC_LIST = 1 << 14,
 	TENDER_CTL_OPTS_DOCKER_CLEANUP = 1 << 15,
+	TENDER_CTL_OPTS_SESSION_GET = 1 << 16,
+	TENDER_CTL_OPTS_SESSION_LIST = 1 << 17,
+	TENDER_CTL_OPTS_SESSION_EXEC = 1 << 18,
+	TENDER_CTL_OPTS_SESSION_START = 1 << 19,
+	TENDER_CTL_OPTS_SESSION_WRITE = 1 << 20,
+	TENDER_CTL_OPTS_SESSION_LOGS = 1 << 21,
+	TENDER_CTL_OPTS_SESSION_CLOSE = 1 << 22,
 } TenderCtlOpts;
 
 typedef enum {
@@ -57,7 +64,11 @@ typedef enum {
 	TENDER_CTL_ARGS_RELIC_START,  /* IMAGE */
 	TENDER_CTL_ARGS_DOCKER,	      /* VERB ... (docker without a verb it knows) */
 	TENDER_CTL_ARGS_DOCKER_VERB,  /* docker stats [ID], docker cleanup (checked there) */
+	TENDER_CTL_ARGS_SESSION,      /* VERB ... (session without a verb it knows) */
+	TENDER_CTL_ARGS_SESSION_VERB, /* USER SESSION ... (checked in tenderctl-session.c) */
 } TenderCtlArgs;
+
+typedef struct _TenderCtlSessionOpts TenderCtlSessionOpts;
 
 typedef struct {
 	/* global options, from before and after the command */
@@ -111,6 +122,8 @@ typedef struct {
 	gchar *relic_health_timeout;
 	/* docker cleanup (--session is tool_session, --force force) */
 	gboolean docker_networks;
+	/* session: its verbs' own options (tenderctl-session.h) */
+	TenderCtlSessionOpts *session;
 
 	/* what they make */
 	GVariant *spec;
@@ -320,3 +333,17 @@ gboolean
 tender_ctl_docker_check_verb(TenderCtl *self, GError **error);
 gboolean
 tender_ctl_docker_check_args(TenderCtl *self, const TenderCtlCommand *cmd, GError **error);
+
+/* tenderctl-session.c: session get, list, show, exec, ... (the sessions plugin's sessions) */
+TenderCtlSessionOpts *
+tender_ctl_session_opts_new(void);
+void
+tender_ctl_session_opts_free(TenderCtlSessionOpts *opts);
+const TenderCtlCommand *
+tender_ctl_session_find_verb(const gchar *verb);
+void
+tender_ctl_session_add_entries(GOptionContext *context, TenderCtl *self, TenderCtlOpts opts);
+gboolean
+tender_ctl_session_check_verb(TenderCtl *self, GError **error);
+gboolean
+tender_ctl_session_check_args(TenderCtl *self, const TenderCtlCommand *cmd, GError **error);

@@ -25,6 +25,7 @@ tender_ctl_new(void)
 	TenderCtl *self = g_new0(TenderCtl, 1);
 	self->signo = SIGTERM;
 	self->spec_flags = tender_ctl_spec_new();
+	self->session = tender_ctl_session_opts_new();
 	return self;
 }
 
@@ -59,6 +60,7 @@ tender_ctl_free(TenderCtl *self)
 	g_free(self->relic_health);
 	g_free(self->relic_health_timeout);
 	g_clear_pointer(&self->relic_request, g_variant_unref);
+	tender_ctl_session_opts_free(self->session);
 	g_strfreev(self->exec_env);
 	g_free(self->exec_workdir);
 	g_clear_pointer(&self->spec, g_variant_unref);
@@ -496,6 +498,41 @@ static const TenderCtlCommand tender_ctl_commands[] = {
 	TENDER_CTL_ARGS_DOCKER,
 	tender_ctl_docker_check_verb,
     },
+    {
+	"session",
+	"get|list|show|exec|... [ARG...]",
+	"Use the sandboxes of the sessions plugin",
+	"Get or create a sandbox per (user, session), run commands in it, move files in and out,\n"
+	"run background processes, and close it:\n"
+	"  session get USER SESSION [OPTION...]     get-or-create a session, print it\n"
+	"  session list [--user USER]               list the sessions\n"
+	"  session show USER SESSION                show a session\n"
+	"  session exec USER SESSION -- CMD...      run a command, with tenderctl's stdio\n"
+	"  session write USER SESSION PATH          write standard input to a file\n"
+	"  session read USER SESSION PATH           print a file\n"
+	"  session ls USER SESSION [PATH]           list a directory\n"
+	"  session rm USER SESSION PATH             remove a file or an empty directory\n"
+	"  session start USER SESSION -- CMD...     start a background process, print its id\n"
+	"  session ps USER SESSION                  list the background processes\n"
+	"  session logs USER SESSION ID             print what a background process wrote\n"
+	"  session kill USER SESSION ID             send a background process a signal\n"
+	"  session close USER SESSION               remove the sandbox (and its workspace)\n"
+	"\n"
+	"Sessions are the sessions plugin's (org.tender.Agent1.Sessions on\n"
+	"/org/tender/Agent1/sessions); while it is not active ('tenderctl plugins' says why)\n"
+	"these fail.",
+	"Run 'tenderctl session VERB --help' for the options of each.  USER and SESSION are ids\n"
+	"of 1 to 64 of [A-Za-z0-9_.-].  All of it takes the polkit action\n"
+	"org.tender.sessions.use, close and get --recreate org.tender.sessions.manage.\n"
+	"\n"
+	"Examples:\n"
+	"  tenderctl session get alice s1 --image busybox\n"
+	"  tenderctl session exec alice s1 -- sh -c 'echo hello > hello.txt'\n"
+	"  tenderctl session close --delete-workspace alice s1",
+	TENDER_CTL_OPTS_NONE,
+	TENDER_CTL_ARGS_SESSION,
+	tender_ctl_session_check_verb,
+    },
 };
 
 static const TenderCtlCommand *
@@ -590,6 +627,10 @@ main(int argc, char *argv[])
 		cmd = tender_ctl_docker_find_verb(args[2]);
 		n_verb = 1;
 	}
+	if (cmd->args == TENDER_CTL_ARGS_SESSION && tender_ctl_session_find_verb(args[2]) != NULL) {
+		cmd = tender_ctl_session_find_verb(args[2]);
+		n_verb = 1;
+	}
 
 	/* the options of the command, and the global ones again */
 	parameters = cmd->parameters[0] != '\0'
@@ -608,9 +649,11 @@ main(int argc, char *argv[])
 	if (!g_option_context_parse_strv(context_cmd, &args_cmd, &error))
 		return tender_ctl_usage_error(cmd->name, error->message);
 
-	/* the names; after "--" too, unless that is the workload's command */
+	/* the names; after "--" too, unless that is the workload's command (a session verb's
+	 * is told apart in tenderctl-session.c) */
 	g_strv_builder_addv(names, (const gchar **)args_cmd + 1);
-	if (cmd->args != TENDER_CTL_ARGS_NAME_COMMAND && cmd->args != TENDER_CTL_ARGS_TOOL_RUN) {
+	if (cmd->args != TENDER_CTL_ARGS_NAME_COMMAND && cmd->args != TENDER_CTL_ARGS_TOOL_RUN &&
+	    cmd->args != TENDER_CTL_ARGS_SESSION_VERB) {
 		g_strv_builder_addv(names, (const gchar **)self->argv);
 		g_clear_pointer(&self->argv, g_strfreev);
 	}
