@@ -22,6 +22,10 @@ is measured beside its peer in the same run, interleaved, and given as a ratio:
                       rounds: --docker-count runs); tender-bench exec: ExecWorkload of `true`
                       into a minimal and a strict workload vs nsenter into the same, and
                       `docker exec` into a running container (likewise)
+  7. sessions         (bench_sessions.py) tender-bench sessions: the sessions plugin's Exec
+                      of `true` into a native and a docker-backend session vs `docker exec`,
+                      GetSession of a live session vs a D-Bus Ping of tenderd, a new session
+                      on each backend vs `docker run -d IMAGE sleep`
 
 The table goes to stdout (Markdown); --json FILE writes every raw figure.  Exits 1 if the
 machinery failed (a launch, a call, a request that should work did not), whatever the speed.
@@ -45,6 +49,7 @@ import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 import bench_docker  # noqa: E402 (section 5, beside this file)
+import bench_sessions  # noqa: E402 (section 7)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONF = "/etc/tender/tenderd.conf"
@@ -482,6 +487,11 @@ class Bench:
             "docker": f"not measured: {why}" if why else "measured",
         }
 
+    # ---- 7: sessions ----
+
+    def sessions(self):
+        self.results["sessions"] = bench_sessions.run(self)
+
     # ---- all ----
 
     def run(self):
@@ -501,6 +511,8 @@ class Bench:
             self.scale(idle)
         if "docker" in sections:
             self.docker()
+        if "sessions" in sections:
+            self.sessions()
         self.results["errors"] = self.errors
         self.results["settings"] = {
             k: v for k, v in vars(a).items() if k not in ("json", "client", "builddir")
@@ -686,6 +698,10 @@ def render(res):
     if d:
         out.append("")
         out.extend(render_docker(d))
+    se = res.get("sessions")
+    if se:
+        out.append("")
+        out.extend(bench_sessions.render(se, fmt, ratio, table))
     return "\n".join(out)
 
 
@@ -882,11 +898,12 @@ def main():
     p.add_argument("--http-workloads", type=int, default=100)
     p.add_argument("--scale", default="1000,5000", help="workload counts, ascending")
     p.add_argument("--docker-count", type=int, default=40,
-                   help="runs of each Docker peer (Docker section; isolation: about as many)")
+                   help="runs of each Docker peer (Docker section; isolation and sessions: "
+                   "about as many)")
     p.add_argument("--docker-tp-count", type=int, default=48,
                    help="Docker throughput: runs per peer and round, 8 in flight")
     p.add_argument("--docker-tp-rounds", type=int, default=2, help="Docker throughput rounds")
-    p.add_argument("--sections", default="launch,isolation,http,scale,docker")
+    p.add_argument("--sections", default="launch,isolation,http,scale,docker,sessions")
     p.add_argument("--configure", action="store_true",
                    help="raise max-workloads in tenderd.conf and restart tenderd first")
     p.add_argument("--json", help="also write every raw figure to this file")

@@ -45,7 +45,13 @@ static const gchar bench_usage[] =
     "                --docker-image IMAGE also `docker exec` into a container of it, likewise)\n"
     "  docker        --count N sequential launches of `true` until it has exited, interleaved:\n"
     "                a workload of runtime docker (--docker-image IMAGE), one in a scope, and\n"
-    "                `docker run --rm IMAGE true`";
+    "                `docker run --rm IMAGE true`\n"
+    "  sessions      --count N rounds, interleaved, of the sessions plugin's calls and their\n"
+    "                peers: Exec of `true` into a native session (--image IMAGE of tender's\n"
+    "                store), GetSession of it again, a D-Bus Ping of tenderd, a new native\n"
+    "                session; with --docker-image IMAGE also Exec into a docker-backend\n"
+    "                session, `docker exec`, a new docker-backend session and `docker run -d\n"
+    "                IMAGE sleep`, in every few rounds (--docker-count times)";
 
 int
 main(int argc, char **argv)
@@ -59,6 +65,7 @@ main(int argc, char **argv)
 	g_autofree gchar *prefix = NULL; /* GOption does not free a default */
 	g_autofree gchar *rootfs = NULL;
 	g_autofree gchar *docker_image = NULL;
+	g_autofree gchar *image = NULL;
 	gint docker_count = 0;
 	/* clang-format off */
 	GOptionEntry entries[] = {
@@ -70,8 +77,9 @@ main(int argc, char **argv)
 		{"tasks-max", 0, 0, G_OPTION_ARG_INT64, &tasks_max, "TasksMax of every launch", "N"},
 		{"rootfs", 0, 0, G_OPTION_ARG_FILENAME, &rootfs, "launch, exec: the root directory of standard and strict", "DIR"},
 		{"systemd", 0, 0, G_OPTION_ARG_NONE, &systemd_peer, "list: systemd's tender-*.scope units instead", NULL},
-		{"docker-image", 0, 0, G_OPTION_ARG_STRING, &docker_image, "launch, exec, docker: the image of the Docker peers", "IMAGE"},
-		{"docker-count", 0, 0, G_OPTION_ARG_INT, &docker_count, "launch, exec: runs of the Docker peer (default --count)", "N"},
+		{"docker-image", 0, 0, G_OPTION_ARG_STRING, &docker_image, "launch, exec, docker, sessions: the image of the Docker peers", "IMAGE"},
+		{"docker-count", 0, 0, G_OPTION_ARG_INT, &docker_count, "launch, exec, sessions: runs of the Docker peers (default --count)", "N"},
+		{"image", 0, 0, G_OPTION_ARG_STRING, &image, "sessions: the image of tender's store of the native sessions", "IMAGE"},
 		{NULL},
 	};
 	/* clang-format on */
@@ -236,6 +244,12 @@ main(int argc, char **argv)
 			return 2;
 		}
 		bench_docker_launch(b, count, docker_image, out);
+	} else if (g_strcmp0(command, "sessions") == 0) {
+		if (image == NULL) {
+			g_printerr("tender-bench: sessions needs --image IMAGE\n");
+			return 2;
+		}
+		bench_sessions(b, count, image, docker_image, docker_count, out);
 	} else {
 		g_printerr("tender-bench: unknown command '%s' (see --help)\n", command);
 		return 2;

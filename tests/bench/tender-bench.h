@@ -193,3 +193,12 @@ bench_iso_exec(Bench *b,
 /* tender-bench-docker.c: the Docker section's launches */
 void
 bench_docker_launch(Bench *b, gint count, const gchar *image, GString *out);
+
+/* tender-bench-sessions.c: the sessions section */
+void
+bench_sessions(Bench *b,
+	       gint count,
+	       const gchar *image,
+	       const gchar *docker_image,
+	       gint docker_count,
+	       GString *out);
