@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
@@ -27,20 +26,15 @@ VERBS = ("get", "list", "show", "exec", "write", "read", "ls", "rm", "ps", "star
 
 def ctl(*args, data=None, text=None, timeout=120):
     """Runs tenderctl session ARGS; @data is its stdin, through a pipe (else /dev/null).  Its
-    stdout and stderr are files: the command's output goes to them as it comes.  (tenderd
-    holds on to an Exec's descriptors after the command ended, so a reader of a pipe would
-    wait for its end long after tenderctl exited.)"""
+    stdout and stderr are pipes, read to their end: the command's output goes to them as it
+    comes, and they end with tenderctl (tenderd keeps no copy of them)."""
     text = not isinstance(data, bytes) if text is None else text
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([TENDERCTL, "session", *args], stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL if data is None else subprocess.PIPE)
-        proc.communicate(data.encode() if isinstance(data, str) else data, timeout=timeout)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
+    out = subprocess.run([TENDERCTL, "session", *args], capture_output=True,
+                         input=data.encode() if isinstance(data, str) else data,
+                         stdin=subprocess.DEVNULL if data is None else None, timeout=timeout)
     if text:
-        stdout, stderr = stdout.decode(), stderr.decode()
-    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+        out.stdout, out.stderr = out.stdout.decode(), out.stderr.decode()
+    return out
 
 
 class SessionsCtlTest(TenderTestCase):
@@ -345,13 +339,8 @@ class SessionsCtlReadmeTest(TenderTestCase):
         section = re.split(r"\n##+ ", sessions.split("\n### tenderctl session\n", 1)[1])[0]
         script = "set -e\n" + "\n".join(re.findall(r"```sh\n(.*?)```", section, re.S))
         env = dict(os.environ, PATH=os.path.dirname(TENDERCTL) + ":" + os.environ["PATH"])
-        with tempfile.TemporaryFile("w+") as log, tempfile.TemporaryFile("w+") as trace:
-            # files, not pipes: see ctl()
-            out = subprocess.run(["bash", "-xc", script], stdout=log, stderr=trace,
-                                 timeout=300, env=env, stdin=subprocess.DEVNULL)
-            log.seek(0)
-            trace.seek(0)
-            out.stdout, out.stderr = log.read(), trace.read()
+        out = subprocess.run(["bash", "-xc", script], capture_output=True, text=True,
+                             timeout=300, env=env, stdin=subprocess.DEVNULL)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         for expected in ("created: yes", "created: no", "from stdin\nhello from /workspace\n",
                          "exit status 3", "a,b\n1,2\n", "input.csv", "p1\n", "started\n"):
