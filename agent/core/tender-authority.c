@@ -187,7 +187,13 @@ struct _TenderAuthority {
 	GObject parent_instance;
 	GDBusConnection *bus;	     /* where callers by bus name are */
 	GDBusConnection *polkit_bus; /* the system bus, where polkitd is; NULL: no polkit */
+	/* unique bus name → its uid: a unique name is one connection's, with one set of
+	 * credentials, and the bus never gives it to another, so what the bus said stays true */
+	GHashTable *uids;
 };
+
+/* the unique names whose uid is kept; past it, the cache starts again */
+#define TENDER_AUTHORITY_UIDS_MAX 1024
 
 G_DEFINE_TYPE(TenderAuthority, tender_authority, G_TYPE_OBJECT)
 
@@ -545,6 +551,14 @@ tender_authority_uid_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	g_variant_get(reply, "(u)", &check->uid);
+	if (check->subject->bus_name[0] == ':') {
+		TenderAuthority *self = g_task_get_source_object(task);
+		if (g_hash_table_size(self->uids) >= TENDER_AUTHORITY_UIDS_MAX)
+			g_hash_table_remove_all(self->uids);
+		g_hash_table_insert(self->uids,
+				    g_strdup(check->subject->bus_name),
+				    GUINT_TO_POINTER(check->uid + 1));
+	}
 	tender_authority_decide(task);
 }
 
@@ -563,8 +577,8 @@ tender_authority_uid_cb(GObject *source, GAsyncResult *res, gpointer user_data)
  *
  * Decides, without blocking, whether @subject may do @action_id: root and the user tenderd
  * runs as are always allowed; anyone else is allowed only if polkit says so, and denied when
- * polkit cannot be asked (fail closed).  Nothing is cached: every call asks polkit again, so
- * a change of rules applies to the next call.
+ * polkit cannot be asked (fail closed).  No decision is cached: every call asks polkit again,
+ * so a change of rules applies to the next call; only a unique bus name's uid is kept.
  */
 void
 tender_authority_check_async(TenderAuthority *self,
@@ -578,6 +592,7 @@ tender_authority_check_async(TenderAuthority *self,
 {
 	GTask *task = g_task_new(self, cancellable, callback, user_data);
 	TenderAuthorityCheck *check = g_new0(TenderAuthorityCheck, 1);
+	guint cached;
 
 	g_return_if_fail(TENDER_IS_AUTHORITY(self));
 	g_task_set_source_tag(task, tender_authority_check_async);
@@ -591,6 +606,12 @@ tender_authority_check_async(TenderAuthority *self,
 		check->cancellable = g_object_ref(cancellable);
 	g_task_set_task_data(task, check, (GDestroyNotify)tender_authority_check_free);
 	if (subject->kind != TENDER_AUTHORITY_SUBJECT_BUS_NAME) {
+		tender_authority_decide(task);
+		return;
+	}
+	cached = GPOINTER_TO_UINT(g_hash_table_lookup(self->uids, subject->bus_name));
+	if (cached != 0) {
+		check->uid = cached - 1;
 		tender_authority_decide(task);
 		return;
 	}
@@ -649,6 +670,7 @@ tender_authority_finalize(GObject *object)
 	TenderAuthority *self = TENDER_AUTHORITY(object);
 	g_clear_object(&self->bus);
 	g_clear_object(&self->polkit_bus);
+	g_hash_table_unref(self->uids);
 	G_OBJECT_CLASS(tender_authority_parent_class)->finalize(object);
 }
 
@@ -661,6 +683,7 @@ tender_authority_class_init(TenderAuthorityClass *klass)
 static void
 tender_authority_init(TenderAuthority *self)
 {
+	self->uids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "tender-plugin-private.h"
+#include "tender-workload-view.h"
 
 #include "tender-error.h"
 
@@ -329,6 +330,61 @@ tender_plugin_get_workload(TenderPlugin *self, const gchar *name, GError **error
 {
 	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
 	return tender_engine_get_workload_properties(tender_plugin_get_engine(self), name, error);
+}
+
+/**
+ * tender_plugin_get_workload_properties:
+ * @self: a #TenderPlugin
+ * @name: a workload
+ * @properties: the org.tender.Agent1.Workload properties wanted, e.g. {"State", "MainPID",
+ *   NULL}
+ * @error: (nullable): a #GError
+ *
+ * Reads only some properties: cheaper than tender_plugin_get_workload(), which reads every
+ * property (the limits the kernel holds among them, from the cgroup's files), for a plugin
+ * that asks on every call of its own.
+ *
+ * Returns: (transfer full): an a{sv} of those properties, or %NULL if there is no such
+ *   workload (NotFound) or a name is no property of a workload (InvalidArgument)
+ *
+ * Since: 0.5
+ */
+GVariant *
+tender_plugin_get_workload_properties(TenderPlugin *self,
+				      const gchar *name,
+				      const gchar *const *properties,
+				      GError **error)
+{
+	TenderEngine *engine;
+	TenderWorkload *w;
+	GVariantBuilder builder;
+
+	g_return_val_if_fail(TENDER_IS_PLUGIN(self), NULL);
+	g_return_val_if_fail(properties != NULL, NULL);
+	for (guint i = 0; properties[i] != NULL; i++) {
+		TenderWorkloadProp prop;
+		if (!tender_workload_prop_lookup(properties[i], &prop)) {
+			g_set_error(error,
+				    TENDER_ERROR,
+				    TENDER_ERROR_INVALID_ARGUMENT,
+				    "'%s' is no property of a workload",
+				    properties[i]);
+			return NULL;
+		}
+	}
+	engine = tender_plugin_get_engine(self);
+	w = tender_engine_get_workload(engine, name, error);
+	if (w == NULL)
+		return NULL;
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	for (guint i = 0; properties[i] != NULL; i++)
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      properties[i],
+				      tender_engine_get_workload_property(engine,
+									  w,
+									  properties[i]));
+	return g_variant_ref_sink(g_variant_builder_end(&builder));
 }
 
 /**

@@ -26,7 +26,14 @@ struct _TenderSessions {
 	guint watch_id;
 	GHashTable *health; /* "USER/ID" -> what the health monitor keeps of it */
 	guint health_id;
+	GHashTable *unsaved; /* sessions whose last activity is not in their record yet */
+	guint flush_id;
 };
+
+/* how long a session's last activity may wait before it is saved in its record: a call is
+ * not a write to the disk, and a tenderd killed meanwhile finds the session idle a little
+ * longer than it was, at most this long */
+#define TENDER_SESSIONS_ACTIVITY_FLUSH_SEC 5
 
 /* [plugin sessions] health-interval, seconds */
 #define TENDER_SESSIONS_HEALTH_INTERVAL_DEFAULT 30

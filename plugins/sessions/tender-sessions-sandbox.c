@@ -24,8 +24,10 @@ tender_sessions_sandbox_workload_state(TenderSessions *self,
 				       guint32 *main_pid,
 				       gchar **address)
 {
+	/* only what is asked for: every call of a session asks */
+	const gchar *const wanted[] = {"State", "MainPID", "Address", NULL};
 	g_autoptr(GVariant) props =
-	    tender_plugin_get_workload(self->plugin, session->workload, NULL);
+	    tender_plugin_get_workload_properties(self->plugin, session->workload, wanted, NULL);
 	gchar *state = NULL;
 
 	if (props == NULL)

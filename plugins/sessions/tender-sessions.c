@@ -19,6 +19,9 @@ enum { SIGNAL_ADDED, SIGNAL_REMOVED, SIGNAL_LAST };
 static guint tender_sessions_signals[SIGNAL_LAST] = {0};
 
 static void
+tender_sessions_flush(TenderSessions *self);
+
+static void
 tender_sessions_finalize(GObject *object)
 {
 	TenderSessions *self = TENDER_SESSIONS(object);
@@ -26,6 +29,9 @@ tender_sessions_finalize(GObject *object)
 	if (self->watch_id != 0)
 		tender_plugin_unwatch_workloads(self->plugin, self->watch_id);
 	tender_sessions_health_stop(self);
+	g_clear_handle_id(&self->flush_id, g_source_remove);
+	tender_sessions_flush(self);
+	g_hash_table_unref(self->unsaved);
 	g_hash_table_unref(self->sessions);
 	g_free(self->workspace_root);
 	g_free(self->default_backend);
@@ -69,6 +75,10 @@ tender_sessions_init(TenderSessions *self)
 					       g_str_equal,
 					       g_free,
 					       (GDestroyNotify)tender_session_unref);
+	self->unsaved = g_hash_table_new_full(g_direct_hash,
+					      g_direct_equal,
+					      (GDestroyNotify)tender_session_unref,
+					      NULL);
 }
 
 TenderSessions *
@@ -99,6 +109,8 @@ tender_sessions_save(TenderSessions *self, TenderSession *session)
 {
 	g_autoptr(GError) error = NULL;
 
+	/* what is saved now has the last activity too */
+	g_hash_table_remove(self->unsaved, session);
 	if (session->closing)
 		return;
 	if (!tender_session_store_save(self->records_dir, session, &error))
@@ -108,12 +120,43 @@ tender_sessions_save(TenderSessions *self, TenderSession *session)
 			  error->message);
 }
 
-/* a call on the session: its idle time starts again */
+/* the last activities not saved yet, of the sessions that are still there */
+static void
+tender_sessions_flush(TenderSessions *self)
+{
+	g_autoptr(GList) unsaved = g_hash_table_get_keys(self->unsaved);
+
+	for (GList *l = unsaved; l != NULL; l = l->next) {
+		TenderSession *session = l->data;
+		g_autofree gchar *key = tender_session_key(session->user, session->id);
+		if (g_hash_table_lookup(self->sessions, key) == session)
+			tender_sessions_save(self, session);
+	}
+	g_hash_table_remove_all(self->unsaved);
+}
+
+static gboolean
+tender_sessions_flush_cb(gpointer user_data)
+{
+	TenderSessions *self = user_data;
+
+	self->flush_id = 0;
+	tender_sessions_flush(self);
+	return G_SOURCE_REMOVE;
+}
+
+/* a call on the session: its idle time starts again (saved in a while, with others) */
 void
 tender_sessions_touch(TenderSessions *self, TenderSession *session)
 {
 	session->last_activity = g_get_real_time();
-	tender_sessions_save(self, session);
+	if (g_hash_table_contains(self->unsaved, session))
+		return;
+	g_hash_table_add(self->unsaved, tender_session_ref(session));
+	if (self->flush_id == 0)
+		self->flush_id = g_timeout_add_seconds(TENDER_SESSIONS_ACTIVITY_FLUSH_SEC,
+						       tender_sessions_flush_cb,
+						       self);
 }
 
 static void
@@ -354,7 +397,9 @@ tender_sessions_get_recreated_cb(GObject *source, GAsyncResult *res, gpointer us
 	session->config = g_steal_pointer(&get->config);
 	session->created_at = g_get_real_time();
 	get->created = TRUE;
+	/* a new config: saved now */
 	tender_sessions_touch(self, session);
+	tender_sessions_save(self, session);
 	tender_sessions_sandbox_ensure(self, session, task);
 }
 

@@ -238,6 +238,11 @@ tender_plugin_kill_workload(TenderPlugin *self, const gchar *name, gint signo, G
 GVariant *
 tender_plugin_get_workload(TenderPlugin *self, const gchar *name, GError **error);
 GVariant *
+tender_plugin_get_workload_properties(TenderPlugin *self,
+				      const gchar *name,
+				      const gchar *const *properties,
+				      GError **error);
+GVariant *
 tender_plugin_get_workload_metrics(TenderPlugin *self, const gchar *name, GError **error);
 void
 tender_plugin_get_workload_logs_async(TenderPlugin *self,
