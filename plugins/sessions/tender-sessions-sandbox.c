@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
+#include <signal.h>
 
 #include "tender-session-backend.h"
 #include "tender-session-files.h"
@@ -225,6 +226,9 @@ tender_sessions_sandbox_remove(TenderSessions *self,
 			     tender_session_ref(session),
 			     (GDestroyNotify)tender_session_unref);
 	session->removing = TRUE;
+	/* nothing in a sandbox is owed a graceful end, and its `sleep` may ignore SIGTERM (as
+	 * PID 1 of a container it does): killed, the stop does not wait out its timeout */
+	(void)tender_plugin_kill_workload(self->plugin, session->workload, SIGKILL, NULL);
 	tender_plugin_remove_workload_async(self->plugin,
 					    session->workload,
 					    TRUE,
