@@ -251,8 +251,14 @@ tender_sessions_service_list_sessions(TenderPlugin *plugin, TenderCall *call, gp
 	g_autoptr(GPtrArray) list = NULL;
 	const gchar *user = NULL;
 	GVariantBuilder builder;
+	g_autoptr(GError) error = NULL;
 
 	g_variant_get(tender_call_get_parameters(call), "(&s)", &user);
+	/* "" is every user's; another id that no session can have is an error, not nothing */
+	if (user[0] != '\0' && !tender_session_check_id("user", user, &error)) {
+		tender_call_return_error(call, error);
+		return;
+	}
 	list = tender_sessions_list(self->sessions, user[0] != '\0' ? user : NULL);
 	g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
 	for (guint i = 0; i < list->len; i++) {

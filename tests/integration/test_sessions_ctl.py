@@ -318,7 +318,7 @@ class SessionsCtlTest(TenderTestCase):
             err = self.fails(1, verb, self.USER, "nosuch", *extra)
             self.assertEqual(err, "tenderctl: No session nosuch of user ctl\n")
         self.assertIn("user", self.fails(1, "show", "bad/user", "s"))
-        self.assertEqual(self.ok("list", "--user", "bad/user").splitlines()[1:], [])
+        self.assertIn("Invalid user id 'bad/user'", self.fails(1, "list", "--user", "bad/user"))
         self.opened.append((self.USER, "bad"))
         self.assertIn("Invalid session config 'backend'",
                       self.fails(1, "get", self.USER, "bad", "--backend", "nope"))
