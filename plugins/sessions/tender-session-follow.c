@@ -112,10 +112,11 @@ tender_session_follower_finish(TenderSessionFollower *self, const GError *error)
 	else if (self->http)
 		tender_call_return_value(call, g_variant_new("(us)", 200, ""));
 	else
-		tender_call_return_value(call,
-					 g_variant_new("(@ay@ay)",
-						       g_variant_new_bytestring(""),
-						       g_variant_new_bytestring("")));
+		tender_call_return_value(
+		    call,
+		    g_variant_new("(@ay@ay)",
+				  g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, NULL, 0, 1),
+				  g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, NULL, 0, 1)));
 }
 
 static void
@@ -165,10 +166,12 @@ tender_session_follower_http_data(TenderSessionFollower *self,
 				  gboolean end,
 				  gboolean wait)
 {
-	g_autofree gchar *text =
-	    tender_session_stream_take_text(self->pending[stream], data, len, end);
+	g_autofree gchar *text = NULL;
 	g_autoptr(JsonObject) obj = NULL;
 
+	if (len == 0 && self->pending[stream]->len == 0)
+		return FALSE;
+	text = tender_session_stream_take_text(self->pending[stream], data, len, end);
 	if (text[0] == '\0')
 		return FALSE;
 	obj = json_object_new();

@@ -91,16 +91,6 @@ tender_sessions_service_logs(TenderSessionsService *self,
 					    logs);
 }
 
-static gboolean
-tender_sessions_logs_invalid(TenderCall *call, const gchar *message)
-{
-	g_autoptr(GError) error =
-	    g_error_new_literal(TENDER_ERROR, TENDER_ERROR_INVALID_ARGUMENT, message);
-
-	tender_call_return_error(call, error);
-	return FALSE;
-}
-
 /* GetProcessLogs's option stdout or stderr: a descriptor of the call's, in @fds (taken) */
 static gboolean
 tender_sessions_logs_fd(TenderCall *call, const gchar *key, GVariant *value, gint *fd)
@@ -116,7 +106,7 @@ tender_sessions_logs_fd(TenderCall *call, const gchar *key, GVariant *value, gin
 					  key,
 					  handle,
 					  fd_list != NULL ? g_unix_fd_list_get_length(fd_list) : 0);
-		return tender_sessions_logs_invalid(call, message);
+		return tender_sessions_http_invalid(call, message);
 	}
 	if (*fd >= 0)
 		(void)close(*fd);
@@ -161,15 +151,15 @@ tender_sessions_logs_options(TenderCall *call,
 			message = g_strdup_printf("Invalid option '%s': the options are tail u, "
 						  "follow b, stdout h and stderr h",
 						  key);
-			return tender_sessions_logs_invalid(call, message);
+			return tender_sessions_http_invalid(call, message);
 		}
 	}
 	if (*follow && (fds[1] < 0 || fds[2] < 0))
-		return tender_sessions_logs_invalid(call,
+		return tender_sessions_http_invalid(call,
 						    "Option 'follow' needs the descriptors to "
 						    "write to: stdout h and stderr h");
 	if (!*follow && (fds[1] >= 0 || fds[2] >= 0))
-		return tender_sessions_logs_invalid(call,
+		return tender_sessions_http_invalid(call,
 						    "Options 'stdout' and 'stderr' are for "
 						    "'follow': without it, the logs are the "
 						    "method's answer");
@@ -242,7 +232,7 @@ tender_sessions_service_http_logs(TenderSessionsService *self,
 		g_autofree gchar *message =
 		    g_strdup_printf("Invalid query parameter 'tail': give 0 to %d lines",
 				    TENDER_SESSION_PROCESS_TAIL_MAX);
-		(void)tender_sessions_logs_invalid(call, message);
+		(void)tender_sessions_http_invalid(call, message);
 		return;
 	}
 	if (!tender_sessions_http_flag(call, params, "follow", &follow, FALSE))

@@ -37,6 +37,8 @@ typedef enum {
 } TenderSessionsReply;
 
 gboolean
+tender_sessions_http_invalid(TenderCall *call, const gchar *message);
+gboolean
 tender_sessions_http_flag(TenderCall *call,
 			  GVariant *params,
 			  const gchar *key,
