@@ -101,9 +101,12 @@ tender_session_follower_finish(TenderSessionFollower *self, const GError *error)
 		g_cancellable_disconnect(self->cancellable, self->cancelled_id);
 	self->cancelled_id = 0;
 	self->cancellable = NULL;
+	/* the caller's descriptors are closed now (once a write under way is over): its
+	 * reader gets its end of file at the method's return, whoever still holds us */
 	for (guint i = 1; i <= 2; i++) {
 		g_clear_handle_id(&self->watch_id[i], g_source_remove);
 		g_clear_pointer(&self->tail[i], g_bytes_unref);
+		g_clear_object(&self->out[i]);
 	}
 	g_queue_clear_full(&self->chunks, (GDestroyNotify)tender_session_follow_chunk_free);
 	self->queued = 0;

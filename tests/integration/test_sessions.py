@@ -1033,6 +1033,25 @@ class SessionExecTest(TenderTestCase):
         conn.close()
         self.scall(path, "KillProcess", "si", pid, 9)
 
+    def test_logs_follow_slow_client(self):
+        """A follower that does not read while the process writes much falls behind: it is
+        ended with an error line, the process and the other followers go on."""
+        path = self.get("fs")
+        # 8 MB at about 2 MB/s
+        pid = self.start(path, [], shell="echo go; sleep 1; for i in $(seq 80); do "
+                         "head -c 100000 /dev/zero | tr '\\0' y; sleep 0.05; done; echo end")
+        slow, slow_resp, first = self.follow_http("fs", pid, first_only=True)
+        self.assertEqual(first["data"], "go\n")
+        # another, reading as it comes, gets all of it
+        status, lines = self.follow_http("fs", pid)
+        self.assertEqual(len(self.followed_text(lines)["stdout"]), 8000000 + 7, lines[-1])
+        self.assertEqual(lines[-1][1]["exit_code"], 0, lines[-1])
+        last = [json.loads(line) for line in iter(slow_resp.readline, b"")][-1]
+        slow.close()
+        self.assertEqual(last["error"]["name"], "org.tender.Agent1.Error.LimitReached", last)
+        self.assertIn("behind", last["error"]["message"])
+        self.assertEqual(self.process(path, pid)["exit_code"], 0)
+
     def follow_dbus(self, path, pid, opts, fds):
         """GetProcessLogs with descriptors (in a thread): the thread and its [reply or
         error]."""
