@@ -11,8 +11,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "tender-session-follow.h"
 #include "tender-session-ports.h"
-#include "tender-session-processes.h"
+#include "tender-session-processes-private.h"
 #include "tender-session.h"
 
 /*
@@ -24,44 +25,6 @@
  * processes are kept, with their logs, until the session goes (the oldest ended ones go
  * beyond TENDER_SESSION_PROCESSES_KEPT).
  */
-
-typedef enum {
-	TENDER_SESSION_PROCESS_RUNNING,
-	TENDER_SESSION_PROCESS_EXITED,
-	TENDER_SESSION_PROCESS_KILLED,
-} TenderSessionProcessState;
-
-struct _TenderSessionProcess {
-	gint refcount;
-	TenderSessionProcesses *owner; /* NULL once the table is gone */
-	gchar *id;
-	gchar **argv;
-	guint32 pid;
-	gint pidfd;
-	TenderSessionProcessState state;
-	gint exit_code;
-	gint signo;
-	gint signalled; /* the last signal KillProcess sent it, 0 if none */
-	gint64 started_at;
-	gint64 ended_at;
-	gchar *log_path[3]; /* [1] stdout, [2] stderr */
-	gint log_fd[3];
-	gsize log_size[3];
-	gboolean eof[3];
-	GVariant *result; /* the exec's, once it ended */
-	GCancellable *cancellable;
-	GTask *start; /* until it runs */
-	TenderSessionProcessEndedFunc ended;
-	gpointer ended_data;
-};
-
-struct _TenderSessionProcesses {
-	gchar *dir;
-	GPtrArray *list; /* TenderSessionProcess, by start */
-	guint next_id;
-	guint max_running;
-	gsize log_max;
-};
 
 void
 tender_session_process_unref(TenderSessionProcess *self)
@@ -76,6 +39,7 @@ tender_session_process_unref(TenderSessionProcess *self)
 	if (self->pidfd >= 0)
 		close(self->pidfd);
 	g_clear_pointer(&self->result, g_variant_unref);
+	g_clear_pointer(&self->followers, g_ptr_array_unref);
 	g_clear_object(&self->cancellable);
 	g_free(self->id);
 	g_strfreev(self->argv);
@@ -218,6 +182,43 @@ tender_session_process_log(TenderSessionProcess *self, guint stream, const guint
 	}
 }
 
+/* the followers that ended go */
+static void
+tender_session_process_prune_followers(TenderSessionProcess *self)
+{
+	for (guint i = 0; i < self->followers->len;) {
+		if (tender_session_follower_is_done(g_ptr_array_index(self->followers, i)))
+			g_ptr_array_remove_index(self->followers, i);
+		else
+			i++;
+	}
+}
+
+/* the line that ends a follow: the process's state, exit code and signal */
+JsonObject *
+tender_session_process_end_line(TenderSessionProcess *self)
+{
+	JsonObject *obj = json_object_new();
+
+	json_object_set_string_member(obj,
+				      "state",
+				      tender_session_process_state_to_string(self->state));
+	json_object_set_int_member(obj, "exit_code", self->exit_code);
+	json_object_set_int_member(obj, "signal", self->signo);
+	return obj;
+}
+
+static void
+tender_session_process_end_followers(TenderSessionProcess *self)
+{
+	g_autoptr(JsonObject) last = tender_session_process_end_line(self);
+	g_autoptr(GPtrArray) followers = g_ptr_array_ref(self->followers);
+
+	for (guint i = 0; i < followers->len; i++)
+		tender_session_follower_end(g_ptr_array_index(followers, i), last);
+	tender_session_process_prune_followers(self);
+}
+
 static void
 tender_session_process_maybe_ended(TenderSessionProcess *self)
 {
@@ -243,6 +244,7 @@ tender_session_process_maybe_ended(TenderSessionProcess *self)
 	if (self->ended != NULL)
 		self->ended(self, self->ended_data);
 	self->ended = NULL;
+	tender_session_process_end_followers(self);
 	if (self->owner != NULL)
 		tender_session_processes_trim(self->owner);
 }
@@ -279,6 +281,12 @@ tender_session_process_read_cb(GObject *source, GAsyncResult *res, gpointer user
 		gsize len = 0;
 		const guint8 *data = g_bytes_get_data(bytes, &len);
 		tender_session_process_log(process, pipe->stream, data, len);
+		for (guint i = 0; i < process->followers->len; i++)
+			tender_session_follower_push(g_ptr_array_index(process->followers, i),
+						     pipe->stream,
+						     data,
+						     len);
+		tender_session_process_prune_followers(process);
 		tender_session_process_read(G_INPUT_STREAM(source), pipe);
 		return;
 	}
@@ -431,6 +439,8 @@ tender_session_processes_start_async(TenderSessionProcesses *self,
 	process->eof[0] = TRUE;
 	process->started_at = g_get_real_time();
 	process->cancellable = g_cancellable_new();
+	process->followers =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_session_follower_unref);
 	process->ended = ended;
 	process->ended_data = ended_data;
 	for (guint i = 1; i <= 2; i++)
@@ -476,7 +486,7 @@ tender_session_processes_start_finish(GAsyncResult *res, GError **error)
 
 /* --- list, kill --- */
 
-static TenderSessionProcess *
+TenderSessionProcess *
 tender_session_processes_lookup(TenderSessionProcesses *self, const gchar *id, GError **error)
 {
 	for (guint i = 0; i < self->list->len; i++) {
@@ -492,7 +502,7 @@ tender_session_processes_lookup(TenderSessionProcesses *self, const gchar *id, G
 	return NULL;
 }
 
-static const gchar *
+const gchar *
 tender_session_process_state_to_string(TenderSessionProcessState state)
 {
 	if (state == TENDER_SESSION_PROCESS_RUNNING)
@@ -649,133 +659,5 @@ tender_session_processes_kill(TenderSessionProcesses *self,
 		return FALSE;
 	}
 	process->signalled = signo;
-	return TRUE;
-}
-
-/* --- logs --- */
-
-/**
- * tender_session_log_tail:
- * @tail: lines to keep from the end, 0 for all
- *
- * Returns: (transfer full): the last @tail lines of @data (a last line without its newline
- *   counts)
- */
-GBytes *
-tender_session_log_tail(GBytes *data, guint tail)
-{
-	gsize len = 0;
-	const gchar *text = g_bytes_get_data(data, &len);
-	gsize start = len;
-	guint lines = 0;
-
-	if (tail == 0 || len == 0)
-		return g_bytes_ref(data);
-	/* a final newline ends the last line; it does not start one */
-	if (text[len - 1] == '\n')
-		start--;
-	while (start > 0) {
-		if (text[start - 1] == '\n' && ++lines == tail)
-			break;
-		start--;
-	}
-	return g_bytes_new_from_bytes(data, start, len - start);
-}
-
-typedef struct {
-	gchar *path[3];
-	guint tail;
-	GBytes *out;
-	GBytes *err;
-} TenderSessionProcessLogs;
-
-static void
-tender_session_process_logs_free(TenderSessionProcessLogs *logs)
-{
-	g_free(logs->path[1]);
-	g_free(logs->path[2]);
-	g_clear_pointer(&logs->out, g_bytes_unref);
-	g_clear_pointer(&logs->err, g_bytes_unref);
-	g_free(logs);
-}
-
-static GBytes *
-tender_session_process_read_log(const gchar *path, guint tail)
-{
-	g_autofree gchar *old = g_strconcat(path, ".old", NULL);
-	g_autoptr(GByteArray) all = g_byte_array_new();
-	g_autoptr(GBytes) bytes = NULL;
-	const gchar *paths[] = {old, path};
-
-	for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
-		g_autofree gchar *data = NULL;
-		gsize len = 0;
-		if (g_file_get_contents(paths[i], &data, &len, NULL))
-			g_byte_array_append(all, (const guint8 *)data, len);
-	}
-	bytes = g_byte_array_free_to_bytes(g_steal_pointer(&all));
-	return tender_session_log_tail(bytes, tail);
-}
-
-static void
-tender_session_process_logs_thread(GTask *task,
-				   gpointer source,
-				   gpointer data,
-				   GCancellable *cancellable)
-{
-	TenderSessionProcessLogs *logs = data;
-
-	logs->out = tender_session_process_read_log(logs->path[1], logs->tail);
-	logs->err = tender_session_process_read_log(logs->path[2], logs->tail);
-	g_task_return_boolean(task, TRUE);
-}
-
-/**
- * tender_session_processes_logs_async:
- * @tail: the last lines of each, 0 for all that is kept
- *
- * Reads a process's logs (in a worker thread).
- */
-void
-tender_session_processes_logs_async(TenderSessionProcesses *self,
-				    const gchar *id,
-				    guint tail,
-				    GAsyncReadyCallback callback,
-				    gpointer user_data)
-{
-	g_autoptr(GTask) task = g_task_new(NULL, NULL, callback, user_data);
-	TenderSessionProcessLogs *logs = g_new0(TenderSessionProcessLogs, 1);
-	TenderSessionProcess *process = NULL;
-	GError *error = NULL;
-
-	g_task_set_task_data(task, logs, (GDestroyNotify)tender_session_process_logs_free);
-	if (tail > TENDER_SESSION_PROCESS_TAIL_MAX) {
-		g_task_return_new_error(task,
-					TENDER_ERROR,
-					TENDER_ERROR_INVALID_ARGUMENT,
-					"Invalid option 'tail': at most %d lines",
-					TENDER_SESSION_PROCESS_TAIL_MAX);
-		return;
-	}
-	process = tender_session_processes_lookup(self, id, &error);
-	if (process == NULL) {
-		g_task_return_error(task, error);
-		return;
-	}
-	logs->path[1] = g_strdup(process->log_path[1]);
-	logs->path[2] = g_strdup(process->log_path[2]);
-	logs->tail = tail;
-	g_task_run_in_thread(task, tender_session_process_logs_thread);
-}
-
-gboolean
-tender_session_processes_logs_finish(GAsyncResult *res, GBytes **out, GBytes **err, GError **error)
-{
-	TenderSessionProcessLogs *logs = g_task_get_task_data(G_TASK(res));
-
-	if (!g_task_propagate_boolean(G_TASK(res), error))
-		return FALSE;
-	*out = g_bytes_ref(logs->out);
-	*err = g_bytes_ref(logs->err);
 	return TRUE;
 }

@@ -72,4 +72,12 @@ tender_session_processes_logs_finish(GAsyncResult *res, GBytes **out, GBytes **e
 GBytes *
 tender_session_log_tail(GBytes *data, guint tail);
 
+typedef struct _TenderSessionFollower TenderSessionFollower;
+gboolean
+tender_session_processes_follow(TenderSessionProcesses *self,
+				const gchar *id,
+				guint tail,
+				TenderSessionFollower *follower,
+				GError **error);
+
 G_END_DECLS

@@ -229,7 +229,7 @@ tender_sessions_service_command(TenderSessionsService *self,
 }
 
 /* the session's processes for a call that needs no sandbox: the session touched */
-static TenderSessionProcesses *
+TenderSessionProcesses *
 tender_sessions_service_lookup_processes(TenderSessionsService *self,
 					 const gchar *user,
 					 const gchar *id,
@@ -280,72 +280,6 @@ tender_sessions_service_kill_process(TenderSessionsService *self,
 	if (processes == NULL)
 		return FALSE;
 	return tender_session_processes_kill(processes, process, signo, error);
-}
-
-typedef struct {
-	TenderCall *call;
-	TenderSessionsReply reply;
-} TenderSessionsLogsCall;
-
-static void
-tender_sessions_logs_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autofree TenderSessionsLogsCall *logs = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) out = NULL;
-	g_autoptr(GBytes) err = NULL;
-	g_autoptr(JsonObject) obj = NULL;
-	const gchar *data;
-	gsize len = 0;
-
-	if (!tender_session_processes_logs_finish(res, &out, &err, &error)) {
-		tender_call_return_error(logs->call, error);
-		return;
-	}
-	if (logs->reply == TENDER_SESSIONS_REPLY_DBUS) {
-		tender_call_return_value(
-		    logs->call,
-		    g_variant_new("(@ay@ay)",
-				  g_variant_new_from_bytes(G_VARIANT_TYPE_BYTESTRING, out, TRUE),
-				  g_variant_new_from_bytes(G_VARIANT_TYPE_BYTESTRING, err, TRUE)));
-		return;
-	}
-	obj = json_object_new();
-	for (guint i = 0; i < 2; i++) {
-		g_autofree gchar *text = NULL;
-		data = g_bytes_get_data(i == 0 ? out : err, &len);
-		text = g_utf8_make_valid(data != NULL ? data : "", (gssize)len);
-		json_object_set_string_member(obj, i == 0 ? "stdout" : "stderr", text);
-	}
-	tender_sessions_service_answer(logs->call, 200, obj);
-}
-
-static void
-tender_sessions_service_logs(TenderSessionsService *self,
-			     TenderCall *call,
-			     TenderSessionsReply reply,
-			     const gchar *user,
-			     const gchar *id,
-			     const gchar *process,
-			     guint tail)
-{
-	g_autoptr(GError) error = NULL;
-	TenderSessionProcesses *processes =
-	    tender_sessions_service_lookup_processes(self, user, id, NULL, &error);
-	TenderSessionsLogsCall *logs;
-
-	if (processes == NULL) {
-		tender_call_return_error(call, error);
-		return;
-	}
-	logs = g_new0(TenderSessionsLogsCall, 1);
-	logs->call = call;
-	logs->reply = reply;
-	tender_session_processes_logs_async(processes,
-					    process,
-					    tail,
-					    tender_sessions_logs_cb,
-					    logs);
 }
 
 /* --- D-Bus --- */
@@ -410,42 +344,6 @@ tender_sessions_session_list_processes(TenderPlugin *plugin, TenderCall *call, g
 					    tender_json_object_to_vardict(
 						json_array_get_object_element(list, i)));
 	tender_call_return_value(call, g_variant_new("(aa{sv})", &builder));
-}
-
-void
-tender_sessions_session_get_process_logs(TenderPlugin *plugin, TenderCall *call, gpointer user_data)
-{
-	TenderSessionsObject *object = user_data;
-	g_autoptr(GVariant) options = NULL;
-	const gchar *process = NULL;
-	guint32 tail = 0;
-	GVariantIter iter;
-	const gchar *key;
-	GVariant *value;
-
-	g_variant_get(tender_call_get_parameters(call), "(&s@a{sv})", &process, &options);
-	g_variant_iter_init(&iter, options);
-	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
-		g_autoptr(GVariant) owned = value;
-		if (g_strcmp0(key, "tail") != 0 ||
-		    !g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32)) {
-			g_autoptr(GError) error =
-			    g_error_new(TENDER_ERROR,
-					TENDER_ERROR_INVALID_ARGUMENT,
-					"Invalid option '%s': the only option is tail u",
-					key);
-			tender_call_return_error(call, error);
-			return;
-		}
-		tail = g_variant_get_uint32(value);
-	}
-	tender_sessions_service_logs(object->service,
-				     call,
-				     TENDER_SESSIONS_REPLY_DBUS,
-				     object->user,
-				     object->id,
-				     process,
-				     tail);
 }
 
 void
@@ -530,11 +428,9 @@ tender_sessions_http_processes(TenderSessionsService *self,
 	const gchar *user = NULL;
 	const gchar *id = NULL;
 	const gchar *process = NULL;
-	const gchar *tail_text = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonArray) list = NULL;
 	g_autoptr(JsonObject) answer = NULL;
-	guint64 tail = 0;
 	gint signo = 0;
 
 	(void)g_variant_lookup(params, "user", "&s", &user);
@@ -552,27 +448,7 @@ tender_sessions_http_processes(TenderSessionsService *self,
 		return;
 	}
 	if (g_strcmp0(tag, "logs") == 0) {
-		if (g_variant_lookup(params, "tail", "&s", &tail_text) &&
-		    !g_ascii_string_to_unsigned(tail_text,
-						10,
-						0,
-						TENDER_SESSION_PROCESS_TAIL_MAX,
-						&tail,
-						NULL)) {
-			error = g_error_new(TENDER_ERROR,
-					    TENDER_ERROR_INVALID_ARGUMENT,
-					    "Invalid query parameter 'tail': give 0 to %d lines",
-					    TENDER_SESSION_PROCESS_TAIL_MAX);
-			tender_call_return_error(call, error);
-			return;
-		}
-		tender_sessions_service_logs(self,
-					     call,
-					     TENDER_SESSIONS_REPLY_HTTP,
-					     user,
-					     id,
-					     process,
-					     (guint)tail);
+		tender_sessions_service_http_logs(self, call, params, user, id, process);
 		return;
 	}
 	/* kill */

@@ -42,7 +42,8 @@ tender_sessions_http_param(GVariant *params, const gchar *key)
 	return value;
 }
 
-static gboolean
+/* answers @call with InvalidArgument: @message; FALSE */
+gboolean
 tender_sessions_http_invalid(TenderCall *call, const gchar *message)
 {
 	g_autoptr(GError) error =

@@ -37,6 +37,8 @@ typedef enum {
 } TenderSessionsReply;
 
 gboolean
+tender_sessions_http_invalid(TenderCall *call, const gchar *message);
+gboolean
 tender_sessions_http_flag(TenderCall *call,
 			  GVariant *params,
 			  const gchar *key,
@@ -113,6 +115,22 @@ tender_sessions_session_get_process_logs(TenderPlugin *plugin,
 					 gpointer user_data);
 void
 tender_sessions_session_kill_process(TenderPlugin *plugin, TenderCall *call, gpointer user_data);
+TenderSessionProcesses *
+tender_sessions_service_lookup_processes(TenderSessionsService *self,
+					 const gchar *user,
+					 const gchar *id,
+					 guint32 *main_pid,
+					 GError **error);
+
+/* a process's logs, read or followed (tender-sessions-service-logs.c) */
+void
+tender_sessions_service_http_logs(TenderSessionsService *self,
+				  TenderCall *call,
+				  GVariant *params,
+				  const gchar *user,
+				  const gchar *id,
+				  const gchar *process);
+
 gboolean
 tender_sessions_service_http_exec(TenderSessionsService *self,
 				  TenderCall *call,

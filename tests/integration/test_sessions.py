@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -557,6 +558,27 @@ class SessionsTest(TenderTestCase):
         info = self.describe(path)
         self.assertEqual((info["state"], info["health"]), ("running", "healthy"), info)
 
+    def test_memory_limit(self):
+        """A command over the session's memory_limit is killed (the kernel's OOM killer, in
+        the sandbox's memory cgroup), Exec says so, and the session answers the next Exec."""
+        path, _ = self.get("kai", "mem", memory_limit="32m")
+        info = self.describe(path)
+        with open(f"/proc/{info['main_pid']}/cgroup") as f:
+            cgroup = next(line.split(":", 2)[2].strip() for line in f
+                          if line.split(":", 2)[1] == "memory")
+        if self.BACKEND == "native":
+            self.assertEqual(cgroup, f"/tender.slice/tender-{info['workload']}.scope")
+        with open(f"/sys/fs/cgroup/memory{cgroup}/memory.limit_in_bytes") as f:
+            self.assertEqual(int(f.read()), 32 * 1024 * 1024)
+        r = self.scall(path, "Exec", "asa{sv}", [], {"shell": GLib.Variant(
+            "s", "x=$(head -c 67108864 /dev/zero | tr '\\0' x); echo survived")})[0]
+        # killed by SIGKILL: a signal, or the 128+9 a runtime that cannot tell says
+        self.assertTrue(r["signal"] == 9 or r["exit_code"] == 137, r)
+        self.assertNotIn(b"survived", bytes(r["stdout"]))
+        r = self.scall(path, "Exec", "asa{sv}", ["echo", "still here"], {})[0]
+        self.assertEqual((r["exit_code"], bytes(r["stdout"])), (0, b"still here\n"), r)
+        self.assertEqual(self.describe(path)["state"], "running")
+
     def test_published_port(self):
         """A published port of the sandbox is reachable from the host on its host port."""
         ports = GLib.Variant("aa{sv}", [{"container_port": GLib.Variant("u", 8080),
@@ -988,6 +1010,207 @@ class SessionExecTest(TenderTestCase):
             status, _, text = curl(method, self.url("hp", tail), body)
             self.assertEqual(status, code, (tail, text))
 
+    def follow_http(self, sid, pid, query="?follow=1", first_only=False):
+        """GET .../logs with follow: (status, [(seconds, line object)]); @first_only: the
+        connection (still open) and the first line."""
+        conn = UnixConnection()
+        conn.request("GET", self.url(sid, f"/processes/{pid}/logs{query}"))
+        started = time.monotonic()
+        resp = conn.getresponse()
+        if first_only:
+            return conn, resp, json.loads(resp.readline())
+        lines = []
+        if resp.getheader("Content-Type") == "application/x-ndjson":
+            for line in iter(resp.readline, b""):
+                lines.append((time.monotonic() - started, json.loads(line)))
+        else:
+            lines.append((0, json.loads(resp.read())))
+        conn.close()
+        return resp.status, lines
+
+    @staticmethod
+    def followed_text(lines):
+        return {s: "".join(o["data"] for _, o in lines if o.get("stream") == s)
+                for s in ("stdout", "stderr")}
+
+    def test_logs_follow_http(self):
+        """GET .../logs?follow=1: the kept tail, then output as the process writes it, then
+        a last line with how it ended; a process that ended gives all at once."""
+        path = self.get("fh")
+        pid = self.start(path, [], shell="echo one; sleep 2; echo two >&2; exit 3")
+        status, lines = self.follow_http("fh", pid)
+        self.assertEqual(status, 200, lines)
+        self.assertEqual(self.followed_text(lines), {"stdout": "one\n", "stderr": "two\n"},
+                         lines)
+        # "one" came while the process ran, its end two seconds later
+        self.assertLess(lines[0][0], 1.5, lines)
+        self.assertGreater(lines[-1][0], 1.5, lines)
+        self.assertEqual(lines[-1][1], {"state": "exited", "exit_code": 3, "signal": 0}, lines)
+        # an ended one: its tail and its end, at once
+        status, lines = self.follow_http("fh", pid, "?follow=1&tail=1")
+        self.assertEqual((status, self.followed_text(lines), lines[-1][1]["exit_code"]),
+                         (200, {"stdout": "one\n", "stderr": "two\n"}, 3), lines)
+        self.assertLess(lines[-1][0], 1.5, lines)
+        pid2 = self.start(path, [], shell="echo a; echo b; echo c")
+        self.assertTrue(wait_for(lambda: self.process(path, pid2)["state"] == "exited",
+                                 timeout=15))
+        status, lines = self.follow_http("fh", pid2, "?tail=1&follow=true")
+        self.assertEqual(self.followed_text(lines)["stdout"], "c\n", lines)
+        # a killed one says so
+        pid3 = self.start(path, [], shell="echo up; exec sleep 123466")
+        conn, resp, first = self.follow_http("fh", pid3, first_only=True)
+        self.assertEqual(first, {"stream": "stdout", "data": "up\n"})
+        self.scall(path, "KillProcess", "si", pid3, 9)
+        last = json.loads(resp.readline())
+        self.assertEqual((last["state"], last["signal"]), ("killed", 9), last)
+        self.assertEqual(resp.readline(), b"")
+        conn.close()
+        # much output while following: all of it, in order
+        pid4 = self.start(path, [], shell="sleep 1; seq 200000")
+        status, lines = self.follow_http("fh", pid4)
+        self.assertEqual(self.followed_text(lines)["stdout"],
+                         "".join(f"{i}\n" for i in range(1, 200001)))
+        # bad input
+        for query, code in (("?follow=maybe", 400), ("?follow=1&tail=x", 400)):
+            status, lines = self.follow_http("fh", pid, query)
+            self.assertEqual(status, code, lines)
+            self.assertIn("follow" if "maybe" in query else "tail", lines[0][1]["error"]["message"])
+        status, lines = self.follow_http("fh", "p999")
+        self.assertEqual(status, 404, lines)
+
+    def test_logs_follow_client_gone(self):
+        """A client that hangs up while following ends the follow, not the process."""
+        path = self.get("fg")
+        pid = self.start(path, [], shell="echo started; exec sleep 123464")
+        conn, resp, first = self.follow_http("fg", pid, first_only=True)
+        self.assertEqual(first["data"], "started\n")
+        conn.close()
+        resp.close()
+        time.sleep(1)
+        self.assertEqual(self.process(path, pid)["state"], "running")
+        self.assertTrue(processes_running(["sleep", "123464"]))
+        # and it may be followed again
+        conn, resp, first = self.follow_http("fg", pid, first_only=True)
+        self.assertEqual(first["data"], "started\n")
+        conn.close()
+        self.scall(path, "KillProcess", "si", pid, 9)
+
+    def test_logs_follow_slow_client(self):
+        """A follower that does not read while the process writes much falls behind: it is
+        ended with an error line, the process and the other followers go on."""
+        path = self.get("fs")
+        # 8 MB at about 2 MB/s
+        pid = self.start(path, [], shell="echo go; sleep 1; for i in $(seq 80); do "
+                         "head -c 100000 /dev/zero | tr '\\0' y; sleep 0.05; done; echo end")
+        slow, slow_resp, first = self.follow_http("fs", pid, first_only=True)
+        self.assertEqual(first["data"], "go\n")
+        # another, reading as it comes, gets all of it
+        status, lines = self.follow_http("fs", pid)
+        self.assertEqual(len(self.followed_text(lines)["stdout"]), 8000000 + 7, lines[-1])
+        self.assertEqual(lines[-1][1]["exit_code"], 0, lines[-1])
+        last = [json.loads(line) for line in iter(slow_resp.readline, b"")][-1]
+        slow.close()
+        self.assertEqual(last["error"]["name"], "org.tender.Agent1.Error.LimitReached", last)
+        self.assertIn("behind", last["error"]["message"])
+        self.assertEqual(self.process(path, pid)["exit_code"], 0)
+
+    def follow_dbus(self, path, pid, opts, fds):
+        """GetProcessLogs with descriptors (in a thread): the thread and its [reply or
+        error]."""
+        fd_list = Gio.UnixFDList.new()
+        opts = dict(opts)
+        for key, fd in fds.items():
+            opts[key] = GLib.Variant("h", fd_list.append(fd))
+        result = []
+
+        def call():
+            try:
+                reply, _ = self.tender.bus.call_with_unix_fd_list_sync(
+                    "org.tender.Agent1", path, SESSION_IFACE, "GetProcessLogs",
+                    GLib.Variant("(sa{sv})", (pid, opts)), GLib.VariantType("(ayay)"),
+                    Gio.DBusCallFlags.NONE, 60000, fd_list, None)
+                result.append(reply.unpack())
+            except GLib.Error as e:
+                result.append(e)
+            finally:
+                # our copies of the descriptors: the reader's EOF comes once all are closed
+                for fd in fd_list.steal_fds():
+                    os.close(fd)
+        thread = threading.Thread(target=call)
+        thread.start()
+        return thread, result
+
+    @staticmethod
+    def read_pipe(fd, until=None, timeout=20):
+        """What comes from the pipe @fd until it ends (or has @until), within @timeout."""
+        data = b""
+        deadline = time.monotonic() + timeout
+        while until is None or until not in data:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise AssertionError(f"the pipe did not end within {timeout} s: {data!r}")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            data += chunk
+        return data
+
+    def test_logs_follow_dbus(self):
+        """GetProcessLogs with follow writes to the caller's descriptors as the process
+        writes, and returns once it ended; a caller that closes its end stops the follow,
+        not the process; bad combinations are refused."""
+        path = self.get("fd2")
+        pid = self.start(path, [], shell="echo one; sleep 2; echo two >&2; exit 3")
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        started = time.monotonic()
+        thread, result = self.follow_dbus(path, pid, {"follow": GLib.Variant("b", True)},
+                                          {"stdout": out_w, "stderr": err_w})
+        os.close(out_w)
+        os.close(err_w)
+        try:
+            self.assertEqual(self.read_pipe(out_r, until=b"\n"), b"one\n")
+            self.assertLess(time.monotonic() - started, 1.5)
+            self.assertTrue(thread.is_alive())
+            thread.join(30)
+            self.assertGreater(time.monotonic() - started, 1.5)
+            self.assertEqual(result, [([], [])], result)
+            # all is there: nothing more on stdout, "two" on stderr
+            self.assertEqual(self.read_pipe(err_r, until=b"\n"), b"two\n")
+            if select.select([out_r], [], [], 0.5)[0]:
+                self.assertEqual(os.read(out_r, 100), b"")
+        finally:
+            os.close(out_r)
+            os.close(err_r)
+        # a caller that closes its end while the process runs on
+        pid2 = self.start(path, [], shell="echo x; exec sleep 123467")
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        thread, result = self.follow_dbus(path, pid2, {"follow": GLib.Variant("b", True)},
+                                          {"stdout": out_w, "stderr": err_w})
+        os.close(out_w)
+        os.close(err_w)
+        self.assertEqual(self.read_pipe(out_r, until=b"\n"), b"x\n")
+        os.close(out_r)
+        thread.join(20)
+        self.assertFalse(thread.is_alive(), "the follow outlived its reader")
+        os.close(err_r)
+        self.assertEqual(result, [([], [])], result)
+        self.assertEqual(self.process(path, pid2)["state"], "running")
+        self.scall(path, "KillProcess", "si", pid2, 9)
+        # bad combinations
+        with tempfile.TemporaryFile() as f:
+            for opts, fds, what in (
+                    ({"follow": GLib.Variant("b", True)}, {}, "descriptors"),
+                    ({"follow": GLib.Variant("b", True)}, {"stdout": f.fileno()}, "stderr"),
+                    ({}, {"stdout": f.fileno(), "stderr": f.fileno()}, "follow"),
+                    ({"follow": GLib.Variant("s", "yes")}, {}, "follow b")):
+                thread, result = self.follow_dbus(path, pid, opts, fds)
+                thread.join(30)
+                self.assertIsInstance(result[0], GLib.Error, (opts, result))
+                self.assertIn("InvalidArgument", str(result[0]))
+                self.assertIn(what, str(result[0]))
+
     def test_busy_session_does_not_expire(self):
         """Under a short inactivity timeout, a session running a background process stays;
         an idle one expires; once the process is killed, it expires too."""
@@ -1031,7 +1254,8 @@ class SessionsReadmeTest(TenderTestCase):
                              timeout=300)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         for expected in ('"created":true', '"created":false', "hello", '"port":8081',
-                         '"stdout":"a,b\\n"', '"stdout":"INFO\\n"', "results"):
+                         '"stdout":"a,b\\n"', '"stdout":"INFO\\n"', "results",
+                         '"data":"step 2\\n"', '"exit_code":0'):
             self.assertIn(expected, out.stdout)
         python = re.findall(r"```python\n(.*?)```", section, re.S)[0]
         out = subprocess.run([sys.executable, "-c", python], capture_output=True, text=True,
