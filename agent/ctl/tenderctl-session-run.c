@@ -308,20 +308,50 @@ tender_ctl_session_write_out(FILE *stream, GVariant *data, GError **error)
 	return TRUE;
 }
 
+/* GetProcessLogs's options with --follow: tenderctl's stdout and stderr, which the plugin
+ * writes to until the process ended */
+static GVariant *
+tender_ctl_session_follow_options(TenderCtl *self, GUnixFDList *fd_list, GError **error)
+{
+	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+	const gchar *const streams[] = {NULL, "stdout", "stderr"};
+	GVariantIter iter;
+	const gchar *key = NULL;
+	GVariant *value = NULL;
+
+	g_variant_iter_init(&iter, self->session->options);
+	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value))
+		g_variant_builder_add(&builder, "{sv}", key, value);
+	g_variant_builder_add(&builder, "{sv}", "follow", g_variant_new_boolean(TRUE));
+	for (gint fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+		gint handle = g_unix_fd_list_append(fd_list, fd, error);
+		if (handle < 0)
+			return NULL;
+		g_variant_builder_add(&builder, "{sv}", streams[fd], g_variant_new_handle(handle));
+	}
+	return g_variant_builder_end(&builder);
+}
+
 gboolean
 tender_ctl_cmd_session_logs(TenderCtl *self, GError **error)
 {
 	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) out = NULL;
 	g_autoptr(GVariant) err = NULL;
+	g_autoptr(GUnixFDList) fd_list = NULL;
+	GVariant *options = self->session->options;
 
+	if (self->session->follow) {
+		fd_list = g_unix_fd_list_new();
+		options = tender_ctl_session_follow_options(self, fd_list, error);
+		if (options == NULL)
+			return FALSE;
+	}
 	reply = tender_ctl_session_call(self,
 					"GetProcessLogs",
-					g_variant_new("(s@a{sv})",
-						      self->names[2],
-						      self->session->options),
+					g_variant_new("(s@a{sv})", self->names[2], options),
 					G_VARIANT_TYPE("(ayay)"),
-					NULL,
+					fd_list,
 					error);
 	if (reply == NULL)
 		return FALSE;

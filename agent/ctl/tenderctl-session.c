@@ -241,6 +241,14 @@ tender_ctl_session_add_entries(GOptionContext *context, TenderCtl *self, TenderC
 	     &session->tail,
 	     "Only the last N lines of each of stdout and stderr, 1 to 100000",
 	     "N"},
+	    {"follow",
+	     'f',
+	     G_OPTION_FLAG_NONE,
+	     G_OPTION_ARG_NONE,
+	     &session->follow,
+	     "Go on printing what the process writes, until it ends (Ctrl-C stops following, "
+	     "not the process)",
+	     NULL},
 	    {NULL},
 	};
 	const GOptionEntry entries_close[] = {
@@ -609,15 +617,17 @@ static const TenderCtlCommand tender_ctl_session_commands[] = {
     },
     {
 	"session logs",
-	"USER SESSION ID [--tail N]",
+	"USER SESSION ID [--tail N] [--follow]",
 	"Print what a background process wrote",
 	"Print what a background process wrote, as kept: its stdout on stdout, its stderr on\n"
-	"stderr, bytes as they are.",
+	"stderr, bytes as they are.  With --follow, go on printing what it writes as it writes\n"
+	"it, until it ends.",
 	"Each log is capped at [plugin sessions] process-log-max (8 MiB): past it, the older half\n"
 	"is dropped.\n"
 	"\n"
 	"Example:\n"
-	"  tenderctl session logs bob web p1 --tail 20",
+	"  tenderctl session logs bob web p1 --tail 20\n"
+	"  tenderctl session logs -f bob web p1",
 	TENDER_CTL_OPTS_SESSION_LOGS,
 	TENDER_CTL_ARGS_SESSION_VERB,
 	tender_ctl_cmd_session_logs,

@@ -39,6 +39,7 @@ struct _TenderCtlSessionOpts {
 	gboolean append;
 	/* logs */
 	gchar *tail;
+	gboolean follow; /* logs --follow */
 	/* close */
 	gboolean delete_workspace;
 

@@ -259,6 +259,18 @@ class SessionsCtlTest(TenderTestCase):
                          "p2")
         self.assertTrue(wait_for(lambda: re.search(r"(?m)^p2 +\d+ +exited +5 ",
                                                    self.ok("ps", self.USER, "bg")), timeout=20))
+        # --follow: what was kept, then what comes as it comes, until the process ends; the
+        # pipes tenderctl writes to end with it
+        self.assertEqual(self.ok("start", self.USER, "bg", "--", "sh", "-c",
+                                 "echo first; echo err >&2; sleep 1.5; echo second").strip(),
+                         "p3")
+        started = time.monotonic()
+        proc = subprocess.Popen([TENDERCTL, "session", "logs", "-f", self.USER, "bg", "p3"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.assertEqual(proc.stdout.readline(), "first\n")
+        self.assertLess(time.monotonic() - started, 1.4, "the kept lines came late")
+        out, err = proc.communicate(timeout=30)
+        self.assertEqual((proc.returncode, out, err), (0, "second\n", "err\n"))
 
     def test_close(self):
         """close keeps the workspace on the host; --delete-workspace removes it."""
