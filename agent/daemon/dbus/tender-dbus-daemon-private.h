@@ -30,6 +30,10 @@ struct _TenderDbusDaemon {
 	TenderAuthority *authority;
 	guint manager_id;
 	GHashTable *objects; /* TenderWorkload* → registration id */
+	/* PropertiesChanged to send, one per workload per main-loop iteration: TenderWorkload*
+	 * → GPtrArray of the (interned) names of its properties that changed meanwhile */
+	GHashTable *changed;
+	guint changed_id;
 	gulong added_id;
 	gulong removed_id;
 	TenderPluginList *plugins;
@@ -45,6 +49,10 @@ struct _TenderDbusDaemon {
 typedef void (*TenderDbusMethodFunc)(TenderDbusDaemon *self,
 				     GDBusMethodInvocation *invocation,
 				     TenderRequest *request);
+
+/* tender-dbus-workload.c */
+void
+tender_dbus_daemon_flush_changed(TenderDbusDaemon *self);
 
 /* tender-dbus-daemon.c */
 void

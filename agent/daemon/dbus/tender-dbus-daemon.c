@@ -310,6 +310,8 @@ static void
 tender_dbus_daemon_finalize(GObject *object)
 {
 	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(object);
+	g_clear_handle_id(&self->changed_id, g_source_remove);
+	g_hash_table_unref(self->changed);
 	g_hash_table_unref(self->objects);
 	if (self->introspection != NULL)
 		g_dbus_node_info_unref(self->introspection);
@@ -328,6 +330,10 @@ static void
 tender_dbus_daemon_init(TenderDbusDaemon *self)
 {
 	self->objects = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
+	self->changed = g_hash_table_new_full(g_direct_hash,
+					      g_direct_equal,
+					      g_object_unref,
+					      (GDestroyNotify)g_ptr_array_unref);
 }
 
 /**

@@ -73,18 +73,23 @@ tender_dbus_daemon_workload_method_call(GDBusConnection *connection,
 				     tender_dbus_daemon_workload_properties);
 }
 
+/* one PropertiesChanged with the present values of the properties that changed */
 static void
-tender_dbus_daemon_workload_changed_cb(TenderWorkload *w, const gchar *property, gpointer user_data)
+tender_dbus_daemon_emit_changed(TenderDbusDaemon *self, TenderWorkload *w, GPtrArray *names)
 {
-	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
 	GVariantBuilder changed;
 	g_autoptr(GError) error = NULL;
 
 	g_variant_builder_init(&changed, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&changed,
-			      "{sv}",
-			      property,
-			      tender_engine_get_workload_property(self->engine, w, property));
+	for (guint i = 0; i < names->len; i++) {
+		const gchar *property = g_ptr_array_index(names, i);
+		g_variant_builder_add(&changed,
+				      "{sv}",
+				      property,
+				      tender_engine_get_workload_property(self->engine,
+									  w,
+									  property));
+	}
 	if (!g_dbus_connection_emit_signal(self->connection,
 					   NULL,
 					   tender_workload_get_object_path(w),
@@ -96,6 +101,59 @@ tender_dbus_daemon_workload_changed_cb(TenderWorkload *w, const gchar *property,
 							 NULL),
 					   &error))
 		g_warning("cannot emit PropertiesChanged: %s", error->message);
+}
+
+/**
+ * tender_dbus_daemon_flush_changed:
+ * @self: a #TenderDbusDaemon
+ *
+ * Sends the PropertiesChanged that wait, one per workload.
+ */
+void
+tender_dbus_daemon_flush_changed(TenderDbusDaemon *self)
+{
+	GHashTableIter iter;
+	gpointer w;
+	gpointer names;
+
+	g_clear_handle_id(&self->changed_id, g_source_remove);
+	g_hash_table_iter_init(&iter, self->changed);
+	while (g_hash_table_iter_next(&iter, &w, &names))
+		tender_dbus_daemon_emit_changed(self, TENDER_WORKLOAD(w), names);
+	g_hash_table_remove_all(self->changed);
+}
+
+static gboolean
+tender_dbus_daemon_flush_changed_cb(gpointer user_data)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+
+	self->changed_id = 0;
+	tender_dbus_daemon_flush_changed(self);
+	return G_SOURCE_REMOVE;
+}
+
+/* a property changed: its PropertiesChanged goes out at the start of the next main-loop
+ * iteration, with those of every other property of the workload that changed meanwhile (a
+ * start changes several at once), and the values they have then */
+static void
+tender_dbus_daemon_workload_changed_cb(TenderWorkload *w, const gchar *property, gpointer user_data)
+{
+	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+	GPtrArray *names = g_hash_table_lookup(self->changed, w);
+	const gchar *interned = g_intern_string(property);
+
+	if (names == NULL) {
+		names = g_ptr_array_new();
+		g_hash_table_insert(self->changed, g_object_ref(w), names);
+	}
+	if (!g_ptr_array_find(names, interned, NULL))
+		g_ptr_array_add(names, (gpointer)interned);
+	if (self->changed_id == 0)
+		self->changed_id = g_idle_add_full(G_PRIORITY_HIGH,
+						   tender_dbus_daemon_flush_changed_cb,
+						   self,
+						   NULL);
 }
 
 static void
@@ -193,8 +251,14 @@ void
 tender_dbus_daemon_workload_removed_cb(TenderEngine *engine, TenderWorkload *w, gpointer user_data)
 {
 	TenderDbusDaemon *self = TENDER_DBUS_DAEMON(user_data);
+	GPtrArray *names = g_hash_table_lookup(self->changed, w);
 	gpointer id = NULL;
 
+	/* what changed before it went, before WorkloadRemoved */
+	if (names != NULL) {
+		tender_dbus_daemon_emit_changed(self, w, names);
+		g_hash_table_remove(self->changed, w);
+	}
 	if (g_hash_table_lookup_extended(self->objects, w, NULL, &id)) {
 		g_dbus_connection_unregister_object(self->connection, GPOINTER_TO_UINT(id));
 		g_signal_handlers_disconnect_by_data(w, self);
