@@ -18,6 +18,7 @@ struct _TenderEngine {
 	TenderStore *store;
 	GHashTable *runtimes; /* name → TenderRuntime */
 	GHashTable *entries;  /* name → TenderSupervisor */
+	guint trim_id;	      /* after removals: the heap's free pages go back to the system */
 	gboolean set_up;      /* tender_engine_setup() has taken over the state files */
 	/* the TenderLogFollowers of FollowLogs, and how many GetLogs are under way */
 	GPtrArray *followers;

@@ -5,6 +5,10 @@
 #include "config.h"
 
 #include <signal.h>
+/* after a libc header, which tells whether it is glibc */
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "tender-engine-private.h"
 #include "tender-error.h"
@@ -24,6 +28,9 @@
 G_DEFINE_TYPE(TenderEngine, tender_engine, G_TYPE_OBJECT)
 
 enum { SIGNAL_WORKLOAD_ADDED, SIGNAL_WORKLOAD_REMOVED, SIGNAL_LAST };
+
+/* seconds after the last removal before the heap is trimmed */
+#define TENDER_ENGINE_TRIM_DELAY_SEC 2
 static guint signals[SIGNAL_LAST] = {0};
 
 /* writes @workload's state file, with @supervisor's run if there is one */
@@ -143,6 +150,21 @@ tender_engine_lookup(TenderEngine *self, const gchar *name, GError **error)
 	return entry;
 }
 
+/* a while after the last removal, the free memory at the heap's top and in its middle goes
+ * back to the system: glibc keeps what many removed workloads freed otherwise, and tenderd's
+ * RSS would stay at its high-water mark */
+static gboolean
+tender_engine_trim_cb(gpointer user_data)
+{
+	TenderEngine *self = TENDER_ENGINE(user_data);
+
+	self->trim_id = 0;
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
+	return G_SOURCE_REMOVE;
+}
+
 /* removes the state file first: a workload whose file is still there is not gone */
 gboolean
 tender_engine_remove_entry(TenderEngine *self, TenderSupervisor *entry, GError **error)
@@ -157,6 +179,10 @@ tender_engine_remove_entry(TenderEngine *self, TenderSupervisor *entry, GError *
 	g_hash_table_remove(self->entries, tender_workload_get_name(workload));
 	g_info("workload %s removed", tender_workload_get_name(workload));
 	g_signal_emit(self, signals[SIGNAL_WORKLOAD_REMOVED], 0, workload);
+	if (self->trim_id != 0)
+		g_source_remove(self->trim_id);
+	self->trim_id =
+	    g_timeout_add_seconds(TENDER_ENGINE_TRIM_DELAY_SEC, tender_engine_trim_cb, self);
 	return TRUE;
 }
 
@@ -748,6 +774,7 @@ static void
 tender_engine_finalize(GObject *object)
 {
 	TenderEngine *self = TENDER_ENGINE(object);
+	g_clear_handle_id(&self->trim_id, g_source_remove);
 	g_hash_table_unref(self->entries);
 	g_ptr_array_unref(self->followers);
 	g_object_unref(self->store);
