@@ -10,7 +10,8 @@ is measured beside its peer in the same run, interleaved, and given as a ratio:
   1. launch latency   tender-bench latency: tender vs the floor vs systemd-run --scope
   2. throughput       tender-bench throughput: the same with 16 launches in flight
   3. HTTP             wrk on /api/health and /metrics (100 workloads) of tenderd and of a
-                      FastAPI + uvicorn server with seed 000's two endpoints
+                      FastAPI + uvicorn server with seed 000's two endpoints; /api/health of
+                      a bare libsoup 3 server (bare-soup-server.c); tenderd's RSS before/after
   4. memory, scale    tenderd's RSS idle and with 1,000 and 5,000 sleepers; list and metrics
   5. Docker           (bench_docker.py, with the lab's dockerd) a tool run of `true` through
                       tender (HTTP, wait=true) vs `docker run --rm IMAGE true` vs the Engine
@@ -27,6 +28,7 @@ is measured beside its peer in the same run, interleaved, and given as a ratio:
                       GetSession of a live session vs a D-Bus Ping of tenderd, a new session
                       on each backend vs `docker run -d IMAGE sleep`
 
+and, only when named in --sections, the HTTP soak test (bench_soak.py, section soak).
 The table goes to stdout (Markdown); --json FILE writes every raw figure.  Exits 1 if the
 machinery failed (a launch, a call, a request that should work did not), whatever the speed.
 """
