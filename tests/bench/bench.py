@@ -10,7 +10,8 @@ is measured beside its peer in the same run, interleaved, and given as a ratio:
   1. launch latency   tender-bench latency: tender vs the floor vs systemd-run --scope
   2. throughput       tender-bench throughput: the same with 16 launches in flight
   3. HTTP             wrk on /api/health and /metrics (100 workloads) of tenderd and of a
-                      FastAPI + uvicorn server with seed 000's two endpoints
+                      FastAPI + uvicorn server with seed 000's two endpoints; /api/health of
+                      a bare libsoup 3 server (bare-soup-server.c); tenderd's RSS before/after
   4. memory, scale    tenderd's RSS idle and with 1,000 and 5,000 sleepers; list and metrics
   5. Docker           (bench_docker.py, with the lab's dockerd) a tool run of `true` through
                       tender (HTTP, wait=true) vs `docker run --rm IMAGE true` vs the Engine
@@ -27,6 +28,7 @@ is measured beside its peer in the same run, interleaved, and given as a ratio:
                       GetSession of a live session vs a D-Bus Ping of tenderd, a new session
                       on each backend vs `docker run -d IMAGE sleep`
 
+and, only when named in --sections, the HTTP soak test (bench_soak.py, section soak).
 The table goes to stdout (Markdown); --json FILE writes every raw figure.  Exits 1 if the
 machinery failed (a launch, a call, a request that should work did not), whatever the speed.
 """
@@ -37,7 +39,6 @@ import json
 import os
 import platform
 import re
-import secrets
 import shutil
 import socket
 import statistics
@@ -50,6 +51,7 @@ import urllib.request
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 import bench_docker  # noqa: E402 (section 5, beside this file)
 import bench_sessions  # noqa: E402 (section 7)
+import bench_soak  # noqa: E402 (the soak test)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONF = "/etc/tender/tenderd.conf"
@@ -57,6 +59,7 @@ TOKENS = "/etc/tender/tokens"
 TENDER_TCP = "http://127.0.0.1:8086"
 HTTP_SOCKET = "/run/tender/http.sock"
 REF_PORT = 8087
+BARE_PORT = 8088
 CGROUP_SYSTEMD = "/sys/fs/cgroup/systemd/tender.slice"
 PYTHON = "/usr/bin/python3"
 
@@ -68,6 +71,9 @@ class Bench:
         self.results = {}
         self.client = args.client or os.environ.get("TENDER_BENCH") or os.path.join(
             args.builddir, "tests/bench/tender-bench"
+        )
+        self.bare_soup = os.environ.get("TENDER_BARE_SOUP") or os.path.join(
+            args.builddir, "tests/bench/bare-soup-server"
         )
 
     # ---- helpers ----
@@ -274,21 +280,19 @@ class Bench:
         return r
 
     def http(self):
-        a = self.args
         prefix = f"bench-http{os.getpid()}-"
-        token = secrets.token_hex(16)
-        saved = None
-        if os.path.exists(TOKENS):
-            with open(TOKENS) as f:
-                saved = f.read()
-        fd = os.open(TOKENS, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-        os.fchmod(fd, 0o600)
-        os.write(fd, f"{token} 0\n".encode())
-        os.close(fd)
-        ref = None
+        with bench_soak.bearer_token(TOKENS) as token:
+            self.http_measure(prefix, token)
+
+    def http_measure(self, prefix, token):
+        a = self.args
+        ref = bare = None
+        pid = self.tenderd_pid()
+        rss_before = self.status_kb(pid, "VmRSS")
         pids_file = tempfile.NamedTemporaryFile("w", prefix="bench-pids.", delete=False)
         try:
-            self.log(f"HTTP: {a.http_workloads} workloads, then wrk against tenderd and FastAPI")
+            self.log(f"HTTP: {a.http_workloads} workloads, then wrk against tenderd, FastAPI "
+                     "and a bare libsoup 3 server")
             sp = self.client_run(
                 "spawn", "--count", a.http_workloads, "--prefix", prefix.rstrip("-"), "--jobs", a.jobs
             )
@@ -304,10 +308,13 @@ class Bench:
                  "--pids-file", pids_file.name],
                 stdout=subprocess.DEVNULL,
             )
+            bare = subprocess.Popen([self.bare_soup, str(BARE_PORT)], stdout=subprocess.DEVNULL)
             ref_url = f"http://127.0.0.1:{REF_PORT}"
-            if not self.wait_http(ref_url + "/api/health", 30):
-                self.error("the FastAPI reference server did not answer within 30 s")
-                return
+            bare_url = f"http://127.0.0.1:{BARE_PORT}"
+            for url in (ref_url, bare_url):
+                if not self.wait_http(url + "/api/health", 30):
+                    self.error(f"the peer at {url} did not answer within 30 s")
+                    return
             # both answer, with every workload, before anything is timed
             for base, tok in ((TENDER_TCP, token), (ref_url, None)):
                 body = self.http_get(base + "/metrics", tok)
@@ -318,11 +325,12 @@ class Bench:
             targets = [
                 ("tender", "health", TENDER_TCP + "/api/health", None),
                 ("fastapi", "health", ref_url + "/api/health", None),
+                ("soup", "health", bare_url + "/api/health", None),
                 ("tender", "metrics", TENDER_TCP + "/metrics", token),
                 ("fastapi", "metrics", ref_url + "/metrics", None),
             ]
             for r in range(a.http_rounds):
-                order = targets[r % 2 :] + targets[: r % 2]
+                order = targets[r % 3 :] + targets[: r % 3]
                 for who, what, url, tok in order:
                     self.log(f"HTTP round {r + 1}/{a.http_rounds}: {who} {what}")
                     res = self.wrk(url, tok)
@@ -333,21 +341,21 @@ class Bench:
                 "wrk": f"-t{a.wrk_threads} -c{a.wrk_connections} -d{a.http_duration}s",
                 "rounds": a.http_rounds,
                 "runs": runs,
+                "tenderd_rss_kb_before": rss_before,
+                "tenderd_rss_kb_after": self.status_kb(pid, "VmRSS"),
+                "tenderd_requests": sum(x["requests"] for k, v in runs.items()
+                                        if k.startswith("tender/") for x in v),
             }
         finally:
-            if ref is not None:
-                ref.terminate()
-                try:
-                    ref.wait(10)
-                except subprocess.TimeoutExpired:
-                    ref.kill()
-                    ref.wait()
+            for proc in (ref, bare):
+                if proc is not None:
+                    proc.terminate()
+                    try:
+                        proc.wait(10)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
             os.unlink(pids_file.name)
-            if saved is None:
-                os.unlink(TOKENS)
-            else:
-                with open(TOKENS, "w") as f:
-                    f.write(saved)
             self.client_run("remove", "--prefix", prefix, "--jobs", a.jobs)
             self.wait_scopes_gone(prefix)
 
@@ -513,6 +521,8 @@ class Bench:
             self.docker()
         if "sessions" in sections:
             self.sessions()
+        if "soak" in sections:
+            self.results["soak"] = bench_soak.run(self, TOKENS)
         self.results["errors"] = self.errors
         self.results["settings"] = {
             k: v for k, v in vars(a).items() if k not in ("json", "client", "builddir")
@@ -621,7 +631,7 @@ def render(res):
             f"(median); /metrics with {http['workloads']} workloads (tenderd: bearer token)"
         )
         out.append("")
-        rows = []
+        rows, notes = [], []
         for what, label in (("health", "/api/health"), ("metrics", "/metrics")):
             t = http["runs"].get(f"tender/{what}", [])
             f = http["runs"].get(f"fastapi/{what}", [])
@@ -633,10 +643,30 @@ def render(res):
             f_p99 = statistics.median(r["p99_us"] for r in f) / 1000
             t_p50 = statistics.median(r["p50_us"] for r in t) / 1000
             f_p50 = statistics.median(r["p50_us"] for r in f) / 1000
-            rows.append([f"{label} req/s", fmt(t_rps, 0), fmt(f_rps, 0), ratio(t_rps, f_rps)])
-            rows.append([f"{label} p50 (ms)", fmt(t_p50), fmt(f_p50), ratio(t_p50, f_p50)])
-            rows.append([f"{label} p99 (ms)", fmt(t_p99), fmt(f_p99), ratio(t_p99, f_p99)])
-        out.append(table(["", "tenderd", "FastAPI + uvicorn", "tenderd/FastAPI"], rows))
+            s = http["runs"].get(f"soup/{what}", [])
+            s_rps, s_p50, s_p99 = (statistics.median(r[k] for r in s) / d if s else None
+                                   for k, d in (("rps", 1), ("p50_us", 1000), ("p99_us", 1000)))
+            rows.append([f"{label} req/s", fmt(t_rps, 0), fmt(f_rps, 0), ratio(t_rps, f_rps),
+                         fmt(s_rps, 0), ratio(t_rps, s_rps)])
+            rows.append([f"{label} p50 (ms)", fmt(t_p50), fmt(f_p50), ratio(t_p50, f_p50),
+                         fmt(s_p50), ratio(t_p50, s_p50)])
+            rows.append([f"{label} p99 (ms)", fmt(t_p99), fmt(f_p99), ratio(t_p99, f_p99),
+                         fmt(s_p99), ratio(t_p99, s_p99)])
+            if s:
+                met = "met" if t_rps >= 0.9 * s_rps else "missed"
+                notes.append(f"{label} req/s tenderd / bare libsoup 3: {ratio(t_rps, s_rps)} "
+                             f"(target >= 0.90: {met})")
+        out.append(table(["", "tenderd", "FastAPI + uvicorn", "tenderd/FastAPI",
+                          "bare libsoup 3", "tenderd/libsoup"], rows))
+        out.append("")
+        rss0, rss1 = http.get("tenderd_rss_kb_before"), http.get("tenderd_rss_kb_after")
+        if rss0 and rss1:
+            met = "met" if rss1 - rss0 <= 2048 else "missed"
+            notes.append(f"tenderd RSS before -> after the section's "
+                         f"{fmt(http['tenderd_requests'])} requests to tenderd: {fmt(rss0)} -> "
+                         f"{fmt(rss1)} KiB (+{fmt(rss1 - rss0)}; target <= +2,048 KiB after "
+                         f"1,000,000: {met} at this count)")
+        out.append("; ".join(notes) + ".")
     sc = res.get("scale")
     if sc and sc.get("points"):
         idle, before = sc["idle"], sc["before"]
@@ -661,7 +691,7 @@ def render(res):
                     + [ratio(p["tenderd_rss_kb"] - before["tenderd_rss_kb"],
                              p["systemd_rss_kb"] - before["systemd_rss_kb"])
                        for p in sc["points"]])
-        rows.append(["tender-shim PSS per workload (KiB)", "-", "-"]
+        rows.append(["tender-shim PSS per workload (KiB; target <= 64)", "-", "-"]
                     + [fmt(p["shim_pss_kb_avg"], 0) for p in sc["points"]])
         rows.append(["start rate (launches/s, 16 in flight)", "-", "-"]
                     + [fmt(p["spawn"]["started"] / (p["spawn"]["wall_ms"] / 1000), 1)
@@ -690,6 +720,9 @@ def render(res):
             f"{fmt(sc['remove_until_gone_s'])} s ({sc['scopes_left']} left); tenderd RSS after: "
             f"{fmt(sc['after']['tenderd_rss_kb'])} KiB"
         )
+    if res.get("soak"):
+        out.append("")
+        out.extend(bench_soak.render(res["soak"], fmt))
     iso = res.get("isolation")
     if iso:
         out.append("")
@@ -903,7 +936,13 @@ def main():
     p.add_argument("--docker-tp-count", type=int, default=48,
                    help="Docker throughput: runs per peer and round, 8 in flight")
     p.add_argument("--docker-tp-rounds", type=int, default=2, help="Docker throughput rounds")
-    p.add_argument("--sections", default="launch,isolation,http,scale,docker,sessions")
+    p.add_argument("--sections", default="launch,isolation,http,scale,docker,sessions",
+                   help="of launch,isolation,http,scale,docker,sessions,soak (soak: the HTTP "
+                   "soak test, only when named)")
+    p.add_argument("--soak-requests", type=int, default=200000)
+    p.add_argument("--soak-warmup", type=int, default=20000)
+    p.add_argument("--soak-rss-kb", type=int, default=2048,
+                   help="the soak test fails if tenderd's RSS grows by more (KiB)")
     p.add_argument("--configure", action="store_true",
                    help="raise max-workloads in tenderd.conf and restart tenderd first")
     p.add_argument("--json", help="also write every raw figure to this file")

@@ -1,8 +1,23 @@
 -- wrk script of the benchmarks: sends the bearer token in TENDER_BENCH_TOKEN (if set), and
--- prints one JSON line with what tests/bench/bench.py reads.
+-- prints one JSON line with what tests/bench/bench.py reads.  With TENDER_BENCH_STOP_AFTER=N
+-- (the soak test), each thread stops once it has N answers and says so on stderr ("stopped"),
+-- for the caller to end wrk with SIGINT (wrk itself waits for -d).
 local token = os.getenv("TENDER_BENCH_TOKEN")
 if token ~= nil and token ~= "" then
 	wrk.headers["Authorization"] = "Bearer " .. token
+end
+
+local stop_after = tonumber(os.getenv("TENDER_BENCH_STOP_AFTER") or "")
+if stop_after ~= nil then
+	local answers = 0
+	function response(status, headers, body)
+		answers = answers + 1
+		if answers == stop_after then
+			wrk.thread:stop()
+			io.stderr:write("stopped\n")
+			io.stderr:flush()
+		end
+	end
 end
 
 function done(summary, latency, requests)
