@@ -37,6 +37,8 @@ tender_engine_parse_options(const gchar *method,
 			    GError **error);
 TenderSupervisor *
 tender_engine_lookup(TenderEngine *self, const gchar *name, GError **error);
+TenderRuntimeRun *
+tender_engine_lookup_metrics_run(TenderEngine *self, const gchar *name, GError **error);
 gboolean
 tender_engine_save_workload(TenderEngine *self,
 			    TenderWorkload *workload,

@@ -49,6 +49,7 @@ import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 import bench_docker  # noqa: E402 (section 5, beside this file)
+import bench_metrics_latency  # noqa: E402 (section 8)
 import bench_sessions  # noqa: E402 (section 7)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -513,6 +514,8 @@ class Bench:
             self.docker()
         if "sessions" in sections:
             self.sessions()
+        if "metrics-latency" in sections:
+            self.results["metrics_latency"] = bench_metrics_latency.run(self, TOKENS, TENDER_TCP)
         self.results["errors"] = self.errors
         self.results["settings"] = {
             k: v for k, v in vars(a).items() if k not in ("json", "client", "builddir")
@@ -702,6 +705,8 @@ def render(res):
     if se:
         out.append("")
         out.extend(bench_sessions.render(se, fmt, ratio, table))
+    if res.get("metrics_latency"):
+        out.extend([""] + bench_metrics_latency.render(res["metrics_latency"], fmt, table))
     return "\n".join(out)
 
 
@@ -903,7 +908,8 @@ def main():
     p.add_argument("--docker-tp-count", type=int, default=48,
                    help="Docker throughput: runs per peer and round, 8 in flight")
     p.add_argument("--docker-tp-rounds", type=int, default=2, help="Docker throughput rounds")
-    p.add_argument("--sections", default="launch,isolation,http,scale,docker,sessions")
+    p.add_argument("--sections",
+                   default="launch,isolation,http,scale,docker,sessions,metrics-latency")
     p.add_argument("--configure", action="store_true",
                    help="raise max-workloads in tenderd.conf and restart tenderd first")
     p.add_argument("--json", help="also write every raw figure to this file")

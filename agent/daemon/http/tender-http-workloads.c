@@ -345,38 +345,66 @@ tender_http_workloads_export(TenderHttpRequest *req)
 	tender_http_message_reply_text(req->msg, SOUP_STATUS_OK, "application/json", json);
 }
 
-/**
- * tender_http_workloads_metrics:
- * @req: GET /v1/workloads/NAME/metrics
- *
- * Answers with the workload's metrics.
- */
-void
-tender_http_workloads_metrics(TenderHttpRequest *req)
+static void
+tender_http_workloads_metrics_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
+	g_autoptr(TenderHttpRequest) req = user_data;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) metrics = NULL;
+	g_autoptr(GVariant) metrics =
+	    tender_engine_get_metrics_finish(TENDER_ENGINE(source), res, &error);
 
-	metrics = tender_engine_get_metrics(tender_http_server_get_engine(req->self),
-					    req->match.name,
-					    &error);
+	if (!tender_http_request_resume(req))
+		return;
 	tender_http_workloads_reply_variant(req, SOUP_STATUS_OK, metrics, error);
 }
 
 /**
- * tender_http_workloads_prometheus:
- * @req: GET /metrics or /v1/metrics
+ * tender_http_workloads_metrics:
+ * @req: (transfer full): GET /v1/workloads/NAME/metrics
  *
- * Answers with the metrics of every workload and of tenderd, in Prometheus' text format.
+ * Answers with the workload's metrics, read in a worker thread.
+ */
+void
+tender_http_workloads_metrics(TenderHttpRequest *req)
+{
+	TenderEngine *engine = tender_http_server_get_engine(req->self);
+	const gchar *name = req->match.name;
+
+	tender_http_request_pause(req);
+	tender_engine_get_metrics_async(engine, name, NULL, tender_http_workloads_metrics_cb, req);
+}
+
+static void
+tender_http_workloads_prometheus_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderHttpRequest) req = user_data;
+	g_autoptr(GHashTable) metrics =
+	    tender_engine_get_all_metrics_finish(TENDER_ENGINE(source), res, NULL);
+
+	if (!tender_http_request_resume(req))
+		return;
+	tender_http_message_reply_text(req->msg,
+				       SOUP_STATUS_OK,
+				       "text/plain; version=0.0.4; charset=utf-8",
+				       tender_prometheus_render(TENDER_ENGINE(source), metrics));
+}
+
+/**
+ * tender_http_workloads_prometheus:
+ * @req: (transfer full): GET /metrics or /v1/metrics
+ *
+ * Answers with the metrics of every workload and of tenderd, in Prometheus' text format; the
+ * cgroup files are read in a worker thread.
  */
 void
 tender_http_workloads_prometheus(TenderHttpRequest *req)
 {
-	tender_http_message_reply_text(req->msg,
-				       SOUP_STATUS_OK,
-				       "text/plain; version=0.0.4; charset=utf-8",
-				       tender_prometheus_render(
-					   tender_http_server_get_engine(req->self)));
+	tender_http_request_pause(req);
+	tender_engine_get_metrics_async(tender_http_server_get_engine(req->self),
+					NULL,
+					NULL,
+					tender_http_workloads_prometheus_cb,
+					req);
 }
 
 /**

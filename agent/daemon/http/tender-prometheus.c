@@ -173,11 +173,13 @@ static const struct {
 /**
  * tender_prometheus_render:
  * @engine: the engine
+ * @metrics: (nullable): the name of each running or paused workload to its metrics, as
+ *	tender_engine_get_all_metrics_finish() gives them
  *
  * Returns: (transfer full): the exposition text
  */
 gchar *
-tender_prometheus_render(TenderEngine *engine)
+tender_prometheus_render(TenderEngine *engine, GHashTable *metrics_of)
 {
 	g_autoptr(GPtrArray) workloads = tender_engine_get_workloads(engine);
 	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
@@ -192,14 +194,14 @@ tender_prometheus_render(TenderEngine *engine)
 		    tender_prometheus_escape_label(tender_workload_get_name(w));
 		g_autofree gchar *unit =
 		    tender_prometheus_escape_label(tender_workload_get_unit(w));
-		TenderState state = tender_workload_get_state(w);
 		GVariant *m = NULL;
 
 		g_ptr_array_add(labels, g_strdup_printf("workload=\"%s\",unit=\"%s\"", name, unit));
-		if (state == TENDER_STATE_RUNNING || state == TENDER_STATE_PAUSED)
-			m = tender_engine_get_metrics(engine, tender_workload_get_name(w), NULL);
+		if (metrics_of != NULL)
+			m = g_hash_table_lookup(metrics_of, tender_workload_get_name(w));
 		g_ptr_array_add(metrics,
-				m != NULL ? m : g_variant_ref_sink(g_variant_new("a{sv}", NULL)));
+				m != NULL ? g_variant_ref(m)
+					  : g_variant_ref_sink(g_variant_new("a{sv}", NULL)));
 	}
 
 	tender_prometheus_header(out, "tender_workloads", "gauge", "Workloads known to tenderd.");
