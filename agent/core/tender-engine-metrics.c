@@ -12,6 +12,9 @@
  * takes from each run a reader that holds its own copy of what it reads (the cgroup path), a
  * worker thread runs the readers, and the main loop turns the counters into the answers.  A
  * run whose runtime has no such reader (a plugin's) is read on the main loop, as before.
+ * Requests for every workload that come while such a reading is under way share it (and its
+ * answer) instead of starting another: under a load of GET /metrics, each cgroup file is read
+ * once per reading, not once per request.
  */
 
 /* one run's sample */
@@ -27,8 +30,9 @@ typedef struct {
 
 typedef struct {
 	GPtrArray *samples; /* of TenderEngineSample */
-	gboolean all;	    /* every running or paused workload, not one */
-	GTask *task;	    /* the caller's, on the main loop */
+	TenderEngine *engine;
+	gboolean all; /* every running or paused workload (the waiters are the engine's) */
+	GTask *task;  /* the caller's, on the main loop; NULL if @all */
 } TenderEngineSampling;
 
 static void
@@ -45,6 +49,7 @@ static void
 tender_engine_sampling_free(TenderEngineSampling *sampling)
 {
 	g_ptr_array_unref(sampling->samples);
+	g_clear_object(&sampling->engine);
 	g_clear_object(&sampling->task);
 	g_free(sampling);
 }
@@ -88,6 +93,7 @@ tender_engine_metrics_read_cb(GObject *source, GAsyncResult *res, gpointer user_
 	g_autoptr(TenderEngineSampling) sampling = user_data;
 	g_autoptr(GHashTable) all =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_variant_unref);
+	g_autoptr(GPtrArray) waiters = NULL;
 
 	for (guint i = 0; i < sampling->samples->len; i++) {
 		TenderEngineSample *sample = g_ptr_array_index(sampling->samples, i);
@@ -113,9 +119,13 @@ tender_engine_metrics_read_cb(GObject *source, GAsyncResult *res, gpointer user_
 					    g_strdup(sample->name),
 					    g_variant_ref_sink(metrics));
 	}
-	g_task_return_pointer(sampling->task,
-			      g_steal_pointer(&all),
-			      (GDestroyNotify)g_hash_table_unref);
+	/* every request that came meanwhile has the same answer */
+	waiters = g_steal_pointer(&sampling->engine->metrics_waiters);
+	for (guint i = 0; i < waiters->len; i++) {
+		g_task_return_pointer(g_ptr_array_index(waiters, i),
+				      g_hash_table_ref(all),
+				      (GDestroyNotify)g_hash_table_unref);
+	}
 }
 
 static void
@@ -151,18 +161,26 @@ tender_engine_get_metrics_async(TenderEngine *self,
 				GAsyncReadyCallback callback,
 				gpointer user_data)
 {
-	g_autoptr(TenderEngineSampling) sampling = g_new0(TenderEngineSampling, 1);
+	g_autoptr(TenderEngineSampling) sampling = NULL;
+	g_autoptr(GTask) task = NULL;
 	g_autoptr(GTask) worker = NULL;
 	g_autoptr(GError) error = NULL;
 
 	g_return_if_fail(TENDER_IS_ENGINE(self));
-	sampling->task = g_task_new(self, cancellable, callback, user_data);
-	g_task_set_source_tag(sampling->task, tender_engine_get_metrics_async);
+	task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, tender_engine_get_metrics_async);
+	if (name == NULL && self->metrics_waiters != NULL) {
+		g_ptr_array_add(self->metrics_waiters, g_steal_pointer(&task));
+		return;
+	}
+	sampling = g_new0(TenderEngineSampling, 1);
+	sampling->engine = g_object_ref(self);
 	sampling->samples =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)tender_engine_sample_free);
 	sampling->all = name == NULL;
 	if (name != NULL) {
 		TenderRuntimeRun *run = tender_engine_lookup_metrics_run(self, name, &error);
+		sampling->task = g_steal_pointer(&task);
 		if (run == NULL) {
 			g_task_return_error(sampling->task, g_steal_pointer(&error));
 			return;
@@ -170,6 +188,8 @@ tender_engine_get_metrics_async(TenderEngine *self,
 		tender_engine_sampling_add(sampling, name, run);
 	} else {
 		g_autoptr(GPtrArray) workloads = tender_engine_get_workloads(self);
+		self->metrics_waiters = g_ptr_array_new_with_free_func(g_object_unref);
+		g_ptr_array_add(self->metrics_waiters, g_steal_pointer(&task));
 		for (guint i = 0; i < workloads->len; i++) {
 			const gchar *wname =
 			    tender_workload_get_name(g_ptr_array_index(workloads, i));

@@ -22,6 +22,9 @@ struct _TenderEngine {
 	/* the TenderLogFollowers of FollowLogs, and how many GetLogs are under way */
 	GPtrArray *followers;
 	guint log_queries;
+	/* the GTasks of tender_engine_get_metrics_async() of every workload that wait for the
+	 * reading under way, which they share; NULL when none is */
+	GPtrArray *metrics_waiters;
 };
 
 /* where an option of a method goes; its type is the schema's (tender-options.c) */

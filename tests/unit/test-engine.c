@@ -594,8 +594,10 @@ test_engine_metrics_async(EngineFixture *fx, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GAsyncResult) res = NULL;
+	g_autoptr(GAsyncResult) res2 = NULL;
 	g_autoptr(GVariant) metrics = NULL;
 	g_autoptr(GHashTable) all = NULL;
+	g_autoptr(GHashTable) all2 = NULL;
 	guint64 usage = 0;
 	guint64 tasks = 0;
 
@@ -640,6 +642,29 @@ test_engine_metrics_async(EngineFixture *fx, gconstpointer data)
 	g_assert_cmpuint(usage, ==, 7 * G_GUINT64_CONSTANT(1000000000));
 	g_assert_false(g_hash_table_contains(all, "idle"));
 	g_assert_cmpint(tender_fake_runtime_get_n_reads_off_main(fx->runtime), ==, 2);
+	g_clear_object(&res);
+	g_clear_pointer(&all, g_hash_table_unref);
+
+	/* a request for all that comes while a reading is under way shares it, and its answer */
+	tender_engine_get_metrics_async(fx->engine, NULL, NULL, engine_metrics_done_cb, &res);
+	tender_engine_get_metrics_async(fx->engine, NULL, NULL, engine_metrics_done_cb, &res2);
+	ENGINE_WAIT_UNTIL(res != NULL && res2 != NULL);
+	all = tender_engine_get_all_metrics_finish(fx->engine, res, &error);
+	g_assert_no_error(error);
+	all2 = tender_engine_get_all_metrics_finish(fx->engine, res2, &error);
+	g_assert_no_error(error);
+	g_assert_true(all == all2);
+	g_assert_true(g_hash_table_contains(all, "web"));
+	g_assert_cmpint(tender_fake_runtime_get_n_reads_off_main(fx->runtime), ==, 3);
+
+	/* and one that comes after it has answered reads again */
+	g_clear_object(&res);
+	g_clear_pointer(&all, g_hash_table_unref);
+	res = engine_metrics_async(fx, NULL);
+	all = tender_engine_get_all_metrics_finish(fx->engine, res, &error);
+	g_assert_no_error(error);
+	g_assert_true(all != all2);
+	g_assert_cmpint(tender_fake_runtime_get_n_reads_off_main(fx->runtime), ==, 4);
 }
 
 static void
