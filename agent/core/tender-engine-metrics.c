@@ -91,33 +91,41 @@ static void
 tender_engine_metrics_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(TenderEngineSampling) sampling = user_data;
-	g_autoptr(GHashTable) all =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_variant_unref);
+	g_autoptr(GHashTable) all = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(GPtrArray) waiters = NULL;
 
 	for (guint i = 0; i < sampling->samples->len; i++) {
 		TenderEngineSample *sample = g_ptr_array_index(sampling->samples, i);
 		g_autoptr(GError) error = NULL;
-		GVariant *metrics = tender_runtime_run_build_metrics(sample->run,
-								     &sample->metrics,
-								     sample->error,
-								     sample->now,
-								     sample->now_utc,
-								     &error);
-		if (!sampling->all) {
-			if (metrics == NULL) {
-				g_task_return_error(sampling->task, g_steal_pointer(&error));
-				return;
-			}
-			g_task_return_pointer(sampling->task,
-					      g_variant_ref_sink(metrics),
-					      (GDestroyNotify)g_variant_unref);
-			return;
-		}
-		if (metrics != NULL)
+		GVariant *metrics;
+
+		/* every workload's: the plain counters, for the caller to render */
+		if (sampling->all) {
+			if (sample->error != NULL)
+				continue;
+			(void)tender_runtime_run_record_metrics(sample->run,
+								&sample->metrics,
+								sample->now,
+								sample->now_utc);
 			g_hash_table_insert(all,
 					    g_strdup(sample->name),
-					    g_variant_ref_sink(metrics));
+					    g_memdup2(&sample->metrics, sizeof(sample->metrics)));
+			continue;
+		}
+		metrics = tender_runtime_run_build_metrics(sample->run,
+							   &sample->metrics,
+							   sample->error,
+							   sample->now,
+							   sample->now_utc,
+							   &error);
+		if (metrics == NULL) {
+			g_task_return_error(sampling->task, g_steal_pointer(&error));
+			return;
+		}
+		g_task_return_pointer(sampling->task,
+				      g_variant_ref_sink(metrics),
+				      (GDestroyNotify)g_variant_unref);
+		return;
 	}
 	/* every request that came meanwhile has the same answer */
 	waiters = g_steal_pointer(&sampling->engine->metrics_waiters);
@@ -227,7 +235,8 @@ tender_engine_get_metrics_finish(TenderEngine *self, GAsyncResult *res, GError *
  * @error: (nullable): a #GError
  *
  * Returns: (transfer full): the name of each running or paused workload whose metrics could
- * be read to its a{sv}, or %NULL
+ * be read to its #TenderRuntimeMetrics (cpu_percent is not rendered: the sample is recorded
+ * for the next GetMetrics' cpu_percent, as every read is), or %NULL
  */
 GHashTable *
 tender_engine_get_all_metrics_finish(TenderEngine *self, GAsyncResult *res, GError **error)

@@ -326,6 +326,49 @@ tender_runtime_run_sample_metrics(TenderRuntimeRun *self,
 }
 
 /**
+ * tender_runtime_run_record_metrics:
+ * @self: a #TenderRuntimeRun
+ * @metrics: the counters read at @now
+ * @now: when they were read, g_get_monotonic_time()
+ * @now_utc: likewise, g_get_real_time()
+ *
+ * Takes @metrics as the run's latest sample.  A sample older than the previous one does not
+ * replace it.
+ *
+ * Returns: the CPU used since the previous sample of this run (or since it began to run, or
+ * since StartedAt for a run tenderd adopted), in percent of one CPU
+ */
+gdouble
+tender_runtime_run_record_metrics(TenderRuntimeRun *self,
+				  const TenderRuntimeMetrics *metrics,
+				  gint64 now,
+				  gint64 now_utc)
+{
+	TenderRuntimeRunPrivate *priv = GET_PRIVATE(self);
+	gint64 started = tender_runtime_run_started_usec(self);
+	gint64 elapsed_usec = 0;
+	guint64 previous_nsec = 0;
+	gdouble percent = 0.0;
+
+	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), 0.0);
+	if (priv->metrics_time != 0) {
+		previous_nsec = priv->metrics_usage_nsec;
+		elapsed_usec = now - priv->metrics_time;
+	} else if (started >= 0) {
+		elapsed_usec = now_utc - started;
+	}
+	if (elapsed_usec > 0 && metrics->cpu_usage_nsec >= previous_nsec) {
+		percent = (gdouble)(metrics->cpu_usage_nsec - previous_nsec) * 100.0 /
+			  ((gdouble)elapsed_usec * 1000.0);
+	}
+	if (elapsed_usec >= 0 || priv->metrics_time == 0) {
+		priv->metrics_usage_nsec = metrics->cpu_usage_nsec;
+		priv->metrics_time = now;
+	}
+	return percent;
+}
+
+/**
  * tender_runtime_run_build_metrics:
  * @self: a #TenderRuntimeRun
  * @metrics: the counters read at @now
@@ -334,9 +377,8 @@ tender_runtime_run_sample_metrics(TenderRuntimeRun *self,
  * @now_utc: likewise, g_get_real_time()
  * @error: (nullable): a #GError
  *
- * Turns the counters into GetMetrics' answer.  cpu_percent is the CPU used since the previous
- * sample of this run (or since it began to run, or since StartedAt for a run tenderd adopted),
- * in percent of one CPU; a sample older than the previous one does not replace it.
+ * Turns the counters into GetMetrics' answer, with the cpu_percent of
+ * tender_runtime_run_record_metrics().
  *
  * Returns: (transfer floating): an a{sv} as GetMetrics documents it, or %NULL
  */
@@ -348,13 +390,9 @@ tender_runtime_run_build_metrics(TenderRuntimeRun *self,
 				 gint64 now_utc,
 				 GError **error)
 {
-	TenderRuntimeRunPrivate *priv = GET_PRIVATE(self);
 	g_autofree gchar *timestamp = NULL;
 	GVariantBuilder builder;
-	gint64 started;
-	gint64 elapsed_usec = 0;
-	guint64 previous_nsec = 0;
-	gdouble percent = 0.0;
+	gdouble percent;
 
 	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), NULL);
 	if (read_error != NULL) {
@@ -373,21 +411,7 @@ tender_runtime_run_build_metrics(TenderRuntimeRun *self,
 			    read_error->message);
 		return NULL;
 	}
-	started = tender_runtime_run_started_usec(self);
-	if (priv->metrics_time != 0) {
-		previous_nsec = priv->metrics_usage_nsec;
-		elapsed_usec = now - priv->metrics_time;
-	} else if (started >= 0) {
-		elapsed_usec = now_utc - started;
-	}
-	if (elapsed_usec > 0 && metrics->cpu_usage_nsec >= previous_nsec) {
-		percent = (gdouble)(metrics->cpu_usage_nsec - previous_nsec) * 100.0 /
-			  ((gdouble)elapsed_usec * 1000.0);
-	}
-	if (elapsed_usec >= 0 || priv->metrics_time == 0) {
-		priv->metrics_usage_nsec = metrics->cpu_usage_nsec;
-		priv->metrics_time = now;
-	}
+	percent = tender_runtime_run_record_metrics(self, metrics, now, now_utc);
 
 	timestamp = tender_util_timestamp_format(now_utc);
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);

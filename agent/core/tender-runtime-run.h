@@ -146,6 +146,11 @@ gboolean
 tender_runtime_run_sample_metrics(TenderRuntimeRun *self,
 				  TenderRuntimeMetrics *metrics,
 				  GError **error);
+gdouble
+tender_runtime_run_record_metrics(TenderRuntimeRun *self,
+				  const TenderRuntimeMetrics *metrics,
+				  gint64 now,
+				  gint64 now_utc);
 GVariant *
 tender_runtime_run_build_metrics(TenderRuntimeRun *self,
 				 const TenderRuntimeMetrics *metrics,
