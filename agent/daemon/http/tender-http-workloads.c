@@ -374,6 +374,24 @@ tender_http_workloads_metrics(TenderHttpRequest *req)
 	tender_engine_get_metrics_async(engine, name, NULL, tender_http_workloads_metrics_cb, req);
 }
 
+/* the exposition of the last reading of every workload's metrics: the requests that shared
+ * a reading are answered in the same main-loop iteration, and render it once; it is dropped
+ * once the iteration is over */
+static struct {
+	GHashTable *metrics;
+	gchar *text;
+	guint clear_id;
+} tender_http_workloads_exposition;
+
+static gboolean
+tender_http_workloads_exposition_clear_cb(gpointer user_data)
+{
+	tender_http_workloads_exposition.clear_id = 0;
+	g_clear_pointer(&tender_http_workloads_exposition.metrics, g_hash_table_unref);
+	g_clear_pointer(&tender_http_workloads_exposition.text, g_free);
+	return G_SOURCE_REMOVE;
+}
+
 static void
 tender_http_workloads_prometheus_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -383,10 +401,21 @@ tender_http_workloads_prometheus_cb(GObject *source, GAsyncResult *res, gpointer
 
 	if (!tender_http_request_resume(req))
 		return;
+	if (metrics == NULL || metrics != tender_http_workloads_exposition.metrics) {
+		g_clear_handle_id(&tender_http_workloads_exposition.clear_id, g_source_remove);
+		(void)tender_http_workloads_exposition_clear_cb(NULL);
+		tender_http_workloads_exposition.text =
+		    tender_prometheus_render(TENDER_ENGINE(source), metrics);
+		if (metrics != NULL) {
+			tender_http_workloads_exposition.metrics = g_hash_table_ref(metrics);
+			tender_http_workloads_exposition.clear_id =
+			    g_idle_add(tender_http_workloads_exposition_clear_cb, NULL);
+		}
+	}
 	tender_http_message_reply_text(req->msg,
 				       SOUP_STATUS_OK,
 				       "text/plain; version=0.0.4; charset=utf-8",
-				       tender_prometheus_render(TENDER_ENGINE(source), metrics));
+				       g_strdup(tender_http_workloads_exposition.text));
 }
 
 /**
