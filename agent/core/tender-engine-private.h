@@ -23,6 +23,9 @@ struct _TenderEngine {
 	/* the TenderLogFollowers of FollowLogs, and how many GetLogs are under way */
 	GPtrArray *followers;
 	guint log_queries;
+	/* the GTasks of tender_engine_get_metrics_async() of every workload that wait for the
+	 * reading under way, which they share; NULL when none is */
+	GPtrArray *metrics_waiters;
 };
 
 /* where an option of a method goes; its type is the schema's (tender-options.c) */
@@ -38,6 +41,8 @@ tender_engine_parse_options(const gchar *method,
 			    GError **error);
 TenderSupervisor *
 tender_engine_lookup(TenderEngine *self, const gchar *name, GError **error);
+TenderRuntimeRun *
+tender_engine_lookup_metrics_run(TenderEngine *self, const gchar *name, GError **error);
 gboolean
 tender_engine_save_workload(TenderEngine *self,
 			    TenderWorkload *workload,

@@ -41,24 +41,20 @@ tender_engine_get_limits(TenderEngine *self, TenderWorkload *workload)
 }
 
 /**
- * tender_engine_get_metrics:
+ * tender_engine_lookup_metrics_run:
  * @self: a #TenderEngine
  * @name: the workload
  * @error: (nullable): a #GError
  *
- * Reads the usage of a running or paused workload from its runtime.  cpu_percent is the CPU
- * used since the previous call for the same run of the workload (or since StartedAt, for the
- * first), in percent of one CPU.
- *
- * Returns: (transfer floating): an a{sv} as GetMetrics documents it, or %NULL
+ * Returns: (transfer none): the run of a running or paused workload, whose metrics may be
+ * read, or %NULL
  */
-GVariant *
-tender_engine_get_metrics(TenderEngine *self, const gchar *name, GError **error)
+TenderRuntimeRun *
+tender_engine_lookup_metrics_run(TenderEngine *self, const gchar *name, GError **error)
 {
 	TenderSupervisor *entry;
 	TenderState state;
 
-	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
 	entry = tender_engine_lookup(self, name, error);
 	if (entry == NULL || !tender_supervisor_check_runtime(entry, error))
 		return NULL;
@@ -72,7 +68,32 @@ tender_engine_get_metrics(TenderEngine *self, const gchar *name, GError **error)
 			    tender_state_to_string(state));
 		return NULL;
 	}
-	return tender_runtime_run_get_metrics(entry->run, error);
+	return entry->run;
+}
+
+/**
+ * tender_engine_get_metrics:
+ * @self: a #TenderEngine
+ * @name: the workload
+ * @error: (nullable): a #GError
+ *
+ * Reads the usage of a running or paused workload from its runtime, on the main loop (see
+ * tender_engine_get_metrics_async() for a read in a worker thread).  cpu_percent is the CPU
+ * used since the previous call for the same run of the workload (or since StartedAt, for the
+ * first), in percent of one CPU.
+ *
+ * Returns: (transfer floating): an a{sv} as GetMetrics documents it, or %NULL
+ */
+GVariant *
+tender_engine_get_metrics(TenderEngine *self, const gchar *name, GError **error)
+{
+	TenderRuntimeRun *run;
+
+	g_return_val_if_fail(TENDER_IS_ENGINE(self), NULL);
+	run = tender_engine_lookup_metrics_run(self, name, error);
+	if (run == NULL)
+		return NULL;
+	return tender_runtime_run_get_metrics(run, error);
 }
 
 /* pauses (or resumes) the workload; @task completes once that is done or has failed */

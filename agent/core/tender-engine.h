@@ -104,6 +104,16 @@ tender_engine_get_limits(TenderEngine *self, TenderWorkload *workload);
 GVariant *
 tender_engine_get_metrics(TenderEngine *self, const gchar *name, GError **error);
 void
+tender_engine_get_metrics_async(TenderEngine *self,
+				const gchar *name,
+				GCancellable *cancellable,
+				GAsyncReadyCallback callback,
+				gpointer user_data);
+GVariant *
+tender_engine_get_metrics_finish(TenderEngine *self, GAsyncResult *res, GError **error);
+GHashTable *
+tender_engine_get_all_metrics_finish(TenderEngine *self, GAsyncResult *res, GError **error);
+void
 tender_engine_pause_workload_async(TenderEngine *self,
 				   const gchar *name,
 				   GCancellable *cancellable,

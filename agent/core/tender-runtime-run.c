@@ -274,87 +274,196 @@ tender_runtime_run_started_usec(TenderRuntimeRun *self)
 }
 
 /**
- * tender_runtime_run_get_metrics:
+ * tender_runtime_run_get_metrics_reader:
  * @self: a #TenderRuntimeRun
+ *
+ * Returns: (transfer full) (nullable): a reader of the run's counters that a worker thread
+ * may run, or %NULL if the runtime has none (then tender_runtime_run_sample_metrics() reads
+ * them on the main loop)
+ */
+TenderRuntimeMetricsReader *
+tender_runtime_run_get_metrics_reader(TenderRuntimeRun *self)
+{
+	TenderRuntimeRunClass *klass = TENDER_RUNTIME_RUN_GET_CLASS(self);
+
+	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), NULL);
+	if (klass->get_metrics_reader == NULL)
+		return NULL;
+	return klass->get_metrics_reader(self);
+}
+
+/**
+ * tender_runtime_metrics_reader_free:
+ * @reader: a #TenderRuntimeMetricsReader
+ *
+ * Frees @reader and its data.
+ */
+void
+tender_runtime_metrics_reader_free(TenderRuntimeMetricsReader *reader)
+{
+	if (reader->destroy != NULL)
+		reader->destroy(reader->data);
+	g_free(reader);
+}
+
+/**
+ * tender_runtime_run_sample_metrics:
+ * @self: a #TenderRuntimeRun
+ * @metrics: (out caller-allocates): the counters
  * @error: (nullable): a #GError
  *
- * Reads the usage of the run.  cpu_percent is the CPU used since the previous call for this
- * run (or since it began to run, or since StartedAt for a run tenderd adopted), in percent of
- * one CPU.
+ * Reads the counters of the run on the calling thread, with the runtime's @read_metrics.
  *
- * Returns: (transfer floating): an a{sv} as GetMetrics documents it, or %NULL
+ * Returns: %TRUE on success
  */
-GVariant *
-tender_runtime_run_get_metrics(TenderRuntimeRun *self, GError **error)
+gboolean
+tender_runtime_run_sample_metrics(TenderRuntimeRun *self,
+				  TenderRuntimeMetrics *metrics,
+				  GError **error)
+{
+	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), FALSE);
+	return tender_runtime_run_read_metrics(self, metrics, error);
+}
+
+/**
+ * tender_runtime_run_record_metrics:
+ * @self: a #TenderRuntimeRun
+ * @metrics: the counters read at @now
+ * @now: when they were read, g_get_monotonic_time()
+ * @now_utc: likewise, g_get_real_time()
+ *
+ * Takes @metrics as the run's latest sample.  A sample older than the previous one does not
+ * replace it.
+ *
+ * Returns: the CPU used since the previous sample of this run (or since it began to run, or
+ * since StartedAt for a run tenderd adopted), in percent of one CPU
+ */
+gdouble
+tender_runtime_run_record_metrics(TenderRuntimeRun *self,
+				  const TenderRuntimeMetrics *metrics,
+				  gint64 now,
+				  gint64 now_utc)
 {
 	TenderRuntimeRunPrivate *priv = GET_PRIVATE(self);
-	TenderRuntimeMetrics metrics = {0};
-	g_autoptr(GError) error_local = NULL;
-	g_autofree gchar *timestamp = NULL;
-	GVariantBuilder builder;
-	gint64 now = g_get_monotonic_time();
-	gint64 now_utc = g_get_real_time();
-	gint64 started;
+	gint64 started = tender_runtime_run_started_usec(self);
 	gint64 elapsed_usec = 0;
 	guint64 previous_nsec = 0;
 	gdouble percent = 0.0;
 
-	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), NULL);
-	if (!tender_runtime_run_read_metrics(self, &metrics, &error_local)) {
-		/* a runtime without metrics says so, as one whose service is away or that has
-		 * no figures yet; any other failure is one */
-		TenderError code = TENDER_ERROR_FAILED;
-		if (g_error_matches(error_local, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED) ||
-		    g_error_matches(error_local, TENDER_ERROR, TENDER_ERROR_UNAVAILABLE) ||
-		    g_error_matches(error_local, TENDER_ERROR, TENDER_ERROR_BUSY))
-			code = (TenderError)error_local->code;
-		g_set_error(error,
-			    TENDER_ERROR,
-			    code,
-			    "Cannot read the metrics of workload '%s': %s",
-			    tender_runtime_run_get_name(self),
-			    error_local->message);
-		return NULL;
-	}
-	started = tender_runtime_run_started_usec(self);
+	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), 0.0);
 	if (priv->metrics_time != 0) {
 		previous_nsec = priv->metrics_usage_nsec;
 		elapsed_usec = now - priv->metrics_time;
 	} else if (started >= 0) {
 		elapsed_usec = now_utc - started;
 	}
-	if (elapsed_usec > 0 && metrics.cpu_usage_nsec >= previous_nsec)
-		percent = (gdouble)(metrics.cpu_usage_nsec - previous_nsec) * 100.0 /
+	if (elapsed_usec > 0 && metrics->cpu_usage_nsec >= previous_nsec) {
+		percent = (gdouble)(metrics->cpu_usage_nsec - previous_nsec) * 100.0 /
 			  ((gdouble)elapsed_usec * 1000.0);
-	priv->metrics_usage_nsec = metrics.cpu_usage_nsec;
-	priv->metrics_time = now;
+	}
+	if (elapsed_usec >= 0 || priv->metrics_time == 0) {
+		priv->metrics_usage_nsec = metrics->cpu_usage_nsec;
+		priv->metrics_time = now;
+	}
+	return percent;
+}
+
+/**
+ * tender_runtime_run_build_metrics:
+ * @self: a #TenderRuntimeRun
+ * @metrics: the counters read at @now
+ * @read_error: (nullable): why they could not be read
+ * @now: when they were read, g_get_monotonic_time()
+ * @now_utc: likewise, g_get_real_time()
+ * @error: (nullable): a #GError
+ *
+ * Turns the counters into GetMetrics' answer, with the cpu_percent of
+ * tender_runtime_run_record_metrics().
+ *
+ * Returns: (transfer floating): an a{sv} as GetMetrics documents it, or %NULL
+ */
+GVariant *
+tender_runtime_run_build_metrics(TenderRuntimeRun *self,
+				 const TenderRuntimeMetrics *metrics,
+				 const GError *read_error,
+				 gint64 now,
+				 gint64 now_utc,
+				 GError **error)
+{
+	g_autofree gchar *timestamp = NULL;
+	GVariantBuilder builder;
+	gdouble percent;
+
+	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), NULL);
+	if (read_error != NULL) {
+		/* a runtime without metrics says so, as one whose service is away or that has
+		 * no figures yet; any other failure is one */
+		TenderError code = TENDER_ERROR_FAILED;
+		if (g_error_matches(read_error, TENDER_ERROR, TENDER_ERROR_NOT_SUPPORTED) ||
+		    g_error_matches(read_error, TENDER_ERROR, TENDER_ERROR_UNAVAILABLE) ||
+		    g_error_matches(read_error, TENDER_ERROR, TENDER_ERROR_BUSY))
+			code = (TenderError)read_error->code;
+		g_set_error(error,
+			    TENDER_ERROR,
+			    code,
+			    "Cannot read the metrics of workload '%s': %s",
+			    tender_runtime_run_get_name(self),
+			    read_error->message);
+		return NULL;
+	}
+	percent = tender_runtime_run_record_metrics(self, metrics, now, now_utc);
 
 	timestamp = tender_util_timestamp_format(now_utc);
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&builder,
 			      "{sv}",
 			      "cpu_usage_nsec",
-			      g_variant_new_uint64(metrics.cpu_usage_nsec));
+			      g_variant_new_uint64(metrics->cpu_usage_nsec));
 	g_variant_builder_add(&builder, "{sv}", "cpu_percent", g_variant_new_double(percent));
 	g_variant_builder_add(&builder,
 			      "{sv}",
 			      "memory_bytes",
-			      g_variant_new_uint64(metrics.memory_bytes));
+			      g_variant_new_uint64(metrics->memory_bytes));
 	g_variant_builder_add(&builder,
 			      "{sv}",
 			      "memory_peak_bytes",
-			      g_variant_new_uint64(metrics.memory_peak_bytes));
-	g_variant_builder_add(&builder, "{sv}", "tasks", g_variant_new_uint64(metrics.tasks));
+			      g_variant_new_uint64(metrics->memory_peak_bytes));
+	g_variant_builder_add(&builder, "{sv}", "tasks", g_variant_new_uint64(metrics->tasks));
 	g_variant_builder_add(&builder,
 			      "{sv}",
 			      "io_read_bytes",
-			      g_variant_new_uint64(metrics.io_read_bytes));
+			      g_variant_new_uint64(metrics->io_read_bytes));
 	g_variant_builder_add(&builder,
 			      "{sv}",
 			      "io_write_bytes",
-			      g_variant_new_uint64(metrics.io_write_bytes));
+			      g_variant_new_uint64(metrics->io_write_bytes));
 	g_variant_builder_add(&builder, "{sv}", "timestamp", g_variant_new_string(timestamp));
 	return g_variant_builder_end(&builder);
+}
+
+/**
+ * tender_runtime_run_get_metrics:
+ * @self: a #TenderRuntimeRun
+ * @error: (nullable): a #GError
+ *
+ * Reads the usage of the run on the calling thread; see tender_runtime_run_build_metrics().
+ *
+ * Returns: (transfer floating): an a{sv} as GetMetrics documents it, or %NULL
+ */
+GVariant *
+tender_runtime_run_get_metrics(TenderRuntimeRun *self, GError **error)
+{
+	TenderRuntimeMetrics metrics = {0};
+	g_autoptr(GError) error_local = NULL;
+
+	g_return_val_if_fail(TENDER_IS_RUNTIME_RUN(self), NULL);
+	(void)tender_runtime_run_read_metrics(self, &metrics, &error_local);
+	return tender_runtime_run_build_metrics(self,
+						&metrics,
+						error_local,
+						g_get_monotonic_time(),
+						g_get_real_time(),
+						error);
 }
 
 /**

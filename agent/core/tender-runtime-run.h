@@ -23,6 +23,34 @@ G_DECLARE_DERIVABLE_TYPE(TenderRuntimeRun, tender_runtime_run, TENDER, RUNTIME_R
 typedef TenderRunMetrics TenderRuntimeMetrics;
 
 /**
+ * TenderRuntimeMetricsReadFunc:
+ * @data: the reader's own copy of what it reads (a cgroup path, say)
+ * @metrics: (out caller-allocates): the counters
+ * @error: (nullable): a #GError
+ *
+ * Reads the counters of one run; called in a worker thread, so it touches nothing but @data.
+ *
+ * Returns: %TRUE on success
+ */
+typedef gboolean (*TenderRuntimeMetricsReadFunc)(gpointer data,
+						 TenderRuntimeMetrics *metrics,
+						 GError **error);
+
+/**
+ * TenderRuntimeMetricsReader:
+ * @func: reads the counters
+ * @data: what @func reads, owned by the reader
+ * @destroy: (nullable): frees @data, on the main loop
+ *
+ * A reader of a run's counters that needs nothing from the main loop, for a worker thread.
+ */
+typedef struct {
+	TenderRuntimeMetricsReadFunc func;
+	gpointer data;
+	GDestroyNotify destroy;
+} TenderRuntimeMetricsReader;
+
+/**
  * TenderRuntimeRunClass:
  * @start_async: starts the run; the workload is in state "starting" already.  The run calls
  *	tender_runtime_run_report_running() once the command runs, and the task completes
@@ -40,6 +68,9 @@ typedef TenderRunMetrics TenderRuntimeMetrics;
  * @read_metrics: (optional): reads the counters of GetMetrics (without it, GetMetrics
  *	answers %TENDER_ERROR_NOT_SUPPORTED)
  * @read_limits: (optional): the limits the kernel holds for the run, an a{sv}
+ * @get_metrics_reader: (optional): a reader of the counters of @read_metrics that a worker
+ *	thread may run, or %NULL if there is none now (then @read_metrics is called on the main
+ *	loop)
  * @get_join_files: (optional): the files a process writes "0" into to join the run's
  *	control groups, for health check commands
  * @adopt: takes over the run @run_id, whose supervising process was @pid, that a previous
@@ -72,13 +103,14 @@ struct _TenderRuntimeRunClass {
 				 TenderRuntimeMetrics *metrics,
 				 GError **error);
 	GVariant *(*read_limits)(TenderRuntimeRun *self, GError **error);
+	TenderRuntimeMetricsReader *(*get_metrics_reader)(TenderRuntimeRun *self);
 	gchar **(*get_join_files)(TenderRuntimeRun *self, GError **error);
 	void (*adopt)(TenderRuntimeRun *self, const gchar *run_id, GPid pid);
 	void (*abandon)(TenderRuntimeRun *self, const gchar *run_id);
 	const gchar *(*get_id)(TenderRuntimeRun *self);
 	GPid (*get_pid)(TenderRuntimeRun *self);
 	/*< private >*/
-	gpointer padding[8];
+	gpointer padding[7];
 };
 
 TenderWorkload *
@@ -106,6 +138,26 @@ gboolean
 tender_runtime_run_get_paused(TenderRuntimeRun *self);
 GVariant *
 tender_runtime_run_get_metrics(TenderRuntimeRun *self, GError **error);
+TenderRuntimeMetricsReader *
+tender_runtime_run_get_metrics_reader(TenderRuntimeRun *self);
+void
+tender_runtime_metrics_reader_free(TenderRuntimeMetricsReader *reader);
+gboolean
+tender_runtime_run_sample_metrics(TenderRuntimeRun *self,
+				  TenderRuntimeMetrics *metrics,
+				  GError **error);
+gdouble
+tender_runtime_run_record_metrics(TenderRuntimeRun *self,
+				  const TenderRuntimeMetrics *metrics,
+				  gint64 now,
+				  gint64 now_utc);
+GVariant *
+tender_runtime_run_build_metrics(TenderRuntimeRun *self,
+				 const TenderRuntimeMetrics *metrics,
+				 const GError *read_error,
+				 gint64 now,
+				 gint64 now_utc,
+				 GError **error);
 GVariant *
 tender_runtime_run_read_limits(TenderRuntimeRun *self, GError **error);
 gchar **
@@ -132,5 +184,7 @@ void
 tender_runtime_run_report_running(TenderRuntimeRun *self, guint32 main_pid);
 void
 tender_runtime_run_report_ended(TenderRuntimeRun *self, TenderState state, const gchar *reason);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderRuntimeMetricsReader, tender_runtime_metrics_reader_free)
 
 G_END_DECLS

@@ -50,6 +50,7 @@ import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 import bench_docker  # noqa: E402 (section 5, beside this file)
+import bench_metrics_latency  # noqa: E402 (section 8)
 import bench_sessions  # noqa: E402 (section 7)
 import bench_soak  # noqa: E402 (the soak test)
 
@@ -521,6 +522,8 @@ class Bench:
             self.docker()
         if "sessions" in sections:
             self.sessions()
+        if "metrics-latency" in sections:
+            self.results["metrics_latency"] = bench_metrics_latency.run(self, TOKENS, TENDER_TCP)
         if "soak" in sections:
             self.results["soak"] = bench_soak.run(self, TOKENS)
         self.results["errors"] = self.errors
@@ -735,6 +738,8 @@ def render(res):
     if se:
         out.append("")
         out.extend(bench_sessions.render(se, fmt, ratio, table))
+    if res.get("metrics_latency"):
+        out.extend([""] + bench_metrics_latency.render(res["metrics_latency"], fmt, table))
     return "\n".join(out)
 
 
@@ -936,9 +941,10 @@ def main():
     p.add_argument("--docker-tp-count", type=int, default=48,
                    help="Docker throughput: runs per peer and round, 8 in flight")
     p.add_argument("--docker-tp-rounds", type=int, default=2, help="Docker throughput rounds")
-    p.add_argument("--sections", default="launch,isolation,http,scale,docker,sessions",
-                   help="of launch,isolation,http,scale,docker,sessions,soak (soak: the HTTP "
-                   "soak test, only when named)")
+    p.add_argument("--sections",
+                   default="launch,isolation,http,scale,docker,sessions,metrics-latency",
+                   help="of launch,isolation,http,scale,docker,sessions,metrics-latency,soak "
+                   "(soak: the HTTP soak test, only when named)")
     p.add_argument("--soak-requests", type=int, default=200000)
     p.add_argument("--soak-warmup", type=int, default=20000)
     p.add_argument("--soak-rss-kb", type=int, default=2048,

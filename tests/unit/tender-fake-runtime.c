@@ -30,6 +30,7 @@ struct _TenderFakeRuntime {
 	gboolean fail_start;
 	gboolean ignore_sigterm;
 	guint64 cpu_usage_nsec;
+	gint n_reads_off_main; /* by the readers of tender_fake_run_get_metrics_reader() */
 	guint n_starts;
 	guint n_runs;
 	TenderFakeRun *last_run;
@@ -249,6 +250,41 @@ tender_fake_run_read_metrics(TenderRuntimeRun *run, TenderRuntimeMetrics *metric
 	return TRUE;
 }
 
+/* a worker thread's reader: a copy of the counters, and where to count the reads */
+typedef struct {
+	guint64 cpu_usage_nsec;
+	GThread *main_thread;
+	gint *n_reads_off_main;
+} TenderFakeRunReader;
+
+static gboolean
+tender_fake_run_reader_read(gpointer user_data, TenderRuntimeMetrics *metrics, GError **error)
+{
+	TenderFakeRunReader *data = user_data;
+
+	if (g_thread_self() != data->main_thread)
+		g_atomic_int_inc(data->n_reads_off_main);
+	metrics->cpu_usage_nsec = data->cpu_usage_nsec;
+	metrics->tasks = 1;
+	return TRUE;
+}
+
+static TenderRuntimeMetricsReader *
+tender_fake_run_get_metrics_reader(TenderRuntimeRun *run)
+{
+	TenderFakeRun *self = TENDER_FAKE_RUN(run);
+	TenderRuntimeMetricsReader *reader = g_new0(TenderRuntimeMetricsReader, 1);
+	TenderFakeRunReader *data = g_new0(TenderFakeRunReader, 1);
+
+	data->cpu_usage_nsec = self->runtime->cpu_usage_nsec;
+	data->main_thread = g_thread_self();
+	data->n_reads_off_main = &self->runtime->n_reads_off_main;
+	reader->func = tender_fake_run_reader_read;
+	reader->data = data;
+	reader->destroy = g_free;
+	return reader;
+}
+
 static GVariant *
 tender_fake_run_read_limits(TenderRuntimeRun *run, GError **error)
 {
@@ -392,6 +428,7 @@ tender_fake_run_class_init(TenderFakeRunClass *klass)
 	run_class->set_paused_finish = tender_fake_run_start_finish;
 	run_class->get_paused = tender_fake_run_get_paused;
 	run_class->read_metrics = tender_fake_run_read_metrics;
+	run_class->get_metrics_reader = tender_fake_run_get_metrics_reader;
 	run_class->read_limits = tender_fake_run_read_limits;
 	run_class->get_join_files = tender_fake_run_get_join_files;
 	run_class->adopt = tender_fake_run_adopt;
@@ -416,6 +453,7 @@ tender_fake_bare_run_class_init(TenderFakeBareRunClass *klass)
 	run_class->set_paused_finish = NULL;
 	run_class->get_paused = NULL;
 	run_class->read_metrics = NULL;
+	run_class->get_metrics_reader = NULL;
 	run_class->read_limits = NULL;
 }
 
@@ -521,6 +559,19 @@ void
 tender_fake_runtime_set_cpu_usage(TenderFakeRuntime *self, guint64 cpu_usage_nsec)
 {
 	self->cpu_usage_nsec = cpu_usage_nsec;
+}
+
+/**
+ * tender_fake_runtime_get_n_reads_off_main:
+ * @self: a #TenderFakeRuntime
+ *
+ * Returns: how many times a reader of tender_runtime_run_get_metrics_reader() ran in a
+ * thread other than the one that made it
+ */
+gint
+tender_fake_runtime_get_n_reads_off_main(TenderFakeRuntime *self)
+{
+	return g_atomic_int_get(&self->n_reads_off_main);
 }
 
 /**

@@ -28,6 +28,8 @@ void
 tender_fake_runtime_set_ignore_sigterm(TenderFakeRuntime *self, gboolean ignore_sigterm);
 void
 tender_fake_runtime_set_cpu_usage(TenderFakeRuntime *self, guint64 cpu_usage_nsec);
+gint
+tender_fake_runtime_get_n_reads_off_main(TenderFakeRuntime *self);
 guint
 tender_fake_runtime_get_n_starts(TenderFakeRuntime *self);
 TenderFakeRun *

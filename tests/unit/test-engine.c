@@ -572,6 +572,104 @@ test_engine_metrics(EngineFixture *fx, gconstpointer data)
 }
 
 static void
+engine_metrics_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	GAsyncResult **result = user_data;
+	*result = g_object_ref(res);
+}
+
+/* tender_engine_get_metrics_async() of @name, once it has completed */
+static GAsyncResult *
+engine_metrics_async(EngineFixture *fx, const gchar *name)
+{
+	GAsyncResult *res = NULL;
+
+	tender_engine_get_metrics_async(fx->engine, name, NULL, engine_metrics_done_cb, &res);
+	ENGINE_WAIT_UNTIL(res != NULL);
+	return res;
+}
+
+static void
+test_engine_metrics_async(EngineFixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GAsyncResult) res = NULL;
+	g_autoptr(GAsyncResult) res2 = NULL;
+	g_autoptr(GVariant) metrics = NULL;
+	g_autoptr(GHashTable) all = NULL;
+	g_autoptr(GHashTable) all2 = NULL;
+	const TenderRuntimeMetrics *counters;
+	guint64 usage = 0;
+	guint64 tasks = 0;
+
+	engine_create(fx, "web", SPEC_PLAIN);
+	engine_create(fx, "idle", SPEC_PLAIN);
+
+	/* the same errors as the synchronous read, before any thread */
+	res = engine_metrics_async(fx, "web");
+	g_assert_null(tender_engine_get_metrics_finish(fx->engine, res, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_INVALID_STATE);
+	g_clear_error(&error);
+	g_clear_object(&res);
+	res = engine_metrics_async(fx, "nope");
+	g_assert_null(tender_engine_get_metrics_finish(fx->engine, res, &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+	g_clear_object(&res);
+	g_assert_cmpint(tender_fake_runtime_get_n_reads_off_main(fx->runtime), ==, 0);
+
+	/* a running workload's counters are read in a worker thread */
+	tender_fake_runtime_set_cpu_usage(fx->runtime, 7 * G_GUINT64_CONSTANT(1000000000));
+	g_assert_true(engine_start(fx, "web", &error));
+	res = engine_metrics_async(fx, "web");
+	metrics = tender_engine_get_metrics_finish(fx->engine, res, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(metrics);
+	g_assert_true(g_variant_lookup(metrics, "cpu_usage_nsec", "t", &usage));
+	g_assert_cmpuint(usage, ==, 7 * G_GUINT64_CONSTANT(1000000000));
+	g_assert_true(g_variant_lookup(metrics, "tasks", "t", &tasks));
+	g_assert_cmpuint(tasks, ==, 1);
+	g_assert_true(g_variant_lookup(metrics, "timestamp", "&s", NULL));
+	g_assert_cmpint(tender_fake_runtime_get_n_reads_off_main(fx->runtime), ==, 1);
+	g_clear_object(&res);
+
+	/* all of them: the running one, not the one that never ran */
+	res = engine_metrics_async(fx, NULL);
+	all = tender_engine_get_all_metrics_finish(fx->engine, res, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_hash_table_size(all), ==, 1);
+	counters = g_hash_table_lookup(all, "web");
+	g_assert_nonnull(counters);
+	g_assert_cmpuint(counters->cpu_usage_nsec, ==, 7 * G_GUINT64_CONSTANT(1000000000));
+	g_assert_cmpuint(counters->tasks, ==, 1);
+	g_assert_false(g_hash_table_contains(all, "idle"));
+	g_assert_cmpint(tender_fake_runtime_get_n_reads_off_main(fx->runtime), ==, 2);
+	g_clear_object(&res);
+	g_clear_pointer(&all, g_hash_table_unref);
+
+	/* a request for all that comes while a reading is under way shares it, and its answer */
+	tender_engine_get_metrics_async(fx->engine, NULL, NULL, engine_metrics_done_cb, &res);
+	tender_engine_get_metrics_async(fx->engine, NULL, NULL, engine_metrics_done_cb, &res2);
+	ENGINE_WAIT_UNTIL(res != NULL && res2 != NULL);
+	all = tender_engine_get_all_metrics_finish(fx->engine, res, &error);
+	g_assert_no_error(error);
+	all2 = tender_engine_get_all_metrics_finish(fx->engine, res2, &error);
+	g_assert_no_error(error);
+	g_assert_true(all == all2);
+	g_assert_true(g_hash_table_contains(all, "web"));
+	g_assert_cmpint(tender_fake_runtime_get_n_reads_off_main(fx->runtime), ==, 3);
+
+	/* and one that comes after it has answered reads again */
+	g_clear_object(&res);
+	g_clear_pointer(&all, g_hash_table_unref);
+	res = engine_metrics_async(fx, NULL);
+	all = tender_engine_get_all_metrics_finish(fx->engine, res, &error);
+	g_assert_no_error(error);
+	g_assert_true(all != all2);
+	g_assert_cmpint(tender_fake_runtime_get_n_reads_off_main(fx->runtime), ==, 4);
+}
+
+static void
 test_engine_max_runtime(EngineFixture *fx, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
@@ -959,6 +1057,7 @@ main(int argc, char **argv)
 	    {"/engine/stop-timeout", test_engine_stop_timeout},
 	    {"/engine/stop-while-paused", test_engine_stop_while_paused},
 	    {"/engine/metrics", test_engine_metrics},
+	    {"/engine/metrics-async", test_engine_metrics_async},
 	    {"/engine/max-runtime", test_engine_max_runtime},
 	    {"/engine/health-stop", test_engine_health_stop},
 	    {"/engine/health-restart", test_engine_health_restart},

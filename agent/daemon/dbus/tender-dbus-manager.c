@@ -168,22 +168,35 @@ tender_dbus_daemon_name_only(TenderDbusDaemon *self,
 	g_assert_not_reached();
 }
 
+static void
+tender_dbus_daemon_get_metrics_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	g_autoptr(GVariant) metrics = NULL;
+	GError *error = NULL;
+
+	metrics = tender_engine_get_metrics_finish(TENDER_ENGINE(source), res, &error);
+	if (metrics == NULL) {
+		tender_dbus_daemon_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation, g_variant_new("(@a{sv})", metrics));
+}
+
+/* the cgroup files are read in a worker thread, not on the main loop */
 void
 tender_dbus_daemon_get_metrics(TenderDbusDaemon *self,
 			       GDBusMethodInvocation *invocation,
 			       TenderRequest *request)
 {
 	const gchar *name = NULL;
-	GError *error = NULL;
-	GVariant *metrics;
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &name);
-	metrics = tender_engine_get_metrics(self->engine, name, &error);
-	if (metrics == NULL) {
-		tender_dbus_daemon_return_error(invocation, error);
-		return;
-	}
-	g_dbus_method_invocation_return_value(invocation, g_variant_new_tuple(&metrics, 1));
+	tender_engine_get_metrics_async(self->engine,
+					name,
+					NULL,
+					tender_dbus_daemon_get_metrics_cb,
+					g_object_ref(invocation));
 }
 
 void

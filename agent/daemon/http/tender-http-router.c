@@ -580,7 +580,7 @@ tender_http_router_dispatch(TenderHttpRequest *req)
 	case TENDER_HTTP_ROUTE_PROMETHEUS_ALL:
 	case TENDER_HTTP_ROUTE_PROMETHEUS:
 		tender_http_workloads_prometheus(req);
-		break;
+		return;
 	case TENDER_HTTP_ROUTE_ADAPTERS:
 		tender_http_adapters_list(req);
 		break;
@@ -607,7 +607,7 @@ tender_http_router_dispatch(TenderHttpRequest *req)
 		return;
 	case TENDER_HTTP_ROUTE_METRICS:
 		tender_http_workloads_metrics(req);
-		break;
+		return;
 	case TENDER_HTTP_ROUTE_PLUGINS:
 		tender_http_plugins_list(req);
 		break;

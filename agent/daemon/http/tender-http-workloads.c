@@ -345,38 +345,95 @@ tender_http_workloads_export(TenderHttpRequest *req)
 	tender_http_message_reply_text(req->msg, SOUP_STATUS_OK, "application/json", json);
 }
 
-/**
- * tender_http_workloads_metrics:
- * @req: GET /v1/workloads/NAME/metrics
- *
- * Answers with the workload's metrics.
- */
-void
-tender_http_workloads_metrics(TenderHttpRequest *req)
+static void
+tender_http_workloads_metrics_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
+	g_autoptr(TenderHttpRequest) req = user_data;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) metrics = NULL;
+	g_autoptr(GVariant) metrics =
+	    tender_engine_get_metrics_finish(TENDER_ENGINE(source), res, &error);
 
-	metrics = tender_engine_get_metrics(tender_http_server_get_engine(req->self),
-					    req->match.name,
-					    &error);
+	if (!tender_http_request_resume(req))
+		return;
 	tender_http_workloads_reply_variant(req, SOUP_STATUS_OK, metrics, error);
 }
 
 /**
- * tender_http_workloads_prometheus:
- * @req: GET /metrics or /v1/metrics
+ * tender_http_workloads_metrics:
+ * @req: (transfer full): GET /v1/workloads/NAME/metrics
  *
- * Answers with the metrics of every workload and of tenderd, in Prometheus' text format.
+ * Answers with the workload's metrics, read in a worker thread.
+ */
+void
+tender_http_workloads_metrics(TenderHttpRequest *req)
+{
+	TenderEngine *engine = tender_http_server_get_engine(req->self);
+	const gchar *name = req->match.name;
+
+	tender_http_request_pause(req);
+	tender_engine_get_metrics_async(engine, name, NULL, tender_http_workloads_metrics_cb, req);
+}
+
+/* the exposition of the last reading of every workload's metrics: the requests that shared
+ * a reading are answered in the same main-loop iteration, and render it once; it is dropped
+ * once the iteration is over */
+static struct {
+	GHashTable *metrics;
+	gchar *text;
+	guint clear_id;
+} tender_http_workloads_exposition;
+
+static gboolean
+tender_http_workloads_exposition_clear_cb(gpointer user_data)
+{
+	tender_http_workloads_exposition.clear_id = 0;
+	g_clear_pointer(&tender_http_workloads_exposition.metrics, g_hash_table_unref);
+	g_clear_pointer(&tender_http_workloads_exposition.text, g_free);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+tender_http_workloads_prometheus_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(TenderHttpRequest) req = user_data;
+	g_autoptr(GHashTable) metrics =
+	    tender_engine_get_all_metrics_finish(TENDER_ENGINE(source), res, NULL);
+
+	if (!tender_http_request_resume(req))
+		return;
+	if (metrics == NULL || metrics != tender_http_workloads_exposition.metrics) {
+		g_clear_handle_id(&tender_http_workloads_exposition.clear_id, g_source_remove);
+		(void)tender_http_workloads_exposition_clear_cb(NULL);
+		tender_http_workloads_exposition.text =
+		    tender_prometheus_render(TENDER_ENGINE(source), metrics);
+		if (metrics != NULL) {
+			tender_http_workloads_exposition.metrics = g_hash_table_ref(metrics);
+			tender_http_workloads_exposition.clear_id =
+			    g_idle_add(tender_http_workloads_exposition_clear_cb, NULL);
+		}
+	}
+	tender_http_message_reply_text(req->msg,
+				       SOUP_STATUS_OK,
+				       "text/plain; version=0.0.4; charset=utf-8",
+				       g_strdup(tender_http_workloads_exposition.text));
+}
+
+/**
+ * tender_http_workloads_prometheus:
+ * @req: (transfer full): GET /metrics or /v1/metrics
+ *
+ * Answers with the metrics of every workload and of tenderd, in Prometheus' text format; the
+ * cgroup files are read in a worker thread.
  */
 void
 tender_http_workloads_prometheus(TenderHttpRequest *req)
 {
-	tender_http_message_reply_text(req->msg,
-				       SOUP_STATUS_OK,
-				       "text/plain; version=0.0.4; charset=utf-8",
-				       tender_prometheus_render(
-					   tender_http_server_get_engine(req->self)));
+	tender_http_request_pause(req);
+	tender_engine_get_metrics_async(tender_http_server_get_engine(req->self),
+					NULL,
+					NULL,
+					tender_http_workloads_prometheus_cb,
+					req);
 }
 
 /**

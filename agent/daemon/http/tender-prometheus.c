@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tender-error.h"
@@ -170,19 +171,31 @@ static const struct {
      1},
 };
 
+/* where each of tender_prometheus_metrics[] is in #TenderRuntimeMetrics, in the same order */
+static const gsize tender_prometheus_offsets[] = {
+    G_STRUCT_OFFSET(TenderRuntimeMetrics, cpu_usage_nsec),
+    G_STRUCT_OFFSET(TenderRuntimeMetrics, memory_bytes),
+    G_STRUCT_OFFSET(TenderRuntimeMetrics, memory_peak_bytes),
+    G_STRUCT_OFFSET(TenderRuntimeMetrics, tasks),
+    G_STRUCT_OFFSET(TenderRuntimeMetrics, io_read_bytes),
+    G_STRUCT_OFFSET(TenderRuntimeMetrics, io_write_bytes),
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(tender_prometheus_offsets) == G_N_ELEMENTS(tender_prometheus_metrics));
+
 /**
  * tender_prometheus_render:
  * @engine: the engine
+ * @metrics_of: (nullable): the name of each running or paused workload to its
+ *	#TenderRuntimeMetrics, as tender_engine_get_all_metrics_finish() gives them
  *
  * Returns: (transfer full): the exposition text
  */
 gchar *
-tender_prometheus_render(TenderEngine *engine)
+tender_prometheus_render(TenderEngine *engine, GHashTable *metrics_of)
 {
 	g_autoptr(GPtrArray) workloads = tender_engine_get_workloads(engine);
 	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) metrics =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
+	g_autoptr(GPtrArray) metrics = g_ptr_array_new(); /* of TenderRuntimeMetrics, or NULL */
 	g_autoptr(GError) error = NULL;
 	GString *out = g_string_new(NULL);
 
@@ -192,14 +205,12 @@ tender_prometheus_render(TenderEngine *engine)
 		    tender_prometheus_escape_label(tender_workload_get_name(w));
 		g_autofree gchar *unit =
 		    tender_prometheus_escape_label(tender_workload_get_unit(w));
-		TenderState state = tender_workload_get_state(w);
-		GVariant *m = NULL;
+		TenderRuntimeMetrics *m = NULL;
 
 		g_ptr_array_add(labels, g_strdup_printf("workload=\"%s\",unit=\"%s\"", name, unit));
-		if (state == TENDER_STATE_RUNNING || state == TENDER_STATE_PAUSED)
-			m = tender_engine_get_metrics(engine, tender_workload_get_name(w), NULL);
-		g_ptr_array_add(metrics,
-				m != NULL ? m : g_variant_ref_sink(g_variant_new("a{sv}", NULL)));
+		if (metrics_of != NULL)
+			m = g_hash_table_lookup(metrics_of, tender_workload_get_name(w));
+		g_ptr_array_add(metrics, m);
 	}
 
 	tender_prometheus_header(out, "tender_workloads", "gauge", "Workloads known to tenderd.");
@@ -235,12 +246,11 @@ tender_prometheus_render(TenderEngine *engine)
 					 tender_prometheus_metrics[k].type,
 					 tender_prometheus_metrics[k].help);
 		for (guint i = 0; i < workloads->len; i++) {
-			guint64 value = 0;
-			if (!g_variant_lookup(g_ptr_array_index(metrics, i),
-					      tender_prometheus_metrics[k].key,
-					      "t",
-					      &value))
+			const guint8 *m = g_ptr_array_index(metrics, i);
+			guint64 value;
+			if (m == NULL)
 				continue;
+			memcpy(&value, m + tender_prometheus_offsets[k], sizeof(value));
 			if (tender_prometheus_metrics[k].scale == 1)
 				g_string_append_printf(out,
 						       "%s{%s} %" G_GUINT64_FORMAT "\n",

@@ -13,6 +13,6 @@ tender_prometheus_escape_label(const gchar *value);
 gboolean
 tender_prometheus_read_process(const gchar *proc_dir, GString *out, GError **error);
 gchar *
-tender_prometheus_render(TenderEngine *engine);
+tender_prometheus_render(TenderEngine *engine, GHashTable *metrics_of);
 
 G_END_DECLS

@@ -648,6 +648,49 @@ tender_scope_run_read_metrics(TenderRuntimeRun *run, TenderRuntimeMetrics *metri
 	return tender_cgroup_read_metrics(self->cgroup, cgroup, metrics, error);
 }
 
+/* what a worker thread reads: the cgroup hierarchy (immutable) and a copy of the path */
+typedef struct {
+	TenderCgroup *cgroup;
+	gchar *path;
+} TenderScopeRunMetricsData;
+
+static void
+tender_scope_run_metrics_data_free(gpointer user_data)
+{
+	TenderScopeRunMetricsData *data = user_data;
+	g_object_unref(data->cgroup);
+	g_free(data->path);
+	g_free(data);
+}
+
+static gboolean
+tender_scope_run_metrics_read(gpointer user_data, TenderRuntimeMetrics *metrics, GError **error)
+{
+	TenderScopeRunMetricsData *data = user_data;
+	return tender_cgroup_read_metrics(data->cgroup, data->path, metrics, error);
+}
+
+/* the same reads as tender_scope_run_read_metrics(), for a worker thread */
+static TenderRuntimeMetricsReader *
+tender_scope_run_get_metrics_reader(TenderRuntimeRun *run)
+{
+	TenderScopeRun *self = TENDER_SCOPE_RUN(run);
+	const gchar *cgroup = tender_workload_get_control_group(self->workload);
+	TenderScopeRunMetricsData *data;
+	TenderRuntimeMetricsReader *reader;
+
+	if (cgroup[0] == '\0')
+		return NULL;
+	data = g_new0(TenderScopeRunMetricsData, 1);
+	data->cgroup = g_object_ref(self->cgroup);
+	data->path = g_strdup(cgroup);
+	reader = g_new0(TenderRuntimeMetricsReader, 1);
+	reader->func = tender_scope_run_metrics_read;
+	reader->data = data;
+	reader->destroy = tender_scope_run_metrics_data_free;
+	return reader;
+}
+
 /* the limits the kernel holds for the scope */
 static GVariant *
 tender_scope_run_read_limits(TenderRuntimeRun *run, GError **error)
@@ -887,6 +930,7 @@ tender_scope_run_class_init(TenderScopeRunClass *klass)
 	run_class->set_paused_finish = tender_scope_run_set_paused_finish;
 	run_class->get_paused = tender_scope_run_get_paused;
 	run_class->read_metrics = tender_scope_run_read_metrics;
+	run_class->get_metrics_reader = tender_scope_run_get_metrics_reader;
 	run_class->read_limits = tender_scope_run_read_limits;
 	run_class->get_join_files = tender_scope_run_get_join_files;
 	run_class->adopt = tender_scope_run_adopt;
