@@ -102,10 +102,16 @@ tender_ctl_session_build_file_options(TenderCtl *self, GError **error)
 	return TRUE;
 }
 
-/* Exec's options: those given, and tenderctl's own stdout and stderr, and its stdin unless it
- * is a terminal (or closed) */
+/*
+ * The verb's options, and tenderctl's own descriptors as handles of @fd_list: for Exec
+ * (@follow FALSE) its stdout and stderr, and its stdin unless it is a terminal (each if
+ * open); for GetProcessLogs with follow, its stdout and stderr
+ */
 static GVariant *
-tender_ctl_session_exec_options(TenderCtl *self, GUnixFDList *fd_list, GError **error)
+tender_ctl_session_options_with_fds(TenderCtl *self,
+				    GUnixFDList *fd_list,
+				    gboolean follow,
+				    GError **error)
 {
 	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
 	const gchar *const streams[] = {"stdin", "stdout", "stderr"};
@@ -116,9 +122,11 @@ tender_ctl_session_exec_options(TenderCtl *self, GUnixFDList *fd_list, GError **
 	g_variant_iter_init(&iter, self->session->options);
 	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value))
 		g_variant_builder_add(&builder, "{sv}", key, value);
-	for (gint fd = 0; fd < 3; fd++) {
+	if (follow)
+		g_variant_builder_add(&builder, "{sv}", "follow", g_variant_new_boolean(TRUE));
+	for (gint fd = follow ? STDOUT_FILENO : STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
 		gint handle;
-		if (fcntl(fd, F_GETFD) < 0 || (fd == STDIN_FILENO && isatty(fd)))
+		if (!follow && (fcntl(fd, F_GETFD) < 0 || (fd == STDIN_FILENO && isatty(fd))))
 			continue;
 		handle = g_unix_fd_list_append(fd_list, fd, error);
 		if (handle < 0)
@@ -141,7 +149,7 @@ tender_ctl_cmd_session_exec(TenderCtl *self, GError **error)
 	g_autoptr(GUnixFDList) fd_list = g_unix_fd_list_new();
 	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) result = NULL;
-	GVariant *options = tender_ctl_session_exec_options(self, fd_list, error);
+	GVariant *options = tender_ctl_session_options_with_fds(self, fd_list, FALSE, error);
 	gint32 exit_code = 0;
 	gint32 signo = 0;
 	gboolean timed_out = FALSE;
@@ -308,30 +316,6 @@ tender_ctl_session_write_out(FILE *stream, GVariant *data, GError **error)
 	return TRUE;
 }
 
-/* GetProcessLogs's options with --follow: tenderctl's stdout and stderr, which the plugin
- * writes to until the process ended */
-static GVariant *
-tender_ctl_session_follow_options(TenderCtl *self, GUnixFDList *fd_list, GError **error)
-{
-	g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
-	const gchar *const streams[] = {NULL, "stdout", "stderr"};
-	GVariantIter iter;
-	const gchar *key = NULL;
-	GVariant *value = NULL;
-
-	g_variant_iter_init(&iter, self->session->options);
-	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value))
-		g_variant_builder_add(&builder, "{sv}", key, value);
-	g_variant_builder_add(&builder, "{sv}", "follow", g_variant_new_boolean(TRUE));
-	for (gint fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
-		gint handle = g_unix_fd_list_append(fd_list, fd, error);
-		if (handle < 0)
-			return NULL;
-		g_variant_builder_add(&builder, "{sv}", streams[fd], g_variant_new_handle(handle));
-	}
-	return g_variant_builder_end(&builder);
-}
-
 gboolean
 tender_ctl_cmd_session_logs(TenderCtl *self, GError **error)
 {
@@ -343,7 +327,7 @@ tender_ctl_cmd_session_logs(TenderCtl *self, GError **error)
 
 	if (self->session->follow) {
 		fd_list = g_unix_fd_list_new();
-		options = tender_ctl_session_follow_options(self, fd_list, error);
+		options = tender_ctl_session_options_with_fds(self, fd_list, TRUE, error);
 		if (options == NULL)
 			return FALSE;
 	}

@@ -141,23 +141,8 @@ tender_http_call_get_pending(gpointer data)
 static void
 tender_http_call_append_error(TenderHttpCall *hc, const GError *error)
 {
-	g_autoptr(GError) converted = g_error_copy(error);
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree gchar *line = NULL;
+	g_autofree gchar *line = tender_http_message_render_gerror(error);
 
-	tender_error_convert(&converted);
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "error");
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "name");
-	json_builder_add_string_value(b, tender_error_to_dbus_name((TenderError)converted->code));
-	json_builder_set_member_name(b, "message");
-	json_builder_add_string_value(b, converted->message);
-	json_builder_end_object(b);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	line = json_to_string(root, FALSE);
 	tender_http_stream_append(hc->stream, line, strlen(line));
 	tender_http_stream_append(hc->stream, "\n", 1);
 }

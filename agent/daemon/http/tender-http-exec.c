@@ -282,28 +282,6 @@ tender_http_exec_render_end(TenderRuntimeExec *result, gboolean streamed)
 	return json_to_string(root, FALSE);
 }
 
-/* an error after the stream began, as the error of an answer is */
-static gchar *
-tender_http_exec_render_error(const GError *error)
-{
-	g_autoptr(GError) converted = g_error_copy(error);
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
-
-	tender_error_convert(&converted);
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "error");
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "name");
-	json_builder_add_string_value(b, tender_error_to_dbus_name((TenderError)converted->code));
-	json_builder_set_member_name(b, "message");
-	json_builder_add_string_value(b, converted->message);
-	json_builder_end_object(b);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	return json_to_string(root, FALSE);
-}
-
 static void
 tender_http_exec_wrote_cb(SoupServerMessage *msg, guint size, gpointer user_data);
 
@@ -398,7 +376,7 @@ tender_http_exec_finish(TenderHttpExec *call)
 										   FALSE));
 	} else if (tender_http_exec_start_stream(call)) {
 		if (call->error != NULL) {
-			end = tender_http_exec_render_error(call->error);
+			end = tender_http_message_render_gerror(call->error);
 		} else {
 			end = tender_http_exec_render_end(call->result, TRUE);
 		}

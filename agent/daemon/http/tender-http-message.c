@@ -106,28 +106,36 @@ tender_http_message_reply_member(SoupServerMessage *msg,
  * Answers @msg with {"error": {"name", "message"}} (or {"detail": "message"}, see
  * tender_http_message_set_detail_errors()); a 401 also says that a bearer token is wanted.
  */
+/* {"error": {"name", "message"}} */
+static JsonNode *
+tender_http_message_error_node(TenderError code, const gchar *message)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "error");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "name");
+	json_builder_add_string_value(builder, tender_error_to_dbus_name(code));
+	json_builder_set_member_name(builder, "message");
+	json_builder_add_string_value(builder, message);
+	json_builder_end_object(builder);
+	json_builder_end_object(builder);
+	return json_builder_get_root(builder);
+}
+
 void
 tender_http_message_reply_error(SoupServerMessage *msg,
 				guint status,
 				TenderError code,
 				const gchar *message)
 {
-	g_autoptr(JsonBuilder) builder = json_builder_new();
 	g_autoptr(JsonNode) root = NULL;
 
 	if (g_object_get_data(G_OBJECT(msg), TENDER_HTTP_MESSAGE_DETAIL_KEY) != NULL) {
 		tender_http_message_reply_member(msg, status, "detail", message);
 	} else {
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "error");
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "name");
-		json_builder_add_string_value(builder, tender_error_to_dbus_name(code));
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder, message);
-		json_builder_end_object(builder);
-		json_builder_end_object(builder);
-		root = json_builder_get_root(builder);
+		root = tender_http_message_error_node(code, message);
 		tender_http_message_reply_json(msg, status, root);
 	}
 	if (status == SOUP_STATUS_UNAUTHORIZED)
@@ -153,6 +161,24 @@ tender_http_message_reply_gerror(SoupServerMessage *msg, const GError *error)
 					tender_error_to_http_status(converted),
 					(TenderError)converted->code,
 					converted->message);
+}
+
+/**
+ * tender_http_message_render_gerror:
+ * @error: any error; a copy is converted to %TENDER_ERROR (tender_error_convert())
+ *
+ * Returns: (transfer full): {"error": {"name", "message"}} as one line of JSON, without its
+ *   newline: the last line of a stream that ends with an error
+ */
+gchar *
+tender_http_message_render_gerror(const GError *error)
+{
+	g_autoptr(GError) converted = g_error_copy(error);
+	g_autoptr(JsonNode) root = NULL;
+
+	tender_error_convert(&converted);
+	root = tender_http_message_error_node((TenderError)converted->code, converted->message);
+	return json_to_string(root, FALSE);
 }
 
 /**

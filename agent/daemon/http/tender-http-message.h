@@ -25,6 +25,8 @@ tender_http_message_reply_error(SoupServerMessage *msg,
 				const gchar *message);
 void
 tender_http_message_reply_gerror(SoupServerMessage *msg, const GError *error);
+gchar *
+tender_http_message_render_gerror(const GError *error);
 void
 tender_http_message_set_detail_errors(SoupServerMessage *msg);
 void
