@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "tender-error.h"
 #include "tenderctl-private.h"
 
 gboolean
@@ -91,8 +92,44 @@ tender_ctl_bus_propagate_error(GError **error, GError *error_local)
 	g_propagate_error(error, error_local);
 }
 
-/* calls a method of tenderd; errors come back as plain sentences, and a missing daemon as
- * G_DBUS_ERROR_SERVICE_UNKNOWN with a message that says so */
+/* calls a method of tenderd with @fd_list (nullable); errors come back as plain sentences,
+ * and a missing daemon as G_DBUS_ERROR_SERVICE_UNKNOWN with a message that says so */
+GVariant *
+tender_ctl_bus_call_with_fds(TenderCtl *self,
+			     const gchar *object_path,
+			     const gchar *interface_name,
+			     const gchar *method_name,
+			     GVariant *parameters,
+			     const GVariantType *reply_type,
+			     gint timeout_msec,
+			     GUnixFDList *fd_list,
+			     GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(GVariant) reply = NULL;
+
+	reply = g_dbus_connection_call_with_unix_fd_list_sync(
+	    self->connection,
+	    TENDER_CTL_BUS_NAME,
+	    object_path,
+	    interface_name,
+	    method_name,
+	    parameters,
+	    reply_type,
+	    G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+	    timeout_msec,
+	    fd_list,
+	    NULL,
+	    NULL,
+	    &error_local);
+	if (reply == NULL) {
+		tender_ctl_bus_propagate_error(error, g_steal_pointer(&error_local));
+		return NULL;
+	}
+	return g_steal_pointer(&reply);
+}
+
+/* tender_ctl_bus_call_with_fds() without descriptors */
 GVariant *
 tender_ctl_bus_call(TenderCtl *self,
 		    const gchar *object_path,
@@ -103,25 +140,67 @@ tender_ctl_bus_call(TenderCtl *self,
 		    gint timeout_msec,
 		    GError **error)
 {
-	g_autoptr(GError) error_local = NULL;
-	g_autoptr(GVariant) reply = NULL;
-
-	reply = g_dbus_connection_call_sync(self->connection,
-					    TENDER_CTL_BUS_NAME,
+	return tender_ctl_bus_call_with_fds(self,
 					    object_path,
 					    interface_name,
 					    method_name,
 					    parameters,
 					    reply_type,
-					    G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
 					    timeout_msec,
 					    NULL,
-					    &error_local);
-	if (reply == NULL) {
-		tender_ctl_bus_propagate_error(error, g_steal_pointer(&error_local));
+					    error);
+}
+
+/* whether tenderd has no such object, interface or method: a plugin's object that is not
+ * there while the plugin is not active, or that never was */
+gboolean
+tender_ctl_bus_error_is_unknown_object(const GError *error)
+{
+	return g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
+	       g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
+	       g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE);
+}
+
+/**
+ * tender_ctl_feature_call:
+ * @plugin: the plugin that serves the object, as "the @plugin plugin is not active" names it
+ *
+ * Calls a method of a plugin's feature service (no time limit).  An object that is not there
+ * is NotSupported, "the @plugin plugin is not active (tenderctl plugins)"; other errors are
+ * tenderd's.
+ */
+GVariant *
+tender_ctl_feature_call(TenderCtl *self,
+			const gchar *plugin,
+			const gchar *object_path,
+			const gchar *interface_name,
+			const gchar *method_name,
+			GVariant *parameters,
+			const GVariantType *reply_type,
+			GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	GVariant *reply = tender_ctl_bus_call(self,
+					      object_path,
+					      interface_name,
+					      method_name,
+					      parameters,
+					      reply_type,
+					      TENDER_CTL_TIMEOUT_NONE,
+					      &error_local);
+
+	if (reply != NULL)
+		return reply;
+	if (tender_ctl_bus_error_is_unknown_object(error_local)) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_NOT_SUPPORTED,
+			    "the %s plugin is not active (tenderctl plugins)",
+			    plugin);
 		return NULL;
 	}
-	return g_steal_pointer(&reply);
+	g_propagate_error(error, g_steal_pointer(&error_local));
+	return NULL;
 }
 
 /* the array @method of the Manager returns, of type @type (as "(a(ssso))"); on failure, with a

@@ -59,27 +59,17 @@ tender_ctl_tool_call(TenderCtl *self,
 		     GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
-	GVariant *reply = tender_ctl_bus_call(self,
-					      TENDER_CTL_DOCKER_PATH,
-					      TENDER_CTL_DOCKER_IFACE,
-					      method,
-					      parameters,
-					      reply_type,
-					      TENDER_CTL_TIMEOUT_NONE,
-					      &error_local);
+	GVariant *reply = tender_ctl_feature_call(self,
+						  "Docker",
+						  TENDER_CTL_DOCKER_PATH,
+						  TENDER_CTL_DOCKER_IFACE,
+						  method,
+						  parameters,
+						  reply_type,
+						  &error_local);
 
 	if (reply != NULL)
 		return reply;
-	/* the object is there only while the plugin is active */
-	if (g_error_matches(error_local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
-	    g_error_matches(error_local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
-	    g_error_matches(error_local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_NOT_SUPPORTED,
-				    "the Docker plugin is not active (tenderctl plugins)");
-		return NULL;
-	}
 	if (id != NULL && g_error_matches(error_local, TENDER_ERROR, TENDER_ERROR_NOT_FOUND)) {
 		g_set_error(error, TENDER_ERROR, TENDER_ERROR_NOT_FOUND, "no tool %s", id);
 		return NULL;

@@ -193,6 +193,27 @@ tender_ctl_bus_call(TenderCtl *self,
 		    const GVariantType *reply_type,
 		    gint timeout_msec,
 		    GError **error);
+GVariant *
+tender_ctl_bus_call_with_fds(TenderCtl *self,
+			     const gchar *object_path,
+			     const gchar *interface_name,
+			     const gchar *method_name,
+			     GVariant *parameters,
+			     const GVariantType *reply_type,
+			     gint timeout_msec,
+			     GUnixFDList *fd_list,
+			     GError **error);
+gboolean
+tender_ctl_bus_error_is_unknown_object(const GError *error);
+GVariant *
+tender_ctl_feature_call(TenderCtl *self,
+			const gchar *plugin,
+			const gchar *object_path,
+			const gchar *interface_name,
+			const gchar *method_name,
+			GVariant *parameters,
+			const GVariantType *reply_type,
+			GError **error);
 
 /* tenderctl-options.c: the options of tenderctl and of each command, and their checks */
 void

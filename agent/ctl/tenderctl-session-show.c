@@ -182,29 +182,14 @@ tender_ctl_sessions_call(TenderCtl *self,
 			 const GVariantType *reply_type,
 			 GError **error)
 {
-	g_autoptr(GError) error_local = NULL;
-	GVariant *reply = tender_ctl_bus_call(self,
-					      TENDER_CTL_SESSIONS_PATH,
-					      TENDER_CTL_SESSIONS_IFACE,
-					      method,
-					      parameters,
-					      reply_type,
-					      TENDER_CTL_TIMEOUT_NONE,
-					      &error_local);
-
-	if (reply != NULL)
-		return reply;
-	if (g_error_matches(error_local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
-	    g_error_matches(error_local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
-	    g_error_matches(error_local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE)) {
-		g_set_error_literal(error,
-				    TENDER_ERROR,
-				    TENDER_ERROR_NOT_SUPPORTED,
-				    "the sessions plugin is not active (tenderctl plugins)");
-		return NULL;
-	}
-	g_propagate_error(error, g_steal_pointer(&error_local));
-	return NULL;
+	return tender_ctl_feature_call(self,
+				       "sessions",
+				       TENDER_CTL_SESSIONS_PATH,
+				       TENDER_CTL_SESSIONS_IFACE,
+				       method,
+				       parameters,
+				       reply_type,
+				       error);
 }
 
 /* the object of the session (USER, SESSION), as the plugin names it: each id with characters
@@ -252,26 +237,19 @@ tender_ctl_session_call(TenderCtl *self,
 	g_autoptr(GVariant) listed = NULL;
 	GVariant *reply;
 
-	reply = g_dbus_connection_call_with_unix_fd_list_sync(
-	    self->connection,
-	    TENDER_CTL_BUS_NAME,
-	    path,
-	    TENDER_CTL_SESSION_IFACE,
-	    method,
-	    parameters,
-	    reply_type,
-	    G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
-	    TENDER_CTL_TIMEOUT_NONE,
-	    fd_list,
-	    NULL,
-	    NULL,
-	    &error_local);
+	reply = tender_ctl_bus_call_with_fds(self,
+					     path,
+					     TENDER_CTL_SESSION_IFACE,
+					     method,
+					     parameters,
+					     reply_type,
+					     TENDER_CTL_TIMEOUT_NONE,
+					     fd_list,
+					     &error_local);
 	if (reply != NULL)
 		return reply;
-	if (!g_error_matches(error_local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) &&
-	    !g_error_matches(error_local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) &&
-	    !g_error_matches(error_local, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE)) {
-		tender_ctl_bus_propagate_error(error, g_steal_pointer(&error_local));
+	if (!tender_ctl_bus_error_is_unknown_object(error_local)) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}
 	/* no such object: the plugin is not active, the user is not an id, or no session */
