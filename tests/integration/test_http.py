@@ -436,6 +436,24 @@ class PrometheusTest(HttpTestCase):
             self.assertRegex(text, f"\n{name} [0-9.]+\n")
         self.assertServing()
 
+    def test_concurrent_requests_each_get_the_whole_exposition(self):
+        """Requests that come together share one reading and one rendered text: each still
+        gets all of it, and the text outlives the requests that shared it."""
+        for i in range(4):
+            self.create(f"http-promc{i}", ["sleep", "300"])
+            curl("POST", f"/v1/workloads/http-promc{i}/start")
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(lambda _: curl("GET", "/metrics"), range(48)))
+        for status, hdrs, text in answers:
+            self.assertEqual(status, 200)
+            self.assertEqual(int(hdrs["content-length"]), len(text.encode()))
+            for i in range(4):
+                self.assertRegex(text, re.escape(
+                    f'tender_workload_memory_bytes{{workload="http-promc{i}",'
+                    f'unit="tender-http-promc{i}.scope"}} ') + r"[1-9]\d*\n")
+            self.assertRegex(text, r"\nprocess_open_fds [0-9]+\n$")
+        self.assertServing()
+
 
 class ReadmeTest(HttpTestCase):
     def test_readme_curl_examples(self):

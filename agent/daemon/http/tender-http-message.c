@@ -73,6 +73,28 @@ tender_http_message_reply_text(SoupServerMessage *msg,
 }
 
 /**
+ * tender_http_message_reply_bytes:
+ * @msg: a message
+ * @status: an HTTP status
+ * @content_type: the body's type
+ * @bytes: the body, which @msg holds a reference to
+ *
+ * Answers @msg with @bytes, without a copy: several answers may share one body.
+ */
+void
+tender_http_message_reply_bytes(SoupServerMessage *msg,
+				guint status,
+				const gchar *content_type,
+				GBytes *bytes)
+{
+	soup_server_message_set_status(msg, status, NULL);
+	soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+				     "Content-Type",
+				     content_type);
+	soup_message_body_append_bytes(soup_server_message_get_response_body(msg), bytes);
+}
+
+/**
  * tender_http_message_reply_member:
  * @msg: a message
  * @status: an HTTP status

@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 void
 tender_http_message_reply_json(SoupServerMessage *msg, guint status, JsonNode *node);
 void
+tender_http_message_reply_bytes(SoupServerMessage *msg,
+				guint status,
+				const gchar *content_type,
+				GBytes *bytes);
+void
 tender_http_message_reply_text(SoupServerMessage *msg,
 			       guint status,
 			       const gchar *content_type,

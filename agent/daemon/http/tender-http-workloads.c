@@ -379,7 +379,7 @@ tender_http_workloads_metrics(TenderHttpRequest *req)
  * once the iteration is over */
 static struct {
 	GHashTable *metrics;
-	gchar *text;
+	GBytes *text;
 	guint clear_id;
 } tender_http_workloads_exposition;
 
@@ -388,7 +388,7 @@ tender_http_workloads_exposition_clear_cb(gpointer user_data)
 {
 	tender_http_workloads_exposition.clear_id = 0;
 	g_clear_pointer(&tender_http_workloads_exposition.metrics, g_hash_table_unref);
-	g_clear_pointer(&tender_http_workloads_exposition.text, g_free);
+	g_clear_pointer(&tender_http_workloads_exposition.text, g_bytes_unref);
 	return G_SOURCE_REMOVE;
 }
 
@@ -412,10 +412,10 @@ tender_http_workloads_prometheus_cb(GObject *source, GAsyncResult *res, gpointer
 			    g_idle_add(tender_http_workloads_exposition_clear_cb, NULL);
 		}
 	}
-	tender_http_message_reply_text(req->msg,
-				       SOUP_STATUS_OK,
-				       "text/plain; version=0.0.4; charset=utf-8",
-				       g_strdup(tender_http_workloads_exposition.text));
+	tender_http_message_reply_bytes(req->msg,
+					SOUP_STATUS_OK,
+					"text/plain; version=0.0.4; charset=utf-8",
+					tender_http_workloads_exposition.text);
 }
 
 /**

@@ -188,16 +188,18 @@ G_STATIC_ASSERT(G_N_ELEMENTS(tender_prometheus_offsets) == G_N_ELEMENTS(tender_p
  * @metrics_of: (nullable): the name of each running or paused workload to its
  *	#TenderRuntimeMetrics, as tender_engine_get_all_metrics_finish() gives them
  *
- * Returns: (transfer full): the exposition text
+ * Returns: (transfer full): the exposition text, which the answers to the requests that
+ * share a reading share without copies
  */
-gchar *
+GBytes *
 tender_prometheus_render(TenderEngine *engine, GHashTable *metrics_of)
 {
 	g_autoptr(GPtrArray) workloads = tender_engine_get_workloads(engine);
 	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) metrics = g_ptr_array_new(); /* of TenderRuntimeMetrics, or NULL */
 	g_autoptr(GError) error = NULL;
-	GString *out = g_string_new(NULL);
+	/* about 2 KiB per workload: the text is not copied as it grows */
+	GString *out = g_string_sized_new(4096 + (gsize)workloads->len * 2048);
 
 	for (guint i = 0; i < workloads->len; i++) {
 		TenderWorkload *w = g_ptr_array_index(workloads, i);
@@ -268,5 +270,5 @@ tender_prometheus_render(TenderEngine *engine, GHashTable *metrics_of)
 	}
 	if (!tender_prometheus_read_process("/proc/self", out, &error))
 		g_warning("cannot read tenderd's process metrics: %s", error->message);
-	return g_string_free(out, FALSE);
+	return g_string_free_to_bytes(out);
 }

@@ -12,7 +12,7 @@ gchar *
 tender_prometheus_escape_label(const gchar *value);
 gboolean
 tender_prometheus_read_process(const gchar *proc_dir, GString *out, GError **error);
-gchar *
+GBytes *
 tender_prometheus_render(TenderEngine *engine, GHashTable *metrics_of);
 
 G_END_DECLS
