@@ -142,11 +142,15 @@ tender_cgroup_read_file(TenderCgroup *self,
 			GError **error)
 {
 	g_autofree gchar *path = tender_cgroup_build_path(self, controller, cgroup, file);
-	if (!g_file_get_contents(path, contents, NULL, error)) {
-		tender_error_convert(error);
-		return FALSE;
-	}
-	return TRUE;
+
+	if (g_file_get_contents(path, contents, NULL, error))
+		return TRUE;
+	/* a cgroup that systemd removes while it is read answers ENODEV: it is gone, as with
+	 * ENOENT (RemoveWorkload failed on it) */
+	if (error != NULL && g_error_matches(*error, G_FILE_ERROR, G_FILE_ERROR_NODEV))
+		(*error)->code = G_FILE_ERROR_NOENT;
+	tender_error_convert(error);
+	return FALSE;
 }
 
 static gboolean
