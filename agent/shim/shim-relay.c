@@ -20,10 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* no CODE_FILE=tender-shim.c and friends on the workload's lines */
-#define SD_JOURNAL_SUPPRESS_LOCATION
-#include <systemd/sd-journal.h>
-
+#include "shim-journal.h"
 #include "shim-private.h"
 
 /* how much of a pipe is read at once */
@@ -41,7 +38,7 @@ tender_shim_alarm_cb(int signo)
 	tender_shim_send_timed_out = 1;
 }
 
-/* bounds the time sd_journal_sendv() may block on a journald that does not read */
+/* bounds the time tender_shim_journal_sendv() may block on a journald that does not read */
 static void
 tender_shim_send_timeout(int arm)
 {
@@ -80,7 +77,7 @@ tender_shim_relay_line_cb(const char *line, size_t len, void *user_data)
 	iov[5].iov_base = relay->unit;
 	iov[5].iov_len = strlen(relay->unit);
 	/* a line journald does not take is lost; the command goes on regardless */
-	(void)sd_journal_sendv(iov, 6);
+	(void)tender_shim_journal_sendv(TENDER_SHIM_JOURNAL_SOCKET, iov, 6);
 }
 
 void
