@@ -47,11 +47,12 @@ test_journal_setup(TestJournal *self, gconstpointer user_data)
 static void
 test_journal_teardown(TestJournal *self, gconstpointer user_data)
 {
+	g_autofree gchar *path = g_steal_pointer(&self->path);
+	g_autofree gchar *dir = g_steal_pointer(&self->dir);
+
 	close(self->fd);
-	g_unlink(self->path);
-	g_rmdir(self->dir);
-	g_free(self->path);
-	g_free(self->dir);
+	g_unlink(path);
+	g_rmdir(dir);
 }
 
 /* the next datagram, or the content of the memfd it carries (*@memfd set then) */
@@ -62,22 +63,22 @@ test_journal_receive(TestJournal *self, gboolean *memfd)
 		struct cmsghdr hdr;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} control;
-	gsize size = 1024 * 1024;
-	g_autofree guint8 *data = g_malloc(size);
-	struct iovec iov = {.iov_base = data, .iov_len = size};
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = control.buf,
-	    .msg_controllen = sizeof(control.buf),
-	};
+	/* more than any datagram of these tests */
+	struct iovec iov = {.iov_len = 1024 * 1024};
+	g_autofree guint8 *data = iov.iov_base = g_malloc(iov.iov_len);
+	struct msghdr msg = {0};
 	struct cmsghdr *cmsg;
 	struct stat st;
-	ssize_t n = recvmsg(self->fd, &msg, MSG_CMSG_CLOEXEC);
+	ssize_t n;
 	int fd;
 	int seals;
 	guint8 *content;
 
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof(control.buf);
+	n = recvmsg(self->fd, &msg, MSG_CMSG_CLOEXEC);
 	g_assert_cmpint(n, >=, 0);
 	g_assert_false(msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC));
 	cmsg = CMSG_FIRSTHDR(&msg);
@@ -177,6 +178,28 @@ test_journal_field(const gchar *text)
 	return (struct iovec){.iov_base = (void *)text, .iov_len = strlen(text)};
 }
 
+/* sends @fields, and asserts that one datagram came, @expected as it is; returns it */
+static GBytes *
+test_journal_send_expect(TestJournal *self,
+			 const struct iovec *fields,
+			 gsize n_fields,
+			 const gchar *expected,
+			 gsize expected_len)
+{
+	gboolean memfd = TRUE;
+	GBytes *entry;
+	gsize size = 0;
+	const void *data;
+
+	g_assert_cmpint(tender_shim_journal_sendv(self->path, fields, n_fields), ==, 0);
+	entry = test_journal_receive(self, &memfd);
+	g_assert_false(memfd);
+	data = g_bytes_get_data(entry, &size);
+	g_assert_cmpmem(data, size, expected, expected_len);
+	test_journal_assert_empty(self);
+	return entry;
+}
+
 static void
 test_journal_text_func(TestJournal *self, gconstpointer user_data)
 {
@@ -194,17 +217,11 @@ test_journal_text_func(TestJournal *self, gconstpointer user_data)
 	    "MESSAGE=hello, world \t\x01\xff\nPRIORITY=6\n"
 	    "TENDER_STREAM=stdout\nSYSLOG_IDENTIFIER=echo\n"
 	    "TENDER_WORKLOAD=web\nOBJECT_SYSTEMD_UNIT=tender-web.scope\nEMPTY=\n";
-	gboolean memfd = TRUE;
-	g_autoptr(GBytes) entry = NULL;
-	gsize size = 0;
-	const void *data;
-
-	g_assert_cmpint(tender_shim_journal_sendv(self->path, fields, G_N_ELEMENTS(fields)), ==, 0);
-	entry = test_journal_receive(self, &memfd);
-	g_assert_false(memfd);
-	data = g_bytes_get_data(entry, &size);
-	g_assert_cmpmem(data, size, expected, strlen(expected));
-	test_journal_assert_empty(self);
+	g_autoptr(GBytes) entry = test_journal_send_expect(self,
+							   fields,
+							   G_N_ELEMENTS(fields),
+							   expected,
+							   strlen(expected));
 }
 
 static void
@@ -220,19 +237,14 @@ test_journal_binary_func(TestJournal *self, gconstpointer user_data)
 	    test_journal_field("PRIORITY=3"),
 	    {.iov_base = (void *)field, .iov_len = sizeof(field) - 1},
 	};
-	gboolean memfd = TRUE;
-	g_autoptr(GBytes) entry = NULL;
+	g_autoptr(GBytes) entry = test_journal_send_expect(self,
+							   fields,
+							   G_N_ELEMENTS(fields),
+							   expected,
+							   sizeof(expected) - 1);
 	g_autoptr(GHashTable) values = test_journal_values_new();
-	g_autoptr(GPtrArray) names = NULL;
-	gsize size = 0;
-	const void *data;
+	g_autoptr(GPtrArray) names = test_journal_parse(entry, values);
 
-	g_assert_cmpint(tender_shim_journal_sendv(self->path, fields, G_N_ELEMENTS(fields)), ==, 0);
-	entry = test_journal_receive(self, &memfd);
-	g_assert_false(memfd);
-	data = g_bytes_get_data(entry, &size);
-	g_assert_cmpmem(data, size, expected, sizeof(expected) - 1);
-	names = test_journal_parse(entry, values);
 	g_assert_cmpuint(names->len, ==, 2);
 	g_assert_cmpstr(g_ptr_array_index(names, 0), ==, "PRIORITY");
 	g_assert_cmpstr(g_ptr_array_index(names, 1), ==, "MESSAGE");
@@ -341,30 +353,23 @@ test_journal_invalid_func(TestJournal *self, gconstpointer user_data)
 int
 main(int argc, char **argv)
 {
+	const struct {
+		const gchar *path;
+		void (*func)(TestJournal *self, gconstpointer user_data);
+	} tests[] = {
+	    {"/shim-journal/text", test_journal_text_func},
+	    {"/shim-journal/binary", test_journal_binary_func},
+	    {"/shim-journal/big", test_journal_big_func},
+	    {"/shim-journal/invalid", test_journal_invalid_func},
+	};
+
 	g_test_init(&argc, &argv, NULL);
-	g_test_add("/shim-journal/text",
-		   TestJournal,
-		   NULL,
-		   test_journal_setup,
-		   test_journal_text_func,
-		   test_journal_teardown);
-	g_test_add("/shim-journal/binary",
-		   TestJournal,
-		   NULL,
-		   test_journal_setup,
-		   test_journal_binary_func,
-		   test_journal_teardown);
-	g_test_add("/shim-journal/big",
-		   TestJournal,
-		   NULL,
-		   test_journal_setup,
-		   test_journal_big_func,
-		   test_journal_teardown);
-	g_test_add("/shim-journal/invalid",
-		   TestJournal,
-		   NULL,
-		   test_journal_setup,
-		   test_journal_invalid_func,
-		   test_journal_teardown);
+	for (guint i = 0; i < G_N_ELEMENTS(tests); i++)
+		g_test_add(tests[i].path,
+			   TestJournal,
+			   NULL,
+			   test_journal_setup,
+			   tests[i].func,
+			   test_journal_teardown);
 	return g_test_run();
 }
