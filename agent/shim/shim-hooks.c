@@ -76,12 +76,12 @@ tender_shim_hook_tail(const TenderShimRelay *relay, char *out, size_t len)
 	size_t end = relay->tail_len;
 	size_t n = 0;
 
-	while (start < end && (unsigned char)relay->tail[start] <= ' ')
+	while (start < end && (unsigned char)relay->buffers->tail[start] <= ' ')
 		start++;
-	while (end > start && (unsigned char)relay->tail[end - 1] <= ' ')
+	while (end > start && (unsigned char)relay->buffers->tail[end - 1] <= ' ')
 		end--;
 	for (size_t i = start; i < end && n + 1 < len; i++) {
-		unsigned char c = (unsigned char)relay->tail[i];
+		unsigned char c = (unsigned char)relay->buffers->tail[i];
 		out[n++] = c < ' ' || c == 0x7f ? ' ' : (char)c;
 	}
 	out[n] = '\0';
@@ -142,8 +142,7 @@ tender_shim_run_hook(TenderShimHookRun *run, char **hook)
 	pid_t child;
 
 	base = base != NULL && base[1] != '\0' ? base + 1 : hook[0];
-	tender_line_buffer_init(&relay->out.lines);
-	tender_line_buffer_init(&relay->err.lines);
+	tender_shim_relay_reset(relay);
 	relay->keep_tail = 1;
 	relay->tail_len = 0;
 	snprintf(relay->ident, sizeof(relay->ident), "SYSLOG_IDENTIFIER=%s", base);
@@ -242,6 +241,9 @@ tender_shim_run_pre_start(const TenderShimArgs *args,
 	static char line[sizeof(run.why) + 4];
 	const char *base = strrchr(args->argv[0], '/');
 
+	/* nothing to run: nothing of the hooks' statics is touched */
+	if (args->n_hooks == 0)
+		return 0;
 	run = (TenderShimHookRun){.relay = relay, .sig_fd = sig_fd, .oom_adj = oom_adj};
 	run.what = "pre_start";
 	for (int i = 0; i < args->n_hooks; i++) {
@@ -257,8 +259,7 @@ tender_shim_run_pre_start(const TenderShimArgs *args,
 	/* the command's lines carry its own name again */
 	base = base != NULL && base[1] != '\0' ? base + 1 : args->argv[0];
 	snprintf(relay->ident, sizeof(relay->ident), "SYSLOG_IDENTIFIER=%s", base);
-	tender_line_buffer_init(&relay->out.lines);
-	tender_line_buffer_init(&relay->err.lines);
+	tender_shim_relay_reset(relay);
 	return 0;
 }
 

@@ -106,12 +106,31 @@ typedef struct {
 	int64_t ended;
 } TenderShimExit;
 
+/* how much of a pipe is read at once */
+#define TENDER_SHIM_READ_CHUNK TENDER_LINE_BUFFER_MAX
+
 typedef struct {
-	int fd; /* our end of the pipe, -1 once at its end */
+	int fd;	 /* our end of the pipe, -1 once at its end */
+	int fed; /* its line buffer has been fed since the last tender_shim_relay_reset() */
 	const char *priority;
 	const char *stream;
-	TenderLineBuffer lines;
+	TenderLineBuffer *lines;
 } TenderShimStream;
+
+/*
+ * The relay's buffers, a static of shim-relay.c apart from the relay's small fields: a page of
+ * them is written (and resident) only once output has come that far, so that a workload that
+ * prints nothing costs none of them.  Not even read before: on a kernel without the shared zero
+ * page, a read fault makes a page resident too.
+ */
+typedef struct {
+	/* while a hook runs: the last bytes of its stderr */
+	char tail[TENDER_SHIM_HOOK_TAIL];
+	char message[sizeof("MESSAGE=") - 1 + TENDER_LINE_BUFFER_MAX];
+	char chunk[TENDER_SHIM_READ_CHUNK];
+	TenderLineBuffer out_lines;
+	TenderLineBuffer err_lines;
+} TenderShimRelayBuffers;
 
 typedef struct {
 	TenderShimStream out;
@@ -119,12 +138,10 @@ typedef struct {
 	char workload[128];
 	char unit[160];
 	char ident[300];
-	char message[sizeof("MESSAGE=") - 1 + TENDER_LINE_BUFFER_MAX];
 	TenderShimStream *current;
-	/* while a hook runs: the last bytes of its stderr */
 	int keep_tail;
 	size_t tail_len;
-	char tail[TENDER_SHIM_HOOK_TAIL];
+	TenderShimRelayBuffers *buffers;
 } TenderShimRelay;
 
 /* shim-io.c */
@@ -156,6 +173,8 @@ tender_shim_write_record(const char *path, const char *run_id, const TenderShimE
 /* shim-relay.c */
 void
 tender_shim_alarm_cb(int signo);
+void
+tender_shim_relay_reset(TenderShimRelay *relay);
 void
 tender_shim_relay_init(TenderShimRelay *relay, const TenderShimArgs *args);
 int

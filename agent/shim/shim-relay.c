@@ -20,14 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* no CODE_FILE=tender-shim.c and friends on the workload's lines */
-#define SD_JOURNAL_SUPPRESS_LOCATION
-#include <systemd/sd-journal.h>
-
+#include "shim-journal.h"
 #include "shim-private.h"
 
-/* how much of a pipe is read at once */
-#define TENDER_SHIM_READ_CHUNK 65536
 /* a journald that takes longer than this for one chunk's lines is skipped for the rest */
 #define TENDER_SHIM_SEND_TIMEOUT_SEC 10
 /* after the scope is empty: how long to wait for the pipes' ends */
@@ -41,7 +36,7 @@ tender_shim_alarm_cb(int signo)
 	tender_shim_send_timed_out = 1;
 }
 
-/* bounds the time sd_journal_sendv() may block on a journald that does not read */
+/* bounds the time tender_shim_journal_sendv() may block on a journald that does not read */
 static void
 tender_shim_send_timeout(int arm)
 {
@@ -61,13 +56,15 @@ tender_shim_relay_line_cb(const char *line, size_t len, void *user_data)
 {
 	TenderShimRelay *relay = user_data;
 	const size_t prefix = sizeof("MESSAGE=") - 1;
+	char *message = relay->buffers->message;
 	struct iovec iov[6];
 
 	/* a journald that hangs: drop the line, as journald drops lines over its rate limit */
 	if (tender_shim_send_timed_out)
 		return;
-	memcpy(relay->message + prefix, line, len);
-	iov[0].iov_base = relay->message;
+	memcpy(message, "MESSAGE=", prefix);
+	memcpy(message + prefix, line, len);
+	iov[0].iov_base = message;
 	iov[0].iov_len = prefix + len;
 	iov[1].iov_base = (void *)relay->current->priority;
 	iov[1].iov_len = strlen(relay->current->priority);
@@ -80,9 +77,26 @@ tender_shim_relay_line_cb(const char *line, size_t len, void *user_data)
 	iov[5].iov_base = relay->unit;
 	iov[5].iov_len = strlen(relay->unit);
 	/* a line journald does not take is lost; the command goes on regardless */
-	(void)sd_journal_sendv(iov, 6);
+	(void)tender_shim_journal_sendv(TENDER_SHIM_JOURNAL_SOCKET, iov, 6);
 }
 
+static TenderShimRelayBuffers tender_shim_relay_buffers;
+
+/* empties the line buffers; one that was never fed is not touched (see TenderShimRelayBuffers) */
+void
+tender_shim_relay_reset(TenderShimRelay *relay)
+{
+	TenderShimStream *streams[] = {&relay->out, &relay->err};
+
+	for (size_t i = 0; i < 2; i++) {
+		if (streams[i]->fed)
+			tender_line_buffer_init(streams[i]->lines);
+		streams[i]->fed = 0;
+	}
+}
+
+/* @relay: all zero (a static); its buffers are tender_shim_relay_buffers, all zero until output
+ * comes */
 void
 tender_shim_relay_init(TenderShimRelay *relay, const TenderShimArgs *args)
 {
@@ -92,18 +106,18 @@ tender_shim_relay_init(TenderShimRelay *relay, const TenderShimArgs *args)
 	relay->out.fd = -1;
 	relay->out.priority = "PRIORITY=6";
 	relay->out.stream = "TENDER_STREAM=stdout";
-	tender_line_buffer_init(&relay->out.lines);
+	relay->out.lines = &tender_shim_relay_buffers.out_lines;
 	relay->err.fd = -1;
 	relay->err.priority = "PRIORITY=3";
 	relay->err.stream = "TENDER_STREAM=stderr";
-	tender_line_buffer_init(&relay->err.lines);
+	relay->err.lines = &tender_shim_relay_buffers.err_lines;
+	relay->buffers = &tender_shim_relay_buffers;
 	snprintf(relay->workload, sizeof(relay->workload), "TENDER_WORKLOAD=%s", args->name);
 	snprintf(relay->unit,
 		 sizeof(relay->unit),
 		 "OBJECT_SYSTEMD_UNIT=tender-%s.scope",
 		 args->name);
 	snprintf(relay->ident, sizeof(relay->ident), "SYSLOG_IDENTIFIER=%s", base);
-	memcpy(relay->message, "MESSAGE=", sizeof("MESSAGE=") - 1);
 }
 
 static void
@@ -111,7 +125,7 @@ tender_shim_relay_flush(TenderShimRelay *relay, TenderShimStream *stream)
 {
 	relay->current = stream;
 	tender_shim_send_timeout(1);
-	tender_line_buffer_flush(&stream->lines, tender_shim_relay_line_cb, relay);
+	tender_line_buffer_flush(stream->lines, tender_shim_relay_line_cb, relay);
 	tender_shim_send_timeout(0);
 	if (stream->fd >= 0)
 		close(stream->fd);
@@ -121,19 +135,20 @@ tender_shim_relay_flush(TenderShimRelay *relay, TenderShimStream *stream)
 static void
 tender_shim_relay_keep_tail(TenderShimRelay *relay, const char *buf, size_t n)
 {
-	const size_t max = sizeof(relay->tail);
+	char *tail = relay->buffers->tail;
+	const size_t max = sizeof(relay->buffers->tail);
 
 	if (n >= max) {
-		memcpy(relay->tail, buf + n - max, max);
+		memcpy(tail, buf + n - max, max);
 		relay->tail_len = max;
 		return;
 	}
 	if (relay->tail_len + n > max) {
 		size_t drop = relay->tail_len + n - max;
-		memmove(relay->tail, relay->tail + drop, relay->tail_len - drop);
+		memmove(tail, tail + drop, relay->tail_len - drop);
 		relay->tail_len -= drop;
 	}
-	memcpy(relay->tail + relay->tail_len, buf, n);
+	memcpy(tail + relay->tail_len, buf, n);
 	relay->tail_len += n;
 }
 
@@ -141,8 +156,9 @@ tender_shim_relay_keep_tail(TenderShimRelay *relay, const char *buf, size_t n)
 static void
 tender_shim_relay_read(TenderShimRelay *relay, TenderShimStream *stream)
 {
-	char buf[TENDER_SHIM_READ_CHUNK];
-	ssize_t n = read(stream->fd, buf, sizeof(buf));
+	/* not on the stack: a chunk read there would leave its pages resident below main() */
+	char *buf = relay->buffers->chunk;
+	ssize_t n = read(stream->fd, buf, sizeof(relay->buffers->chunk));
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
@@ -153,8 +169,9 @@ tender_shim_relay_read(TenderShimRelay *relay, TenderShimStream *stream)
 	if (relay->keep_tail && stream == &relay->err)
 		tender_shim_relay_keep_tail(relay, buf, (size_t)n);
 	relay->current = stream;
+	stream->fed = 1;
 	tender_shim_send_timeout(1);
-	tender_line_buffer_feed(&stream->lines, buf, (size_t)n, tender_shim_relay_line_cb, relay);
+	tender_line_buffer_feed(stream->lines, buf, (size_t)n, tender_shim_relay_line_cb, relay);
 	tender_shim_send_timeout(0);
 }
 

@@ -13,9 +13,10 @@
 
 typedef void (*TenderLineBufferFunc)(const char *line, size_t len, void *user_data);
 
+/* len first: a buffer that never holds a byte writes only the page of its start */
 typedef struct {
-	char data[TENDER_LINE_BUFFER_MAX];
 	size_t len;
+	char data[TENDER_LINE_BUFFER_MAX];
 } TenderLineBuffer;
 
 void

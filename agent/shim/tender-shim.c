@@ -21,12 +21,14 @@
  * its limits.  It reaps COMMAND, kills whatever COMMAND left behind in the scope, and writes the
  * exit status to PATH (atomically) before it exits, so the status survives tenderd.
  *
- * COMMAND's stdout and stderr are pipes to the shim, which relays each line to the journal
- * with sd_journal_send(): TENDER_WORKLOAD=NAME, TENDER_STREAM=stdout|stderr, PRIORITY 6 or 3,
- * and OBJECT_SYSTEMD_UNIT=tender-NAME.scope, so that `journalctl -u` finds every line even
- * when journald could not see the sender's cgroup any more.  It reads the pipes while COMMAND
- * runs, so COMMAND never waits on a full pipe for long, and its memory stays the same however
- * much COMMAND prints: one buffer per stream; longer lines are split.
+ * COMMAND's stdout and stderr are pipes to the shim, which relays each line to the journal in
+ * journald's native protocol (shim-journal.c, no libsystemd): TENDER_WORKLOAD=NAME,
+ * TENDER_STREAM=stdout|stderr, PRIORITY 6 or 3, SYSLOG_IDENTIFIER (the command's base name, a
+ * hook's, or tender-shim for its own lines) and OBJECT_SYSTEMD_UNIT=tender-NAME.scope, so that
+ * `journalctl -u` finds every line even when journald could not see the sender's cgroup any
+ * more.  It reads the pipes while COMMAND runs, so COMMAND never waits on a full pipe for long,
+ * and its memory stays the same however much COMMAND prints: one buffer per stream; longer lines
+ * are split.
  *
  * Before COMMAND, each --pre-start hook (N arguments follow) runs to completion, as root, in
  * the scope, with the shim's environment and working directory; its output goes to the journal
