@@ -374,48 +374,59 @@ tender_http_workloads_metrics(TenderHttpRequest *req)
 	tender_engine_get_metrics_async(engine, name, NULL, tender_http_workloads_metrics_cb, req);
 }
 
-/* the exposition of the last reading of every workload's metrics: the requests that shared
- * a reading are answered in the same main-loop iteration, and render it once; it is dropped
- * once the iteration is over */
-static struct {
+/* the requests that share a reading of every workload's metrics wait together for its
+ * exposition, rendered once in a worker thread; they all come in the main-loop iteration
+ * that ends the reading, so only the last reading's can still be joined */
+typedef struct {
 	GHashTable *metrics;
-	GBytes *text;
-	guint clear_id;
-} tender_http_workloads_exposition;
+	GPtrArray *waiters; /* of TenderHttpRequest */
+} TenderHttpWorkloadsExposition;
 
-static gboolean
-tender_http_workloads_exposition_clear_cb(gpointer user_data)
+static TenderHttpWorkloadsExposition *tender_http_workloads_exposition;
+
+static void
+tender_http_workloads_rendered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	tender_http_workloads_exposition.clear_id = 0;
-	g_clear_pointer(&tender_http_workloads_exposition.metrics, g_hash_table_unref);
-	g_clear_pointer(&tender_http_workloads_exposition.text, g_bytes_unref);
-	return G_SOURCE_REMOVE;
+	TenderHttpWorkloadsExposition *exposition = user_data;
+	g_autoptr(GBytes) text = tender_prometheus_render_finish(res);
+
+	if (tender_http_workloads_exposition == exposition)
+		tender_http_workloads_exposition = NULL;
+	for (guint i = 0; i < exposition->waiters->len; i++) {
+		TenderHttpRequest *req = g_ptr_array_index(exposition->waiters, i);
+		if (!tender_http_request_resume(req))
+			continue;
+		tender_http_message_reply_bytes(req->msg,
+						SOUP_STATUS_OK,
+						"text/plain; version=0.0.4; charset=utf-8",
+						text);
+	}
+	g_clear_pointer(&exposition->metrics, g_hash_table_unref);
+	g_ptr_array_unref(exposition->waiters);
+	g_free(exposition);
 }
 
 static void
 tender_http_workloads_prometheus_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(TenderHttpRequest) req = user_data;
+	TenderHttpRequest *req = user_data;
 	g_autoptr(GHashTable) metrics =
 	    tender_engine_get_all_metrics_finish(TENDER_ENGINE(source), res, NULL);
+	TenderHttpWorkloadsExposition *exposition = tender_http_workloads_exposition;
 
-	if (!tender_http_request_resume(req))
-		return;
-	if (metrics == NULL || metrics != tender_http_workloads_exposition.metrics) {
-		g_clear_handle_id(&tender_http_workloads_exposition.clear_id, g_source_remove);
-		(void)tender_http_workloads_exposition_clear_cb(NULL);
-		tender_http_workloads_exposition.text =
-		    tender_prometheus_render(TENDER_ENGINE(source), metrics);
-		if (metrics != NULL) {
-			tender_http_workloads_exposition.metrics = g_hash_table_ref(metrics);
-			tender_http_workloads_exposition.clear_id =
-			    g_idle_add(tender_http_workloads_exposition_clear_cb, NULL);
-		}
+	if (exposition == NULL || metrics == NULL || exposition->metrics != metrics) {
+		exposition = g_new0(TenderHttpWorkloadsExposition, 1);
+		exposition->metrics = metrics != NULL ? g_hash_table_ref(metrics) : NULL;
+		exposition->waiters =
+		    g_ptr_array_new_with_free_func((GDestroyNotify)tender_http_request_free);
+		tender_prometheus_render_async(TENDER_ENGINE(source),
+					       metrics,
+					       tender_http_workloads_rendered_cb,
+					       exposition);
+		if (metrics != NULL)
+			tender_http_workloads_exposition = exposition;
 	}
-	tender_http_message_reply_bytes(req->msg,
-					SOUP_STATUS_OK,
-					"text/plain; version=0.0.4; charset=utf-8",
-					tender_http_workloads_exposition.text);
+	g_ptr_array_add(exposition->waiters, req);
 }
 
 /**

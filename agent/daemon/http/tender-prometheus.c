@@ -182,88 +182,112 @@ static const gsize tender_prometheus_offsets[] = {
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(tender_prometheus_offsets) == G_N_ELEMENTS(tender_prometheus_metrics));
 
-/**
- * tender_prometheus_render:
- * @engine: the engine
- * @metrics_of: (nullable): the name of each running or paused workload to its
- *	#TenderRuntimeMetrics, as tender_engine_get_all_metrics_finish() gives them
- *
- * Returns: (transfer full): the exposition text, which the answers to the requests that
- * share a reading share without copies
- */
-GBytes *
-tender_prometheus_render(TenderEngine *engine, GHashTable *metrics_of)
+/* one workload as the exposition shows it, copied on the main loop */
+typedef struct {
+	gchar *labels; /* workload="...",unit="..." */
+	TenderState state;
+	guint restarts;
+	gboolean has_metrics;
+	TenderRuntimeMetrics metrics;
+} TenderPrometheusRow;
+
+static void
+tender_prometheus_row_clear(TenderPrometheusRow *row)
+{
+	g_free(row->labels);
+}
+
+/* every workload, copied so that a worker thread renders them while the main loop goes on */
+static GArray *
+tender_prometheus_snapshot(TenderEngine *engine, GHashTable *metrics_of)
 {
 	g_autoptr(GPtrArray) workloads = tender_engine_get_workloads(engine);
-	g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) metrics = g_ptr_array_new(); /* of TenderRuntimeMetrics, or NULL */
-	g_autoptr(GError) error = NULL;
-	/* about 2 KiB per workload: the text is not copied as it grows */
-	GString *out = g_string_sized_new(4096 + (gsize)workloads->len * 2048);
+	GArray *rows = g_array_sized_new(FALSE, TRUE, sizeof(TenderPrometheusRow), workloads->len);
 
+	g_array_set_clear_func(rows, (GDestroyNotify)tender_prometheus_row_clear);
 	for (guint i = 0; i < workloads->len; i++) {
 		TenderWorkload *w = g_ptr_array_index(workloads, i);
 		g_autofree gchar *name =
 		    tender_prometheus_escape_label(tender_workload_get_name(w));
 		g_autofree gchar *unit =
 		    tender_prometheus_escape_label(tender_workload_get_unit(w));
-		TenderRuntimeMetrics *m = NULL;
-
-		g_ptr_array_add(labels, g_strdup_printf("workload=\"%s\",unit=\"%s\"", name, unit));
-		if (metrics_of != NULL)
-			m = g_hash_table_lookup(metrics_of, tender_workload_get_name(w));
-		g_ptr_array_add(metrics, m);
+		TenderRuntimeMetrics *m =
+		    metrics_of != NULL
+			? g_hash_table_lookup(metrics_of, tender_workload_get_name(w))
+			: NULL;
+		TenderPrometheusRow row = {
+		    .labels = g_strdup_printf("workload=\"%s\",unit=\"%s\"", name, unit),
+		    .state = tender_workload_get_state(w),
+		    .restarts = tender_workload_get_restart_count(w),
+		    .has_metrics = m != NULL,
+		};
+		if (m != NULL)
+			row.metrics = *m;
+		g_array_append_val(rows, row);
 	}
+	return rows;
+}
+
+/* the exposition of @rows and of tenderd's own process; any thread */
+static GBytes *
+tender_prometheus_render_rows(GArray *rows)
+{
+	g_autoptr(GError) error = NULL;
+	/* about 2 KiB per workload: the text is not copied as it grows */
+	GString *out = g_string_sized_new(4096 + (gsize)rows->len * 2048);
 
 	tender_prometheus_header(out, "tender_workloads", "gauge", "Workloads known to tenderd.");
-	g_string_append_printf(out, "tender_workloads %u\n", workloads->len);
+	g_string_append_printf(out, "tender_workloads %u\n", rows->len);
 	tender_prometheus_header(out,
 				 "tender_workload_state",
 				 "gauge",
 				 "1 for the state the workload is in, 0 for the others.");
-	for (guint i = 0; i < workloads->len; i++) {
-		TenderWorkload *w = g_ptr_array_index(workloads, i);
+	for (guint i = 0; i < rows->len; i++) {
+		const TenderPrometheusRow *row = &g_array_index(rows, TenderPrometheusRow, i);
 		for (guint s = 0; s < TENDER_STATE_LAST; s++) {
 			g_string_append_printf(out,
 					       "tender_workload_state{%s,state=\"%s\"} %d\n",
-					       (const gchar *)g_ptr_array_index(labels, i),
+					       row->labels,
 					       tender_state_to_string((TenderState)s),
-					       tender_workload_get_state(w) == (TenderState)s);
+					       row->state == (TenderState)s);
 		}
 	}
 	tender_prometheus_header(out,
 				 "tender_workload_restarts_total",
 				 "counter",
 				 "Restarts of the workload by its restart policy.");
-	for (guint i = 0; i < workloads->len; i++) {
+	for (guint i = 0; i < rows->len; i++) {
+		const TenderPrometheusRow *row = &g_array_index(rows, TenderPrometheusRow, i);
 		g_string_append_printf(out,
 				       "tender_workload_restarts_total{%s} %u\n",
-				       (const gchar *)g_ptr_array_index(labels, i),
-				       tender_workload_get_restart_count(
-					   g_ptr_array_index(workloads, i)));
+				       row->labels,
+				       row->restarts);
 	}
 	for (guint k = 0; k < G_N_ELEMENTS(tender_prometheus_metrics); k++) {
 		tender_prometheus_header(out,
 					 tender_prometheus_metrics[k].name,
 					 tender_prometheus_metrics[k].type,
 					 tender_prometheus_metrics[k].help);
-		for (guint i = 0; i < workloads->len; i++) {
-			const guint8 *m = g_ptr_array_index(metrics, i);
+		for (guint i = 0; i < rows->len; i++) {
+			const TenderPrometheusRow *row =
+			    &g_array_index(rows, TenderPrometheusRow, i);
 			guint64 value;
-			if (m == NULL)
+			if (!row->has_metrics)
 				continue;
-			memcpy(&value, m + tender_prometheus_offsets[k], sizeof(value));
+			memcpy(&value,
+			       (const guint8 *)&row->metrics + tender_prometheus_offsets[k],
+			       sizeof(value));
 			if (tender_prometheus_metrics[k].scale == 1)
 				g_string_append_printf(out,
 						       "%s{%s} %" G_GUINT64_FORMAT "\n",
 						       tender_prometheus_metrics[k].name,
-						       (const gchar *)g_ptr_array_index(labels, i),
+						       row->labels,
 						       value);
 			else
 				g_string_append_printf(out,
 						       "%s{%s} %.9f\n",
 						       tender_prometheus_metrics[k].name,
-						       (const gchar *)g_ptr_array_index(labels, i),
+						       row->labels,
 						       (gdouble)value *
 							   tender_prometheus_metrics[k].scale);
 		}
@@ -271,4 +295,54 @@ tender_prometheus_render(TenderEngine *engine, GHashTable *metrics_of)
 	if (!tender_prometheus_read_process("/proc/self", out, &error))
 		g_warning("cannot read tenderd's process metrics: %s", error->message);
 	return g_string_free_to_bytes(out);
+}
+
+static void
+tender_prometheus_render_thread(GTask *task,
+				gpointer source_object,
+				gpointer task_data,
+				GCancellable *cancellable)
+{
+	g_task_return_pointer(task,
+			      tender_prometheus_render_rows(task_data),
+			      (GDestroyNotify)g_bytes_unref);
+}
+
+/**
+ * tender_prometheus_render_async:
+ * @engine: the engine
+ * @metrics_of: (nullable): the name of each running or paused workload to its
+ *	#TenderRuntimeMetrics, as tender_engine_get_all_metrics_finish() gives them
+ * @callback: called on the main loop with the text
+ * @user_data: for @callback
+ *
+ * Renders the exposition: the workloads are copied here, the text is written in a worker
+ * thread, so that thousands of workloads never hold the main loop for long.
+ */
+void
+tender_prometheus_render_async(TenderEngine *engine,
+			       GHashTable *metrics_of,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(engine, NULL, callback, user_data);
+
+	g_task_set_source_tag(task, tender_prometheus_render_async);
+	g_task_set_task_data(task,
+			     tender_prometheus_snapshot(engine, metrics_of),
+			     (GDestroyNotify)g_array_unref);
+	g_task_run_in_thread(task, tender_prometheus_render_thread);
+}
+
+/**
+ * tender_prometheus_render_finish:
+ * @res: the result given to the callback
+ *
+ * Returns: (transfer full): the exposition text, which the answers to the requests that
+ * share a reading share without copies
+ */
+GBytes *
+tender_prometheus_render_finish(GAsyncResult *res)
+{
+	return g_task_propagate_pointer(G_TASK(res), NULL);
 }

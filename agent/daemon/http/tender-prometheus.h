@@ -12,7 +12,12 @@ gchar *
 tender_prometheus_escape_label(const gchar *value);
 gboolean
 tender_prometheus_read_process(const gchar *proc_dir, GString *out, GError **error);
+void
+tender_prometheus_render_async(TenderEngine *engine,
+			       GHashTable *metrics_of,
+			       GAsyncReadyCallback callback,
+			       gpointer user_data);
 GBytes *
-tender_prometheus_render(TenderEngine *engine, GHashTable *metrics_of);
+tender_prometheus_render_finish(GAsyncResult *res);
 
 G_END_DECLS
