@@ -114,18 +114,6 @@ tender_http_connection_set_closed_func(TenderHttpConnection *conn,
 	conn->closed_data = user_data;
 }
 
-/**
- * tender_http_connection_is_closed:
- * @conn: a #TenderHttpConnection
- *
- * Returns: whether it has closed
- */
-gboolean
-tender_http_connection_is_closed(TenderHttpConnection *conn)
-{
-	return conn->closed;
-}
-
 static void
 tender_http_connection_source_free(GSource *source)
 {

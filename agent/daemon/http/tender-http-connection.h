@@ -39,8 +39,6 @@ void
 tender_http_connection_set_closed_func(TenderHttpConnection *conn,
 				       TenderHttpConnectionClosedFunc func,
 				       gpointer user_data);
-gboolean
-tender_http_connection_is_closed(TenderHttpConnection *conn);
 void
 tender_http_connection_attach(TenderHttpConnection *conn, GSocketAddress *remote);
 void
