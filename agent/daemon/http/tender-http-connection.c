@@ -9,7 +9,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include "tender-error.h"
 #include "tender-http-connection.h"
 
 /*
@@ -255,6 +257,43 @@ tender_http_connection_request_finished(TenderHttpConnection *conn, SoupServerMe
 	    tender_http_connection_add_source(conn,
 					      g_timeout_source_new_seconds(conn->idle_timeout_sec),
 					      tender_http_connection_idle_timeout_cb);
+}
+
+/**
+ * tender_http_connection_enable_keepalive:
+ * @server: the server connections are handed to with soup_server_accept_iostream()
+ * @error: (nullable): a #GError
+ *
+ * Lets @server keep connections alive.  libsoup 3.2 keeps a connection alive only on a
+ * server with a listener of its own (soup-server.c, request_finished(): "priv->listeners");
+ * otherwise it closes each connection after one response.  This gives it one that nobody
+ * can connect to: one end of a socketpair(2), connected, not listening, with no address in
+ * any namespace (neither a path nor the abstract namespace), whose other end is closed at
+ * once.  libsoup's listener takes it (soup_listener_new() wants a listening or connected
+ * socket), watches it, finds it readable (end of file), fails to accept(2) on it and stops
+ * watching: it never yields a connection, and serves only to be there.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_http_connection_enable_keepalive(SoupServer *server, GError **error)
+{
+	g_autoptr(GSocket) sock = NULL;
+	gint fds[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) != 0) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot create a socket pair: %s",
+			    g_strerror(errno));
+		return FALSE;
+	}
+	sock = g_socket_new_from_fd(fds[0], error);
+	if (sock == NULL)
+		(void)close(fds[0]);
+	(void)close(fds[1]);
+	return sock != NULL && soup_server_listen_socket(server, sock, 0, error);
 }
 
 /**

@@ -39,6 +39,8 @@ void
 tender_http_connection_set_closed_func(TenderHttpConnection *conn,
 				       TenderHttpConnectionClosedFunc func,
 				       gpointer user_data);
+gboolean
+tender_http_connection_enable_keepalive(SoupServer *server, GError **error);
 void
 tender_http_connection_attach(TenderHttpConnection *conn, GSocketAddress *remote);
 void

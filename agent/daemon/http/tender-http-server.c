@@ -166,14 +166,8 @@ tender_http_server_get_images(TenderHttpServer *self)
  * it has closed, whoever closed it (libsoup's SoupServerMessage::disconnected): the count is
  * exact at every moment, with no pruning.
  *
- * libsoup 3.2 keeps a connection alive only on a server with a listener of its own
- * (soup-server.c, request_finished(): "priv->listeners"); otherwise it closes each connection
- * after one response.  tenderd gives it one that nobody can connect to: one end of a
- * socketpair(2), connected, not listening, with no address in any namespace (neither a path
- * nor the abstract namespace), whose other end is closed at once.  libsoup's listener takes it
- * (soup_listener_new() wants a listening or connected socket), watches it, finds it readable
- * (end of file), fails to accept(2) on it and stops watching: it never yields a connection,
- * and serves only to be there.
+ * libsoup 3.2 keeps connections alive only on a server with a listener of its own: see
+ * tender_http_connection_enable_keepalive().
  */
 
 /* @conn has closed: it no longer counts */
@@ -184,35 +178,6 @@ tender_http_server_connection_closed_cb(TenderHttpConnection *conn, gpointer use
 
 	tender_http_connection_set_closed_func(conn, NULL, NULL);
 	g_ptr_array_remove_fast(self->connections, conn);
-}
-
-/* the listener libsoup wants before it keeps connections alive: see "connections" above */
-static gboolean
-tender_http_server_add_keepalive_listener(TenderHttpServer *self, GError **error)
-{
-	g_autoptr(GSocket) sock = NULL;
-	gint fds[2];
-
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) != 0) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Cannot create a socket pair: %s",
-			    g_strerror(errno));
-		return FALSE;
-	}
-	sock = g_socket_new_from_fd(fds[0], error);
-	if (sock == NULL) {
-		(void)close(fds[0]);
-		(void)close(fds[1]);
-		return FALSE;
-	}
-	if (!soup_server_listen_socket(self->server, sock, 0, error)) {
-		(void)close(fds[1]);
-		return FALSE;
-	}
-	(void)close(fds[1]);
-	return TRUE;
 }
 
 /* takes @fd, a connection just accepted, and hands it to libsoup */
@@ -759,7 +724,7 @@ tender_http_server_listen(TenderHttpServer *self, GError **error)
 	gboolean have_unix = FALSE;
 	gboolean have_tcp = FALSE;
 
-	if (!tender_http_server_add_keepalive_listener(self, error))
+	if (!tender_http_connection_enable_keepalive(self->server, error))
 		return FALSE;
 	for (gint i = 0; i < n; i++) {
 		g_autoptr(GSocket) sock = g_socket_new_from_fd(SD_LISTEN_FDS_START + i, error);
