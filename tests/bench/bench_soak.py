@@ -4,11 +4,13 @@
 
 Against the lab's tenderd over TCP on 127.0.0.1: a warm-up of --soak-warmup requests, then
 tenderd's RSS (VmRSS) and open descriptors are taken; then --soak-requests requests with wrk
-(HTTP/1.1, keep-alive asked for: tenderd answers each with Connection: close, so every request
-is a new connection), while another thread churns connections: clients that connect and
-vanish without a request, that send half a request and vanish, that send a whole request and
-vanish without reading the answer, and that reset the connection (SO_LINGER 0).  It fails
-if tenderd's RSS grew by more than --soak-rss-kb KiB from after the warm-up, or if its
+(HTTP/1.1, keep-alive: each of wrk's connections serves many requests), while another thread
+churns connections: clients that connect and vanish without a request, that send half a
+request and vanish, that send a whole request and vanish without reading the answer, that
+reset the connection (SO_LINGER 0), that vanish idle after an answer, and that send a few
+requests on one connection (each answered on it) before they close it.  It fails if a
+keep-alive connection of the churn is closed by tenderd or answered without keep-alive, if
+tenderd's RSS grew by more than --soak-rss-kb KiB from after the warm-up, or if its
 descriptors did not come back to their count after the warm-up within 10 s.  RSS is judged
 only in a build without sanitizers (the quarantine of AddressSanitizer grows by itself).
 """
@@ -83,11 +85,36 @@ def wrk_count(bench, url, token, count, threads, connections, bound_s):
     return r
 
 
+def read_answer(s):
+    """one answer of known length on the socket @s: its head, or None if the socket closed"""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            return None
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == b"content-length":
+            length = int(value)
+    while len(body) < length:
+        chunk = s.recv(4096)
+        if not chunk:
+            return None
+        body += chunk
+    return head
+
+
+KEEPALIVE_REQUESTS = 5
+
+
 def churn(stop, counts, token):
-    """connections that vanish, in turn of four kinds, until @stop is set"""
+    """connections that vanish, in turn of six kinds, until @stop is set"""
     full = (f"GET /api/health HTTP/1.1\r\nHost: {TCP_HOST}\r\nAuthorization: Bearer {token}\r\n"
             "Connection: keep-alive\r\n\r\n").encode()
-    kinds = ("silent", "half", "unread", "reset")
+    kinds = ("silent", "half", "unread", "reset", "idle", "keepalive")
     i = 0
     while not stop.is_set():
         kind = kinds[i % len(kinds)]
@@ -103,6 +130,14 @@ def churn(stop, counts, token):
                 elif kind == "reset":
                     s.sendall(full[:10])
                     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                elif kind in ("idle", "keepalive"):
+                    for _ in range(1 if kind == "idle" else KEEPALIVE_REQUESTS):
+                        s.sendall(full)
+                        head = read_answer(s)
+                        if head is None or not head.startswith(b"HTTP/1.1 200 ") or \
+                                b"\r\nConnection: close" in head:
+                            counts["not kept alive"] = counts.get("not kept alive", 0) + 1
+                            break
         except OSError:
             counts["failed"] = counts.get("failed", 0) + 1
             time.sleep(0.01)
@@ -168,6 +203,9 @@ def run(bench, tokens_path):
     elif grew > a.soak_rss_kb:
         bench.error(f"soak: tenderd's RSS grew by {grew} KiB (limit {a.soak_rss_kb} KiB): "
                     f"{res['rss_kb_before']} -> {res['rss_kb_after']} KiB")
+    if counts.get("not kept alive"):
+        bench.error(f"soak: {counts['not kept alive']} keep-alive connections of the churn were "
+                    "closed or answered without keep-alive")
     if res["fds_after"] != res["fds_before"]:
         bench.error(f"soak: tenderd's open descriptors {res['fds_before']} -> "
                     f"{res['fds_after']} (10 s after the last request)")
@@ -179,7 +217,7 @@ def render(so, fmt):
         return ["Soak: did not run to its end (see the errors)"]
     return [
         f"Soak: {fmt(so['answers'])} requests to /api/health over TCP (wrk {so['wrk']}, "
-        f"one connection each, as tenderd closes them) after a warm-up of "
+        f"keep-alive) after a warm-up of "
         f"{fmt(so['warmup'])}, in {fmt(so['seconds'], 1)} s ({fmt(so['rps'], 0)} req/s), "
         f"beside connections that vanished: {so['churn']}. tenderd RSS "
         f"{fmt(so['rss_kb_before'])} -> {fmt(so['rss_kb_after'])} KiB "

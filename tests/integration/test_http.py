@@ -558,7 +558,7 @@ class ConnectionLimitTest(unittest.TestCase):
 def health_requests(count):
     """Sends count GET /api/health over the unix socket, each on a connection of its own, as
     fast as it can; returns how many were not answered 200."""
-    request = b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    request = b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     bad = 0
     for _ in range(count):
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:

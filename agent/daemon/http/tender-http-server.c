@@ -57,7 +57,7 @@ struct _TenderHttpServer {
 	guint max_connections;
 	GPtrArray *listeners;	/* TenderHttpListener, one per listening socket */
 	GPtrArray *connections; /* TenderHttpConnection of the open connections within
-				   max-connections (closed ones until pruned) */
+				   max-connections, until they close */
 	TenderHttpEvents *events;
 	TenderPluginList *plugins;
 	TenderAdapterList *adapters;
@@ -159,21 +159,25 @@ tender_http_server_get_images(TenderHttpServer *self)
  * (fixed in libsoup 3.4), so tenderd lost about 0.4 KiB a request.  Accepting here also settles
  * a connection's count, timeout and client credentials before libsoup reads a byte of it.
  *
- * libsoup keeps connections alive only on a server with listeners of its own: each connection
- * serves one request, and responses say so (Connection: close).  Keep-alive of libsoup 3.2
- * would not help: it never closes an idle connection whose next request fails to come (the
- * client hangs up, or the idle timeout strikes), and loses it with its descriptor.
+ * Connections are kept alive (HTTP/1.1, unless the client says Connection: close; HTTP/1.0
+ * closes after one request), with tenderd in charge of each one between requests:
+ * tender-http-connection.c closes an idle connection after idle-timeout-sec, and at once when
+ * its client hangs up.  A connection counts against max-connections from its accept(2) until
+ * it has closed, whoever closed it (libsoup's SoupServerMessage::disconnected): the count is
+ * exact at every moment, with no pruning.
+ *
+ * libsoup 3.2 keeps connections alive only on a server with a listener of its own: see
+ * tender_http_connection_enable_keepalive().
  */
 
-/* the connections libsoup has closed meanwhile no longer count */
+/* @conn has closed: it no longer counts */
 static void
-tender_http_server_prune_connections(TenderHttpServer *self)
+tender_http_server_connection_closed_cb(TenderHttpConnection *conn, gpointer user_data)
 {
-	for (guint i = self->connections->len; i > 0; i--) {
-		TenderHttpConnection *conn = g_ptr_array_index(self->connections, i - 1);
-		if (tender_http_connection_is_closed(conn))
-			g_ptr_array_remove_index_fast(self->connections, i - 1);
-	}
+	TenderHttpServer *self = TENDER_HTTP_SERVER(user_data);
+
+	tender_http_connection_set_closed_func(conn, NULL, NULL);
+	g_ptr_array_remove_fast(self->connections, conn);
 }
 
 /* takes @fd, a connection just accepted, and hands it to libsoup */
@@ -199,12 +203,14 @@ tender_http_server_accept(TenderHttpServer *self, gint fd)
 		g_debug("HTTP connection dropped: %s", error->message);
 		return;
 	}
-	conn = tender_http_connection_new(sock);
-	g_socket_set_timeout(sock, self->idle_timeout_sec);
-	tender_http_server_prune_connections(self);
+	conn = tender_http_connection_new(sock, self->idle_timeout_sec);
 	conn->over_limit = self->connections->len >= self->max_connections;
-	if (!conn->over_limit)
+	if (!conn->over_limit) {
 		g_ptr_array_add(self->connections, g_rc_box_acquire(conn));
+		tender_http_connection_set_closed_func(conn,
+						       tender_http_server_connection_closed_cb,
+						       self);
+	}
 	tender_http_connection_attach(conn, remote);
 	if (!soup_server_accept_iostream(self->server,
 					 G_IO_STREAM(conn->stream),
@@ -253,7 +259,11 @@ tender_http_server_request_finished_cb(SoupServer *server,
 				       SoupServerMessage *msg,
 				       gpointer user_data)
 {
+	TenderHttpConnection *conn = tender_http_connection_from_message(msg);
+
 	tender_http_server_cancel_header_timeout(msg);
+	if (conn != NULL)
+		tender_http_connection_request_finished(conn, msg);
 }
 
 static void
@@ -262,9 +272,12 @@ tender_http_server_request_started_cb(SoupServer *server,
 				      gpointer user_data)
 {
 	TenderHttpServer *self = TENDER_HTTP_SERVER(user_data);
+	TenderHttpConnection *conn = tender_http_connection_from_message(msg);
 	GWeakRef *ref = g_new0(GWeakRef, 1);
 	guint id;
 
+	if (conn != NULL)
+		tender_http_connection_request_started(conn, msg);
 	g_weak_ref_init(ref, msg);
 	/* the request's headers must come within the header timeout */
 	id = g_timeout_add_seconds_full(G_PRIORITY_DEFAULT,
@@ -312,10 +325,13 @@ tender_http_server_early_cb(SoupServer *server,
 	SoupEncoding encoding;
 
 	tender_http_server_cancel_header_timeout(msg);
-	/* one request per connection: see "connections" above */
-	soup_message_headers_replace(soup_server_message_get_response_headers(msg),
-				     "Connection",
-				     "close");
+	/* the connection closes after this response: say so (see "connections" above) */
+	if ((conn != NULL && conn->over_limit) ||
+	    soup_server_message_get_http_version(msg) == SOUP_HTTP_1_0 ||
+	    soup_message_headers_header_contains(headers, "Connection", "close"))
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+					     "Connection",
+					     "close");
 	if (conn != NULL && conn->over_limit) {
 		tender_http_message_reply_error(msg,
 						SOUP_STATUS_SERVICE_UNAVAILABLE,
@@ -708,6 +724,8 @@ tender_http_server_listen(TenderHttpServer *self, GError **error)
 	gboolean have_unix = FALSE;
 	gboolean have_tcp = FALSE;
 
+	if (!tender_http_connection_enable_keepalive(self->server, error))
+		return FALSE;
 	for (gint i = 0; i < n; i++) {
 		g_autoptr(GSocket) sock = g_socket_new_from_fd(SD_LISTEN_FDS_START + i, error);
 		if (sock == NULL)
@@ -740,8 +758,15 @@ tender_http_server_dispose(GObject *object)
 	g_clear_object(&self->events);
 	if (self->listeners != NULL)
 		g_ptr_array_set_size(self->listeners, 0);
-	if (self->connections != NULL)
+	if (self->connections != NULL) {
+		for (guint i = 0; i < self->connections->len; i++)
+			tender_http_connection_set_closed_func(g_ptr_array_index(self->connections,
+										 i),
+							       NULL,
+							       NULL);
 		g_ptr_array_set_size(self->connections, 0);
+	}
+	/* closes every connection, idle or busy */
 	if (self->server != NULL)
 		soup_server_disconnect(self->server);
 	g_clear_object(&self->server);
