@@ -89,6 +89,79 @@ test_tokens_file_mode(void)
 	g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
+/* writes @text into @path in place (same inode), as an editor that truncates would */
+static void
+tokens_rewrite(const gchar *path, const gchar *text)
+{
+	FILE *f = fopen(path, "we");
+
+	g_assert_nonnull(f);
+	g_assert_cmpint(fputs(text, f), >=, 0);
+	g_assert_cmpint(fclose(f), ==, 0);
+}
+
+static void
+tokens_assert(const gchar *path, const gchar *token, gboolean valid)
+{
+	g_autoptr(GError) error = NULL;
+	guint32 uid = 7;
+	gboolean ok = tender_http_tokens_lookup(path, token, &uid, &error);
+
+	g_assert_cmpint(ok, ==, valid);
+	if (valid) {
+		g_assert_no_error(error);
+		g_assert_cmpuint(uid, ==, 0);
+	} else {
+		g_assert_error(error, TENDER_ERROR, TENDER_ERROR_ACCESS_DENIED);
+	}
+}
+
+/* the file's tokens are kept between requests, yet a token revoked is refused at once, even
+ * by a rewrite of the same size within the same clock tick, and after the copy is trusted */
+static void
+test_tokens_file_changes(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("tender-http-XXXXXX", NULL);
+	g_autofree gchar *path = g_build_filename(dir, "tokens", NULL);
+	const gchar *a = "aaaaaaaaaaaaaaaaaaaa 0\n";
+	const gchar *b = "bbbbbbbbbbbbbbbbbbbb 0\n";
+
+	if (getuid() != 0) {
+		g_test_skip("the tokens file must be root's");
+		g_assert_cmpint(g_rmdir(dir), ==, 0);
+		return;
+	}
+	tokens_rewrite(path, a);
+	g_assert_cmpint(g_chmod(path, 0600), ==, 0);
+	tokens_assert(path, "aaaaaaaaaaaaaaaaaaaa", TRUE);
+	tokens_rewrite(path, b);
+	tokens_assert(path, "aaaaaaaaaaaaaaaaaaaa", FALSE);
+	tokens_assert(path, "bbbbbbbbbbbbbbbbbbbb", TRUE);
+	/* once the file has not changed for a second, its copy is used; a change still shows */
+	g_usleep(1200 * 1000);
+	tokens_assert(path, "bbbbbbbbbbbbbbbbbbbb", TRUE);
+	tokens_assert(path, "bbbbbbbbbbbbbbbbbbbb", TRUE);
+	tokens_rewrite(path, a);
+	tokens_assert(path, "bbbbbbbbbbbbbbbbbbbb", FALSE);
+	tokens_assert(path, "aaaaaaaaaaaaaaaaaaaa", TRUE);
+	/* replaced by another file */
+	g_usleep(1200 * 1000);
+	tokens_assert(path, "aaaaaaaaaaaaaaaaaaaa", TRUE);
+	g_assert_true(
+	    g_file_set_contents_full(path, b, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+	tokens_assert(path, "aaaaaaaaaaaaaaaaaaaa", FALSE);
+	tokens_assert(path, "bbbbbbbbbbbbbbbbbbbb", TRUE);
+	/* malformed: every token refused, and said so each time */
+	tokens_rewrite(path, "bbbbbbbbbbbbbbbbbbbb\n");
+	for (guint i = 0; i < 2; i++) {
+		g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*is ignored*");
+		tokens_assert(path, "bbbbbbbbbbbbbbbbbbbb", FALSE);
+		g_test_assert_expected_messages();
+	}
+	g_assert_cmpint(g_unlink(path), ==, 0);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
+}
+
 static void
 test_prometheus_escape(void)
 {
@@ -282,6 +355,7 @@ main(int argc, char **argv)
 	g_test_add_func("/http/tokens/match", test_tokens_match);
 	g_test_add_func("/http/tokens/malformed", test_tokens_malformed);
 	g_test_add_func("/http/tokens/file-mode", test_tokens_file_mode);
+	g_test_add_func("/http/tokens/file-changes", test_tokens_file_changes);
 	g_test_add_func("/http/prometheus/escape", test_prometheus_escape);
 	g_test_add_func("/http/prometheus/process", test_prometheus_process);
 	g_test_add_func("/http/error-codes", test_error_codes);
