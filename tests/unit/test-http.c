@@ -248,6 +248,47 @@ test_error_codes(void)
 	g_assert_cmpuint(tender_error_to_http_status(foreign), ==, 500);
 }
 
+/* a path against a pattern, segment by segment: '*' takes one segment that is not empty */
+static void
+test_router_match_path(void)
+{
+	const struct {
+		const gchar *pattern;
+		const gchar *path;
+		gboolean matches;
+		const gchar *captures; /* joined by ',' */
+	} cases[] = {
+	    {"v1/workloads", "v1/workloads", TRUE, ""},
+	    {"v1/workloads/*", "v1/workloads/web", TRUE, "web"},
+	    {"v1/workloads/*/logs", "v1/workloads/web/logs", TRUE, "web"},
+	    {"v1/*/x/*", "v1/a/x/b", TRUE, "a,b"},
+	    {"v1/workloads/*", "v1/workloads/", FALSE, NULL},
+	    {"v1/workloads/*", "v1/workloads", FALSE, NULL},
+	    {"v1/workloads", "v1/workloads/", FALSE, NULL},
+	    {"v1/workloads/", "v1/workloads/", TRUE, ""},
+	    {"v1/workloads", "v1/workload", FALSE, NULL},
+	    {"v1/workload", "v1/workloads", FALSE, NULL},
+	    {"v1/*/logs", "v1//logs", FALSE, NULL},
+	    {"v1/*", "v1/a/b", FALSE, NULL},
+	    {"*", "", FALSE, NULL},
+	    {"", "", TRUE, ""},
+	    {"", "/", FALSE, NULL},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GPtrArray) captures = g_ptr_array_new_with_free_func(g_free);
+		gboolean matches =
+		    tender_http_router_match_path(cases[i].pattern, cases[i].path, captures);
+		g_autofree gchar *joined = NULL;
+
+		g_ptr_array_add(captures, NULL);
+		joined = g_strjoinv(",", (gchar **)captures->pdata);
+		g_assert_cmpint(matches, ==, cases[i].matches);
+		if (matches)
+			g_assert_cmpstr(joined, ==, cases[i].captures);
+	}
+}
+
 /* one match a request: the route, its workload or instance, and what a miss answers */
 static void
 test_router_match(void)
@@ -359,6 +400,7 @@ main(int argc, char **argv)
 	g_test_add_func("/http/prometheus/escape", test_prometheus_escape);
 	g_test_add_func("/http/prometheus/process", test_prometheus_process);
 	g_test_add_func("/http/error-codes", test_error_codes);
+	g_test_add_func("/http/router/match-path", test_router_match_path);
 	g_test_add_func("/http/router/match", test_router_match);
 	g_test_add_func("/http/spec-variant-from-json", test_spec_variant_from_json);
 	return g_test_run();

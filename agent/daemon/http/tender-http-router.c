@@ -99,25 +99,30 @@ tender_http_router_get_core_pattern(guint index)
 		   : NULL;
 }
 
-/* does @path match the route @pattern; its '*' segments, never empty, go to @captures */
+/* does @path match the route @pattern; its '*' segments, never empty, go to @captures.  Every
+ * request is matched against the routes one by one: segments are compared in place */
 gboolean
 tender_http_router_match_path(const gchar *pattern, const gchar *path, GPtrArray *captures)
 {
-	g_auto(GStrv) p = g_strsplit(pattern, "/", -1);
-	g_auto(GStrv) s = g_strsplit(path, "/", -1);
+	const gchar *p = pattern;
+	const gchar *s = path;
 
 	g_ptr_array_set_size(captures, 0);
-	if (g_strv_length(p) != g_strv_length(s))
-		return FALSE;
-	for (guint i = 0; p[i] != NULL; i++) {
-		if (g_strcmp0(p[i], "*") == 0 && s[i][0] != '\0') {
-			g_ptr_array_add(captures, g_strdup(s[i]));
-			continue;
-		}
-		if (g_strcmp0(p[i], s[i]) != 0)
+	for (;;) {
+		gsize plen = strcspn(p, "/");
+		gsize slen = strcspn(s, "/");
+
+		if (plen == 1 && p[0] == '*' && slen > 0)
+			g_ptr_array_add(captures, g_strndup(s, slen));
+		else if (plen != slen || strncmp(p, s, plen) != 0)
 			return FALSE;
+		p += plen;
+		s += slen;
+		if (*p == '\0' || *s == '\0')
+			return *p == '\0' && *s == '\0';
+		p++;
+		s++;
 	}
-	return TRUE;
 }
 
 /* does @route answer @method; HEAD is GET without the body */
