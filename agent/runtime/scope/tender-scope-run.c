@@ -7,11 +7,11 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
-#include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tender-error.h"
@@ -19,6 +19,7 @@
 #include "tender-scope-containers.h"
 #include "tender-scope-run-private.h"
 #include "tender-scope-shim.h"
+#include "tender-scope-spawn.h"
 #include "tender-units.h"
 #include "tender-util.h"
 
@@ -30,10 +31,21 @@
  * pause and resume through TenderFreezer.  Nothing here blocks: every step is a callback on
  * the main loop.
  *
+ * The shim is spawned with posix_spawn() (TenderScopeSpawn: tenderd's address space is not
+ * copied), and its end (a pidfd) and its status pipe are watched by the runtime's one
+ * TenderScopeWatch, so that no main-loop source is added per running workload.
+ *
  * A run on the private network is joined to it (TenderNetworkManager) when the shim names the
  * container's first process, which waits until then, and detached when it ends; a run adopted
  * after a restart of tenderd is joined again (its veth is kept, its ports published again).
  */
+
+/* tender-shim's descriptors: 0 /dev/null, 1 and 2 tenderd's, 3 the go pipe, 4 the status pipe */
+#define TENDER_SCOPE_RUN_GO_FD	   3
+#define TENDER_SCOPE_RUN_STATUS_FD 4
+#define TENDER_SCOPE_RUN_N_FDS	   5
+/* what the status pipe may say in one line (its lines are short) */
+#define TENDER_SCOPE_RUN_STATUS_MAX 4096
 
 /* an abandoned run: how often, and how many times, its scope is checked and killed again */
 #define TENDER_SCOPE_RUN_ABANDON_INTERVAL_MS 20
@@ -46,6 +58,28 @@ tender_scope_run_signal_name(gint signo)
 {
 	const gchar *name = tender_units_signal_to_string(signo);
 	return name != NULL ? g_strdup(name) : g_strdup_printf("%d", signo);
+}
+
+/* SIGKILL to the shim, unless it has ended (and been reaped: its PID may be another's) */
+static void
+tender_scope_run_kill_shim(TenderScopeRun *self)
+{
+	if (self->shim_pid <= 0 || self->shim_exited)
+		return;
+	if (self->pidfd >= 0)
+		(void)pidfd_send_signal(self->pidfd, SIGKILL, NULL, 0);
+	else
+		(void)kill(self->shim_pid, SIGKILL);
+}
+
+/* ends a watch of the runtime's TenderScopeWatch, if there is one */
+static void
+tender_scope_run_unwatch(TenderScopeRun *self, guint *id)
+{
+	guint old = *id;
+
+	*id = 0;
+	tender_scope_watch_remove(self->watch, old);
 }
 
 void
@@ -64,8 +98,7 @@ tender_scope_run_fail_start(TenderScopeRun *self, const gchar *reason)
 	if (self->start_error == NULL)
 		self->start_error = g_strdup(reason);
 	tender_scope_run_close_go(self);
-	if (self->shim != NULL && !self->shim_exited)
-		g_subprocess_force_exit(self->shim);
+	tender_scope_run_kill_shim(self);
 }
 
 static gboolean
@@ -129,7 +162,8 @@ tender_scope_run_end(TenderScopeRun *self)
 		return;
 	/* the handlers of ::ended may drop the last other reference */
 	keep = g_object_ref(self);
-	g_clear_handle_id(&self->pidfd_id, g_source_remove);
+	tender_scope_run_unwatch(self, &self->pidfd_watch);
+	g_clear_handle_id(&self->child_id, g_source_remove);
 	g_clear_handle_id(&self->cut_id, g_source_remove);
 	tender_scope_run_close_go(self);
 	/* its veth, rules and proxies go (the address stays the workload's until it is removed) */
@@ -152,9 +186,9 @@ tender_scope_run_end(TenderScopeRun *self)
 			self->start_error = g_strdup_printf("exec: %s", g_strerror(err));
 		else if (g_strcmp0(status, "fork-failed") == 0 && self->start_error == NULL)
 			self->start_error = g_strdup_printf("fork: %s", g_strerror(err));
-	} else if (self->shim != NULL && g_subprocess_get_if_signaled(self->shim)) {
+	} else if (self->shim_signal != 0) {
 		/* the shim itself was SIGKILLed (by a stop's escalation, or by someone) */
-		signo = g_subprocess_get_term_sig(self->shim);
+		signo = self->shim_signal;
 	}
 
 	now =
@@ -226,35 +260,53 @@ tender_scope_run_end(TenderScopeRun *self)
 		tender_freezer_release(self->freezer, tender_workload_get_control_group(w));
 }
 
+/* the shim has ended: reaped if it is our child (not if adopted), with what killed it */
 static void
-tender_scope_run_shim_exited_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_scope_run_shim_exited(TenderScopeRun *self, gint wait_status)
 {
-	g_autoptr(TenderScopeRun) self = TENDER_SCOPE_RUN(user_data);
-	g_autoptr(GError) error = NULL;
-
-	if (!g_subprocess_wait_finish(G_SUBPROCESS(source), res, &error))
-		g_warning("waiting for tender-shim failed: %s", error->message);
+	if (WIFSIGNALED(wait_status))
+		self->shim_signal = WTERMSIG(wait_status);
 	self->shim_exited = TRUE;
 	tender_scope_run_end(self);
 }
 
+/* without a pidfd */
 static void
-tender_scope_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+tender_scope_run_child_cb(GPid pid, gint wait_status, gpointer user_data)
 {
-	g_autoptr(TenderScopeRun) self = TENDER_SCOPE_RUN(user_data);
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *line = NULL;
+	TenderScopeRun *self = TENDER_SCOPE_RUN(user_data);
+
+	self->child_id = 0;
+	tender_scope_run_shim_exited(self, wait_status);
+}
+
+static gboolean
+tender_scope_run_pidfd_cb(gint fd, GIOCondition condition, gpointer user_data)
+{
+	TenderScopeRun *self = TENDER_SCOPE_RUN(user_data);
+	gint wait_status = 0;
+	pid_t pid;
+
+	/* an adopted shim is not our child (ECHILD): the end of its pidfd says it all */
+	do {
+		pid = waitpid(self->shim_pid, &wait_status, WNOHANG);
+	} while (pid < 0 && errno == EINTR);
+	if (pid == 0)
+		return G_SOURCE_CONTINUE;
+	if (pid < 0)
+		wait_status = 0;
+	self->pidfd_watch = 0;
+	tender_scope_run_shim_exited(self, wait_status);
+	return G_SOURCE_REMOVE;
+}
+
+/* one line the shim said on its status pipe */
+static void
+tender_scope_run_status_line(TenderScopeRun *self, gchar *line)
+{
 	const gchar *failure = NULL;
 	guint64 value = 0;
 
-	line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), res, NULL, &error);
-	if (line == NULL) {
-		/* EOF: the shim has said all it will say */
-		self->status_done = TRUE;
-		g_clear_object(&self->status);
-		tender_scope_run_end(self);
-		return;
-	}
 	if (g_str_has_prefix(line, "N ") &&
 	    g_ascii_string_to_unsigned(line + 2, 10, 2, G_MAXINT32, &value, NULL)) {
 		tender_scope_run_join_network(self, (GPid)value);
@@ -279,11 +331,64 @@ tender_scope_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer use
 	} else {
 		g_warning("tender-shim said something unexpected: %s", line);
 	}
-	g_data_input_stream_read_line_async(self->status,
-					    G_PRIORITY_DEFAULT,
-					    NULL,
-					    tender_scope_run_status_line_cb,
-					    g_object_ref(self));
+}
+
+/* the lines in what the status pipe said so far; a line too long is dropped */
+static void
+tender_scope_run_status_lines(TenderScopeRun *self)
+{
+	gchar *nl;
+
+	while ((nl = memchr(self->status->str, '\n', self->status->len)) != NULL) {
+		*nl = '\0';
+		tender_scope_run_status_line(self, self->status->str);
+		g_string_erase(self->status, 0, (gssize)(nl - self->status->str) + 1);
+	}
+	if (self->status->len > TENDER_SCOPE_RUN_STATUS_MAX) {
+		g_warning("tender-shim said a line longer than %d bytes: dropped",
+			  TENDER_SCOPE_RUN_STATUS_MAX);
+		g_string_truncate(self->status, 0);
+	}
+}
+
+/* reads the status pipe; FALSE at its end (or on an error) */
+static gboolean
+tender_scope_run_read_status(TenderScopeRun *self)
+{
+	gchar buf[512];
+
+	for (;;) {
+		gssize n = read(self->status_fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return TRUE;
+		if (n <= 0)
+			return FALSE;
+		g_string_append_len(self->status, buf, n);
+		tender_scope_run_status_lines(self);
+	}
+}
+
+static gboolean
+tender_scope_run_status_cb(gint fd, GIOCondition condition, gpointer user_data)
+{
+	TenderScopeRun *self = TENDER_SCOPE_RUN(user_data);
+
+	if (tender_scope_run_read_status(self))
+		return G_SOURCE_CONTINUE;
+	/* its end: the shim has said all it will say (a last line without its newline too) */
+	if (self->status->len > 0) {
+		g_autofree gchar *last = g_strndup(self->status->str, self->status->len);
+		g_string_truncate(self->status, 0);
+		tender_scope_run_status_line(self, last);
+	}
+	self->status_watch = 0;
+	(void)close(self->status_fd);
+	self->status_fd = -1;
+	self->status_done = TRUE;
+	tender_scope_run_end(self);
+	return G_SOURCE_REMOVE;
 }
 
 static void
@@ -322,7 +427,6 @@ static gboolean
 tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
 {
 	const TenderSpec *spec = tender_workload_get_spec(self->workload);
-	g_autoptr(GSubprocessLauncher) launcher = NULL;
 	g_autoptr(TenderScopeImage) image = NULL;
 	g_autofree gchar *container_dir = NULL;
 	g_autofree gchar *cwd = NULL;
@@ -330,7 +434,17 @@ tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
 	g_auto(GStrv) envp = NULL;
 	gint go[2] = {-1, -1};
 	gint status[2] = {-1, -1};
-	g_autoptr(GInputStream) stream = NULL;
+	gint fds[TENDER_SCOPE_RUN_N_FDS] = {TENDER_SCOPE_SPAWN_FD_NULL,
+					    TENDER_SCOPE_SPAWN_FD_INHERIT,
+					    TENDER_SCOPE_SPAWN_FD_INHERIT,
+					    -1,
+					    -1};
+	TenderScopeSpawn spawn = {
+	    .path = self->shim_path,
+	    .fds = fds,
+	    .n_fds = TENDER_SCOPE_RUN_N_FDS,
+	};
+	gboolean ok;
 	TenderScopeShimTarget target = {
 	    .shim = self->shim_path,
 	    .name = tender_workload_get_name(self->workload),
@@ -338,7 +452,6 @@ tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
 	    .run_id = self->run_id,
 	    .spec = spec,
 	};
-	const gchar *ident;
 
 	if (!tender_scope_containers_prepare_spec(self->containers,
 						  tender_workload_get_name(self->workload),
@@ -358,21 +471,20 @@ tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
 		(void)close(go[1]);
 		return FALSE;
 	}
-	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
-	g_subprocess_launcher_set_environ(launcher, envp);
-	g_subprocess_launcher_set_cwd(launcher, cwd);
-	g_subprocess_launcher_take_fd(launcher, go[0], 3);
-	g_subprocess_launcher_take_fd(launcher, status[1], 4);
 	self->go_fd = go[1];
-	stream = g_unix_input_stream_new(status[0], TRUE);
-	self->status = g_data_input_stream_new(stream);
-
-	self->shim = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv, error);
-	/* the launcher closes the child's ends of both pipes when it goes */
-	if (self->shim == NULL)
+	self->status_fd = status[0];
+	fds[TENDER_SCOPE_RUN_GO_FD] = go[0];
+	fds[TENDER_SCOPE_RUN_STATUS_FD] = status[1];
+	spawn.argv = (const gchar *const *)argv;
+	spawn.envp = (const gchar *const *)envp;
+	spawn.cwd = cwd;
+	ok = g_unix_set_fd_nonblocking(self->status_fd, TRUE, error) &&
+	     tender_scope_spawn_run(&spawn, &self->shim_pid, error);
+	/* the shim's ends are the shim's now */
+	(void)close(go[0]);
+	(void)close(status[1]);
+	if (!ok)
 		return FALSE;
-	ident = g_subprocess_get_identifier(self->shim);
-	self->shim_pid = (GPid)g_ascii_strtoll(ident, NULL, 10);
 	/* not reaped before it has been told to go: the PID is the shim's */
 	self->pidfd = pidfd_open(self->shim_pid, 0);
 	if (self->pidfd < 0)
@@ -380,6 +492,59 @@ tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
 			tender_workload_get_name(self->workload),
 			g_strerror(errno));
 	return TRUE;
+}
+
+/* the shim's end (held by the watch: a pidfd watch holds a reference to the run) */
+static gboolean
+tender_scope_run_watch_pidfd(TenderScopeRun *self, GError **error)
+{
+	self->pidfd_watch = tender_scope_watch_add(self->watch,
+						   self->pidfd,
+						   G_IO_IN,
+						   tender_scope_run_pidfd_cb,
+						   g_object_ref(self),
+						   g_object_unref,
+						   error);
+	if (self->pidfd_watch == 0) {
+		g_object_unref(self);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* the spawned shim's end and its status pipe */
+static void
+tender_scope_run_watch_shim(TenderScopeRun *self)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) error_status = NULL;
+
+	if (self->pidfd < 0 || !tender_scope_run_watch_pidfd(self, &error)) {
+		if (error != NULL)
+			g_debug("workload %s: %s",
+				tender_workload_get_name(self->workload),
+				error->message);
+		self->child_id = g_child_watch_add_full(G_PRIORITY_DEFAULT,
+							self->shim_pid,
+							tender_scope_run_child_cb,
+							g_object_ref(self),
+							g_object_unref);
+	}
+	self->status_watch = tender_scope_watch_add(self->watch,
+						    self->status_fd,
+						    G_IO_IN,
+						    tender_scope_run_status_cb,
+						    g_object_ref(self),
+						    g_object_unref,
+						    &error_status);
+	if (self->status_watch == 0) {
+		g_object_unref(self);
+		(void)close(self->status_fd);
+		self->status_fd = -1;
+		self->status_done = TRUE;
+		g_prefix_error(&error_status, "spawn: ");
+		tender_scope_run_fail_start(self, error_status->message);
+	}
 }
 
 static void
@@ -417,15 +582,7 @@ tender_scope_run_start_async(TenderRuntimeRun *run,
 		return;
 	}
 	tender_util_crash_point("start-spawned");
-	g_subprocess_wait_async(self->shim,
-				NULL,
-				tender_scope_run_shim_exited_cb,
-				g_object_ref(self));
-	g_data_input_stream_read_line_async(self->status,
-					    G_PRIORITY_DEFAULT,
-					    NULL,
-					    tender_scope_run_status_line_cb,
-					    g_object_ref(self));
+	tender_scope_run_watch_shim(self);
 	tender_systemd_start_scope_async(
 	    self->systemd,
 	    tender_workload_get_unit(self->workload),
@@ -712,17 +869,6 @@ tender_scope_run_get_join_files(TenderRuntimeRun *run, GError **error)
 					     error);
 }
 
-static gboolean
-tender_scope_run_pidfd_cb(gint fd, GIOCondition condition, gpointer user_data)
-{
-	TenderScopeRun *self = TENDER_SCOPE_RUN(user_data);
-
-	self->pidfd_id = 0;
-	self->shim_exited = TRUE;
-	tender_scope_run_end(self);
-	return G_SOURCE_REMOVE;
-}
-
 /*
  * Takes over a run that a previous tenderd started.  If its tender-shim still runs (checked
  * by its command line, which names @run_id, through a pidfd so that a reused PID cannot
@@ -754,9 +900,11 @@ tender_scope_run_adopt(TenderRuntimeRun *run, const gchar *run_id, GPid shim_pid
 		g_debug("workload %s: %s",
 			tender_workload_get_name(self->workload),
 			error->message);
+	} else if (!tender_scope_run_watch_pidfd(self, &error)) {
+		g_warning("workload %s: %s",
+			  tender_workload_get_name(self->workload),
+			  error->message);
 	} else {
-		self->pidfd_id =
-		    g_unix_fd_add(self->pidfd, G_IO_IN, tender_scope_run_pidfd_cb, self);
 		g_info("workload %s: re-adopted run %s (tender-shim PID %d)",
 		       tender_workload_get_name(self->workload),
 		       run_id,
@@ -883,13 +1031,18 @@ static void
 tender_scope_run_dispose(GObject *object)
 {
 	TenderScopeRun *self = TENDER_SCOPE_RUN(object);
-	g_clear_handle_id(&self->pidfd_id, g_source_remove);
+	/* a watch of the shim holds a reference: none is left once the run is disposed */
+	g_warn_if_fail(self->pidfd_watch == 0 && self->status_watch == 0 && self->child_id == 0);
 	g_clear_handle_id(&self->abandon_id, g_source_remove);
 	g_clear_handle_id(&self->cut_id, g_source_remove);
 	tender_scope_run_close_go(self);
 	if (self->pidfd >= 0) {
 		(void)close(self->pidfd);
 		self->pidfd = -1;
+	}
+	if (self->status_fd >= 0) {
+		(void)close(self->status_fd);
+		self->status_fd = -1;
 	}
 	G_OBJECT_CLASS(tender_scope_run_parent_class)->dispose(object);
 }
@@ -904,8 +1057,8 @@ tender_scope_run_finalize(GObject *object)
 	g_object_unref(self->containers);
 	g_clear_object(&self->freezer);
 	g_clear_object(&self->network);
-	g_clear_object(&self->shim);
-	g_clear_object(&self->status);
+	g_object_unref(self->watch);
+	g_string_free(self->status, TRUE);
 	g_clear_object(&self->start_task);
 	g_free(self->shim_path);
 	g_free(self->record_path);
@@ -944,6 +1097,8 @@ tender_scope_run_init(TenderScopeRun *self)
 {
 	self->go_fd = -1;
 	self->pidfd = -1;
+	self->status_fd = -1;
+	self->status = g_string_new(NULL);
 }
 
 /**
@@ -952,6 +1107,7 @@ tender_scope_run_init(TenderScopeRun *self)
  * @systemd: (nullable): the connection to PID 1; without it no scope can be started
  * @cgroup: the cgroup reader
  * @containers: the container directories of workloads with an image
+ * @watch: the runtime's one main-loop source, which watches the shim
  * @shim_path: where tender-shim is
  * @record_path: where the shim writes the exit record
  *
@@ -962,6 +1118,7 @@ tender_scope_run_new(TenderWorkload *workload,
 		     TenderSystemd *systemd,
 		     TenderCgroup *cgroup,
 		     TenderScopeContainers *containers,
+		     TenderScopeWatch *watch,
 		     const gchar *shim_path,
 		     const gchar *record_path)
 {
@@ -973,6 +1130,7 @@ tender_scope_run_new(TenderWorkload *workload,
 	self->systemd = systemd != NULL ? g_object_ref(systemd) : NULL;
 	self->cgroup = g_object_ref(cgroup);
 	self->containers = g_object_ref(containers);
+	self->watch = g_object_ref(watch);
 	self->shim_path = g_strdup(shim_path);
 	self->record_path = g_strdup(record_path);
 	self->run_id = g_strjoinv("", parts);
