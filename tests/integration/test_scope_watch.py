@@ -23,6 +23,11 @@ class ManyEndsTest(TenderTestCase):
         # 1 to 250, and each of the first 250 its own
         return i % 250 + 1
 
+    def states(self, names):
+        """the state of each of @names, from one ListWorkloads"""
+        listed = {name: state for name, state, _, _ in self.tender.list()}
+        return {name: listed.get(name) for name in names}
+
     def test_three_hundred_end_at_once(self):
         fifo = self.tmpfile("many-ends.fifo")
         os.mkfifo(fifo)
@@ -49,25 +54,20 @@ class ManyEndsTest(TenderTestCase):
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(launch, range(COUNT)))
-        for name in names:
-            self.assertEqual(self.tender.prop(name, "State"), "running", name)
+        states = self.states(names)
+        self.assertEqual([n for n in names if states[n] != "running"], [])
         # with them all running, tenderd holds more descriptors (each shim's pidfd and status
         # pipe)
         self.assertGreater(fd_count(tenderd_pid()), fds_before)
 
         os.write(trigger, b"\n" * COUNT)
-        pending = set(range(COUNT))
-
-        def all_ended():
-            for i in list(pending):
-                if self.tender.prop(names[i], "State") != "running":
-                    pending.discard(i)
-            return not pending
-
-        self.assertTrue(wait_for(all_ended, timeout=60, interval=0.5),
-                        f"{len(pending)} of {COUNT} never ended")
-        for i, name in enumerate(names):
-            p = self.tender.props(name)
+        self.assertTrue(
+            wait_for(lambda: "running" not in self.states(names).values(), timeout=60,
+                     interval=0.5),
+            f"{list(self.states(names).values()).count('running')} of {COUNT} never ended")
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            props = list(pool.map(self.tender.props, names))
+        for i, (name, p) in enumerate(zip(names, props)):
             self.assertEqual(p["State"], "exited", name)
             self.assertEqual(p["ExitCode"], self.exit_code(i), name)
             self.assertEqual(p["ExitSignal"], 0, name)
@@ -76,6 +76,7 @@ class ManyEndsTest(TenderTestCase):
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(self.tender.remove, names))
+        self.names = [n for n in self.names if n not in set(names)]
         # nothing of theirs is left open
         self.assertTrue(wait_for(lambda: fd_count(tenderd_pid()) == fds_before),
                         f"tenderd holds {fd_count(tenderd_pid())} descriptors, "
