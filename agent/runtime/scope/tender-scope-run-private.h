@@ -4,7 +4,8 @@
  */
 #pragma once
 
-/* what the parts of TenderScopeRun share: tender-scope-run.c, tender-scope-run-network.c */
+/* what the parts of TenderScopeRun share: tender-scope-run.c, tender-scope-run-shim.c,
+ * tender-scope-run-network.c */
 
 #include "tender-freezer.h"
 #include "tender-scope-run.h"
@@ -57,6 +58,22 @@ void
 tender_scope_run_close_go(TenderScopeRun *self);
 void
 tender_scope_run_fail_start(TenderScopeRun *self, const gchar *reason);
+void
+tender_scope_run_finish_start(TenderScopeRun *self, GError *error);
+void
+tender_scope_run_end(TenderScopeRun *self);
+
+/* tender-scope-run-shim.c */
+gboolean
+tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error);
+void
+tender_scope_run_watch_shim(TenderScopeRun *self);
+gboolean
+tender_scope_run_watch_pidfd(TenderScopeRun *self, GError **error);
+void
+tender_scope_run_kill_shim(TenderScopeRun *self);
+void
+tender_scope_run_unwatch(TenderScopeRun *self, guint *id);
 
 /* tender-scope-run-network.c */
 void
