@@ -402,13 +402,25 @@ class Bench:
         they are removed again (and their scopes gone) before it returns"""
         a = self.args
         batch = f"{prefix}-rate{running}x"
+        pids = {"tenderd": self.tenderd_pid(), "systemd": 1}
+        cpu0 = {k: self.cpu_ms(pid) for k, pid in pids.items()}
         sp = self.client_run("spawn", "--count", a.rate_count, "--prefix", batch, "--jobs", a.jobs)
+        cpu1 = {k: self.cpu_ms(pid) for k, pid in pids.items()}
         self.client_run("remove", "--prefix", batch, "--jobs", a.jobs)
         self.wait_scopes_gone(batch)
-        if not sp or not sp.get("wall_ms"):
+        if not sp or not sp.get("wall_ms") or not sp["started"]:
             return None
         return {"running": running, "started": sp["started"], "wall_ms": sp["wall_ms"],
-                "per_s": sp["started"] / (sp["wall_ms"] / 1000)}
+                "per_s": sp["started"] / (sp["wall_ms"] / 1000),
+                # CPU (user + system) per launch while they were spawned
+                **{f"{k}_cpu_ms": (cpu1[k] - cpu0[k]) / sp["started"] for k in pids}}
+
+    @staticmethod
+    def cpu_ms(pid):
+        """utime + stime of @pid so far, in ms"""
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
     def scale(self, idle):
         a = self.args
@@ -727,6 +739,13 @@ def render(res):
         rows.append(["ratio launch rate at N running / at 0 (target >= 0.8)", "-", "-"]
                     + [ratio(p["launch_rate"]["per_s"], r0["per_s"])
                        if r0 and p.get("launch_rate") else "-" for p in sc["points"]])
+        for who in ("tenderd", "systemd"):
+            key = f"{who}_cpu_ms"
+            rows.append([f"{who} CPU per launch at N running (ms)", "-",
+                         fmt(r0[key]) if r0 and key in r0 else "-"]
+                        + [fmt(p["launch_rate"][key])
+                           if p.get("launch_rate") and key in p["launch_rate"] else "-"
+                           for p in sc["points"]])
         rows.append(["ListWorkloads, all (ms, p50)", "-", "-"]
                     + [fmt(p["list"]["latency"]["p50_ms"]) if p.get("list") else "-"
                        for p in sc["points"]])
