@@ -397,13 +397,41 @@ class Bench:
             "systemd_rss_kb": self.status_kb(1, "VmRSS"),
         }
 
+    def launch_rate(self, prefix, running):
+        """launches/s of --rate-count more sleepers, 16 in flight, beside @running others;
+        they are removed again (and their scopes gone) before it returns"""
+        a = self.args
+        batch = f"{prefix}-rate{running}x"
+        pids = {"tenderd": self.tenderd_pid(), "systemd": 1}
+        cpu0 = {k: self.cpu_ms(pid) for k, pid in pids.items()}
+        sp = self.client_run("spawn", "--count", a.rate_count, "--prefix", batch, "--jobs", a.jobs)
+        cpu1 = {k: self.cpu_ms(pid) for k, pid in pids.items()}
+        self.client_run("remove", "--prefix", batch, "--jobs", a.jobs)
+        self.wait_scopes_gone(batch)
+        if not sp or not sp.get("wall_ms") or not sp["started"]:
+            return None
+        return {"running": running, "started": sp["started"], "wall_ms": sp["wall_ms"],
+                "per_s": sp["started"] / (sp["wall_ms"] / 1000),
+                # CPU (user + system) per launch while they were spawned
+                **{f"{k}_cpu_ms": (cpu1[k] - cpu0[k]) / sp["started"] for k in pids}}
+
+    @staticmethod
+    def cpu_ms(pid):
+        """utime + stime of @pid so far, in ms"""
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
     def scale(self, idle):
         a = self.args
         prefix = f"bench-scale{os.getpid()}"
         points = []
         running = 0
         before = self.rss()
+        rate0 = None
         try:
+            self.log(f"scale: launch rate of {a.rate_count} with none running")
+            rate0 = self.launch_rate(prefix, 0)
             for size in a.scale:
                 self.log(f"scale: {size} sleepers")
                 sp = self.client_run(
@@ -438,6 +466,8 @@ class Bench:
                         self.error(f"GET /metrics: status {status}, {n} of {size} workloads")
                 point["metrics_http_ms"] = statistics.median(times)
                 point["metrics_http_bytes"] = len(body)
+                self.log(f"scale: launch rate of {a.rate_count} with {size} running")
+                point["launch_rate"] = self.launch_rate(prefix, size)
                 points.append(point)
         finally:
             self.log("scale: removing the sleepers")
@@ -447,6 +477,8 @@ class Bench:
             self.results["scale"] = {
                 "idle": idle,
                 "before": before,
+                "launch_rate_0": rate0,
+                "rate_count": a.rate_count,
                 "points": points,
                 "remove": rm,
                 "remove_until_gone_s": time.monotonic() - t0,
@@ -699,6 +731,21 @@ def render(res):
         rows.append(["start rate (launches/s, 16 in flight)", "-", "-"]
                     + [fmt(p["spawn"]["started"] / (p["spawn"]["wall_ms"] / 1000), 1)
                        if p.get("spawn") and p["spawn"]["wall_ms"] else "-" for p in sc["points"]])
+        r0 = sc.get("launch_rate_0")
+        rows.append([f"launch rate at N running ({sc.get('rate_count', '-')} more, launches/s, 16 in flight)",
+                     "-", fmt(r0["per_s"], 1) if r0 else "-"]
+                    + [fmt(p["launch_rate"]["per_s"], 1) if p.get("launch_rate") else "-"
+                       for p in sc["points"]])
+        rows.append(["ratio launch rate at N running / at 0 (target >= 0.8)", "-", "-"]
+                    + [ratio(p["launch_rate"]["per_s"], r0["per_s"])
+                       if r0 and p.get("launch_rate") else "-" for p in sc["points"]])
+        for who in ("tenderd", "systemd"):
+            key = f"{who}_cpu_ms"
+            rows.append([f"{who} CPU per launch at N running (ms)", "-",
+                         fmt(r0[key]) if r0 and key in r0 else "-"]
+                        + [fmt(p["launch_rate"][key])
+                           if p.get("launch_rate") and key in p["launch_rate"] else "-"
+                           for p in sc["points"]])
         rows.append(["ListWorkloads, all (ms, p50)", "-", "-"]
                     + [fmt(p["list"]["latency"]["p50_ms"]) if p.get("list") else "-"
                        for p in sc["points"]])
@@ -935,6 +982,9 @@ def main():
     p.add_argument("--http-rounds", type=int, default=3)
     p.add_argument("--http-workloads", type=int, default=100)
     p.add_argument("--scale", default="1000,5000", help="workload counts, ascending")
+    p.add_argument("--rate-count", type=int, default=200,
+                   help="scale: sleepers launched (and removed) to measure the launch rate with "
+                   "none and with each count running")
     p.add_argument("--docker-count", type=int, default=40,
                    help="runs of each Docker peer (Docker section; isolation and sessions: "
                    "about as many)")
@@ -959,6 +1009,7 @@ def main():
         args.count, args.tp_count, args.rounds, args.jobs = 3, 6, 1, 4
         args.http_duration, args.http_rounds, args.http_workloads = 1, 1, 5
         args.scale = "5,12"
+        args.rate_count = 4
         args.docker_count, args.docker_tp_count, args.docker_tp_rounds = 2, 8, 1
         args.list_reps, args.metrics_reps = 2, 1
         args.wrk_threads, args.wrk_connections = 1, 4

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <glib-unix.h>
 #include <signal.h>
-#include <spawn.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -19,6 +18,7 @@
 #include "tender-fdpass.h"
 #include "tender-scope-exec.h"
 #include "tender-scope-relay.h"
+#include "tender-scope-spawn.h"
 
 /*
  * TenderScopeExec: one command of ExecWorkload in a workload of the scope runtime.  It spawns
@@ -626,43 +626,17 @@ tender_scope_exec_spawn(TenderScopeExec *self,
 			gint *fds,
 			GError **error)
 {
-	posix_spawn_file_actions_t actions;
-	posix_spawnattr_t attr;
-	sigset_t all;
-	sigset_t none;
-	gchar *envp[] = {NULL};
-	pid_t pid = 0;
-	gint rc;
-
-	posix_spawn_file_actions_init(&actions);
-	posix_spawnattr_init(&attr);
-	for (gint i = 0; i < TENDER_SCOPE_EXEC_N_FDS; i++) {
-		if (fds[i] >= 0)
-			posix_spawn_file_actions_adddup2(&actions, fds[i], i);
-		else if (i <= STDERR_FILENO)
-			posix_spawn_file_actions_addopen(&actions, i, "/dev/null", O_RDWR, 0);
-	}
-	posix_spawn_file_actions_addclosefrom_np(&actions, TENDER_SCOPE_EXEC_N_FDS);
 	/* tenderd ignores SIGPIPE; the command gets every signal's default, and none blocked */
-	sigfillset(&all);
-	sigemptyset(&none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-	rc = posix_spawn(&pid, helper, &actions, &attr, (gchar *const *)argv, envp);
-	posix_spawn_file_actions_destroy(&actions);
-	posix_spawnattr_destroy(&attr);
-	if (rc != 0) {
-		g_set_error(error,
-			    TENDER_ERROR,
-			    TENDER_ERROR_FAILED,
-			    "Cannot run %s: %s",
-			    helper,
-			    g_strerror(rc));
+	TenderScopeSpawn spawn = {
+	    .path = helper,
+	    .argv = argv,
+	    .fds = fds,
+	    .n_fds = TENDER_SCOPE_EXEC_N_FDS,
+	};
+
+	if (!tender_scope_spawn_run(&spawn, &self->helper, error))
 		return FALSE;
-	}
-	self->helper = pid;
-	self->child_id = g_child_watch_add(pid, tender_scope_exec_exited_cb, self);
+	self->child_id = g_child_watch_add(self->helper, tender_scope_exec_exited_cb, self);
 	return TRUE;
 }
 

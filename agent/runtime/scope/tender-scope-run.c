@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
-#include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <string.h>
@@ -29,6 +28,8 @@
  * reports how the run ended.  Signals, metrics and limits go through the scope's cgroup,
  * pause and resume through TenderFreezer.  Nothing here blocks: every step is a callback on
  * the main loop.
+ *
+ * The shim is spawned, and its end and status pipe watched, in tender-scope-run-shim.c.
  *
  * A run on the private network is joined to it (TenderNetworkManager) when the shim names the
  * container's first process, which waits until then, and detached when it ends; a run adopted
@@ -64,8 +65,7 @@ tender_scope_run_fail_start(TenderScopeRun *self, const gchar *reason)
 	if (self->start_error == NULL)
 		self->start_error = g_strdup(reason);
 	tender_scope_run_close_go(self);
-	if (self->shim != NULL && !self->shim_exited)
-		g_subprocess_force_exit(self->shim);
+	tender_scope_run_kill_shim(self);
 }
 
 static gboolean
@@ -93,7 +93,7 @@ tender_scope_run_read_record(TenderScopeRun *self, JsonObject **out, GError **er
 	return TRUE;
 }
 
-static void
+void
 tender_scope_run_finish_start(TenderScopeRun *self, GError *error)
 {
 	g_autoptr(GTask) task = g_steal_pointer(&self->start_task);
@@ -109,7 +109,7 @@ tender_scope_run_finish_start(TenderScopeRun *self, GError *error)
 }
 
 /* both the shim has exited and its status pipe is drained: settle the workload's state */
-static void
+void
 tender_scope_run_end(TenderScopeRun *self)
 {
 	g_autoptr(TenderScopeRun) keep = NULL;
@@ -129,7 +129,8 @@ tender_scope_run_end(TenderScopeRun *self)
 		return;
 	/* the handlers of ::ended may drop the last other reference */
 	keep = g_object_ref(self);
-	g_clear_handle_id(&self->pidfd_id, g_source_remove);
+	tender_scope_run_unwatch(self, &self->pidfd_watch);
+	g_clear_handle_id(&self->child_id, g_source_remove);
 	g_clear_handle_id(&self->cut_id, g_source_remove);
 	tender_scope_run_close_go(self);
 	/* its veth, rules and proxies go (the address stays the workload's until it is removed) */
@@ -152,9 +153,9 @@ tender_scope_run_end(TenderScopeRun *self)
 			self->start_error = g_strdup_printf("exec: %s", g_strerror(err));
 		else if (g_strcmp0(status, "fork-failed") == 0 && self->start_error == NULL)
 			self->start_error = g_strdup_printf("fork: %s", g_strerror(err));
-	} else if (self->shim != NULL && g_subprocess_get_if_signaled(self->shim)) {
+	} else if (self->shim_signal != 0) {
 		/* the shim itself was SIGKILLed (by a stop's escalation, or by someone) */
-		signo = g_subprocess_get_term_sig(self->shim);
+		signo = self->shim_signal;
 	}
 
 	now =
@@ -227,66 +228,6 @@ tender_scope_run_end(TenderScopeRun *self)
 }
 
 static void
-tender_scope_run_shim_exited_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(TenderScopeRun) self = TENDER_SCOPE_RUN(user_data);
-	g_autoptr(GError) error = NULL;
-
-	if (!g_subprocess_wait_finish(G_SUBPROCESS(source), res, &error))
-		g_warning("waiting for tender-shim failed: %s", error->message);
-	self->shim_exited = TRUE;
-	tender_scope_run_end(self);
-}
-
-static void
-tender_scope_run_status_line_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(TenderScopeRun) self = TENDER_SCOPE_RUN(user_data);
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *line = NULL;
-	const gchar *failure = NULL;
-	guint64 value = 0;
-
-	line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), res, NULL, &error);
-	if (line == NULL) {
-		/* EOF: the shim has said all it will say */
-		self->status_done = TRUE;
-		g_clear_object(&self->status);
-		tender_scope_run_end(self);
-		return;
-	}
-	if (g_str_has_prefix(line, "N ") &&
-	    g_ascii_string_to_unsigned(line + 2, 10, 2, G_MAXINT32, &value, NULL)) {
-		tender_scope_run_join_network(self, (GPid)value);
-	} else if (g_str_has_prefix(line, "R ") &&
-		   g_ascii_string_to_unsigned(line + 2, 10, 1, G_MAXINT32, &value, NULL)) {
-		self->reached_running = TRUE;
-		tender_runtime_run_report_running(TENDER_RUNTIME_RUN(self), (guint32)value);
-		tender_scope_run_finish_start(self, NULL);
-	} else if (g_str_has_prefix(line, "P ")) {
-		/* a pre_start hook failed: the shim ends without running the command */
-		g_autofree gchar *why = tender_scope_shim_sanitize_reason(line + 2);
-		if (self->start_error == NULL)
-			self->start_error = g_steal_pointer(&why);
-	} else if (g_str_has_prefix(line, "E ") &&
-		   tender_scope_shim_parse_failure(line + 2, &value, &failure)) {
-		/* the command could not be set up or executed: the shim ends by itself, once the
-		 * post_stop hooks have run */
-		if (self->start_error == NULL && failure != NULL)
-			self->start_error = tender_scope_shim_sanitize_reason(failure);
-		else if (self->start_error == NULL)
-			self->start_error = g_strdup_printf("exec: %s", g_strerror((gint)value));
-	} else {
-		g_warning("tender-shim said something unexpected: %s", line);
-	}
-	g_data_input_stream_read_line_async(self->status,
-					    G_PRIORITY_DEFAULT,
-					    NULL,
-					    tender_scope_run_status_line_cb,
-					    g_object_ref(self));
-}
-
-static void
 tender_scope_run_scope_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(TenderScopeRun) self = TENDER_SCOPE_RUN(user_data);
@@ -316,70 +257,6 @@ tender_scope_run_scope_started_cb(GObject *source, GAsyncResult *res, gpointer u
 	    TENDER_NETWORK_PRIVATE)
 		tender_scope_run_close_go(self);
 	tender_util_crash_point("start-go");
-}
-
-static gboolean
-tender_scope_run_spawn_shim(TenderScopeRun *self, GError **error)
-{
-	const TenderSpec *spec = tender_workload_get_spec(self->workload);
-	g_autoptr(GSubprocessLauncher) launcher = NULL;
-	g_autoptr(TenderScopeImage) image = NULL;
-	g_autofree gchar *container_dir = NULL;
-	g_autofree gchar *cwd = NULL;
-	g_auto(GStrv) argv = NULL;
-	g_auto(GStrv) envp = NULL;
-	gint go[2] = {-1, -1};
-	gint status[2] = {-1, -1};
-	g_autoptr(GInputStream) stream = NULL;
-	TenderScopeShimTarget target = {
-	    .shim = self->shim_path,
-	    .name = tender_workload_get_name(self->workload),
-	    .record = self->record_path,
-	    .run_id = self->run_id,
-	    .spec = spec,
-	};
-	const gchar *ident;
-
-	if (!tender_scope_containers_prepare_spec(self->containers,
-						  tender_workload_get_name(self->workload),
-						  spec,
-						  &image,
-						  &container_dir,
-						  error))
-		return FALSE;
-	target.image = image;
-	target.container_dir = container_dir;
-	if (!tender_scope_shim_build(&target, &argv, &envp, &cwd, error))
-		return FALSE;
-	if (!g_unix_open_pipe(go, FD_CLOEXEC, error))
-		return FALSE;
-	if (!g_unix_open_pipe(status, FD_CLOEXEC, error)) {
-		(void)close(go[0]);
-		(void)close(go[1]);
-		return FALSE;
-	}
-	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
-	g_subprocess_launcher_set_environ(launcher, envp);
-	g_subprocess_launcher_set_cwd(launcher, cwd);
-	g_subprocess_launcher_take_fd(launcher, go[0], 3);
-	g_subprocess_launcher_take_fd(launcher, status[1], 4);
-	self->go_fd = go[1];
-	stream = g_unix_input_stream_new(status[0], TRUE);
-	self->status = g_data_input_stream_new(stream);
-
-	self->shim = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv, error);
-	/* the launcher closes the child's ends of both pipes when it goes */
-	if (self->shim == NULL)
-		return FALSE;
-	ident = g_subprocess_get_identifier(self->shim);
-	self->shim_pid = (GPid)g_ascii_strtoll(ident, NULL, 10);
-	/* not reaped before it has been told to go: the PID is the shim's */
-	self->pidfd = pidfd_open(self->shim_pid, 0);
-	if (self->pidfd < 0)
-		g_debug("workload %s: no pidfd for tender-shim: %s",
-			tender_workload_get_name(self->workload),
-			g_strerror(errno));
-	return TRUE;
 }
 
 static void
@@ -417,15 +294,7 @@ tender_scope_run_start_async(TenderRuntimeRun *run,
 		return;
 	}
 	tender_util_crash_point("start-spawned");
-	g_subprocess_wait_async(self->shim,
-				NULL,
-				tender_scope_run_shim_exited_cb,
-				g_object_ref(self));
-	g_data_input_stream_read_line_async(self->status,
-					    G_PRIORITY_DEFAULT,
-					    NULL,
-					    tender_scope_run_status_line_cb,
-					    g_object_ref(self));
+	tender_scope_run_watch_shim(self);
 	tender_systemd_start_scope_async(
 	    self->systemd,
 	    tender_workload_get_unit(self->workload),
@@ -712,17 +581,6 @@ tender_scope_run_get_join_files(TenderRuntimeRun *run, GError **error)
 					     error);
 }
 
-static gboolean
-tender_scope_run_pidfd_cb(gint fd, GIOCondition condition, gpointer user_data)
-{
-	TenderScopeRun *self = TENDER_SCOPE_RUN(user_data);
-
-	self->pidfd_id = 0;
-	self->shim_exited = TRUE;
-	tender_scope_run_end(self);
-	return G_SOURCE_REMOVE;
-}
-
 /*
  * Takes over a run that a previous tenderd started.  If its tender-shim still runs (checked
  * by its command line, which names @run_id, through a pidfd so that a reused PID cannot
@@ -754,9 +612,11 @@ tender_scope_run_adopt(TenderRuntimeRun *run, const gchar *run_id, GPid shim_pid
 		g_debug("workload %s: %s",
 			tender_workload_get_name(self->workload),
 			error->message);
+	} else if (!tender_scope_run_watch_pidfd(self, &error)) {
+		g_warning("workload %s: %s",
+			  tender_workload_get_name(self->workload),
+			  error->message);
 	} else {
-		self->pidfd_id =
-		    g_unix_fd_add(self->pidfd, G_IO_IN, tender_scope_run_pidfd_cb, self);
 		g_info("workload %s: re-adopted run %s (tender-shim PID %d)",
 		       tender_workload_get_name(self->workload),
 		       run_id,
@@ -883,13 +743,18 @@ static void
 tender_scope_run_dispose(GObject *object)
 {
 	TenderScopeRun *self = TENDER_SCOPE_RUN(object);
-	g_clear_handle_id(&self->pidfd_id, g_source_remove);
+	/* a watch of the shim holds a reference: none is left once the run is disposed */
+	g_warn_if_fail(self->pidfd_watch == 0 && self->status_watch == 0 && self->child_id == 0);
 	g_clear_handle_id(&self->abandon_id, g_source_remove);
 	g_clear_handle_id(&self->cut_id, g_source_remove);
 	tender_scope_run_close_go(self);
 	if (self->pidfd >= 0) {
 		(void)close(self->pidfd);
 		self->pidfd = -1;
+	}
+	if (self->status_fd >= 0) {
+		(void)close(self->status_fd);
+		self->status_fd = -1;
 	}
 	G_OBJECT_CLASS(tender_scope_run_parent_class)->dispose(object);
 }
@@ -904,8 +769,8 @@ tender_scope_run_finalize(GObject *object)
 	g_object_unref(self->containers);
 	g_clear_object(&self->freezer);
 	g_clear_object(&self->network);
-	g_clear_object(&self->shim);
-	g_clear_object(&self->status);
+	g_object_unref(self->watch);
+	g_string_free(self->status, TRUE);
 	g_clear_object(&self->start_task);
 	g_free(self->shim_path);
 	g_free(self->record_path);
@@ -944,6 +809,8 @@ tender_scope_run_init(TenderScopeRun *self)
 {
 	self->go_fd = -1;
 	self->pidfd = -1;
+	self->status_fd = -1;
+	self->status = g_string_new(NULL);
 }
 
 /**
@@ -952,6 +819,7 @@ tender_scope_run_init(TenderScopeRun *self)
  * @systemd: (nullable): the connection to PID 1; without it no scope can be started
  * @cgroup: the cgroup reader
  * @containers: the container directories of workloads with an image
+ * @watch: the runtime's one main-loop source, which watches the shim
  * @shim_path: where tender-shim is
  * @record_path: where the shim writes the exit record
  *
@@ -962,6 +830,7 @@ tender_scope_run_new(TenderWorkload *workload,
 		     TenderSystemd *systemd,
 		     TenderCgroup *cgroup,
 		     TenderScopeContainers *containers,
+		     TenderScopeWatch *watch,
 		     const gchar *shim_path,
 		     const gchar *record_path)
 {
@@ -973,6 +842,7 @@ tender_scope_run_new(TenderWorkload *workload,
 	self->systemd = systemd != NULL ? g_object_ref(systemd) : NULL;
 	self->cgroup = g_object_ref(cgroup);
 	self->containers = g_object_ref(containers);
+	self->watch = g_object_ref(watch);
 	self->shim_path = g_strdup(shim_path);
 	self->record_path = g_strdup(record_path);
 	self->run_id = g_strjoinv("", parts);

@@ -10,6 +10,7 @@
 #include "tender-network-manager.h"
 #include "tender-runtime-run.h"
 #include "tender-scope-containers.h"
+#include "tender-scope-watch.h"
 #include "tender-systemd.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,7 @@ tender_scope_run_new(TenderWorkload *workload,
 		     TenderSystemd *systemd,
 		     TenderCgroup *cgroup,
 		     TenderScopeContainers *containers,
+		     TenderScopeWatch *watch,
 		     const gchar *shim_path,
 		     const gchar *record_path);
 void

@@ -20,8 +20,9 @@
  * systemd scope in tender.slice whose first process is tender-shim (see TenderScopeRun).  It
  * holds what its runs share: the connection to PID 1, the cgroup reader, the directory
  * of the exit records the shims write, and the container directories of the workloads with an
- * image (TenderScopeContainers), and the private network (TenderNetworkManager), if tenderd
- * has one.  It runs every isolation level.
+ * image (TenderScopeContainers), the private network (TenderNetworkManager), if tenderd
+ * has one, and the one main-loop source that watches every run's shim (TenderScopeWatch).  It
+ * runs every isolation level.
  */
 
 struct _TenderScopeRuntime {
@@ -34,6 +35,7 @@ struct _TenderScopeRuntime {
 	gchar *exit_dir;
 	TenderImageStore *images;      /* NULL until set */
 	TenderNetworkManager *network; /* NULL: no private network */
+	TenderScopeWatch *watch;       /* the one main-loop source of every run */
 };
 
 G_DEFINE_TYPE(TenderScopeRuntime, tender_scope_runtime, TENDER_TYPE_RUNTIME)
@@ -93,6 +95,7 @@ tender_scope_runtime_new_run(TenderRuntime *runtime, TenderWorkload *workload)
 						   self->systemd,
 						   self->cgroup,
 						   self->containers,
+						   self->watch,
 						   self->shim,
 						   record);
 
@@ -259,6 +262,7 @@ tender_scope_runtime_finalize(GObject *object)
 	g_clear_object(&self->systemd);
 	g_clear_object(&self->images);
 	g_clear_object(&self->network);
+	g_object_unref(self->watch);
 	g_free(self->shim);
 	g_free(self->nsenter);
 	g_free(self->exit_dir);
@@ -355,5 +359,6 @@ tender_scope_runtime_new(const gchar *cgroup_root,
 	self->exit_dir = g_build_filename(state_dir, "exit", NULL);
 	containers = g_build_filename(state_dir, "containers", NULL);
 	self->containers = tender_scope_containers_new(containers);
+	self->watch = tender_scope_watch_new();
 	return self;
 }
