@@ -17,6 +17,21 @@
  * ExportWorkload gives (the spec and the last known state), plus a "run" object with what a
  * restarted tenderd needs to find the run again.  Files are replaced atomically.  A file that
  * cannot be read is moved aside, never deleted, and never stops tenderd.
+ *
+ * Two kinds of writes: tender_store_save() makes the new file durable before it returns
+ * (temporary file, fsync, rename, fsync of the directory); tender_store_save_full() without
+ * sync only renames it into place.  An unsynced file is what a tenderd that restarts after a
+ * crash of its own (kill -9) reads, since the kernel has it; only a crash of the machine may
+ * lose it, and then the previous durable file is what the next boot finds.
+ * tender_store_sync() makes the last unsynced file of a workload durable (fsync of the file,
+ * fsync of the directory), and does nothing if there is none: the engine calls it before it
+ * answers a caller, so that one call costs one sync, however many states the workload went
+ * through meanwhile.
+ *
+ * A rename without fsync may, on some filesystems, leave an empty file after a crash of the
+ * machine; ext4 (auto_da_alloc) and btrfs write the data of a file renamed over another one
+ * before the rename itself, which is the case here: every unsynced write replaces a file
+ * that a durable one created.
  */
 
 #define TENDER_STORE_FILE_MAX (4 * 1024 * 1024)
@@ -24,6 +39,8 @@
 struct _TenderStore {
 	GObject parent_instance;
 	gchar *dir;
+	/* the names whose file was renamed into place without being synced since */
+	GHashTable *unsynced;
 };
 
 G_DEFINE_TYPE(TenderStore, tender_store, G_TYPE_OBJECT)
@@ -36,26 +53,31 @@ tender_store_path(TenderStore *self, const gchar *name)
 }
 
 /**
- * tender_store_save:
+ * tender_store_save_full:
  * @self: a #TenderStore
  * @workload: the workload
  * @run: (nullable): its run
+ * @sync: whether to wait for the disk
  * @error: (nullable): a #GError
  *
- * Replaces the workload's state file atomically (temporary file, fsync, rename, fsync of the
- * directory).
+ * Replaces the workload's state file atomically: with @sync, durably (temporary file, fsync,
+ * rename, fsync of the directory); without, by a rename only, which a restarted tenderd
+ * reads at once but a machine that crashes before tender_store_sync() may lose, coming back
+ * with the previous file.
  *
  * Returns: %TRUE on success
  */
 gboolean
-tender_store_save(TenderStore *self,
-		  TenderWorkload *workload,
-		  const TenderStoreRun *run,
-		  GError **error)
+tender_store_save_full(TenderStore *self,
+		       TenderWorkload *workload,
+		       const TenderStoreRun *run,
+		       gboolean sync,
+		       GError **error)
 {
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(JsonGenerator) generator = json_generator_new();
 	g_autoptr(JsonBuilder) builder = json_builder_new();
+	const gchar *name = tender_workload_get_name(workload);
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *data = NULL;
 	gsize len = 0;
@@ -76,8 +98,61 @@ tender_store_save(TenderStore *self,
 	json_generator_set_root(generator, root);
 	json_generator_set_pretty(generator, TRUE);
 	data = json_generator_to_data(generator, &len);
-	path = tender_store_path(self, tender_workload_get_name(workload));
-	return tender_util_write_file_atomic(path, data, (gssize)len, 0600, error);
+	path = tender_store_path(self, name);
+	if (!tender_util_write_file_replace(path, data, (gssize)len, 0600, sync, error))
+		return FALSE;
+	if (sync)
+		g_hash_table_remove(self->unsynced, name);
+	else
+		g_hash_table_add(self->unsynced, g_strdup(name));
+	return TRUE;
+}
+
+/**
+ * tender_store_save:
+ * @self: a #TenderStore
+ * @workload: the workload
+ * @run: (nullable): its run
+ * @error: (nullable): a #GError
+ *
+ * Replaces the workload's state file atomically and durably: tender_store_save_full() with
+ * sync.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_store_save(TenderStore *self,
+		  TenderWorkload *workload,
+		  const TenderStoreRun *run,
+		  GError **error)
+{
+	return tender_store_save_full(self, workload, run, TRUE, error);
+}
+
+/**
+ * tender_store_sync:
+ * @self: a #TenderStore
+ * @name: a workload name
+ * @error: (nullable): a #GError
+ *
+ * Makes the workload's state file durable (fsync of the file and of the directory) if it was
+ * last written by tender_store_save_full() without sync; does nothing otherwise.
+ *
+ * Returns: %TRUE if what the file says is on the disk
+ */
+gboolean
+tender_store_sync(TenderStore *self, const gchar *name, GError **error)
+{
+	g_autofree gchar *path = NULL;
+
+	g_return_val_if_fail(TENDER_IS_STORE(self), FALSE);
+	if (!g_hash_table_contains(self->unsynced, name))
+		return TRUE;
+	path = tender_store_path(self, name);
+	if (!tender_util_fsync_path(path, error) || !tender_util_fsync_path(self->dir, error))
+		return FALSE;
+	g_hash_table_remove(self->unsynced, name);
+	return TRUE;
 }
 
 /**
@@ -85,6 +160,8 @@ tender_store_save(TenderStore *self,
  * @self: a #TenderStore
  * @name: a workload name
  * @error: (nullable): a #GError
+ *
+ * Removes the workload's state file, durably (unlink, fsync of the directory).
  *
  * Returns: %TRUE if the workload's state file is gone (or never was)
  */
@@ -104,7 +181,9 @@ tender_store_delete(TenderStore *self, const gchar *name, GError **error)
 			    g_strerror(errno));
 		return FALSE;
 	}
-	return TRUE;
+	g_hash_table_remove(self->unsynced, name);
+	/* a removal that the caller is told of stays one after a crash of the machine */
+	return tender_util_fsync_path(self->dir, error);
 }
 
 static void
@@ -287,6 +366,7 @@ tender_store_finalize(GObject *object)
 {
 	TenderStore *self = TENDER_STORE(object);
 	g_free(self->dir);
+	g_hash_table_unref(self->unsynced);
 	G_OBJECT_CLASS(tender_store_parent_class)->finalize(object);
 }
 
@@ -299,6 +379,7 @@ tender_store_class_init(TenderStoreClass *klass)
 static void
 tender_store_init(TenderStore *self)
 {
+	self->unsynced = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**

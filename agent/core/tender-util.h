@@ -29,6 +29,15 @@ tender_util_write_file_atomic(const gchar *path,
 			      guint mode,
 			      GError **error);
 gboolean
+tender_util_write_file_replace(const gchar *path,
+			       const gchar *contents,
+			       gssize length,
+			       guint mode,
+			       gboolean sync,
+			       GError **error);
+gboolean
+tender_util_fsync_path(const gchar *path, GError **error);
+gboolean
 tender_util_mkdir_with_parents(const gchar *path, gint mode, GError **error);
 void
 tender_util_crash_point(const gchar *point);
