@@ -507,7 +507,8 @@ tender_supervisor_run_started_cb(GObject *source, GAsyncResult *res, gpointer us
 		return;
 	}
 	running = ours && tender_workload_get_state(self->workload) == TENDER_STATE_RUNNING;
-	if (ours && start->task != NULL) {
+	/* (a running state that could not be written is not synced: the run is stopped) */
+	if (ours && start->task != NULL && !(running && self->save_error != NULL)) {
 		tender_util_crash_point("start-unsynced");
 		if (!tender_supervisor_sync(self, &sync_error) && running) {
 			g_clear_error(&self->save_error);

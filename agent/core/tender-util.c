@@ -140,15 +140,17 @@ tender_util_timestamp_now(void)
  * @contents: the new contents
  * @length: the length of @contents, or -1 if NUL-terminated
  * @mode: the new file's mode
- * @sync: whether to make the new contents durable before returning
+ * @flags: what to fsync
  * @error: (nullable): a #GError
  *
  * Writes a temporary file beside @path and renames it over @path, so that a crash of the
- * process leaves either the old or the new contents, never a mix.  With @sync, the temporary
- * file is fsynced before the rename and the directory after it, so that the same holds for a
- * crash of the machine; without, the new contents are visible at once but reach the disk
- * whenever the kernel writes them back, or at the next tender_util_fsync_path() of @path and
- * its directory.
+ * process leaves either the old or the new contents, never a mix.  With
+ * %TENDER_UTIL_WRITE_SYNC_DATA the temporary file is fsynced before the rename, so that @path
+ * holds either whole contents after a crash of the machine too; with
+ * %TENDER_UTIL_WRITE_SYNC_DIR the directory is fsynced after it, so that the rename itself is
+ * durable.  Without either, the new contents are visible at once but reach the disk whenever
+ * the kernel writes them back, or at the next tender_util_fsync_path() of @path and of its
+ * directory.
  *
  * Returns: %TRUE on success
  */
@@ -157,7 +159,7 @@ tender_util_write_file_replace(const gchar *path,
 			       const gchar *contents,
 			       gssize length,
 			       guint mode,
-			       gboolean sync,
+			       TenderUtilWriteFlags flags,
 			       GError **error)
 {
 	g_autofree gchar *dir = g_path_get_dirname(path);
@@ -190,7 +192,7 @@ tender_util_write_file_replace(const gchar *path,
 		p += n;
 		left -= (gsize)n;
 	}
-	if (saved == 0 && sync && fsync(fd) < 0) {
+	if (saved == 0 && (flags & TENDER_UTIL_WRITE_SYNC_DATA) && fsync(fd) < 0) {
 		saved = errno;
 		(void)close(fd);
 	} else if (saved == 0 && close(fd) < 0) {
@@ -218,7 +220,7 @@ tender_util_write_file_replace(const gchar *path,
 			    g_strerror(saved));
 		return FALSE;
 	}
-	if (!sync)
+	if ((flags & TENDER_UTIL_WRITE_SYNC_DIR) == 0)
 		return TRUE;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
@@ -248,7 +250,13 @@ tender_util_write_file_atomic(const gchar *path,
 			      guint mode,
 			      GError **error)
 {
-	return tender_util_write_file_replace(path, contents, length, mode, TRUE, error);
+	return tender_util_write_file_replace(path,
+					      contents,
+					      length,
+					      mode,
+					      TENDER_UTIL_WRITE_SYNC_DATA |
+						  TENDER_UTIL_WRITE_SYNC_DIR,
+					      error);
 }
 
 /**

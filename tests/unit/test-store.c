@@ -113,10 +113,16 @@ test_store_unsynced(void)
 	g_autofree gchar *dir = g_dir_make_tmp("tender-store-XXXXXX", NULL);
 	g_autofree gchar *path = g_build_filename(dir, "workloads", "web.json", NULL);
 	g_autofree gchar *aside = g_strdup_printf("%s.aside", path);
+	g_autofree gchar *synced = g_strdup_printf("%s.synced", path);
+	g_autofree gchar *orphan = g_build_filename(dir, "workloads", "gone.json.synced", NULL);
 	g_autoptr(TenderStore) store = tender_store_new(dir);
+	g_autoptr(TenderStore) again = tender_store_new(dir);
 	g_autoptr(GPtrArray) items = NULL;
 	g_autoptr(TenderWorkload) w = new_workload("web");
 	g_autoptr(GError) error = NULL;
+	TenderStoreItem *item;
+	GStatBuf durable;
+	GStatBuf kept;
 
 	g_assert_true(tender_store_setup(store, NULL));
 	g_assert_true(tender_store_save(store, w, NULL, NULL));
@@ -131,10 +137,8 @@ test_store_unsynced(void)
 	g_assert_no_error(error);
 	items = tender_store_load(store);
 	g_assert_cmpuint(items->len, ==, 1);
-	g_assert_cmpint(tender_workload_get_state(
-			    ((TenderStoreItem *)g_ptr_array_index(items, 0))->workload),
-			==,
-			TENDER_STATE_STARTING);
+	item = g_ptr_array_index(items, 0);
+	g_assert_cmpint(tender_workload_get_state(item->workload), ==, TENDER_STATE_STARTING);
 
 	/* the sync of a file that is not there says which */
 	g_assert_cmpint(g_rename(path, aside), ==, 0);
@@ -149,6 +153,30 @@ test_store_unsynced(void)
 	g_assert_cmpint(g_rename(path, aside), ==, 0);
 	g_assert_true(tender_store_sync(store, "web", NULL));
 	g_assert_cmpint(g_rename(aside, path), ==, 0);
+	g_assert_false(g_file_test(synced, G_FILE_TEST_EXISTS));
+
+	/* the first unsynced write keeps the durable file, which a crash of the machine that
+	 * leaves an empty one brings back; what a removal left goes */
+	g_assert_cmpint(g_stat(path, &durable), ==, 0);
+	g_assert_true(tender_workload_set_state(w, TENDER_STATE_RUNNING, NULL));
+	g_assert_true(tender_store_save_full(store, w, NULL, FALSE, NULL));
+	g_assert_true(tender_store_save_full(store, w, NULL, FALSE, NULL));
+	g_assert_cmpint(g_stat(synced, &kept), ==, 0);
+	g_assert_cmpuint(kept.st_ino, ==, durable.st_ino);
+	g_assert_true(g_file_set_contents(path, "", 0, NULL));
+	g_assert_true(g_file_set_contents(orphan, "{}", -1, NULL));
+	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*cannot use*web.json*");
+	g_test_expect_message("tender",
+			      G_LOG_LEVEL_WARNING,
+			      "*last durable state of workload web*");
+	g_clear_pointer(&items, g_ptr_array_unref);
+	items = tender_store_load(again);
+	g_test_assert_expected_messages();
+	g_assert_cmpuint(items->len, ==, 1);
+	item = g_ptr_array_index(items, 0);
+	g_assert_cmpint(tender_workload_get_state(item->workload), ==, TENDER_STATE_STARTING);
+	g_assert_false(g_file_test(synced, G_FILE_TEST_EXISTS));
+	g_assert_false(g_file_test(orphan, G_FILE_TEST_EXISTS));
 
 	/* a delete leaves nothing to sync */
 	g_assert_true(tender_store_save_full(store, w, NULL, FALSE, NULL));
