@@ -47,7 +47,10 @@ gboolean
 tender_engine_save_workload(TenderEngine *self,
 			    TenderWorkload *workload,
 			    TenderSupervisor *supervisor,
+			    gboolean sync,
 			    GError **error);
+gboolean
+tender_engine_sync_workload(TenderEngine *self, TenderWorkload *workload, GError **error);
 gboolean
 tender_engine_resolve_command(TenderEngine *self, TenderWorkload *workload, GError **error);
 gboolean

@@ -33,11 +33,23 @@ enum { SIGNAL_WORKLOAD_ADDED, SIGNAL_WORKLOAD_REMOVED, SIGNAL_LAST };
 #define TENDER_ENGINE_TRIM_DELAY_SEC 2
 static guint signals[SIGNAL_LAST] = {0};
 
-/* writes @workload's state file, with @supervisor's run if there is one */
+/* says which workload's state a failed write or sync was of; returns %FALSE */
+static gboolean
+tender_engine_save_failed(TenderWorkload *workload, GError **error)
+{
+	g_prefix_error(error,
+		       "Cannot save the state of workload '%s': ",
+		       tender_workload_get_name(workload));
+	return FALSE;
+}
+
+/* writes @workload's state file, with @supervisor's run if there is one: durably with @sync,
+ * or to be made durable by tender_engine_sync_workload() before a caller hears of it */
 gboolean
 tender_engine_save_workload(TenderEngine *self,
 			    TenderWorkload *workload,
 			    TenderSupervisor *supervisor,
+			    gboolean sync,
 			    GError **error)
 {
 	TenderStoreRun run = {NULL};
@@ -47,13 +59,16 @@ tender_engine_save_workload(TenderEngine *self,
 		run.shim_pid = tender_runtime_run_get_pid(supervisor->run);
 	}
 	run.restart_pending = supervisor != NULL && supervisor->restart_id != 0;
-	if (!tender_store_save(self->store, workload, &run, error)) {
-		g_prefix_error(error,
-			       "Cannot save the state of workload '%s': ",
-			       tender_workload_get_name(workload));
-		return FALSE;
-	}
-	return TRUE;
+	return tender_store_save_full(self->store, workload, &run, sync, error) ||
+	       tender_engine_save_failed(workload, error);
+}
+
+/* makes what tender_engine_save_workload() last wrote of @workload durable, if it is not */
+gboolean
+tender_engine_sync_workload(TenderEngine *self, TenderWorkload *workload, GError **error)
+{
+	return tender_store_sync(self->store, tender_workload_get_name(workload), error) ||
+	       tender_engine_save_failed(workload, error);
 }
 
 /* @options of @method, checked against the one schema, into the places @table names */
@@ -298,7 +313,7 @@ tender_engine_create_owned_workload(TenderEngine *self,
 	workload = tender_workload_new(name, parsed);
 	tender_workload_set_owner(workload, owner);
 	if (!tender_engine_resolve_command(self, workload, error) ||
-	    !tender_engine_save_workload(self, workload, NULL, error))
+	    !tender_engine_save_workload(self, workload, NULL, TRUE, error))
 		return NULL;
 	entry = tender_engine_add_entry(self, g_steal_pointer(&workload));
 	g_info("workload %s created%s%s",
@@ -710,7 +725,7 @@ tender_engine_import_workload(TenderEngine *self,
 					 tender_workload_get_spec(workload),
 					 error) ||
 	    !tender_engine_resolve_command(self, workload, error) ||
-	    !tender_engine_save_workload(self, workload, NULL, error)) {
+	    !tender_engine_save_workload(self, workload, NULL, TRUE, error)) {
 		g_object_unref(workload);
 		return NULL;
 	}

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "tender-error.h"
 #include "tender-json.h"
@@ -17,6 +18,24 @@
  * ExportWorkload gives (the spec and the last known state), plus a "run" object with what a
  * restarted tenderd needs to find the run again.  Files are replaced atomically.  A file that
  * cannot be read is moved aside, never deleted, and never stops tenderd.
+ *
+ * Two kinds of writes: tender_store_save() makes the new file durable before it returns
+ * (temporary file, fsync, rename, fsync of the directory); tender_store_save_full() without
+ * sync only renames it into place.  An unsynced file is what a tenderd that restarts after a
+ * crash of its own (kill -9) reads, since the kernel has it; only a crash of the machine may
+ * lose it, and then the previous durable file is what the next boot finds.
+ * tender_store_sync() makes the last unsynced file of a workload durable (fsync of the file,
+ * fsync of the directory), and does nothing if there is none: the engine calls it before it
+ * answers a caller, so that one call costs one sync, however many states the workload went
+ * through meanwhile.
+ *
+ * A rename without fsync may leave an empty file after a crash of the machine (ext4 and btrfs
+ * write the data of a file renamed over another one first, other filesystems may not), so the
+ * first unsynced write after a durable one keeps the durable file as NAME.json.synced, a hard
+ * link, until the next sync removes it in the same fsync of the directory that makes the sync
+ * durable.  A NAME.json that cannot be read next to a NAME.json.synced that can is moved
+ * aside and replaced by it: the last state that a caller was told of, or a later one.  A
+ * NAME.json.synced alone is what a removal left.
  */
 
 #define TENDER_STORE_FILE_MAX (4 * 1024 * 1024)
@@ -24,6 +43,8 @@
 struct _TenderStore {
 	GObject parent_instance;
 	gchar *dir;
+	/* the names whose file was renamed into place without being synced since */
+	GHashTable *unsynced;
 };
 
 G_DEFINE_TYPE(TenderStore, tender_store, G_TYPE_OBJECT)
@@ -35,27 +56,76 @@ tender_store_path(TenderStore *self, const gchar *name)
 	return g_build_filename(self->dir, basename, NULL);
 }
 
+/* the durable file that an unsynced one replaced, until the next sync */
+static gchar *
+tender_store_synced_path(TenderStore *self, const gchar *name)
+{
+	g_autofree gchar *basename = g_strdup_printf("%s.json.synced", name);
+	return g_build_filename(self->dir, basename, NULL);
+}
+
+/* before the first unsynced write after a durable one: the durable file stays as
+ * NAME.json.synced (one that is there already is the last durable file still) */
+static gboolean
+tender_store_keep_synced(TenderStore *self, const gchar *name)
+{
+	g_autofree gchar *path = tender_store_path(self, name);
+	g_autofree gchar *synced = tender_store_synced_path(self, name);
+
+	if (link(path, synced) == 0 || errno == EEXIST)
+		return TRUE;
+	g_debug("cannot link %s to %s (%s): writing it durably", synced, path, g_strerror(errno));
+	return FALSE;
+}
+
+/* NAME.json is durable, or gone: NAME.json.synced goes, and the directory is synced, which
+ * makes both durable at once */
+static gboolean
+tender_store_settle(TenderStore *self, const gchar *name, GError **error)
+{
+	g_autofree gchar *synced = tender_store_synced_path(self, name);
+
+	if (g_unlink(synced) < 0 && errno != ENOENT) {
+		g_set_error(error,
+			    TENDER_ERROR,
+			    TENDER_ERROR_FAILED,
+			    "Cannot remove %s: %s",
+			    synced,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	if (!tender_util_fsync_path(self->dir, error))
+		return FALSE;
+	g_hash_table_remove(self->unsynced, name);
+	return TRUE;
+}
+
 /**
- * tender_store_save:
+ * tender_store_save_full:
  * @self: a #TenderStore
  * @workload: the workload
  * @run: (nullable): its run
+ * @sync: whether to wait for the disk
  * @error: (nullable): a #GError
  *
- * Replaces the workload's state file atomically (temporary file, fsync, rename, fsync of the
- * directory).
+ * Replaces the workload's state file atomically: with @sync, durably (temporary file, fsync,
+ * rename, fsync of the directory); without, by a rename only, which a restarted tenderd
+ * reads at once but a machine that crashes before tender_store_sync() may lose, coming back
+ * with the last durable file.
  *
  * Returns: %TRUE on success
  */
 gboolean
-tender_store_save(TenderStore *self,
-		  TenderWorkload *workload,
-		  const TenderStoreRun *run,
-		  GError **error)
+tender_store_save_full(TenderStore *self,
+		       TenderWorkload *workload,
+		       const TenderStoreRun *run,
+		       gboolean sync,
+		       GError **error)
 {
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(JsonGenerator) generator = json_generator_new();
 	g_autoptr(JsonBuilder) builder = json_builder_new();
+	const gchar *name = tender_workload_get_name(workload);
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *data = NULL;
 	gsize len = 0;
@@ -76,8 +146,67 @@ tender_store_save(TenderStore *self,
 	json_generator_set_root(generator, root);
 	json_generator_set_pretty(generator, TRUE);
 	data = json_generator_to_data(generator, &len);
-	path = tender_store_path(self, tender_workload_get_name(workload));
-	return tender_util_write_file_atomic(path, data, (gssize)len, 0600, error);
+	path = tender_store_path(self, name);
+	/* without a durable file to come back to, this one must be durable */
+	if (!sync && !g_hash_table_contains(self->unsynced, name) &&
+	    !tender_store_keep_synced(self, name))
+		sync = TRUE;
+	if (!tender_util_write_file_replace(path,
+					    data,
+					    (gssize)len,
+					    0600,
+					    sync ? TENDER_UTIL_WRITE_SYNC_DATA
+						 : TENDER_UTIL_WRITE_NONE,
+					    error))
+		return FALSE;
+	if (sync)
+		return tender_store_settle(self, name, error);
+	g_hash_table_add(self->unsynced, g_strdup(name));
+	return TRUE;
+}
+
+/**
+ * tender_store_save:
+ * @self: a #TenderStore
+ * @workload: the workload
+ * @run: (nullable): its run
+ * @error: (nullable): a #GError
+ *
+ * Replaces the workload's state file atomically and durably: tender_store_save_full() with
+ * sync.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_store_save(TenderStore *self,
+		  TenderWorkload *workload,
+		  const TenderStoreRun *run,
+		  GError **error)
+{
+	return tender_store_save_full(self, workload, run, TRUE, error);
+}
+
+/**
+ * tender_store_sync:
+ * @self: a #TenderStore
+ * @name: a workload name
+ * @error: (nullable): a #GError
+ *
+ * Makes the workload's state file durable (fsync of the file and of the directory) if it was
+ * last written by tender_store_save_full() without sync; does nothing otherwise.
+ *
+ * Returns: %TRUE if what the file says is on the disk
+ */
+gboolean
+tender_store_sync(TenderStore *self, const gchar *name, GError **error)
+{
+	g_autofree gchar *path = NULL;
+
+	g_return_val_if_fail(TENDER_IS_STORE(self), FALSE);
+	if (!g_hash_table_contains(self->unsynced, name))
+		return TRUE;
+	path = tender_store_path(self, name);
+	return tender_util_fsync_path(path, error) && tender_store_settle(self, name, error);
 }
 
 /**
@@ -85,6 +214,9 @@ tender_store_save(TenderStore *self,
  * @self: a #TenderStore
  * @name: a workload name
  * @error: (nullable): a #GError
+ *
+ * Removes the workload's state file, durably (unlink, fsync of the directory), and the
+ * durable file that an unsynced one replaced, if there is one.
  *
  * Returns: %TRUE if the workload's state file is gone (or never was)
  */
@@ -104,7 +236,8 @@ tender_store_delete(TenderStore *self, const gchar *name, GError **error)
 			    g_strerror(errno));
 		return FALSE;
 	}
-	return TRUE;
+	/* a removal that the caller is told of stays one after a crash of the machine */
+	return tender_store_settle(self, name, error);
 }
 
 static void
@@ -189,12 +322,42 @@ tender_store_load_file(const gchar *path, const gchar *name, GError **error)
 	return item;
 }
 
+static gboolean
+tender_store_has_synced(TenderStore *self, const gchar *name)
+{
+	g_autofree gchar *synced = tender_store_synced_path(self, name);
+	return g_file_test(synced, G_FILE_TEST_EXISTS);
+}
+
+/* NAME.json could not be used: NAME.json.synced, if there is one, takes its place */
+static TenderStoreItem *
+tender_store_restore_synced(TenderStore *self, const gchar *path, const gchar *name)
+{
+	g_autofree gchar *synced = tender_store_synced_path(self, name);
+	g_autoptr(GError) error = NULL;
+	TenderStoreItem *item;
+
+	if (!tender_store_has_synced(self, name))
+		return NULL;
+	item = tender_store_load_file(synced, name, &error);
+	if (item == NULL) {
+		tender_store_move_aside(synced, error->message);
+		return NULL;
+	}
+	if (g_rename(synced, path) < 0)
+		g_warning("cannot rename %s to %s: %s", synced, path, g_strerror(errno));
+	else
+		g_warning("%s is the last durable state of workload %s: it is back", path, name);
+	return item;
+}
+
 /**
  * tender_store_load:
  * @self: a #TenderStore
  *
- * Reads every state file.  Files that cannot be used are moved aside with a warning;
- * temporary files a crash left behind are removed.
+ * Reads every state file.  Files that cannot be used are moved aside with a warning, and
+ * replaced by the durable file that an unsynced one replaced, if there is one; temporary
+ * files a crash left behind are removed.
  *
  * Returns: (transfer container) (element-type TenderStoreItem): the workloads, by name
  */
@@ -229,6 +392,13 @@ tender_store_load(TenderStore *self)
 				g_warning("cannot remove %s: %s", path, g_strerror(errno));
 			continue;
 		}
+		if (g_str_has_suffix(basename, ".json.synced")) {
+			/* after its NAME.json, by the order of names: what a removal left */
+			g_autofree gchar *of = g_strndup(path, strlen(path) - 7);
+			if (!g_file_test(of, G_FILE_TEST_EXISTS) && g_unlink(path) < 0)
+				g_warning("cannot remove %s: %s", path, g_strerror(errno));
+			continue;
+		}
 		if (!g_str_has_suffix(basename, ".json"))
 			continue;
 		name = g_strndup(basename, strlen(basename) - 5);
@@ -239,7 +409,12 @@ tender_store_load(TenderStore *self)
 		item = tender_store_load_file(path, name, &error_local);
 		if (item == NULL) {
 			tender_store_move_aside(path, error_local->message);
-			continue;
+			item = tender_store_restore_synced(self, path, name);
+			if (item == NULL)
+				continue;
+		} else if (tender_store_has_synced(self, name)) {
+			/* NAME.json may not be durable: the next sync makes it so */
+			g_hash_table_add(self->unsynced, g_strdup(name));
 		}
 		g_ptr_array_add(items, item);
 	}
@@ -287,6 +462,7 @@ tender_store_finalize(GObject *object)
 {
 	TenderStore *self = TENDER_STORE(object);
 	g_free(self->dir);
+	g_hash_table_unref(self->unsynced);
 	G_OBJECT_CLASS(tender_store_parent_class)->finalize(object);
 }
 
@@ -299,6 +475,7 @@ tender_store_class_init(TenderStoreClass *klass)
 static void
 tender_store_init(TenderStore *self)
 {
+	self->unsynced = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**

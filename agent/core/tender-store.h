@@ -49,6 +49,14 @@ tender_store_save(TenderStore *self,
 		  const TenderStoreRun *run,
 		  GError **error);
 gboolean
+tender_store_save_full(TenderStore *self,
+		       TenderWorkload *workload,
+		       const TenderStoreRun *run,
+		       gboolean sync,
+		       GError **error);
+gboolean
+tender_store_sync(TenderStore *self, const gchar *name, GError **error);
+gboolean
 tender_store_delete(TenderStore *self, const gchar *name, GError **error);
 const gchar *
 tender_store_get_dir(TenderStore *self);

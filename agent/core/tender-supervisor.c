@@ -40,28 +40,63 @@ tender_supervisor_free(TenderSupervisor *self)
 }
 
 /*
- * Durability: a call succeeds only once what it changed is in the state file.  Create and
- * import write the file before the workload exists; start and stop write the new state
- * (starting, stopping) before they spawn or signal anything, and undo nothing because they
- * changed nothing yet when the write fails.  A start whose running state then cannot be
- * written is stopped again and fails.  States that tenderd reaches by itself (a run ended,
- * a restart is due) are written as they come; a failure there is logged, and the previous
- * file is what a restarted tenderd finds.
+ * Durability: a call succeeds only once what it changed is on the disk, and a call costs at
+ * most one sync of the state file (two fsyncs: the file, the directory).
+ *
+ * Create and import write the file durably before the workload exists.  Every state after
+ * that is written as it comes (renamed into place, see TenderStore), so that a tenderd that
+ * restarts after a crash of its own (kill -9) finds the last one: start and stop write the
+ * new state (starting, stopping) before they spawn or signal anything, and undo nothing
+ * because they changed nothing yet when the write fails.  Only before a caller is answered
+ * is the file synced (tender_supervisor_sync()): a start once its run runs (or has failed),
+ * a stop once the run has ended; a remove unlinks the file and syncs the directory.  A start
+ * whose running state cannot be written or synced is stopped again and fails.
+ *
+ * What may be lost in a crash of the machine is what no caller was told of, and the state
+ * that the next boot finds instead is one that recovery maps to the truth, since no run
+ * survives a boot: "starting" or the state before it (created, stopped, exited, failed) of a
+ * start that was not answered, "running" or "stopping" of a stop that was not answered (the
+ * run is found gone: its exit record, or "lost"), and the states tenderd reaches by itself (a
+ * run ended, a restart is due, paused or resumed), which a restarted tenderd takes from the
+ * scope, the shim's exit record and the cgroup freezer, not from the file.
  */
 
-/* writes the state file of the workload, with its run */
+/* writes the state file of the workload, with its run, durably */
 gboolean
 tender_supervisor_save(TenderSupervisor *self, GError **error)
 {
-	return tender_engine_save_workload(self->engine, self->workload, self, error);
+	return tender_engine_save_workload(self->engine, self->workload, self, TRUE, error);
+}
+
+/* writes the state file of the workload, with its run, for tender_supervisor_sync() */
+static gboolean
+tender_supervisor_save_unsynced(TenderSupervisor *self, GError **error)
+{
+	return tender_engine_save_workload(self->engine, self->workload, self, FALSE, error);
+}
+
+/**
+ * tender_supervisor_sync:
+ * @self: a #TenderSupervisor
+ * @error: (nullable): a #GError
+ *
+ * Makes the workload's state file durable before a caller hears of what it says.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_supervisor_sync(TenderSupervisor *self, GError **error)
+{
+	return tender_engine_sync_workload(self->engine, self->workload, error);
 }
 
 /*
  * Moves the workload to @state only once the state file says so: on failure nothing has
- * changed, neither the file nor what anyone sees.
+ * changed, neither the file nor what anyone sees.  The file is not synced: the call that
+ * moved it syncs it before it answers.
  */
 gboolean
-tender_supervisor_set_state_durable(TenderSupervisor *self,
+tender_supervisor_set_state_written(TenderSupervisor *self,
 				    TenderState state,
 				    const gchar *reason,
 				    GError **error)
@@ -82,7 +117,7 @@ tender_supervisor_set_state_durable(TenderSupervisor *self,
 		return FALSE;
 	}
 	tender_workload_reset_state(w, state, reason);
-	ok = tender_supervisor_save(self, error);
+	ok = tender_supervisor_save_unsynced(self, error);
 	tender_workload_reset_state(w, old_state, old_reason);
 	if (!ok)
 		return FALSE;
@@ -277,7 +312,7 @@ tender_supervisor_run_ended_cb(TenderRuntimeRun *run,
 	g_autoptr(GPtrArray) waiters = g_steal_pointer(&self->waiters);
 	g_autoptr(GPtrArray) unsaved_starts = g_steal_pointer(&self->unsaved_starts);
 	g_autoptr(GError) unsaved_error = g_steal_pointer(&self->unsaved_error);
-	g_autoptr(GError) remove_error = NULL;
+	g_autoptr(GError) answer_error = NULL;
 	g_autofree gchar *unsaved_reason = NULL;
 	TenderState state = (TenderState)ended_state;
 	const gchar *reason = ended_reason;
@@ -326,12 +361,19 @@ tender_supervisor_run_ended_cb(TenderRuntimeRun *run,
 	       tender_state_to_string(tender_workload_get_state(self->workload)),
 	       tender_workload_get_reason(self->workload)[0] != '\0' ? ": " : "",
 	       tender_workload_get_reason(self->workload));
-	if (self->remove_when_ended && !tender_engine_remove_entry(engine, self, &remove_error))
-		self->remove_when_ended = FALSE;
+	/* the stops and removes that waited for the end are answered once it is durable; a
+	 * successful remove frees @self */
+	if (self->remove_when_ended) {
+		if (!tender_engine_remove_entry(engine, self, &answer_error))
+			self->remove_when_ended = FALSE;
+	} else if (waiters->len > 0) {
+		tender_util_crash_point("stop-unsynced");
+		(void)tender_supervisor_sync(self, &answer_error);
+	}
 	for (guint i = 0; i < waiters->len; i++) {
-		if (remove_error != NULL)
+		if (answer_error != NULL)
 			g_task_return_error(g_ptr_array_index(waiters, i),
-					    g_error_copy(remove_error));
+					    g_error_copy(answer_error));
 		else
 			g_task_return_boolean(g_ptr_array_index(waiters, i), TRUE);
 	}
@@ -398,7 +440,7 @@ tender_supervisor_state_changed_cb(TenderWorkload *w,
 	if (self->saved_ahead)
 		return;
 	g_clear_error(&self->save_error);
-	if (!tender_supervisor_save(self, &self->save_error))
+	if (!tender_supervisor_save_unsynced(self, &self->save_error))
 		g_warning("%s", self->save_error->message);
 }
 
@@ -442,23 +484,38 @@ tender_supervisor_start_free(TenderSupervisorStart *start)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TenderSupervisorStart, tender_supervisor_start_free)
 
+/* the answer to a start is sent once the state it gives is durable: a start that runs and
+ * cannot be synced is stopped again, as one whose running state could not be written */
 static void
 tender_supervisor_run_started_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(TenderSupervisorStart) start = user_data;
 	g_autoptr(GError) error = NULL;
-	TenderSupervisor *self;
+	g_autoptr(GError) sync_error = NULL;
+	TenderSupervisor *self = g_hash_table_lookup(start->engine->entries, start->name);
+	gboolean ours = self != NULL && self->run == TENDER_RUNTIME_RUN(source);
+	gboolean running;
 
 	if (!tender_runtime_run_start_finish(TENDER_RUNTIME_RUN(source), res, &error)) {
+		/* the state it failed in is part of the answer */
+		if (ours && start->task != NULL && !tender_supervisor_sync(self, &sync_error))
+			g_warning("%s", sync_error->message);
 		if (start->task != NULL)
 			g_task_return_error(start->task, g_steal_pointer(&error));
 		else
 			g_info("%s", error->message);
 		return;
 	}
-	self = g_hash_table_lookup(start->engine->entries, start->name);
-	if (self != NULL && self->run == TENDER_RUNTIME_RUN(source) && self->save_error != NULL &&
-	    tender_workload_get_state(self->workload) == TENDER_STATE_RUNNING) {
+	running = ours && tender_workload_get_state(self->workload) == TENDER_STATE_RUNNING;
+	/* (a running state that could not be written is not synced: the run is stopped) */
+	if (ours && start->task != NULL && !(running && self->save_error != NULL)) {
+		tender_util_crash_point("start-unsynced");
+		if (!tender_supervisor_sync(self, &sync_error) && running) {
+			g_clear_error(&self->save_error);
+			self->save_error = g_steal_pointer(&sync_error);
+		}
+	}
+	if (running && self->save_error != NULL) {
 		/* a restarted tenderd would not know that it runs: it must not run */
 		g_warning("workload %s runs, but its state could not be saved: stopping it",
 			  start->name);
@@ -469,6 +526,11 @@ tender_supervisor_run_started_cb(GObject *source, GAsyncResult *res, gpointer us
 		self->stop_cause = TENDER_SUPERVISOR_STOP_UNSAVED;
 		if (!tender_runtime_run_stop(self->run, 0, &error))
 			g_warning("workload %s: %s", start->name, error->message);
+		return;
+	}
+	if (sync_error != NULL) {
+		/* it ended already, in a state that is not on the disk */
+		g_task_return_error(start->task, g_steal_pointer(&sync_error));
 		return;
 	}
 	tender_util_crash_point("start-running");
@@ -492,7 +554,7 @@ tender_supervisor_start(TenderSupervisor *self, GTask *task, GError **error)
 		return FALSE;
 	previous = g_steal_pointer(&self->run);
 	self->run = tender_runtime_new_run(runtime, self->workload);
-	if (!tender_supervisor_set_state_durable(self, TENDER_STATE_STARTING, "", error)) {
+	if (!tender_supervisor_set_state_written(self, TENDER_STATE_STARTING, "", error)) {
 		g_clear_object(&self->run);
 		self->run = g_steal_pointer(&previous);
 		return FALSE;
@@ -525,8 +587,9 @@ tender_supervisor_stop(TenderSupervisor *self, guint32 timeout, GTask *task, GEr
 	}
 	/* once "stopping" is saved, a restarted tenderd finishes the stop */
 	if (tender_workload_get_state(self->workload) != TENDER_STATE_STOPPING &&
-	    !tender_supervisor_set_state_durable(self, TENDER_STATE_STOPPING, "", error))
+	    !tender_supervisor_set_state_written(self, TENDER_STATE_STOPPING, "", error))
 		return FALSE;
+	tender_util_crash_point("stop-saved");
 	if (!tender_runtime_run_stop(self->run, timeout, error))
 		return FALSE;
 	g_ptr_array_add(self->waiters, g_object_ref(task));
@@ -732,7 +795,8 @@ tender_supervisor_take_over(TenderSupervisor *self, const TenderStoreRun *run)
 	}
 	if (tender_workload_get_state(w) == TENDER_STATE_RUNNING)
 		tender_supervisor_health_state_changed(self, TENDER_STATE_RUNNING);
-	if (!tender_supervisor_save(self, &error))
+	/* what the runtime gave, which a later restart would find again: no sync */
+	if (!tender_supervisor_save_unsynced(self, &error))
 		g_warning("%s", error->message);
 }
 

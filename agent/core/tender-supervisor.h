@@ -64,7 +64,9 @@ tender_supervisor_free(TenderSupervisor *self);
 gboolean
 tender_supervisor_save(TenderSupervisor *self, GError **error);
 gboolean
-tender_supervisor_set_state_durable(TenderSupervisor *self,
+tender_supervisor_sync(TenderSupervisor *self, GError **error);
+gboolean
+tender_supervisor_set_state_written(TenderSupervisor *self,
 				    TenderState state,
 				    const gchar *reason,
 				    GError **error);

@@ -135,24 +135,32 @@ tender_util_timestamp_now(void)
 }
 
 /**
- * tender_util_write_file_atomic:
+ * tender_util_write_file_replace:
  * @path: the file to replace
  * @contents: the new contents
  * @length: the length of @contents, or -1 if NUL-terminated
  * @mode: the new file's mode
+ * @flags: what to fsync
  * @error: (nullable): a #GError
  *
- * Writes a temporary file beside @path, fsyncs it, renames it over @path and fsyncs the
- * directory, so that a crash leaves either the old or the new contents, never a mix.
+ * Writes a temporary file beside @path and renames it over @path, so that a crash of the
+ * process leaves either the old or the new contents, never a mix.  With
+ * %TENDER_UTIL_WRITE_SYNC_DATA the temporary file is fsynced before the rename, so that @path
+ * holds either whole contents after a crash of the machine too; with
+ * %TENDER_UTIL_WRITE_SYNC_DIR the directory is fsynced after it, so that the rename itself is
+ * durable.  Without either, the new contents are visible at once but reach the disk whenever
+ * the kernel writes them back, or at the next tender_util_fsync_path() of @path and of its
+ * directory.
  *
  * Returns: %TRUE on success
  */
 gboolean
-tender_util_write_file_atomic(const gchar *path,
-			      const gchar *contents,
-			      gssize length,
-			      guint mode,
-			      GError **error)
+tender_util_write_file_replace(const gchar *path,
+			       const gchar *contents,
+			       gssize length,
+			       guint mode,
+			       TenderUtilWriteFlags flags,
+			       GError **error)
 {
 	g_autofree gchar *dir = g_path_get_dirname(path);
 	g_autofree gchar *tmp = g_strdup_printf("%s.tmp.XXXXXX", path);
@@ -184,7 +192,7 @@ tender_util_write_file_atomic(const gchar *path,
 		p += n;
 		left -= (gsize)n;
 	}
-	if (saved == 0 && fsync(fd) < 0) {
+	if (saved == 0 && (flags & TENDER_UTIL_WRITE_SYNC_DATA) && fsync(fd) < 0) {
 		saved = errno;
 		(void)close(fd);
 	} else if (saved == 0 && close(fd) < 0) {
@@ -212,12 +220,72 @@ tender_util_write_file_atomic(const gchar *path,
 			    g_strerror(saved));
 		return FALSE;
 	}
+	if ((flags & TENDER_UTIL_WRITE_SYNC_DIR) == 0)
+		return TRUE;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		(void)fsync(dfd);
 		(void)close(dfd);
 	}
 	return TRUE;
+}
+
+/**
+ * tender_util_write_file_atomic:
+ * @path: the file to replace
+ * @contents: the new contents
+ * @length: the length of @contents, or -1 if NUL-terminated
+ * @mode: the new file's mode
+ * @error: (nullable): a #GError
+ *
+ * Writes a temporary file beside @path, fsyncs it, renames it over @path and fsyncs the
+ * directory, so that a crash leaves either the old or the new contents, never a mix.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_util_write_file_atomic(const gchar *path,
+			      const gchar *contents,
+			      gssize length,
+			      guint mode,
+			      GError **error)
+{
+	return tender_util_write_file_replace(path,
+					      contents,
+					      length,
+					      mode,
+					      TENDER_UTIL_WRITE_SYNC_DATA |
+						  TENDER_UTIL_WRITE_SYNC_DIR,
+					      error);
+}
+
+/**
+ * tender_util_fsync_path:
+ * @path: a file or a directory
+ * @error: (nullable): a #GError
+ *
+ * Makes what was written to @path durable: for a directory, the names that were added,
+ * replaced or removed in it.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tender_util_fsync_path(const gchar *path, GError **error)
+{
+	gint fd = open(path, O_RDONLY | O_CLOEXEC);
+	gint saved = fd < 0 || fsync(fd) < 0 ? errno : 0;
+
+	if (fd >= 0)
+		(void)close(fd);
+	if (saved == 0)
+		return TRUE;
+	g_set_error(error,
+		    TENDER_ERROR,
+		    TENDER_ERROR_FAILED,
+		    "Cannot sync %s: %s",
+		    path,
+		    g_strerror(saved));
+	return FALSE;
 }
 
 /**

@@ -10,6 +10,20 @@ G_BEGIN_DECLS
 
 #define TENDER_NAME_MAX 64
 
+/**
+ * TenderUtilWriteFlags:
+ * @TENDER_UTIL_WRITE_NONE: rename only
+ * @TENDER_UTIL_WRITE_SYNC_DATA: fsync the new contents before the rename
+ * @TENDER_UTIL_WRITE_SYNC_DIR: fsync the directory after the rename
+ *
+ * What tender_util_write_file_replace() makes durable.
+ */
+typedef enum {
+	TENDER_UTIL_WRITE_NONE = 0,
+	TENDER_UTIL_WRITE_SYNC_DATA = 1 << 0,
+	TENDER_UTIL_WRITE_SYNC_DIR = 1 << 1,
+} TenderUtilWriteFlags;
+
 gboolean
 tender_util_check_name(const gchar *name, GError **error);
 gchar *
@@ -28,6 +42,15 @@ tender_util_write_file_atomic(const gchar *path,
 			      gssize length,
 			      guint mode,
 			      GError **error);
+gboolean
+tender_util_write_file_replace(const gchar *path,
+			       const gchar *contents,
+			       gssize length,
+			       guint mode,
+			       TenderUtilWriteFlags flags,
+			       GError **error);
+gboolean
+tender_util_fsync_path(const gchar *path, GError **error);
 gboolean
 tender_util_mkdir_with_parents(const gchar *path, gint mode, GError **error);
 void

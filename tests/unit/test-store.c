@@ -106,6 +106,88 @@ test_store_round_trip(void)
 	rm_rf(dir);
 }
 
+/* a state written without sync is read back at once, and synced once at the most */
+static void
+test_store_unsynced(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("tender-store-XXXXXX", NULL);
+	g_autofree gchar *path = g_build_filename(dir, "workloads", "web.json", NULL);
+	g_autofree gchar *aside = g_strdup_printf("%s.aside", path);
+	g_autofree gchar *synced = g_strdup_printf("%s.synced", path);
+	g_autofree gchar *orphan = g_build_filename(dir, "workloads", "gone.json.synced", NULL);
+	g_autoptr(TenderStore) store = tender_store_new(dir);
+	g_autoptr(TenderStore) again = tender_store_new(dir);
+	g_autoptr(GPtrArray) items = NULL;
+	g_autoptr(TenderWorkload) w = new_workload("web");
+	g_autoptr(GError) error = NULL;
+	TenderStoreItem *item;
+	GStatBuf durable;
+	GStatBuf kept;
+
+	g_assert_true(tender_store_setup(store, NULL));
+	g_assert_true(tender_store_save(store, w, NULL, NULL));
+	/* saved durably: nothing to sync, even with the file gone */
+	g_assert_cmpint(g_rename(path, aside), ==, 0);
+	g_assert_true(tender_store_sync(store, "web", &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(g_rename(aside, path), ==, 0);
+
+	g_assert_true(tender_workload_set_state(w, TENDER_STATE_STARTING, NULL));
+	g_assert_true(tender_store_save_full(store, w, NULL, FALSE, &error));
+	g_assert_no_error(error);
+	items = tender_store_load(store);
+	g_assert_cmpuint(items->len, ==, 1);
+	item = g_ptr_array_index(items, 0);
+	g_assert_cmpint(tender_workload_get_state(item->workload), ==, TENDER_STATE_STARTING);
+
+	/* the sync of a file that is not there says which */
+	g_assert_cmpint(g_rename(path, aside), ==, 0);
+	g_assert_false(tender_store_sync(store, "web", &error));
+	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
+	g_assert_nonnull(strstr(error->message, path));
+	g_clear_error(&error);
+	g_assert_cmpint(g_rename(aside, path), ==, 0);
+	g_assert_true(tender_store_sync(store, "web", &error));
+	g_assert_no_error(error);
+	/* synced: the next sync has nothing to do */
+	g_assert_cmpint(g_rename(path, aside), ==, 0);
+	g_assert_true(tender_store_sync(store, "web", NULL));
+	g_assert_cmpint(g_rename(aside, path), ==, 0);
+	g_assert_false(g_file_test(synced, G_FILE_TEST_EXISTS));
+
+	/* the first unsynced write keeps the durable file, which a crash of the machine that
+	 * leaves an empty one brings back; what a removal left goes */
+	g_assert_cmpint(g_stat(path, &durable), ==, 0);
+	g_assert_true(tender_workload_set_state(w, TENDER_STATE_RUNNING, NULL));
+	g_assert_true(tender_store_save_full(store, w, NULL, FALSE, NULL));
+	g_assert_true(tender_store_save_full(store, w, NULL, FALSE, NULL));
+	g_assert_cmpint(g_stat(synced, &kept), ==, 0);
+	g_assert_cmpuint(kept.st_ino, ==, durable.st_ino);
+	g_assert_true(g_file_set_contents(path, "", 0, NULL));
+	g_assert_true(g_file_set_contents(orphan, "{}", -1, NULL));
+	g_test_expect_message("tender", G_LOG_LEVEL_WARNING, "*cannot use*web.json*");
+	g_test_expect_message("tender",
+			      G_LOG_LEVEL_WARNING,
+			      "*last durable state of workload web*");
+	g_clear_pointer(&items, g_ptr_array_unref);
+	items = tender_store_load(again);
+	g_test_assert_expected_messages();
+	g_assert_cmpuint(items->len, ==, 1);
+	item = g_ptr_array_index(items, 0);
+	g_assert_cmpint(tender_workload_get_state(item->workload), ==, TENDER_STATE_STARTING);
+	g_assert_false(g_file_test(synced, G_FILE_TEST_EXISTS));
+	g_assert_false(g_file_test(orphan, G_FILE_TEST_EXISTS));
+
+	/* a delete leaves nothing to sync */
+	g_assert_true(tender_store_save_full(store, w, NULL, FALSE, NULL));
+	g_assert_true(tender_store_delete(store, "web", &error));
+	g_assert_no_error(error);
+	g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+	g_assert_true(tender_store_sync(store, "web", &error));
+	g_assert_no_error(error);
+	rm_rf(dir);
+}
+
 static void
 write_file(const gchar *dir, const gchar *name, const gchar *text)
 {
@@ -209,6 +291,7 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/store/round-trip", test_store_round_trip);
+	g_test_add_func("/store/unsynced", test_store_unsynced);
 	g_test_add_func("/store/broken-files", test_store_broken_files);
 	g_test_add_func("/store/workload-json", test_workload_json);
 	return g_test_run();
