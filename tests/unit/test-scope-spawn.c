@@ -4,6 +4,12 @@
  */
 #include "config.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
@@ -129,6 +135,19 @@ test_spawn(void)
 	g_assert_cmpstr(lines[6], ==, "");
 }
 
+/* valgrind runs a child of posix_spawn() as a fork, without the memory it shares with its
+ * parent: glibc's spawn then cannot report a failed chdir or exec, the child exits 127 */
+static gboolean
+running_on_valgrind(void)
+{
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+	return RUNNING_ON_VALGRIND != 0;
+#endif
+#endif
+	return FALSE;
+}
+
 /* a spawn that fails, and why */
 static void
 assert_spawn_fails(const gchar *path, const gchar *cwd, const gchar *message)
@@ -145,6 +164,10 @@ assert_spawn_fails(const gchar *path, const gchar *cwd, const gchar *message)
 	g_autoptr(GError) error = NULL;
 	GPid pid = 0;
 
+	if (running_on_valgrind()) {
+		g_test_skip("valgrind cannot run posix_spawn()'s child as glibc does");
+		return;
+	}
 	g_assert_false(tender_scope_spawn_run(&spawn, &pid, &error));
 	g_assert_error(error, TENDER_ERROR, TENDER_ERROR_FAILED);
 	g_assert_cmpstr(error->message, ==, message);
